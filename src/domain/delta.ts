@@ -34,12 +34,11 @@ export interface DeltaResult {
 
 const isPushableQuantity = (n: number): boolean => Number.isSafeInteger(n) && Math.abs(n) <= MAX_QUANTITY;
 
-const asRow = (q: ItemQuantity, line: number) => ({
-  first: q.inventoryItemId,
-  second: q.locationId,
-  quantity: q.quantity,
-  line,
-});
+const itemColumns = {
+  first: (q: ItemQuantity) => q.inventoryItemId,
+  second: (q: ItemQuantity) => q.locationId,
+  quantity: (q: ItemQuantity) => q.quantity,
+};
 
 /**
  * Compares newly computed quantities with the ledger of the last push and returns only what differs.
@@ -51,11 +50,11 @@ export const detectChanges = (
   lastPushed: ReadonlyArray<ItemQuantity>,
   next: ReadonlyArray<ItemQuantity>,
 ): DeltaResult => {
-  const diff = diffKeyed(
-    lastPushed.map((q, i) => asRow(q, i)),
-    next.map((q, i) => asRow(q, i)),
-    { missing: 'leave', absentIsZero: false, accepts: isPushableQuantity },
-  );
+  const diff = diffKeyed(lastPushed, itemColumns, next, { ...itemColumns, line: (_, index) => index }, {
+    missing: 'leave',
+    absentIsZero: false,
+    accepts: isPushableQuantity,
+  });
   return {
     changes: diff.changes.map((c) => ({
       inventoryItemId: c.first,

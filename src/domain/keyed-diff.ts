@@ -1,11 +1,16 @@
 import { fromScaled, toScaled } from './quantity.ts';
+import { stringInterner } from './string-interner.ts';
 
-/** A quantity read for a pair of ids, optionally with the line of the input it came from. */
-export interface KeyedRow {
-  readonly first: string;
-  readonly second: string;
-  readonly quantity: number;
-  readonly line: number;
+/** How to read a pair of ids and a quantity out of a row of type R. */
+export interface KeyedColumns<R> {
+  readonly first: (row: R) => string;
+  readonly second: (row: R) => string;
+  readonly quantity: (row: R) => number;
+}
+
+/** The columns of an incoming row, with the line it came from for reports (given the row and its index). */
+export interface IncomingColumns<R> extends KeyedColumns<R> {
+  readonly line: (row: R, index: number) => number;
 }
 
 /** A pair whose quantity differs between the current and the incoming state. */
@@ -60,78 +65,142 @@ export interface KeyedDiffOptions {
  */
 export const pairKey = (first: string, second: string): string => `${first.length}:${first}${second}`;
 
+// Second ids (facilities, locations) are few: a Map, which reuses the hash V8 keeps in each string, is fastest there.
+// First ids (products, inventory items) are many: a Map of them spends its time rehashing as it grows, so they go
+// to a table sized once (see string-interner.ts). Measured in bench/domain.bench.ts.
+const fewStrings = (): { intern: (s: string) => number; strings: ReadonlyArray<string> } => {
+  const numbers = new Map<string, number>();
+  const strings: string[] = [];
+  const intern = (s: string): number => {
+    let number = numbers.get(s);
+    if (number === undefined) {
+      number = strings.length;
+      numbers.set(s, number);
+      strings.push(s);
+    }
+    return number;
+  };
+  return { intern, strings };
+};
+
+// The pair -> slot table. Ids are numbered (no key strings are built), and a pair's cell is first * width + second:
+// the slot itself when that table is dense enough, else a Map of numbers to compact slots (many facilities of which
+// each product uses few).
+interface Slots {
+  readonly count: number;
+  readonly slotOf: (row: number) => number;
+  readonly firstOf: (slot: number) => string;
+  readonly secondOf: (slot: number) => string;
+}
+
+const numberPairs = <C, I>(
+  current: ReadonlyArray<C>,
+  currentColumns: KeyedColumns<C>,
+  incoming: ReadonlyArray<I>,
+  incomingColumns: KeyedColumns<I>,
+): Slots => {
+  const rows = current.length + incoming.length;
+  const firsts = stringInterner(rows);
+  const seconds = fewStrings();
+  const rowFirst = new Int32Array(rows);
+  const rowSecond = new Int32Array(rows);
+  for (let i = 0; i < current.length; i++) {
+    rowFirst[i] = firsts.intern(currentColumns.first(current[i]!));
+    rowSecond[i] = seconds.intern(currentColumns.second(current[i]!));
+  }
+  for (let i = 0; i < incoming.length; i++) {
+    rowFirst[current.length + i] = firsts.intern(incomingColumns.first(incoming[i]!));
+    rowSecond[current.length + i] = seconds.intern(incomingColumns.second(incoming[i]!));
+  }
+  const firstIds = firsts.strings;
+  const secondIds = seconds.strings;
+  const width = secondIds.length;
+  const cells = firstIds.length * width;
+  if (cells <= Math.max(1024, 2 * rows)) {
+    return {
+      count: cells,
+      slotOf: (row) => rowFirst[row]! * width + rowSecond[row]!,
+      firstOf: (slot) => firstIds[Math.floor(slot / width)]!,
+      secondOf: (slot) => secondIds[slot % width]!,
+    };
+  }
+  const slotOfCell = new Map<number, number>();
+  const slotFirst = new Int32Array(rows);
+  const slotSecond = new Int32Array(rows);
+  const rowSlot = new Int32Array(rows);
+  for (let row = 0; row < rows; row++) {
+    const cell = rowFirst[row]! * width + rowSecond[row]!;
+    let slot = slotOfCell.get(cell);
+    if (slot === undefined) {
+      slot = slotOfCell.size;
+      slotOfCell.set(cell, slot);
+      slotFirst[slot] = rowFirst[row]!;
+      slotSecond[slot] = rowSecond[row]!;
+    }
+    rowSlot[row] = slot;
+  }
+  return {
+    count: slotOfCell.size,
+    slotOf: (row) => rowSlot[row]!,
+    firstOf: (slot) => firstIds[slotFirst[slot]!]!,
+    secondOf: (slot) => secondIds[slotSecond[slot]!]!,
+  };
+};
+
+interface Rejection {
+  reason: KeyedRejectionReason;
+  readonly quantities: number[];
+  readonly lines: number[];
+}
+
 /**
  * Compares an incoming state with the current one, exactly (on scaled integers), in one pass over each.
  * Repeated current pairs: the last wins. Repeated incoming pairs: merged when equal, rejected together when not.
- * Invalid incoming quantities (per `accepts`) are rejected. Changes come out in the incoming order of first sight,
- * then (policy `zero`) the unmentioned current pairs in current order.
+ * Invalid incoming quantities (per `accepts`) are rejected, with every other row of their pair. Changes come out in
+ * the incoming order of first sight, then (policy `zero`) the unmentioned current pairs in current order.
  */
-export const diffKeyed = (
-  current: ReadonlyArray<KeyedRow>,
-  incoming: ReadonlyArray<KeyedRow>,
+export const diffKeyed = <C, I>(
+  current: ReadonlyArray<C>,
+  currentColumns: KeyedColumns<C>,
+  incoming: ReadonlyArray<I>,
+  incomingColumns: IncomingColumns<I>,
   options: KeyedDiffOptions,
 ): KeyedDiff => {
   const { missing, absentIsZero, accepts } = options;
-  const slotOf = new Map<string, number>();
-  const firsts: string[] = [];
-  const seconds: string[] = [];
-  const currentScaled: number[] = [];
-  const incomingScaled: number[] = [];
-  const incomingLine: number[] = [];
-  const order: number[] = [];
-  // Slots whose incoming rows were rejected, with every quantity and line seen for them.
-  const rejectedSlots = new Map<number, { reason: KeyedRejectionReason; quantities: number[]; lines: number[] }>();
+  const slots = numberPairs(current, currentColumns, incoming, incomingColumns);
+  const currentScaled = new Float64Array(slots.count).fill(Number.NaN);
+  const incomingScaled = new Float64Array(slots.count).fill(Number.NaN);
+  const incomingLine = new Float64Array(slots.count).fill(Number.NaN);
+  const order = new Int32Array(incoming.length);
+  let ordered = 0;
+  const rejections = new Map<number, Rejection>();
   let duplicatesMerged = 0;
 
-  for (const row of current) {
-    const key = pairKey(row.first, row.second);
-    const slot = slotOf.get(key);
-    if (slot !== undefined) {
-      currentScaled[slot] = toScaled(row.quantity);
-      continue;
-    }
-    slotOf.set(key, firsts.length);
-    firsts.push(row.first);
-    seconds.push(row.second);
-    currentScaled.push(toScaled(row.quantity));
-    incomingScaled.push(Number.NaN);
-    incomingLine.push(-1);
-  }
+  for (let i = 0; i < current.length; i++) currentScaled[slots.slotOf(i)] = toScaled(currentColumns.quantity(current[i]!));
 
-  for (const row of incoming) {
-    const key = pairKey(row.first, row.second);
-    let slot = slotOf.get(key);
-    if (slot === undefined) {
-      slot = firsts.length;
-      slotOf.set(key, slot);
-      firsts.push(row.first);
-      seconds.push(row.second);
-      currentScaled.push(Number.NaN);
-      incomingScaled.push(Number.NaN);
-      incomingLine.push(-1);
-    }
-    const valid = accepts(row.quantity);
-    const scaled = valid ? toScaled(row.quantity) : Number.NaN;
-    const rejection = rejectedSlots.get(slot);
+  for (let i = 0; i < incoming.length; i++) {
+    const row = incoming[i]!;
+    const slot = slots.slotOf(current.length + i);
+    const quantity = incomingColumns.quantity(row);
+    const line = incomingColumns.line(row, i);
+    const valid = accepts(quantity);
+    const rejection = rejections.get(slot);
     if (rejection !== undefined) {
-      rejection.quantities.push(row.quantity);
-      rejection.lines.push(row.line);
+      rejection.quantities.push(quantity);
+      rejection.lines.push(line);
       if (!valid) rejection.reason = 'invalid-quantity';
-      continue;
-    }
-    const seen = incomingLine[slot]!;
-    if (seen === -1) {
-      order.push(slot);
-      incomingLine[slot] = row.line;
-      if (valid) incomingScaled[slot] = scaled;
-      else rejectedSlots.set(slot, { reason: 'invalid-quantity', quantities: [row.quantity], lines: [row.line] });
-    } else if (valid && incomingScaled[slot] === scaled) {
+    } else if (Number.isNaN(incomingLine[slot]!)) {
+      order[ordered++] = slot;
+      incomingLine[slot] = line;
+      if (valid) incomingScaled[slot] = toScaled(quantity);
+      else rejections.set(slot, { reason: 'invalid-quantity', quantities: [quantity], lines: [line] });
+    } else if (valid && incomingScaled[slot] === toScaled(quantity)) {
       duplicatesMerged++;
     } else {
-      rejectedSlots.set(slot, {
+      rejections.set(slot, {
         reason: valid ? 'conflicting-duplicate' : 'invalid-quantity',
-        quantities: [fromScaled(incomingScaled[slot]!), row.quantity],
-        lines: [seen, row.line],
+        quantities: [fromScaled(incomingScaled[slot]!), quantity],
+        lines: [incomingLine[slot]!, line],
       });
     }
   }
@@ -139,10 +208,11 @@ export const diffKeyed = (
   const changes: KeyedChange[] = [];
   const rejected: KeyedRejection[] = [];
   let unchanged = 0;
-  for (const slot of order) {
-    const rejection = rejectedSlots.get(slot);
+  for (let o = 0; o < ordered; o++) {
+    const slot = order[o]!;
+    const rejection = rejections.get(slot);
     if (rejection !== undefined) {
-      rejected.push({ first: firsts[slot]!, second: seconds[slot]!, ...rejection });
+      rejected.push({ first: slots.firstOf(slot), second: slots.secondOf(slot), ...rejection });
       continue;
     }
     const before = currentScaled[slot]!;
@@ -153,8 +223,8 @@ export const diffKeyed = (
       continue;
     }
     changes.push({
-      first: firsts[slot]!,
-      second: seconds[slot]!,
+      first: slots.firstOf(slot),
+      second: slots.secondOf(slot),
       previous: known ? fromScaled(before) : null,
       next: fromScaled(after),
       delta: fromScaled(after - (known ? before : 0)),
@@ -162,12 +232,14 @@ export const diffKeyed = (
     });
   }
   if (missing === 'zero') {
-    for (let slot = 0; slot < firsts.length; slot++) {
+    for (let i = 0; i < current.length; i++) {
+      const slot = slots.slotOf(i);
       const before = currentScaled[slot]!;
-      if (incomingLine[slot] !== -1 || Number.isNaN(before) || before === 0) continue;
+      if (!Number.isNaN(incomingLine[slot]!) || before === 0) continue;
+      incomingLine[slot] = Number.POSITIVE_INFINITY; // zeroed once, however often the current state repeats the pair
       changes.push({
-        first: firsts[slot]!,
-        second: seconds[slot]!,
+        first: slots.firstOf(slot),
+        second: slots.secondOf(slot),
         previous: fromScaled(before),
         next: 0,
         delta: fromScaled(-before),

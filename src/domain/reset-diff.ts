@@ -60,12 +60,12 @@ export interface ResetDiff {
   readonly duplicatesMerged: number;
 }
 
-const asRow = (p: PositionQuantity, line: number) => ({
-  first: p.productId,
-  second: p.facilityId,
-  quantity: p.quantity,
-  line,
-});
+const positionColumns = {
+  first: (p: PositionQuantity) => p.productId,
+  second: (p: PositionQuantity) => p.facilityId,
+  quantity: (p: PositionQuantity) => p.quantity,
+};
+const snapshotColumns = { ...positionColumns, line: (r: SnapshotRow) => r.line };
 
 /**
  * The variances that make the current quantities equal to the snapshot, compared exactly.
@@ -79,11 +79,9 @@ export const resetDiff = (
   snapshot: ReadonlyArray<SnapshotRow>,
   options: ResetDiffOptions = {},
 ): ResetDiff => {
-  const diff = diffKeyed(
-    current.map((p, i) => asRow(p, i)),
-    snapshot.map((r) => asRow(r, r.line)),
-    { missing: options.missing ?? 'leave', absentIsZero: true, accepts: isQuantity },
-  );
+  const diff = diffKeyed(current, positionColumns, snapshot, snapshotColumns, {
+    missing: options.missing ?? 'leave', absentIsZero: true, accepts: isQuantity,
+  });
   return {
     variances: diff.changes.map((c) => ({
       productId: c.first,
