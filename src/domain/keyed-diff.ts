@@ -100,7 +100,7 @@ const numberPairs = <C, I>(
   incomingColumns: KeyedColumns<I>,
 ): Slots => {
   const rows = current.length + incoming.length;
-  const firsts = stringInterner(rows);
+  const firsts = stringInterner();
   const seconds = fewStrings();
   const rowFirst = new Int32Array(rows);
   const rowSecond = new Int32Array(rows);

@@ -1,8 +1,9 @@
 /**
  * Numbers distinct strings 0, 1, 2, ... in order of first sight: the hot loop of the diffs, where a JS Map of
- * half a million ids spends most of its time rehashing while it grows. This table is sized once for the number of
- * strings it may see, probes linearly, and hashes the length, the first 8 and the last 16 characters (ids that share
- * those still compare whole, so the numbering is exact whatever the ids are; only the speed depends on the hash).
+ * half a million ids spends most of its time rehashing strings while it grows. This table keeps each string's hash
+ * beside its number, so growing it moves integers only and a probe touches a string only when the hashes agree.
+ * It hashes the length, the first 8 and the last 16 characters; ids that share those still compare whole, so the
+ * numbering is exact whatever the ids are, and only the speed depends on the hash. Measured in bench/.
  */
 export interface StringInterner {
   /** The number of a string, assigning the next one on first sight. */
@@ -20,41 +21,54 @@ const hashOf = (s: string): number => {
   return h ^ (h >>> 15);
 };
 
-/** An interner for at most `capacity` distinct strings (more still work, by falling back to a Map). */
-export const stringInterner = (capacity: number): StringInterner => {
-  let size = 16;
-  while (size < capacity * 2) size *= 2;
-  const mask = size - 1;
-  const table = new Int32Array(size).fill(-1);
+/** A new, empty interner. */
+export const stringInterner = (): StringInterner => {
+  let size = 1 << 12;
+  let mask = size - 1;
+  let table = new Int32Array(size).fill(-1);
+  let hashes = new Int32Array(size >> 1);
   const strings: string[] = [];
-  const overflow = new Map<string, number>();
-  // Inputs repeat the same id in runs (a product on each of its facilities' rows): skip the hash for those.
-  let lastString = '';
-  let lastNumber = -1;
-  const intern = (s: string): number => {
-    if (s === lastString && lastNumber !== -1) return lastNumber;
-    lastString = s;
-    lastNumber = find(s);
-    return lastNumber;
-  };
-  const find = (s: string): number => {
-    if (strings.length >= capacity) {
-      const known = overflow.get(s);
-      if (known !== undefined) return known;
+
+  // Doubles the table once it is half full; the stored hashes place every number again without reading a string.
+  const grow = (): void => {
+    size *= 2;
+    mask = size - 1;
+    table = new Int32Array(size).fill(-1);
+    const more = new Int32Array(size >> 1);
+    more.set(hashes);
+    hashes = more;
+    for (let number = 0; number < strings.length; number++) {
+      let at = hashes[number]! & mask;
+      while (table[at] !== -1) at = (at + 1) & mask;
+      table[at] = number;
     }
-    let at = hashOf(s) & mask;
+  };
+
+  const find = (s: string): number => {
+    const hash = hashOf(s);
+    let at = hash & mask;
     for (;;) {
       const number = table[at]!;
       if (number === -1) break;
-      if (strings[number] === s) return number;
+      if (hashes[number] === hash && strings[number] === s) return number;
       at = (at + 1) & mask;
     }
     const number = strings.length;
     strings.push(s);
-    // Past capacity the table would fill up and probe forever; new strings go to the Map instead.
-    if (number < capacity) table[at] = number;
-    else overflow.set(s, number);
+    hashes[number] = hash;
+    table[at] = number;
+    if (strings.length >= size >> 1) grow();
     return number;
+  };
+
+  // Inputs repeat the same id in runs (a product on each of its facilities' rows): those skip the hash.
+  let lastString = '';
+  let lastNumber = -1;
+  const intern = (s: string): number => {
+    if (lastNumber !== -1 && s === lastString) return lastNumber;
+    lastString = s;
+    lastNumber = find(s);
+    return lastNumber;
   };
   return { intern, strings };
 };
