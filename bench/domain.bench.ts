@@ -41,6 +41,10 @@ const groups: ChannelFacilityGroup[] = [
   { facilityGroupId: 'SHOPIFY_CA', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: facilityIds.slice(4) },
 ];
 
+// Ids as a database driver or a CSV parser hands them over: flat strings, one object per row. (Template literals
+// make lazy concatenations instead, which every hash must flatten first, and which no real input consists of.)
+const asParsed = <A>(rows: A[]): A[] => JSON.parse(JSON.stringify(rows)) as A[];
+
 const positions = (): InventoryPosition[] => {
   const next = random(1);
   const out: InventoryPosition[] = [];
@@ -56,7 +60,7 @@ const positions = (): InventoryPosition[] => {
       });
     }
   }
-  return out;
+  return asParsed(out);
 };
 
 type Case = { name: string; target: number; ours: () => unknown; baseline: () => unknown };
@@ -93,7 +97,7 @@ const atpCase = (): Case => {
 const resetCase = (): Case => {
   const next = random(2);
   const current: PositionQuantity[] = positions().map((p) => ({ productId: p.productId, facilityId: p.facilityId, quantity: p.quantityOnHand }));
-  const snapshot: SnapshotRow[] = current.map((c, i) => ({ ...c, quantity: next() < CHANGED ? c.quantity + 1 + Math.floor(next() * 10) : c.quantity, line: i + 2 }));
+  const snapshot: SnapshotRow[] = asParsed(current.map((c, i) => ({ ...c, quantity: next() < CHANGED ? c.quantity + 1 + Math.floor(next() * 10) : c.quantity, line: i + 2 })));
   return {
     name: 'reset diff, 1M rows, 5% changed',
     target: 0.5,
@@ -110,10 +114,6 @@ const resetCase = (): Case => {
     },
   };
 };
-
-// Ids as a database driver or a CSV parser hands them over: flat strings, one object per row. (Template literals
-// make lazy concatenations instead, which every hash must flatten first, and which no real input consists of.)
-const asParsed = <A>(rows: A[]): A[] => JSON.parse(JSON.stringify(rows)) as A[];
 
 const deltaCase = (): Case => {
   const next = random(3);

@@ -77,3 +77,13 @@ pkg('the installed command runs the demo', () => {
 });
 
 pkg.run();
+
+const examples = suite('examples');
+
+examples('explain-online-atp runs against the built package and shows 75', () => {
+  const out = execFileSync('node', [join(root, 'examples', 'explain-online-atp.ts')], { cwd: root, encoding: 'utf8' });
+  assert.ok(out.startsWith("SKU-100 in SHOPIFY_US: Online ATP 75 = QOH 100"), out);
+  assert.ok(out.includes('1 change(s) in 1 batch(es)'), out);
+});
+
+examples.run();
