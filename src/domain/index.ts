@@ -13,3 +13,4 @@ export * from './delta.ts';
 export * from './batch.ts';
 export { pairKey } from './keyed-diff.ts';
 export type { KeyedRejectionReason } from './keyed-diff.ts';
+export * from './inventory-reset.ts';

@@ -13,6 +13,7 @@ import {
   type PositionQuantity,
   type ProductInventory,
   type SnapshotRow,
+  type StockLevel,
 } from '../domain/index.ts';
 
 /** Bounds of a generated quantity, in units. */
@@ -100,4 +101,16 @@ export const itemQuantities = (range: QuantityRange = { min: 0, max: 500 }): fc.
       quantity: wholeQuantity(range),
     }),
     { selector: (q) => `${q.inventoryItemId}|${q.locationId}`, maxLength: 40 },
+  );
+
+/** OMS stock (QOH and ATP) of distinct positions over a small id space; ATP may exceed QOH or go below zero. */
+export const stockLevels = (): fc.Arbitrary<StockLevel[]> =>
+  fc.uniqueArray(
+    fc.record({
+      productId: identifier('P'),
+      facilityId: fc.constantFrom('F1', 'F2', 'F3'),
+      quantityOnHand: realisticQuantity({ min: -20, max: 500 }),
+      availableToPromise: realisticQuantity({ min: -20, max: 500 }),
+    }),
+    { selector: (s) => `${s.productId}|${s.facilityId}`, maxLength: 40 },
   );

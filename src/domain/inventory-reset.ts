@@ -1,0 +1,144 @@
+import { pairKey } from './keyed-diff.ts';
+import { fromScaled, toScaled } from './quantity.ts';
+import { resetDiff, type MissingPositionPolicy, type SnapshotRejection, type SnapshotRow, type Variance } from './reset-diff.ts';
+
+/**
+ * How a NetSuite snapshot resets OMS stock, which keeps two quantities per position: quantity on hand (QOH) and
+ * available to promise (ATP, what is left after reservations). HotWax's import documents the three:
+ * - `exact-atp`: ATP becomes the file's quantity; the same delta (file - ATP) moves QOH, so reservations stay.
+ *   The default, because NetSuite's `availableQty` is NetSuite's *available* quantity: on hand less committed,
+ *   which is what the OMS calls ATP.
+ * - `exact-qoh`: QOH becomes the file's quantity; the same delta (file - QOH) moves ATP. For a feed of on-hand counts.
+ * - `cycle-count`: both become the file's quantity (a physical count that supersedes every reservation).
+ */
+export type ResetMethod = 'exact-atp' | 'exact-qoh' | 'cycle-count';
+
+/** The reset methods, default first. */
+export const RESET_METHODS: ReadonlyArray<ResetMethod> = ['exact-atp', 'exact-qoh', 'cycle-count'];
+
+/** The two stock quantities the OMS keeps for one position. */
+export interface StockLevel {
+  readonly productId: string;
+  readonly facilityId: string;
+  readonly quantityOnHand: number;
+  readonly availableToPromise: number;
+}
+
+/** What a reset does to one position: both quantities before and after, the file's quantity and its line. */
+export interface StockAdjustment {
+  readonly productId: string;
+  readonly facilityId: string;
+  readonly quantityOnHandBefore: number;
+  readonly quantityOnHandAfter: number;
+  readonly availableToPromiseBefore: number;
+  readonly availableToPromiseAfter: number;
+  readonly fileQuantity: number;
+  /** True when the OMS had no such position (both quantities were 0). */
+  readonly created: boolean;
+  readonly line: number | null;
+}
+
+/** The reset of one snapshot: adjustments to write, rows held back, counts for the report. */
+export interface ResetPlan {
+  readonly adjustments: ReadonlyArray<StockAdjustment>;
+  readonly rejected: ReadonlyArray<SnapshotRejection>;
+  /** Positions the snapshot names that already match (no adjustment). */
+  readonly unchanged: number;
+  readonly duplicatesMerged: number;
+}
+
+/** Options of `planInventoryReset`; `missing` as in `resetDiff` (default `leave`). */
+export interface ResetPlanOptions {
+  readonly missing?: MissingPositionPolicy;
+}
+
+const named = (changes: ReadonlyArray<{ line: number | null }>): number => changes.filter((c) => c.line !== null).length;
+
+const plus = (a: number, b: number): number => fromScaled(toScaled(a) + toScaled(b));
+
+/**
+ * The adjustments that reset OMS stock to a snapshot by `method`, exactly: each is the domain's reset diff of the
+ * quantity the method resets, with the same delta carried to the other quantity (or, for `cycle-count`, both set).
+ * Duplicates, invalid quantities and unmentioned positions follow `resetDiff`. Applying the adjustments and
+ * planning again yields no adjustment.
+ */
+export const planInventoryReset = (
+  method: ResetMethod,
+  current: ReadonlyArray<StockLevel>,
+  snapshot: ReadonlyArray<SnapshotRow>,
+  options: ResetPlanOptions = {},
+): ResetPlan => {
+  const atp = (): ReadonlyArray<{ productId: string; facilityId: string; quantity: number }> =>
+    current.map((s) => ({ productId: s.productId, facilityId: s.facilityId, quantity: s.availableToPromise }));
+  const qoh = (): ReadonlyArray<{ productId: string; facilityId: string; quantity: number }> =>
+    current.map((s) => ({ productId: s.productId, facilityId: s.facilityId, quantity: s.quantityOnHand }));
+
+  if (method === 'exact-atp' || method === 'exact-qoh') {
+    const diff = resetDiff(method === 'exact-atp' ? atp() : qoh(), snapshot, options);
+    // The other quantity of each varied position, looked up for the few positions that vary.
+    const varied = new Set(diff.variances.map((v) => pairKey(v.productId, v.facilityId)));
+    const other = new Map<string, number>();
+    for (const s of current) {
+      const key = pairKey(s.productId, s.facilityId);
+      if (varied.has(key)) other.set(key, method === 'exact-atp' ? s.quantityOnHand : s.availableToPromise);
+    }
+    const adjustments = diff.variances.map((v): StockAdjustment => {
+      const otherBefore = other.get(pairKey(v.productId, v.facilityId)) ?? 0;
+      const otherAfter = plus(otherBefore, v.delta);
+      return method === 'exact-atp'
+        ? adjustment(v, otherBefore, otherAfter, v.previous, v.next)
+        : adjustment(v, v.previous, v.next, otherBefore, otherAfter);
+    });
+    return { adjustments, rejected: diff.rejected, unchanged: diff.unchanged, duplicatesMerged: diff.duplicatesMerged };
+  }
+
+  // cycle-count: a position changes when either quantity differs from the file.
+  const byAtp = resetDiff(atp(), snapshot, options);
+  const byQoh = resetDiff(qoh(), snapshot, options);
+  const qohVariance = new Map(byQoh.variances.map((v) => [pairKey(v.productId, v.facilityId), v]));
+  const adjustments: StockAdjustment[] = [];
+  for (const v of byAtp.variances) {
+    const key = pairKey(v.productId, v.facilityId);
+    const q = qohVariance.get(key);
+    qohVariance.delete(key);
+    // No QOH variance means QOH already equals the file's quantity.
+    adjustments.push(adjustment(v, q?.previous ?? v.next, v.next, v.previous, v.next));
+  }
+  for (const q of qohVariance.values()) adjustments.push(adjustment(q, q.previous, q.next, q.next, q.next));
+  return {
+    adjustments,
+    rejected: byAtp.rejected,
+    // Named positions (not rejected) are either unchanged or adjusted, in both diffs alike.
+    unchanged: byAtp.unchanged + named(byAtp.variances) - named(adjustments),
+    duplicatesMerged: byAtp.duplicatesMerged,
+  };
+};
+
+const adjustment = (v: Variance, qohBefore: number, qohAfter: number, atpBefore: number, atpAfter: number): StockAdjustment => ({
+  productId: v.productId,
+  facilityId: v.facilityId,
+  quantityOnHandBefore: qohBefore,
+  quantityOnHandAfter: qohAfter,
+  availableToPromiseBefore: atpBefore,
+  availableToPromiseAfter: atpAfter,
+  fileQuantity: v.next,
+  created: v.created,
+  line: v.line,
+});
+
+/** Applies adjustments to stock levels (creating positions as needed): the state the store holds after a reset. */
+export const applyStockAdjustments = (
+  current: ReadonlyArray<StockLevel>,
+  adjustments: ReadonlyArray<StockAdjustment>,
+): ReadonlyArray<StockLevel> => {
+  const levels = new Map(current.map((s) => [pairKey(s.productId, s.facilityId), s]));
+  for (const a of adjustments) {
+    levels.set(pairKey(a.productId, a.facilityId), {
+      productId: a.productId,
+      facilityId: a.facilityId,
+      quantityOnHand: a.quantityOnHandAfter,
+      availableToPromise: a.availableToPromiseAfter,
+    });
+  }
+  return Array.from(levels.values());
+};
