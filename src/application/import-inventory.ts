@@ -1,0 +1,307 @@
+import * as A from 'fp-ts/lib/ReadonlyArray.js';
+import * as E from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as T from 'fp-ts/lib/Task.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { planInventoryReset, type ResetMethod, type SnapshotRow } from '../domain/index.ts';
+import type { Clock } from './clock.ts';
+import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
+import type { ImportCounts, InventoryStore, InventoryStoreError } from './inventory-store.ts';
+
+/** The job's name, as the OMS configures it. */
+export const RESET_INVENTORY = 'RESET_INVENTORY';
+
+/** How the import behaves; `defaultImportConfig` has the documented defaults. */
+export interface ImportConfig {
+  readonly method: ResetMethod;
+  readonly columns: ExportColumns;
+  /** Larger files are held back whole (`ExportTooLarge`). */
+  readonly maxBytes: number;
+  /** A file with a larger share of rejected rows is held back whole: most rows bad means a broken export. */
+  readonly maxRejectedShare: number;
+  /** Two listings this far apart must agree on a file's size and time, or the file is still being written. */
+  readonly settleMs: number;
+  /** How long this run's hold on the job lasts without renewal (renewed before each file). */
+  readonly lockLeaseMs: number;
+  /** Names of this run and of the worker running it, for the history and the lock. */
+  readonly runId: string;
+  readonly owner: string;
+}
+
+/** The defaults: exact ATP (the file is NetSuite's *available*), 1 GiB at most, hold back when over half is bad. */
+export const defaultImportConfig = (runId: string, owner: string): ImportConfig => ({
+  method: 'exact-atp',
+  columns: DEFAULT_EXPORT_COLUMNS,
+  maxBytes: 1024 ** 3,
+  maxRejectedShare: 0.5,
+  settleMs: 2_000,
+  lockLeaseMs: 30 * 60_000,
+  runId,
+  owner,
+});
+
+/** The folders of the file store the job uses, relative to its root (the inbox). */
+export const ARCHIVE_FOLDER = 'archive';
+export const ERROR_FOLDER = 'error';
+
+/** What became of one file in a run. */
+export type FileOutcome =
+  | 'applied' // rows applied (possibly with some rows rejected and reported)
+  | 'held-back' // nothing applied; the file is in error/ with its report
+  | 'already-imported' // imported by an earlier run that stopped before moving it; moved now
+  | 'in-progress'; // still being written; left for the next run
+
+/** One row that was not applied, with where and why. */
+export interface RejectedRow {
+  readonly line: number;
+  readonly field: string;
+  readonly reason: string;
+}
+
+/** The outcome of one file. */
+export interface FileReport extends ImportCounts {
+  readonly name: string;
+  readonly outcome: FileOutcome;
+  /** Why the whole file was held back, when it was. */
+  readonly heldBackBecause?: string;
+  readonly rejectedRows: ReadonlyArray<RejectedRow>;
+}
+
+/** The report of one run. */
+export interface ImportReport extends ImportCounts {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly durationMs: number;
+  /** False when another worker held the job: this run imported nothing. */
+  readonly lockAcquired: boolean;
+  readonly filesSeen: number;
+  readonly files: ReadonlyArray<FileReport>;
+}
+
+/** A failure that stops the run; what was committed before it stays committed, and a rerun continues. */
+export type ImportError =
+  | FileStoreError
+  | InventoryStoreError
+  | { readonly _tag: 'JobLockLost'; readonly job: string; readonly owner: string; readonly retriable: true };
+
+/** The ports the import uses. */
+export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & Clock;
+
+// Names an exporter or uploader uses while a file is still being written; never imported.
+const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownload)$/i;
+
+/** True for a file name the job imports: a `.csv` that is not a temporary name. */
+export const isImportableName = (name: string): boolean => /\.csv$/i.test(name) && !IN_PROGRESS_NAME.test(name);
+
+/** Files ready to import, oldest first (then by name), and the ones still changing between two listings. */
+export const readyFiles = (
+  first: ReadonlyArray<StoredFile>,
+  second: ReadonlyArray<StoredFile>,
+): { ready: ReadonlyArray<StoredFile>; changing: ReadonlyArray<StoredFile> } => {
+  const earlier = new Map(first.map((f) => [f.name, f]));
+  const candidates = second.filter((f) => isImportableName(f.name));
+  const settled = (f: StoredFile) => {
+    const before = earlier.get(f.name);
+    return before !== undefined && before.size === f.size && before.modifiedAt.getTime() === f.modifiedAt.getTime();
+  };
+  const ready = candidates
+    .filter(settled)
+    .toSorted((a, b) => a.modifiedAt.getTime() - b.modifiedAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  return { ready, changing: candidates.filter((f) => !settled(f)) };
+};
+
+const noCounts: ImportCounts = { rowsRead: 0, adjusted: 0, unchanged: 0, rejected: 0 };
+
+const describeFileError = (e: ExportFileError): string => {
+  switch (e._tag) {
+    case 'ExportEmpty':
+      return 'the file is empty';
+    case 'ExportHeaderOnly':
+      return 'the file has a header and no rows';
+    case 'ExportMissingColumns':
+      return `required column(s) missing: ${e.missing.join(', ')} (found: ${e.found.join(', ')})`;
+    case 'ExportEncodingInvalid':
+      return `not valid UTF-8 at line ${e.line}: ${e.reason}`;
+    case 'ExportTooLarge':
+      return `the file has ${e.bytes} bytes, more than the ${e.limit} allowed`;
+    case 'ExportUnreadable':
+      return `the file cannot be read: ${e.reason}`;
+  }
+};
+
+const csvField = (value: string | number): string => {
+  const text = String(value);
+  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
+};
+
+/** The error report written next to a file: one CSV line per rejected row, or the reason a file was held back. */
+export const errorReport = (file: string, heldBackBecause: string | undefined, rows: ReadonlyArray<RejectedRow>): string =>
+  [
+    'file,line,field,reason',
+    ...(heldBackBecause === undefined ? [] : [[file, '', '', `file held back: ${heldBackBecause}`].map(csvField).join(',')]),
+    ...rows.map((r) => [file, r.line, r.field, r.reason].map(csvField).join(',')),
+  ].join('\n') + '\n';
+
+const problemRow = (p: RowProblem): RejectedRow => ({ line: p.line, field: p.field, reason: p.reason });
+
+// The snapshot rows of a parsed export, with every row naming an unknown item or location rejected.
+const resolveRows = (
+  parsed: ParsedExport,
+  columns: ExportColumns,
+  products: ReadonlyMap<string, string>,
+  facilities: ReadonlyMap<string, string>,
+): { rows: ReadonlyArray<SnapshotRow>; rejected: ReadonlyArray<RejectedRow> } => {
+  const rows: SnapshotRow[] = [];
+  const rejected: RejectedRow[] = [];
+  for (const r of parsed.rows) {
+    const productId = products.get(r.itemInternalId);
+    const facilityId = facilities.get(r.location);
+    if (productId === undefined) {
+      rejected.push({ line: r.line, field: columns.itemInternalId, reason: `unknown item: no OMS product has NetSuite internal id '${r.itemInternalId}' (item '${r.item}')` });
+    } else if (facilityId === undefined) {
+      rejected.push({ line: r.line, field: columns.location, reason: `unknown location: no OMS facility has NetSuite location id '${r.location}'` });
+    } else {
+      rows.push({ productId, facilityId, quantity: r.quantity, line: r.line });
+    }
+  }
+  return { rows, rejected };
+};
+
+const fileReport = (name: string, outcome: FileOutcome, counts: ImportCounts, rejectedRows: ReadonlyArray<RejectedRow>, heldBackBecause?: string): FileReport => ({
+  name,
+  outcome,
+  ...counts,
+  rejectedRows,
+  ...(heldBackBecause === undefined ? {} : { heldBackBecause }),
+});
+
+// Holds a file back whole: its report into error/, its record committed (so a rerun recognises it), the file moved.
+const holdBack = (config: ImportConfig, copy: LocalCopy, counts: ImportCounts, because: string, rejectedRows: ReadonlyArray<RejectedRow>): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
+  pipe(
+    deps.write(ERROR_FOLDER, `${copy.name}.errors.csv`, errorReport(copy.name, because, rejectedRows)),
+    TE.chainW(() =>
+      deps.commitImport({ runId: config.runId, file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes }, outcome: 'held-back', method: config.method, adjustments: [], counts, at: deps.now() }),
+    ),
+    TE.chainW(() => deps.move('', ERROR_FOLDER, copy.name)),
+    TE.map(() => fileReport(copy.name, 'held-back', counts, rejectedRows, because)),
+  );
+
+const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExport): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
+  pipe(
+    TE.Do,
+    TE.apS('products', deps.productIdsByExternalId()),
+    TE.apS('facilities', deps.facilityIdsByExternalId()),
+    TE.apS('stock', deps.stockLevels()),
+    TE.chainW(({ products, facilities, stock }) => {
+      const resolved = resolveRows(parsed, config.columns, products, facilities);
+      const plan = planInventoryReset(config.method, stock, resolved.rows);
+      const duplicates = plan.rejected.flatMap((r) =>
+        r.lines.map((line): RejectedRow => ({
+          line,
+          field: config.columns.quantity,
+          reason:
+            r.reason === 'conflicting-duplicate'
+              ? `conflicting duplicate: product ${r.productId} at facility ${r.facilityId} has quantities ${r.quantities.join(', ')} on lines ${r.lines.join(', ')}; none applied`
+              : `invalid quantity for product ${r.productId} at facility ${r.facilityId}`,
+        })),
+      );
+      const rejectedRows = [...parsed.problems.map(problemRow), ...resolved.rejected, ...duplicates].toSorted((a, b) => a.line - b.line);
+      const counts: ImportCounts = { rowsRead: parsed.rowsRead, adjusted: plan.adjustments.length, unchanged: plan.unchanged, rejected: rejectedRows.length };
+      if (parsed.rowsRead > 0 && rejectedRows.length / parsed.rowsRead > config.maxRejectedShare) {
+        const because = `${rejectedRows.length} of ${parsed.rowsRead} rows rejected, more than the ${config.maxRejectedShare * 100}% allowed: a broken export`;
+        return holdBack(config, copy, { ...counts, adjusted: 0, unchanged: 0 }, because, rejectedRows)(deps);
+      }
+      return pipe(
+        rejectedRows.length === 0 ? TE.right(undefined) : deps.write(ERROR_FOLDER, `${copy.name}.rejected-rows.csv`, errorReport(copy.name, undefined, rejectedRows)),
+        TE.chainW(() =>
+          deps.commitImport({ runId: config.runId, file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes }, outcome: 'applied', method: config.method, adjustments: plan.adjustments, counts, at: deps.now() }),
+        ),
+        TE.chainW((committed) =>
+          pipe(
+            deps.move('', ARCHIVE_FOLDER, copy.name),
+            TE.map(() => fileReport(copy.name, committed === 'committed' ? 'applied' : 'already-imported', committed === 'committed' ? counts : noCounts, rejectedRows)),
+          ),
+        ),
+      );
+    }),
+  );
+
+const importFile = (config: ImportConfig, file: StoredFile): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
+  pipe(
+    deps.acquireJobLock(RESET_INVENTORY, config.owner, new Date(deps.now().getTime() + config.lockLeaseMs), deps.now()),
+    // A lease that ran out and went to another worker ends this run before it touches another file.
+    TE.chainW((renewed) => (renewed ? deps.fetch('', file.name) : TE.left<ImportError, LocalCopy>({ _tag: 'JobLockLost', job: RESET_INVENTORY, owner: config.owner, retriable: true }))),
+    TE.chainW((copy) =>
+      pipe(
+        deps.importedFile(copy.name, copy.sha256),
+        TE.chainW((done): TE.TaskEither<ImportError, FileReport> => {
+          if (done !== null) {
+            // An earlier run committed this file and stopped before moving it: finish the move only.
+            return pipe(
+              deps.move('', done.outcome === 'applied' ? ARCHIVE_FOLDER : ERROR_FOLDER, copy.name),
+              TE.map(() => fileReport(copy.name, 'already-imported', noCounts, [])),
+            );
+          }
+          return pipe(
+            TE.fromTask(deps.readExport(copy.path, copy.name, { columns: config.columns, maxBytes: config.maxBytes })),
+            TE.chainW(E.match((e) => holdBack(config, copy, noCounts, describeFileError(e), [])(deps), (parsed) => importParsed(config, copy, parsed)(deps))),
+          );
+        }),
+        // The local copy is released whatever happened.
+        T.chainFirst(() => () => copy.release()),
+      ),
+    ),
+  );
+
+const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): number => files.reduce((n, f) => n + f[key], 0);
+
+/**
+ * The "Import inventory" job (RESET_INVENTORY): resets OMS stock to the NetSuite exports in the file store's inbox.
+ * Holds the job lock (another worker's run imports nothing), lists the inbox twice `settleMs` apart, and imports the
+ * settled `.csv` files oldest first, each exactly once: a file's record, its adjustments, their history and the
+ * changed-product marks are one transaction, and the file moves to `archive/` (or `error/`, with its report) only
+ * after it. A run that stops anywhere and is run again ends as one clean run would.
+ */
+export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> => (deps) => {
+  const startedAt = deps.now();
+  const lease = () => new Date(deps.now().getTime() + config.lockLeaseMs);
+  const finish = (lockAcquired: boolean, filesSeen: number, files: ReadonlyArray<FileReport>): ImportReport => {
+    const finishedAt = deps.now();
+    return {
+      runId: config.runId,
+      startedAt,
+      finishedAt,
+      durationMs: finishedAt.getTime() - startedAt.getTime(),
+      lockAcquired,
+      filesSeen,
+      files,
+      rowsRead: total(files, 'rowsRead'),
+      adjusted: total(files, 'adjusted'),
+      unchanged: total(files, 'unchanged'),
+      rejected: total(files, 'rejected'),
+    };
+  };
+  return pipe(
+    deps.acquireJobLock(RESET_INVENTORY, config.owner, lease(), startedAt),
+    TE.chainW((acquired) => {
+      if (!acquired) return TE.right(finish(false, 0, []));
+      const run = pipe(
+        deps.list(''),
+        TE.chainFirstW(() => TE.fromTask(deps.sleep(config.settleMs))),
+        TE.chainW((first) => pipe(deps.list(''), TE.map((second) => readyFiles(first, second)))),
+        TE.chainW(({ ready, changing }) =>
+          pipe(
+            ready,
+            A.traverse(TE.ApplicativeSeq)((file) => importFile(config, file)(deps)),
+            TE.map((files) => finish(true, ready.length + changing.length, [...files, ...changing.map((f) => fileReport(f.name, 'in-progress', noCounts, []))])),
+          ),
+        ),
+      );
+      // The lock is given up whatever the run's outcome; a crashed run's lease simply runs out.
+      return pipe(run, T.chainFirst(() => deps.releaseJobLock(RESET_INVENTORY, config.owner)));
+    }),
+  );
+};

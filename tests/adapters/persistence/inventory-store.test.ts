@@ -1,0 +1,36 @@
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { memoryInventoryStore } from '../../../src/adapters/memory/memory-inventory-store.ts';
+import { openPostgresInventoryStore } from '../../../src/adapters/persistence/postgres-inventory-store.ts';
+import { openSqliteInventoryStore } from '../../../src/adapters/persistence/sqlite-inventory-store.ts';
+import { freshPostgresDatabase } from '../../support/postgres.ts';
+import { inventoryStoreContract } from './inventory-store.contract.ts';
+
+inventoryStoreContract('memory', async () => ({ store: memoryInventoryStore(), dispose: async () => undefined }));
+
+inventoryStoreContract('PostgreSQL', async () => {
+  const database = await freshPostgresDatabase();
+  const store = await openPostgresInventoryStore({ url: database.url });
+  await store.migrate();
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      await database.drop();
+    },
+  };
+});
+
+inventoryStoreContract('SQLite', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-sqlite-'));
+  const store = await openSqliteInventoryStore({ file: join(folder, 'inventory.sqlite') });
+  await store.migrate();
+  return {
+    store,
+    dispose: async () => {
+      await store.close();
+      rmSync(folder, { recursive: true, force: true });
+    },
+  };
+});
