@@ -144,7 +144,7 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
           maxBytes: i.maxBytes ?? 1024 ** 3,
           maxRejectedShare: i.maxRejectedShare ?? 0.5,
           settleMs: i.settleMs ?? 2_000,
-          lockLeaseMs: i.lockLeaseMs ?? 30 * 60_000,
+          lockLeaseMs: i.lockLeaseMs ?? 10 * 60_000,
         },
       };
       return problems.length === 0 ? E.right(config) : E.left({ _tag: 'ConfigInvalid', problems });

@@ -4,10 +4,10 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { planInventoryReset, type ResetMethod, type SnapshotRow } from '../domain/index.ts';
+import { planInventoryResetBy, type ResetMethod, type SnapshotColumns } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
-import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
+import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type ExportRow, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
 import type { ImportCounts, InventoryStore, InventoryStoreError } from './inventory-store.ts';
 
 /** The job's name, as the OMS configures it. */
@@ -37,7 +37,7 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
   maxBytes: 1024 ** 3,
   maxRejectedShare: 0.5,
   settleMs: 2_000,
-  lockLeaseMs: 30 * 60_000,
+  lockLeaseMs: 10 * 60_000,
   runId,
   owner,
 });
@@ -147,27 +147,32 @@ export const errorReport = (file: string, heldBackBecause: string | undefined, r
 
 const problemRow = (p: RowProblem): RejectedRow => ({ line: p.line, field: p.field, reason: p.reason });
 
-// The snapshot rows of a parsed export, with every row naming an unknown item or location rejected.
+// The rows of a parsed export that name a known item and location, read as snapshot rows through the id maps (no
+// copies of a million rows), and every row naming an unknown item or location, rejected.
 const resolveRows = (
   parsed: ParsedExport,
   columns: ExportColumns,
   products: ReadonlyMap<string, string>,
   facilities: ReadonlyMap<string, string>,
-): { rows: ReadonlyArray<SnapshotRow>; rejected: ReadonlyArray<RejectedRow> } => {
-  const rows: SnapshotRow[] = [];
+): { rows: ReadonlyArray<ExportRow>; snapshotColumns: SnapshotColumns<ExportRow>; rejected: ReadonlyArray<RejectedRow> } => {
+  const rows: ExportRow[] = [];
   const rejected: RejectedRow[] = [];
   for (const r of parsed.rows) {
-    const productId = products.get(r.itemInternalId);
-    const facilityId = facilities.get(r.location);
-    if (productId === undefined) {
+    if (!products.has(r.itemInternalId)) {
       rejected.push({ line: r.line, field: columns.itemInternalId, reason: `unknown item: no OMS product has NetSuite internal id '${r.itemInternalId}' (item '${r.item}')` });
-    } else if (facilityId === undefined) {
+    } else if (!facilities.has(r.location)) {
       rejected.push({ line: r.line, field: columns.location, reason: `unknown location: no OMS facility has NetSuite location id '${r.location}'` });
     } else {
-      rows.push({ productId, facilityId, quantity: r.quantity, line: r.line });
+      rows.push(r);
     }
   }
-  return { rows, rejected };
+  const snapshotColumns: SnapshotColumns<ExportRow> = {
+    productId: (r) => products.get(r.itemInternalId)!,
+    facilityId: (r) => facilities.get(r.location)!,
+    quantity: (r) => r.quantity,
+    line: (r) => r.line,
+  };
+  return { rows, snapshotColumns, rejected };
 };
 
 const fileReport = (name: string, outcome: FileOutcome, counts: ImportCounts, rejectedRows: ReadonlyArray<RejectedRow>, heldBackBecause?: string): FileReport => ({
@@ -197,7 +202,7 @@ const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExpor
     TE.apS('stock', deps.stockLevels()),
     TE.chainW(({ products, facilities, stock }) => {
       const resolved = resolveRows(parsed, config.columns, products, facilities);
-      const plan = planInventoryReset(config.method, stock, resolved.rows);
+      const plan = planInventoryResetBy(config.method, stock, resolved.rows, resolved.snapshotColumns);
       const duplicates = plan.rejected.flatMap((r) =>
         r.lines.map((line): RejectedRow => ({
           line,

@@ -1,6 +1,6 @@
 import { pairKey } from './keyed-diff.ts';
 import { fromScaled, toScaled } from './quantity.ts';
-import { resetDiff, type MissingPositionPolicy, type SnapshotRejection, type SnapshotRow, type Variance } from './reset-diff.ts';
+import { resetDiffBy, type MissingPositionPolicy, type PositionColumns, type SnapshotColumns, type SnapshotRejection, type SnapshotRow, type Variance } from './reset-diff.ts';
 
 /**
  * How a NetSuite snapshot resets OMS stock, which keeps two quantities per position: quantity on hand (QOH) and
@@ -67,14 +67,30 @@ export const planInventoryReset = (
   current: ReadonlyArray<StockLevel>,
   snapshot: ReadonlyArray<SnapshotRow>,
   options: ResetPlanOptions = {},
+): ResetPlan => planInventoryResetBy(method, current, snapshot, SNAPSHOT_COLUMNS, options);
+
+const SNAPSHOT_COLUMNS: SnapshotColumns<SnapshotRow> = {
+  productId: (r) => r.productId,
+  facilityId: (r) => r.facilityId,
+  quantity: (r) => r.quantity,
+  line: (r) => r.line,
+};
+const ATP_COLUMNS: PositionColumns<StockLevel> = { productId: (s) => s.productId, facilityId: (s) => s.facilityId, quantity: (s) => s.availableToPromise };
+const QOH_COLUMNS: PositionColumns<StockLevel> = { ...ATP_COLUMNS, quantity: (s) => s.quantityOnHand };
+
+/** `planInventoryReset` over snapshot rows of any shape, read through column functions (see `resetDiffBy`). */
+export const planInventoryResetBy = <S>(
+  method: ResetMethod,
+  current: ReadonlyArray<StockLevel>,
+  snapshot: ReadonlyArray<S>,
+  columns: SnapshotColumns<S>,
+  options: ResetPlanOptions = {},
 ): ResetPlan => {
-  const atp = (): ReadonlyArray<{ productId: string; facilityId: string; quantity: number }> =>
-    current.map((s) => ({ productId: s.productId, facilityId: s.facilityId, quantity: s.availableToPromise }));
-  const qoh = (): ReadonlyArray<{ productId: string; facilityId: string; quantity: number }> =>
-    current.map((s) => ({ productId: s.productId, facilityId: s.facilityId, quantity: s.quantityOnHand }));
+  const byAtpDiff = () => resetDiffBy(current, ATP_COLUMNS, snapshot, columns, options);
+  const byQohDiff = () => resetDiffBy(current, QOH_COLUMNS, snapshot, columns, options);
 
   if (method === 'exact-atp' || method === 'exact-qoh') {
-    const diff = resetDiff(method === 'exact-atp' ? atp() : qoh(), snapshot, options);
+    const diff = method === 'exact-atp' ? byAtpDiff() : byQohDiff();
     // The other quantity of each varied position, looked up for the few positions that vary.
     const varied = new Set(diff.variances.map((v) => pairKey(v.productId, v.facilityId)));
     const other = new Map<string, number>();
@@ -93,8 +109,8 @@ export const planInventoryReset = (
   }
 
   // cycle-count: a position changes when either quantity differs from the file.
-  const byAtp = resetDiff(atp(), snapshot, options);
-  const byQoh = resetDiff(qoh(), snapshot, options);
+  const byAtp = byAtpDiff();
+  const byQoh = byQohDiff();
   const qohVariance = new Map(byQoh.variances.map((v) => [pairKey(v.productId, v.facilityId), v]));
   const adjustments: StockAdjustment[] = [];
   for (const v of byAtp.variances) {
