@@ -1,6 +1,6 @@
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { mkdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -35,8 +35,9 @@ export interface SftpListEntry {
 }
 
 /**
- * The part of an `ssh2-sftp-client` client this adapter uses: pass `() => new SftpClient(...)` or a client of your
- * own. One client serves one connection; the adapter asks for a new one for each connection it opens.
+ * The part of an `ssh2-sftp-client` client this adapter uses (an instance of it fits as it is), so that a test or a
+ * user can hand in a client of their own. One client serves one connection: the adapter asks for a new one for each
+ * connection it opens, and counts on `close`/`end` being emitted when that connection ends.
  */
 export interface SftpClient {
   connect(config: SftpConnectConfig): Promise<unknown>;
@@ -88,8 +89,9 @@ export const hostKeyFingerprint = (key: Buffer): string => `SHA256:${createHash(
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
-// Parallel reads of 64 KiB (ssh2 splits them to what the server accepts) beat one stream of sequential reads by far;
-// see the measurements in the adapter's tests' notes.
+// 64 parallel reads of 64 KiB (ssh2 splits them to what the server accepts), then a hash of the local copy (from the
+// page cache), beat hashing one stream of sequential reads: for 45 MB from OpenSSH, 0.24 s against 0.31-0.37 s on
+// loopback, and 0.7 s against 8.1 s over a 10 ms round trip, since a stream has one read in flight at a time.
 const FAST_GET = { concurrency: 64, chunkSize: 64 * 1024 } as const;
 
 const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTCONN', 'EAI_AGAIN', 'ERR_NOT_CONNECTED']);
@@ -133,7 +135,7 @@ interface Session {
  * `fetch` downloads into a fresh temp file with parallel reads and hashes the local copy; a failed download leaves
  * no temp file, and a dropped connection is a retriable `FileStoreUnavailable`. `write` uploads to a hidden temp name
  * in the target folder and renames it over the name. Listed entries that are not regular files or whose names are
- * not plain file names are skipped, never followed.
+ * not plain file names are skipped, never followed. Call `close` when done: an open connection keeps Node running.
  */
 export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   const port = options.port ?? 22;
@@ -294,8 +296,12 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
         const release = () => rm(local, { force: true }).catch(() => undefined);
         return pipe(
           TE.tryCatch(
-            () => mkdir(tempDir, { recursive: true }),
-            (error) => failed('fetch', tempDir, `cannot create the temp dir: ${errorMessage(error)}`, false, error),
+            async () => {
+              await mkdir(tempDir, { recursive: true });
+              // Created here, readable by this user only and never an existing file; the download then fills it.
+              await (await open(local, 'wx', 0o600)).close();
+            },
+            (error) => failed('fetch', local, `cannot create the local copy: ${errorMessage(error)}`, false, error),
           ),
           TE.chain(() => call('fetch', path, (client) => client.fastGet(path, local, FAST_GET))),
           TE.chain(() => TE.tryCatch(() => hashFile(local), (error) => failed('fetch', local, `cannot hash the local copy: ${errorMessage(error)}`, false, error))),
