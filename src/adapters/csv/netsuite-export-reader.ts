@@ -135,10 +135,11 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
     // A record the parser cannot read (a stray quote): reported, and parsing goes on with the next one.
     const lines = Number((error as { lines?: number } | undefined)?.lines ?? 0);
     rowsRead++;
-    problems.push({ line: lines, field: '(row)', reason: `unreadable CSV: ${error?.message ?? 'malformed record'}`, raw: cut(raw ?? '') });
+    const reason = error?.code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated row: the file ends inside a quoted field' : `unreadable CSV: ${error?.message ?? 'malformed record'}`;
+    problems.push({ line: lines, field: '(row)', reason, raw: cut(raw ?? '') });
     return undefined;
   };
-  const parser = parse({ relax_column_count: true, skip_empty_lines: true, info: true, skip_records_with_error: true, on_skip: skipped });
+  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, skip_records_with_error: true, on_skip: skipped });
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const text = utf8Text();
   source.on('error', (error) => parser.destroy(error));
