@@ -1,4 +1,4 @@
-import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup, type InventoryPosition, type ItemQuantity, type SnapshotRow } from '../domain/index.ts';
+import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup, type InventoryPosition, type ItemQuantity } from '../domain/index.ts';
 
 /** The bundled example the `demo` command runs: a small retailer with one online channel. */
 export const demoChannelGroup: ChannelFacilityGroup = {
@@ -7,15 +7,24 @@ export const demoChannelGroup: ChannelFacilityGroup = {
   facilityIds: ['WAREHOUSE_NJ', 'STORE_BROOKLYN'],
 };
 
-/** The Shopify location the channel group sells through, and the inventory item of each product. */
-export const demoShopifyLocationId = 'gid://shopify/Location/1001';
-export const demoInventoryItems: ReadonlyMap<string, string> = new Map([
-  ['SKU-100', 'gid://shopify/InventoryItem/5001'],
-  ['SKU-200', 'gid://shopify/InventoryItem/5002'],
-  ['SKU-300', 'gid://shopify/InventoryItem/5003'],
-]);
+/** OMS facilities and the NetSuite locations they are (NetSuite location internal ids). */
+export const demoFacilities = [
+  { facilityId: 'WAREHOUSE_NJ', externalId: '101' },
+  { facilityId: 'STORE_BROOKLYN', externalId: '102' },
+  { facilityId: 'STORE_OUTLET', externalId: '103' },
+];
 
-/** The OMS before tonight's NetSuite import. */
+/** OMS products and the NetSuite items they are (item internal ids), with the Shopify inventory item of each. */
+export const demoProducts = [
+  { productId: 'SKU-100', externalId: '5100', item: 'SKU-100 Classic Tee', inventoryItemId: 'gid://shopify/InventoryItem/5001' },
+  { productId: 'SKU-200', externalId: '5200', item: 'SKU-200 Canvas Tote', inventoryItemId: 'gid://shopify/InventoryItem/5002' },
+  { productId: 'SKU-300', externalId: '5300', item: 'SKU-300 Wool Yarn (kg)', inventoryItemId: 'gid://shopify/InventoryItem/5003' },
+];
+
+/** The Shopify location the channel group sells through. */
+export const demoShopifyLocationId = 'gid://shopify/Location/1001';
+
+/** The OMS before tonight's NetSuite import: ATP is QOH less what is reserved. */
 export const demoPositions: ReadonlyArray<InventoryPosition> = [
   { productId: 'SKU-100', facilityId: 'WAREHOUSE_NJ', quantityOnHand: 90, reservedQuantity: 5, safetyStock: 5 },
   { productId: 'SKU-100', facilityId: 'STORE_OUTLET', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
@@ -28,15 +37,18 @@ export const demoPositions: ReadonlyArray<InventoryPosition> = [
 export const demoThresholds = [{ productId: 'SKU-100', threshold: 5 }];
 export const demoBrokeringQueue = [{ productId: 'SKU-100', quantity: 5 }, { productId: 'SKU-300', quantity: 3 }];
 
-/** Tonight's NetSuite export of quantities, one row per item and location (line numbers as in the CSV). */
-export const demoSnapshot: ReadonlyArray<SnapshotRow> = [
-  { productId: 'SKU-100', facilityId: 'WAREHOUSE_NJ', quantity: 95, line: 2 },
-  { productId: 'SKU-100', facilityId: 'STORE_OUTLET', quantity: 5, line: 3 },
-  { productId: 'SKU-200', facilityId: 'WAREHOUSE_NJ', quantity: 10, line: 4 },
-  { productId: 'SKU-200', facilityId: 'STORE_BROOKLYN', quantity: 8, line: 5 },
-  { productId: 'SKU-300', facilityId: 'WAREHOUSE_NJ', quantity: 38.75, line: 6 },
-  { productId: 'SKU-300', facilityId: 'WAREHOUSE_NJ', quantity: 39, line: 7 },
-];
+/**
+ * Tonight's NetSuite export, as the saved search writes it (NetSuite's *available* quantity per item and location).
+ * It names SKU-300 at the warehouse twice with different quantities: the import reports both lines and applies neither.
+ */
+export const demoExport = [
+  'Item,externalFacilityId,availableQty,idValue',
+  'SKU-100 Classic Tee,101,90,5100',
+  'SKU-100 Classic Tee,103,5,5100',
+  'SKU-200 Canvas Tote,102,5,5200',
+  '"SKU-300 Wool Yarn (kg)",101,38.75,5300',
+  '"SKU-300 Wool Yarn (kg)",101,39,5300',
+].join('\r\n') + '\r\n';
 
 /** What the last sync pushed to Shopify. */
 export const demoLastPushed: ReadonlyArray<ItemQuantity> = [

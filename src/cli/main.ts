@@ -1,22 +1,56 @@
 #!/usr/bin/env node
 /**
- * The `oms-inventory-sync` command line: a thin edge that runs a job, prints its report and sets the exit code.
+ * The `oms-inventory-sync` command line: a thin edge that builds a job from the configuration, runs it, prints its
+ * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
+ * file was held back).
  */
+import { randomBytes } from 'node:crypto';
+import { mkdtempSync, readFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { isLeft } from 'fp-ts/lib/Either.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import { openImportJob } from '../composition-root.ts';
+import { loadConfig } from '../config.ts';
 import { BatchSize, formatOnlineAtpExplanation } from '../domain/index.ts';
 import { runDemo, type DemoReport } from './demo.ts';
 
-const USAGE = `Usage: oms-inventory-sync <command> [--json]
+const USAGE = `Usage: oms-inventory-sync <command> [options]
 
 Commands:
-  demo [--batch-size N]   run the sync math on the bundled example (no server needed)
-  help                    show this text`;
+  demo [--batch-size N] [--data-dir DIR]   the whole pipeline on embedded defaults (SQLite, local folders):
+                                           a NetSuite export is imported, online ATP computed, changes batched
+  import [--config FILE]                   the "Import inventory" job (RESET_INVENTORY): NetSuite exports from the
+                                           inbox (SFTP or a folder) into the inventory store (PostgreSQL or SQLite)
+  help                                     this text
+
+Options:
+  --json            the report as JSON
+  --config FILE     settings (JSON); secrets come from the environment: DATABASE_URL, SFTP_PRIVATE_KEY,
+                    SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE. Without it: the embedded defaults.
+
+Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but a file was held back.`;
+
+const option = (args: ReadonlyArray<string>, name: string): string | undefined => {
+  const at = args.indexOf(name);
+  return at === -1 ? undefined : args[at + 1];
+};
+
+const formatImport = (r: ImportReport): string[] => {
+  const out = [`Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`];
+  for (const f of r.files) {
+    out.push(`  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`);
+    for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
+    if (f.rejectedRows.length > 20) out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
+  }
+  out.push(`  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  return out;
+};
 
 const formatDemo = (r: DemoReport): string => {
-  const out: string[] = ['NetSuite -> OMS: reset quantities on hand to the NetSuite snapshot'];
-  for (const v of r.reset.variances) out.push(`  ${v.productId} @ ${v.facilityId}: ${v.previous} -> ${v.next} (${v.delta > 0 ? '+' : ''}${v.delta}, line ${v.line})`);
-  for (const x of r.reset.rejected) out.push(`  held back ${x.productId} @ ${x.facilityId}: ${x.reason} ${JSON.stringify(x.quantities)} on lines ${x.lines.join(', ')}`);
-  out.push(`  ${r.reset.variances.length} variance(s), ${r.reset.unchanged} unchanged, ${r.reset.rejected.length} held back`, '');
+  const out = [`Embedded defaults in ${r.dataDir} (SQLite store, local inbox)`, '', 'NetSuite -> OMS', ...formatImport(r.import), ''];
   out.push('Online ATP for the channel facility group');
   for (const e of r.onlineAtp) out.push(formatOnlineAtpExplanation(e).replace(/^/gm, '  '));
   out.push('', 'OMS -> Shopify: changes against the last push');
@@ -25,30 +59,57 @@ const formatDemo = (r: DemoReport): string => {
   return out.join('\n');
 };
 
-/** Runs one command; returns the exit code. */
-export const main = (argv: ReadonlyArray<string>): number => {
+const describeError = (e: unknown): string => (typeof e === 'object' && e !== null && 'reason' in e ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}` : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v)));
+
+/** Runs one command; resolves to the exit code. */
+export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command = 'help', ...rest] = argv;
   const json = rest.includes('--json');
-  const fail = (message: string): number => {
-    process.stderr.write(`oms-inventory-sync: ${message}\n${USAGE}\n`);
-    return 2;
+  const fail = (message: string, code: number): number => {
+    process.stderr.write(`oms-inventory-sync: ${message}\n${code === 2 ? `${USAGE}\n` : ''}`);
+    return code;
   };
   switch (command) {
     case 'demo': {
-      const at = rest.indexOf('--batch-size');
-      const size = BatchSize.decode(at === -1 ? 250 : Number(rest[at + 1]));
-      if (isLeft(size)) return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(rest[at + 1] ?? '')}`);
-      const report = runDemo(size.right);
-      process.stdout.write(`${json ? JSON.stringify(report, null, 2) : formatDemo(report)}\n`);
+      const given = option(rest, '--batch-size');
+      const size = BatchSize.decode(given === undefined ? 250 : Number(given));
+      if (isLeft(size)) return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
+      const dataDir = option(rest, '--data-dir') ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
+      const result = await runDemo(dataDir, size.right)();
+      if (isLeft(result)) return fail(describeError(result.left), 1);
+      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatDemo(result.right)}\n`);
       return 0;
+    }
+    case 'import': {
+      const file = option(rest, '--config');
+      let settings: unknown;
+      try {
+        settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
+      } catch (error) {
+        return fail(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`, 2);
+      }
+      const config = loadConfig(settings, process.env);
+      if (isLeft(config)) return fail(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`, 2);
+      const runId = `import-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+      const result = await pipe(
+        openImportJob(config.right),
+        TE.chainW((job) => async () => {
+          const report = await importInventory(job.importConfig(runId, hostname()))(job.deps)();
+          await job.close();
+          return report;
+        }),
+      )();
+      if (isLeft(result)) return fail(describeError(result.left), 1);
+      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatImport(result.right).join('\n')}\n`);
+      return result.right.files.some((f) => f.outcome === 'held-back') ? 3 : 0;
     }
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
       return 0;
     default:
-      return fail(`unknown command '${command}'`);
+      return fail(`unknown command '${command}'`, 2);
   }
 };
 
-process.exitCode = main(process.argv.slice(2));
+process.exitCode = await main(process.argv.slice(2));

@@ -1,0 +1,92 @@
+/**
+ * Import benchmark (NetSuite -> OMS): a 1,000,000-row export (100,000 items x 10 locations) on a real local sshd,
+ * imported into PostgreSQL that already holds the previous night's 1M positions with 5% of quantities changed.
+ * Baseline, measured in the same run: `psql \copy` of the same file into a staging table plus one set-based
+ * INSERT ... ON CONFLICT DO UPDATE ... WHERE qoh IS DISTINCT FROM. The job runs in a child process of its own so
+ * that its peak RSS is its own; it includes the SFTP download, the parse, the diff and the commit.
+ *
+ *   npm run bench:import
+ */
+import { execFileSync, spawnSync } from 'node:child_process';
+import { createWriteStream, mkdtempSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { openPostgresInventoryStore } from '../src/adapters/persistence/postgres-inventory-store.ts';
+import type { StockLevel } from '../src/domain/index.ts';
+import { freshPostgresDatabase } from '../tests/support/postgres.ts';
+import { run } from '../tests/support/run.ts';
+import { startSshd } from '../tests/support/sshd.ts';
+
+const ITEMS = 100_000;
+const LOCATIONS = 10;
+const quantity = (i: number, l: number): number => ((i * 7 + l * 13) % 500) + ((i + l) % 20 === 0 ? 0.5 : 0);
+
+const writeExport = async (path: string): Promise<void> => {
+  const out = createWriteStream(path);
+  out.write('Item,externalFacilityId,availableQty,idValue\r\n');
+  for (let i = 0; i < ITEMS; i++) {
+    let chunk = '';
+    for (let l = 0; l < LOCATIONS; l++) chunk += `SKU-${String(i).padStart(7, '0')}-BLUE-M,${101 + l},${quantity(i, l)},${100000 + i}\r\n`;
+    if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
+  }
+  await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
+};
+
+const work = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-import-bench-'));
+const file = join(work, 'inventory-2026-11-22T010000Z.csv');
+await writeExport(file);
+const bytes = statSync(file).size;
+const database = await freshPostgresDatabase();
+const sshd = await startSshd();
+try {
+  const store = await openPostgresInventoryStore({ url: database.url });
+  await store.migrate();
+  await run(store.saveFacilities(Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) }))));
+  await run(store.saveProducts(Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) }))));
+  // Last night's stock: equal to tonight's file except 5% of positions.
+  const previous: StockLevel[] = [];
+  for (let i = 0; i < ITEMS; i++) {
+    for (let l = 0; l < LOCATIONS; l++) {
+      const changed = (i * LOCATIONS + l) % 20 === 7;
+      const q = quantity(i, l) + (changed ? 3 : 0);
+      previous.push({ productId: `PROD_${i}`, facilityId: `FAC_${l}`, quantityOnHand: q + 2, availableToPromise: q });
+    }
+  }
+  await run(store.saveStockLevels(previous));
+  await store.close();
+  execFileSync('psql', [database.url, '-q', '-c', 'create table "baseline_position" as select "product_id", "facility_id", "available_to_promise_scaled" as "qoh" from "inventory_position"', '-c', 'alter table "baseline_position" add primary key ("product_id", "facility_id")', '-c', 'vacuum analyze']);
+
+  // Baseline: raw SQL on the same file, read from local disk.
+  const baselineStart = process.hrtime.bigint();
+  execFileSync('psql', [
+    database.url, '-q', '-v', 'ON_ERROR_STOP=1',
+    '-c', 'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+    '-c', `\\copy "staging" from '${file}' with (format csv, header true)`,
+    '-c', `insert into "baseline_position" ("product_id", "facility_id", "qoh")
+           select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint from "staging" s
+           join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"
+           on conflict ("product_id", "facility_id") do update set "qoh" = excluded."qoh"
+           where "baseline_position"."qoh" is distinct from excluded."qoh"`,
+  ]);
+  const baselineSeconds = Number(process.hrtime.bigint() - baselineStart) / 1e9;
+
+  // The job, from the SFTP inbox, in its own process.
+  copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
+  const child = spawnSync(process.execPath, [fileURLToPath(new URL('./import-job.ts', import.meta.url))], {
+    encoding: 'utf8',
+    env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_SSH: JSON.stringify({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeySha256: sshd.hostKeySha256, root: sshd.root }) },
+  });
+  if (child.status !== 0) throw new Error(`import job failed: ${child.stderr}`);
+  const job = JSON.parse(child.stdout) as { seconds: number; peakRssMb: number; report: { rowsRead: number; adjusted: number; unchanged: number; rejected: number } };
+
+  console.log(`node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`);
+  console.log(`baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`);
+  console.log(`import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`);
+  console.log(`  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`);
+  console.log(`ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`);
+} finally {
+  await sshd.stop();
+  await database.drop();
+  rmSync(work, { recursive: true, force: true });
+}

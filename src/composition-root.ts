@@ -1,0 +1,104 @@
+import { mkdirSync } from 'node:fs';
+import { readFile } from 'node:fs/promises';
+import { dirname } from 'node:path';
+import { pipe } from 'fp-ts/lib/function.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { netsuiteExportReader } from './adapters/csv/netsuite-export-reader.ts';
+import { localFileStore } from './adapters/local-files/local-file-store.ts';
+import { openPostgresInventoryStore } from './adapters/persistence/postgres-inventory-store.ts';
+import { openSqliteInventoryStore } from './adapters/persistence/sqlite-inventory-store.ts';
+import { sftpFileStore, type SftpCredentials } from './adapters/sftp/sftp-file-store.ts';
+import type { Clock } from './application/clock.ts';
+import type { FileStore } from './application/file-store.ts';
+import { defaultImportConfig, type ImportConfig, type ImportDeps } from './application/import-inventory.ts';
+import type { InventoryHistory, InventorySeed, InventoryStore } from './application/inventory-store.ts';
+import type { Config, InboxConfig, StoreConfig } from './config.ts';
+
+/** The system clock. */
+export const systemClock: Clock = {
+  now: () => new Date(),
+  sleep: (ms) => () => new Promise((resolve) => setTimeout(resolve, ms)),
+};
+
+/** A live dependency that could not be started (the message names what, never a secret). */
+export interface StartupError {
+  readonly _tag: 'StartupFailed';
+  readonly component: string;
+  readonly reason: string;
+}
+
+const startup = (component: string) => (cause: unknown): StartupError => ({
+  _tag: 'StartupFailed',
+  component,
+  reason: (cause instanceof Error ? cause.message : String(cause)).replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…'),
+});
+
+/** An opened inventory store (migrated to the current schema) and how to close it. */
+export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & { readonly close: () => Promise<void> };
+
+/** Opens the configured inventory store and brings its schema up to date. */
+export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>
+  TE.tryCatch(async () => {
+    if (config.kind === 'postgres') {
+      const store = await openPostgresInventoryStore({ url: config.url });
+      await store.migrate();
+      return store;
+    }
+    mkdirSync(dirname(config.file), { recursive: true });
+    const store = await openSqliteInventoryStore({ file: config.file });
+    await store.migrate();
+    return store;
+  }, startup(`inventory store (${config.kind})`));
+
+/** Opens the configured inbox. */
+export const openInbox = (config: InboxConfig): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> =>
+  TE.tryCatch(async () => {
+    if (config.kind === 'local') {
+      mkdirSync(config.root, { recursive: true });
+      return { ...localFileStore({ root: config.root }), close: async () => undefined };
+    }
+    const privateKey = config.privateKey === undefined ? undefined : 'pem' in config.privateKey ? config.privateKey.pem : await readFile(config.privateKey.file, 'utf8');
+    const credentials: SftpCredentials =
+      privateKey !== undefined
+        ? { privateKey, ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }) }
+        : { password: config.password ?? '' };
+    return sftpFileStore({
+      ...credentials,
+      host: config.host,
+      port: config.port,
+      username: config.username,
+      remoteRoot: config.remoteRoot,
+      hostKeySha256: config.hostKeySha256,
+      ...(config.tempDir === undefined ? {} : { tempDir: config.tempDir }),
+    });
+  }, startup(`inbox (${config.kind})`));
+
+/** Everything the import job needs, live, and how to close it. */
+export interface ImportJob {
+  readonly deps: ImportDeps;
+  readonly store: OpenedStore;
+  readonly importConfig: (runId: string, owner: string) => ImportConfig;
+  readonly close: () => Promise<void>;
+}
+
+/** The composition root of the import job: the validated config turned into live adapters. */
+export const openImportJob = (config: Config): TE.TaskEither<StartupError, ImportJob> =>
+  pipe(
+    openInventoryStore(config.inventoryStore),
+    TE.chain((store) =>
+      pipe(
+        openInbox(config.inbox),
+        // Whatever was opened before a failure is closed again.
+        TE.orElseFirst(() => TE.fromTask(() => store.close())),
+        TE.map((inbox): ImportJob => ({
+          deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
+          store,
+          importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
+          close: async () => {
+            await inbox.close();
+            await store.close();
+          },
+        })),
+      ),
+    ),
+  );
