@@ -91,15 +91,10 @@ export const planInventoryResetBy = <S>(
 
   if (method === 'exact-atp' || method === 'exact-qoh') {
     const diff = method === 'exact-atp' ? byAtpDiff() : byQohDiff();
-    // The other quantity of each varied position, looked up for the few positions that vary.
-    const varied = new Set(diff.variances.map((v) => pairKey(v.productId, v.facilityId)));
-    const other = new Map<string, number>();
-    for (const s of current) {
-      const key = pairKey(s.productId, s.facilityId);
-      if (varied.has(key)) other.set(key, method === 'exact-atp' ? s.quantityOnHand : s.availableToPromise);
-    }
     const adjustments = diff.variances.map((v): StockAdjustment => {
-      const otherBefore = other.get(pairKey(v.productId, v.facilityId)) ?? 0;
+      // The other quantity of the position, read from the row the diff compared against.
+      const row = v.currentIndex === null ? undefined : current[v.currentIndex];
+      const otherBefore = row === undefined ? 0 : method === 'exact-atp' ? row.quantityOnHand : row.availableToPromise;
       const otherAfter = plus(otherBefore, v.delta);
       return method === 'exact-atp'
         ? adjustment(v, otherBefore, otherAfter, v.previous, v.next)

@@ -23,6 +23,8 @@ export interface KeyedChange {
   readonly delta: number;
   /** The incoming line that set it, or null when it comes from the missing-pair policy. */
   readonly line: number | null;
+  /** The index in the current state of the row the previous quantity came from, or null when there is none. */
+  readonly currentIndex: number | null;
 }
 
 /** Why an incoming row was not applied. */
@@ -171,12 +173,17 @@ export const diffKeyed = <C, I>(
   const currentScaled = new Float64Array(slots.count).fill(Number.NaN);
   const incomingScaled = new Float64Array(slots.count).fill(Number.NaN);
   const incomingLine = new Float64Array(slots.count).fill(Number.NaN);
+  const currentRow = new Int32Array(slots.count).fill(-1);
   const order = new Int32Array(incoming.length);
   let ordered = 0;
   const rejections = new Map<number, Rejection>();
   let duplicatesMerged = 0;
 
-  for (let i = 0; i < current.length; i++) currentScaled[slots.slotOf(i)] = toScaled(currentColumns.quantity(current[i]!));
+  for (let i = 0; i < current.length; i++) {
+    const slot = slots.slotOf(i);
+    currentScaled[slot] = toScaled(currentColumns.quantity(current[i]!));
+    currentRow[slot] = i;
+  }
 
   for (let i = 0; i < incoming.length; i++) {
     const row = incoming[i]!;
@@ -229,6 +236,7 @@ export const diffKeyed = <C, I>(
       next: fromScaled(after),
       delta: fromScaled(after - (known ? before : 0)),
       line: incomingLine[slot]!,
+      currentIndex: known ? currentRow[slot]! : null,
     });
   }
   if (missing === 'zero') {
@@ -244,6 +252,7 @@ export const diffKeyed = <C, I>(
         next: 0,
         delta: fromScaled(-before),
         line: null,
+        currentIndex: currentRow[slot]!,
       });
     }
   }

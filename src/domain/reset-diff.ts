@@ -27,6 +27,8 @@ export interface Variance {
   readonly created: boolean;
   /** The snapshot line that set it, or null for a position zeroed because the snapshot does not mention it. */
   readonly line: number | null;
+  /** The index in `current` of the position's row, or null for a created position. */
+  readonly currentIndex: number | null;
 }
 
 /** Snapshot rows of one position that were not applied; the position keeps its current quantity. */
@@ -120,6 +122,7 @@ export const resetDiffBy = <C, S>(
       delta: c.delta,
       created: c.previous === null,
       line: c.line,
+      currentIndex: c.currentIndex,
     })),
     rejected: diff.rejected.map((r) => ({
       productId: r.first,

@@ -24,8 +24,8 @@ examples('a changed, an unchanged, a new and an unmentioned position', () => {
   const current = [pos('P1', 'F1', 10), pos('P2', 'F1', 4), pos('P3', 'F1', 7)];
   const diff = resetDiff(current, [row('P1', 'F1', 8, 2), row('P2', 'F1', 4, 3), row('P4', 'F2', 3, 4)]);
   assert.equal(diff.variances, [
-    { productId: 'P1', facilityId: 'F1', previous: 10, next: 8, delta: -2, created: false, line: 2 },
-    { productId: 'P4', facilityId: 'F2', previous: 0, next: 3, delta: 3, created: true, line: 4 },
+    { productId: 'P1', facilityId: 'F1', previous: 10, next: 8, delta: -2, created: false, line: 2, currentIndex: 0 },
+    { productId: 'P4', facilityId: 'F2', previous: 0, next: 3, delta: 3, created: true, line: 4, currentIndex: null },
   ]);
   assert.is(diff.unchanged, 1);
   assert.equal(diff.rejected, []);
@@ -36,7 +36,7 @@ examples("policy 'zero' sets unmentioned positions to 0; 'leave' (the default) k
   const snapshot = [row('P1', 'F1', 10, 2)];
   assert.equal(resetDiff(current, snapshot).variances, []);
   assert.equal(resetDiff(current, snapshot, { missing: 'zero' }).variances, [
-    { productId: 'P3', facilityId: 'F1', previous: 7, next: 0, delta: -7, created: false, line: null },
+    { productId: 'P3', facilityId: 'F1', previous: 7, next: 0, delta: -7, created: false, line: null, currentIndex: 1 },
   ]);
 });
 
