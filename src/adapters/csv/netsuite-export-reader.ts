@@ -1,7 +1,7 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
 import { Transform } from 'node:stream';
-import { parse, type CsvError, type Info } from 'csv-parse';
+import { parse as parseSync } from 'csv-parse/sync';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { ExportColumns, ExportFileError, ExportRow, InventoryExportReader, ParsedExport, RowProblem } from '../../application/inventory-export.ts';
@@ -10,9 +10,12 @@ import { isIdentifier, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/inde
 // A quantity as NetSuite prints it: digits, optionally grouped by thousands with commas, optionally a decimal part.
 // No sign (a negative is reported as such), no exponent, no currency, no parentheses.
 const NUMBER = /^(\d{1,3}(,\d{3})+|\d+)(\.(\d+))?$/;
+const PLAIN_DIGITS = /^\d+$/;
 
 /** Reads one quantity field: the number, or why it is not a usable quantity. */
 export const parseQuantity = (text: string): E.Either<string, number> => {
+  // The common case, a short run of plain digits, without the regular expression.
+  if (text.length > 0 && text.length < 10 && PLAIN_DIGITS.test(text)) return E.right(Number(text));
   const trimmed = text.trim();
   if (trimmed === '') return E.left('empty quantity');
   const negative = trimmed.startsWith('-');
@@ -95,24 +98,73 @@ const readHeader = (fields: ReadonlyArray<string>, columns: ExportColumns): E.Ei
 
 const isBlank = (fields: ReadonlyArray<string>): boolean => fields.every((f) => f.trim() === '');
 
-const countNewlines = (fields: ReadonlyArray<string>): number => {
-  let n = 0;
-  for (const f of fields) for (let i = f.indexOf('\n'); i !== -1; i = f.indexOf('\n', i + 1)) n++;
-  return n;
-};
-
-const decodeRow = (fields: ReadonlyArray<string>, line: number, header: Header, columns: ExportColumns): ExportRow | RowProblem => {
-  const raw = cut(fields.join(','));
+const decodeRow = (
+  fields: ReadonlyArray<string>,
+  line: number,
+  header: Header,
+  columns: ExportColumns,
+  ids: (s: string) => string,
+  names: (s: string) => string,
+): ExportRow | RowProblem => {
+  const problem = (field: string, reason: string): RowProblem => ({ line, field, reason, raw: cut(fields.join(',')) });
   if (fields.length !== header.width) {
-    return { line, field: '(row)', reason: `expected ${header.width} fields, found ${fields.length}${fields.length < header.width ? ' (a truncated or short row)' : ''}`, raw };
+    return problem('(row)', `expected ${header.width} fields, found ${fields.length}${fields.length < header.width ? ' (a truncated or short row)' : ''}`);
   }
   const itemInternalId = fields[header.itemInternalId]!.trim();
-  if (!isIdentifier(itemInternalId)) return { line, field: columns.itemInternalId, reason: itemInternalId === '' ? 'empty item internal id' : 'item internal id is not a usable id', raw };
+  if (!isIdentifier(itemInternalId)) return problem(columns.itemInternalId, itemInternalId === '' ? 'empty item internal id' : 'item internal id is not a usable id');
   const location = fields[header.location]!.trim();
-  if (!isIdentifier(location)) return { line, field: columns.location, reason: location === '' ? 'empty location' : 'location is not a usable id', raw };
+  if (!isIdentifier(location)) return problem(columns.location, location === '' ? 'empty location' : 'location is not a usable id');
   const quantity = parseQuantity(fields[header.quantity]!);
-  if (E.isLeft(quantity)) return { line, field: columns.quantity, reason: quantity.left, raw };
-  return { line, item: fields[header.item]!.trim(), itemInternalId, location, quantity: quantity.right };
+  if (E.isLeft(quantity)) return problem(columns.quantity, quantity.left);
+  return { line, item: names(fields[header.item]!.trim()), itemInternalId: ids(itemInternalId), location: ids(location), quantity: quantity.right };
+};
+
+// True when `text` (one or more physical lines) ends outside a quoted field, i.e. holds whole records. A quote opens a
+// quoted field only at the start of a field; inside one, a doubled quote is a literal quote and a single one closes
+// it. A quote anywhere else is a literal character (csv-parse's relax_quotes), so a stray quote never swallows the
+// lines after it.
+const closesRecord = (text: string): boolean => {
+  let quoted = false;
+  let fieldStart = true;
+  for (let i = 0; i < text.length; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 34) {
+        if (text.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
+      }
+    } else if (c === 34 && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else {
+      fieldStart = c === 44 || c === 10;
+    }
+  }
+  return !quoted;
+};
+
+// One record's fields: a plain split for a line without quotes (almost every line NetSuite writes), csv-parse for a
+// record with quoted fields, with the same options as a whole-file parse would use.
+const recordFields = (text: string): E.Either<string, ReadonlyArray<string>> => {
+  if (!text.includes('"')) return E.right(text.split(','));
+  try {
+    const records = parseSync(text, { relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
+    return records.length === 1 ? E.right(records[0]!) : E.left(`unreadable CSV: ${records.length} records where one was expected`);
+  } catch (error) {
+    return E.left(`unreadable CSV: ${error instanceof Error ? error.message : String(error)}`);
+  }
+};
+
+// Ids repeat on every row of an export (a location on a tenth of the rows, an item on each of its locations): one
+// string per distinct id keeps a million decoded rows small.
+const interner = () => {
+  const seen = new Map<string, string>();
+  return (s: string): string => {
+    const known = seen.get(s);
+    if (known !== undefined) return known;
+    seen.set(s, s);
+    return s;
+  };
 };
 
 const readFile = async (path: string, fileName: string, columns: ExportColumns, maxBytes: number): Promise<E.Either<ExportFileError, ParsedExport>> => {
@@ -127,56 +179,87 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
 
   const rows: ExportRow[] = [];
   const problems: RowProblem[] = [];
+  const ids = interner();
+  const names = interner();
   let header: Header | undefined;
   let missing: E.Either<ReadonlyArray<string>, Header> | undefined;
   let headerFields: ReadonlyArray<string> = [];
   let rowsRead = 0;
-  const skipped = (error: CsvError | undefined, raw: string | undefined): undefined => {
-    // A record the parser cannot read (a stray quote): reported, and parsing goes on with the next one.
-    const lines = Number((error as { lines?: number } | undefined)?.lines ?? 0);
+  let line = 0; // physical lines read so far
+  let record = ''; // a quoted record spanning lines, while it is open
+  let recordLine = 0;
+
+  const takeRecord = (text: string, startLine: number): void => {
+    const fields = recordFields(text);
+    if (header === undefined) {
+      if (E.isLeft(fields) || isBlank(fields.right)) return;
+      headerFields = fields.right.map((f) => f.trim());
+      missing = readHeader(fields.right, columns);
+      if (E.isRight(missing)) header = missing.right;
+      return;
+    }
     rowsRead++;
-    const reason = error?.code === 'CSV_QUOTE_NOT_CLOSED' ? 'truncated row: the file ends inside a quoted field' : `unreadable CSV: ${error?.message ?? 'malformed record'}`;
-    problems.push({ line: lines, field: '(row)', reason, raw: cut(raw ?? '') });
-    return undefined;
+    if (E.isLeft(fields)) {
+      problems.push({ line: startLine, field: '(row)', reason: fields.left, raw: cut(text) });
+      return;
+    }
+    const decoded = decodeRow(fields.right, startLine, header, columns, ids, names);
+    if ('quantity' in decoded) rows.push(decoded);
+    else problems.push(decoded);
   };
-  const parser = parse({ relax_column_count: true, relax_quotes: true, skip_empty_lines: true, info: true, skip_records_with_error: true, on_skip: skipped });
+
+  const takeLine = (raw: string): void => {
+    line++;
+    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
+    if (record !== '') {
+      record += `\n${text}`;
+      if (closesRecord(record)) {
+        takeRecord(record, recordLine);
+        record = '';
+      }
+      return;
+    }
+    if (text.trim() === '') return;
+    if (text.includes('"') && !closesRecord(text)) {
+      record = text;
+      recordLine = line;
+      return;
+    }
+    takeRecord(text, line);
+  };
+
   const source = createReadStream(path, { highWaterMark: 1 << 20 });
   const text = utf8Text();
-  source.on('error', (error) => parser.destroy(error));
-  text.on('error', (error) => parser.destroy(error));
-  source.pipe(text).pipe(parser);
+  source.on('error', (error) => text.destroy(error));
+  source.pipe(text);
+  let rest = '';
   try {
-    for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: Info }>) {
-      if (isBlank(record)) continue;
-      if (header === undefined) {
-        if (missing === undefined) {
-          headerFields = record.map((f) => f.trim());
-          missing = readHeader(record, columns);
-          if (E.isLeft(missing)) break;
-          header = missing.right;
-        }
-        continue;
+    for await (const chunk of text as AsyncIterable<Buffer | string>) {
+      const data = rest + chunk.toString();
+      let start = 0;
+      for (let end = data.indexOf('\n'); end !== -1; end = data.indexOf('\n', start)) {
+        takeLine(data.slice(start, end));
+        start = end + 1;
+        if (missing !== undefined && E.isLeft(missing)) break;
       }
-      rowsRead++;
-      const line = info.lines - countNewlines(record);
-      const decoded = decodeRow(record, line, header, columns);
-      if ('quantity' in decoded) rows.push(decoded);
-      else problems.push(decoded);
+      if (missing !== undefined && E.isLeft(missing)) break;
+      rest = data.slice(start);
     }
   } catch (error) {
     source.destroy();
     if (error instanceof EncodingError) return E.left({ _tag: 'ExportEncodingInvalid', file: fileName, line: error.line, reason: error.message });
-    const code = (error as { code?: string }).code;
-    if (code === 'CSV_QUOTE_NOT_CLOSED') {
-      // The file ends inside a quoted field: a truncated last row. Everything before it stands.
-      const lines = Number((error as { lines?: number }).lines ?? 0);
-      rowsRead++;
-      problems.push({ line: lines, field: '(row)', reason: 'truncated row: the file ends inside a quoted field', raw: '' });
-    } else {
-      return E.left({ _tag: 'ExportUnreadable', file: fileName, reason: error instanceof Error ? error.message : String(error), cause: error });
-    }
+    return E.left({ _tag: 'ExportUnreadable', file: fileName, reason: error instanceof Error ? error.message : String(error), cause: error });
   }
   source.destroy();
+  if (missing === undefined || E.isRight(missing)) {
+    // The last line, when the file does not end with a line break.
+    if (rest !== '') takeLine(rest);
+    if (record !== '') {
+      // The file ends inside a quoted field: a truncated last row. Everything before it stands.
+      rowsRead++;
+      problems.push({ line: recordLine, field: '(row)', reason: 'truncated row: the file ends inside a quoted field', raw: cut(record) });
+    }
+  }
   if (missing === undefined) return E.left({ _tag: 'ExportEmpty', file: fileName });
   if (E.isLeft(missing)) return E.left({ _tag: 'ExportMissingColumns', file: fileName, missing: missing.left, found: headerFields });
   if (rowsRead === 0) return E.left({ _tag: 'ExportHeaderOnly', file: fileName });
@@ -184,7 +267,7 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
 };
 
 /**
- * Reads NetSuite inventory exports with csv-parse, streaming: UTF-8 (a BOM is dropped; any invalid byte holds the
+ * Reads NetSuite inventory exports, streaming (line by line; csv-parse reads every record with a quoted field): UTF-8 (a BOM is dropped; any invalid byte holds the
  * file back), CRLF or LF, quoted fields with commas, quotes and line breaks, blank lines anywhere, header names
  * matched trimmed and case-insensitively, extra columns ignored. Each data row becomes an `ExportRow` or a
  * `RowProblem` naming its line (where the row starts), field and reason.
