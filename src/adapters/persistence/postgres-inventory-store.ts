@@ -85,6 +85,15 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
       attempt('stockLevels', () =>
         withClient(async (client) => {
           const levels: StockLevel[] = [];
+          // Each product id repeats on each of its facilities' rows, each facility id on a share of all rows: one
+          // string per distinct id keeps a million levels small.
+          const ids = new Map<string, string>();
+          const id = (s: string): string => {
+            const known = ids.get(s);
+            if (known !== undefined) return known;
+            ids.set(s, s);
+            return s;
+          };
           let rest = '';
           const stream = client.query(copyTo('copy (select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position") to stdout'));
           for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -95,8 +104,8 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
               const t2 = text.indexOf('\t', t1 + 1);
               const t3 = text.indexOf('\t', t2 + 1);
               levels.push({
-                productId: copyValue(text.slice(start, t1)),
-                facilityId: copyValue(text.slice(t1 + 1, t2)),
+                productId: id(copyValue(text.slice(start, t1))),
+                facilityId: id(copyValue(text.slice(t1 + 1, t2))),
                 quantityOnHand: fromScaled(Number(text.slice(t2 + 1, t3))),
                 availableToPromise: fromScaled(Number(text.slice(t3 + 1, end))),
               });
