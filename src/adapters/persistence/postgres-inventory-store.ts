@@ -41,18 +41,26 @@ const copyIn = async (client: pg.PoolClient, sql: string, chunks: Iterable<strin
  */
 export const openPostgresInventoryStore = async (options: PostgresStoreOptions): Promise<PostgresInventoryStore> => {
   const orm = await openOrm({ postgresUrl: options.url });
-  const pool = new pg.Pool({ connectionString: options.url, max: 2 });
+  // A server that stops answering fails a connect after 15 s instead of hanging the job.
+  const pool = new pg.Pool({ connectionString: options.url, max: 2, connectionTimeoutMillis: 15_000, keepAlive: true });
   // An idle client that loses its server must not crash the process; the next query reports the failure.
   pool.on('error', () => undefined);
   const withClient = async <A>(run: (client: pg.PoolClient) => Promise<A>): Promise<A> => {
     const client = await pool.connect();
     let failed = false;
+    // A connection lost while no query waits on it is reported by an 'error' event; without a listener it would
+    // end the process. The query in flight (or the next one) fails and carries the error instead.
+    const lost = (): void => {
+      failed = true;
+    };
+    client.on('error', lost);
     try {
       return await run(client);
     } catch (error) {
       failed = true;
       throw error;
     } finally {
+      client.off('error', lost);
       // A client that failed may have lost its connection: destroy it rather than pool it.
       client.release(failed);
     }
