@@ -1,0 +1,189 @@
+// Fault tests of the import on real parts: an SFTP connection dropped mid-download (real sshd), PostgreSQL
+// unreachable mid-import (a proxy cut during the commit), and the process killed mid-import (SIGKILL at several
+// moments). Each is followed by a rerun, which must leave exactly the state of one clean run.
+import { spawn, spawnSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
+import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
+import { openPostgresInventoryStore, type PostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
+import { sftpFileStore, ssh2SftpClient, type SftpClient } from '../../src/adapters/sftp/sftp-file-store.ts';
+import { defaultImportConfig, importInventory, type ImportDeps } from '../../src/application/import-inventory.ts';
+import { systemClock } from '../../src/composition-root.ts';
+import { freshPostgresDatabase } from '../support/postgres.ts';
+import { run, runLeft } from '../support/run.ts';
+import { startSshd, type SshServer } from '../support/sshd.ts';
+import { startTcpProxy } from '../support/tcp-proxy.ts';
+
+const ITEMS = 20_000;
+const LOCATIONS = 5;
+const FILE = 'inventory-20261122T010000Z.csv';
+const quantity = (i: number, l: number) => ((i * 7 + l * 13) % 300) + ((i + l) % 9 === 0 ? 0.25 : 0);
+const exportText = (): string => {
+  const lines = ['Item,externalFacilityId,availableQty,idValue'];
+  for (let i = 0; i < ITEMS; i++) for (let l = 0; l < LOCATIONS; l++) lines.push(`ITEM-${i},${201 + l},${quantity(i, l)},${70000 + i}`);
+  return `${lines.join('\r\n')}\r\n`;
+};
+const EXPORT = exportText();
+
+// Last night's stock: a tenth of the positions differ from tonight's file.
+const seed = async (store: PostgresInventoryStore) => {
+  await run(store.saveFacilities(Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC-${l}`, externalId: String(201 + l) }))));
+  await run(store.saveProducts(Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD-${i}`, externalId: String(70000 + i) }))));
+  const levels = [];
+  for (let i = 0; i < ITEMS; i++) for (let l = 0; l < LOCATIONS; l++) levels.push({ productId: `PROD-${i}`, facilityId: `FAC-${l}`, quantityOnHand: quantity(i, l) + 4, availableToPromise: quantity(i, l) + ((i + l) % 10 === 3 ? 2 : 0) });
+  await run(store.saveStockLevels(levels));
+};
+
+// What a run leaves behind, without the run ids and times that differ from run to run.
+const stateOf = async (store: PostgresInventoryStore, inbox: string) => ({
+  stock: (await run(store.stockLevels())).map((l) => `${l.productId}|${l.facilityId}|${l.quantityOnHand}|${l.availableToPromise}`).sort(),
+  history: (await run(store.variances(FILE))).map((v) => `${v.productId}|${v.facilityId}|${v.quantityOnHandBefore}|${v.quantityOnHandAfter}|${v.availableToPromiseBefore}|${v.availableToPromiseAfter}|${v.line}`).sort(),
+  changed: await run(store.changedProductIds()),
+  inbox: readdirSync(inbox).filter((n) => n.endsWith('.csv')),
+  archive: readdirSync(join(inbox, 'archive')),
+});
+
+const faults = suite('import faults, then a rerun: the state of one clean run');
+let clean: Awaited<ReturnType<typeof stateOf>>;
+let sshd: SshServer;
+const work = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-faults-'));
+
+const withDatabase = async (body: (url: string, store: PostgresInventoryStore) => Promise<void>) => {
+  const database = await freshPostgresDatabase();
+  const store = await openPostgresInventoryStore({ url: database.url });
+  try {
+    await store.migrate();
+    await seed(store);
+    await body(database.url, store);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+};
+
+const localInbox = (name: string) => {
+  const root = join(work, name);
+  mkdirSync(root, { recursive: true });
+  writeFileSync(join(root, FILE), EXPORT);
+  return root;
+};
+const config = (runId: string) => ({ ...defaultImportConfig(runId, 'fault-worker'), settleMs: 0 });
+
+faults.before(async () => {
+  sshd = await startSshd();
+  await withDatabase(async (_, store) => {
+    const inbox = localInbox('clean');
+    const report = await run(importInventory(config('clean'))({ ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...store, ...systemClock }));
+    assert.equal([report.rowsRead, report.rejected], [ITEMS * LOCATIONS, 0]);
+    assert.ok(report.adjusted > 0);
+    clean = await stateOf(store, inbox);
+  });
+});
+
+faults.after(async () => {
+  await sshd.stop();
+  rmSync(work, { recursive: true, force: true });
+});
+
+faults('the SFTP connection dropped mid-download', async () => {
+  await withDatabase(async (_, store) => {
+    rmSync(join(sshd.root, 'archive'), { recursive: true, force: true });
+    writeFileSync(join(sshd.root, FILE), EXPORT);
+    let dropAt: number | undefined = 256 * 1024;
+    const createClient = (): SftpClient => {
+      const client = ssh2SftpClient();
+      const fastGet = client.fastGet.bind(client);
+      client.fastGet = (remote, local, options) =>
+        fastGet(remote, local, {
+          ...options,
+          step: (transferred) => {
+            if (dropAt !== undefined && transferred >= dropAt) {
+              dropAt = undefined;
+              void sshd.dropConnections();
+            }
+          },
+        });
+      return client;
+    };
+    const inbox = sftpFileStore({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeySha256: sshd.hostKeySha256, remoteRoot: sshd.root, tempDir: join(work, 'sftp-tmp'), createClient });
+    const deps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock };
+    const failure = await runLeft(importInventory(config('dropped'))(deps));
+    assert.equal([failure._tag, failure.retriable], ['FileStoreUnavailable', true]);
+    assert.equal(readdirSync(join(work, 'sftp-tmp')), [], 'no partial download left');
+    await run(importInventory(config('rerun'))(deps));
+    await inbox.close();
+    assert.equal(await stateOf(store, sshd.root), clean);
+  });
+});
+
+faults('PostgreSQL unreachable during the commit', async () => {
+  const database = await freshPostgresDatabase();
+  const url = new URL(database.url);
+  const proxy = await startTcpProxy({ host: url.hostname, port: Number(url.port || 5432) });
+  const viaProxy = new URL(database.url);
+  viaProxy.port = String(proxy.port);
+  const direct = await openPostgresInventoryStore({ url: database.url });
+  try {
+    await direct.migrate();
+    await seed(direct);
+    const inbox = localInbox('unreachable');
+    const store = await openPostgresInventoryStore({ url: viaProxy.toString() });
+    const files = { ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...systemClock };
+    // The connection goes away a few milliseconds into the commit, while its COPY and statements run.
+    const cutting: ImportDeps = { ...files, ...store, commitImport: (commit) => () => (setTimeout(proxy.cut, 5), store.commitImport(commit)()) };
+    const failure = await runLeft(importInventory(config('unreachable'))(cutting));
+    assert.equal([failure._tag, failure.retriable], ['InventoryStoreUnavailable', true]);
+    await store.close().catch(() => undefined);
+    assert.equal(await run(direct.variances(FILE)), [], 'nothing of the cut transaction was committed');
+    proxy.restore();
+    const again = await openPostgresInventoryStore({ url: viaProxy.toString() });
+    await run(importInventory(config('rerun'))({ ...files, ...again }));
+    await again.close();
+    assert.equal(await stateOf(direct, inbox), clean);
+  } finally {
+    await direct.close();
+    await proxy.close();
+    await database.drop();
+  }
+});
+
+const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+const importProcess = (configFile: string) => spawn(process.execPath, [cli, 'import', '--config', configFile, '--json'], { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' });
+
+faults('the process killed mid-import, at several moments, then run again', async () => {
+  // How long a whole run takes here, to spread the kills over it.
+  let duration = 0;
+  await withDatabase(async (url) => {
+    const inbox = localInbox('timing');
+    const configFile = join(work, 'timing.json');
+    writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
+    const started = Date.now();
+    const result = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+    assert.is(result.status, 0, result.stderr);
+    duration = Date.now() - started;
+  });
+  for (const share of [0.3, 0.5, 0.65, 0.8, 0.9]) {
+    await withDatabase(async (url, store) => {
+      const inbox = localInbox(`kill-${share}`);
+      const configFile = join(work, `kill-${share}.json`);
+      writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
+      const child = spawn(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+      await new Promise((resolve) => setTimeout(resolve, Math.round(duration * share)));
+      child.kill('SIGKILL');
+      await new Promise((resolve) => child.once('exit', resolve));
+      // The restarted worker (same host, so the same lock owner) finishes the job.
+      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+      assert.is(rerun.status, 0, `${share}: ${rerun.stderr}`);
+      assert.equal(await stateOf(store, inbox), clean, `killed at ${Math.round(share * 100)}% of a run`);
+    });
+  }
+  void importProcess;
+  void hostname;
+});
+
+faults.run();
