@@ -3,7 +3,7 @@
 // moments). Each is followed by a rerun, which must leave exactly the state of one clean run.
 import { spawn, spawnSync } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
@@ -153,8 +153,6 @@ faults('PostgreSQL unreachable during the commit', async () => {
 });
 
 const cli = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
-const importProcess = (configFile: string) => spawn(process.execPath, [cli, 'import', '--config', configFile, '--json'], { env: { ...process.env, DATABASE_URL: '' }, stdio: 'ignore' });
-
 faults('the process killed mid-import, at several moments, then run again', async () => {
   // How long a whole run takes here, to spread the kills over it.
   let duration = 0;
@@ -163,7 +161,7 @@ faults('the process killed mid-import, at several moments, then run again', asyn
     const configFile = join(work, 'timing.json');
     writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
     const started = Date.now();
-    const result = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+    const result = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 120_000 });
     assert.is(result.status, 0, result.stderr);
     duration = Date.now() - started;
   });
@@ -173,17 +171,17 @@ faults('the process killed mid-import, at several moments, then run again', asyn
       const configFile = join(work, `kill-${share}.json`);
       writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
       const child = spawn(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+      // Listened for from the start: a child that ends before the kill must not leave the test waiting forever.
+      const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, Math.round(duration * share)));
       child.kill('SIGKILL');
-      await new Promise((resolve) => child.once('exit', resolve));
+      await exited;
       // The restarted worker (same host, so the same lock owner) finishes the job.
-      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8' });
+      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 120_000 });
       assert.is(rerun.status, 0, `${share}: ${rerun.stderr}`);
       assert.equal(await stateOf(store, inbox), clean, `killed at ${Math.round(share * 100)}% of a run`);
     });
   }
-  void importProcess;
-  void hostname;
 });
 
 faults.run();
