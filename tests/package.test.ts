@@ -1,9 +1,9 @@
 // The built package as a user gets it: packed by npm, unpacked into a node_modules, imported by name from another
 // project, type-checked against its declarations, and its command run. Needs `npm run build` first (npm test does it).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,7 +20,12 @@ pkg.before(() => {
   const installed = join(project, 'node_modules', 'oms-inventory-sync');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', join(project, packed.filename), '-C', installed, '--strip-components=1']);
-  for (const dep of ['fp-ts', 'io-ts', 'fast-check']) symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep), 'dir');
+  // The runtime dependencies (and the optional peer fast-check) as npm would install them next to the package.
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  for (const dep of [...Object.keys(manifest.dependencies), 'fast-check']) {
+    mkdirSync(dirname(join(project, 'node_modules', dep)), { recursive: true });
+    symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep), 'dir');
+  }
   writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
 });
 
