@@ -157,13 +157,16 @@ const recordFields = (text: string): E.Either<string, ReadonlyArray<string>> => 
 
 // Ids repeat on every row of an export (a location on a tenth of the rows, an item on each of its locations): one
 // string per distinct id keeps a million decoded rows small.
+// The kept copy is made afresh: a field cut from a line may still point into the megabyte of text it was read from,
+// and keeping it would keep that whole chunk alive for as long as the rows live.
 const interner = () => {
   const seen = new Map<string, string>();
   return (s: string): string => {
     const known = seen.get(s);
     if (known !== undefined) return known;
-    seen.set(s, s);
-    return s;
+    const own = s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
+    seen.set(own, own);
+    return own;
   };
 };
 
