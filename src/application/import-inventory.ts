@@ -4,7 +4,8 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { planInventoryResetBy, type ResetMethod, type SnapshotColumns } from '../domain/index.ts';
+import { sequenceT } from 'fp-ts/lib/Apply.js';
+import { planInventoryResetBy, type ResetMethod, type SnapshotColumns, type StockLevel } from '../domain/index.ts';
 import type { Clock } from './clock.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
 import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type ExportRow, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
@@ -194,12 +195,19 @@ const holdBack = (config: ImportConfig, copy: LocalCopy, counts: ImportCounts, b
     TE.map(() => fileReport(copy.name, 'held-back', counts, rejectedRows, because)),
   );
 
-const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExport): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
+/** What a file is diffed against: the id maps and the current stock. */
+interface Reference {
+  readonly products: ReadonlyMap<string, string>;
+  readonly facilities: ReadonlyMap<string, string>;
+  readonly stock: ReadonlyArray<StockLevel>;
+}
+
+const loadReference = (deps: ImportDeps): TE.TaskEither<ImportError, Reference> =>
+  pipe(TE.Do, TE.apS('products', deps.productIdsByExternalId()), TE.apS('facilities', deps.facilityIdsByExternalId()), TE.apS('stock', deps.stockLevels()));
+
+const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExport, reference: Reference): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
   pipe(
-    TE.Do,
-    TE.apS('products', deps.productIdsByExternalId()),
-    TE.apS('facilities', deps.facilityIdsByExternalId()),
-    TE.apS('stock', deps.stockLevels()),
+    TE.right(reference),
     TE.chainW(({ products, facilities, stock }) => {
       const resolved = resolveRows(parsed, config.columns, products, facilities);
       const plan = planInventoryResetBy(config.method, stock, resolved.rows, resolved.snapshotColumns);
@@ -250,9 +258,15 @@ const importFile = (config: ImportConfig, file: StoredFile): RTE.ReaderTaskEithe
               TE.map(() => fileReport(copy.name, 'already-imported', noCounts, [])),
             );
           }
+          // The file is read while the store streams the current stock: the database works while the parser does.
           return pipe(
-            TE.fromTask(deps.readExport(copy.path, copy.name, { columns: config.columns, maxBytes: config.maxBytes })),
-            TE.chainW(E.match((e) => holdBack(config, copy, noCounts, describeFileError(e), [])(deps), (parsed) => importParsed(config, copy, parsed)(deps))),
+            sequenceT(TE.ApplyPar)(TE.fromTask<E.Either<ExportFileError, ParsedExport>, ImportError>(deps.readExport(copy.path, copy.name, { columns: config.columns, maxBytes: config.maxBytes })), loadReference(deps)),
+            TE.chainW(([read, reference]) =>
+              pipe(
+                read,
+                E.match((e) => holdBack(config, copy, noCounts, describeFileError(e), [])(deps), (parsed) => importParsed(config, copy, parsed, reference)(deps)),
+              ),
+            ),
           );
         }),
         // The local copy is released whatever happened.
