@@ -5,10 +5,11 @@ import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
-import { planInventoryResetBy, type ResetMethod, type SnapshotColumns, type StockLevel } from '../domain/index.ts';
+import { planInventoryResetBy, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
+import { rowIndices, type StockTable } from './columnar.ts';
 import type { Clock } from './clock.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
-import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type ExportRow, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
+import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
 import type { ImportCounts, InventoryStore, InventoryStoreError } from './inventory-store.ts';
 
 /** The job's name, as the OMS configures it. */
@@ -148,33 +149,44 @@ export const errorReport = (file: string, heldBackBecause: string | undefined, r
 
 const problemRow = (p: RowProblem): RejectedRow => ({ line: p.line, field: p.field, reason: p.reason });
 
-// The rows of a parsed export that name a known item and location, read as snapshot rows through the id maps (no
-// copies of a million rows), and every row naming an unknown item or location, rejected.
+// The rows of a parsed export that name a known item and location, as indices into its table, read as snapshot
+// rows through the id maps (no copies of a million rows); and every row naming an unknown item or location, rejected.
 const resolveRows = (
   parsed: ParsedExport,
   columns: ExportColumns,
   products: ReadonlyMap<string, string>,
   facilities: ReadonlyMap<string, string>,
-): { rows: ReadonlyArray<ExportRow>; snapshotColumns: SnapshotColumns<ExportRow>; rejected: ReadonlyArray<RejectedRow> } => {
-  const rows: ExportRow[] = [];
+): { rows: Int32Array; snapshotColumns: SnapshotColumns<number>; rejected: ReadonlyArray<RejectedRow> } => {
+  const table = parsed.rows;
+  const known = new Int32Array(table.length);
+  let kept = 0;
   const rejected: RejectedRow[] = [];
-  for (const r of parsed.rows) {
-    if (!products.has(r.itemInternalId)) {
-      rejected.push({ line: r.line, field: columns.itemInternalId, reason: `unknown item: no OMS product has NetSuite internal id '${r.itemInternalId}' (item '${r.item}')` });
-    } else if (!facilities.has(r.location)) {
-      rejected.push({ line: r.line, field: columns.location, reason: `unknown location: no OMS facility has NetSuite location id '${r.location}'` });
+  for (let i = 0; i < table.length; i++) {
+    const itemInternalId = table.itemInternalId(i);
+    const location = table.location(i);
+    if (!products.has(itemInternalId)) {
+      rejected.push({ line: table.line(i), field: columns.itemInternalId, reason: `unknown item: no OMS product has NetSuite internal id '${itemInternalId}' (item '${table.item(i)}')` });
+    } else if (!facilities.has(location)) {
+      rejected.push({ line: table.line(i), field: columns.location, reason: `unknown location: no OMS facility has NetSuite location id '${location}'` });
     } else {
-      rows.push(r);
+      known[kept++] = i;
     }
   }
-  const snapshotColumns: SnapshotColumns<ExportRow> = {
-    productId: (r) => products.get(r.itemInternalId)!,
-    facilityId: (r) => facilities.get(r.location)!,
-    quantity: (r) => r.quantity,
-    line: (r) => r.line,
+  const snapshotColumns: SnapshotColumns<number> = {
+    productId: (i) => products.get(table.itemInternalId(i))!,
+    facilityId: (i) => facilities.get(table.location(i))!,
+    quantity: (i) => table.quantity(i),
+    line: (i) => table.line(i),
   };
-  return { rows, snapshotColumns, rejected };
+  return { rows: known.subarray(0, kept), snapshotColumns, rejected };
 };
+
+const stockColumns = (stock: StockTable): StockColumns<number> => ({
+  productId: stock.productId,
+  facilityId: stock.facilityId,
+  quantityOnHand: stock.quantityOnHand,
+  availableToPromise: stock.availableToPromise,
+});
 
 const fileReport = (name: string, outcome: FileOutcome, counts: ImportCounts, rejectedRows: ReadonlyArray<RejectedRow>, heldBackBecause?: string): FileReport => ({
   name,
@@ -199,7 +211,7 @@ const holdBack = (config: ImportConfig, copy: LocalCopy, counts: ImportCounts, b
 interface Reference {
   readonly products: ReadonlyMap<string, string>;
   readonly facilities: ReadonlyMap<string, string>;
-  readonly stock: ReadonlyArray<StockLevel>;
+  readonly stock: StockTable;
 }
 
 const loadReference = (deps: ImportDeps): TE.TaskEither<ImportError, Reference> =>
@@ -210,7 +222,7 @@ const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExpor
     TE.right(reference),
     TE.chainW(({ products, facilities, stock }) => {
       const resolved = resolveRows(parsed, config.columns, products, facilities);
-      const plan = planInventoryResetBy(config.method, stock, resolved.rows, resolved.snapshotColumns);
+      const plan = planInventoryResetBy(config.method, rowIndices(stock.length), stockColumns(stock), resolved.rows, resolved.snapshotColumns);
       const duplicates = plan.rejected.flatMap((r) =>
         r.lines.map((line): RejectedRow => ({
           line,

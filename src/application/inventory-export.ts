@@ -1,4 +1,8 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { ExportRowObject, ExportRows } from './columnar.ts';
+
+export type { ExportRows } from './columnar.ts';
+import { NETSUITE_EXPORT_COLUMNS } from '../domain/netsuite-export-contract.ts';
 
 /**
  * Which CSV column holds what. The default is the contract of HotWax's saved search for this job (and of the
@@ -15,22 +19,11 @@ export interface ExportColumns {
   readonly itemInternalId: string;
 }
 
-/** The default column mapping. */
-export const DEFAULT_EXPORT_COLUMNS: ExportColumns = {
-  item: 'Item',
-  location: 'externalFacilityId',
-  quantity: 'availableQty',
-  itemInternalId: 'idValue',
-};
+/** The default column mapping: the NetSuite export contract, shared with the SuiteScripts (src/domain/netsuite-export-contract.ts). */
+export const DEFAULT_EXPORT_COLUMNS: ExportColumns = NETSUITE_EXPORT_COLUMNS;
 
 /** One decoded row of an export. `line` is the 1-based physical line of the file where the row starts. */
-export interface ExportRow {
-  readonly line: number;
-  readonly item: string;
-  readonly itemInternalId: string;
-  readonly location: string;
-  readonly quantity: number;
-}
+export type ExportRow = ExportRowObject;
 
 /** A row that could not be decoded: where, which field, why. `raw` is the row's text, cut to 200 characters. */
 export interface RowProblem {
@@ -40,9 +33,12 @@ export interface RowProblem {
   readonly raw: string;
 }
 
-/** The decoded content of one export file. Every data row is in exactly one of `rows` and `problems`. */
+/**
+ * The decoded content of one export file. Every data row is in exactly one of `rows` and `problems`. The rows are a
+ * columnar table (`exportRowsToArray` turns them into objects).
+ */
 export interface ParsedExport {
-  readonly rows: ReadonlyArray<ExportRow>;
+  readonly rows: ExportRows;
   readonly problems: ReadonlyArray<RowProblem>;
   /** Data rows read (header and blank lines excluded). */
   readonly rowsRead: number;

@@ -1,5 +1,8 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { ResetMethod, StockAdjustment, StockLevel } from '../domain/index.ts';
+import type { StockTable } from './columnar.ts';
+
+export type { StockTable } from './columnar.ts';
 
 /** What can go wrong with the inventory store. `retriable` says whether the same call may succeed later. */
 export type InventoryStoreError =
@@ -51,8 +54,8 @@ export interface InventoryStore {
   readonly facilityIdsByExternalId: () => TaskEither<InventoryStoreError, ReadonlyMap<string, string>>;
   /** NetSuite item internal id -> OMS product id. */
   readonly productIdsByExternalId: () => TaskEither<InventoryStoreError, ReadonlyMap<string, string>>;
-  /** QOH and ATP of every position. */
-  readonly stockLevels: () => TaskEither<InventoryStoreError, ReadonlyArray<StockLevel>>;
+  /** QOH and ATP of every position, as a columnar table (`stockLevelsOf` turns it into objects). */
+  readonly stockLevels: () => TaskEither<InventoryStoreError, StockTable>;
   /** The record of a file already imported (by name and content), or null. */
   readonly importedFile: (name: string, sha256: string) => TaskEither<InventoryStoreError, ImportedFile | null>;
   /**

@@ -2,6 +2,7 @@ import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { stockLevelsOf } from '../application/columnar.ts';
 import { importInventory, type ImportReport } from '../application/import-inventory.ts';
 import { openImportJob, type StartupError } from '../composition-root.ts';
 import { loadConfig } from '../config.ts';
@@ -57,7 +58,7 @@ export const runDemo = (dataDir: string, batchSize: BatchSize): TE.TaskEither<De
         TE.map(({ report, levels }): DemoReport => {
           const safety = new Map(demo.demoPositions.map((p) => [`${p.productId} ${p.facilityId}`, p.safetyStock]));
           // The OMS keeps QOH and ATP; what is reserved is the difference.
-          const positions: InventoryPosition[] = levels.map((l) => ({
+          const positions: InventoryPosition[] = stockLevelsOf(levels).map((l) => ({
             productId: l.productId,
             facilityId: l.facilityId,
             quantityOnHand: l.quantityOnHand,

@@ -67,7 +67,22 @@ export const planInventoryReset = (
   current: ReadonlyArray<StockLevel>,
   snapshot: ReadonlyArray<SnapshotRow>,
   options: ResetPlanOptions = {},
-): ResetPlan => planInventoryResetBy(method, current, snapshot, SNAPSHOT_COLUMNS, options);
+): ResetPlan => planInventoryResetBy(method, current, STOCK_COLUMNS, snapshot, SNAPSHOT_COLUMNS, options);
+
+/** How to read a position's ids and its two quantities out of a stock row of type C. */
+export interface StockColumns<C> {
+  readonly productId: (row: C) => string;
+  readonly facilityId: (row: C) => string;
+  readonly quantityOnHand: (row: C) => number;
+  readonly availableToPromise: (row: C) => number;
+}
+
+const STOCK_COLUMNS: StockColumns<StockLevel> = {
+  productId: (s) => s.productId,
+  facilityId: (s) => s.facilityId,
+  quantityOnHand: (s) => s.quantityOnHand,
+  availableToPromise: (s) => s.availableToPromise,
+};
 
 const SNAPSHOT_COLUMNS: SnapshotColumns<SnapshotRow> = {
   productId: (r) => r.productId,
@@ -75,26 +90,29 @@ const SNAPSHOT_COLUMNS: SnapshotColumns<SnapshotRow> = {
   quantity: (r) => r.quantity,
   line: (r) => r.line,
 };
-const ATP_COLUMNS: PositionColumns<StockLevel> = { productId: (s) => s.productId, facilityId: (s) => s.facilityId, quantity: (s) => s.availableToPromise };
-const QOH_COLUMNS: PositionColumns<StockLevel> = { ...ATP_COLUMNS, quantity: (s) => s.quantityOnHand };
-
-/** `planInventoryReset` over snapshot rows of any shape, read through column functions (see `resetDiffBy`). */
-export const planInventoryResetBy = <S>(
+/**
+ * `planInventoryReset` over stock and snapshot rows of any shape (objects, or indices into columnar tables), read
+ * through column functions (see `resetDiffBy`).
+ */
+export const planInventoryResetBy = <C, S>(
   method: ResetMethod,
-  current: ReadonlyArray<StockLevel>,
-  snapshot: ReadonlyArray<S>,
+  current: ArrayLike<C>,
+  stockColumns: StockColumns<C>,
+  snapshot: ArrayLike<S>,
   columns: SnapshotColumns<S>,
   options: ResetPlanOptions = {},
 ): ResetPlan => {
-  const byAtpDiff = () => resetDiffBy(current, ATP_COLUMNS, snapshot, columns, options);
-  const byQohDiff = () => resetDiffBy(current, QOH_COLUMNS, snapshot, columns, options);
+  const atpColumns: PositionColumns<C> = { productId: stockColumns.productId, facilityId: stockColumns.facilityId, quantity: stockColumns.availableToPromise };
+  const qohColumns: PositionColumns<C> = { ...atpColumns, quantity: stockColumns.quantityOnHand };
+  const byAtpDiff = () => resetDiffBy(current, atpColumns, snapshot, columns, options);
+  const byQohDiff = () => resetDiffBy(current, qohColumns, snapshot, columns, options);
 
   if (method === 'exact-atp' || method === 'exact-qoh') {
     const diff = method === 'exact-atp' ? byAtpDiff() : byQohDiff();
     const adjustments = diff.variances.map((v): StockAdjustment => {
       // The other quantity of the position, read from the row the diff compared against.
       const row = v.currentIndex === null ? undefined : current[v.currentIndex];
-      const otherBefore = row === undefined ? 0 : method === 'exact-atp' ? row.quantityOnHand : row.availableToPromise;
+      const otherBefore = row === undefined ? 0 : method === 'exact-atp' ? stockColumns.quantityOnHand(row) : stockColumns.availableToPromise(row);
       const otherAfter = plus(otherBefore, v.delta);
       return method === 'exact-atp'
         ? adjustment(v, otherBefore, otherAfter, v.previous, v.next)

@@ -96,9 +96,9 @@ interface Slots {
 }
 
 const numberPairs = <C, I>(
-  current: ReadonlyArray<C>,
+  current: ArrayLike<C>,
   currentColumns: KeyedColumns<C>,
-  incoming: ReadonlyArray<I>,
+  incoming: ArrayLike<I>,
   incomingColumns: KeyedColumns<I>,
 ): Slots => {
   const rows = current.length + incoming.length;
@@ -162,9 +162,9 @@ interface Rejection {
  * the incoming order of first sight, then (policy `zero`) the unmentioned current pairs in current order.
  */
 export const diffKeyed = <C, I>(
-  current: ReadonlyArray<C>,
+  current: ArrayLike<C>,
   currentColumns: KeyedColumns<C>,
-  incoming: ReadonlyArray<I>,
+  incoming: ArrayLike<I>,
   incomingColumns: IncomingColumns<I>,
   options: KeyedDiffOptions,
 ): KeyedDiff => {

@@ -99,9 +99,9 @@ export const resetDiff = (
  * (stock levels with two quantities, decoded CSV rows) at a million rows without copying them into new objects.
  */
 export const resetDiffBy = <C, S>(
-  current: ReadonlyArray<C>,
+  current: ArrayLike<C>,
   currentColumns: PositionColumns<C>,
-  snapshot: ReadonlyArray<S>,
+  snapshot: ArrayLike<S>,
   snapshotColumns: SnapshotColumns<S>,
   options: ResetDiffOptions = {},
 ): ResetDiff => {

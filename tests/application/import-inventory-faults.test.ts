@@ -12,6 +12,7 @@ import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-rea
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { openPostgresInventoryStore, type PostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
 import { sftpFileStore, ssh2SftpClient, type SftpClient } from '../../src/adapters/sftp/sftp-file-store.ts';
+import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { defaultImportConfig, importInventory, type ImportDeps } from '../../src/application/import-inventory.ts';
 import { systemClock } from '../../src/composition-root.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
@@ -41,7 +42,7 @@ const seed = async (store: PostgresInventoryStore) => {
 
 // What a run leaves behind, without the run ids and times that differ from run to run.
 const stateOf = async (store: PostgresInventoryStore, inbox: string) => ({
-  stock: (await run(store.stockLevels())).map((l) => `${l.productId}|${l.facilityId}|${l.quantityOnHand}|${l.availableToPromise}`).sort(),
+  stock: stockLevelsOf(await run(store.stockLevels())).map((l) => `${l.productId}|${l.facilityId}|${l.quantityOnHand}|${l.availableToPromise}`).sort(),
   history: (await run(store.variances(FILE))).map((v) => `${v.productId}|${v.facilityId}|${v.quantityOnHandBefore}|${v.quantityOnHandAfter}|${v.availableToPromiseBefore}|${v.availableToPromiseAfter}|${v.line}`).sort(),
   changed: await run(store.changedProductIds()),
   inbox: readdirSync(inbox).filter((n) => n.endsWith('.csv')),

@@ -5,13 +5,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { defaultImportConfig, importInventory, readyFiles, RESET_INVENTORY, type ImportConfig, type ImportDeps } from '../../src/application/import-inventory.ts';
+import { stockLevelsOf } from '../../src/application/columnar.ts';
 import type { StockLevel } from '../../src/domain/index.ts';
 import { exportCsv, scenario, type Store } from '../support/import-scenario.ts';
 import { run, runLeft } from '../support/run.ts';
 
 const config = (overrides: Partial<ImportConfig> = {}): ImportConfig => ({ ...defaultImportConfig('run-1', 'worker-a'), settleMs: 10, ...overrides });
 const sorted = (levels: ReadonlyArray<StockLevel>) => [...levels].sort((a, b) => `${a.productId}|${a.facilityId}`.localeCompare(`${b.productId}|${b.facilityId}`));
-const stockOf = async (store: Store) => sorted(await run(store.stockLevels()));
+const stockOf = async (store: Store) => sorted(stockLevelsOf(await run(store.stockLevels())));
 
 const FILE_A = exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-3,102,"1,234.5",9003', 'ITEM-1,102,7,9001']);
 const FILE_B = exportCsv(['ITEM-1,101,80,9001']);

@@ -4,6 +4,7 @@ import { Transform } from 'node:stream';
 import { parse as parseSync } from 'csv-parse/sync';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import { exportRowsBuilder } from '../../application/columnar.ts';
 import type { ExportColumns, ExportFileError, ExportRow, InventoryExportReader, ParsedExport, RowProblem } from '../../application/inventory-export.ts';
 import { isIdentifier, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
 
@@ -103,8 +104,6 @@ const decodeRow = (
   line: number,
   header: Header,
   columns: ExportColumns,
-  ids: (s: string) => string,
-  names: (s: string) => string,
 ): ExportRow | RowProblem => {
   const problem = (field: string, reason: string): RowProblem => ({ line, field, reason, raw: cut(fields.join(',')) });
   if (fields.length !== header.width) {
@@ -116,7 +115,7 @@ const decodeRow = (
   if (!isIdentifier(location)) return problem(columns.location, location === '' ? 'empty location' : 'location is not a usable id');
   const quantity = parseQuantity(fields[header.quantity]!);
   if (E.isLeft(quantity)) return problem(columns.quantity, quantity.left);
-  return { line, item: names(fields[header.item]!.trim()), itemInternalId: ids(itemInternalId), location: ids(location), quantity: quantity.right };
+  return { line, item: fields[header.item]!.trim(), itemInternalId, location, quantity: quantity.right };
 };
 
 // True when `text` (one or more physical lines) ends outside a quoted field, i.e. holds whole records. A quote opens a
@@ -155,21 +154,6 @@ const recordFields = (text: string): E.Either<string, ReadonlyArray<string>> => 
   }
 };
 
-// Ids repeat on every row of an export (a location on a tenth of the rows, an item on each of its locations): one
-// string per distinct id keeps a million decoded rows small.
-// The kept copy is made afresh: a field cut from a line may still point into the megabyte of text it was read from,
-// and keeping it would keep that whole chunk alive for as long as the rows live.
-const interner = () => {
-  const seen = new Map<string, string>();
-  return (s: string): string => {
-    const known = seen.get(s);
-    if (known !== undefined) return known;
-    const own = s.length < 13 ? s : Buffer.from(s, 'utf8').toString('utf8');
-    seen.set(own, own);
-    return own;
-  };
-};
-
 const readFile = async (path: string, fileName: string, columns: ExportColumns, maxBytes: number): Promise<E.Either<ExportFileError, ParsedExport>> => {
   let size: number;
   try {
@@ -180,10 +164,8 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
   // Refused before a byte is read: a 2 GB "export" is a broken one, and reading it would only cost time and memory.
   if (size > maxBytes) return E.left({ _tag: 'ExportTooLarge', file: fileName, bytes: size, limit: maxBytes });
 
-  const rows: ExportRow[] = [];
+  const rows = exportRowsBuilder();
   const problems: RowProblem[] = [];
-  const ids = interner();
-  const names = interner();
   let header: Header | undefined;
   let missing: E.Either<ReadonlyArray<string>, Header> | undefined;
   let headerFields: ReadonlyArray<string> = [];
@@ -206,8 +188,8 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
       problems.push({ line: startLine, field: '(row)', reason: fields.left, raw: cut(text) });
       return;
     }
-    const decoded = decodeRow(fields.right, startLine, header, columns, ids, names);
-    if ('quantity' in decoded) rows.push(decoded);
+    const decoded = decodeRow(fields.right, startLine, header, columns);
+    if ('quantity' in decoded) rows.add(decoded);
     else problems.push(decoded);
   };
 
@@ -266,7 +248,7 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
   if (missing === undefined) return E.left({ _tag: 'ExportEmpty', file: fileName });
   if (E.isLeft(missing)) return E.left({ _tag: 'ExportMissingColumns', file: fileName, missing: missing.left, found: headerFields });
   if (rowsRead === 0) return E.left({ _tag: 'ExportHeaderOnly', file: fileName });
-  return E.right({ rows, problems: problems.toSorted((a, b) => a.line - b.line), rowsRead });
+  return E.right({ rows: rows.build(), problems: problems.toSorted((a, b) => a.line - b.line), rowsRead });
 };
 
 /**

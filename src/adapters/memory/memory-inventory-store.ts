@@ -1,4 +1,5 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { stockTableOf } from '../../application/columnar.ts';
 import type { ImportedFile, InventoryHistory, InventorySeed, InventoryStore, VarianceRecord } from '../../application/inventory-store.ts';
 import { applyStockAdjustments, pairKey, type StockLevel } from '../../domain/index.ts';
 
@@ -16,7 +17,7 @@ export const memoryInventoryStore = (): InventoryStore & InventoryHistory & Inve
   return {
     facilityIdsByExternalId: () => TE.right(new Map(facilities)),
     productIdsByExternalId: () => TE.right(new Map(products)),
-    stockLevels: () => TE.right(stock),
+    stockLevels: () => TE.right(stockTableOf(stock)),
     importedFile: (name, sha256) => TE.right(files.get(fileKey(name, sha256)) ?? null),
     commitImport: (commit) => {
       const key = fileKey(commit.file.name, commit.file.sha256);

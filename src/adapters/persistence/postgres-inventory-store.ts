@@ -3,7 +3,8 @@ import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
-import { fromScaled, toScaled, type StockLevel } from '../../domain/index.ts';
+import { stockTableBuilder } from '../../application/columnar.ts';
+import { fromScaled, toScaled } from '../../domain/index.ts';
 import { copyField, copyValue } from './copy-text.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
 
@@ -92,16 +93,7 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
     stockLevels: () =>
       attempt('stockLevels', () =>
         withClient(async (client) => {
-          const levels: StockLevel[] = [];
-          // Each product id repeats on each of its facilities' rows, each facility id on a share of all rows: one
-          // string per distinct id keeps a million levels small.
-          const ids = new Map<string, string>();
-          const id = (s: string): string => {
-            const known = ids.get(s);
-            if (known !== undefined) return known;
-            ids.set(s, s);
-            return s;
-          };
+          const levels = stockTableBuilder();
           let rest = '';
           const stream = client.query(copyTo('copy (select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position") to stdout'));
           for await (const chunk of stream as AsyncIterable<Buffer>) {
@@ -111,17 +103,17 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
               const t1 = text.indexOf('\t', start);
               const t2 = text.indexOf('\t', t1 + 1);
               const t3 = text.indexOf('\t', t2 + 1);
-              levels.push({
-                productId: id(copyValue(text.slice(start, t1))),
-                facilityId: id(copyValue(text.slice(t1 + 1, t2))),
-                quantityOnHand: fromScaled(Number(text.slice(t2 + 1, t3))),
-                availableToPromise: fromScaled(Number(text.slice(t3 + 1, end))),
-              });
+              levels.add(
+                copyValue(text.slice(start, t1)),
+                copyValue(text.slice(t1 + 1, t2)),
+                fromScaled(Number(text.slice(t2 + 1, t3))),
+                fromScaled(Number(text.slice(t3 + 1, end))),
+              );
               start = end + 1;
             }
             rest = text.slice(start);
           }
-          return levels;
+          return levels.build();
         }),
       ),
     commitImport: (commit) =>

@@ -1,6 +1,7 @@
 import { DatabaseSync } from 'node:sqlite';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
-import { fromScaled, toScaled, type StockLevel } from '../../domain/index.ts';
+import { stockTableBuilder } from '../../application/columnar.ts';
+import { fromScaled, toScaled } from '../../domain/index.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
 
 /** An SQLite inventory store (the embedded default), with `close` and `migrate`. */
@@ -53,17 +54,10 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
     productIdsByExternalId: () => attempt('productIdsByExternalId', async () => mapOf('select "external_id" as k, "product_id" as v from "product"')),
     stockLevels: () =>
       attempt('stockLevels', async () => {
-        const levels: StockLevel[] = [];
+        const levels = stockTableBuilder();
         const rows = db.prepare('select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position"').iterate() as Iterable<Record<string, unknown>>;
-        for (const r of rows) {
-          levels.push({
-            productId: String(r.product_id),
-            facilityId: String(r.facility_id),
-            quantityOnHand: fromScaled(Number(r.quantity_on_hand_scaled)),
-            availableToPromise: fromScaled(Number(r.available_to_promise_scaled)),
-          });
-        }
-        return levels;
+        for (const r of rows) levels.add(String(r.product_id), String(r.facility_id), fromScaled(Number(r.quantity_on_hand_scaled)), fromScaled(Number(r.available_to_promise_scaled)));
+        return levels.build();
       }),
     commitImport: (commit) =>
       attempt('commitImport', async () =>

@@ -6,7 +6,9 @@ import { isLeft } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { netsuiteExportReader, parseQuantity } from '../../../src/adapters/csv/netsuite-export-reader.ts';
-import { DEFAULT_EXPORT_COLUMNS, type ExportColumns } from '../../../src/application/inventory-export.ts';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { exportRowsToArray } from '../../../src/application/columnar.ts';
+import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ParsedExport } from '../../../src/application/inventory-export.ts';
 import { run, runLeft } from '../../support/run.ts';
 
 const reader = netsuiteExportReader();
@@ -16,7 +18,9 @@ const file = (name: string, content: string | Buffer): string => {
   writeFileSync(path, content);
   return path;
 };
-const read = (path: string, columns: ExportColumns = DEFAULT_EXPORT_COLUMNS, maxBytes = 1024 ** 3) => reader.readExport(path, 'export.csv', { columns, maxBytes });
+// The rows as objects, to compare (the reader hands them over as a columnar table).
+const read = (path: string, columns: ExportColumns = DEFAULT_EXPORT_COLUMNS, maxBytes = 1024 ** 3) =>
+  TE.map((parsed: ParsedExport) => ({ ...parsed, rows: exportRowsToArray(parsed.rows) }))(reader.readExport(path, 'export.csv', { columns, maxBytes }));
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
 
 const csv = suite('netsuiteExportReader');

@@ -3,6 +3,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { ImportCommit, InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/inventory-store.ts';
 import type { StockAdjustment } from '../../../src/domain/index.ts';
+import { stockLevelsOf } from '../../../src/application/columnar.ts';
 import { run } from '../../support/run.ts';
 
 /** A store under test and how to dispose of it. */
@@ -49,7 +50,7 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
   test('an empty store has nothing', async () => {
     const { store } = subject;
     assert.equal([...(await run(store.facilityIdsByExternalId()))], []);
-    assert.equal(await run(store.stockLevels()), []);
+    assert.equal(stockLevelsOf(await run(store.stockLevels())), []);
     assert.is(await run(store.importedFile('a.csv', 'f'.repeat(64))), null);
     assert.equal(await run(store.changedProductIds()), []);
   });
@@ -64,7 +65,7 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     ]));
     assert.equal([...(await run(store.facilityIdsByExternalId()))].sort(), [['101', 'WH\\1'], ['102', "STORE 'Ø'"]]);
     assert.equal([...(await run(store.productIdsByExternalId()))], [['9001', 'P"1']]);
-    assert.equal(byKey(await run(store.stockLevels())), byKey([
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))), byKey([
       { productId: 'P"1', facilityId: 'WH\\1', quantityOnHand: 0.1, availableToPromise: -2.5 },
       { productId: 'P"1', facilityId: "STORE 'Ø'", quantityOnHand: 1_000_000_000, availableToPromise: 0.00001 },
     ]));
@@ -75,7 +76,7 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     await run(store.saveStockLevels([{ productId: 'P1', facilityId: 'F1', quantityOnHand: 10, availableToPromise: 8 }]));
     const adjustments = [adjustment('P1', 'F1', [10, 7.5], [8, 5.5], 2), adjustment('P2', 'F1', [0, 3], [0, 3], 3)];
     assert.is(await run(store.commitImport(commit('inv.csv', 'a'.repeat(64), adjustments))), 'committed');
-    assert.equal(byKey(await run(store.stockLevels())), [
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))), [
       { productId: 'P1', facilityId: 'F1', quantityOnHand: 7.5, availableToPromise: 5.5 },
       { productId: 'P2', facilityId: 'F1', quantityOnHand: 3, availableToPromise: 3 },
     ]);
@@ -89,7 +90,7 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     // The same file again writes nothing.
     assert.is(await run(store.commitImport(commit('inv.csv', 'a'.repeat(64), [adjustment('P1', 'F1', [7.5, 1], [5.5, 1], 2)]))), 'already-imported');
     assert.is((await run(store.variances('inv.csv'))).length, 2);
-    assert.equal(byKey(await run(store.stockLevels()))[0], { productId: 'P1', facilityId: 'F1', quantityOnHand: 7.5, availableToPromise: 5.5 });
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels())))[0], { productId: 'P1', facilityId: 'F1', quantityOnHand: 7.5, availableToPromise: 5.5 });
     // The same name with other content is another file.
     assert.is(await run(store.commitImport(commit('inv.csv', 'b'.repeat(64), []))), 'committed');
   });
@@ -98,7 +99,7 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     const { store } = subject;
     assert.is(await run(store.commitImport(commit('bad.csv', 'c'.repeat(64), [], 'held-back'))), 'committed');
     assert.is((await run(store.importedFile('bad.csv', 'c'.repeat(64))))?.outcome, 'held-back');
-    assert.equal(await run(store.stockLevels()), []);
+    assert.equal(stockLevelsOf(await run(store.stockLevels())), []);
   });
 
   test('job lock: one owner at a time; renewable; free after its lease or its release', async () => {

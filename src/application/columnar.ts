@@ -1,0 +1,159 @@
+// Columnar tables for the million-row paths: a few typed arrays and one table of distinct strings, instead of a
+// million objects. Rows are read by index through functions, which the domain's diffs take as column readers.
+
+/** One string per distinct value, numbered in order of first sight. */
+const stringTable = () => {
+  const numbers = new Map<string, number>();
+  const strings: string[] = [];
+  const numberOf = (s: string): number => {
+    const known = numbers.get(s);
+    if (known !== undefined) return known;
+    // A fresh copy: a field cut from a line may still point into the megabyte of text it came from, and keeping it
+    // would keep that whole chunk alive as long as the table lives.
+    // (' ' + s) is flattened into a new string of its own before slice cuts the space off.
+    const own = s.length < 13 ? s : (' ' + s).slice(1);
+    numbers.set(own, strings.length);
+    strings.push(own);
+    return strings.length - 1;
+  };
+  return { numberOf, strings };
+};
+
+const grown = <T extends Int32Array | Float64Array>(array: T, size: number): T => {
+  if (size <= array.length) return array;
+  const bigger = new (array.constructor as new (n: number) => T)(Math.max(size, array.length * 2));
+  bigger.set(array);
+  return bigger;
+};
+
+/** The decoded rows of an export, column by column. */
+export interface ExportRows {
+  readonly length: number;
+  readonly line: (i: number) => number;
+  readonly item: (i: number) => string;
+  readonly itemInternalId: (i: number) => string;
+  readonly location: (i: number) => string;
+  readonly quantity: (i: number) => number;
+}
+
+/** A row of an export, as an object (for small data and tests; the tables hold a million without them). */
+export interface ExportRowObject {
+  readonly line: number;
+  readonly item: string;
+  readonly itemInternalId: string;
+  readonly location: string;
+  readonly quantity: number;
+}
+
+/** Collects export rows into an `ExportRows` table. */
+export const exportRowsBuilder = () => {
+  const strings = stringTable();
+  let line = new Int32Array(1024);
+  let item = new Int32Array(1024);
+  let internal = new Int32Array(1024);
+  let location = new Int32Array(1024);
+  let quantity = new Float64Array(1024);
+  let n = 0;
+  return {
+    add: (row: ExportRowObject): void => {
+      if (n === line.length) {
+        line = grown(line, n + 1);
+        item = grown(item, n + 1);
+        internal = grown(internal, n + 1);
+        location = grown(location, n + 1);
+        quantity = grown(quantity, n + 1);
+      }
+      line[n] = row.line;
+      item[n] = strings.numberOf(row.item);
+      internal[n] = strings.numberOf(row.itemInternalId);
+      location[n] = strings.numberOf(row.location);
+      quantity[n] = row.quantity;
+      n++;
+    },
+    build: (): ExportRows => {
+      const names = strings.strings;
+      return {
+        length: n,
+        line: (i) => line[i]!,
+        item: (i) => names[item[i]!]!,
+        itemInternalId: (i) => names[internal[i]!]!,
+        location: (i) => names[location[i]!]!,
+        quantity: (i) => quantity[i]!,
+      };
+    },
+  };
+};
+
+/** Export rows as objects. */
+export const exportRowsToArray = (rows: ExportRows): ExportRowObject[] =>
+  Array.from({ length: rows.length }, (_, i) => ({ line: rows.line(i), item: rows.item(i), itemInternalId: rows.itemInternalId(i), location: rows.location(i), quantity: rows.quantity(i) }));
+
+/** QOH and ATP of every position, column by column. */
+export interface StockTable {
+  readonly length: number;
+  readonly productId: (i: number) => string;
+  readonly facilityId: (i: number) => string;
+  readonly quantityOnHand: (i: number) => number;
+  readonly availableToPromise: (i: number) => number;
+}
+
+/** One position's stock as an object. */
+export interface StockLevelObject {
+  readonly productId: string;
+  readonly facilityId: string;
+  readonly quantityOnHand: number;
+  readonly availableToPromise: number;
+}
+
+/** Collects stock levels into a `StockTable`. */
+export const stockTableBuilder = () => {
+  const strings = stringTable();
+  let product = new Int32Array(1024);
+  let facility = new Int32Array(1024);
+  let qoh = new Float64Array(1024);
+  let atp = new Float64Array(1024);
+  let n = 0;
+  return {
+    add: (productId: string, facilityId: string, quantityOnHand: number, availableToPromise: number): void => {
+      if (n === product.length) {
+        product = grown(product, n + 1);
+        facility = grown(facility, n + 1);
+        qoh = grown(qoh, n + 1);
+        atp = grown(atp, n + 1);
+      }
+      product[n] = strings.numberOf(productId);
+      facility[n] = strings.numberOf(facilityId);
+      qoh[n] = quantityOnHand;
+      atp[n] = availableToPromise;
+      n++;
+    },
+    build: (): StockTable => {
+      const names = strings.strings;
+      return {
+        length: n,
+        productId: (i) => names[product[i]!]!,
+        facilityId: (i) => names[facility[i]!]!,
+        quantityOnHand: (i) => qoh[i]!,
+        availableToPromise: (i) => atp[i]!,
+      };
+    },
+  };
+};
+
+/** A stock table from objects. */
+export const stockTableOf = (levels: Iterable<StockLevelObject>): StockTable => {
+  const builder = stockTableBuilder();
+  for (const l of levels) builder.add(l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise);
+  return builder.build();
+};
+
+/** A stock table as objects. */
+export const stockLevelsOf = (table: StockTable): StockLevelObject[] =>
+  Array.from({ length: table.length }, (_, i) => ({ productId: table.productId(i), facilityId: table.facilityId(i), quantityOnHand: table.quantityOnHand(i), availableToPromise: table.availableToPromise(i) }));
+
+/** The indices 0 .. n-1 of a table, as the row handles a diff reads through the table's columns. */
+export const rowIndices = (n: number): Int32Array => {
+  const indices = new Int32Array(n);
+  for (let i = 0; i < n; i++) indices[i] = i;
+  return indices;
+};
