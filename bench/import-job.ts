@@ -1,10 +1,17 @@
-// The import job as the benchmark runs it: one process, the SFTP inbox of the local sshd, PostgreSQL.
-import { sftpFileStore } from '../src/adapters/sftp/sftp-file-store.ts';
-import { netsuiteExportReader } from '../src/adapters/csv/netsuite-export-reader.ts';
-import { openPostgresInventoryStore } from '../src/adapters/persistence/postgres-inventory-store.ts';
-import { defaultImportConfig, importInventory } from '../src/application/import-inventory.ts';
-import { systemClock } from '../src/composition-root.ts';
-import { run } from '../tests/support/run.ts';
+// The import job as the benchmark runs it: one process, the built package as users run it (dist/, so the timing does
+// not include stripping TypeScript types at load), the SFTP inbox of the local sshd, PostgreSQL.
+import { isLeft } from 'fp-ts/lib/Either.js';
+import { netsuiteExportReader } from '../dist/adapters/csv/netsuite-export-reader.js';
+import { openPostgresInventoryStore } from '../dist/adapters/persistence/postgres-inventory-store.js';
+import { sftpFileStore } from '../dist/adapters/sftp/sftp-file-store.js';
+import { defaultImportConfig, importInventory } from '../dist/application/import-inventory.js';
+import { systemClock } from '../dist/composition-root.js';
+
+const run = async <E, A>(task: () => Promise<import('fp-ts/lib/Either.js').Either<E, A>>): Promise<A> => {
+  const result = await task();
+  if (isLeft(result)) throw new Error(JSON.stringify(result.left));
+  return result.right;
+};
 
 const ssh = JSON.parse(process.env.BENCH_SSH ?? '{}') as { host: string; port: number; username: string; privateKey: string; hostKeySha256: string; root: string };
 const start = process.hrtime.bigint();
