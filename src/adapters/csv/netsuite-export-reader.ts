@@ -213,7 +213,9 @@ const readFile = async (path: string, fileName: string, columns: ExportColumns, 
     takeRecord(text, line);
   };
 
-  const source = createReadStream(path, { highWaterMark: 1 << 20 });
+  // 64 KiB chunks: their text stays in V8's young generation, which frees it at once; megabyte strings would wait in
+  // the large-object space for a full collection and add a hundred megabytes to the peak (measured).
+  const source = createReadStream(path, { highWaterMark: 1 << 16 });
   const text = utf8Text();
   source.on('error', (error) => text.destroy(error));
   source.pipe(text);
