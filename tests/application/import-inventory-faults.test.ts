@@ -11,10 +11,11 @@ import * as assert from 'uvu/assert';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { openPostgresInventoryStore, type PostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
-import { sftpFileStore, ssh2SftpClient, type SftpClient } from '../../src/adapters/sftp/sftp-file-store.ts';
+import { sftpFileStore } from '../../src/adapters/sftp/sftp-file-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { defaultImportConfig, importInventory, type ImportDeps } from '../../src/application/import-inventory.ts';
 import { systemClock } from '../../src/composition-root.ts';
+import { droppingSftpClient } from '../support/dropping-sftp-client.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
 import { run, runLeft } from '../support/run.ts';
 import { startSshd, type SshServer } from '../support/sshd.ts';
@@ -95,22 +96,7 @@ faults('the SFTP connection dropped mid-download', async () => {
   await withDatabase(async (_, store) => {
     rmSync(join(sshd.root, 'archive'), { recursive: true, force: true });
     writeFileSync(join(sshd.root, FILE), EXPORT);
-    let dropAt: number | undefined = 256 * 1024;
-    const createClient = (): SftpClient => {
-      const client = ssh2SftpClient();
-      const fastGet = client.fastGet.bind(client);
-      client.fastGet = (remote, local, options) =>
-        fastGet(remote, local, {
-          ...options,
-          step: (transferred) => {
-            if (dropAt !== undefined && transferred >= dropAt) {
-              dropAt = undefined;
-              void sshd.dropConnections();
-            }
-          },
-        });
-      return client;
-    };
+    const { createClient } = droppingSftpClient(sshd, 256 * 1024);
     const inbox = sftpFileStore({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeySha256: sshd.hostKeySha256, remoteRoot: sshd.root, tempDir: join(work, 'sftp-tmp'), createClient });
     const deps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock };
     const failure = await runLeft(importInventory(config('dropped'))(deps));

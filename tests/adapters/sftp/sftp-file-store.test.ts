@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hostKeyFingerprint, ssh2SftpClient, sftpFileStore, type SftpClient } from '../../../src/adapters/sftp/sftp-file-store.ts';
+import { droppingSftpClient } from '../../support/dropping-sftp-client.ts';
 import { run, runLeft } from '../../support/run.ts';
 import { startSshd, type SshServer } from '../../support/sshd.ts';
 import { fileStoreContract } from '../file-store.contract.ts';
@@ -156,32 +157,14 @@ test('one connection serves every call until close; a connection dropped while i
 });
 
 test('a connection dropped mid-download is retriable, leaves no temp file, and the next fetch succeeds', async () => {
-  let dropAt: number | undefined = 8 * 1024 * 1024;
-  let droppedAfter = 0;
-  // The real client; its progress callback drops the server's sessions once 8 MB have arrived, so the drop always
-  // lands mid-transfer however fast the machine is.
-  const createClient = (): SftpClient => {
-    const client = ssh2SftpClient();
-    const fastGet = client.fastGet.bind(client);
-    client.fastGet = (remote, local, options) =>
-      fastGet(remote, local, {
-        ...options,
-        step: (transferred) => {
-          if (dropAt !== undefined && transferred >= dropAt) {
-            dropAt = undefined;
-            droppedAfter = transferred;
-            void server.dropConnections();
-          }
-        },
-      });
-    return client;
-  };
+  // The real client, dropping the server's sessions once 8 MB have arrived.
+  const { createClient, droppedAfter } = droppingSftpClient(server, 8 * 1024 * 1024);
   const { store, root, tempDir } = open({ createClient });
   const content = randomBytes(50 * 1024 * 1024);
   writeFileSync(join(root, 'big.csv'), content);
 
   const error = await runLeft(store.fetch('', 'big.csv'));
-  assert.ok(droppedAfter > 0 && droppedAfter < content.length, 'the connection dropped mid-transfer');
+  assert.ok(droppedAfter() > 0 && droppedAfter() < content.length, 'the connection dropped mid-transfer');
   assert.is(error.retriable, true);
   assert.is(error._tag, 'FileStoreUnavailable');
   assert.equal(readdirSync(tempDir), [], 'the partial download is gone');
