@@ -87,6 +87,24 @@ export interface ConfigError {
 /** The folder the embedded defaults keep their data in, relative to the working directory. */
 export const DEFAULT_DATA_DIR = '.oms-inventory-sync';
 
+// Every key the settings file may have: a misspelt key is an error, not a setting silently ignored.
+type KeyTree = { readonly [key: string]: KeyTree | null };
+const KNOWN_KEYS: KeyTree = {
+  inventoryStore: { sqlite: { file: null }, postgres: {} },
+  inbox: { local: { root: null }, sftp: { host: null, port: null, username: null, remoteRoot: null, hostKeySha256: null, privateKeyFile: null, tempDir: null } },
+  import: { method: null, columns: { item: null, location: null, quantity: null, itemInternalId: null }, maxBytes: null, maxRejectedShare: null, settleMs: null, lockLeaseMs: null },
+};
+
+const unknownKeys = (value: unknown, known: KeyTree, path: string): ReadonlyArray<string> => {
+  if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
+  return Object.entries(value).flatMap(([key, inner]) => {
+    const at = path === '' ? key : `${path}.${key}`;
+    if (!Object.hasOwn(known, key)) return [`${at}: unknown key (known here: ${Object.keys(known).join(', ') || 'none'})`];
+    const below = known[key];
+    return below === null || below === undefined ? [] : unknownKeys(inner, below, at);
+  });
+};
+
 const describe = (errors: t.Errors): ReadonlyArray<string> =>
   Array.from(
     new Set(
@@ -106,7 +124,11 @@ const describe = (errors: t.Errors): ReadonlyArray<string> =>
 export const loadConfig = (file: unknown, env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, Config> =>
   pipe(
     ConfigFile.decode(file ?? {}),
-    E.mapLeft((errors): ConfigError => ({ _tag: 'ConfigInvalid', problems: describe(errors) })),
+    E.mapLeft((errors): ConfigError => ({ _tag: 'ConfigInvalid', problems: [...unknownKeys(file, KNOWN_KEYS, ''), ...describe(errors)] })),
+    E.chain((c) => {
+      const unknown = unknownKeys(file, KNOWN_KEYS, '');
+      return unknown.length === 0 ? E.right(c) : E.left<ConfigError, ConfigFile>({ _tag: 'ConfigInvalid', problems: unknown });
+    }),
     E.chain((c) => {
       const problems: string[] = [];
       const store: StoreConfig =

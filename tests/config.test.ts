@@ -42,4 +42,11 @@ config('every bad key is named, and no secret is echoed', () => {
   assert.ok(isLeft(noCredential) && noCredential.left.problems.some((p) => p.startsWith('inbox.sftp: no credential')));
 });
 
+config('a misspelt key is an error naming it, not a setting silently ignored', () => {
+  const c = loadConfig({ import: { metod: 'exact-qoh', columns: { qty: 'x' } }, inbox: { local: { root: '/in', rot: '/x' } } }, {});
+  assert.ok(isLeft(c));
+  if (!isLeft(c)) return;
+  assert.equal(c.left.problems.map((p) => p.split(':')[0]).sort(), ['import.columns.qty', 'import.metod', 'inbox.local.rot']);
+});
+
 config.run();
