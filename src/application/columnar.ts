@@ -45,14 +45,15 @@ export interface ExportRowObject {
   readonly quantity: number;
 }
 
-/** Collects export rows into an `ExportRows` table. */
-export const exportRowsBuilder = () => {
+/** Collects export rows into an `ExportRows` table; `capacity` is a guess of the row count (it grows past it). */
+export const exportRowsBuilder = (capacity = 1024) => {
   const strings = stringTable();
-  let line = new Int32Array(1024);
-  let item = new Int32Array(1024);
-  let internal = new Int32Array(1024);
-  let location = new Int32Array(1024);
-  let quantity = new Float64Array(1024);
+  const size = Math.max(16, Math.ceil(capacity));
+  let line = new Int32Array(size);
+  let item = new Int32Array(size);
+  let internal = new Int32Array(size);
+  let location = new Int32Array(size);
+  let quantity = new Float64Array(size);
   let n = 0;
   return {
     add: (row: ExportRowObject): void => {
@@ -105,13 +106,14 @@ export interface StockLevelObject {
   readonly availableToPromise: number;
 }
 
-/** Collects stock levels into a `StockTable`. */
-export const stockTableBuilder = () => {
+/** Collects stock levels into a `StockTable`; `capacity` is a guess of the row count (it grows past it). */
+export const stockTableBuilder = (capacity = 1024) => {
   const strings = stringTable();
-  let product = new Int32Array(1024);
-  let facility = new Int32Array(1024);
-  let qoh = new Float64Array(1024);
-  let atp = new Float64Array(1024);
+  const size = Math.max(16, Math.ceil(capacity));
+  let product = new Int32Array(size);
+  let facility = new Int32Array(size);
+  let qoh = new Float64Array(size);
+  let atp = new Float64Array(size);
   let n = 0;
   return {
     add: (productId: string, facilityId: string, quantityOnHand: number, availableToPromise: number): void => {
