@@ -30,6 +30,7 @@ Options:
   --json            the report as JSON
   --config FILE     settings (JSON); secrets come from the environment: DATABASE_URL, SFTP_PRIVATE_KEY,
                     SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE. Without it: the embedded defaults.
+                    OMS_WORKER_ID names this worker for the job lock (default: host:pid).
 
 Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but a file was held back.`;
 
@@ -94,7 +95,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const result = await pipe(
         openImportJob(config.right),
         TE.chainW((job) => async () => {
-          const report = await importInventory(job.importConfig(runId, hostname()))(job.deps)();
+          // The lock owner: OMS_WORKER_ID when a supervisor names its workers (a restarted worker then takes its own
+          // lease back at once), else host and process, so two processes never share a lease.
+          const owner = process.env.OMS_WORKER_ID ?? `${hostname()}:${process.pid}`;
+          const report = await importInventory(job.importConfig(runId, owner))(job.deps)();
           await job.close();
           return report;
         }),

@@ -157,18 +157,43 @@ faults('the process killed mid-import, at several moments, then run again', asyn
       const inbox = localInbox(`kill-${share}`);
       const configFile = join(work, `kill-${share}.json`);
       writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
-      const child = spawn(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, stdio: 'ignore' });
+      // A supervised worker: the same OMS_WORKER_ID before and after the kill, so the rerun takes its lease back.
+      const env = { ...process.env, DATABASE_URL: url, OMS_WORKER_ID: 'worker-1' };
+      const child = spawn(process.execPath, [cli, 'import', '--config', configFile], { env, stdio: 'ignore' });
       // Listened for from the start: a child that ends before the kill must not leave the test waiting forever.
       const exited = new Promise((resolve) => child.once('exit', resolve));
       await new Promise((resolve) => setTimeout(resolve, Math.round(duration * share)));
       child.kill('SIGKILL');
       await exited;
-      // The restarted worker (same host, so the same lock owner) finishes the job.
-      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 120_000 });
+      // The restarted worker finishes the job.
+      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env, encoding: 'utf8', timeout: 120_000 });
       assert.is(rerun.status, 0, `${share}: ${rerun.stderr}`);
       assert.equal(await stateOf(store, inbox), clean, `killed at ${Math.round(share * 100)}% of a run`);
     });
   }
+});
+
+faults('two workers started at once: one imports, the other does nothing; the state of one clean run', async () => {
+  await withDatabase(async (url, store) => {
+    const inbox = localInbox('two-workers');
+    const configFile = join(work, 'two-workers.json');
+    // A second of settling keeps the first run busy while the second starts.
+    writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 1000 } }));
+    // Two processes with default worker ids (host:pid): distinct lock owners.
+    const worker = () =>
+      new Promise<{ code: number | null; report: { lockAcquired: boolean; files: { outcome: string }[] } }>((resolve) => {
+        const child = spawn(process.execPath, [cli, 'import', '--config', configFile, '--json'], { env: { ...process.env, DATABASE_URL: url } });
+        let out = '';
+        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+        child.once('exit', (code) => resolve({ code, report: JSON.parse(out) as { lockAcquired: boolean; files: { outcome: string }[] } }));
+      });
+    const [a, b] = await Promise.all([worker(), worker()]);
+    assert.equal([a.code, b.code], [0, 0]);
+    const outcomes = [a.report, b.report].flatMap((r) => r.files.map((f) => f.outcome));
+    assert.equal(outcomes, ['applied'], 'the file was imported by exactly one worker');
+    assert.equal([a.report.lockAcquired, b.report.lockAcquired].sort(), [false, true]);
+    assert.equal(await stateOf(store, inbox), clean);
+  });
 });
 
 faults.run();
