@@ -1,0 +1,39 @@
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { exportRowsBuilder, exportRowsToArray, rowIndices, stockLevelsOf, stockTableBuilder, stockTableOf } from '../../src/application/columnar.ts';
+import { stockLevels } from '../arbitraries.ts';
+
+const columnar = suite('columnar tables');
+
+columnar('stock levels round-trip through a table, across growth past the first capacity', () => {
+  fc.assert(
+    fc.property(stockLevels(), fc.integer({ min: 1, max: 4 }), (levels, capacity) => {
+      const builder = stockTableBuilder(capacity);
+      for (const l of levels) builder.add(l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise);
+      // Plain objects to compare with (the arbitraries make prototype-less records).
+      const plain = levels.map((l) => ({ ...l }));
+      assert.equal(stockLevelsOf(builder.build()), plain);
+      assert.equal(stockLevelsOf(stockTableOf(levels)), plain);
+    }),
+    { numRuns: 200 },
+  );
+});
+
+columnar('export rows round-trip, one string kept per distinct id', () => {
+  const builder = exportRowsBuilder(2);
+  const long = 'SKU-0000001-BLUE-MEDIUM';
+  const rows = Array.from({ length: 50 }, (_, i) => ({ line: i + 2, item: long, itemInternalId: String(9000 + (i % 5)), location: String(100 + (i % 3)), quantity: i / 4 }));
+  for (const row of rows) builder.add({ ...row, item: `${long}` });
+  const table = builder.build();
+  assert.equal(exportRowsToArray(table), rows);
+  assert.is(table.length, 50);
+  assert.ok(table.item(0) === table.item(49), 'the same id is one string');
+});
+
+columnar('rowIndices are the handles 0 .. n-1', () => {
+  assert.equal([...rowIndices(4)], [0, 1, 2, 3]);
+  assert.is(rowIndices(0).length, 0);
+});
+
+columnar.run();
