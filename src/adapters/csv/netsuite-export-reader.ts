@@ -1,81 +1,209 @@
 import { createReadStream } from 'node:fs';
 import { stat } from 'node:fs/promises';
-import { Transform } from 'node:stream';
-import { parse as parseSync } from 'csv-parse/sync';
+import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { exportRowsBuilder } from '../../application/columnar.ts';
-import type { ExportColumns, ExportFileError, ExportRow, InventoryExportReader, ParsedExport, RowProblem } from '../../application/inventory-export.ts';
-import { isIdentifier, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
+import type { ExportColumns, ExportFileError, InventoryExportReader, ParsedExport, RowProblem } from '../../application/inventory-export.ts';
+import { isIdentifier, isQuantity, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
 
-// A quantity as NetSuite prints it: digits, optionally grouped by thousands with commas, optionally a decimal part.
-// No sign (a negative is reported as such), no exponent, no currency, no parentheses.
-const NUMBER = /^(\d{1,3}(,\d{3})+|\d+)(\.(\d+))?$/;
-const PLAIN_DIGITS = /^\d+$/;
+// ---------------------------------------------------------------------------------------------------------------
+// Quantities
+// ---------------------------------------------------------------------------------------------------------------
 
-/** Reads one quantity field: the number, or why it is not a usable quantity. */
+// Why a quantity field is not a usable quantity. Codes (all negative, a valid quantity never is) keep the hot path
+// free of allocations: the reason text is only built for a rejected row.
+const EMPTY = -1;
+const NOT_A_NUMBER = -2;
+const NEGATIVE = -3;
+const TOO_PRECISE = -4;
+const ABSURD = -5;
+
+const SCALES = [1, 10, 100, 1_000, 10_000, 100_000];
+const isBlankCode = (c: number): boolean => c === 32 || c === 9 || c === 160;
+
+// Reads text[from, to) as a quantity as NetSuite prints it: digits, optionally grouped by thousands with commas
+// (`1,234,567`: groups of exactly three, no leading zero group), optionally a decimal point and digits (`.5` too),
+// surrounding blanks allowed. A `+` sign is allowed; `-` only for a zero (`-0`), any other negative is its own
+// reason. Not accepted: exponents (`1e5`), a trailing point (`5.`, which looks cut), currency, parentheses,
+// European `1.234,5`. Trailing zeros after the fifth decimal carry no value and are accepted (`2.000000` is 2).
+// Returns the quantity (>= 0) or one of the negative codes above.
+const scanQuantity = (text: string, from: number, to: number): number => {
+  while (from < to && isBlankCode(text.charCodeAt(from))) from++;
+  while (to > from && isBlankCode(text.charCodeAt(to - 1))) to--;
+  if (from === to) return EMPTY;
+  let i = from;
+  const sign = text.charCodeAt(i);
+  const negative = sign === 45;
+  if (negative || sign === 43) i++;
+  let whole = 0;
+  let digits = 0;
+  let group = 0;
+  let grouped = false;
+  const firstDigit = text.charCodeAt(i);
+  for (; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (c >= 48 && c <= 57) {
+      whole = whole * 10 + (c - 48);
+      digits++;
+      group++;
+    } else if (c === 44) {
+      if (digits === 0 || (grouped ? group !== 3 : group > 3 || firstDigit === 48)) return NOT_A_NUMBER;
+      grouped = true;
+      group = 0;
+    } else break;
+  }
+  if (grouped && group !== 3) return NOT_A_NUMBER;
+  let fraction = 0;
+  let places = 0;
+  let tooPrecise = false;
+  if (i < to && text.charCodeAt(i) === 46) {
+    i++;
+    const start = i;
+    for (; i < to; i++) {
+      const c = text.charCodeAt(i);
+      if (c < 48 || c > 57) break;
+      if (i - start < QUANTITY_DECIMALS) {
+        fraction = fraction * 10 + (c - 48);
+        places++;
+      } else if (c !== 48) tooPrecise = true;
+    }
+    if (i === start) return NOT_A_NUMBER;
+  } else if (digits === 0) return NOT_A_NUMBER;
+  if (i !== to) return NOT_A_NUMBER;
+  if (negative && (whole !== 0 || fraction !== 0 || tooPrecise)) return NEGATIVE;
+  if (tooPrecise) return TOO_PRECISE;
+  if (whole > MAX_QUANTITY) return ABSURD;
+  // One division of two exact integers (< 2^53): the nearest double to the decimal, as Number(text) would give.
+  const scale = SCALES[places]!;
+  const value = (whole * scale + fraction) / scale;
+  if (value > MAX_QUANTITY) return ABSURD;
+  return isQuantity(value) ? value : TOO_PRECISE;
+};
+
+const shown = (text: string): string => `'${text.length > 40 ? `${text.slice(0, 37)}...` : text}'`;
+
+const quantityReason = (code: number, text: string): string => {
+  switch (code) {
+    case EMPTY:
+      return 'empty quantity';
+    case NEGATIVE:
+      return `negative quantity: ${shown(text)}`;
+    case TOO_PRECISE:
+      return `more than ${QUANTITY_DECIMALS} decimals: ${shown(text)}`;
+    case ABSURD:
+      return `absurd quantity (over ${MAX_QUANTITY}): ${shown(text)}`;
+    default:
+      return `not a number: ${shown(text)}`;
+  }
+};
+
+/**
+ * Reads one quantity field as NetSuite prints it (`17`, ` 17 `, `1,234`, `1,234.5`, `0.00001`, `.5`): the number,
+ * or why it is not a usable quantity (empty, not a number, negative, more than five decimals, over a billion).
+ */
 export const parseQuantity = (text: string): E.Either<string, number> => {
-  // The common case, a short run of plain digits, without the regular expression.
-  if (text.length > 0 && text.length < 10 && PLAIN_DIGITS.test(text)) return E.right(Number(text));
-  const trimmed = text.trim();
-  if (trimmed === '') return E.left('empty quantity');
-  const negative = trimmed.startsWith('-');
-  const digits = negative || trimmed.startsWith('+') ? trimmed.slice(1).trim() : trimmed;
-  const match = NUMBER.exec(digits);
-  if (match === null) return E.left(`not a number: '${text}'`);
-  if (negative && Number(digits.replace(/,/g, '')) !== 0) return E.left(`negative quantity: '${text}'`);
-  if ((match[4]?.length ?? 0) > QUANTITY_DECIMALS) return E.left(`more than ${QUANTITY_DECIMALS} decimals: '${text}'`);
-  const value = Number(digits.replace(/,/g, ''));
-  if (value > MAX_QUANTITY) return E.left(`absurd quantity (over ${MAX_QUANTITY}): '${text}'`);
-  return E.right(value);
+  const code = scanQuantity(text, 0, text.length);
+  return code >= 0 ? E.right(code) : E.left(quantityReason(code, text));
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Bytes to text
+// ---------------------------------------------------------------------------------------------------------------
+
+// The offset of the first byte of `bytes` that cannot be UTF-8, after up to three leading continuation bytes that
+// finish a character begun in the previous chunk; -1 when none (the bad sequence then straddles the chunk start).
+// Only used to say where a file is broken, after the decoder refused it.
+const invalidUtf8At = (bytes: Uint8Array): number => {
+  let i = 0;
+  while (i < 3 && i < bytes.length && (bytes[i]! & 0xc0) === 0x80) i++;
+  while (i < bytes.length) {
+    const c = bytes[i]!;
+    if (c < 0x80) {
+      i++;
+      continue;
+    }
+    let need: number;
+    let low = 0x80;
+    let high = 0xbf;
+    if (c >= 0xc2 && c <= 0xdf) need = 1;
+    else if (c >= 0xe0 && c <= 0xef) {
+      need = 2;
+      if (c === 0xe0) low = 0xa0;
+      if (c === 0xed) high = 0x9f;
+    } else if (c >= 0xf0 && c <= 0xf4) {
+      need = 3;
+      if (c === 0xf0) low = 0x90;
+      if (c === 0xf4) high = 0x8f;
+    } else return i;
+    for (let k = 1; k <= need; k++) {
+      if (i + k >= bytes.length) return -1;
+      const d = bytes[i + k]!;
+      if (k === 1 ? d < low || d > high : d < 0x80 || d > 0xbf) return i;
+    }
+    i += need + 1;
+  }
+  return -1;
+};
+
+const lineBreaksBefore = (bytes: Uint8Array, end: number): number => {
+  let n = 0;
+  for (let i = 0; i < end; i++) if (bytes[i] === 10) n++;
+  return n;
+};
+
+// ---------------------------------------------------------------------------------------------------------------
+// Records
+// ---------------------------------------------------------------------------------------------------------------
+
+// csv-parse reads every record that has a quote in it. relax_quotes: a quote inside an unquoted field is a literal
+// character (`12" pipe`), so a stray quote cannot swallow the lines after it; relax_column_count: a short or long row
+// is a problem of that row (checked here), not an error of the file. Lines reach it without their `\r`, joined by
+// `\n` (so a line break inside a quoted field reads as `\n`, whichever the file used).
+const CSV_OPTIONS: CsvOptions = { relax_quotes: true, relax_column_count: true, record_delimiter: '\n' };
+
+// Whether text[from, to) ends inside a quoted field, read from the state `quoted` at `from` with csv-parse's rules
+// above: a quote opens a quoted field only at the start of a field; inside one, a doubled quote is a literal quote
+// and a single one closes it; a quote anywhere else is a literal character. (A property test holds the reader to
+// csv-parse on random quotes, commas and line breaks.)
+const endsQuoted = (text: string, from: number, to: number, quoted: boolean): boolean => {
+  let fieldStart = !quoted;
+  for (let i = from; i < to; i++) {
+    const c = text.charCodeAt(i);
+    if (quoted) {
+      if (c === 34) {
+        if (i + 1 < to && text.charCodeAt(i + 1) === 34) i++;
+        else quoted = false;
+      }
+    } else if (c === 34 && fieldStart) {
+      quoted = true;
+      fieldStart = false;
+    } else {
+      fieldStart = c === 44;
+    }
+  }
+  return quoted;
+};
+
+const isBlankLine = (text: string, from: number, to: number): boolean => {
+  if (from === to) return true;
+  const c = text.charCodeAt(from);
+  if (c > 32 && c !== 160 && c !== 0xfeff) return false;
+  return text.slice(from, to).trim() === '';
 };
 
 const cut = (text: string): string => (text.length > 200 ? `${text.slice(0, 197)}...` : text);
 
-/** Raised inside the stream when the bytes are not UTF-8; turned into `ExportEncodingInvalid`. */
-class EncodingError extends Error {
-  readonly line: number;
-  constructor(line: number, reason: string) {
-    super(reason);
-    this.line = line;
-  }
-}
-
-// Bytes to text with a fatal UTF-8 decoder: one invalid byte stops the file (a wrong encoding means every value in
-// it is suspect). The decoder drops a leading BOM. Counts lines so that the error can say where.
-const utf8Text = (): Transform => {
-  const decoder = new TextDecoder('utf-8', { fatal: true });
-  let lines = 1;
-  const countLines = (text: string) => {
-    for (let i = text.indexOf('\n'); i !== -1; i = text.indexOf('\n', i + 1)) lines++;
-  };
-  const fail = (chunk: Uint8Array): EncodingError => {
-    const lenient = new TextDecoder('utf-8').decode(chunk);
-    const at = lenient.indexOf('\uFFFD');
-    countLines(lenient.slice(0, Math.max(0, at)));
-    return new EncodingError(lines, 'the file is not valid UTF-8 (export it as UTF-8)');
-  };
-  return new Transform({
-    readableObjectMode: false,
-    decodeStrings: true,
-    transform(chunk: Buffer, _encoding, done) {
-      try {
-        const text = decoder.decode(chunk, { stream: true });
-        countLines(text);
-        done(null, text);
-      } catch {
-        done(fail(chunk));
-      }
-    },
-    flush(done) {
-      try {
-        const text = decoder.decode();
-        done(null, text);
-      } catch {
-        done(new EncodingError(lines, 'the file ends inside a UTF-8 character (truncated, or not UTF-8)'));
-      }
-    },
-  });
+// Header names match after trimming; an exact match wins, else one that differs only in case (saved-search labels
+// are edited by hand). A name that two columns match either way is ambiguous: which one holds the quantity cannot
+// be known, so the file is held back as if the column were missing.
+const findColumn = (names: ReadonlyArray<string>, wanted: string): number | 'ambiguous' => {
+  const name = wanted.trim();
+  const exact = names.flatMap((n, i) => (n === name ? [i] : []));
+  if (exact.length === 1) return exact[0]!;
+  if (exact.length > 1) return 'ambiguous';
+  const folded = names.flatMap((n, i) => (n.toLowerCase() === name.toLowerCase() ? [i] : []));
+  return folded.length === 1 ? folded[0]! : folded.length > 1 ? 'ambiguous' : -1;
 };
 
 interface Header {
@@ -86,182 +214,399 @@ interface Header {
   readonly width: number;
 }
 
-// Header names match after trimming, ignoring case (saved-search labels are edited by hand).
 const readHeader = (fields: ReadonlyArray<string>, columns: ExportColumns): E.Either<ReadonlyArray<string>, Header> => {
-  const names = fields.map((f) => f.trim().toLowerCase());
-  const find = (name: string) => names.indexOf(name.trim().toLowerCase());
+  const names = fields.map((f) => f.trim());
   const wanted = [columns.item, columns.location, columns.quantity, columns.itemInternalId];
-  const missing = wanted.filter((name) => find(name) === -1);
-  return missing.length > 0
-    ? E.left(missing)
-    : E.right({ item: find(columns.item), location: find(columns.location), quantity: find(columns.quantity), itemInternalId: find(columns.itemInternalId), width: fields.length });
+  const found = wanted.map((name) => findColumn(names, name));
+  const missing = wanted.flatMap((name, i) => (found[i] === -1 ? [name] : found[i] === 'ambiguous' ? [`${name} (ambiguous: more than one column has this name)`] : []));
+  if (missing.length > 0) return E.left(missing);
+  const [item, location, quantity, itemInternalId] = found as number[];
+  return E.right({ item: item!, location: location!, quantity: quantity!, itemInternalId: itemInternalId!, width: fields.length });
 };
 
-const isBlank = (fields: ReadonlyArray<string>): boolean => fields.every((f) => f.trim() === '');
+/** Reader settings beyond the port's options. */
+export interface NetsuiteExportReaderSettings {
+  /**
+   * The longest record with a quoted field spanning lines, in characters (default 1 MiB). A quote that opens a field
+   * and is not closed within it is a broken row, not a record: its first line is reported and the lines after it
+   * are read again as rows, so that one stray quote cannot swallow the rest of the file (or hold it in memory).
+   */
+  readonly maxRecordLength?: number;
+}
 
-const decodeRow = (
-  fields: ReadonlyArray<string>,
-  line: number,
-  header: Header,
-  columns: ExportColumns,
-): ExportRow | RowProblem => {
-  const problem = (field: string, reason: string): RowProblem => ({ line, field, reason, raw: cut(fields.join(',')) });
-  if (fields.length !== header.width) {
-    return problem('(row)', `expected ${header.width} fields, found ${fields.length}${fields.length < header.width ? ' (a truncated or short row)' : ''}`);
-  }
-  const itemInternalId = fields[header.itemInternalId]!.trim();
-  if (!isIdentifier(itemInternalId)) return problem(columns.itemInternalId, itemInternalId === '' ? 'empty item internal id' : 'item internal id is not a usable id');
-  const location = fields[header.location]!.trim();
-  if (!isIdentifier(location)) return problem(columns.location, location === '' ? 'empty location' : 'location is not a usable id');
-  const quantity = parseQuantity(fields[header.quantity]!);
-  if (E.isLeft(quantity)) return problem(columns.quantity, quantity.left);
-  return { line, item: fields[header.item]!.trim(), itemInternalId, location, quantity: quantity.right };
-};
+const DEFAULT_MAX_RECORD_LENGTH = 1 << 20;
+// Single-line records that the strict path leaves to csv-parse go to it in batches: a parser per record costs about
+// 6 µs (6 s at a million rows, measured), a batch of hundreds about 1 µs a record.
+const BATCH_RECORDS = 512;
 
-// True when `text` (one or more physical lines) ends outside a quoted field, i.e. holds whole records. A quote opens a
-// quoted field only at the start of a field; inside one, a doubled quote is a literal quote and a single one closes
-// it. A quote anywhere else is a literal character (csv-parse's relax_quotes), so a stray quote never swallows the
-// lines after it.
-const closesRecord = (text: string): boolean => {
-  let quoted = false;
-  let fieldStart = true;
-  for (let i = 0; i < text.length; i++) {
-    const c = text.charCodeAt(i);
-    if (quoted) {
-      if (c === 34) {
-        if (text.charCodeAt(i + 1) === 34) i++;
-        else quoted = false;
-      }
-    } else if (c === 34 && fieldStart) {
-      quoted = true;
-      fieldStart = false;
-    } else {
-      fieldStart = c === 44 || c === 10;
-    }
-  }
-  return !quoted;
-};
+const unreadable = (file: string, cause: unknown): ExportFileError => ({
+  _tag: 'ExportUnreadable',
+  file,
+  reason: cause instanceof Error ? cause.message : String(cause),
+  cause,
+});
 
-// One record's fields: a plain split for a line without quotes (almost every line NetSuite writes), csv-parse for a
-// record with quoted fields, with the same options as a whole-file parse would use.
-const recordFields = (text: string): E.Either<string, ReadonlyArray<string>> => {
-  if (!text.includes('"')) return E.right(text.split(','));
-  try {
-    const records = parseSync(text, { relax_quotes: true, relax_column_count: true, record_delimiter: ['\r\n', '\n'] }) as string[][];
-    return records.length === 1 ? E.right(records[0]!) : E.left(`unreadable CSV: ${records.length} records where one was expected`);
-  } catch (error) {
-    return E.left(`unreadable CSV: ${error instanceof Error ? error.message : String(error)}`);
-  }
-};
-
-const readFile = async (path: string, fileName: string, columns: ExportColumns, maxBytes: number): Promise<E.Either<ExportFileError, ParsedExport>> => {
+const readFile = async (path: string, file: string, columns: ExportColumns, maxBytes: number, maxRecordLength: number): Promise<E.Either<ExportFileError, ParsedExport>> => {
   let size: number;
   try {
     size = (await stat(path)).size;
   } catch (cause) {
-    return E.left({ _tag: 'ExportUnreadable', file: fileName, reason: cause instanceof Error ? cause.message : String(cause), cause });
+    return E.left(unreadable(file, cause));
   }
   // Refused before a byte is read: a 2 GB "export" is a broken one, and reading it would only cost time and memory.
-  if (size > maxBytes) return E.left({ _tag: 'ExportTooLarge', file: fileName, bytes: size, limit: maxBytes });
+  if (size > maxBytes) return E.left({ _tag: 'ExportTooLarge', file, bytes: size, limit: maxBytes });
 
   const rows = exportRowsBuilder();
   const problems: RowProblem[] = [];
-  let header: Header | undefined;
-  let missing: E.Either<ReadonlyArray<string>, Header> | undefined;
-  let headerFields: ReadonlyArray<string> = [];
   let rowsRead = 0;
-  let line = 0; // physical lines read so far
-  let record = ''; // a quoted record spanning lines, while it is open
-  let recordLine = 0;
+  let header: Header | undefined;
+  let failure: ExportFileError | undefined;
+  let atEnd = false; // reading the last line, which has no line break after it
+  // Where each field of the current line starts and ends (only the first width + 1 are kept), and whether a quoted
+  // field holds doubled quotes: the fast paths cut fields in place, without an array per row.
+  let fieldStarts = new Int32Array(8);
+  let fieldEnds = new Int32Array(8);
+  let fieldDoubled = new Uint8Array(8);
 
-  const takeRecord = (text: string, startLine: number): void => {
-    const fields = recordFields(text);
-    if (header === undefined) {
-      if (E.isLeft(fields) || isBlank(fields.right)) return;
-      headerFields = fields.right.map((f) => f.trim());
-      missing = readHeader(fields.right, columns);
-      if (E.isRight(missing)) header = missing.right;
+  const problem = (line: number, field: string, reason: string, raw: string): void => {
+    rowsRead++;
+    problems.push({ line, field, reason, raw: cut(raw) });
+  };
+
+  const takeHeader = (fields: ReadonlyArray<string>): void => {
+    const read = readHeader(fields, columns);
+    if (E.isLeft(read)) {
+      failure = { _tag: 'ExportMissingColumns', file, missing: read.left, found: fields.map((f) => f.trim()) };
+      return;
+    }
+    header = read.right;
+    fieldStarts = new Int32Array(header.width + 1);
+    fieldEnds = new Int32Array(header.width + 1);
+    fieldDoubled = new Uint8Array(header.width + 1);
+  };
+
+  const shortOrLong = (found: number, width: number): string =>
+    `expected ${width} fields, found ${found}${found < width ? (atEnd ? ' (a truncated last row: the file ends without a line break)' : ' (a short or truncated row)') : ''}`;
+
+  // The checks of one row whose fields are cut out: ids, then the quantity, read from qSource[qFrom, qTo). The row's
+  // text, raw[rawFrom, rawTo), is only cut out for a problem.
+  const takeRow = (line: number, item: string, internalId: string, location: string, qSource: string, qFrom: number, qTo: number, raw: string, rawFrom: number, rawTo: number): void => {
+    if (!isIdentifier(internalId)) {
+      problem(line, columns.itemInternalId, internalId === '' ? 'empty item internal id' : `item internal id is not a usable id: ${shown(internalId)}`, raw.slice(rawFrom, rawTo));
+      return;
+    }
+    if (!isIdentifier(location)) {
+      problem(line, columns.location, location === '' ? 'empty location' : `location is not a usable id: ${shown(location)}`, raw.slice(rawFrom, rawTo));
+      return;
+    }
+    const quantity = scanQuantity(qSource, qFrom, qTo);
+    if (quantity < 0) {
+      problem(line, columns.quantity, quantityReason(quantity, qSource.slice(qFrom, qTo)), raw.slice(rawFrom, rawTo));
       return;
     }
     rowsRead++;
-    if (E.isLeft(fields)) {
-      problems.push({ line: startLine, field: '(row)', reason: fields.left, raw: cut(text) });
-      return;
-    }
-    const decoded = decodeRow(fields.right, startLine, header, columns);
-    if ('quantity' in decoded) rows.add(decoded);
-    else problems.push(decoded);
+    rows.add({ line, item, itemInternalId: internalId, location, quantity });
   };
 
-  const takeLine = (raw: string): void => {
-    line++;
-    const text = raw.endsWith('\r') ? raw.slice(0, -1) : raw;
-    if (record !== '') {
-      record += `\n${text}`;
-      if (closesRecord(record)) {
-        takeRecord(record, recordLine);
-        record = '';
+  // A record as csv-parse cut it.
+  const takeFields = (fields: ReadonlyArray<string>, line: number, raw: string): void => {
+    if (header === undefined) return takeHeader(fields);
+    const h = header;
+    if (fields.length !== h.width) return problem(line, '(row)', shortOrLong(fields.length, h.width), raw);
+    const quantity = fields[h.quantity]!;
+    takeRow(line, fields[h.item]!.trim(), fields[h.itemInternalId]!.trim(), fields[h.location]!.trim(), quantity, 0, quantity.length, raw, 0, raw.length);
+  };
+
+  // Field k of the current line, cut out of `text`.
+  const field = (text: string, k: number): string => {
+    const value = text.slice(fieldStarts[k]!, fieldEnds[k]!);
+    return fieldDoubled[k] === 1 ? value.replaceAll('""', '"') : value;
+  };
+
+  // A line whose `count` fields are marked in fieldStarts/fieldEnds.
+  const takeMarkedLine = (h: Header, text: string, from: number, to: number, line: number, count: number): void => {
+    if (count !== h.width) return problem(line, '(row)', shortOrLong(count, h.width), text.slice(from, to));
+    const q = h.quantity;
+    const quantity = fieldDoubled[q] === 1 ? field(text, q) : text;
+    const quantityFrom = fieldDoubled[q] === 1 ? 0 : fieldStarts[q]!;
+    const quantityTo = fieldDoubled[q] === 1 ? quantity.length : fieldEnds[q]!;
+    takeRow(line, field(text, h.item).trim(), field(text, h.itemInternalId).trim(), field(text, h.location).trim(), quantity, quantityFrom, quantityTo, text, from, to);
+  };
+
+  // The hot path: a line without quotes, text[from, to), cut at its commas in place.
+  const takePlainLine = (text: string, from: number, to: number, line: number): void => {
+    if (header === undefined) return takeHeader(text.slice(from, to).split(','));
+    const width = header.width;
+    let count = 0;
+    for (let at = from; ; ) {
+      let comma = text.indexOf(',', at);
+      if (comma === -1 || comma > to) comma = to;
+      if (count <= width) {
+        fieldStarts[count] = at;
+        fieldEnds[count] = comma;
+        fieldDoubled[count] = 0;
       }
-      return;
+      count++;
+      if (comma === to) break;
+      at = comma + 1;
     }
-    if (text.trim() === '') return;
-    if (text.includes('"') && !closesRecord(text)) {
-      record = text;
-      recordLine = line;
-      return;
-    }
-    takeRecord(text, line);
+    takeMarkedLine(header, text, from, to, line, count);
   };
 
+  // The second fast path, for a line with quotes that closes on itself: fields that are either unquoted and free of
+  // quotes, or quoted whole (`"1,234"`, `"Pipe, 12"" long"`) and followed by a comma or the line's end, which is the
+  // strict CSV that every reader agrees on. Anything else (a quote inside an unquoted field, text after a closing
+  // quote) returns false and goes to csv-parse, whose relaxed rules decide it.
+  const takeStrictQuotedLine = (h: Header, text: string, from: number, to: number, line: number): boolean => {
+    const width = h.width;
+    let count = 0;
+    for (let at = from; ; ) {
+      let start: number;
+      let end: number;
+      let next: number;
+      let doubled = 0;
+      if (at < to && text.charCodeAt(at) === 34) {
+        start = at + 1;
+        let close = text.indexOf('"', start);
+        while (close !== -1 && close + 1 < to && text.charCodeAt(close + 1) === 34) {
+          doubled = 1;
+          close = text.indexOf('"', close + 2);
+        }
+        if (close === -1 || close >= to) return false;
+        end = close;
+        next = close + 1;
+        if (next < to && text.charCodeAt(next) !== 44) return false;
+      } else {
+        let comma = text.indexOf(',', at);
+        if (comma === -1 || comma > to) comma = to;
+        const quote = text.indexOf('"', at);
+        if (quote !== -1 && quote < comma) return false;
+        start = at;
+        end = comma;
+        next = comma;
+      }
+      if (count <= width) {
+        fieldStarts[count] = start;
+        fieldEnds[count] = end;
+        fieldDoubled[count] = doubled;
+      }
+      count++;
+      if (next >= to) break;
+      at = next + 1;
+    }
+    takeMarkedLine(h, text, from, to, line, count);
+    return true;
+  };
+
+  // Single-line quoted records waiting for csv-parse, in file order.
+  let batch: string[] = [];
+  let batchLines: number[] = [];
+  const parseOne = (text: string): E.Either<string, ReadonlyArray<string>> => {
+    try {
+      const records = parseCsv(text, CSV_OPTIONS) as string[][];
+      return records.length === 1 ? E.right(records[0]!) : E.left(`unreadable CSV: ${records.length} records where one was expected`);
+    } catch (error) {
+      return E.left(`unreadable CSV: ${error instanceof Error ? error.message : String(error)}`);
+    }
+  };
+  const takeQuoted = (text: string, line: number): void => {
+    const fields = parseOne(text);
+    if (E.isRight(fields)) takeFields(fields.right, line, text);
+    else if (header === undefined) failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+    else problem(line, '(row)', fields.left, text);
+  };
+  const flushBatch = (): void => {
+    if (batch.length === 0) return;
+    const texts = batch;
+    const lines = batchLines;
+    batch = [];
+    batchLines = [];
+    let records: string[][] | undefined;
+    try {
+      records = parseCsv(texts.join('\n'), CSV_OPTIONS) as string[][];
+    } catch {
+      records = undefined;
+    }
+    for (let i = 0; i < texts.length && failure === undefined; i++) {
+      // Each text is one whole record (its quotes close on its line), so the batch parses to as many records; if
+      // it ever did not, each record is read on its own.
+      if (records !== undefined && records.length === texts.length) takeFields(records[i]!, lines[i]!, texts[i]!);
+      else takeQuoted(texts[i]!, lines[i]!);
+    }
+  };
+
+  // A record whose quoted field spans lines, while it is open.
+  let recordLines: string[] = [];
+  let recordLength = 0;
+  let recordLine = 0;
+  // Lines to read again (after a broken multi-line record), before the next line of the file.
+  let replayTexts: string[] = [];
+  let replayLines: number[] = [];
+  let replayHead = 0;
+
+  // A quoted field that opened and never properly closed: its first line is a problem; the lines after it are read
+  // again as rows of their own.
+  const breakRecord = (reason: string): void => {
+    const lines = recordLines;
+    const first = recordLine;
+    recordLines = [];
+    recordLength = 0;
+    if (header === undefined) {
+      failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+      return;
+    }
+    problem(first, '(row)', reason, lines[0]!);
+    replayTexts = [...lines.slice(1), ...replayTexts.slice(replayHead)];
+    replayLines = [...lines.slice(1).map((_, i) => first + 1 + i), ...replayLines.slice(replayHead)];
+    replayHead = 0;
+  };
+
+  const closeRecord = (): void => {
+    const text = recordLines.join('\n');
+    const lineCount = recordLines.length;
+    const fields = parseOne(text);
+    if (header !== undefined && (E.isLeft(fields) || fields.right.length !== header.width)) {
+      const found = E.isLeft(fields) ? fields.left : `expected ${header.width} fields, found ${fields.right.length}`;
+      return breakRecord(`${found} in a quoted field spanning lines ${recordLine}-${recordLine + lineCount - 1}; those lines are read again as rows`);
+    }
+    const line = recordLine;
+    recordLines = [];
+    recordLength = 0;
+    if (E.isRight(fields)) takeFields(fields.right, line, text);
+    else failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+  };
+
+  // One physical line, text[from, to) without its line break (nor `\r`), which is line `line` of the file.
+  const takeLine = (text: string, from: number, to: number, line: number, hasQuote: boolean): void => {
+    if (recordLines.length > 0) {
+      const piece = text.slice(from, to);
+      recordLines.push(piece);
+      recordLength += piece.length + 1;
+      if (!endsQuoted(text, from, to, true)) closeRecord();
+      else if (recordLength > maxRecordLength) breakRecord(`unterminated quoted field: no closing quote within ${maxRecordLength} characters; the lines after it are read again as rows`);
+      return;
+    }
+    if (isBlankLine(text, from, to)) return;
+    if (!hasQuote) {
+      flushBatch();
+      if (failure === undefined) takePlainLine(text, from, to, line);
+      return;
+    }
+    if (!endsQuoted(text, from, to, false)) {
+      if (header !== undefined) {
+        flushBatch();
+        if (takeStrictQuotedLine(header, text, from, to, line)) return;
+      }
+      batch.push(text.slice(from, to));
+      batchLines.push(line);
+      if (batch.length >= BATCH_RECORDS || header === undefined) flushBatch();
+      return;
+    }
+    flushBatch();
+    recordLines = [text.slice(from, to)];
+    recordLength = to - from;
+    recordLine = line;
+  };
+
+  const drainReplay = (): void => {
+    while (replayHead < replayTexts.length && failure === undefined) {
+      const text = replayTexts[replayHead]!;
+      const at = replayLines[replayHead]!;
+      replayHead++;
+      takeLine(text, 0, text.length, at, text.includes('"'));
+    }
+    replayTexts = [];
+    replayLines = [];
+    replayHead = 0;
+  };
+
+  const decoder = new TextDecoder('utf-8', { fatal: true });
   // 64 KiB chunks: their text stays in V8's young generation, which frees it at once; megabyte strings would wait in
   // the large-object space for a full collection and add a hundred megabytes to the peak (measured).
   const source = createReadStream(path, { highWaterMark: 1 << 16 });
-  const text = utf8Text();
-  source.on('error', (error) => text.destroy(error));
-  source.pipe(text);
-  let rest = '';
+  let line = 0; // lines read whole so far
+  let carry = ''; // the start of a line that continues in the next chunk
+  let bytesRead = 0;
+  const encodingInvalid = (at: number, reason: string): E.Either<ExportFileError, ParsedExport> => E.left({ _tag: 'ExportEncodingInvalid', file, line: at, reason });
+
+  // The lines of `data` that end in it; returns the unfinished rest.
+  const takeLines = (data: string): string => {
+    let start = 0;
+    let quote = data.indexOf('"');
+    for (let end = data.indexOf('\n'); end !== -1 && failure === undefined; end = data.indexOf('\n', start)) {
+      line++;
+      if (quote !== -1 && quote < start) quote = data.indexOf('"', start);
+      const to = end > start && data.charCodeAt(end - 1) === 13 ? end - 1 : end;
+      takeLine(data, start, to, line, quote !== -1 && quote < to);
+      if (replayHead < replayTexts.length) drainReplay();
+      start = end + 1;
+    }
+    return start === 0 ? data : data.slice(start);
+  };
+
   try {
-    for await (const chunk of text as AsyncIterable<Buffer | string>) {
-      const data = rest + chunk.toString();
-      let start = 0;
-      for (let end = data.indexOf('\n'); end !== -1; end = data.indexOf('\n', start)) {
-        takeLine(data.slice(start, end));
-        start = end + 1;
-        if (missing !== undefined && E.isLeft(missing)) break;
+    for await (const chunk of source as AsyncIterable<Buffer>) {
+      if (bytesRead === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+        return encodingInvalid(1, 'the file is UTF-16 (it starts with a UTF-16 byte order mark); export it as UTF-8');
       }
-      if (missing !== undefined && E.isLeft(missing)) break;
-      rest = data.slice(start);
+      bytesRead += chunk.length;
+      // The file grew after its size was checked: still refused.
+      if (bytesRead > maxBytes) return E.left({ _tag: 'ExportTooLarge', file, bytes: bytesRead, limit: maxBytes });
+      let text: string;
+      try {
+        text = decoder.decode(chunk, { stream: true });
+      } catch {
+        // One invalid byte holds back the whole file: a file in another encoding has every name in it wrong, and
+        // perhaps its numbers too.
+        const at = invalidUtf8At(chunk);
+        return encodingInvalid(line + 1 + lineBreaksBefore(chunk, at === -1 ? 0 : at), 'the file is not valid UTF-8 (export it as UTF-8)');
+      }
+      carry = takeLines(carry === '' ? text : carry + text);
+      if (failure !== undefined) return E.left(failure);
     }
-  } catch (error) {
-    source.destroy();
-    if (error instanceof EncodingError) return E.left({ _tag: 'ExportEncodingInvalid', file: fileName, line: error.line, reason: error.message });
-    return E.left({ _tag: 'ExportUnreadable', file: fileName, reason: error instanceof Error ? error.message : String(error), cause: error });
-  }
-  source.destroy();
-  if (missing === undefined || E.isRight(missing)) {
+    let last: string;
+    try {
+      last = carry + decoder.decode();
+    } catch {
+      return encodingInvalid(line + 1, 'the file ends inside a UTF-8 character (truncated, or not UTF-8)');
+    }
     // The last line, when the file does not end with a line break.
-    if (rest !== '') takeLine(rest);
-    if (record !== '') {
-      // The file ends inside a quoted field: a truncated last row. Everything before it stands.
-      rowsRead++;
-      problems.push({ line: recordLine, field: '(row)', reason: 'truncated row: the file ends inside a quoted field', raw: cut(record) });
+    last = takeLines(last);
+    if (last !== '' && failure === undefined) {
+      atEnd = true;
+      line++;
+      const to = last.charCodeAt(last.length - 1) === 13 ? last.length - 1 : last.length;
+      takeLine(last, 0, to, line, last.includes('"'));
+      atEnd = false;
+      drainReplay();
     }
+    // The file ends inside a quoted field: a truncated last row. Everything before it stands; lines after its start
+    // are read again.
+    while (recordLines.length > 0 && failure === undefined) {
+      breakRecord('truncated row: the file ends inside a quoted field');
+      drainReplay();
+    }
+    if (failure === undefined) flushBatch();
+  } catch (cause) {
+    return E.left(unreadable(file, cause));
   }
-  if (missing === undefined) return E.left({ _tag: 'ExportEmpty', file: fileName });
-  if (E.isLeft(missing)) return E.left({ _tag: 'ExportMissingColumns', file: fileName, missing: missing.left, found: headerFields });
-  if (rowsRead === 0) return E.left({ _tag: 'ExportHeaderOnly', file: fileName });
-  return E.right({ rows: rows.build(), problems: problems.toSorted((a, b) => a.line - b.line), rowsRead });
+  if (failure !== undefined) return E.left(failure);
+  if (header === undefined) return E.left({ _tag: 'ExportEmpty', file });
+  if (rowsRead === 0) return E.left({ _tag: 'ExportHeaderOnly', file });
+  return E.right({ rows: rows.build(), problems, rowsRead });
 };
 
 /**
- * Reads NetSuite inventory exports, streaming (line by line; csv-parse reads every record with a quoted field): UTF-8 (a BOM is dropped; any invalid byte holds the
- * file back), CRLF or LF, quoted fields with commas, quotes and line breaks, blank lines anywhere, header names
- * matched trimmed and case-insensitively, extra columns ignored. Each data row becomes an `ExportRow` or a
- * `RowProblem` naming its line (where the row starts), field and reason.
+ * Reads NetSuite inventory exports, streaming 64 KiB at a time: lines of strict CSV, quoted or not, are cut in place;
+ * csv-parse reads the rest (quotes inside fields, fields spanning lines). UTF-8 only: a BOM is dropped, and any byte
+ * that is not UTF-8 holds the whole file back (`ExportEncodingInvalid`, with its line). CRLF or LF; quoted fields
+ * with commas, doubled quotes and line breaks (a row's `line` is where it starts); blank lines anywhere. Header
+ * names are matched trimmed, exactly or else ignoring case; extra columns are ignored, order is free. Ids are
+ * trimmed and must be domain `Identifier`s; quantities are read exactly (`parseQuantity`). Each data row becomes a
+ * row or a `RowProblem` naming its line, field (the column, or `(row)` for its shape) and reason; duplicates are
+ * left to the reset diff.
  */
-export const netsuiteExportReader = (): InventoryExportReader => ({
+export const netsuiteExportReader = (settings: NetsuiteExportReaderSettings = {}): InventoryExportReader => ({
   readExport: (path, fileName, options): TaskEither<ExportFileError, ParsedExport> => () =>
-    readFile(path, fileName, options.columns, options.maxBytes).catch((cause: unknown) =>
-      E.left({ _tag: 'ExportUnreadable', file: fileName, reason: cause instanceof Error ? cause.message : String(cause), cause }),
-    ),
+    readFile(path, fileName, options.columns, options.maxBytes, settings.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH).catch((cause: unknown) => E.left(unreadable(fileName, cause))),
 });
