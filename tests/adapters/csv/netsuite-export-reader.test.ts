@@ -277,6 +277,13 @@ reader('a missing, renamed or ambiguous required column is ExportMissingColumns,
   // The first non-blank line is the header: a file without one has its first row read as the header.
   const headless = await runLeft(read(file('ITEM-1,101,5,9001\n')));
   assert.is(headless._tag, 'ExportMissingColumns');
+  // A header whose quote never closes cannot be read at all.
+  assert.equal(await runLeft(read(file('"Item,externalFacilityId,availableQty,idValue\nITEM-1,101,5,9001\n'))), {
+    _tag: 'ExportMissingColumns',
+    file: 'export.csv',
+    missing: ['Item', 'externalFacilityId', 'availableQty', 'idValue'],
+    found: [],
+  });
   // Two columns that both match a required name: which one holds the quantity cannot be known.
   assert.equal(await runLeft(read(file('Item,externalFacilityId,availableqty,AVAILABLEQTY,idValue\nA,101,1,2,9\n'))), {
     _tag: 'ExportMissingColumns',
