@@ -40,13 +40,16 @@ export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
   };
 };
 
-const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENOTFOUND|Connection terminated|terminating connection|database system is (starting up|shutting down)|SQLITE_BUSY|database is locked/i;
+// Messages of a lost or refused connection, from pg, pg-copy-streams, kysely and node:net: retriable, unlike an SQL error.
+const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EPIPE|socket hang up|Connection terminated|connection error|not queryable|Client was closed|Connection ended|timeout exceeded when trying to connect|terminating connection|database system is (starting up|shutting down)|SQLITE_BUSY|database is locked/i;
 
 /** An exception from a driver as the store's typed error, never carrying credentials (URLs are cut from reasons). */
 export const storeError = (operation: string) => (cause: unknown): InventoryStoreError => {
   const message = cause instanceof Error ? cause.message : String(cause);
   const reason = message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…');
-  return CONNECTION_FAILURE.test(message) || (cause as { code?: string } | null)?.code === '57P01'
+  // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
+  const code = String((cause as { code?: unknown } | null)?.code ?? '');
+  return CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code)
     ? { _tag: 'InventoryStoreUnavailable', reason: `${operation}: ${reason}`, retriable: true, cause }
     : { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
 };
