@@ -217,42 +217,38 @@ interface Reference {
 const loadReference = (deps: ImportDeps): TE.TaskEither<ImportError, Reference> =>
   pipe(TE.Do, TE.apS('products', deps.productIdsByExternalId()), TE.apS('facilities', deps.facilityIdsByExternalId()), TE.apS('stock', deps.stockLevels()));
 
-const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExport, reference: Reference): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
-  pipe(
-    TE.right(reference),
-    TE.chainW(({ products, facilities, stock }) => {
-      const resolved = resolveRows(parsed, config.columns, products, facilities);
-      const plan = planInventoryResetBy(config.method, rowIndices(stock.length), stockColumns(stock), resolved.rows, resolved.snapshotColumns);
-      const duplicates = plan.rejected.flatMap((r) =>
-        r.lines.map((line): RejectedRow => ({
-          line,
-          field: config.columns.quantity,
-          reason:
-            r.reason === 'conflicting-duplicate'
-              ? `conflicting duplicate: product ${r.productId} at facility ${r.facilityId} has quantities ${r.quantities.join(', ')} on lines ${r.lines.join(', ')}; none applied`
-              : `invalid quantity for product ${r.productId} at facility ${r.facilityId}`,
-        })),
-      );
-      const rejectedRows = [...parsed.problems.map(problemRow), ...resolved.rejected, ...duplicates].toSorted((a, b) => a.line - b.line);
-      const counts: ImportCounts = { rowsRead: parsed.rowsRead, adjusted: plan.adjustments.length, unchanged: plan.unchanged, rejected: rejectedRows.length };
-      if (parsed.rowsRead > 0 && rejectedRows.length / parsed.rowsRead > config.maxRejectedShare) {
-        const because = `${rejectedRows.length} of ${parsed.rowsRead} rows rejected, more than the ${config.maxRejectedShare * 100}% allowed: a broken export`;
-        return holdBack(config, copy, { ...counts, adjusted: 0, unchanged: 0 }, because, rejectedRows)(deps);
-      }
-      return pipe(
-        rejectedRows.length === 0 ? TE.right(undefined) : deps.write(ERROR_FOLDER, `${copy.name}.rejected-rows.csv`, errorReport(copy.name, undefined, rejectedRows)),
-        TE.chainW(() =>
-          deps.commitImport({ runId: config.runId, file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes }, outcome: 'applied', method: config.method, adjustments: plan.adjustments, counts, at: deps.now() }),
-        ),
-        TE.chainW((committed) =>
-          pipe(
-            deps.move('', ARCHIVE_FOLDER, copy.name),
-            TE.map(() => fileReport(copy.name, committed === 'committed' ? 'applied' : 'already-imported', committed === 'committed' ? counts : noCounts, rejectedRows)),
-          ),
-        ),
-      );
-    }),
+const importParsed = (config: ImportConfig, copy: LocalCopy, parsed: ParsedExport, { products, facilities, stock }: Reference): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) => {
+  const resolved = resolveRows(parsed, config.columns, products, facilities);
+  const plan = planInventoryResetBy(config.method, rowIndices(stock.length), stockColumns(stock), resolved.rows, resolved.snapshotColumns);
+  const duplicates = plan.rejected.flatMap((r) =>
+    r.lines.map((line): RejectedRow => ({
+      line,
+      field: config.columns.quantity,
+      reason:
+        r.reason === 'conflicting-duplicate'
+          ? `conflicting duplicate: product ${r.productId} at facility ${r.facilityId} has quantities ${r.quantities.join(', ')} on lines ${r.lines.join(', ')}; none applied`
+          : `invalid quantity for product ${r.productId} at facility ${r.facilityId}`,
+    })),
   );
+  const rejectedRows = [...parsed.problems.map(problemRow), ...resolved.rejected, ...duplicates].toSorted((a, b) => a.line - b.line);
+  const counts: ImportCounts = { rowsRead: parsed.rowsRead, adjusted: plan.adjustments.length, unchanged: plan.unchanged, rejected: rejectedRows.length };
+  if (parsed.rowsRead > 0 && rejectedRows.length / parsed.rowsRead > config.maxRejectedShare) {
+    const because = `${rejectedRows.length} of ${parsed.rowsRead} rows rejected, more than the ${config.maxRejectedShare * 100}% allowed: a broken export`;
+    return holdBack(config, copy, { ...counts, adjusted: 0, unchanged: 0 }, because, rejectedRows)(deps);
+  }
+  return pipe(
+    rejectedRows.length === 0 ? TE.right(undefined) : deps.write(ERROR_FOLDER, `${copy.name}.rejected-rows.csv`, errorReport(copy.name, undefined, rejectedRows)),
+    TE.chainW(() =>
+      deps.commitImport({ runId: config.runId, file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes }, outcome: 'applied', method: config.method, adjustments: plan.adjustments, counts, at: deps.now() }),
+    ),
+    TE.chainW((committed) =>
+      pipe(
+        deps.move('', ARCHIVE_FOLDER, copy.name),
+        TE.map(() => fileReport(copy.name, committed === 'committed' ? 'applied' : 'already-imported', committed === 'committed' ? counts : noCounts, rejectedRows)),
+      ),
+    ),
+  );
+};
 
 const importFile = (config: ImportConfig, file: StoredFile): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> => (deps) =>
   pipe(

@@ -5,6 +5,7 @@
  * deployments that must be NOTSCHEDULED, one unfinished task per deployment, getContents' 10 MB cap, N/sftp's
  * 100,000,000-byte cap, uploads that refuse to replace an existing name, and SFTP outages. Test code, never shipped.
  */
+import type { UploadModules } from '../../../src/suitescript/upload-inventory-csv.ts';
 import type { FileModule, LogModule, NsFile, RuntimeModule, SearchModule, SearchResult, SftpConnectOptions, SftpConnection, SftpModule, TaskModule } from '../../../src/suitescript/netsuite-modules.ts';
 
 /** A thrown SuiteScript error. */
@@ -474,12 +475,6 @@ const collect = (f: NsFile): string => {
 };
 
 /** The modules of one fake script execution. */
-export interface FakeModules {
-  readonly task: TaskModule;
-  readonly file: FileModule;
-  readonly search: SearchModule;
-  readonly sftp: SftpModule;
-  readonly runtime: RuntimeModule;
-  readonly log: LogModule;
+export interface FakeModules extends UploadModules {
   readonly remainingUsage: () => number;
 }
