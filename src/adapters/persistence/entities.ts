@@ -14,13 +14,14 @@ export const FacilityEntity = defineEntity({
   },
 });
 
-/** A product and the NetSuite item internal id it is known by. */
+/** A product, the NetSuite item internal id it is known by, and the SKU that maps it to a Shopify inventory item. */
 export const ProductEntity = defineEntity({
   name: 'Product',
   tableName: 'product',
   properties: {
     productId: p.string().length(255).primary(),
     externalId: p.string().length(255).unique('product_external_id_unique'),
+    sku: p.string().length(255).nullable().index('product_sku_index'),
   },
 });
 
@@ -57,13 +58,14 @@ export const InventoryVarianceEntity = defineEntity({
   },
 });
 
-/** Products whose stock changed since the last Shopify delta push. */
+/** Products whose stock or online ATP terms changed; `version` grows with every change. */
 export const ChangedProductEntity = defineEntity({
   name: 'ChangedProduct',
   tableName: 'changed_product',
   properties: {
     productId: p.string().length(255).primary(),
     changedAt: p.bigint('number'),
+    version: p.bigint('number').defaultRaw('1'),
   },
 });
 
@@ -97,6 +99,134 @@ export const JobLockEntity = defineEntity({
   },
 });
 
+/** A named set of facilities and its type (`CHANNEL_FAC_GROUP` for the groups online ATP is computed for). */
+export const FacilityGroupEntity = defineEntity({
+  name: 'FacilityGroup',
+  tableName: 'facility_group',
+  properties: {
+    facilityGroupId: p.string().length(255).primary(),
+    facilityGroupTypeId: p.string().length(255),
+  },
+});
+
+/** One facility of a facility group. */
+export const FacilityGroupMemberEntity = defineEntity({
+  name: 'FacilityGroupMember',
+  tableName: 'facility_group_member',
+  properties: {
+    facilityGroupId: p.string().length(255).primary(),
+    facilityId: p.string().length(255).primary(),
+  },
+});
+
+/** The safety stock of a product at a facility (none: 0). */
+export const ProductFacilityEntity = defineEntity({
+  name: 'ProductFacility',
+  tableName: 'product_facility',
+  properties: {
+    productId: p.string().length(255).primary(),
+    facilityId: p.string().length(255).primary(),
+    safetyStockScaled: p.bigint('number'),
+  },
+});
+
+/** A product's online threshold (none: 0). */
+export const ProductThresholdEntity = defineEntity({
+  name: 'ProductThreshold',
+  tableName: 'product_threshold',
+  properties: {
+    productId: p.string().length(255).primary(),
+    thresholdScaled: p.bigint('number'),
+  },
+});
+
+/** Units of a product in orders captured but not yet brokered (none: 0). */
+export const BrokeringQueueEntity = defineEntity({
+  name: 'BrokeringQueue',
+  tableName: 'brokering_queue',
+  properties: {
+    productId: p.string().length(255).primary(),
+    quantityScaled: p.bigint('number'),
+  },
+});
+
+/** The Shopify shop and location a channel facility group sells through. */
+export const SalesChannelEntity = defineEntity({
+  name: 'SalesChannel',
+  tableName: 'sales_channel',
+  properties: {
+    facilityGroupId: p.string().length(255).primary(),
+    shop: p.string().length(255),
+    locationId: p.string().length(255),
+  },
+});
+
+/** Where a product's SKU led in a shop: `mapped` (with the item), `unmatched`, or `ambiguous` (candidates as JSON). */
+export const ShopifyInventoryItemEntity = defineEntity({
+  name: 'ShopifyInventoryItem',
+  tableName: 'shopify_inventory_item',
+  properties: {
+    shop: p.string().length(255).primary(),
+    productId: p.string().length(255).primary(),
+    sku: p.string().length(255),
+    status: p.string().length(16),
+    inventoryItemId: p.string().length(255).nullable(),
+    candidates: p.text().nullable(),
+  },
+});
+
+/** The quantity Shopify holds of an inventory item at a location (whole units), and the run that set or read it. */
+export const ShopifyLedgerEntity = defineEntity({
+  name: 'ShopifyLedger',
+  tableName: 'shopify_ledger',
+  properties: {
+    shop: p.string().length(255).primary(),
+    locationId: p.string().length(255).primary(),
+    inventoryItemId: p.string().length(255).primary(),
+    quantity: p.bigint('number'),
+    runId: p.string().length(255),
+    recordedAt: p.bigint('number'),
+  },
+});
+
+/** The version of each product's change a consumer (a delta push per channel) has taken. */
+export const ChangeConsumerEntity = defineEntity({
+  name: 'ChangeConsumer',
+  tableName: 'change_consumer',
+  properties: {
+    consumer: p.string().length(255).primary(),
+    productId: p.string().length(255).primary(),
+    version: p.bigint('number'),
+  },
+});
+
+/** How far Process uploads got with a feed file, and the batch frozen but not yet settled (JSON). */
+export const FeedProgressEntity = defineEntity({
+  name: 'FeedProgress',
+  tableName: 'feed_progress',
+  properties: {
+    feed: p.string().length(255).primary(),
+    nextLine: p.integer(),
+    pending: p.text().nullable(),
+    updatedAt: p.bigint('number'),
+  },
+});
+
+/** A feed line whose push failed for good. */
+export const FeedFailureEntity = defineEntity({
+  name: 'FeedFailure',
+  tableName: 'feed_failure',
+  properties: {
+    feed: p.string().length(255).primary(),
+    line: p.integer().primary(),
+    productId: p.string().length(255),
+    inventoryItemId: p.string().length(255),
+    code: p.string().length(255),
+    message: p.text(),
+    recordedAt: p.bigint('number'),
+  },
+});
+
 /** Every entity of the store. */
 export const ENTITIES = [
   FacilityEntity,
@@ -106,4 +236,15 @@ export const ENTITIES = [
   ChangedProductEntity,
   ImportedFileEntity,
   JobLockEntity,
+  FacilityGroupEntity,
+  FacilityGroupMemberEntity,
+  ProductFacilityEntity,
+  ProductThresholdEntity,
+  BrokeringQueueEntity,
+  SalesChannelEntity,
+  ShopifyInventoryItemEntity,
+  ShopifyLedgerEntity,
+  ChangeConsumerEntity,
+  FeedProgressEntity,
+  FeedFailureEntity,
 ];

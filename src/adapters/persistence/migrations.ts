@@ -28,5 +28,45 @@ export class InitialInventorySchema extends Migration {
   }
 }
 
+// The Shopify side: channel facility groups, the online ATP terms the import does not carry (safety stock, threshold,
+// brokering queue), product -> inventory item mappings per shop, versioned product changes per consumer, the ledger of
+// what Shopify holds, and the progress of each feed file. Portable DDL again.
+const CHANNEL_STATEMENTS = [
+  `create table "facility_group" ("facility_group_id" varchar(255) not null, "facility_group_type_id" varchar(255) not null, primary key ("facility_group_id"))`,
+  `create table "facility_group_member" ("facility_group_id" varchar(255) not null, "facility_id" varchar(255) not null, primary key ("facility_group_id", "facility_id"))`,
+  `create table "product_facility" ("product_id" varchar(255) not null, "facility_id" varchar(255) not null, "safety_stock_scaled" bigint not null, primary key ("product_id", "facility_id"))`,
+  `create table "product_threshold" ("product_id" varchar(255) not null, "threshold_scaled" bigint not null, primary key ("product_id"))`,
+  `create table "brokering_queue" ("product_id" varchar(255) not null, "quantity_scaled" bigint not null, primary key ("product_id"))`,
+  `alter table "product" add column "sku" varchar(255) null`,
+  `create index "product_sku_index" on "product" ("sku")`,
+  `create table "sales_channel" ("facility_group_id" varchar(255) not null, "shop" varchar(255) not null, "location_id" varchar(255) not null, primary key ("facility_group_id"))`,
+  `create table "shopify_inventory_item" ("shop" varchar(255) not null, "product_id" varchar(255) not null, "sku" varchar(255) not null, "status" varchar(16) not null, "inventory_item_id" varchar(255) null, "candidates" text null, primary key ("shop", "product_id"))`,
+  `create table "shopify_ledger" ("shop" varchar(255) not null, "location_id" varchar(255) not null, "inventory_item_id" varchar(255) not null, "quantity" bigint not null, "run_id" varchar(255) not null, "recorded_at" bigint not null, primary key ("shop", "location_id", "inventory_item_id"))`,
+  `alter table "changed_product" add column "version" bigint not null default 1`,
+  `create table "change_consumer" ("consumer" varchar(255) not null, "product_id" varchar(255) not null, "version" bigint not null, primary key ("consumer", "product_id"))`,
+  `create table "feed_progress" ("feed" varchar(255) not null, "next_line" int not null, "pending" text null, "updated_at" bigint not null, primary key ("feed"))`,
+  `create table "feed_failure" ("feed" varchar(255) not null, "line" int not null, "product_id" varchar(255) not null, "inventory_item_id" varchar(255) not null, "code" varchar(255) not null, "message" text not null, "recorded_at" bigint not null, primary key ("feed", "line"))`,
+];
+
+/** The channel schema: what the Shopify jobs read and write. */
+export class ChannelSchema extends Migration {
+  override name = 'Migration20261201000000_ChannelSchema';
+
+  override up(): void {
+    for (const sql of CHANNEL_STATEMENTS) this.addSql(sql);
+  }
+
+  override down(): void {
+    const tables = ['feed_failure', 'feed_progress', 'change_consumer', 'shopify_ledger', 'shopify_inventory_item', 'sales_channel', 'brokering_queue', 'product_threshold', 'product_facility', 'facility_group_member', 'facility_group'];
+    for (const table of tables) this.addSql(`drop table if exists "${table}"`);
+    this.addSql('drop index if exists "product_sku_index"');
+    this.addSql('alter table "product" drop column "sku"');
+    this.addSql('alter table "changed_product" drop column "version"');
+  }
+}
+
 /** Every migration, oldest first. */
-export const MIGRATIONS = [{ name: 'Migration20261122000000_InitialInventorySchema', class: InitialInventorySchema }];
+export const MIGRATIONS = [
+  { name: 'Migration20261122000000_InitialInventorySchema', class: InitialInventorySchema },
+  { name: 'Migration20261201000000_ChannelSchema', class: ChannelSchema },
+];
