@@ -2,14 +2,16 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import type { ChannelSeed, ChannelStore, ProductMappingStore } from '../../application/channel-store.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled, toScaled } from '../../domain/index.ts';
 import { copyField, copyValue } from './copy-text.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
+import { postgresChannelStore } from './postgres-channel-store.ts';
 
-/** A PostgreSQL inventory store, with `close` and `migrate`. */
-export type PostgresInventoryStore = InventoryStore & InventoryHistory & InventorySeed & {
+/** A PostgreSQL inventory store serving the import and the Shopify jobs, with `close` and `migrate`. */
+export type PostgresInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & {
   readonly migrate: () => Promise<void>;
   readonly close: () => Promise<void>;
 };
@@ -83,6 +85,7 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
 
   return {
     ...sharedQueries(orm),
+    ...postgresChannelStore({ withClient, transaction }),
     migrate: () => orm.migrate(),
     close: async () => {
       await pool.end();
@@ -157,7 +160,7 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
           );
           await client.query(
             `insert into "changed_product" ("product_id", "changed_at") select distinct "product_id", $1::bigint from "adjustment_staging"
-             on conflict ("product_id") do update set "changed_at" = excluded."changed_at"`,
+             on conflict ("product_id") do update set "changed_at" = excluded."changed_at", "version" = "changed_product"."version" + 1`,
             [at],
           );
           return 'committed' as const;

@@ -1,11 +1,13 @@
 import { DatabaseSync } from 'node:sqlite';
+import type { ChannelSeed, ChannelStore, ProductMappingStore } from '../../application/channel-store.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled, toScaled } from '../../domain/index.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
+import { markChangedSqlite, sqliteChannelStore } from './sqlite-channel-store.ts';
 
-/** An SQLite inventory store (the embedded default), with `close` and `migrate`. */
-export type SqliteInventoryStore = InventoryStore & InventoryHistory & InventorySeed & {
+/** An SQLite inventory store (the embedded default) serving the import and the Shopify jobs, with `close` and `migrate`. */
+export type SqliteInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & {
   readonly migrate: () => Promise<void>;
   readonly close: () => Promise<void>;
 };
@@ -45,6 +47,7 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
 
   return {
     ...sharedQueries(orm),
+    ...sqliteChannelStore({ db, transaction }),
     migrate: () => orm.migrate(),
     close: async () => {
       db.close();
@@ -76,12 +79,11 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
                "available_to_promise_before_scaled", "available_to_promise_after_scaled", "file_quantity_scaled", "created", "line", "recorded_at")
              values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           );
-          const changed = db.prepare('insert into "changed_product" ("product_id", "changed_at") values (?, ?) on conflict ("product_id") do update set "changed_at" = excluded."changed_at"');
           for (const a of commit.adjustments) {
             position.run(a.productId, a.facilityId, toScaled(a.quantityOnHandAfter), toScaled(a.availableToPromiseAfter), at);
             variance.run(commit.file.name, commit.runId, a.productId, a.facilityId, toScaled(a.quantityOnHandBefore), toScaled(a.quantityOnHandAfter), toScaled(a.availableToPromiseBefore), toScaled(a.availableToPromiseAfter), toScaled(a.fileQuantity), a.created ? 1 : 0, a.line, at);
-            changed.run(a.productId, at);
           }
+          markChangedSqlite(db, commit.adjustments.map((a) => a.productId), at);
           return 'committed' as const;
         }),
       ),
