@@ -8,9 +8,9 @@
  *   npm run bench:import
  */
 import { execFileSync, spawnSync } from 'node:child_process';
-import { createWriteStream, mkdtempSync, rmSync, statSync, copyFileSync } from 'node:fs';
+import { chmodSync, createWriteStream, mkdtempSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { openPostgresInventoryStore } from '../src/adapters/persistence/postgres-inventory-store.ts';
 import type { StockLevel } from '../src/domain/index.ts';
@@ -88,12 +88,33 @@ try {
   execFileSync('psql', [database.url, '-q', '-c', 'truncate "imported_file", "inventory_variance", "changed_product"', '-c', `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`]);
   const lean = runJob(['--max-semi-space-size=1']);
 
+  // The shipped command as users run it: dist/cli/main.js started through its shebang (which passes
+  // --max-semi-space-size=1), configured by a file and the environment; GNU time reports its peak RSS.
+  execFileSync('psql', [database.url, '-q', '-c', 'truncate "imported_file", "inventory_variance", "changed_product"', '-c', `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`]);
+  copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
+  const keyFile = join(work, 'id_ed25519');
+  writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
+  const configFile = join(work, 'config.json');
+  writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { sftp: { host: sshd.host, port: sshd.port, username: sshd.username, remoteRoot: sshd.root, hostKeySha256: sshd.hostKeySha256, privateKeyFile: keyFile } }, import: { settleMs: 0 } }));
+  const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  chmodSync(bin, 0o755); // as npm makes an installed package's bin
+  const cliStart = process.hrtime.bigint();
+  const cli = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, 'import', '--config', configFile, '--json'], {
+    encoding: 'utf8',
+    env: { ...process.env, DATABASE_URL: database.url, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+  });
+  const cliSeconds = Number(process.hrtime.bigint() - cliStart) / 1e9;
+  if (cli.status !== 0) throw new Error(`oms-inventory-sync import failed: ${cli.stderr}`);
+  const cliPeakMb = Number(/peak-rss-kb=(\d+)/.exec(cli.stderr)?.[1] ?? Number.NaN) / 1024;
+  const cliReport = JSON.parse(cli.stdout) as { adjusted: number };
+
   console.log(`node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`);
   console.log(`baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`);
   console.log(`import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`);
   console.log(`  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`);
   console.log(`ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`);
   console.log(`same job with --max-semi-space-size=1: ${lean.seconds.toFixed(2)} s (${(lean.seconds / baselineSeconds).toFixed(2)}x), peak RSS ${lean.peakRssMb.toFixed(0)} MB, adjusted ${lean.report.adjusted}`);
+  console.log(`oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`);
 } finally {
   await sshd.stop();
   await database.drop();
