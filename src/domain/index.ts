@@ -14,3 +14,4 @@ export * from './batch.ts';
 export { pairKey } from './keyed-diff.ts';
 export type { KeyedRejectionReason } from './keyed-diff.ts';
 export * from './inventory-reset.ts';
+export * from './channel-sync.ts';

@@ -1,0 +1,111 @@
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { pairKey, planHardSync, type FeedLine } from '../domain/index.ts';
+import { channelOf, deltaConsumer, foldPages, pendingChanges, targetsOf, type ChannelError, type SharedInventoryItem, type Target } from './channel-sync.ts';
+import type { ChannelStore } from './channel-store.ts';
+import type { Clock } from './clock.ts';
+import { encodeFeed, feedFileName } from './feed-file.ts';
+import type { FileStore, FileStoreError } from './file-store.ts';
+import type { InventoryStoreError } from './inventory-store.ts';
+import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+
+/** Parameters of a Hard Sync run. */
+export interface HardSyncConfig {
+  readonly facilityGroupId: string;
+  readonly runId: string;
+  /** Products read from the store per page. */
+  readonly pageSize: number;
+}
+
+/** What a Hard Sync run did. */
+export interface HardSyncReport {
+  readonly runId: string;
+  readonly facilityGroupId: string;
+  readonly shop: string;
+  readonly locationId: string;
+  /** The feed written to the outbox for Process uploads; null when there were no mapped products. */
+  readonly feed: string | null;
+  readonly products: number;
+  readonly lines: number;
+  /** Lines whose Shopify quantity already equals the OMS's: they cost no call. */
+  readonly alreadyEqual: number;
+  /** Products whose inventory item Shopify does not stock at the location: nothing can be set for them. */
+  readonly notStocked: ReadonlyArray<Target>;
+  readonly sharedInventoryItems: ReadonlyArray<SharedInventoryItem>;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+}
+
+/** The ports Hard Sync uses: the OMS store, Shopify (to read what it holds), the outbox and the clock. */
+export type HardSyncDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock;
+
+/** What stops a Hard Sync run. Nothing is written before the feed, so a rerun starts afresh. */
+export type HardSyncError = ChannelError | InventoryStoreError | ShopifyError | FileStoreError;
+
+interface Accumulated {
+  readonly lines: FeedLine[];
+  readonly notStocked: Target[];
+  readonly shared: SharedInventoryItem[];
+  products: number;
+}
+
+/**
+ * Hard Sync (daily): online ATP of every product mapped in the channel's shop, against the `available` quantity
+ * Shopify holds now, written as one feed for Process uploads. Applying it leaves Shopify equal to the OMS for every
+ * stocked item; each line carries Shopify's value as its basis, so a sale that lands before the line is applied is
+ * caught as stale instead of being overwritten. The delta push's pending changes taken before the read are marked
+ * done: a change made during the run stays pending for the next delta push.
+ */
+export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> => (deps) => {
+  const startedAt = deps.now();
+  return pipe(
+    TE.Do,
+    TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
+    TE.bindW('pending', () => pendingChanges(deps, deltaConsumer(config.facilityGroupId), config.pageSize)),
+    TE.bindW('shopify', ({ channel }) =>
+      pipe(
+        deps.availableAtLocation(channel.locationId),
+        TE.map((levels) => new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity]))),
+      ),
+    ),
+    TE.bindW('plan', ({ channel, shopify }) =>
+      foldPages(
+        (after) => deps.mappedProductPage(channel, after, config.pageSize),
+        (p) => p.productId,
+        config.pageSize,
+        { lines: [], notStocked: [], shared: [], products: 0 } as Accumulated,
+        (acc, page) => {
+          const { targets, shared } = targetsOf(channel, page);
+          const plan = planHardSync(targets, shopify);
+          for (const l of plan.lines) acc.lines.push(l);
+          for (const n of plan.notStocked) acc.notStocked.push(n);
+          for (const s of shared) acc.shared.push(s);
+          acc.products += page.length;
+          return TE.right(acc);
+        },
+      ),
+    ),
+    TE.bindW('feed', ({ channel, plan }) => {
+      if (plan.lines.length === 0) return TE.right(null);
+      const name = feedFileName('hard-sync', config.facilityGroupId, config.runId, startedAt);
+      const text = encodeFeed({ job: 'hard-sync', runId: config.runId, facilityGroupId: config.facilityGroupId, shop: channel.shop, locationId: channel.locationId, createdAt: startedAt.toISOString() }, plan.lines);
+      return pipe(deps.outbox.write('', name, text), TE.map(() => name));
+    }),
+    TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
+    TE.map(({ channel, plan, feed }) => ({
+      runId: config.runId,
+      facilityGroupId: config.facilityGroupId,
+      shop: channel.shop,
+      locationId: channel.locationId,
+      feed,
+      products: plan.products,
+      lines: plan.lines.length,
+      alreadyEqual: plan.lines.filter((l) => l.basis === l.quantity).length,
+      notStocked: plan.notStocked,
+      sharedInventoryItems: plan.shared,
+      startedAt,
+      durationMs: deps.now().getTime() - startedAt.getTime(),
+    })),
+  );
+};

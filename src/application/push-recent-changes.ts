@@ -1,0 +1,117 @@
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { detectChanges, type ChangeRejection, type FeedLine } from '../domain/index.ts';
+import { channelOf, deltaConsumer, foldPages, targetsOf, type ChannelError, type SharedInventoryItem } from './channel-sync.ts';
+import type { ChannelStore, ProductChange } from './channel-store.ts';
+import type { Clock } from './clock.ts';
+import { encodeFeed, feedFileName } from './feed-file.ts';
+import type { FileStore, FileStoreError } from './file-store.ts';
+import type { InventoryStoreError } from './inventory-store.ts';
+
+/** Parameters of an "Upload recent inventory changes" run. */
+export interface PushChangesConfig {
+  readonly facilityGroupId: string;
+  readonly runId: string;
+  /** Changed products handled per page. */
+  readonly pageSize: number;
+}
+
+/** What a run did. */
+export interface PushChangesReport {
+  readonly runId: string;
+  readonly facilityGroupId: string;
+  /** The feed written, or null when no online ATP differs from the ledger (no change, no call). */
+  readonly feed: string | null;
+  /** Products changed since the last run. */
+  readonly changedProducts: number;
+  /** Of those, mapped in the shop. */
+  readonly mappedProducts: number;
+  readonly lines: number;
+  /** Mapped products whose online ATP equals what the ledger says Shopify holds. */
+  readonly unchanged: number;
+  readonly rejected: ReadonlyArray<ChangeRejection>;
+  readonly sharedInventoryItems: ReadonlyArray<SharedInventoryItem>;
+  readonly startedAt: Date;
+  readonly durationMs: number;
+}
+
+/** The ports the delta push uses. */
+export type PushChangesDeps = ChannelStore & { readonly outbox: FileStore } & Clock;
+
+/** What stops a run. The changes stay pending until the feed is written, so a rerun redoes the same work. */
+export type PushChangesError = ChannelError | InventoryStoreError | FileStoreError;
+
+interface Accumulated {
+  readonly lines: FeedLine[];
+  readonly taken: ProductChange[];
+  readonly rejected: ChangeRejection[];
+  readonly shared: SharedInventoryItem[];
+  mapped: number;
+  unchanged: number;
+}
+
+/**
+ * Upload recent inventory changes (every 15 minutes): the products changed since the last run (sales, returns,
+ * transfers, NetSuite variances, safety stock and threshold edits), of those only the ones whose online ATP differs
+ * from the ledger, as one feed for Process uploads. Each line's basis is left to Process uploads, which takes the
+ * ledger's value when it applies the line. The changes are marked taken only after the feed is written: a crash in
+ * between writes the same lines again on the rerun, and Process uploads skips the second copy as already in the ledger.
+ */
+export const pushRecentChanges = (config: PushChangesConfig): RTE.ReaderTaskEither<PushChangesDeps, PushChangesError, PushChangesReport> => (deps) => {
+  const startedAt = deps.now();
+  const consumer = deltaConsumer(config.facilityGroupId);
+  return pipe(
+    TE.Do,
+    TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
+    TE.bindW('acc', ({ channel }) =>
+      foldPages(
+        (after) => deps.changedProducts(consumer, after, config.pageSize),
+        (c) => c.productId,
+        config.pageSize,
+        { lines: [], taken: [], rejected: [], shared: [], mapped: 0, unchanged: 0 } as Accumulated,
+        (acc, changes) =>
+          pipe(
+            deps.mappedProducts(channel, changes.map((c) => c.productId)),
+            TE.chain((products) => {
+              const { targets, shared } = targetsOf(channel, products);
+              return pipe(
+                deps.ledger(channel.shop, channel.locationId, targets.map((t) => t.inventoryItemId)),
+                TE.map((ledger) => {
+                  const delta = detectChanges(ledger, targets);
+                  const productOf = new Map(targets.map((t) => [t.inventoryItemId, t.productId]));
+                  for (const c of delta.changes) acc.lines.push({ productId: productOf.get(c.inventoryItemId)!, inventoryItemId: c.inventoryItemId, locationId: c.locationId, quantity: c.next, basis: null });
+                  for (const r of delta.rejected) acc.rejected.push(r);
+                  for (const s of shared) acc.shared.push(s);
+                  for (const c of changes) acc.taken.push(c);
+                  acc.mapped += products.length;
+                  acc.unchanged += delta.unchanged;
+                  return acc;
+                }),
+              );
+            }),
+          ),
+      ),
+    ),
+    TE.bindW('feed', ({ channel, acc }) => {
+      if (acc.lines.length === 0) return TE.right(null);
+      const name = feedFileName('push-changes', config.facilityGroupId, config.runId, startedAt);
+      const text = encodeFeed({ job: 'push-changes', runId: config.runId, facilityGroupId: config.facilityGroupId, shop: channel.shop, locationId: channel.locationId, createdAt: startedAt.toISOString() }, acc.lines);
+      return pipe(deps.outbox.write('', name, text), TE.map(() => name));
+    }),
+    TE.chainFirstW(({ acc }) => deps.markPushed(consumer, acc.taken)),
+    TE.map(({ acc, feed }) => ({
+      runId: config.runId,
+      facilityGroupId: config.facilityGroupId,
+      feed,
+      changedProducts: acc.taken.length,
+      mappedProducts: acc.mapped,
+      lines: acc.lines.length,
+      unchanged: acc.unchanged,
+      rejected: acc.rejected,
+      sharedInventoryItems: acc.shared,
+      startedAt,
+      durationMs: deps.now().getTime() - startedAt.getTime(),
+    })),
+  );
+};
