@@ -5,32 +5,45 @@ import { memoryInventoryStore } from '../../../src/adapters/memory/memory-invent
 import { openPostgresInventoryStore } from '../../../src/adapters/persistence/postgres-inventory-store.ts';
 import { openSqliteInventoryStore } from '../../../src/adapters/persistence/sqlite-inventory-store.ts';
 import { freshPostgresDatabase } from '../../support/postgres.ts';
+import { channelStoreContract, type ChannelStoreUnderTest } from './channel-store.contract.ts';
 import { inventoryStoreContract } from './inventory-store.contract.ts';
 
-inventoryStoreContract('memory', async () => ({ store: memoryInventoryStore(), dispose: async () => undefined }));
-
-inventoryStoreContract('PostgreSQL', async () => {
-  const database = await freshPostgresDatabase();
-  const store = await openPostgresInventoryStore({ url: database.url });
-  await store.migrate();
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      await database.drop();
+// One store object per adapter serves both contracts: the import's ports and the Shopify jobs' ports.
+const adapters: ReadonlyArray<[string, () => Promise<ChannelStoreUnderTest>]> = [
+  ['memory', async () => ({ store: memoryInventoryStore(), dispose: async () => undefined })],
+  [
+    'PostgreSQL',
+    async () => {
+      const database = await freshPostgresDatabase();
+      const store = await openPostgresInventoryStore({ url: database.url });
+      await store.migrate();
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          await database.drop();
+        },
+      };
     },
-  };
-});
-
-inventoryStoreContract('SQLite', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-sqlite-'));
-  const store = await openSqliteInventoryStore({ file: join(folder, 'inventory.sqlite') });
-  await store.migrate();
-  return {
-    store,
-    dispose: async () => {
-      await store.close();
-      rmSync(folder, { recursive: true, force: true });
+  ],
+  [
+    'SQLite',
+    async () => {
+      const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-sqlite-'));
+      const store = await openSqliteInventoryStore({ file: join(folder, 'inventory.sqlite') });
+      await store.migrate();
+      return {
+        store,
+        dispose: async () => {
+          await store.close();
+          rmSync(folder, { recursive: true, force: true });
+        },
+      };
     },
-  };
-});
+  ],
+];
+
+for (const [adapter, open] of adapters) {
+  inventoryStoreContract(adapter, open);
+  channelStoreContract(adapter, open);
+}
