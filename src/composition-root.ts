@@ -12,6 +12,11 @@ import type { Clock } from './application/clock.ts';
 import type { FileStore } from './application/file-store.ts';
 import { defaultImportConfig, type ImportConfig, type ImportDeps } from './application/import-inventory.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from './application/inventory-store.ts';
+import type { ChannelSeed, ChannelStore, ProductMappingStore } from './application/channel-store.ts';
+import type { FeedReader } from './application/feed-file.ts';
+import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from './application/process-uploads.ts';
+import { localFeedReader } from './adapters/local-files/feed-reader.ts';
+import { shopifyInventory, type ShopifyInventoryAdapter } from './adapters/shopify/shopify-inventory.ts';
 import type { Config, InboxConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
@@ -34,7 +39,7 @@ const startup = (component: string) => (cause: unknown): StartupError => ({
 });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */
-export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & { readonly close: () => Promise<void> };
+export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & { readonly close: () => Promise<void> };
 
 /** Opens the configured inventory store and brings its schema up to date. */
 export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>
@@ -102,3 +107,45 @@ export const openImportJob = (config: Config): TE.TaskEither<StartupError, Impor
       ),
     ),
   );
+
+/** Everything the Shopify jobs (Hard Sync, push changes, Process uploads, map products) need, live. */
+export interface ShopifyJobs {
+  readonly deps: OpenedStore & ShopifyInventoryAdapter & FeedReader & { readonly outbox: FileStore } & Clock;
+  readonly shop: string;
+  readonly processUploadsConfig: (runId: string) => ProcessUploadsConfig;
+  readonly close: () => Promise<void>;
+}
+
+/** The composition root of the Shopify jobs; fails when the configuration has no `shopify` section. */
+export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, ShopifyJobs> => {
+  const shopify = config.shopify;
+  if (shopify === undefined) return TE.left({ _tag: 'StartupFailed', component: 'shopify', reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs' });
+  return pipe(
+    openInventoryStore(config.inventoryStore),
+    TE.chain((store) =>
+      TE.tryCatch(
+        async (): Promise<ShopifyJobs> => {
+          mkdirSync(config.outbox.root, { recursive: true });
+          const adapter = shopifyInventory({
+            shop: shopify.shop,
+            accessToken: shopify.accessToken,
+            apiVersion: shopify.apiVersion,
+            timeoutMs: shopify.timeoutMs,
+            maxQuantitiesPerCall: shopify.batchSize,
+            ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
+          });
+          return {
+            deps: { ...store, ...adapter, ...localFeedReader(), outbox: localFileStore({ root: config.outbox.root }), ...systemClock },
+            shop: shopify.shop,
+            processUploadsConfig: (runId) => ({ ...defaultProcessUploadsConfig(runId), batchSize: shopify.batchSize, reason: shopify.reason, staleRounds: shopify.staleRounds }),
+            close: () => store.close(),
+          };
+        },
+        (cause) => {
+          void store.close();
+          return startup('shopify')(cause);
+        },
+      ),
+    ),
+  );
+};

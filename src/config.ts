@@ -3,6 +3,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
 import { DEFAULT_EXPORT_COLUMNS } from './application/inventory-export.ts';
 import { RESET_METHODS, type ResetMethod } from './domain/index.ts';
+import { SHOPIFY_API_VERSION } from './adapters/shopify/api-version.ts';
 
 const ResetMethodCodec = t.keyof(Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>, 'ResetMethod');
 
@@ -30,6 +31,20 @@ export const ConfigFile = t.exact(
         }),
       ),
     ]),
+    outbox: t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
+    shopify: t.exact(
+      t.intersection([
+        t.type({ shop: t.refinement(t.string, (s) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(s), 'MyshopifyDomain') }),
+        t.partial({
+          apiVersion: t.refinement(t.string, (s) => /^\d{4}-(01|04|07|10)$|^unstable$/.test(s), 'ApiVersion'),
+          adminUrl: t.refinement(t.string, (s) => /^https?:\/\/[^\s/]+\/?$/.test(s), 'Origin'),
+          batchSize: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 250, 'BatchSizeUpTo250'),
+          reason: NonEmpty,
+          staleRounds: PositiveInt,
+          timeoutMs: PositiveInt,
+        }),
+      ]),
+    ),
     import: t.exact(
       t.partial({
         method: ResetMethodCodec,
@@ -64,10 +79,28 @@ export type InboxConfig =
       readonly tempDir?: string;
     };
 
+/** The Shopify shop the push jobs write to; the access token comes from SHOPIFY_ACCESS_TOKEN, never from the file. */
+export interface ShopifyConfig {
+  readonly shop: string;
+  readonly accessToken: string;
+  /** Pinned: the version this release is tested against unless configured. */
+  readonly apiVersion: string;
+  /** Another origin for the Admin API (the test kit's local server); absent: https://{shop}. */
+  readonly adminUrl?: string;
+  readonly batchSize: number;
+  readonly reason: string;
+  readonly staleRounds: number;
+  readonly timeoutMs: number;
+}
+
 /** The validated configuration of the jobs. */
 export interface Config {
   readonly inventoryStore: StoreConfig;
   readonly inbox: InboxConfig;
+  /** Where feed files wait for Process uploads. */
+  readonly outbox: { readonly kind: 'local'; readonly root: string };
+  /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
+  readonly shopify?: ShopifyConfig;
   readonly import: {
     readonly method: ResetMethod;
     readonly columns: typeof DEFAULT_EXPORT_COLUMNS;
@@ -91,6 +124,8 @@ export const DEFAULT_DATA_DIR = '.oms-inventory-sync';
 type KeyTree = { readonly [key: string]: KeyTree | null };
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: {} },
+  outbox: { local: { root: null } },
+  shopify: { shop: null, apiVersion: null, adminUrl: null, batchSize: null, reason: null, staleRounds: null, timeoutMs: null },
   inbox: { local: { root: null }, sftp: { host: null, port: null, username: null, remoteRoot: null, hostKeySha256: null, privateKeyFile: null, tempDir: null } },
   import: { method: null, columns: { item: null, location: null, quantity: null, itemInternalId: null }, maxBytes: null, maxRejectedShare: null, settleMs: null, lockLeaseMs: null },
 };
@@ -119,7 +154,7 @@ const describe = (errors: t.Errors): ReadonlyArray<string> =>
 /**
  * The configuration from a config file's parsed JSON (or undefined: none) and the environment:
  * DATABASE_URL (PostgreSQL, when the store is `postgres`), SFTP_PRIVATE_KEY or SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD,
- * SFTP_PASSPHRASE. Without a file, the embedded defaults: SQLite and a local inbox under `.oms-inventory-sync/`.
+ * SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN (an offline Admin API token, when there is a `shopify` section). Without a file, the embedded defaults: SQLite and a local inbox under `.oms-inventory-sync/`.
  */
 export const loadConfig = (file: unknown, env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, Config> =>
   pipe(
@@ -156,10 +191,27 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
           ...(s.tempDir === undefined ? {} : { tempDir: s.tempDir }),
         };
       }
+      let shopify: ShopifyConfig | undefined;
+      if (c.shopify !== undefined) {
+        const token = env.SHOPIFY_ACCESS_TOKEN ?? '';
+        if (token === '') problems.push('SHOPIFY_ACCESS_TOKEN: the shopify section needs an Admin API access token in the environment');
+        shopify = {
+          shop: c.shopify.shop,
+          accessToken: token,
+          apiVersion: c.shopify.apiVersion ?? SHOPIFY_API_VERSION,
+          ...(c.shopify.adminUrl === undefined ? {} : { adminUrl: c.shopify.adminUrl }),
+          batchSize: c.shopify.batchSize ?? 250,
+          reason: c.shopify.reason ?? 'correction',
+          staleRounds: c.shopify.staleRounds ?? 3,
+          timeoutMs: c.shopify.timeoutMs ?? 30_000,
+        };
+      }
       const i = c.import ?? {};
       const config: Config = {
         inventoryStore: store,
         inbox,
+        outbox: { kind: 'local', root: c.outbox?.local.root ?? `${DEFAULT_DATA_DIR}/outbox` },
+        ...(shopify === undefined ? {} : { shopify }),
         import: {
           method: i.method ?? 'exact-atp',
           columns: { ...DEFAULT_EXPORT_COLUMNS, ...i.columns },

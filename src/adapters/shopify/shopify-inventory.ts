@@ -4,13 +4,13 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { SetQuantity } from '../../application/channel-store.ts';
 import type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from '../../application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../domain/index.ts';
+import { SHOPIFY_API_VERSION } from './api-version.ts';
 import { spend, waitBefore, type BucketState, type ThrottleStatus } from './leaky-bucket.ts';
 
 /** Shopify's documented maximum size of an input array ("250 for all APIs"), so of one call's quantities. */
 export const SHOPIFY_MAX_QUANTITIES_PER_CALL = 250;
 
-/** The API version this release is written and tested against. */
-export const SHOPIFY_API_VERSION = '2026-10';
+export { SHOPIFY_API_VERSION } from './api-version.ts';
 
 /** A GraphQL error as Shopify returns it. */
 export interface ShopifyGraphqlError {
@@ -66,6 +66,8 @@ export interface ShopifyInventoryOptions {
 /** The Shopify adapter: the `ShopifyInventory` port, and what it has spent (for reports and benchmarks). */
 export interface ShopifyInventoryAdapter extends ShopifyInventory {
   readonly stats: () => { readonly requests: number; readonly throttled: number; readonly retries: number; readonly waitedMs: number; readonly pointsRequested: number };
+  /** The bucket as Shopify last reported it (null before the first answer). */
+  readonly bucket: () => BucketState | null;
 }
 
 const SET_AVAILABLE = `mutation SetAvailable($input: InventorySetQuantitiesInput!, $key: String!) {
@@ -342,5 +344,6 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     },
     inventoryItemsBySku,
     stats: () => ({ ...stats }),
+    bucket: () => bucket,
   };
 };

@@ -1,0 +1,66 @@
+import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { pipe } from 'fp-ts/lib/function.js';
+import { foldPages } from './channel-sync.ts';
+import type { InventoryItemMapping, ProductMappingStore } from './channel-store.ts';
+import type { Clock } from './clock.ts';
+import type { InventoryStoreError } from './inventory-store.ts';
+import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+
+/** Parameters of a mapping run. */
+export interface MapProductsConfig {
+  readonly shop: string;
+  /** Products looked up per page. */
+  readonly pageSize: number;
+}
+
+/** What a mapping run found: how many mapped, and every SKU that matched nothing or more than one item. */
+export interface MapProductsReport {
+  readonly shop: string;
+  readonly products: number;
+  readonly mapped: number;
+  readonly unmatched: ReadonlyArray<InventoryItemMapping>;
+  readonly ambiguous: ReadonlyArray<InventoryItemMapping>;
+  readonly durationMs: number;
+}
+
+/** The ports the mapping uses. */
+export type MapProductsDeps = ProductMappingStore & Pick<ShopifyInventory, 'inventoryItemsBySku'> & Clock;
+
+/**
+ * Keeps product -> Shopify inventory item in step: looks every product's SKU up in the shop and records one mapping
+ * per product. A SKU that matches no item, or several (a SKU Shopify does not hold unique), maps the product to
+ * nothing, so no push can reach the wrong item; both are reported for someone to fix in Shopify or the OMS.
+ */
+export const mapProducts = (config: MapProductsConfig): RTE.ReaderTaskEither<MapProductsDeps, InventoryStoreError | ShopifyError, MapProductsReport> => (deps) => {
+  const started = deps.now();
+  const empty = { products: 0, mapped: 0, unmatched: [] as InventoryItemMapping[], ambiguous: [] as InventoryItemMapping[] };
+  return pipe(
+    foldPages(
+      (after) => deps.productSkus(after, config.pageSize),
+      (p) => p.productId,
+      config.pageSize,
+      empty,
+      (acc, products) =>
+        pipe(
+          deps.inventoryItemsBySku([...new Set(products.map((p) => p.sku))]),
+          TE.chainW((items) => {
+            const mappings = products.map((p): InventoryItemMapping => {
+              const found = items.get(p.sku) ?? [];
+              if (found.length === 1) return { productId: p.productId, sku: p.sku, status: 'mapped', inventoryItemId: found[0]! };
+              if (found.length === 0) return { productId: p.productId, sku: p.sku, status: 'unmatched' };
+              return { productId: p.productId, sku: p.sku, status: 'ambiguous', candidates: found };
+            });
+            for (const m of mappings) {
+              if (m.status === 'mapped') acc.mapped++;
+              else if (m.status === 'unmatched') acc.unmatched.push(m);
+              else acc.ambiguous.push(m);
+            }
+            acc.products += products.length;
+            return pipe(deps.saveMappings(config.shop, mappings), TE.map(() => acc));
+          }),
+        ),
+    ),
+    TE.map((acc) => ({ shop: config.shop, ...acc, durationMs: deps.now().getTime() - started.getTime() })),
+  );
+};
