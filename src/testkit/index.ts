@@ -114,3 +114,4 @@ export const stockLevels = (): fc.Arbitrary<StockLevel[]> =>
     }),
     { selector: (s) => `${s.productId}|${s.facilityId}`, maxLength: 40 },
   );
+export * from './shopify-admin-server.ts';
