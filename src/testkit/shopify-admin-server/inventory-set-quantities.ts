@@ -1,5 +1,6 @@
 /**
- * `inventorySetQuantities` as Shopify answers it from API 2026-04 on (facts and captures: /tmp/shopify-facts.md §1):
+ * `inventorySetQuantities` as Shopify answers it from API 2026-04 on (the 2026-07 schema, shopify.dev, and responses
+ * captured from a live 2026-04 shop in the public repo airhorns/shopify-draft-proxy, fixtures/conformance/…/2026-04):
  * validation is all-or-nothing and reports every bad row, an accepted call sets every row and records one adjustment
  * group, and the `@idempotent(key:)` directive is required and deduplicates retries.
  */
