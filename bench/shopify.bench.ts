@@ -77,6 +77,7 @@ try {
   console.log(`node ${process.version}; plan ${PLAN}: bucket ${plan.maximumAvailable} points, restore ${plan.restoreRate}/s; ${ITEMS.toLocaleString('en')} items`);
   await measure('Hard Sync + Process uploads', async () => {
     const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-hard', pageSize: 10_000 })(deps));
+    console.log(`  (Hard Sync wrote its feed of ${sync.lines} lines in ${(sync.durationMs / 1000).toFixed(1)} s)`);
     const applied = await run(processUploads(defaultProcessUploadsConfig('bench-upload-1'))(deps));
     return { applied: applied.applied + sync.alreadyEqual, failed: applied.failed, lines: sync.lines };
   });

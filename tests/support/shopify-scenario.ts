@@ -51,7 +51,7 @@ export const shopifyScenario = async (store: ChannelTestStore, serverOptions: Sh
     outboxDir: dir,
     folder: (name: string): string[] => {
       try {
-        return readdirSync(join(dir, name)).filter((f) => !f.startsWith('.')).sort();
+        return readdirSync(join(dir, name), { withFileTypes: true }).filter((f) => f.isFile() && !f.name.startsWith('.')).map((f) => f.name).sort();
       } catch {
         return [];
       }

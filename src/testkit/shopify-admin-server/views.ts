@@ -113,6 +113,15 @@ export const levelView = (state: ShopState, level: LevelRecord, context: Executi
       })),
 });
 
+// An item's levels, found through its key at each location: far fewer lookups than a scan of every level.
+const levelsOfItem = (state: ShopState, itemId: string): LevelRecord[] => {
+  const found: LevelRecord[] = [];
+  for (const location of state.locations.values()) {
+    const level = state.levels.get(`${itemId}|${location.id}`);
+    if (level !== undefined) found.push(level);
+  }
+  return found;
+};
 const levelsWhere = (state: ShopState, keep: (level: LevelRecord) => boolean): LevelRecord[] => [...state.levels.values()].filter(keep);
 const levelNumber = (state: ShopState) => (level: LevelRecord): number =>
   (state.items.get(level.itemId)?.num ?? 0) * 1_000_000 + (state.locations.get(level.locationId)?.num ?? 0);
@@ -124,13 +133,14 @@ export const itemView = (state: ShopState, item: ItemRecord, context: ExecutionC
   sku: item.sku,
   tracked: item.tracked,
   requiresShipping: true,
-  duplicateSkuCount: [...state.items.values()].filter((other) => other.sku === item.sku && other.id !== item.id).length,
+  // Resolved only when asked for: a scan of every item, which a bulk read of a large catalogue must not pay per item.
+  duplicateSkuCount: () => [...state.items.values()].filter((other) => other.sku === item.sku && other.id !== item.id).length,
   inventoryLevel: ({ locationId }: { locationId: string }) => {
     const level = state.levels.get(`${item.id}|${locationId}`);
     return level === undefined ? null : levelView(state, level, context);
   },
   inventoryLevels: (args: PageArgs) =>
-    connection(levelsWhere(state, (l) => l.itemId === item.id), levelNumber(state), args, context, (l) => levelView(state, l, context)),
+    connection(levelsOfItem(state, item.id), levelNumber(state), args, context, (l) => levelView(state, l, context)),
 });
 
 /** A Location. */
