@@ -8,7 +8,7 @@ import type { Clock } from './clock.ts';
 import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { InventoryStoreError } from './inventory-store.ts';
-import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+import type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** How Process uploads applies feeds; `defaultProcessUploadsConfig` has the documented defaults. */
 export interface ProcessUploadsConfig {
@@ -42,6 +42,8 @@ export interface FeedReport {
   readonly failed: ReadonlyArray<FailedLine>;
   /** `inventorySetQuantities` calls made for this feed by this run. */
   readonly calls: number;
+  /** Bulk mutations run for this feed by this run (a bulk mutation sets up to ~1,800 calls' worth). */
+  readonly bulkOperations: number;
   /** Whether this run continued a feed an earlier run had started. */
   readonly resumed: boolean;
   readonly invalid?: FeedFileInvalid;
@@ -73,6 +75,7 @@ const batchKey = (feed: string, fromLine: number, round: number): string => `oms
 const roundOf = (key: string): number => Number(/:(\d+)$/.exec(key)?.[1] ?? 0);
 
 interface Tally {
+  bulk: number;
   applied: number;
   alreadyEqual: number;
   staleResolved: number;
@@ -81,7 +84,7 @@ interface Tally {
 }
 
 const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, feed: Feed): TE.TaskEither<ProcessUploadsError, FeedReport> => {
-  const tally: Tally = { applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0, failed: [] };
+  const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0, failed: [] };
   const { shop, locationId } = feed.header;
   const batchSize = Math.max(1, Math.min(config.batchSize, deps.maxQuantitiesPerCall));
   const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({ inventoryItemId: q.inventoryItemId, locationId, quantity: q.quantity, runId: config.runId });
@@ -96,14 +99,38 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
     return index;
   };
 
+  // A frozen batch larger than one call goes in groups of `maxQuantitiesPerCall` keyed `key#n`: through a bulk
+  // mutation from `bulkThreshold` quantities on, else call by call. Both split and key alike, so a batch frozen on
+  // one path can be resent on the other.
+  const setQuantities = (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => {
+    const max = deps.maxQuantitiesPerCall;
+    if (request.quantities.length <= max) {
+      tally.calls++;
+      return deps.setAvailable(request);
+    }
+    if (request.quantities.length >= deps.bulkThreshold) {
+      tally.bulk++;
+      return deps.setAvailableInBulk(request);
+    }
+    const groups: SetAvailableRequest[] = [];
+    for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) groups.push({ ...request, idempotencyKey: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + max) });
+    return pipe(
+      groups,
+      TE.traverseSeqArray((group) => {
+        tally.calls++;
+        return deps.setAvailable(group);
+      }),
+      TE.map((outcomes) => outcomes.flat()),
+    );
+  };
+
   // Sends a frozen batch, settles what Shopify took or refused, and sends the raced quantities again (frozen anew)
   // against Shopify's live values, up to `staleRounds` times.
   const send = (batch: FrozenBatch): TE.TaskEither<ProcessUploadsError, void> => {
-    tally.calls++;
     const round = roundOf(batch.idempotencyKey);
     const lines = lineIndex(batch);
     return pipe(
-      deps.setAvailable({ idempotencyKey: batch.idempotencyKey, reason: config.reason, referenceDocumentUri: referenceDocumentUri(feed.name), quantities: batch.quantities }),
+      setQuantities({ idempotencyKey: batch.idempotencyKey, reason: config.reason, referenceDocumentUri: referenceDocumentUri(feed.name), quantities: batch.quantities }),
       TE.chainW((outcomes) => {
         const confirmed: LedgerEntry[] = [];
         const failed: FailedLine[] = [];
@@ -150,7 +177,9 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
   // Plans the batch of lines [fromLine, toLine): each line's basis is the feed's (Hard Sync), else the ledger's,
   // else Shopify's live value; lines Shopify already matches are settled without a call.
   const plan = (fromLine: number): TE.TaskEither<ProcessUploadsError, void> => {
-    const toLine = Math.min(feed.lines.length, fromLine + batchSize);
+    // A feed with enough lines left goes in one window, sent as a bulk mutation; otherwise a call's worth at a time.
+    const window = feed.lines.length - fromLine >= deps.bulkThreshold ? feed.lines.length - fromLine : batchSize;
+    const toLine = Math.min(feed.lines.length, fromLine + window);
     const slice: ReadonlyArray<FeedLine> = feed.lines.slice(fromLine, toLine);
     const withoutBasis = slice.filter((l) => l.basis === null).map((l) => l.inventoryItemId);
     return pipe(
@@ -194,7 +223,7 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
       ? pipe(send(progress.pending), TE.chainW(() => from({ nextLine: progress.pending!.toLine, pending: null })))
       : progress.nextLine >= feed.lines.length
         ? TE.right(undefined)
-        : pipe(plan(progress.nextLine), TE.chainW(() => from({ nextLine: Math.min(feed.lines.length, progress.nextLine + batchSize), pending: null })));
+        : pipe(plan(progress.nextLine), TE.chainW(() => deps.feedProgress(feed.name)), TE.chainW((next) => from(next ?? { nextLine: feed.lines.length, pending: null })));
 
   return pipe(
     deps.feedProgress(feed.name),
@@ -211,6 +240,7 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
           staleResolved: tally.staleResolved,
           failed,
           calls: tally.calls,
+          bulkOperations: tally.bulk,
           resumed: progress !== null,
         })),
       ),
@@ -246,7 +276,7 @@ export const processUploads = (config: ProcessUploadsConfig): RTE.ReaderTaskEith
             (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
               pipe(
                 deps.outbox.move('', FEED_ERROR_FOLDER, name),
-                TE.map(() => ({ feed: name, outcome: 'invalid' as const, lines: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, resumed: false, invalid })),
+                TE.map(() => ({ feed: name, outcome: 'invalid' as const, lines: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, bulkOperations: 0, resumed: false, invalid })),
               ),
             (feed) => pipe(processFeed(config, deps, feed), TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name))),
           ),

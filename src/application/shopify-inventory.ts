@@ -38,7 +38,14 @@ export interface ShopifyInventory {
   readonly availableAtLocation: (locationId: string) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
   /** Shopify's `available` quantity of these items at the location (items not stocked there are left out). */
   readonly availableOf: (locationId: string, inventoryItemIds: ReadonlyArray<string>) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
-  /** Sets `available` quantities; one outcome per quantity, in the order given. */
+  /** From how many quantities on `setAvailableInBulk` is faster than calls (it spends no bucket but has a fixed cost). */
+  readonly bulkThreshold: number;
+  /**
+   * Sets any number of `available` quantities through a bulk mutation, each group of `maxQuantitiesPerCall` under
+   * the request's key suffixed `#n`; one outcome per quantity, in the order given.
+   */
+  readonly setAvailableInBulk: (request: SetAvailableRequest) => TaskEither<ShopifyError, ReadonlyArray<SetOutcome>>;
+  /** Sets `available` quantities (at most `maxQuantitiesPerCall`); one outcome per quantity, in the order given. */
   readonly setAvailable: (request: SetAvailableRequest) => TaskEither<ShopifyError, ReadonlyArray<SetOutcome>>;
   /** The inventory items whose variant has each SKU (several when a SKU is not unique in the shop). */
   readonly inventoryItemsBySku: (skus: ReadonlyArray<string>) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;

@@ -11,9 +11,9 @@ import { shopifyScenario } from '../support/shopify-scenario.ts';
 
 const jobs = suite('Shopify jobs: map products, Hard Sync, push changes, process uploads');
 
-const setUp = async (serverOptions = {}) => {
+const setUp = async (serverOptions = {}, adapterOptions = {}) => {
   const store = memoryInventoryStore();
-  const s = await shopifyScenario(store, serverOptions);
+  const s = await shopifyScenario(store, serverOptions, adapterOptions);
   const mapped = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 100 })(s.deps));
   return { store, s, mapped };
 };
@@ -114,6 +114,31 @@ jobs('a run that dies between Shopify applying a batch and recording it resumes 
   assert.equal(resumed.feeds[0]!.resumed, true);
   assert.equal(s.server.adjustments().length, 3, 'the frozen batch was resent with its key and not applied again');
   assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 10, 40]);
+  await s.dispose();
+});
+
+jobs('a large feed goes through a bulk mutation (staged JSONL); a refused item still fails alone', async () => {
+  const { s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+  await run(hard()(s.deps));
+  s.server.faults.userError(s.items.P3, 'INVALID_INVENTORY_ITEM');
+  const applied = await run(uploads()(s.deps));
+  assert.equal([applied.feeds[0]!.bulkOperations, applied.applied], [1, 2]);
+  assert.equal(applied.feeds[0]!.failed.map((f) => [f.productId, f.code]), [['P3', 'INVALID_INVENTORY_ITEM']]);
+  assert.equal(s.server.stats.bulkOperations, 2, 'the bulk read of Hard Sync and the bulk set');
+  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 10, 0]);
+  await s.dispose();
+});
+
+jobs('a bulk set that dies before it is recorded is resent under the same keys and applies nothing twice', async () => {
+  const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+  await run(hard()(s.deps));
+  const dying = { ...s.deps, settleBatch: () => TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }) };
+  await runLeft(uploads('upload-1')(dying));
+  assert.equal(s.server.adjustments().length, 3);
+  const resumed = await run(uploads('upload-2')(s.deps));
+  assert.equal([resumed.feeds[0]!.resumed, resumed.applied, resumed.failed], [true, 3, 0]);
+  assert.equal(s.server.adjustments().length, 3, 'Shopify answered the resent lines from its record of their keys');
+  assert.equal((await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity), [75]);
   await s.dispose();
 });
 

@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localFeedReader } from '../../src/adapters/local-files/feed-reader.ts';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
-import { shopifyInventory, type ShopifyInventoryAdapter } from '../../src/adapters/shopify/shopify-inventory.ts';
+import { shopifyInventory, type ShopifyInventoryAdapter, type ShopifyInventoryOptions } from '../../src/adapters/shopify/shopify-inventory.ts';
 import type { ChannelSeed, ChannelStore, ProductMappingStore } from '../../src/application/channel-store.ts';
 import type { InventorySeed } from '../../src/application/inventory-store.ts';
 import { systemClock } from '../../src/composition-root.ts';
@@ -20,7 +20,7 @@ export const TOKEN = 'shpat_test_token';
  * 5 at a store outside the channel group), reserved 5, safety stock 5, threshold 5, 5 in the brokering queue, so its
  * online ATP is 100 - (5+5+5+5+5) = 75. P2 and P3 are plain products at the warehouse.
  */
-export const shopifyScenario = async (store: ChannelTestStore, serverOptions: ShopifyAdminServerOptions = {}) => {
+export const shopifyScenario = async (store: ChannelTestStore, serverOptions: ShopifyAdminServerOptions = {}, adapterOptions: Partial<ShopifyInventoryOptions> = {}) => {
   const server: ShopifyAdminServer = await startShopifyAdminServer({ accessToken: TOKEN, ...serverOptions });
   const location = server.addLocation('Web warehouse');
   const items = { P1: server.addInventoryItem({ sku: 'SKU-P1' }), P2: server.addInventoryItem({ sku: 'SKU-P2' }), P3: server.addInventoryItem({ sku: 'SKU-P3' }) };
@@ -40,7 +40,7 @@ export const shopifyScenario = async (store: ChannelTestStore, serverOptions: Sh
   await run(store.saveBrokeringQueue([{ productId: 'P1', quantity: 5 }]));
   const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-outbox-'));
   const outbox = localFileStore({ root: dir });
-  const shopify: ShopifyInventoryAdapter = shopifyInventory({ shop: server.shopDomain, accessToken: TOKEN, adminUrl: server.url, bulkPollMs: 10, timeoutMs: 2_000 });
+  const shopify: ShopifyInventoryAdapter = shopifyInventory({ shop: server.shopDomain, accessToken: TOKEN, adminUrl: server.url, bulkPollMs: 10, timeoutMs: 2_000, ...adapterOptions });
   const deps = { ...store, ...shopify, ...localFeedReader(), outbox, ...systemClock };
   return {
     server,

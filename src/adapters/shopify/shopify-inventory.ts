@@ -56,6 +56,12 @@ export interface ShopifyInventoryOptions {
   readonly timeoutMs?: number;
   /** Attempts per request on 5xx, network errors, timeouts and throttling before giving up (default 8). */
   readonly maxAttempts?: number;
+  /**
+   * A set request with at least this many quantities goes through a bulk mutation (staged JSONL file,
+   * `bulkOperationRunMutation`) instead of calls of 250: bulk work does not spend the bucket. Default 50,000: what a
+   * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon.
+   */
+  readonly bulkThreshold?: number;
   /** Polling interval of a bulk operation (default 1 s). */
   readonly bulkPollMs?: number;
   /** Clock and sleep, for tests; default the real ones. */
@@ -89,6 +95,17 @@ const BULK_LEVELS = `mutation BulkLevels($query: String!) {
 const BULK_LEVELS_QUERY = `{ inventoryItems { edges { node { id inventoryLevels { edges { node { location { id } quantities(names: ["available"]) { name quantity } } } } } } } }`;
 
 const BULK_STATUS = `query BulkStatus($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl } }`;
+
+const STAGED_UPLOAD = `mutation StageVariables($input: [StagedUploadInput!]!) {
+  stagedUploadsCreate(input: $input) { stagedTargets { url parameters { name value } } userErrors { field message } }
+}`;
+
+const BULK_SET = `mutation BulkSet($mutation: String!, $stagedUploadPath: String!) {
+  bulkOperationRunMutation(mutation: $mutation, stagedUploadPath: $stagedUploadPath) { bulkOperation { id status } userErrors { field message code } }
+}`;
+
+/** Shopify's limit on a bulk mutation's variables file: 100 MB. A run stays under it with room to spare. */
+const BULK_FILE_BYTES = 90 * 1024 * 1024;
 
 const ITEMS_BY_SKU = `query ItemsBySku($first: Int!, $query: String!, $after: String) {
   inventoryItems(first: $first, query: $query, after: $after) { nodes { id sku } pageInfo { hasNextPage endCursor } }
@@ -229,7 +246,12 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       return E.right(errors);
     })();
     if (answered._tag === 'Left') return answered;
-    const errors = answered.right;
+    return settleAnswer(request, key, quantities, answered.right)();
+  };
+
+  // What Shopify's userErrors for one call mean per quantity: a refused quantity is an outcome of its own, and the
+  // others (which the atomic call did not apply) go again under a key derived from this one and the refused indexes.
+  const settleAnswer = (request: SetAvailableRequest, key: string, quantities: ReadonlyArray<SetQuantity>, errors: ReadonlyArray<UserError>): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
     if (errors.length === 0) return { _tag: 'Right', right: quantities.map((quantity) => ({ status: 'applied', quantity })) };
     const refused = new Map<number, UserError>();
     for (const e of errors) {
@@ -286,31 +308,17 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       return E.right(payload.bulkOperation.id);
     })();
     if (started._tag === 'Left') return started;
-    const id = started.right;
-    type Operation = { id: string; status: string; errorCode: string | null; url: string | null };
-    for (;;) {
-      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, (data) => E.right((data as { bulkOperation: Operation }).bulkOperation))();
-      if (polled._tag === 'Left') return polled;
-      const op = polled.right;
-      if (op.status === 'COMPLETED') {
-        if (op.url === null) return { _tag: 'Right', right: [] };
-        const text = await fetch(op.url, { signal: AbortSignal.timeout(timeoutMs * 10) }).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))).catch((e: unknown) => e as Error);
-        if (text instanceof Error) return { _tag: 'Left', left: { _tag: 'ShopifyUnavailable', reason: `bulk result: ${text.message}`, retriable: true } };
-        const levels: ItemQuantity[] = [];
-        for (const line of text.split('\n')) {
-          if (line === '') continue;
-          const row = JSON.parse(line) as { __parentId?: string; location?: { id: string }; quantities?: ReadonlyArray<{ name: string; quantity: number }> };
-          if (row.__parentId === undefined || row.location?.id !== locationId) continue;
-          const available = row.quantities?.find((q) => q.name === 'available');
-          if (available !== undefined) levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
-        }
-        return { _tag: 'Right', right: levels };
-      }
-      if (['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
-        return { _tag: 'Left', left: { _tag: 'ShopifyBulkOperationFailed', operationId: id, status: op.status, errorCode: op.errorCode, retriable: op.errorCode !== 'ACCESS_DENIED' } };
-      }
-      await pause(options.bulkPollMs ?? 1000);
+    const text = await awaitBulk(started.right);
+    if (text._tag === 'Left') return text;
+    const levels: ItemQuantity[] = [];
+    for (const line of text.right.split('\n')) {
+      if (line === '') continue;
+      const row = JSON.parse(line) as { __parentId?: string; location?: { id: string }; quantities?: ReadonlyArray<{ name: string; quantity: number }> };
+      if (row.__parentId === undefined || row.location?.id !== locationId) continue;
+      const available = row.quantities?.find((q) => q.name === 'available');
+      if (available !== undefined) levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
     }
+    return { _tag: 'Right', right: levels };
   };
 
   const inventoryItemsBySku = (skus: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>> => async () => {
@@ -332,8 +340,97 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return { _tag: 'Right', right: found };
   };
 
+  // Polls a bulk operation until it ends; the result file's text when it completed.
+  const awaitBulk = async (id: string): Promise<E.Either<ShopifyError, string>> => {
+    type Operation = { id: string; status: string; errorCode: string | null; url: string | null };
+    for (;;) {
+      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, (data) => E.right((data as { bulkOperation: Operation }).bulkOperation))();
+      if (polled._tag === 'Left') return polled;
+      const op = polled.right;
+      if (op.status === 'COMPLETED') {
+        if (op.url === null) return E.right('');
+        const text = await fetch(op.url, { signal: AbortSignal.timeout(timeoutMs * 10) }).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))).catch((e: unknown) => e as Error);
+        return text instanceof Error ? E.left({ _tag: 'ShopifyUnavailable', reason: `bulk result: ${text.message}`, retriable: true }) : E.right(text);
+      }
+      if (['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
+        return E.left({ _tag: 'ShopifyBulkOperationFailed', operationId: id, status: op.status, errorCode: op.errorCode, retriable: op.errorCode !== 'ACCESS_DENIED' });
+      }
+      await pause(options.bulkPollMs ?? 1000);
+    }
+  };
+
+  // One bulk mutation over lines of at most 250 quantities, each with its own key; the outcomes by line.
+  const bulkRound = async (request: SetAvailableRequest, lines: ReadonlyArray<{ readonly key: string; readonly quantities: ReadonlyArray<SetQuantity> }>): Promise<E.Either<ShopifyError, ReadonlyArray<ReadonlyArray<SetOutcome>>>> => {
+    const jsonl = lines
+      .map((line) => JSON.stringify({ key: line.key, input: { name: 'available', reason: request.reason, referenceDocumentUri: request.referenceDocumentUri, quantities: line.quantities.map((q) => ({ inventoryItemId: q.inventoryItemId, locationId: q.locationId, quantity: q.quantity, changeFromQuantity: q.changeFromQuantity })) } }))
+      .join('\n');
+    type Target = { url: string; parameters: ReadonlyArray<{ name: string; value: string }> };
+    const staged = await call('stage', 10, STAGED_UPLOAD, { input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'inventory-set-quantities.jsonl', mimeType: 'text/jsonl', httpMethod: 'POST', fileSize: String(Buffer.byteLength(jsonl)) }] }, (data) => {
+      const target = (data as { stagedUploadsCreate?: { stagedTargets?: ReadonlyArray<Target> | null } } | undefined)?.stagedUploadsCreate?.stagedTargets?.[0];
+      return target === undefined ? E.left({ _tag: 'ShopifyRejected', reason: 'stagedUploadsCreate: no upload target', code: null, retriable: false }) : E.right(target);
+    })();
+    if (staged._tag === 'Left') return staged;
+    const form = new FormData();
+    for (const p of staged.right.parameters) form.append(p.name, p.value);
+    form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
+    const uploaded = await fetch(staged.right.url, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs * 10) }).then((r) => (r.ok ? null : new Error(`HTTP ${r.status}`))).catch((e: unknown) => e as Error);
+    if (uploaded !== null) return E.left({ _tag: 'ShopifyUnavailable', reason: `staged upload: ${uploaded.message}`, retriable: true });
+    const path = staged.right.parameters.find((p) => p.name === 'key')?.value ?? '';
+    let started: E.Either<ShopifyError, string>;
+    for (;;) {
+      started = await call('bulk', 10, BULK_SET, { mutation: SET_AVAILABLE, stagedUploadPath: path }, (data) => {
+        const payload = (data as { bulkOperationRunMutation?: { bulkOperation: { id: string } | null; userErrors: ReadonlyArray<UserError> } } | undefined)?.bulkOperationRunMutation;
+        const e = payload?.userErrors[0];
+        if (payload?.bulkOperation == null) return E.left({ _tag: 'ShopifyRejected', reason: `bulkOperationRunMutation: ${e?.message ?? 'no operation started'}`, code: e?.code ?? null, retriable: false });
+        return E.right(payload.bulkOperation.id);
+      })();
+      // Five bulk mutations may run per shop: wait for a place rather than fail.
+      if (started._tag === 'Left' && started.left._tag === 'ShopifyRejected' && started.left.code === 'OPERATION_IN_PROGRESS') await pause(options.bulkPollMs ?? 1000);
+      else break;
+    }
+    if (started._tag === 'Left') return started;
+    const text = await awaitBulk(started.right);
+    if (text._tag === 'Left') return text;
+    type Answer = { __lineNumber: number; errors?: ReadonlyArray<ShopifyGraphqlError>; data?: { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | null };
+    const answers = new Map<number, Answer>();
+    for (const row of text.right.split('\n')) {
+      if (row === '') continue;
+      const parsed = JSON.parse(row) as Answer;
+      answers.set(parsed.__lineNumber, parsed);
+    }
+    const outcomes: Array<ReadonlyArray<SetOutcome>> = [];
+    for (const [n, line] of lines.entries()) {
+      const answer = answers.get(n);
+      const errors = answer?.data?.inventorySetQuantities?.userErrors;
+      // A line that failed as a whole, or has no answer, goes through the call path under its own key (Shopify
+      // answers from its record of the key where the line did run); a line's userErrors are read as a call's are.
+      const one = errors === undefined || answer?.errors !== undefined ? await setRound(request, line.key, line.quantities)() : await settleAnswer(request, line.key, line.quantities, errors)();
+      if (one._tag === 'Left') return one;
+      outcomes.push(one.right);
+    }
+    return E.right(outcomes);
+  };
+
+  const setInBulk = (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
+    const lines: Array<{ key: string; quantities: ReadonlyArray<SetQuantity> }> = [];
+    for (let start = 0, n = 0; start < request.quantities.length; start += maxQuantities, n++) lines.push({ key: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + maxQuantities) });
+    // Lines of about 250 * 200 bytes: a file of 90 MB holds some 1,800 of them; larger requests take several files.
+    const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
+    const outcomes: SetOutcome[] = [];
+    for (let start = 0; start < lines.length; start += perFile) {
+      const done = await bulkRound(request, lines.slice(start, start + perFile));
+      if (done._tag === 'Left') return done;
+      for (const line of done.right) for (const o of line) outcomes.push(o);
+    }
+    return E.right(outcomes);
+  };
+
+  const bulkThreshold = options.bulkThreshold ?? 50_000;
+
   return {
     maxQuantitiesPerCall: maxQuantities,
+    bulkThreshold,
+    setAvailableInBulk: setInBulk,
     availableAtLocation,
     availableOf: levelsOf,
     setAvailable: (request) => {
