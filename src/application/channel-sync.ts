@@ -66,6 +66,19 @@ export const targetsOf = (
   return { targets, shared };
 };
 
+/** Targets without the inventory items that more than one product claims, and those items with their claimants. */
+export const withoutSharedItems = (targets: ReadonlyArray<Target>): { readonly targets: ReadonlyArray<Target>; readonly shared: ReadonlyArray<SharedInventoryItem> } => {
+  const claims = new Map<string, string[]>();
+  for (const t of targets) {
+    const list = claims.get(t.inventoryItemId);
+    if (list === undefined) claims.set(t.inventoryItemId, [t.productId]);
+    else list.push(t.productId);
+  }
+  const shared: SharedInventoryItem[] = [];
+  for (const [inventoryItemId, productIds] of claims) if (productIds.length > 1) shared.push({ inventoryItemId, productIds });
+  return shared.length === 0 ? { targets, shared } : { targets: targets.filter((t) => claims.get(t.inventoryItemId)!.length === 1), shared };
+};
+
 /** Pages through a keyset-paged read until a short page, folding each page into a state. */
 export const foldPages = <E, A, S>(
   page: (after: string | null) => TE.TaskEither<E, ReadonlyArray<A>>,

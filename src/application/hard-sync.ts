@@ -1,8 +1,9 @@
 import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
-import { pairKey, planHardSync, type FeedLine } from '../domain/index.ts';
-import { channelOf, deltaConsumer, foldPages, pendingChanges, targetsOf, type ChannelError, type SharedInventoryItem, type Target } from './channel-sync.ts';
+import { sequenceT } from 'fp-ts/lib/Apply.js';
+import { pairKey, planHardSync, type ItemQuantity } from '../domain/index.ts';
+import { channelOf, deltaConsumer, foldPages, pendingChanges, targetsOf, withoutSharedItems, type ChannelError, type SharedInventoryItem, type Target } from './channel-sync.ts';
 import type { ChannelStore } from './channel-store.ts';
 import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
@@ -35,6 +36,8 @@ export interface HardSyncReport {
   readonly sharedInventoryItems: ReadonlyArray<SharedInventoryItem>;
   readonly startedAt: Date;
   readonly durationMs: number;
+  /** Of which reading Shopify's quantities (a bulk query on Shopify's side). */
+  readonly shopifyReadMs: number;
 }
 
 /** The ports Hard Sync uses: the OMS store, Shopify (to read what it holds), the outbox and the clock. */
@@ -44,8 +47,7 @@ export type HardSyncDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLoc
 export type HardSyncError = ChannelError | InventoryStoreError | ShopifyError | FileStoreError;
 
 interface Accumulated {
-  readonly lines: FeedLine[];
-  readonly notStocked: Target[];
+  readonly targets: Target[];
   readonly shared: SharedInventoryItem[];
   products: number;
 }
@@ -63,29 +65,35 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
     TE.Do,
     TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
     TE.bindW('pending', () => pendingChanges(deps, deltaConsumer(config.facilityGroupId), config.pageSize)),
-    TE.bindW('shopify', ({ channel }) =>
-      pipe(
-        deps.availableAtLocation(channel.locationId),
-        TE.map((levels) => new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity]))),
+    // Shopify's levels (a bulk query that runs on Shopify's side) are read while the OMS's targets are computed.
+    TE.bindW('read', ({ channel }) =>
+      sequenceT(TE.ApplyPar)(
+        pipe(
+          deps.availableAtLocation(channel.locationId) as TE.TaskEither<HardSyncError, ReadonlyArray<ItemQuantity>>,
+          TE.map((levels) => ({ levels: new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity])), ms: deps.now().getTime() - startedAt.getTime() })),
+        ),
+        foldPages(
+          (after) => deps.mappedProductPage(channel, after, config.pageSize),
+          (p) => p.productId,
+          config.pageSize,
+          { targets: [], shared: [], products: 0 } as Accumulated,
+          (acc, page) => {
+            const { targets, shared } = targetsOf(channel, page);
+            for (const t of targets) acc.targets.push(t);
+            for (const s of shared) acc.shared.push(s);
+            acc.products += page.length;
+            return TE.right(acc);
+          },
+        ) as TE.TaskEither<HardSyncError, Accumulated>,
       ),
     ),
-    TE.bindW('plan', ({ channel, shopify }) =>
-      foldPages(
-        (after) => deps.mappedProductPage(channel, after, config.pageSize),
-        (p) => p.productId,
-        config.pageSize,
-        { lines: [], notStocked: [], shared: [], products: 0 } as Accumulated,
-        (acc, page) => {
-          const { targets, shared } = targetsOf(channel, page);
-          const plan = planHardSync(targets, shopify);
-          for (const l of plan.lines) acc.lines.push(l);
-          for (const n of plan.notStocked) acc.notStocked.push(n);
-          for (const s of shared) acc.shared.push(s);
-          acc.products += page.length;
-          return TE.right(acc);
-        },
-      ),
-    ),
+    TE.bindW('shopifyReadMs', ({ read }) => TE.right(read[0].ms)),
+    TE.bindW('plan', ({ read }) => {
+      const [shopify, acc] = read;
+      // An item claimed by two products anywhere in the catalogue is left out, whichever pages they were on.
+      const { targets, shared } = withoutSharedItems(acc.targets);
+      return TE.right({ ...planHardSync(targets, shopify.levels), shared: [...acc.shared, ...shared], products: acc.products });
+    }),
     TE.bindW('feed', ({ channel, plan }) => {
       if (plan.lines.length === 0) return TE.right(null);
       const name = feedFileName('hard-sync', config.facilityGroupId, config.runId, startedAt);
@@ -93,7 +101,7 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
       return pipe(deps.outbox.write('', name, text), TE.map(() => name));
     }),
     TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
-    TE.map(({ channel, plan, feed }) => ({
+    TE.map(({ channel, plan, feed, shopifyReadMs }) => ({
       runId: config.runId,
       facilityGroupId: config.facilityGroupId,
       shop: channel.shop,
@@ -106,6 +114,7 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
       sharedInventoryItems: plan.shared,
       startedAt,
       durationMs: deps.now().getTime() - startedAt.getTime(),
+      shopifyReadMs,
     })),
   );
 };
