@@ -1,18 +1,30 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { hardSync } from '../../src/application/hard-sync.ts';
 import { mapProducts } from '../../src/application/map-products.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../../src/application/process-uploads.ts';
 import { pushRecentChanges } from '../../src/application/push-recent-changes.ts';
 import { run, runLeft } from '../support/run.ts';
 import { shopifyScenario } from '../support/shopify-scenario.ts';
+import { STORE_ADAPTERS, type StoreUnderTest } from '../support/stores.ts';
 
-const jobs = suite('Shopify jobs: map products, Hard Sync, push changes, process uploads');
+// The same jobs over each inventory store: the in-memory one, PostgreSQL and SQLite.
+for (const [adapter, open] of STORE_ADAPTERS) {
+const jobs = suite(`Shopify jobs (${adapter} store): map products, Hard Sync, push changes, process uploads`);
+let opened: StoreUnderTest[] = [];
+const openStore = async () => {
+  const o = await open();
+  opened.push(o);
+  return o.store;
+};
+jobs.after.each(async () => {
+  for (const o of opened) await o.dispose();
+  opened = [];
+});
 
 const setUp = async (serverOptions = {}, adapterOptions = {}) => {
-  const store = memoryInventoryStore();
+  const store = await openStore();
   const s = await shopifyScenario(store, serverOptions, adapterOptions);
   const mapped = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 100 })(s.deps));
   return { store, s, mapped };
@@ -143,7 +155,7 @@ jobs('a bulk set that dies before it is recorded is resent under the same keys a
 });
 
 jobs('map-products reports SKUs that match nothing or several items, and maps neither', async () => {
-  const store = memoryInventoryStore();
+  const store = await openStore();
   const s = await shopifyScenario(store);
   s.server.addInventoryItem({ sku: 'SKU-P2' });
   await run(store.saveProductSkus([{ productId: 'P3', sku: 'SKU-NOWHERE' }]));
@@ -167,3 +179,4 @@ jobs('a facility group that is not a channel group, or has no Shopify location, 
 });
 
 jobs.run();
+}

@@ -1,47 +1,6 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { memoryInventoryStore } from '../../../src/adapters/memory/memory-inventory-store.ts';
-import { openPostgresInventoryStore } from '../../../src/adapters/persistence/postgres-inventory-store.ts';
-import { openSqliteInventoryStore } from '../../../src/adapters/persistence/sqlite-inventory-store.ts';
-import { freshPostgresDatabase } from '../../support/postgres.ts';
-import { channelStoreContract, type ChannelStoreUnderTest } from './channel-store.contract.ts';
+import { STORE_ADAPTERS as adapters } from '../../support/stores.ts';
+import { channelStoreContract } from './channel-store.contract.ts';
 import { inventoryStoreContract } from './inventory-store.contract.ts';
-
-// One store object per adapter serves both contracts: the import's ports and the Shopify jobs' ports.
-const adapters: ReadonlyArray<[string, () => Promise<ChannelStoreUnderTest>]> = [
-  ['memory', async () => ({ store: memoryInventoryStore(), dispose: async () => undefined })],
-  [
-    'PostgreSQL',
-    async () => {
-      const database = await freshPostgresDatabase();
-      const store = await openPostgresInventoryStore({ url: database.url });
-      await store.migrate();
-      return {
-        store,
-        dispose: async () => {
-          await store.close();
-          await database.drop();
-        },
-      };
-    },
-  ],
-  [
-    'SQLite',
-    async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-sqlite-'));
-      const store = await openSqliteInventoryStore({ file: join(folder, 'inventory.sqlite') });
-      await store.migrate();
-      return {
-        store,
-        dispose: async () => {
-          await store.close();
-          rmSync(folder, { recursive: true, force: true });
-        },
-      };
-    },
-  ],
-];
 
 for (const [adapter, open] of adapters) {
   inventoryStoreContract(adapter, open);
