@@ -227,6 +227,24 @@ export const FeedFailureEntity = defineEntity({
   },
 });
 
+/** One run of a job: what ran, where, when, how it ended, its counts (JSON) and parameters (JSON). */
+export const JobRunEntity = defineEntity({
+  name: 'JobRun',
+  tableName: 'job_run',
+  properties: {
+    runId: p.string().length(255).primary(),
+    job: p.string().length(255),
+    parameters: p.text(),
+    worker: p.string().length(255),
+    startedAt: p.bigint('number').index('job_run_started_at_index'),
+    finishedAt: p.bigint('number').nullable(),
+    outcome: p.string().length(16),
+    counts: p.text(),
+    error: p.text().nullable(),
+  },
+  indexes: [{ name: 'job_run_job_started_at_index', properties: ['job', 'startedAt'] }],
+});
+
 /** Every entity of the store. */
 export const ENTITIES = [
   FacilityEntity,
@@ -247,4 +265,5 @@ export const ENTITIES = [
   ChangeConsumerEntity,
   FeedProgressEntity,
   FeedFailureEntity,
+  JobRunEntity,
 ];

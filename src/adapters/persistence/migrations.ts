@@ -65,8 +65,28 @@ export class ChannelSchema extends Migration {
   }
 }
 
+const RUN_LOG_STATEMENTS = [
+  `create table "job_run" ("run_id" varchar(255) not null, "job" varchar(255) not null, "parameters" text not null, "worker" varchar(255) not null, "started_at" bigint not null, "finished_at" bigint null, "outcome" varchar(16) not null, "counts" text not null, "error" text null, primary key ("run_id"))`,
+  `create index "job_run_started_at_index" on "job_run" ("started_at")`,
+  `create index "job_run_job_started_at_index" on "job_run" ("job", "started_at")`,
+];
+
+/** The run log: every run of every job, started and finished. */
+export class RunLogSchema extends Migration {
+  override name = 'Migration20261215000000_RunLogSchema';
+
+  override up(): void {
+    for (const sql of RUN_LOG_STATEMENTS) this.addSql(sql);
+  }
+
+  override down(): void {
+    this.addSql('drop table if exists "job_run"');
+  }
+}
+
 /** Every migration, oldest first. */
 export const MIGRATIONS = [
   { name: 'Migration20261122000000_InitialInventorySchema', class: InitialInventorySchema },
   { name: 'Migration20261201000000_ChannelSchema', class: ChannelSchema },
+  { name: 'Migration20261215000000_RunLogSchema', class: RunLogSchema },
 ];
