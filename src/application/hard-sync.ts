@@ -9,6 +9,7 @@ import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { InventoryStoreError } from './inventory-store.ts';
+import type { Progress } from './progress.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** Parameters of a Hard Sync run. */
@@ -41,7 +42,7 @@ export interface HardSyncReport {
 }
 
 /** The ports Hard Sync uses: the OMS store, Shopify (to read what it holds), the outbox and the clock. */
-export type HardSyncDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock;
+export type HardSyncDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock & Progress;
 
 /** What stops a Hard Sync run. Nothing is written before the feed, so a rerun starts afresh. */
 export type HardSyncError = ChannelError | InventoryStoreError | ShopifyError | FileStoreError;
@@ -82,6 +83,7 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
             for (const t of targets) acc.targets.push(t);
             for (const s of shared) acc.shared.push(s);
             acc.products += page.length;
+            deps.progress?.({ job: 'hard-sync', step: 'products read', done: acc.products, total: null });
             return TE.right(acc);
           },
         ) as TE.TaskEither<HardSyncError, Accumulated>,

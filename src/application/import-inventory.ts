@@ -11,6 +11,7 @@ import type { Clock } from './clock.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
 import { DEFAULT_EXPORT_COLUMNS, type ExportColumns, type ExportFileError, type InventoryExportReader, type ParsedExport, type RowProblem } from './inventory-export.ts';
 import type { ImportCounts, InventoryStore, InventoryStoreError } from './inventory-store.ts';
+import type { Progress } from './progress.ts';
 
 /** The job's name, as the OMS configures it. */
 export const RESET_INVENTORY = 'RESET_INVENTORY';
@@ -90,7 +91,7 @@ export type ImportError =
   | { readonly _tag: 'JobLockLost'; readonly job: string; readonly owner: string; readonly retriable: true };
 
 /** The ports the import uses. */
-export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & Clock;
+export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & Clock & Progress;
 
 // Names an exporter or uploader uses while a file is still being written; never imported.
 const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownload)$/i;
@@ -322,7 +323,12 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
         TE.chainW(({ ready, changing }) =>
           pipe(
             ready,
-            A.traverse(TE.ApplicativeSeq)((file) => importFile(config, file)(deps)),
+            A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
+              pipe(
+                importFile(config, file)(deps),
+                TE.chainFirstIOK((report) => () => deps.progress?.({ job: 'import', step: `files (last: ${report.name}, ${report.rowsRead} rows)`, done: index + 1, total: ready.length })),
+              ),
+            ),
             TE.map((files) => finish(true, ready.length + changing.length, [...files, ...changing.map((f) => fileReport(f.name, 'in-progress', noCounts, []))])),
           ),
         ),

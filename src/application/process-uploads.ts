@@ -8,6 +8,7 @@ import type { Clock } from './clock.ts';
 import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { InventoryStoreError } from './inventory-store.ts';
+import type { Progress } from './progress.ts';
 import type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** How Process uploads applies feeds; `defaultProcessUploadsConfig` has the documented defaults. */
@@ -61,7 +62,7 @@ export interface ProcessUploadsReport {
 }
 
 /** The ports Process uploads uses. */
-export type ProcessUploadsDeps = ChannelStore & ShopifyInventory & FeedReader & { readonly outbox: FileStore } & Clock;
+export type ProcessUploadsDeps = ChannelStore & ShopifyInventory & FeedReader & { readonly outbox: FileStore } & Clock & Progress;
 
 /** What stops a run; everything settled before it stays settled, and a rerun resumes at the first unsettled batch. */
 export type ProcessUploadsError = InventoryStoreError | ShopifyError | FileStoreError;
@@ -91,7 +92,10 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
   const failure = (line: number, q: { productId: string; inventoryItemId: string }, code: string, message: string): FailedLine => ({ feed: feed.name, line, productId: q.productId, inventoryItemId: q.inventoryItemId, code, message });
   const settle = (nextLine: number, confirmed: ReadonlyArray<LedgerEntry>, failed: ReadonlyArray<FailedLine>) => {
     for (const f of failed) tally.failed.push(f);
-    return deps.settleBatch({ feed: feed.name, nextLine, shop, confirmed, failed, at: deps.now() });
+    return pipe(
+      deps.settleBatch({ feed: feed.name, nextLine, shop, confirmed, failed, at: deps.now() }),
+      TE.map(() => deps.progress?.({ job: 'process-uploads', step: `lines of ${feed.name}`, done: nextLine, total: feed.lines.length })),
+    );
   };
   const lineIndex = (batch: { fromLine: number; toLine: number }) => {
     const index = new Map<string, number>();

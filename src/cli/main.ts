@@ -7,35 +7,54 @@
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
  * file was held back).
  */
-import { randomBytes } from 'node:crypto';
 import { mkdtempSync, readFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { importInventory, type ImportReport } from '../application/import-inventory.ts';
-import { openImportJob } from '../composition-root.ts';
-import { loadConfig } from '../config.ts';
-import { BatchSize, formatOnlineAtpExplanation } from '../domain/index.ts';
+import type { HardSyncReport } from '../application/hard-sync.ts';
+import type { ImportReport } from '../application/import-inventory.ts';
+import type { MapProductsReport } from '../application/map-products.ts';
+import type { ProcessUploadsReport } from '../application/process-uploads.ts';
+import type { PushChangesReport } from '../application/push-recent-changes.ts';
+import type { JobRun } from '../application/run-log.ts';
+import type { VerifyReport } from '../application/verify-inventory.ts';
+import { openInventoryStore } from '../composition-root.ts';
+import { loadConfig, type Config } from '../config.ts';
+import { BatchSize, CHANNEL_FAC_GROUP, explainOnlineAtp, formatOnlineAtpExplanation, isChannelFacilityGroup } from '../domain/index.ts';
+import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../jobs.ts';
+import { jsonLogger, progressBar } from './terminal.ts';
 import { runDemo, type DemoReport } from './demo.ts';
 
 const USAGE = `Usage: oms-inventory-sync <command> [options]
 
 Commands:
-  demo [--batch-size N] [--data-dir DIR]   the whole pipeline on embedded defaults (SQLite, local folders):
-                                           a NetSuite export is imported, online ATP computed, changes batched
-  import [--config FILE]                   the "Import inventory" job (RESET_INVENTORY): NetSuite exports from the
-                                           inbox (SFTP or a folder) into the inventory store (PostgreSQL or SQLite)
+  demo [--batch-size N] [--data-dir DIR]   the whole pipeline on embedded defaults (SQLite, local folders, the test
+                                           kit's local Shopify server): import, online ATP, Hard Sync, delta push,
+                                           and the worked example's 75
+  import                                   "Import inventory" (RESET_INVENTORY): NetSuite exports from the inbox
+                                           (SFTP or a folder) into the inventory store (PostgreSQL or SQLite)
+  map-products                             product -> Shopify inventory item by SKU; reports unmatched and ambiguous SKUs
+  hard-sync --facility-group ID            online ATP of every mapped product as a feed for process-uploads
+  push-changes --facility-group ID         only what changed since the last push, as a feed
+  process-uploads                          applies the outbox's feeds to Shopify, exactly once
+  verify --facility-group ID [--sample N]  reads Shopify's available quantities and reports drift from online ATP
+  explain <sku|productId> --facility-group ID   the online ATP of one product, term by term
+  runs [--job NAME] [--limit N]            the recorded runs, newest first
+  worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
+                                           the PostgreSQL store; many workers share the work)
   help                                     this text
 
 Options:
   --json            the report as JSON
   --config FILE     settings (JSON); secrets come from the environment: DATABASE_URL, SFTP_PRIVATE_KEY,
-                    SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE. Without it: the embedded defaults.
-                    OMS_WORKER_ID names this worker for the job lock (default: host:pid).
+                    SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN. Without it: the
+                    embedded defaults. OMS_WORKER_ID names this worker (default: host:pid).
 
-Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but a file was held back.`;
+Progress bars go to stderr on a terminal; job events are JSON lines on stderr.
+Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but something needs a person
+(a file held back, lines Shopify refused, drift found, SKUs unmatched or ambiguous).`;
 
 const option = (args: ReadonlyArray<string>, name: string): string | undefined => {
   const at = args.indexOf(name);
@@ -63,6 +82,96 @@ const formatDemo = (r: DemoReport): string => {
   return out.join('\n');
 };
 
+/** The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it. */
+const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
+  const file = option(args, '--config');
+  let settings: unknown;
+  try {
+    settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    return left(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
+  }
+  const config = loadConfig(settings, process.env);
+  return isLeft(config) ? left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`) : right(config.right);
+};
+
+const worker = workerName();
+const log = jsonLogger();
+
+const lines = <A>(items: ReadonlyArray<A>, show: (a: A) => string, more: string, max = 20): string[] => [
+  ...items.slice(0, max).map((a) => `    ${show(a)}`),
+  ...(items.length > max ? [`    ... and ${items.length - max} more ${more}`] : []),
+];
+
+/** A job's report as text. */
+const formatReport = (job: string, report: JobReport): string => {
+  switch (job) {
+    case 'import':
+      return formatImport(report as ImportReport).join('\n');
+    case 'hard-sync': {
+      const h = report as HardSyncReport;
+      return [
+        `Hard Sync (run ${h.runId}) of ${h.facilityGroupId} to ${h.shop} ${h.locationId}: ${h.products} products, ${h.lines} lines (${h.alreadyEqual} already equal) in ${h.durationMs} ms`,
+        `  feed: ${h.feed ?? 'none (no mapped products)'}; process-uploads applies it`,
+        ...(h.notStocked.length > 0 ? [`  ${h.notStocked.length} not stocked at the location:`, ...lines(h.notStocked, (t) => `${t.productId} (${t.inventoryItemId}) should show ${t.quantity}`, 'in --json')] : []),
+        ...(h.sharedInventoryItems.length > 0 ? [`  ${h.sharedInventoryItems.length} inventory items claimed by several products (not pushed):`, ...lines(h.sharedInventoryItems, (x) => `${x.inventoryItemId}: ${x.productIds.join(', ')}`, 'in --json')] : []),
+      ].join('\n');
+    }
+    case 'push-changes': {
+      const p = report as PushChangesReport;
+      return [
+        `Upload recent inventory changes (run ${p.runId}) for ${p.facilityGroupId}: ${p.changedProducts} changed products, ${p.mappedProducts} mapped, ${p.lines} to push, ${p.unchanged} unchanged in ${p.durationMs} ms`,
+        `  feed: ${p.feed ?? 'none: no change, no call'}`,
+      ].join('\n');
+    }
+    case 'process-uploads': {
+      const u = report as ProcessUploadsReport;
+      return [
+        `Process uploads (run ${u.runId}): ${u.feeds.length} feed(s), ${u.applied} applied, ${u.failed} failed, ${u.calls} calls in ${u.durationMs} ms`,
+        ...u.feeds.flatMap((f) => [
+          `  ${f.feed}: ${f.outcome}${f.resumed ? ' (resumed)' : ''} - ${f.lines} lines, ${f.applied} applied, ${f.alreadyEqual} already equal, ${f.staleResolved} raced by sales, ${f.failed.length} failed; ${f.calls} calls, ${f.bulkOperations} bulk`,
+          ...(f.invalid === undefined ? [] : [`    line ${f.invalid.line}: ${f.invalid.reason} (moved to error/)`]),
+          ...lines(f.failed, (x) => `line ${x.line}, ${x.productId} (${x.inventoryItemId}): ${x.code} ${x.message}`, 'in --json'),
+        ]),
+      ].join('\n');
+    }
+    case 'map-products': {
+      const m = report as MapProductsReport;
+      return [
+        `Map products in ${m.shop}: ${m.products} products, ${m.mapped} mapped, ${m.unmatched.length} unmatched, ${m.ambiguous.length} ambiguous`,
+        ...lines(m.unmatched, (x) => `${x.productId}: no inventory item with SKU ${x.sku}`, 'unmatched in --json'),
+        ...lines(m.ambiguous, (x) => `${x.productId}: SKU ${x.sku} matches ${x.status === 'ambiguous' ? x.candidates.join(', ') : ''}`, 'ambiguous in --json'),
+      ].join('\n');
+    }
+    default: {
+      const v = report as VerifyReport;
+      return [
+        `Verify ${v.facilityGroupId} against ${v.shop} ${v.locationId}: ${v.checked} checked, ${v.equal} equal, ${v.drifted.length} drifted`,
+        ...lines(v.drifted, (d) => `${d.productId} (${d.inventoryItemId}): OMS ${d.quantity}, Shopify ${d.shopify ?? 'not stocked'}`, 'in --json'),
+      ].join('\n');
+    }
+  }
+};
+
+/** Whether a finished job left something for a person (exit code 3). */
+const needsAttention = (job: string, report: JobReport): boolean =>
+  (job === 'import' && (report as ImportReport).files.some((f) => f.outcome === 'held-back')) ||
+  (job === 'process-uploads' && (report as ProcessUploadsReport).failed > 0) ||
+  (job === 'verify' && (report as VerifyReport).drifted.length > 0) ||
+  (job === 'map-products' && ((report as MapProductsReport).unmatched.length > 0 || (report as MapProductsReport).ambiguous.length > 0));
+
+const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
+  runs.length === 0
+    ? 'no runs recorded'
+    : runs
+        .map((r) => {
+          const took = r.finishedAt === null ? 'running' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
+          const params = Object.entries(r.parameters).map(([k, v]) => `${k}=${v}`).join(' ');
+          const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+          return `${r.startedAt.toISOString()}  ${r.job.padEnd(15)} ${r.outcome.padEnd(9)} ${took.padStart(10)}  ${r.runId}${params === '' ? '' : `  ${params}`}${counts === '' ? '' : `  (${counts})`}${r.error === null ? '' : `  ${r.error}`}  [${r.worker}]`;
+        })
+        .join('\n');
+
 const describeError = (e: unknown): string => (typeof e === 'object' && e !== null && 'reason' in e ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}` : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v)));
 
 /** Runs one command; resolves to the exit code. */
@@ -84,31 +193,82 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatDemo(result.right)}\n`);
       return 0;
     }
-    case 'import': {
-      const file = option(rest, '--config');
-      let settings: unknown;
-      try {
-        settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
-      } catch (error) {
-        return fail(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`, 2);
+    case 'import':
+    case 'map-products':
+    case 'hard-sync':
+    case 'push-changes':
+    case 'process-uploads':
+    case 'verify': {
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      const parameters: Record<string, string> = {};
+      const group = option(rest, '--facility-group');
+      if (group !== undefined) parameters.facilityGroupId = group;
+      const sample = option(rest, '--sample');
+      if (sample !== undefined) parameters.sample = sample;
+      const request = validateRequest(command, parameters);
+      if (isLeft(request)) return fail(request.left.problems.join('; '), 2);
+      const bar = progressBar();
+      log('info', 'job started', { job: command, parameters, worker });
+      const result = await runJob(config.right, request.right, { worker, progress: bar.update });
+      bar.done();
+      if (isLeft(result)) {
+        const e = result.left;
+        log('error', 'job failed', { job: command, ...(e._tag === 'JobFailed' ? { runId: e.runId } : {}), error: describeError(e), retriable: e.retriable });
+        return fail(describeError(e._tag === 'JobFailed' ? e.error : e), e._tag === 'JobParametersInvalid' ? 2 : 1);
       }
-      const config = loadConfig(settings, process.env);
-      if (isLeft(config)) return fail(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`, 2);
-      const runId = `import-${new Date().toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
-      const result = await pipe(
-        openImportJob(config.right),
-        TE.chainW((job) => async () => {
-          // The lock owner: OMS_WORKER_ID when a supervisor names its workers (a restarted worker then takes its own
-          // lease back at once), else host and process, so two processes never share a lease.
-          const owner = process.env.OMS_WORKER_ID ?? `${hostname()}:${process.pid}`;
-          const report = await importInventory(job.importConfig(runId, owner))(job.deps)();
-          await job.close();
-          return report;
-        }),
-      )();
-      if (isLeft(result)) return fail(describeError(result.left), 1);
-      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatImport(result.right).join('\n')}\n`);
-      return result.right.files.some((f) => f.outcome === 'held-back') ? 3 : 0;
+      const outcome = result.right;
+      log('info', outcome.status === 'skipped' ? 'job skipped: another worker holds it' : 'job finished', { job: command, runId: outcome.runId, counts: outcome.counts });
+      if (outcome.report === null) {
+        process.stdout.write(json ? `${JSON.stringify(outcome, null, 2)}\n` : `${command}: another worker is running this job for the shop; nothing done\n`);
+        return 0;
+      }
+      process.stdout.write(`${json ? JSON.stringify(outcome.report, null, 2) : formatReport(command, outcome.report)}\n`);
+      return needsAttention(command, outcome.report) ? 3 : 0;
+    }
+    case 'explain': {
+      const target = rest.find((a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group'].includes(rest[i - 1]!)));
+      const group = option(rest, '--facility-group');
+      if (target === undefined || group === undefined) return fail('explain needs a SKU or product id and --facility-group ID', 2);
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      const store = await openInventoryStore(config.right.inventoryStore)();
+      if (isLeft(store)) return fail(describeError(store.left), 1);
+      try {
+        const found = await pipe(
+          TE.Do,
+          TE.bind('group', () => store.right.facilityGroup(group)),
+          TE.bind('product', () => store.right.productInventory(target)),
+        )();
+        if (isLeft(found)) return fail(describeError(found.left), 1);
+        const { group: g, product } = found.right;
+        if (g === null) return fail(`no facility group '${group}'`, 2);
+        if (!isChannelFacilityGroup(g)) return fail(`facility group '${group}' is of type ${g.facilityGroupTypeId}, not ${CHANNEL_FAC_GROUP}`, 2);
+        if (product === null) return fail(`no product with id or SKU '${target}'`, 2);
+        const explanation = explainOnlineAtp(g, product.inventory);
+        process.stdout.write(`${json ? JSON.stringify(explanation, null, 2) : formatOnlineAtpExplanation(explanation)}\n`);
+        return 0;
+      } finally {
+        await store.right.close();
+      }
+    }
+    case 'runs': {
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      const job = option(rest, '--job');
+      if (job !== undefined && !(JOB_NAMES as ReadonlyArray<string>).includes(job)) return fail(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`, 2);
+      const limitText = option(rest, '--limit') ?? '20';
+      if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
+      const store = await openInventoryStore(config.right.inventoryStore)();
+      if (isLeft(store)) return fail(describeError(store.left), 1);
+      try {
+        const runs = await store.right.listRuns({ ...(job === undefined ? {} : { job: job as JobName }), limit: Number(limitText) })();
+        if (isLeft(runs)) return fail(describeError(runs.left), 1);
+        process.stdout.write(`${json ? JSON.stringify(runs.right, null, 2) : formatRuns(runs.right)}\n`);
+        return 0;
+      } finally {
+        await store.right.close();
+      }
     }
     case 'help':
     case '--help':
