@@ -12,7 +12,8 @@ import type { Clock } from './application/clock.ts';
 import type { FileStore } from './application/file-store.ts';
 import { defaultImportConfig, type ImportConfig, type ImportDeps } from './application/import-inventory.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from './application/inventory-store.ts';
-import type { ChannelSeed, ChannelStore, ProductMappingStore } from './application/channel-store.ts';
+import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore } from './application/channel-store.ts';
+import type { RunLog } from './application/run-log.ts';
 import type { FeedReader } from './application/feed-file.ts';
 import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from './application/process-uploads.ts';
 import { localFeedReader } from './adapters/local-files/feed-reader.ts';
@@ -39,7 +40,7 @@ const startup = (component: string) => (cause: unknown): StartupError => ({
 });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */
-export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & { readonly close: () => Promise<void> };
+export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup & { readonly close: () => Promise<void> };
 
 /** Opens the configured inventory store and brings its schema up to date. */
 export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>

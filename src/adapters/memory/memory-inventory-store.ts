@@ -5,17 +5,20 @@ import type {
   FailedLine,
   FeedProgress,
   InventoryItemMapping,
+  InventoryLookup,
   LedgerEntry,
   MappedProductInventory,
+  ProductInventoryRecord,
   ProductMappingStore,
   SalesChannel,
 } from '../../application/channel-store.ts';
 import { stockTableOf } from '../../application/columnar.ts';
+import type { JobRun, RunLog } from '../../application/run-log.ts';
 import type { ImportedFile, InventoryHistory, InventorySeed, InventoryStore, InventoryStoreError, VarianceRecord } from '../../application/inventory-store.ts';
-import { fromScaled, isChannelFacilityGroup, pairKey, toScaled, type FacilityGroup, type FacilityStock, type StockLevel } from '../../domain/index.ts';
+import { fromScaled, isChannelFacilityGroup, pairKey, toScaled, type FacilityGroup, type FacilityStock, type ProductInventory, type StockLevel } from '../../domain/index.ts';
 
 /** Everything the memory store serves: the import's ports and the Shopify jobs' ports, on one state. */
-export type MemoryInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed;
+export type MemoryInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup;
 
 // What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
 const exact = (quantity: number): number => fromScaled(toScaled(quantity));
@@ -53,6 +56,8 @@ const unknownProducts = (productIds: ReadonlyArray<string>): InventoryStoreError
   retriable: false,
 });
 
+const runFailed = (operation: string, reason: string): InventoryStoreError => ({ _tag: 'InventoryStoreFailed', operation, reason, retriable: false });
+
 /** An inventory store in memory: the reference for the contract suites and the unit tests of the use cases. */
 export const memoryInventoryStore = (): MemoryInventoryStore => {
   const facilities = new Map<string, string>();
@@ -78,6 +83,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const ledger = new Map<string, LedgerEntry>();
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
+  const runs = new Map<string, JobRun>();
   const fileKey = (name: string, sha256: string) => pairKey(name, sha256);
   const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) => pairKey(shop, pairKey(locationId, inventoryItemId));
 
@@ -105,9 +111,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     }
     return entry;
   };
-  const mappedInventory = (shop: string, productId: string): MappedProductInventory | null => {
-    const mapping = mappings.get(shop)?.items.get(productId);
-    if (mapping?.status !== 'mapped') return null;
+  const inventoryOf = (productId: string): ProductInventory => {
     const positions = [...(facilitiesOf.get(productId) ?? [])].sort(byId).map((facilityId): FacilityStock => {
       const level = stock.get(pairKey(productId, facilityId))!;
       return {
@@ -117,7 +121,19 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         safetyStock: safetyStock.get(pairKey(productId, facilityId)) ?? 0,
       };
     });
-    return { productId, inventoryItemId: mapping.inventoryItemId, positions, threshold: thresholds.get(productId) ?? 0, brokeringQueue: brokeringQueue.get(productId) ?? 0 };
+    return { productId, positions, threshold: thresholds.get(productId) ?? 0, brokeringQueue: brokeringQueue.get(productId) ?? 0 };
+  };
+  const mappedInventory = (shop: string, productId: string): MappedProductInventory | null => {
+    const mapping = mappings.get(shop)?.items.get(productId);
+    if (mapping?.status !== 'mapped') return null;
+    const { positions, threshold, brokeringQueue: queued } = inventoryOf(productId);
+    return { productId, inventoryItemId: mapping.inventoryItemId, positions, threshold, brokeringQueue: queued };
+  };
+  const productInventory = (productIdOrSku: string): ProductInventoryRecord | null => {
+    let productId: string | null = productIds.has(productIdOrSku) ? productIdOrSku : null;
+    // By SKU, the smallest id wins, as in the databases.
+    if (productId === null) for (const id of skuOrder.after(null)) if (skus.get(id) === productIdOrSku) { productId = id; break; }
+    return productId === null ? null : { productId, sku: skus.get(productId) ?? null, inventory: inventoryOf(productId) };
   };
   const facilityGroup = (facilityGroupId: string): FacilityGroup | null => {
     const group = groups.get(facilityGroupId);
@@ -246,6 +262,27 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       entry.mapped.invalidate();
       return TE.right(undefined);
     },
+
+    productInventory: (productIdOrSku) => TE.right(productInventory(productIdOrSku)),
+
+    startRun: (run) => {
+      if (runs.has(run.runId)) return TE.left(runFailed('startRun', `run already started: ${run.runId}`));
+      runs.set(run.runId, { ...run, parameters: { ...run.parameters }, finishedAt: null, outcome: 'running', counts: {}, error: null });
+      return TE.right(undefined);
+    },
+    finishRun: (runId, end) => {
+      const started = runs.get(runId);
+      if (started === undefined) return TE.left(runFailed('finishRun', `no such run: ${runId}`));
+      runs.set(runId, { ...started, finishedAt: end.finishedAt, outcome: end.outcome, counts: { ...end.counts }, error: end.error });
+      return TE.right(undefined);
+    },
+    listRuns: (filter) =>
+      TE.right(
+        [...runs.values()]
+          .filter((r) => (filter.job === undefined || r.job === filter.job) && (filter.outcome === undefined || r.outcome === filter.outcome))
+          .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || byId(b.runId, a.runId))
+          .slice(0, Math.max(0, Math.floor(filter.limit))),
+      ),
 
     saveFacilityGroup: (group) => {
       groups.set(group.facilityGroupId, { facilityGroupId: group.facilityGroupId, facilityGroupTypeId: group.facilityGroupTypeId, facilityIds: [...new Set(group.facilityIds)].sort(byId) });

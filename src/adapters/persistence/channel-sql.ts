@@ -1,6 +1,6 @@
 // What the PostgreSQL and SQLite channel stores share: the read queries' joins and turning their rows into the
 // ports' values. Each store supplies the part that differs (placeholders, how a list of ids is bound).
-import type { FailedLine, FeedProgress, FrozenBatch, InventoryItemMapping, LedgerEntry, MappedProductInventory, ProductChange } from '../../application/channel-store.ts';
+import type { FailedLine, FeedProgress, FrozenBatch, InventoryItemMapping, LedgerEntry, MappedProductInventory, ProductChange, ProductInventoryRecord } from '../../application/channel-store.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
 
 type Row = Record<string, unknown>;
@@ -40,16 +40,53 @@ export const mappedInventoryOf = (rows: Iterable<Row>): MappedProductInventory[]
         brokeringQueue: scaled(r.quantity_scaled),
       });
     }
-    if (r.facility_id === null || r.facility_id === undefined) continue;
-    const qoh = num(r.quantity_on_hand_scaled);
-    current.positions.push({
-      facilityId: String(r.facility_id),
-      quantityOnHand: fromScaled(qoh),
-      reservedQuantity: fromScaled(qoh - num(r.available_to_promise_scaled)),
-      safetyStock: scaled(r.safety_stock_scaled),
-    });
+    const position = positionOf(r);
+    if (position !== null) current.positions.push(position);
   }
   return products;
+};
+
+/** The position of a joined row (null for the row of a product without one). Reserved is QOH - ATP. */
+const positionOf = (r: Row): FacilityStock | null => {
+  if (r.facility_id === null || r.facility_id === undefined) return null;
+  const qoh = num(r.quantity_on_hand_scaled);
+  return {
+    facilityId: String(r.facility_id),
+    quantityOnHand: fromScaled(qoh),
+    reservedQuantity: fromScaled(qoh - num(r.available_to_promise_scaled)),
+    safetyStock: scaled(r.safety_stock_scaled),
+  };
+};
+
+/**
+ * One product, found by id or else by SKU (the smallest id among several with that SKU), joined to its positions,
+ * safety stock, threshold and brokering queue like `mappedInventorySql`. `key` is the placeholder of the id or SKU,
+ * used three times (`$1` in PostgreSQL, `?1` in SQLite).
+ */
+export const productInventorySql = (key: string): string => `
+  with "found" as (
+    select "product_id", "sku" from "product" where "product_id" = ${key} or "sku" = ${key}
+    order by case when "product_id" = ${key} then 0 else 1 end, "product_id" limit 1
+  )
+  select "found"."product_id", "found"."sku", "t"."threshold_scaled", "q"."quantity_scaled",
+         "ip"."facility_id", "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"
+  from "found"
+  left join "product_threshold" "t" on "t"."product_id" = "found"."product_id"
+  left join "brokering_queue" "q" on "q"."product_id" = "found"."product_id"
+  left join "inventory_position" "ip" on "ip"."product_id" = "found"."product_id"
+  left join "product_facility" "pf" on "pf"."product_id" = "ip"."product_id" and "pf"."facility_id" = "ip"."facility_id"
+  order by "ip"."facility_id"`;
+
+/** The product of `productInventorySql`'s rows, or null when it found none. */
+export const productInventoryOf = (rows: ReadonlyArray<Row>): ProductInventoryRecord | null => {
+  const first = rows[0];
+  if (first === undefined) return null;
+  const productId = String(first.product_id);
+  return {
+    productId,
+    sku: first.sku === null || first.sku === undefined ? null : String(first.sku),
+    inventory: { productId, positions: rows.flatMap((r) => positionOf(r) ?? []), threshold: scaled(first.threshold_scaled), brokeringQueue: scaled(first.quantity_scaled) },
+  };
 };
 
 /** A group from its rows (`facility_group_type_id`, `facility_id` null for a group without members), or null. */

@@ -1,7 +1,7 @@
 import type pg from 'pg';
-import type { ChannelSeed, ChannelStore, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
+import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
-import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf } from './channel-sql.ts';
+import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf, productInventoryOf, productInventorySql } from './channel-sql.ts';
 import { attempt } from './orm.ts';
 
 /** How the channel store reaches PostgreSQL: a pooled client, alone or inside one transaction. */
@@ -30,7 +30,7 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
  * joined to their positions), lists of ids are bound as one array (`= any($n)`), and bulk writes are one
  * `unnest` statement per table.
  */
-export const postgresChannelStore = (db: PostgresAccess): ChannelStore & ProductMappingStore & ChannelSeed => {
+export const postgresChannelStore = (db: PostgresAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
   const rows = (sql: string, params: unknown[]) => db.withClient(async (client) => (await client.query<Record<string, unknown>>(sql, params)).rows);
   const facilityGroup = async (facilityGroupId: string) =>
     facilityGroupOf(
@@ -149,6 +149,9 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
       attempt('failedLines', async () =>
         (await rows('select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = $1 order by "line"', [feed])).map(failedLineOf),
       ),
+
+    productInventory: (productIdOrSku) =>
+      attempt('productInventory', async () => productInventoryOf(await rows(productInventorySql('$1::text'), [productIdOrSku]))),
 
     productSkus: (after, limit) =>
       attempt('productSkus', async () => {

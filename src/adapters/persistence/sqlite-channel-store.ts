@@ -1,7 +1,7 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { ChannelSeed, ChannelStore, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
+import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
-import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf } from './channel-sql.ts';
+import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf, productInventoryOf, productInventorySql } from './channel-sql.ts';
 import { attempt } from './orm.ts';
 
 /** How the channel store reaches SQLite: the adapter's connection and its write transaction. */
@@ -31,7 +31,7 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
  * (`in (select value from json_each(?))`, so ten thousand ids are one parameter), writes as prepared statements in
  * one transaction.
  */
-export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelStore & ProductMappingStore & ChannelSeed => {
+export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
   const rows = (sql: string, ...params: SQLInputValue[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const facilityGroup = (facilityGroupId: string) =>
     facilityGroupOf(
@@ -137,6 +137,8 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
       attempt('failedLines', async () =>
         rows('select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = ? order by "line"', feed).map(failedLineOf),
       ),
+
+    productInventory: (productIdOrSku) => attempt('productInventory', async () => productInventoryOf(rows(productInventorySql('?1'), productIdOrSku))),
 
     productSkus: (after, limit) =>
       attempt('productSkus', async () => {

@@ -1,13 +1,15 @@
 import { DatabaseSync } from 'node:sqlite';
-import type { ChannelSeed, ChannelStore, ProductMappingStore } from '../../application/channel-store.ts';
+import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore } from '../../application/channel-store.ts';
+import type { RunLog } from '../../application/run-log.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled, toScaled } from '../../domain/index.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
+import { sqlRunLog } from './sql-run-log.ts';
 import { markChangedSqlite, sqliteChannelStore } from './sqlite-channel-store.ts';
 
 /** An SQLite inventory store (the embedded default) serving the import and the Shopify jobs, with `close` and `migrate`. */
-export type SqliteInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & {
+export type SqliteInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup & {
   readonly migrate: () => Promise<void>;
   readonly close: () => Promise<void>;
 };
@@ -47,6 +49,7 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
 
   return {
     ...sharedQueries(orm),
+    ...sqlRunLog(orm),
     ...sqliteChannelStore({ db, transaction }),
     migrate: () => orm.migrate(),
     close: async () => {

@@ -1,8 +1,12 @@
 import { STORE_ADAPTERS as adapters } from '../../support/stores.ts';
 import { channelStoreContract } from './channel-store.contract.ts';
+import { inventoryLookupContract } from './inventory-lookup.contract.ts';
 import { inventoryStoreContract } from './inventory-store.contract.ts';
+import { runLogContract } from './run-log.contract.ts';
 
 for (const [adapter, open] of adapters) {
   inventoryStoreContract(adapter, open);
   channelStoreContract(adapter, open);
+  runLogContract(adapter, open);
+  inventoryLookupContract(adapter, open);
 }

@@ -1,0 +1,83 @@
+// The RunLog contract: one suite, run against every adapter (memory, PostgreSQL, SQLite).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { JobName, JobRun, RunLog } from '../../../src/application/run-log.ts';
+import { run, runLeft } from '../../support/run.ts';
+
+/** A run log under test and how to dispose of it. */
+export interface RunLogUnderTest {
+  readonly store: RunLog;
+  readonly dispose: () => Promise<void>;
+}
+
+const at = (minute: number) => new Date(Date.UTC(2026, 11, 15, 10, minute, 0, 123));
+
+const started = (runId: string, job: JobName, minute: number, parameters: Record<string, string> = {}) => ({ runId, job, parameters, worker: 'worker-1', startedAt: at(minute) });
+
+/** Registers and runs the contract suite for one adapter. */
+export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderTest>): void => {
+  const test = suite(`RunLog contract: ${adapter}`);
+  let subject: RunLogUnderTest;
+  test.before.each(async () => {
+    subject = await open();
+  });
+  test.after.each(async () => {
+    await subject.dispose();
+  });
+
+  test('an empty log lists no runs', async () => {
+    assert.equal(await run(subject.store.listRuns({ limit: 10 })), []);
+  });
+
+  test('a started run lists as running with finishedAt null; finishing records outcome, counts and error', async () => {
+    const { store } = subject;
+    const parameters = { facilityGroupId: 'SHOPIFY_US', file: 'inv "1", ü.csv', empty: '' };
+    await run(store.startRun(started('run-1', 'hard-sync', 0, parameters)));
+    const running: JobRun = { runId: 'run-1', job: 'hard-sync', parameters, worker: 'worker-1', startedAt: at(0), finishedAt: null, outcome: 'running', counts: {}, error: null };
+    assert.equal(await run(store.listRuns({ limit: 10 })), [running]);
+
+    const counts = { rowsRead: 1_000_000, adjusted: 0, ratio: 0.5, negative: -3 };
+    await run(store.finishRun('run-1', { finishedAt: at(5), outcome: 'succeeded', counts, error: null }));
+    assert.equal(await run(store.listRuns({ limit: 10 })), [{ ...running, finishedAt: at(5), outcome: 'succeeded', counts }]);
+
+    await run(store.startRun(started('run-2', 'import', 6)));
+    await run(store.finishRun('run-2', { finishedAt: at(7), outcome: 'failed', counts: {}, error: "SftpUnavailable: it's \"down\"\nretry later" }));
+    const [failed] = await run(store.listRuns({ limit: 1 }));
+    assert.equal(failed, { runId: 'run-2', job: 'import', parameters: {}, worker: 'worker-1', startedAt: at(6), finishedAt: at(7), outcome: 'failed', counts: {}, error: "SftpUnavailable: it's \"down\"\nretry later" });
+  });
+
+  test('listRuns: newest first (run id descending on a tie), filtered by job and outcome, limited', async () => {
+    const { store } = subject;
+    await run(store.startRun(started('b', 'import', 1)));
+    await run(store.startRun(started('a', 'import', 3)));
+    await run(store.startRun(started('c', 'hard-sync', 3)));
+    await run(store.startRun(started('d', 'push-changes', 2)));
+    await run(store.startRun(started('e', 'import', 0)));
+    await run(store.finishRun('b', { finishedAt: at(2), outcome: 'succeeded', counts: { rowsRead: 1 }, error: null }));
+    await run(store.finishRun('e', { finishedAt: at(2), outcome: 'failed', counts: {}, error: 'boom' }));
+    await run(store.finishRun('d', { finishedAt: at(4), outcome: 'succeeded', counts: {}, error: null }));
+    const ids = async (filter: Parameters<RunLog['listRuns']>[0]) => (await run(store.listRuns(filter))).map((r) => r.runId);
+    assert.equal(await ids({ limit: 10 }), ['c', 'a', 'd', 'b', 'e']);
+    assert.equal(await ids({ limit: 2 }), ['c', 'a']);
+    assert.equal(await ids({ limit: 0 }), []);
+    assert.equal(await ids({ job: 'import', limit: 10 }), ['a', 'b', 'e']);
+    assert.equal(await ids({ outcome: 'succeeded', limit: 10 }), ['d', 'b']);
+    assert.equal(await ids({ outcome: 'running', limit: 10 }), ['c', 'a']);
+    assert.equal(await ids({ job: 'import', outcome: 'failed', limit: 10 }), ['e']);
+    assert.equal(await ids({ job: 'import', outcome: 'running', limit: 1 }), ['a']);
+    assert.equal(await ids({ job: 'verify', limit: 10 }), []);
+  });
+
+  test('finishing an unknown run fails and records nothing; a run id starts once', async () => {
+    const { store } = subject;
+    const unknown = await runLeft(store.finishRun('nope', { finishedAt: at(1), outcome: 'succeeded', counts: {}, error: null }));
+    assert.is(unknown._tag, 'InventoryStoreFailed');
+    assert.equal(await run(store.listRuns({ limit: 10 })), []);
+    await run(store.startRun(started('run-1', 'verify', 0)));
+    const again = await runLeft(store.startRun(started('run-1', 'import', 1)));
+    assert.is(again._tag, 'InventoryStoreFailed');
+    assert.equal((await run(store.listRuns({ limit: 10 }))).map((r) => [r.runId, r.job]), [['run-1', 'verify']]);
+  });
+
+  test.run();
+};
