@@ -1,4 +1,4 @@
-import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup, type InventoryPosition, type ItemQuantity } from '../domain/index.ts';
+import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup, type InventoryPosition } from '../domain/index.ts';
 
 /** The bundled example the `demo` command runs: a small retailer with one online channel. */
 export const demoChannelGroup: ChannelFacilityGroup = {
@@ -14,15 +14,18 @@ export const demoFacilities = [
   { facilityId: 'STORE_OUTLET', externalId: '103' },
 ];
 
-/** OMS products and the NetSuite items they are (item internal ids), with the Shopify inventory item of each. */
+/**
+ * OMS products, the NetSuite items they are (item internal ids, names as NetSuite prints them), their SKU (what maps
+ * them to a Shopify inventory item) and the `available` quantity the shop shows before the OMS first syncs it.
+ */
 export const demoProducts = [
-  { productId: 'SKU-100', externalId: '5100', item: 'SKU-100 Classic Tee', inventoryItemId: 'gid://shopify/InventoryItem/5001' },
-  { productId: 'SKU-200', externalId: '5200', item: 'SKU-200 Canvas Tote', inventoryItemId: 'gid://shopify/InventoryItem/5002' },
-  { productId: 'SKU-300', externalId: '5300', item: 'SKU-300 Wool Yarn (kg)', inventoryItemId: 'gid://shopify/InventoryItem/5003' },
+  { productId: 'SKU-100', externalId: '5100', item: 'SKU-100 Classic Tee', sku: 'SKU-100', shopifyAvailable: 70 },
+  { productId: 'SKU-200', externalId: '5200', item: 'SKU-200 Canvas Tote', sku: 'SKU-200', shopifyAvailable: 5 },
+  { productId: 'SKU-300', externalId: '5300', item: 'SKU-300 Wool Yarn (kg)', sku: 'SKU-300', shopifyAvailable: 37 },
 ];
 
-/** The Shopify location the channel group sells through. */
-export const demoShopifyLocationId = 'gid://shopify/Location/1001';
+/** The name of the Shopify location the channel group sells through (the local server assigns its id). */
+export const demoShopifyLocationName = 'Web warehouse (NJ)';
 
 /** The OMS before tonight's NetSuite import: ATP is QOH less what is reserved. */
 export const demoPositions: ReadonlyArray<InventoryPosition> = [
@@ -37,6 +40,9 @@ export const demoPositions: ReadonlyArray<InventoryPosition> = [
 export const demoThresholds = [{ productId: 'SKU-100', threshold: 5 }];
 export const demoBrokeringQueue = [{ productId: 'SKU-100', quantity: 5 }, { productId: 'SKU-300', quantity: 3 }];
 
+/** The file name NetSuite's export script gives tonight's export. */
+export const demoExportName = 'inventory-20261122T010000Z.csv';
+
 /**
  * Tonight's NetSuite export, as the saved search writes it (NetSuite's *available* quantity per item and location).
  * It names SKU-300 at the warehouse twice with different quantities: the import reports both lines and applies neither.
@@ -50,9 +56,8 @@ export const demoExport = [
   '"SKU-300 Wool Yarn (kg)",101,39,5300',
 ].join('\r\n') + '\r\n';
 
-/** What the last sync pushed to Shopify. */
-export const demoLastPushed: ReadonlyArray<ItemQuantity> = [
-  { inventoryItemId: 'gid://shopify/InventoryItem/5001', locationId: demoShopifyLocationId, quantity: 70 },
-  { inventoryItemId: 'gid://shopify/InventoryItem/5002', locationId: demoShopifyLocationId, quantity: 5 },
-  { inventoryItemId: 'gid://shopify/InventoryItem/5003', locationId: demoShopifyLocationId, quantity: 37 },
-];
+/** The OMS event after the Hard Sync: an order reserves units of one product at one facility. */
+export const demoSale = { productId: 'SKU-300', facilityId: 'WAREHOUSE_NJ', units: 2 };
+
+/** The SKU whose online ATP the demo explains at the end: the worked example, 75. */
+export const demoExplainedSku = 'SKU-100';
