@@ -1,7 +1,7 @@
 // The built package as a user gets it: packed by npm, unpacked into a node_modules, imported by name from another
-// project, type-checked against its declarations, and its command run. Needs `npm run build` first (npm test does it).
+// project, type-checked against its declarations, its command run, and the examples type-checked and run there. Needs `npm run build` first (npm test does it).
 import { execFileSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -10,29 +10,43 @@ import * as assert from 'uvu/assert';
 
 const root = fileURLToPath(new URL('..', import.meta.url));
 const pkg = suite('the packed package');
+let packDir = '';
+let tarball = '';
 let project = '';
 let files: string[] = [];
 
-pkg.before(() => {
-  project = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-consumer-'));
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', project], { cwd: root, encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];
-  files = packed.files.map((f) => f.path);
-  const installed = join(project, 'node_modules', 'oms-inventory-sync');
+// A project with the packed package unpacked in its node_modules, and what npm would install next to it: the
+// runtime dependencies and, as the consumer chooses, packages of its own (symlinked from this checkout).
+const consumerProject = (prefix: string, own: ReadonlyArray<string>): string => {
+  const dir = mkdtempSync(join(tmpdir(), prefix));
+  const installed = join(dir, 'node_modules', 'oms-inventory-sync');
   mkdirSync(installed, { recursive: true });
-  execFileSync('tar', ['-xzf', join(project, packed.filename), '-C', installed, '--strip-components=1']);
-  // The runtime dependencies (and the optional peer fast-check) as npm would install them next to the package.
+  execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
   const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
-  for (const dep of [...Object.keys(manifest.dependencies), 'fast-check']) {
-    mkdirSync(dirname(join(project, 'node_modules', dep)), { recursive: true });
-    symlinkSync(join(root, 'node_modules', dep), join(project, 'node_modules', dep), 'dir');
+  for (const dep of [...Object.keys(manifest.dependencies), ...own]) {
+    mkdirSync(dirname(join(dir, 'node_modules', dep)), { recursive: true });
+    symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep), 'dir');
   }
-  writeFileSync(join(project, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+  writeFileSync(join(dir, 'package.json'), JSON.stringify({ name: 'consumer', type: 'module', private: true }));
+  return dir;
+};
+
+pkg.before(() => {
+  packDir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-pack-'));
+  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];
+  files = packed.files.map((f) => f.path);
+  tarball = join(packDir, packed.filename);
+  // The optional peer fast-check installed, as a user of `oms-inventory-sync/testkit` would.
+  project = consumerProject('oms-inventory-sync-consumer-', ['fast-check']);
 });
 
-pkg.after(() => rmSync(project, { recursive: true, force: true }));
+pkg.after(() => {
+  rmSync(project, { recursive: true, force: true });
+  rmSync(packDir, { recursive: true, force: true });
+});
 
 pkg('ships the built files and declarations, not the sources, tests or benchmarks', () => {
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/testkit/index.js', 'dist/cli/main.js', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(files.includes(f), f);
+  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/application/index.js', 'dist/adapters/index.d.ts', 'dist/composition.js', 'dist/testkit/index.js', 'dist/testkit/shopify-admin-server.js', 'dist/cli/main.js', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(files.includes(f), f);
   assert.equal(files.filter((f) => /^(src|tests|bench|scripts)\//.test(f)), []);
 });
 
@@ -75,10 +89,37 @@ pkg('type-checks a consumer against the shipped declarations', () => {
   assert.ok(readdirSync(join(project, 'node_modules', 'oms-inventory-sync', 'dist')).includes('index.d.ts'));
 });
 
-pkg('the installed command runs the demo', () => {
+pkg('the installed command runs the demo: the whole pipeline to the local Shopify server, 75 explained', () => {
   const out = execFileSync('node', [join(project, 'node_modules', 'oms-inventory-sync', 'dist', 'cli', 'main.js'), 'demo', '--json'], { encoding: 'utf8' });
-  const report = JSON.parse(out) as { onlineAtp: { productId: string; onlineAtp: number }[] };
+  const report = JSON.parse(out) as {
+    onlineAtp: { productId: string; onlineAtp: number }[];
+    quantities: { sku: string; afterHardSync: number }[];
+    explanation: { shopifyAvailable: number; onlineAtp: { onlineAtp: number } };
+  };
   assert.is(report.onlineAtp.find((e) => e.productId === 'SKU-100')?.onlineAtp, 75);
+  assert.is(report.quantities.find((q) => q.sku === 'SKU-100')?.afterHardSync, 75);
+  assert.equal([report.explanation.shopifyAvailable, report.explanation.onlineAtp.onlineAtp], [75, 75]);
+});
+
+pkg('the examples type-check against the shipped declarations, and custom-runner.ts runs, without the optional fast-check', () => {
+  // A TypeScript project on Node: @types/node, and @types/ssh2-sftp-client, which the SFTP adapter's declarations
+  // name (its default client's type); fast-check is not installed, and `testkit/shopify` must not need it.
+  const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node', '@types/ssh2-sftp-client']);
+  try {
+    assert.not.ok(existsSync(join(runner, 'node_modules', 'fast-check')));
+    for (const example of ['custom-runner.ts', 'explain-online-atp.ts']) copyFileSync(join(root, 'examples', example), join(runner, example));
+    writeFileSync(
+      join(runner, 'tsconfig.json'),
+      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['custom-runner.ts', 'explain-online-atp.ts'] }),
+    );
+    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: runner, encoding: 'utf8' });
+    const out = execFileSync('node', ['custom-runner.ts'], { cwd: runner, encoding: 'utf8' });
+    assert.ok(out.includes('mapped 2 of 2 products by SKU'), out);
+    assert.ok(out.includes('process uploads: 2 set in 1 call(s), 0 failed'), out);
+    assert.ok(out.includes('Shopify available: SKU-100 75, SKU-200 12'), out);
+  } finally {
+    rmSync(runner, { recursive: true, force: true });
+  }
 });
 
 pkg.run();

@@ -1,0 +1,103 @@
+/**
+ * `oms-inventory-sync/application`: the use cases and the ports they ask for, for runners of one's own. Each use
+ * case is a `ReaderTaskEither<Deps, Error, Report>`: hand it the adapters (from `oms-inventory-sync/adapters`, or
+ * your own implementations of the ports) and run the task; it never throws and never imports an adapter.
+ * `examples/custom-runner.ts` wires them by hand, from import to Shopify.
+ */
+
+// Use cases, their configuration, reports and errors.
+export {
+  ARCHIVE_FOLDER,
+  defaultImportConfig,
+  ERROR_FOLDER,
+  importInventory,
+  isImportableName,
+  RESET_INVENTORY,
+  type FileOutcome,
+  type FileReport,
+  type ImportConfig,
+  type ImportDeps,
+  type ImportError,
+  type ImportReport,
+  type RejectedRow,
+} from './import-inventory.ts';
+export { mapProducts, type MapProductsConfig, type MapProductsDeps, type MapProductsReport } from './map-products.ts';
+export { hardSync, type HardSyncConfig, type HardSyncDeps, type HardSyncError, type HardSyncReport } from './hard-sync.ts';
+export { pushRecentChanges, type PushChangesConfig, type PushChangesDeps, type PushChangesError, type PushChangesReport } from './push-recent-changes.ts';
+export {
+  defaultProcessUploadsConfig,
+  FEED_ARCHIVE_FOLDER,
+  FEED_ERROR_FOLDER,
+  isFeedName,
+  processUploads,
+  referenceDocumentUri,
+  type FeedReport,
+  type ProcessUploadsConfig,
+  type ProcessUploadsDeps,
+  type ProcessUploadsError,
+  type ProcessUploadsReport,
+} from './process-uploads.ts';
+export { verifyInventory, type Drift, type VerifyConfig, type VerifyDeps, type VerifyReport } from './verify-inventory.ts';
+export type { ChannelError, SharedInventoryItem, Target } from './channel-sync.ts';
+
+// Ports.
+export type { Clock } from './clock.ts';
+export type { Progress, ProgressEvent } from './progress.ts';
+export type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+export {
+  DEFAULT_EXPORT_COLUMNS,
+  type ExportColumns,
+  type ExportFileError,
+  type ExportReadOptions,
+  type ExportRow,
+  type InventoryExportReader,
+  type ParsedExport,
+  type RowProblem,
+} from './inventory-export.ts';
+export type {
+  ImportCommit,
+  ImportCounts,
+  ImportedFile,
+  ImportOutcome,
+  InventoryHistory,
+  InventorySeed,
+  InventoryStore,
+  InventoryStoreError,
+  VarianceRecord,
+} from './inventory-store.ts';
+export type {
+  BatchSettlement,
+  ChannelSeed,
+  ChannelStore,
+  FailedLine,
+  FeedProgress,
+  FrozenBatch,
+  InventoryItemMapping,
+  InventoryLookup,
+  LedgerEntry,
+  MappedProductInventory,
+  ProductChange,
+  ProductInventoryRecord,
+  ProductMappingStore,
+  ProductSku,
+  SalesChannel,
+  SetQuantity,
+} from './channel-store.ts';
+export type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
+
+// Feed files (what Hard Sync and the delta push write, and Process uploads applies).
+export { decodeFeed, encodeFeed, feedFileName, type Feed, type FeedFileInvalid, type FeedHeader, type FeedJob, type FeedReader } from './feed-file.ts';
+
+// The columnar tables the store and reader ports exchange, for implementing them.
+export {
+  exportRowsBuilder,
+  exportRowsToArray,
+  stockLevelsOf,
+  stockTableBuilder,
+  stockTableOf,
+  type ExportRowObject,
+  type ExportRows,
+  type StockLevelObject,
+  type StockTable,
+} from './columnar.ts';
