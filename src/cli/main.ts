@@ -25,7 +25,7 @@ import { loadConfig, type Config } from '../config.ts';
 import { BatchSize, CHANNEL_FAC_GROUP, explainOnlineAtp, formatOnlineAtpExplanation, isChannelFacilityGroup } from '../domain/index.ts';
 import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../jobs.ts';
 import { jsonLogger, progressBar } from './terminal.ts';
-import { runDemo, type DemoReport } from './demo.ts';
+import { formatDemoReport, runDemo } from './demo.ts';
 
 const USAGE = `Usage: oms-inventory-sync <command> [options]
 
@@ -70,16 +70,6 @@ const formatImport = (r: ImportReport): string[] => {
   }
   out.push(`  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`);
   return out;
-};
-
-const formatDemo = (r: DemoReport): string => {
-  const out = [`Embedded defaults in ${r.dataDir} (SQLite store, local inbox)`, '', 'NetSuite -> OMS', ...formatImport(r.import), ''];
-  out.push('Online ATP for the channel facility group');
-  for (const e of r.onlineAtp) out.push(formatOnlineAtpExplanation(e).replace(/^/gm, '  '));
-  out.push('', 'OMS -> Shopify: changes against the last push');
-  for (const c of r.delta.changes) out.push(`  ${c.inventoryItemId} @ ${c.locationId}: ${c.previous ?? 'never pushed'} -> ${c.next}`);
-  out.push(`  ${r.delta.changes.length} change(s) in ${r.batches} batch(es), ${r.delta.unchanged} unchanged`);
-  return out.join('\n');
 };
 
 /** The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it. */
@@ -190,7 +180,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const dataDir = option(rest, '--data-dir') ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
       const result = await runDemo(dataDir, size.right)();
       if (isLeft(result)) return fail(describeError(result.left), 1);
-      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatDemo(result.right)}\n`);
+      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatDemoReport(result.right)}\n`);
       return 0;
     }
     case 'import':
