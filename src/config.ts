@@ -4,6 +4,7 @@ import * as t from 'io-ts';
 import { DEFAULT_EXPORT_COLUMNS } from './application/inventory-export.ts';
 import { RESET_METHODS, type ResetMethod } from './domain/index.ts';
 import { SHOPIFY_API_VERSION } from './adapters/shopify/api-version.ts';
+import { JOB_NAMES, type JobName } from './application/run-log.ts';
 
 const ResetMethodCodec = t.keyof(Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>, 'ResetMethod');
 
@@ -55,6 +56,8 @@ export const ConfigFile = t.exact(
         lockLeaseMs: PositiveInt,
       }),
     ),
+    // Checked by workerSettings below, which names a bad schedule by its index.
+    worker: t.unknown,
   }),
   'ConfigFile',
 );
@@ -109,6 +112,33 @@ export interface Config {
     readonly settleMs: number;
     readonly lockLeaseMs: number;
   };
+  /** How the `worker` command runs the jobs; loadConfig always fills it in (the defaults without a `worker` section). */
+  readonly worker?: WorkerConfig;
+}
+
+/** A job the worker runs on a cron schedule, with the job's parameters (`facilityGroupId`, `sample`). */
+export interface WorkerSchedule {
+  readonly job: JobName;
+  readonly cron: string;
+  readonly parameters: Readonly<Record<string, string>>;
+}
+
+/** The worker's schedules and how it retries, expires and stops runs (see WORKER_DEFAULTS for why the defaults). */
+export interface WorkerConfig {
+  readonly schedules: ReadonlyArray<WorkerSchedule>;
+  /** IANA zone the cron expressions are read in. */
+  readonly timezone: string;
+  /** Retries of a run that failed retriably (0: none); a non-retriable failure is never retried. */
+  readonly retryLimit: number;
+  /** First retry delay; doubled (with jitter) for each further retry, up to retryDelayMaxSeconds. */
+  readonly retryDelaySeconds: number;
+  readonly retryDelayMaxSeconds: number;
+  /** The longest a run may take: past it the attempt is failed and retried. */
+  readonly expireInSeconds: number;
+  /** A run whose worker stopped sending heartbeats for this long is taken over by another worker. */
+  readonly heartbeatSeconds: number;
+  /** How long a stopping worker waits for its running jobs before releasing them to the other workers. */
+  readonly stopTimeoutSeconds: number;
 }
 
 /** A configuration that cannot be used, with every bad key named. */
@@ -128,6 +158,8 @@ const KNOWN_KEYS: KeyTree = {
   shopify: { shop: null, apiVersion: null, adminUrl: null, batchSize: null, reason: null, staleRounds: null, timeoutMs: null },
   inbox: { local: { root: null }, sftp: { host: null, port: null, username: null, remoteRoot: null, hostKeySha256: null, privateKeyFile: null, tempDir: null } },
   import: { method: null, columns: { item: null, location: null, quantity: null, itemInternalId: null }, maxBytes: null, maxRejectedShare: null, settleMs: null, lockLeaseMs: null },
+  // Its keys (and each schedule's) are checked by workerSettings.
+  worker: null,
 };
 
 const unknownKeys = (value: unknown, known: KeyTree, path: string): ReadonlyArray<string> => {
@@ -150,6 +182,181 @@ const describe = (errors: t.Errors): ReadonlyArray<string> =>
       }),
     ),
   );
+
+/** The schema of the database in which pg-boss keeps the worker's queues, jobs and schedules. */
+export const WORKER_BOSS_SCHEMA = 'oms_inventory_sync_boss';
+
+/**
+ * The worker's defaults. Retries: 5, from 30 s doubling (with jitter) to at most 15 min, so a failure that may pass
+ * (Shopify or the SFTP server away, a lease held) is tried again over roughly half an hour. Expiry: an hour, the
+ * longest a run may take (raise it for a slow Hard Sync; at most 24 h). Heartbeat: 60 s, so the run of a killed
+ * worker is taken over by another within about two minutes. Stop: 25 s, inside the 30 s a container gets between
+ * SIGTERM and SIGKILL.
+ */
+export const WORKER_DEFAULTS = {
+  timezone: 'UTC',
+  retryLimit: 5,
+  retryDelaySeconds: 30,
+  retryDelayMaxSeconds: 900,
+  expireInSeconds: 3600,
+  heartbeatSeconds: 60,
+  stopTimeoutSeconds: 25,
+} as const;
+
+/** The default schedules: the import nightly at 02:00; with a facility group, also a Hard Sync daily at 03:00 and a delta push every 15 minutes. */
+export const defaultSchedules = (facilityGroupId?: string): ReadonlyArray<WorkerSchedule> => [
+  { job: 'import', cron: '0 2 * * *', parameters: {} },
+  ...(facilityGroupId === undefined
+    ? []
+    : [
+        { job: 'hard-sync' as const, cron: '0 3 * * *', parameters: { facilityGroupId } },
+        { job: 'push-changes' as const, cron: '*/15 * * * *', parameters: { facilityGroupId } },
+      ]),
+];
+
+const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
+const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
+const CRON_FIELDS: ReadonlyArray<{ readonly name: string; readonly min: number; readonly max: number; readonly names?: ReadonlyArray<string>; readonly first?: number }> = [
+  { name: 'minute', min: 0, max: 59 },
+  { name: 'hour', min: 0, max: 23 },
+  { name: 'day of month', min: 1, max: 31 },
+  { name: 'month', min: 1, max: 12, names: MONTHS, first: 1 },
+  { name: 'day of week', min: 0, max: 7, names: WEEKDAYS, first: 0 },
+];
+
+/** Why a five-field cron expression (minute hour day-of-month month day-of-week) is not one, or null when it is. */
+export const cronProblem = (expression: string): string | null => {
+  const fields = expression.trim().split(/\s+/);
+  if (fields.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), got ${expression.trim() === '' ? 0 : fields.length}`;
+  for (const [i, text] of fields.entries()) {
+    const f = CRON_FIELDS[i]!;
+    const value = (v: string): number | null => {
+      if (/^\d+$/.test(v)) return Number(v);
+      const named = f.names?.indexOf(v.toUpperCase()) ?? -1;
+      return named < 0 ? null : named + (f.first ?? 0);
+    };
+    for (const part of text.split(',')) {
+      const m = /^(?:(\*|\?)|([^-/*]+)(?:-([^-/*]+))?)(?:\/(\d+))?$/.exec(part);
+      if (m === null) return `${f.name}: '${part}' is not a value, a range or a step`;
+      const [, star, fromText, toText, stepText] = m;
+      if (stepText !== undefined && Number(stepText) < 1) return `${f.name}: a step must be at least 1, got '${part}'`;
+      if (star !== undefined) continue;
+      for (const v of [fromText, toText]) {
+        if (v === undefined) continue;
+        const n = value(v);
+        if (n === null) return `${f.name}: '${v}' is not a number${f.names === undefined ? '' : ` or a name (${f.names.join(', ')})`}`;
+        if (n < f.min || n > f.max) return `${f.name}: ${v} is outside ${f.min}-${f.max}`;
+      }
+      if (toText !== undefined && value(toText)! < value(fromText!)!) return `${f.name}: the range '${part}' runs backwards`;
+    }
+  }
+  return null;
+};
+
+const knownTimezone = (zone: string): boolean => {
+  try {
+    new Intl.DateTimeFormat('en-US', { timeZone: zone });
+    return true;
+  } catch {
+    return false;
+  }
+};
+
+const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
+
+const SHOPIFY_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'process-uploads', 'map-products', 'verify'];
+const GROUP_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'verify'];
+// pg-boss keys schedules by name and key and accepts these characters only.
+const SCHEDULE_KEY = /^[\w.\-/]+$/;
+const WORKER_KEYS = ['schedules', 'facilityGroupId', 'timezone', 'retryLimit', 'retryDelaySeconds', 'retryDelayMaxSeconds', 'expireInSeconds', 'heartbeatSeconds', 'stopTimeoutSeconds'];
+const SCHEDULE_KEYS = ['job', 'cron', 'facilityGroupId', 'sample'];
+
+/**
+ * The `worker` section checked and completed with WORKER_DEFAULTS, every problem naming its key (a schedule by its
+ * index: `worker.schedules[1].cron`). A section needs the PostgreSQL store, and schedules of Shopify jobs the
+ * `shopify` section. Without a section: the defaults, whatever the store (the `worker` command checks it then).
+ */
+export const workerSettings = (section: unknown, store: StoreConfig, hasShopify: boolean): { readonly problems: ReadonlyArray<string>; readonly worker: WorkerConfig } => {
+  const problems: string[] = [];
+  const given = section === undefined ? {} : section;
+  if (!isRecord(given)) return { problems: [`worker: expected an object, got ${JSON.stringify(section)}`], worker: { ...WORKER_DEFAULTS, schedules: defaultSchedules() } };
+  if (section !== undefined && store.kind !== 'postgres')
+    problems.push(`worker: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL): pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`);
+  for (const key of Object.keys(given)) if (!WORKER_KEYS.includes(key)) problems.push(`worker.${key}: unknown key (known here: ${WORKER_KEYS.join(', ')})`);
+  const whole = (key: string, min: number, max: number, fallback: number): number => {
+    const v = given[key];
+    if (v === undefined) return fallback;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= min && v <= max) return v;
+    problems.push(`worker.${key}: expected a whole number from ${min} to ${max}, got ${JSON.stringify(v)}`);
+    return fallback;
+  };
+  const retryLimit = whole('retryLimit', 0, 1_000, WORKER_DEFAULTS.retryLimit);
+  const retryDelaySeconds = whole('retryDelaySeconds', 0, 86_400, WORKER_DEFAULTS.retryDelaySeconds);
+  const retryDelayMaxSeconds = whole('retryDelayMaxSeconds', 1, 86_400, Math.max(WORKER_DEFAULTS.retryDelayMaxSeconds, retryDelaySeconds));
+  if (retryDelayMaxSeconds < retryDelaySeconds) problems.push(`worker.retryDelayMaxSeconds: ${retryDelayMaxSeconds} is below worker.retryDelaySeconds (${retryDelaySeconds})`);
+  const expireInSeconds = whole('expireInSeconds', 1, 86_400, WORKER_DEFAULTS.expireInSeconds);
+  const heartbeatSeconds = whole('heartbeatSeconds', 10, 86_400, Math.min(WORKER_DEFAULTS.heartbeatSeconds, Math.max(10, expireInSeconds)));
+  if (heartbeatSeconds > expireInSeconds) problems.push(`worker.heartbeatSeconds: ${heartbeatSeconds} is above worker.expireInSeconds (${expireInSeconds}); a run's lease lasts half the heartbeat and must end before the run expires`);
+  const stopTimeoutSeconds = whole('stopTimeoutSeconds', 1, 3_600, WORKER_DEFAULTS.stopTimeoutSeconds);
+  let timezone: string = WORKER_DEFAULTS.timezone;
+  if (given.timezone !== undefined) {
+    if (typeof given.timezone === 'string' && knownTimezone(given.timezone)) timezone = given.timezone;
+    else problems.push(`worker.timezone: expected an IANA time zone such as 'UTC' or 'America/New_York', got ${JSON.stringify(given.timezone)}`);
+  }
+  const group = given.facilityGroupId;
+  if (group !== undefined && (typeof group !== 'string' || !SCHEDULE_KEY.test(group))) problems.push(`worker.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(group)}`);
+  if (group !== undefined && given.schedules !== undefined) problems.push('worker.facilityGroupId: only for the default schedules; with worker.schedules give each schedule its own facilityGroupId');
+  if (typeof group === 'string' && given.schedules === undefined && !hasShopify) problems.push('worker.facilityGroupId: the default Hard Sync and delta push need the shopify section');
+  let schedules = defaultSchedules(typeof group === 'string' ? group : undefined);
+  if (given.schedules !== undefined) {
+    if (!Array.isArray(given.schedules)) {
+      problems.push(`worker.schedules: expected a list of { job, cron, facilityGroupId? }, got ${JSON.stringify(given.schedules)}`);
+    } else {
+      const seen = new Map<string, number>();
+      schedules = given.schedules.flatMap((entry: unknown, i): WorkerSchedule[] => {
+        const at = `worker.schedules[${i}]`;
+        if (!isRecord(entry)) {
+          problems.push(`${at}: expected an object { job, cron, facilityGroupId? }, got ${JSON.stringify(entry)}`);
+          return [];
+        }
+        const before = problems.length;
+        for (const key of Object.keys(entry)) if (!SCHEDULE_KEYS.includes(key)) problems.push(`${at}.${key}: unknown key (known here: ${SCHEDULE_KEYS.join(', ')})`);
+        const job = entry.job;
+        const known = typeof job === 'string' && (JOB_NAMES as ReadonlyArray<string>).includes(job);
+        if (!known) problems.push(`${at}.job: unknown job ${JSON.stringify(job)} (jobs: ${JOB_NAMES.join(', ')})`);
+        if (known && SHOPIFY_JOBS.includes(job as JobName) && !hasShopify) problems.push(`${at}.job: ${job} needs the shopify section`);
+        const cron = entry.cron;
+        const why = typeof cron === 'string' ? cronProblem(cron) : 'expected a string';
+        if (why !== null) problems.push(`${at}.cron: ${JSON.stringify(cron)} is not a cron expression: ${why}`);
+        const parameters: Record<string, string> = {};
+        const needsGroup = known && GROUP_JOBS.includes(job as JobName);
+        if (entry.facilityGroupId === undefined) {
+          if (needsGroup) problems.push(`${at}.facilityGroupId: missing; ${job} needs a facility group`);
+        } else if (known && !needsGroup) {
+          problems.push(`${at}.facilityGroupId: ${job} takes no facility group`);
+        } else if (typeof entry.facilityGroupId !== 'string' || !SCHEDULE_KEY.test(entry.facilityGroupId)) {
+          problems.push(`${at}.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(entry.facilityGroupId)}`);
+        } else parameters.facilityGroupId = entry.facilityGroupId;
+        if (entry.sample !== undefined) {
+          if (job !== 'verify') problems.push(`${at}.sample: only verify takes a sample`);
+          else if (typeof entry.sample !== 'number' || !Number.isSafeInteger(entry.sample) || entry.sample < 1) problems.push(`${at}.sample: expected a whole number from 1, got ${JSON.stringify(entry.sample)}`);
+          else parameters.sample = String(entry.sample);
+        }
+        if (problems.length > before) return [];
+        // One schedule per job and facility group: pg-boss keys a schedule by both, so a second would replace the first.
+        const key = `${String(job)} ${parameters.facilityGroupId ?? ''}`;
+        const first = seen.get(key);
+        if (first !== undefined) {
+          problems.push(`${at}: a second schedule of ${String(job)}${parameters.facilityGroupId === undefined ? '' : ` for ${parameters.facilityGroupId}`} (the first is worker.schedules[${first}]); one schedule per job and facility group`);
+          return [];
+        }
+        seen.set(key, i);
+        return [{ job: job as JobName, cron: (cron as string).trim().split(/\s+/).join(' '), parameters }];
+      });
+    }
+  }
+  return { problems, worker: { schedules, timezone, retryLimit, retryDelaySeconds, retryDelayMaxSeconds, expireInSeconds, heartbeatSeconds, stopTimeoutSeconds } };
+};
 
 /**
  * The configuration from a config file's parsed JSON (or undefined: none) and the environment:
@@ -207,6 +414,8 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
         };
       }
       const i = c.import ?? {};
+      const worker = workerSettings(c.worker, store, shopify !== undefined);
+      problems.push(...worker.problems);
       const config: Config = {
         inventoryStore: store,
         inbox,
@@ -220,6 +429,7 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
           settleMs: i.settleMs ?? 2_000,
           lockLeaseMs: i.lockLeaseMs ?? 10 * 60_000,
         },
+        worker: worker.worker,
       };
       return problems.length === 0 ? E.right(config) : E.left({ _tag: 'ConfigInvalid', problems });
     }),
