@@ -1,0 +1,300 @@
+/**
+ * The worker: runs the jobs on their schedules, and many workers on the same PostgreSQL share the work through
+ * pg-boss (in its own schema, `oms_inventory_sync_boss`).
+ *
+ * - One queue a job, `oms-inventory-sync.<job>`. A job's runs carry the shop as their singleton key (the same
+ *   `<job>:<shop>` the run's store lease in runJob is taken on), so pg-boss hands at most one run of a job per shop
+ *   to all the workers together; the lease is the second guard. The jobs with a facility group (hard-sync,
+ *   push-changes, verify) have the `singleton` policy: one run active, every queued run kept (the runs of two
+ *   facility groups of one shop wait for each other instead of one being dropped). The others (import,
+ *   process-uploads, map-products) are `stately`: one active and one queued, a further request is dropped, since
+ *   the queued run will do its work anyway (process-uploads sent after every sync coalesces this way).
+ * - A run that fails retriably (`JobError.retriable`, or the lease held elsewhere) is retried with exponential
+ *   backoff (retryDelaySeconds doubling, with jitter, up to retryDelayMaxSeconds, retryLimit times). A
+ *   non-retriable failure is failed terminally at once: the handler settles it as pg-boss's `deadletter`, which
+ *   skips the remaining retries.
+ * - A running job sends pg-boss heartbeats; when its worker dies they stop and after heartbeatSeconds another
+ *   worker takes the run over. The store lease the run holds lasts half of that, so it has lapsed by then.
+ *   expireInSeconds bounds a run that is alive but stuck.
+ * - After a successful hard-sync or push-changes, process-uploads is queued.
+ */
+import { isLeft, type Either } from 'fp-ts/lib/Either.js';
+import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
+import { WORKER_BOSS_SCHEMA, WORKER_DEFAULTS, type Config, type WorkerConfig, type WorkerSchedule } from '../config.ts';
+import { JOB_NAMES, newRunId, runJob, validateRequest, workerName, type JobError, type JobName, type JobOutcome, type JobRequest, type RunContext } from '../jobs.ts';
+import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
+
+/** Runs one job; runJob unless a test hands in another. */
+export type RunJob = (config: Config, request: JobRequest, context: RunContext) => Promise<Either<JobError, JobOutcome>>;
+
+/** Why the worker could not start or queue a job. */
+export type WorkerError =
+  | { readonly _tag: 'WorkerConfigInvalid'; readonly problems: ReadonlyArray<string> }
+  | { readonly _tag: 'WorkerStartFailed'; readonly reason: string; readonly cause: unknown }
+  | { readonly _tag: 'WorkerEnqueueFailed'; readonly job: JobName; readonly reason: string; readonly cause: unknown };
+
+/** pg-boss's timings that tests shorten; production keeps the defaults. */
+export interface WorkerTuning {
+  /** How often an idle worker looks for a job (pg-boss default 2 s; at least 0.5). */
+  readonly pollingIntervalSeconds?: number;
+  /** How often expired and heartbeat-less runs are looked for (pg-boss default 60 s). */
+  readonly superviseIntervalSeconds?: number;
+}
+
+/** What startWorker needs: the configuration (PostgreSQL store), and optionally who it is and what it runs. */
+export interface StartWorkerOptions {
+  readonly config: Config;
+  /** The lease owner and run log worker; workerName() by default. */
+  readonly worker?: string;
+  /** The schedules to register; the configuration's (config.worker) by default. */
+  readonly schedules?: ReadonlyArray<WorkerSchedule>;
+  readonly run?: RunJob;
+  /** JSON lines on stderr by default; secrets are redacted either way. */
+  readonly logger?: Logger;
+  readonly tuning?: WorkerTuning;
+}
+
+/** A started worker. */
+export interface Worker {
+  readonly name: string;
+  /** Queues a run of a job now, as a schedule would: its id, or null when the queue already holds one (stately). */
+  readonly enqueue: (request: JobRequest) => Promise<Either<WorkerError, string | null>>;
+  /**
+   * Stops taking jobs and waits up to stopTimeoutSeconds for the running ones; any still running then is failed
+   * back to the queue (to be retried by another worker) and its lease lapses on its own. Safe to call twice.
+   */
+  readonly stop: () => Promise<void>;
+}
+
+/** The pg-boss queue of a job. */
+export const queueName = (job: JobName): string => `oms-inventory-sync.${job}`;
+
+/** Each job's queue policy (see the file comment for why). */
+export const QUEUE_POLICY: Readonly<Record<JobName, QueuePolicy>> = {
+  import: 'stately',
+  'hard-sync': 'singleton',
+  'push-changes': 'singleton',
+  verify: 'singleton',
+  'process-uploads': 'stately',
+  'map-products': 'stately',
+};
+
+/** The jobs after whose success process-uploads is queued. */
+const FOLLOWED_BY_UPLOADS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes'];
+
+/** The singleton key of a job's runs: the shop for the Shopify jobs, none for the import (it has its own lock). */
+export const singletonKeyOf = (config: Config, job: JobName): string | undefined => (job === 'import' ? undefined : (config.shopify?.shop ?? 'no-shop'));
+
+/** The store lease of a run: half the heartbeat window, so a dead worker's lease has lapsed when its run is taken over. */
+export const leaseMsOf = (worker: WorkerConfig): number => worker.heartbeatSeconds * 500;
+
+const left = <E>(e: E): Either<E, never> => ({ _tag: 'Left', left: e });
+const right = <A>(a: A): Either<never, A> => ({ _tag: 'Right', right: a });
+const message = (e: unknown): string => (e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e));
+
+const parametersOf = (data: unknown): Record<string, string> =>
+  typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+
+/** Starts a worker: connects pg-boss, creates the queues, registers the schedules (removing stale ones) and works every queue. */
+export const startWorker = async (options: StartWorkerOptions): Promise<Either<WorkerError, Worker>> => {
+  const { config } = options;
+  if (config.inventoryStore.kind !== 'postgres')
+    return left({ _tag: 'WorkerConfigInvalid', problems: [`inventoryStore: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL); pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`] });
+  const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: [] };
+  const schedules = options.schedules ?? settings.schedules;
+  const name = options.worker ?? workerName();
+  const run = options.run ?? runJob;
+  const log = redactingLogger(secretsOf(config), options.logger ?? jsonLineLogger());
+  const tuning = options.tuning ?? {};
+  const boss = new PgBoss({
+    connectionString: config.inventoryStore.url,
+    schema: WORKER_BOSS_SCHEMA,
+    application_name: `oms-inventory-sync worker ${name}`.slice(0, 63),
+    instanceName: name,
+    ...(tuning.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: tuning.superviseIntervalSeconds, monitorIntervalSeconds: tuning.superviseIntervalSeconds }),
+  });
+  boss.on('error', (e) => log('error', 'pg-boss error', { worker: name, error: message(e) }));
+  boss.on('warning', (w) => log('warn', `pg-boss: ${w.message}`, { worker: name }));
+
+  const queueOptions = {
+    retryLimit: settings.retryLimit,
+    retryDelay: settings.retryDelaySeconds,
+    retryBackoff: true,
+    retryDelayMax: settings.retryDelayMaxSeconds,
+    expireInSeconds: settings.expireInSeconds,
+    heartbeatSeconds: settings.heartbeatSeconds,
+  };
+
+  const send = async (request: JobRequest): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
+    const singletonKey = singletonKeyOf(config, request.job);
+    try {
+      return right(await boss.send(queueName(request.job), { ...request.parameters }, singletonKey === undefined ? {} : { singletonKey }));
+    } catch (cause) {
+      return left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: message(cause), cause });
+    }
+  };
+
+  const handle =
+    (job: JobName) =>
+    async (jobs: JobWithMetadata<unknown>[]): Promise<JobResult[]> =>
+      Promise.all(
+        jobs.map(async (j): Promise<JobResult> => {
+          const attempt = j.retryCount + 1;
+          const base = { job, worker: name, bossJobId: j.id, attempt };
+          const parameters = parametersOf(j.data);
+          const request = validateRequest(job, parameters);
+          if (isLeft(request)) {
+            log('error', 'job refused: bad parameters; not retried', { ...base, parameters, problems: request.left.problems });
+            return { id: j.id, status: 'deadletter', output: { error: request.left.problems.join('; ') } };
+          }
+          const runId = newRunId(job);
+          // pg-boss aborts the signal when the run's claim is gone (expired, heartbeat lost, worker stopping), and
+          // also once a handler has returned: only the first case is news.
+          let running = true;
+          const lost = () => {
+            if (running) log('warn', 'run no longer held by this worker (expired, or the worker is stopping); it goes on until it ends', { ...base, runId });
+          };
+          j.signal.addEventListener('abort', lost, { once: true });
+          log('info', 'job started', { ...base, runId, parameters });
+          const started = Date.now();
+          const result = await run(config, request.right, { worker: name, runId, leaseMs: leaseMsOf(settings) }).catch(
+            (e: unknown): Either<JobError, JobOutcome> => left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
+          );
+          running = false;
+          j.signal.removeEventListener('abort', lost);
+          const ms = Date.now() - started;
+          const retriesLeft = j.retryCount < j.retryLimit;
+          if (isLeft(result)) {
+            const e = result.left;
+            const reason = e._tag === 'JobParametersInvalid' ? e.problems.join('; ') : e.reason;
+            if (!e.retriable) {
+              log('error', 'job failed; not retriable, not retried', { ...base, runId, ms, error: reason });
+              return { id: j.id, status: 'deadletter', output: { runId, error: reason, retriable: false } };
+            }
+            log(retriesLeft ? 'warn' : 'error', retriesLeft ? 'job failed; retried later' : 'job failed; no retries left', { ...base, runId, ms, error: reason });
+            return { id: j.id, status: 'failed', output: { runId, error: reason, retriable: true } };
+          }
+          const outcome = result.right;
+          if (outcome.status === 'skipped') {
+            // Another process holds the job's lease for this shop (a CLI run, or a dead worker's lease not yet lapsed).
+            log(retriesLeft ? 'warn' : 'error', retriesLeft ? 'job skipped: another worker holds its lease; retried later' : 'job skipped: another worker holds its lease; no retries left', { ...base, runId, ms });
+            return { id: j.id, status: 'failed', output: { runId, skipped: true } };
+          }
+          log('info', 'job finished', { ...base, runId: outcome.runId, ms, counts: outcome.counts });
+          if (FOLLOWED_BY_UPLOADS.includes(job)) {
+            const queued = await send({ job: 'process-uploads', parameters: {} });
+            if (isLeft(queued)) log('error', 'process-uploads could not be queued; the next sync queues it again', { ...base, runId: outcome.runId, error: queued.left.reason });
+            else log('info', queued.right === null ? 'process-uploads already queued' : 'process-uploads queued', { ...base, runId: outcome.runId, queuedJobId: queued.right });
+          }
+          return { id: j.id, status: 'completed', output: { runId: outcome.runId, counts: outcome.counts } };
+        }),
+      );
+
+  try {
+    await boss.start();
+    for (const job of JOB_NAMES) {
+      const queue = queueName(job);
+      await boss.createQueue(queue, { policy: QUEUE_POLICY[job], ...queueOptions });
+      // createQueue leaves an existing queue as it is: bring its retry and expiry settings up to this configuration.
+      await boss.updateQueue(queue, queueOptions);
+      const existing = await boss.getQueue(queue);
+      if (existing !== null && existing.policy !== QUEUE_POLICY[job])
+        log('warn', `queue ${queue} has the policy ${existing.policy}, not ${QUEUE_POLICY[job]}; delete the queue to recreate it`, { job, worker: name });
+    }
+    await registerSchedules(boss, config, schedules, settings.timezone, log, name);
+    for (const job of JOB_NAMES) {
+      await boss.work(
+        queueName(job),
+        { batchSize: 1, includeMetadata: true, perJobResults: true, ...(tuning.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: tuning.pollingIntervalSeconds }) },
+        handle(job),
+      );
+    }
+  } catch (cause) {
+    await boss.stop({ graceful: false }).catch(() => undefined);
+    log('error', 'worker could not start', { worker: name, error: message(cause) });
+    return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
+  }
+  log('info', 'worker started', { worker: name, schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })), timezone: settings.timezone });
+
+  let stopping: Promise<void> | undefined;
+  return right({
+    name,
+    enqueue: send,
+    stop: () => {
+      stopping ??= (async () => {
+        log('info', 'worker stopping: waiting for running jobs', { worker: name, timeoutSeconds: settings.stopTimeoutSeconds });
+        await boss.stop({ graceful: true, timeout: settings.stopTimeoutSeconds * 1000 }).catch((e: unknown) => log('error', 'pg-boss did not stop cleanly', { worker: name, error: message(e) }));
+        log('info', 'worker stopped', { worker: name });
+      })();
+      return stopping;
+    },
+  });
+};
+
+/**
+ * Registers each schedule on its job's queue, keyed by facility group (two groups' schedules of one job coexist),
+ * and removes the schedules of our queues the configuration no longer has: the configuration is the truth.
+ * A missed occurrence (every worker down at 02:00) is sent once when a worker is back.
+ */
+const registerSchedules = async (boss: PgBoss, config: Config, schedules: ReadonlyArray<WorkerSchedule>, timezone: string, log: Logger, worker: string): Promise<void> => {
+  const wanted = new Set(schedules.map((s) => `${queueName(s.job)}\n${s.parameters.facilityGroupId ?? ''}`));
+  for (const job of JOB_NAMES) {
+    for (const s of await boss.getSchedules(queueName(job))) {
+      if (!wanted.has(`${s.name}\n${s.key}`)) {
+        await boss.unschedule(s.name, s.key);
+        log('info', 'schedule removed: no longer configured', { job, worker, cron: s.cron, key: s.key });
+      }
+    }
+  }
+  for (const s of schedules) {
+    const singletonKey = singletonKeyOf(config, s.job);
+    await boss.schedule(queueName(s.job), s.cron, { ...s.parameters }, { tz: timezone, key: s.parameters.facilityGroupId ?? '', missed: 'once', ...(singletonKey === undefined ? {} : { singletonKey }) });
+  }
+};
+
+/** How the worker command ended. */
+export interface WorkerStopped {
+  readonly signal: 'SIGTERM' | 'SIGINT';
+}
+
+/**
+ * The CLI's `worker` command: starts a worker on the configuration (its `worker` section; the PostgreSQL store),
+ * named by OMS_WORKER_ID or host:pid, and stops it gracefully on SIGTERM or SIGINT. Resolves once stopped.
+ */
+export const workerCommand = async (
+  config: Config,
+  env: Readonly<Record<string, string | undefined>> = process.env,
+  io: { readonly signals?: NodeJS.EventEmitter; readonly logger?: Logger; readonly run?: RunJob; readonly tuning?: WorkerTuning } = {},
+): Promise<Either<WorkerError, WorkerStopped>> => {
+  const signals = io.signals ?? process;
+  const started = await startWorker({
+    config,
+    worker: workerName(env),
+    ...(io.logger === undefined ? {} : { logger: io.logger }),
+    ...(io.run === undefined ? {} : { run: io.run }),
+    ...(io.tuning === undefined ? {} : { tuning: io.tuning }),
+  });
+  if (isLeft(started)) return started;
+  const signal = await new Promise<WorkerStopped['signal']>((resolve) => {
+    const on = (s: WorkerStopped['signal']) => () => {
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
+      resolve(s);
+    };
+    const onTerm = on('SIGTERM');
+    const onInt = on('SIGINT');
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onInt);
+  });
+  // A second signal while stopping is acknowledged rather than killing the process mid-release.
+  const again = () => (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', { worker: started.right.name });
+  signals.on('SIGTERM', again);
+  signals.on('SIGINT', again);
+  try {
+    await started.right.stop();
+  } finally {
+    signals.off('SIGTERM', again);
+    signals.off('SIGINT', again);
+  }
+  return right({ signal });
+};
