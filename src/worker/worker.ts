@@ -58,7 +58,7 @@ export interface StartWorkerOptions {
 export interface Worker {
   readonly name: string;
   /** Queues a run of a job now, as a schedule would: its id, or null when the queue already holds one (stately). */
-  readonly enqueue: (request: JobRequest) => Promise<Either<WorkerError, string | null>>;
+  readonly enqueue: (request: JobRequest) => Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>>;
   /**
    * Stops taking jobs and waits up to stopTimeoutSeconds for the running ones; any still running then is failed
    * back to the queue (to be retried by another worker) and its lease lapses on its own. Safe to call twice.
