@@ -2,6 +2,9 @@
 // process-uploads after a sync, schedules and the worker configuration. Runs are recorded by an injected `run`.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { EventEmitter } from 'node:events';
+import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobWithMetadata } from 'pg-boss';
@@ -10,7 +13,10 @@ import * as assert from 'uvu/assert';
 import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/config.ts';
 import type { JobError, JobName, JobOutcome } from '../../src/jobs.ts';
 import { queueName, startWorker, workerCommand, type RunJob, type StartWorkerOptions, type Worker } from '../../src/worker/worker.ts';
+import { openPostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
+import { exportCsv, FACILITIES, PRODUCTS, STOCK } from '../support/import-scenario.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
+import { run } from '../support/run.ts';
 
 const SHOP = 'worker-test.myshopify.com';
 const TOKEN = 'shpat_worker_test_secret_token';
@@ -22,6 +28,7 @@ const workers: Worker[] = [];
 const clients: PgBoss[] = [];
 const children: ChildProcess[] = [];
 const drops: Array<() => Promise<void>> = [];
+const folders: string[] = [];
 
 const database = async (): Promise<string> => {
   const db = await freshPostgresDatabase();
@@ -119,6 +126,7 @@ worker.after(async () => {
   await Promise.allSettled(workers.map((w) => w.stop()));
   await Promise.allSettled(clients.map((c) => c.stop({ graceful: false })));
   await Promise.allSettled(drops.map((drop) => drop()));
+  for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
 worker('two workers, N runs of one job and facility group sent at once: never two at a time, each run once', async () => {
@@ -277,6 +285,34 @@ worker('schedules are registered per job and facility group, stale ones removed;
   assert.equal(ended, { _tag: 'Right', right: { signal: 'SIGTERM' } });
   assert.ok(logged.includes('worker stopped'));
   assert.is(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT'), 0, 'its signal handlers are gone');
+});
+
+worker('the real runJob: a queued import reads the local inbox into the PostgreSQL store and is in the run log', async () => {
+  const url = await database();
+  const store = await openPostgresInventoryStore({ url });
+  try {
+    await store.migrate();
+    await run(store.saveFacilities(FACILITIES));
+    await run(store.saveProducts(PRODUCTS));
+    await run(store.saveStockLevels(STOCK));
+    const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-inbox-'));
+    folders.push(inbox);
+    const file = join(inbox, 'inventory-2026-11-22T010000Z.csv');
+    writeFileSync(file, exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-1,102,7,9001']));
+    const settled = new Date(Date.now() - 60_000);
+    utimesSync(file, settled, settled);
+    const config = configFor(url, { stopTimeoutSeconds: 1 }, { inbox: { local: { root: inbox } }, import: { settleMs: 0 } });
+    const w = await start({ config, worker: 'worker-real' });
+    await w.enqueue({ job: 'import', parameters: {} });
+    await until('the import finished', () => lines.some((l) => l.msg === 'job finished' && l.fields.job === 'import' && l.fields.worker === 'worker-real'), 20_000);
+    const finished = lines.find((l) => l.msg === 'job finished' && l.fields.worker === 'worker-real')!;
+    assert.equal(finished.fields.counts, { filesSeen: 1, files: 1, rowsRead: 3, adjusted: 2, unchanged: 1, rejected: 0 });
+    assert.equal(readdirSync(join(inbox, 'archive')), ['inventory-2026-11-22T010000Z.csv']);
+    const [logged] = await run(store.listRuns({ job: 'import', limit: 5 }));
+    assert.equal([logged!.runId, logged!.worker, logged!.outcome, logged!.counts.rowsRead], [finished.fields.runId, 'worker-real', 'succeeded', 3]);
+  } finally {
+    await store.close();
+  }
 });
 
 worker.run();
