@@ -186,8 +186,10 @@ worker('a retriable failure is retried with backoff, a lease held elsewhere too;
   assert.match(String(refusal.fields.error), /token \[redacted\] at \[redacted\]/);
 });
 
-worker('a worker killed with SIGKILL mid-run: another worker takes the run over once its heartbeat is missed', async () => {
+worker('a worker killed with SIGKILL mid-run: another worker takes the run over once its heartbeat is missed, its lease lapsed', async () => {
   const url = await database();
+  const store = await openPostgresInventoryStore({ url });
+  await store.migrate();
   const section = { heartbeatSeconds: 10, expireInSeconds: 60, retryDelaySeconds: 1, stopTimeoutSeconds: 1 };
   const child = spawn(process.execPath, [hangingWorker], { env: { ...process.env, DATABASE_URL: url, WORKER_FILE: JSON.stringify(section), ENQUEUE: 'hard-sync:SHOPIFY_US' }, stdio: ['ignore', 'pipe', 'pipe'] });
   children.push(child);
@@ -204,9 +206,22 @@ worker('a worker killed with SIGKILL mid-run: another worker takes the run over 
   await exited;
   const killedAt = Date.now();
 
+  // The survivor's run takes the same store lease as runJob would, and is skipped (retried later) if it is held.
   const rec = recorder();
-  await start({ config: configFor(url, section), worker: 'worker-survivor', run: rec.run });
+  const lease: Array<boolean> = [];
+  const survivor: RunJob = async (config, request, context) => {
+    const now = new Date();
+    const held = await run(store.acquireJobLock(`${request.job}:${SHOP}`, context.worker, new Date(now.getTime() + (context.leaseMs ?? 0)), now));
+    lease.push(held);
+    if (!held) return { _tag: 'Right', right: { runId: context.runId ?? '', job: request.job, parameters: request.parameters, status: 'skipped', report: null, counts: {} } };
+    const result = await rec.run(config, request, context);
+    await run(store.releaseJobLock(`${request.job}:${SHOP}`, context.worker));
+    return result;
+  };
+  await start({ config: configFor(url, section), worker: 'worker-survivor', run: survivor });
   await until('the survivor finished the run', () => rec.of('hard-sync', 'SHOPIFY_US').some((c) => c.end !== null), 30_000);
+  await store.close();
+  assert.equal(lease, [true], "the dead worker's lease had lapsed when its run was taken over");
   const takeover = rec.of('hard-sync', 'SHOPIFY_US')[0]!.start - killedAt;
   assert.is(leaseMs, 5_000);
   assert.ok(takeover >= leaseMs, `taken over ${takeover} ms after the kill, before the dead worker's ${leaseMs} ms lease could lapse`);
