@@ -302,6 +302,33 @@ worker('schedules are registered per job and facility group, stale ones removed;
   assert.is(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT'), 0, 'its signal handlers are gone');
 });
 
+worker('stop: a run ending within stopTimeoutSeconds completes; one still running then is released to another worker', async () => {
+  const url = await database();
+  const config = configFor(url, { retryDelaySeconds: 1, heartbeatSeconds: 10, expireInSeconds: 60, stopTimeoutSeconds: 1 });
+  const rec = recorder();
+  rec.plan('verify:SHORT', { kind: 'ok', ms: 400 });
+  rec.plan('verify:LONG', { kind: 'hang', until: new Promise<void>(() => undefined) });
+  const a = await start({ config, worker: 'worker-stopping', run: rec.run });
+  await a.enqueue({ job: 'verify', parameters: { facilityGroupId: 'SHORT' } });
+  await until('the short run started', () => rec.of('verify', 'SHORT').length === 1, 10_000);
+  await a.stop();
+  assert.ok(rec.of('verify', 'SHORT')[0]!.end !== null, 'stop waited for the run');
+  const boss = await reader(url);
+  assert.equal((await jobsOf(boss, 'verify')).map((j) => j.state), ['completed']);
+
+  const b = await start({ config, worker: 'worker-stopping-2', run: rec.run });
+  await b.enqueue({ job: 'verify', parameters: { facilityGroupId: 'LONG' } });
+  await until('the long run started', () => rec.of('verify', 'LONG').length === 1, 10_000);
+  const stopped = Date.now();
+  await b.stop();
+  assert.ok(Date.now() - stopped < 3_000, 'stop waits stopTimeoutSeconds, not for the run');
+  const released = (await jobsOf(boss, 'verify')).find((j) => j.data !== null && (j.data as { facilityGroupId?: string }).facilityGroupId === 'LONG')!;
+  assert.is(released.state, 'retry', 'released to be retried');
+  await start({ config, worker: 'worker-taking-over', run: rec.run });
+  await until('another worker ran the released run', () => rec.of('verify', 'LONG').length === 2 && rec.of('verify', 'LONG')[1]!.end !== null, 10_000);
+  assert.equal(rec.of('verify', 'LONG').map((c) => c.worker), ['worker-stopping-2', 'worker-taking-over']);
+});
+
 worker('the real runJob: a queued import reads the local inbox into the PostgreSQL store and is in the run log', async () => {
   const url = await database();
   const store = await openPostgresInventoryStore({ url });
