@@ -20,7 +20,7 @@
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
-import { WORKER_BOSS_SCHEMA, WORKER_DEFAULTS, type Config, type WorkerConfig, type WorkerSchedule } from '../config.ts';
+import { defaultSchedules, WORKER_BOSS_SCHEMA, WORKER_DEFAULTS, type Config, type WorkerConfig, type WorkerSchedule } from '../config.ts';
 import { JOB_NAMES, newRunId, runJob, validateRequest, workerName, type JobError, type JobName, type JobOutcome, type JobRequest, type RunContext } from '../jobs.ts';
 import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
 
@@ -100,7 +100,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   const { config } = options;
   if (config.inventoryStore.kind !== 'postgres')
     return left({ _tag: 'WorkerConfigInvalid', problems: [`inventoryStore: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL); pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`] });
-  const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: [] };
+  const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
   const name = options.worker ?? workerName();
   const run = options.run ?? runJob;
