@@ -14,3 +14,5 @@ export {
   type ShopifyJobs,
   type StartupError,
 } from './composition-root.ts';
+export { JOB_NAMES, newRunId, runJob, validateRequest, workerName, type JobError, type JobName, type JobOutcome, type JobReport, type JobRequest, type RunContext } from './jobs.ts';
+export { startWorker, workerCommand, type Worker, type WorkerError } from './worker/worker.ts';

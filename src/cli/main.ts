@@ -260,6 +260,18 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         await store.right.close();
       }
     }
+    case 'worker': {
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      // Loaded on demand: the other commands do not pay for pg-boss at start.
+      const { workerCommand } = await import('../worker/worker.ts');
+      const stopped = await workerCommand(config.right, process.env);
+      if (isLeft(stopped)) {
+        const e = stopped.left;
+        return fail(e._tag === 'WorkerConfigInvalid' ? `invalid configuration:\n  ${e.problems.join('\n  ')}` : `${e._tag}: ${e.reason}`, e._tag === 'WorkerConfigInvalid' ? 2 : 1);
+      }
+      return 0;
+    }
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);

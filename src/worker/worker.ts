@@ -267,6 +267,22 @@ export const workerCommand = async (
   io: { readonly signals?: NodeJS.EventEmitter; readonly logger?: Logger; readonly run?: RunJob; readonly tuning?: WorkerTuning } = {},
 ): Promise<Either<WorkerError, WorkerStopped>> => {
   const signals = io.signals ?? process;
+  // Listening before the worker starts: a signal that lands while it starts stops it as soon as it has started.
+  let unlisten = (): void => undefined;
+  const stopSignal = new Promise<WorkerStopped['signal']>((resolve) => {
+    const on = (s: WorkerStopped['signal']) => () => {
+      unlisten();
+      resolve(s);
+    };
+    const onTerm = on('SIGTERM');
+    const onInt = on('SIGINT');
+    unlisten = () => {
+      signals.off('SIGTERM', onTerm);
+      signals.off('SIGINT', onInt);
+    };
+    signals.on('SIGTERM', onTerm);
+    signals.on('SIGINT', onInt);
+  });
   const started = await startWorker({
     config,
     worker: workerName(env),
@@ -274,18 +290,11 @@ export const workerCommand = async (
     ...(io.run === undefined ? {} : { run: io.run }),
     ...(io.tuning === undefined ? {} : { tuning: io.tuning }),
   });
-  if (isLeft(started)) return started;
-  const signal = await new Promise<WorkerStopped['signal']>((resolve) => {
-    const on = (s: WorkerStopped['signal']) => () => {
-      signals.off('SIGTERM', onTerm);
-      signals.off('SIGINT', onInt);
-      resolve(s);
-    };
-    const onTerm = on('SIGTERM');
-    const onInt = on('SIGINT');
-    signals.on('SIGTERM', onTerm);
-    signals.on('SIGINT', onInt);
-  });
+  if (isLeft(started)) {
+    unlisten();
+    return started;
+  }
+  const signal = await stopSignal;
   // A second signal while stopping is acknowledged rather than killing the process mid-release.
   const again = () => (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', { worker: started.right.name });
   signals.on('SIGTERM', again);

@@ -1,4 +1,4 @@
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
 import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -6,6 +6,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openSqliteInventoryStore } from '../../src/adapters/persistence/sqlite-inventory-store.ts';
+import { freshPostgresDatabase } from '../support/postgres.ts';
 import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
@@ -86,6 +87,35 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
     assert.match(noToken.stderr, /SHOPIFY_ACCESS_TOKEN/);
   } finally {
     await s.dispose();
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+jobs('worker: refuses a store other than PostgreSQL; on PostgreSQL it starts, schedules, and stops on SIGTERM with exit 0', async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-worker-'));
+  const database = await freshPostgresDatabase();
+  try {
+    writeFileSync(join(dir, 'sqlite.json'), JSON.stringify({ inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } }, worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] } }));
+    const refused = await cli({}, 'worker', '--config', join(dir, 'sqlite.json'));
+    assert.is(refused.status, 2);
+    assert.match(refused.stderr, /worker/);
+    writeFileSync(join(dir, 'pg.json'), JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: join(dir, 'inbox') } }, worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] } }));
+    const child = spawn('node', [main, 'worker', '--config', join(dir, 'pg.json')], { env: { ...process.env, DATABASE_URL: database.url, OMS_WORKER_ID: 'cli-worker' } });
+    let stderr = '';
+    let signalled = false;
+    child.stderr.on('data', (chunk: Buffer) => {
+      stderr += chunk.toString();
+      if (!signalled && stderr.includes('"worker started"')) {
+        signalled = true;
+        child.kill('SIGTERM');
+      }
+    });
+    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+    assert.is(code, 0, stderr);
+    assert.match(stderr, /"msg":"worker stopped"/);
+    assert.not.match(stderr, new RegExp(database.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the database URL is never logged');
+  } finally {
+    await database.drop();
     rmSync(dir, { recursive: true, force: true });
   }
 });
