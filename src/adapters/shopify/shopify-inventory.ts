@@ -122,7 +122,13 @@ const SKUS_PER_QUERY = 25;
 
 type Attempt<A> = { readonly done: A } | { readonly retry: true; readonly waitMs: number; readonly reason: string } | { readonly fail: ShopifyError };
 
-const quote = (sku: string): string => `'${sku.replace(/\\/g, '\\\\').replace(/'/g, "\\'")}'`;
+// Shopify's search syntax takes a value in single or double quotes: a SKU goes in the quotes it does not contain
+// ("Men's Tee" in double quotes), so the common apostrophe needs no escape inside a quoted value; only a SKU with both
+// kinds of quote falls back to backslash escapes.
+const quote = (sku: string): string => {
+  const escaped = sku.replace(/\\/g, '\\\\');
+  return sku.includes("'") && !sku.includes('"') ? `"${escaped}"` : `'${escaped.replace(/'/g, "\\'")}'`;
+};
 
 // A short, stable fingerprint of the indexes a resend leaves out, so its idempotency key differs from the original's
 // and is the same every time the same answer leads to the same resend (FNV-1a, 32 bits).
