@@ -188,7 +188,12 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const outcome = await once(kind, operation, variables, interpret);
       if ('done' in outcome) return { _tag: 'Right', right: outcome.done };
       if ('fail' in outcome) return { _tag: 'Left', left: outcome.fail };
-      if (attempt >= maxAttempts) return { _tag: 'Left', left: { _tag: 'ShopifyUnavailable', reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`, retriable: true } };
+      if (attempt >= maxAttempts) {
+        return {
+          _tag: 'Left',
+          left: outcome.reason === 'throttled' ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true } : { _tag: 'ShopifyUnavailable', reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`, retriable: true },
+        };
+      }
       stats.retries++;
       // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
       await pause(Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))));

@@ -370,6 +370,19 @@ retries('an answer with userErrors lost: the retry is told to use a new key, der
   assert.ok(keys.every((key) => key.startsWith('dropped-3/again/')), keys.join(', '));
 });
 
+retries('throttled on every attempt (maxAttempts 2): Left ShopifyThrottled with the wait the bucket needs, nothing applied', async () => {
+  const { server, location, items } = await stockedShop(1, 5);
+  const { sleep } = recordingSleep();
+  const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
+  server.faults.throttle(2);
+  const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
+  assert.is(left._tag, 'ShopifyThrottled');
+  assert.is(left.retriable, true);
+  if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs >= 0);
+  assert.is(server.available(items[0]!, location), 5);
+  assert.is(server.adjustments().length, 0);
+});
+
 retries('retries exhausted (maxAttempts 2, five 500s): Left ShopifyUnavailable, retriable, nothing applied', async () => {
   const { server, location, items } = await stockedShop(1, 5);
   const { waits, sleep } = recordingSleep();
