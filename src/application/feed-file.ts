@@ -105,6 +105,6 @@ export const decodeFeed = (name: string, text: string): E.Either<FeedFileInvalid
 
 /** A feed's file name: creation time first, so that the outbox sorts oldest first; ids reduced to safe characters. */
 export const feedFileName = (job: FeedJob, facilityGroupId: string, runId: string, at: Date): string => {
-  const safe = (s: string) => s.replace(/[^A-Za-z0-9_.-]/g, '_').slice(0, 80);
+  const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
   return `${at.toISOString().replace(/[-:.]/g, '')}-${job}-${safe(facilityGroupId)}-${safe(runId)}.jsonl`;
 };
