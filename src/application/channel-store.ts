@@ -119,7 +119,10 @@ export type InventoryItemMapping =
 export interface ProductMappingStore {
   /** Up to `limit` products with a SKU, in product id order after `after`. */
   readonly productSkus: (after: string | null, limit: number) => TaskEither<InventoryStoreError, ReadonlyArray<ProductSku>>;
-  /** Records each product's mapping in the shop (an unmatched or ambiguous product loses any earlier mapping). */
+  /**
+   * Records each product's mapping in the shop (an unmatched or ambiguous product loses any earlier mapping). A product
+   * mapped to a new inventory item is marked changed, so the next delta push gives that item its online ATP.
+   */
   readonly saveMappings: (shop: string, mappings: ReadonlyArray<InventoryItemMapping>) => TaskEither<InventoryStoreError, void>;
 }
 

@@ -256,9 +256,15 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     },
     saveMappings: (shop, list) => {
       const entry = shopItems(shop);
+      const newlyMapped: string[] = [];
       for (const m of list) {
+        const before = entry.items.get(m.productId);
+        const itemBefore = before?.status === 'mapped' ? before.inventoryItemId : null;
+        if (m.status === 'mapped' && m.inventoryItemId !== itemBefore) newlyMapped.push(m.productId);
         entry.items.set(m.productId, m.status === 'ambiguous' ? { ...m, candidates: [...m.candidates] } : { ...m });
       }
+      // A product mapped to a new inventory item is due for the next delta push: Shopify's item has not had its ATP.
+      markChanged(newlyMapped);
       entry.mapped.invalidate();
       return TE.right(undefined);
     },

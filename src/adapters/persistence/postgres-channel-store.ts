@@ -164,15 +164,26 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
       }),
     saveMappings: (shop, mappings) =>
       attempt('saveMappings', async () => {
-        const columns = lastByKey(mappings, (m) => m.productId).map(mappingColumns);
+        const latest = lastByKey(mappings, (m) => m.productId);
+        const columns = latest.map(mappingColumns);
         if (columns.length === 0) return;
-        await rows(
-          `insert into "shopify_inventory_item" ("shop", "product_id", "sku", "status", "inventory_item_id", "candidates")
-           select $1::text, "u".* from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as "u"
-           on conflict ("shop", "product_id") do update set "sku" = excluded."sku", "status" = excluded."status",
-             "inventory_item_id" = excluded."inventory_item_id", "candidates" = excluded."candidates"`,
-          [shop, ...[0, 1, 2, 3, 4].map((i) => columns.map((c) => c[i]))],
-        );
+        await db.transaction(async (client) => {
+          const before = await client.query(
+            `select "product_id", "inventory_item_id" from "shopify_inventory_item" where "shop" = $1 and "status" = 'mapped' and "product_id" = any($2::text[])`,
+            [shop, latest.map((m) => m.productId)],
+          );
+          const previous = new Map((before.rows as Array<{ product_id: string; inventory_item_id: string }>).map((r) => [r.product_id, r.inventory_item_id]));
+          await client.query(
+            `insert into "shopify_inventory_item" ("shop", "product_id", "sku", "status", "inventory_item_id", "candidates")
+             select $1::text, "u".* from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as "u"
+             on conflict ("shop", "product_id") do update set "sku" = excluded."sku", "status" = excluded."status",
+               "inventory_item_id" = excluded."inventory_item_id", "candidates" = excluded."candidates"`,
+            [shop, ...[0, 1, 2, 3, 4].map((i) => columns.map((c) => c[i]))],
+          );
+          // A product mapped to a new inventory item is due for the next delta push.
+          const newlyMapped = latest.filter((m) => m.status === 'mapped' && m.inventoryItemId !== (previous.get(m.productId) ?? null)).map((m) => m.productId);
+          if (newlyMapped.length > 0) await markChangedPostgres(client, newlyMapped, Date.now());
+        });
       }),
 
     saveFacilityGroup: (group) =>

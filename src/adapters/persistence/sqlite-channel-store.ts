@@ -157,7 +157,15 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
              on conflict ("shop", "product_id") do update set "sku" = excluded."sku", "status" = excluded."status",
                "inventory_item_id" = excluded."inventory_item_id", "candidates" = excluded."candidates"`,
           );
-          for (const m of mappings) save.run(shop, ...mappingColumns(m));
+          const before = db.prepare(`select "inventory_item_id" from "shopify_inventory_item" where "shop" = ? and "product_id" = ? and "status" = 'mapped'`);
+          const newlyMapped: string[] = [];
+          for (const m of mappings) {
+            const previous = (before.get(shop, m.productId) as { inventory_item_id?: string } | undefined)?.inventory_item_id ?? null;
+            if (m.status === 'mapped' && m.inventoryItemId !== previous) newlyMapped.push(m.productId);
+            save.run(shop, ...mappingColumns(m));
+          }
+          // A product mapped to a new inventory item is due for the next delta push.
+          markChangedSqlite(db, newlyMapped, Date.now());
         }),
       ),
 

@@ -217,6 +217,26 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     await run(store.saveMappings(SHOP, []));
   });
 
+  test('saveMappings marks a product changed when it is mapped to a new inventory item, and only then', async () => {
+    const { store } = subject;
+    await run(store.saveProducts(productsOf(3)));
+    const consumer = 'push-changes:SHOPIFY_US';
+    await run(store.saveMappings(SHOP, [
+      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
+      { productId: 'P002', sku: 'SKU-2', status: 'unmatched' },
+    ]));
+    const first = await run(store.changedProducts(consumer, null, 10));
+    assert.equal(first.map((c) => c.productId), ['P001']);
+    await run(store.markPushed(consumer, first));
+    await run(store.saveMappings(SHOP, [{ productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) }]));
+    assert.equal(await run(store.changedProducts(consumer, null, 10)), [], 'the same mapping again changes nothing');
+    await run(store.saveMappings(SHOP, [
+      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(11) },
+      { productId: 'P003', sku: 'SKU-3', status: 'ambiguous', candidates: [item(3), item(4)] },
+    ]));
+    assert.equal((await run(store.changedProducts(consumer, null, 10))).map((c) => c.productId), ['P001'], 'a new inventory item is pending again');
+  });
+
   test('changes: versions per product, taken per consumer; a change after markPushed is pending again', async () => {
     const { store } = subject;
     await run(store.savePositions([
