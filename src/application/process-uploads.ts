@@ -32,7 +32,8 @@ export const FEED_ERROR_FOLDER = 'error';
 /** What became of one feed. */
 export interface FeedReport {
   readonly feed: string;
-  readonly outcome: 'applied' | 'invalid';
+  /** `other-shop`: the feed is for another shop than this connection's; it stays in the outbox for that shop's run. */
+  readonly outcome: 'applied' | 'invalid' | 'other-shop';
   readonly lines: number;
   /** Quantities Shopify took. */
   readonly applied: number;
@@ -282,7 +283,11 @@ export const processUploads = (config: ProcessUploadsConfig): RTE.ReaderTaskEith
                 deps.outbox.move('', FEED_ERROR_FOLDER, name),
                 TE.map(() => ({ feed: name, outcome: 'invalid' as const, lines: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, bulkOperations: 0, resumed: false, invalid })),
               ),
-            (feed) => pipe(processFeed(config, deps, feed), TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name))),
+            (feed): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+              // A feed for another shop must never reach this one: it waits for a run connected to its shop.
+              feed.header.shop !== deps.shop
+                ? TE.right({ feed: name, outcome: 'other-shop' as const, lines: feed.lines.length, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, bulkOperations: 0, resumed: false })
+                : pipe(processFeed(config, deps, feed), TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name))),
           ),
         ),
       ),

@@ -32,6 +32,8 @@ export interface SetAvailableRequest {
 
 /** Shopify's inventory, as the push jobs use it: one shop, through its Admin GraphQL API. */
 export interface ShopifyInventory {
+  /** The shop (myshopify domain) this connection writes to: Process uploads applies only that shop's feeds. */
+  readonly shop: string;
   /** The most quantities one set call may carry (Shopify's documented maximum, or less by configuration). */
   readonly maxQuantitiesPerCall: number;
   /** Shopify's `available` quantity of every inventory item stocked at the location. */

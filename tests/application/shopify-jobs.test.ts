@@ -1,4 +1,7 @@
+import { writeFileSync } from 'node:fs';
+import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { encodeFeed } from '../../src/application/feed-file.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hardSync } from '../../src/application/hard-sync.ts';
@@ -151,6 +154,20 @@ jobs('a bulk set that dies before it is recorded is resent under the same keys a
   assert.equal([resumed.feeds[0]!.resumed, resumed.applied, resumed.failed], [true, 3, 0]);
   assert.equal(s.server.adjustments().length, 3, 'Shopify answered the resent lines from its record of their keys');
   assert.equal((await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity), [75]);
+  await s.dispose();
+});
+
+jobs('a feed written for another shop is never applied to this one: it stays in the outbox', async () => {
+  const { s } = await setUp();
+  const text = encodeFeed(
+    { job: 'hard-sync', runId: 'x', facilityGroupId: 'SHOPIFY_CA', shop: 'other-shop.myshopify.com', locationId: s.location, createdAt: '2026-11-23T00:00:00.000Z' },
+    [{ productId: 'P1', inventoryItemId: s.items.P1, locationId: s.location, quantity: 999, basis: 0 }],
+  );
+  writeFileSync(join(s.outboxDir, '20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl'), text);
+  const report = await run(uploads()(s.deps));
+  assert.equal(report.feeds.map((f) => [f.outcome, f.calls]), [['other-shop', 0]]);
+  assert.equal(s.folder(''), ['20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl']);
+  assert.is(s.server.available(s.items.P1, s.location), 0);
   await s.dispose();
 });
 

@@ -439,6 +439,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const bulkThreshold = options.bulkThreshold ?? 50_000;
 
   return {
+    shop: options.shop,
     maxQuantitiesPerCall: maxQuantities,
     bulkThreshold,
     setAvailableInBulk: setInBulk,
