@@ -9,7 +9,7 @@ import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { InventoryStoreError } from './inventory-store.ts';
 import type { Progress } from './progress.ts';
-import type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+import { keyedGroups, type SetAvailableRequest, type SetOutcome, type ShopifyError, type ShopifyInventory } from './shopify-inventory.ts';
 
 /** How Process uploads applies feeds; `defaultProcessUploadsConfig` has the documented defaults. */
 export interface ProcessUploadsConfig {
@@ -117,10 +117,8 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
       tally.bulk++;
       return deps.setAvailableInBulk(request);
     }
-    const groups: SetAvailableRequest[] = [];
-    for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) groups.push({ ...request, idempotencyKey: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + max) });
     return pipe(
-      groups,
+      keyedGroups(request, max),
       TE.traverseSeqArray((group) => {
         tally.calls++;
         return deps.setAvailable(group);

@@ -52,3 +52,16 @@ export interface ShopifyInventory {
   /** The inventory items whose variant has each SKU (several when a SKU is not unique in the shop). */
   readonly inventoryItemsBySku: (skus: ReadonlyArray<string>) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;
 }
+
+/**
+ * A request too large for one call as the calls (or bulk lines) that carry it: consecutive groups of at most `max`
+ * quantities, the n-th under the key `<key>#n`. The call path and the bulk path split alike, so a batch frozen for
+ * one can be resent on the other under the same keys.
+ */
+export const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<SetAvailableRequest> => {
+  const groups: SetAvailableRequest[] = [];
+  for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) {
+    groups.push({ ...request, idempotencyKey: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + max) });
+  }
+  return groups;
+};

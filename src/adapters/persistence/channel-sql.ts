@@ -8,6 +8,16 @@ type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
 const scaled = (v: unknown): number => (v === null || v === undefined ? 0 : fromScaled(Number(v)));
 
+// The columns and joins that give the products of a `from` relation (with a `product_id`) everything online ATP
+// needs: threshold, brokering queue, and each position with its safety stock (no position: one row of nulls).
+const STOCK_COLUMNS = `"t"."threshold_scaled", "q"."quantity_scaled",
+         "ip"."facility_id", "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"`;
+const stockJoins = (from: string): string => `
+  left join "product_threshold" "t" on "t"."product_id" = "${from}"."product_id"
+  left join "brokering_queue" "q" on "q"."product_id" = "${from}"."product_id"
+  left join "inventory_position" "ip" on "ip"."product_id" = "${from}"."product_id"
+  left join "product_facility" "pf" on "pf"."product_id" = "ip"."product_id" and "pf"."facility_id" = "ip"."facility_id"`;
+
 /**
  * The positions, safety stock, threshold and brokering queue of the products that `page` selects (columns
  * `product_id`, `inventory_item_id`): one row per position, a product without one as a single row of nulls.
@@ -15,13 +25,8 @@ const scaled = (v: unknown): number => (v === null || v === undefined ? 0 : from
  */
 export const mappedInventorySql = (page: string): string => `
   with "page" as (${page})
-  select "page"."product_id", "page"."inventory_item_id", "t"."threshold_scaled", "q"."quantity_scaled",
-         "ip"."facility_id", "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"
-  from "page"
-  left join "product_threshold" "t" on "t"."product_id" = "page"."product_id"
-  left join "brokering_queue" "q" on "q"."product_id" = "page"."product_id"
-  left join "inventory_position" "ip" on "ip"."product_id" = "page"."product_id"
-  left join "product_facility" "pf" on "pf"."product_id" = "ip"."product_id" and "pf"."facility_id" = "ip"."facility_id"
+  select "page"."product_id", "page"."inventory_item_id", ${STOCK_COLUMNS}
+  from "page"${stockJoins('page')}
   order by "page"."product_id", "ip"."facility_id"`;
 
 /** The mapped products of `mappedInventorySql`'s rows. Reserved is QOH - ATP, since ATP already nets reservations. */
@@ -68,13 +73,8 @@ export const productInventorySql = (key: string): string => `
     select "product_id", "sku" from "product" where "product_id" = ${key} or "sku" = ${key}
     order by case when "product_id" = ${key} then 0 else 1 end, "product_id" limit 1
   )
-  select "found"."product_id", "found"."sku", "t"."threshold_scaled", "q"."quantity_scaled",
-         "ip"."facility_id", "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"
-  from "found"
-  left join "product_threshold" "t" on "t"."product_id" = "found"."product_id"
-  left join "brokering_queue" "q" on "q"."product_id" = "found"."product_id"
-  left join "inventory_position" "ip" on "ip"."product_id" = "found"."product_id"
-  left join "product_facility" "pf" on "pf"."product_id" = "ip"."product_id" and "pf"."facility_id" = "ip"."facility_id"
+  select "found"."product_id", "found"."sku", ${STOCK_COLUMNS}
+  from "found"${stockJoins('found')}
   order by "ip"."facility_id"`;
 
 /** The product of `productInventorySql`'s rows, or null when it found none. */

@@ -2,7 +2,7 @@ import { createAdminApiClient } from '@shopify/admin-api-client';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { SetQuantity } from '../../application/channel-store.ts';
-import type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from '../../application/shopify-inventory.ts';
+import { keyedGroups, type SetAvailableRequest, type SetOutcome, type ShopifyError, type ShopifyInventory } from '../../application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../domain/index.ts';
 import { SHOPIFY_API_VERSION } from './api-version.ts';
 import { spend, waitBefore, type BucketState, type ThrottleStatus } from './leaky-bucket.ts';
@@ -423,8 +423,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   };
 
   const setInBulk = (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
-    const lines: Array<{ key: string; quantities: ReadonlyArray<SetQuantity> }> = [];
-    for (let start = 0, n = 0; start < request.quantities.length; start += maxQuantities, n++) lines.push({ key: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + maxQuantities) });
+    const lines = keyedGroups(request, maxQuantities).map((g) => ({ key: g.idempotencyKey, quantities: g.quantities }));
     // Lines of about 250 * 200 bytes: a file of 90 MB holds some 1,800 of them; larger requests take several files.
     const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
     const outcomes: SetOutcome[] = [];
