@@ -29,21 +29,32 @@ const child = async (contender: Contender, path: string): Promise<void> => {
   let rows = 0;
   let problems = 0;
   if (contender === 'reader') {
-    const result = await netsuiteExportReader().readExport(path, 'bench.csv', { columns: DEFAULT_EXPORT_COLUMNS, maxBytes: 2 ** 31 })();
+    const result = await netsuiteExportReader().readExport(path, 'bench.csv', {
+      columns: DEFAULT_EXPORT_COLUMNS,
+      maxBytes: 2 ** 31,
+    })();
     if (result._tag === 'Left') throw new Error(JSON.stringify(result.left));
     rows = result.right.rows.length;
     problems = result.right.problems.length;
   } else if (contender === 'csv-parse') {
     // csv-parse on its own: `info` for the line where each record starts, the header read by csv-parse too.
     const table = exportRowsBuilder();
-    const parser = createReadStream(path, { highWaterMark: 1 << 16 }).pipe(parse({ bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }));
+    const parser = createReadStream(path, { highWaterMark: 1 << 16 }).pipe(
+      parse({ bom: true, info: true, relax_quotes: true, relax_column_count: true, skip_empty_lines: true }),
+    );
     let header: string[] | undefined;
     for await (const { record, info } of parser as AsyncIterable<{ record: string[]; info: { lines: number } }>) {
       if (header === undefined) {
         header = record.map((f) => f.trim());
         continue;
       }
-      table.add({ line: info.lines, item: record[0]!.trim(), location: record[1]!.trim(), quantity: Number(record[2]!.replace(/,/g, '')), itemInternalId: record[3]!.trim() });
+      table.add({
+        line: info.lines,
+        item: record[0]!.trim(),
+        location: record[1]!.trim(),
+        quantity: Number(record[2]!.replace(/,/g, '')),
+        itemInternalId: record[3]!.trim(),
+      });
     }
     rows = table.build().length;
   } else {
@@ -90,7 +101,12 @@ interface Measured {
 
 const measure = (contender: Contender, path: string): Measured => {
   const runOnce = (): Measured =>
-    JSON.parse(execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', contender, path], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measured;
+    JSON.parse(
+      execFileSync(process.execPath, [fileURLToPath(import.meta.url), '--child', contender, path], {
+        encoding: 'utf8',
+        maxBuffer: 1 << 20,
+      }),
+    ) as Measured;
   runOnce(); // warm-up: the file in the page cache
   const runs = [runOnce(), runOnce(), runOnce()];
   return runs.reduce((best, r) => (r.seconds < best.seconds ? r : best));
@@ -102,18 +118,27 @@ if (process.argv[2] === '--child') {
   const rows = Number(process.argv[2] ?? 1_000_000);
   const work = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-csv-bench-'));
   try {
-    console.log(`node ${process.version}; best of 3 runs, each in its own process; rows stored in the same columnar table by every contender`);
+    console.log(
+      `node ${process.version}; best of 3 runs, each in its own process; rows stored in the same columnar table by every contender`,
+    );
     for (const quoteAll of [false, true]) {
       const path = join(work, quoteAll ? 'quoted.csv' : 'plain.csv');
       await writeExport(path, rows, quoteAll);
       const mb = statSync(path).size / 2 ** 20;
-      console.log(`\n${quoteAll ? 'every field quoted' : 'quotes only where needed'}: ${rows.toLocaleString('en')} rows, ${mb.toFixed(1)} MB`);
+      console.log(
+        `\n${quoteAll ? 'every field quoted' : 'quotes only where needed'}: ${rows.toLocaleString('en')} rows, ${mb.toFixed(1)} MB`,
+      );
       const results = new Map(CONTENDERS.map((c) => [c, measure(c, path)] as const));
       const baseline = results.get('baseline')!;
       for (const [contender, r] of results) {
-        if (r.rows !== rows && contender !== 'baseline') throw new Error(`${contender} read ${r.rows} rows, ${r.problems} problems`);
+        if (r.rows !== rows && contender !== 'baseline')
+          throw new Error(`${contender} read ${r.rows} rows, ${r.problems} problems`);
         console.log(
-          `  ${contender.padEnd(10)} ${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(rows / r.seconds).toLocaleString('en').padStart(10)} rows/s  peak RSS ${r.peakRssMb.toFixed(0).padStart(4)} MB  ${(r.seconds / baseline.seconds).toFixed(2)}x baseline`,
+          `  ${contender.padEnd(10)} ${r.seconds.toFixed(2).padStart(6)} s  ${Math.round(rows / r.seconds)
+            .toLocaleString('en')
+            .padStart(
+              10,
+            )} rows/s  peak RSS ${r.peakRssMb.toFixed(0).padStart(4)} MB  ${(r.seconds / baseline.seconds).toFixed(2)}x baseline`,
         );
       }
     }

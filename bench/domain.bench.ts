@@ -83,12 +83,13 @@ const atpCase = (): Case => {
         for (const p of all) {
           if (!members.has(p.facilityId)) continue;
           const atp = p.quantityOnHand - p.reservedQuantity - p.safetyStock;
-          sums.set(p.productId, (sums.get(p.productId) ?? 0) + (atp > 0 ? atp : 0));
+          sums.set(p.productId, (sums.get(p.productId) ?? 0) + Math.max(atp, 0));
         }
         const threshold = new Map(thresholds.map((t) => [t.productId, t.threshold]));
         const queued = new Map(queue.map((q) => [q.productId, q.quantity]));
         const result = new Map<string, number>();
-        for (const [id, sum] of sums) result.set(id, Math.max(0, Math.floor(sum - (threshold.get(id) ?? 0) - (queued.get(id) ?? 0))));
+        for (const [id, sum] of sums)
+          result.set(id, Math.max(0, Math.floor(sum - (threshold.get(id) ?? 0) - (queued.get(id) ?? 0))));
         return result;
       }),
   };
@@ -96,8 +97,18 @@ const atpCase = (): Case => {
 
 const resetCase = (): Case => {
   const next = random(2);
-  const current: PositionQuantity[] = positions().map((p) => ({ productId: p.productId, facilityId: p.facilityId, quantity: p.quantityOnHand }));
-  const snapshot: SnapshotRow[] = asParsed(current.map((c, i) => ({ ...c, quantity: next() < CHANGED ? c.quantity + 1 + Math.floor(next() * 10) : c.quantity, line: i + 2 })));
+  const current: PositionQuantity[] = positions().map((p) => ({
+    productId: p.productId,
+    facilityId: p.facilityId,
+    quantity: p.quantityOnHand,
+  }));
+  const snapshot: SnapshotRow[] = asParsed(
+    current.map((c, i) => ({
+      ...c,
+      quantity: next() < CHANGED ? c.quantity + 1 + Math.floor(next() * 10) : c.quantity,
+      line: i + 2,
+    })),
+  );
   return {
     name: 'reset diff, 1M rows, 5% changed',
     target: 0.5,
@@ -108,7 +119,14 @@ const resetCase = (): Case => {
       const variances = [];
       for (const r of snapshot) {
         const previous = now.get(`${r.productId}|${r.facilityId}`) ?? 0;
-        if (previous !== r.quantity) variances.push({ productId: r.productId, facilityId: r.facilityId, previous, next: r.quantity, delta: r.quantity - previous });
+        if (previous !== r.quantity)
+          variances.push({
+            productId: r.productId,
+            facilityId: r.facilityId,
+            previous,
+            next: r.quantity,
+            delta: r.quantity - previous,
+          });
       }
       return variances;
     },
@@ -117,11 +135,13 @@ const resetCase = (): Case => {
 
 const deltaCase = (): Case => {
   const next = random(3);
-  const last: ItemQuantity[] = asParsed(Array.from({ length: PRODUCTS * FACILITIES }, (_, i) => ({
-    inventoryItemId: `gid://shopify/InventoryItem/${1_000_000 + Math.floor(i / 2)}`,
-    locationId: `gid://shopify/Location/${i % 2}`,
-    quantity: Math.floor(next() * 500),
-  })));
+  const last: ItemQuantity[] = asParsed(
+    Array.from({ length: PRODUCTS * FACILITIES }, (_, i) => ({
+      inventoryItemId: `gid://shopify/InventoryItem/${1_000_000 + Math.floor(i / 2)}`,
+      locationId: `gid://shopify/Location/${i % 2}`,
+      quantity: Math.floor(next() * 500),
+    })),
+  );
   const now = last.map((q) => (next() < CHANGED ? { ...q, quantity: q.quantity + 1 } : q));
   return {
     name: 'delta detection, 1M items, 5% changed',
@@ -133,7 +153,13 @@ const deltaCase = (): Case => {
       const changes = [];
       for (const q of now) {
         const previous = pushed.get(`${q.inventoryItemId}|${q.locationId}`);
-        if (previous !== q.quantity) changes.push({ inventoryItemId: q.inventoryItemId, locationId: q.locationId, previous: previous ?? null, next: q.quantity });
+        if (previous !== q.quantity)
+          changes.push({
+            inventoryItemId: q.inventoryItemId,
+            locationId: q.locationId,
+            previous: previous ?? null,
+            next: q.quantity,
+          });
       }
       return changes;
     },
@@ -172,13 +198,16 @@ if (variantArg === 'ours' || variantArg === 'baseline') {
 } else {
   const names = caseArg === undefined ? Object.keys(CASES) : [caseArg];
   const child = (name: string, variant: string): Measurement =>
-    JSON.parse(execFileSync(process.execPath, ['--expose-gc', self, name, variant], { encoding: 'utf8', maxBuffer: 1 << 20 })) as Measurement;
+    JSON.parse(
+      execFileSync(process.execPath, ['--expose-gc', self, name, variant], { encoding: 'utf8', maxBuffer: 1 << 20 }),
+    ) as Measurement;
   console.log(`node ${process.version}, ${PRODUCTS.toLocaleString('en')} products x ${FACILITIES} facilities`);
   for (const name of names) {
     const c = CASES[name]!();
     const ours = child(name, 'ours');
     const baseline = child(name, 'baseline');
-    const fmt = (m: Measurement) => `${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB (data alone ${m.dataRssMb.toFixed(0)} MB)`;
+    const fmt = (m: Measurement) =>
+      `${m.seconds.toFixed(3)} s, peak RSS ${m.peakRssMb.toFixed(0)} MB (data alone ${m.dataRssMb.toFixed(0)} MB)`;
     console.log(`\n${c.name} (target < ${c.target} s)`);
     console.log(`  oms-inventory-sync: ${fmt(ours)} ${ours.seconds < c.target ? 'MEETS' : 'MISSES'} target`);
     console.log(`  plain float loop:   ${fmt(baseline)}`);

@@ -13,12 +13,44 @@ const run = async <E, A>(task: () => Promise<import('fp-ts/lib/Either.js').Eithe
   return result.right;
 };
 
-const ssh = JSON.parse(process.env.BENCH_SSH ?? '{}') as { host: string; port: number; username: string; privateKey: string; hostKeySha256: string; root: string };
+const ssh = JSON.parse(process.env.BENCH_SSH ?? '{}') as {
+  host: string;
+  port: number;
+  username: string;
+  privateKey: string;
+  hostKeySha256: string;
+  root: string;
+};
 const start = process.hrtime.bigint();
 const store = await openPostgresInventoryStore({ url: process.env.BENCH_DATABASE_URL ?? '' });
-const inbox = sftpFileStore({ host: ssh.host, port: ssh.port, username: ssh.username, privateKey: ssh.privateKey, hostKeySha256: ssh.hostKeySha256, remoteRoot: ssh.root });
-const report = await run(importInventory({ ...defaultImportConfig('bench', 'bench-worker'), settleMs: 0 })({ ...inbox, ...netsuiteExportReader(), ...store, ...systemClock }));
+const inbox = sftpFileStore({
+  host: ssh.host,
+  port: ssh.port,
+  username: ssh.username,
+  privateKey: ssh.privateKey,
+  hostKeySha256: ssh.hostKeySha256,
+  remoteRoot: ssh.root,
+});
+const report = await run(
+  importInventory({ ...defaultImportConfig('bench', 'bench-worker'), settleMs: 0 })({
+    ...inbox,
+    ...netsuiteExportReader(),
+    ...store,
+    ...systemClock,
+  }),
+);
 await inbox.close();
 await store.close();
 const seconds = Number(process.hrtime.bigint() - start) / 1e9;
-process.stdout.write(JSON.stringify({ seconds, peakRssMb: process.resourceUsage().maxRSS / 1024, report: { rowsRead: report.rowsRead, adjusted: report.adjusted, unchanged: report.unchanged, rejected: report.rejected } }));
+process.stdout.write(
+  JSON.stringify({
+    seconds,
+    peakRssMb: process.resourceUsage().maxRSS / 1024,
+    report: {
+      rowsRead: report.rowsRead,
+      adjusted: report.adjusted,
+      unchanged: report.unchanged,
+      rejected: report.rejected,
+    },
+  }),
+);

@@ -27,7 +27,8 @@ const writeExport = async (path: string): Promise<void> => {
   out.write('Item,externalFacilityId,availableQty,idValue\r\n');
   for (let i = 0; i < ITEMS; i++) {
     let chunk = '';
-    for (let l = 0; l < LOCATIONS; l++) chunk += `SKU-${String(i).padStart(7, '0')}-BLUE-M,${101 + l},${quantity(i, l)},${100000 + i}\r\n`;
+    for (let l = 0; l < LOCATIONS; l++)
+      chunk += `SKU-${String(i).padStart(7, '0')}-BLUE-M,${101 + l},${quantity(i, l)},${100000 + i}\r\n`;
     if (!out.write(chunk)) await new Promise<void>((resolve) => out.once('drain', () => resolve()));
   }
   await new Promise<void>((resolve, reject) => out.end((error?: Error | null) => (error ? reject(error) : resolve())));
@@ -42,8 +43,16 @@ const sshd = await startSshd();
 try {
   const store = await openPostgresInventoryStore({ url: database.url });
   await store.migrate();
-  await run(store.saveFacilities(Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) }))));
-  await run(store.saveProducts(Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) }))));
+  await run(
+    store.saveFacilities(
+      Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
+    ),
+  );
+  await run(
+    store.saveProducts(
+      Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
+    ),
+  );
   // Last night's stock: equal to tonight's file except 5% of positions.
   const previous: StockLevel[] = [];
   for (let i = 0; i < ITEMS; i++) {
@@ -55,15 +64,32 @@ try {
   }
   await run(store.saveStockLevels(previous));
   await store.close();
-  execFileSync('psql', [database.url, '-q', '-c', 'create table "baseline_position" as select "product_id", "facility_id", "available_to_promise_scaled" as "qoh" from "inventory_position"', '-c', 'alter table "baseline_position" add primary key ("product_id", "facility_id")', '-c', 'create table "baseline_before" as select * from "baseline_position"', '-c', 'vacuum analyze']);
+  execFileSync('psql', [
+    database.url,
+    '-q',
+    '-c',
+    'create table "baseline_position" as select "product_id", "facility_id", "available_to_promise_scaled" as "qoh" from "inventory_position"',
+    '-c',
+    'alter table "baseline_position" add primary key ("product_id", "facility_id")',
+    '-c',
+    'create table "baseline_before" as select * from "baseline_position"',
+    '-c',
+    'vacuum analyze',
+  ]);
 
   // Baseline: raw SQL on the same file, read from local disk.
   const baselineStart = process.hrtime.bigint();
   execFileSync('psql', [
-    database.url, '-q', '-v', 'ON_ERROR_STOP=1',
-    '-c', 'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
-    '-c', `\\copy "staging" from '${file}' with (format csv, header true)`,
-    '-c', `insert into "baseline_position" ("product_id", "facility_id", "qoh")
+    database.url,
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+    '-c',
+    `\\copy "staging" from '${file}' with (format csv, header true)`,
+    '-c',
+    `insert into "baseline_position" ("product_id", "facility_id", "qoh")
            select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint from "staging" s
            join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"
            on conflict ("product_id", "facility_id") do update set "qoh" = excluded."qoh"
@@ -77,25 +103,70 @@ try {
     copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
     const child = spawnSync(process.execPath, [...flags, fileURLToPath(new URL('./import-job.ts', import.meta.url))], {
       encoding: 'utf8',
-      env: { ...process.env, BENCH_DATABASE_URL: database.url, BENCH_SSH: JSON.stringify({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeySha256: sshd.hostKeySha256, root: sshd.root }) },
+      env: {
+        ...process.env,
+        BENCH_DATABASE_URL: database.url,
+        BENCH_SSH: JSON.stringify({
+          host: sshd.host,
+          port: sshd.port,
+          username: sshd.username,
+          privateKey: sshd.privateKey,
+          hostKeySha256: sshd.hostKeySha256,
+          root: sshd.root,
+        }),
+      },
     });
     if (child.status !== 0) throw new Error(`import job failed: ${child.stderr}`);
-    return JSON.parse(child.stdout) as { seconds: number; peakRssMb: number; report: { rowsRead: number; adjusted: number; unchanged: number; rejected: number } };
+    return JSON.parse(child.stdout) as {
+      seconds: number;
+      peakRssMb: number;
+      report: { rowsRead: number; adjusted: number; unchanged: number; rejected: number };
+    };
   };
   const job = runJob([]);
   // The second run imports the same export again under another name, against the stock the first one left: the same
   // work but for the 5% of changes, which the first run already applied; so the store is first put back as it was.
-  execFileSync('psql', [database.url, '-q', '-c', 'truncate "imported_file", "inventory_variance", "changed_product"', '-c', `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`]);
+  execFileSync('psql', [
+    database.url,
+    '-q',
+    '-c',
+    'truncate "imported_file", "inventory_variance", "changed_product"',
+    '-c',
+    `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
+  ]);
   const lean = runJob(['--max-semi-space-size=1']);
 
   // The shipped command as users run it: dist/cli/main.js started through its shebang (which passes
   // --max-semi-space-size=1), configured by a file and the environment; GNU time reports its peak RSS.
-  execFileSync('psql', [database.url, '-q', '-c', 'truncate "imported_file", "inventory_variance", "changed_product"', '-c', `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`]);
+  execFileSync('psql', [
+    database.url,
+    '-q',
+    '-c',
+    'truncate "imported_file", "inventory_variance", "changed_product"',
+    '-c',
+    `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
+  ]);
   copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
   const keyFile = join(work, 'id_ed25519');
   writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
   const configFile = join(work, 'config.json');
-  writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { sftp: { host: sshd.host, port: sshd.port, username: sshd.username, remoteRoot: sshd.root, hostKeySha256: sshd.hostKeySha256, privateKeyFile: keyFile } }, import: { settleMs: 0 } }));
+  writeFileSync(
+    configFile,
+    JSON.stringify({
+      inventoryStore: { postgres: {} },
+      inbox: {
+        sftp: {
+          host: sshd.host,
+          port: sshd.port,
+          username: sshd.username,
+          remoteRoot: sshd.root,
+          hostKeySha256: sshd.hostKeySha256,
+          privateKeyFile: keyFile,
+        },
+      },
+      import: { settleMs: 0 },
+    }),
+  );
   const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
   chmodSync(bin, 0o755); // as npm makes an installed package's bin
   const cliStart = process.hrtime.bigint();
@@ -108,13 +179,27 @@ try {
   const cliPeakMb = Number(/peak-rss-kb=(\d+)/.exec(cli.stderr)?.[1] ?? Number.NaN) / 1024;
   const cliReport = JSON.parse(cli.stdout) as { adjusted: number };
 
-  console.log(`node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`);
-  console.log(`baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`);
-  console.log(`import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`);
-  console.log(`  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`);
-  console.log(`ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`);
-  console.log(`same job with --max-semi-space-size=1: ${lean.seconds.toFixed(2)} s (${(lean.seconds / baselineSeconds).toFixed(2)}x), peak RSS ${lean.peakRssMb.toFixed(0)} MB, adjusted ${lean.report.adjusted}`);
-  console.log(`oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`);
+  console.log(
+    `node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`,
+  );
+  console.log(
+    `baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`,
+  );
+  console.log(
+    `import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`,
+  );
+  console.log(
+    `  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`,
+  );
+  console.log(
+    `ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`,
+  );
+  console.log(
+    `same job with --max-semi-space-size=1: ${lean.seconds.toFixed(2)} s (${(lean.seconds / baselineSeconds).toFixed(2)}x), peak RSS ${lean.peakRssMb.toFixed(0)} MB, adjusted ${lean.report.adjusted}`,
+  );
+  console.log(
+    `oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`,
+  );
 } finally {
   await sshd.stop();
   await database.drop();

@@ -45,20 +45,64 @@ try {
     itemIds.push(id);
   }
   const pid = (i: number) => `P${String(i).padStart(7, '0')}`;
-  await run(store.saveFacilities([{ facilityId: 'WEB_WH', externalId: '101' }, { facilityId: 'STORE_1', externalId: '102' }]));
-  await run(store.saveProducts(Array.from({ length: ITEMS }, (_, i) => ({ productId: pid(i), externalId: String(100000 + i) }))));
-  await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: ['WEB_WH'] }));
+  await run(
+    store.saveFacilities([
+      { facilityId: 'WEB_WH', externalId: '101' },
+      { facilityId: 'STORE_1', externalId: '102' },
+    ]),
+  );
+  await run(
+    store.saveProducts(
+      Array.from({ length: ITEMS }, (_, i) => ({ productId: pid(i), externalId: String(100000 + i) })),
+    ),
+  );
+  await run(
+    store.saveFacilityGroup({
+      facilityGroupId: 'SHOPIFY_US',
+      facilityGroupTypeId: CHANNEL_FAC_GROUP,
+      facilityIds: ['WEB_WH'],
+    }),
+  );
   await run(store.saveSalesChannel({ facilityGroupId: 'SHOPIFY_US', shop: server.shopDomain, locationId: location }));
-  await run(store.savePositions(Array.from({ length: ITEMS }, (_, i) => ({ productId: pid(i), facilityId: 'WEB_WH', quantityOnHand: 20 + (i % 50), reservedQuantity: i % 3, safetyStock: 1 }))));
-  await run(store.saveMappings(server.shopDomain, Array.from({ length: ITEMS }, (_, i) => ({ productId: pid(i), sku: `SKU-${i}`, status: 'mapped' as const, inventoryItemId: itemIds[i]! }))));
+  await run(
+    store.savePositions(
+      Array.from({ length: ITEMS }, (_, i) => ({
+        productId: pid(i),
+        facilityId: 'WEB_WH',
+        quantityOnHand: 20 + (i % 50),
+        reservedQuantity: i % 3,
+        safetyStock: 1,
+      })),
+    ),
+  );
+  await run(
+    store.saveMappings(
+      server.shopDomain,
+      Array.from({ length: ITEMS }, (_, i) => ({
+        productId: pid(i),
+        sku: `SKU-${i}`,
+        status: 'mapped' as const,
+        inventoryItemId: itemIds[i]!,
+      })),
+    ),
+  );
 
   const outbox = localFileStore({ root: outboxDir });
   // The call path (inventorySetQuantities, 250 a call) for the ratio against the bucket; the bulk path is below.
-  const shopify = shopifyInventory({ shop: server.shopDomain, accessToken: TOKEN, adminUrl: server.url, bulkPollMs: 50, bulkThreshold: Number.POSITIVE_INFINITY });
+  const shopify = shopifyInventory({
+    shop: server.shopDomain,
+    accessToken: TOKEN,
+    adminUrl: server.url,
+    bulkPollMs: 50,
+    bulkThreshold: Number.POSITIVE_INFINITY,
+  });
   const deps = { ...store, ...shopify, ...localFeedReader(), outbox, ...systemClock };
   const plan = SHOPIFY_PLANS[PLAN];
 
-  const measure = async (label: string, job: () => Promise<{ applied: number; failed: number; lines: number; uploadSeconds: number; readSeconds: number }>) => {
+  const measure = async (
+    label: string,
+    job: () => Promise<{ applied: number; failed: number; lines: number; uploadSeconds: number; readSeconds: number }>,
+  ) => {
     const before = shopify.stats();
     const bucket = shopify.bucket();
     const startAvailable = bucket === null ? plan.maximumAvailable : availableAt(bucket, performance.now());
@@ -69,53 +113,99 @@ try {
     const points = after.pointsRequested - before.pointsRequested;
     const minimum = minimumSeconds(points, startAvailable, plan.restoreRate);
     const legacy = result.lines / LEGACY_REQUESTS_PER_SECOND;
-    console.log(`${label}: ${result.lines.toLocaleString('en')} lines, ${result.applied.toLocaleString('en')} applied, ${result.failed} failed in ${seconds.toFixed(1)} s (${Math.round(result.applied / seconds).toLocaleString('en')} items/s)`);
-    console.log(`  ${after.requests - before.requests} requests, ${points} points, throttled ${after.throttled - before.throttled}, retries ${after.retries - before.retries}; bucket held ${Math.round(startAvailable)} at the start`);
-    console.log(`  theoretical minimum ${minimum.toFixed(1)} s -> ratio ${minimum > 0 ? (seconds / minimum).toFixed(3) : 'n/a (the bucket held it all)'}x end to end (goal <= 1.1x); Process uploads alone ${result.uploadSeconds.toFixed(1)} s = ${minimum > 0 ? (result.uploadSeconds / minimum).toFixed(3) : 'n/a'}x`);
+    console.log(
+      `${label}: ${result.lines.toLocaleString('en')} lines, ${result.applied.toLocaleString('en')} applied, ${result.failed} failed in ${seconds.toFixed(1)} s (${Math.round(result.applied / seconds).toLocaleString('en')} items/s)`,
+    );
+    console.log(
+      `  ${after.requests - before.requests} requests, ${points} points, throttled ${after.throttled - before.throttled}, retries ${after.retries - before.retries}; bucket held ${Math.round(startAvailable)} at the start`,
+    );
+    console.log(
+      `  theoretical minimum ${minimum.toFixed(1)} s -> ratio ${minimum > 0 ? (seconds / minimum).toFixed(3) : 'n/a (the bucket held it all)'}x end to end (goal <= 1.1x); Process uploads alone ${result.uploadSeconds.toFixed(1)} s = ${minimum > 0 ? (result.uploadSeconds / minimum).toFixed(3) : 'n/a'}x`,
+    );
     if (result.readSeconds > 0) {
       // The calls cannot start before Shopify has answered the bulk read of its levels (their basis), which spends no
       // bucket and whose time is Shopify's (here: the local server's, in this process).
       const afterRead = result.readSeconds + minimum;
-      console.log(`  with Shopify's bulk read first (${result.readSeconds.toFixed(1)} s, not bucket-bound): minimum ${afterRead.toFixed(1)} s -> ratio ${(seconds / afterRead).toFixed(3)}x`);
+      console.log(
+        `  with Shopify's bulk read first (${result.readSeconds.toFixed(1)} s, not bucket-bound): minimum ${afterRead.toFixed(1)} s -> ratio ${(seconds / afterRead).toFixed(3)}x`,
+      );
     }
-    console.log(`  legacy REST inventory_levels/set at ${LEGACY_REQUESTS_PER_SECOND} req/s: ${(legacy / 3600).toFixed(1)} h for these items (${((1_000_000 / LEGACY_REQUESTS_PER_SECOND) / 86400).toFixed(1)} days for 1M)`);
+    console.log(
+      `  legacy REST inventory_levels/set at ${LEGACY_REQUESTS_PER_SECOND} req/s: ${(legacy / 3600).toFixed(1)} h for these items (${(1_000_000 / LEGACY_REQUESTS_PER_SECOND / 86400).toFixed(1)} days for 1M)`,
+    );
   };
 
-  console.log(`node ${process.version}; plan ${PLAN}: bucket ${plan.maximumAvailable} points, restore ${plan.restoreRate}/s; ${ITEMS.toLocaleString('en')} items`);
+  console.log(
+    `node ${process.version}; plan ${PLAN}: bucket ${plan.maximumAvailable} points, restore ${plan.restoreRate}/s; ${ITEMS.toLocaleString('en')} items`,
+  );
   await measure('Hard Sync + Process uploads', async () => {
     const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-hard', pageSize: 10_000 })(deps));
-    console.log(`  (Hard Sync wrote its feed of ${sync.lines} lines in ${(sync.durationMs / 1000).toFixed(1)} s, of which ${(sync.shopifyReadMs / 1000).toFixed(1)} s reading Shopify's levels by bulk query)`);
+    console.log(
+      `  (Hard Sync wrote its feed of ${sync.lines} lines in ${(sync.durationMs / 1000).toFixed(1)} s, of which ${(sync.shopifyReadMs / 1000).toFixed(1)} s reading Shopify's levels by bulk query)`,
+    );
     const applied = await run(processUploads(defaultProcessUploadsConfig('bench-upload-1'))(deps));
-    return { applied: applied.applied + sync.alreadyEqual, failed: applied.failed, lines: sync.lines, uploadSeconds: applied.durationMs / 1000, readSeconds: sync.shopifyReadMs / 1000 };
+    return {
+      applied: applied.applied + sync.alreadyEqual,
+      failed: applied.failed,
+      lines: sync.lines,
+      uploadSeconds: applied.durationMs / 1000,
+      readSeconds: sync.shopifyReadMs / 1000,
+    };
   });
   let wrong = 0;
-  for (let i = 0; i < ITEMS; i += 997) if (server.available(itemIds[i]!, location) !== Math.max(0, 20 + (i % 50) - (i % 3) - 1)) wrong++;
+  for (let i = 0; i < ITEMS; i += 997)
+    if (server.available(itemIds[i]!, location) !== Math.max(0, 20 + (i % 50) - (i % 3) - 1)) wrong++;
   console.log(`  spot check of Shopify against online ATP: ${wrong} wrong of ${Math.ceil(ITEMS / 997)}`);
 
   // 10,000 sales: one more unit reserved on each of CHANGES products, right after the Hard Sync drained the bucket.
-  await run(store.savePositions(Array.from({ length: CHANGES }, (_, k) => {
-    const i = Math.floor((k * ITEMS) / CHANGES);
-    return { productId: pid(i), facilityId: 'WEB_WH', quantityOnHand: 20 + (i % 50), reservedQuantity: (i % 3) + 1, safetyStock: 1 };
-  })));
+  await run(
+    store.savePositions(
+      Array.from({ length: CHANGES }, (_, k) => {
+        const i = Math.floor((k * ITEMS) / CHANGES);
+        return {
+          productId: pid(i),
+          facilityId: 'WEB_WH',
+          quantityOnHand: 20 + (i % 50),
+          reservedQuantity: (i % 3) + 1,
+          safetyStock: 1,
+        };
+      }),
+    ),
+  );
   await measure('Upload recent inventory changes + Process uploads', async () => {
-    const push = await run(pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-push', pageSize: 10_000 })(deps));
+    const push = await run(
+      pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-push', pageSize: 10_000 })(deps),
+    );
     const applied = await run(processUploads(defaultProcessUploadsConfig('bench-upload-2'))(deps));
-    return { applied: applied.applied, failed: applied.failed, lines: push.lines, uploadSeconds: applied.durationMs / 1000, readSeconds: 0 };
+    return {
+      applied: applied.applied,
+      failed: applied.failed,
+      lines: push.lines,
+      uploadSeconds: applied.durationMs / 1000,
+      readSeconds: 0,
+    };
   });
 
   // The bulk path, as a Hard Sync of this size takes by default (bulkThreshold 50,000): Shopify moved every item by
   // one unit since, so every line is set again. Bulk work spends no bucket; the local server runs its lines at once,
   // so this measures our side of the path (staging, polling, reading results), not Shopify's processing time.
-  for (let i = 0; i < ITEMS; i++) server.stock(itemIds[i]!, location, (server.available(itemIds[i]!, location) ?? 0) + 1);
+  for (let i = 0; i < ITEMS; i++)
+    server.stock(itemIds[i]!, location, (server.available(itemIds[i]!, location) ?? 0) + 1);
   const bulk = shopifyInventory({ shop: server.shopDomain, accessToken: TOKEN, adminUrl: server.url, bulkPollMs: 50 });
   const bulkDeps = { ...deps, ...bulk };
   const bulkStart = performance.now();
-  const bulkSync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-hard-bulk', pageSize: 10_000 })(bulkDeps));
+  const bulkSync = await run(
+    hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-hard-bulk', pageSize: 10_000 })(bulkDeps),
+  );
   const bulkApplied = await run(processUploads(defaultProcessUploadsConfig('bench-upload-3'))(bulkDeps));
   const bulkSeconds = (performance.now() - bulkStart) / 1000;
   const callMinimum = minimumSeconds((bulkSync.lines / 250) * 10, plan.maximumAvailable, plan.restoreRate);
-  console.log(`Hard Sync + Process uploads through a bulk mutation: ${bulkSync.lines.toLocaleString('en')} lines, ${bulkApplied.applied.toLocaleString('en')} applied, ${bulkApplied.failed} failed in ${bulkSeconds.toFixed(1)} s; ${bulkApplied.feeds[0]?.bulkOperations ?? 0} bulk operation(s), ${bulk.stats().pointsRequested} points`);
-  console.log(`  ${(bulkSeconds / callMinimum).toFixed(3)}x the call path's theoretical minimum (${callMinimum.toFixed(1)} s, full bucket at the start)`);
+  console.log(
+    `Hard Sync + Process uploads through a bulk mutation: ${bulkSync.lines.toLocaleString('en')} lines, ${bulkApplied.applied.toLocaleString('en')} applied, ${bulkApplied.failed} failed in ${bulkSeconds.toFixed(1)} s; ${bulkApplied.feeds[0]?.bulkOperations ?? 0} bulk operation(s), ${bulk.stats().pointsRequested} points`,
+  );
+  console.log(
+    `  ${(bulkSeconds / callMinimum).toFixed(3)}x the call path's theoretical minimum (${callMinimum.toFixed(1)} s, full bucket at the start)`,
+  );
   await store.close();
 } finally {
   await server.close();

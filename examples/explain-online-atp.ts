@@ -33,7 +33,13 @@ console.log(formatOnlineAtpExplanation(explanation));
 
 const { changes } = detectChanges(
   [{ inventoryItemId: 'gid://shopify/InventoryItem/5001', locationId: 'gid://shopify/Location/1001', quantity: 70 }],
-  [{ inventoryItemId: 'gid://shopify/InventoryItem/5001', locationId: 'gid://shopify/Location/1001', quantity: explanation.onlineAtp }],
+  [
+    {
+      inventoryItemId: 'gid://shopify/InventoryItem/5001',
+      locationId: 'gid://shopify/Location/1001',
+      quantity: explanation.onlineAtp,
+    },
+  ],
 );
 const size = BatchSize.decode(250);
 if (isRight(size)) console.log(`${changes.length} change(s) in ${batchesOf(changes, size.right).length} batch(es)`);

@@ -18,7 +18,10 @@ const root = join(dirname(fileURLToPath(import.meta.url)), '..');
 
 /** The SuiteScript entry points and the file names NetSuite knows them by. */
 export const SUITESCRIPT_ENTRIES: ReadonlyArray<{ readonly source: string; readonly output: string }> = [
-  { source: 'src/suitescript/entry-points/hc-generate-csv-inventory-items.ts', output: 'HC_generateCSV_InventoryItems.js' },
+  {
+    source: 'src/suitescript/entry-points/hc-generate-csv-inventory-items.ts',
+    output: 'HC_generateCSV_InventoryItems.js',
+  },
   { source: 'src/suitescript/entry-points/hc-upload-csv-inventory-items.ts', output: 'HC_uploadCSV_InventoryItems.js' },
 ];
 
@@ -43,7 +46,9 @@ export const scriptHeader = (source: string): string => {
 };
 
 /** Builds every entry point into `outDir`; returns the written paths. */
-export const buildSuiteScripts = async (outDir: string = join(root, SUITESCRIPT_OUT_DIR)): Promise<ReadonlyArray<string>> => {
+export const buildSuiteScripts = async (
+  outDir: string = join(root, SUITESCRIPT_OUT_DIR),
+): Promise<ReadonlyArray<string>> => {
   mkdirSync(outDir, { recursive: true });
   const written: string[] = [];
   for (const entry of SUITESCRIPT_ENTRIES) {

@@ -25,21 +25,32 @@ interface Layer {
 }
 
 const LAYERS: ReadonlyArray<Layer> = [
-  { folder: 'src/domain', packages: /^(fp-ts|io-ts)(\/|$)/, folders: ['src/domain'], rule: 'the domain imports only fp-ts, io-ts and itself' },
+  {
+    folder: 'src/domain',
+    packages: /^(fp-ts|io-ts)(\/|$)/,
+    folders: ['src/domain'],
+    rule: 'the domain imports only fp-ts, io-ts and itself',
+  },
   {
     folder: 'src/application',
     packages: /^(fp-ts|io-ts)(\/|$)/,
     folders: ['src/domain', 'src/application'],
     rule: 'the application imports only fp-ts, io-ts, the domain and itself (never an adapter or a client)',
   },
-  { folder: 'src/suitescript', packages: /^N(\/|$)/, folders: ['src/domain', 'src/suitescript'], rule: 'SuiteScripts import only N/* modules, the domain and themselves' },
+  {
+    folder: 'src/suitescript',
+    packages: /^N(\/|$)/,
+    folders: ['src/domain', 'src/suitescript'],
+    rule: 'SuiteScripts import only N/* modules, the domain and themselves',
+  },
 ];
 
 // Comments may mention imports; strings are left alone, since the specifiers live in them.
 const stripComments = (source: string): string =>
   source.replace(/\/\*[\s\S]*?\*\//g, (c) => c.replace(/[^\n]/g, ' ')).replace(/(^|[^:'"`])\/\/.*$/gm, '$1');
 
-const SPECIFIER = /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\bimport\s+['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]/g;
+const SPECIFIER =
+  /\b(?:import|export)\s[^'"`;]*?\bfrom\s*['"]([^'"]+)['"]|\bimport\s*\(\s*['"]([^'"]+)['"]|\bimport\s+['"]([^'"]+)['"]|\brequire\s*\(\s*['"]([^'"]+)['"]/g;
 
 /** Every import specifier of a source text with its line number. */
 export const importSpecifiers = (source: string): ReadonlyArray<{ specifier: string; line: number }> => {
@@ -56,8 +67,12 @@ export const layerViolations = (file: string, source: string): ReadonlyArray<Lay
   if (layer === undefined) return [];
   return importSpecifiers(source).flatMap(({ specifier, line }) => {
     if (specifier.startsWith('.')) {
-      const target = normalize(join(dirname(file), specifier)).split(sep).join('/');
-      return layer.folders.some((f) => target === f || target.startsWith(`${f}/`)) ? [] : [{ file, line, specifier, rule: layer.rule }];
+      const target = normalize(join(dirname(file), specifier))
+        .split(sep)
+        .join('/');
+      return layer.folders.some((f) => target === f || target.startsWith(`${f}/`))
+        ? []
+        : [{ file, line, specifier, rule: layer.rule }];
     }
     return layer.packages.test(specifier) ? [] : [{ file, line, specifier, rule: layer.rule }];
   });

@@ -1,6 +1,6 @@
 /**
- * `npm test`: builds the package, type-checks everything, checks the layer rules, runs every uvu test, and ends
- * with one line `N passed, M failed` (each of the three checks counts as one test). Exits 1 when anything failed.
+ * `npm test`: builds the package, type-checks everything, checks the layer rules, checks formatting and lint (Biome),
+ * runs every uvu test, and ends with one line `N passed, M failed` (each of the four checks counts as one test). Exits 1 when anything failed.
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -48,6 +48,7 @@ const outcomes = [
   await check('build', 'tsc', ['-p', 'tsconfig.build.json']),
   await check('typecheck', 'tsc', ['-p', 'tsconfig.json']),
   await check('layer rules', 'node', ['scripts/check-layers.ts']),
+  await check('format and lint (biome)', 'biome', ['check', '.']),
   await tests(),
 ];
 const passed = outcomes.reduce((n, o) => n + o.passed, 0);

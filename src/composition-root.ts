@@ -33,51 +33,76 @@ export interface StartupError {
   readonly reason: string;
 }
 
-const startup = (component: string) => (cause: unknown): StartupError => ({
-  _tag: 'StartupFailed',
-  component,
-  reason: (cause instanceof Error ? cause.message : String(cause)).replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…'),
-});
+const startup =
+  (component: string) =>
+  (cause: unknown): StartupError => ({
+    _tag: 'StartupFailed',
+    component,
+    reason: (cause instanceof Error ? cause.message : String(cause)).replace(
+      /postgres(ql)?:\/\/[^\s'"]+/gi,
+      'postgres://…',
+    ),
+  });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */
-export type OpenedStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup & { readonly close: () => Promise<void> };
+export type OpenedStore = InventoryStore &
+  InventoryHistory &
+  InventorySeed &
+  ChannelStore &
+  ProductMappingStore &
+  ChannelSeed &
+  RunLog &
+  InventoryLookup & { readonly close: () => Promise<void> };
 
 /** Opens the configured inventory store and brings its schema up to date. */
 export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>
-  TE.tryCatch(async () => {
-    if (config.kind === 'postgres') {
-      const store = await openPostgresInventoryStore({ url: config.url });
+  TE.tryCatch(
+    async () => {
+      if (config.kind === 'postgres') {
+        const store = await openPostgresInventoryStore({ url: config.url });
+        await store.migrate();
+        return store;
+      }
+      mkdirSync(dirname(config.file), { recursive: true });
+      const store = await openSqliteInventoryStore({ file: config.file });
       await store.migrate();
       return store;
-    }
-    mkdirSync(dirname(config.file), { recursive: true });
-    const store = await openSqliteInventoryStore({ file: config.file });
-    await store.migrate();
-    return store;
-  }, startup(`inventory store (${config.kind})`));
+    },
+    startup(`inventory store (${config.kind})`),
+  );
 
 /** Opens the configured inbox. */
-export const openInbox = (config: InboxConfig): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> =>
-  TE.tryCatch(async () => {
-    if (config.kind === 'local') {
-      mkdirSync(config.root, { recursive: true });
-      return { ...localFileStore({ root: config.root }), close: async () => undefined };
-    }
-    const privateKey = config.privateKey === undefined ? undefined : 'pem' in config.privateKey ? config.privateKey.pem : await readFile(config.privateKey.file, 'utf8');
-    const credentials: SftpCredentials =
-      privateKey !== undefined
-        ? { privateKey, ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }) }
-        : { password: config.password ?? '' };
-    return sftpFileStore({
-      ...credentials,
-      host: config.host,
-      port: config.port,
-      username: config.username,
-      remoteRoot: config.remoteRoot,
-      hostKeySha256: config.hostKeySha256,
-      ...(config.tempDir === undefined ? {} : { tempDir: config.tempDir }),
-    });
-  }, startup(`inbox (${config.kind})`));
+export const openInbox = (
+  config: InboxConfig,
+): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> =>
+  TE.tryCatch(
+    async () => {
+      if (config.kind === 'local') {
+        mkdirSync(config.root, { recursive: true });
+        return { ...localFileStore({ root: config.root }), close: async () => undefined };
+      }
+      const privateKey =
+        config.privateKey === undefined
+          ? undefined
+          : 'pem' in config.privateKey
+            ? config.privateKey.pem
+            : await readFile(config.privateKey.file, 'utf8');
+      const credentials: SftpCredentials =
+        privateKey !== undefined
+          ? { privateKey, ...(config.passphrase === undefined ? {} : { passphrase: config.passphrase }) }
+          : { password: config.password ?? '' };
+      return sftpFileStore({
+        ...credentials,
+        host: config.host,
+        port: config.port,
+        username: config.username,
+        remoteRoot: config.remoteRoot,
+        hostKeySha256: config.hostKeySha256,
+        ...(config.tempDir === undefined ? {} : { tempDir: config.tempDir }),
+      });
+    },
+    startup(`inbox (${config.kind})`),
+  );
 
 /** Everything the import job needs, live, and how to close it. */
 export interface ImportJob {
@@ -96,15 +121,17 @@ export const openImportJob = (config: Config): TE.TaskEither<StartupError, Impor
         openInbox(config.inbox),
         // Whatever was opened before a failure is closed again.
         TE.orElseFirst(() => TE.fromTask(() => store.close())),
-        TE.map((inbox): ImportJob => ({
-          deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
-          store,
-          importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
-          close: async () => {
-            await inbox.close();
-            await store.close();
-          },
-        })),
+        TE.map(
+          (inbox): ImportJob => ({
+            deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
+            store,
+            importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
+            close: async () => {
+              await inbox.close();
+              await store.close();
+            },
+          }),
+        ),
       ),
     ),
   );
@@ -120,7 +147,12 @@ export interface ShopifyJobs {
 /** The composition root of the Shopify jobs; fails when the configuration has no `shopify` section. */
 export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, ShopifyJobs> => {
   const shopify = config.shopify;
-  if (shopify === undefined) return TE.left({ _tag: 'StartupFailed', component: 'shopify', reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs' });
+  if (shopify === undefined)
+    return TE.left({
+      _tag: 'StartupFailed',
+      component: 'shopify',
+      reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs',
+    });
   return pipe(
     openInventoryStore(config.inventoryStore),
     TE.chain((store) =>
@@ -136,9 +168,20 @@ export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, Sho
             ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
           });
           return {
-            deps: { ...store, ...adapter, ...localFeedReader(), outbox: localFileStore({ root: config.outbox.root }), ...systemClock },
+            deps: {
+              ...store,
+              ...adapter,
+              ...localFeedReader(),
+              outbox: localFileStore({ root: config.outbox.root }),
+              ...systemClock,
+            },
             shop: shopify.shop,
-            processUploadsConfig: (runId) => ({ ...defaultProcessUploadsConfig(runId), batchSize: shopify.batchSize, reason: shopify.reason, staleRounds: shopify.staleRounds }),
+            processUploadsConfig: (runId) => ({
+              ...defaultProcessUploadsConfig(runId),
+              batchSize: shopify.batchSize,
+              reason: shopify.reason,
+              staleRounds: shopify.staleRounds,
+            }),
             close: () => store.close(),
           };
         },

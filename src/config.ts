@@ -6,7 +6,10 @@ import { RESET_METHODS, type ResetMethod } from './domain/index.ts';
 import { SHOPIFY_API_VERSION } from './adapters/shopify/api-version.ts';
 import { JOB_NAMES, type JobName } from './application/run-log.ts';
 
-const ResetMethodCodec = t.keyof(Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>, 'ResetMethod');
+const ResetMethodCodec = t.keyof(
+  Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,
+  'ResetMethod',
+);
 
 const PositiveInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0, 'PositiveInteger');
 const Share = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'ShareBetween0And1');
@@ -25,7 +28,16 @@ export const ConfigFile = t.exact(
         t.type({
           sftp: t.exact(
             t.intersection([
-              t.type({ host: NonEmpty, username: NonEmpty, remoteRoot: NonEmpty, hostKeySha256: t.refinement(t.string, (s) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(s), 'HostKeyFingerprint') }),
+              t.type({
+                host: NonEmpty,
+                username: NonEmpty,
+                remoteRoot: NonEmpty,
+                hostKeySha256: t.refinement(
+                  t.string,
+                  (s) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(s),
+                  'HostKeyFingerprint',
+                ),
+              }),
               t.partial({ port: PositiveInt, privateKeyFile: NonEmpty, tempDir: NonEmpty }),
             ]),
           ),
@@ -35,7 +47,9 @@ export const ConfigFile = t.exact(
     outbox: t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
     shopify: t.exact(
       t.intersection([
-        t.type({ shop: t.refinement(t.string, (s) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(s), 'MyshopifyDomain') }),
+        t.type({
+          shop: t.refinement(t.string, (s) => /^[a-z0-9][a-z0-9-]*\.myshopify\.com$/.test(s), 'MyshopifyDomain'),
+        }),
         t.partial({
           apiVersion: t.refinement(t.string, (s) => /^\d{4}-(01|04|07|10)$|^unstable$/.test(s), 'ApiVersion'),
           adminUrl: t.refinement(t.string, (s) => /^https?:\/\/[^\s/]+\/?$/.test(s), 'Origin'),
@@ -49,7 +63,9 @@ export const ConfigFile = t.exact(
     import: t.exact(
       t.partial({
         method: ResetMethodCodec,
-        columns: t.exact(t.partial({ item: NonEmpty, location: NonEmpty, quantity: NonEmpty, itemInternalId: NonEmpty })),
+        columns: t.exact(
+          t.partial({ item: NonEmpty, location: NonEmpty, quantity: NonEmpty, itemInternalId: NonEmpty }),
+        ),
         maxBytes: PositiveInt,
         maxRejectedShare: Share,
         settleMs: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger'),
@@ -64,7 +80,9 @@ export const ConfigFile = t.exact(
 export type ConfigFile = t.TypeOf<typeof ConfigFile>;
 
 /** Where the inventory store lives. */
-export type StoreConfig = { readonly kind: 'sqlite'; readonly file: string } | { readonly kind: 'postgres'; readonly url: string };
+export type StoreConfig =
+  | { readonly kind: 'sqlite'; readonly file: string }
+  | { readonly kind: 'postgres'; readonly url: string };
 
 /** Where the NetSuite exports arrive. Secrets are read from the environment, never from the file. */
 export type InboxConfig =
@@ -155,9 +173,35 @@ type KeyTree = { readonly [key: string]: KeyTree | null };
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: {} },
   outbox: { local: { root: null } },
-  shopify: { shop: null, apiVersion: null, adminUrl: null, batchSize: null, reason: null, staleRounds: null, timeoutMs: null },
-  inbox: { local: { root: null }, sftp: { host: null, port: null, username: null, remoteRoot: null, hostKeySha256: null, privateKeyFile: null, tempDir: null } },
-  import: { method: null, columns: { item: null, location: null, quantity: null, itemInternalId: null }, maxBytes: null, maxRejectedShare: null, settleMs: null, lockLeaseMs: null },
+  shopify: {
+    shop: null,
+    apiVersion: null,
+    adminUrl: null,
+    batchSize: null,
+    reason: null,
+    staleRounds: null,
+    timeoutMs: null,
+  },
+  inbox: {
+    local: { root: null },
+    sftp: {
+      host: null,
+      port: null,
+      username: null,
+      remoteRoot: null,
+      hostKeySha256: null,
+      privateKeyFile: null,
+      tempDir: null,
+    },
+  },
+  import: {
+    method: null,
+    columns: { item: null, location: null, quantity: null, itemInternalId: null },
+    maxBytes: null,
+    maxRejectedShare: null,
+    settleMs: null,
+    lockLeaseMs: null,
+  },
   // Its keys (and each schedule's) are checked by workerSettings.
   worker: null,
 };
@@ -166,7 +210,8 @@ const unknownKeys = (value: unknown, known: KeyTree, path: string): ReadonlyArra
   if (typeof value !== 'object' || value === null || Array.isArray(value)) return [];
   return Object.entries(value).flatMap(([key, inner]) => {
     const at = path === '' ? key : `${path}.${key}`;
-    if (!Object.hasOwn(known, key)) return [`${at}: unknown key (known here: ${Object.keys(known).join(', ') || 'none'})`];
+    if (!Object.hasOwn(known, key))
+      return [`${at}: unknown key (known here: ${Object.keys(known).join(', ') || 'none'})`];
     const below = known[key];
     return below === null || below === undefined ? [] : unknownKeys(inner, below, at);
   });
@@ -176,7 +221,10 @@ const describe = (errors: t.Errors): ReadonlyArray<string> =>
   Array.from(
     new Set(
       errors.map((e) => {
-        const path = e.context.map((c) => c.key).filter((k) => k !== '' && !/^\d+$/.test(k)).join('.');
+        const path = e.context
+          .map((c) => c.key)
+          .filter((k) => k !== '' && !/^\d+$/.test(k))
+          .join('.');
         const expected = e.context[e.context.length - 1]?.type.name ?? 'a valid value';
         return `${path || '(root)'}: expected ${expected}, got ${JSON.stringify(e.value)}`;
       }),
@@ -216,7 +264,13 @@ export const defaultSchedules = (facilityGroupId?: string): ReadonlyArray<Worker
 
 const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
 const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-const CRON_FIELDS: ReadonlyArray<{ readonly name: string; readonly min: number; readonly max: number; readonly names?: ReadonlyArray<string>; readonly first?: number }> = [
+const CRON_FIELDS: ReadonlyArray<{
+  readonly name: string;
+  readonly min: number;
+  readonly max: number;
+  readonly names?: ReadonlyArray<string>;
+  readonly first?: number;
+}> = [
   { name: 'minute', min: 0, max: 59 },
   { name: 'hour', min: 0, max: 23 },
   { name: 'day of month', min: 1, max: 31 },
@@ -227,7 +281,8 @@ const CRON_FIELDS: ReadonlyArray<{ readonly name: string; readonly min: number; 
 /** Why a five-field cron expression (minute hour day-of-month month day-of-week) is not one, or null when it is. */
 export const cronProblem = (expression: string): string | null => {
   const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5) return `expected 5 fields (minute hour day-of-month month day-of-week), got ${expression.trim() === '' ? 0 : fields.length}`;
+  if (fields.length !== 5)
+    return `expected 5 fields (minute hour day-of-month month day-of-week), got ${expression.trim() === '' ? 0 : fields.length}`;
   for (const [i, text] of fields.entries()) {
     const f = CRON_FIELDS[i]!;
     const value = (v: string): number | null => {
@@ -244,10 +299,12 @@ export const cronProblem = (expression: string): string | null => {
       for (const v of [fromText, toText]) {
         if (v === undefined) continue;
         const n = value(v);
-        if (n === null) return `${f.name}: '${v}' is not a number${f.names === undefined ? '' : ` or a name (${f.names.join(', ')})`}`;
+        if (n === null)
+          return `${f.name}: '${v}' is not a number${f.names === undefined ? '' : ` or a name (${f.names.join(', ')})`}`;
         if (n < f.min || n > f.max) return `${f.name}: ${v} is outside ${f.min}-${f.max}`;
       }
-      if (toText !== undefined && value(toText)! < value(fromText!)!) return `${f.name}: the range '${part}' runs backwards`;
+      if (toText !== undefined && value(toText)! < value(fromText!)!)
+        return `${f.name}: the range '${part}' runs backwards`;
     }
   }
   return null;
@@ -268,7 +325,17 @@ const SHOPIFY_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'proc
 const GROUP_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'verify'];
 // pg-boss keys schedules by name and key and accepts these characters only.
 const SCHEDULE_KEY = /^[\w.\-/]+$/;
-const WORKER_KEYS = ['schedules', 'facilityGroupId', 'timezone', 'retryLimit', 'retryDelaySeconds', 'retryDelayMaxSeconds', 'expireInSeconds', 'heartbeatSeconds', 'stopTimeoutSeconds'];
+const WORKER_KEYS = [
+  'schedules',
+  'facilityGroupId',
+  'timezone',
+  'retryLimit',
+  'retryDelaySeconds',
+  'retryDelayMaxSeconds',
+  'expireInSeconds',
+  'heartbeatSeconds',
+  'stopTimeoutSeconds',
+];
 const SCHEDULE_KEYS = ['job', 'cron', 'facilityGroupId', 'sample'];
 
 /**
@@ -276,13 +343,24 @@ const SCHEDULE_KEYS = ['job', 'cron', 'facilityGroupId', 'sample'];
  * index: `worker.schedules[1].cron`). A section needs the PostgreSQL store, and schedules of Shopify jobs the
  * `shopify` section. Without a section: the defaults, whatever the store (the `worker` command checks it then).
  */
-export const workerSettings = (section: unknown, store: StoreConfig, hasShopify: boolean): { readonly problems: ReadonlyArray<string>; readonly worker: WorkerConfig } => {
+export const workerSettings = (
+  section: unknown,
+  store: StoreConfig,
+  hasShopify: boolean,
+): { readonly problems: ReadonlyArray<string>; readonly worker: WorkerConfig } => {
   const problems: string[] = [];
   const given = section === undefined ? {} : section;
-  if (!isRecord(given)) return { problems: [`worker: expected an object, got ${JSON.stringify(section)}`], worker: { ...WORKER_DEFAULTS, schedules: defaultSchedules() } };
+  if (!isRecord(given))
+    return {
+      problems: [`worker: expected an object, got ${JSON.stringify(section)}`],
+      worker: { ...WORKER_DEFAULTS, schedules: defaultSchedules() },
+    };
   if (section !== undefined && store.kind !== 'postgres')
-    problems.push(`worker: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL): pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`);
-  for (const key of Object.keys(given)) if (!WORKER_KEYS.includes(key)) problems.push(`worker.${key}: unknown key (known here: ${WORKER_KEYS.join(', ')})`);
+    problems.push(
+      `worker: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL): pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`,
+    );
+  for (const key of Object.keys(given))
+    if (!WORKER_KEYS.includes(key)) problems.push(`worker.${key}: unknown key (known here: ${WORKER_KEYS.join(', ')})`);
   const whole = (key: string, min: number, max: number, fallback: number): number => {
     const v = given[key];
     if (v === undefined) return fallback;
@@ -292,25 +370,53 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
   };
   const retryLimit = whole('retryLimit', 0, 1_000, WORKER_DEFAULTS.retryLimit);
   const retryDelaySeconds = whole('retryDelaySeconds', 0, 86_400, WORKER_DEFAULTS.retryDelaySeconds);
-  const retryDelayMaxSeconds = whole('retryDelayMaxSeconds', 1, 86_400, Math.max(WORKER_DEFAULTS.retryDelayMaxSeconds, retryDelaySeconds));
-  if (retryDelayMaxSeconds < retryDelaySeconds) problems.push(`worker.retryDelayMaxSeconds: ${retryDelayMaxSeconds} is below worker.retryDelaySeconds (${retryDelaySeconds})`);
+  const retryDelayMaxSeconds = whole(
+    'retryDelayMaxSeconds',
+    1,
+    86_400,
+    Math.max(WORKER_DEFAULTS.retryDelayMaxSeconds, retryDelaySeconds),
+  );
+  if (retryDelayMaxSeconds < retryDelaySeconds)
+    problems.push(
+      `worker.retryDelayMaxSeconds: ${retryDelayMaxSeconds} is below worker.retryDelaySeconds (${retryDelaySeconds})`,
+    );
   const expireInSeconds = whole('expireInSeconds', 1, 86_400, WORKER_DEFAULTS.expireInSeconds);
-  const heartbeatSeconds = whole('heartbeatSeconds', 10, 86_400, Math.min(WORKER_DEFAULTS.heartbeatSeconds, Math.max(10, expireInSeconds)));
-  if (heartbeatSeconds > expireInSeconds) problems.push(`worker.heartbeatSeconds: ${heartbeatSeconds} is above worker.expireInSeconds (${expireInSeconds}); a run's lease lasts half the heartbeat and must end before the run expires`);
+  const heartbeatSeconds = whole(
+    'heartbeatSeconds',
+    10,
+    86_400,
+    Math.min(WORKER_DEFAULTS.heartbeatSeconds, Math.max(10, expireInSeconds)),
+  );
+  if (heartbeatSeconds > expireInSeconds)
+    problems.push(
+      `worker.heartbeatSeconds: ${heartbeatSeconds} is above worker.expireInSeconds (${expireInSeconds}); a run's lease lasts half the heartbeat and must end before the run expires`,
+    );
   const stopTimeoutSeconds = whole('stopTimeoutSeconds', 1, 3_600, WORKER_DEFAULTS.stopTimeoutSeconds);
   let timezone: string = WORKER_DEFAULTS.timezone;
   if (given.timezone !== undefined) {
     if (typeof given.timezone === 'string' && knownTimezone(given.timezone)) timezone = given.timezone;
-    else problems.push(`worker.timezone: expected an IANA time zone such as 'UTC' or 'America/New_York', got ${JSON.stringify(given.timezone)}`);
+    else
+      problems.push(
+        `worker.timezone: expected an IANA time zone such as 'UTC' or 'America/New_York', got ${JSON.stringify(given.timezone)}`,
+      );
   }
   const group = given.facilityGroupId;
-  if (group !== undefined && (typeof group !== 'string' || !SCHEDULE_KEY.test(group))) problems.push(`worker.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(group)}`);
-  if (group !== undefined && given.schedules !== undefined) problems.push('worker.facilityGroupId: only for the default schedules; with worker.schedules give each schedule its own facilityGroupId');
-  if (typeof group === 'string' && given.schedules === undefined && !hasShopify) problems.push('worker.facilityGroupId: the default Hard Sync and delta push need the shopify section');
+  if (group !== undefined && (typeof group !== 'string' || !SCHEDULE_KEY.test(group)))
+    problems.push(
+      `worker.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(group)}`,
+    );
+  if (group !== undefined && given.schedules !== undefined)
+    problems.push(
+      'worker.facilityGroupId: only for the default schedules; with worker.schedules give each schedule its own facilityGroupId',
+    );
+  if (typeof group === 'string' && given.schedules === undefined && !hasShopify)
+    problems.push('worker.facilityGroupId: the default Hard Sync and delta push need the shopify section');
   let schedules = defaultSchedules(typeof group === 'string' ? group : undefined);
   if (given.schedules !== undefined) {
     if (!Array.isArray(given.schedules)) {
-      problems.push(`worker.schedules: expected a list of { job, cron, facilityGroupId? }, got ${JSON.stringify(given.schedules)}`);
+      problems.push(
+        `worker.schedules: expected a list of { job, cron, facilityGroupId? }, got ${JSON.stringify(given.schedules)}`,
+      );
     } else {
       const seen = new Map<string, number>();
       schedules = given.schedules.flatMap((entry: unknown, i): WorkerSchedule[] => {
@@ -320,11 +426,14 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
           return [];
         }
         const before = problems.length;
-        for (const key of Object.keys(entry)) if (!SCHEDULE_KEYS.includes(key)) problems.push(`${at}.${key}: unknown key (known here: ${SCHEDULE_KEYS.join(', ')})`);
+        for (const key of Object.keys(entry))
+          if (!SCHEDULE_KEYS.includes(key))
+            problems.push(`${at}.${key}: unknown key (known here: ${SCHEDULE_KEYS.join(', ')})`);
         const job = entry.job;
         const known = typeof job === 'string' && (JOB_NAMES as ReadonlyArray<string>).includes(job);
         if (!known) problems.push(`${at}.job: unknown job ${JSON.stringify(job)} (jobs: ${JOB_NAMES.join(', ')})`);
-        if (known && SHOPIFY_JOBS.includes(job as JobName) && !hasShopify) problems.push(`${at}.job: ${job} needs the shopify section`);
+        if (known && SHOPIFY_JOBS.includes(job as JobName) && !hasShopify)
+          problems.push(`${at}.job: ${job} needs the shopify section`);
         const cron = entry.cron;
         const why = typeof cron === 'string' ? cronProblem(cron) : 'expected a string';
         if (why !== null) problems.push(`${at}.cron: ${JSON.stringify(cron)} is not a cron expression: ${why}`);
@@ -335,11 +444,14 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
         } else if (known && !needsGroup) {
           problems.push(`${at}.facilityGroupId: ${job} takes no facility group`);
         } else if (typeof entry.facilityGroupId !== 'string' || !SCHEDULE_KEY.test(entry.facilityGroupId)) {
-          problems.push(`${at}.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(entry.facilityGroupId)}`);
+          problems.push(
+            `${at}.facilityGroupId: expected a facility group id (letters, digits, _ . - /), got ${JSON.stringify(entry.facilityGroupId)}`,
+          );
         } else parameters.facilityGroupId = entry.facilityGroupId;
         if (entry.sample !== undefined) {
           if (job !== 'verify') problems.push(`${at}.sample: only verify takes a sample`);
-          else if (typeof entry.sample !== 'number' || !Number.isSafeInteger(entry.sample) || entry.sample < 1) problems.push(`${at}.sample: expected a whole number from 1, got ${JSON.stringify(entry.sample)}`);
+          else if (typeof entry.sample !== 'number' || !Number.isSafeInteger(entry.sample) || entry.sample < 1)
+            problems.push(`${at}.sample: expected a whole number from 1, got ${JSON.stringify(entry.sample)}`);
           else parameters.sample = String(entry.sample);
         }
         if (problems.length > before) return [];
@@ -347,7 +459,9 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
         const key = `${String(job)} ${parameters.facilityGroupId ?? ''}`;
         const first = seen.get(key);
         if (first !== undefined) {
-          problems.push(`${at}: a second schedule of ${String(job)}${parameters.facilityGroupId === undefined ? '' : ` for ${parameters.facilityGroupId}`} (the first is worker.schedules[${first}]); one schedule per job and facility group`);
+          problems.push(
+            `${at}: a second schedule of ${String(job)}${parameters.facilityGroupId === undefined ? '' : ` for ${parameters.facilityGroupId}`} (the first is worker.schedules[${first}]); one schedule per job and facility group`,
+          );
           return [];
         }
         seen.set(key, i);
@@ -355,7 +469,19 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
       });
     }
   }
-  return { problems, worker: { schedules, timezone, retryLimit, retryDelaySeconds, retryDelayMaxSeconds, expireInSeconds, heartbeatSeconds, stopTimeoutSeconds } };
+  return {
+    problems,
+    worker: {
+      schedules,
+      timezone,
+      retryLimit,
+      retryDelaySeconds,
+      retryDelayMaxSeconds,
+      expireInSeconds,
+      heartbeatSeconds,
+      stopTimeoutSeconds,
+    },
+  };
 };
 
 /**
@@ -363,13 +489,23 @@ export const workerSettings = (section: unknown, store: StoreConfig, hasShopify:
  * DATABASE_URL (PostgreSQL, when the store is `postgres`), SFTP_PRIVATE_KEY or SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD,
  * SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN (an offline Admin API token, when there is a `shopify` section). Without a file, the embedded defaults: SQLite and a local inbox under `.oms-inventory-sync/`.
  */
-export const loadConfig = (file: unknown, env: Readonly<Record<string, string | undefined>>): E.Either<ConfigError, Config> =>
+export const loadConfig = (
+  file: unknown,
+  env: Readonly<Record<string, string | undefined>>,
+): E.Either<ConfigError, Config> =>
   pipe(
     ConfigFile.decode(file ?? {}),
-    E.mapLeft((errors): ConfigError => ({ _tag: 'ConfigInvalid', problems: [...unknownKeys(file, KNOWN_KEYS, ''), ...describe(errors)] })),
+    E.mapLeft(
+      (errors): ConfigError => ({
+        _tag: 'ConfigInvalid',
+        problems: [...unknownKeys(file, KNOWN_KEYS, ''), ...describe(errors)],
+      }),
+    ),
     E.chain((c) => {
       const unknown = unknownKeys(file, KNOWN_KEYS, '');
-      return unknown.length === 0 ? E.right(c) : E.left<ConfigError, ConfigFile>({ _tag: 'ConfigInvalid', problems: unknown });
+      return unknown.length === 0
+        ? E.right(c)
+        : E.left<ConfigError, ConfigFile>({ _tag: 'ConfigInvalid', problems: unknown });
     }),
     E.chain((c) => {
       const problems: string[] = [];
@@ -377,14 +513,23 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
         c.inventoryStore !== undefined && 'postgres' in c.inventoryStore
           ? { kind: 'postgres', url: env.DATABASE_URL ?? '' }
           : { kind: 'sqlite', file: c.inventoryStore?.sqlite.file ?? `${DEFAULT_DATA_DIR}/inventory.sqlite` };
-      if (store.kind === 'postgres' && store.url === '') problems.push('DATABASE_URL: the postgres store needs the database URL in the environment');
+      if (store.kind === 'postgres' && store.url === '')
+        problems.push('DATABASE_URL: the postgres store needs the database URL in the environment');
       let inbox: InboxConfig = { kind: 'local', root: `${DEFAULT_DATA_DIR}/inbox` };
       if (c.inbox !== undefined && 'local' in c.inbox) inbox = { kind: 'local', root: c.inbox.local.root };
       if (c.inbox !== undefined && 'sftp' in c.inbox) {
         const s = c.inbox.sftp;
         const keyFile = s.privateKeyFile ?? env.SFTP_PRIVATE_KEY_FILE;
-        const privateKey = env.SFTP_PRIVATE_KEY !== undefined ? { pem: env.SFTP_PRIVATE_KEY } : keyFile !== undefined ? { file: keyFile } : undefined;
-        if (privateKey === undefined && env.SFTP_PASSWORD === undefined) problems.push('inbox.sftp: no credential: set SFTP_PRIVATE_KEY, SFTP_PRIVATE_KEY_FILE (or privateKeyFile) or SFTP_PASSWORD');
+        const privateKey =
+          env.SFTP_PRIVATE_KEY !== undefined
+            ? { pem: env.SFTP_PRIVATE_KEY }
+            : keyFile !== undefined
+              ? { file: keyFile }
+              : undefined;
+        if (privateKey === undefined && env.SFTP_PASSWORD === undefined)
+          problems.push(
+            'inbox.sftp: no credential: set SFTP_PRIVATE_KEY, SFTP_PRIVATE_KEY_FILE (or privateKeyFile) or SFTP_PASSWORD',
+          );
         inbox = {
           kind: 'sftp',
           host: s.host,
@@ -401,7 +546,8 @@ export const loadConfig = (file: unknown, env: Readonly<Record<string, string | 
       let shopify: ShopifyConfig | undefined;
       if (c.shopify !== undefined) {
         const token = env.SHOPIFY_ACCESS_TOKEN ?? '';
-        if (token === '') problems.push('SHOPIFY_ACCESS_TOKEN: the shopify section needs an Admin API access token in the environment');
+        if (token === '')
+          problems.push('SHOPIFY_ACCESS_TOKEN: the shopify section needs an Admin API access token in the environment');
         shopify = {
           shop: c.shopify.shop,
           accessToken: token,

@@ -26,7 +26,13 @@ export interface JobRequest {
 }
 
 /** The report of each job. */
-export type JobReport = ImportReport | HardSyncReport | PushChangesReport | ProcessUploadsReport | MapProductsReport | VerifyReport;
+export type JobReport =
+  | ImportReport
+  | HardSyncReport
+  | PushChangesReport
+  | ProcessUploadsReport
+  | MapProductsReport
+  | VerifyReport;
 
 /** A run that happened: its id, its report and the counts the run log keeps. */
 export interface JobOutcome {
@@ -41,9 +47,27 @@ export interface JobOutcome {
 
 /** Why a job did not run or did not finish. `retriable` says whether running it again may succeed. */
 export type JobError =
-  | { readonly _tag: 'JobParametersInvalid'; readonly job: string; readonly problems: ReadonlyArray<string>; readonly retriable: false }
-  | { readonly _tag: 'JobStartFailed'; readonly job: JobName; readonly component: string; readonly reason: string; readonly retriable: true }
-  | { readonly _tag: 'JobFailed'; readonly job: JobName; readonly runId: string; readonly reason: string; readonly retriable: boolean; readonly error: unknown };
+  | {
+      readonly _tag: 'JobParametersInvalid';
+      readonly job: string;
+      readonly problems: ReadonlyArray<string>;
+      readonly retriable: false;
+    }
+  | {
+      readonly _tag: 'JobStartFailed';
+      readonly job: JobName;
+      readonly component: string;
+      readonly reason: string;
+      readonly retriable: true;
+    }
+  | {
+      readonly _tag: 'JobFailed';
+      readonly job: JobName;
+      readonly runId: string;
+      readonly reason: string;
+      readonly retriable: boolean;
+      readonly error: unknown;
+    };
 
 /** Who runs the job and how: the worker name (lease owner, run log) and an optional run id. */
 export interface RunContext {
@@ -56,41 +80,73 @@ export interface RunContext {
 }
 
 /** The worker name of this process: `OMS_WORKER_ID`, else host:pid. */
-export const workerName = (env: Readonly<Record<string, string | undefined>> = process.env): string => env.OMS_WORKER_ID ?? `${hostname()}:${process.pid}`;
+export const workerName = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
+  env.OMS_WORKER_ID ?? `${hostname()}:${process.pid}`;
 
 /** A new run id: job, time, and random bits. */
-export const newRunId = (job: string, at = new Date()): string => `${job}-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
+export const newRunId = (job: string, at = new Date()): string =>
+  `${job}-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 
 /** Checks a request's parameters: the channel jobs need `facilityGroupId`; verify takes `sample` (a whole number). */
-export const validateRequest = (job: string, parameters: Readonly<Record<string, string>>): Either<Extract<JobError, { _tag: 'JobParametersInvalid' }>, JobRequest> => {
+export const validateRequest = (
+  job: string,
+  parameters: Readonly<Record<string, string>>,
+): Either<Extract<JobError, { _tag: 'JobParametersInvalid' }>, JobRequest> => {
   const problems: string[] = [];
-  if (!(JOB_NAMES as ReadonlyArray<string>).includes(job)) problems.push(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`);
+  if (!(JOB_NAMES as ReadonlyArray<string>).includes(job))
+    problems.push(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`);
   const needsGroup = ['hard-sync', 'push-changes', 'verify'].includes(job);
-  if (needsGroup && (parameters.facilityGroupId ?? '') === '') problems.push(`${job} needs the parameter facilityGroupId`);
-  if (parameters.sample !== undefined && !/^[1-9]\d*$/.test(parameters.sample)) problems.push(`sample must be a whole number from 1, got '${parameters.sample}'`);
+  if (needsGroup && (parameters.facilityGroupId ?? '') === '')
+    problems.push(`${job} needs the parameter facilityGroupId`);
+  if (parameters.sample !== undefined && !/^[1-9]\d*$/.test(parameters.sample))
+    problems.push(`sample must be a whole number from 1, got '${parameters.sample}'`);
   const allowed = new Set(needsGroup ? ['facilityGroupId', ...(job === 'verify' ? ['sample'] : [])] : []);
   for (const key of Object.keys(parameters)) if (!allowed.has(key)) problems.push(`${job} takes no parameter '${key}'`);
-  return problems.length > 0 ? { _tag: 'Left', left: { _tag: 'JobParametersInvalid', job, problems, retriable: false } } : { _tag: 'Right', right: { job: job as JobName, parameters } };
+  return problems.length > 0
+    ? { _tag: 'Left', left: { _tag: 'JobParametersInvalid', job, problems, retriable: false } }
+    : { _tag: 'Right', right: { job: job as JobName, parameters } };
 };
 
 const describe = (e: unknown): string =>
-  typeof e === 'object' && e !== null && '_tag' in e ? `${String((e as { _tag: unknown })._tag)}${'reason' in e ? `: ${String((e as { reason: unknown }).reason)}` : ''}` : String(e);
+  typeof e === 'object' && e !== null && '_tag' in e
+    ? `${String((e as { _tag: unknown })._tag)}${'reason' in e ? `: ${String((e as { reason: unknown }).reason)}` : ''}`
+    : String(e);
 
-const retriable = (e: unknown): boolean => typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
+const retriable = (e: unknown): boolean =>
+  typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
 
 const countsOf = (job: JobName, r: JobReport): Record<string, number> => {
   switch (job) {
     case 'import': {
       const i = r as ImportReport;
-      return { filesSeen: i.filesSeen, files: i.files.length, rowsRead: i.rowsRead, adjusted: i.adjusted, unchanged: i.unchanged, rejected: i.rejected };
+      return {
+        filesSeen: i.filesSeen,
+        files: i.files.length,
+        rowsRead: i.rowsRead,
+        adjusted: i.adjusted,
+        unchanged: i.unchanged,
+        rejected: i.rejected,
+      };
     }
     case 'hard-sync': {
       const h = r as HardSyncReport;
-      return { products: h.products, lines: h.lines, alreadyEqual: h.alreadyEqual, notStocked: h.notStocked.length, sharedInventoryItems: h.sharedInventoryItems.length };
+      return {
+        products: h.products,
+        lines: h.lines,
+        alreadyEqual: h.alreadyEqual,
+        notStocked: h.notStocked.length,
+        sharedInventoryItems: h.sharedInventoryItems.length,
+      };
     }
     case 'push-changes': {
       const p = r as PushChangesReport;
-      return { changedProducts: p.changedProducts, mappedProducts: p.mappedProducts, lines: p.lines, unchanged: p.unchanged, rejected: p.rejected.length };
+      return {
+        changedProducts: p.changedProducts,
+        mappedProducts: p.mappedProducts,
+        lines: p.lines,
+        unchanged: p.unchanged,
+        rejected: p.rejected.length,
+      };
     }
     case 'process-uploads': {
       const u = r as ProcessUploadsReport;
@@ -107,16 +163,37 @@ const countsOf = (job: JobName, r: JobReport): Record<string, number> => {
   }
 };
 
-type Opened = { readonly store: OpenedStore; readonly shop: string | null; readonly run: (runId: string, owner: string) => Promise<Either<unknown, JobReport>>; readonly close: () => Promise<void> };
+type Opened = {
+  readonly store: OpenedStore;
+  readonly shop: string | null;
+  readonly run: (runId: string, owner: string) => Promise<Either<unknown, JobReport>>;
+  readonly close: () => Promise<void>;
+};
 
-const open = async (config: Config, request: JobRequest, progress: RunContext['progress']): Promise<Either<JobError, Opened>> => {
+const open = async (
+  config: Config,
+  request: JobRequest,
+  progress: RunContext['progress'],
+): Promise<Either<JobError, Opened>> => {
   const listener = progress === undefined ? {} : { progress };
-  const failed = (e: { component: string; reason: string }): Either<JobError, Opened> => ({ _tag: 'Left', left: { _tag: 'JobStartFailed', job: request.job, component: e.component, reason: e.reason, retriable: true } });
+  const failed = (e: { component: string; reason: string }): Either<JobError, Opened> => ({
+    _tag: 'Left',
+    left: { _tag: 'JobStartFailed', job: request.job, component: e.component, reason: e.reason, retriable: true },
+  });
   const group = request.parameters.facilityGroupId ?? '';
   if (request.job === 'import') {
     const job = await openImportJob(config)();
     if (isLeft(job)) return failed(job.left);
-    return { _tag: 'Right', right: { store: job.right.store, shop: null, run: (runId, owner) => importInventory(job.right.importConfig(runId, owner))({ ...job.right.deps, ...listener })(), close: job.right.close } };
+    return {
+      _tag: 'Right',
+      right: {
+        store: job.right.store,
+        shop: null,
+        run: (runId, owner) =>
+          importInventory(job.right.importConfig(runId, owner))({ ...job.right.deps, ...listener })(),
+        close: job.right.close,
+      },
+    };
   }
   const jobs = await openShopifyJobs(config)();
   if (isLeft(jobs)) return failed(jobs.left);
@@ -134,7 +211,11 @@ const open = async (config: Config, request: JobRequest, progress: RunContext['p
       case 'map-products':
         return mapProducts({ shop, pageSize: 1_000 })(deps)();
       default:
-        return verifyInventory({ facilityGroupId: group, sample: request.parameters.sample === undefined ? null : Number(request.parameters.sample), pageSize })(deps)();
+        return verifyInventory({
+          facilityGroupId: group,
+          sample: request.parameters.sample === undefined ? null : Number(request.parameters.sample),
+          pageSize,
+        })(deps)();
     }
   };
   return { _tag: 'Right', right: { store: deps, shop, run, close: jobs.right.close } };
@@ -150,7 +231,11 @@ const record = async (step: () => Promise<Either<unknown, void>>): Promise<void>
  * its own lock), records the run, runs the use case, records the outcome and closes. Resolves to the outcome or a
  * typed error; never rejects.
  */
-export const runJob = async (config: Config, request: JobRequest, context: RunContext): Promise<Either<JobError, JobOutcome>> => {
+export const runJob = async (
+  config: Config,
+  request: JobRequest,
+  context: RunContext,
+): Promise<Either<JobError, JobOutcome>> => {
   const runId = context.runId ?? newRunId(request.job);
   const opened = await open(config, request, context.progress);
   if (isLeft(opened)) return opened;
@@ -162,26 +247,91 @@ export const runJob = async (config: Config, request: JobRequest, context: RunCo
     if (lock !== null) {
       const now = new Date();
       const held = await store.acquireJobLock(lock, context.worker, new Date(now.getTime() + leaseMs), now)();
-      if (isLeft(held)) return { _tag: 'Left', left: { _tag: 'JobFailed', job: request.job, runId, reason: describe(held.left), retriable: true, error: held.left } };
-      if (!held.right) return { _tag: 'Right', right: { runId, job: request.job, parameters: request.parameters, status: 'skipped', report: null, counts: {} } };
-      renew = setInterval(() => {
-        const at = new Date();
-        void store.acquireJobLock(lock, context.worker, new Date(at.getTime() + leaseMs), at)();
-      }, Math.max(1_000, Math.floor(leaseMs / 3)));
+      if (isLeft(held))
+        return {
+          _tag: 'Left',
+          left: {
+            _tag: 'JobFailed',
+            job: request.job,
+            runId,
+            reason: describe(held.left),
+            retriable: true,
+            error: held.left,
+          },
+        };
+      if (!held.right)
+        return {
+          _tag: 'Right',
+          right: {
+            runId,
+            job: request.job,
+            parameters: request.parameters,
+            status: 'skipped',
+            report: null,
+            counts: {},
+          },
+        };
+      renew = setInterval(
+        () => {
+          const at = new Date();
+          void store.acquireJobLock(lock, context.worker, new Date(at.getTime() + leaseMs), at)();
+        },
+        Math.max(1_000, Math.floor(leaseMs / 3)),
+      );
       renew.unref();
     }
-    await record(() => store.startRun({ runId, job: request.job, parameters: request.parameters, worker: context.worker, startedAt: new Date() })());
-    const result = await run(runId, context.worker).catch((error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }));
+    await record(() =>
+      store.startRun({
+        runId,
+        job: request.job,
+        parameters: request.parameters,
+        worker: context.worker,
+        startedAt: new Date(),
+      })(),
+    );
+    const result = await run(runId, context.worker).catch(
+      (error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }),
+    );
     if (isLeft(result)) {
-      await record(() => store.finishRun(runId, { finishedAt: new Date(), outcome: 'failed', counts: {}, error: describe(result.left) })());
-      return { _tag: 'Left', left: { _tag: 'JobFailed', job: request.job, runId, reason: describe(result.left), retriable: retriable(result.left), error: result.left } };
+      await record(() =>
+        store.finishRun(runId, {
+          finishedAt: new Date(),
+          outcome: 'failed',
+          counts: {},
+          error: describe(result.left),
+        })(),
+      );
+      return {
+        _tag: 'Left',
+        left: {
+          _tag: 'JobFailed',
+          job: request.job,
+          runId,
+          reason: describe(result.left),
+          retriable: retriable(result.left),
+          error: result.left,
+        },
+      };
     }
     const counts = countsOf(request.job, result.right);
     await record(() => store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null })());
-    return { _tag: 'Right', right: { runId, job: request.job, parameters: request.parameters, status: 'succeeded', report: result.right, counts } };
+    return {
+      _tag: 'Right',
+      right: {
+        runId,
+        job: request.job,
+        parameters: request.parameters,
+        status: 'succeeded',
+        report: result.right,
+        counts,
+      },
+    };
   } finally {
     if (renew !== undefined) clearInterval(renew);
-    if (lock !== null) await store.releaseJobLock(lock, context.worker)().catch(() => undefined);
+    if (lock !== null)
+      await store
+        .releaseJobLock(lock, context.worker)()
+        .catch(() => undefined);
     await close().catch(() => undefined);
   }
 };

@@ -11,25 +11,52 @@ config('no file: the embedded defaults (SQLite, a local inbox, exact ATP)', () =
   if (!isRight(c)) return;
   assert.equal(c.right.inventoryStore, { kind: 'sqlite', file: '.oms-inventory-sync/inventory.sqlite' });
   assert.equal(c.right.inbox, { kind: 'local', root: '.oms-inventory-sync/inbox' });
-  assert.equal([c.right.import.method, c.right.import.maxRejectedShare, c.right.import.columns.quantity], ['exact-atp', 0.5, 'availableQty']);
+  assert.equal(
+    [c.right.import.method, c.right.import.maxRejectedShare, c.right.import.columns.quantity],
+    ['exact-atp', 0.5, 'availableQty'],
+  );
 });
 
 config('PostgreSQL and SFTP take their secrets from the environment', () => {
   const file = {
     inventoryStore: { postgres: {} },
-    inbox: { sftp: { host: 'sftp.example', username: 'acme', remoteRoot: '/home/{sftp.user}/netsuite/inventoryitem/csv', hostKeySha256: `SHA256:${'A'.repeat(43)}` } },
+    inbox: {
+      sftp: {
+        host: 'sftp.example',
+        username: 'acme',
+        remoteRoot: '/home/{sftp.user}/netsuite/inventoryitem/csv',
+        hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+      },
+    },
     import: { method: 'exact-qoh', columns: { quantity: 'Available' } },
   };
   const c = loadConfig(file, { DATABASE_URL: 'postgres://u:secret@db/oms', SFTP_PRIVATE_KEY_FILE: '/keys/id' });
   assert.ok(isRight(c));
   if (!isRight(c)) return;
   assert.equal(c.right.inventoryStore, { kind: 'postgres', url: 'postgres://u:secret@db/oms' });
-  assert.equal(c.right.inbox, { kind: 'sftp', host: 'sftp.example', port: 22, username: 'acme', remoteRoot: '/home/acme/netsuite/inventoryitem/csv', hostKeySha256: `SHA256:${'A'.repeat(43)}`, privateKey: { file: '/keys/id' } });
-  assert.equal([c.right.import.method, c.right.import.columns.quantity, c.right.import.columns.location], ['exact-qoh', 'Available', 'externalFacilityId']);
+  assert.equal(c.right.inbox, {
+    kind: 'sftp',
+    host: 'sftp.example',
+    port: 22,
+    username: 'acme',
+    remoteRoot: '/home/acme/netsuite/inventoryitem/csv',
+    hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+    privateKey: { file: '/keys/id' },
+  });
+  assert.equal(
+    [c.right.import.method, c.right.import.columns.quantity, c.right.import.columns.location],
+    ['exact-qoh', 'Available', 'externalFacilityId'],
+  );
 });
 
 config('every bad key is named, and no secret is echoed', () => {
-  const c = loadConfig({ import: { method: 'reset-everything', maxRejectedShare: 2 }, inbox: { sftp: { host: 'h', username: 'u', remoteRoot: '/r', hostKeySha256: 'accept-any' } } }, {});
+  const c = loadConfig(
+    {
+      import: { method: 'reset-everything', maxRejectedShare: 2 },
+      inbox: { sftp: { host: 'h', username: 'u', remoteRoot: '/r', hostKeySha256: 'accept-any' } },
+    },
+    {},
+  );
   assert.ok(isLeft(c));
   if (!isLeft(c)) return;
   const text = c.left.problems.join('\n');
@@ -38,15 +65,25 @@ config('every bad key is named, and no secret is echoed', () => {
   assert.match(text, /hostKeySha256: expected HostKeyFingerprint/);
   const missing = loadConfig({ inventoryStore: { postgres: {} } }, {});
   assert.ok(isLeft(missing) && missing.left.problems.some((p) => p.startsWith('DATABASE_URL')));
-  const noCredential = loadConfig({ inbox: { sftp: { host: 'h', username: 'u', remoteRoot: '/r', hostKeySha256: `SHA256:${'A'.repeat(43)}` } } }, {});
+  const noCredential = loadConfig(
+    { inbox: { sftp: { host: 'h', username: 'u', remoteRoot: '/r', hostKeySha256: `SHA256:${'A'.repeat(43)}` } } },
+    {},
+  );
   assert.ok(isLeft(noCredential) && noCredential.left.problems.some((p) => p.startsWith('inbox.sftp: no credential')));
 });
 
 config('a misspelt key is an error naming it, not a setting silently ignored', () => {
-  const c = loadConfig({ import: { metod: 'exact-qoh', columns: { qty: 'x' } }, inbox: { local: { root: '/in', rot: '/x' } } }, {});
+  const c = loadConfig(
+    { import: { metod: 'exact-qoh', columns: { qty: 'x' } }, inbox: { local: { root: '/in', rot: '/x' } } },
+    {},
+  );
   assert.ok(isLeft(c));
   if (!isLeft(c)) return;
-  assert.equal(c.left.problems.map((p) => p.split(':')[0]).sort(), ['import.columns.qty', 'import.metod', 'inbox.local.rot']);
+  assert.equal(c.left.problems.map((p) => p.split(':')[0]).sort(), [
+    'import.columns.qty',
+    'import.metod',
+    'inbox.local.rot',
+  ]);
 });
 
 config.run();

@@ -8,8 +8,8 @@ const layers = suite('layer rules');
 layers('finds static, re-export, side-effect, dynamic and multi-line imports, and skips comments', () => {
   const source = [
     "import * as t from 'io-ts';",
-    "import {",
-    "  a,",
+    'import {',
+    '  a,',
     "} from './a.ts';",
     "export { b } from '../adapters/x.ts';",
     "import 'node:fs';",
@@ -26,14 +26,25 @@ layers('finds static, re-export, side-effect, dynamic and multi-line imports, an
 });
 
 layers('a domain file importing beyond fp-ts, io-ts and itself fails', () => {
-  assert.equal(layerViolations('src/domain/x.ts', "import { a } from './y.ts';\nimport { pipe } from 'fp-ts/lib/function.js';").length, 0);
-  for (const bad of ["import { readFile } from 'node:fs';", "import { x } from '../application/y.ts';", "import fc from 'fast-check';"]) {
+  assert.equal(
+    layerViolations('src/domain/x.ts', "import { a } from './y.ts';\nimport { pipe } from 'fp-ts/lib/function.js';")
+      .length,
+    0,
+  );
+  for (const bad of [
+    "import { readFile } from 'node:fs';",
+    "import { x } from '../application/y.ts';",
+    "import fc from 'fast-check';",
+  ]) {
     assert.is(layerViolations('src/domain/x.ts', bad).length, 1, bad);
   }
 });
 
 layers('an application file importing an adapter or a client fails', () => {
-  assert.equal(layerViolations('src/application/import.ts', "import { resetDiff } from '../domain/index.ts';").length, 0);
+  assert.equal(
+    layerViolations('src/application/import.ts', "import { resetDiff } from '../domain/index.ts';").length,
+    0,
+  );
   for (const bad of [
     "import { sftpFileStore } from '../adapters/sftp/sftp-file-store.ts';",
     "import Client from 'ssh2-sftp-client';",
@@ -44,7 +55,11 @@ layers('an application file importing an adapter or a client fails', () => {
 });
 
 layers('SuiteScripts import only N/* and the domain', () => {
-  assert.equal(layerViolations('src/suitescript/a.ts', "import task from 'N/task';\nimport { x } from '../domain/index.ts';").length, 0);
+  assert.equal(
+    layerViolations('src/suitescript/a.ts', "import task from 'N/task';\nimport { x } from '../domain/index.ts';")
+      .length,
+    0,
+  );
   assert.is(layerViolations('src/suitescript/a.ts', "import fs from 'node:fs';").length, 1);
 });
 

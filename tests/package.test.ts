@@ -1,7 +1,17 @@
 // The built package as a user gets it: packed by npm, unpacked into a node_modules, imported by name from another
 // project, type-checked against its declarations, its command run, and the examples type-checked and run there. Needs `npm run build` first (npm test does it).
 import { execFileSync } from 'node:child_process';
-import { copyFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import {
+  copyFileSync,
+  existsSync,
+  mkdirSync,
+  mkdtempSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  writeFileSync,
+} from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -22,7 +32,9 @@ const consumerProject = (prefix: string, own: ReadonlyArray<string>): string => 
   const installed = join(dir, 'node_modules', 'oms-inventory-sync');
   mkdirSync(installed, { recursive: true });
   execFileSync('tar', ['-xzf', tarball, '-C', installed, '--strip-components=1']);
-  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as { dependencies: Record<string, string> };
+  const manifest = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')) as {
+    dependencies: Record<string, string>;
+  };
   for (const dep of [...Object.keys(manifest.dependencies), ...own]) {
     mkdirSync(dirname(join(dir, 'node_modules', dep)), { recursive: true });
     symlinkSync(join(root, 'node_modules', dep), join(dir, 'node_modules', dep), 'dir');
@@ -33,7 +45,12 @@ const consumerProject = (prefix: string, own: ReadonlyArray<string>): string => 
 
 pkg.before(() => {
   packDir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-pack-'));
-  const [packed] = JSON.parse(execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], { cwd: root, encoding: 'utf8' })) as [{ filename: string; files: { path: string }[] }];
+  const [packed] = JSON.parse(
+    execFileSync('npm', ['pack', '--json', '--ignore-scripts', '--pack-destination', packDir], {
+      cwd: root,
+      encoding: 'utf8',
+    }),
+  ) as [{ filename: string; files: { path: string }[] }];
   files = packed.files.map((f) => f.path);
   tarball = join(packDir, packed.filename);
   // The optional peer fast-check installed, as a user of `oms-inventory-sync/testkit` would.
@@ -46,8 +63,24 @@ pkg.after(() => {
 });
 
 pkg('ships the built files and declarations, not the sources, tests or benchmarks', () => {
-  for (const f of ['dist/index.js', 'dist/index.d.ts', 'dist/application/index.js', 'dist/adapters/index.d.ts', 'dist/composition.js', 'dist/testkit/index.js', 'dist/testkit/shopify-admin-server.js', 'dist/cli/main.js', 'README.md', 'CHANGELOG.md', 'package.json']) assert.ok(files.includes(f), f);
-  assert.equal(files.filter((f) => /^(src|tests|bench|scripts)\//.test(f)), []);
+  for (const f of [
+    'dist/index.js',
+    'dist/index.d.ts',
+    'dist/application/index.js',
+    'dist/adapters/index.d.ts',
+    'dist/composition.js',
+    'dist/testkit/index.js',
+    'dist/testkit/shopify-admin-server.js',
+    'dist/cli/main.js',
+    'README.md',
+    'CHANGELOG.md',
+    'package.json',
+  ])
+    assert.ok(files.includes(f), f);
+  assert.equal(
+    files.filter((f) => /^(src|tests|bench|scripts)\//.test(f)),
+    [],
+  );
 });
 
 const consumer = `
@@ -82,7 +115,19 @@ pkg('type-checks a consumer against the shipped declarations', () => {
   writeFileSync(join(project, 'consumer.ts'), consumer);
   writeFileSync(
     join(project, 'tsconfig.json'),
-    JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', strict: true, noEmit: true, allowImportingTsExtensions: true, skipLibCheck: false, types: [] }, files: ['consumer.ts'] }),
+    JSON.stringify({
+      compilerOptions: {
+        module: 'nodenext',
+        moduleResolution: 'nodenext',
+        target: 'es2023',
+        strict: true,
+        noEmit: true,
+        allowImportingTsExtensions: true,
+        skipLibCheck: false,
+        types: [],
+      },
+      files: ['consumer.ts'],
+    }),
   );
   // A declaration that no longer matches what consumer.ts uses makes tsc exit non-zero, which throws here.
   execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: project, encoding: 'utf8' });
@@ -90,7 +135,11 @@ pkg('type-checks a consumer against the shipped declarations', () => {
 });
 
 pkg('the installed command runs the demo: the whole pipeline to the local Shopify server, 75 explained', () => {
-  const out = execFileSync('node', [join(project, 'node_modules', 'oms-inventory-sync', 'dist', 'cli', 'main.js'), 'demo', '--json'], { encoding: 'utf8' });
+  const out = execFileSync(
+    'node',
+    [join(project, 'node_modules', 'oms-inventory-sync', 'dist', 'cli', 'main.js'), 'demo', '--json'],
+    { encoding: 'utf8' },
+  );
   const report = JSON.parse(out) as {
     onlineAtp: { productId: string; onlineAtp: number }[];
     quantities: { sku: string; afterHardSync: number }[];
@@ -101,26 +150,44 @@ pkg('the installed command runs the demo: the whole pipeline to the local Shopif
   assert.equal([report.explanation.shopifyAvailable, report.explanation.onlineAtp.onlineAtp], [75, 75]);
 });
 
-pkg('the examples type-check against the shipped declarations, and custom-runner.ts runs, without the optional fast-check', () => {
-  // A TypeScript project on Node (@types/node); no @types/ssh2-sftp-client (the SFTP adapter's declarations name only
-  // its own client type); fast-check is not installed, and `testkit/shopify` must not need it.
-  const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node']);
-  try {
-    assert.not.ok(existsSync(join(runner, 'node_modules', 'fast-check')));
-    for (const example of ['custom-runner.ts', 'explain-online-atp.ts']) copyFileSync(join(root, 'examples', example), join(runner, example));
-    writeFileSync(
-      join(runner, 'tsconfig.json'),
-      JSON.stringify({ compilerOptions: { module: 'nodenext', moduleResolution: 'nodenext', target: 'es2023', strict: true, noEmit: true, skipLibCheck: false, types: ['node'] }, files: ['custom-runner.ts', 'explain-online-atp.ts'] }),
-    );
-    execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], { cwd: runner, encoding: 'utf8' });
-    const out = execFileSync('node', ['custom-runner.ts'], { cwd: runner, encoding: 'utf8' });
-    assert.ok(out.includes('mapped 2 of 2 products by SKU'), out);
-    assert.ok(out.includes('process uploads: 2 set in 1 call(s), 0 failed'), out);
-    assert.ok(out.includes('Shopify available: SKU-100 75, SKU-200 12'), out);
-  } finally {
-    rmSync(runner, { recursive: true, force: true });
-  }
-});
+pkg(
+  'the examples type-check against the shipped declarations, and custom-runner.ts runs, without the optional fast-check',
+  () => {
+    // A TypeScript project on Node (@types/node); no @types/ssh2-sftp-client (the SFTP adapter's declarations name only
+    // its own client type); fast-check is not installed, and `testkit/shopify` must not need it.
+    const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node']);
+    try {
+      assert.not.ok(existsSync(join(runner, 'node_modules', 'fast-check')));
+      for (const example of ['custom-runner.ts', 'explain-online-atp.ts'])
+        copyFileSync(join(root, 'examples', example), join(runner, example));
+      writeFileSync(
+        join(runner, 'tsconfig.json'),
+        JSON.stringify({
+          compilerOptions: {
+            module: 'nodenext',
+            moduleResolution: 'nodenext',
+            target: 'es2023',
+            strict: true,
+            noEmit: true,
+            skipLibCheck: false,
+            types: ['node'],
+          },
+          files: ['custom-runner.ts', 'explain-online-atp.ts'],
+        }),
+      );
+      execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
+        cwd: runner,
+        encoding: 'utf8',
+      });
+      const out = execFileSync('node', ['custom-runner.ts'], { cwd: runner, encoding: 'utf8' });
+      assert.ok(out.includes('mapped 2 of 2 products by SKU'), out);
+      assert.ok(out.includes('process uploads: 2 set in 1 call(s), 0 failed'), out);
+      assert.ok(out.includes('Shopify available: SKU-100 75, SKU-200 12'), out);
+    } finally {
+      rmSync(runner, { recursive: true, force: true });
+    }
+  },
+);
 
 pkg.run();
 
@@ -128,7 +195,7 @@ const examples = suite('examples');
 
 examples('explain-online-atp runs against the built package and shows 75', () => {
   const out = execFileSync('node', [join(root, 'examples', 'explain-online-atp.ts')], { cwd: root, encoding: 'utf8' });
-  assert.ok(out.startsWith("SKU-100 in SHOPIFY_US: Online ATP 75 = QOH 100"), out);
+  assert.ok(out.startsWith('SKU-100 in SHOPIFY_US: Online ATP 75 = QOH 100'), out);
   assert.ok(out.includes('1 change(s) in 1 batch(es)'), out);
 });
 

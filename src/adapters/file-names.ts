@@ -4,7 +4,8 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { FileStoreError } from '../application/file-store.ts';
 
 /** Whether `name` is a plain file name: not empty, not `.` or `..`, and without '/', '\\' or NUL. */
-export const isSafeFileName = (name: string): boolean => name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
+export const isSafeFileName = (name: string): boolean =>
+  name !== '' && name !== '.' && name !== '..' && !/[/\\\0]/.test(name);
 
 /** `name` when it is a plain file name, else `UnsafeFileName`. */
 export const safeFileName = (store: string, name: string): E.Either<FileStoreError, string> =>
@@ -15,4 +16,8 @@ export const safeFileName = (store: string, name: string): E.Either<FileStoreErr
  * `UnsafeFileName` when any segment is not a plain file name (so '/a', 'a/', 'a//b' and 'a/../b' are refused).
  */
 export const safeFolder = (store: string, folder: string): E.Either<FileStoreError, ReadonlyArray<string>> =>
-  folder === '' ? E.right([]) : folder.split('/').every(isSafeFileName) ? E.right(folder.split('/')) : E.left({ _tag: 'UnsafeFileName', store, name: folder, retriable: false });
+  folder === ''
+    ? E.right([])
+    : folder.split('/').every(isSafeFileName)
+      ? E.right(folder.split('/'))
+      : E.left({ _tag: 'UnsafeFileName', store, name: folder, retriable: false });

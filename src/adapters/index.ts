@@ -19,11 +19,23 @@ export {
 } from './sftp/sftp-file-store.ts';
 
 // The NetSuite export reader (CSV).
-export { netsuiteExportReader, parseQuantity, type NetsuiteExportReaderSettings } from './csv/netsuite-export-reader.ts';
+export {
+  netsuiteExportReader,
+  parseQuantity,
+  type NetsuiteExportReaderSettings,
+} from './csv/netsuite-export-reader.ts';
 
 // Inventory stores: PostgreSQL (production), SQLite (the embedded default), in memory (tests).
-export { openPostgresInventoryStore, type PostgresInventoryStore, type PostgresStoreOptions } from './persistence/postgres-inventory-store.ts';
-export { openSqliteInventoryStore, type SqliteInventoryStore, type SqliteStoreOptions } from './persistence/sqlite-inventory-store.ts';
+export {
+  openPostgresInventoryStore,
+  type PostgresInventoryStore,
+  type PostgresStoreOptions,
+} from './persistence/postgres-inventory-store.ts';
+export {
+  openSqliteInventoryStore,
+  type SqliteInventoryStore,
+  type SqliteStoreOptions,
+} from './persistence/sqlite-inventory-store.ts';
 export { memoryInventoryStore, type MemoryInventoryStore } from './memory/memory-inventory-store.ts';
 
 // Shopify's Admin GraphQL API.

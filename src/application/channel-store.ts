@@ -84,15 +84,33 @@ export interface ChannelStore {
    * Up to `limit` products mapped to an inventory item of the channel's shop, in product id order after `after`
    * (null: from the start), each with its positions at every facility, threshold and brokering queue.
    */
-  readonly mappedProductPage: (channel: SalesChannel, after: string | null, limit: number) => TaskEither<InventoryStoreError, ReadonlyArray<MappedProductInventory>>;
+  readonly mappedProductPage: (
+    channel: SalesChannel,
+    after: string | null,
+    limit: number,
+  ) => TaskEither<InventoryStoreError, ReadonlyArray<MappedProductInventory>>;
   /** The same for the named products (those not mapped in the shop are left out). */
-  readonly mappedProducts: (channel: SalesChannel, productIds: ReadonlyArray<string>) => TaskEither<InventoryStoreError, ReadonlyArray<MappedProductInventory>>;
+  readonly mappedProducts: (
+    channel: SalesChannel,
+    productIds: ReadonlyArray<string>,
+  ) => TaskEither<InventoryStoreError, ReadonlyArray<MappedProductInventory>>;
   /** Products changed since `consumer` last took them (`markPushed`), up to `limit`, in product id order after `after`. */
-  readonly changedProducts: (consumer: string, after: string | null, limit: number) => TaskEither<InventoryStoreError, ReadonlyArray<ProductChange>>;
+  readonly changedProducts: (
+    consumer: string,
+    after: string | null,
+    limit: number,
+  ) => TaskEither<InventoryStoreError, ReadonlyArray<ProductChange>>;
   /** Records that `consumer` has taken these changes; a later change of the same product is pending again. */
-  readonly markPushed: (consumer: string, changes: ReadonlyArray<ProductChange>) => TaskEither<InventoryStoreError, void>;
+  readonly markPushed: (
+    consumer: string,
+    changes: ReadonlyArray<ProductChange>,
+  ) => TaskEither<InventoryStoreError, void>;
   /** The ledger entries of these inventory items at the location (items never pushed or read are left out). */
-  readonly ledger: (shop: string, locationId: string, inventoryItemIds: ReadonlyArray<string>) => TaskEither<InventoryStoreError, ReadonlyArray<LedgerEntry>>;
+  readonly ledger: (
+    shop: string,
+    locationId: string,
+    inventoryItemIds: ReadonlyArray<string>,
+  ) => TaskEither<InventoryStoreError, ReadonlyArray<LedgerEntry>>;
   /** How far Process uploads got with `feed`, or null when it never started it. */
   readonly feedProgress: (feed: string) => TaskEither<InventoryStoreError, FeedProgress | null>;
   /** Records the batch about to be sent, so that a rerun resends it unchanged. */
@@ -113,17 +131,28 @@ export interface ProductSku {
 export type InventoryItemMapping =
   | { readonly productId: string; readonly sku: string; readonly status: 'mapped'; readonly inventoryItemId: string }
   | { readonly productId: string; readonly sku: string; readonly status: 'unmatched' }
-  | { readonly productId: string; readonly sku: string; readonly status: 'ambiguous'; readonly candidates: ReadonlyArray<string> };
+  | {
+      readonly productId: string;
+      readonly sku: string;
+      readonly status: 'ambiguous';
+      readonly candidates: ReadonlyArray<string>;
+    };
 
 /** Keeping product -> inventory item in step with Shopify. */
 export interface ProductMappingStore {
   /** Up to `limit` products with a SKU, in product id order after `after`. */
-  readonly productSkus: (after: string | null, limit: number) => TaskEither<InventoryStoreError, ReadonlyArray<ProductSku>>;
+  readonly productSkus: (
+    after: string | null,
+    limit: number,
+  ) => TaskEither<InventoryStoreError, ReadonlyArray<ProductSku>>;
   /**
    * Records each product's mapping in the shop (an unmatched or ambiguous product loses any earlier mapping). A product
    * mapped to a new inventory item is marked changed, so the next delta push gives that item its online ATP.
    */
-  readonly saveMappings: (shop: string, mappings: ReadonlyArray<InventoryItemMapping>) => TaskEither<InventoryStoreError, void>;
+  readonly saveMappings: (
+    shop: string,
+    mappings: ReadonlyArray<InventoryItemMapping>,
+  ) => TaskEither<InventoryStoreError, void>;
 }
 
 /**
@@ -132,13 +161,31 @@ export interface ProductMappingStore {
  */
 export interface ChannelSeed {
   readonly saveFacilityGroup: (group: FacilityGroup) => TaskEither<InventoryStoreError, void>;
-  readonly saveSalesChannel: (channel: { readonly facilityGroupId: string; readonly shop: string; readonly locationId: string }) => TaskEither<InventoryStoreError, void>;
+  readonly saveSalesChannel: (channel: {
+    readonly facilityGroupId: string;
+    readonly shop: string;
+    readonly locationId: string;
+  }) => TaskEither<InventoryStoreError, void>;
   /** Sets products' SKUs (null clears one). */
-  readonly saveProductSkus: (skus: ReadonlyArray<{ readonly productId: string; readonly sku: string | null }>) => TaskEither<InventoryStoreError, void>;
+  readonly saveProductSkus: (
+    skus: ReadonlyArray<{ readonly productId: string; readonly sku: string | null }>,
+  ) => TaskEither<InventoryStoreError, void>;
   /** Sets QOH, reserved quantity and safety stock of positions (ATP becomes QOH - reserved). */
-  readonly savePositions: (positions: ReadonlyArray<{ readonly productId: string; readonly facilityId: string; readonly quantityOnHand: number; readonly reservedQuantity: number; readonly safetyStock: number }>) => TaskEither<InventoryStoreError, void>;
-  readonly saveThresholds: (thresholds: ReadonlyArray<{ readonly productId: string; readonly threshold: number }>) => TaskEither<InventoryStoreError, void>;
-  readonly saveBrokeringQueue: (queue: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>) => TaskEither<InventoryStoreError, void>;
+  readonly savePositions: (
+    positions: ReadonlyArray<{
+      readonly productId: string;
+      readonly facilityId: string;
+      readonly quantityOnHand: number;
+      readonly reservedQuantity: number;
+      readonly safetyStock: number;
+    }>,
+  ) => TaskEither<InventoryStoreError, void>;
+  readonly saveThresholds: (
+    thresholds: ReadonlyArray<{ readonly productId: string; readonly threshold: number }>,
+  ) => TaskEither<InventoryStoreError, void>;
+  readonly saveBrokeringQueue: (
+    queue: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>,
+  ) => TaskEither<InventoryStoreError, void>;
 }
 
 export type { FeedLine };

@@ -7,11 +7,19 @@ import type { InventoryStoreError } from './inventory-store.ts';
 /** A facility group the Shopify jobs cannot sell through. */
 export type ChannelError =
   | { readonly _tag: 'FacilityGroupNotFound'; readonly facilityGroupId: string; readonly retriable: false }
-  | { readonly _tag: 'NotAChannelFacilityGroup'; readonly facilityGroupId: string; readonly facilityGroupTypeId: string; readonly retriable: false }
+  | {
+      readonly _tag: 'NotAChannelFacilityGroup';
+      readonly facilityGroupId: string;
+      readonly facilityGroupTypeId: string;
+      readonly retriable: false;
+    }
   | { readonly _tag: 'NoShopifyLocation'; readonly facilityGroupId: string; readonly retriable: false };
 
 /** The channel of a facility group, or why it has none. */
-export const channelOf = (store: ChannelStore, facilityGroupId: string): TE.TaskEither<ChannelError | InventoryStoreError, SalesChannel> =>
+export const channelOf = (
+  store: ChannelStore,
+  facilityGroupId: string,
+): TE.TaskEither<ChannelError | InventoryStoreError, SalesChannel> =>
   pipe(
     store.salesChannel(facilityGroupId),
     TE.chainW((channel) =>
@@ -19,14 +27,20 @@ export const channelOf = (store: ChannelStore, facilityGroupId: string): TE.Task
         ? TE.right(channel)
         : pipe(
             store.facilityGroup(facilityGroupId),
-            TE.chainW((group): TE.TaskEither<ChannelError, never> =>
-              TE.left(
-                group === null
-                  ? { _tag: 'FacilityGroupNotFound', facilityGroupId, retriable: false }
-                  : group.facilityGroupTypeId !== CHANNEL_FAC_GROUP
-                    ? { _tag: 'NotAChannelFacilityGroup', facilityGroupId, facilityGroupTypeId: group.facilityGroupTypeId, retriable: false }
-                    : { _tag: 'NoShopifyLocation', facilityGroupId, retriable: false },
-              ),
+            TE.chainW(
+              (group): TE.TaskEither<ChannelError, never> =>
+                TE.left(
+                  group === null
+                    ? { _tag: 'FacilityGroupNotFound', facilityGroupId, retriable: false }
+                    : group.facilityGroupTypeId !== CHANNEL_FAC_GROUP
+                      ? {
+                          _tag: 'NotAChannelFacilityGroup',
+                          facilityGroupId,
+                          facilityGroupTypeId: group.facilityGroupTypeId,
+                          retriable: false,
+                        }
+                      : { _tag: 'NoShopifyLocation', facilityGroupId, retriable: false },
+                ),
             ),
           ),
     ),
@@ -60,14 +74,23 @@ export const targetsOf = (
   const shared: SharedInventoryItem[] = [];
   for (const p of products) {
     const claimants = byItem.get(p.inventoryItemId)!;
-    if (claimants.length === 1) targets.push({ productId: p.productId, inventoryItemId: p.inventoryItemId, locationId: channel.locationId, quantity: atp(p) });
-    else if (claimants[0] === p) shared.push({ inventoryItemId: p.inventoryItemId, productIds: claimants.map((c) => c.productId) });
+    if (claimants.length === 1)
+      targets.push({
+        productId: p.productId,
+        inventoryItemId: p.inventoryItemId,
+        locationId: channel.locationId,
+        quantity: atp(p),
+      });
+    else if (claimants[0] === p)
+      shared.push({ inventoryItemId: p.inventoryItemId, productIds: claimants.map((c) => c.productId) });
   }
   return { targets, shared };
 };
 
 /** Targets without the inventory items that more than one product claims, and those items with their claimants. */
-export const withoutSharedItems = (targets: ReadonlyArray<Target>): { readonly targets: ReadonlyArray<Target>; readonly shared: ReadonlyArray<SharedInventoryItem> } => {
+export const withoutSharedItems = (
+  targets: ReadonlyArray<Target>,
+): { readonly targets: ReadonlyArray<Target>; readonly shared: ReadonlyArray<SharedInventoryItem> } => {
   const claims = new Map<string, string[]>();
   for (const t of targets) {
     const list = claims.get(t.inventoryItemId);
@@ -75,8 +98,11 @@ export const withoutSharedItems = (targets: ReadonlyArray<Target>): { readonly t
     else list.push(t.productId);
   }
   const shared: SharedInventoryItem[] = [];
-  for (const [inventoryItemId, productIds] of claims) if (productIds.length > 1) shared.push({ inventoryItemId, productIds });
-  return shared.length === 0 ? { targets, shared } : { targets: targets.filter((t) => claims.get(t.inventoryItemId)!.length === 1), shared };
+  for (const [inventoryItemId, productIds] of claims)
+    if (productIds.length > 1) shared.push({ inventoryItemId, productIds });
+  return shared.length === 0
+    ? { targets, shared }
+    : { targets: targets.filter((t) => claims.get(t.inventoryItemId)!.length === 1), shared };
 };
 
 /** Pages through a keyset-paged read until a short page, folding each page into a state. */
@@ -103,7 +129,11 @@ export const foldPages = <E, A, S>(
 };
 
 /** Every pending change of a consumer (all pages). */
-export const pendingChanges = (store: ChannelStore, consumer: string, pageSize: number): TE.TaskEither<InventoryStoreError, ReadonlyArray<ProductChange>> =>
+export const pendingChanges = (
+  store: ChannelStore,
+  consumer: string,
+  pageSize: number,
+): TE.TaskEither<InventoryStoreError, ReadonlyArray<ProductChange>> =>
   foldPages(
     (after) => store.changedProducts(consumer, after, pageSize),
     (c) => c.productId,

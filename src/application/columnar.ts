@@ -11,7 +11,7 @@ const stringTable = () => {
     // A fresh copy: a field cut from a line may still point into the megabyte of text it came from, and keeping it
     // would keep that whole chunk alive as long as the table lives.
     // (' ' + s) is flattened into a new string of its own before slice cuts the space off.
-    const own = s.length < 13 ? s : (' ' + s).slice(1);
+    const own = s.length < 13 ? s : ` ${s}`.slice(1);
     numbers.set(own, strings.length);
     strings.push(own);
     return strings.length - 1;
@@ -87,7 +87,13 @@ export const exportRowsBuilder = (capacity = 1024) => {
 
 /** Export rows as objects. */
 export const exportRowsToArray = (rows: ExportRows): ExportRowObject[] =>
-  Array.from({ length: rows.length }, (_, i) => ({ line: rows.line(i), item: rows.item(i), itemInternalId: rows.itemInternalId(i), location: rows.location(i), quantity: rows.quantity(i) }));
+  Array.from({ length: rows.length }, (_, i) => ({
+    line: rows.line(i),
+    item: rows.item(i),
+    itemInternalId: rows.itemInternalId(i),
+    location: rows.location(i),
+    quantity: rows.quantity(i),
+  }));
 
 /** QOH and ATP of every position, column by column. */
 export interface StockTable {
@@ -151,7 +157,12 @@ export const stockTableOf = (levels: Iterable<StockLevelObject>): StockTable => 
 
 /** A stock table as objects. */
 export const stockLevelsOf = (table: StockTable): StockLevelObject[] =>
-  Array.from({ length: table.length }, (_, i) => ({ productId: table.productId(i), facilityId: table.facilityId(i), quantityOnHand: table.quantityOnHand(i), availableToPromise: table.availableToPromise(i) }));
+  Array.from({ length: table.length }, (_, i) => ({
+    productId: table.productId(i),
+    facilityId: table.facilityId(i),
+    quantityOnHand: table.quantityOnHand(i),
+    availableToPromise: table.availableToPromise(i),
+  }));
 
 /** The indices 0 .. n-1 of a table, as the row handles a diff reads through the table's columns. */
 export const rowIndices = (n: number): Int32Array => {

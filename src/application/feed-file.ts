@@ -71,13 +71,32 @@ const FeedLineCodec = t.type({
 /** The text of a feed file. */
 export const encodeFeed = (header: Omit<FeedHeader, 'format' | 'lines'>, lines: ReadonlyArray<FeedLine>): string => {
   const out: string[] = [JSON.stringify({ format: 'oms-inventory-sync/feed@1', ...header, lines: lines.length })];
-  for (const l of lines) out.push(JSON.stringify({ productId: l.productId, inventoryItemId: l.inventoryItemId, locationId: l.locationId, quantity: l.quantity, basis: l.basis }));
+  for (const l of lines)
+    out.push(
+      JSON.stringify({
+        productId: l.productId,
+        inventoryItemId: l.inventoryItemId,
+        locationId: l.locationId,
+        quantity: l.quantity,
+        basis: l.basis,
+      }),
+    );
   return `${out.join('\n')}\n`;
 };
 
-const invalid = (file: string, line: number, reason: string): FeedFileInvalid => ({ _tag: 'FeedFileInvalid', file, line, reason, retriable: false });
+const invalid = (file: string, line: number, reason: string): FeedFileInvalid => ({
+  _tag: 'FeedFileInvalid',
+  file,
+  line,
+  reason,
+  retriable: false,
+});
 
-const parseJson = (text: string): E.Either<string, unknown> => E.tryCatch(() => JSON.parse(text) as unknown, (e) => (e instanceof Error ? e.message : String(e)));
+const parseJson = (text: string): E.Either<string, unknown> =>
+  E.tryCatch(
+    () => JSON.parse(text) as unknown,
+    (e) => (e instanceof Error ? e.message : String(e)),
+  );
 
 /** Parses a feed file's text; the first bad line (1-based) is named. The header's line count must match (a cut file fails). */
 export const decodeFeed = (name: string, text: string): E.Either<FeedFileInvalid, Feed> => {
@@ -94,11 +113,20 @@ export const decodeFeed = (name: string, text: string): E.Either<FeedFileInvalid
     const value = parseJson(rows[i]!);
     if (E.isLeft(value)) return E.left(invalid(name, i + 1, value.left));
     const line = FeedLineCodec.decode(value.right);
-    if (E.isLeft(line)) return E.left(invalid(name, i + 1, 'not a feed line (productId, inventoryItemId, locationId, whole quantity >= 0, basis)'));
+    if (E.isLeft(line))
+      return E.left(
+        invalid(name, i + 1, 'not a feed line (productId, inventoryItemId, locationId, whole quantity >= 0, basis)'),
+      );
     lines.push(line.right);
   }
   if (lines.length !== decodedHeader.right.lines) {
-    return E.left(invalid(name, rows.length, `the header announces ${decodedHeader.right.lines} lines, the file has ${lines.length}`));
+    return E.left(
+      invalid(
+        name,
+        rows.length,
+        `the header announces ${decodedHeader.right.lines} lines, the file has ${lines.length}`,
+      ),
+    );
   }
   return E.right({ name, header: decodedHeader.right, lines });
 };

@@ -21,11 +21,31 @@ export interface LocalCopy {
 
 /** What can go wrong with a file store. `retriable` says whether the same call may succeed later. */
 export type FileStoreError =
-  | { readonly _tag: 'FileStoreUnavailable'; readonly store: string; readonly reason: string; readonly retriable: true; readonly cause?: unknown }
-  | { readonly _tag: 'HostKeyMismatch'; readonly store: string; readonly expected: string; readonly actual: string; readonly retriable: false }
+  | {
+      readonly _tag: 'FileStoreUnavailable';
+      readonly store: string;
+      readonly reason: string;
+      readonly retriable: true;
+      readonly cause?: unknown;
+    }
+  | {
+      readonly _tag: 'HostKeyMismatch';
+      readonly store: string;
+      readonly expected: string;
+      readonly actual: string;
+      readonly retriable: false;
+    }
   | { readonly _tag: 'UnsafeFileName'; readonly store: string; readonly name: string; readonly retriable: false }
   | { readonly _tag: 'FileNotFound'; readonly store: string; readonly path: string; readonly retriable: false }
-  | { readonly _tag: 'FileStoreFailed'; readonly store: string; readonly operation: string; readonly path: string; readonly reason: string; readonly retriable: boolean; readonly cause?: unknown };
+  | {
+      readonly _tag: 'FileStoreFailed';
+      readonly store: string;
+      readonly operation: string;
+      readonly path: string;
+      readonly reason: string;
+      readonly retriable: boolean;
+      readonly cause?: unknown;
+    };
 
 /**
  * A folder tree holding the NetSuite exports: the inbox at its root, and the sub-folders `archive` and `error`.

@@ -1,9 +1,19 @@
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import { pairKey, planHardSync, type ItemQuantity } from '../domain/index.ts';
-import { channelOf, deltaConsumer, foldPages, pendingChanges, targetsOf, withoutSharedItems, type ChannelError, type SharedInventoryItem, type Target } from './channel-sync.ts';
+import {
+  channelOf,
+  deltaConsumer,
+  foldPages,
+  pendingChanges,
+  targetsOf,
+  withoutSharedItems,
+  type ChannelError,
+  type SharedInventoryItem,
+  type Target,
+} from './channel-sync.ts';
 import type { ChannelStore } from './channel-store.ts';
 import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
@@ -42,7 +52,9 @@ export interface HardSyncReport {
 }
 
 /** The ports Hard Sync uses: the OMS store, Shopify (to read what it holds), the outbox and the clock. */
-export type HardSyncDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock & Progress;
+export type HardSyncDeps = ChannelStore &
+  Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock &
+  Progress;
 
 /** What stops a Hard Sync run. Nothing is written before the feed, so a rerun starts afresh. */
 export type HardSyncError = ChannelError | InventoryStoreError | ShopifyError | FileStoreError;
@@ -60,63 +72,85 @@ interface Accumulated {
  * caught as stale instead of being overwritten. The delta push's pending changes taken before the read are marked
  * done: a change made during the run stays pending for the next delta push.
  */
-export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> => (deps) => {
-  const startedAt = deps.now();
-  return pipe(
-    TE.Do,
-    TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
-    TE.bindW('pending', () => pendingChanges(deps, deltaConsumer(config.facilityGroupId), config.pageSize)),
-    // Shopify's levels (a bulk query that runs on Shopify's side) are read while the OMS's targets are computed.
-    TE.bindW('read', ({ channel }) =>
-      sequenceT(TE.ApplyPar)(
-        pipe(
-          deps.availableAtLocation(channel.locationId) as TE.TaskEither<HardSyncError, ReadonlyArray<ItemQuantity>>,
-          TE.map((levels) => ({ levels: new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity])), ms: deps.now().getTime() - startedAt.getTime() })),
+export const hardSync =
+  (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> =>
+  (deps) => {
+    const startedAt = deps.now();
+    return pipe(
+      TE.Do,
+      TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
+      TE.bindW('pending', () => pendingChanges(deps, deltaConsumer(config.facilityGroupId), config.pageSize)),
+      // Shopify's levels (a bulk query that runs on Shopify's side) are read while the OMS's targets are computed.
+      TE.bindW('read', ({ channel }) =>
+        sequenceT(TE.ApplyPar)(
+          pipe(
+            deps.availableAtLocation(channel.locationId) as TE.TaskEither<HardSyncError, ReadonlyArray<ItemQuantity>>,
+            TE.map((levels) => ({
+              levels: new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity])),
+              ms: deps.now().getTime() - startedAt.getTime(),
+            })),
+          ),
+          foldPages(
+            (after) => deps.mappedProductPage(channel, after, config.pageSize),
+            (p) => p.productId,
+            config.pageSize,
+            { targets: [], shared: [], products: 0 } as Accumulated,
+            (acc, page) => {
+              const { targets, shared } = targetsOf(channel, page);
+              for (const t of targets) acc.targets.push(t);
+              for (const s of shared) acc.shared.push(s);
+              acc.products += page.length;
+              deps.progress?.({ job: 'hard-sync', step: 'products read', done: acc.products, total: null });
+              return TE.right(acc);
+            },
+          ) as TE.TaskEither<HardSyncError, Accumulated>,
         ),
-        foldPages(
-          (after) => deps.mappedProductPage(channel, after, config.pageSize),
-          (p) => p.productId,
-          config.pageSize,
-          { targets: [], shared: [], products: 0 } as Accumulated,
-          (acc, page) => {
-            const { targets, shared } = targetsOf(channel, page);
-            for (const t of targets) acc.targets.push(t);
-            for (const s of shared) acc.shared.push(s);
-            acc.products += page.length;
-            deps.progress?.({ job: 'hard-sync', step: 'products read', done: acc.products, total: null });
-            return TE.right(acc);
-          },
-        ) as TE.TaskEither<HardSyncError, Accumulated>,
       ),
-    ),
-    TE.bindW('shopifyReadMs', ({ read }) => TE.right(read[0].ms)),
-    TE.bindW('plan', ({ read }) => {
-      const [shopify, acc] = read;
-      // An item claimed by two products anywhere in the catalogue is left out, whichever pages they were on.
-      const { targets, shared } = withoutSharedItems(acc.targets);
-      return TE.right({ ...planHardSync(targets, shopify.levels), shared: [...acc.shared, ...shared], products: acc.products });
-    }),
-    TE.bindW('feed', ({ channel, plan }) => {
-      if (plan.lines.length === 0) return TE.right(null);
-      const name = feedFileName('hard-sync', config.facilityGroupId, config.runId, startedAt);
-      const text = encodeFeed({ job: 'hard-sync', runId: config.runId, facilityGroupId: config.facilityGroupId, shop: channel.shop, locationId: channel.locationId, createdAt: startedAt.toISOString() }, plan.lines);
-      return pipe(deps.outbox.write('', name, text), TE.map(() => name));
-    }),
-    TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
-    TE.map(({ channel, plan, feed, shopifyReadMs }) => ({
-      runId: config.runId,
-      facilityGroupId: config.facilityGroupId,
-      shop: channel.shop,
-      locationId: channel.locationId,
-      feed,
-      products: plan.products,
-      lines: plan.lines.length,
-      alreadyEqual: plan.lines.filter((l) => l.basis === l.quantity).length,
-      notStocked: plan.notStocked,
-      sharedInventoryItems: plan.shared,
-      startedAt,
-      durationMs: deps.now().getTime() - startedAt.getTime(),
-      shopifyReadMs,
-    })),
-  );
-};
+      TE.bindW('shopifyReadMs', ({ read }) => TE.right(read[0].ms)),
+      TE.bindW('plan', ({ read }) => {
+        const [shopify, acc] = read;
+        // An item claimed by two products anywhere in the catalogue is left out, whichever pages they were on.
+        const { targets, shared } = withoutSharedItems(acc.targets);
+        return TE.right({
+          ...planHardSync(targets, shopify.levels),
+          shared: [...acc.shared, ...shared],
+          products: acc.products,
+        });
+      }),
+      TE.bindW('feed', ({ channel, plan }) => {
+        if (plan.lines.length === 0) return TE.right(null);
+        const name = feedFileName('hard-sync', config.facilityGroupId, config.runId, startedAt);
+        const text = encodeFeed(
+          {
+            job: 'hard-sync',
+            runId: config.runId,
+            facilityGroupId: config.facilityGroupId,
+            shop: channel.shop,
+            locationId: channel.locationId,
+            createdAt: startedAt.toISOString(),
+          },
+          plan.lines,
+        );
+        return pipe(
+          deps.outbox.write('', name, text),
+          TE.map(() => name),
+        );
+      }),
+      TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
+      TE.map(({ channel, plan, feed, shopifyReadMs }) => ({
+        runId: config.runId,
+        facilityGroupId: config.facilityGroupId,
+        shop: channel.shop,
+        locationId: channel.locationId,
+        feed,
+        products: plan.products,
+        lines: plan.lines.length,
+        alreadyEqual: plan.lines.filter((l) => l.basis === l.quantity).length,
+        notStocked: plan.notStocked,
+        sharedInventoryItems: plan.shared,
+        startedAt,
+        durationMs: deps.now().getTime() - startedAt.getTime(),
+        shopifyReadMs,
+      })),
+    );
+  };

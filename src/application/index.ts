@@ -22,8 +22,20 @@ export {
   type RejectedRow,
 } from './import-inventory.ts';
 export { mapProducts, type MapProductsConfig, type MapProductsDeps, type MapProductsReport } from './map-products.ts';
-export { hardSync, type HardSyncConfig, type HardSyncDeps, type HardSyncError, type HardSyncReport } from './hard-sync.ts';
-export { pushRecentChanges, type PushChangesConfig, type PushChangesDeps, type PushChangesError, type PushChangesReport } from './push-recent-changes.ts';
+export {
+  hardSync,
+  type HardSyncConfig,
+  type HardSyncDeps,
+  type HardSyncError,
+  type HardSyncReport,
+} from './hard-sync.ts';
+export {
+  pushRecentChanges,
+  type PushChangesConfig,
+  type PushChangesDeps,
+  type PushChangesError,
+  type PushChangesReport,
+} from './push-recent-changes.ts';
 export {
   defaultProcessUploadsConfig,
   FEED_ARCHIVE_FOLDER,
@@ -37,7 +49,13 @@ export {
   type ProcessUploadsError,
   type ProcessUploadsReport,
 } from './process-uploads.ts';
-export { verifyInventory, type Drift, type VerifyConfig, type VerifyDeps, type VerifyReport } from './verify-inventory.ts';
+export {
+  verifyInventory,
+  type Drift,
+  type VerifyConfig,
+  type VerifyDeps,
+  type VerifyReport,
+} from './verify-inventory.ts';
 export type { ChannelError, SharedInventoryItem, Target } from './channel-sync.ts';
 
 // Ports.
@@ -87,7 +105,16 @@ export type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } 
 export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
 
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).
-export { decodeFeed, encodeFeed, feedFileName, type Feed, type FeedFileInvalid, type FeedHeader, type FeedJob, type FeedReader } from './feed-file.ts';
+export {
+  decodeFeed,
+  encodeFeed,
+  feedFileName,
+  type Feed,
+  type FeedFileInvalid,
+  type FeedHeader,
+  type FeedJob,
+  type FeedReader,
+} from './feed-file.ts';
 
 // The columnar tables the store and reader ports exchange, for implementing them.
 export {

@@ -48,7 +48,12 @@ export interface ParsedExport {
 export type ExportFileError =
   | { readonly _tag: 'ExportEmpty'; readonly file: string }
   | { readonly _tag: 'ExportHeaderOnly'; readonly file: string }
-  | { readonly _tag: 'ExportMissingColumns'; readonly file: string; readonly missing: ReadonlyArray<string>; readonly found: ReadonlyArray<string> }
+  | {
+      readonly _tag: 'ExportMissingColumns';
+      readonly file: string;
+      readonly missing: ReadonlyArray<string>;
+      readonly found: ReadonlyArray<string>;
+    }
   | { readonly _tag: 'ExportEncodingInvalid'; readonly file: string; readonly line: number; readonly reason: string }
   | { readonly _tag: 'ExportTooLarge'; readonly file: string; readonly bytes: number; readonly limit: number }
   | { readonly _tag: 'ExportUnreadable'; readonly file: string; readonly reason: string; readonly cause?: unknown };
@@ -61,5 +66,9 @@ export interface ExportReadOptions {
 
 /** Reads a NetSuite inventory export from a local file, streaming it (the file is never held whole in memory). */
 export interface InventoryExportReader {
-  readonly readExport: (path: string, fileName: string, options: ExportReadOptions) => TaskEither<ExportFileError, ParsedExport>;
+  readonly readExport: (
+    path: string,
+    fileName: string,
+    options: ExportReadOptions,
+  ) => TaskEither<ExportFileError, ParsedExport>;
 }

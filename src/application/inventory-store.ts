@@ -6,8 +6,19 @@ export type { StockTable } from './columnar.ts';
 
 /** What can go wrong with the inventory store. `retriable` says whether the same call may succeed later. */
 export type InventoryStoreError =
-  | { readonly _tag: 'InventoryStoreUnavailable'; readonly reason: string; readonly retriable: true; readonly cause?: unknown }
-  | { readonly _tag: 'InventoryStoreFailed'; readonly operation: string; readonly reason: string; readonly retriable: boolean; readonly cause?: unknown };
+  | {
+      readonly _tag: 'InventoryStoreUnavailable';
+      readonly reason: string;
+      readonly retriable: true;
+      readonly cause?: unknown;
+    }
+  | {
+      readonly _tag: 'InventoryStoreFailed';
+      readonly operation: string;
+      readonly reason: string;
+      readonly retriable: boolean;
+      readonly cause?: unknown;
+    };
 
 /** What became of an imported file: its rows applied, or the whole file held back. */
 export type ImportOutcome = 'applied' | 'held-back';
@@ -65,7 +76,12 @@ export interface InventoryStore {
    */
   readonly commitImport: (commit: ImportCommit) => TaskEither<InventoryStoreError, 'committed' | 'already-imported'>;
   /** Takes or renews the lease of a job for `owner` until `until`; false while another owner's lease runs. */
-  readonly acquireJobLock: (job: string, owner: string, until: Date, now: Date) => TaskEither<InventoryStoreError, boolean>;
+  readonly acquireJobLock: (
+    job: string,
+    owner: string,
+    until: Date,
+    now: Date,
+  ) => TaskEither<InventoryStoreError, boolean>;
   /** Gives the lease up (a no-op when `owner` does not hold it). */
   readonly releaseJobLock: (job: string, owner: string) => TaskEither<InventoryStoreError, void>;
 }
@@ -78,7 +94,11 @@ export interface InventoryHistory {
 
 /** Loading master data and stock: for setting a store up (tests, the demo, a first load). */
 export interface InventorySeed {
-  readonly saveFacilities: (facilities: ReadonlyArray<{ facilityId: string; externalId: string }>) => TaskEither<InventoryStoreError, void>;
-  readonly saveProducts: (products: ReadonlyArray<{ productId: string; externalId: string }>) => TaskEither<InventoryStoreError, void>;
+  readonly saveFacilities: (
+    facilities: ReadonlyArray<{ facilityId: string; externalId: string }>,
+  ) => TaskEither<InventoryStoreError, void>;
+  readonly saveProducts: (
+    products: ReadonlyArray<{ productId: string; externalId: string }>,
+  ) => TaskEither<InventoryStoreError, void>;
   readonly saveStockLevels: (levels: ReadonlyArray<StockLevel>) => TaskEither<InventoryStoreError, void>;
 }

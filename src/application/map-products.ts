@@ -1,4 +1,4 @@
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { foldPages } from './channel-sync.ts';
@@ -32,35 +32,48 @@ export type MapProductsDeps = ProductMappingStore & Pick<ShopifyInventory, 'inve
  * per product. A SKU that matches no item, or several (a SKU Shopify does not hold unique), maps the product to
  * nothing, so no push can reach the wrong item; both are reported for someone to fix in Shopify or the OMS.
  */
-export const mapProducts = (config: MapProductsConfig): RTE.ReaderTaskEither<MapProductsDeps, InventoryStoreError | ShopifyError, MapProductsReport> => (deps) => {
-  const started = deps.now();
-  const empty = { products: 0, mapped: 0, unmatched: [] as InventoryItemMapping[], ambiguous: [] as InventoryItemMapping[] };
-  return pipe(
-    foldPages(
-      (after) => deps.productSkus(after, config.pageSize),
-      (p) => p.productId,
-      config.pageSize,
-      empty,
-      (acc, products) =>
-        pipe(
-          deps.inventoryItemsBySku([...new Set(products.map((p) => p.sku))]),
-          TE.chainW((items) => {
-            const mappings = products.map((p): InventoryItemMapping => {
-              const found = items.get(p.sku) ?? [];
-              if (found.length === 1) return { productId: p.productId, sku: p.sku, status: 'mapped', inventoryItemId: found[0]! };
-              if (found.length === 0) return { productId: p.productId, sku: p.sku, status: 'unmatched' };
-              return { productId: p.productId, sku: p.sku, status: 'ambiguous', candidates: found };
-            });
-            for (const m of mappings) {
-              if (m.status === 'mapped') acc.mapped++;
-              else if (m.status === 'unmatched') acc.unmatched.push(m);
-              else acc.ambiguous.push(m);
-            }
-            acc.products += products.length;
-            return pipe(deps.saveMappings(config.shop, mappings), TE.map(() => acc));
-          }),
-        ),
-    ),
-    TE.map((acc) => ({ shop: config.shop, ...acc, durationMs: deps.now().getTime() - started.getTime() })),
-  );
-};
+export const mapProducts =
+  (
+    config: MapProductsConfig,
+  ): RTE.ReaderTaskEither<MapProductsDeps, InventoryStoreError | ShopifyError, MapProductsReport> =>
+  (deps) => {
+    const started = deps.now();
+    const empty = {
+      products: 0,
+      mapped: 0,
+      unmatched: [] as InventoryItemMapping[],
+      ambiguous: [] as InventoryItemMapping[],
+    };
+    return pipe(
+      foldPages(
+        (after) => deps.productSkus(after, config.pageSize),
+        (p) => p.productId,
+        config.pageSize,
+        empty,
+        (acc, products) =>
+          pipe(
+            deps.inventoryItemsBySku([...new Set(products.map((p) => p.sku))]),
+            TE.chainW((items) => {
+              const mappings = products.map((p): InventoryItemMapping => {
+                const found = items.get(p.sku) ?? [];
+                if (found.length === 1)
+                  return { productId: p.productId, sku: p.sku, status: 'mapped', inventoryItemId: found[0]! };
+                if (found.length === 0) return { productId: p.productId, sku: p.sku, status: 'unmatched' };
+                return { productId: p.productId, sku: p.sku, status: 'ambiguous', candidates: found };
+              });
+              for (const m of mappings) {
+                if (m.status === 'mapped') acc.mapped++;
+                else if (m.status === 'unmatched') acc.unmatched.push(m);
+                else acc.ambiguous.push(m);
+              }
+              acc.products += products.length;
+              return pipe(
+                deps.saveMappings(config.shop, mappings),
+                TE.map(() => acc),
+              );
+            }),
+          ),
+      ),
+      TE.map((acc) => ({ shop: config.shop, ...acc, durationMs: deps.now().getTime() - started.getTime() })),
+    );
+  };

@@ -1,5 +1,5 @@
 import * as E from 'fp-ts/lib/Either.js';
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
@@ -9,7 +9,13 @@ import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { InventoryStoreError } from './inventory-store.ts';
 import type { Progress } from './progress.ts';
-import { keyedGroups, type SetAvailableRequest, type SetOutcome, type ShopifyError, type ShopifyInventory } from './shopify-inventory.ts';
+import {
+  keyedGroups,
+  type SetAvailableRequest,
+  type SetOutcome,
+  type ShopifyError,
+  type ShopifyInventory,
+} from './shopify-inventory.ts';
 
 /** How Process uploads applies feeds; `defaultProcessUploadsConfig` has the documented defaults. */
 export interface ProcessUploadsConfig {
@@ -23,7 +29,12 @@ export interface ProcessUploadsConfig {
 }
 
 /** The defaults: full batches, reason `correction`, three rounds against racing sales. */
-export const defaultProcessUploadsConfig = (runId: string): ProcessUploadsConfig => ({ runId, batchSize: 250, reason: 'correction', staleRounds: 3 });
+export const defaultProcessUploadsConfig = (runId: string): ProcessUploadsConfig => ({
+  runId,
+  batchSize: 250,
+  reason: 'correction',
+  staleRounds: 3,
+});
 
 /** The outbox folders: feeds wait at its root, applied ones move to `archive/`, unreadable ones to `error/`. */
 export const FEED_ARCHIVE_FOLDER = 'archive';
@@ -63,17 +74,22 @@ export interface ProcessUploadsReport {
 }
 
 /** The ports Process uploads uses. */
-export type ProcessUploadsDeps = ChannelStore & ShopifyInventory & FeedReader & { readonly outbox: FileStore } & Clock & Progress;
+export type ProcessUploadsDeps = ChannelStore &
+  ShopifyInventory &
+  FeedReader & { readonly outbox: FileStore } & Clock &
+  Progress;
 
 /** What stops a run; everything settled before it stays settled, and a rerun resumes at the first unsettled batch. */
 export type ProcessUploadsError = InventoryStoreError | ShopifyError | FileStoreError;
 
 /** Where Shopify's inventory history points for a feed's changes. */
-export const referenceDocumentUri = (feed: string): string => `gid://oms-inventory-sync/InventoryFeed/${encodeURIComponent(feed)}`;
+export const referenceDocumentUri = (feed: string): string =>
+  `gid://oms-inventory-sync/InventoryFeed/${encodeURIComponent(feed)}`;
 
 // A batch's key names the feed, its first line and the stale round: a rerun resends the frozen batch under the key
 // it was frozen with, and a different payload never gets a key that was used before.
-const batchKey = (feed: string, fromLine: number, round: number): string => `oms-inventory-sync:${feed}:${fromLine}:${round}`;
+const batchKey = (feed: string, fromLine: number, round: number): string =>
+  `oms-inventory-sync:${feed}:${fromLine}:${round}`;
 const roundOf = (key: string): number => Number(/:(\d+)$/.exec(key)?.[1] ?? 0);
 
 interface Tally {
@@ -85,17 +101,45 @@ interface Tally {
   readonly failed: FailedLine[];
 }
 
-const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, feed: Feed): TE.TaskEither<ProcessUploadsError, FeedReport> => {
+const processFeed = (
+  config: ProcessUploadsConfig,
+  deps: ProcessUploadsDeps,
+  feed: Feed,
+): TE.TaskEither<ProcessUploadsError, FeedReport> => {
   const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0, failed: [] };
   const { shop, locationId } = feed.header;
   const batchSize = Math.max(1, Math.min(config.batchSize, deps.maxQuantitiesPerCall));
-  const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({ inventoryItemId: q.inventoryItemId, locationId, quantity: q.quantity, runId: config.runId });
-  const failure = (line: number, q: { productId: string; inventoryItemId: string }, code: string, message: string): FailedLine => ({ feed: feed.name, line, productId: q.productId, inventoryItemId: q.inventoryItemId, code, message });
+  const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({
+    inventoryItemId: q.inventoryItemId,
+    locationId,
+    quantity: q.quantity,
+    runId: config.runId,
+  });
+  const failure = (
+    line: number,
+    q: { productId: string; inventoryItemId: string },
+    code: string,
+    message: string,
+  ): FailedLine => ({
+    feed: feed.name,
+    line,
+    productId: q.productId,
+    inventoryItemId: q.inventoryItemId,
+    code,
+    message,
+  });
   const settle = (nextLine: number, confirmed: ReadonlyArray<LedgerEntry>, failed: ReadonlyArray<FailedLine>) => {
     for (const f of failed) tally.failed.push(f);
     return pipe(
       deps.settleBatch({ feed: feed.name, nextLine, shop, confirmed, failed, at: deps.now() }),
-      TE.map(() => deps.progress?.({ job: 'process-uploads', step: `lines of ${feed.name}`, done: nextLine, total: feed.lines.length })),
+      TE.map(() =>
+        deps.progress?.({
+          job: 'process-uploads',
+          step: `lines of ${feed.name}`,
+          done: nextLine,
+          total: feed.lines.length,
+        }),
+      ),
     );
   };
   const lineIndex = (batch: { fromLine: number; toLine: number }) => {
@@ -133,7 +177,12 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
     const round = roundOf(batch.idempotencyKey);
     const lines = lineIndex(batch);
     return pipe(
-      setQuantities({ idempotencyKey: batch.idempotencyKey, reason: config.reason, referenceDocumentUri: referenceDocumentUri(feed.name), quantities: batch.quantities }),
+      setQuantities({
+        idempotencyKey: batch.idempotencyKey,
+        reason: config.reason,
+        referenceDocumentUri: referenceDocumentUri(feed.name),
+        quantities: batch.quantities,
+      }),
       TE.chainW((outcomes) => {
         const confirmed: LedgerEntry[] = [];
         const failed: FailedLine[] = [];
@@ -143,11 +192,17 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
             confirmed.push(entry(o.quantity));
             tally.applied++;
           } else if (o.status === 'stale') stale.push(o.quantity);
-          else failed.push(failure(lines.get(o.quantity.inventoryItemId) ?? batch.fromLine, o.quantity, o.code, o.message));
+          else
+            failed.push(
+              failure(lines.get(o.quantity.inventoryItemId) ?? batch.fromLine, o.quantity, o.code, o.message),
+            );
         }
         if (stale.length === 0) return settle(batch.toLine, confirmed, failed);
         return pipe(
-          deps.availableOf(locationId, stale.map((q) => q.inventoryItemId)),
+          deps.availableOf(
+            locationId,
+            stale.map((q) => q.inventoryItemId),
+          ),
           TE.chainW((levels) => {
             const live = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
             const again: SetQuantity[] = [];
@@ -155,17 +210,35 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
               const now = live.get(q.inventoryItemId);
               const line = lines.get(q.inventoryItemId) ?? batch.fromLine;
               if (now === undefined) {
-                failed.push(failure(line, q, 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is no longer stocked at the location'));
+                failed.push(
+                  failure(line, q, 'ITEM_NOT_STOCKED_AT_LOCATION', 'the item is no longer stocked at the location'),
+                );
                 continue;
               }
               tally.staleResolved++;
-              const quantity = now === q.quantity ? now : resolveStaleQuantity({ target: q.quantity, basis: q.changeFromQuantity ?? now, live: now });
+              const quantity =
+                now === q.quantity
+                  ? now
+                  : resolveStaleQuantity({ target: q.quantity, basis: q.changeFromQuantity ?? now, live: now });
               if (quantity === now) confirmed.push(entry({ inventoryItemId: q.inventoryItemId, quantity: now }));
-              else if (round + 1 > config.staleRounds) failed.push(failure(line, q, 'CHANGE_FROM_QUANTITY_STALE', `Shopify's quantity kept changing during ${config.staleRounds} attempts; it now holds ${now}`));
+              else if (round + 1 > config.staleRounds)
+                failed.push(
+                  failure(
+                    line,
+                    q,
+                    'CHANGE_FROM_QUANTITY_STALE',
+                    `Shopify's quantity kept changing during ${config.staleRounds} attempts; it now holds ${now}`,
+                  ),
+                );
               else again.push({ ...q, quantity, changeFromQuantity: now });
             }
             if (again.length === 0) return settle(batch.toLine, confirmed, failed);
-            const next: FrozenBatch = { fromLine: batch.fromLine, toLine: batch.toLine, idempotencyKey: batchKey(feed.name, batch.fromLine, round + 1), quantities: again };
+            const next: FrozenBatch = {
+              fromLine: batch.fromLine,
+              toLine: batch.toLine,
+              idempotencyKey: batchKey(feed.name, batch.fromLine, round + 1),
+              quantities: again,
+            };
             return pipe(
               settle(batch.fromLine, confirmed, failed),
               TE.chainW(() => deps.freezeBatch(feed.name, next)),
@@ -204,11 +277,26 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
         const quantities: SetQuantity[] = [];
         slice.forEach((l, i) => {
           const basis = l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
-          if (basis === undefined) failed.push(failure(fromLine + i, l, 'ITEM_NOT_STOCKED_AT_LOCATION', 'Shopify holds no inventory level of the item at the location'));
+          if (basis === undefined)
+            failed.push(
+              failure(
+                fromLine + i,
+                l,
+                'ITEM_NOT_STOCKED_AT_LOCATION',
+                'Shopify holds no inventory level of the item at the location',
+              ),
+            );
           else if (basis === l.quantity) {
             confirmed.push(entry(l));
             tally.alreadyEqual++;
-          } else quantities.push({ productId: l.productId, inventoryItemId: l.inventoryItemId, locationId, quantity: l.quantity, changeFromQuantity: basis });
+          } else
+            quantities.push({
+              productId: l.productId,
+              inventoryItemId: l.inventoryItemId,
+              locationId,
+              quantity: l.quantity,
+              changeFromQuantity: basis,
+            });
         });
         if (quantities.length === 0) return settle(toLine, confirmed, failed);
         const batch: FrozenBatch = { fromLine, toLine, idempotencyKey: batchKey(feed.name, fromLine, 0), quantities };
@@ -223,10 +311,17 @@ const processFeed = (config: ProcessUploadsConfig, deps: ProcessUploadsDeps, fee
 
   const from = (progress: FeedProgress): TE.TaskEither<ProcessUploadsError, void> =>
     progress.pending !== null
-      ? pipe(send(progress.pending), TE.chainW(() => from({ nextLine: progress.pending!.toLine, pending: null })))
+      ? pipe(
+          send(progress.pending),
+          TE.chainW(() => from({ nextLine: progress.pending!.toLine, pending: null })),
+        )
       : progress.nextLine >= feed.lines.length
         ? TE.right(undefined)
-        : pipe(plan(progress.nextLine), TE.chainW(() => deps.feedProgress(feed.name)), TE.chainW((next) => from(next ?? { nextLine: feed.lines.length, pending: null })));
+        : pipe(
+            plan(progress.nextLine),
+            TE.chainW(() => deps.feedProgress(feed.name)),
+            TE.chainW((next) => from(next ?? { nextLine: feed.lines.length, pending: null })),
+          );
 
   return pipe(
     deps.feedProgress(feed.name),
@@ -261,49 +356,87 @@ export const isFeedName = (name: string): boolean => /\.jsonl$/i.test(name) && !
  * at the unsettled batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes
  * to `error/`; a failed line is reported and never blocks the rest of its batch.
  */
-export const processUploads = (config: ProcessUploadsConfig): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> => (deps) => {
-  const startedAt = deps.now();
-  const one = (name: string): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-    pipe(
-      deps.outbox.fetch('', name),
-      TE.chainW((copy) =>
-        pipe(
-          deps.readFeedText(copy),
-          TE.chainFirstTaskK(() => () => copy.release().catch(() => undefined)),
-        ),
-      ),
-      TE.chainW((text) =>
-        pipe(
-          decodeFeed(name, text),
-          E.match(
-            (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-              pipe(
-                deps.outbox.move('', FEED_ERROR_FOLDER, name),
-                TE.map(() => ({ feed: name, outcome: 'invalid' as const, lines: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, bulkOperations: 0, resumed: false, invalid })),
-              ),
-            (feed): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-              // A feed for another shop must never reach this one: it waits for a run connected to its shop.
-              feed.header.shop !== deps.shop
-                ? TE.right({ feed: name, outcome: 'other-shop' as const, lines: feed.lines.length, applied: 0, alreadyEqual: 0, staleResolved: 0, failed: [], calls: 0, bulkOperations: 0, resumed: false })
-                : pipe(processFeed(config, deps, feed), TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name))),
+export const processUploads =
+  (config: ProcessUploadsConfig): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>
+  (deps) => {
+    const startedAt = deps.now();
+    const one = (name: string): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+      pipe(
+        deps.outbox.fetch('', name),
+        TE.chainW((copy) =>
+          pipe(
+            deps.readFeedText(copy),
+            TE.chainFirstTaskK(() => () => copy.release().catch(() => undefined)),
           ),
         ),
+        TE.chainW((text) =>
+          pipe(
+            decodeFeed(name, text),
+            E.match(
+              (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+                pipe(
+                  deps.outbox.move('', FEED_ERROR_FOLDER, name),
+                  TE.map(() => ({
+                    feed: name,
+                    outcome: 'invalid' as const,
+                    lines: 0,
+                    applied: 0,
+                    alreadyEqual: 0,
+                    staleResolved: 0,
+                    failed: [],
+                    calls: 0,
+                    bulkOperations: 0,
+                    resumed: false,
+                    invalid,
+                  })),
+                ),
+              (feed): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+                // A feed for another shop must never reach this one: it waits for a run connected to its shop.
+                feed.header.shop !== deps.shop
+                  ? TE.right({
+                      feed: name,
+                      outcome: 'other-shop' as const,
+                      lines: feed.lines.length,
+                      applied: 0,
+                      alreadyEqual: 0,
+                      staleResolved: 0,
+                      failed: [],
+                      calls: 0,
+                      bulkOperations: 0,
+                      resumed: false,
+                    })
+                  : pipe(
+                      processFeed(config, deps, feed),
+                      TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name)),
+                    ),
+            ),
+          ),
+        ),
+      );
+    const all = (names: ReadonlyArray<string>, done: FeedReport[]): TE.TaskEither<ProcessUploadsError, FeedReport[]> =>
+      names.length === 0
+        ? TE.right(done)
+        : pipe(
+            one(names[0]!),
+            TE.chain((r) => all(names.slice(1), [...done, r])),
+          );
+    return pipe(
+      deps.outbox.list(''),
+      TE.map((files) =>
+        files
+          .map((f) => f.name)
+          .filter(isFeedName)
+          .sort(),
       ),
+      TE.chainW((names) => all(names, [])),
+      TE.map((feeds) => ({
+        runId: config.runId,
+        feeds,
+        applied: feeds.reduce((n, f) => n + f.applied, 0),
+        failed: feeds.reduce((n, f) => n + f.failed.length, 0),
+        calls: feeds.reduce((n, f) => n + f.calls, 0),
+        startedAt,
+        durationMs: deps.now().getTime() - startedAt.getTime(),
+      })),
     );
-  const all = (names: ReadonlyArray<string>, done: FeedReport[]): TE.TaskEither<ProcessUploadsError, FeedReport[]> =>
-    names.length === 0 ? TE.right(done) : pipe(one(names[0]!), TE.chain((r) => all(names.slice(1), [...done, r])));
-  return pipe(
-    deps.outbox.list(''),
-    TE.map((files) => files.map((f) => f.name).filter(isFeedName).sort()),
-    TE.chainW((names) => all(names, [])),
-    TE.map((feeds) => ({
-      runId: config.runId,
-      feeds,
-      applied: feeds.reduce((n, f) => n + f.applied, 0),
-      failed: feeds.reduce((n, f) => n + f.failed.length, 0),
-      calls: feeds.reduce((n, f) => n + f.calls, 0),
-      startedAt,
-      durationMs: deps.now().getTime() - startedAt.getTime(),
-    })),
-  );
-};
+  };

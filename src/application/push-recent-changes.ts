@@ -1,8 +1,15 @@
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { detectChanges, type ChangeRejection, type FeedLine } from '../domain/index.ts';
-import { channelOf, deltaConsumer, foldPages, targetsOf, type ChannelError, type SharedInventoryItem } from './channel-sync.ts';
+import {
+  channelOf,
+  deltaConsumer,
+  foldPages,
+  targetsOf,
+  type ChannelError,
+  type SharedInventoryItem,
+} from './channel-sync.ts';
 import type { ChannelStore, ProductChange } from './channel-store.ts';
 import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
@@ -58,60 +65,89 @@ interface Accumulated {
  * ledger's value when it applies the line. The changes are marked taken only after the feed is written: a crash in
  * between writes the same lines again on the rerun, and Process uploads skips the second copy as already in the ledger.
  */
-export const pushRecentChanges = (config: PushChangesConfig): RTE.ReaderTaskEither<PushChangesDeps, PushChangesError, PushChangesReport> => (deps) => {
-  const startedAt = deps.now();
-  const consumer = deltaConsumer(config.facilityGroupId);
-  return pipe(
-    TE.Do,
-    TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
-    TE.bindW('acc', ({ channel }) =>
-      foldPages(
-        (after) => deps.changedProducts(consumer, after, config.pageSize),
-        (c) => c.productId,
-        config.pageSize,
-        { lines: [], taken: [], rejected: [], shared: [], mapped: 0, unchanged: 0 } as Accumulated,
-        (acc, changes) =>
-          pipe(
-            deps.mappedProducts(channel, changes.map((c) => c.productId)),
-            TE.chain((products) => {
-              const { targets, shared } = targetsOf(channel, products);
-              return pipe(
-                deps.ledger(channel.shop, channel.locationId, targets.map((t) => t.inventoryItemId)),
-                TE.map((ledger) => {
-                  const delta = detectChanges(ledger, targets);
-                  const productOf = new Map(targets.map((t) => [t.inventoryItemId, t.productId]));
-                  for (const c of delta.changes) acc.lines.push({ productId: productOf.get(c.inventoryItemId)!, inventoryItemId: c.inventoryItemId, locationId: c.locationId, quantity: c.next, basis: null });
-                  for (const r of delta.rejected) acc.rejected.push(r);
-                  for (const s of shared) acc.shared.push(s);
-                  for (const c of changes) acc.taken.push(c);
-                  acc.mapped += products.length;
-                  acc.unchanged += delta.unchanged;
-                  return acc;
-                }),
-              );
-            }),
-          ),
+export const pushRecentChanges =
+  (config: PushChangesConfig): RTE.ReaderTaskEither<PushChangesDeps, PushChangesError, PushChangesReport> =>
+  (deps) => {
+    const startedAt = deps.now();
+    const consumer = deltaConsumer(config.facilityGroupId);
+    return pipe(
+      TE.Do,
+      TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
+      TE.bindW('acc', ({ channel }) =>
+        foldPages(
+          (after) => deps.changedProducts(consumer, after, config.pageSize),
+          (c) => c.productId,
+          config.pageSize,
+          { lines: [], taken: [], rejected: [], shared: [], mapped: 0, unchanged: 0 } as Accumulated,
+          (acc, changes) =>
+            pipe(
+              deps.mappedProducts(
+                channel,
+                changes.map((c) => c.productId),
+              ),
+              TE.chain((products) => {
+                const { targets, shared } = targetsOf(channel, products);
+                return pipe(
+                  deps.ledger(
+                    channel.shop,
+                    channel.locationId,
+                    targets.map((t) => t.inventoryItemId),
+                  ),
+                  TE.map((ledger) => {
+                    const delta = detectChanges(ledger, targets);
+                    const productOf = new Map(targets.map((t) => [t.inventoryItemId, t.productId]));
+                    for (const c of delta.changes)
+                      acc.lines.push({
+                        productId: productOf.get(c.inventoryItemId)!,
+                        inventoryItemId: c.inventoryItemId,
+                        locationId: c.locationId,
+                        quantity: c.next,
+                        basis: null,
+                      });
+                    for (const r of delta.rejected) acc.rejected.push(r);
+                    for (const s of shared) acc.shared.push(s);
+                    for (const c of changes) acc.taken.push(c);
+                    acc.mapped += products.length;
+                    acc.unchanged += delta.unchanged;
+                    return acc;
+                  }),
+                );
+              }),
+            ),
+        ),
       ),
-    ),
-    TE.bindW('feed', ({ channel, acc }) => {
-      if (acc.lines.length === 0) return TE.right(null);
-      const name = feedFileName('push-changes', config.facilityGroupId, config.runId, startedAt);
-      const text = encodeFeed({ job: 'push-changes', runId: config.runId, facilityGroupId: config.facilityGroupId, shop: channel.shop, locationId: channel.locationId, createdAt: startedAt.toISOString() }, acc.lines);
-      return pipe(deps.outbox.write('', name, text), TE.map(() => name));
-    }),
-    TE.chainFirstW(({ acc }) => deps.markPushed(consumer, acc.taken)),
-    TE.map(({ acc, feed }) => ({
-      runId: config.runId,
-      facilityGroupId: config.facilityGroupId,
-      feed,
-      changedProducts: acc.taken.length,
-      mappedProducts: acc.mapped,
-      lines: acc.lines.length,
-      unchanged: acc.unchanged,
-      rejected: acc.rejected,
-      sharedInventoryItems: acc.shared,
-      startedAt,
-      durationMs: deps.now().getTime() - startedAt.getTime(),
-    })),
-  );
-};
+      TE.bindW('feed', ({ channel, acc }) => {
+        if (acc.lines.length === 0) return TE.right(null);
+        const name = feedFileName('push-changes', config.facilityGroupId, config.runId, startedAt);
+        const text = encodeFeed(
+          {
+            job: 'push-changes',
+            runId: config.runId,
+            facilityGroupId: config.facilityGroupId,
+            shop: channel.shop,
+            locationId: channel.locationId,
+            createdAt: startedAt.toISOString(),
+          },
+          acc.lines,
+        );
+        return pipe(
+          deps.outbox.write('', name, text),
+          TE.map(() => name),
+        );
+      }),
+      TE.chainFirstW(({ acc }) => deps.markPushed(consumer, acc.taken)),
+      TE.map(({ acc, feed }) => ({
+        runId: config.runId,
+        facilityGroupId: config.facilityGroupId,
+        feed,
+        changedProducts: acc.taken.length,
+        mappedProducts: acc.mapped,
+        lines: acc.lines.length,
+        unchanged: acc.unchanged,
+        rejected: acc.rejected,
+        sharedInventoryItems: acc.shared,
+        startedAt,
+        durationMs: deps.now().getTime() - startedAt.getTime(),
+      })),
+    );
+  };

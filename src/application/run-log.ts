@@ -35,9 +35,23 @@ export interface RunFilter {
 /** The record of every run. */
 export interface RunLog {
   /** Records a run as started (outcome `running`). */
-  readonly startRun: (run: { readonly runId: string; readonly job: JobName; readonly parameters: Readonly<Record<string, string>>; readonly worker: string; readonly startedAt: Date }) => TaskEither<InventoryStoreError, void>;
+  readonly startRun: (run: {
+    readonly runId: string;
+    readonly job: JobName;
+    readonly parameters: Readonly<Record<string, string>>;
+    readonly worker: string;
+    readonly startedAt: Date;
+  }) => TaskEither<InventoryStoreError, void>;
   /** Records how a started run ended. */
-  readonly finishRun: (runId: string, end: { readonly finishedAt: Date; readonly outcome: 'succeeded' | 'failed'; readonly counts: Readonly<Record<string, number>>; readonly error: string | null }) => TaskEither<InventoryStoreError, void>;
+  readonly finishRun: (
+    runId: string,
+    end: {
+      readonly finishedAt: Date;
+      readonly outcome: 'succeeded' | 'failed';
+      readonly counts: Readonly<Record<string, number>>;
+      readonly error: string | null;
+    },
+  ) => TaskEither<InventoryStoreError, void>;
   /** Runs, newest first. */
   readonly listRuns: (filter: RunFilter) => TaskEither<InventoryStoreError, ReadonlyArray<JobRun>>;
 }

@@ -10,8 +10,19 @@ export type ShopifyError =
   | { readonly _tag: 'ShopifyThrottled'; readonly retryAfterMs: number; readonly retriable: true }
   | { readonly _tag: 'ShopifyUnavailable'; readonly reason: string; readonly retriable: true; readonly cause?: unknown }
   | { readonly _tag: 'ShopifyUnauthorized'; readonly reason: string; readonly retriable: false }
-  | { readonly _tag: 'ShopifyRejected'; readonly reason: string; readonly code: string | null; readonly retriable: false }
-  | { readonly _tag: 'ShopifyBulkOperationFailed'; readonly operationId: string; readonly status: string; readonly errorCode: string | null; readonly retriable: boolean };
+  | {
+      readonly _tag: 'ShopifyRejected';
+      readonly reason: string;
+      readonly code: string | null;
+      readonly retriable: false;
+    }
+  | {
+      readonly _tag: 'ShopifyBulkOperationFailed';
+      readonly operationId: string;
+      readonly status: string;
+      readonly errorCode: string | null;
+      readonly retriable: boolean;
+    };
 
 /** What became of one quantity of a set call. */
 export type SetOutcome =
@@ -39,7 +50,10 @@ export interface ShopifyInventory {
   /** Shopify's `available` quantity of every inventory item stocked at the location. */
   readonly availableAtLocation: (locationId: string) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
   /** Shopify's `available` quantity of these items at the location (items not stocked there are left out). */
-  readonly availableOf: (locationId: string, inventoryItemIds: ReadonlyArray<string>) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
+  readonly availableOf: (
+    locationId: string,
+    inventoryItemIds: ReadonlyArray<string>,
+  ) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
   /** From how many quantities on `setAvailableInBulk` is faster than calls (it spends no bucket but has a fixed cost). */
   readonly bulkThreshold: number;
   /**
@@ -50,7 +64,9 @@ export interface ShopifyInventory {
   /** Sets `available` quantities (at most `maxQuantitiesPerCall`); one outcome per quantity, in the order given. */
   readonly setAvailable: (request: SetAvailableRequest) => TaskEither<ShopifyError, ReadonlyArray<SetOutcome>>;
   /** The inventory items whose variant has each SKU (several when a SKU is not unique in the shop). */
-  readonly inventoryItemsBySku: (skus: ReadonlyArray<string>) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;
+  readonly inventoryItemsBySku: (
+    skus: ReadonlyArray<string>,
+  ) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;
 }
 
 /**
@@ -61,7 +77,11 @@ export interface ShopifyInventory {
 export const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<SetAvailableRequest> => {
   const groups: SetAvailableRequest[] = [];
   for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) {
-    groups.push({ ...request, idempotencyKey: `${request.idempotencyKey}#${n}`, quantities: request.quantities.slice(start, start + max) });
+    groups.push({
+      ...request,
+      idempotencyKey: `${request.idempotencyKey}#${n}`,
+      quantities: request.quantities.slice(start, start + max),
+    });
   }
   return groups;
 };

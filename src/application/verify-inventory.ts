@@ -1,4 +1,4 @@
-import * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
+import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { pairKey, type ItemQuantity } from '../domain/index.ts';
@@ -40,42 +40,59 @@ export type VerifyDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocat
  * mapped products (or all, through one bulk query that spends no rate limit) and reports every item where it differs
  * from the OMS's online ATP, or that Shopify does not stock at the channel's location. Changes nothing.
  */
-export const verifyInventory = (config: VerifyConfig): RTE.ReaderTaskEither<VerifyDeps, ChannelError | InventoryStoreError | ShopifyError, VerifyReport> => (deps) => {
-  const started = deps.now();
-  const limit = config.sample === null ? config.pageSize : Math.max(1, Math.min(config.pageSize, config.sample));
-  const full = (collected: number) => config.sample !== null && collected >= config.sample;
-  let collected = 0;
-  return pipe(
-    channelOf(deps, config.facilityGroupId),
-    TE.chainW((channel) =>
-      pipe(
-        foldPages(
-          // A full sample ends the paging: an empty page stops foldPages.
-          (after) => (full(collected) ? TE.right([]) : deps.mappedProductPage(channel, after, limit)),
-          (p) => p.productId,
-          limit,
-          [] as Target[],
-          (all, page) => {
-            for (const t of targetsOf(channel, page).targets) if (!full(all.length)) all.push(t);
-            collected = all.length;
-            return TE.right(all);
-          },
-        ),
-        TE.chainW((targets) =>
-          pipe(
-            (config.sample === null ? deps.availableAtLocation(channel.locationId) : deps.availableOf(channel.locationId, targets.map((t) => t.inventoryItemId))) as TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>,
-            TE.map((levels) => {
-              const shopify = new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity]));
-              const drifted: Drift[] = [];
-              for (const t of targets) {
-                const held = shopify.get(pairKey(t.inventoryItemId, t.locationId));
-                if (held !== t.quantity) drifted.push({ ...t, shopify: held ?? null });
-              }
-              return { facilityGroupId: config.facilityGroupId, shop: channel.shop, locationId: channel.locationId, checked: targets.length, equal: targets.length - drifted.length, drifted, durationMs: deps.now().getTime() - started.getTime() };
-            }),
+export const verifyInventory =
+  (
+    config: VerifyConfig,
+  ): RTE.ReaderTaskEither<VerifyDeps, ChannelError | InventoryStoreError | ShopifyError, VerifyReport> =>
+  (deps) => {
+    const started = deps.now();
+    const limit = config.sample === null ? config.pageSize : Math.max(1, Math.min(config.pageSize, config.sample));
+    const full = (collected: number) => config.sample !== null && collected >= config.sample;
+    let collected = 0;
+    return pipe(
+      channelOf(deps, config.facilityGroupId),
+      TE.chainW((channel) =>
+        pipe(
+          foldPages(
+            // A full sample ends the paging: an empty page stops foldPages.
+            (after) => (full(collected) ? TE.right([]) : deps.mappedProductPage(channel, after, limit)),
+            (p) => p.productId,
+            limit,
+            [] as Target[],
+            (all, page) => {
+              for (const t of targetsOf(channel, page).targets) if (!full(all.length)) all.push(t);
+              collected = all.length;
+              return TE.right(all);
+            },
+          ),
+          TE.chainW((targets) =>
+            pipe(
+              (config.sample === null
+                ? deps.availableAtLocation(channel.locationId)
+                : deps.availableOf(
+                    channel.locationId,
+                    targets.map((t) => t.inventoryItemId),
+                  )) as TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>,
+              TE.map((levels) => {
+                const shopify = new Map(levels.map((l) => [pairKey(l.inventoryItemId, l.locationId), l.quantity]));
+                const drifted: Drift[] = [];
+                for (const t of targets) {
+                  const held = shopify.get(pairKey(t.inventoryItemId, t.locationId));
+                  if (held !== t.quantity) drifted.push({ ...t, shopify: held ?? null });
+                }
+                return {
+                  facilityGroupId: config.facilityGroupId,
+                  shop: channel.shop,
+                  locationId: channel.locationId,
+                  checked: targets.length,
+                  equal: targets.length - drifted.length,
+                  drifted,
+                  durationMs: deps.now().getTime() - started.getTime(),
+                };
+              }),
+            ),
           ),
         ),
       ),
-    ),
-  );
-};
+    );
+  };

@@ -38,7 +38,10 @@ export const demoPositions: ReadonlyArray<InventoryPosition> = [
 
 /** Per-product thresholds and the units waiting in the brokering queue. */
 export const demoThresholds = [{ productId: 'SKU-100', threshold: 5 }];
-export const demoBrokeringQueue = [{ productId: 'SKU-100', quantity: 5 }, { productId: 'SKU-300', quantity: 3 }];
+export const demoBrokeringQueue = [
+  { productId: 'SKU-100', quantity: 5 },
+  { productId: 'SKU-300', quantity: 3 },
+];
 
 /** The file name NetSuite's export script gives tonight's export. */
 export const demoExportName = 'inventory-20261122T010000Z.csv';
@@ -47,14 +50,14 @@ export const demoExportName = 'inventory-20261122T010000Z.csv';
  * Tonight's NetSuite export, as the saved search writes it (NetSuite's *available* quantity per item and location).
  * It names SKU-300 at the warehouse twice with different quantities: the import reports both lines and applies neither.
  */
-export const demoExport = [
+export const demoExport = `${[
   'Item,externalFacilityId,availableQty,idValue',
   'SKU-100 Classic Tee,101,90,5100',
   'SKU-100 Classic Tee,103,5,5100',
   'SKU-200 Canvas Tote,102,5,5200',
   '"SKU-300 Wool Yarn (kg)",101,38.75,5300',
   '"SKU-300 Wool Yarn (kg)",101,39,5300',
-].join('\r\n') + '\r\n';
+].join('\r\n')}\r\n`;
 
 /** The OMS event after the Hard Sync: an order reserves units of one product at one facility. */
 export const demoSale = { productId: 'SKU-300', facilityId: 'WAREHOUSE_NJ', units: 2 };

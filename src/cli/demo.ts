@@ -8,7 +8,13 @@ import { ARCHIVE_FOLDER, importInventory, type ImportReport } from '../applicati
 import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
 import { FEED_ARCHIVE_FOLDER, processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
 import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
-import { openImportJob, openShopifyJobs, type ImportJob, type ShopifyJobs, type StartupError } from '../composition-root.ts';
+import {
+  openImportJob,
+  openShopifyJobs,
+  type ImportJob,
+  type ShopifyJobs,
+  type StartupError,
+} from '../composition-root.ts';
 import { loadConfig, type Config } from '../config.ts';
 import {
   BatchSize,
@@ -54,7 +60,11 @@ export interface DemoReport {
   /** The local Shopify server standing in for the shop. */
   readonly shopify: { readonly shop: string; readonly adminUrl: string; readonly locationId: string };
   /** Step 1: the bundled example, set up in the OMS store and the shop. */
-  readonly setup: { readonly facilities: number; readonly products: number; readonly facilityGroup: ChannelFacilityGroup };
+  readonly setup: {
+    readonly facilities: number;
+    readonly products: number;
+    readonly facilityGroup: ChannelFacilityGroup;
+  };
   /** Step 2: the NetSuite export imported by the Import inventory job. */
   readonly import: ImportReport;
   /** Step 3: products mapped to Shopify inventory items by SKU. */
@@ -76,7 +86,12 @@ export interface DemoReport {
   /** `inventorySetQuantities` calls the local Shopify server received. */
   readonly shopifySetCalls: number;
   /** Step 6: why Shopify shows what it shows for the worked example (75): the product looked up by SKU in the store. */
-  readonly explanation: { readonly productId: string; readonly sku: string | null; readonly shopifyAvailable: number | null; readonly onlineAtp: OnlineAtpExplanation };
+  readonly explanation: {
+    readonly productId: string;
+    readonly sku: string | null;
+    readonly shopifyAvailable: number | null;
+    readonly onlineAtp: OnlineAtpExplanation;
+  };
   /** Files left in the data directory: the imported export and the applied feeds, archived. */
   readonly files: { readonly archivedExports: ReadonlyArray<string>; readonly archivedFeeds: ReadonlyArray<string> };
 }
@@ -92,14 +107,20 @@ const reasonOf = (e: unknown): string => {
   return _tag === undefined ? facts : `${String(_tag)}: ${facts}`;
 };
 
-const failedAt = (step: string) => (e: unknown): DemoError => ({ _tag: 'DemoFailed', step, reason: reasonOf(e) });
+const failedAt =
+  (step: string) =>
+  (e: unknown): DemoError => ({ _tag: 'DemoFailed', step, reason: reasonOf(e) });
 
 /** Runs one step; its error names the step. */
-const step = <E, A>(name: string, task: TE.TaskEither<E, A>): TE.TaskEither<DemoError, A> => pipe(task, TE.mapLeft(failedAt(name)));
+const step = <E, A>(name: string, task: TE.TaskEither<E, A>): TE.TaskEither<DemoError, A> =>
+  pipe(task, TE.mapLeft(failedAt(name)));
 
 /** Uses a resource and releases it whatever happened. */
-const using = <R, A>(acquire: TE.TaskEither<DemoError, R>, release: (r: R) => Promise<void>, use: (r: R) => TE.TaskEither<DemoError, A>): TE.TaskEither<DemoError, A> =>
-  TE.bracket(acquire, use, (r) => TE.tryCatch(() => release(r), failedAt('closing')));
+const using = <R, A>(
+  acquire: TE.TaskEither<DemoError, R>,
+  release: (r: R) => Promise<void>,
+  use: (r: R) => TE.TaskEither<DemoError, A>,
+): TE.TaskEither<DemoError, A> => TE.bracket(acquire, use, (r) => TE.tryCatch(() => release(r), failedAt('closing')));
 
 const DEMO_TOKEN = 'shpat_oms_inventory_sync_demo';
 const PAGE_SIZE = 100;
@@ -114,7 +135,10 @@ interface DemoShop {
 // The shop as it is before the OMS syncs it: one location, an item per SKU stocked there with the shop's own number.
 const startDemoShop = (): TE.TaskEither<DemoError, DemoShop> =>
   pipe(
-    TE.tryCatch(() => startShopifyAdminServer({ accessToken: DEMO_TOKEN }), (cause): DemoError => ({ _tag: 'StartupFailed', component: 'local Shopify server', reason: reasonOf(cause) })),
+    TE.tryCatch(
+      () => startShopifyAdminServer({ accessToken: DEMO_TOKEN }),
+      (cause): DemoError => ({ _tag: 'StartupFailed', component: 'local Shopify server', reason: reasonOf(cause) }),
+    ),
     TE.map((server) => {
       const locationId = server.addLocation(demo.demoShopifyLocationName);
       const items = new Map<string, string>();
@@ -139,7 +163,9 @@ const demoConfig = (dataDir: string, shop: DemoShop, batchSize: number): TE.Task
     },
     { SHOPIFY_ACCESS_TOKEN: shop.server.accessToken },
   );
-  return config._tag === 'Right' ? TE.right(config.right) : TE.left({ _tag: 'DemoFailed', step: 'configuration', reason: config.left.problems.join('; ') });
+  return config._tag === 'Right'
+    ? TE.right(config.right)
+    : TE.left({ _tag: 'DemoFailed', step: 'configuration', reason: config.left.problems.join('; ') });
 };
 
 // Steps 1 and 2: the example in the OMS, then tonight's export dropped in the inbox and imported by the real job.
@@ -150,9 +176,17 @@ const setUpAndImport = (job: ImportJob, shop: DemoShop): TE.TaskEither<DemoError
       'set up the example',
       pipe(
         store.saveFacilities(demo.demoFacilities),
-        TE.chainW(() => store.saveProducts(demo.demoProducts.map((p) => ({ productId: p.productId, externalId: p.externalId })))),
+        TE.chainW(() =>
+          store.saveProducts(demo.demoProducts.map((p) => ({ productId: p.productId, externalId: p.externalId }))),
+        ),
         TE.chainW(() => store.saveFacilityGroup(demo.demoChannelGroup)),
-        TE.chainW(() => store.saveSalesChannel({ facilityGroupId: demo.demoChannelGroup.facilityGroupId, shop: shop.server.shopDomain, locationId: shop.locationId })),
+        TE.chainW(() =>
+          store.saveSalesChannel({
+            facilityGroupId: demo.demoChannelGroup.facilityGroupId,
+            shop: shop.server.shopDomain,
+            locationId: shop.locationId,
+          }),
+        ),
         TE.chainW(() => store.saveProductSkus(demo.demoProducts.map((p) => ({ productId: p.productId, sku: p.sku })))),
         TE.chainW(() => store.savePositions(demo.demoPositions)),
         TE.chainW(() => store.saveThresholds(demo.demoThresholds)),
@@ -165,7 +199,9 @@ const setUpAndImport = (job: ImportJob, shop: DemoShop): TE.TaskEither<DemoError
 };
 
 const shopifyQuantities = (shop: DemoShop): ReadonlyMap<string, number | null> =>
-  new Map(Array.from(shop.items, ([productId, item]) => [productId, shop.server.available(item, shop.locationId) ?? null]));
+  new Map(
+    Array.from(shop.items, ([productId, item]) => [productId, shop.server.available(item, shop.locationId) ?? null]),
+  );
 
 // Steps 3 to 6, through the Shopify jobs of the composition root.
 const syncShopify = (jobs: ShopifyJobs, shop: DemoShop, batchSize: BatchSize) => {
@@ -175,19 +211,46 @@ const syncShopify = (jobs: ShopifyJobs, shop: DemoShop, batchSize: BatchSize) =>
     TE.Do,
     TE.bind('mapping', () => step('map products', mapProducts({ shop: jobs.shop, pageSize: PAGE_SIZE })(jobs.deps))),
     TE.bind('channel', () =>
-      step('sales channel', pipe(jobs.deps.salesChannel(groupId), TE.chainW((c) => (c === null ? TE.left(`facility group ${groupId} sells through no Shopify location`) : TE.right(c))))),
+      step(
+        'sales channel',
+        pipe(
+          jobs.deps.salesChannel(groupId),
+          TE.chainW((c) =>
+            c === null ? TE.left(`facility group ${groupId} sells through no Shopify location`) : TE.right(c),
+          ),
+        ),
+      ),
     ),
     TE.bind('products', ({ channel }) => step('online ATP', jobs.deps.mappedProductPage(channel, null, 1_000))),
     TE.let('onlineAtp', ({ channel, products }) => products.map((p) => explainOnlineAtp(channel.facilityGroup, p))),
     TE.let('delta', ({ channel, products, onlineAtp }) => {
       const held = products.flatMap((p) => {
         const quantity = shop.server.available(p.inventoryItemId, channel.locationId);
-        return quantity === undefined ? [] : [{ inventoryItemId: p.inventoryItemId, locationId: channel.locationId, quantity }];
+        return quantity === undefined
+          ? []
+          : [{ inventoryItemId: p.inventoryItemId, locationId: channel.locationId, quantity }];
       });
-      return detectChanges(held, products.map((p, i) => ({ inventoryItemId: p.inventoryItemId, locationId: channel.locationId, quantity: onlineAtp[i]!.onlineAtp })));
+      return detectChanges(
+        held,
+        products.map((p, i) => ({
+          inventoryItemId: p.inventoryItemId,
+          locationId: channel.locationId,
+          quantity: onlineAtp[i]!.onlineAtp,
+        })),
+      );
     }),
-    TE.bind('hardSync', () => step('Hard Sync', hardSync({ facilityGroupId: groupId, runId: 'demo-hard-sync', pageSize: PAGE_SIZE })(jobs.deps))),
-    TE.bind('hardSyncUpload', () => step('Process uploads (Hard Sync)', processUploads(jobs.processUploadsConfig('demo-upload-hard-sync'))(jobs.deps))),
+    TE.bind('hardSync', () =>
+      step(
+        'Hard Sync',
+        hardSync({ facilityGroupId: groupId, runId: 'demo-hard-sync', pageSize: PAGE_SIZE })(jobs.deps),
+      ),
+    ),
+    TE.bind('hardSyncUpload', () =>
+      step(
+        'Process uploads (Hard Sync)',
+        processUploads(jobs.processUploadsConfig('demo-upload-hard-sync'))(jobs.deps),
+      ),
+    ),
     TE.let('afterHardSync', () => shopifyQuantities(shop)),
     // An order reserves units: the OMS writes the position, which marks the product changed for the delta push.
     TE.bind('sale', () =>
@@ -195,17 +258,40 @@ const syncShopify = (jobs: ShopifyJobs, shop: DemoShop, batchSize: BatchSize) =>
         step('the sale', jobs.deps.productInventory(demo.demoSale.productId)),
         TE.chain((record) => {
           const position = record?.inventory.positions.find((p) => p.facilityId === demo.demoSale.facilityId);
-          if (position === undefined) return TE.left<DemoError>({ _tag: 'DemoFailed', step: 'the sale', reason: `${demo.demoSale.productId} has no stock at ${demo.demoSale.facilityId}` });
+          if (position === undefined)
+            return TE.left<DemoError>({
+              _tag: 'DemoFailed',
+              step: 'the sale',
+              reason: `${demo.demoSale.productId} has no stock at ${demo.demoSale.facilityId}`,
+            });
           const reservedAfter = fromScaled(toScaled(position.reservedQuantity) + toScaled(demo.demoSale.units));
           return pipe(
-            step('the sale', jobs.deps.savePositions([{ productId: demo.demoSale.productId, facilityId: position.facilityId, quantityOnHand: position.quantityOnHand, reservedQuantity: reservedAfter, safetyStock: position.safetyStock }])),
+            step(
+              'the sale',
+              jobs.deps.savePositions([
+                {
+                  productId: demo.demoSale.productId,
+                  facilityId: position.facilityId,
+                  quantityOnHand: position.quantityOnHand,
+                  reservedQuantity: reservedAfter,
+                  safetyStock: position.safetyStock,
+                },
+              ]),
+            ),
             TE.map((): DemoSale => ({ ...demo.demoSale, reservedBefore: position.reservedQuantity, reservedAfter })),
           );
         }),
       ),
     ),
-    TE.bind('pushChanges', () => step('Upload recent inventory changes', pushRecentChanges({ facilityGroupId: groupId, runId: 'demo-push-changes', pageSize: PAGE_SIZE })(jobs.deps))),
-    TE.bind('pushUpload', () => step('Process uploads (changes)', processUploads(jobs.processUploadsConfig('demo-upload-changes'))(jobs.deps))),
+    TE.bind('pushChanges', () =>
+      step(
+        'Upload recent inventory changes',
+        pushRecentChanges({ facilityGroupId: groupId, runId: 'demo-push-changes', pageSize: PAGE_SIZE })(jobs.deps),
+      ),
+    ),
+    TE.bind('pushUpload', () =>
+      step('Process uploads (changes)', processUploads(jobs.processUploadsConfig('demo-upload-changes'))(jobs.deps)),
+    ),
     TE.let('afterPush', () => shopifyQuantities(shop)),
     // The question an operator asks: the product by its SKU, from the store, explained for the channel group.
     TE.bind('explanation', ({ channel }) =>
@@ -214,7 +300,11 @@ const syncShopify = (jobs: ShopifyJobs, shop: DemoShop, batchSize: BatchSize) =>
         TE.chain((record) => {
           const item = record === null ? undefined : shop.items.get(record.productId);
           return record === null
-            ? TE.left<DemoError>({ _tag: 'DemoFailed', step: 'explain online ATP', reason: `no product with id or SKU ${demo.demoExplainedSku}` })
+            ? TE.left<DemoError>({
+                _tag: 'DemoFailed',
+                step: 'explain online ATP',
+                reason: `no product with id or SKU ${demo.demoExplainedSku}`,
+              })
             : TE.right({
                 productId: record.productId,
                 sku: record.sku,
@@ -243,7 +333,9 @@ const syncShopify = (jobs: ShopifyJobs, shop: DemoShop, batchSize: BatchSize) =>
 
 const filesIn = (folder: string): ReadonlyArray<string> => {
   try {
-    return readdirSync(folder).filter((name) => !name.startsWith('.')).sort();
+    return readdirSync(folder)
+      .filter((name) => !name.startsWith('.'))
+      .sort();
   } catch {
     return [];
   }
@@ -251,7 +343,13 @@ const filesIn = (folder: string): ReadonlyArray<string> => {
 
 // A folder that already holds files would mix an earlier run's store, inbox and ledger into this one.
 const emptyDataDir = (dataDir: string): TE.TaskEither<DemoError, void> =>
-  filesIn(dataDir).length === 0 ? TE.right(undefined) : TE.left({ _tag: 'DemoFailed', step: 'data directory', reason: `${dataDir} is not empty: the demo needs a new or empty folder` });
+  filesIn(dataDir).length === 0
+    ? TE.right(undefined)
+    : TE.left({
+        _tag: 'DemoFailed',
+        step: 'data directory',
+        reason: `${dataDir} is not empty: the demo needs a new or empty folder`,
+      });
 
 /**
  * The whole NetSuite -> OMS -> Shopify pipeline on embedded defaults, in-process and offline. In `dataDir` (new or
@@ -264,57 +362,86 @@ const emptyDataDir = (dataDir: string): TE.TaskEither<DemoError, void> =>
  */
 export const runDemo = (dataDir: string, batchSize: BatchSize): TE.TaskEither<DemoError, DemoReport> => {
   // Shopify takes at most 250 quantities a call: a larger batch size means full calls.
-  const perCall = BatchSize.is(SHOPIFY_MAX_QUANTITIES_PER_CALL) && batchSize > SHOPIFY_MAX_QUANTITIES_PER_CALL ? SHOPIFY_MAX_QUANTITIES_PER_CALL : batchSize;
+  const perCall =
+    BatchSize.is(SHOPIFY_MAX_QUANTITIES_PER_CALL) && batchSize > SHOPIFY_MAX_QUANTITIES_PER_CALL
+      ? SHOPIFY_MAX_QUANTITIES_PER_CALL
+      : batchSize;
   return pipe(
     emptyDataDir(dataDir),
     TE.chain(() =>
-      using(startDemoShop(), (shop) => shop.server.close(), (shop) =>
-        pipe(
-          demoConfig(dataDir, shop, perCall),
-          TE.chain((config) =>
-            pipe(
-              using(openImportJob(config), (job) => job.close(), (job) => setUpAndImport(job, shop)),
-              TE.chain((imported) =>
-                using(openShopifyJobs(config), (jobs) => jobs.close(), (jobs) =>
-                  pipe(
-                    syncShopify(jobs, shop, perCall),
-                    TE.map((r): DemoReport => ({
-                      dataDir,
-                      shopify: { shop: shop.server.shopDomain, adminUrl: shop.server.url, locationId: shop.locationId },
-                      setup: { facilities: demo.demoFacilities.length, products: demo.demoProducts.length, facilityGroup: demo.demoChannelGroup },
-                      import: imported,
-                      mapping: r.mapping,
-                      onlineAtp: r.onlineAtp,
-                      delta: r.delta,
-                      batches: r.batches,
-                      hardSync: r.hardSync,
-                      hardSyncUpload: r.hardSyncUpload,
-                      sale: r.sale,
-                      pushChanges: r.pushChanges,
-                      pushUpload: r.pushUpload,
-                      quantities: r.quantities,
-                      shopifySetCalls: shop.server.stats.setCalls,
-                      explanation: r.explanation,
-                      files: {
-                        archivedExports: filesIn(join(config.inbox.kind === 'local' ? config.inbox.root : dataDir, ARCHIVE_FOLDER)),
-                        archivedFeeds: filesIn(join(config.outbox.root, FEED_ARCHIVE_FOLDER)),
-                      },
-                    })),
+      using(
+        startDemoShop(),
+        (shop) => shop.server.close(),
+        (shop) =>
+          pipe(
+            demoConfig(dataDir, shop, perCall),
+            TE.chain((config) =>
+              pipe(
+                using(
+                  openImportJob(config),
+                  (job) => job.close(),
+                  (job) => setUpAndImport(job, shop),
+                ),
+                TE.chain((imported) =>
+                  using(
+                    openShopifyJobs(config),
+                    (jobs) => jobs.close(),
+                    (jobs) =>
+                      pipe(
+                        syncShopify(jobs, shop, perCall),
+                        TE.map(
+                          (r): DemoReport => ({
+                            dataDir,
+                            shopify: {
+                              shop: shop.server.shopDomain,
+                              adminUrl: shop.server.url,
+                              locationId: shop.locationId,
+                            },
+                            setup: {
+                              facilities: demo.demoFacilities.length,
+                              products: demo.demoProducts.length,
+                              facilityGroup: demo.demoChannelGroup,
+                            },
+                            import: imported,
+                            mapping: r.mapping,
+                            onlineAtp: r.onlineAtp,
+                            delta: r.delta,
+                            batches: r.batches,
+                            hardSync: r.hardSync,
+                            hardSyncUpload: r.hardSyncUpload,
+                            sale: r.sale,
+                            pushChanges: r.pushChanges,
+                            pushUpload: r.pushUpload,
+                            quantities: r.quantities,
+                            shopifySetCalls: shop.server.stats.setCalls,
+                            explanation: r.explanation,
+                            files: {
+                              archivedExports: filesIn(
+                                join(config.inbox.kind === 'local' ? config.inbox.root : dataDir, ARCHIVE_FOLDER),
+                              ),
+                              archivedFeeds: filesIn(join(config.outbox.root, FEED_ARCHIVE_FOLDER)),
+                            },
+                          }),
+                        ),
+                      ),
                   ),
                 ),
               ),
             ),
           ),
-        ),
       ),
     ),
   );
 };
 
 const formatImport = (r: ImportReport): string[] => {
-  const out = [`Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`];
+  const out = [
+    `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
+  ];
   for (const f of r.files) {
-    out.push(`  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`);
+    out.push(
+      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
+    );
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
   }
   return out;

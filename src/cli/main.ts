@@ -22,7 +22,13 @@ import type { JobRun } from '../application/run-log.ts';
 import type { VerifyReport } from '../application/verify-inventory.ts';
 import { openInventoryStore } from '../composition-root.ts';
 import { loadConfig, type Config } from '../config.ts';
-import { BatchSize, CHANNEL_FAC_GROUP, explainOnlineAtp, formatOnlineAtpExplanation, isChannelFacilityGroup } from '../domain/index.ts';
+import {
+  BatchSize,
+  CHANNEL_FAC_GROUP,
+  explainOnlineAtp,
+  formatOnlineAtpExplanation,
+  isChannelFacilityGroup,
+} from '../domain/index.ts';
 import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../jobs.ts';
 import { jsonLogger, progressBar } from './terminal.ts';
 import { formatDemoReport, runDemo } from './demo.ts';
@@ -62,13 +68,20 @@ const option = (args: ReadonlyArray<string>, name: string): string | undefined =
 };
 
 const formatImport = (r: ImportReport): string[] => {
-  const out = [`Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`];
+  const out = [
+    `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
+  ];
   for (const f of r.files) {
-    out.push(`  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`);
+    out.push(
+      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
+    );
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
-    if (f.rejectedRows.length > 20) out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
+    if (f.rejectedRows.length > 20)
+      out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
   }
-  out.push(`  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`);
+  out.push(
+    `  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`,
+  );
   return out;
 };
 
@@ -103,8 +116,22 @@ const formatReport = (job: string, report: JobReport): string => {
       return [
         `Hard Sync (run ${h.runId}) of ${h.facilityGroupId} to ${h.shop} ${h.locationId}: ${h.products} products, ${h.lines} lines (${h.alreadyEqual} already equal) in ${h.durationMs} ms`,
         `  feed: ${h.feed ?? 'none (no mapped products)'}; process-uploads applies it`,
-        ...(h.notStocked.length > 0 ? [`  ${h.notStocked.length} not stocked at the location:`, ...lines(h.notStocked, (t) => `${t.productId} (${t.inventoryItemId}) should show ${t.quantity}`, 'in --json')] : []),
-        ...(h.sharedInventoryItems.length > 0 ? [`  ${h.sharedInventoryItems.length} inventory items claimed by several products (not pushed):`, ...lines(h.sharedInventoryItems, (x) => `${x.inventoryItemId}: ${x.productIds.join(', ')}`, 'in --json')] : []),
+        ...(h.notStocked.length > 0
+          ? [
+              `  ${h.notStocked.length} not stocked at the location:`,
+              ...lines(
+                h.notStocked,
+                (t) => `${t.productId} (${t.inventoryItemId}) should show ${t.quantity}`,
+                'in --json',
+              ),
+            ]
+          : []),
+        ...(h.sharedInventoryItems.length > 0
+          ? [
+              `  ${h.sharedInventoryItems.length} inventory items claimed by several products (not pushed):`,
+              ...lines(h.sharedInventoryItems, (x) => `${x.inventoryItemId}: ${x.productIds.join(', ')}`, 'in --json'),
+            ]
+          : []),
       ].join('\n');
     }
     case 'push-changes': {
@@ -121,7 +148,11 @@ const formatReport = (job: string, report: JobReport): string => {
         ...u.feeds.flatMap((f) => [
           `  ${f.feed}: ${f.outcome}${f.resumed ? ' (resumed)' : ''} - ${f.lines} lines, ${f.applied} applied, ${f.alreadyEqual} already equal, ${f.staleResolved} raced by sales, ${f.failed.length} failed; ${f.calls} calls, ${f.bulkOperations} bulk`,
           ...(f.invalid === undefined ? [] : [`    line ${f.invalid.line}: ${f.invalid.reason} (moved to error/)`]),
-          ...lines(f.failed, (x) => `line ${x.line}, ${x.productId} (${x.inventoryItemId}): ${x.code} ${x.message}`, 'in --json'),
+          ...lines(
+            f.failed,
+            (x) => `line ${x.line}, ${x.productId} (${x.inventoryItemId}): ${x.code} ${x.message}`,
+            'in --json',
+          ),
         ]),
       ].join('\n');
     }
@@ -130,14 +161,22 @@ const formatReport = (job: string, report: JobReport): string => {
       return [
         `Map products in ${m.shop}: ${m.products} products, ${m.mapped} mapped, ${m.unmatched.length} unmatched, ${m.ambiguous.length} ambiguous`,
         ...lines(m.unmatched, (x) => `${x.productId}: no inventory item with SKU ${x.sku}`, 'unmatched in --json'),
-        ...lines(m.ambiguous, (x) => `${x.productId}: SKU ${x.sku} matches ${x.status === 'ambiguous' ? x.candidates.join(', ') : ''}`, 'ambiguous in --json'),
+        ...lines(
+          m.ambiguous,
+          (x) => `${x.productId}: SKU ${x.sku} matches ${x.status === 'ambiguous' ? x.candidates.join(', ') : ''}`,
+          'ambiguous in --json',
+        ),
       ].join('\n');
     }
     default: {
       const v = report as VerifyReport;
       return [
         `Verify ${v.facilityGroupId} against ${v.shop} ${v.locationId}: ${v.checked} checked, ${v.equal} equal, ${v.drifted.length} drifted`,
-        ...lines(v.drifted, (d) => `${d.productId} (${d.inventoryItemId}): OMS ${d.quantity}, Shopify ${d.shopify ?? 'not stocked'}`, 'in --json'),
+        ...lines(
+          v.drifted,
+          (d) => `${d.productId} (${d.inventoryItemId}): OMS ${d.quantity}, Shopify ${d.shopify ?? 'not stocked'}`,
+          'in --json',
+        ),
       ].join('\n');
     }
   }
@@ -148,7 +187,8 @@ const needsAttention = (job: string, report: JobReport): boolean =>
   (job === 'import' && (report as ImportReport).files.some((f) => f.outcome === 'held-back')) ||
   (job === 'process-uploads' && (report as ProcessUploadsReport).failed > 0) ||
   (job === 'verify' && (report as VerifyReport).drifted.length > 0) ||
-  (job === 'map-products' && ((report as MapProductsReport).unmatched.length > 0 || (report as MapProductsReport).ambiguous.length > 0));
+  (job === 'map-products' &&
+    ((report as MapProductsReport).unmatched.length > 0 || (report as MapProductsReport).ambiguous.length > 0));
 
 const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
   runs.length === 0
@@ -156,13 +196,20 @@ const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
     : runs
         .map((r) => {
           const took = r.finishedAt === null ? 'running' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
-          const params = Object.entries(r.parameters).map(([k, v]) => `${k}=${v}`).join(' ');
-          const counts = Object.entries(r.counts).map(([k, v]) => `${k} ${v}`).join(', ');
+          const params = Object.entries(r.parameters)
+            .map(([k, v]) => `${k}=${v}`)
+            .join(' ');
+          const counts = Object.entries(r.counts)
+            .map(([k, v]) => `${k} ${v}`)
+            .join(', ');
           return `${r.startedAt.toISOString()}  ${r.job.padEnd(15)} ${r.outcome.padEnd(9)} ${took.padStart(10)}  ${r.runId}${params === '' ? '' : `  ${params}`}${counts === '' ? '' : `  (${counts})`}${r.error === null ? '' : `  ${r.error}`}  [${r.worker}]`;
         })
         .join('\n');
 
-const describeError = (e: unknown): string => (typeof e === 'object' && e !== null && 'reason' in e ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}` : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v)));
+const describeError = (e: unknown): string =>
+  typeof e === 'object' && e !== null && 'reason' in e
+    ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}`
+    : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v));
 
 /** Runs one command; resolves to the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
@@ -176,7 +223,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     case 'demo': {
       const given = option(rest, '--batch-size');
       const size = BatchSize.decode(given === undefined ? 250 : Number(given));
-      if (isLeft(size)) return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
+      if (isLeft(size))
+        return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
       const dataDir = option(rest, '--data-dir') ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
       const result = await runDemo(dataDir, size.right)();
       if (isLeft(result)) return fail(describeError(result.left), 1);
@@ -204,22 +252,40 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       bar.done();
       if (isLeft(result)) {
         const e = result.left;
-        log('error', 'job failed', { job: command, ...(e._tag === 'JobFailed' ? { runId: e.runId } : {}), error: describeError(e), retriable: e.retriable });
+        log('error', 'job failed', {
+          job: command,
+          ...(e._tag === 'JobFailed' ? { runId: e.runId } : {}),
+          error: describeError(e),
+          retriable: e.retriable,
+        });
         return fail(describeError(e._tag === 'JobFailed' ? e.error : e), e._tag === 'JobParametersInvalid' ? 2 : 1);
       }
       const outcome = result.right;
-      log('info', outcome.status === 'skipped' ? 'job skipped: another worker holds it' : 'job finished', { job: command, runId: outcome.runId, counts: outcome.counts });
+      log('info', outcome.status === 'skipped' ? 'job skipped: another worker holds it' : 'job finished', {
+        job: command,
+        runId: outcome.runId,
+        counts: outcome.counts,
+      });
       if (outcome.report === null) {
-        process.stdout.write(json ? `${JSON.stringify(outcome, null, 2)}\n` : `${command}: another worker is running this job for the shop; nothing done\n`);
+        process.stdout.write(
+          json
+            ? `${JSON.stringify(outcome, null, 2)}\n`
+            : `${command}: another worker is running this job for the shop; nothing done\n`,
+        );
         return 0;
       }
-      process.stdout.write(`${json ? JSON.stringify(outcome.report, null, 2) : formatReport(command, outcome.report)}\n`);
+      process.stdout.write(
+        `${json ? JSON.stringify(outcome.report, null, 2) : formatReport(command, outcome.report)}\n`,
+      );
       return needsAttention(command, outcome.report) ? 3 : 0;
     }
     case 'explain': {
-      const target = rest.find((a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group'].includes(rest[i - 1]!)));
+      const target = rest.find(
+        (a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group'].includes(rest[i - 1]!)),
+      );
       const group = option(rest, '--facility-group');
-      if (target === undefined || group === undefined) return fail('explain needs a SKU or product id and --facility-group ID', 2);
+      if (target === undefined || group === undefined)
+        return fail('explain needs a SKU or product id and --facility-group ID', 2);
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
@@ -233,10 +299,13 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         if (isLeft(found)) return fail(describeError(found.left), 1);
         const { group: g, product } = found.right;
         if (g === null) return fail(`no facility group '${group}'`, 2);
-        if (!isChannelFacilityGroup(g)) return fail(`facility group '${group}' is of type ${g.facilityGroupTypeId}, not ${CHANNEL_FAC_GROUP}`, 2);
+        if (!isChannelFacilityGroup(g))
+          return fail(`facility group '${group}' is of type ${g.facilityGroupTypeId}, not ${CHANNEL_FAC_GROUP}`, 2);
         if (product === null) return fail(`no product with id or SKU '${target}'`, 2);
         const explanation = explainOnlineAtp(g, product.inventory);
-        process.stdout.write(`${json ? JSON.stringify(explanation, null, 2) : formatOnlineAtpExplanation(explanation)}\n`);
+        process.stdout.write(
+          `${json ? JSON.stringify(explanation, null, 2) : formatOnlineAtpExplanation(explanation)}\n`,
+        );
         return 0;
       } finally {
         await store.right.close();
@@ -246,13 +315,17 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const job = option(rest, '--job');
-      if (job !== undefined && !(JOB_NAMES as ReadonlyArray<string>).includes(job)) return fail(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`, 2);
+      if (job !== undefined && !(JOB_NAMES as ReadonlyArray<string>).includes(job))
+        return fail(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`, 2);
       const limitText = option(rest, '--limit') ?? '20';
       if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) return fail(describeError(store.left), 1);
       try {
-        const runs = await store.right.listRuns({ ...(job === undefined ? {} : { job: job as JobName }), limit: Number(limitText) })();
+        const runs = await store.right.listRuns({
+          ...(job === undefined ? {} : { job: job as JobName }),
+          limit: Number(limitText),
+        })();
         if (isLeft(runs)) return fail(describeError(runs.left), 1);
         process.stdout.write(`${json ? JSON.stringify(runs.right, null, 2) : formatRuns(runs.right)}\n`);
         return 0;
@@ -268,7 +341,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const stopped = await workerCommand(config.right, process.env);
       if (isLeft(stopped)) {
         const e = stopped.left;
-        return fail(e._tag === 'WorkerConfigInvalid' ? `invalid configuration:\n  ${e.problems.join('\n  ')}` : `${e._tag}: ${e.reason}`, e._tag === 'WorkerConfigInvalid' ? 2 : 1);
+        return fail(
+          e._tag === 'WorkerConfigInvalid'
+            ? `invalid configuration:\n  ${e.problems.join('\n  ')}`
+            : `${e._tag}: ${e.reason}`,
+          e._tag === 'WorkerConfigInvalid' ? 2 : 1,
+        );
       }
       return 0;
     }

@@ -26,8 +26,11 @@ export interface FeedLine {
  * If the OMS had in fact already counted those orders, Shopify shows fewer units than it could until the next
  * push or Hard Sync sets the exact value: an undersell for minutes rather than an oversell.
  */
-export const resolveStaleQuantity = (change: { readonly target: number; readonly basis: number; readonly live: number }): number =>
-  Math.max(0, Math.min(change.target, change.live + (change.target - change.basis)));
+export const resolveStaleQuantity = (change: {
+  readonly target: number;
+  readonly basis: number;
+  readonly live: number;
+}): number => Math.max(0, Math.min(change.target, change.live + (change.target - change.basis)));
 
 /** A Hard Sync's plan: a line per OMS target, against Shopify's value, and the targets Shopify cannot take. */
 export interface HardSyncPlan {
@@ -50,7 +53,14 @@ export const planHardSync = (
   for (const target of targets) {
     const live = shopify.get(pairKey(target.inventoryItemId, target.locationId));
     if (live === undefined) notStocked.push(target);
-    else lines.push({ productId: target.productId, inventoryItemId: target.inventoryItemId, locationId: target.locationId, quantity: target.quantity, basis: live });
+    else
+      lines.push({
+        productId: target.productId,
+        inventoryItemId: target.inventoryItemId,
+        locationId: target.locationId,
+        quantity: target.quantity,
+        basis: live,
+      });
   }
   return { lines, notStocked };
 };

@@ -50,11 +50,17 @@ export const detectChanges = (
   lastPushed: ReadonlyArray<ItemQuantity>,
   next: ReadonlyArray<ItemQuantity>,
 ): DeltaResult => {
-  const diff = diffKeyed(lastPushed, itemColumns, next, { ...itemColumns, line: (_, index) => index }, {
-    missing: 'leave',
-    absentIsZero: false,
-    accepts: isPushableQuantity,
-  });
+  const diff = diffKeyed(
+    lastPushed,
+    itemColumns,
+    next,
+    { ...itemColumns, line: (_, index) => index },
+    {
+      missing: 'leave',
+      absentIsZero: false,
+      accepts: isPushableQuantity,
+    },
+  );
   return {
     changes: diff.changes.map((c) => ({
       inventoryItemId: c.first,

@@ -5,6 +5,7 @@ export const MAX_IDENTIFIER_LENGTH = 255;
 
 // A control character inside an id is always a broken export (a stray NUL, a line break inside a field); it would
 // also let two different ids collide in the composite keys the diffs build.
+// biome-ignore lint/suspicious/noControlCharactersInRegex: matching control characters is this rule's purpose
 const CONTROL_CHARACTER = /[\u0000-\u001f\u007f]/;
 
 /** True when `s` is a usable identifier: non-empty, no surrounding blanks, no control characters, bounded length. */

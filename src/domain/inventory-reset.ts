@@ -1,6 +1,14 @@
 import { pairKey } from './keyed-diff.ts';
 import { fromScaled, toScaled } from './quantity.ts';
-import { resetDiffBy, type MissingPositionPolicy, type PositionColumns, type SnapshotColumns, type SnapshotRejection, type SnapshotRow, type Variance } from './reset-diff.ts';
+import {
+  resetDiffBy,
+  type MissingPositionPolicy,
+  type PositionColumns,
+  type SnapshotColumns,
+  type SnapshotRejection,
+  type SnapshotRow,
+  type Variance,
+} from './reset-diff.ts';
 
 /**
  * How a NetSuite snapshot resets OMS stock, which keeps two quantities per position: quantity on hand (QOH) and
@@ -52,7 +60,8 @@ export interface ResetPlanOptions {
   readonly missing?: MissingPositionPolicy;
 }
 
-const named = (changes: ReadonlyArray<{ line: number | null }>): number => changes.filter((c) => c.line !== null).length;
+const named = (changes: ReadonlyArray<{ line: number | null }>): number =>
+  changes.filter((c) => c.line !== null).length;
 
 const plus = (a: number, b: number): number => fromScaled(toScaled(a) + toScaled(b));
 
@@ -102,7 +111,11 @@ export const planInventoryResetBy = <C, S>(
   columns: SnapshotColumns<S>,
   options: ResetPlanOptions = {},
 ): ResetPlan => {
-  const atpColumns: PositionColumns<C> = { productId: stockColumns.productId, facilityId: stockColumns.facilityId, quantity: stockColumns.availableToPromise };
+  const atpColumns: PositionColumns<C> = {
+    productId: stockColumns.productId,
+    facilityId: stockColumns.facilityId,
+    quantity: stockColumns.availableToPromise,
+  };
   const qohColumns: PositionColumns<C> = { ...atpColumns, quantity: stockColumns.quantityOnHand };
   const byAtpDiff = () => resetDiffBy(current, atpColumns, snapshot, columns, options);
   const byQohDiff = () => resetDiffBy(current, qohColumns, snapshot, columns, options);
@@ -112,7 +125,12 @@ export const planInventoryResetBy = <C, S>(
     const adjustments = diff.variances.map((v): StockAdjustment => {
       // The other quantity of the position, read from the row the diff compared against.
       const row = v.currentIndex === null ? undefined : current[v.currentIndex];
-      const otherBefore = row === undefined ? 0 : method === 'exact-atp' ? stockColumns.quantityOnHand(row) : stockColumns.availableToPromise(row);
+      const otherBefore =
+        row === undefined
+          ? 0
+          : method === 'exact-atp'
+            ? stockColumns.quantityOnHand(row)
+            : stockColumns.availableToPromise(row);
       const otherAfter = plus(otherBefore, v.delta);
       return method === 'exact-atp'
         ? adjustment(v, otherBefore, otherAfter, v.previous, v.next)
@@ -143,7 +161,13 @@ export const planInventoryResetBy = <C, S>(
   };
 };
 
-const adjustment = (v: Variance, qohBefore: number, qohAfter: number, atpBefore: number, atpAfter: number): StockAdjustment => ({
+const adjustment = (
+  v: Variance,
+  qohBefore: number,
+  qohAfter: number,
+  atpBefore: number,
+  atpAfter: number,
+): StockAdjustment => ({
   productId: v.productId,
   facilityId: v.facilityId,
   quantityOnHandBefore: qohBefore,

@@ -40,10 +40,21 @@ export const NETSUITE_EXPORT_HEADER_LINE: string = NETSUITE_EXPORT_HEADER.join('
  * The contract columns missing from a header line, matched as the importer matches them: trimmed, ignoring case,
  * in any order, extra columns allowed, a leading byte order mark ignored. Empty when the header satisfies the contract.
  */
-export const missingExportColumns = (headerLine: string, columns: NetSuiteExportColumns = NETSUITE_EXPORT_COLUMNS): ReadonlyArray<string> => {
+export const missingExportColumns = (
+  headerLine: string,
+  columns: NetSuiteExportColumns = NETSUITE_EXPORT_COLUMNS,
+): ReadonlyArray<string> => {
   const names = headerLine
     .replace(/^\uFEFF/, '')
     .split(',')
-    .map((field) => field.trim().replace(/^"(.*)"$/, '$1').trim().toLowerCase());
-  return [columns.item, columns.location, columns.quantity, columns.itemInternalId].filter((name) => !names.includes(name.trim().toLowerCase()));
+    .map((field) =>
+      field
+        .trim()
+        .replace(/^"(.*)"$/, '$1')
+        .trim()
+        .toLowerCase(),
+    );
+  return [columns.item, columns.location, columns.quantity, columns.itemInternalId].filter(
+    (name) => !names.includes(name.trim().toLowerCase()),
+  );
 };

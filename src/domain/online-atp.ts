@@ -208,7 +208,8 @@ export const productInventories = (
   const threshold = new Map<string, number>();
   for (const t of thresholds) threshold.set(t.productId, t.threshold);
   const queued = new Map<string, number>();
-  for (const q of brokeringQueue) queued.set(q.productId, fromScaled(toScaled(queued.get(q.productId) ?? 0) + toScaled(q.quantity)));
+  for (const q of brokeringQueue)
+    queued.set(q.productId, fromScaled(toScaled(queued.get(q.productId) ?? 0) + toScaled(q.quantity)));
   for (const id of [...threshold.keys(), ...queued.keys()]) if (!byProduct.has(id)) byProduct.set(id, []);
   const defaultThreshold = options.defaultThreshold ?? 0;
   return Array.from(byProduct, ([productId, stock]) => ({

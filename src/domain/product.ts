@@ -4,10 +4,7 @@ import { NonNegativeQuantity } from './quantity.ts';
 
 /** A product as the OMS knows it: its id and the SKU that ties it to NetSuite items and Shopify variants. */
 export const Product = t.readonly(
-  t.intersection([
-    t.type({ productId: Identifier }),
-    t.partial({ sku: Identifier, internalName: t.string }),
-  ]),
+  t.intersection([t.type({ productId: Identifier }), t.partial({ sku: Identifier, internalName: t.string })]),
   'Product',
 );
 export type Product = t.TypeOf<typeof Product>;

@@ -25,8 +25,7 @@ export const toScaled = (quantity: number): number => Math.round(quantity * QUAN
 export const fromScaled = (scaled: number): number => scaled / QUANTITY_SCALE;
 
 /** The one rounding rule: a scaled amount as whole sellable units, rounded down and never below zero. */
-export const wholeUnitsAvailable = (scaled: number): number =>
-  scaled <= 0 ? 0 : Math.floor(scaled / QUANTITY_SCALE);
+export const wholeUnitsAvailable = (scaled: number): number => (scaled <= 0 ? 0 : Math.floor(scaled / QUANTITY_SCALE));
 
 /** True when `n` is finite, within `MAX_QUANTITY` and carries at most `QUANTITY_DECIMALS` fractional digits. */
 export const isQuantity = (n: number): boolean => {

@@ -109,10 +109,18 @@ export const resetDiffBy = <C, S>(
     current,
     { first: currentColumns.productId, second: currentColumns.facilityId, quantity: currentColumns.quantity },
     snapshot,
-    { first: snapshotColumns.productId, second: snapshotColumns.facilityId, quantity: snapshotColumns.quantity, line: snapshotColumns.line },
     {
-    missing: options.missing ?? 'leave', absentIsZero: true, accepts: isQuantity,
-  });
+      first: snapshotColumns.productId,
+      second: snapshotColumns.facilityId,
+      quantity: snapshotColumns.quantity,
+      line: snapshotColumns.line,
+    },
+    {
+      missing: options.missing ?? 'leave',
+      absentIsZero: true,
+      accepts: isQuantity,
+    },
+  );
   return {
     variances: diff.changes.map((c) => ({
       productId: c.first,

@@ -15,9 +15,9 @@ export interface StringInterner {
 const hashOf = (s: string): number => {
   const n = s.length;
   let h = Math.imul(0x811c9dc5 ^ n, 0x01000193);
-  const head = n < 8 ? n : 8;
+  const head = Math.min(n, 8);
   for (let i = 0; i < head; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
-  for (let i = n - 16 > head ? n - 16 : head; i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
+  for (let i = Math.max(n - 16, head); i < n; i++) h = Math.imul(h ^ s.charCodeAt(i), 0x01000193);
   return h ^ (h >>> 15);
 };
 

@@ -23,13 +23,18 @@ export const pendingMarkerName = (csvName: string): string => `${csvName}.pendin
 export const taskMarkerName = (csvName: string): string => `${csvName}.task.json`;
 
 /** What a marker is for: its CSV and its kind, or undefined when the name is not a marker. */
-export const parseMarkerName = (name: string): { readonly csvName: string; readonly kind: 'pending' | 'task' } | undefined => {
+export const parseMarkerName = (
+  name: string,
+): { readonly csvName: string; readonly kind: 'pending' | 'task' } | undefined => {
   const match = /^(.+\.csv)\.(pending|task)\.json$/i.exec(name);
-  return match === null ? undefined : { csvName: match[1]!, kind: match[2]!.toLowerCase() === 'pending' ? 'pending' : 'task' };
+  return match === null
+    ? undefined
+    : { csvName: match[1]!, kind: match[2]!.toLowerCase() === 'pending' ? 'pending' : 'task' };
 };
 
 /** The name of part `index` (1-based) of a split export: `inventory-20261122T010000Z-part001.csv`. */
-export const partFileName = (csvName: string, index: number): string => csvName.replace(/(\.csv)?$/i, `-part${pad(index, 3)}.csv`);
+export const partFileName = (csvName: string, index: number): string =>
+  csvName.replace(/(\.csv)?$/i, `-part${pad(index, 3)}.csv`);
 
 /**
  * The name a file is uploaded under before it is renamed to `finalName`. The OMS importer never reads a `*.part`

@@ -48,7 +48,10 @@ export interface TaskMarker {
 
 // Errors of SearchTask.submit() that concern only the dependency: the export can still run unchained.
 const DEPENDENCY_BUSY = ['ASYNC_SEARCH_DEPENDENCY_SS_ALREADY_SUBMITTED'];
-const DEPENDENCY_MISCONFIGURED = ['ASYNC_SEARCH_DEPENDENCY_SS_INCORRECT_STATUS', 'ASYNC_SEARCH_DEPLOYMENT_FOR_DEPENDENCY'];
+const DEPENDENCY_MISCONFIGURED = [
+  'ASYNC_SEARCH_DEPENDENCY_SS_INCORRECT_STATUS',
+  'ASYNC_SEARCH_DEPLOYMENT_FOR_DEPENDENCY',
+];
 
 const folderOf = (path: string): string => {
   const cut = path.lastIndexOf('/');
@@ -73,7 +76,12 @@ export const runInventoryExport = (modules: ExportModules, now: Date): ExportOut
   let filePath: string;
   try {
     pendingId = file
-      .create({ name: pendingMarkerName(csvName), fileType: file.Type.JSON, contents: JSON.stringify({ csvName, savedSearchId, requestedAt }), folder: folderId })
+      .create({
+        name: pendingMarkerName(csvName),
+        fileType: file.Type.JSON,
+        contents: JSON.stringify({ csvName, savedSearchId, requestedAt }),
+        folder: folderId,
+      })
       .save();
     filePath = `${folderOf(file.load({ id: pendingId }).path)}/${csvName}`;
   } catch (error) {
@@ -87,7 +95,14 @@ export const runInventoryExport = (modules: ExportModules, now: Date): ExportOut
     const t = task.create({ taskType: task.TaskType.SEARCH });
     t.savedSearchId = savedSearchId;
     t.filePath = filePath;
-    if (withUpload) t.addInboundDependency(task.create({ taskType: task.TaskType.SCHEDULED_SCRIPT, scriptId: UPLOAD_SCRIPT_ID, deploymentId: UPLOAD_DEPLOYMENT_ID }));
+    if (withUpload)
+      t.addInboundDependency(
+        task.create({
+          taskType: task.TaskType.SCHEDULED_SCRIPT,
+          scriptId: UPLOAD_SCRIPT_ID,
+          deploymentId: UPLOAD_DEPLOYMENT_ID,
+        }),
+      );
     return t;
   };
   const warnings: string[] = [];
@@ -99,9 +114,13 @@ export const runInventoryExport = (modules: ExportModules, now: Date): ExportOut
     } catch (error) {
       const code = errorCode(error);
       if (DEPENDENCY_BUSY.includes(code)) {
-        warnings.push(`the upload (${UPLOAD_DEPLOYMENT_ID}) is already queued or running, so it cannot be chained to this export (${code}); run it again after the export completes, or wait for the next export's chain`);
+        warnings.push(
+          `the upload (${UPLOAD_DEPLOYMENT_ID}) is already queued or running, so it cannot be chained to this export (${code}); run it again after the export completes, or wait for the next export's chain`,
+        );
       } else if (DEPENDENCY_MISCONFIGURED.includes(code)) {
-        warnings.push(`the upload deployment ${UPLOAD_DEPLOYMENT_ID} cannot be chained (${describeError(error)}): it must exist, be deployed and have the status Not Scheduled`);
+        warnings.push(
+          `the upload deployment ${UPLOAD_DEPLOYMENT_ID} cannot be chained (${describeError(error)}): it must exist, be deployed and have the status Not Scheduled`,
+        );
       } else throw error;
       chained = false;
       taskId = searchTask(false).submit();
@@ -112,7 +131,10 @@ export const runInventoryExport = (modules: ExportModules, now: Date): ExportOut
     try {
       file.delete({ id: pendingId });
     } catch (cleanup) {
-      log.error({ title: 'Pending marker left behind', details: `${pendingMarkerName(csvName)}: ${describeError(cleanup)}; delete it by hand` });
+      log.error({
+        title: 'Pending marker left behind',
+        details: `${pendingMarkerName(csvName)}: ${describeError(cleanup)}; delete it by hand`,
+      });
     }
     return { _tag: 'ExportNotStarted', reason };
   }
@@ -121,12 +143,24 @@ export const runInventoryExport = (modules: ExportModules, now: Date): ExportOut
   // script holds the CSV back (and says so) rather than upload a file it cannot prove finished.
   try {
     const marker: TaskMarker = { taskId, csvName, savedSearchId, requestedAt, chained };
-    file.create({ name: taskMarkerName(csvName), fileType: file.Type.JSON, contents: JSON.stringify(marker), folder: folderId }).save();
+    file
+      .create({
+        name: taskMarkerName(csvName),
+        fileType: file.Type.JSON,
+        contents: JSON.stringify(marker),
+        folder: folderId,
+      })
+      .save();
     file.delete({ id: pendingId });
   } catch (error) {
-    warnings.push(`the task marker for ${csvName} (task ${taskId}) was not saved: ${describeError(error)}; the upload holds the CSV back until ${pendingMarkerName(csvName)} is deleted by hand`);
+    warnings.push(
+      `the task marker for ${csvName} (task ${taskId}) was not saved: ${describeError(error)}; the upload holds the CSV back until ${pendingMarkerName(csvName)} is deleted by hand`,
+    );
   }
   for (const warning of warnings) log.error({ title: 'Inventory export: attention needed', details: warning });
-  log.audit({ title: 'Inventory export submitted', details: `task ${taskId} writes ${filePath} from saved search ${savedSearchId}${chained ? '; the upload runs when it completes' : ''}` });
+  log.audit({
+    title: 'Inventory export submitted',
+    details: `task ${taskId} writes ${filePath} from saved search ${savedSearchId}${chained ? '; the upload runs when it completes' : ''}`,
+  });
   return { _tag: 'ExportSubmitted', taskId, csvName, filePath, chained, warnings };
 };

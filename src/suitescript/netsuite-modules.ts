@@ -42,7 +42,12 @@ export interface TaskModule {
     readonly FAILED: NsTaskStatus;
   };
   create(options: { taskType: NsTaskType.SEARCH }): SearchTask;
-  create(options: { taskType: NsTaskType.SCHEDULED_SCRIPT; scriptId?: string; deploymentId?: string; params?: Record<string, unknown> }): ScheduledScriptTask;
+  create(options: {
+    taskType: NsTaskType.SCHEDULED_SCRIPT;
+    scriptId?: string;
+    deploymentId?: string;
+    params?: Record<string, unknown>;
+  }): ScheduledScriptTask;
   checkStatus(options: { taskId: string }): { readonly status: string | null };
 }
 
@@ -107,7 +112,10 @@ export interface SftpConnection {
 }
 
 /** How the script authenticates: a password GUID, a key id (Setup > Company > Keys), or an API secret's script id. */
-export type SftpCredential = { readonly passwordGuid: string } | { readonly keyId: string } | { readonly secret: string };
+export type SftpCredential =
+  | { readonly passwordGuid: string }
+  | { readonly keyId: string }
+  | { readonly secret: string };
 
 /** The options of `sftp.createConnection` this package passes. */
 export type SftpConnectOptions = {

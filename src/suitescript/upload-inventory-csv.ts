@@ -21,9 +21,25 @@
  *   never race on the same file.
  */
 import { NETSUITE_EXPORT_HEADER_LINE, missingExportColumns } from '../domain/netsuite-export-contract.ts';
-import { isFinishedCsvName, parseMarkerName, partFileName, quoteCount, temporaryName, utf8Length } from './export-names.ts';
+import {
+  isFinishedCsvName,
+  parseMarkerName,
+  partFileName,
+  quoteCount,
+  temporaryName,
+  utf8Length,
+} from './export-names.ts';
 import { describeError, errorCode } from './netsuite-modules.ts';
-import type { FileModule, LogModule, NsFile, RuntimeModule, SearchModule, SftpConnection, SftpModule, TaskModule } from './netsuite-modules.ts';
+import type {
+  FileModule,
+  LogModule,
+  NsFile,
+  RuntimeModule,
+  SearchModule,
+  SftpConnection,
+  SftpModule,
+  TaskModule,
+} from './netsuite-modules.ts';
 import { readUploadSettings, type UploadSettings } from './parameters.ts';
 import type { TaskMarker } from './generate-inventory-csv.ts';
 
@@ -79,7 +95,12 @@ export interface CabinetEntry {
 export type UploadItem =
   | { readonly kind: 'task'; readonly csv: CabinetEntry; readonly marker: CabinetEntry }
   | { readonly kind: 'manual'; readonly csv: CabinetEntry }
-  | { readonly kind: 'pending'; readonly csv: CabinetEntry | undefined; readonly marker: CabinetEntry; readonly csvName: string }
+  | {
+      readonly kind: 'pending';
+      readonly csv: CabinetEntry | undefined;
+      readonly marker: CabinetEntry;
+      readonly csvName: string;
+    }
   | { readonly kind: 'exporting'; readonly marker: CabinetEntry; readonly csvName: string };
 
 /**
@@ -101,7 +122,8 @@ export const planUploads = (entries: ReadonlyArray<CabinetEntry>): ReadonlyArray
     if (isFinishedCsvName(entry.name)) {
       const found = markers.get(entry.name);
       if (found?.task !== undefined) items.push({ kind: 'task', csv: entry, marker: found.task });
-      else if (found?.pending !== undefined) items.push({ kind: 'pending', csv: entry, marker: found.pending, csvName: entry.name });
+      else if (found?.pending !== undefined)
+        items.push({ kind: 'pending', csv: entry, marker: found.pending, csvName: entry.name });
       else items.push({ kind: 'manual', csv: entry });
       continue;
     }
@@ -110,7 +132,8 @@ export const planUploads = (entries: ReadonlyArray<CabinetEntry>): ReadonlyArray
     const found = markers.get(marker.csvName)!;
     // One item per CSV name: the task marker wins over the pending one.
     if (marker.kind === 'task') items.push({ kind: 'exporting', marker: entry, csvName: marker.csvName });
-    else if (found.task === undefined) items.push({ kind: 'pending', csv: undefined, marker: entry, csvName: marker.csvName });
+    else if (found.task === undefined)
+      items.push({ kind: 'pending', csv: undefined, marker: entry, csvName: marker.csvName });
   }
   return items;
 };
@@ -121,7 +144,10 @@ export const listExportFolder = (search: SearchModule, folderId: number): Readon
     .create({
       type: 'file',
       filters: [['folder', 'anyof', folderId]],
-      columns: [search.createColumn({ name: 'created', sort: search.Sort.ASC }), search.createColumn({ name: 'name', sort: search.Sort.ASC })],
+      columns: [
+        search.createColumn({ name: 'created', sort: search.Sort.ASC }),
+        search.createColumn({ name: 'name', sort: search.Sort.ASC }),
+      ],
     })
     .run()
     .getRange({ start: 0, end: 1000 })
@@ -145,8 +171,18 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
   const script = runtime.getCurrentScript();
   const checked = readUploadSettings(script);
   if (!checked.ok) {
-    log.error({ title: 'Inventory upload not started', details: `the deployment's parameters are not usable: ${checked.problems.join('; ')}` });
-    return { delivered: [], archived: [], rejected: [], stopped: undefined, rescheduled: false, configurationProblems: checked.problems };
+    log.error({
+      title: 'Inventory upload not started',
+      details: `the deployment's parameters are not usable: ${checked.problems.join('; ')}`,
+    });
+    return {
+      delivered: [],
+      archived: [],
+      rejected: [],
+      stopped: undefined,
+      rescheduled: false,
+      configurationProblems: checked.problems,
+    };
   }
   const settings: UploadSettings = checked.value;
   const delivered: string[] = [];
@@ -168,10 +204,12 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
         ...(settings.hostKeyType === undefined ? {} : { hostKeyType: settings.hostKeyType }),
         ...settings.credential,
       });
-      for (const entry of c.list({ path: '.', sort: sftp.Sort.NAME })) if (!entry.directory) remoteNames.add(entry.name);
+      for (const entry of c.list({ path: '.', sort: sftp.Sort.NAME }))
+        if (!entry.directory) remoteNames.add(entry.name);
       for (const directory of settings.deliveredDirectories) {
         try {
-          for (const entry of c.list({ path: directory, sort: sftp.Sort.NAME })) if (!entry.directory) remoteNames.add(entry.name);
+          for (const entry of c.list({ path: directory, sort: sftp.Sort.NAME }))
+            if (!entry.directory) remoteNames.add(entry.name);
         } catch (error) {
           // A folder the OMS has not created yet holds nothing.
           if (errorCode(error) !== 'FTP_INVALID_DIRECTORY') throw error;
@@ -180,7 +218,11 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
       connection = c;
       return c;
     } catch (error) {
-      throw new Stop(forName, `SFTP ${settings.username}@${settings.host}:${settings.port}${settings.remoteDirectory} unavailable: ${describeError(error)}`, true);
+      throw new Stop(
+        forName,
+        `SFTP ${settings.username}@${settings.host}:${settings.port}${settings.remoteDirectory} unavailable: ${describeError(error)}`,
+        true,
+      );
     }
   };
 
@@ -189,7 +231,10 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
   const deliver = (content: NsFile, finalName: string, sourceName: string): void => {
     const c = connect(sourceName);
     if (remoteNames.has(finalName)) {
-      log.audit({ title: 'Already delivered', details: `${finalName} is on the SFTP server already (a previous run stopped before archiving); not uploaded again` });
+      log.audit({
+        title: 'Already delivered',
+        details: `${finalName} is on the SFTP server already (a previous run stopped before archiving); not uploaded again`,
+      });
       return;
     }
     const temporary = temporaryName(finalName);
@@ -207,12 +252,22 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
   const ensureUnits = (needed: number, name: string): void => {
     if (script.getRemainingUsage() >= needed + UNITS.scheduledSubmit + SAFETY_UNITS) return;
     try {
-      task.create({ taskType: task.TaskType.SCHEDULED_SCRIPT, scriptId: script.id, deploymentId: script.deploymentId }).submit();
+      task
+        .create({ taskType: task.TaskType.SCHEDULED_SCRIPT, scriptId: script.id, deploymentId: script.deploymentId })
+        .submit();
       rescheduled = true;
-      throw new Stop(name, `governance low (${script.getRemainingUsage()} units left): resubmitted ${script.deploymentId} to continue from ${name}`, false);
+      throw new Stop(
+        name,
+        `governance low (${script.getRemainingUsage()} units left): resubmitted ${script.deploymentId} to continue from ${name}`,
+        false,
+      );
     } catch (error) {
       if (error instanceof Stop) throw error;
-      throw new Stop(name, `governance low and the resubmit failed (${describeError(error)}); the next run continues from ${name}`, true);
+      throw new Stop(
+        name,
+        `governance low and the resubmit failed (${describeError(error)}); the next run continues from ${name}`,
+        true,
+      );
     }
   };
 
@@ -262,7 +317,11 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
       if (part !== undefined) {
         ensureUnits(PART_UNITS + 2 * UNITS.fileSave, csv.name);
         deliver(part, partName, csv.name);
-      } else log.audit({ title: 'Already delivered', details: `${partName} is on the SFTP server already; not uploaded again` });
+      } else
+        log.audit({
+          title: 'Already delivered',
+          details: `${partName} is on the SFTP server already; not uploaded again`,
+        });
       part = undefined;
       rowsInPart = 0;
     };
@@ -272,10 +331,16 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
         index++;
         partName = partFileName(csv.name, index);
         partBytes = headerBytes + 1;
-        part = remoteNames.has(partName) ? undefined : file.create({ name: partName, fileType: file.Type.CSV, contents: header });
+        part = remoteNames.has(partName)
+          ? undefined
+          : file.create({ name: partName, fileType: file.Type.CSV, contents: header });
       }
       if (partBytes + recordBytes > settings.maxPartBytes) {
-        throw new Stop(csv.name, `a record of ${recordBytes} bytes does not fit a part of ${settings.maxPartBytes} bytes with the header; raise the largest upload`, true);
+        throw new Stop(
+          csv.name,
+          `a record of ${recordBytes} bytes does not fit a part of ${settings.maxPartBytes} bytes with the header; raise the largest upload`,
+          true,
+        );
       }
       for (const value of record) part?.appendLine({ value });
       partBytes += recordBytes;
@@ -315,11 +380,17 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
   try {
     ensureUnits(UNITS.searchRange + FILE_UNITS + 3 * UNITS.sftpList, '(listing)');
     const items = planUploads(listExportFolder(search, settings.exportFolderId));
-    if (items.length === 0) log.audit({ title: 'Nothing to upload', details: `the export folder ${settings.exportFolderId} holds no CSV` });
+    if (items.length === 0)
+      log.audit({ title: 'Nothing to upload', details: `the export folder ${settings.exportFolderId} holds no CSV` });
     for (const item of items) {
-      if (item.kind === 'exporting') throw new Stop(item.csvName, `its SearchTask is still running (no file yet); newer files wait for it`, false);
+      if (item.kind === 'exporting')
+        throw new Stop(item.csvName, `its SearchTask is still running (no file yet); newer files wait for it`, false);
       if (item.kind === 'pending') {
-        throw new Stop(item.csvName, `${item.marker.name} has no SearchTask id yet: the export is being submitted, or its script failed between submit and marker; delete ${item.marker.name} to release the file`, false);
+        throw new Stop(
+          item.csvName,
+          `${item.marker.name} has no SearchTask id yet: the export is being submitted, or its script failed between submit and marker; delete ${item.marker.name} to release the file`,
+          false,
+        );
       }
       ensureUnits(FILE_UNITS + (connection === undefined ? 3 * UNITS.sftpList : 0), item.csv.name);
       let marker: NsFile | undefined;
@@ -329,27 +400,54 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
         try {
           taskMarker = JSON.parse(marker.getContents()) as TaskMarker;
         } catch (error) {
-          reject(file.load({ id: item.csv.id }), marker, item.csv.name, `its marker ${item.marker.name} is not readable (${describeError(error)})`);
+          reject(
+            file.load({ id: item.csv.id }),
+            marker,
+            item.csv.name,
+            `its marker ${item.marker.name} is not readable (${describeError(error)})`,
+          );
           continue;
         }
         const status = task.checkStatus({ taskId: taskMarker.taskId }).status;
         if (status === task.TaskStatus.FAILED) {
-          reject(file.load({ id: item.csv.id }), marker, item.csv.name, `its SearchTask ${taskMarker.taskId} FAILED; the file may be incomplete`);
+          reject(
+            file.load({ id: item.csv.id }),
+            marker,
+            item.csv.name,
+            `its SearchTask ${taskMarker.taskId} FAILED; the file may be incomplete`,
+          );
           continue;
         }
-        if (status !== task.TaskStatus.COMPLETE) throw new Stop(item.csv.name, `its SearchTask ${taskMarker.taskId} is ${status}; this file and newer ones wait (the chain runs the upload again when the export completes)`, false);
+        if (status !== task.TaskStatus.COMPLETE)
+          throw new Stop(
+            item.csv.name,
+            `its SearchTask ${taskMarker.taskId} is ${status}; this file and newer ones wait (the chain runs the upload again when the export completes)`,
+            false,
+          );
       }
       const csv = file.load({ id: item.csv.id });
       const { header, hasRows } = firstLines(csv);
       const missing = missingExportColumns(header);
       if (missing.length > 0) {
-        reject(csv, marker, csv.name, `its header '${header.slice(0, 200)}' lacks ${missing.join(', ')} (the contract is ${NETSUITE_EXPORT_HEADER_LINE}); fix the saved search's column labels`);
+        reject(
+          csv,
+          marker,
+          csv.name,
+          `its header '${header.slice(0, 200)}' lacks ${missing.join(', ')} (the contract is ${NETSUITE_EXPORT_HEADER_LINE}); fix the saved search's column labels`,
+        );
         continue;
       }
-      if (!hasRows) log.audit({ title: 'Empty export', details: `${csv.name} has a header and no rows: archived, not uploaded (the OMS would hold it back)` });
+      if (!hasRows)
+        log.audit({
+          title: 'Empty export',
+          details: `${csv.name} has a header and no rows: archived, not uploaded (the OMS would hold it back)`,
+        });
       else if (csv.size <= settings.maxPartBytes) deliver(csv, csv.name, csv.name);
       else {
-        log.audit({ title: 'Large export split', details: `${csv.name} is ${csv.size} bytes, over ${settings.maxPartBytes}: uploaded in parts, each with the header` });
+        log.audit({
+          title: 'Large export split',
+          details: `${csv.name} is ${csv.size} bytes, over ${settings.maxPartBytes}: uploaded in parts, each with the header`,
+        });
         deliverInParts(csv, header);
       }
       moveTo(csv, settings.archiveFolderId);
@@ -359,9 +457,16 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
   } catch (error) {
     if (!(error instanceof Stop)) throw error;
     stopped = { name: error.name, reason: error.reason, failure: error.failure };
-    if (error.failure) log.error({ title: 'Inventory upload stopped: file kept for the next run', details: `${error.name}: ${error.reason}` });
+    if (error.failure)
+      log.error({
+        title: 'Inventory upload stopped: file kept for the next run',
+        details: `${error.name}: ${error.reason}`,
+      });
     else log.audit({ title: 'Inventory upload paused', details: `${error.name}: ${error.reason}` });
   }
-  log.audit({ title: 'Inventory upload done', details: `delivered ${delivered.length}, archived ${archived.length}, rejected ${rejected.length}${rescheduled ? ', resubmitted to continue' : ''}` });
+  log.audit({
+    title: 'Inventory upload done',
+    details: `delivered ${delivered.length}, archived ${archived.length}, rejected ${rejected.length}${rescheduled ? ', resubmitted to continue' : ''}`,
+  });
   return { delivered, archived, rejected, stopped, rescheduled, configurationProblems: [] };
 };

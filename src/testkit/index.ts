@@ -68,7 +68,9 @@ export const channelFacilityGroup = (facilityIds: ReadonlyArray<string>): fc.Arb
 export const productInventory = (facilityIds: ReadonlyArray<string>): fc.Arbitrary<ProductInventory> =>
   fc.record({
     productId: identifier('P'),
-    positions: fc.shuffledSubarray([...facilityIds]).chain((ids) => fc.tuple(...ids.map((id) => facilityStock(fc.constant(id))))),
+    positions: fc
+      .shuffledSubarray([...facilityIds])
+      .chain((ids) => fc.tuple(...ids.map((id) => facilityStock(fc.constant(id))))),
     threshold: realisticQuantity({ max: 50 }),
     brokeringQueue: realisticQuantity({ max: 50 }),
   });
@@ -82,14 +84,25 @@ export const atpScenario = (): fc.Arbitrary<{ group: ChannelFacilityGroup; produ
 /** Quantities of distinct positions over a small id space (so that two states overlap). */
 export const positionQuantities = (range: QuantityRange = { min: -50, max: 500 }): fc.Arbitrary<PositionQuantity[]> =>
   fc.uniqueArray(
-    fc.record({ productId: identifier('P'), facilityId: fc.constantFrom('F1', 'F2', 'F3'), quantity: realisticQuantity(range) }),
+    fc.record({
+      productId: identifier('P'),
+      facilityId: fc.constantFrom('F1', 'F2', 'F3'),
+      quantity: realisticQuantity(range),
+    }),
     { selector: (p) => `${p.productId}|${p.facilityId}`, maxLength: 40 },
   );
 
 /** A snapshot of rows numbered by line, possibly with repeated positions. */
 export const snapshotRows = (range: QuantityRange = { min: 0, max: 500 }): fc.Arbitrary<SnapshotRow[]> =>
   fc
-    .array(fc.record({ productId: identifier('P'), facilityId: fc.constantFrom('F1', 'F2', 'F3'), quantity: realisticQuantity(range) }), { maxLength: 40 })
+    .array(
+      fc.record({
+        productId: identifier('P'),
+        facilityId: fc.constantFrom('F1', 'F2', 'F3'),
+        quantity: realisticQuantity(range),
+      }),
+      { maxLength: 40 },
+    )
     .map((rows) => rows.map((row, i) => ({ ...row, line: i + 2 })));
 
 /** Whole quantities of distinct (inventory item, location) pairs, as the push ledger holds them. */

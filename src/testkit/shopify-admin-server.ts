@@ -41,7 +41,12 @@ import { createServer, type IncomingMessage, type ServerResponse } from 'node:ht
 import type { Socket } from 'node:net';
 import { MAX_UPLOAD_BYTES } from './shopify-admin-server/bulk-operations.ts';
 import { costBucket } from './shopify-admin-server/cost-bucket.ts';
-import { graphqlEndpoint, type EndpointAnswer, type EndpointEnvironment, type GraphqlRequest } from './shopify-admin-server/graphql-endpoint.ts';
+import {
+  graphqlEndpoint,
+  type EndpointAnswer,
+  type EndpointEnvironment,
+  type GraphqlRequest,
+} from './shopify-admin-server/graphql-endpoint.ts';
 import { multipartBoundary, parseMultipart } from './shopify-admin-server/multipart-form.ts';
 import { buildAdminSchema } from './shopify-admin-server/schema.ts';
 import { emptyShop, isoNow, levelKey, type AdjustmentRecord, type ServerStats } from './shopify-admin-server/state.ts';
@@ -116,7 +121,14 @@ export interface ShopifyAdminServer {
    * calls that got past the request errors (bulk lines and idempotent replays included); quantity rows applied; bulk
    * operations created.
    */
-  readonly stats: { requests: number; throttled: number; pointsSpent: number; setCalls: number; quantitiesApplied: number; bulkOperations: number };
+  readonly stats: {
+    requests: number;
+    throttled: number;
+    pointsSpent: number;
+    setCalls: number;
+    quantitiesApplied: number;
+    bulkOperations: number;
+  };
   /** Every quantity change applied so far (one per changed row, zero deltas excluded), oldest first. */
   adjustments(): ReadonlyArray<{
     inventoryItemId: string;
@@ -131,7 +143,10 @@ export interface ShopifyAdminServer {
   close(): Promise<void>;
 }
 
-type RequestFault = { readonly kind: 'throttle' } | { readonly kind: 'serverError'; readonly status: number } | { readonly kind: 'hang' };
+type RequestFault =
+  | { readonly kind: 'throttle' }
+  | { readonly kind: 'serverError'; readonly status: number }
+  | { readonly kind: 'hang' };
 
 const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | undefined> =>
   new Promise((resolve, reject) => {
@@ -145,13 +160,27 @@ const readBody = (request: IncomingMessage, limit: number): Promise<Buffer | und
     request.on('error', reject);
   });
 
-const sendJson = (response: ServerResponse, status: number, body: unknown, headers: Record<string, string> = {}): void => {
+const sendJson = (
+  response: ServerResponse,
+  status: number,
+  body: unknown,
+  headers: Record<string, string> = {},
+): void => {
   const text = JSON.stringify(body);
-  response.writeHead(status, { 'Content-Type': 'application/json; charset=utf-8', 'Content-Length': Buffer.byteLength(text), ...headers });
+  response.writeHead(status, {
+    'Content-Type': 'application/json; charset=utf-8',
+    'Content-Length': Buffer.byteLength(text),
+    ...headers,
+  });
   response.end(text);
 };
 
-const STATUS_TEXT: Readonly<Record<number, string>> = { 500: 'Internal Server Error', 502: 'Bad Gateway', 503: 'Service Unavailable', 504: 'Gateway Timeout' };
+const STATUS_TEXT: Readonly<Record<number, string>> = {
+  500: 'Internal Server Error',
+  502: 'Bad Gateway',
+  503: 'Service Unavailable',
+  504: 'Gateway Timeout',
+};
 
 /** Starts a server on 127.0.0.1 at a free port. */
 export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions = {}): Promise<ShopifyAdminServer> => {
@@ -198,11 +227,16 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
     const fault = requestFaults.shift();
     if (fault?.kind === 'hang') return; // the socket stays open until the client gives up or the server closes
     const body = await readBody(request, 10 * 1024 * 1024);
-    if (fault?.kind === 'serverError') return sendJson(response, fault.status, { errors: STATUS_TEXT[fault.status] ?? 'Server Error' });
+    if (fault?.kind === 'serverError')
+      return sendJson(response, fault.status, { errors: STATUS_TEXT[fault.status] ?? 'Server Error' });
     let parsed: GraphqlRequest | undefined;
     try {
       const json: unknown = JSON.parse(body?.toString('utf8') ?? '');
-      const { query, variables, operationName } = (json ?? {}) as { query?: unknown; variables?: unknown; operationName?: unknown };
+      const { query, variables, operationName } = (json ?? {}) as {
+        query?: unknown;
+        variables?: unknown;
+        operationName?: unknown;
+      };
       if (typeof query === 'string') {
         parsed = {
           query,
@@ -214,7 +248,8 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       parsed = undefined;
     }
     // Shopify's answer to a body without a query string (not captured for 2026; this is the long-standing shape).
-    if (parsed === undefined) return sendJson(response, 400, { errors: { query: 'Required parameter missing or invalid' } });
+    if (parsed === undefined)
+      return sendJson(response, 400, { errors: { query: 'Required parameter missing or invalid' } });
     // A throttle fault on a request that does not parse or validate is used up by it; the request gets its errors.
     const answer: EndpointAnswer = endpoint.handle(parsed, fault?.kind === 'throttle');
     if (answer.mutationExecuted && dropsLeft > 0) {
@@ -236,11 +271,13 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       return;
     }
     const boundary = multipartBoundary(request.headers['content-type']);
-    if (request.method !== 'POST' || boundary === undefined) return sendJson(response, 400, { errors: 'Expected a multipart/form-data POST' });
+    if (request.method !== 'POST' || boundary === undefined)
+      return sendJson(response, 400, { errors: 'Expected a multipart/form-data POST' });
     const form = parseMultipart(body, boundary);
     const key = form.text.get('key');
     const file = form.files.get('file') ?? (form.text.has('file') ? Buffer.from(form.text.get('file')!) : undefined);
-    if (key === undefined || !state.uploadKeys.has(key) || file === undefined) return sendJson(response, 403, { errors: 'AccessDenied' });
+    if (key === undefined || !state.uploadKeys.has(key) || file === undefined)
+      return sendJson(response, 403, { errors: 'AccessDenied' });
     state.uploads.set(key, file);
     // Google Cloud Storage's answer to a POST with success_action_status=201, which Shopify's target is.
     const xml = `<?xml version='1.0' encoding='UTF-8'?><PostResponse><Location>${baseUrl}/staged-uploads/${key}</Location><Bucket>shopify-staged-uploads</Bucket><Key>${key}</Key></PostResponse>`;
@@ -255,17 +292,21 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
         if (!apiVersions.has(api[1]!)) return sendJson(response, 404, { errors: 'Not Found' });
         return graphql(request, response, api[1]!);
       }
-      if (path.startsWith('/staged-uploads/')) return stagedUpload(request, response, path.slice('/staged-uploads/'.length));
+      if (path.startsWith('/staged-uploads/'))
+        return stagedUpload(request, response, path.slice('/staged-uploads/'.length));
       const result = /^\/bulk-results\/(\d+)\.jsonl$/.exec(path);
       if (result !== null && request.method === 'GET' && state.bulkResults.has(result[1]!)) {
         const jsonl = state.bulkResults.get(result[1]!)!;
-        response.writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': Buffer.byteLength(jsonl) }).end(jsonl);
+        response
+          .writeHead(200, { 'Content-Type': 'application/jsonl', 'Content-Length': Buffer.byteLength(jsonl) })
+          .end(jsonl);
         return;
       }
       return sendJson(response, 404, { errors: 'Not Found' });
     })();
     handled.catch((error: unknown) => {
-      if (!response.headersSent) sendJson(response, 500, { errors: error instanceof Error ? error.message : String(error) });
+      if (!response.headersSent)
+        sendJson(response, 500, { errors: error instanceof Error ? error.message : String(error) });
     });
   });
   server.on('connection', (socket: Socket) => {
@@ -303,7 +344,14 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       if (!state.items.has(inventoryItemId)) throw new Error(`no inventory item ${inventoryItemId}`);
       if (!state.locations.has(locationId)) throw new Error(`no location ${locationId}`);
       const level = state.levels.get(levelKey(inventoryItemId, locationId));
-      if (level === undefined) state.levels.set(levelKey(inventoryItemId, locationId), { itemId: inventoryItemId, locationId, available, committed: 0, updatedAt: isoNow() });
+      if (level === undefined)
+        state.levels.set(levelKey(inventoryItemId, locationId), {
+          itemId: inventoryItemId,
+          locationId,
+          available,
+          committed: 0,
+          updatedAt: isoNow(),
+        });
       else level.available = available;
     },
     available: (inventoryItemId, locationId) => state.levels.get(levelKey(inventoryItemId, locationId))?.available,
@@ -314,8 +362,10 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       level.committed += units;
     },
     faults: {
-      throttle: (n) => requestFaults.push(...Array.from({ length: times(n) }, (): RequestFault => ({ kind: 'throttle' }))),
-      serverError: (n, status = 500) => requestFaults.push(...Array.from({ length: times(n) }, (): RequestFault => ({ kind: 'serverError', status }))),
+      throttle: (n) =>
+        requestFaults.push(...Array.from({ length: times(n) }, (): RequestFault => ({ kind: 'throttle' }))),
+      serverError: (n, status = 500) =>
+        requestFaults.push(...Array.from({ length: times(n) }, (): RequestFault => ({ kind: 'serverError', status }))),
       hang: (n) => requestFaults.push(...Array.from({ length: times(n) }, (): RequestFault => ({ kind: 'hang' }))),
       dropAfterApply: (n) => {
         dropsLeft += times(n);

@@ -5,7 +5,11 @@
 import type { Config } from '../config.ts';
 
 /** Where the worker says what it does; the same shape as the CLI's logger, so the CLI can hand in its own. */
-export type Logger = (level: 'info' | 'warn' | 'error', msg: string, fields?: Readonly<Record<string, unknown>>) => void;
+export type Logger = (
+  level: 'info' | 'warn' | 'error',
+  msg: string,
+  fields?: Readonly<Record<string, unknown>>,
+) => void;
 
 /** A logger writing one JSON line per entry (to stderr by default). */
 export const jsonLineLogger =

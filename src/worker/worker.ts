@@ -20,12 +20,34 @@
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
-import { defaultSchedules, WORKER_BOSS_SCHEMA, WORKER_DEFAULTS, type Config, type WorkerConfig, type WorkerSchedule } from '../config.ts';
-import { JOB_NAMES, newRunId, runJob, validateRequest, workerName, type JobError, type JobName, type JobOutcome, type JobRequest, type RunContext } from '../jobs.ts';
+import {
+  defaultSchedules,
+  WORKER_BOSS_SCHEMA,
+  WORKER_DEFAULTS,
+  type Config,
+  type WorkerConfig,
+  type WorkerSchedule,
+} from '../config.ts';
+import {
+  JOB_NAMES,
+  newRunId,
+  runJob,
+  validateRequest,
+  workerName,
+  type JobError,
+  type JobName,
+  type JobOutcome,
+  type JobRequest,
+  type RunContext,
+} from '../jobs.ts';
 import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
 
 /** Runs one job; runJob unless a test hands in another. */
-export type RunJob = (config: Config, request: JobRequest, context: RunContext) => Promise<Either<JobError, JobOutcome>>;
+export type RunJob = (
+  config: Config,
+  request: JobRequest,
+  context: RunContext,
+) => Promise<Either<JobError, JobOutcome>>;
 
 /** Why the worker could not start or queue a job. */
 export type WorkerError =
@@ -58,7 +80,9 @@ export interface StartWorkerOptions {
 export interface Worker {
   readonly name: string;
   /** Queues a run of a job now, as a schedule would: its id, or null when the queue already holds one (stately). */
-  readonly enqueue: (request: JobRequest) => Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>>;
+  readonly enqueue: (
+    request: JobRequest,
+  ) => Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>>;
   /**
    * Stops taking jobs and waits up to stopTimeoutSeconds for the running ones; any still running then is failed
    * back to the queue (to be retried by another worker) and its lease lapses on its own. Safe to call twice.
@@ -83,23 +107,32 @@ export const QUEUE_POLICY: Readonly<Record<JobName, QueuePolicy>> = {
 const FOLLOWED_BY_UPLOADS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes'];
 
 /** The singleton key of a job's runs: the shop for the Shopify jobs, none for the import (it has its own lock). */
-export const singletonKeyOf = (config: Config, job: JobName): string | undefined => (job === 'import' ? undefined : (config.shopify?.shop ?? 'no-shop'));
+export const singletonKeyOf = (config: Config, job: JobName): string | undefined =>
+  job === 'import' ? undefined : (config.shopify?.shop ?? 'no-shop');
 
 /** The store lease of a run: half the heartbeat window, so a dead worker's lease has lapsed when its run is taken over. */
 export const leaseMsOf = (worker: WorkerConfig): number => worker.heartbeatSeconds * 500;
 
 const left = <E>(e: E): Either<E, never> => ({ _tag: 'Left', left: e });
 const right = <A>(a: A): Either<never, A> => ({ _tag: 'Right', right: a });
-const message = (e: unknown): string => (e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e));
+const message = (e: unknown): string =>
+  e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
 
 const parametersOf = (data: unknown): Record<string, string> =>
-  typeof data === 'object' && data !== null && !Array.isArray(data) ? Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string')) : {};
+  typeof data === 'object' && data !== null && !Array.isArray(data)
+    ? Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'))
+    : {};
 
 /** Starts a worker: connects pg-boss, creates the queues, registers the schedules (removing stale ones) and works every queue. */
 export const startWorker = async (options: StartWorkerOptions): Promise<Either<WorkerError, Worker>> => {
   const { config } = options;
   if (config.inventoryStore.kind !== 'postgres')
-    return left({ _tag: 'WorkerConfigInvalid', problems: [`inventoryStore: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL); pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`] });
+    return left({
+      _tag: 'WorkerConfigInvalid',
+      problems: [
+        `inventoryStore: the worker needs the PostgreSQL store (inventoryStore: { "postgres": {} } and DATABASE_URL); pg-boss keeps its queues there, in the schema ${WORKER_BOSS_SCHEMA}`,
+      ],
+    });
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
   const name = options.worker ?? workerName();
@@ -111,7 +144,12 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     schema: WORKER_BOSS_SCHEMA,
     application_name: `oms-inventory-sync worker ${name}`.slice(0, 63),
     instanceName: name,
-    ...(tuning.superviseIntervalSeconds === undefined ? {} : { superviseIntervalSeconds: tuning.superviseIntervalSeconds, monitorIntervalSeconds: tuning.superviseIntervalSeconds }),
+    ...(tuning.superviseIntervalSeconds === undefined
+      ? {}
+      : {
+          superviseIntervalSeconds: tuning.superviseIntervalSeconds,
+          monitorIntervalSeconds: tuning.superviseIntervalSeconds,
+        }),
   });
   boss.on('error', (e) => log('error', 'pg-boss error', { worker: name, error: message(e) }));
   boss.on('warning', (w) => log('warn', `pg-boss: ${w.message}`, { worker: name }));
@@ -125,10 +163,18 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     heartbeatSeconds: settings.heartbeatSeconds,
   };
 
-  const send = async (request: JobRequest): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
+  const send = async (
+    request: JobRequest,
+  ): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
     const singletonKey = singletonKeyOf(config, request.job);
     try {
-      return right(await boss.send(queueName(request.job), { ...request.parameters }, singletonKey === undefined ? {} : { singletonKey }));
+      return right(
+        await boss.send(
+          queueName(request.job),
+          { ...request.parameters },
+          singletonKey === undefined ? {} : { singletonKey },
+        ),
+      );
     } catch (cause) {
       return left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: message(cause), cause });
     }
@@ -144,7 +190,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           const parameters = parametersOf(j.data);
           const request = validateRequest(job, parameters);
           if (isLeft(request)) {
-            log('error', 'job refused: bad parameters; not retried', { ...base, parameters, problems: request.left.problems });
+            log('error', 'job refused: bad parameters; not retried', {
+              ...base,
+              parameters,
+              problems: request.left.problems,
+            });
             return { id: j.id, status: 'deadletter', output: { error: request.left.problems.join('; ') } };
           }
           const runId = newRunId(job);
@@ -152,13 +202,19 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           // also once a handler has returned: only the first case is news.
           let running = true;
           const lost = () => {
-            if (running) log('warn', 'run no longer held by this worker (expired, or the worker is stopping); it goes on until it ends', { ...base, runId });
+            if (running)
+              log(
+                'warn',
+                'run no longer held by this worker (expired, or the worker is stopping); it goes on until it ends',
+                { ...base, runId },
+              );
           };
           j.signal.addEventListener('abort', lost, { once: true });
           log('info', 'job started', { ...base, runId, parameters });
           const started = Date.now();
           const result = await run(config, request.right, { worker: name, runId, leaseMs: leaseMsOf(settings) }).catch(
-            (e: unknown): Either<JobError, JobOutcome> => left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
+            (e: unknown): Either<JobError, JobOutcome> =>
+              left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
           );
           running = false;
           j.signal.removeEventListener('abort', lost);
@@ -171,20 +227,40 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
               log('error', 'job failed; not retriable, not retried', { ...base, runId, ms, error: reason });
               return { id: j.id, status: 'deadletter', output: { runId, error: reason, retriable: false } };
             }
-            log(retriesLeft ? 'warn' : 'error', retriesLeft ? 'job failed; retried later' : 'job failed; no retries left', { ...base, runId, ms, error: reason });
+            log(
+              retriesLeft ? 'warn' : 'error',
+              retriesLeft ? 'job failed; retried later' : 'job failed; no retries left',
+              { ...base, runId, ms, error: reason },
+            );
             return { id: j.id, status: 'failed', output: { runId, error: reason, retriable: true } };
           }
           const outcome = result.right;
           if (outcome.status === 'skipped') {
             // Another process holds the job's lease for this shop (a CLI run, or a dead worker's lease not yet lapsed).
-            log(retriesLeft ? 'warn' : 'error', retriesLeft ? 'job skipped: another worker holds its lease; retried later' : 'job skipped: another worker holds its lease; no retries left', { ...base, runId, ms });
+            log(
+              retriesLeft ? 'warn' : 'error',
+              retriesLeft
+                ? 'job skipped: another worker holds its lease; retried later'
+                : 'job skipped: another worker holds its lease; no retries left',
+              { ...base, runId, ms },
+            );
             return { id: j.id, status: 'failed', output: { runId, skipped: true } };
           }
           log('info', 'job finished', { ...base, runId: outcome.runId, ms, counts: outcome.counts });
           if (FOLLOWED_BY_UPLOADS.includes(job)) {
             const queued = await send({ job: 'process-uploads', parameters: {} });
-            if (isLeft(queued)) log('error', 'process-uploads could not be queued; the next sync queues it again', { ...base, runId: outcome.runId, error: queued.left.reason });
-            else log('info', queued.right === null ? 'process-uploads already queued' : 'process-uploads queued', { ...base, runId: outcome.runId, queuedJobId: queued.right });
+            if (isLeft(queued))
+              log('error', 'process-uploads could not be queued; the next sync queues it again', {
+                ...base,
+                runId: outcome.runId,
+                error: queued.left.reason,
+              });
+            else
+              log('info', queued.right === null ? 'process-uploads already queued' : 'process-uploads queued', {
+                ...base,
+                runId: outcome.runId,
+                queuedJobId: queued.right,
+              });
           }
           return { id: j.id, status: 'completed', output: { runId: outcome.runId, counts: outcome.counts } };
         }),
@@ -199,13 +275,24 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
       await boss.updateQueue(queue, queueOptions);
       const existing = await boss.getQueue(queue);
       if (existing !== null && existing.policy !== QUEUE_POLICY[job])
-        log('warn', `queue ${queue} has the policy ${existing.policy}, not ${QUEUE_POLICY[job]}; delete the queue to recreate it`, { job, worker: name });
+        log(
+          'warn',
+          `queue ${queue} has the policy ${existing.policy}, not ${QUEUE_POLICY[job]}; delete the queue to recreate it`,
+          { job, worker: name },
+        );
     }
     await registerSchedules(boss, config, schedules, settings.timezone, log, name);
     for (const job of JOB_NAMES) {
       await boss.work(
         queueName(job),
-        { batchSize: 1, includeMetadata: true, perJobResults: true, ...(tuning.pollingIntervalSeconds === undefined ? {} : { pollingIntervalSeconds: tuning.pollingIntervalSeconds }) },
+        {
+          batchSize: 1,
+          includeMetadata: true,
+          perJobResults: true,
+          ...(tuning.pollingIntervalSeconds === undefined
+            ? {}
+            : { pollingIntervalSeconds: tuning.pollingIntervalSeconds }),
+        },
         handle(job),
       );
     }
@@ -214,7 +301,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     log('error', 'worker could not start', { worker: name, error: message(cause) });
     return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
   }
-  log('info', 'worker started', { worker: name, schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })), timezone: settings.timezone });
+  log('info', 'worker started', {
+    worker: name,
+    schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })),
+    timezone: settings.timezone,
+  });
 
   let stopping: Promise<void> | undefined;
   return right({
@@ -222,8 +313,13 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     enqueue: send,
     stop: () => {
       stopping ??= (async () => {
-        log('info', 'worker stopping: waiting for running jobs', { worker: name, timeoutSeconds: settings.stopTimeoutSeconds });
-        await boss.stop({ graceful: true, timeout: settings.stopTimeoutSeconds * 1000 }).catch((e: unknown) => log('error', 'pg-boss did not stop cleanly', { worker: name, error: message(e) }));
+        log('info', 'worker stopping: waiting for running jobs', {
+          worker: name,
+          timeoutSeconds: settings.stopTimeoutSeconds,
+        });
+        await boss
+          .stop({ graceful: true, timeout: settings.stopTimeoutSeconds * 1000 })
+          .catch((e: unknown) => log('error', 'pg-boss did not stop cleanly', { worker: name, error: message(e) }));
         log('info', 'worker stopped', { worker: name });
       })();
       return stopping;
@@ -236,7 +332,14 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
  * and removes the schedules of our queues the configuration no longer has: the configuration is the truth.
  * A missed occurrence (every worker down at 02:00) is sent once when a worker is back.
  */
-const registerSchedules = async (boss: PgBoss, config: Config, schedules: ReadonlyArray<WorkerSchedule>, timezone: string, log: Logger, worker: string): Promise<void> => {
+const registerSchedules = async (
+  boss: PgBoss,
+  config: Config,
+  schedules: ReadonlyArray<WorkerSchedule>,
+  timezone: string,
+  log: Logger,
+  worker: string,
+): Promise<void> => {
   const wanted = new Set(schedules.map((s) => `${queueName(s.job)}\n${s.parameters.facilityGroupId ?? ''}`));
   for (const job of JOB_NAMES) {
     for (const s of await boss.getSchedules(queueName(job))) {
@@ -248,7 +351,17 @@ const registerSchedules = async (boss: PgBoss, config: Config, schedules: Readon
   }
   for (const s of schedules) {
     const singletonKey = singletonKeyOf(config, s.job);
-    await boss.schedule(queueName(s.job), s.cron, { ...s.parameters }, { tz: timezone, key: s.parameters.facilityGroupId ?? '', missed: 'once', ...(singletonKey === undefined ? {} : { singletonKey }) });
+    await boss.schedule(
+      queueName(s.job),
+      s.cron,
+      { ...s.parameters },
+      {
+        tz: timezone,
+        key: s.parameters.facilityGroupId ?? '',
+        missed: 'once',
+        ...(singletonKey === undefined ? {} : { singletonKey }),
+      },
+    );
   }
 };
 
@@ -264,7 +377,12 @@ export interface WorkerStopped {
 export const workerCommand = async (
   config: Config,
   env: Readonly<Record<string, string | undefined>> = process.env,
-  io: { readonly signals?: NodeJS.EventEmitter; readonly logger?: Logger; readonly run?: RunJob; readonly tuning?: WorkerTuning } = {},
+  io: {
+    readonly signals?: NodeJS.EventEmitter;
+    readonly logger?: Logger;
+    readonly run?: RunJob;
+    readonly tuning?: WorkerTuning;
+  } = {},
 ): Promise<Either<WorkerError, WorkerStopped>> => {
   const signals = io.signals ?? process;
   // Listening before the worker starts: a signal that lands while it starts stops it as soon as it has started.
@@ -296,7 +414,10 @@ export const workerCommand = async (
   }
   const signal = await stopSignal;
   // A second signal while stopping is acknowledged rather than killing the process mid-release.
-  const again = () => (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', { worker: started.right.name });
+  const again = () =>
+    (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', {
+      worker: started.right.name,
+    });
   signals.on('SIGTERM', again);
   signals.on('SIGINT', again);
   try {

@@ -35,7 +35,11 @@ const put = (root: string, path: string, content: Buffer | string, modifiedAt = 
 const tagOf = (error: FileStoreError) => error._tag;
 
 /** Registers and runs the contract suite for one adapter; `setup` gives a fresh, empty store for each test. */
-export const fileStoreContract = (adapter: string, setup: () => Promise<FileStoreUnderTest>, hooks: ContractHooks = {}): void => {
+export const fileStoreContract = (
+  adapter: string,
+  setup: () => Promise<FileStoreUnderTest>,
+  hooks: ContractHooks = {},
+): void => {
   const test = suite(`FileStore contract: ${adapter}`);
   let subject: FileStoreUnderTest;
   if (hooks.before !== undefined) test.before(hooks.before);
@@ -65,7 +69,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
       ],
     );
     assert.ok(files.every((f) => f.modifiedAt instanceof Date));
-    assert.equal((await run(store.list('archive'))).map((f) => f.name), ['old.csv']);
+    assert.equal(
+      (await run(store.list('archive'))).map((f) => f.name),
+      ['old.csv'],
+    );
     assert.equal(await run(store.list('error')), []);
   });
 
@@ -96,7 +103,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     await copy.release();
     await copy.release(); // releasing twice is harmless
     assert.ok(readFileSync(join(root, 'big.csv')).equals(content), 'the stored file is untouched');
-    assert.equal((await run(store.list(''))).map((f) => f.name), ['big.csv']);
+    assert.equal(
+      (await run(store.list(''))).map((f) => f.name),
+      ['big.csv'],
+    );
   });
 
   test('fetch of an empty file and of a file in a sub-folder', async () => {
@@ -107,7 +117,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     assert.equal([empty.bytes, empty.sha256], [0, sha256('')]);
     await empty.release();
     const nested = await run(store.fetch('archive/2026', 'a.csv'));
-    assert.equal([nested.bytes, nested.sha256, readFileSync(nested.path, 'utf8')], [Buffer.byteLength('ÄÖ,é\n'), sha256('ÄÖ,é\n'), 'ÄÖ,é\n']);
+    assert.equal(
+      [nested.bytes, nested.sha256, readFileSync(nested.path, 'utf8')],
+      [Buffer.byteLength('ÄÖ,é\n'), sha256('ÄÖ,é\n'), 'ÄÖ,é\n'],
+    );
     await nested.release();
   });
 
@@ -131,7 +144,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     assert.not.ok(existsSync(join(root, 'a.csv')));
     assert.is(readFileSync(join(root, 'archive', 'a.csv'), 'utf8'), 'content of a');
     assert.equal(await run(store.list('')), []);
-    assert.equal((await run(store.list('archive'))).map((f) => f.name), ['a.csv']);
+    assert.equal(
+      (await run(store.list('archive'))).map((f) => f.name),
+      ['a.csv'],
+    );
     put(root, 'error/b.csv', 'b');
     await run(store.move('error', 'archive/2026/11', 'b.csv'));
     assert.is(readFileSync(join(root, 'archive', '2026', '11', 'b.csv'), 'utf8'), 'b');
@@ -164,7 +180,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     await run(store.write('', 'empty.txt', ''));
     assert.is(readFileSync(join(root, 'empty.txt'), 'utf8'), '');
     assert.equal(readdirSync(join(root, 'error')), ['a.csv.errors.csv'], 'no temp file is left behind');
-    assert.equal([...(await run(store.list('')))].map((f) => f.name), ['empty.txt']);
+    assert.equal(
+      [...(await run(store.list('')))].map((f) => f.name),
+      ['empty.txt'],
+    );
   });
 
   test('write is atomic: a reader sees the old file or the whole new one, never a part', async () => {
@@ -178,7 +197,10 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     const reader = (async () => {
       while (writing) {
         const seen = readFileSync(file, 'utf8');
-        assert.ok(versions.includes(seen), `a reader saw ${seen.length} bytes starting '${seen.slice(0, 1)}' and ending '${seen.slice(-1)}'`);
+        assert.ok(
+          versions.includes(seen),
+          `a reader saw ${seen.length} bytes starting '${seen.slice(0, 1)}' and ending '${seen.slice(-1)}'`,
+        );
         reads += 1;
         await new Promise((resolve) => setImmediate(resolve));
       }
@@ -197,7 +219,11 @@ export const fileStoreContract = (adapter: string, setup: () => Promise<FileStor
     const names = ['', '.', '..', 'a/b', '../a.csv', '/etc/passwd', 'a\\b', '..\\a.csv', 'a\0b'];
     const folders = ['..', '../x', '/etc', '/', 'a//b', 'archive/', 'archive/..', 'archive/../..', '.', '\\', 'a\0b'];
     for (const name of names) {
-      const tasks: ReadonlyArray<TaskEither<FileStoreError, unknown>> = [store.fetch('', name), store.move('', 'archive', name), store.write('', name, 'x')];
+      const tasks: ReadonlyArray<TaskEither<FileStoreError, unknown>> = [
+        store.fetch('', name),
+        store.move('', 'archive', name),
+        store.write('', name, 'x'),
+      ];
       for (const task of tasks) {
         const error = await runLeft(task);
         assert.equal([error._tag, error.retriable], ['UnsafeFileName', false], JSON.stringify(name));

@@ -1,7 +1,14 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { exportRowsBuilder, exportRowsToArray, rowIndices, stockLevelsOf, stockTableBuilder, stockTableOf } from '../../src/application/columnar.ts';
+import {
+  exportRowsBuilder,
+  exportRowsToArray,
+  rowIndices,
+  stockLevelsOf,
+  stockTableBuilder,
+  stockTableOf,
+} from '../../src/application/columnar.ts';
 import { stockLevels } from '../arbitraries.ts';
 
 const columnar = suite('columnar tables');
@@ -23,7 +30,13 @@ columnar('stock levels round-trip through a table, across growth past the first 
 columnar('export rows round-trip, one string kept per distinct id', () => {
   const builder = exportRowsBuilder(2);
   const long = 'SKU-0000001-BLUE-MEDIUM';
-  const rows = Array.from({ length: 50 }, (_, i) => ({ line: i + 2, item: long, itemInternalId: String(9000 + (i % 5)), location: String(100 + (i % 3)), quantity: i / 4 }));
+  const rows = Array.from({ length: 50 }, (_, i) => ({
+    line: i + 2,
+    item: long,
+    itemInternalId: String(9000 + (i % 5)),
+    location: String(100 + (i % 3)),
+    quantity: i / 4,
+  }));
   for (const row of rows) builder.add({ ...row, item: `${long}` });
   const table = builder.build();
   assert.equal(exportRowsToArray(table), rows);

@@ -4,10 +4,29 @@ import * as assert from 'uvu/assert';
 import { decodeFeed, encodeFeed, feedFileName } from '../../src/application/feed-file.ts';
 
 const feed = suite('feed files');
-const header = { job: 'hard-sync' as const, runId: 'run-1', facilityGroupId: 'SHOPIFY_US', shop: 'acme.myshopify.com', locationId: 'gid://shopify/Location/1', createdAt: '2026-11-23T03:00:00.000Z' };
+const header = {
+  job: 'hard-sync' as const,
+  runId: 'run-1',
+  facilityGroupId: 'SHOPIFY_US',
+  shop: 'acme.myshopify.com',
+  locationId: 'gid://shopify/Location/1',
+  createdAt: '2026-11-23T03:00:00.000Z',
+};
 const lines = [
-  { productId: 'P1', inventoryItemId: 'gid://shopify/InventoryItem/1', locationId: 'gid://shopify/Location/1', quantity: 75, basis: 0 },
-  { productId: 'P2', inventoryItemId: 'gid://shopify/InventoryItem/2', locationId: 'gid://shopify/Location/1', quantity: 3, basis: null },
+  {
+    productId: 'P1',
+    inventoryItemId: 'gid://shopify/InventoryItem/1',
+    locationId: 'gid://shopify/Location/1',
+    quantity: 75,
+    basis: 0,
+  },
+  {
+    productId: 'P2',
+    inventoryItemId: 'gid://shopify/InventoryItem/2',
+    locationId: 'gid://shopify/Location/1',
+    quantity: 3,
+    basis: null,
+  },
 ];
 
 feed('a feed decodes to what was encoded', () => {
@@ -15,7 +34,10 @@ feed('a feed decodes to what was encoded', () => {
   assert.ok(isRight(decoded));
   if (isRight(decoded)) {
     assert.equal(decoded.right.lines, lines);
-    assert.equal([decoded.right.header.job, decoded.right.header.lines, decoded.right.header.format], ['hard-sync', 2, 'oms-inventory-sync/feed@1']);
+    assert.equal(
+      [decoded.right.header.job, decoded.right.header.lines, decoded.right.header.format],
+      ['hard-sync', 2, 'oms-inventory-sync/feed@1'],
+    );
   }
 });
 

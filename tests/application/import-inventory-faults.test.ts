@@ -10,7 +10,10 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
-import { openPostgresInventoryStore, type PostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
+import {
+  openPostgresInventoryStore,
+  type PostgresInventoryStore,
+} from '../../src/adapters/persistence/postgres-inventory-store.ts';
 import { sftpFileStore } from '../../src/adapters/sftp/sftp-file-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { defaultImportConfig, importInventory, type ImportDeps } from '../../src/application/import-inventory.ts';
@@ -27,24 +30,47 @@ const FILE = 'inventory-20261122T010000Z.csv';
 const quantity = (i: number, l: number) => ((i * 7 + l * 13) % 300) + ((i + l) % 9 === 0 ? 0.25 : 0);
 const exportText = (): string => {
   const lines = ['Item,externalFacilityId,availableQty,idValue'];
-  for (let i = 0; i < ITEMS; i++) for (let l = 0; l < LOCATIONS; l++) lines.push(`ITEM-${i},${201 + l},${quantity(i, l)},${70000 + i}`);
+  for (let i = 0; i < ITEMS; i++)
+    for (let l = 0; l < LOCATIONS; l++) lines.push(`ITEM-${i},${201 + l},${quantity(i, l)},${70000 + i}`);
   return `${lines.join('\r\n')}\r\n`;
 };
 const EXPORT = exportText();
 
 // Last night's stock: a tenth of the positions differ from tonight's file.
 const seed = async (store: PostgresInventoryStore) => {
-  await run(store.saveFacilities(Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC-${l}`, externalId: String(201 + l) }))));
-  await run(store.saveProducts(Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD-${i}`, externalId: String(70000 + i) }))));
+  await run(
+    store.saveFacilities(
+      Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC-${l}`, externalId: String(201 + l) })),
+    ),
+  );
+  await run(
+    store.saveProducts(
+      Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD-${i}`, externalId: String(70000 + i) })),
+    ),
+  );
   const levels = [];
-  for (let i = 0; i < ITEMS; i++) for (let l = 0; l < LOCATIONS; l++) levels.push({ productId: `PROD-${i}`, facilityId: `FAC-${l}`, quantityOnHand: quantity(i, l) + 4, availableToPromise: quantity(i, l) + ((i + l) % 10 === 3 ? 2 : 0) });
+  for (let i = 0; i < ITEMS; i++)
+    for (let l = 0; l < LOCATIONS; l++)
+      levels.push({
+        productId: `PROD-${i}`,
+        facilityId: `FAC-${l}`,
+        quantityOnHand: quantity(i, l) + 4,
+        availableToPromise: quantity(i, l) + ((i + l) % 10 === 3 ? 2 : 0),
+      });
   await run(store.saveStockLevels(levels));
 };
 
 // What a run leaves behind, without the run ids and times that differ from run to run.
 const stateOf = async (store: PostgresInventoryStore, inbox: string) => ({
-  stock: stockLevelsOf(await run(store.stockLevels())).map((l) => `${l.productId}|${l.facilityId}|${l.quantityOnHand}|${l.availableToPromise}`).sort(),
-  history: (await run(store.variances(FILE))).map((v) => `${v.productId}|${v.facilityId}|${v.quantityOnHandBefore}|${v.quantityOnHandAfter}|${v.availableToPromiseBefore}|${v.availableToPromiseAfter}|${v.line}`).sort(),
+  stock: stockLevelsOf(await run(store.stockLevels()))
+    .map((l) => `${l.productId}|${l.facilityId}|${l.quantityOnHand}|${l.availableToPromise}`)
+    .sort(),
+  history: (await run(store.variances(FILE)))
+    .map(
+      (v) =>
+        `${v.productId}|${v.facilityId}|${v.quantityOnHandBefore}|${v.quantityOnHandAfter}|${v.availableToPromiseBefore}|${v.availableToPromiseAfter}|${v.line}`,
+    )
+    .sort(),
   changed: await run(store.changedProductIds()),
   inbox: readdirSync(inbox).filter((n) => n.endsWith('.csv')),
   archive: readdirSync(join(inbox, 'archive')),
@@ -80,7 +106,14 @@ faults.before(async () => {
   sshd = await startSshd();
   await withDatabase(async (_, store) => {
     const inbox = localInbox('clean');
-    const report = await run(importInventory(config('clean'))({ ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...store, ...systemClock }));
+    const report = await run(
+      importInventory(config('clean'))({
+        ...localFileStore({ root: inbox }),
+        ...netsuiteExportReader(),
+        ...store,
+        ...systemClock,
+      }),
+    );
     assert.equal([report.rowsRead, report.rejected], [ITEMS * LOCATIONS, 0]);
     assert.ok(report.adjusted > 0);
     clean = await stateOf(store, inbox);
@@ -97,7 +130,16 @@ faults('the SFTP connection dropped mid-download', async () => {
     rmSync(join(sshd.root, 'archive'), { recursive: true, force: true });
     writeFileSync(join(sshd.root, FILE), EXPORT);
     const { createClient } = droppingSftpClient(sshd, 256 * 1024);
-    const inbox = sftpFileStore({ host: sshd.host, port: sshd.port, username: sshd.username, privateKey: sshd.privateKey, hostKeySha256: sshd.hostKeySha256, remoteRoot: sshd.root, tempDir: join(work, 'sftp-tmp'), createClient });
+    const inbox = sftpFileStore({
+      host: sshd.host,
+      port: sshd.port,
+      username: sshd.username,
+      privateKey: sshd.privateKey,
+      hostKeySha256: sshd.hostKeySha256,
+      remoteRoot: sshd.root,
+      tempDir: join(work, 'sftp-tmp'),
+      createClient,
+    });
     const deps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock };
     const failure = await runLeft(importInventory(config('dropped'))(deps));
     assert.equal([failure._tag, failure.retriable], ['FileStoreUnavailable', true]);
@@ -122,9 +164,20 @@ faults('PostgreSQL unreachable during the commit', async () => {
     const store = await openPostgresInventoryStore({ url: viaProxy.toString() });
     const files = { ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...systemClock };
     // The connection goes away a few milliseconds into the commit, while its COPY and statements run.
-    const cutting: ImportDeps = { ...files, ...store, commitImport: (commit) => () => (setTimeout(proxy.cut, 5), store.commitImport(commit)()) };
+    const cutting: ImportDeps = {
+      ...files,
+      ...store,
+      commitImport: (commit) => () => {
+        setTimeout(proxy.cut, 5);
+        return store.commitImport(commit)();
+      },
+    };
     const failure = await runLeft(importInventory(config('unreachable'))(cutting));
-    assert.equal([failure._tag, failure.retriable], ['InventoryStoreUnavailable', true], 'reason' in failure ? failure.reason : failure._tag);
+    assert.equal(
+      [failure._tag, failure.retriable],
+      ['InventoryStoreUnavailable', true],
+      'reason' in failure ? failure.reason : failure._tag,
+    );
     await store.close().catch(() => undefined);
     assert.equal(await run(direct.variances(FILE)), [], 'nothing of the cut transaction was committed');
     proxy.restore();
@@ -146,9 +199,16 @@ faults('the process killed mid-import, at several moments, then run again', asyn
   await withDatabase(async (url) => {
     const inbox = localInbox('timing');
     const configFile = join(work, 'timing.json');
-    writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }),
+    );
     const started = Date.now();
-    const result = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env: { ...process.env, DATABASE_URL: url }, encoding: 'utf8', timeout: 120_000 });
+    const result = spawnSync(process.execPath, [cli, 'import', '--config', configFile], {
+      env: { ...process.env, DATABASE_URL: url },
+      encoding: 'utf8',
+      timeout: 120_000,
+    });
     assert.is(result.status, 0, result.stderr);
     duration = Date.now() - started;
   });
@@ -156,7 +216,14 @@ faults('the process killed mid-import, at several moments, then run again', asyn
     await withDatabase(async (url, store) => {
       const inbox = localInbox(`kill-${share}`);
       const configFile = join(work, `kill-${share}.json`);
-      writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 0 } }));
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          inventoryStore: { postgres: {} },
+          inbox: { local: { root: inbox } },
+          import: { settleMs: 0 },
+        }),
+      );
       // A supervised worker: the same OMS_WORKER_ID before and after the kill, so the rerun takes its lease back.
       const env = { ...process.env, DATABASE_URL: url, OMS_WORKER_ID: 'worker-1' };
       const child = spawn(process.execPath, [cli, 'import', '--config', configFile], { env, stdio: 'ignore' });
@@ -166,7 +233,11 @@ faults('the process killed mid-import, at several moments, then run again', asyn
       child.kill('SIGKILL');
       await exited;
       // The restarted worker finishes the job.
-      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], { env, encoding: 'utf8', timeout: 120_000 });
+      const rerun = spawnSync(process.execPath, [cli, 'import', '--config', configFile], {
+        env,
+        encoding: 'utf8',
+        timeout: 120_000,
+      });
       assert.is(rerun.status, 0, `${share}: ${rerun.stderr}`);
       assert.equal(await stateOf(store, inbox), clean, `killed at ${Math.round(share * 100)}% of a run`);
     });
@@ -178,15 +249,28 @@ faults('two workers started at once: one imports, the other does nothing; the st
     const inbox = localInbox('two-workers');
     const configFile = join(work, 'two-workers.json');
     // A second of settling keeps the first run busy while the second starts.
-    writeFileSync(configFile, JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: inbox } }, import: { settleMs: 1000 } }));
+    writeFileSync(
+      configFile,
+      JSON.stringify({
+        inventoryStore: { postgres: {} },
+        inbox: { local: { root: inbox } },
+        import: { settleMs: 1000 },
+      }),
+    );
     // Two processes with default worker ids (host:pid): distinct lock owners.
     const worker = () =>
-      new Promise<{ code: number | null; report: { lockAcquired: boolean; files: { outcome: string }[] } }>((resolve) => {
-        const child = spawn(process.execPath, [cli, 'import', '--config', configFile, '--json'], { env: { ...process.env, DATABASE_URL: url } });
-        let out = '';
-        child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
-        child.once('exit', (code) => resolve({ code, report: JSON.parse(out) as { lockAcquired: boolean; files: { outcome: string }[] } }));
-      });
+      new Promise<{ code: number | null; report: { lockAcquired: boolean; files: { outcome: string }[] } }>(
+        (resolve) => {
+          const child = spawn(process.execPath, [cli, 'import', '--config', configFile, '--json'], {
+            env: { ...process.env, DATABASE_URL: url },
+          });
+          let out = '';
+          child.stdout.on('data', (chunk: Buffer) => (out += chunk.toString()));
+          child.once('exit', (code) =>
+            resolve({ code, report: JSON.parse(out) as { lockAcquired: boolean; files: { outcome: string }[] } }),
+          );
+        },
+      );
     const [a, b] = await Promise.all([worker(), worker()]);
     assert.equal([a.code, b.code], [0, 0]);
     const outcomes = [a.report, b.report].flatMap((r) => r.files.map((f) => f.outcome));

@@ -4,30 +4,56 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
-import { defaultImportConfig, importInventory, readyFiles, RESET_INVENTORY, type ImportConfig, type ImportDeps } from '../../src/application/import-inventory.ts';
+import {
+  defaultImportConfig,
+  importInventory,
+  readyFiles,
+  RESET_INVENTORY,
+  type ImportConfig,
+  type ImportDeps,
+} from '../../src/application/import-inventory.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import type { StockLevel } from '../../src/domain/index.ts';
 import { exportCsv, scenario, type Store } from '../support/import-scenario.ts';
 import { run, runLeft } from '../support/run.ts';
 
-const config = (overrides: Partial<ImportConfig> = {}): ImportConfig => ({ ...defaultImportConfig('run-1', 'worker-a'), settleMs: 10, ...overrides });
-const sorted = (levels: ReadonlyArray<StockLevel>) => [...levels].sort((a, b) => `${a.productId}|${a.facilityId}`.localeCompare(`${b.productId}|${b.facilityId}`));
+const config = (overrides: Partial<ImportConfig> = {}): ImportConfig => ({
+  ...defaultImportConfig('run-1', 'worker-a'),
+  settleMs: 10,
+  ...overrides,
+});
+const sorted = (levels: ReadonlyArray<StockLevel>) =>
+  [...levels].sort((a, b) => `${a.productId}|${a.facilityId}`.localeCompare(`${b.productId}|${b.facilityId}`));
 const stockOf = async (store: Store) => sorted(stockLevelsOf(await run(store.stockLevels())));
 
-const FILE_A = exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-3,102,"1,234.5",9003', 'ITEM-1,102,7,9001']);
+const FILE_A = exportCsv([
+  'ITEM-1,101,85,9001',
+  'ITEM-2,101,20,9002',
+  'ITEM-3,102,"1,234.5",9003',
+  'ITEM-1,102,7,9001',
+]);
 const FILE_B = exportCsv(['ITEM-1,101,80,9001']);
 
 const job = suite('importInventory');
 
 job('imports every settled file oldest first, archives it, and writes history and changed products', async () => {
   const store = memoryInventoryStore();
-  const s = await scenario(store, [['inventory-2026-11-22T010000Z.csv', FILE_A], ['inventory-2026-11-22T013000Z.csv', FILE_B]]);
-  const report = await run(importInventory(config())(s.deps));
-  assert.equal(report.files.map((f) => [f.name, f.outcome, f.rowsRead, f.adjusted, f.unchanged, f.rejected]), [
-    ['inventory-2026-11-22T010000Z.csv', 'applied', 4, 3, 1, 0],
-    ['inventory-2026-11-22T013000Z.csv', 'applied', 1, 1, 0, 0],
+  const s = await scenario(store, [
+    ['inventory-2026-11-22T010000Z.csv', FILE_A],
+    ['inventory-2026-11-22T013000Z.csv', FILE_B],
   ]);
-  assert.equal([report.filesSeen, report.rowsRead, report.adjusted, report.unchanged, report.rejected, report.lockAcquired], [2, 5, 4, 1, 0, true]);
+  const report = await run(importInventory(config())(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome, f.rowsRead, f.adjusted, f.unchanged, f.rejected]),
+    [
+      ['inventory-2026-11-22T010000Z.csv', 'applied', 4, 3, 1, 0],
+      ['inventory-2026-11-22T013000Z.csv', 'applied', 1, 1, 0, 0],
+    ],
+  );
+  assert.equal(
+    [report.filesSeen, report.rowsRead, report.adjusted, report.unchanged, report.rejected, report.lockAcquired],
+    [2, 5, 4, 1, 0, true],
+  );
   assert.equal(await stockOf(store), [
     { productId: 'SKU-1', facilityId: 'STORE', quantityOnHand: 7, availableToPromise: 7 },
     { productId: 'SKU-1', facilityId: 'WAREHOUSE', quantityOnHand: 90, availableToPromise: 80 },
@@ -35,11 +61,21 @@ job('imports every settled file oldest first, archives it, and writes history an
     { productId: 'SKU-3', facilityId: 'STORE', quantityOnHand: 1234.5, availableToPromise: 1234.5 },
   ]);
   const history = await run(store.variances('inventory-2026-11-22T010000Z.csv'));
-  assert.equal(history.map((v) => [v.productId, v.facilityId, v.availableToPromiseBefore, v.availableToPromiseAfter, v.line, v.runId]), [
-    ['SKU-1', 'WAREHOUSE', 90, 85, 2, 'run-1'],
-    ['SKU-3', 'STORE', 5, 1234.5, 4, 'run-1'],
-    ['SKU-1', 'STORE', 0, 7, 5, 'run-1'],
-  ]);
+  assert.equal(
+    history.map((v) => [
+      v.productId,
+      v.facilityId,
+      v.availableToPromiseBefore,
+      v.availableToPromiseAfter,
+      v.line,
+      v.runId,
+    ]),
+    [
+      ['SKU-1', 'WAREHOUSE', 90, 85, 2, 'run-1'],
+      ['SKU-3', 'STORE', 5, 1234.5, 4, 'run-1'],
+      ['SKU-1', 'STORE', 0, 7, 5, 'run-1'],
+    ],
+  );
   assert.equal(await run(store.changedProductIds()), ['SKU-1', 'SKU-3']);
   assert.equal(s.folder(''), []);
   assert.equal(s.folder('archive'), ['inventory-2026-11-22T010000Z.csv', 'inventory-2026-11-22T013000Z.csv']);
@@ -51,23 +87,37 @@ job('imports every settled file oldest first, archives it, and writes history an
 
 job('rows that cannot be applied are reported with line, field and reason; the rest applies', async () => {
   const store = memoryInventoryStore();
-  const s = await scenario(store, [['mixed.csv', exportCsv([
-    'ITEM-1,101,85,9001',
-    'ITEM-X,101,5,9999',
-    'ITEM-2,103,5,9002',
-    'ITEM-2,101,abc,9002',
-    'ITEM-3,102,4,9003',
-    'ITEM-3,102,6,9003',
-    'ITEM-2,102,3,9002',
-    'ITEM-1,102,2,9001',
-    'ITEM-2,101,20,9002',
-    'ITEM-1,101,85,9001',
-    'ITEM-1,101,85,9001',
-  ])]]);
+  const s = await scenario(store, [
+    [
+      'mixed.csv',
+      exportCsv([
+        'ITEM-1,101,85,9001',
+        'ITEM-X,101,5,9999',
+        'ITEM-2,103,5,9002',
+        'ITEM-2,101,abc,9002',
+        'ITEM-3,102,4,9003',
+        'ITEM-3,102,6,9003',
+        'ITEM-2,102,3,9002',
+        'ITEM-1,102,2,9001',
+        'ITEM-2,101,20,9002',
+        'ITEM-1,101,85,9001',
+        'ITEM-1,101,85,9001',
+      ]),
+    ],
+  ]);
   const report = await run(importInventory(config())(s.deps));
   const file = report.files[0]!;
   assert.equal([file.outcome, file.rowsRead, file.adjusted, file.unchanged, file.rejected], ['applied', 11, 3, 1, 5]);
-  assert.equal(file.rejectedRows.map((r) => [r.line, r.field]), [[3, 'idValue'], [4, 'externalFacilityId'], [5, 'availableQty'], [6, 'availableQty'], [7, 'availableQty']]);
+  assert.equal(
+    file.rejectedRows.map((r) => [r.line, r.field]),
+    [
+      [3, 'idValue'],
+      [4, 'externalFacilityId'],
+      [5, 'availableQty'],
+      [6, 'availableQty'],
+      [7, 'availableQty'],
+    ],
+  );
   assert.match(file.rejectedRows[0]!.reason, /unknown item/);
   assert.match(file.rejectedRows[1]!.reason, /unknown location/);
   assert.match(file.rejectedRows[3]!.reason, /conflicting duplicate.*4, 6.*lines 6, 7/);
@@ -76,21 +126,33 @@ job('rows that cannot be applied are reported with line, field and reason; the r
   const errors = readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8').split('\n');
   assert.is(errors[0], 'file,line,field,reason');
   assert.is(errors.filter((l) => l.startsWith('mixed.csv,')).length, 5);
-  assert.equal((await stockOf(store)).find((l) => l.productId === 'SKU-3'), { productId: 'SKU-3', facilityId: 'STORE', quantityOnHand: 5, availableToPromise: 5 }, 'the conflicting position is left as it was');
+  assert.equal(
+    (await stockOf(store)).find((l) => l.productId === 'SKU-3'),
+    { productId: 'SKU-3', facilityId: 'STORE', quantityOnHand: 5, availableToPromise: 5 },
+    'the conflicting position is left as it was',
+  );
   s.dispose();
 });
 
 job('a file where most rows are bad is held back whole: nothing applied, file and report in error/', async () => {
   const store = memoryInventoryStore();
-  const s = await scenario(store, [['broken.csv', exportCsv(['ITEM-1,101,85,9001', 'ITEM-1,101,x,9001b', 'ITEM-2,101,-4,9002'])]]);
+  const s = await scenario(store, [
+    ['broken.csv', exportCsv(['ITEM-1,101,85,9001', 'ITEM-1,101,x,9001b', 'ITEM-2,101,-4,9002'])],
+  ]);
   const report = await run(importInventory(config())(s.deps));
   const file = report.files[0]!;
   assert.equal([file.outcome, file.rowsRead, file.adjusted, file.rejected], ['held-back', 3, 0, 2]);
   assert.match(file.heldBackBecause ?? '', /2 of 3 rows rejected, more than the 50% allowed/);
   assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv']);
-  assert.match(readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8'), /file held back: 2 of 3 rows rejected/);
+  assert.match(
+    readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8'),
+    /file held back: 2 of 3 rows rejected/,
+  );
   assert.equal(await stockOf(store), sorted((await import('../support/import-scenario.ts')).STOCK));
-  assert.is((await run(store.importedFile('broken.csv', (await run(s.deps.fetch('error', 'broken.csv'))).sha256)))?.outcome, 'held-back');
+  assert.is(
+    (await run(store.importedFile('broken.csv', (await run(s.deps.fetch('error', 'broken.csv'))).sha256)))?.outcome,
+    'held-back',
+  );
   s.dispose();
 });
 
@@ -98,8 +160,21 @@ job('files that cannot be read as an export are held back with the reason', asyn
   const cases: ReadonlyArray<[string, string | Buffer, RegExp]> = [
     ['empty.csv', '', /empty/],
     ['header-only.csv', exportCsv([]), /header and no rows/],
-    ['renamed-column.csv', exportCsv(['ITEM-1,101,85,9001'], 'Item,externalFacilityId,available,idValue'), /missing: availableQty/],
-    ['latin1.csv', Buffer.concat([Buffer.from(exportCsv(['ITEM-1,101,85,9001'])), Buffer.from([0x43, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x30, 0x31, 0x2c, 0x31, 0x2c, 0x39, 0x30, 0x30, 0x32, 0x0d, 0x0a])]), /UTF-8/],
+    [
+      'renamed-column.csv',
+      exportCsv(['ITEM-1,101,85,9001'], 'Item,externalFacilityId,available,idValue'),
+      /missing: availableQty/,
+    ],
+    [
+      'latin1.csv',
+      Buffer.concat([
+        Buffer.from(exportCsv(['ITEM-1,101,85,9001'])),
+        Buffer.from([
+          0x43, 0x61, 0x66, 0xe9, 0x2c, 0x31, 0x30, 0x31, 0x2c, 0x31, 0x2c, 0x39, 0x30, 0x30, 0x32, 0x0d, 0x0a,
+        ]),
+      ]),
+      /UTF-8/,
+    ],
   ];
   for (const [name, content, reason] of cases) {
     const store = memoryInventoryStore();
@@ -124,33 +199,65 @@ job('a file larger than the limit is held back without being read', async () => 
 
 job('temporary names are never imported, and a file still growing waits for the next run', async () => {
   const store = memoryInventoryStore();
-  const s = await scenario(store, [['.inventory.csv.part', FILE_A], ['inventory.csv.tmp', FILE_A], ['notes.txt', 'x'], ['growing.csv', FILE_B]]);
+  const s = await scenario(store, [
+    ['.inventory.csv.part', FILE_A],
+    ['inventory.csv.tmp', FILE_A],
+    ['notes.txt', 'x'],
+    ['growing.csv', FILE_B],
+  ]);
   // The second listing sees growing.csv bigger: an upload in progress.
   let listings = 0;
   const deps: ImportDeps = {
     ...s.deps,
     list: (folder) => {
       listings++;
-      return listings === 2 ? TE.map((files: ReadonlyArray<{ name: string; size: number; modifiedAt: Date }>) => files.map((f) => (f.name === 'growing.csv' ? { ...f, size: f.size + 100 } : f)))(s.deps.list(folder)) : s.deps.list(folder);
+      return listings === 2
+        ? TE.map((files: ReadonlyArray<{ name: string; size: number; modifiedAt: Date }>) =>
+            files.map((f) => (f.name === 'growing.csv' ? { ...f, size: f.size + 100 } : f)),
+          )(s.deps.list(folder))
+        : s.deps.list(folder);
     },
   };
   const report = await run(importInventory(config())(deps));
-  assert.equal(report.files.map((f) => [f.name, f.outcome]), [['growing.csv', 'in-progress']]);
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome]),
+    [['growing.csv', 'in-progress']],
+  );
   assert.equal(s.folder(''), ['.inventory.csv.part', 'growing.csv', 'inventory.csv.tmp', 'notes.txt']);
   const next = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
-  assert.equal(next.files.map((f) => [f.name, f.outcome]), [['growing.csv', 'applied']]);
+  assert.equal(
+    next.files.map((f) => [f.name, f.outcome]),
+    [['growing.csv', 'applied']],
+  );
   s.dispose();
 });
 
 job('readyFiles orders by time, then name, and holds back changed files', () => {
-  const f = (name: string, size: number, s: number) => ({ name, size, modifiedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, s)) });
-  const { ready, changing } = readyFiles([f('b.csv', 1, 1), f('a.csv', 1, 1), f('c.csv', 1, 0), f('d.csv', 1, 0)], [f('b.csv', 1, 1), f('a.csv', 1, 1), f('c.csv', 1, 0), f('d.csv', 2, 0), f('e.csv', 1, 0)]);
-  assert.equal(ready.map((x) => x.name), ['c.csv', 'a.csv', 'b.csv']);
-  assert.equal(changing.map((x) => x.name), ['d.csv', 'e.csv']);
+  const f = (name: string, size: number, s: number) => ({
+    name,
+    size,
+    modifiedAt: new Date(Date.UTC(2026, 0, 1, 0, 0, s)),
+  });
+  const { ready, changing } = readyFiles(
+    [f('b.csv', 1, 1), f('a.csv', 1, 1), f('c.csv', 1, 0), f('d.csv', 1, 0)],
+    [f('b.csv', 1, 1), f('a.csv', 1, 1), f('c.csv', 1, 0), f('d.csv', 2, 0), f('e.csv', 1, 0)],
+  );
+  assert.equal(
+    ready.map((x) => x.name),
+    ['c.csv', 'a.csv', 'b.csv'],
+  );
+  assert.equal(
+    changing.map((x) => x.name),
+    ['d.csv', 'e.csv'],
+  );
 });
 
 job('each reset method, as configured', async () => {
-  const expected: Record<string, [number, number]> = { 'exact-atp': [95, 85], 'exact-qoh': [85, 75], 'cycle-count': [85, 85] };
+  const expected: Record<string, [number, number]> = {
+    'exact-atp': [95, 85],
+    'exact-qoh': [85, 75],
+    'cycle-count': [85, 85],
+  };
   for (const method of ['exact-atp', 'exact-qoh', 'cycle-count'] as const) {
     const store = memoryInventoryStore();
     const s = await scenario(store, [['one.csv', exportCsv(['ITEM-1,101,85,9001'])]]);
@@ -165,16 +272,29 @@ const crashes = suite('importInventory: stopped anywhere, run again, same state 
 
 const cleanRun = async () => {
   const store = memoryInventoryStore();
-  const s = await scenario(store, [['a.csv', FILE_A], ['b.csv', FILE_B]]);
+  const s = await scenario(store, [
+    ['a.csv', FILE_A],
+    ['b.csv', FILE_B],
+  ]);
   await run(importInventory(config())(s.deps));
-  const state = { stock: await stockOf(store), history: [...(await run(store.variances('a.csv'))), ...(await run(store.variances('b.csv')))].map(({ recordedAt, runId, ...v }) => v), changed: await run(store.changedProductIds()), archive: s.folder('archive') };
+  const state = {
+    stock: await stockOf(store),
+    history: [...(await run(store.variances('a.csv'))), ...(await run(store.variances('b.csv')))].map(
+      ({ recordedAt, runId, ...v }) => v,
+    ),
+    changed: await run(store.changedProductIds()),
+    archive: s.folder('archive'),
+  };
   s.dispose();
   return state;
 };
 
 const failingOnce = <F extends (...args: never[]) => TE.TaskEither<unknown, unknown>>(f: F, at: number): F => {
   let calls = 0;
-  return ((...args: Parameters<F>) => (++calls === at ? TE.left({ _tag: 'FileStoreUnavailable', store: 'test', reason: 'stopped here', retriable: true }) : f(...args))) as unknown as F;
+  return ((...args: Parameters<F>) =>
+    ++calls === at
+      ? TE.left({ _tag: 'FileStoreUnavailable', store: 'test', reason: 'stopped here', retriable: true })
+      : f(...args)) as unknown as F;
 };
 
 for (const [where, breakDeps] of [
@@ -186,12 +306,22 @@ for (const [where, breakDeps] of [
   crashes(where, async () => {
     const clean = await cleanRun();
     const store = memoryInventoryStore();
-    const s = await scenario(store, [['a.csv', FILE_A], ['b.csv', FILE_B]]);
+    const s = await scenario(store, [
+      ['a.csv', FILE_A],
+      ['b.csv', FILE_B],
+    ]);
     const failure = await runLeft(importInventory(config())(breakDeps(s.deps)));
     assert.is((failure as { retriable?: boolean }).retriable, true);
     const rerun = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
     assert.ok(rerun.files.every((f) => f.outcome === 'applied' || f.outcome === 'already-imported'));
-    const state = { stock: await stockOf(store), history: [...(await run(store.variances('a.csv'))), ...(await run(store.variances('b.csv')))].map(({ recordedAt, runId, ...v }) => v), changed: await run(store.changedProductIds()), archive: s.folder('archive') };
+    const state = {
+      stock: await stockOf(store),
+      history: [...(await run(store.variances('a.csv'))), ...(await run(store.variances('b.csv')))].map(
+        ({ recordedAt, runId, ...v }) => v,
+      ),
+      changed: await run(store.changedProductIds()),
+      archive: s.folder('archive'),
+    };
     assert.equal(state, clean);
     assert.equal(s.folder(''), []);
     s.dispose();
@@ -208,7 +338,11 @@ crashes('a second worker does nothing while the first holds the job', async () =
   assert.equal(s.folder(''), ['a.csv']);
   s.clock.advance(61_000);
   const later = await run(importInventory(config())(s.deps));
-  assert.equal([later.lockAcquired, later.files.map((f) => f.outcome)], [true, ['applied']], 'the lease of a dead worker runs out');
+  assert.equal(
+    [later.lockAcquired, later.files.map((f) => f.outcome)],
+    [true, ['applied']],
+    'the lease of a dead worker runs out',
+  );
   s.dispose();
 });
 

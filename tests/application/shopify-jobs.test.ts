@@ -14,186 +14,275 @@ import { STORE_ADAPTERS, type StoreUnderTest } from '../support/stores.ts';
 
 // The same jobs over each inventory store: the in-memory one, PostgreSQL and SQLite.
 for (const [adapter, open] of STORE_ADAPTERS) {
-const jobs = suite(`Shopify jobs (${adapter} store): map products, Hard Sync, push changes, process uploads`);
-let opened: StoreUnderTest[] = [];
-const openStore = async () => {
-  const o = await open();
-  opened.push(o);
-  return o.store;
-};
-jobs.after.each(async () => {
-  for (const o of opened) await o.dispose();
-  opened = [];
-});
+  const jobs = suite(`Shopify jobs (${adapter} store): map products, Hard Sync, push changes, process uploads`);
+  let opened: StoreUnderTest[] = [];
+  const openStore = async () => {
+    const o = await open();
+    opened.push(o);
+    return o.store;
+  };
+  jobs.after.each(async () => {
+    for (const o of opened) await o.dispose();
+    opened = [];
+  });
 
-const setUp = async (serverOptions = {}, adapterOptions = {}) => {
-  const store = await openStore();
-  const s = await shopifyScenario(store, serverOptions, adapterOptions);
-  const mapped = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 100 })(s.deps));
-  return { store, s, mapped };
-};
-const hard = (runId = 'hard-1') => hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
-const push = (runId = 'push-1') => pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
-const uploads = (runId = 'upload-1', batchSize = 250) => processUploads({ ...defaultProcessUploadsConfig(runId), batchSize });
+  const setUp = async (serverOptions = {}, adapterOptions = {}) => {
+    const store = await openStore();
+    const s = await shopifyScenario(store, serverOptions, adapterOptions);
+    const mapped = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 100 })(s.deps));
+    return { store, s, mapped };
+  };
+  const hard = (runId = 'hard-1') => hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
+  const push = (runId = 'push-1') => pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
+  const uploads = (runId = 'upload-1', batchSize = 250) =>
+    processUploads({ ...defaultProcessUploadsConfig(runId), batchSize });
 
-jobs('Hard Sync then Process uploads sets Shopify to online ATP: the worked example shows 75', async () => {
-  const { s, mapped } = await setUp();
-  assert.equal([mapped.products, mapped.mapped, mapped.unmatched.length, mapped.ambiguous.length], [3, 3, 0, 0]);
-  const report = await run(hard()(s.deps));
-  assert.equal([report.products, report.lines, report.alreadyEqual, report.notStocked.length], [3, 3, 0, 0]);
-  assert.ok(report.feed !== null && s.folder('').includes(report.feed));
-  const applied = await run(uploads()(s.deps));
-  assert.equal([applied.applied, applied.failed, applied.calls], [3, 0, 1]);
-  assert.equal(s.server.available(s.items.P1, s.location), 75);
-  assert.equal(s.server.available(s.items.P2, s.location), 10);
-  assert.equal(s.server.available(s.items.P3, s.location), 40);
-  assert.equal(s.folder(''), []);
-  assert.equal(s.folder('archive'), [report.feed]);
-  const adjustments = s.server.adjustments();
-  assert.ok(adjustments.every((a) => a.reason === 'correction' && a.referenceDocumentUri !== null && a.referenceDocumentUri.includes('hard-sync')));
-  await s.dispose();
-});
+  jobs('Hard Sync then Process uploads sets Shopify to online ATP: the worked example shows 75', async () => {
+    const { s, mapped } = await setUp();
+    assert.equal([mapped.products, mapped.mapped, mapped.unmatched.length, mapped.ambiguous.length], [3, 3, 0, 0]);
+    const report = await run(hard()(s.deps));
+    assert.equal([report.products, report.lines, report.alreadyEqual, report.notStocked.length], [3, 3, 0, 0]);
+    assert.ok(report.feed !== null && s.folder('').includes(report.feed));
+    const applied = await run(uploads()(s.deps));
+    assert.equal([applied.applied, applied.failed, applied.calls], [3, 0, 1]);
+    assert.equal(s.server.available(s.items.P1, s.location), 75);
+    assert.equal(s.server.available(s.items.P2, s.location), 10);
+    assert.equal(s.server.available(s.items.P3, s.location), 40);
+    assert.equal(s.folder(''), []);
+    assert.equal(s.folder('archive'), [report.feed]);
+    const adjustments = s.server.adjustments();
+    assert.ok(
+      adjustments.every(
+        (a) =>
+          a.reason === 'correction' && a.referenceDocumentUri !== null && a.referenceDocumentUri.includes('hard-sync'),
+      ),
+    );
+    await s.dispose();
+  });
 
-jobs('a delta push sends only products whose online ATP moved; no change, no call', async () => {
-  const { store, s } = await setUp();
-  await run(hard()(s.deps));
-  await run(uploads()(s.deps));
-  const quiet = await run(push('push-0')(s.deps));
-  assert.equal([quiet.changedProducts, quiet.lines, quiet.feed], [0, 0, null], 'Hard Sync took the pending changes');
-  // A sale reserves 3 more of P1; P2 gets a safety stock edit that does not move its ATP below... it does: 10 -> 9.
-  await run(store.savePositions([{ productId: 'P1', facilityId: 'WEB_WH', quantityOnHand: 95, reservedQuantity: 8, safetyStock: 5 }]));
-  await run(store.savePositions([{ productId: 'P2', facilityId: 'WEB_WH', quantityOnHand: 12, reservedQuantity: 2, safetyStock: 1 }]));
-  // P3 is touched but its ATP does not change.
-  await run(store.savePositions([{ productId: 'P3', facilityId: 'WEB_WH', quantityOnHand: 40, reservedQuantity: 0, safetyStock: 0 }]));
-  const report = await run(push()(s.deps));
-  assert.equal([report.changedProducts, report.mappedProducts, report.lines, report.unchanged], [3, 3, 2, 1]);
-  const calls = s.server.stats.setCalls;
-  const applied = await run(uploads('upload-2')(s.deps));
-  assert.equal([applied.applied, applied.failed], [2, 0]);
-  assert.equal(s.server.stats.setCalls, calls + 1);
-  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location)], [72, 9]);
-  const again = await run(push('push-2')(s.deps));
-  assert.equal([again.changedProducts, again.lines, again.feed], [0, 0, null]);
-  const none = await run(uploads('upload-3')(s.deps));
-  assert.equal([none.feeds.length, none.calls, s.server.stats.setCalls], [0, 0, calls + 1], 'no change, no call');
-  await s.dispose();
-});
+  jobs('a delta push sends only products whose online ATP moved; no change, no call', async () => {
+    const { store, s } = await setUp();
+    await run(hard()(s.deps));
+    await run(uploads()(s.deps));
+    const quiet = await run(push('push-0')(s.deps));
+    assert.equal([quiet.changedProducts, quiet.lines, quiet.feed], [0, 0, null], 'Hard Sync took the pending changes');
+    // A sale reserves 3 more of P1; P2 gets a safety stock edit that does not move its ATP below... it does: 10 -> 9.
+    await run(
+      store.savePositions([
+        { productId: 'P1', facilityId: 'WEB_WH', quantityOnHand: 95, reservedQuantity: 8, safetyStock: 5 },
+      ]),
+    );
+    await run(
+      store.savePositions([
+        { productId: 'P2', facilityId: 'WEB_WH', quantityOnHand: 12, reservedQuantity: 2, safetyStock: 1 },
+      ]),
+    );
+    // P3 is touched but its ATP does not change.
+    await run(
+      store.savePositions([
+        { productId: 'P3', facilityId: 'WEB_WH', quantityOnHand: 40, reservedQuantity: 0, safetyStock: 0 },
+      ]),
+    );
+    const report = await run(push()(s.deps));
+    assert.equal([report.changedProducts, report.mappedProducts, report.lines, report.unchanged], [3, 3, 2, 1]);
+    const calls = s.server.stats.setCalls;
+    const applied = await run(uploads('upload-2')(s.deps));
+    assert.equal([applied.applied, applied.failed], [2, 0]);
+    assert.equal(s.server.stats.setCalls, calls + 1);
+    assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location)], [72, 9]);
+    const again = await run(push('push-2')(s.deps));
+    assert.equal([again.changedProducts, again.lines, again.feed], [0, 0, null]);
+    const none = await run(uploads('upload-3')(s.deps));
+    assert.equal([none.feeds.length, none.calls, s.server.stats.setCalls], [0, 0, calls + 1], 'no change, no call');
+    await s.dispose();
+  });
 
-jobs('a Shopify sale that races the push is taken off, never oversold (CHANGE_FROM_QUANTITY_STALE)', async () => {
-  const { s } = await setUp();
-  await run(hard()(s.deps));
-  // Two units of P1 sell on Shopify after Hard Sync read 0 and before the set lands: Shopify holds -2... the set of
-  // 0 -> 75 is stale; the policy sets live + (75 - 0) = 73.
-  s.server.faults.saleDuringRequest(s.items.P1, s.location, 2);
-  const applied = await run(uploads()(s.deps));
-  assert.equal([applied.failed, applied.feeds[0]!.staleResolved], [0, 1]);
-  assert.equal(s.server.available(s.items.P1, s.location), 73);
-  assert.equal([s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [10, 40]);
-  await s.dispose();
-});
+  jobs('a Shopify sale that races the push is taken off, never oversold (CHANGE_FROM_QUANTITY_STALE)', async () => {
+    const { s } = await setUp();
+    await run(hard()(s.deps));
+    // Two units of P1 sell on Shopify after Hard Sync read 0 and before the set lands: Shopify holds -2... the set of
+    // 0 -> 75 is stale; the policy sets live + (75 - 0) = 73.
+    s.server.faults.saleDuringRequest(s.items.P1, s.location, 2);
+    const applied = await run(uploads()(s.deps));
+    assert.equal([applied.failed, applied.feeds[0]!.staleResolved], [0, 1]);
+    assert.equal(s.server.available(s.items.P1, s.location), 73);
+    assert.equal([s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [10, 40]);
+    await s.dispose();
+  });
 
-jobs('a refused item is reported with its code and line; the rest of its batch applies', async () => {
-  const { s } = await setUp();
-  await run(hard()(s.deps));
-  s.server.faults.userError(s.items.P2, 'NON_MUTABLE_INVENTORY_ITEM');
-  const applied = await run(uploads()(s.deps));
-  assert.equal(applied.applied, 2);
-  assert.equal(applied.feeds[0]!.failed.map((f) => [f.productId, f.code, f.line]), [['P2', 'NON_MUTABLE_INVENTORY_ITEM', 1]]);
-  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 0, 40]);
-  await s.dispose();
-});
+  jobs('a refused item is reported with its code and line; the rest of its batch applies', async () => {
+    const { s } = await setUp();
+    await run(hard()(s.deps));
+    s.server.faults.userError(s.items.P2, 'NON_MUTABLE_INVENTORY_ITEM');
+    const applied = await run(uploads()(s.deps));
+    assert.equal(applied.applied, 2);
+    assert.equal(
+      applied.feeds[0]!.failed.map((f) => [f.productId, f.code, f.line]),
+      [['P2', 'NON_MUTABLE_INVENTORY_ITEM', 1]],
+    );
+    assert.equal(
+      [
+        s.server.available(s.items.P1, s.location),
+        s.server.available(s.items.P2, s.location),
+        s.server.available(s.items.P3, s.location),
+      ],
+      [75, 0, 40],
+    );
+    await s.dispose();
+  });
 
-jobs('throttling, 5xx answers and a connection lost after Shopify applied: retried with the same key, applied once', async () => {
-  const { s } = await setUp();
-  await run(hard()(s.deps));
-  s.server.faults.throttle(2);
-  s.server.faults.serverError(2, 502);
-  s.server.faults.dropAfterApply(1);
-  const applied = await run(uploads('upload-1', 1)(s.deps));
-  assert.equal([applied.applied, applied.failed], [3, 0]);
-  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 10, 40]);
-  assert.equal(s.server.adjustments().length, 3, 'each quantity applied exactly once');
-  assert.ok(s.shopify.stats().retries >= 5);
-  await s.dispose();
-});
-
-jobs('a run that dies between Shopify applying a batch and recording it resumes without applying twice', async () => {
-  const { store, s } = await setUp();
-  await run(hard()(s.deps));
-  let settles = 0;
-  const dying = { ...s.deps, settleBatch: (settlement: Parameters<typeof store.settleBatch>[0]) => (++settles === 2 ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }) : store.settleBatch(settlement)) };
-  const failed = await runLeft(uploads('upload-1', 1)(dying));
-  assert.equal(failed._tag, 'InventoryStoreUnavailable');
-  assert.equal(s.server.adjustments().length, 2, 'the second batch reached Shopify before the crash');
-  const resumed = await run(uploads('upload-2', 1)(s.deps));
-  assert.equal(resumed.feeds[0]!.resumed, true);
-  assert.equal(s.server.adjustments().length, 3, 'the frozen batch was resent with its key and not applied again');
-  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 10, 40]);
-  await s.dispose();
-});
-
-jobs('a large feed goes through a bulk mutation (staged JSONL); a refused item still fails alone', async () => {
-  const { s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
-  await run(hard()(s.deps));
-  s.server.faults.userError(s.items.P3, 'INVALID_INVENTORY_ITEM');
-  const applied = await run(uploads()(s.deps));
-  assert.equal([applied.feeds[0]!.bulkOperations, applied.applied], [1, 2]);
-  assert.equal(applied.feeds[0]!.failed.map((f) => [f.productId, f.code]), [['P3', 'INVALID_INVENTORY_ITEM']]);
-  assert.equal(s.server.stats.bulkOperations, 2, 'the bulk read of Hard Sync and the bulk set');
-  assert.equal([s.server.available(s.items.P1, s.location), s.server.available(s.items.P2, s.location), s.server.available(s.items.P3, s.location)], [75, 10, 0]);
-  await s.dispose();
-});
-
-jobs('a bulk set that dies before it is recorded is resent under the same keys and applies nothing twice', async () => {
-  const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
-  await run(hard()(s.deps));
-  const dying = { ...s.deps, settleBatch: () => TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }) };
-  await runLeft(uploads('upload-1')(dying));
-  assert.equal(s.server.adjustments().length, 3);
-  const resumed = await run(uploads('upload-2')(s.deps));
-  assert.equal([resumed.feeds[0]!.resumed, resumed.applied, resumed.failed], [true, 3, 0]);
-  assert.equal(s.server.adjustments().length, 3, 'Shopify answered the resent lines from its record of their keys');
-  assert.equal((await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity), [75]);
-  await s.dispose();
-});
-
-jobs('a feed written for another shop is never applied to this one: it stays in the outbox', async () => {
-  const { s } = await setUp();
-  const text = encodeFeed(
-    { job: 'hard-sync', runId: 'x', facilityGroupId: 'SHOPIFY_CA', shop: 'other-shop.myshopify.com', locationId: s.location, createdAt: '2026-11-23T00:00:00.000Z' },
-    [{ productId: 'P1', inventoryItemId: s.items.P1, locationId: s.location, quantity: 999, basis: 0 }],
+  jobs(
+    'throttling, 5xx answers and a connection lost after Shopify applied: retried with the same key, applied once',
+    async () => {
+      const { s } = await setUp();
+      await run(hard()(s.deps));
+      s.server.faults.throttle(2);
+      s.server.faults.serverError(2, 502);
+      s.server.faults.dropAfterApply(1);
+      const applied = await run(uploads('upload-1', 1)(s.deps));
+      assert.equal([applied.applied, applied.failed], [3, 0]);
+      assert.equal(
+        [
+          s.server.available(s.items.P1, s.location),
+          s.server.available(s.items.P2, s.location),
+          s.server.available(s.items.P3, s.location),
+        ],
+        [75, 10, 40],
+      );
+      assert.equal(s.server.adjustments().length, 3, 'each quantity applied exactly once');
+      assert.ok(s.shopify.stats().retries >= 5);
+      await s.dispose();
+    },
   );
-  writeFileSync(join(s.outboxDir, '20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl'), text);
-  const report = await run(uploads()(s.deps));
-  assert.equal(report.feeds.map((f) => [f.outcome, f.calls]), [['other-shop', 0]]);
-  assert.equal(s.folder(''), ['20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl']);
-  assert.is(s.server.available(s.items.P1, s.location), 0);
-  await s.dispose();
-});
 
-jobs('map-products reports SKUs that match nothing or several items, and maps neither', async () => {
-  const store = await openStore();
-  const s = await shopifyScenario(store);
-  s.server.addInventoryItem({ sku: 'SKU-P2' });
-  await run(store.saveProductSkus([{ productId: 'P3', sku: 'SKU-NOWHERE' }]));
-  const report = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 2 })(s.deps));
-  assert.equal([report.products, report.mapped], [3, 1]);
-  assert.equal(report.unmatched.map((m) => [m.productId, m.sku]), [['P3', 'SKU-NOWHERE']]);
-  assert.equal(report.ambiguous.map((m) => [m.productId, m.status === 'ambiguous' ? m.candidates.length : 0]), [['P2', 2]]);
-  const sync = await run(hard()(s.deps));
-  assert.equal(sync.products, 1, 'only the unambiguously mapped product is pushed');
-  await s.dispose();
-});
+  jobs('a run that dies between Shopify applying a batch and recording it resumes without applying twice', async () => {
+    const { store, s } = await setUp();
+    await run(hard()(s.deps));
+    let settles = 0;
+    const dying = {
+      ...s.deps,
+      settleBatch: (settlement: Parameters<typeof store.settleBatch>[0]) =>
+        ++settles === 2
+          ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const })
+          : store.settleBatch(settlement),
+    };
+    const failed = await runLeft(uploads('upload-1', 1)(dying));
+    assert.equal(failed._tag, 'InventoryStoreUnavailable');
+    assert.equal(s.server.adjustments().length, 2, 'the second batch reached Shopify before the crash');
+    const resumed = await run(uploads('upload-2', 1)(s.deps));
+    assert.equal(resumed.feeds[0]!.resumed, true);
+    assert.equal(s.server.adjustments().length, 3, 'the frozen batch was resent with its key and not applied again');
+    assert.equal(
+      [
+        s.server.available(s.items.P1, s.location),
+        s.server.available(s.items.P2, s.location),
+        s.server.available(s.items.P3, s.location),
+      ],
+      [75, 10, 40],
+    );
+    await s.dispose();
+  });
 
-jobs('a facility group that is not a channel group, or has no Shopify location, is refused by name', async () => {
-  const { store, s } = await setUp();
-  await run(store.saveFacilityGroup({ facilityGroupId: 'STORES', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE_9'] }));
-  const notChannel = await runLeft(hardSync({ facilityGroupId: 'STORES', runId: 'x', pageSize: 10 })(s.deps));
-  assert.equal(notChannel._tag, 'NotAChannelFacilityGroup');
-  const missing = await runLeft(pushRecentChanges({ facilityGroupId: 'NOPE', runId: 'x', pageSize: 10 })(s.deps));
-  assert.equal(missing._tag, 'FacilityGroupNotFound');
-  await s.dispose();
-});
+  jobs('a large feed goes through a bulk mutation (staged JSONL); a refused item still fails alone', async () => {
+    const { s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+    await run(hard()(s.deps));
+    s.server.faults.userError(s.items.P3, 'INVALID_INVENTORY_ITEM');
+    const applied = await run(uploads()(s.deps));
+    assert.equal([applied.feeds[0]!.bulkOperations, applied.applied], [1, 2]);
+    assert.equal(
+      applied.feeds[0]!.failed.map((f) => [f.productId, f.code]),
+      [['P3', 'INVALID_INVENTORY_ITEM']],
+    );
+    assert.equal(s.server.stats.bulkOperations, 2, 'the bulk read of Hard Sync and the bulk set');
+    assert.equal(
+      [
+        s.server.available(s.items.P1, s.location),
+        s.server.available(s.items.P2, s.location),
+        s.server.available(s.items.P3, s.location),
+      ],
+      [75, 10, 0],
+    );
+    await s.dispose();
+  });
 
-jobs.run();
+  jobs(
+    'a bulk set that dies before it is recorded is resent under the same keys and applies nothing twice',
+    async () => {
+      const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+      await run(hard()(s.deps));
+      const dying = {
+        ...s.deps,
+        settleBatch: () =>
+          TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }),
+      };
+      await runLeft(uploads('upload-1')(dying));
+      assert.equal(s.server.adjustments().length, 3);
+      const resumed = await run(uploads('upload-2')(s.deps));
+      assert.equal([resumed.feeds[0]!.resumed, resumed.applied, resumed.failed], [true, 3, 0]);
+      assert.equal(s.server.adjustments().length, 3, 'Shopify answered the resent lines from its record of their keys');
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity),
+        [75],
+      );
+      await s.dispose();
+    },
+  );
+
+  jobs('a feed written for another shop is never applied to this one: it stays in the outbox', async () => {
+    const { s } = await setUp();
+    const text = encodeFeed(
+      {
+        job: 'hard-sync',
+        runId: 'x',
+        facilityGroupId: 'SHOPIFY_CA',
+        shop: 'other-shop.myshopify.com',
+        locationId: s.location,
+        createdAt: '2026-11-23T00:00:00.000Z',
+      },
+      [{ productId: 'P1', inventoryItemId: s.items.P1, locationId: s.location, quantity: 999, basis: 0 }],
+    );
+    writeFileSync(join(s.outboxDir, '20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl'), text);
+    const report = await run(uploads()(s.deps));
+    assert.equal(
+      report.feeds.map((f) => [f.outcome, f.calls]),
+      [['other-shop', 0]],
+    );
+    assert.equal(s.folder(''), ['20261123T000000000Z-hard-sync-SHOPIFY_CA-x.jsonl']);
+    assert.is(s.server.available(s.items.P1, s.location), 0);
+    await s.dispose();
+  });
+
+  jobs('map-products reports SKUs that match nothing or several items, and maps neither', async () => {
+    const store = await openStore();
+    const s = await shopifyScenario(store);
+    s.server.addInventoryItem({ sku: 'SKU-P2' });
+    await run(store.saveProductSkus([{ productId: 'P3', sku: 'SKU-NOWHERE' }]));
+    const report = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 2 })(s.deps));
+    assert.equal([report.products, report.mapped], [3, 1]);
+    assert.equal(
+      report.unmatched.map((m) => [m.productId, m.sku]),
+      [['P3', 'SKU-NOWHERE']],
+    );
+    assert.equal(
+      report.ambiguous.map((m) => [m.productId, m.status === 'ambiguous' ? m.candidates.length : 0]),
+      [['P2', 2]],
+    );
+    const sync = await run(hard()(s.deps));
+    assert.equal(sync.products, 1, 'only the unambiguously mapped product is pushed');
+    await s.dispose();
+  });
+
+  jobs('a facility group that is not a channel group, or has no Shopify location, is refused by name', async () => {
+    const { store, s } = await setUp();
+    await run(
+      store.saveFacilityGroup({ facilityGroupId: 'STORES', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE_9'] }),
+    );
+    const notChannel = await runLeft(hardSync({ facilityGroupId: 'STORES', runId: 'x', pageSize: 10 })(s.deps));
+    assert.equal(notChannel._tag, 'NotAChannelFacilityGroup');
+    const missing = await runLeft(pushRecentChanges({ facilityGroupId: 'NOPE', runId: 'x', pageSize: 10 })(s.deps));
+    assert.equal(missing._tag, 'FacilityGroupNotFound');
+    await s.dispose();
+  });
+
+  jobs.run();
 }

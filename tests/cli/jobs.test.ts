@@ -31,7 +31,15 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
   try {
     mkdirSync(join(dir, 'inbox'));
     const config = join(dir, 'config.json');
-    writeFileSync(config, JSON.stringify({ inventoryStore: { sqlite: { file } }, inbox: { local: { root: join(dir, 'inbox') } }, outbox: { local: { root: join(dir, 'outbox') } }, shopify: { shop: s.server.shopDomain, adminUrl: s.server.url } }));
+    writeFileSync(
+      config,
+      JSON.stringify({
+        inventoryStore: { sqlite: { file } },
+        inbox: { local: { root: join(dir, 'inbox') } },
+        outbox: { local: { root: join(dir, 'outbox') } },
+        shopify: { shop: s.server.shopDomain, adminUrl: s.server.url },
+      }),
+    );
     const env = { SHOPIFY_ACCESS_TOKEN: TOKEN, OMS_WORKER_ID: 'cli-test' };
 
     const mapped = await cli(env, 'map-products', '--config', config);
@@ -46,7 +54,10 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
     assert.is(sync.status, 0, sync.stderr);
     const report = JSON.parse(sync.stdout) as { lines: number; feed: string };
     assert.is(report.lines, 3);
-    assert.equal(readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.jsonl')), [report.feed]);
+    assert.equal(
+      readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.jsonl')),
+      [report.feed],
+    );
     assert.match(sync.stderr, /"msg":"job finished"/, 'a structured log line on stderr');
 
     const uploads = await cli(env, 'process-uploads', '--config', config);
@@ -65,24 +76,55 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
 
     const explain = await cli(env, 'explain', 'SKU-P1', '--config', config, '--facility-group', 'SHOPIFY_US');
     assert.is(explain.status, 0, explain.stderr);
-    assert.ok(explain.stdout.includes("Online ATP 75 = QOH 100 - (reserved 5 + safety stock 5 + threshold 5 + brokering queue 5 + excluded facilities' ATP 5)"), explain.stdout);
+    assert.ok(
+      explain.stdout.includes(
+        "Online ATP 75 = QOH 100 - (reserved 5 + safety stock 5 + threshold 5 + brokering queue 5 + excluded facilities' ATP 5)",
+      ),
+      explain.stdout,
+    );
     const unknown = await cli(env, 'explain', 'NOPE', '--config', config, '--facility-group', 'SHOPIFY_US');
     assert.is(unknown.status, 2);
 
     const runs = await cli(env, 'runs', '--config', config, '--json');
     assert.is(runs.status, 0, runs.stderr);
-    const listed = JSON.parse(runs.stdout) as { job: string; outcome: string; worker: string; counts: Record<string, number> }[];
-    assert.equal(listed.map((r) => [r.job, r.outcome]), [['verify', 'succeeded'], ['verify', 'succeeded'], ['process-uploads', 'succeeded'], ['hard-sync', 'succeeded'], ['map-products', 'succeeded']]);
+    const listed = JSON.parse(runs.stdout) as {
+      job: string;
+      outcome: string;
+      worker: string;
+      counts: Record<string, number>;
+    }[];
+    assert.equal(
+      listed.map((r) => [r.job, r.outcome]),
+      [
+        ['verify', 'succeeded'],
+        ['verify', 'succeeded'],
+        ['process-uploads', 'succeeded'],
+        ['hard-sync', 'succeeded'],
+        ['map-products', 'succeeded'],
+      ],
+    );
     assert.ok(listed.every((r) => r.worker === 'cli-test'));
     assert.is(listed[2]!.counts.applied, 3);
     const text = await cli(env, 'runs', '--config', config, '--job', 'hard-sync');
     assert.match(text.stdout, /hard-sync\s+succeeded/);
 
-    const refused = await cli({ ...env, SHOPIFY_ACCESS_TOKEN: 'shpat_wrong_secret_value' }, 'verify', '--config', config, '--facility-group', 'SHOPIFY_US');
+    const refused = await cli(
+      { ...env, SHOPIFY_ACCESS_TOKEN: 'shpat_wrong_secret_value' },
+      'verify',
+      '--config',
+      config,
+      '--facility-group',
+      'SHOPIFY_US',
+    );
     assert.is(refused.status, 1);
     assert.match(refused.stderr, /ShopifyUnauthorized/);
     assert.not.match(refused.stderr + refused.stdout, /shpat_wrong_secret_value/, 'the token never reaches the output');
-    const noToken = await cli({ OMS_WORKER_ID: 'cli-test', SHOPIFY_ACCESS_TOKEN: '' }, 'process-uploads', '--config', config);
+    const noToken = await cli(
+      { OMS_WORKER_ID: 'cli-test', SHOPIFY_ACCESS_TOKEN: '' },
+      'process-uploads',
+      '--config',
+      config,
+    );
     assert.is(noToken.status, 2);
     assert.match(noToken.stderr, /SHOPIFY_ACCESS_TOKEN/);
   } finally {
@@ -91,33 +133,55 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
   }
 });
 
-jobs('worker: refuses a store other than PostgreSQL; on PostgreSQL it starts, schedules, and stops on SIGTERM with exit 0', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-worker-'));
-  const database = await freshPostgresDatabase();
-  try {
-    writeFileSync(join(dir, 'sqlite.json'), JSON.stringify({ inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } }, worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] } }));
-    const refused = await cli({}, 'worker', '--config', join(dir, 'sqlite.json'));
-    assert.is(refused.status, 2);
-    assert.match(refused.stderr, /worker/);
-    writeFileSync(join(dir, 'pg.json'), JSON.stringify({ inventoryStore: { postgres: {} }, inbox: { local: { root: join(dir, 'inbox') } }, worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] } }));
-    const child = spawn('node', [main, 'worker', '--config', join(dir, 'pg.json')], { env: { ...process.env, DATABASE_URL: database.url, OMS_WORKER_ID: 'cli-worker' } });
-    let stderr = '';
-    let signalled = false;
-    child.stderr.on('data', (chunk: Buffer) => {
-      stderr += chunk.toString();
-      if (!signalled && stderr.includes('"worker started"')) {
-        signalled = true;
-        child.kill('SIGTERM');
-      }
-    });
-    const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-    assert.is(code, 0, stderr);
-    assert.match(stderr, /"msg":"worker stopped"/);
-    assert.not.match(stderr, new RegExp(database.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')), 'the database URL is never logged');
-  } finally {
-    await database.drop();
-    rmSync(dir, { recursive: true, force: true });
-  }
-});
+jobs(
+  'worker: refuses a store other than PostgreSQL; on PostgreSQL it starts, schedules, and stops on SIGTERM with exit 0',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-worker-'));
+    const database = await freshPostgresDatabase();
+    try {
+      writeFileSync(
+        join(dir, 'sqlite.json'),
+        JSON.stringify({
+          inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } },
+          worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] },
+        }),
+      );
+      const refused = await cli({}, 'worker', '--config', join(dir, 'sqlite.json'));
+      assert.is(refused.status, 2);
+      assert.match(refused.stderr, /worker/);
+      writeFileSync(
+        join(dir, 'pg.json'),
+        JSON.stringify({
+          inventoryStore: { postgres: {} },
+          inbox: { local: { root: join(dir, 'inbox') } },
+          worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] },
+        }),
+      );
+      const child = spawn('node', [main, 'worker', '--config', join(dir, 'pg.json')], {
+        env: { ...process.env, DATABASE_URL: database.url, OMS_WORKER_ID: 'cli-worker' },
+      });
+      let stderr = '';
+      let signalled = false;
+      child.stderr.on('data', (chunk: Buffer) => {
+        stderr += chunk.toString();
+        if (!signalled && stderr.includes('"worker started"')) {
+          signalled = true;
+          child.kill('SIGTERM');
+        }
+      });
+      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
+      assert.is(code, 0, stderr);
+      assert.match(stderr, /"msg":"worker stopped"/);
+      assert.not.match(
+        stderr,
+        new RegExp(database.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
+        'the database URL is never logged',
+      );
+    } finally {
+      await database.drop();
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
 
 jobs.run();

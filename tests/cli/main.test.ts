@@ -14,9 +14,20 @@ const command = suite('oms-inventory-sync command');
 command('demo explains the worked example: 75', () => {
   const { status, stdout } = cli('demo');
   assert.is(status, 0);
-  assert.ok(stdout.includes("Online ATP 75 = QOH 100 - (reserved 5 + safety stock 5 + threshold 5 + brokering queue 5 + excluded facilities' ATP 5)"), stdout);
-  assert.ok(stdout.includes('inventory-20261122T010000Z.csv: applied - 5 rows read, 2 adjusted, 1 unchanged, 2 rejected'), stdout);
-  assert.ok(stdout.includes('line 5, availableQty: conflicting duplicate: product SKU-300 at facility WAREHOUSE_NJ'), stdout);
+  assert.ok(
+    stdout.includes(
+      "Online ATP 75 = QOH 100 - (reserved 5 + safety stock 5 + threshold 5 + brokering queue 5 + excluded facilities' ATP 5)",
+    ),
+    stdout,
+  );
+  assert.ok(
+    stdout.includes('inventory-20261122T010000Z.csv: applied - 5 rows read, 2 adjusted, 1 unchanged, 2 rejected'),
+    stdout,
+  );
+  assert.ok(
+    stdout.includes('line 5, availableQty: conflicting duplicate: product SKU-300 at facility WAREHOUSE_NJ'),
+    stdout,
+  );
 });
 
 command('demo --json is the report as data', () => {
@@ -31,11 +42,21 @@ command('import runs the job on a configured inbox and store, and reports held-b
   try {
     mkdirSync(join(dir, 'inbox'));
     writeFileSync(join(dir, 'inbox', 'a.csv'), 'Item,externalFacilityId,availableQty,idValue\nX,1,oops,9\n');
-    writeFileSync(join(dir, 'config.json'), JSON.stringify({ inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } }, inbox: { local: { root: join(dir, 'inbox') } }, import: { settleMs: 0 } }));
+    writeFileSync(
+      join(dir, 'config.json'),
+      JSON.stringify({
+        inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } },
+        inbox: { local: { root: join(dir, 'inbox') } },
+        import: { settleMs: 0 },
+      }),
+    );
     const { status, stdout } = cli('import', '--config', join(dir, 'config.json'), '--json');
     assert.is(status, 3);
     const report = JSON.parse(stdout) as { files: { name: string; outcome: string }[] };
-    assert.equal(report.files.map((f) => [f.name, f.outcome]), [['a.csv', 'held-back']]);
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome]),
+      [['a.csv', 'held-back']],
+    );
     const bad = cli('import', '--config', join(dir, 'config.json').replace('config.json', 'missing.json'));
     assert.is(bad.status, 2);
     writeFileSync(join(dir, 'bad.json'), JSON.stringify({ import: { method: 'nope' } }));

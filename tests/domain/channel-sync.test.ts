@@ -23,7 +23,12 @@ stale('never above the OMS target, never below 0, the target itself when Shopify
   fc.assert(
     fc.property(whole, quantity, quantity, (target, basis, live) => {
       const q = resolveStaleQuantity({ target, basis, live });
-      return q >= 0 && q <= target && Number.isSafeInteger(q) && resolveStaleQuantity({ target, basis, live: basis }) === target;
+      return (
+        q >= 0 &&
+        q <= target &&
+        Number.isSafeInteger(q) &&
+        resolveStaleQuantity({ target, basis, live: basis }) === target
+      );
     }),
   );
 });
@@ -40,7 +45,10 @@ stale('each unit Shopify sold since the basis lowers the result by one until it 
 const plan = suite('planHardSync');
 
 plan('a line per target with Shopify value as basis; items Shopify does not stock are set apart', () => {
-  const shopify = new Map([[pairKey('I1', 'L'), 4], [pairKey('I2', 'L'), 9]]);
+  const shopify = new Map([
+    [pairKey('I1', 'L'), 4],
+    [pairKey('I2', 'L'), 9],
+  ]);
   const result = planHardSync(
     [
       { productId: 'P1', inventoryItemId: 'I1', locationId: 'L', quantity: 75 },
@@ -53,19 +61,38 @@ plan('a line per target with Shopify value as basis; items Shopify does not stoc
     { productId: 'P1', inventoryItemId: 'I1', locationId: 'L', quantity: 75, basis: 4 },
     { productId: 'P2', inventoryItemId: 'I2', locationId: 'L', quantity: 9, basis: 9 },
   ]);
-  assert.equal(result.notStocked.map((t) => t.productId), ['P3']);
+  assert.equal(
+    result.notStocked.map((t) => t.productId),
+    ['P3'],
+  );
 });
 
 plan('every target ends in exactly one of lines or notStocked, in order', () => {
   fc.assert(
-    fc.property(fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), whole, fc.option(whole, { nil: undefined })), { maxLength: 60 }), (rows) => {
-      const targets = rows.map(([item, q], i) => ({ productId: `P${i}`, inventoryItemId: `I${item}-${i}`, locationId: 'L', quantity: q }));
-      const shopify = new Map<string, number>();
-      rows.forEach(([item, , live], i) => live !== undefined && shopify.set(pairKey(`I${item}-${i}`, 'L'), live));
-      const result = planHardSync(targets, shopify);
-      const seen = [...result.lines.map((l) => l.productId), ...result.notStocked.map((t) => t.productId)].sort();
-      return seen.length === targets.length && new Set(seen).size === targets.length && result.lines.every((l) => l.basis === shopify.get(pairKey(l.inventoryItemId, 'L')));
-    }),
+    fc.property(
+      fc.array(fc.tuple(fc.integer({ min: 0, max: 50 }), whole, fc.option(whole, { nil: undefined })), {
+        maxLength: 60,
+      }),
+      (rows) => {
+        const targets = rows.map(([item, q], i) => ({
+          productId: `P${i}`,
+          inventoryItemId: `I${item}-${i}`,
+          locationId: 'L',
+          quantity: q,
+        }));
+        const shopify = new Map<string, number>();
+        rows.forEach(([item, , live], i) => {
+          if (live !== undefined) shopify.set(pairKey(`I${item}-${i}`, 'L'), live);
+        });
+        const result = planHardSync(targets, shopify);
+        const seen = [...result.lines.map((l) => l.productId), ...result.notStocked.map((t) => t.productId)].sort();
+        return (
+          seen.length === targets.length &&
+          new Set(seen).size === targets.length &&
+          result.lines.every((l) => l.basis === shopify.get(pairKey(l.inventoryItemId, 'L')))
+        );
+      },
+    ),
   );
 });
 

@@ -22,7 +22,8 @@ const quantities = suite('quantities');
 
 quantities('valid quantities: finite, at most five decimals, at most a billion', () => {
   for (const ok of [0, 1, -3, 2.5, 0.00001, 123456.78901, 1e9]) assert.ok(isRight(Quantity.decode(ok)), String(ok));
-  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 0.000001, 1e9 + 1, '5', null]) assert.ok(isLeft(Quantity.decode(bad)), String(bad));
+  for (const bad of [Number.NaN, Number.POSITIVE_INFINITY, 0.000001, 1e9 + 1, '5', null])
+    assert.ok(isLeft(Quantity.decode(bad)), String(bad));
   assert.ok(isLeft(NonNegativeQuantity.decode(-0.5)));
   assert.ok(isRight(WholeQuantity.decode(-2)));
   assert.ok(isLeft(WholeQuantity.decode(2.5)));
@@ -36,7 +37,10 @@ quantities('the one rounding rule: down to whole units, never below zero', () =>
 
 quantities('property: scaling is exact and reversible on every valid quantity', () => {
   fc.assert(
-    fc.property(quantity({ min: -1e9, max: 1e9 }), (q) => Number.isSafeInteger(toScaled(q)) && fromScaled(toScaled(q)) === q && isRight(Quantity.decode(q))),
+    fc.property(
+      quantity({ min: -1e9, max: 1e9 }),
+      (q) => Number.isSafeInteger(toScaled(q)) && fromScaled(toScaled(q)) === q && isRight(Quantity.decode(q)),
+    ),
     { numRuns: 1000 },
   );
 });
@@ -45,14 +49,35 @@ const codecs = suite('model codecs');
 
 codecs('identifiers: non-empty, trimmed, no control characters', () => {
   assert.ok(isRight(Identifier.decode('SKU-1')));
-  for (const bad of ['', ' SKU', 'SKU\n', 'a\u0000b', 'x'.repeat(256), 7]) assert.ok(isLeft(Identifier.decode(bad)), JSON.stringify(bad));
+  for (const bad of ['', ' SKU', 'SKU\n', 'a\u0000b', 'x'.repeat(256), 7])
+    assert.ok(isLeft(Identifier.decode(bad)), JSON.stringify(bad));
 });
 
 codecs('products, positions and groups decode from boundary data and reject bad fields', () => {
   assert.ok(isRight(Product.decode({ productId: '10001', sku: 'SKU-1' })));
   assert.ok(isLeft(Product.decode({ sku: 'SKU-1' })));
-  assert.ok(isRight(InventoryPosition.decode({ productId: 'P', facilityId: 'F', quantityOnHand: -2, reservedQuantity: 1, safetyStock: 0 })));
-  assert.ok(isLeft(InventoryPosition.decode({ productId: 'P', facilityId: 'F', quantityOnHand: 2, reservedQuantity: -1, safetyStock: 0 })));
+  assert.ok(
+    isRight(
+      InventoryPosition.decode({
+        productId: 'P',
+        facilityId: 'F',
+        quantityOnHand: -2,
+        reservedQuantity: 1,
+        safetyStock: 0,
+      }),
+    ),
+  );
+  assert.ok(
+    isLeft(
+      InventoryPosition.decode({
+        productId: 'P',
+        facilityId: 'F',
+        quantityOnHand: 2,
+        reservedQuantity: -1,
+        safetyStock: 0,
+      }),
+    ),
+  );
   const channel = { facilityGroupId: 'G', facilityGroupTypeId: 'CHANNEL_FAC_GROUP', facilityIds: ['A', 'B'] };
   assert.ok(isRight(ChannelFacilityGroup.decode(channel)));
   assert.ok(isLeft(ChannelFacilityGroup.decode({ ...channel, facilityGroupTypeId: 'PICKUP' })));
@@ -61,7 +86,10 @@ codecs('products, positions and groups decode from boundary data and reject bad 
 });
 
 codecs('property: every generated position is a valid InventoryPosition', () => {
-  fc.assert(fc.property(inventoryPosition(), (p) => InventoryPosition.is(p)), { numRuns: 300 });
+  fc.assert(
+    fc.property(inventoryPosition(), (p) => InventoryPosition.is(p)),
+    { numRuns: 300 },
+  );
 });
 
 quantities.run();

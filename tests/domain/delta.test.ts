@@ -4,8 +4,13 @@ import * as assert from 'uvu/assert';
 import { applyChanges, detectChanges, pairKey, type ItemQuantity } from '../../src/domain/index.ts';
 import { itemQuantities } from '../arbitraries.ts';
 
-const q = (inventoryItemId: string, locationId: string, quantity: number): ItemQuantity => ({ inventoryItemId, locationId, quantity });
-const asMap = (qs: ReadonlyArray<ItemQuantity>) => new Map(qs.map((x) => [pairKey(x.inventoryItemId, x.locationId), x.quantity]));
+const q = (inventoryItemId: string, locationId: string, quantity: number): ItemQuantity => ({
+  inventoryItemId,
+  locationId,
+  quantity,
+});
+const asMap = (qs: ReadonlyArray<ItemQuantity>) =>
+  new Map(qs.map((x) => [pairKey(x.inventoryItemId, x.locationId), x.quantity]));
 
 const examples = suite('detectChanges: examples');
 
@@ -25,12 +30,18 @@ examples('a partial new state leaves the other pairs alone', () => {
 });
 
 examples('quantities Shopify cannot take, and a pair computed twice differently, are rejected', () => {
-  const result = detectChanges([], [q('I1', 'L1', 1.5), q('I2', 'L1', 2), q('I2', 'L1', 3), q('I3', 'L1', 4), q('I3', 'L1', 4)]);
+  const result = detectChanges(
+    [],
+    [q('I1', 'L1', 1.5), q('I2', 'L1', 2), q('I2', 'L1', 3), q('I3', 'L1', 4), q('I3', 'L1', 4)],
+  );
   assert.equal(result.changes, [{ inventoryItemId: 'I3', locationId: 'L1', previous: null, next: 4 }]);
-  assert.equal(result.rejected.map((r) => [r.inventoryItemId, r.reason, r.quantities]), [
-    ['I1', 'invalid-quantity', [1.5]],
-    ['I2', 'conflicting-duplicate', [2, 3]],
-  ]);
+  assert.equal(
+    result.rejected.map((r) => [r.inventoryItemId, r.reason, r.quantities]),
+    [
+      ['I1', 'invalid-quantity', [1.5]],
+      ['I2', 'conflicting-duplicate', [2, 3]],
+    ],
+  );
 });
 
 const properties = suite('detectChanges: properties');
@@ -47,7 +58,10 @@ properties('applying the changes to the last-pushed state yields the new one', (
 });
 
 properties('equal states yield none', () => {
-  fc.assert(fc.property(itemQuantities(), (state) => detectChanges(state, [...state].reverse()).changes.length === 0), runs);
+  fc.assert(
+    fc.property(itemQuantities(), (state) => detectChanges(state, [...state].reverse()).changes.length === 0),
+    runs,
+  );
 });
 
 properties('never names an unchanged pair, and names each pair at most once', () => {
@@ -58,7 +72,11 @@ properties('never names an unchanged pair, and names each pair at most once', ()
       const keys = changes.map((c) => pairKey(c.inventoryItemId, c.locationId));
       return (
         new Set(keys).size === keys.length &&
-        changes.every((c) => before.get(pairKey(c.inventoryItemId, c.locationId)) !== c.next && (before.get(pairKey(c.inventoryItemId, c.locationId)) ?? null) === c.previous) &&
+        changes.every(
+          (c) =>
+            before.get(pairKey(c.inventoryItemId, c.locationId)) !== c.next &&
+            (before.get(pairKey(c.inventoryItemId, c.locationId)) ?? null) === c.previous,
+        ) &&
         changes.length + unchanged === next.length
       );
     }),

@@ -84,17 +84,31 @@ examples('never below zero, and the explanation says how far below it was', () =
 
 examples('decimals are exact and rounded down once, at the end', () => {
   // Float arithmetic gives 2.3 - 0.3 = 1.9999999999999998, which would floor to 1.
-  assert.is(onlineAtp(group('A'), { productId: 'P', positions: [stock('A', 2.3, 0.3)], threshold: 0, brokeringQueue: 0 }), 2);
+  assert.is(
+    onlineAtp(group('A'), { productId: 'P', positions: [stock('A', 2.3, 0.3)], threshold: 0, brokeringQueue: 0 }),
+    2,
+  );
   const halves = { productId: 'P', positions: [stock('A', 1.5), stock('B', 1.5)], threshold: 0, brokeringQueue: 0 };
   assert.is(onlineAtp(group('A', 'B'), halves), 3, 'summed before rounding, not per facility');
   assert.is(onlineAtp(group('A'), { ...halves, positions: [stock('A', 2.99999)] }), 2);
 });
 
 examples('repeated positions of one facility are summed before the over-reservation rule', () => {
-  const product = { productId: 'P', positions: [stock('A', 10, 12), stock('A', 5), stock('B', 4)], threshold: 0, brokeringQueue: 0 };
+  const product = {
+    productId: 'P',
+    positions: [stock('A', 10, 12), stock('A', 5), stock('B', 4)],
+    threshold: 0,
+    brokeringQueue: 0,
+  };
   assert.is(onlineAtp(group('A', 'B'), product), 7);
   const e = explainOnlineAtp(group('A', 'B'), product);
-  assert.equal(e.facilities.map((f) => [f.facilityId, f.quantityOnHand, f.facilityAtp]), [['A', 15, 3], ['B', 4, 4]]);
+  assert.equal(
+    e.facilities.map((f) => [f.facilityId, f.quantityOnHand, f.facilityAtp]),
+    [
+      ['A', 15, 3],
+      ['B', 4, 4],
+    ],
+  );
 });
 
 examples('a product with no stock anywhere has online ATP 0', () => {
@@ -104,7 +118,11 @@ examples('a product with no stock anywhere has online ATP 0', () => {
 const properties = suite('onlineAtp: properties');
 const runs = { numRuns: 300 };
 
-const withPosition = (p: ProductInventory, i: number, change: (s: FacilityStock) => FacilityStock): ProductInventory => ({
+const withPosition = (
+  p: ProductInventory,
+  i: number,
+  change: (s: FacilityStock) => FacilityStock,
+): ProductInventory => ({
   ...p,
   positions: p.positions.map((s, j) => (j === i ? change(s) : s)),
 });
@@ -117,7 +135,9 @@ properties('never negative, always a whole number, and equal to its explanation'
       const e = explainOnlineAtp(group, product);
       const s = toScaled;
       const identity =
-        s(e.quantityOnHand) - (s(e.reservedQuantity) + s(e.safetyStock) + s(e.threshold) + s(e.brokeringQueue) + s(e.excludedFacilitiesAtp)) + s(e.overReservedShortfall);
+        s(e.quantityOnHand) -
+        (s(e.reservedQuantity) + s(e.safetyStock) + s(e.threshold) + s(e.brokeringQueue) + s(e.excludedFacilitiesAtp)) +
+        s(e.overReservedShortfall);
       return atp >= 0 && Number.isInteger(atp) && e.onlineAtp === atp && identity === s(e.unrounded);
     }),
     runs,
@@ -127,14 +147,26 @@ properties('never negative, always a whole number, and equal to its explanation'
 properties('never rises when reserved, safety stock, threshold or queue rises', () => {
   fc.assert(
     fc.property(
-      atpScenario().chain((sc) => fc.tuple(fc.constant(sc), positionIndex(sc.product), quantity({ min: 0, max: 100 }), fc.constantFrom('reserved', 'safety', 'threshold', 'queue'))),
+      atpScenario().chain((sc) =>
+        fc.tuple(
+          fc.constant(sc),
+          positionIndex(sc.product),
+          quantity({ min: 0, max: 100 }),
+          fc.constantFrom('reserved', 'safety', 'threshold', 'queue'),
+        ),
+      ),
       ([{ group, product }, i, more, term]) => {
         const before = onlineAtp(group, product);
         const raised =
-          term === 'threshold' ? { ...product, threshold: product.threshold + more }
-          : term === 'queue' ? { ...product, brokeringQueue: product.brokeringQueue + more }
-          : withPosition(product, i, (s) =>
-              term === 'reserved' ? { ...s, reservedQuantity: s.reservedQuantity + more } : { ...s, safetyStock: s.safetyStock + more });
+          term === 'threshold'
+            ? { ...product, threshold: product.threshold + more }
+            : term === 'queue'
+              ? { ...product, brokeringQueue: product.brokeringQueue + more }
+              : withPosition(product, i, (s) =>
+                  term === 'reserved'
+                    ? { ...s, reservedQuantity: s.reservedQuantity + more }
+                    : { ...s, safetyStock: s.safetyStock + more },
+                );
         return onlineAtp(group, raised) <= before;
       },
     ),
@@ -146,8 +178,18 @@ properties("never rises when an excluded facility's ATP rises", () => {
   fc.assert(
     fc.property(atpScenario(), quantity({ min: 0, max: 100 }), ({ group, product }, more) => {
       const members = new Set(group.facilityIds);
-      const raised = { ...product, positions: product.positions.map((s) => (members.has(s.facilityId) ? s : { ...s, quantityOnHand: s.quantityOnHand + more })) };
-      const lowered = { ...product, positions: product.positions.map((s) => (members.has(s.facilityId) ? s : { ...s, reservedQuantity: 0, safetyStock: 0 })) };
+      const raised = {
+        ...product,
+        positions: product.positions.map((s) =>
+          members.has(s.facilityId) ? s : { ...s, quantityOnHand: s.quantityOnHand + more },
+        ),
+      };
+      const lowered = {
+        ...product,
+        positions: product.positions.map((s) =>
+          members.has(s.facilityId) ? s : { ...s, reservedQuantity: 0, safetyStock: 0 },
+        ),
+      };
       const before = onlineAtp(group, product);
       return onlineAtp(group, raised) <= before && onlineAtp(group, lowered) <= before;
     }),
@@ -171,7 +213,9 @@ properties("never falls when an included facility's QOH rises", () => {
 properties('moving a facility out of the group never raises it', () => {
   fc.assert(
     fc.property(
-      atpScenario().chain((sc) => fc.tuple(fc.constant(sc), fc.nat({ max: Math.max(0, sc.group.facilityIds.length - 1) }))),
+      atpScenario().chain((sc) =>
+        fc.tuple(fc.constant(sc), fc.nat({ max: Math.max(0, sc.group.facilityIds.length - 1) })),
+      ),
       ([{ group, product }, i]) => {
         const smaller = { ...group, facilityIds: group.facilityIds.filter((_, j) => j !== i) };
         return onlineAtp(smaller, product) <= onlineAtp(group, product);
@@ -184,7 +228,13 @@ properties('moving a facility out of the group never raises it', () => {
 properties('independent of the order of facilities', () => {
   fc.assert(
     fc.property(
-      atpScenario().chain((sc) => fc.tuple(fc.constant(sc), fc.shuffledSubarray([...sc.product.positions], { minLength: sc.product.positions.length }), fc.shuffledSubarray([...sc.group.facilityIds], { minLength: sc.group.facilityIds.length }))),
+      atpScenario().chain((sc) =>
+        fc.tuple(
+          fc.constant(sc),
+          fc.shuffledSubarray([...sc.product.positions], { minLength: sc.product.positions.length }),
+          fc.shuffledSubarray([...sc.group.facilityIds], { minLength: sc.group.facilityIds.length }),
+        ),
+      ),
       ([{ group, product }, positions, facilityIds]) =>
         onlineAtp({ ...group, facilityIds }, { ...product, positions }) === onlineAtp(group, product),
     ),
@@ -195,14 +245,19 @@ properties('independent of the order of facilities', () => {
 properties('matches the closed formula whenever no facility is over-reserved', () => {
   fc.assert(
     fc.property(atpScenario(), ({ group, product }) => {
-      const facilityAtp = (s: FacilityStock) => toScaled(s.quantityOnHand) - toScaled(s.reservedQuantity) - toScaled(s.safetyStock);
+      const facilityAtp = (s: FacilityStock) =>
+        toScaled(s.quantityOnHand) - toScaled(s.reservedQuantity) - toScaled(s.safetyStock);
       fc.pre(product.positions.every((s) => facilityAtp(s) >= 0));
       const members = new Set(group.facilityIds);
       const sum = (f: (s: FacilityStock) => number) => product.positions.reduce((acc, s) => acc + f(s), 0);
       const excluded = sum((s) => (members.has(s.facilityId) ? 0 : facilityAtp(s)));
       const closed =
         sum((s) => toScaled(s.quantityOnHand)) -
-        (sum((s) => toScaled(s.reservedQuantity)) + sum((s) => toScaled(s.safetyStock)) + toScaled(product.threshold) + toScaled(product.brokeringQueue) + excluded);
+        (sum((s) => toScaled(s.reservedQuantity)) +
+          sum((s) => toScaled(s.safetyStock)) +
+          toScaled(product.threshold) +
+          toScaled(product.brokeringQueue) +
+          excluded);
       return onlineAtp(group, product) === Math.max(0, Math.floor(closed / 100_000));
     }),
     runs,
@@ -218,18 +273,33 @@ bulk('group flat positions by product and agree with the one-product function', 
     { productId: 'P1', ...stock('B', 6, 0, 1) },
     { productId: 'P1', ...stock('X', 100) },
   ];
-  const products = productInventories(positions, [{ productId: 'P1', threshold: 2 }], [
-    { productId: 'P2', quantity: 1 },
-    { productId: 'P2', quantity: 0.5 },
-    { productId: 'P3', quantity: 1 },
-  ], { defaultThreshold: 1 });
-  assert.equal(products.map((p) => [p.productId, p.positions.length, p.threshold, p.brokeringQueue]), [
-    ['P1', 3, 2, 0],
-    ['P2', 1, 1, 1.5],
-    ['P3', 0, 1, 1],
-  ]);
+  const products = productInventories(
+    positions,
+    [{ productId: 'P1', threshold: 2 }],
+    [
+      { productId: 'P2', quantity: 1 },
+      { productId: 'P2', quantity: 0.5 },
+      { productId: 'P3', quantity: 1 },
+    ],
+    { defaultThreshold: 1 },
+  );
+  assert.equal(
+    products.map((p) => [p.productId, p.positions.length, p.threshold, p.brokeringQueue]),
+    [
+      ['P1', 3, 2, 0],
+      ['P2', 1, 1, 1.5],
+      ['P3', 0, 1, 1],
+    ],
+  );
   const atp = onlineAtpByProduct(group('A', 'B'), products);
-  assert.equal([...atp], [['P1', 11], ['P2', 1], ['P3', 0]]);
+  assert.equal(
+    [...atp],
+    [
+      ['P1', 11],
+      ['P2', 1],
+      ['P3', 0],
+    ],
+  );
   for (const p of products) assert.is(atp.get(p.productId), onlineAtp(group('A', 'B'), p));
 });
 

@@ -1,11 +1,27 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { applyVariances, pairKey, resetDiff, toScaled, type PositionQuantity, type SnapshotRow } from '../../src/domain/index.ts';
+import {
+  applyVariances,
+  pairKey,
+  resetDiff,
+  toScaled,
+  type PositionQuantity,
+  type SnapshotRow,
+} from '../../src/domain/index.ts';
 import { positionQuantities, snapshotRows } from '../arbitraries.ts';
 
-const row = (productId: string, facilityId: string, quantity: number, line: number): SnapshotRow => ({ productId, facilityId, quantity, line });
-const pos = (productId: string, facilityId: string, quantity: number): PositionQuantity => ({ productId, facilityId, quantity });
+const row = (productId: string, facilityId: string, quantity: number, line: number): SnapshotRow => ({
+  productId,
+  facilityId,
+  quantity,
+  line,
+});
+const pos = (productId: string, facilityId: string, quantity: number): PositionQuantity => ({
+  productId,
+  facilityId,
+  quantity,
+});
 
 // A state as a map with absent positions and 0 alike, compared exactly.
 const asState = (positions: ReadonlyArray<PositionQuantity>): Map<string, number> => {
@@ -42,14 +58,15 @@ examples("policy 'zero' sets unmentioned positions to 0; 'leave' (the default) k
 
 examples('duplicate rows: equal ones merge, different ones are all held back with their lines', () => {
   const current = [pos('P1', 'F1', 10), pos('P2', 'F1', 1)];
-  const diff = resetDiff(current, [
-    row('P1', 'F1', 5, 2),
-    row('P2', 'F1', 3, 3),
-    row('P1', 'F1', 6, 4),
-    row('P2', 'F1', 3, 5),
-    row('P1', 'F1', 5, 6),
-  ], { missing: 'zero' });
-  assert.equal(diff.variances.map((v) => [v.productId, v.next, v.line]), [['P2', 3, 3]]);
+  const diff = resetDiff(
+    current,
+    [row('P1', 'F1', 5, 2), row('P2', 'F1', 3, 3), row('P1', 'F1', 6, 4), row('P2', 'F1', 3, 5), row('P1', 'F1', 5, 6)],
+    { missing: 'zero' },
+  );
+  assert.equal(
+    diff.variances.map((v) => [v.productId, v.next, v.line]),
+    [['P2', 3, 3]],
+  );
   assert.is(diff.duplicatesMerged, 1);
   assert.equal(diff.rejected, [
     { productId: 'P1', facilityId: 'F1', reason: 'conflicting-duplicate', quantities: [5, 6, 5], lines: [2, 4, 6] },
@@ -58,20 +75,27 @@ examples('duplicate rows: equal ones merge, different ones are all held back wit
 
 examples('quantities that are not valid are rejected, and the position is left alone', () => {
   const current = [pos('P1', 'F1', 10)];
-  const diff = resetDiff(current, [
-    row('P1', 'F1', Number.NaN, 2),
-    row('P2', 'F1', 1e12, 3),
-    row('P3', 'F1', 0.000001, 4),
-    row('P4', 'F1', 2, 5),
-    row('P4', 'F1', Number.POSITIVE_INFINITY, 6),
-  ], { missing: 'zero' });
+  const diff = resetDiff(
+    current,
+    [
+      row('P1', 'F1', Number.NaN, 2),
+      row('P2', 'F1', 1e12, 3),
+      row('P3', 'F1', 0.000001, 4),
+      row('P4', 'F1', 2, 5),
+      row('P4', 'F1', Number.POSITIVE_INFINITY, 6),
+    ],
+    { missing: 'zero' },
+  );
   assert.equal(diff.variances, []);
-  assert.equal(diff.rejected.map((r) => [r.productId, r.reason, r.lines]), [
-    ['P1', 'invalid-quantity', [2]],
-    ['P2', 'invalid-quantity', [3]],
-    ['P3', 'invalid-quantity', [4]],
-    ['P4', 'invalid-quantity', [5, 6]],
-  ]);
+  assert.equal(
+    diff.rejected.map((r) => [r.productId, r.reason, r.lines]),
+    [
+      ['P1', 'invalid-quantity', [2]],
+      ['P2', 'invalid-quantity', [3]],
+      ['P3', 'invalid-quantity', [4]],
+      ['P4', 'invalid-quantity', [5, 6]],
+    ],
+  );
 });
 
 examples('deltas are exact on decimals', () => {
@@ -96,7 +120,10 @@ properties('applying the variances yields the snapshot (every position it names 
       const diff = resetDiff(current, snapshot, { missing });
       const held = new Set(diff.rejected.map((r) => pairKey(r.productId, r.facilityId)));
       const expected = new Map(missing === 'zero' ? [] : asState(current));
-      if (missing === 'zero') for (const p of current) if (held.has(pairKey(p.productId, p.facilityId))) expected.set(pairKey(p.productId, p.facilityId), toScaled(p.quantity));
+      if (missing === 'zero')
+        for (const p of current)
+          if (held.has(pairKey(p.productId, p.facilityId)))
+            expected.set(pairKey(p.productId, p.facilityId), toScaled(p.quantity));
       for (const r of snapshot) {
         const key = pairKey(r.productId, r.facilityId);
         if (held.has(key)) continue;

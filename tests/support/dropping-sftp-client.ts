@@ -5,7 +5,10 @@ import type { SshServer } from './sshd.ts';
  * A factory of real SFTP clients whose downloads drop every session of `server` once `atBytes` have arrived (once),
  * so that a drop always lands mid-transfer however fast the machine is. `droppedAfter()` tells how much had arrived.
  */
-export const droppingSftpClient = (server: SshServer, atBytes: number): { createClient: () => SftpClient; droppedAfter: () => number } => {
+export const droppingSftpClient = (
+  server: SshServer,
+  atBytes: number,
+): { createClient: () => SftpClient; droppedAfter: () => number } => {
   let dropAt: number | undefined = atBytes;
   let droppedAfter = 0;
   const createClient = (): SftpClient => {

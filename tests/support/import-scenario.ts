@@ -13,8 +13,15 @@ import type { StockLevel } from '../../src/domain/index.ts';
 import { run } from './run.ts';
 
 /** The master data every scenario starts from: NetSuite items 9001-9003 and locations 101-102. */
-export const FACILITIES = [{ facilityId: 'WAREHOUSE', externalId: '101' }, { facilityId: 'STORE', externalId: '102' }];
-export const PRODUCTS = [{ productId: 'SKU-1', externalId: '9001' }, { productId: 'SKU-2', externalId: '9002' }, { productId: 'SKU-3', externalId: '9003' }];
+export const FACILITIES = [
+  { facilityId: 'WAREHOUSE', externalId: '101' },
+  { facilityId: 'STORE', externalId: '102' },
+];
+export const PRODUCTS = [
+  { productId: 'SKU-1', externalId: '9001' },
+  { productId: 'SKU-2', externalId: '9002' },
+  { productId: 'SKU-3', externalId: '9003' },
+];
 export const STOCK: ReadonlyArray<StockLevel> = [
   { productId: 'SKU-1', facilityId: 'WAREHOUSE', quantityOnHand: 100, availableToPromise: 90 },
   { productId: 'SKU-2', facilityId: 'WAREHOUSE', quantityOnHand: 20, availableToPromise: 20 },
@@ -24,11 +31,18 @@ export const STOCK: ReadonlyArray<StockLevel> = [
 /** A clock that stands still unless moved, and never really sleeps. */
 export const testClock = (start = Date.UTC(2026, 10, 22, 2, 0, 0)): Clock & { advance: (ms: number) => void } => {
   let now = start;
-  return { now: () => new Date(now), sleep: (ms) => T.fromIO(() => void (now += ms)), advance: (ms) => void (now += ms) };
+  return {
+    now: () => new Date(now),
+    sleep: (ms) => T.fromIO(() => void (now += ms)),
+    advance: (ms) => void (now += ms),
+  };
 };
 
 /** The CSV text of an export with the default header and the given rows. */
-export const exportCsv = (rows: ReadonlyArray<string>, header = 'Item,externalFacilityId,availableQty,idValue'): string => [header, ...rows].join('\r\n') + '\r\n';
+export const exportCsv = (
+  rows: ReadonlyArray<string>,
+  header = 'Item,externalFacilityId,availableQty,idValue',
+): string => `${[header, ...rows].join('\r\n')}\r\n`;
 
 export type Store = InventoryStore & InventoryHistory & InventorySeed;
 
@@ -52,7 +66,10 @@ export const scenario = async (store: Store, files: ReadonlyArray<[name: string,
     clock,
     folder: (folder: string) => {
       try {
-        return readdirSync(join(root, folder), { withFileTypes: true }).filter((e) => e.isFile()).map((e) => e.name).sort();
+        return readdirSync(join(root, folder), { withFileTypes: true })
+          .filter((e) => e.isFile())
+          .map((e) => e.name)
+          .sort();
       } catch {
         return [];
       }

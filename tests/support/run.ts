@@ -4,7 +4,10 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 /** Runs a TaskEither in a test: its value, or a thrown error showing the Left (which fails the test). */
 export const run = async <E, A>(task: TaskEither<E, A>): Promise<A> => {
   const result = await task();
-  if (isLeft(result)) throw new Error(`expected Right, got Left: ${JSON.stringify(result.left, (k, v) => (k === 'cause' ? String(v) : v))}`);
+  if (isLeft(result))
+    throw new Error(
+      `expected Right, got Left: ${JSON.stringify(result.left, (k, v) => (k === 'cause' ? String(v) : v))}`,
+    );
   return result.right;
 };
 

@@ -12,7 +12,14 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/config.ts';
 import type { JobError, JobName, JobOutcome } from '../../src/jobs.ts';
-import { queueName, startWorker, workerCommand, type RunJob, type StartWorkerOptions, type Worker } from '../../src/worker/worker.ts';
+import {
+  queueName,
+  startWorker,
+  workerCommand,
+  type RunJob,
+  type StartWorkerOptions,
+  type Worker,
+} from '../../src/worker/worker.ts';
 import { openPostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
 import { exportCsv, FACILITIES, PRODUCTS, STOCK } from '../support/import-scenario.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
@@ -37,14 +44,22 @@ const database = async (): Promise<string> => {
 };
 
 const configFor = (url: string, worker: Record<string, unknown>, file: Record<string, unknown> = {}): Config => {
-  const c = loadConfig({ inventoryStore: { postgres: {} }, shopify: { shop: SHOP }, worker, ...file }, { DATABASE_URL: url, SHOPIFY_ACCESS_TOKEN: TOKEN });
+  const c = loadConfig(
+    { inventoryStore: { postgres: {} }, shopify: { shop: SHOP }, worker, ...file },
+    { DATABASE_URL: url, SHOPIFY_ACCESS_TOKEN: TOKEN },
+  );
   if (isLeft(c)) throw new Error(c.left.problems.join('; '));
   return c.right;
 };
 
 const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
 const start = async (options: StartWorkerOptions): Promise<Worker> => {
-  const w = await startWorker({ schedules: [], tuning: FAST, logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields } }), ...options });
+  const w = await startWorker({
+    schedules: [],
+    tuning: FAST,
+    logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields } }),
+    ...options,
+  });
   if (isLeft(w)) throw new Error(JSON.stringify(w.left));
   workers.push(w.right);
   return w.right;
@@ -52,14 +67,26 @@ const start = async (options: StartWorkerOptions): Promise<Worker> => {
 
 // A pg-boss client that only reads (no supervision, no schedules, no work).
 const reader = async (url: string): Promise<PgBoss> => {
-  const boss = new PgBoss({ connectionString: url, schema: WORKER_BOSS_SCHEMA, supervise: false, schedule: false, migrate: false, registerInstance: false });
+  const boss = new PgBoss({
+    connectionString: url,
+    schema: WORKER_BOSS_SCHEMA,
+    supervise: false,
+    schedule: false,
+    migrate: false,
+    registerInstance: false,
+  });
   boss.on('error', () => undefined);
   await boss.start();
   clients.push(boss);
   return boss;
 };
 
-type Behaviour = { readonly kind: 'ok'; readonly ms: number } | { readonly kind: 'retriable' } | { readonly kind: 'fatal'; readonly reason: string } | { readonly kind: 'skipped' } | { readonly kind: 'hang'; readonly until: Promise<void> };
+type Behaviour =
+  | { readonly kind: 'ok'; readonly ms: number }
+  | { readonly kind: 'retriable' }
+  | { readonly kind: 'fatal'; readonly reason: string }
+  | { readonly kind: 'skipped' }
+  | { readonly kind: 'hang'; readonly until: Promise<void> };
 
 interface Call {
   readonly job: JobName;
@@ -81,14 +108,26 @@ const recorder = (defaultMs = 50) => {
     const group = request.parameters.facilityGroupId ?? '';
     const behaviour = plans.get(`${request.job}:${group}`)?.shift() ?? { kind: 'ok', ms: defaultMs };
     const runId = context.runId ?? 'none';
-    const call: Call = { job: request.job, group, worker: context.worker, runId, leaseMs: context.leaseMs, start: Date.now(), end: null, outcome: null };
+    const call: Call = {
+      job: request.job,
+      group,
+      worker: context.worker,
+      runId,
+      leaseMs: context.leaseMs,
+      start: Date.now(),
+      end: null,
+      outcome: null,
+    };
     calls.push(call);
     const finish = <A>(outcome: string, value: A): A => {
       call.end = Date.now();
       call.outcome = outcome;
       return value;
     };
-    const success = (status: 'succeeded' | 'skipped'): Either<JobError, JobOutcome> => ({ _tag: 'Right', right: { runId, job: request.job, parameters: request.parameters, status, report: null, counts: {} } });
+    const success = (status: 'succeeded' | 'skipped'): Either<JobError, JobOutcome> => ({
+      _tag: 'Right',
+      right: { runId, job: request.job, parameters: request.parameters, status, report: null, counts: {} },
+    });
     switch (behaviour.kind) {
       case 'ok':
         await new Promise((r) => setTimeout(r, behaviour.ms));
@@ -96,9 +135,22 @@ const recorder = (defaultMs = 50) => {
       case 'skipped':
         return finish('skipped', success('skipped'));
       case 'retriable':
-        return finish('retriable', { _tag: 'Left', left: { _tag: 'JobFailed', job: request.job, runId, reason: 'Shopify away (503)', retriable: true, error: null } });
+        return finish('retriable', {
+          _tag: 'Left',
+          left: {
+            _tag: 'JobFailed',
+            job: request.job,
+            runId,
+            reason: 'Shopify away (503)',
+            retriable: true,
+            error: null,
+          },
+        });
       case 'fatal':
-        return finish('fatal', { _tag: 'Left', left: { _tag: 'JobFailed', job: request.job, runId, reason: behaviour.reason, retriable: false, error: null } });
+        return finish('fatal', {
+          _tag: 'Left',
+          left: { _tag: 'JobFailed', job: request.job, runId, reason: behaviour.reason, retriable: false, error: null },
+        });
       case 'hang':
         await behaviour.until;
         return finish('ok', success('succeeded'));
@@ -129,111 +181,201 @@ worker.after(async () => {
   for (const folder of folders) rmSync(folder, { recursive: true, force: true });
 });
 
-worker('two workers, N runs of one job and facility group sent at once: never two at a time, each run once', async () => {
-  const url = await database();
-  const config = configFor(url, { retryDelaySeconds: 1, heartbeatSeconds: 10, expireInSeconds: 60, stopTimeoutSeconds: 1 });
-  const rec = recorder(250);
-  const a = await start({ config, worker: 'worker-a', run: rec.run });
-  const b = await start({ config, worker: 'worker-b', run: rec.run });
-  const N = 6;
-  const sent = await Promise.all(Array.from({ length: N }, (_, i) => (i % 2 === 0 ? a : b).enqueue({ job: 'hard-sync', parameters: { facilityGroupId: 'SHOPIFY_US' } })));
-  const ids = sent.map((s) => (isRight(s) ? s.right : null));
-  assert.is(new Set(ids.filter((id) => id !== null)).size, N, 'every run is queued (singleton policy keeps all queued runs)');
-  await until(`${N} hard-sync runs ended`, () => rec.of('hard-sync', 'SHOPIFY_US').filter((c) => c.end !== null).length >= N, 20_000);
-  await sleep(1_000);
-  const runs = rec.of('hard-sync', 'SHOPIFY_US').sort((x, y) => x.start - y.start);
-  assert.is(runs.length, N, 'each run once, none repeated');
-  for (let i = 1; i < runs.length; i++) assert.ok(runs[i]!.start >= runs[i - 1]!.end!, `run ${i} started ${runs[i - 1]!.end! - runs[i]!.start} ms before run ${i - 1} ended`);
-  assert.ok(runs.every((r) => r.leaseMs === 5_000), 'the store lease is half the heartbeat');
-  const boss = await reader(url);
-  const states = (await jobsOf(boss, 'hard-sync')).map((j) => j.state);
-  assert.equal(states, Array(N).fill('completed'));
-});
+worker(
+  'two workers, N runs of one job and facility group sent at once: never two at a time, each run once',
+  async () => {
+    const url = await database();
+    const config = configFor(url, {
+      retryDelaySeconds: 1,
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      stopTimeoutSeconds: 1,
+    });
+    const rec = recorder(250);
+    const a = await start({ config, worker: 'worker-a', run: rec.run });
+    const b = await start({ config, worker: 'worker-b', run: rec.run });
+    const N = 6;
+    const sent = await Promise.all(
+      Array.from({ length: N }, (_, i) =>
+        (i % 2 === 0 ? a : b).enqueue({ job: 'hard-sync', parameters: { facilityGroupId: 'SHOPIFY_US' } }),
+      ),
+    );
+    const ids = sent.map((s) => (isRight(s) ? s.right : null));
+    assert.is(
+      new Set(ids.filter((id) => id !== null)).size,
+      N,
+      'every run is queued (singleton policy keeps all queued runs)',
+    );
+    await until(
+      `${N} hard-sync runs ended`,
+      () => rec.of('hard-sync', 'SHOPIFY_US').filter((c) => c.end !== null).length >= N,
+      20_000,
+    );
+    await sleep(1_000);
+    const runs = rec.of('hard-sync', 'SHOPIFY_US').sort((x, y) => x.start - y.start);
+    assert.is(runs.length, N, 'each run once, none repeated');
+    for (let i = 1; i < runs.length; i++)
+      assert.ok(
+        runs[i]!.start >= runs[i - 1]!.end!,
+        `run ${i} started ${runs[i - 1]!.end! - runs[i]!.start} ms before run ${i - 1} ended`,
+      );
+    assert.ok(
+      runs.every((r) => r.leaseMs === 5_000),
+      'the store lease is half the heartbeat',
+    );
+    const boss = await reader(url);
+    const states = (await jobsOf(boss, 'hard-sync')).map((j) => j.state);
+    assert.equal(states, Array(N).fill('completed'));
+  },
+);
 
-worker('a retriable failure is retried with backoff, a lease held elsewhere too; a non-retriable one is not retried', async () => {
-  const url = await database();
-  const config = configFor(url, { retryLimit: 2, retryDelaySeconds: 1, retryDelayMaxSeconds: 10, heartbeatSeconds: 10, expireInSeconds: 60, stopTimeoutSeconds: 1 });
-  const rec = recorder();
-  rec.plan('push-changes:RETRY', { kind: 'retriable' }, { kind: 'retriable' }, { kind: 'ok', ms: 10 });
-  rec.plan('push-changes:FATAL', { kind: 'fatal', reason: `a bad feed; token ${TOKEN} at ${config.inventoryStore.kind === 'postgres' ? config.inventoryStore.url : ''}` });
-  rec.plan('verify:SKIP', { kind: 'skipped' }, { kind: 'ok', ms: 10 });
-  const w = await start({ config, worker: 'worker-retry', run: rec.run });
-  const queued = await Promise.all(['RETRY', 'FATAL'].map((g) => w.enqueue({ job: 'push-changes', parameters: { facilityGroupId: g } })));
-  const skipped = await w.enqueue({ job: 'verify', parameters: { facilityGroupId: 'SKIP' } });
-  await until('three attempts of the retriable run', () => rec.of('push-changes', 'RETRY').filter((c) => c.end !== null).length === 3, 20_000);
-  await until('the skipped run retried', () => rec.of('verify', 'SKIP').filter((c) => c.end !== null).length === 2, 10_000);
-  const [first, second, third] = rec.of('push-changes', 'RETRY');
-  // pg-boss backoff: retryDelay * 2^n * (1 + random) / 2 after the n-th attempt: [1, 2) s, then [2, 4) s.
-  const gap1 = second!.start - first!.end!;
-  const gap2 = third!.start - second!.end!;
-  assert.ok(gap1 >= 900 && gap1 < 4_000, `first retry after ${gap1} ms`);
-  assert.ok(gap2 >= 1_900 && gap2 < 6_000, `second retry after ${gap2} ms`);
-  assert.is(rec.of('push-changes', 'FATAL').length, 1, 'a non-retriable failure runs once');
+worker(
+  'a retriable failure is retried with backoff, a lease held elsewhere too; a non-retriable one is not retried',
+  async () => {
+    const url = await database();
+    const config = configFor(url, {
+      retryLimit: 2,
+      retryDelaySeconds: 1,
+      retryDelayMaxSeconds: 10,
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      stopTimeoutSeconds: 1,
+    });
+    const rec = recorder();
+    rec.plan('push-changes:RETRY', { kind: 'retriable' }, { kind: 'retriable' }, { kind: 'ok', ms: 10 });
+    rec.plan('push-changes:FATAL', {
+      kind: 'fatal',
+      reason: `a bad feed; token ${TOKEN} at ${config.inventoryStore.kind === 'postgres' ? config.inventoryStore.url : ''}`,
+    });
+    rec.plan('verify:SKIP', { kind: 'skipped' }, { kind: 'ok', ms: 10 });
+    const w = await start({ config, worker: 'worker-retry', run: rec.run });
+    const queued = await Promise.all(
+      ['RETRY', 'FATAL'].map((g) => w.enqueue({ job: 'push-changes', parameters: { facilityGroupId: g } })),
+    );
+    const skipped = await w.enqueue({ job: 'verify', parameters: { facilityGroupId: 'SKIP' } });
+    await until(
+      'three attempts of the retriable run',
+      () => rec.of('push-changes', 'RETRY').filter((c) => c.end !== null).length === 3,
+      20_000,
+    );
+    await until(
+      'the skipped run retried',
+      () => rec.of('verify', 'SKIP').filter((c) => c.end !== null).length === 2,
+      10_000,
+    );
+    const [first, second, third] = rec.of('push-changes', 'RETRY');
+    // pg-boss backoff: retryDelay * 2^n * (1 + random) / 2 after the n-th attempt: [1, 2) s, then [2, 4) s.
+    const gap1 = second!.start - first!.end!;
+    const gap2 = third!.start - second!.end!;
+    assert.ok(gap1 >= 900 && gap1 < 4_000, `first retry after ${gap1} ms`);
+    assert.ok(gap2 >= 1_900 && gap2 < 6_000, `second retry after ${gap2} ms`);
+    assert.is(rec.of('push-changes', 'FATAL').length, 1, 'a non-retriable failure runs once');
 
-  const boss = await reader(url);
-  const byId = new Map((await jobsOf(boss, 'push-changes')).map((j) => [j.id, j]));
-  const retried = byId.get(isRight(queued[0]!) ? queued[0].right! : '')!;
-  const fatal = byId.get(isRight(queued[1]!) ? queued[1].right! : '')!;
-  assert.equal([retried.state, retried.retryCount], ['completed', 2]);
-  assert.equal([fatal.state, fatal.retryCount], ['failed', 0], 'failed at once, its retries skipped');
-  const verify = (await jobsOf(boss, 'verify')).find((j) => isRight(skipped) && j.id === skipped.right)!;
-  assert.equal([verify.state, verify.retryCount], ['completed', 1]);
+    const boss = await reader(url);
+    const byId = new Map((await jobsOf(boss, 'push-changes')).map((j) => [j.id, j]));
+    const retried = byId.get(isRight(queued[0]!) ? queued[0].right! : '')!;
+    const fatal = byId.get(isRight(queued[1]!) ? queued[1].right! : '')!;
+    assert.equal([retried.state, retried.retryCount], ['completed', 2]);
+    assert.equal([fatal.state, fatal.retryCount], ['failed', 0], 'failed at once, its retries skipped');
+    const verify = (await jobsOf(boss, 'verify')).find((j) => isRight(skipped) && j.id === skipped.right)!;
+    assert.equal([verify.state, verify.retryCount], ['completed', 1]);
 
-  const refusal = lines.find((l) => l.msg === 'job failed; not retriable, not retried');
-  assert.ok(refusal !== undefined);
-  const text = JSON.stringify(lines);
-  assert.ok(!text.includes(TOKEN) && !text.includes(url), 'no secret in the log');
-  assert.match(String(refusal.fields.error), /token \[redacted\] at \[redacted\]/);
-});
+    const refusal = lines.find((l) => l.msg === 'job failed; not retriable, not retried');
+    assert.ok(refusal !== undefined);
+    const text = JSON.stringify(lines);
+    assert.ok(!text.includes(TOKEN) && !text.includes(url), 'no secret in the log');
+    assert.match(String(refusal.fields.error), /token \[redacted\] at \[redacted\]/);
+  },
+);
 
-worker('a worker killed with SIGKILL mid-run: another worker takes the run over once its heartbeat is missed, its lease lapsed', async () => {
-  const url = await database();
-  const store = await openPostgresInventoryStore({ url });
-  await store.migrate();
-  const section = { heartbeatSeconds: 10, expireInSeconds: 60, retryDelaySeconds: 1, stopTimeoutSeconds: 1 };
-  const child = spawn(process.execPath, [hangingWorker], { env: { ...process.env, DATABASE_URL: url, WORKER_FILE: JSON.stringify(section), ENQUEUE: 'hard-sync:SHOPIFY_US' }, stdio: ['ignore', 'pipe', 'pipe'] });
-  children.push(child);
-  let out = '';
-  let err = '';
-  child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
-  child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
-  await until('the child worker started the run', () => /^started hard-sync SHOPIFY_US \S+ \d+$/m.test(out), 20_000).catch((e: unknown) => {
-    throw new Error(`${String(e)}\nstdout: ${out}\nstderr: ${err}`);
-  });
-  const leaseMs = Number(/^started hard-sync SHOPIFY_US \S+ (\d+)$/m.exec(out)![1]);
-  const exited = new Promise((r) => child.once('exit', r));
-  child.kill('SIGKILL');
-  await exited;
-  const killedAt = Date.now();
+worker(
+  'a worker killed with SIGKILL mid-run: another worker takes the run over once its heartbeat is missed, its lease lapsed',
+  async () => {
+    const url = await database();
+    const store = await openPostgresInventoryStore({ url });
+    await store.migrate();
+    const section = { heartbeatSeconds: 10, expireInSeconds: 60, retryDelaySeconds: 1, stopTimeoutSeconds: 1 };
+    const child = spawn(process.execPath, [hangingWorker], {
+      env: { ...process.env, DATABASE_URL: url, WORKER_FILE: JSON.stringify(section), ENQUEUE: 'hard-sync:SHOPIFY_US' },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    children.push(child);
+    let out = '';
+    let err = '';
+    child.stdout!.on('data', (d: Buffer) => void (out += d.toString()));
+    child.stderr!.on('data', (d: Buffer) => void (err += d.toString()));
+    await until(
+      'the child worker started the run',
+      () => /^started hard-sync SHOPIFY_US \S+ \d+$/m.test(out),
+      20_000,
+    ).catch((e: unknown) => {
+      throw new Error(`${String(e)}\nstdout: ${out}\nstderr: ${err}`);
+    });
+    const leaseMs = Number(/^started hard-sync SHOPIFY_US \S+ (\d+)$/m.exec(out)![1]);
+    const exited = new Promise((r) => child.once('exit', r));
+    child.kill('SIGKILL');
+    await exited;
+    const killedAt = Date.now();
 
-  // The survivor's run takes the same store lease as runJob would, and is skipped (retried later) if it is held.
-  const rec = recorder();
-  const lease: Array<boolean> = [];
-  const survivor: RunJob = async (config, request, context) => {
-    const now = new Date();
-    const held = await run(store.acquireJobLock(`${request.job}:${SHOP}`, context.worker, new Date(now.getTime() + (context.leaseMs ?? 0)), now));
-    lease.push(held);
-    if (!held) return { _tag: 'Right', right: { runId: context.runId ?? '', job: request.job, parameters: request.parameters, status: 'skipped', report: null, counts: {} } };
-    const result = await rec.run(config, request, context);
-    await run(store.releaseJobLock(`${request.job}:${SHOP}`, context.worker));
-    return result;
-  };
-  await start({ config: configFor(url, section), worker: 'worker-survivor', run: survivor });
-  await until('the survivor finished the run', () => rec.of('hard-sync', 'SHOPIFY_US').some((c) => c.end !== null), 30_000);
-  await store.close();
-  assert.equal(lease, [true], "the dead worker's lease had lapsed when its run was taken over");
-  const takeover = rec.of('hard-sync', 'SHOPIFY_US')[0]!.start - killedAt;
-  assert.is(leaseMs, 5_000);
-  assert.ok(takeover >= leaseMs, `taken over ${takeover} ms after the kill, before the dead worker's ${leaseMs} ms lease could lapse`);
-  assert.ok(takeover < 25_000, `taken over only ${takeover} ms after the kill`);
-  const boss = await reader(url);
-  const [job] = await jobsOf(boss, 'hard-sync');
-  assert.equal([job!.state, job!.retryCount], ['completed', 1]);
-});
+    // The survivor's run takes the same store lease as runJob would, and is skipped (retried later) if it is held.
+    const rec = recorder();
+    const lease: Array<boolean> = [];
+    const survivor: RunJob = async (config, request, context) => {
+      const now = new Date();
+      const held = await run(
+        store.acquireJobLock(
+          `${request.job}:${SHOP}`,
+          context.worker,
+          new Date(now.getTime() + (context.leaseMs ?? 0)),
+          now,
+        ),
+      );
+      lease.push(held);
+      if (!held)
+        return {
+          _tag: 'Right',
+          right: {
+            runId: context.runId ?? '',
+            job: request.job,
+            parameters: request.parameters,
+            status: 'skipped',
+            report: null,
+            counts: {},
+          },
+        };
+      const result = await rec.run(config, request, context);
+      await run(store.releaseJobLock(`${request.job}:${SHOP}`, context.worker));
+      return result;
+    };
+    await start({ config: configFor(url, section), worker: 'worker-survivor', run: survivor });
+    await until(
+      'the survivor finished the run',
+      () => rec.of('hard-sync', 'SHOPIFY_US').some((c) => c.end !== null),
+      30_000,
+    );
+    await store.close();
+    assert.equal(lease, [true], "the dead worker's lease had lapsed when its run was taken over");
+    const takeover = rec.of('hard-sync', 'SHOPIFY_US')[0]!.start - killedAt;
+    assert.is(leaseMs, 5_000);
+    assert.ok(
+      takeover >= leaseMs,
+      `taken over ${takeover} ms after the kill, before the dead worker's ${leaseMs} ms lease could lapse`,
+    );
+    assert.ok(takeover < 25_000, `taken over only ${takeover} ms after the kill`);
+    const boss = await reader(url);
+    const [job] = await jobsOf(boss, 'hard-sync');
+    assert.equal([job!.state, job!.retryCount], ['completed', 1]);
+  },
+);
 
 worker('process-uploads is queued after a successful sync only, and coalesces: one running, one queued', async () => {
   const url = await database();
-  const config = configFor(url, { retryDelaySeconds: 1, heartbeatSeconds: 10, expireInSeconds: 60, stopTimeoutSeconds: 1 });
+  const config = configFor(url, {
+    retryDelaySeconds: 1,
+    heartbeatSeconds: 10,
+    expireInSeconds: 60,
+    stopTimeoutSeconds: 1,
+  });
   const rec = recorder();
   let release: () => void = () => undefined;
   const released = new Promise<void>((r) => (release = r));
@@ -250,185 +392,337 @@ worker('process-uploads is queued after a successful sync only, and coalesces: o
   const sync = rec.of('hard-sync', 'SHOPIFY_US')[0]!;
   assert.ok(rec.of('process-uploads')[0]!.start >= sync.end!, 'after the sync ended');
 
-  const more = await Promise.all([w.enqueue({ job: 'process-uploads', parameters: {} }), w.enqueue({ job: 'process-uploads', parameters: {} })]);
-  assert.equal(more.map((m) => isRight(m) && m.right !== null).sort(), [false, true], 'one queued beside the running one, the other dropped');
+  const more = await Promise.all([
+    w.enqueue({ job: 'process-uploads', parameters: {} }),
+    w.enqueue({ job: 'process-uploads', parameters: {} }),
+  ]);
+  assert.equal(
+    more.map((m) => isRight(m) && m.right !== null).sort(),
+    [false, true],
+    'one queued beside the running one, the other dropped',
+  );
   release();
-  await until('the queued process-uploads ran', () => rec.of('process-uploads').filter((c) => c.end !== null).length === 2, 10_000);
+  await until(
+    'the queued process-uploads ran',
+    () => rec.of('process-uploads').filter((c) => c.end !== null).length === 2,
+    10_000,
+  );
   await sleep(1_000);
   assert.is(rec.of('process-uploads').length, 2);
 });
 
-worker('schedules are registered per job and facility group, stale ones removed; the CLI command stops on SIGTERM', async () => {
-  const url = await database();
-  const config = configFor(url, { facilityGroupId: 'SHOPIFY_US', timezone: 'Europe/Berlin', stopTimeoutSeconds: 1 });
-  const schedules = [...config.worker!.schedules, { job: 'hard-sync' as const, cron: '30 3 * * *', parameters: { facilityGroupId: 'SHOPIFY_CA' } }];
-  const rec = recorder();
-  const first = await start({ config, worker: 'worker-schedules', run: rec.run, schedules });
-  const boss = await reader(url);
-  const read = async () =>
-    (await boss.getSchedules())
-      .map((s) => ({ name: s.name, key: s.key, cron: s.cron, timezone: s.timezone, data: s.data, singletonKey: s.options?.singletonKey }))
-      .sort((x, y) => `${x.name} ${x.key}`.localeCompare(`${y.name} ${y.key}`));
-  assert.equal(await read(), [
-    { name: 'oms-inventory-sync.hard-sync', key: 'SHOPIFY_CA', cron: '30 3 * * *', timezone: 'Europe/Berlin', data: { facilityGroupId: 'SHOPIFY_CA' }, singletonKey: SHOP },
-    { name: 'oms-inventory-sync.hard-sync', key: 'SHOPIFY_US', cron: '0 3 * * *', timezone: 'Europe/Berlin', data: { facilityGroupId: 'SHOPIFY_US' }, singletonKey: SHOP },
-    { name: 'oms-inventory-sync.import', key: '', cron: '0 2 * * *', timezone: 'Europe/Berlin', data: {}, singletonKey: undefined },
-    { name: 'oms-inventory-sync.push-changes', key: 'SHOPIFY_US', cron: '*/15 * * * *', timezone: 'Europe/Berlin', data: { facilityGroupId: 'SHOPIFY_US' }, singletonKey: SHOP },
-  ]);
-  const queues = await boss.getQueues();
-  assert.equal(
-    queues.filter((q) => q.name.startsWith('oms-inventory-sync.')).map((q) => [q.name, q.policy, q.retryLimit, q.retryDelay, q.retryBackoff, q.expireInSeconds, q.heartbeatSeconds]).sort(),
-    [
-      ['oms-inventory-sync.hard-sync', 'singleton', 5, 30, true, 3600, 60],
-      ['oms-inventory-sync.import', 'stately', 5, 30, true, 3600, 60],
-      ['oms-inventory-sync.map-products', 'stately', 5, 30, true, 3600, 60],
-      ['oms-inventory-sync.process-uploads', 'stately', 5, 30, true, 3600, 60],
-      ['oms-inventory-sync.push-changes', 'singleton', 5, 30, true, 3600, 60],
-      ['oms-inventory-sync.verify', 'singleton', 5, 30, true, 3600, 60],
-    ],
-  );
-  await first.stop();
+worker(
+  'schedules are registered per job and facility group, stale ones removed; the CLI command stops on SIGTERM',
+  async () => {
+    const url = await database();
+    const config = configFor(url, { facilityGroupId: 'SHOPIFY_US', timezone: 'Europe/Berlin', stopTimeoutSeconds: 1 });
+    const schedules = [
+      ...config.worker!.schedules,
+      { job: 'hard-sync' as const, cron: '30 3 * * *', parameters: { facilityGroupId: 'SHOPIFY_CA' } },
+    ];
+    const rec = recorder();
+    const first = await start({ config, worker: 'worker-schedules', run: rec.run, schedules });
+    const boss = await reader(url);
+    const read = async () =>
+      (await boss.getSchedules())
+        .map((s) => ({
+          name: s.name,
+          key: s.key,
+          cron: s.cron,
+          timezone: s.timezone,
+          data: s.data,
+          singletonKey: s.options?.singletonKey,
+        }))
+        .sort((x, y) => `${x.name} ${x.key}`.localeCompare(`${y.name} ${y.key}`));
+    assert.equal(await read(), [
+      {
+        name: 'oms-inventory-sync.hard-sync',
+        key: 'SHOPIFY_CA',
+        cron: '30 3 * * *',
+        timezone: 'Europe/Berlin',
+        data: { facilityGroupId: 'SHOPIFY_CA' },
+        singletonKey: SHOP,
+      },
+      {
+        name: 'oms-inventory-sync.hard-sync',
+        key: 'SHOPIFY_US',
+        cron: '0 3 * * *',
+        timezone: 'Europe/Berlin',
+        data: { facilityGroupId: 'SHOPIFY_US' },
+        singletonKey: SHOP,
+      },
+      {
+        name: 'oms-inventory-sync.import',
+        key: '',
+        cron: '0 2 * * *',
+        timezone: 'Europe/Berlin',
+        data: {},
+        singletonKey: undefined,
+      },
+      {
+        name: 'oms-inventory-sync.push-changes',
+        key: 'SHOPIFY_US',
+        cron: '*/15 * * * *',
+        timezone: 'Europe/Berlin',
+        data: { facilityGroupId: 'SHOPIFY_US' },
+        singletonKey: SHOP,
+      },
+    ]);
+    const queues = await boss.getQueues();
+    assert.equal(
+      queues
+        .filter((q) => q.name.startsWith('oms-inventory-sync.'))
+        .map((q) => [
+          q.name,
+          q.policy,
+          q.retryLimit,
+          q.retryDelay,
+          q.retryBackoff,
+          q.expireInSeconds,
+          q.heartbeatSeconds,
+        ])
+        .sort(),
+      [
+        ['oms-inventory-sync.hard-sync', 'singleton', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.import', 'stately', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.map-products', 'stately', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.process-uploads', 'stately', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.push-changes', 'singleton', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.verify', 'singleton', 5, 30, true, 3600, 60],
+      ],
+    );
+    await first.stop();
 
-  // The CLI's command, started on a configuration with only the import scheduled, stopped by SIGTERM.
-  const signals = new EventEmitter();
-  const logged: string[] = [];
-  const command = workerCommand(configFor(url, { stopTimeoutSeconds: 1 }), { OMS_WORKER_ID: 'worker-cli' }, { signals, logger: (_level, msg) => void logged.push(msg), run: rec.run, tuning: FAST });
-  await until('the command started its worker', () => logged.includes('worker started'), 10_000);
-  assert.equal((await read()).map((s) => s.name), ['oms-inventory-sync.import'], 'schedules no longer configured are removed');
-  signals.emit('SIGTERM');
-  const ended = await command;
-  assert.equal(ended, { _tag: 'Right', right: { signal: 'SIGTERM' } });
-  assert.ok(logged.includes('worker stopped'));
-  assert.is(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT'), 0, 'its signal handlers are gone');
-});
+    // The CLI's command, started on a configuration with only the import scheduled, stopped by SIGTERM.
+    const signals = new EventEmitter();
+    const logged: string[] = [];
+    const command = workerCommand(
+      configFor(url, { stopTimeoutSeconds: 1 }),
+      { OMS_WORKER_ID: 'worker-cli' },
+      { signals, logger: (_level, msg) => void logged.push(msg), run: rec.run, tuning: FAST },
+    );
+    await until('the command started its worker', () => logged.includes('worker started'), 10_000);
+    assert.equal(
+      (await read()).map((s) => s.name),
+      ['oms-inventory-sync.import'],
+      'schedules no longer configured are removed',
+    );
+    signals.emit('SIGTERM');
+    const ended = await command;
+    assert.equal(ended, { _tag: 'Right', right: { signal: 'SIGTERM' } });
+    assert.ok(logged.includes('worker stopped'));
+    assert.is(signals.listenerCount('SIGTERM') + signals.listenerCount('SIGINT'), 0, 'its signal handlers are gone');
+  },
+);
 
-worker('stop: a run ending within stopTimeoutSeconds completes; one still running then is released to another worker', async () => {
-  const url = await database();
-  const config = configFor(url, { retryDelaySeconds: 1, heartbeatSeconds: 10, expireInSeconds: 60, stopTimeoutSeconds: 1 });
-  const rec = recorder();
-  rec.plan('verify:SHORT', { kind: 'ok', ms: 400 });
-  rec.plan('verify:LONG', { kind: 'hang', until: new Promise<void>(() => undefined) });
-  const a = await start({ config, worker: 'worker-stopping', run: rec.run });
-  await a.enqueue({ job: 'verify', parameters: { facilityGroupId: 'SHORT' } });
-  await until('the short run started', () => rec.of('verify', 'SHORT').length === 1, 10_000);
-  await a.stop();
-  assert.ok(rec.of('verify', 'SHORT')[0]!.end !== null, 'stop waited for the run');
-  const boss = await reader(url);
-  assert.equal((await jobsOf(boss, 'verify')).map((j) => j.state), ['completed']);
+worker(
+  'stop: a run ending within stopTimeoutSeconds completes; one still running then is released to another worker',
+  async () => {
+    const url = await database();
+    const config = configFor(url, {
+      retryDelaySeconds: 1,
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      stopTimeoutSeconds: 1,
+    });
+    const rec = recorder();
+    rec.plan('verify:SHORT', { kind: 'ok', ms: 400 });
+    rec.plan('verify:LONG', { kind: 'hang', until: new Promise<void>(() => undefined) });
+    const a = await start({ config, worker: 'worker-stopping', run: rec.run });
+    await a.enqueue({ job: 'verify', parameters: { facilityGroupId: 'SHORT' } });
+    await until('the short run started', () => rec.of('verify', 'SHORT').length === 1, 10_000);
+    await a.stop();
+    assert.ok(rec.of('verify', 'SHORT')[0]!.end !== null, 'stop waited for the run');
+    const boss = await reader(url);
+    assert.equal(
+      (await jobsOf(boss, 'verify')).map((j) => j.state),
+      ['completed'],
+    );
 
-  const b = await start({ config, worker: 'worker-stopping-2', run: rec.run });
-  await b.enqueue({ job: 'verify', parameters: { facilityGroupId: 'LONG' } });
-  await until('the long run started', () => rec.of('verify', 'LONG').length === 1, 10_000);
-  const stopped = Date.now();
-  await b.stop();
-  assert.ok(Date.now() - stopped < 3_000, 'stop waits stopTimeoutSeconds, not for the run');
-  const released = (await jobsOf(boss, 'verify')).find((j) => j.data !== null && (j.data as { facilityGroupId?: string }).facilityGroupId === 'LONG')!;
-  assert.is(released.state, 'retry', 'released to be retried');
-  await start({ config, worker: 'worker-taking-over', run: rec.run });
-  await until('another worker ran the released run', () => rec.of('verify', 'LONG').length === 2 && rec.of('verify', 'LONG')[1]!.end !== null, 10_000);
-  assert.equal(rec.of('verify', 'LONG').map((c) => c.worker), ['worker-stopping-2', 'worker-taking-over']);
-});
+    const b = await start({ config, worker: 'worker-stopping-2', run: rec.run });
+    await b.enqueue({ job: 'verify', parameters: { facilityGroupId: 'LONG' } });
+    await until('the long run started', () => rec.of('verify', 'LONG').length === 1, 10_000);
+    const stopped = Date.now();
+    await b.stop();
+    assert.ok(Date.now() - stopped < 3_000, 'stop waits stopTimeoutSeconds, not for the run');
+    const released = (await jobsOf(boss, 'verify')).find(
+      (j) => j.data !== null && (j.data as { facilityGroupId?: string }).facilityGroupId === 'LONG',
+    )!;
+    assert.is(released.state, 'retry', 'released to be retried');
+    await start({ config, worker: 'worker-taking-over', run: rec.run });
+    await until(
+      'another worker ran the released run',
+      () => rec.of('verify', 'LONG').length === 2 && rec.of('verify', 'LONG')[1]!.end !== null,
+      10_000,
+    );
+    assert.equal(
+      rec.of('verify', 'LONG').map((c) => c.worker),
+      ['worker-stopping-2', 'worker-taking-over'],
+    );
+  },
+);
 
-worker('the real runJob: a queued import reads the local inbox into the PostgreSQL store and is in the run log', async () => {
-  const url = await database();
-  const store = await openPostgresInventoryStore({ url });
-  try {
-    await store.migrate();
-    await run(store.saveFacilities(FACILITIES));
-    await run(store.saveProducts(PRODUCTS));
-    await run(store.saveStockLevels(STOCK));
-    const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-inbox-'));
-    folders.push(inbox);
-    const file = join(inbox, 'inventory-2026-11-22T010000Z.csv');
-    writeFileSync(file, exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-1,102,7,9001']));
-    const settled = new Date(Date.now() - 60_000);
-    utimesSync(file, settled, settled);
-    const config = configFor(url, { stopTimeoutSeconds: 1 }, { inbox: { local: { root: inbox } }, import: { settleMs: 0 } });
-    const w = await start({ config, worker: 'worker-real' });
-    await w.enqueue({ job: 'import', parameters: {} });
-    await until('the import finished', () => lines.some((l) => l.msg === 'job finished' && l.fields.job === 'import' && l.fields.worker === 'worker-real'), 20_000);
-    const finished = lines.find((l) => l.msg === 'job finished' && l.fields.worker === 'worker-real')!;
-    assert.equal(finished.fields.counts, { filesSeen: 1, files: 1, rowsRead: 3, adjusted: 2, unchanged: 1, rejected: 0 });
-    assert.equal(readdirSync(join(inbox, 'archive')), ['inventory-2026-11-22T010000Z.csv']);
-    const [logged] = await run(store.listRuns({ job: 'import', limit: 5 }));
-    assert.equal([logged!.runId, logged!.worker, logged!.outcome, logged!.counts.rowsRead], [finished.fields.runId, 'worker-real', 'succeeded', 3]);
-  } finally {
-    await store.close();
-  }
-});
+worker(
+  'the real runJob: a queued import reads the local inbox into the PostgreSQL store and is in the run log',
+  async () => {
+    const url = await database();
+    const store = await openPostgresInventoryStore({ url });
+    try {
+      await store.migrate();
+      await run(store.saveFacilities(FACILITIES));
+      await run(store.saveProducts(PRODUCTS));
+      await run(store.saveStockLevels(STOCK));
+      const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-inbox-'));
+      folders.push(inbox);
+      const file = join(inbox, 'inventory-2026-11-22T010000Z.csv');
+      writeFileSync(file, exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-1,102,7,9001']));
+      const settled = new Date(Date.now() - 60_000);
+      utimesSync(file, settled, settled);
+      const config = configFor(
+        url,
+        { stopTimeoutSeconds: 1 },
+        { inbox: { local: { root: inbox } }, import: { settleMs: 0 } },
+      );
+      const w = await start({ config, worker: 'worker-real' });
+      await w.enqueue({ job: 'import', parameters: {} });
+      await until(
+        'the import finished',
+        () =>
+          lines.some((l) => l.msg === 'job finished' && l.fields.job === 'import' && l.fields.worker === 'worker-real'),
+        20_000,
+      );
+      const finished = lines.find((l) => l.msg === 'job finished' && l.fields.worker === 'worker-real')!;
+      assert.equal(finished.fields.counts, {
+        filesSeen: 1,
+        files: 1,
+        rowsRead: 3,
+        adjusted: 2,
+        unchanged: 1,
+        rejected: 0,
+      });
+      assert.equal(readdirSync(join(inbox, 'archive')), ['inventory-2026-11-22T010000Z.csv']);
+      const [logged] = await run(store.listRuns({ job: 'import', limit: 5 }));
+      assert.equal(
+        [logged!.runId, logged!.worker, logged!.outcome, logged!.counts.rowsRead],
+        [finished.fields.runId, 'worker-real', 'succeeded', 3],
+      );
+    } finally {
+      await store.close();
+    }
+  },
+);
 
 worker.run();
 
 const settings = suite('worker configuration');
 
-settings('defaults: the nightly import, and with a facility group the daily Hard Sync and the delta push every 15 minutes', () => {
-  const bare = configFor('postgres://db/oms', {});
-  assert.equal(bare.worker!.schedules, [{ job: 'import', cron: '0 2 * * *', parameters: {} }]);
-  assert.equal([bare.worker!.timezone, bare.worker!.retryLimit, bare.worker!.retryDelaySeconds, bare.worker!.expireInSeconds, bare.worker!.heartbeatSeconds], ['UTC', 5, 30, 3600, 60]);
-  const grouped = configFor('postgres://db/oms', { facilityGroupId: 'SHOPIFY_US' });
-  assert.equal(grouped.worker!.schedules, [
-    { job: 'import', cron: '0 2 * * *', parameters: {} },
-    { job: 'hard-sync', cron: '0 3 * * *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
-    { job: 'push-changes', cron: '*/15 * * * *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
-  ]);
-  const issue = configFor('postgres://db/oms', {
-    schedules: [
-      { job: 'import', cron: '0 2 * * *' },
-      { job: 'hard-sync', cron: '0 3 * * *', facilityGroupId: 'SHOPIFY_US' },
-      { job: 'push-changes', cron: '*/15 * * * *', facilityGroupId: 'SHOPIFY_US' },
-    ],
-    timezone: 'UTC',
-    retryLimit: 5,
-    retryDelaySeconds: 30,
-    expireInSeconds: 3600,
-  });
-  assert.equal(issue.worker!.schedules, grouped.worker!.schedules, "the issue's example is the default with a facility group");
-});
+settings(
+  'defaults: the nightly import, and with a facility group the daily Hard Sync and the delta push every 15 minutes',
+  () => {
+    const bare = configFor('postgres://db/oms', {});
+    assert.equal(bare.worker!.schedules, [{ job: 'import', cron: '0 2 * * *', parameters: {} }]);
+    assert.equal(
+      [
+        bare.worker!.timezone,
+        bare.worker!.retryLimit,
+        bare.worker!.retryDelaySeconds,
+        bare.worker!.expireInSeconds,
+        bare.worker!.heartbeatSeconds,
+      ],
+      ['UTC', 5, 30, 3600, 60],
+    );
+    const grouped = configFor('postgres://db/oms', { facilityGroupId: 'SHOPIFY_US' });
+    assert.equal(grouped.worker!.schedules, [
+      { job: 'import', cron: '0 2 * * *', parameters: {} },
+      { job: 'hard-sync', cron: '0 3 * * *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      { job: 'push-changes', cron: '*/15 * * * *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+    ]);
+    const issue = configFor('postgres://db/oms', {
+      schedules: [
+        { job: 'import', cron: '0 2 * * *' },
+        { job: 'hard-sync', cron: '0 3 * * *', facilityGroupId: 'SHOPIFY_US' },
+        { job: 'push-changes', cron: '*/15 * * * *', facilityGroupId: 'SHOPIFY_US' },
+      ],
+      timezone: 'UTC',
+      retryLimit: 5,
+      retryDelaySeconds: 30,
+      expireInSeconds: 3600,
+    });
+    assert.equal(
+      issue.worker!.schedules,
+      grouped.worker!.schedules,
+      "the issue's example is the default with a facility group",
+    );
+  },
+);
 
-settings('every bad key is named: job, cron expression, missing facility group, time zone, unknown keys, the store', () => {
-  const problems = (worker: unknown, file: Record<string, unknown> = { inventoryStore: { postgres: {} }, shopify: { shop: SHOP } }): string[] => {
-    const c = loadConfig({ ...file, worker }, { DATABASE_URL: 'postgres://db/oms', SHOPIFY_ACCESS_TOKEN: TOKEN });
-    return isLeft(c) ? [...c.left.problems] : [];
-  };
-  const bad = problems({
-    schedules: [
-      { job: 'imprt', cron: '0 2 * * *' },
-      { job: 'hard-sync', cron: '61 3 * * *', facilityGroupId: 'SHOPIFY_US' },
-      { job: 'push-changes', cron: '*/15 * * * *' },
-      { job: 'import', cron: 'every night' },
-      { job: 'import', cron: '0 4 * * *', facilityGroupId: 'SHOPIFY_US', colour: 'red' },
-      { job: 'hard-sync', cron: '0 5 * * *', facilityGroupId: 'SHOPIFY_US' },
-      { job: 'hard-sync', cron: '0 6 * * *', facilityGroupId: 'SHOPIFY_US' },
-    ],
-    timezone: 'Mars/Olympus_Mons',
-    retryLimit: -1,
-    heartbeatSeconds: 5,
-    retries: 3,
-  });
-  const at = (key: string) => bad.find((p) => p.startsWith(`${key}:`));
-  assert.match(at('worker.schedules[0].job') ?? '', /unknown job "imprt" \(jobs: import, hard-sync/);
-  assert.match(at('worker.schedules[1].cron') ?? '', /"61 3 \* \* \*" is not a cron expression: minute: 61 is outside 0-59/);
-  assert.match(at('worker.schedules[2].facilityGroupId') ?? '', /missing; push-changes needs a facility group/);
-  assert.match(at('worker.schedules[3].cron') ?? '', /expected 5 fields/);
-  assert.match(at('worker.schedules[4].facilityGroupId') ?? '', /import takes no facility group/);
-  assert.match(at('worker.schedules[4].colour') ?? '', /unknown key/);
-  assert.match(at('worker.schedules[6]') ?? '', /a second schedule of hard-sync for SHOPIFY_US \(the first is worker.schedules\[5\]\)/);
-  assert.match(at('worker.timezone') ?? '', /IANA time zone/);
-  assert.match(at('worker.retryLimit') ?? '', /whole number from 0/);
-  assert.match(at('worker.heartbeatSeconds') ?? '', /whole number from 10/);
-  assert.match(at('worker.retries') ?? '', /unknown key/);
-  assert.is(bad.length, 11, bad.join('\n'));
-  assert.equal(problems({ heartbeatSeconds: 120, expireInSeconds: 60 }).map((p) => p.split(':')[0]), ['worker.heartbeatSeconds']);
-  assert.match(problems({}, {})[0] ?? '', /^worker: the worker needs the PostgreSQL store/);
-  assert.match(problems({ schedules: [{ job: 'hard-sync', cron: '0 3 * * *', facilityGroupId: 'US' }] }, { inventoryStore: { postgres: {} } })[0] ?? '', /^worker.schedules\[0\].job: hard-sync needs the shopify section/);
-});
+settings(
+  'every bad key is named: job, cron expression, missing facility group, time zone, unknown keys, the store',
+  () => {
+    const problems = (
+      worker: unknown,
+      file: Record<string, unknown> = { inventoryStore: { postgres: {} }, shopify: { shop: SHOP } },
+    ): string[] => {
+      const c = loadConfig({ ...file, worker }, { DATABASE_URL: 'postgres://db/oms', SHOPIFY_ACCESS_TOKEN: TOKEN });
+      return isLeft(c) ? [...c.left.problems] : [];
+    };
+    const bad = problems({
+      schedules: [
+        { job: 'imprt', cron: '0 2 * * *' },
+        { job: 'hard-sync', cron: '61 3 * * *', facilityGroupId: 'SHOPIFY_US' },
+        { job: 'push-changes', cron: '*/15 * * * *' },
+        { job: 'import', cron: 'every night' },
+        { job: 'import', cron: '0 4 * * *', facilityGroupId: 'SHOPIFY_US', colour: 'red' },
+        { job: 'hard-sync', cron: '0 5 * * *', facilityGroupId: 'SHOPIFY_US' },
+        { job: 'hard-sync', cron: '0 6 * * *', facilityGroupId: 'SHOPIFY_US' },
+      ],
+      timezone: 'Mars/Olympus_Mons',
+      retryLimit: -1,
+      heartbeatSeconds: 5,
+      retries: 3,
+    });
+    const at = (key: string) => bad.find((p) => p.startsWith(`${key}:`));
+    assert.match(at('worker.schedules[0].job') ?? '', /unknown job "imprt" \(jobs: import, hard-sync/);
+    assert.match(
+      at('worker.schedules[1].cron') ?? '',
+      /"61 3 \* \* \*" is not a cron expression: minute: 61 is outside 0-59/,
+    );
+    assert.match(at('worker.schedules[2].facilityGroupId') ?? '', /missing; push-changes needs a facility group/);
+    assert.match(at('worker.schedules[3].cron') ?? '', /expected 5 fields/);
+    assert.match(at('worker.schedules[4].facilityGroupId') ?? '', /import takes no facility group/);
+    assert.match(at('worker.schedules[4].colour') ?? '', /unknown key/);
+    assert.match(
+      at('worker.schedules[6]') ?? '',
+      /a second schedule of hard-sync for SHOPIFY_US \(the first is worker.schedules\[5\]\)/,
+    );
+    assert.match(at('worker.timezone') ?? '', /IANA time zone/);
+    assert.match(at('worker.retryLimit') ?? '', /whole number from 0/);
+    assert.match(at('worker.heartbeatSeconds') ?? '', /whole number from 10/);
+    assert.match(at('worker.retries') ?? '', /unknown key/);
+    assert.is(bad.length, 11, bad.join('\n'));
+    assert.equal(
+      problems({ heartbeatSeconds: 120, expireInSeconds: 60 }).map((p) => p.split(':')[0]),
+      ['worker.heartbeatSeconds'],
+    );
+    assert.match(problems({}, {})[0] ?? '', /^worker: the worker needs the PostgreSQL store/);
+    assert.match(
+      problems(
+        { schedules: [{ job: 'hard-sync', cron: '0 3 * * *', facilityGroupId: 'US' }] },
+        { inventoryStore: { postgres: {} } },
+      )[0] ?? '',
+      /^worker.schedules\[0\].job: hard-sync needs the shopify section/,
+    );
+  },
+);
 
 settings('startWorker refuses a store other than PostgreSQL', async () => {
   const c = loadConfig(undefined, {});
   assert.ok(isRight(c));
   if (!isRight(c)) return;
   const w = await startWorker({ config: c.right, logger: () => undefined });
-  assert.ok(isLeft(w) && w.left._tag === 'WorkerConfigInvalid' && /needs the PostgreSQL store/.test(w.left.problems[0] ?? ''));
+  assert.ok(
+    isLeft(w) && w.left._tag === 'WorkerConfigInvalid' && /needs the PostgreSQL store/.test(w.left.problems[0] ?? ''),
+  );
 });
 
 settings.run();

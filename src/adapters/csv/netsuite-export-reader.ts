@@ -4,7 +4,13 @@ import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { exportRowsBuilder } from '../../application/columnar.ts';
-import type { ExportColumns, ExportFileError, InventoryExportReader, ParsedExport, RowProblem } from '../../application/inventory-export.ts';
+import type {
+  ExportColumns,
+  ExportFileError,
+  InventoryExportReader,
+  ParsedExport,
+  RowProblem,
+} from '../../application/inventory-export.ts';
 import { isIdentifier, isQuantity, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
@@ -218,10 +224,22 @@ const readHeader = (fields: ReadonlyArray<string>, columns: ExportColumns): E.Ei
   const names = fields.map((f) => f.trim());
   const wanted = [columns.item, columns.location, columns.quantity, columns.itemInternalId];
   const found = wanted.map((name) => findColumn(names, name));
-  const missing = wanted.flatMap((name, i) => (found[i] === -1 ? [name] : found[i] === 'ambiguous' ? [`${name} (ambiguous: more than one column has this name)`] : []));
+  const missing = wanted.flatMap((name, i) =>
+    found[i] === -1
+      ? [name]
+      : found[i] === 'ambiguous'
+        ? [`${name} (ambiguous: more than one column has this name)`]
+        : [],
+  );
   if (missing.length > 0) return E.left(missing);
   const [item, location, quantity, itemInternalId] = found as number[];
-  return E.right({ item: item!, location: location!, quantity: quantity!, itemInternalId: itemInternalId!, width: fields.length });
+  return E.right({
+    item: item!,
+    location: location!,
+    quantity: quantity!,
+    itemInternalId: itemInternalId!,
+    width: fields.length,
+  });
 };
 
 /** Reader settings beyond the port's options. */
@@ -246,7 +264,13 @@ const unreadable = (file: string, cause: unknown): ExportFileError => ({
   cause,
 });
 
-const readFile = async (path: string, file: string, columns: ExportColumns, maxBytes: number, maxRecordLength: number): Promise<E.Either<ExportFileError, ParsedExport>> => {
+const readFile = async (
+  path: string,
+  file: string,
+  columns: ExportColumns,
+  maxBytes: number,
+  maxRecordLength: number,
+): Promise<E.Either<ExportFileError, ParsedExport>> => {
   let size: number;
   try {
     size = (await stat(path)).size;
@@ -290,13 +314,34 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
 
   // The checks of one row whose fields are cut out: ids, then the quantity, read from qSource[qFrom, qTo). The row's
   // text, raw[rawFrom, rawTo), is only cut out for a problem.
-  const takeRow = (line: number, item: string, internalId: string, location: string, qSource: string, qFrom: number, qTo: number, raw: string, rawFrom: number, rawTo: number): void => {
+  const takeRow = (
+    line: number,
+    item: string,
+    internalId: string,
+    location: string,
+    qSource: string,
+    qFrom: number,
+    qTo: number,
+    raw: string,
+    rawFrom: number,
+    rawTo: number,
+  ): void => {
     if (!isIdentifier(internalId)) {
-      problem(line, columns.itemInternalId, internalId === '' ? 'empty item internal id' : `item internal id is not a usable id: ${shown(internalId)}`, raw.slice(rawFrom, rawTo));
+      problem(
+        line,
+        columns.itemInternalId,
+        internalId === '' ? 'empty item internal id' : `item internal id is not a usable id: ${shown(internalId)}`,
+        raw.slice(rawFrom, rawTo),
+      );
       return;
     }
     if (!isIdentifier(location)) {
-      problem(line, columns.location, location === '' ? 'empty location' : `location is not a usable id: ${shown(location)}`, raw.slice(rawFrom, rawTo));
+      problem(
+        line,
+        columns.location,
+        location === '' ? 'empty location' : `location is not a usable id: ${shown(location)}`,
+        raw.slice(rawFrom, rawTo),
+      );
       return;
     }
     const quantity = scanQuantity(qSource, qFrom, qTo);
@@ -310,11 +355,28 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
 
   // A record as csv-parse cut it.
   const takeFields = (fields: ReadonlyArray<string>, line: number, raw: string): void => {
-    if (header === undefined) return takeHeader(fields);
+    if (header === undefined) {
+      takeHeader(fields);
+      return;
+    }
     const h = header;
-    if (fields.length !== h.width) return problem(line, '(row)', shortOrLong(fields.length, h.width), raw);
+    if (fields.length !== h.width) {
+      problem(line, '(row)', shortOrLong(fields.length, h.width), raw);
+      return;
+    }
     const quantity = fields[h.quantity]!;
-    takeRow(line, fields[h.item]!.trim(), fields[h.itemInternalId]!.trim(), fields[h.location]!.trim(), quantity, 0, quantity.length, raw, 0, raw.length);
+    takeRow(
+      line,
+      fields[h.item]!.trim(),
+      fields[h.itemInternalId]!.trim(),
+      fields[h.location]!.trim(),
+      quantity,
+      0,
+      quantity.length,
+      raw,
+      0,
+      raw.length,
+    );
   };
 
   // Field k of the current line, cut out of `text`.
@@ -325,17 +387,34 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
 
   // A line whose `count` fields are marked in fieldStarts/fieldEnds.
   const takeMarkedLine = (h: Header, text: string, from: number, to: number, line: number, count: number): void => {
-    if (count !== h.width) return problem(line, '(row)', shortOrLong(count, h.width), text.slice(from, to));
+    if (count !== h.width) {
+      problem(line, '(row)', shortOrLong(count, h.width), text.slice(from, to));
+      return;
+    }
     const q = h.quantity;
     const quantity = fieldDoubled[q] === 1 ? field(text, q) : text;
     const quantityFrom = fieldDoubled[q] === 1 ? 0 : fieldStarts[q]!;
     const quantityTo = fieldDoubled[q] === 1 ? quantity.length : fieldEnds[q]!;
-    takeRow(line, field(text, h.item).trim(), field(text, h.itemInternalId).trim(), field(text, h.location).trim(), quantity, quantityFrom, quantityTo, text, from, to);
+    takeRow(
+      line,
+      field(text, h.item).trim(),
+      field(text, h.itemInternalId).trim(),
+      field(text, h.location).trim(),
+      quantity,
+      quantityFrom,
+      quantityTo,
+      text,
+      from,
+      to,
+    );
   };
 
   // The hot path: a line without quotes, text[from, to), cut at its commas in place.
   const takePlainLine = (text: string, from: number, to: number, line: number): void => {
-    if (header === undefined) return takeHeader(text.slice(from, to).split(','));
+    if (header === undefined) {
+      takeHeader(text.slice(from, to).split(','));
+      return;
+    }
     const width = header.width;
     let count = 0;
     for (let at = from; ; ) {
@@ -404,7 +483,9 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
   const parseOne = (text: string): E.Either<string, ReadonlyArray<string>> => {
     try {
       const records = parseCsv(text, CSV_OPTIONS) as string[][];
-      return records.length === 1 ? E.right(records[0]!) : E.left(`unreadable CSV: ${records.length} records where one was expected`);
+      return records.length === 1
+        ? E.right(records[0]!)
+        : E.left(`unreadable CSV: ${records.length} records where one was expected`);
     } catch (error) {
       return E.left(`unreadable CSV: ${error instanceof Error ? error.message : String(error)}`);
     }
@@ -412,7 +493,13 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
   const takeQuoted = (text: string, line: number): void => {
     const fields = parseOne(text);
     if (E.isRight(fields)) takeFields(fields.right, line, text);
-    else if (header === undefined) failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+    else if (header === undefined)
+      failure = {
+        _tag: 'ExportMissingColumns',
+        file,
+        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
+        found: [],
+      };
     else problem(line, '(row)', fields.left, text);
   };
   const flushBatch = (): void => {
@@ -452,7 +539,12 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
     recordLines = [];
     recordLength = 0;
     if (header === undefined) {
-      failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+      failure = {
+        _tag: 'ExportMissingColumns',
+        file,
+        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
+        found: [],
+      };
       return;
     }
     problem(first, '(row)', reason, lines[0]!);
@@ -467,13 +559,22 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
     const fields = parseOne(text);
     if (header !== undefined && (E.isLeft(fields) || fields.right.length !== header.width)) {
       const found = E.isLeft(fields) ? fields.left : `expected ${header.width} fields, found ${fields.right.length}`;
-      return breakRecord(`${found} in a quoted field spanning lines ${recordLine}-${recordLine + lineCount - 1}; those lines are read again as rows`);
+      breakRecord(
+        `${found} in a quoted field spanning lines ${recordLine}-${recordLine + lineCount - 1}; those lines are read again as rows`,
+      );
+      return;
     }
     const line = recordLine;
     recordLines = [];
     recordLength = 0;
     if (E.isRight(fields)) takeFields(fields.right, line, text);
-    else failure = { _tag: 'ExportMissingColumns', file, missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId], found: [] };
+    else
+      failure = {
+        _tag: 'ExportMissingColumns',
+        file,
+        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
+        found: [],
+      };
   };
 
   // One physical line, text[from, to) without its line break (nor `\r`), which is line `line` of the file.
@@ -483,7 +584,10 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
       recordLines.push(piece);
       recordLength += piece.length + 1;
       if (!endsQuoted(text, from, to, true)) closeRecord();
-      else if (recordLength > maxRecordLength) breakRecord(`unterminated quoted field: no closing quote within ${maxRecordLength} characters; the lines after it are read again as rows`);
+      else if (recordLength > maxRecordLength)
+        breakRecord(
+          `unterminated quoted field: no closing quote within ${maxRecordLength} characters; the lines after it are read again as rows`,
+        );
       return;
     }
     if (isBlankLine(text, from, to)) return;
@@ -527,7 +631,8 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
   let line = 0; // lines read whole so far
   let carry = ''; // the start of a line that continues in the next chunk
   let bytesRead = 0;
-  const encodingInvalid = (at: number, reason: string): E.Either<ExportFileError, ParsedExport> => E.left({ _tag: 'ExportEncodingInvalid', file, line: at, reason });
+  const encodingInvalid = (at: number, reason: string): E.Either<ExportFileError, ParsedExport> =>
+    E.left({ _tag: 'ExportEncodingInvalid', file, line: at, reason });
 
   // The lines of `data` that end in it; returns the unfinished rest.
   const takeLines = (data: string): string => {
@@ -546,7 +651,11 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
 
   try {
     for await (const chunk of source as AsyncIterable<Buffer>) {
-      if (bytesRead === 0 && chunk.length >= 2 && ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))) {
+      if (
+        bytesRead === 0 &&
+        chunk.length >= 2 &&
+        ((chunk[0] === 0xff && chunk[1] === 0xfe) || (chunk[0] === 0xfe && chunk[1] === 0xff))
+      ) {
         return encodingInvalid(1, 'the file is UTF-16 (it starts with a UTF-16 byte order mark); export it as UTF-8');
       }
       bytesRead += chunk.length;
@@ -559,7 +668,10 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
         // One invalid byte holds back the whole file: a file in another encoding has every name in it wrong, and
         // perhaps its numbers too.
         const at = invalidUtf8At(chunk);
-        return encodingInvalid(line + 1 + lineBreaksBefore(chunk, at === -1 ? 0 : at), 'the file is not valid UTF-8 (export it as UTF-8)');
+        return encodingInvalid(
+          line + 1 + lineBreaksBefore(chunk, at === -1 ? 0 : at),
+          'the file is not valid UTF-8 (export it as UTF-8)',
+        );
       }
       carry = takeLines(carry === '' ? text : carry + text);
       if (failure !== undefined) return E.left(failure);
@@ -607,6 +719,14 @@ const readFile = async (path: string, file: string, columns: ExportColumns, maxB
  * left to the reset diff.
  */
 export const netsuiteExportReader = (settings: NetsuiteExportReaderSettings = {}): InventoryExportReader => ({
-  readExport: (path, fileName, options): TaskEither<ExportFileError, ParsedExport> => () =>
-    readFile(path, fileName, options.columns, options.maxBytes, settings.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH).catch((cause: unknown) => E.left(unreadable(fileName, cause))),
+  readExport:
+    (path, fileName, options): TaskEither<ExportFileError, ParsedExport> =>
+    () =>
+      readFile(
+        path,
+        fileName,
+        options.columns,
+        options.maxBytes,
+        settings.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH,
+      ).catch((cause: unknown) => E.left(unreadable(fileName, cause))),
 });

@@ -8,6 +8,14 @@ export const localFeedReader = (): FeedReader => ({
   readFeedText: (copy) =>
     TE.tryCatch(
       () => readFile(copy.path, 'utf8'),
-      (cause): FileStoreError => ({ _tag: 'FileStoreFailed', store: 'local', operation: 'readFeedText', path: copy.path, reason: cause instanceof Error ? cause.message : String(cause), retriable: false, cause }),
+      (cause): FileStoreError => ({
+        _tag: 'FileStoreFailed',
+        store: 'local',
+        operation: 'readFeedText',
+        path: copy.path,
+        reason: cause instanceof Error ? cause.message : String(cause),
+        retriable: false,
+        cause,
+      }),
     ),
 });

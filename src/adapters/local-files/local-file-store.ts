@@ -17,7 +17,9 @@ export interface LocalFileStoreOptions {
 const RETRIABLE_CODES = new Set(['EAGAIN', 'EBUSY', 'EMFILE', 'ENFILE', 'ENOSPC', 'ETIMEDOUT', 'ESTALE', 'EINTR']);
 
 const errorCode = (error: unknown): string | undefined =>
-  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string' ? error.code : undefined;
+  typeof error === 'object' && error !== null && 'code' in error && typeof error.code === 'string'
+    ? error.code
+    : undefined;
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -40,39 +42,72 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
   const root = resolve(options.root);
   const store = `local-files:${root}`;
 
-  const failure = (operation: string, path: string) => (error: unknown): FileStoreError => {
-    if (error instanceof StoreRefusal) return error.refusal;
-    const code = errorCode(error);
-    if (code === 'ENOENT') return { _tag: 'FileNotFound', store, path, retriable: false };
-    return { _tag: 'FileStoreFailed', store, operation, path, reason: errorMessage(error), retriable: code !== undefined && RETRIABLE_CODES.has(code), cause: error };
-  };
+  const failure =
+    (operation: string, path: string) =>
+    (error: unknown): FileStoreError => {
+      if (error instanceof StoreRefusal) return error.refusal;
+      const code = errorCode(error);
+      if (code === 'ENOENT') return { _tag: 'FileNotFound', store, path, retriable: false };
+      return {
+        _tag: 'FileStoreFailed',
+        store,
+        operation,
+        path,
+        reason: errorMessage(error),
+        retriable: code !== undefined && RETRIABLE_CODES.has(code),
+        cause: error,
+      };
+    };
   const notRegular = (operation: string, path: string): StoreRefusal =>
-    new StoreRefusal({ _tag: 'FileStoreFailed', store, operation, path, reason: 'not a regular file', retriable: false });
+    new StoreRefusal({
+      _tag: 'FileStoreFailed',
+      store,
+      operation,
+      path,
+      reason: 'not a regular file',
+      retriable: false,
+    });
 
-  const folderPath = (folder: string): E.Either<FileStoreError, string> => pipe(safeFolder(store, folder), E.map((segments) => join(root, ...segments)));
+  const folderPath = (folder: string): E.Either<FileStoreError, string> =>
+    pipe(
+      safeFolder(store, folder),
+      E.map((segments) => join(root, ...segments)),
+    );
   const filePath = (folder: string, name: string): E.Either<FileStoreError, { folder: string; path: string }> =>
     pipe(
       folderPath(folder),
-      E.chain((dir) => pipe(safeFileName(store, name), E.map((n) => ({ folder: dir, path: join(dir, n) })))),
+      E.chain((dir) =>
+        pipe(
+          safeFileName(store, name),
+          E.map((n) => ({ folder: dir, path: join(dir, n) })),
+        ),
+      ),
     );
 
   const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
     pipe(
       TE.fromEither(folderPath(folder)),
       TE.chain((dir) =>
-        TE.tryCatch(async () => {
-          const entries = await readdir(dir, { withFileTypes: true });
-          const files = await Promise.all(
-            entries
-              .filter((entry) => entry.isFile() && isSafeFileName(entry.name))
-              .map(async (entry): Promise<StoredFile | undefined> => {
-                // A file removed between the listing and its lstat is simply not listed.
-                const stats = await lstat(join(dir, entry.name)).catch((error: unknown) => (errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error)));
-                return stats?.isFile() === true ? { name: entry.name, size: stats.size, modifiedAt: stats.mtime } : undefined;
-              }),
-          );
-          return files.filter((file) => file !== undefined);
-        }, failure('list', dir)),
+        TE.tryCatch(
+          async () => {
+            const entries = await readdir(dir, { withFileTypes: true });
+            const files = await Promise.all(
+              entries
+                .filter((entry) => entry.isFile() && isSafeFileName(entry.name))
+                .map(async (entry): Promise<StoredFile | undefined> => {
+                  // A file removed between the listing and its lstat is simply not listed.
+                  const stats = await lstat(join(dir, entry.name)).catch((error: unknown) =>
+                    errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error),
+                  );
+                  return stats?.isFile() === true
+                    ? { name: entry.name, size: stats.size, modifiedAt: stats.mtime }
+                    : undefined;
+                }),
+            );
+            return files.filter((file) => file !== undefined);
+          },
+          failure('list', dir),
+        ),
       ),
     );
 
@@ -80,37 +115,51 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
     pipe(
       TE.fromEither(filePath(folder, name)),
       TE.chain(({ path }) =>
-        TE.tryCatch(async () => {
-          // O_NOFOLLOW: a symbolic link fails to open (ELOOP) rather than leading elsewhere.
-          const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) =>
-            Promise.reject(errorCode(error) === 'ELOOP' ? notRegular('fetch', path) : error),
-          );
-          try {
-            if (!(await handle.stat()).isFile()) throw notRegular('fetch', path);
-            const hash = createHash('sha256');
-            let bytes = 0;
-            for await (const chunk of createReadStream(path, { fd: handle, autoClose: false }) as AsyncIterable<Buffer>) {
-              hash.update(chunk);
-              bytes += chunk.length;
+        TE.tryCatch(
+          async () => {
+            // O_NOFOLLOW: a symbolic link fails to open (ELOOP) rather than leading elsewhere.
+            const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) =>
+              Promise.reject(errorCode(error) === 'ELOOP' ? notRegular('fetch', path) : error),
+            );
+            try {
+              if (!(await handle.stat()).isFile()) throw notRegular('fetch', path);
+              const hash = createHash('sha256');
+              let bytes = 0;
+              for await (const chunk of createReadStream(path, {
+                fd: handle,
+                autoClose: false,
+              }) as AsyncIterable<Buffer>) {
+                hash.update(chunk);
+                bytes += chunk.length;
+              }
+              return { name, path, bytes, sha256: hash.digest('hex'), release: async () => undefined };
+            } finally {
+              await handle.close();
             }
-            return { name, path, bytes, sha256: hash.digest('hex'), release: async () => undefined };
-          } finally {
-            await handle.close();
-          }
-        }, failure('fetch', path)),
+          },
+          failure('fetch', path),
+        ),
       ),
     );
 
   const move = (fromFolder: string, toFolder: string, name: string): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(fromFolder, name)),
-      TE.chain((from) => pipe(TE.fromEither(filePath(toFolder, name)), TE.map((to) => ({ from, to })))),
+      TE.chain((from) =>
+        pipe(
+          TE.fromEither(filePath(toFolder, name)),
+          TE.map((to) => ({ from, to })),
+        ),
+      ),
       TE.chain(({ from, to }) =>
-        TE.tryCatch(async () => {
-          if (!(await lstat(from.path)).isFile()) throw notRegular('move', from.path);
-          await mkdir(to.folder, { recursive: true });
-          await rename(from.path, to.path);
-        }, failure('move', from.path)),
+        TE.tryCatch(
+          async () => {
+            if (!(await lstat(from.path)).isFile()) throw notRegular('move', from.path);
+            await mkdir(to.folder, { recursive: true });
+            await rename(from.path, to.path);
+          },
+          failure('move', from.path),
+        ),
       ),
     );
 
@@ -118,24 +167,27 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
     pipe(
       TE.fromEither(filePath(folder, name)),
       TE.chain((target) =>
-        TE.tryCatch(async () => {
-          await mkdir(target.folder, { recursive: true });
-          // A temp name of its own per write: two writers of one name never write into the same temp file.
-          const temp = join(target.folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
-          try {
-            const handle = await open(temp, 'wx', 0o644);
+        TE.tryCatch(
+          async () => {
+            await mkdir(target.folder, { recursive: true });
+            // A temp name of its own per write: two writers of one name never write into the same temp file.
+            const temp = join(target.folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
             try {
-              await handle.writeFile(content, 'utf8');
-              await handle.sync();
-            } finally {
-              await handle.close();
+              const handle = await open(temp, 'wx', 0o644);
+              try {
+                await handle.writeFile(content, 'utf8');
+                await handle.sync();
+              } finally {
+                await handle.close();
+              }
+              await rename(temp, target.path);
+            } catch (error) {
+              await rm(temp, { force: true }).catch(() => undefined);
+              throw error;
             }
-            await rename(temp, target.path);
-          } catch (error) {
-            await rm(temp, { force: true }).catch(() => undefined);
-            throw error;
-          }
-        }, failure('write', target.path)),
+          },
+          failure('write', target.path),
+        ),
       ),
     );
 

@@ -14,11 +14,34 @@ import type {
 } from '../../application/channel-store.ts';
 import { stockTableOf } from '../../application/columnar.ts';
 import type { JobRun, RunLog } from '../../application/run-log.ts';
-import type { ImportedFile, InventoryHistory, InventorySeed, InventoryStore, InventoryStoreError, VarianceRecord } from '../../application/inventory-store.ts';
-import { fromScaled, isChannelFacilityGroup, pairKey, toScaled, type FacilityGroup, type FacilityStock, type ProductInventory, type StockLevel } from '../../domain/index.ts';
+import type {
+  ImportedFile,
+  InventoryHistory,
+  InventorySeed,
+  InventoryStore,
+  InventoryStoreError,
+  VarianceRecord,
+} from '../../application/inventory-store.ts';
+import {
+  fromScaled,
+  isChannelFacilityGroup,
+  pairKey,
+  toScaled,
+  type FacilityGroup,
+  type FacilityStock,
+  type ProductInventory,
+  type StockLevel,
+} from '../../domain/index.ts';
 
 /** Everything the memory store serves: the import's ports and the Shopify jobs' ports, on one state. */
-export type MemoryInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup;
+export type MemoryInventoryStore = InventoryStore &
+  InventoryHistory &
+  InventorySeed &
+  ChannelStore &
+  ProductMappingStore &
+  ChannelSeed &
+  RunLog &
+  InventoryLookup;
 
 // What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
 const exact = (quantity: number): number => fromScaled(toScaled(quantity));
@@ -56,7 +79,12 @@ const unknownProducts = (productIds: ReadonlyArray<string>): InventoryStoreError
   retriable: false,
 });
 
-const runFailed = (operation: string, reason: string): InventoryStoreError => ({ _tag: 'InventoryStoreFailed', operation, reason, retriable: false });
+const runFailed = (operation: string, reason: string): InventoryStoreError => ({
+  _tag: 'InventoryStoreFailed',
+  operation,
+  reason,
+  retriable: false,
+});
 
 /** An inventory store in memory: the reference for the contract suites and the unit tests of the use cases. */
 export const memoryInventoryStore = (): MemoryInventoryStore => {
@@ -79,13 +107,17 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const locks = new Map<string, { owner: string; until: number }>();
   const groups = new Map<string, FacilityGroup>();
   const channels = new Map<string, { shop: string; locationId: string }>();
-  const mappings = new Map<string, { items: Map<string, InventoryItemMapping>; mapped: ReturnType<typeof sortedIds> }>();
+  const mappings = new Map<
+    string,
+    { items: Map<string, InventoryItemMapping>; mapped: ReturnType<typeof sortedIds> }
+  >();
   const ledger = new Map<string, LedgerEntry>();
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
   const runs = new Map<string, JobRun>();
   const fileKey = (name: string, sha256: string) => pairKey(name, sha256);
-  const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) => pairKey(shop, pairKey(locationId, inventoryItemId));
+  const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) =>
+    pairKey(shop, pairKey(locationId, inventoryItemId));
 
   const setStock = (level: StockLevel): void => {
     stock.set(pairKey(level.productId, level.facilityId), level);
@@ -104,9 +136,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     let entry = mappings.get(shop);
     if (entry === undefined) {
       const items = new Map<string, InventoryItemMapping>();
-      entry = { items, mapped: sortedIds(function* () {
-        for (const [productId, m] of items) if (m.status === 'mapped') yield productId;
-      }) };
+      entry = {
+        items,
+        mapped: sortedIds(function* () {
+          for (const [productId, m] of items) if (m.status === 'mapped') yield productId;
+        }),
+      };
       mappings.set(shop, entry);
     }
     return entry;
@@ -121,7 +156,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         safetyStock: safetyStock.get(pairKey(productId, facilityId)) ?? 0,
       };
     });
-    return { productId, positions, threshold: thresholds.get(productId) ?? 0, brokeringQueue: brokeringQueue.get(productId) ?? 0 };
+    return {
+      productId,
+      positions,
+      threshold: thresholds.get(productId) ?? 0,
+      brokeringQueue: brokeringQueue.get(productId) ?? 0,
+    };
   };
   const mappedInventory = (shop: string, productId: string): MappedProductInventory | null => {
     const mapping = mappings.get(shop)?.items.get(productId);
@@ -132,8 +172,15 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const productInventory = (productIdOrSku: string): ProductInventoryRecord | null => {
     let productId: string | null = productIds.has(productIdOrSku) ? productIdOrSku : null;
     // By SKU, the smallest id wins, as in the databases.
-    if (productId === null) for (const id of skuOrder.after(null)) if (skus.get(id) === productIdOrSku) { productId = id; break; }
-    return productId === null ? null : { productId, sku: skus.get(productId) ?? null, inventory: inventoryOf(productId) };
+    if (productId === null)
+      for (const id of skuOrder.after(null))
+        if (skus.get(id) === productIdOrSku) {
+          productId = id;
+          break;
+        }
+    return productId === null
+      ? null
+      : { productId, sku: skus.get(productId) ?? null, inventory: inventoryOf(productId) };
   };
   const facilityGroup = (facilityGroupId: string): FacilityGroup | null => {
     const group = groups.get(facilityGroupId);
@@ -148,9 +195,20 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     commitImport: (commit) => {
       const key = fileKey(commit.file.name, commit.file.sha256);
       if (files.has(key)) return TE.right('already-imported' as const);
-      files.set(key, { name: commit.file.name, sha256: commit.file.sha256, outcome: commit.outcome, runId: commit.runId, importedAt: commit.at });
+      files.set(key, {
+        name: commit.file.name,
+        sha256: commit.file.sha256,
+        outcome: commit.outcome,
+        runId: commit.runId,
+        importedAt: commit.at,
+      });
       for (const a of commit.adjustments) {
-        setStock({ productId: a.productId, facilityId: a.facilityId, quantityOnHand: a.quantityOnHandAfter, availableToPromise: a.availableToPromiseAfter });
+        setStock({
+          productId: a.productId,
+          facilityId: a.facilityId,
+          quantityOnHand: a.quantityOnHandAfter,
+          availableToPromise: a.availableToPromiseAfter,
+        });
         history.push({ ...a, sourceFile: commit.file.name, runId: commit.runId, recordedAt: commit.at });
       }
       markChanged(commit.adjustments.map((a) => a.productId));
@@ -180,14 +238,24 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       return TE.right(undefined);
     },
     saveStockLevels: (levels) => {
-      for (const l of levels) setStock({ productId: l.productId, facilityId: l.facilityId, quantityOnHand: l.quantityOnHand, availableToPromise: l.availableToPromise });
+      for (const l of levels)
+        setStock({
+          productId: l.productId,
+          facilityId: l.facilityId,
+          quantityOnHand: l.quantityOnHand,
+          availableToPromise: l.availableToPromise,
+        });
       return TE.right(undefined);
     },
 
     salesChannel: (facilityGroupId) => {
       const group = facilityGroup(facilityGroupId);
       const channel = channels.get(facilityGroupId);
-      return TE.right(group === null || channel === undefined || !isChannelFacilityGroup(group) ? null : ({ facilityGroup: group, ...channel } satisfies SalesChannel));
+      return TE.right(
+        group === null || channel === undefined || !isChannelFacilityGroup(group)
+          ? null
+          : ({ facilityGroup: group, ...channel } satisfies SalesChannel),
+      );
     },
     facilityGroup: (facilityGroupId) => TE.right(facilityGroup(facilityGroupId)),
     mappedProductPage: (channel, after, limit) => {
@@ -220,7 +288,9 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       return TE.right(undefined);
     },
     ledger: (shop, locationId, inventoryItemIds) =>
-      TE.right([...new Set(inventoryItemIds)].sort(byId).flatMap((id) => ledger.get(ledgerKey(shop, locationId, id)) ?? [])),
+      TE.right(
+        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => ledger.get(ledgerKey(shop, locationId, id)) ?? []),
+      ),
     feedProgress: (feed) => {
       const saved = progress.get(feed);
       return TE.right(saved === undefined ? null : (JSON.parse(saved) as FeedProgress));
@@ -233,14 +303,22 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     },
     settleBatch: (settlement) => {
       for (const e of settlement.confirmed) {
-        ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), { inventoryItemId: e.inventoryItemId, locationId: e.locationId, quantity: e.quantity, runId: e.runId });
+        ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), {
+          inventoryItemId: e.inventoryItemId,
+          locationId: e.locationId,
+          quantity: e.quantity,
+          runId: e.runId,
+        });
       }
       for (const f of settlement.failed) {
         let lines = failures.get(f.feed);
         if (lines === undefined) failures.set(f.feed, (lines = new Map()));
         if (!lines.has(f.line)) lines.set(f.line, { ...f });
       }
-      progress.set(settlement.feed, JSON.stringify({ nextLine: settlement.nextLine, pending: null } satisfies FeedProgress));
+      progress.set(
+        settlement.feed,
+        JSON.stringify({ nextLine: settlement.nextLine, pending: null } satisfies FeedProgress),
+      );
       return TE.right(undefined);
     },
     failedLines: (feed) => TE.right([...(failures.get(feed)?.values() ?? [])].sort((a, b) => a.line - b.line)),
@@ -273,25 +351,46 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
 
     startRun: (run) => {
       if (runs.has(run.runId)) return TE.left(runFailed('startRun', `run already started: ${run.runId}`));
-      runs.set(run.runId, { ...run, parameters: { ...run.parameters }, finishedAt: null, outcome: 'running', counts: {}, error: null });
+      runs.set(run.runId, {
+        ...run,
+        parameters: { ...run.parameters },
+        finishedAt: null,
+        outcome: 'running',
+        counts: {},
+        error: null,
+      });
       return TE.right(undefined);
     },
     finishRun: (runId, end) => {
       const started = runs.get(runId);
       if (started === undefined) return TE.left(runFailed('finishRun', `no such run: ${runId}`));
-      runs.set(runId, { ...started, finishedAt: end.finishedAt, outcome: end.outcome, counts: { ...end.counts }, error: end.error });
+      runs.set(runId, {
+        ...started,
+        finishedAt: end.finishedAt,
+        outcome: end.outcome,
+        counts: { ...end.counts },
+        error: end.error,
+      });
       return TE.right(undefined);
     },
     listRuns: (filter) =>
       TE.right(
         [...runs.values()]
-          .filter((r) => (filter.job === undefined || r.job === filter.job) && (filter.outcome === undefined || r.outcome === filter.outcome))
+          .filter(
+            (r) =>
+              (filter.job === undefined || r.job === filter.job) &&
+              (filter.outcome === undefined || r.outcome === filter.outcome),
+          )
           .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || byId(b.runId, a.runId))
           .slice(0, Math.max(0, Math.floor(filter.limit))),
       ),
 
     saveFacilityGroup: (group) => {
-      groups.set(group.facilityGroupId, { facilityGroupId: group.facilityGroupId, facilityGroupTypeId: group.facilityGroupTypeId, facilityIds: [...new Set(group.facilityIds)].sort(byId) });
+      groups.set(group.facilityGroupId, {
+        facilityGroupId: group.facilityGroupId,
+        facilityGroupTypeId: group.facilityGroupTypeId,
+        facilityIds: [...new Set(group.facilityIds)].sort(byId),
+      });
       return TE.right(undefined);
     },
     saveSalesChannel: (channel) => {
@@ -311,7 +410,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     savePositions: (positions) => {
       for (const p of positions) {
         const quantityOnHand = exact(p.quantityOnHand);
-        setStock({ productId: p.productId, facilityId: p.facilityId, quantityOnHand, availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)) });
+        setStock({
+          productId: p.productId,
+          facilityId: p.facilityId,
+          quantityOnHand,
+          availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
+        });
         safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
       }
       markChanged(positions.map((p) => p.productId));

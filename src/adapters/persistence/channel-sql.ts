@@ -1,6 +1,15 @@
 // What the PostgreSQL and SQLite channel stores share: the read queries' joins and turning their rows into the
 // ports' values. Each store supplies the part that differs (placeholders, how a list of ids is bound).
-import type { FailedLine, FeedProgress, FrozenBatch, InventoryItemMapping, LedgerEntry, MappedProductInventory, ProductChange, ProductInventoryRecord } from '../../application/channel-store.ts';
+import type {
+  FailedLine,
+  FeedProgress,
+  FrozenBatch,
+  InventoryItemMapping,
+  LedgerEntry,
+  MappedProductInventory,
+  ProductChange,
+  ProductInventoryRecord,
+} from '../../application/channel-store.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
 
 type Row = Record<string, unknown>;
@@ -85,7 +94,12 @@ export const productInventoryOf = (rows: ReadonlyArray<Row>): ProductInventoryRe
   return {
     productId,
     sku: first.sku === null || first.sku === undefined ? null : String(first.sku),
-    inventory: { productId, positions: rows.flatMap((r) => positionOf(r) ?? []), threshold: scaled(first.threshold_scaled), brokeringQueue: scaled(first.quantity_scaled) },
+    inventory: {
+      productId,
+      positions: rows.flatMap((r) => positionOf(r) ?? []),
+      threshold: scaled(first.threshold_scaled),
+      brokeringQueue: scaled(first.quantity_scaled),
+    },
   };
 };
 
@@ -96,15 +110,25 @@ export const facilityGroupOf = (facilityGroupId: string, rows: ReadonlyArray<Row
   return {
     facilityGroupId,
     facilityGroupTypeId: String(first.facility_group_type_id),
-    facilityIds: rows.flatMap((r) => (r.facility_id === null || r.facility_id === undefined ? [] : [String(r.facility_id)])),
+    facilityIds: rows.flatMap((r) =>
+      r.facility_id === null || r.facility_id === undefined ? [] : [String(r.facility_id)],
+    ),
   };
 };
 
 /** A change row. */
-export const productChangeOf = (r: Row): ProductChange => ({ productId: String(r.product_id), version: num(r.version) });
+export const productChangeOf = (r: Row): ProductChange => ({
+  productId: String(r.product_id),
+  version: num(r.version),
+});
 
 /** A ledger row. */
-export const ledgerEntryOf = (r: Row): LedgerEntry => ({ inventoryItemId: String(r.inventory_item_id), locationId: String(r.location_id), quantity: num(r.quantity), runId: String(r.run_id) });
+export const ledgerEntryOf = (r: Row): LedgerEntry => ({
+  inventoryItemId: String(r.inventory_item_id),
+  locationId: String(r.location_id),
+  quantity: num(r.quantity),
+  runId: String(r.run_id),
+});
 
 /** A feed_progress row. */
 export const feedProgressOf = (r: Row): FeedProgress => ({

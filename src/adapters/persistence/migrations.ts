@@ -22,7 +22,15 @@ export class InitialInventorySchema extends Migration {
   }
 
   override down(): void {
-    for (const table of ['job_lock', 'imported_file', 'changed_product', 'inventory_variance', 'inventory_position', 'product', 'facility']) {
+    for (const table of [
+      'job_lock',
+      'imported_file',
+      'changed_product',
+      'inventory_variance',
+      'inventory_position',
+      'product',
+      'facility',
+    ]) {
       this.addSql(`drop table if exists "${table}"`);
     }
   }
@@ -57,7 +65,19 @@ export class ChannelSchema extends Migration {
   }
 
   override down(): void {
-    const tables = ['feed_failure', 'feed_progress', 'change_consumer', 'shopify_ledger', 'shopify_inventory_item', 'sales_channel', 'brokering_queue', 'product_threshold', 'product_facility', 'facility_group_member', 'facility_group'];
+    const tables = [
+      'feed_failure',
+      'feed_progress',
+      'change_consumer',
+      'shopify_ledger',
+      'shopify_inventory_item',
+      'sales_channel',
+      'brokering_queue',
+      'product_threshold',
+      'product_facility',
+      'facility_group_member',
+      'facility_group',
+    ];
     for (const table of tables) this.addSql(`drop table if exists "${table}"`);
     this.addSql('drop index if exists "product_sku_index"');
     this.addSql('alter table "product" drop column "sku"');

@@ -20,7 +20,12 @@ export interface StoreOrm {
   readonly close: () => Promise<void>;
 }
 
-const migrations = { migrationsList: MIGRATIONS, snapshot: false, tableName: 'oms_inventory_sync_migrations', silent: true };
+const migrations = {
+  migrationsList: MIGRATIONS,
+  snapshot: false,
+  tableName: 'oms_inventory_sync_migrations',
+  silent: true,
+};
 
 /** Opens MikroORM on the location with the store's entities and migrations. Throws; callers wrap it. */
 export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
@@ -29,7 +34,12 @@ export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
   const orm =
     'postgresUrl' in location
       ? await PostgresOrm.init({ ...quiet, clientUrl: location.postgresUrl, pool: { min: 0, max: 4 } })
-      : await SqlOrm.init({ ...quiet, driver: SqliteDriver, dbName: location.sqliteFile, driverOptions: new NodeSqliteDialect(location.sqliteFile) });
+      : await SqlOrm.init({
+          ...quiet,
+          driver: SqliteDriver,
+          dbName: location.sqliteFile,
+          driverOptions: new NodeSqliteDialect(location.sqliteFile),
+        });
   return {
     em: () => orm.em.fork() as unknown as EntityManager,
     migrate: async () => {
@@ -41,36 +51,53 @@ export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
 };
 
 // Messages of a lost or refused connection, from pg, pg-copy-streams, kysely and node:net: retriable, unlike an SQL error.
-const CONNECTION_FAILURE = /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EPIPE|socket hang up|Connection terminated|connection error|not queryable|Client was closed|Connection ended|timeout exceeded when trying to connect|terminating connection|database system is (starting up|shutting down)|SQLITE_BUSY|database is locked/i;
+const CONNECTION_FAILURE =
+  /ECONNREFUSED|ECONNRESET|ETIMEDOUT|EHOSTUNREACH|ENETUNREACH|ENOTFOUND|EPIPE|socket hang up|Connection terminated|connection error|not queryable|Client was closed|Connection ended|timeout exceeded when trying to connect|terminating connection|database system is (starting up|shutting down)|SQLITE_BUSY|database is locked/i;
 
 /** An exception from a driver as the store's typed error, never carrying credentials (URLs are cut from reasons). */
-export const storeError = (operation: string) => (cause: unknown): InventoryStoreError => {
-  const message = cause instanceof Error ? cause.message : String(cause);
-  const reason = message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…');
-  // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
-  const code = String((cause as { code?: unknown } | null)?.code ?? '');
-  return CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code)
-    ? { _tag: 'InventoryStoreUnavailable', reason: `${operation}: ${reason}`, retriable: true, cause }
-    : { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
-};
+export const storeError =
+  (operation: string) =>
+  (cause: unknown): InventoryStoreError => {
+    const message = cause instanceof Error ? cause.message : String(cause);
+    const reason = message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…');
+    // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
+    const code = String((cause as { code?: unknown } | null)?.code ?? '');
+    return CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code)
+      ? { _tag: 'InventoryStoreUnavailable', reason: `${operation}: ${reason}`, retriable: true, cause }
+      : { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
+  };
 
 /** Runs an async store operation as a TaskEither with the store's errors. */
-export const attempt = <A>(operation: string, run: () => Promise<A>): TE.TaskEither<InventoryStoreError, A> => TE.tryCatch(run, storeError(operation));
+export const attempt = <A>(operation: string, run: () => Promise<A>): TE.TaskEither<InventoryStoreError, A> =>
+  TE.tryCatch(run, storeError(operation));
 
 type Row = Record<string, unknown>;
 const num = (v: unknown): number => Number(v);
 
 /** The small queries both databases share, in SQL both understand, always parameterised. */
 export const sharedQueries = (orm: StoreOrm) => {
-  const execute = <T>(sql: string, params: readonly unknown[], method: 'all' | 'run' = 'all') => orm.em().getConnection().execute<T extends Row[] ? T : never>(sql, params, method as 'all');
+  const execute = <T>(sql: string, params: readonly unknown[], method: 'all' | 'run' = 'all') =>
+    orm
+      .em()
+      .getConnection()
+      .execute<T extends Row[] ? T : never>(sql, params, method as 'all');
   return {
     importedFile: (name: string, sha256: string) =>
       attempt('importedFile', async (): Promise<ImportedFile | null> => {
-        const rows = (await execute<Row[]>('select "name", "sha256", "outcome", "run_id", "imported_at" from "imported_file" where "name" = ? and "sha256" = ?', [name, sha256])) as Row[];
+        const rows = (await execute<Row[]>(
+          'select "name", "sha256", "outcome", "run_id", "imported_at" from "imported_file" where "name" = ? and "sha256" = ?',
+          [name, sha256],
+        )) as Row[];
         const row = rows[0];
         return row === undefined
           ? null
-          : { name: String(row.name), sha256: String(row.sha256), outcome: row.outcome === 'held-back' ? 'held-back' : 'applied', runId: String(row.run_id), importedAt: new Date(num(row.imported_at)) };
+          : {
+              name: String(row.name),
+              sha256: String(row.sha256),
+              outcome: row.outcome === 'held-back' ? 'held-back' : 'applied',
+              runId: String(row.run_id),
+              importedAt: new Date(num(row.imported_at)),
+            };
       }),
     acquireJobLock: (job: string, owner: string, until: Date, now: Date) =>
       attempt('acquireJobLock', async () => {
@@ -91,7 +118,10 @@ export const sharedQueries = (orm: StoreOrm) => {
       }),
     variances: (sourceFile: string) =>
       attempt('variances', async (): Promise<ReadonlyArray<VarianceRecord>> => {
-        const rows = (await execute<Row[]>('select * from "inventory_variance" where "source_file" = ? order by "line", "product_id", "facility_id"', [sourceFile])) as Row[];
+        const rows = (await execute<Row[]>(
+          'select * from "inventory_variance" where "source_file" = ? order by "line", "product_id", "facility_id"',
+          [sourceFile],
+        )) as Row[];
         return rows.map((r) => ({
           productId: String(r.product_id),
           facilityId: String(r.facility_id),
@@ -108,6 +138,10 @@ export const sharedQueries = (orm: StoreOrm) => {
         }));
       }),
     changedProductIds: () =>
-      attempt('changedProductIds', async () => ((await execute<Row[]>('select "product_id" from "changed_product" order by "product_id"', [])) as Row[]).map((r) => String(r.product_id))),
+      attempt('changedProductIds', async () =>
+        ((await execute<Row[]>('select "product_id" from "changed_product" order by "product_id"', [])) as Row[]).map(
+          (r) => String(r.product_id),
+        ),
+      ),
   };
 };

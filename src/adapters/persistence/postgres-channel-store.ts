@@ -1,7 +1,25 @@
 import type pg from 'pg';
-import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
+import type {
+  ChannelSeed,
+  ChannelStore,
+  InventoryLookup,
+  ProductMappingStore,
+  SalesChannel,
+} from '../../application/channel-store.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
-import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf, productInventoryOf, productInventorySql } from './channel-sql.ts';
+import {
+  facilityGroupOf,
+  failedLineOf,
+  feedProgressOf,
+  lastByKey,
+  ledgerEntryOf,
+  mappedInventoryOf,
+  mappedInventorySql,
+  mappingColumns,
+  productChangeOf,
+  productInventoryOf,
+  productInventorySql,
+} from './channel-sql.ts';
 import { attempt } from './orm.ts';
 
 /** How the channel store reaches PostgreSQL: a pooled client, alone or inside one transaction. */
@@ -14,7 +32,11 @@ export interface PostgresAccess {
  * Marks products changed, one version up each (a product listed twice still moves one version). Every write that
  * moves a product's online ATP goes through here or through the same statement in `commitImport`.
  */
-const markChangedPostgres = async (client: pg.PoolClient, productIds: ReadonlyArray<string>, at: number): Promise<void> => {
+const markChangedPostgres = async (
+  client: pg.PoolClient,
+  productIds: ReadonlyArray<string>,
+  at: number,
+): Promise<void> => {
   if (productIds.length === 0) return;
   await client.query(
     `insert into "changed_product" ("product_id", "changed_at") select distinct "u"."product_id", $2::bigint from unnest($1::text[]) as "u"("product_id")
@@ -30,8 +52,11 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
  * joined to their positions), lists of ids are bound as one array (`= any($n)`), and bulk writes are one
  * `unnest` statement per table.
  */
-export const postgresChannelStore = (db: PostgresAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
-  const rows = (sql: string, params: unknown[]) => db.withClient(async (client) => (await client.query<Record<string, unknown>>(sql, params)).rows);
+export const postgresChannelStore = (
+  db: PostgresAccess,
+): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
+  const rows = (sql: string, params: unknown[]) =>
+    db.withClient(async (client) => (await client.query<Record<string, unknown>>(sql, params)).rows);
   const facilityGroup = async (facilityGroupId: string) =>
     facilityGroupOf(
       facilityGroupId,
@@ -48,8 +73,14 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
       attempt('salesChannel', async (): Promise<SalesChannel | null> => {
         const group = await facilityGroup(facilityGroupId);
         if (group === null || !isChannelFacilityGroup(group)) return null;
-        const channel = (await rows('select "shop", "location_id" from "sales_channel" where "facility_group_id" = $1', [facilityGroupId]))[0];
-        return channel === undefined ? null : { facilityGroup: group, shop: String(channel.shop), locationId: String(channel.location_id) };
+        const channel = (
+          await rows('select "shop", "location_id" from "sales_channel" where "facility_group_id" = $1', [
+            facilityGroupId,
+          ])
+        )[0];
+        return channel === undefined
+          ? null
+          : { facilityGroup: group, shop: String(channel.shop), locationId: String(channel.location_id) };
       }),
     facilityGroup: (facilityGroupId) => attempt('facilityGroup', () => facilityGroup(facilityGroupId)),
     mappedProductPage: (channel, after, limit) =>
@@ -57,14 +88,23 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
         mappedInventoryOf(
           after === null
             ? await rows(mappedInventorySql(`${MAPPED} order by "product_id" limit $2`), [channel.shop, limit])
-            : await rows(mappedInventorySql(`${MAPPED} and "product_id" > $3 order by "product_id" limit $2`), [channel.shop, limit, after]),
+            : await rows(mappedInventorySql(`${MAPPED} and "product_id" > $3 order by "product_id" limit $2`), [
+                channel.shop,
+                limit,
+                after,
+              ]),
         ),
       ),
     mappedProducts: (channel, productIds) =>
       attempt('mappedProducts', async () =>
         productIds.length === 0
           ? []
-          : mappedInventoryOf(await rows(mappedInventorySql(`${MAPPED} and "product_id" = any($2::text[]) order by "product_id"`), [channel.shop, [...new Set(productIds)]])),
+          : mappedInventoryOf(
+              await rows(mappedInventorySql(`${MAPPED} and "product_id" = any($2::text[]) order by "product_id"`), [
+                channel.shop,
+                [...new Set(productIds)],
+              ]),
+            ),
       ),
     changedProducts: (consumer, after, limit) =>
       attempt('changedProducts', async () => {
@@ -74,7 +114,11 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
         const found =
           after === null
             ? await rows(`${pending} order by "c"."product_id" limit $2`, [consumer, limit])
-            : await rows(`${pending} and "c"."product_id" > $3 order by "c"."product_id" limit $2`, [consumer, limit, after]);
+            : await rows(`${pending} and "c"."product_id" > $3 order by "c"."product_id" limit $2`, [
+                consumer,
+                limit,
+                after,
+              ]);
         return found.map(productChangeOf);
       }),
     markPushed: (consumer, changes) =>
@@ -126,7 +170,14 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
                from unnest($2::text[], $3::text[], $4::bigint[], $5::text[]) as "u"("location_id", "inventory_item_id", "quantity", "run_id")
                on conflict ("shop", "location_id", "inventory_item_id") do update
                  set "quantity" = excluded."quantity", "run_id" = excluded."run_id", "recorded_at" = excluded."recorded_at"`,
-              [s.shop, confirmed.map((e) => e.locationId), confirmed.map((e) => e.inventoryItemId), confirmed.map((e) => e.quantity), confirmed.map((e) => e.runId), at],
+              [
+                s.shop,
+                confirmed.map((e) => e.locationId),
+                confirmed.map((e) => e.inventoryItemId),
+                confirmed.map((e) => e.quantity),
+                confirmed.map((e) => e.runId),
+                at,
+              ],
             );
           }
           if (s.failed.length > 0) {
@@ -135,7 +186,15 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
                select "u"."feed", "u"."line", "u"."product_id", "u"."inventory_item_id", "u"."code", "u"."message", $7::bigint
                from unnest($1::text[], $2::int[], $3::text[], $4::text[], $5::text[], $6::text[]) as "u"("feed", "line", "product_id", "inventory_item_id", "code", "message")
                on conflict ("feed", "line") do nothing`,
-              [s.failed.map((f) => f.feed), s.failed.map((f) => f.line), s.failed.map((f) => f.productId), s.failed.map((f) => f.inventoryItemId), s.failed.map((f) => f.code), s.failed.map((f) => f.message), at],
+              [
+                s.failed.map((f) => f.feed),
+                s.failed.map((f) => f.line),
+                s.failed.map((f) => f.productId),
+                s.failed.map((f) => f.inventoryItemId),
+                s.failed.map((f) => f.code),
+                s.failed.map((f) => f.message),
+                at,
+              ],
             );
           }
           await client.query(
@@ -147,11 +206,18 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
       ),
     failedLines: (feed) =>
       attempt('failedLines', async () =>
-        (await rows('select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = $1 order by "line"', [feed])).map(failedLineOf),
+        (
+          await rows(
+            'select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = $1 order by "line"',
+            [feed],
+          )
+        ).map(failedLineOf),
       ),
 
     productInventory: (productIdOrSku) =>
-      attempt('productInventory', async () => productInventoryOf(await rows(productInventorySql('$1::text'), [productIdOrSku]))),
+      attempt('productInventory', async () =>
+        productInventoryOf(await rows(productInventorySql('$1::text'), [productIdOrSku])),
+      ),
 
     productSkus: (after, limit) =>
       attempt('productSkus', async () => {
@@ -172,7 +238,12 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
             `select "product_id", "inventory_item_id" from "shopify_inventory_item" where "shop" = $1 and "status" = 'mapped' and "product_id" = any($2::text[])`,
             [shop, latest.map((m) => m.productId)],
           );
-          const previous = new Map((before.rows as Array<{ product_id: string; inventory_item_id: string }>).map((r) => [r.product_id, r.inventory_item_id]));
+          const previous = new Map(
+            (before.rows as Array<{ product_id: string; inventory_item_id: string }>).map((r) => [
+              r.product_id,
+              r.inventory_item_id,
+            ]),
+          );
           await client.query(
             `insert into "shopify_inventory_item" ("shop", "product_id", "sku", "status", "inventory_item_id", "candidates")
              select $1::text, "u".* from unnest($2::text[], $3::text[], $4::text[], $5::text[], $6::text[]) as "u"
@@ -181,7 +252,9 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
             [shop, ...[0, 1, 2, 3, 4].map((i) => columns.map((c) => c[i]))],
           );
           // A product mapped to a new inventory item is due for the next delta push.
-          const newlyMapped = latest.filter((m) => m.status === 'mapped' && m.inventoryItemId !== (previous.get(m.productId) ?? null)).map((m) => m.productId);
+          const newlyMapped = latest
+            .filter((m) => m.status === 'mapped' && m.inventoryItemId !== (previous.get(m.productId) ?? null))
+            .map((m) => m.productId);
           if (newlyMapped.length > 0) await markChangedPostgres(client, newlyMapped, Date.now());
         });
       }),
@@ -194,7 +267,9 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
              on conflict ("facility_group_id") do update set "facility_group_type_id" = excluded."facility_group_type_id"`,
             [group.facilityGroupId, group.facilityGroupTypeId],
           );
-          await client.query('delete from "facility_group_member" where "facility_group_id" = $1', [group.facilityGroupId]);
+          await client.query('delete from "facility_group_member" where "facility_group_id" = $1', [
+            group.facilityGroupId,
+          ]);
           await client.query(
             `insert into "facility_group_member" ("facility_group_id", "facility_id") select distinct $1::text, "u"."facility_id" from unnest($2::text[]) as "u"("facility_id")`,
             [group.facilityGroupId, group.facilityIds],
@@ -221,7 +296,12 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
           );
           if (updated.rows.length !== latest.length) {
             const known = new Set(updated.rows.map((r) => r.product_id));
-            throw new Error(`no such product: ${latest.filter((s) => !known.has(s.productId)).map((s) => s.productId).join(', ')}`);
+            throw new Error(
+              `no such product: ${latest
+                .filter((s) => !known.has(s.productId))
+                .map((s) => s.productId)
+                .join(', ')}`,
+            );
           }
         }),
       ),
@@ -239,7 +319,13 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
              from unnest($1::text[], $2::text[], $3::bigint[], $4::bigint[]) as "u"("product_id", "facility_id", "qoh", "reserved")
              on conflict ("product_id", "facility_id") do update set "quantity_on_hand_scaled" = excluded."quantity_on_hand_scaled",
                "available_to_promise_scaled" = excluded."available_to_promise_scaled", "updated_at" = excluded."updated_at"`,
-            [products, facilities, latest.map((p) => toScaled(p.quantityOnHand)), latest.map((p) => toScaled(p.reservedQuantity)), at],
+            [
+              products,
+              facilities,
+              latest.map((p) => toScaled(p.quantityOnHand)),
+              latest.map((p) => toScaled(p.reservedQuantity)),
+              at,
+            ],
           );
           await client.query(
             `insert into "product_facility" ("product_id", "facility_id", "safety_stock_scaled")
@@ -260,7 +346,11 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
              on conflict ("product_id") do update set "threshold_scaled" = excluded."threshold_scaled"`,
             [latest.map((t) => t.productId), latest.map((t) => toScaled(t.threshold))],
           );
-          await markChangedPostgres(client, latest.map((t) => t.productId), Date.now());
+          await markChangedPostgres(
+            client,
+            latest.map((t) => t.productId),
+            Date.now(),
+          );
         }),
       ),
     saveBrokeringQueue: (queue) =>
@@ -273,7 +363,11 @@ export const postgresChannelStore = (db: PostgresAccess): ChannelStore & Product
              on conflict ("product_id") do update set "quantity_scaled" = excluded."quantity_scaled"`,
             [latest.map((q) => q.productId), latest.map((q) => toScaled(q.quantity))],
           );
-          await markChangedPostgres(client, latest.map((q) => q.productId), Date.now());
+          await markChangedPostgres(
+            client,
+            latest.map((q) => q.productId),
+            Date.now(),
+          );
         }),
       ),
   };

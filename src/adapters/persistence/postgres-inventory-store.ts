@@ -2,7 +2,12 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore } from '../../application/channel-store.ts';
+import type {
+  ChannelSeed,
+  ChannelStore,
+  InventoryLookup,
+  ProductMappingStore,
+} from '../../application/channel-store.ts';
 import type { RunLog } from '../../application/run-log.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
@@ -13,10 +18,17 @@ import { sqlRunLog } from './sql-run-log.ts';
 import { postgresChannelStore } from './postgres-channel-store.ts';
 
 /** A PostgreSQL inventory store serving the import and the Shopify jobs, with `close` and `migrate`. */
-export type PostgresInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup & {
-  readonly migrate: () => Promise<void>;
-  readonly close: () => Promise<void>;
-};
+export type PostgresInventoryStore = InventoryStore &
+  InventoryHistory &
+  InventorySeed &
+  ChannelStore &
+  ProductMappingStore &
+  ChannelSeed &
+  RunLog &
+  InventoryLookup & {
+    readonly migrate: () => Promise<void>;
+    readonly close: () => Promise<void>;
+  };
 
 /** Options: the database URL (credentials come with it, from the environment; never logged). */
 export interface PostgresStoreOptions {
@@ -83,7 +95,9 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
       }
     });
   const mapOf = (sql: string) =>
-    withClient(async (client) => new Map((await client.query<{ k: string; v: string }>(sql)).rows.map((r) => [r.k, r.v])));
+    withClient(
+      async (client) => new Map((await client.query<{ k: string; v: string }>(sql)).rows.map((r) => [r.k, r.v])),
+    );
 
   return {
     ...sharedQueries(orm),
@@ -94,16 +108,24 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
       await pool.end();
       await orm.close();
     },
-    facilityIdsByExternalId: () => attempt('facilityIdsByExternalId', () => mapOf('select "external_id" as k, "facility_id" as v from "facility"')),
-    productIdsByExternalId: () => attempt('productIdsByExternalId', () => mapOf('select "external_id" as k, "product_id" as v from "product"')),
+    facilityIdsByExternalId: () =>
+      attempt('facilityIdsByExternalId', () => mapOf('select "external_id" as k, "facility_id" as v from "facility"')),
+    productIdsByExternalId: () =>
+      attempt('productIdsByExternalId', () => mapOf('select "external_id" as k, "product_id" as v from "product"')),
     stockLevels: () =>
       attempt('stockLevels', () =>
         withClient(async (client) => {
           // Sized from the planner's row estimate, so a million rows are not copied over and over as the table grows.
-          const estimate = await client.query<{ rows: number }>(`select greatest(reltuples, 0)::float8 as rows from pg_class where oid = 'inventory_position'::regclass`);
+          const estimate = await client.query<{ rows: number }>(
+            `select greatest(reltuples, 0)::float8 as rows from pg_class where oid = 'inventory_position'::regclass`,
+          );
           const levels = stockTableBuilder((estimate.rows[0]?.rows ?? 0) * 1.05 + 1024);
           let rest = '';
-          const stream = client.query(copyTo('copy (select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position") to stdout'));
+          const stream = client.query(
+            copyTo(
+              'copy (select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position") to stdout',
+            ),
+          );
           for await (const chunk of stream as AsyncIterable<Buffer>) {
             const text = rest + chunk.toString('utf8');
             let start = 0;
@@ -131,7 +153,19 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
           const recorded = await client.query(
             `insert into "imported_file" ("name", "sha256", "bytes", "outcome", "method", "run_id", "rows_read", "adjusted", "unchanged", "rejected", "imported_at")
              values ($1, $2, $3, $4, $5, $6, $7, $8, $9, $10, $11) on conflict ("name", "sha256") do nothing`,
-            [commit.file.name, commit.file.sha256, commit.file.bytes, commit.outcome, commit.method, commit.runId, commit.counts.rowsRead, commit.counts.adjusted, commit.counts.unchanged, commit.counts.rejected, at],
+            [
+              commit.file.name,
+              commit.file.sha256,
+              commit.file.bytes,
+              commit.outcome,
+              commit.method,
+              commit.runId,
+              commit.counts.rowsRead,
+              commit.counts.adjusted,
+              commit.counts.unchanged,
+              commit.counts.rejected,
+              at,
+            ],
           );
           if (recorded.rowCount === 0) return 'already-imported' as const;
           if (commit.adjustments.length === 0) return 'committed' as const;
@@ -142,10 +176,22 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
           await copyIn(
             client,
             'copy "adjustment_staging" from stdin',
-            lines(commit.adjustments, (a) =>
-              [a.productId, a.facilityId, toScaled(a.quantityOnHandBefore), toScaled(a.quantityOnHandAfter), toScaled(a.availableToPromiseBefore), toScaled(a.availableToPromiseAfter), toScaled(a.fileQuantity), a.created, a.line]
-                .map(copyField)
-                .join('\t') + '\n',
+            lines(
+              commit.adjustments,
+              (a) =>
+                `${[
+                  a.productId,
+                  a.facilityId,
+                  toScaled(a.quantityOnHandBefore),
+                  toScaled(a.quantityOnHandAfter),
+                  toScaled(a.availableToPromiseBefore),
+                  toScaled(a.availableToPromiseAfter),
+                  toScaled(a.fileQuantity),
+                  a.created,
+                  a.line,
+                ]
+                  .map(copyField)
+                  .join('\t')}\n`,
             ),
           );
           await client.query(
@@ -173,23 +219,44 @@ export const openPostgresInventoryStore = async (options: PostgresStoreOptions):
       attempt('saveFacilities', () =>
         transaction(async (client) => {
           for (const f of facilities) {
-            await client.query('insert into "facility" ("facility_id", "external_id") values ($1, $2) on conflict ("facility_id") do update set "external_id" = excluded."external_id"', [f.facilityId, f.externalId]);
+            await client.query(
+              'insert into "facility" ("facility_id", "external_id") values ($1, $2) on conflict ("facility_id") do update set "external_id" = excluded."external_id"',
+              [f.facilityId, f.externalId],
+            );
           }
         }),
       ),
     saveProducts: (products) =>
       attempt('saveProducts', () =>
         transaction(async (client) => {
-          await client.query('create temp table "product_staging" ("product_id" varchar(255), "external_id" varchar(255)) on commit drop');
-          await copyIn(client, 'copy "product_staging" from stdin', lines(products, (p) => `${copyField(p.productId)}\t${copyField(p.externalId)}\n`));
-          await client.query('insert into "product" select * from "product_staging" on conflict ("product_id") do update set "external_id" = excluded."external_id"');
+          await client.query(
+            'create temp table "product_staging" ("product_id" varchar(255), "external_id" varchar(255)) on commit drop',
+          );
+          await copyIn(
+            client,
+            'copy "product_staging" from stdin',
+            lines(products, (p) => `${copyField(p.productId)}\t${copyField(p.externalId)}\n`),
+          );
+          await client.query(
+            'insert into "product" select * from "product_staging" on conflict ("product_id") do update set "external_id" = excluded."external_id"',
+          );
         }),
       ),
     saveStockLevels: (levels) =>
       attempt('saveStockLevels', () =>
         transaction(async (client) => {
-          await client.query('create temp table "position_staging" ("product_id" varchar(255), "facility_id" varchar(255), "qoh" bigint, "atp" bigint) on commit drop');
-          await copyIn(client, 'copy "position_staging" from stdin', lines(levels, (l) => `${copyField(l.productId)}\t${copyField(l.facilityId)}\t${toScaled(l.quantityOnHand)}\t${toScaled(l.availableToPromise)}\n`));
+          await client.query(
+            'create temp table "position_staging" ("product_id" varchar(255), "facility_id" varchar(255), "qoh" bigint, "atp" bigint) on commit drop',
+          );
+          await copyIn(
+            client,
+            'copy "position_staging" from stdin',
+            lines(
+              levels,
+              (l) =>
+                `${copyField(l.productId)}\t${copyField(l.facilityId)}\t${toScaled(l.quantityOnHand)}\t${toScaled(l.availableToPromise)}\n`,
+            ),
+          );
           await client.query(
             `insert into "inventory_position" select "product_id", "facility_id", "qoh", "atp", 0 from "position_staging"
              on conflict ("product_id", "facility_id") do update set "quantity_on_hand_scaled" = excluded."quantity_on_hand_scaled", "available_to_promise_scaled" = excluded."available_to_promise_scaled"`,

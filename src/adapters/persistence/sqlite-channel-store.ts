@@ -1,7 +1,25 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
-import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore, SalesChannel } from '../../application/channel-store.ts';
+import type {
+  ChannelSeed,
+  ChannelStore,
+  InventoryLookup,
+  ProductMappingStore,
+  SalesChannel,
+} from '../../application/channel-store.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
-import { facilityGroupOf, failedLineOf, feedProgressOf, lastByKey, ledgerEntryOf, mappedInventoryOf, mappedInventorySql, mappingColumns, productChangeOf, productInventoryOf, productInventorySql } from './channel-sql.ts';
+import {
+  facilityGroupOf,
+  failedLineOf,
+  feedProgressOf,
+  lastByKey,
+  ledgerEntryOf,
+  mappedInventoryOf,
+  mappedInventorySql,
+  mappingColumns,
+  productChangeOf,
+  productInventoryOf,
+  productInventorySql,
+} from './channel-sql.ts';
 import { attempt } from './orm.ts';
 
 /** How the channel store reaches SQLite: the adapter's connection and its write transaction. */
@@ -31,7 +49,10 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
  * (`in (select value from json_each(?))`, so ten thousand ids are one parameter), writes as prepared statements in
  * one transaction.
  */
-export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
+export const sqliteChannelStore = ({
+  db,
+  transaction,
+}: SqliteAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
   const rows = (sql: string, ...params: SQLInputValue[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const facilityGroup = (facilityGroupId: string) =>
     facilityGroupOf(
@@ -49,8 +70,13 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
       attempt('salesChannel', async (): Promise<SalesChannel | null> => {
         const group = facilityGroup(facilityGroupId);
         if (group === null || !isChannelFacilityGroup(group)) return null;
-        const channel = rows('select "shop", "location_id" from "sales_channel" where "facility_group_id" = ?', facilityGroupId)[0];
-        return channel === undefined ? null : { facilityGroup: group, shop: String(channel.shop), locationId: String(channel.location_id) };
+        const channel = rows(
+          'select "shop", "location_id" from "sales_channel" where "facility_group_id" = ?',
+          facilityGroupId,
+        )[0];
+        return channel === undefined
+          ? null
+          : { facilityGroup: group, shop: String(channel.shop), locationId: String(channel.location_id) };
       }),
     facilityGroup: (facilityGroupId) => attempt('facilityGroup', async () => facilityGroup(facilityGroupId)),
     mappedProductPage: (channel, after, limit) =>
@@ -58,14 +84,27 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
         mappedInventoryOf(
           after === null
             ? rows(mappedInventorySql(`${MAPPED} order by "product_id" limit ?`), channel.shop, limit)
-            : rows(mappedInventorySql(`${MAPPED} and "product_id" > ? order by "product_id" limit ?`), channel.shop, after, limit),
+            : rows(
+                mappedInventorySql(`${MAPPED} and "product_id" > ? order by "product_id" limit ?`),
+                channel.shop,
+                after,
+                limit,
+              ),
         ),
       ),
     mappedProducts: (channel, productIds) =>
       attempt('mappedProducts', async () =>
         productIds.length === 0
           ? []
-          : mappedInventoryOf(rows(mappedInventorySql(`${MAPPED} and "product_id" in (select "value" from json_each(?)) order by "product_id"`), channel.shop, JSON.stringify(productIds))),
+          : mappedInventoryOf(
+              rows(
+                mappedInventorySql(
+                  `${MAPPED} and "product_id" in (select "value" from json_each(?)) order by "product_id"`,
+                ),
+                channel.shop,
+                JSON.stringify(productIds),
+              ),
+            ),
       ),
     changedProducts: (consumer, after, limit) =>
       attempt('changedProducts', async () => {
@@ -135,10 +174,14 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
       ),
     failedLines: (feed) =>
       attempt('failedLines', async () =>
-        rows('select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = ? order by "line"', feed).map(failedLineOf),
+        rows(
+          'select "feed", "line", "product_id", "inventory_item_id", "code", "message" from "feed_failure" where "feed" = ? order by "line"',
+          feed,
+        ).map(failedLineOf),
       ),
 
-    productInventory: (productIdOrSku) => attempt('productInventory', async () => productInventoryOf(rows(productInventorySql('?1'), productIdOrSku))),
+    productInventory: (productIdOrSku) =>
+      attempt('productInventory', async () => productInventoryOf(rows(productInventorySql('?1'), productIdOrSku))),
 
     productSkus: (after, limit) =>
       attempt('productSkus', async () => {
@@ -157,10 +200,13 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
              on conflict ("shop", "product_id") do update set "sku" = excluded."sku", "status" = excluded."status",
                "inventory_item_id" = excluded."inventory_item_id", "candidates" = excluded."candidates"`,
           );
-          const before = db.prepare(`select "inventory_item_id" from "shopify_inventory_item" where "shop" = ? and "product_id" = ? and "status" = 'mapped'`);
+          const before = db.prepare(
+            `select "inventory_item_id" from "shopify_inventory_item" where "shop" = ? and "product_id" = ? and "status" = 'mapped'`,
+          );
           const newlyMapped: string[] = [];
           for (const m of mappings) {
-            const previous = (before.get(shop, m.productId) as { inventory_item_id?: string } | undefined)?.inventory_item_id ?? null;
+            const previous =
+              (before.get(shop, m.productId) as { inventory_item_id?: string } | undefined)?.inventory_item_id ?? null;
             if (m.status === 'mapped' && m.inventoryItemId !== previous) newlyMapped.push(m.productId);
             save.run(shop, ...mappingColumns(m));
           }
@@ -177,7 +223,9 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
              on conflict ("facility_group_id") do update set "facility_group_type_id" = excluded."facility_group_type_id"`,
           ).run(group.facilityGroupId, group.facilityGroupTypeId);
           db.prepare('delete from "facility_group_member" where "facility_group_id" = ?').run(group.facilityGroupId);
-          const member = db.prepare('insert into "facility_group_member" ("facility_group_id", "facility_id") values (?, ?) on conflict do nothing');
+          const member = db.prepare(
+            'insert into "facility_group_member" ("facility_group_id", "facility_id") values (?, ?) on conflict do nothing',
+          );
           for (const facilityId of group.facilityIds) member.run(group.facilityGroupId, facilityId);
         }),
       ),
@@ -215,7 +263,11 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
             position.run(p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at);
             safety.run(p.productId, p.facilityId, toScaled(p.safetyStock));
           }
-          markChangedSqlite(db, positions.map((p) => p.productId), at);
+          markChangedSqlite(
+            db,
+            positions.map((p) => p.productId),
+            at,
+          );
         }),
       ),
     saveThresholds: (thresholds) =>
@@ -226,7 +278,11 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
              on conflict ("product_id") do update set "threshold_scaled" = excluded."threshold_scaled"`,
           );
           for (const t of thresholds) save.run(t.productId, toScaled(t.threshold));
-          markChangedSqlite(db, thresholds.map((t) => t.productId), Date.now());
+          markChangedSqlite(
+            db,
+            thresholds.map((t) => t.productId),
+            Date.now(),
+          );
         }),
       ),
     saveBrokeringQueue: (queue) =>
@@ -237,7 +293,11 @@ export const sqliteChannelStore = ({ db, transaction }: SqliteAccess): ChannelSt
              on conflict ("product_id") do update set "quantity_scaled" = excluded."quantity_scaled"`,
           );
           for (const q of queue) save.run(q.productId, toScaled(q.quantity));
-          markChangedSqlite(db, queue.map((q) => q.productId), Date.now());
+          markChangedSqlite(
+            db,
+            queue.map((q) => q.productId),
+            Date.now(),
+          );
         }),
       ),
   };

@@ -1,5 +1,10 @@
 import { DatabaseSync } from 'node:sqlite';
-import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore } from '../../application/channel-store.ts';
+import type {
+  ChannelSeed,
+  ChannelStore,
+  InventoryLookup,
+  ProductMappingStore,
+} from '../../application/channel-store.ts';
 import type { RunLog } from '../../application/run-log.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
@@ -9,10 +14,17 @@ import { sqlRunLog } from './sql-run-log.ts';
 import { markChangedSqlite, sqliteChannelStore } from './sqlite-channel-store.ts';
 
 /** An SQLite inventory store (the embedded default) serving the import and the Shopify jobs, with `close` and `migrate`. */
-export type SqliteInventoryStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed & RunLog & InventoryLookup & {
-  readonly migrate: () => Promise<void>;
-  readonly close: () => Promise<void>;
-};
+export type SqliteInventoryStore = InventoryStore &
+  InventoryHistory &
+  InventorySeed &
+  ChannelStore &
+  ProductMappingStore &
+  ChannelSeed &
+  RunLog &
+  InventoryLookup & {
+    readonly migrate: () => Promise<void>;
+    readonly close: () => Promise<void>;
+  };
 
 /** Options: the database file (created when missing). */
 export interface SqliteStoreOptions {
@@ -56,13 +68,29 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
       db.close();
       await orm.close();
     },
-    facilityIdsByExternalId: () => attempt('facilityIdsByExternalId', async () => mapOf('select "external_id" as k, "facility_id" as v from "facility"')),
-    productIdsByExternalId: () => attempt('productIdsByExternalId', async () => mapOf('select "external_id" as k, "product_id" as v from "product"')),
+    facilityIdsByExternalId: () =>
+      attempt('facilityIdsByExternalId', async () =>
+        mapOf('select "external_id" as k, "facility_id" as v from "facility"'),
+      ),
+    productIdsByExternalId: () =>
+      attempt('productIdsByExternalId', async () =>
+        mapOf('select "external_id" as k, "product_id" as v from "product"'),
+      ),
     stockLevels: () =>
       attempt('stockLevels', async () => {
         const levels = stockTableBuilder();
-        const rows = db.prepare('select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position"').iterate() as Iterable<Record<string, unknown>>;
-        for (const r of rows) levels.add(String(r.product_id), String(r.facility_id), fromScaled(Number(r.quantity_on_hand_scaled)), fromScaled(Number(r.available_to_promise_scaled)));
+        const rows = db
+          .prepare(
+            'select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled" from "inventory_position"',
+          )
+          .iterate() as Iterable<Record<string, unknown>>;
+        for (const r of rows)
+          levels.add(
+            String(r.product_id),
+            String(r.facility_id),
+            fromScaled(Number(r.quantity_on_hand_scaled)),
+            fromScaled(Number(r.available_to_promise_scaled)),
+          );
         return levels.build();
       }),
     commitImport: (commit) =>
@@ -74,7 +102,19 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
               `insert into "imported_file" ("name", "sha256", "bytes", "outcome", "method", "run_id", "rows_read", "adjusted", "unchanged", "rejected", "imported_at")
                values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?) on conflict ("name", "sha256") do nothing`,
             )
-            .run(commit.file.name, commit.file.sha256, commit.file.bytes, commit.outcome, commit.method, commit.runId, commit.counts.rowsRead, commit.counts.adjusted, commit.counts.unchanged, commit.counts.rejected, at);
+            .run(
+              commit.file.name,
+              commit.file.sha256,
+              commit.file.bytes,
+              commit.outcome,
+              commit.method,
+              commit.runId,
+              commit.counts.rowsRead,
+              commit.counts.adjusted,
+              commit.counts.unchanged,
+              commit.counts.rejected,
+              at,
+            );
           if (Number(recorded.changes) === 0) return 'already-imported' as const;
           const position = upsertPosition();
           const variance = db.prepare(
@@ -83,24 +123,51 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
              values (?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?, ?)`,
           );
           for (const a of commit.adjustments) {
-            position.run(a.productId, a.facilityId, toScaled(a.quantityOnHandAfter), toScaled(a.availableToPromiseAfter), at);
-            variance.run(commit.file.name, commit.runId, a.productId, a.facilityId, toScaled(a.quantityOnHandBefore), toScaled(a.quantityOnHandAfter), toScaled(a.availableToPromiseBefore), toScaled(a.availableToPromiseAfter), toScaled(a.fileQuantity), a.created ? 1 : 0, a.line, at);
+            position.run(
+              a.productId,
+              a.facilityId,
+              toScaled(a.quantityOnHandAfter),
+              toScaled(a.availableToPromiseAfter),
+              at,
+            );
+            variance.run(
+              commit.file.name,
+              commit.runId,
+              a.productId,
+              a.facilityId,
+              toScaled(a.quantityOnHandBefore),
+              toScaled(a.quantityOnHandAfter),
+              toScaled(a.availableToPromiseBefore),
+              toScaled(a.availableToPromiseAfter),
+              toScaled(a.fileQuantity),
+              a.created ? 1 : 0,
+              a.line,
+              at,
+            );
           }
-          markChangedSqlite(db, commit.adjustments.map((a) => a.productId), at);
+          markChangedSqlite(
+            db,
+            commit.adjustments.map((a) => a.productId),
+            at,
+          );
           return 'committed' as const;
         }),
       ),
     saveFacilities: (facilities) =>
       attempt('saveFacilities', async () =>
         transaction(() => {
-          const save = db.prepare('insert into "facility" ("facility_id", "external_id") values (?, ?) on conflict ("facility_id") do update set "external_id" = excluded."external_id"');
+          const save = db.prepare(
+            'insert into "facility" ("facility_id", "external_id") values (?, ?) on conflict ("facility_id") do update set "external_id" = excluded."external_id"',
+          );
           for (const f of facilities) save.run(f.facilityId, f.externalId);
         }),
       ),
     saveProducts: (products) =>
       attempt('saveProducts', async () =>
         transaction(() => {
-          const save = db.prepare('insert into "product" ("product_id", "external_id") values (?, ?) on conflict ("product_id") do update set "external_id" = excluded."external_id"');
+          const save = db.prepare(
+            'insert into "product" ("product_id", "external_id") values (?, ?) on conflict ("product_id") do update set "external_id" = excluded."external_id"',
+          );
           for (const p of products) save.run(p.productId, p.externalId);
         }),
       ),
@@ -108,7 +175,8 @@ export const openSqliteInventoryStore = async (options: SqliteStoreOptions): Pro
       attempt('saveStockLevels', async () =>
         transaction(() => {
           const save = upsertPosition();
-          for (const l of levels) save.run(l.productId, l.facilityId, toScaled(l.quantityOnHand), toScaled(l.availableToPromise), 0);
+          for (const l of levels)
+            save.run(l.productId, l.facilityId, toScaled(l.quantityOnHand), toScaled(l.availableToPromise), 0);
         }),
       ),
   };

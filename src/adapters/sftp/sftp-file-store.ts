@@ -44,7 +44,15 @@ export interface SftpClient {
   list(remotePath: string): Promise<ReadonlyArray<SftpListEntry>>;
   /** '-' for a regular file, 'd' a folder, 'l' a symbolic link (not followed), false when nothing is there. */
   exists(remotePath: string): Promise<false | string>;
-  fastGet(remotePath: string, localPath: string, options?: { readonly concurrency?: number; readonly chunkSize?: number; readonly step?: (transferred: number, chunk: number, total: number) => void }): Promise<unknown>;
+  fastGet(
+    remotePath: string,
+    localPath: string,
+    options?: {
+      readonly concurrency?: number;
+      readonly chunkSize?: number;
+      readonly step?: (transferred: number, chunk: number, total: number) => void;
+    },
+  ): Promise<unknown>;
   put(content: Buffer, remotePath: string): Promise<unknown>;
   mkdir(remotePath: string, recursive?: boolean): Promise<unknown>;
   /** Rename that replaces the target (OpenSSH's posix-rename extension). */
@@ -85,7 +93,8 @@ export type SftpFileStoreOptions = SftpCredentials & {
 export type SftpFileStore = FileStore & { readonly close: () => Promise<void> };
 
 /** The fingerprint of a raw SSH public key as `ssh-keygen -lf` prints it: `SHA256:` and unpadded base64. */
-export const hostKeyFingerprint = (key: Buffer): string => `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
+export const hostKeyFingerprint = (key: Buffer): string =>
+  `SHA256:${createHash('sha256').update(key).digest('base64').replace(/=+$/, '')}`;
 
 const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 
@@ -94,16 +103,33 @@ const FINGERPRINT = /^SHA256:[A-Za-z0-9+/]{43}$/;
 // loopback, and 0.7 s against 8.1 s over a 10 ms round trip, since a stream has one read in flight at a time.
 const FAST_GET = { concurrency: 64, chunkSize: 64 * 1024 } as const;
 
-const CONNECTION_CODES = new Set(['ECONNRESET', 'ECONNREFUSED', 'ECONNABORTED', 'ETIMEDOUT', 'EPIPE', 'EHOSTUNREACH', 'ENETUNREACH', 'ENOTCONN', 'EAI_AGAIN', 'ERR_NOT_CONNECTED']);
+const CONNECTION_CODES = new Set([
+  'ECONNRESET',
+  'ECONNREFUSED',
+  'ECONNABORTED',
+  'ETIMEDOUT',
+  'EPIPE',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENOTCONN',
+  'EAI_AGAIN',
+  'ERR_NOT_CONNECTED',
+]);
 const CONNECTION_LEVELS = new Set(['client-socket', 'client-timeout', 'client-dns']);
-const CONNECTION_MESSAGE = /unexpected (close|end) event|no response from server|not connected|no sftp connection|connection (lost|closed)|socket (closed|hang up)|keepalive timeout|timed out/i;
+const CONNECTION_MESSAGE =
+  /unexpected (close|end) event|no response from server|not connected|no sftp connection|connection (lost|closed)|socket (closed|hang up)|keepalive timeout|timed out/i;
 
-const property = (error: unknown, key: string): unknown => (typeof error === 'object' && error !== null && key in error ? (error as Record<string, unknown>)[key] : undefined);
+const property = (error: unknown, key: string): unknown =>
+  typeof error === 'object' && error !== null && key in error ? (error as Record<string, unknown>)[key] : undefined;
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 const isConnectionError = (error: unknown): boolean => {
   const code = property(error, 'code');
   const level = property(error, 'level');
-  return (typeof code === 'string' && CONNECTION_CODES.has(code)) || (typeof level === 'string' && CONNECTION_LEVELS.has(level)) || CONNECTION_MESSAGE.test(errorMessage(error));
+  return (
+    (typeof code === 'string' && CONNECTION_CODES.has(code)) ||
+    (typeof level === 'string' && CONNECTION_LEVELS.has(level)) ||
+    CONNECTION_MESSAGE.test(errorMessage(error))
+  );
 };
 // SFTP status 2 (no such file) as ssh2 reports it, or ssh2-sftp-client's ENOENT.
 const isNotFound = (error: unknown): boolean => property(error, 'code') === 2 || property(error, 'code') === 'ENOENT';
@@ -144,15 +170,25 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   const tempDir = options.tempDir ?? tmpdir();
   const createClient = options.createClient ?? ssh2SftpClient;
   const expected = options.hostKeySha256.replace(/=+$/, '');
-  const secrets = [options.password, options.passphrase, typeof options.privateKey === 'string' ? options.privateKey : options.privateKey?.toString('utf8')].filter(
-    (s): s is string => typeof s === 'string' && s.length >= 4,
-  );
+  const secrets = [
+    options.password,
+    options.passphrase,
+    typeof options.privateKey === 'string' ? options.privateKey : options.privateKey?.toString('utf8'),
+  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
   // Belt and braces: no message of a client library is trusted to leave the credentials out.
   const redact = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
 
   const unavailable = (reason: string, cause?: unknown): FileStoreError =>
-    cause === undefined ? { _tag: 'FileStoreUnavailable', store, reason: redact(reason), retriable: true } : { _tag: 'FileStoreUnavailable', store, reason: redact(reason), retriable: true, cause };
-  const failed = (operation: string, path: string, reason: string, retriable: boolean, cause?: unknown): FileStoreError =>
+    cause === undefined
+      ? { _tag: 'FileStoreUnavailable', store, reason: redact(reason), retriable: true }
+      : { _tag: 'FileStoreUnavailable', store, reason: redact(reason), retriable: true, cause };
+  const failed = (
+    operation: string,
+    path: string,
+    reason: string,
+    retriable: boolean,
+    cause?: unknown,
+  ): FileStoreError =>
     cause === undefined
       ? { _tag: 'FileStoreFailed', store, operation, path, reason: redact(reason), retriable }
       : { _tag: 'FileStoreFailed', store, operation, path, reason: redact(reason), retriable, cause };
@@ -162,7 +198,14 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
 
   const connect = async (): Promise<E.Either<FileStoreError, Session>> => {
     if (!FINGERPRINT.test(expected)) {
-      return E.left(failed('connect', remoteRoot, 'hostKeySha256 must be a fingerprint as `ssh-keygen -lf` prints it: SHA256:<43 base64 characters>', false));
+      return E.left(
+        failed(
+          'connect',
+          remoteRoot,
+          'hostKeySha256 must be a fingerprint as `ssh-keygen -lf` prints it: SHA256:<43 base64 characters>',
+          false,
+        ),
+      );
     }
     let presented: string | undefined;
     try {
@@ -173,7 +216,13 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       };
       client.on('close', gone);
       client.on('end', gone);
-      const credentials = options.password !== undefined ? { password: options.password } : { privateKey: options.privateKey, ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }) };
+      const credentials =
+        options.password !== undefined
+          ? { password: options.password }
+          : {
+              privateKey: options.privateKey,
+              ...(options.passphrase === undefined ? {} : { passphrase: options.passphrase }),
+            };
       try {
         await client.connect({
           host: options.host,
@@ -194,8 +243,10 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       }
       return E.right(session);
     } catch (error) {
-      if (presented !== undefined && presented !== expected) return E.left({ _tag: 'HostKeyMismatch', store, expected, actual: presented, retriable: false });
-      if (property(error, 'level') === 'client-authentication') return E.left(failed('connect', remoteRoot, `authentication as ${options.username} failed`, false, error));
+      if (presented !== undefined && presented !== expected)
+        return E.left({ _tag: 'HostKeyMismatch', store, expected, actual: presented, retriable: false });
+      if (property(error, 'level') === 'client-authentication')
+        return E.left(failed('connect', remoteRoot, `authentication as ${options.username} failed`, false, error));
       if (isConnectionError(error)) return E.left(unavailable(`cannot connect: ${errorMessage(error)}`, error));
       return E.left(failed('connect', remoteRoot, errorMessage(error), false, error));
     }
@@ -220,7 +271,11 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   };
 
   // One call on the connection; an exception becomes a tagged error, and a connection that failed is dropped.
-  const call = <A>(operation: string, path: string, body: (client: SftpClient) => Promise<A>): TE.TaskEither<FileStoreError, A> =>
+  const call = <A>(
+    operation: string,
+    path: string,
+    body: (client: SftpClient) => Promise<A>,
+  ): TE.TaskEither<FileStoreError, A> =>
     pipe(
       session(),
       TE.chain((held) =>
@@ -241,11 +296,20 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       ),
     );
 
-  const folderPath = (folder: string): E.Either<FileStoreError, string> => pipe(safeFolder(store, folder), E.map((segments) => posix.join(remoteRoot, ...segments)));
+  const folderPath = (folder: string): E.Either<FileStoreError, string> =>
+    pipe(
+      safeFolder(store, folder),
+      E.map((segments) => posix.join(remoteRoot, ...segments)),
+    );
   const filePath = (folder: string, name: string): E.Either<FileStoreError, { folder: string; path: string }> =>
     pipe(
       folderPath(folder),
-      E.chain((dir) => pipe(safeFileName(store, name), E.map((n) => ({ folder: dir, path: posix.join(dir, n) })))),
+      E.chain((dir) =>
+        pipe(
+          safeFileName(store, name),
+          E.map((n) => ({ folder: dir, path: posix.join(dir, n) })),
+        ),
+      ),
     );
 
   // The file at `path` must be a regular file: nothing there is FileNotFound, a folder or a link is refused.
@@ -253,7 +317,11 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
     pipe(
       call(operation, path, (client) => client.exists(path)),
       TE.chain((kind) =>
-        kind === '-' ? TE.right(undefined) : kind === false ? TE.left<FileStoreError>({ _tag: 'FileNotFound', store, path, retriable: false }) : TE.left(failed(operation, path, 'not a regular file', false)),
+        kind === '-'
+          ? TE.right(undefined)
+          : kind === false
+            ? TE.left<FileStoreError>({ _tag: 'FileNotFound', store, path, retriable: false })
+            : TE.left(failed(operation, path, 'not a regular file', false)),
       ),
     );
 
@@ -273,7 +341,9 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       TE.fromEither(folderPath(folder)),
       TE.chain((dir) => call('list', dir, (client) => client.list(dir))),
       TE.map((entries) =>
-        entries.filter((entry) => entry.type === '-' && isSafeFileName(entry.name)).map((entry) => ({ name: entry.name, size: entry.size, modifiedAt: new Date(entry.modifyTime) })),
+        entries
+          .filter((entry) => entry.type === '-' && isSafeFileName(entry.name))
+          .map((entry) => ({ name: entry.name, size: entry.size, modifiedAt: new Date(entry.modifyTime) })),
       ),
     );
 
@@ -304,10 +374,20 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
             (error) => failed('fetch', local, `cannot create the local copy: ${errorMessage(error)}`, false, error),
           ),
           TE.chain(() => call('fetch', path, (client) => client.fastGet(path, local, FAST_GET))),
-          TE.chain(() => TE.tryCatch(() => hashFile(local), (error) => failed('fetch', local, `cannot hash the local copy: ${errorMessage(error)}`, false, error))),
+          TE.chain(() =>
+            TE.tryCatch(
+              () => hashFile(local),
+              (error) => failed('fetch', local, `cannot hash the local copy: ${errorMessage(error)}`, false, error),
+            ),
+          ),
           TE.map(({ bytes, sha256 }): LocalCopy => ({ name, path: local, bytes, sha256, release })),
           // Whatever failed, no partial copy stays behind.
-          TE.orElse((error) => pipe(TE.fromTask(release), TE.chain(() => TE.left<FileStoreError, LocalCopy>(error)))),
+          TE.orElse((error) =>
+            pipe(
+              TE.fromTask(release),
+              TE.chain(() => TE.left<FileStoreError, LocalCopy>(error)),
+            ),
+          ),
         );
       }),
     );
@@ -315,7 +395,12 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   const move = (fromFolder: string, toFolder: string, name: string): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(fromFolder, name)),
-      TE.chain((from) => pipe(TE.fromEither(filePath(toFolder, name)), TE.map((to) => ({ from, to })))),
+      TE.chain((from) =>
+        pipe(
+          TE.fromEither(filePath(toFolder, name)),
+          TE.map((to) => ({ from, to })),
+        ),
+      ),
       TE.chainFirst(({ from }) => regularFile('move', from.path)),
       TE.chain(({ from, to }) =>
         call('move', from.path, async (client) => {

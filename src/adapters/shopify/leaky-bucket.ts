@@ -19,7 +19,10 @@ export interface BucketState {
 
 /** Points available at `now`, refilled since the last report and capped at the bucket's size. */
 export const availableAt = (state: BucketState, now: number): number =>
-  Math.min(state.status.maximumAvailable, state.status.currentlyAvailable + (state.status.restoreRate * (now - state.at)) / 1000);
+  Math.min(
+    state.status.maximumAvailable,
+    state.status.currentlyAvailable + (state.status.restoreRate * (now - state.at)) / 1000,
+  );
 
 /**
  * How long to wait before a request of `cost` points: 0 when the bucket holds it now; otherwise the time to refill
@@ -38,4 +41,5 @@ export const spend = (state: BucketState | null, cost: number, now: number): Buc
   state === null ? null : { status: { ...state.status, currentlyAvailable: availableAt(state, now) - cost }, at: now };
 
 /** The least time a run of `points` can take from a bucket holding `startAvailable`: what a benchmark compares with. */
-export const minimumSeconds = (points: number, startAvailable: number, restoreRate: number): number => Math.max(0, points - startAvailable) / restoreRate;
+export const minimumSeconds = (points: number, startAvailable: number, restoreRate: number): number =>
+  Math.max(0, points - startAvailable) / restoreRate;

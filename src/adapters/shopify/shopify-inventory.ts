@@ -2,7 +2,13 @@ import { createAdminApiClient } from '@shopify/admin-api-client';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type { SetQuantity } from '../../application/channel-store.ts';
-import { keyedGroups, type SetAvailableRequest, type SetOutcome, type ShopifyError, type ShopifyInventory } from '../../application/shopify-inventory.ts';
+import {
+  keyedGroups,
+  type SetAvailableRequest,
+  type SetOutcome,
+  type ShopifyError,
+  type ShopifyInventory,
+} from '../../application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../domain/index.ts';
 import { SHOPIFY_API_VERSION } from './api-version.ts';
 import { spend, waitBefore, type BucketState, type ThrottleStatus } from './leaky-bucket.ts';
@@ -22,7 +28,13 @@ export interface ShopifyGraphqlError {
 /** What the adapter reads of a client response: `@shopify/admin-api-client`'s `ClientResponse`, as a subset. */
 export interface AdminClientResponse {
   readonly data?: unknown;
-  readonly extensions?: { readonly cost?: { readonly requestedQueryCost?: number | null; readonly actualQueryCost?: number | null; readonly throttleStatus?: ThrottleStatus } };
+  readonly extensions?: {
+    readonly cost?: {
+      readonly requestedQueryCost?: number | null;
+      readonly actualQueryCost?: number | null;
+      readonly throttleStatus?: ThrottleStatus;
+    };
+  };
   readonly errors?: {
     readonly networkStatusCode?: number;
     readonly message?: string;
@@ -33,7 +45,10 @@ export interface AdminClientResponse {
 
 /** The subset of an Admin GraphQL client the adapter uses; `createAdminApiClient`'s client has it. */
 export interface AdminGraphqlClient {
-  readonly request: (operation: string, options?: { readonly variables?: Record<string, unknown>; readonly signal?: AbortSignal }) => Promise<AdminClientResponse>;
+  readonly request: (
+    operation: string,
+    options?: { readonly variables?: Record<string, unknown>; readonly signal?: AbortSignal },
+  ) => Promise<AdminClientResponse>;
 }
 
 /** Options of the Shopify adapter. The access token comes from the environment; it is never logged or reported. */
@@ -71,7 +86,13 @@ export interface ShopifyInventoryOptions {
 
 /** The Shopify adapter: the `ShopifyInventory` port, and what it has spent (for reports and benchmarks). */
 export interface ShopifyInventoryAdapter extends ShopifyInventory {
-  readonly stats: () => { readonly requests: number; readonly throttled: number; readonly retries: number; readonly waitedMs: number; readonly pointsRequested: number };
+  readonly stats: () => {
+    readonly requests: number;
+    readonly throttled: number;
+    readonly retries: number;
+    readonly waitedMs: number;
+    readonly pointsRequested: number;
+  };
   /** The bucket as Shopify last reported it (null before the first answer). */
   readonly bucket: () => BucketState | null;
 }
@@ -85,7 +106,8 @@ const SET_AVAILABLE = `mutation SetAvailable($input: InventorySetQuantitiesInput
 const LEVELS_OF = (count: number): string =>
   `query LevelsOf($locationId: ID!, ${Array.from({ length: count }, (_, i) => `$i${i}: ID!`).join(', ')}) {\n${Array.from(
     { length: count },
-    (_, i) => `  i${i}: inventoryItem(id: $i${i}) { id inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }`,
+    (_, i) =>
+      `  i${i}: inventoryItem(id: $i${i}) { id inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }`,
   ).join('\n')}\n}`;
 
 const BULK_LEVELS = `mutation BulkLevels($query: String!) {
@@ -120,7 +142,10 @@ const LEVEL_QUERY_ITEMS = 100;
 /** SKUs per search query (`sku:'a' OR sku:'b' …`). */
 const SKUS_PER_QUERY = 25;
 
-type Attempt<A> = { readonly done: A } | { readonly retry: true; readonly waitMs: number; readonly reason: string } | { readonly fail: ShopifyError };
+type Attempt<A> =
+  | { readonly done: A }
+  | { readonly retry: true; readonly waitMs: number; readonly reason: string }
+  | { readonly fail: ShopifyError };
 
 // Shopify's search syntax takes a value in single or double quotes: a SKU goes in the quotes it does not contain
 // ("Men's Tee" in double quotes), so the common apostrophe needs no escape inside a quoted value; only a SKU with both
@@ -150,7 +175,10 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
   const timeoutMs = options.timeoutMs ?? 30_000;
   const maxAttempts = options.maxAttempts ?? 8;
-  const maxQuantities = Math.max(1, Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL));
+  const maxQuantities = Math.max(
+    1,
+    Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
+  );
   const adminUrl = options.adminUrl;
   const client: AdminGraphqlClient =
     options.client ??
@@ -179,28 +207,50 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   };
 
   // One GraphQL operation, paced and retried; `interpret` turns an answered request into a result or a failure.
-  const call = <A>(kind: string, cost: number, operation: string, variables: Record<string, unknown>, interpret: (data: unknown) => E.Either<ShopifyError, A>): TE.TaskEither<ShopifyError, A> => async () => {
-    for (let attempt = 1; ; attempt++) {
-      await pause(waitBefore(bucket, cost, now()));
-      bucket = spend(bucket, cost, now());
-      stats.requests++;
-      stats.pointsRequested += cost;
-      const outcome = await once(kind, operation, variables, interpret);
-      if ('done' in outcome) return { _tag: 'Right', right: outcome.done };
-      if ('fail' in outcome) return { _tag: 'Left', left: outcome.fail };
-      if (attempt >= maxAttempts) {
-        return {
-          _tag: 'Left',
-          left: outcome.reason === 'throttled' ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true } : { _tag: 'ShopifyUnavailable', reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`, retriable: true },
-        };
+  const call =
+    <A>(
+      kind: string,
+      cost: number,
+      operation: string,
+      variables: Record<string, unknown>,
+      interpret: (data: unknown) => E.Either<ShopifyError, A>,
+    ): TE.TaskEither<ShopifyError, A> =>
+    async () => {
+      for (let attempt = 1; ; attempt++) {
+        await pause(waitBefore(bucket, cost, now()));
+        bucket = spend(bucket, cost, now());
+        stats.requests++;
+        stats.pointsRequested += cost;
+        const outcome = await once(kind, operation, variables, interpret);
+        if ('done' in outcome) return { _tag: 'Right', right: outcome.done };
+        if ('fail' in outcome) return { _tag: 'Left', left: outcome.fail };
+        if (attempt >= maxAttempts) {
+          return {
+            _tag: 'Left',
+            left:
+              outcome.reason === 'throttled'
+                ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true }
+                : {
+                    _tag: 'ShopifyUnavailable',
+                    reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
+                    retriable: true,
+                  },
+          };
+        }
+        stats.retries++;
+        // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
+        await pause(
+          Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))),
+        );
       }
-      stats.retries++;
-      // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
-      await pause(Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))));
-    }
-  };
+    };
 
-  const once = async <A>(kind: string, operation: string, variables: Record<string, unknown>, interpret: (data: unknown) => E.Either<ShopifyError, A>): Promise<Attempt<A>> => {
+  const once = async <A>(
+    kind: string,
+    operation: string,
+    variables: Record<string, unknown>,
+    interpret: (data: unknown) => E.Either<ShopifyError, A>,
+  ): Promise<Attempt<A>> => {
     let response: AdminClientResponse;
     try {
       response = await client.request(operation, { variables, signal: AbortSignal.timeout(timeoutMs) });
@@ -209,7 +259,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     }
     const cost = response.extensions?.cost;
     if (cost?.throttleStatus !== undefined) bucket = { status: cost.throttleStatus, at: now() };
-    if (typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > 0) costs.set(kind, cost.requestedQueryCost);
+    if (typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > 0)
+      costs.set(kind, cost.requestedQueryCost);
     const graphql = response.errors?.graphQLErrors ?? [];
     const status = response.errors?.networkStatusCode;
     if (graphql.some((e) => e.extensions?.code === 'THROTTLED')) {
@@ -222,187 +273,368 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const after = Number(response.errors?.response?.headers?.get('Retry-After') ?? '1');
       return { retry: true, waitMs: Number.isFinite(after) ? after * 1000 : 1000, reason: 'throttled' };
     }
-    if (status === 401 || status === 403) return { fail: { _tag: 'ShopifyUnauthorized', reason: `HTTP ${status}: the access token was refused`, retriable: false } };
+    if (status === 401 || status === 403)
+      return {
+        fail: { _tag: 'ShopifyUnauthorized', reason: `HTTP ${status}: the access token was refused`, retriable: false },
+      };
     if (status !== undefined && status >= 500) return { retry: true, waitMs: 0, reason: `HTTP ${status}` };
-    if (status !== undefined) return { fail: { _tag: 'ShopifyRejected', reason: `${kind}: HTTP ${status}`, code: null, retriable: false } };
-    if (response.errors !== undefined && graphql.length === 0) return { retry: true, waitMs: 0, reason: response.errors.message ?? 'request failed' };
+    if (status !== undefined)
+      return { fail: { _tag: 'ShopifyRejected', reason: `${kind}: HTTP ${status}`, code: null, retriable: false } };
+    if (response.errors !== undefined && graphql.length === 0)
+      return { retry: true, waitMs: 0, reason: response.errors.message ?? 'request failed' };
     const internal = graphql.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
     if (internal !== undefined) return { retry: true, waitMs: 0, reason: internal.message };
     if (graphql.length > 0) {
       const e = graphql[0]!;
-      return { fail: { _tag: 'ShopifyRejected', reason: `${kind}: ${e.message}`, code: e.extensions?.code ?? null, retriable: false } };
+      return {
+        fail: {
+          _tag: 'ShopifyRejected',
+          reason: `${kind}: ${e.message}`,
+          code: e.extensions?.code ?? null,
+          retriable: false,
+        },
+      };
     }
     const result = interpret(response.data);
     if (E.isRight(result)) return { done: result.right };
     // Shopify's "this key is being processed" answer: the same request, later.
-    if (result.left._tag === 'ShopifyRejected' && result.left.code === 'IDEMPOTENCY_CONCURRENT_REQUEST') return { retry: true, waitMs: 1000, reason: 'idempotent request in progress' };
+    if (result.left._tag === 'ShopifyRejected' && result.left.code === 'IDEMPOTENCY_CONCURRENT_REQUEST')
+      return { retry: true, waitMs: 1000, reason: 'idempotent request in progress' };
     return { fail: result.left };
   };
 
-  type UserError = { readonly field?: ReadonlyArray<string> | null; readonly message: string; readonly code?: string | null };
+  type UserError = {
+    readonly field?: ReadonlyArray<string> | null;
+    readonly message: string;
+    readonly code?: string | null;
+  };
 
   // Sends quantities under a key; refused quantities become outcomes and the rest go again under a derived key.
-  const setRound = (request: SetAvailableRequest, key: string, quantities: ReadonlyArray<SetQuantity>): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
-    const input = {
-      name: 'available',
-      reason: request.reason,
-      referenceDocumentUri: request.referenceDocumentUri,
-      quantities: quantities.map((q) => ({ inventoryItemId: q.inventoryItemId, locationId: q.locationId, quantity: q.quantity, changeFromQuantity: q.changeFromQuantity })),
+  const setRound =
+    (
+      request: SetAvailableRequest,
+      key: string,
+      quantities: ReadonlyArray<SetQuantity>,
+    ): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
+    async () => {
+      const input = {
+        name: 'available',
+        reason: request.reason,
+        referenceDocumentUri: request.referenceDocumentUri,
+        quantities: quantities.map((q) => ({
+          inventoryItemId: q.inventoryItemId,
+          locationId: q.locationId,
+          quantity: q.quantity,
+          changeFromQuantity: q.changeFromQuantity,
+        })),
+      };
+      const answered = await call('set', costs.get('set')!, SET_AVAILABLE, { input, key }, (data) => {
+        const errors = (
+          data as { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | undefined
+        )?.inventorySetQuantities?.userErrors;
+        if (errors === undefined)
+          return E.left({
+            _tag: 'ShopifyRejected',
+            reason: 'inventorySetQuantities: no payload in the answer',
+            code: null,
+            retriable: false,
+          });
+        const busy = errors.find((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST');
+        if (busy !== undefined)
+          return E.left({ _tag: 'ShopifyRejected', reason: busy.message, code: busy.code ?? null, retriable: false });
+        return E.right(errors);
+      })();
+      if (answered._tag === 'Left') return answered;
+      return settleAnswer(request, key, quantities, answered.right)();
     };
-    const answered = await call('set', costs.get('set')!, SET_AVAILABLE, { input, key }, (data) => {
-      const errors = (data as { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | undefined)?.inventorySetQuantities?.userErrors;
-      if (errors === undefined) return E.left({ _tag: 'ShopifyRejected', reason: 'inventorySetQuantities: no payload in the answer', code: null, retriable: false });
-      const busy = errors.find((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST');
-      if (busy !== undefined) return E.left({ _tag: 'ShopifyRejected', reason: busy.message, code: busy.code ?? null, retriable: false });
-      return E.right(errors);
-    })();
-    if (answered._tag === 'Left') return answered;
-    return settleAnswer(request, key, quantities, answered.right)();
-  };
 
   // What Shopify's userErrors for one call mean per quantity: a refused quantity is an outcome of its own, and the
   // others (which the atomic call did not apply) go again under a key derived from this one and the refused indexes.
-  const settleAnswer = (request: SetAvailableRequest, key: string, quantities: ReadonlyArray<SetQuantity>, errors: ReadonlyArray<UserError>): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
-    if (errors.length === 0) return { _tag: 'Right', right: quantities.map((quantity) => ({ status: 'applied', quantity })) };
-    const refused = new Map<number, UserError>();
-    for (const e of errors) {
-      const field = e.field ?? [];
-      const index = field[0] === 'input' && field[1] === 'quantities' ? Number(field[2]) : Number.NaN;
-      if (Number.isInteger(index) && index >= 0 && index < quantities.length) {
-        if (!refused.has(index)) refused.set(index, e);
-      } else if (e.code === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' && !key.endsWith('/again')) {
-        // Shopify asks for a new key after a failed attempt: one derived from the old, so a rerun derives the same.
-        return setRound(request, `${key}/again`, quantities)();
-      } else {
-        // An error about the call as a whole (reason, name, idempotency): no quantity can go.
-        return { _tag: 'Left', left: { _tag: 'ShopifyRejected', reason: `inventorySetQuantities: ${e.message}`, code: e.code ?? null, retriable: false } };
+  const settleAnswer =
+    (
+      request: SetAvailableRequest,
+      key: string,
+      quantities: ReadonlyArray<SetQuantity>,
+      errors: ReadonlyArray<UserError>,
+    ): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
+    async () => {
+      if (errors.length === 0)
+        return { _tag: 'Right', right: quantities.map((quantity) => ({ status: 'applied', quantity })) };
+      const refused = new Map<number, UserError>();
+      for (const e of errors) {
+        const field = e.field ?? [];
+        const index = field[0] === 'input' && field[1] === 'quantities' ? Number(field[2]) : Number.NaN;
+        if (Number.isInteger(index) && index >= 0 && index < quantities.length) {
+          if (!refused.has(index)) refused.set(index, e);
+        } else if (e.code === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' && !key.endsWith('/again')) {
+          // Shopify asks for a new key after a failed attempt: one derived from the old, so a rerun derives the same.
+          return setRound(request, `${key}/again`, quantities)();
+        } else {
+          // An error about the call as a whole (reason, name, idempotency): no quantity can go.
+          return {
+            _tag: 'Left',
+            left: {
+              _tag: 'ShopifyRejected',
+              reason: `inventorySetQuantities: ${e.message}`,
+              code: e.code ?? null,
+              retriable: false,
+            },
+          };
+        }
       }
-    }
-    const outcomes = new Map<number, SetOutcome>();
-    for (const [index, e] of refused) {
-      const quantity = quantities[index]!;
-      outcomes.set(index, e.code === 'CHANGE_FROM_QUANTITY_STALE' ? { status: 'stale', quantity } : { status: 'failed', quantity, code: e.code ?? 'UNKNOWN', message: e.message });
-    }
-    const rest = quantities.map((q, i) => ({ q, i })).filter(({ i }) => !refused.has(i));
-    if (rest.length > 0) {
-      const again = await setRound(request, `${key}/${fingerprint([...refused.keys()].sort((a, b) => a - b))}`, rest.map(({ q }) => q))();
-      if (again._tag === 'Left') return again;
-      again.right.forEach((o, j) => outcomes.set(rest[j]!.i, o));
-    }
-    return { _tag: 'Right', right: quantities.map((_, i) => outcomes.get(i)!) };
-  };
+      const outcomes = new Map<number, SetOutcome>();
+      for (const [index, e] of refused) {
+        const quantity = quantities[index]!;
+        outcomes.set(
+          index,
+          e.code === 'CHANGE_FROM_QUANTITY_STALE'
+            ? { status: 'stale', quantity }
+            : { status: 'failed', quantity, code: e.code ?? 'UNKNOWN', message: e.message },
+        );
+      }
+      const rest = quantities.map((q, i) => ({ q, i })).filter(({ i }) => !refused.has(i));
+      if (rest.length > 0) {
+        const again = await setRound(
+          request,
+          `${key}/${fingerprint([...refused.keys()].sort((a, b) => a - b))}`,
+          rest.map(({ q }) => q),
+        )();
+        if (again._tag === 'Left') return again;
+        again.right.forEach((o, j) => {
+          outcomes.set(rest[j]!.i, o);
+        });
+      }
+      return { _tag: 'Right', right: quantities.map((_, i) => outcomes.get(i)!) };
+    };
 
-  const levelsOf = (locationId: string, ids: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> => async () => {
-    const found: ItemQuantity[] = [];
-    for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
-      const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
-      const variables: Record<string, unknown> = { locationId };
-      chunk.forEach((id, i) => (variables[`i${i}`] = id));
-      type Level = { inventoryLevel?: { quantities?: ReadonlyArray<{ name: string; quantity: number }> } | null } | null;
-      const answered = await call('levels', DEFAULT_COST.levels * chunk.length, LEVELS_OF(chunk.length), variables, (data) => E.right(data as Record<string, Level> | undefined))();
-      if (answered._tag === 'Left') return answered;
-      chunk.forEach((id, i) => {
-        const available = answered.right?.[`i${i}`]?.inventoryLevel?.quantities?.find((q) => q.name === 'available');
-        if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
-      });
-    }
-    return { _tag: 'Right', right: found };
-  };
-
-  const availableAtLocation = (locationId: string): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> => async () => {
-    // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
-    type Started = { bulkOperation: { id: string } | null; userErrors: ReadonlyArray<UserError> };
-    const started = await call('bulk', costs.get('bulk')!, BULK_LEVELS, { query: BULK_LEVELS_QUERY }, (data) => {
-      const payload = (data as { bulkOperationRunQuery?: Started } | undefined)?.bulkOperationRunQuery;
-      const e = payload?.userErrors[0];
-      if (payload?.bulkOperation == null) return E.left({ _tag: 'ShopifyRejected', reason: `bulkOperationRunQuery: ${e?.message ?? 'no operation started'}`, code: e?.code ?? null, retriable: false });
-      return E.right(payload.bulkOperation.id);
-    })();
-    if (started._tag === 'Left') return started;
-    const text = await awaitBulk(started.right);
-    if (text._tag === 'Left') return text;
-    const levels: ItemQuantity[] = [];
-    for (const line of text.right.split('\n')) {
-      if (line === '') continue;
-      const row = JSON.parse(line) as { __parentId?: string; location?: { id: string }; quantities?: ReadonlyArray<{ name: string; quantity: number }> };
-      if (row.__parentId === undefined || row.location?.id !== locationId) continue;
-      const available = row.quantities?.find((q) => q.name === 'available');
-      if (available !== undefined) levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
-    }
-    return { _tag: 'Right', right: levels };
-  };
-
-  const inventoryItemsBySku = (skus: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>> => async () => {
-    const found = new Map<string, string[]>(skus.map((s) => [s, []]));
-    for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
-      const chunk = skus.slice(start, start + SKUS_PER_QUERY);
-      const query = chunk.map((s) => `sku:${quote(s)}`).join(' OR ');
-      let after: string | null = null;
-      for (;;) {
-        type Page = { nodes: ReadonlyArray<{ id: string; sku: string | null }>; pageInfo: { hasNextPage: boolean; endCursor: string | null } };
-        const answered = await call('sku', costs.get('sku')!, ITEMS_BY_SKU, { first: 50, query, after }, (data) => E.right((data as { inventoryItems: Page }).inventoryItems))();
+  const levelsOf =
+    (locationId: string, ids: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> =>
+    async () => {
+      const found: ItemQuantity[] = [];
+      for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
+        const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
+        const variables: Record<string, unknown> = { locationId };
+        chunk.forEach((id, i) => {
+          variables[`i${i}`] = id;
+        });
+        type Level = {
+          inventoryLevel?: { quantities?: ReadonlyArray<{ name: string; quantity: number }> } | null;
+        } | null;
+        const answered = await call(
+          'levels',
+          DEFAULT_COST.levels * chunk.length,
+          LEVELS_OF(chunk.length),
+          variables,
+          (data) => E.right(data as Record<string, Level> | undefined),
+        )();
         if (answered._tag === 'Left') return answered;
-        // The search matches loosely; only an exact SKU counts.
-        for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);
-        if (!answered.right.pageInfo.hasNextPage) break;
-        after = answered.right.pageInfo.endCursor;
+        chunk.forEach((id, i) => {
+          const available = answered.right?.[`i${i}`]?.inventoryLevel?.quantities?.find((q) => q.name === 'available');
+          if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
+        });
       }
-    }
-    return { _tag: 'Right', right: found };
-  };
+      return { _tag: 'Right', right: found };
+    };
+
+  const availableAtLocation =
+    (locationId: string): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> =>
+    async () => {
+      // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
+      type Started = { bulkOperation: { id: string } | null; userErrors: ReadonlyArray<UserError> };
+      const started = await call('bulk', costs.get('bulk')!, BULK_LEVELS, { query: BULK_LEVELS_QUERY }, (data) => {
+        const payload = (data as { bulkOperationRunQuery?: Started } | undefined)?.bulkOperationRunQuery;
+        const e = payload?.userErrors[0];
+        if (payload?.bulkOperation == null)
+          return E.left({
+            _tag: 'ShopifyRejected',
+            reason: `bulkOperationRunQuery: ${e?.message ?? 'no operation started'}`,
+            code: e?.code ?? null,
+            retriable: false,
+          });
+        return E.right(payload.bulkOperation.id);
+      })();
+      if (started._tag === 'Left') return started;
+      const text = await awaitBulk(started.right);
+      if (text._tag === 'Left') return text;
+      const levels: ItemQuantity[] = [];
+      for (const line of text.right.split('\n')) {
+        if (line === '') continue;
+        const row = JSON.parse(line) as {
+          __parentId?: string;
+          location?: { id: string };
+          quantities?: ReadonlyArray<{ name: string; quantity: number }>;
+        };
+        if (row.__parentId === undefined || row.location?.id !== locationId) continue;
+        const available = row.quantities?.find((q) => q.name === 'available');
+        if (available !== undefined)
+          levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
+      }
+      return { _tag: 'Right', right: levels };
+    };
+
+  const inventoryItemsBySku =
+    (skus: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>> =>
+    async () => {
+      const found = new Map<string, string[]>(skus.map((s) => [s, []]));
+      for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
+        const chunk = skus.slice(start, start + SKUS_PER_QUERY);
+        const query = chunk.map((s) => `sku:${quote(s)}`).join(' OR ');
+        let after: string | null = null;
+        for (;;) {
+          type Page = {
+            nodes: ReadonlyArray<{ id: string; sku: string | null }>;
+            pageInfo: { hasNextPage: boolean; endCursor: string | null };
+          };
+          const answered = await call('sku', costs.get('sku')!, ITEMS_BY_SKU, { first: 50, query, after }, (data) =>
+            E.right((data as { inventoryItems: Page }).inventoryItems),
+          )();
+          if (answered._tag === 'Left') return answered;
+          // The search matches loosely; only an exact SKU counts.
+          for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);
+          if (!answered.right.pageInfo.hasNextPage) break;
+          after = answered.right.pageInfo.endCursor;
+        }
+      }
+      return { _tag: 'Right', right: found };
+    };
 
   // Polls a bulk operation until it ends; the result file's text when it completed.
   const awaitBulk = async (id: string): Promise<E.Either<ShopifyError, string>> => {
     type Operation = { id: string; status: string; errorCode: string | null; url: string | null };
     for (;;) {
-      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, (data) => E.right((data as { bulkOperation: Operation }).bulkOperation))();
+      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, (data) =>
+        E.right((data as { bulkOperation: Operation }).bulkOperation),
+      )();
       if (polled._tag === 'Left') return polled;
       const op = polled.right;
       if (op.status === 'COMPLETED') {
         if (op.url === null) return E.right('');
-        const text = await fetch(op.url, { signal: AbortSignal.timeout(timeoutMs * 10) }).then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`)))).catch((e: unknown) => e as Error);
-        return text instanceof Error ? E.left({ _tag: 'ShopifyUnavailable', reason: `bulk result: ${text.message}`, retriable: true }) : E.right(text);
+        const text = await fetch(op.url, { signal: AbortSignal.timeout(timeoutMs * 10) })
+          .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
+          .catch((e: unknown) => e as Error);
+        return text instanceof Error
+          ? E.left({ _tag: 'ShopifyUnavailable', reason: `bulk result: ${text.message}`, retriable: true })
+          : E.right(text);
       }
       if (['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
-        return E.left({ _tag: 'ShopifyBulkOperationFailed', operationId: id, status: op.status, errorCode: op.errorCode, retriable: op.errorCode !== 'ACCESS_DENIED' });
+        return E.left({
+          _tag: 'ShopifyBulkOperationFailed',
+          operationId: id,
+          status: op.status,
+          errorCode: op.errorCode,
+          retriable: op.errorCode !== 'ACCESS_DENIED',
+        });
       }
       await pause(options.bulkPollMs ?? 1000);
     }
   };
 
   // One bulk mutation over lines of at most 250 quantities, each with its own key; the outcomes by line.
-  const bulkRound = async (request: SetAvailableRequest, lines: ReadonlyArray<{ readonly key: string; readonly quantities: ReadonlyArray<SetQuantity> }>): Promise<E.Either<ShopifyError, ReadonlyArray<ReadonlyArray<SetOutcome>>>> => {
+  const bulkRound = async (
+    request: SetAvailableRequest,
+    lines: ReadonlyArray<{ readonly key: string; readonly quantities: ReadonlyArray<SetQuantity> }>,
+  ): Promise<E.Either<ShopifyError, ReadonlyArray<ReadonlyArray<SetOutcome>>>> => {
     const jsonl = lines
-      .map((line) => JSON.stringify({ key: line.key, input: { name: 'available', reason: request.reason, referenceDocumentUri: request.referenceDocumentUri, quantities: line.quantities.map((q) => ({ inventoryItemId: q.inventoryItemId, locationId: q.locationId, quantity: q.quantity, changeFromQuantity: q.changeFromQuantity })) } }))
+      .map((line) =>
+        JSON.stringify({
+          key: line.key,
+          input: {
+            name: 'available',
+            reason: request.reason,
+            referenceDocumentUri: request.referenceDocumentUri,
+            quantities: line.quantities.map((q) => ({
+              inventoryItemId: q.inventoryItemId,
+              locationId: q.locationId,
+              quantity: q.quantity,
+              changeFromQuantity: q.changeFromQuantity,
+            })),
+          },
+        }),
+      )
       .join('\n');
     type Target = { url: string; parameters: ReadonlyArray<{ name: string; value: string }> };
-    const staged = await call('stage', 10, STAGED_UPLOAD, { input: [{ resource: 'BULK_MUTATION_VARIABLES', filename: 'inventory-set-quantities.jsonl', mimeType: 'text/jsonl', httpMethod: 'POST', fileSize: String(Buffer.byteLength(jsonl)) }] }, (data) => {
-      const target = (data as { stagedUploadsCreate?: { stagedTargets?: ReadonlyArray<Target> | null } } | undefined)?.stagedUploadsCreate?.stagedTargets?.[0];
-      return target === undefined ? E.left({ _tag: 'ShopifyRejected', reason: 'stagedUploadsCreate: no upload target', code: null, retriable: false }) : E.right(target);
-    })();
+    const staged = await call(
+      'stage',
+      10,
+      STAGED_UPLOAD,
+      {
+        input: [
+          {
+            resource: 'BULK_MUTATION_VARIABLES',
+            filename: 'inventory-set-quantities.jsonl',
+            mimeType: 'text/jsonl',
+            httpMethod: 'POST',
+            fileSize: String(Buffer.byteLength(jsonl)),
+          },
+        ],
+      },
+      (data) => {
+        const target = (data as { stagedUploadsCreate?: { stagedTargets?: ReadonlyArray<Target> | null } } | undefined)
+          ?.stagedUploadsCreate?.stagedTargets?.[0];
+        return target === undefined
+          ? E.left({
+              _tag: 'ShopifyRejected',
+              reason: 'stagedUploadsCreate: no upload target',
+              code: null,
+              retriable: false,
+            })
+          : E.right(target);
+      },
+    )();
     if (staged._tag === 'Left') return staged;
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
     form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
-    const uploaded = await fetch(staged.right.url, { method: 'POST', body: form, signal: AbortSignal.timeout(timeoutMs * 10) }).then((r) => (r.ok ? null : new Error(`HTTP ${r.status}`))).catch((e: unknown) => e as Error);
-    if (uploaded !== null) return E.left({ _tag: 'ShopifyUnavailable', reason: `staged upload: ${uploaded.message}`, retriable: true });
+    const uploaded = await fetch(staged.right.url, {
+      method: 'POST',
+      body: form,
+      signal: AbortSignal.timeout(timeoutMs * 10),
+    })
+      .then((r) => (r.ok ? null : new Error(`HTTP ${r.status}`)))
+      .catch((e: unknown) => e as Error);
+    if (uploaded !== null)
+      return E.left({ _tag: 'ShopifyUnavailable', reason: `staged upload: ${uploaded.message}`, retriable: true });
     const path = staged.right.parameters.find((p) => p.name === 'key')?.value ?? '';
     let started: E.Either<ShopifyError, string>;
     for (;;) {
       started = await call('bulk', 10, BULK_SET, { mutation: SET_AVAILABLE, stagedUploadPath: path }, (data) => {
-        const payload = (data as { bulkOperationRunMutation?: { bulkOperation: { id: string } | null; userErrors: ReadonlyArray<UserError> } } | undefined)?.bulkOperationRunMutation;
+        const payload = (
+          data as
+            | {
+                bulkOperationRunMutation?: {
+                  bulkOperation: { id: string } | null;
+                  userErrors: ReadonlyArray<UserError>;
+                };
+              }
+            | undefined
+        )?.bulkOperationRunMutation;
         const e = payload?.userErrors[0];
-        if (payload?.bulkOperation == null) return E.left({ _tag: 'ShopifyRejected', reason: `bulkOperationRunMutation: ${e?.message ?? 'no operation started'}`, code: e?.code ?? null, retriable: false });
+        if (payload?.bulkOperation == null)
+          return E.left({
+            _tag: 'ShopifyRejected',
+            reason: `bulkOperationRunMutation: ${e?.message ?? 'no operation started'}`,
+            code: e?.code ?? null,
+            retriable: false,
+          });
         return E.right(payload.bulkOperation.id);
       })();
       // Five bulk mutations may run per shop: wait for a place rather than fail.
-      if (started._tag === 'Left' && started.left._tag === 'ShopifyRejected' && started.left.code === 'OPERATION_IN_PROGRESS') await pause(options.bulkPollMs ?? 1000);
+      if (
+        started._tag === 'Left' &&
+        started.left._tag === 'ShopifyRejected' &&
+        started.left.code === 'OPERATION_IN_PROGRESS'
+      )
+        await pause(options.bulkPollMs ?? 1000);
       else break;
     }
     if (started._tag === 'Left') return started;
     const text = await awaitBulk(started.right);
     if (text._tag === 'Left') return text;
-    type Answer = { __lineNumber: number; errors?: ReadonlyArray<ShopifyGraphqlError>; data?: { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | null };
+    type Answer = {
+      __lineNumber: number;
+      errors?: ReadonlyArray<ShopifyGraphqlError>;
+      data?: { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | null;
+    };
     const answers = new Map<number, Answer>();
     for (const row of text.right.split('\n')) {
       if (row === '') continue;
@@ -415,25 +647,33 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const errors = answer?.data?.inventorySetQuantities?.userErrors;
       // A line that failed as a whole, or has no answer, goes through the call path under its own key (Shopify
       // answers from its record of the key where the line did run); a line's userErrors are read as a call's are.
-      const one = errors === undefined || answer?.errors !== undefined ? await setRound(request, line.key, line.quantities)() : await settleAnswer(request, line.key, line.quantities, errors)();
+      const one =
+        errors === undefined || answer?.errors !== undefined
+          ? await setRound(request, line.key, line.quantities)()
+          : await settleAnswer(request, line.key, line.quantities, errors)();
       if (one._tag === 'Left') return one;
       outcomes.push(one.right);
     }
     return E.right(outcomes);
   };
 
-  const setInBulk = (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => async () => {
-    const lines = keyedGroups(request, maxQuantities).map((g) => ({ key: g.idempotencyKey, quantities: g.quantities }));
-    // Lines of about 250 * 200 bytes: a file of 90 MB holds some 1,800 of them; larger requests take several files.
-    const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
-    const outcomes: SetOutcome[] = [];
-    for (let start = 0; start < lines.length; start += perFile) {
-      const done = await bulkRound(request, lines.slice(start, start + perFile));
-      if (done._tag === 'Left') return done;
-      for (const line of done.right) for (const o of line) outcomes.push(o);
-    }
-    return E.right(outcomes);
-  };
+  const setInBulk =
+    (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
+    async () => {
+      const lines = keyedGroups(request, maxQuantities).map((g) => ({
+        key: g.idempotencyKey,
+        quantities: g.quantities,
+      }));
+      // Lines of about 250 * 200 bytes: a file of 90 MB holds some 1,800 of them; larger requests take several files.
+      const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
+      const outcomes: SetOutcome[] = [];
+      for (let start = 0; start < lines.length; start += perFile) {
+        const done = await bulkRound(request, lines.slice(start, start + perFile));
+        if (done._tag === 'Left') return done;
+        for (const line of done.right) for (const o of line) outcomes.push(o);
+      }
+      return E.right(outcomes);
+    };
 
   const bulkThreshold = options.bulkThreshold ?? 50_000;
 
@@ -446,9 +686,16 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     availableOf: levelsOf,
     setAvailable: (request) => {
       if (request.quantities.length > maxQuantities) {
-        return TE.left({ _tag: 'ShopifyRejected', reason: `inventorySetQuantities: ${request.quantities.length} quantities in one call; the most is ${maxQuantities}`, code: 'MAX_INPUT_SIZE_EXCEEDED', retriable: false });
+        return TE.left({
+          _tag: 'ShopifyRejected',
+          reason: `inventorySetQuantities: ${request.quantities.length} quantities in one call; the most is ${maxQuantities}`,
+          code: 'MAX_INPUT_SIZE_EXCEEDED',
+          retriable: false,
+        });
       }
-      return request.quantities.length === 0 ? TE.right([]) : setRound(request, request.idempotencyKey, request.quantities);
+      return request.quantities.length === 0
+        ? TE.right([])
+        : setRound(request, request.idempotencyKey, request.quantities);
     },
     inventoryItemsBySku,
     stats: () => ({ ...stats }),

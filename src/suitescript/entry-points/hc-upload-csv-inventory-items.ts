@@ -21,8 +21,10 @@ const modules: UploadModules = { task, file, search, sftp, runtime, log };
  */
 const execute: EntryPoints.Scheduled.execute = () => {
   const report = runInventoryUpload(modules);
-  if (report.configurationProblems.length > 0) throw new Error(`inventory upload not started: ${report.configurationProblems.join('; ')}`);
-  if (report.stopped?.failure === true) throw new Error(`inventory upload stopped at ${report.stopped.name}: ${report.stopped.reason}`);
+  if (report.configurationProblems.length > 0)
+    throw new Error(`inventory upload not started: ${report.configurationProblems.join('; ')}`);
+  if (report.stopped?.failure === true)
+    throw new Error(`inventory upload stopped at ${report.stopped.name}: ${report.stopped.reason}`);
 };
 
 export default { execute };

@@ -54,7 +54,10 @@ interface UserError {
 }
 
 /** One target of `stagedUploadsCreate`. */
-export const stagedTarget = (env: BulkEnvironment, input: { resource: string; filename: string; mimeType: string; httpMethod?: string | null }) => {
+export const stagedTarget = (
+  env: BulkEnvironment,
+  input: { resource: string; filename: string; mimeType: string; httpMethod?: string | null },
+) => {
   const folder = input.resource === 'BULK_MUTATION_VARIABLES' ? 'bulk' : input.resource.toLowerCase();
   const key = `tmp/${env.state.shopNum}/${folder}/${randomUUID()}/${input.filename}`;
   env.state.uploadKeys.add(key);
@@ -72,11 +75,20 @@ export const stagedTarget = (env: BulkEnvironment, input: { resource: string; fi
     };
   }
   const url = `${env.baseUrl()}/staged-uploads/${key}`;
-  return { url, resourceUrl: url, parameters: [{ name: 'content_type', value: input.mimeType }, { name: 'acl', value: 'private' }] };
+  return {
+    url,
+    resourceUrl: url,
+    parameters: [
+      { name: 'content_type', value: input.mimeType },
+      { name: 'acl', value: 'private' },
+    ],
+  };
 };
 
 const inProgress = (state: ShopState, type: BulkRecord['type']): BulkRecord[] =>
-  [...state.bulkOperations.values()].filter((b) => b.type === type && (b.status === 'CREATED' || b.status === 'RUNNING' || b.status === 'CANCELING'));
+  [...state.bulkOperations.values()].filter(
+    (b) => b.type === type && (b.status === 'CREATED' || b.status === 'RUNNING' || b.status === 'CANCELING'),
+  );
 
 const newOperation = (state: ShopState, type: BulkRecord['type'], query: string): BulkRecord => {
   state.counters.bulk += 1;
@@ -111,16 +123,28 @@ const complete = (env: BulkEnvironment, operation: BulkRecord, lines: ReadonlyAr
 };
 
 const single = (document: DocumentNode): OperationDefinitionNode | undefined => {
-  const operations = document.definitions.filter((d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION);
+  const operations = document.definitions.filter(
+    (d): d is OperationDefinitionNode => d.kind === Kind.OPERATION_DEFINITION,
+  );
   return operations.length === 1 ? operations[0] : undefined;
 };
 
 /** `bulkOperationRunMutation`: checks as Shopify does (captured messages), then runs every line asynchronously. */
-export const runBulkMutation = (env: BulkEnvironment, mutation: string, stagedUploadPath: string): { bulkOperation: BulkRecord | null; userErrors: UserError[] } => {
-  const fail = (message: string, code: string | null, field: ReadonlyArray<string> | null = null) => ({ bulkOperation: null, userErrors: [{ field, message, code }] });
+export const runBulkMutation = (
+  env: BulkEnvironment,
+  mutation: string,
+  stagedUploadPath: string,
+): { bulkOperation: BulkRecord | null; userErrors: UserError[] } => {
+  const fail = (message: string, code: string | null, field: ReadonlyArray<string> | null = null) => ({
+    bulkOperation: null,
+    userErrors: [{ field, message, code }],
+  });
   const file = env.state.uploads.get(stagedUploadPath);
   if (file === undefined) {
-    return fail("The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.", 'NO_SUCH_FILE');
+    return fail(
+      "The JSONL file could not be found. Try uploading the file again, and check that you've entered the URL correctly for the stagedUploadPath mutation argument.",
+      'NO_SUCH_FILE',
+    );
   }
   let document: DocumentNode;
   try {
@@ -128,19 +152,31 @@ export const runBulkMutation = (env: BulkEnvironment, mutation: string, stagedUp
   } catch (error) {
     const at = error instanceof GraphQLError ? error.locations?.[0] : undefined;
     const description = error instanceof Error ? error.message.replace(/^Syntax Error: /, '') : String(error);
-    return fail(`Failed to parse the mutation - syntax error, ${description}${at === undefined ? '' : ` at [${at.line}, ${at.column}]`}`, 'INVALID_MUTATION');
+    return fail(
+      `Failed to parse the mutation - syntax error, ${description}${at === undefined ? '' : ` at [${at.line}, ${at.column}]`}`,
+      'INVALID_MUTATION',
+    );
   }
   const operation = single(document);
   const root = operation?.selectionSet.selections[0];
-  if (operation?.operation !== 'mutation' || operation.selectionSet.selections.length !== 1 || root?.kind !== Kind.FIELD || !BULK_MUTATIONS.has(root.name.value)) {
+  if (
+    operation?.operation !== 'mutation' ||
+    operation.selectionSet.selections.length !== 1 ||
+    root?.kind !== Kind.FIELD ||
+    !BULK_MUTATIONS.has(root.name.value)
+  ) {
     return fail('You must use an allowed mutation name.', null, ['mutation']);
   }
   // Shopify's wording for a mutation that does not validate is not captured; this server names the first problem.
   const invalid = validate(env.schema, document);
   if (invalid.length > 0) return fail(`Invalid mutation: ${invalid[0]!.message}`, 'INVALID_MUTATION');
   if (file.length === 0) return fail('The input file is empty.', 'INVALID_STAGED_UPLOAD_FILE');
-  if (file.length > MAX_UPLOAD_BYTES) return fail('The input file size exceeds the maximum allowed size of 100 MB.', 'INVALID_STAGED_UPLOAD_FILE');
-  const lines = file.toString('utf8').split('\n').filter((line) => line.trim() !== '');
+  if (file.length > MAX_UPLOAD_BYTES)
+    return fail('The input file size exceeds the maximum allowed size of 100 MB.', 'INVALID_STAGED_UPLOAD_FILE');
+  const lines = file
+    .toString('utf8')
+    .split('\n')
+    .filter((line) => line.trim() !== '');
   const variables: Array<Record<string, unknown>> = [];
   for (const [index, line] of lines.entries()) {
     try {
@@ -154,14 +190,23 @@ export const runBulkMutation = (env: BulkEnvironment, mutation: string, stagedUp
   }
   const running = inProgress(env.state, 'MUTATION');
   if (running.length >= CONCURRENT_OPERATIONS) {
-    return fail(`A bulk mutation operation for this app and shop is already in progress: ${running.map((b) => b.id).join(', ')}.`, 'OPERATION_IN_PROGRESS');
+    return fail(
+      `A bulk mutation operation for this app and shop is already in progress: ${running.map((b) => b.id).join(', ')}.`,
+      'OPERATION_IN_PROGRESS',
+    );
   }
   const bulk = newOperation(env.state, 'MUTATION', mutation);
   const out: string[] = [];
   const step = (index: number) => () => {
     const result = env.run(document, variables[index]!, false);
     // Each result line is the mutation's response plus the zero-based `__lineNumber` of its input line.
-    out.push(JSON.stringify({ ...(result.errors === undefined ? {} : { errors: result.errors }), data: result.data ?? null, __lineNumber: index }));
+    out.push(
+      JSON.stringify({
+        ...(result.errors === undefined ? {} : { errors: result.errors }),
+        data: result.data ?? null,
+        __lineNumber: index,
+      }),
+    );
     bulk.objectCount = index + 1;
     bulk.rootObjectCount = index + 1;
     if (index + 1 < variables.length) env.schedule(step(index + 1), env.rowDelayMs);
@@ -182,24 +227,35 @@ const isConnectionField = (type: GraphQLObjectType, node: FieldNode): GraphQLObj
 };
 
 // The node type and selection of a connection field (`edges { node { … } }` or `nodes { … }`).
-const nodeSelection = (connection: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): { type: GraphQLObjectType; selectionSet: SelectionSetNode; key: string; viaEdges: boolean } | undefined => {
+const nodeSelection = (
+  connection: GraphQLObjectType,
+  selectionSet: SelectionSetNode | undefined,
+): { type: GraphQLObjectType; selectionSet: SelectionSetNode; key: string; viaEdges: boolean } | undefined => {
   for (const selection of selectionSet?.selections ?? []) {
     if (selection.kind !== Kind.FIELD) continue;
     if (selection.name.value === 'nodes' && selection.selectionSet !== undefined) {
-      const type = getNamedType(connection.getFields()['nodes']!.type);
-      if (isObjectType(type)) return { type, selectionSet: selection.selectionSet, key: selection.alias?.value ?? 'nodes', viaEdges: false };
+      const type = getNamedType(connection.getFields().nodes!.type);
+      if (isObjectType(type))
+        return { type, selectionSet: selection.selectionSet, key: selection.alias?.value ?? 'nodes', viaEdges: false };
     }
     if (selection.name.value === 'edges') {
-      const edgeType = getNamedType(connection.getFields()['edges']!.type) as GraphQLObjectType;
-      const nodeField = selection.selectionSet?.selections.find((s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'node');
-      const type = getNamedType(edgeType.getFields()['node']!.type);
-      if (nodeField?.selectionSet !== undefined && isObjectType(type)) return { type, selectionSet: nodeField.selectionSet, key: selection.alias?.value ?? 'edges', viaEdges: true };
+      const edgeType = getNamedType(connection.getFields().edges!.type) as GraphQLObjectType;
+      const nodeField = selection.selectionSet?.selections.find(
+        (s): s is FieldNode => s.kind === Kind.FIELD && s.name.value === 'node',
+      );
+      const type = getNamedType(edgeType.getFields().node!.type);
+      if (nodeField?.selectionSet !== undefined && isObjectType(type))
+        return { type, selectionSet: nodeField.selectionSet, key: selection.alias?.value ?? 'edges', viaEdges: true };
     }
   }
   return undefined;
 };
 
-const connectionStats = (type: GraphQLObjectType, selectionSet: SelectionSetNode, depth: number): { count: number; depth: number } => {
+const connectionStats = (
+  type: GraphQLObjectType,
+  selectionSet: SelectionSetNode,
+  depth: number,
+): { count: number; depth: number } => {
   let count = 0;
   let deepest = 0;
   for (const selection of selectionSet.selections) {
@@ -228,7 +284,13 @@ const connectionStats = (type: GraphQLObjectType, selectionSet: SelectionSetNode
 
 // Bulk query JSONL: each connection node on its own line without its nested connections; nodes of a nested
 // connection follow as their own lines with `__parentId` set to the parent node's `id` (bulk query guide).
-const flatten = (type: GraphQLObjectType, selectionSet: SelectionSetNode, value: Record<string, unknown>, parentId: string | undefined, out: string[]): void => {
+const flatten = (
+  type: GraphQLObjectType,
+  selectionSet: SelectionSetNode,
+  value: Record<string, unknown>,
+  parentId: string | undefined,
+  out: string[],
+): void => {
   const own: Record<string, unknown> = { ...value };
   const nested: Array<() => void> = [];
   for (const selection of selectionSet.selections) {
@@ -241,18 +303,26 @@ const flatten = (type: GraphQLObjectType, selectionSet: SelectionSetNode, value:
     const container = value[key] as Record<string, unknown> | null | undefined;
     if (node === undefined || container == null) continue;
     const list = (container[node.key] as ReadonlyArray<Record<string, unknown>> | undefined) ?? [];
-    const nodes = node.viaEdges ? list.map((edge) => edge['node'] as Record<string, unknown>) : list;
-    const id = typeof value['id'] === 'string' ? value['id'] : undefined;
-    nested.push(() => nodes.forEach((child) => flatten(node.type, node.selectionSet, child, id, out)));
+    const nodes = node.viaEdges ? list.map((edge) => edge.node as Record<string, unknown>) : list;
+    const id = typeof value.id === 'string' ? value.id : undefined;
+    nested.push(() => {
+      for (const child of nodes) flatten(node.type, node.selectionSet, child, id, out);
+    });
   }
   out.push(JSON.stringify(parentId === undefined ? own : { ...own, __parentId: parentId }));
-  nested.forEach((emit) => emit());
+  for (const emit of nested) emit();
 };
 
 /** `bulkOperationRunQuery`: at least one connection, at most five, nested at most two deep; runs asynchronously. */
-export const runBulkQuery = (env: BulkEnvironment, query: string): { bulkOperation: BulkRecord | null; userErrors: UserError[] } => {
+export const runBulkQuery = (
+  env: BulkEnvironment,
+  query: string,
+): { bulkOperation: BulkRecord | null; userErrors: UserError[] } => {
   // Shopify's wording of these rejections is not captured; the code INVALID is the documented one.
-  const fail = (message: string, code: string) => ({ bulkOperation: null, userErrors: [{ field: ['query'], message, code }] });
+  const fail = (message: string, code: string) => ({
+    bulkOperation: null,
+    userErrors: [{ field: ['query'], message, code }],
+  });
   let document: DocumentNode;
   try {
     document = parse(query);
@@ -263,14 +333,19 @@ export const runBulkQuery = (env: BulkEnvironment, query: string): { bulkOperati
   if (invalid.length > 0) return fail(`Invalid bulk query: ${invalid[0]!.message}`, 'INVALID');
   const operation = single(document);
   const queryType = env.schema.getQueryType()!;
-  if (operation === undefined || operation.operation !== 'query') return fail('Bulk queries must contain exactly one query operation.', 'INVALID');
+  if (operation === undefined || operation.operation !== 'query')
+    return fail('Bulk queries must contain exactly one query operation.', 'INVALID');
   const stats = connectionStats(queryType, operation.selectionSet, 0);
   if (stats.count === 0) return fail('Bulk queries must contain at least one connection.', 'INVALID');
   if (stats.count > 5) return fail('Bulk queries cannot contain more than 5 connections.', 'INVALID');
-  if (stats.depth > 2) return fail('Bulk queries cannot contain connections with a nesting depth greater than 2.', 'INVALID');
+  if (stats.depth > 2)
+    return fail('Bulk queries cannot contain connections with a nesting depth greater than 2.', 'INVALID');
   const running = inProgress(env.state, 'QUERY');
   if (running.length >= CONCURRENT_OPERATIONS) {
-    return fail(`A bulk query operation for this app and shop is already in progress: ${running.map((b) => b.id).join(', ')}.`, 'OPERATION_IN_PROGRESS');
+    return fail(
+      `A bulk query operation for this app and shop is already in progress: ${running.map((b) => b.id).join(', ')}.`,
+      'OPERATION_IN_PROGRESS',
+    );
   }
   const bulk = newOperation(env.state, 'QUERY', query);
   env.schedule(() => {
@@ -283,12 +358,21 @@ export const runBulkQuery = (env: BulkEnvironment, query: string): { bulkOperati
         if (selection.kind !== Kind.FIELD) continue;
         const connection = isConnectionField(queryType, selection);
         const node = connection === undefined ? undefined : nodeSelection(connection, selection.selectionSet);
-        const container = result.data[selection.alias?.value ?? selection.name.value] as Record<string, unknown> | null | undefined;
+        const container = result.data[selection.alias?.value ?? selection.name.value] as
+          | Record<string, unknown>
+          | null
+          | undefined;
         if (node === undefined || container == null) continue;
         const list = (container[node.key] as ReadonlyArray<Record<string, unknown>> | undefined) ?? [];
         for (const entry of list) {
           roots += 1;
-          flatten(node.type, node.selectionSet, node.viaEdges ? (entry['node'] as Record<string, unknown>) : entry, undefined, out);
+          flatten(
+            node.type,
+            node.selectionSet,
+            node.viaEdges ? (entry.node as Record<string, unknown>) : entry,
+            undefined,
+            out,
+          );
         }
       }
     }

@@ -49,7 +49,11 @@ export const costBucket = (plan: PlanLimits, now: () => number): CostBucket => {
     },
     status: () => {
       refill();
-      return { maximumAvailable: plan.maximumAvailable, currentlyAvailable: Math.floor(available), restoreRate: plan.restoreRate };
+      return {
+        maximumAvailable: plan.maximumAvailable,
+        currentlyAvailable: Math.floor(available),
+        restoreRate: plan.restoreRate,
+      };
     },
   };
 };

@@ -25,7 +25,16 @@ import { requestError, setQuantities, type SetQuantitiesInput } from './inventor
 import { actualCost, requestedCost } from './query-cost.ts';
 import { syntaxError, validationErrors, variableErrors, type WireError } from './request-errors.ts';
 import type { ItemRecord } from './state.ts';
-import { bulkView, connection, groupView, itemView, locationView, nodeById, type ExecutionContext, type PageArgs } from './views.ts';
+import {
+  bulkView,
+  connection,
+  groupView,
+  itemView,
+  locationView,
+  nodeById,
+  type ExecutionContext,
+  type PageArgs,
+} from './views.ts';
 
 /** The single-query limit: "A single query to the API cannot exceed a cost of 1000." */
 export const MAX_QUERY_COST = 1000;
@@ -60,7 +69,10 @@ const costExtension = (requested: number, actual: number | null, status: Throttl
 /** Shopify's THROTTLED answer: HTTP 200, nothing executed, `actualQueryCost` null. */
 const throttledAnswer = (requested: number, status: ThrottleStatus): EndpointAnswer => ({
   status: 200,
-  body: { errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: THROTTLED_DOC } }], extensions: costExtension(requested, null, status) },
+  body: {
+    errors: [{ message: 'Throttled', extensions: { code: 'THROTTLED', documentation: THROTTLED_DOC } }],
+    extensions: costExtension(requested, null, status),
+  },
   mutationExecuted: false,
 });
 
@@ -75,7 +87,9 @@ const itemMatcher = (query: string | null | undefined): ((item: ItemRecord) => b
     const value = match[2] ?? match[3] ?? match[4] ?? '';
     if (field === 'id') return (item: ItemRecord) => String(item.num) === value || item.id === value;
     const lower = value.toLowerCase();
-    return lower.endsWith('*') ? (item: ItemRecord) => item.sku.toLowerCase().startsWith(lower.slice(0, -1)) : (item: ItemRecord) => item.sku.toLowerCase() === lower;
+    return lower.endsWith('*')
+      ? (item: ItemRecord) => item.sku.toLowerCase().startsWith(lower.slice(0, -1))
+      : (item: ItemRecord) => item.sku.toLowerCase() === lower;
   });
   return (item) => terms.some((matches) => matches(item));
 };
@@ -84,11 +98,16 @@ const itemMatcher = (query: string | null | undefined): ((item: ItemRecord) => b
 const bulkMatcher = (query: string | null | undefined) => {
   const status = /status:(\w+)/i.exec(query ?? '')?.[1]?.toUpperCase();
   const type = /operation_type:(\w+)/i.exec(query ?? '')?.[1]?.toUpperCase();
-  return (b: { status: string; type: string }) => (status === undefined || b.status === status) && (type === undefined || b.type === type);
+  return (b: { status: string; type: string }) =>
+    (status === undefined || b.status === status) && (type === undefined || b.type === type);
 };
 
 const fragmentsOf = (document: DocumentNode): Map<string, FragmentDefinitionNode> =>
-  new Map(document.definitions.filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION).map((d) => [d.name.value, d]));
+  new Map(
+    document.definitions
+      .filter((d): d is FragmentDefinitionNode => d.kind === Kind.FRAGMENT_DEFINITION)
+      .map((d) => [d.name.value, d]),
+  );
 
 /** The root value: Shopify's query and mutation fields over the shop state. */
 const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
@@ -100,15 +119,29 @@ const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
       return item === undefined ? null : itemView(state, item, context);
     },
     inventoryItems: (args: PageArgs & { query?: string | null }, context: ExecutionContext) =>
-      connection([...state.items.values()].filter(itemMatcher(args.query)), (i) => i.num, args, context, (i) => itemView(state, i, context)),
+      connection(
+        [...state.items.values()].filter(itemMatcher(args.query)),
+        (i) => i.num,
+        args,
+        context,
+        (i) => itemView(state, i, context),
+      ),
     location: ({ id }: { id?: string | null }, context: ExecutionContext) => {
-      const location = id == null ? [...state.locations.values()].sort((a, b) => a.num - b.num)[0] : state.locations.get(id);
+      const location =
+        id == null ? [...state.locations.values()].sort((a, b) => a.num - b.num)[0] : state.locations.get(id);
       return location === undefined ? null : locationView(state, location, context);
     },
     locations: (args: PageArgs, context: ExecutionContext) =>
-      connection([...state.locations.values()], (l) => l.num, args, context, (l) => locationView(state, l, context)),
+      connection(
+        [...state.locations.values()],
+        (l) => l.num,
+        args,
+        context,
+        (l) => locationView(state, l, context),
+      ),
     node: ({ id }: { id: string }, context: ExecutionContext) => nodeById(state, id, context),
-    nodes: ({ ids }: { ids: ReadonlyArray<string> }, context: ExecutionContext) => ids.map((id) => nodeById(state, id, context)),
+    nodes: ({ ids }: { ids: ReadonlyArray<string> }, context: ExecutionContext) =>
+      ids.map((id) => nodeById(state, id, context)),
     bulkOperation: ({ id }: { id: string }) => {
       const bulk = state.bulkOperations.get(id);
       return bulk === undefined ? null : bulkView(bulk);
@@ -123,34 +156,54 @@ const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
       return latest === undefined ? null : bulkView(latest);
     },
     // Mutation
-    inventorySetQuantities: ({ input }: { input: SetQuantitiesInput }, context: ExecutionContext, info: GraphQLResolveInfo) => {
+    inventorySetQuantities: (
+      { input }: { input: SetQuantitiesInput },
+      context: ExecutionContext,
+      info: GraphQLResolveInfo,
+    ) => {
       const directive = env.schema.getDirective('idempotent')!;
-      const key = getDirectiveValues(directive, info.fieldNodes[0]!, info.variableValues)?.['key'];
+      const key = getDirectiveValues(directive, info.fieldNodes[0]!, info.variableValues)?.key;
       const error = requestError(input, typeof key === 'string' ? key : undefined);
       if (error !== undefined) throw error;
       const payload = setQuantities(state, input, key as string);
       return {
-        inventoryAdjustmentGroup: payload.inventoryAdjustmentGroup === null ? null : groupView(state, payload.inventoryAdjustmentGroup, context),
+        inventoryAdjustmentGroup:
+          payload.inventoryAdjustmentGroup === null
+            ? null
+            : groupView(state, payload.inventoryAdjustmentGroup, context),
         userErrors: payload.userErrors,
       };
     },
-    stagedUploadsCreate: ({ input }: { input: ReadonlyArray<{ resource: string; filename: string; mimeType: string; httpMethod?: string | null }> }) => ({
+    stagedUploadsCreate: ({
+      input,
+    }: {
+      input: ReadonlyArray<{ resource: string; filename: string; mimeType: string; httpMethod?: string | null }>;
+    }) => ({
       stagedTargets: input.map((target) => stagedTarget(bulkEnv, target)),
       userErrors: [],
     }),
     bulkOperationRunMutation: ({ mutation, stagedUploadPath }: { mutation: string; stagedUploadPath: string }) => {
       const result = runBulkMutation(bulkEnv, mutation, stagedUploadPath);
-      return { bulkOperation: result.bulkOperation === null ? null : bulkView(result.bulkOperation), userErrors: result.userErrors };
+      return {
+        bulkOperation: result.bulkOperation === null ? null : bulkView(result.bulkOperation),
+        userErrors: result.userErrors,
+      };
     },
     bulkOperationRunQuery: ({ query }: { query: string }) => {
       const result = runBulkQuery(bulkEnv, query);
-      return { bulkOperation: result.bulkOperation === null ? null : bulkView(result.bulkOperation), userErrors: result.userErrors };
+      return {
+        bulkOperation: result.bulkOperation === null ? null : bulkView(result.bulkOperation),
+        userErrors: result.userErrors,
+      };
     },
   };
 };
 
 // The first array over MAX_INPUT_ARRAY in an argument value, as a path below the argument.
-const oversizedArray = (value: unknown, path: ReadonlyArray<string | number>): { path: ReadonlyArray<string | number>; size: number } | undefined => {
+const oversizedArray = (
+  value: unknown,
+  path: ReadonlyArray<string | number>,
+): { path: ReadonlyArray<string | number>; size: number } | undefined => {
   if (Array.isArray(value)) {
     if (value.length > MAX_INPUT_ARRAY) return { path, size: value.length };
     for (const [i, element] of value.entries()) {
@@ -178,13 +231,26 @@ export const graphqlEndpoint = (env: EndpointEnvironment) => {
       if (operation == null) return { errors: [{ message: 'An operation name is required' }] };
       const problems = variableErrors(env.schema, operation, variables);
       if (problems.length > 0) return { errors: problems };
-      const result = executeSync({ schema: env.schema, document, rootValue: root, contextValue: context(bulk), variableValues: variables });
-      return { ...(result.errors === undefined ? {} : { errors: result.errors.map((e) => e.toJSON()) }), data: (result.data ?? null) as Record<string, unknown> | null };
+      const result = executeSync({
+        schema: env.schema,
+        document,
+        rootValue: root,
+        contextValue: context(bulk),
+        variableValues: variables,
+      });
+      return {
+        ...(result.errors === undefined ? {} : { errors: result.errors.map((e) => e.toJSON()) }),
+        data: (result.data ?? null) as Record<string, unknown> | null,
+      };
     },
   };
   const root = rootValue(env, bulkEnv);
 
-  const requestErrors = (errors: ReadonlyArray<WireError>): EndpointAnswer => ({ status: 200, body: { errors }, mutationExecuted: false });
+  const requestErrors = (errors: ReadonlyArray<WireError>): EndpointAnswer => ({
+    status: 200,
+    body: { errors },
+    mutationExecuted: false,
+  });
 
   /** Answers one request; `throttle` answers THROTTLED after pricing (faults.throttle). */
   const handle = (request: GraphqlRequest, throttle: boolean): EndpointAnswer => {
@@ -198,12 +264,22 @@ export const graphqlEndpoint = (env: EndpointEnvironment) => {
     if (invalid.length > 0) return requestErrors(validationErrors(document, invalid));
     const operation: OperationDefinitionNode | null | undefined = getOperationAST(document, request.operationName);
     if (operation == null) {
-      return requestErrors([{ message: request.operationName === undefined ? 'An operation name is required' : `No operation named "${request.operationName}"` }]);
+      return requestErrors([
+        {
+          message:
+            request.operationName === undefined
+              ? 'An operation name is required'
+              : `No operation named "${request.operationName}"`,
+        },
+      ]);
     }
     const problems = variableErrors(env.schema, operation, request.variables);
     if (problems.length > 0) return requestErrors(problems);
     const coerced = getVariableValues(env.schema, operation.variableDefinitions ?? [], request.variables);
-    if (coerced.errors !== undefined) return requestErrors(coerced.errors.map((e) => ({ message: e.message, extensions: { code: 'INVALID_VARIABLE' } })));
+    if (coerced.errors !== undefined)
+      return requestErrors(
+        coerced.errors.map((e) => ({ message: e.message, extensions: { code: 'INVALID_VARIABLE' } })),
+      );
     const fragments = fragmentsOf(document);
     const requested = requestedCost(env.schema, operation, fragments, coerced.variableValues);
     if (throttle) {
@@ -217,7 +293,12 @@ export const graphqlEndpoint = (env: EndpointEnvironment) => {
           errors: [
             {
               message: `Query cost is ${requested}, which exceeds the single query max cost limit (${MAX_QUERY_COST}).\n\nSee https://shopify.dev/concepts/about-apis/rate-limits for more information on how the\ncost of a query is calculated.\n\nTo query larger amounts of data with fewer limits, bulk operations should be used instead.\nSee https://shopify.dev/tutorials/perform-bulk-operations-with-admin-api for usage details.\n`,
-              extensions: { code: 'MAX_COST_EXCEEDED', cost: requested, maxCost: MAX_QUERY_COST, documentation: THROTTLED_DOC },
+              extensions: {
+                code: 'MAX_COST_EXCEEDED',
+                cost: requested,
+                maxCost: MAX_QUERY_COST,
+                documentation: THROTTLED_DOC,
+              },
             },
           ],
           extensions: costExtension(requested, null, env.bucket.status()),
@@ -262,7 +343,16 @@ export const graphqlEndpoint = (env: EndpointEnvironment) => {
       variableValues: request.variables,
       ...(request.operationName === undefined ? {} : { operationName: request.operationName }),
     });
-    const actual = Math.min(requested, actualCost(env.schema, operation, fragments, coerced.variableValues, result.data as Record<string, unknown> | null | undefined));
+    const actual = Math.min(
+      requested,
+      actualCost(
+        env.schema,
+        operation,
+        fragments,
+        coerced.variableValues,
+        result.data as Record<string, unknown> | null | undefined,
+      ),
+    );
     env.bucket.refund(requested - actual);
     env.state.stats.pointsSpent += actual;
     return {

@@ -65,15 +65,18 @@ const MESSAGES: Readonly<Record<string, string>> = {
   ITEM_NOT_STOCKED_AT_LOCATION: 'The specified inventory item is not stocked at the location.',
   INVALID_QUANTITY_TOO_HIGH: "The quantity can't be higher than 1,000,000,000.",
   INVALID_QUANTITY_TOO_LOW: "The quantity can't be lower than -1,000,000,000.",
-  COMPARE_QUANTITY_REQUIRED: 'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.',
+  COMPARE_QUANTITY_REQUIRED:
+    'The compareQuantity argument must be given to each quantity or ignored using ignoreCompareQuantity.',
   COMPARE_QUANTITY_STALE: 'The compareQuantity value does not match persisted value.',
   CHANGE_FROM_QUANTITY_STALE: 'The changeFromQuantity value does not match persisted value.',
   INVALID_NAME: "The quantity name must be either 'available' or 'on_hand'.",
   NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR: 'The combination of inventoryItemId and locationId must be unique.',
-  NON_MUTABLE_INVENTORY_ITEM: 'The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle.',
+  NON_MUTABLE_INVENTORY_ITEM:
+    'The specified inventory item is not allowed to be adjusted via API. Example: if the inventory item is a parent bundle.',
   IDEMPOTENCY_CONCURRENT_REQUEST: 'This request is currently in progress, please try again.',
   IDEMPOTENCY_KEY_PARAMETER_MISMATCH: 'The same idempotency key cannot be used with different operation parameters.',
-  IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED: 'A previous request with this idempotency key failed. Retry with a new idempotency key.',
+  IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED:
+    'A previous request with this idempotency key failed. Retry with a new idempotency key.',
 };
 
 /** The message Shopify gives with a code (see MESSAGES). */
@@ -95,7 +98,11 @@ const ROW_FIELD: Readonly<Record<string, string>> = {
 
 const rowError = (index: number, code: string): SetUserError => {
   const field = ROW_FIELD[code];
-  return { field: field === undefined ? null : ['input', 'quantities', String(index), field], message: userErrorMessage(code), code };
+  return {
+    field: field === undefined ? null : ['input', 'quantities', String(index), field],
+    message: userErrorMessage(code),
+    code,
+  };
 };
 
 // "Valid URI with scheme and content. For GID format, all components (app, entity, id) must be present." (schema).
@@ -119,30 +126,49 @@ const stableJson = (value: unknown): string => {
  * Top-level request errors Shopify raises before the resolver changes anything: a quantity row without
  * `changeFromQuantity` (INVALID_FIELD_ARGUMENTS) and a missing or blank `@idempotent` key (BAD_REQUEST), in that order.
  */
-export const requestError = (input: SetQuantitiesInput, idempotencyKey: string | undefined): GraphQLError | undefined => {
+export const requestError = (
+  input: SetQuantitiesInput,
+  idempotencyKey: string | undefined,
+): GraphQLError | undefined => {
   if (input.quantities.some((q) => !Object.hasOwn(q, 'changeFromQuantity'))) {
-    return new GraphQLError('InventoryQuantityInput must include the following argument: changeFromQuantity.', { extensions: { code: 'INVALID_FIELD_ARGUMENTS' } });
+    return new GraphQLError('InventoryQuantityInput must include the following argument: changeFromQuantity.', {
+      extensions: { code: 'INVALID_FIELD_ARGUMENTS' },
+    });
   }
   if (idempotencyKey === undefined) {
-    return new GraphQLError('The @idempotent directive is required for this mutation but was not provided.', { extensions: { code: 'BAD_REQUEST' } });
+    return new GraphQLError('The @idempotent directive is required for this mutation but was not provided.', {
+      extensions: { code: 'BAD_REQUEST' },
+    });
   }
   // The schema says the key "cannot be an empty string or whitespace only"; the exact error is not captured, so this
   // server answers it like a missing directive.
   if (idempotencyKey.trim() === '') {
-    return new GraphQLError('The idempotency key cannot be an empty string or whitespace only.', { extensions: { code: 'BAD_REQUEST' } });
+    return new GraphQLError('The idempotency key cannot be an empty string or whitespace only.', {
+      extensions: { code: 'BAD_REQUEST' },
+    });
   }
   return undefined;
 };
 
 const validate = (state: ShopState, input: SetQuantitiesInput): SetUserError[] => {
   const errors: SetUserError[] = [];
-  if (!INVENTORY_REASONS.includes(input.reason)) errors.push({ field: ['input', 'reason'], message: userErrorMessage('INVALID_REASON'), code: 'INVALID_REASON' });
-  if (input.name !== 'available' && input.name !== 'on_hand') errors.push({ field: ['input', 'name'], message: userErrorMessage('INVALID_NAME'), code: 'INVALID_NAME' });
+  if (!INVENTORY_REASONS.includes(input.reason))
+    errors.push({ field: ['input', 'reason'], message: userErrorMessage('INVALID_REASON'), code: 'INVALID_REASON' });
+  if (input.name !== 'available' && input.name !== 'on_hand')
+    errors.push({ field: ['input', 'name'], message: userErrorMessage('INVALID_NAME'), code: 'INVALID_NAME' });
   if (input.referenceDocumentUri != null && !isReferenceDocument(input.referenceDocumentUri)) {
-    errors.push({ field: ['input', 'referenceDocumentUri'], message: userErrorMessage('INVALID_REFERENCE_DOCUMENT'), code: 'INVALID_REFERENCE_DOCUMENT' });
+    errors.push({
+      field: ['input', 'referenceDocumentUri'],
+      message: userErrorMessage('INVALID_REFERENCE_DOCUMENT'),
+      code: 'INVALID_REFERENCE_DOCUMENT',
+    });
   }
   const pairs = new Map<string, number>();
-  for (const q of input.quantities) pairs.set(levelKey(q.inventoryItemId, q.locationId), (pairs.get(levelKey(q.inventoryItemId, q.locationId)) ?? 0) + 1);
+  for (const q of input.quantities)
+    pairs.set(
+      levelKey(q.inventoryItemId, q.locationId),
+      (pairs.get(levelKey(q.inventoryItemId, q.locationId)) ?? 0) + 1,
+    );
   input.quantities.forEach((q, i) => {
     const rowErrors: string[] = [];
     const itemKnown = state.items.has(q.inventoryItemId);
@@ -152,7 +178,8 @@ const validate = (state: ShopState, input: SetQuantitiesInput): SetUserError[] =
     if (q.quantity > MAX_QUANTITY) rowErrors.push('INVALID_QUANTITY_TOO_HIGH');
     else if (q.quantity < -MAX_QUANTITY) rowErrors.push('INVALID_QUANTITY_TOO_LOW');
     else if (q.quantity < 0 && input.name === 'on_hand') rowErrors.push('INVALID_QUANTITY_NEGATIVE');
-    if ((pairs.get(levelKey(q.inventoryItemId, q.locationId)) ?? 0) > 1) rowErrors.push('NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR');
+    if ((pairs.get(levelKey(q.inventoryItemId, q.locationId)) ?? 0) > 1)
+      rowErrors.push('NO_DUPLICATE_INVENTORY_ITEM_ID_GROUP_ID_PAIR');
     const injected = state.faults.userErrors.findIndex((f) => f.inventoryItemId === q.inventoryItemId);
     if (injected >= 0) rowErrors.push(state.faults.userErrors.splice(injected, 1)[0]!.code);
     if (itemKnown && locationKnown) {
@@ -160,14 +187,17 @@ const validate = (state: ShopState, input: SetQuantitiesInput): SetUserError[] =
       if (level === undefined) rowErrors.push('ITEM_NOT_STOCKED_AT_LOCATION');
       else {
         // A sale injected with faults.saleDuringRequest lands here: after the client read, before the compare-and-set.
-        const sale = state.faults.sales.findIndex((s) => s.inventoryItemId === q.inventoryItemId && s.locationId === q.locationId);
+        const sale = state.faults.sales.findIndex(
+          (s) => s.inventoryItemId === q.inventoryItemId && s.locationId === q.locationId,
+        );
         if (sale >= 0) {
           const units = state.faults.sales.splice(sale, 1)[0]!.units;
           level.available -= units;
           level.committed += units;
         }
         const current = input.name === 'on_hand' ? onHand(level) : level.available;
-        if (q.changeFromQuantity != null && q.changeFromQuantity !== current) rowErrors.push('CHANGE_FROM_QUANTITY_STALE');
+        if (q.changeFromQuantity != null && q.changeFromQuantity !== current)
+          rowErrors.push('CHANGE_FROM_QUANTITY_STALE');
       }
     }
     errors.push(...rowErrors.map((code) => rowError(i, code)));
@@ -187,8 +217,20 @@ const apply = (state: ShopState, input: SetQuantitiesInput, idempotencyKey: stri
     // Shopify lists the `available` change and then the `on_hand` change for either name (2026-04 captures). A
     // zero delta is not a change, so it is neither listed nor recorded (Shopify's behaviour here is not captured).
     if (delta === 0) continue;
-    changes.push({ name: 'available', delta, quantityAfterChange: level.available, itemId: q.inventoryItemId, locationId: q.locationId });
-    changes.push({ name: 'on_hand', delta, quantityAfterChange: onHand(level), itemId: q.inventoryItemId, locationId: q.locationId });
+    changes.push({
+      name: 'available',
+      delta,
+      quantityAfterChange: level.available,
+      itemId: q.inventoryItemId,
+      locationId: q.locationId,
+    });
+    changes.push({
+      name: 'on_hand',
+      delta,
+      quantityAfterChange: onHand(level),
+      itemId: q.inventoryItemId,
+      locationId: q.locationId,
+    });
     state.adjustments.push({
       inventoryItemId: q.inventoryItemId,
       locationId: q.locationId,
@@ -225,16 +267,38 @@ export const setQuantities = (state: ShopState, input: SetQuantitiesInput, idemp
   const seen = state.idempotency.get(idempotencyKey);
   if (seen !== undefined) {
     if (seen.fingerprint !== fingerprint) {
-      return { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message: userErrorMessage('IDEMPOTENCY_KEY_PARAMETER_MISMATCH'), code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH' }] };
+      return {
+        inventoryAdjustmentGroup: null,
+        userErrors: [
+          {
+            field: null,
+            message: userErrorMessage('IDEMPOTENCY_KEY_PARAMETER_MISMATCH'),
+            code: 'IDEMPOTENCY_KEY_PARAMETER_MISMATCH',
+          },
+        ],
+      };
     }
     if (seen.payload.inventoryAdjustmentGroup === null) {
-      return { inventoryAdjustmentGroup: null, userErrors: [{ field: null, message: userErrorMessage('IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED'), code: 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' }] };
+      return {
+        inventoryAdjustmentGroup: null,
+        userErrors: [
+          {
+            field: null,
+            message: userErrorMessage('IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED'),
+            code: 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED',
+          },
+        ],
+      };
     }
     return seen.payload;
   }
   const errors = validate(state, input);
-  const payload: SetPayload = errors.length > 0 ? { inventoryAdjustmentGroup: null, userErrors: errors } : { inventoryAdjustmentGroup: apply(state, input, idempotencyKey), userErrors: [] };
+  const payload: SetPayload =
+    errors.length > 0
+      ? { inventoryAdjustmentGroup: null, userErrors: errors }
+      : { inventoryAdjustmentGroup: apply(state, input, idempotencyKey), userErrors: [] };
   // IDEMPOTENCY_CONCURRENT_REQUEST (only ever injected here) says "please try again", so it does not use up the key.
-  if (!errors.every((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST') || errors.length === 0) state.idempotency.set(idempotencyKey, { fingerprint, payload });
+  if (!errors.every((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST') || errors.length === 0)
+    state.idempotency.set(idempotencyKey, { fingerprint, payload });
   return payload;
 };

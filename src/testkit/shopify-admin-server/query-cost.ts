@@ -50,7 +50,8 @@ const fieldsOf = (ctx: CostContext, type: GraphQLObjectType, selectionSet: Selec
     const fragment = selection.kind === Kind.INLINE_FRAGMENT ? selection : ctx.fragments.get(selection.name.value);
     if (fragment === undefined) return [];
     const condition = fragment.typeCondition?.name.value;
-    if (condition !== undefined && condition !== type.name && !type.getInterfaces().some((i) => i.name === condition)) return [];
+    if (condition !== undefined && condition !== type.name && !type.getInterfaces().some((i) => i.name === condition))
+      return [];
     return fieldsOf(ctx, type, fragment.selectionSet);
   });
 
@@ -61,13 +62,17 @@ const pageSize = (ctx: CostContext, parent: GraphQLObjectType, node: FieldNode):
   const def = parent.getFields()[node.name.value];
   if (def === undefined) return 0;
   const args = getArgumentValues(def, node, ctx.variables);
-  const first = typeof args['first'] === 'number' ? args['first'] : undefined;
-  const last = typeof args['last'] === 'number' ? args['last'] : undefined;
+  const first = typeof args.first === 'number' ? args.first : undefined;
+  const last = typeof args.last === 'number' ? args.last : undefined;
   return Math.max(0, first ?? last ?? 0);
 };
 
 // Cost of one object of `type` selected with `selectionSet` (the object itself excluded).
-const selectionCost = (ctx: CostContext, type: GraphQLCompositeType, selectionSet: SelectionSetNode | undefined): number => {
+const selectionCost = (
+  ctx: CostContext,
+  type: GraphQLCompositeType,
+  selectionSet: SelectionSetNode | undefined,
+): number => {
   if (selectionSet === undefined) return 0;
   const costs = possibleObjects(ctx, type).map((object) =>
     fieldsOf(ctx, object, selectionSet).reduce((sum, node) => sum + fieldCost(ctx, object, node), 0),
@@ -76,15 +81,23 @@ const selectionCost = (ctx: CostContext, type: GraphQLCompositeType, selectionSe
 };
 
 // Cost of one node of a connection type: the costlier of `edges { node }` and `nodes`.
-const connectionNodeCost = (ctx: CostContext, connectionType: GraphQLObjectType, selectionSet: SelectionSetNode | undefined): number => {
+const connectionNodeCost = (
+  ctx: CostContext,
+  connectionType: GraphQLObjectType,
+  selectionSet: SelectionSetNode | undefined,
+): number => {
   if (selectionSet === undefined) return 0;
   const costs = fieldsOf(ctx, connectionType, selectionSet).map((node) => {
     const def = connectionType.getFields()[node.name.value];
     if (def === undefined || node.name.value === 'pageInfo') return 0;
     const named = getNamedType(def.type);
-    if (node.name.value === 'nodes') return OBJECT_COST + selectionCost(ctx, named as GraphQLCompositeType, node.selectionSet);
+    if (node.name.value === 'nodes')
+      return OBJECT_COST + selectionCost(ctx, named as GraphQLCompositeType, node.selectionSet);
     if (node.name.value === 'edges' && isObjectType(named)) {
-      return Math.max(0, ...fieldsOf(ctx, named, node.selectionSet!).map((edgeField) => fieldCost(ctx, named, edgeField)));
+      return Math.max(
+        0,
+        ...fieldsOf(ctx, named, node.selectionSet!).map((edgeField) => fieldCost(ctx, named, edgeField)),
+      );
     }
     return 0;
   });
@@ -98,7 +111,8 @@ function fieldCost(ctx: CostContext, parent: GraphQLObjectType, node: FieldNode)
   const named = getNamedType(def.type);
   if (isLeafType(named)) return 0;
   const composite = named as GraphQLCompositeType;
-  if (isConnection(def.type) && isObjectType(named)) return CONNECTION_COST + pageSize(ctx, parent, node) * connectionNodeCost(ctx, named, node.selectionSet);
+  if (isConnection(def.type) && isObjectType(named))
+    return CONNECTION_COST + pageSize(ctx, parent, node) * connectionNodeCost(ctx, named, node.selectionSet);
   const children = selectionCost(ctx, composite, node.selectionSet);
   return unwrapList(def.type) ? children : OBJECT_COST + children;
 }
@@ -116,12 +130,22 @@ export const requestedCost = (
   return fieldsOf(ctx, root, operation.selectionSet).reduce((sum, node) => {
     if (operation.operation !== 'mutation' || node.name.value.startsWith('__')) return sum + fieldCost(ctx, root, node);
     const def = root.getFields()[node.name.value];
-    return sum + MUTATION_COST + (def === undefined ? 0 : selectionCost(ctx, getNamedType(def.type) as GraphQLCompositeType, node.selectionSet));
+    return (
+      sum +
+      MUTATION_COST +
+      (def === undefined ? 0 : selectionCost(ctx, getNamedType(def.type) as GraphQLCompositeType, node.selectionSet))
+    );
   }, 0);
 };
 
 // Actual cost of a value of `type` already produced by execution.
-const actualOfValue = (ctx: CostContext, type: GraphQLOutputType, value: unknown, node: FieldNode, countObject: boolean): number => {
+const actualOfValue = (
+  ctx: CostContext,
+  type: GraphQLOutputType,
+  value: unknown,
+  node: FieldNode,
+  countObject: boolean,
+): number => {
   if (value === null || value === undefined) return 0;
   const named = getNamedType(type);
   if (isLeafType(named)) return 0;
@@ -133,11 +157,19 @@ const actualOfValue = (ctx: CostContext, type: GraphQLOutputType, value: unknown
       const def = named.getFields()[field.name.value];
       const list = connection[key];
       if (def === undefined || !Array.isArray(list) || field.name.value === 'pageInfo') return 0;
-      return list.reduce((sum: number, element: unknown) => sum + (field.name.value === 'edges' ? actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, element, field) : OBJECT_COST + actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, element, field)), 0);
+      return list.reduce(
+        (sum: number, element: unknown) =>
+          sum +
+          (field.name.value === 'edges'
+            ? actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, element, field)
+            : OBJECT_COST + actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, element, field)),
+        0,
+      );
     });
     return CONNECTION_COST + Math.max(0, ...perField);
   }
-  if (Array.isArray(value)) return Math.max(0, ...value.map((element) => actualOfValue(ctx, type, element, node, false)));
+  if (Array.isArray(value))
+    return Math.max(0, ...value.map((element) => actualOfValue(ctx, type, element, node, false)));
   return (countObject ? OBJECT_COST : 0) + actualOfSelection(ctx, named as GraphQLCompositeType, value, node);
 };
 
@@ -148,7 +180,9 @@ function actualOfSelection(ctx: CostContext, type: GraphQLCompositeType, value: 
     fieldsOf(ctx, object, node.selectionSet!).reduce((sum, field) => {
       const def = object.getFields()[field.name.value];
       if (def === undefined || field.name.value.startsWith('__')) return sum;
-      return sum + actualOfValue(ctx, def.type, record[field.alias?.value ?? field.name.value], field, !unwrapList(def.type));
+      return (
+        sum + actualOfValue(ctx, def.type, record[field.alias?.value ?? field.name.value], field, !unwrapList(def.type))
+      );
     }, 0),
   );
   return costs.length === 0 ? 0 : Math.max(...costs);
@@ -169,7 +203,8 @@ export const actualCost = (
     const def = root.getFields()[node.name.value];
     if (def === undefined || node.name.value.startsWith('__')) return sum;
     const value = data?.[node.alias?.value ?? node.name.value];
-    if (operation.operation === 'mutation') return sum + MUTATION_COST + actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, value, node);
+    if (operation.operation === 'mutation')
+      return sum + MUTATION_COST + actualOfSelection(ctx, getNamedType(def.type) as GraphQLCompositeType, value, node);
     return sum + actualOfValue(ctx, def.type, value, node, !unwrapList(def.type));
   }, 0);
 };

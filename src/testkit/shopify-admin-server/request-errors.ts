@@ -5,7 +5,7 @@
  * without a captured wording keep graphql-js's message with code "validationError" (this server's choice).
  */
 import {
-  GraphQLError,
+  type GraphQLError,
   Kind,
   typeFromAST,
   validateInputValue,
@@ -31,7 +31,10 @@ const locationsOf = (error: GraphQLError): WireError['locations'] =>
 export const syntaxError = (error: GraphQLError): WireError => {
   const at = error.locations?.[0];
   const description = error.message.replace(/^Syntax Error: /, '');
-  return { message: `syntax error, ${description}${at === undefined ? '' : ` at [${at.line}, ${at.column}]`}`, ...(at === undefined ? {} : { locations: [at] }) };
+  return {
+    message: `syntax error, ${description}${at === undefined ? '' : ` at [${at.line}, ${at.column}]`}`,
+    ...(at === undefined ? {} : { locations: [at] }),
+  };
 };
 
 // graphql-ruby paths name the operation ("mutation Name", or just "mutation"), fragments, fields (by response key)
@@ -78,44 +81,89 @@ export const validationErrors = (document: DocumentNode, errors: ReadonlyArray<G
   for (const error of errors) {
     const node = error.nodes?.[0];
     const path = node === undefined ? undefined : paths.get(node);
-    const base = { ...(locationsOf(error) === undefined ? {} : { locations: locationsOf(error)! }), ...(path === undefined ? {} : { path }) };
+    const base = {
+      ...(locationsOf(error) === undefined ? {} : { locations: locationsOf(error)! }),
+      ...(path === undefined ? {} : { path }),
+    };
     const message = error.message;
     let match: RegExpExecArray | null;
     if ((match = /^Cannot query field "([^"]+)" on type "([^"]+)"/.exec(message)) !== null) {
-      out.push({ message: `Field '${match[1]}' doesn't exist on type '${match[2]}'`, ...base, extensions: { code: 'undefinedField', typeName: match[2], fieldName: match[1] } });
+      out.push({
+        message: `Field '${match[1]}' doesn't exist on type '${match[2]}'`,
+        ...base,
+        extensions: { code: 'undefinedField', typeName: match[2], fieldName: match[1] },
+      });
     } else if ((match = /^Unknown argument "([^"]+)" on field "[^".]+\.([^"]+)"/.exec(message)) !== null) {
       const argumentPath = path === undefined ? undefined : [...path, match[1]!];
-      out.push({ message: `Field '${match[2]}' doesn't accept argument '${match[1]}'`, ...base, ...(argumentPath === undefined ? {} : { path: argumentPath }), extensions: { code: 'argumentNotAccepted', name: match[2], typeName: 'Field', argumentName: match[1] } });
-    } else if ((match = /^Argument "[^".]+\.([^"(]+)\(([^:]+):\)" of type "[^"]+" is required, but it was not provided\./.exec(message)) !== null && node !== undefined) {
+      out.push({
+        message: `Field '${match[2]}' doesn't accept argument '${match[1]}'`,
+        ...base,
+        ...(argumentPath === undefined ? {} : { path: argumentPath }),
+        extensions: { code: 'argumentNotAccepted', name: match[2], typeName: 'Field', argumentName: match[1] },
+      });
+    } else if (
+      (match = /^Argument "[^".]+\.([^"(]+)\(([^:]+):\)" of type "[^"]+" is required, but it was not provided\./.exec(
+        message,
+      )) !== null &&
+      node !== undefined
+    ) {
       const entry = missingByField.get(node);
       if (entry === undefined) {
         missingByField.set(node, { error, names: [match[2]!] });
-        out.push({ message: '', ...base, extensions: { code: 'missingRequiredArguments', className: 'Field', name: match[1], arguments: '' } });
+        out.push({
+          message: '',
+          ...base,
+          extensions: { code: 'missingRequiredArguments', className: 'Field', name: match[1], arguments: '' },
+        });
       } else entry.names.push(match[2]!);
     } else if ((match = /^Variable "\$([^"]+)" is never used in operation "([^"]+)"/.exec(message)) !== null) {
-      out.push({ message: `Variable $${match[1]} is declared by ${match[2]} but not used`, ...base, extensions: { code: 'variableNotUsed', variableName: match[1] } });
+      out.push({
+        message: `Variable $${match[1]} is declared by ${match[2]} but not used`,
+        ...base,
+        extensions: { code: 'variableNotUsed', variableName: match[1] },
+      });
     } else if ((match = /^Variable "\$([^"]+)" is not defined by operation "([^"]+)"/.exec(message)) !== null) {
-      out.push({ message: `Variable $${match[1]} is used by ${match[2]} but not declared`, ...base, extensions: { code: 'variableNotDefined', variableName: match[1] } });
+      out.push({
+        message: `Variable $${match[1]} is used by ${match[2]} but not declared`,
+        ...base,
+        extensions: { code: 'variableNotDefined', variableName: match[1] },
+      });
     } else if ((match = /^Unknown directive "@([^"]+)"/.exec(message)) !== null) {
-      out.push({ message: `Directive @${match[1]} is not defined`, ...base, extensions: { code: 'undefinedDirective', directiveName: match[1] } });
+      out.push({
+        message: `Directive @${match[1]} is not defined`,
+        ...base,
+        extensions: { code: 'undefinedDirective', directiveName: match[1] },
+      });
     } else {
       out.push({ message, ...base, extensions: { code: 'validationError' } });
     }
   }
   // Fill in the merged "missing required arguments" errors, in place.
   return out.map((wire) => {
-    if (wire.extensions?.['code'] !== 'missingRequiredArguments') return wire;
-    const entry = [...missingByField.values()].find((e) => e.error.locations?.[0]?.line === wire.locations?.[0]?.line && e.error.locations?.[0]?.column === wire.locations?.[0]?.column);
+    if (wire.extensions?.code !== 'missingRequiredArguments') return wire;
+    const entry = [...missingByField.values()].find(
+      (e) =>
+        e.error.locations?.[0]?.line === wire.locations?.[0]?.line &&
+        e.error.locations?.[0]?.column === wire.locations?.[0]?.column,
+    );
     const names = entry?.names.join(', ') ?? '';
-    return { ...wire, message: `Field '${String(wire.extensions['name'])}' is missing required arguments: ${names}`, extensions: { ...wire.extensions, arguments: names } };
+    return {
+      ...wire,
+      message: `Field '${String(wire.extensions.name)}' is missing required arguments: ${names}`,
+      extensions: { ...wire.extensions, arguments: names },
+    };
   });
 };
 
 // graphql-js's wording of one input problem, turned into graphql-ruby's (path, explanation).
-const problemOf = (error: GraphQLError, path: ReadonlyArray<string | number>): { path: ReadonlyArray<string | number>; explanation: string } => {
+const problemOf = (
+  error: GraphQLError,
+  path: ReadonlyArray<string | number>,
+): { path: ReadonlyArray<string | number>; explanation: string } => {
   const message = error.message;
   const unknown = /not to include unknown field "([^"]+)"/.exec(message);
-  if (unknown !== null) return { path: [...path, unknown[1]!], explanation: `Field is not defined on ${quoted(message, 0) ?? ''}` };
+  if (unknown !== null)
+    return { path: [...path, unknown[1]!], explanation: `Field is not defined on ${quoted(message, 0) ?? ''}` };
   const required = /to include required field "([^"]+)"/.exec(message);
   if (required !== null) return { path: [...path, required[1]!], explanation: 'Expected value to not be null' };
   if (/not to be null/.test(message)) return { path, explanation: 'Expected value to not be null' };
@@ -123,7 +171,11 @@ const problemOf = (error: GraphQLError, path: ReadonlyArray<string | number>): {
 };
 
 /** The INVALID_VARIABLE errors of `operation` for the request's `variables`, one per bad variable. */
-export const variableErrors = (schema: GraphQLSchema, operation: OperationDefinitionNode, variables: Readonly<Record<string, unknown>>): WireError[] =>
+export const variableErrors = (
+  schema: GraphQLSchema,
+  operation: OperationDefinitionNode,
+  variables: Readonly<Record<string, unknown>>,
+): WireError[] =>
   (operation.variableDefinitions ?? []).flatMap((definition): WireError[] => {
     const type = typeFromAST(schema, definition.type);
     if (type === undefined) return [];

@@ -30,11 +30,16 @@ export interface PageArgs {
 }
 
 // Shopify's cursors are base64 JSON of the last id; clients treat them as opaque.
-const cursorOf = (num: number): string => Buffer.from(JSON.stringify({ last_id: num, last_value: num })).toString('base64');
+const cursorOf = (num: number): string =>
+  Buffer.from(JSON.stringify({ last_id: num, last_value: num })).toString('base64');
 const cursorNumber = (cursor: string): number => {
   try {
     const parsed: unknown = JSON.parse(Buffer.from(cursor, 'base64').toString('utf8'));
-    if (typeof parsed === 'object' && parsed !== null && typeof (parsed as { last_id?: unknown }).last_id === 'number') {
+    if (
+      typeof parsed === 'object' &&
+      parsed !== null &&
+      typeof (parsed as { last_id?: unknown }).last_id === 'number'
+    ) {
       return (parsed as { last_id: number }).last_id;
     }
   } catch {
@@ -44,7 +49,13 @@ const cursorNumber = (cursor: string): number => {
 };
 
 /** A Relay connection over `nodes` sorted by id number, paged by `args` (all of them in a bulk query). */
-export const connection = <T>(nodes: ReadonlyArray<T>, numOf: (node: T) => number, args: PageArgs, context: ExecutionContext, view: (node: T) => object) => {
+export const connection = <T>(
+  nodes: ReadonlyArray<T>,
+  numOf: (node: T) => number,
+  args: PageArgs,
+  context: ExecutionContext,
+  view: (node: T) => object,
+) => {
   const ordered = [...nodes].sort((a, b) => numOf(a) - numOf(b));
   if (args.reverse === true) ordered.reverse();
   let window = ordered;
@@ -54,7 +65,8 @@ export const connection = <T>(nodes: ReadonlyArray<T>, numOf: (node: T) => numbe
     const first = args.first ?? undefined;
     const last = args.last ?? undefined;
     // graphql-ruby's connection message when neither page size is given; Shopify requires one of them.
-    if (first === undefined && last === undefined) throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
+    if (first === undefined && last === undefined)
+      throw new GraphQLError('you must provide one of first or last', { extensions: { code: 'BAD_REQUEST' } });
     if (args.after != null) {
       const after = cursorNumber(args.after);
       const at = window.findIndex((n) => numOf(n) === after);
@@ -90,10 +102,25 @@ export const connection = <T>(nodes: ReadonlyArray<T>, numOf: (node: T) => numbe
 };
 
 // The quantity names Shopify knows; a name outside this list is skipped rather than answered with 0.
-const QUANTITY_NAMES = new Set(['available', 'committed', 'damaged', 'incoming', 'on_hand', 'quality_control', 'reserved', 'safety_stock']);
+const QUANTITY_NAMES = new Set([
+  'available',
+  'committed',
+  'damaged',
+  'incoming',
+  'on_hand',
+  'quality_control',
+  'reserved',
+  'safety_stock',
+]);
 
 const quantityOf = (level: LevelRecord, name: string): number =>
-  name === 'available' ? level.available : name === 'committed' ? level.committed : name === 'on_hand' ? onHand(level) : 0;
+  name === 'available'
+    ? level.available
+    : name === 'committed'
+      ? level.committed
+      : name === 'on_hand'
+        ? onHand(level)
+        : 0;
 
 /** An InventoryLevel. */
 export const levelView = (state: ShopState, level: LevelRecord, context: ExecutionContext): object => ({
@@ -122,9 +149,12 @@ const levelsOfItem = (state: ShopState, itemId: string): LevelRecord[] => {
   }
   return found;
 };
-const levelsWhere = (state: ShopState, keep: (level: LevelRecord) => boolean): LevelRecord[] => [...state.levels.values()].filter(keep);
-const levelNumber = (state: ShopState) => (level: LevelRecord): number =>
-  (state.items.get(level.itemId)?.num ?? 0) * 1_000_000 + (state.locations.get(level.locationId)?.num ?? 0);
+const levelsWhere = (state: ShopState, keep: (level: LevelRecord) => boolean): LevelRecord[] =>
+  [...state.levels.values()].filter(keep);
+const levelNumber =
+  (state: ShopState) =>
+  (level: LevelRecord): number =>
+    (state.items.get(level.itemId)?.num ?? 0) * 1_000_000 + (state.locations.get(level.locationId)?.num ?? 0);
 
 /** An InventoryItem. */
 export const itemView = (state: ShopState, item: ItemRecord, context: ExecutionContext): object => ({
@@ -134,7 +164,8 @@ export const itemView = (state: ShopState, item: ItemRecord, context: ExecutionC
   tracked: item.tracked,
   requiresShipping: true,
   // Resolved only when asked for: a scan of every item, which a bulk read of a large catalogue must not pay per item.
-  duplicateSkuCount: () => [...state.items.values()].filter((other) => other.sku === item.sku && other.id !== item.id).length,
+  duplicateSkuCount: () =>
+    [...state.items.values()].filter((other) => other.sku === item.sku && other.id !== item.id).length,
   inventoryLevel: ({ locationId }: { locationId: string }) => {
     const level = state.levels.get(`${item.id}|${locationId}`);
     return level === undefined ? null : levelView(state, level, context);
@@ -155,7 +186,13 @@ export const locationView = (state: ShopState, location: LocationRecord, context
     return level === undefined ? null : levelView(state, level, context);
   },
   inventoryLevels: (args: PageArgs) =>
-    connection(levelsWhere(state, (l) => l.locationId === location.id), levelNumber(state), args, context, (l) => levelView(state, l, context)),
+    connection(
+      levelsWhere(state, (l) => l.locationId === location.id),
+      levelNumber(state),
+      args,
+      context,
+      (l) => levelView(state, l, context),
+    ),
 });
 
 /** An InventoryAdjustmentGroup; `quantityAfterChange` is null, as Shopify answered it in every 2026-04 capture. */
@@ -165,7 +202,11 @@ export const groupView = (state: ShopState, group: GroupRecord, context: Executi
   createdAt: group.createdAt,
   reason: group.reason,
   referenceDocumentUri: group.referenceDocumentUri,
-  changes: (args: { inventoryItemIds?: ReadonlyArray<string> | null; locationIds?: ReadonlyArray<string> | null; quantityNames?: ReadonlyArray<string> | null }) =>
+  changes: (args: {
+    inventoryItemIds?: ReadonlyArray<string> | null;
+    locationIds?: ReadonlyArray<string> | null;
+    quantityNames?: ReadonlyArray<string> | null;
+  }) =>
     group.changes
       .filter((c) => args.inventoryItemIds == null || args.inventoryItemIds.includes(c.itemId))
       .filter((c) => args.locationIds == null || args.locationIds.includes(c.locationId))
@@ -213,6 +254,9 @@ export const nodeById = (state: ShopState, id: string, context: ExecutionContext
   if (group !== undefined) return groupView(state, group, context);
   const bulk = state.bulkOperations.get(id);
   if (bulk !== undefined) return bulkView(bulk);
-  const level = gidNumber(id, 'InventoryLevel') === undefined ? undefined : [...state.levels.values()].find((l) => levelId(state, l) === id);
+  const level =
+    gidNumber(id, 'InventoryLevel') === undefined
+      ? undefined
+      : [...state.levels.values()].find((l) => levelId(state, l) === id);
   return level === undefined ? null : levelView(state, level, context);
 };

@@ -6,5 +6,9 @@ import { fileStoreContract } from '../file-store.contract.ts';
 
 fileStoreContract('local files', async () => {
   const root = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-local-files-'));
-  return { store: localFileStore({ root }), root, teardown: async () => rmSync(root, { recursive: true, force: true }) };
+  return {
+    store: localFileStore({ root }),
+    root,
+    teardown: async () => rmSync(root, { recursive: true, force: true }),
+  };
 });

@@ -2,14 +2,28 @@
 // PostgreSQL, SQLite) on the same store object the import uses.
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { BatchSettlement, ChannelSeed, ChannelStore, FrozenBatch, LedgerEntry, MappedProductInventory, ProductMappingStore, SalesChannel } from '../../../src/application/channel-store.ts';
+import type {
+  BatchSettlement,
+  ChannelSeed,
+  ChannelStore,
+  FrozenBatch,
+  LedgerEntry,
+  MappedProductInventory,
+  ProductMappingStore,
+  SalesChannel,
+} from '../../../src/application/channel-store.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/inventory-store.ts';
 import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup } from '../../../src/domain/index.ts';
 import { run, runLeft } from '../../support/run.ts';
 
 /** Every port the stores serve. */
-export type FullStore = InventoryStore & InventoryHistory & InventorySeed & ChannelStore & ProductMappingStore & ChannelSeed;
+export type FullStore = InventoryStore &
+  InventoryHistory &
+  InventorySeed &
+  ChannelStore &
+  ProductMappingStore &
+  ChannelSeed;
 
 /** A store under test and how to dispose of it. */
 export interface ChannelStoreUnderTest {
@@ -19,12 +33,17 @@ export interface ChannelStoreUnderTest {
 
 const SHOP = 'acme.myshopify.com';
 const LOCATION = 'gid://shopify/Location/1';
-const GROUP: ChannelFacilityGroup = { facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: ['STORE', 'WAREHOUSE'] };
+const GROUP: ChannelFacilityGroup = {
+  facilityGroupId: 'SHOPIFY_US',
+  facilityGroupTypeId: CHANNEL_FAC_GROUP,
+  facilityIds: ['STORE', 'WAREHOUSE'],
+};
 const CHANNEL: SalesChannel = { facilityGroup: GROUP, shop: SHOP, locationId: LOCATION };
 const item = (n: number) => `gid://shopify/InventoryItem/${n}`;
 const pid = (n: number) => `P${String(n).padStart(3, '0')}`;
 
-const productsOf = (count: number) => Array.from({ length: count }, (_, i) => ({ productId: pid(i + 1), externalId: String(9000 + i + 1) }));
+const productsOf = (count: number) =>
+  Array.from({ length: count }, (_, i) => ({ productId: pid(i + 1), externalId: String(9000 + i + 1) }));
 
 const batch = (fromLine: number, toLine: number): FrozenBatch => ({
   fromLine,
@@ -46,7 +65,8 @@ const settlement = (overrides: Partial<BatchSettlement> = {}): BatchSettlement =
   ...overrides,
 });
 
-const versionsOf = async (store: FullStore, consumer: string) => (await run(store.changedProducts(consumer, null, 1000))).map((c) => [c.productId, c.version]);
+const versionsOf = async (store: FullStore, consumer: string) =>
+  (await run(store.changedProducts(consumer, null, 1000))).map((c) => [c.productId, c.version]);
 
 /** Registers and runs the contract suite for one adapter. */
 export const channelStoreContract = (adapter: string, open: () => Promise<ChannelStoreUnderTest>): void => {
@@ -78,41 +98,93 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     const { store } = subject;
     await run(store.saveSalesChannel({ facilityGroupId: 'SHOPIFY_US', shop: SHOP, locationId: LOCATION }));
     assert.is(await run(store.salesChannel('SHOPIFY_US')), null, 'a sales channel row without its group');
-    await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE'] }));
+    await run(
+      store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE'] }),
+    );
     assert.is(await run(store.salesChannel('SHOPIFY_US')), null, 'not a channel group');
-    assert.equal(await run(store.facilityGroup('SHOPIFY_US')), { facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE'] }, 'still a facility group');
-    await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_EU', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: ['WAREHOUSE'] }));
+    assert.equal(
+      await run(store.facilityGroup('SHOPIFY_US')),
+      { facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: 'PICKUP', facilityIds: ['STORE'] },
+      'still a facility group',
+    );
+    await run(
+      store.saveFacilityGroup({
+        facilityGroupId: 'SHOPIFY_EU',
+        facilityGroupTypeId: CHANNEL_FAC_GROUP,
+        facilityIds: ['WAREHOUSE'],
+      }),
+    );
     assert.is(await run(store.salesChannel('SHOPIFY_EU')), null, 'a channel group that sells through no location');
 
     // Saving a group replaces its type and members.
-    await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: ['WAREHOUSE', 'STORE'] }));
+    await run(
+      store.saveFacilityGroup({
+        facilityGroupId: 'SHOPIFY_US',
+        facilityGroupTypeId: CHANNEL_FAC_GROUP,
+        facilityIds: ['WAREHOUSE', 'STORE'],
+      }),
+    );
     assert.equal(await run(store.salesChannel('SHOPIFY_US')), CHANNEL);
-    await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: ['STORE'] }));
+    await run(
+      store.saveFacilityGroup({
+        facilityGroupId: 'SHOPIFY_US',
+        facilityGroupTypeId: CHANNEL_FAC_GROUP,
+        facilityIds: ['STORE'],
+      }),
+    );
     assert.equal((await run(store.salesChannel('SHOPIFY_US')))?.facilityGroup.facilityIds, ['STORE']);
-    await run(store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: [] }));
-    assert.equal(await run(store.facilityGroup('SHOPIFY_US')), { facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: [] }, 'a group with no members');
-    await run(store.saveSalesChannel({ facilityGroupId: 'SHOPIFY_US', shop: 'other.myshopify.com', locationId: 'gid://shopify/Location/2' }));
-    assert.equal(await run(store.salesChannel('SHOPIFY_US')), { facilityGroup: { ...GROUP, facilityIds: [] }, shop: 'other.myshopify.com', locationId: 'gid://shopify/Location/2' });
+    await run(
+      store.saveFacilityGroup({
+        facilityGroupId: 'SHOPIFY_US',
+        facilityGroupTypeId: CHANNEL_FAC_GROUP,
+        facilityIds: [],
+      }),
+    );
+    assert.equal(
+      await run(store.facilityGroup('SHOPIFY_US')),
+      { facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: [] },
+      'a group with no members',
+    );
+    await run(
+      store.saveSalesChannel({
+        facilityGroupId: 'SHOPIFY_US',
+        shop: 'other.myshopify.com',
+        locationId: 'gid://shopify/Location/2',
+      }),
+    );
+    assert.equal(await run(store.salesChannel('SHOPIFY_US')), {
+      facilityGroup: { ...GROUP, facilityIds: [] },
+      shop: 'other.myshopify.com',
+      locationId: 'gid://shopify/Location/2',
+    });
   });
 
   test('mapped products: every position (excluded facilities too), reserved = QOH - ATP, safety stock, threshold, queue, defaults 0', async () => {
     const { store } = subject;
     await run(store.saveProducts(productsOf(4)));
-    await run(store.savePositions([
-      { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 100, reservedQuantity: 5, safetyStock: 10 },
-      { productId: 'P001', facilityId: 'STORE', quantityOnHand: 0.1, reservedQuantity: 0.2, safetyStock: 0.00001 },
-      { productId: 'P001', facilityId: 'OUTLET', quantityOnHand: 8, reservedQuantity: 0, safetyStock: 0 },
-    ]));
+    await run(
+      store.savePositions([
+        { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 100, reservedQuantity: 5, safetyStock: 10 },
+        { productId: 'P001', facilityId: 'STORE', quantityOnHand: 0.1, reservedQuantity: 0.2, safetyStock: 0.00001 },
+        { productId: 'P001', facilityId: 'OUTLET', quantityOnHand: 8, reservedQuantity: 0, safetyStock: 0 },
+      ]),
+    );
     // Stock from the import carries QOH and ATP only: reserved is what ATP nets off, safety stock 0.
-    await run(store.saveStockLevels([{ productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 10, availableToPromise: 7.5 }]));
+    await run(
+      store.saveStockLevels([
+        { productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 10, availableToPromise: 7.5 },
+      ]),
+    );
     await run(store.saveThresholds([{ productId: 'P001', threshold: 2.5 }]));
     await run(store.saveBrokeringQueue([{ productId: 'P001', quantity: 3 }]));
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
-      { productId: 'P002', sku: 'SKU-2', status: 'mapped', inventoryItemId: item(2) },
-      { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
-      { productId: 'P004', sku: 'SKU-4', status: 'unmatched' },
-    ]));
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
+        { productId: 'P002', sku: 'SKU-2', status: 'mapped', inventoryItemId: item(2) },
+        { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
+        { productId: 'P004', sku: 'SKU-4', status: 'unmatched' },
+      ]),
+    );
     const expected: MappedProductInventory[] = [
       {
         productId: 'P001',
@@ -125,94 +197,195 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         threshold: 2.5,
         brokeringQueue: 3,
       },
-      { productId: 'P002', inventoryItemId: item(2), positions: [{ facilityId: 'WAREHOUSE', quantityOnHand: 10, reservedQuantity: 2.5, safetyStock: 0 }], threshold: 0, brokeringQueue: 0 },
+      {
+        productId: 'P002',
+        inventoryItemId: item(2),
+        positions: [{ facilityId: 'WAREHOUSE', quantityOnHand: 10, reservedQuantity: 2.5, safetyStock: 0 }],
+        threshold: 0,
+        brokeringQueue: 0,
+      },
       { productId: 'P003', inventoryItemId: item(3), positions: [], threshold: 0, brokeringQueue: 0 },
     ];
     assert.equal(await run(store.mappedProductPage(CHANNEL, null, 10)), expected);
-    assert.equal(await run(store.mappedProducts(CHANNEL, ['P003', 'P004', 'P001', 'P999', 'P001'])), [expected[0], expected[2]], 'unmapped and unknown left out, each once, in id order');
-    assert.equal(await run(store.mappedProductPage({ ...CHANNEL, shop: 'other.myshopify.com' }, null, 10)), [], 'mappings are per shop');
+    assert.equal(
+      await run(store.mappedProducts(CHANNEL, ['P003', 'P004', 'P001', 'P999', 'P001'])),
+      [expected[0], expected[2]],
+      'unmapped and unknown left out, each once, in id order',
+    );
+    assert.equal(
+      await run(store.mappedProductPage({ ...CHANNEL, shop: 'other.myshopify.com' }, null, 10)),
+      [],
+      'mappings are per shop',
+    );
 
     // ATP is QOH - reserved: the import's view of the same stock.
     const levels = stockLevelsOf(await run(store.stockLevels()));
-    assert.equal(levels.find((l) => l.productId === 'P001' && l.facilityId === 'STORE'), { productId: 'P001', facilityId: 'STORE', quantityOnHand: 0.1, availableToPromise: -0.1 });
-    assert.equal(levels.find((l) => l.productId === 'P001' && l.facilityId === 'WAREHOUSE'), { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 100, availableToPromise: 95 });
+    assert.equal(
+      levels.find((l) => l.productId === 'P001' && l.facilityId === 'STORE'),
+      { productId: 'P001', facilityId: 'STORE', quantityOnHand: 0.1, availableToPromise: -0.1 },
+    );
+    assert.equal(
+      levels.find((l) => l.productId === 'P001' && l.facilityId === 'WAREHOUSE'),
+      { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 100, availableToPromise: 95 },
+    );
 
     // Saving a position again replaces it; a position the import then adjusts keeps its safety stock.
-    await run(store.savePositions([{ productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 12, reservedQuantity: 1, safetyStock: 4 }]));
-    assert.equal((await run(store.mappedProducts(CHANNEL, ['P002'])))[0]?.positions, [{ facilityId: 'WAREHOUSE', quantityOnHand: 12, reservedQuantity: 1, safetyStock: 4 }]);
+    await run(
+      store.savePositions([
+        { productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 12, reservedQuantity: 1, safetyStock: 4 },
+      ]),
+    );
+    assert.equal((await run(store.mappedProducts(CHANNEL, ['P002'])))[0]?.positions, [
+      { facilityId: 'WAREHOUSE', quantityOnHand: 12, reservedQuantity: 1, safetyStock: 4 },
+    ]);
   });
 
   test('mappedProductPage: keyset pages in product id order, complete and without repeats', async () => {
     const { store } = subject;
     const count = 53;
     await run(store.saveProducts(productsOf(count)));
-    await run(store.savePositions(productsOf(count).flatMap((p, i) => [
-      { productId: p.productId, facilityId: 'WAREHOUSE', quantityOnHand: i, reservedQuantity: 0, safetyStock: 0 },
-      { productId: p.productId, facilityId: 'STORE', quantityOnHand: 1, reservedQuantity: 0, safetyStock: 0 },
-    ])));
+    await run(
+      store.savePositions(
+        productsOf(count).flatMap((p, i) => [
+          { productId: p.productId, facilityId: 'WAREHOUSE', quantityOnHand: i, reservedQuantity: 0, safetyStock: 0 },
+          { productId: p.productId, facilityId: 'STORE', quantityOnHand: 1, reservedQuantity: 0, safetyStock: 0 },
+        ]),
+      ),
+    );
     // Mapped in reverse order; every 5th unmatched, every 7th ambiguous.
     const status = (n: number) => (n % 5 === 0 ? 'unmatched' : n % 7 === 0 ? 'ambiguous' : 'mapped');
-    await run(store.saveMappings(SHOP, productsOf(count).reverse().map((p, i) => {
-      const n = count - i;
-      const s = status(n);
-      return s === 'mapped'
-        ? { productId: p.productId, sku: `SKU-${n}`, status: s, inventoryItemId: item(n) }
-        : s === 'ambiguous'
-          ? { productId: p.productId, sku: `SKU-${n}`, status: s, candidates: [item(n), item(n + 1000)] }
-          : { productId: p.productId, sku: `SKU-${n}`, status: s };
-    })));
-    const mapped = Array.from({ length: count }, (_, i) => i + 1).filter((n) => status(n) === 'mapped').map(pid);
+    await run(
+      store.saveMappings(
+        SHOP,
+        productsOf(count)
+          .reverse()
+          .map((p, i) => {
+            const n = count - i;
+            const s = status(n);
+            return s === 'mapped'
+              ? { productId: p.productId, sku: `SKU-${n}`, status: s, inventoryItemId: item(n) }
+              : s === 'ambiguous'
+                ? { productId: p.productId, sku: `SKU-${n}`, status: s, candidates: [item(n), item(n + 1000)] }
+                : { productId: p.productId, sku: `SKU-${n}`, status: s };
+          }),
+      ),
+    );
+    const mapped = Array.from({ length: count }, (_, i) => i + 1)
+      .filter((n) => status(n) === 'mapped')
+      .map(pid);
     for (const limit of [1, 7, mapped.length, 1000]) {
       const seen: string[] = [];
       let after: string | null = null;
       for (let pages = 0; pages <= mapped.length + 1; pages++) {
         const page: ReadonlyArray<MappedProductInventory> = await run(store.mappedProductPage(CHANNEL, after, limit));
         assert.ok(page.length <= limit);
-        for (const p of page) assert.equal(p.positions.map((s) => s.facilityId), ['STORE', 'WAREHOUSE']);
+        for (const p of page)
+          assert.equal(
+            p.positions.map((s) => s.facilityId),
+            ['STORE', 'WAREHOUSE'],
+          );
         seen.push(...page.map((p) => p.productId));
         if (page.length < limit) break;
         after = page[page.length - 1]!.productId;
       }
       assert.equal(seen, mapped, `limit ${limit}`);
     }
-    assert.equal((await run(store.mappedProductPage(CHANNEL, 'P010', 3))).map((p) => p.productId), ['P011', 'P012', 'P013'], 'strictly after');
+    assert.equal(
+      (await run(store.mappedProductPage(CHANNEL, 'P010', 3))).map((p) => p.productId),
+      ['P011', 'P012', 'P013'],
+      'strictly after',
+    );
     assert.equal(await run(store.mappedProductPage(CHANNEL, 'P053', 3)), []);
-    assert.equal(await run(store.mappedProductPage(CHANNEL, 'P0', 1)).then((page) => page.map((p) => p.productId)), ['P001'], 'after need not be an id');
+    assert.equal(
+      await run(store.mappedProductPage(CHANNEL, 'P0', 1)).then((page) => page.map((p) => p.productId)),
+      ['P001'],
+      'after need not be an id',
+    );
   });
 
-  test('saveMappings replaces each product\'s row in the shop; productSkus pages SKUs; saveProductSkus sets and clears', async () => {
+  test("saveMappings replaces each product's row in the shop; productSkus pages SKUs; saveProductSkus sets and clears", async () => {
     const { store } = subject;
     await run(store.saveProducts(productsOf(5)));
-    await run(store.saveProductSkus([{ productId: 'P003', sku: 'SKU-3' }, { productId: 'P001', sku: 'SKU-1' }, { productId: 'P002', sku: 'SKU-2' }, { productId: 'P005', sku: 'SKU-5' }]));
-    await run(store.saveProductSkus([{ productId: 'P002', sku: null }, { productId: 'P005', sku: 'SKU-5b' }]));
-    assert.equal(await run(store.productSkus(null, 10)), [{ productId: 'P001', sku: 'SKU-1' }, { productId: 'P003', sku: 'SKU-3' }, { productId: 'P005', sku: 'SKU-5b' }]);
-    assert.equal(await run(store.productSkus(null, 2)), [{ productId: 'P001', sku: 'SKU-1' }, { productId: 'P003', sku: 'SKU-3' }]);
+    await run(
+      store.saveProductSkus([
+        { productId: 'P003', sku: 'SKU-3' },
+        { productId: 'P001', sku: 'SKU-1' },
+        { productId: 'P002', sku: 'SKU-2' },
+        { productId: 'P005', sku: 'SKU-5' },
+      ]),
+    );
+    await run(
+      store.saveProductSkus([
+        { productId: 'P002', sku: null },
+        { productId: 'P005', sku: 'SKU-5b' },
+      ]),
+    );
+    assert.equal(await run(store.productSkus(null, 10)), [
+      { productId: 'P001', sku: 'SKU-1' },
+      { productId: 'P003', sku: 'SKU-3' },
+      { productId: 'P005', sku: 'SKU-5b' },
+    ]);
+    assert.equal(await run(store.productSkus(null, 2)), [
+      { productId: 'P001', sku: 'SKU-1' },
+      { productId: 'P003', sku: 'SKU-3' },
+    ]);
     assert.equal(await run(store.productSkus('P003', 2)), [{ productId: 'P005', sku: 'SKU-5b' }]);
-    const unknown = await runLeft(store.saveProductSkus([{ productId: 'P001', sku: 'SKU-X' }, { productId: 'NOPE', sku: 'SKU-N' }]));
+    const unknown = await runLeft(
+      store.saveProductSkus([
+        { productId: 'P001', sku: 'SKU-X' },
+        { productId: 'NOPE', sku: 'SKU-N' },
+      ]),
+    );
     assert.is(unknown._tag, 'InventoryStoreFailed');
     assert.match(unknown.reason, 'NOPE');
-    assert.equal((await run(store.productSkus(null, 1)))[0], { productId: 'P001', sku: 'SKU-1' }, 'a failed call changes nothing');
+    assert.equal(
+      (await run(store.productSkus(null, 1)))[0],
+      { productId: 'P001', sku: 'SKU-1' },
+      'a failed call changes nothing',
+    );
 
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
-      { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
-    ]));
-    await run(store.saveMappings('other.myshopify.com', [{ productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(33) }]));
-    const mappedIds = async (channel: SalesChannel = CHANNEL) => (await run(store.mappedProductPage(channel, null, 10))).map((p) => [p.productId, p.inventoryItemId]);
-    assert.equal(await mappedIds(), [['P001', item(1)], ['P003', item(3)]]);
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'ambiguous', candidates: [item(1), item(11)] },
-      { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(4) },
-      { productId: 'P005', sku: 'SKU-5b', status: 'unmatched' },
-    ]));
-    assert.equal(await mappedIds(), [['P003', item(4)]], 'an ambiguous product loses its mapping; a remapped one has its new item');
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
+        { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
+      ]),
+    );
+    await run(
+      store.saveMappings('other.myshopify.com', [
+        { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(33) },
+      ]),
+    );
+    const mappedIds = async (channel: SalesChannel = CHANNEL) =>
+      (await run(store.mappedProductPage(channel, null, 10))).map((p) => [p.productId, p.inventoryItemId]);
+    assert.equal(await mappedIds(), [
+      ['P001', item(1)],
+      ['P003', item(3)],
+    ]);
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'ambiguous', candidates: [item(1), item(11)] },
+        { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(4) },
+        { productId: 'P005', sku: 'SKU-5b', status: 'unmatched' },
+      ]),
+    );
+    assert.equal(
+      await mappedIds(),
+      [['P003', item(4)]],
+      'an ambiguous product loses its mapping; a remapped one has its new item',
+    );
     await run(store.saveMappings(SHOP, [{ productId: 'P003', sku: 'SKU-3', status: 'unmatched' }]));
     assert.equal(await mappedIds(), []);
-    assert.equal(await mappedIds({ ...CHANNEL, shop: 'other.myshopify.com' }), [['P003', item(33)]], 'the other shop keeps its own');
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'unmatched' },
-      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(7) },
-    ]));
+    assert.equal(
+      await mappedIds({ ...CHANNEL, shop: 'other.myshopify.com' }),
+      [['P003', item(33)]],
+      'the other shop keeps its own',
+    );
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'unmatched' },
+        { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(7) },
+      ]),
+    );
     assert.equal(await mappedIds(), [['P001', item(7)]], 'the last mapping of a product in one call wins');
     await run(store.saveMappings(SHOP, []));
   });
@@ -221,90 +394,249 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     const { store } = subject;
     await run(store.saveProducts(productsOf(3)));
     const consumer = 'push-changes:SHOPIFY_US';
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
-      { productId: 'P002', sku: 'SKU-2', status: 'unmatched' },
-    ]));
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) },
+        { productId: 'P002', sku: 'SKU-2', status: 'unmatched' },
+      ]),
+    );
     const first = await run(store.changedProducts(consumer, null, 10));
-    assert.equal(first.map((c) => c.productId), ['P001']);
+    assert.equal(
+      first.map((c) => c.productId),
+      ['P001'],
+    );
     await run(store.markPushed(consumer, first));
-    await run(store.saveMappings(SHOP, [{ productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) }]));
+    await run(
+      store.saveMappings(SHOP, [{ productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) }]),
+    );
     assert.equal(await run(store.changedProducts(consumer, null, 10)), [], 'the same mapping again changes nothing');
-    await run(store.saveMappings(SHOP, [
-      { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(11) },
-      { productId: 'P003', sku: 'SKU-3', status: 'ambiguous', candidates: [item(3), item(4)] },
-    ]));
-    assert.equal((await run(store.changedProducts(consumer, null, 10))).map((c) => c.productId), ['P001'], 'a new inventory item is pending again');
+    await run(
+      store.saveMappings(SHOP, [
+        { productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(11) },
+        { productId: 'P003', sku: 'SKU-3', status: 'ambiguous', candidates: [item(3), item(4)] },
+      ]),
+    );
+    assert.equal(
+      (await run(store.changedProducts(consumer, null, 10))).map((c) => c.productId),
+      ['P001'],
+      'a new inventory item is pending again',
+    );
   });
 
   test('changes: versions per product, taken per consumer; a change after markPushed is pending again', async () => {
     const { store } = subject;
-    await run(store.savePositions([
-      { productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
-      { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
-      { productId: 'P001', facilityId: 'STORE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
-    ]));
-    assert.equal(await versionsOf(store, 'us'), [['P001', 1], ['P002', 1]], 'one version per write, however many positions');
-    await run(store.saveThresholds([{ productId: 'P001', threshold: 1 }, { productId: 'P003', threshold: 0 }]));
-    await run(store.saveBrokeringQueue([{ productId: 'P004', quantity: 2 }, { productId: 'P004', quantity: 3 }]));
-    assert.equal(await versionsOf(store, 'us'), [['P001', 2], ['P002', 1], ['P003', 1], ['P004', 1]]);
+    await run(
+      store.savePositions([
+        { productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+        { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+        { productId: 'P001', facilityId: 'STORE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+      ]),
+    );
+    assert.equal(
+      await versionsOf(store, 'us'),
+      [
+        ['P001', 1],
+        ['P002', 1],
+      ],
+      'one version per write, however many positions',
+    );
+    await run(
+      store.saveThresholds([
+        { productId: 'P001', threshold: 1 },
+        { productId: 'P003', threshold: 0 },
+      ]),
+    );
+    await run(
+      store.saveBrokeringQueue([
+        { productId: 'P004', quantity: 2 },
+        { productId: 'P004', quantity: 3 },
+      ]),
+    );
+    assert.equal(await versionsOf(store, 'us'), [
+      ['P001', 2],
+      ['P002', 1],
+      ['P003', 1],
+      ['P004', 1],
+    ]);
 
-    await run(store.markPushed('us', [{ productId: 'P001', version: 2 }, { productId: 'P002', version: 1 }]));
-    assert.equal(await versionsOf(store, 'us'), [['P003', 1], ['P004', 1]]);
-    assert.equal(await versionsOf(store, 'eu'), [['P001', 2], ['P002', 1], ['P003', 1], ['P004', 1]], 'consumers take changes separately');
+    await run(
+      store.markPushed('us', [
+        { productId: 'P001', version: 2 },
+        { productId: 'P002', version: 1 },
+      ]),
+    );
+    assert.equal(await versionsOf(store, 'us'), [
+      ['P003', 1],
+      ['P004', 1],
+    ]);
+    assert.equal(
+      await versionsOf(store, 'eu'),
+      [
+        ['P001', 2],
+        ['P002', 1],
+        ['P003', 1],
+        ['P004', 1],
+      ],
+      'consumers take changes separately',
+    );
 
     await run(store.saveThresholds([{ productId: 'P001', threshold: 2 }]));
-    assert.equal(await versionsOf(store, 'us'), [['P001', 3], ['P003', 1], ['P004', 1]], 'changed again after it was taken');
-    await run(store.markPushed('us', [{ productId: 'P001', version: 1 }, { productId: 'P003', version: 1 }, { productId: 'P003', version: 1 }]));
-    assert.equal(await versionsOf(store, 'us'), [['P001', 3], ['P004', 1]], 'an older version taken late does not hide the newer change');
-    await run(store.markPushed('us', [{ productId: 'P001', version: 3 }, { productId: 'P004', version: 1 }]));
+    assert.equal(
+      await versionsOf(store, 'us'),
+      [
+        ['P001', 3],
+        ['P003', 1],
+        ['P004', 1],
+      ],
+      'changed again after it was taken',
+    );
+    await run(
+      store.markPushed('us', [
+        { productId: 'P001', version: 1 },
+        { productId: 'P003', version: 1 },
+        { productId: 'P003', version: 1 },
+      ]),
+    );
+    assert.equal(
+      await versionsOf(store, 'us'),
+      [
+        ['P001', 3],
+        ['P004', 1],
+      ],
+      'an older version taken late does not hide the newer change',
+    );
+    await run(
+      store.markPushed('us', [
+        { productId: 'P001', version: 3 },
+        { productId: 'P004', version: 1 },
+      ]),
+    );
     await run(store.markPushed('us', [{ productId: 'P001', version: 2 }]));
     assert.equal(await versionsOf(store, 'us'), [], 'markPushed never lowers what was taken');
     await run(store.markPushed('us', []));
 
     // The import's commit is a change like any other.
-    const adjust = (productId: string) => ({ productId, facilityId: 'WAREHOUSE', quantityOnHandBefore: 5, quantityOnHandAfter: 4, availableToPromiseBefore: 5, availableToPromiseAfter: 4, fileQuantity: 4, created: false, line: 2 });
-    assert.is(await run(store.commitImport({
-      runId: 'run-1', file: { name: 'inv.csv', sha256: 'a'.repeat(64), bytes: 10 }, outcome: 'applied', method: 'exact-atp',
-      adjustments: [adjust('P002'), { ...adjust('P002'), facilityId: 'STORE', line: 3 }, adjust('P005')],
-      counts: { rowsRead: 3, adjusted: 3, unchanged: 0, rejected: 0 }, at: new Date('2026-12-01T00:00:00.000Z'),
-    })), 'committed');
-    assert.equal(await versionsOf(store, 'us'), [['P002', 2], ['P005', 1]]);
-    assert.equal(await run(store.changedProductIds()), ['P001', 'P002', 'P003', 'P004', 'P005'], 'the history still lists every changed product');
+    const adjust = (productId: string) => ({
+      productId,
+      facilityId: 'WAREHOUSE',
+      quantityOnHandBefore: 5,
+      quantityOnHandAfter: 4,
+      availableToPromiseBefore: 5,
+      availableToPromiseAfter: 4,
+      fileQuantity: 4,
+      created: false,
+      line: 2,
+    });
+    assert.is(
+      await run(
+        store.commitImport({
+          runId: 'run-1',
+          file: { name: 'inv.csv', sha256: 'a'.repeat(64), bytes: 10 },
+          outcome: 'applied',
+          method: 'exact-atp',
+          adjustments: [adjust('P002'), { ...adjust('P002'), facilityId: 'STORE', line: 3 }, adjust('P005')],
+          counts: { rowsRead: 3, adjusted: 3, unchanged: 0, rejected: 0 },
+          at: new Date('2026-12-01T00:00:00.000Z'),
+        }),
+      ),
+      'committed',
+    );
+    assert.equal(await versionsOf(store, 'us'), [
+      ['P002', 2],
+      ['P005', 1],
+    ]);
+    assert.equal(
+      await run(store.changedProductIds()),
+      ['P001', 'P002', 'P003', 'P004', 'P005'],
+      'the history still lists every changed product',
+    );
   });
 
   test('changedProducts pages in product id order after `after`, skipping what the consumer took', async () => {
     const { store } = subject;
     await run(store.saveThresholds(Array.from({ length: 30 }, (_, i) => ({ productId: pid(30 - i), threshold: 1 }))));
-    await run(store.markPushed('us', [3, 4, 5, 6, 20].map((n) => ({ productId: pid(n), version: 1 }))));
-    const pending = Array.from({ length: 30 }, (_, i) => i + 1).filter((n) => ![3, 4, 5, 6, 20].includes(n)).map(pid);
+    await run(
+      store.markPushed(
+        'us',
+        [3, 4, 5, 6, 20].map((n) => ({ productId: pid(n), version: 1 })),
+      ),
+    );
+    const pending = Array.from({ length: 30 }, (_, i) => i + 1)
+      .filter((n) => ![3, 4, 5, 6, 20].includes(n))
+      .map(pid);
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: ReadonlyArray<{ productId: string; version: number }> = await run(store.changedProducts('us', after, 4));
+      const page: ReadonlyArray<{ productId: string; version: number }> = await run(
+        store.changedProducts('us', after, 4),
+      );
       seen.push(...page.map((c) => c.productId));
       if (page.length < 4) break;
       after = page[page.length - 1]!.productId;
     }
     assert.equal(seen, pending);
-    assert.equal((await run(store.changedProducts('us', 'P002', 2))).map((c) => c.productId), ['P007', 'P008']);
+    assert.equal(
+      (await run(store.changedProducts('us', 'P002', 2))).map((c) => c.productId),
+      ['P007', 'P008'],
+    );
   });
 
   test('ledger: entries of 12,000 items at once, per shop and location; settling again overwrites', async () => {
     const { store } = subject;
     const ids = Array.from({ length: 12_000 }, (_, i) => item(i + 1));
-    const confirmed: LedgerEntry[] = ids.map((id, i) => ({ inventoryItemId: id, locationId: LOCATION, quantity: i % 50 - 5, runId: 'run-1' }));
-    await run(store.settleBatch(settlement({ confirmed: [...confirmed, { inventoryItemId: item(1), locationId: 'gid://shopify/Location/2', quantity: 99, runId: 'run-1' }] })));
-    await run(store.settleBatch(settlement({ shop: 'other.myshopify.com', confirmed: [{ inventoryItemId: item(2), locationId: LOCATION, quantity: 77, runId: 'run-1' }] })));
-    const sortById = (xs: ReadonlyArray<LedgerEntry>) => [...xs].sort((a, b) => (a.inventoryItemId < b.inventoryItemId ? -1 : a.inventoryItemId > b.inventoryItemId ? 1 : 0));
+    const confirmed: LedgerEntry[] = ids.map((id, i) => ({
+      inventoryItemId: id,
+      locationId: LOCATION,
+      quantity: (i % 50) - 5,
+      runId: 'run-1',
+    }));
+    await run(
+      store.settleBatch(
+        settlement({
+          confirmed: [
+            ...confirmed,
+            { inventoryItemId: item(1), locationId: 'gid://shopify/Location/2', quantity: 99, runId: 'run-1' },
+          ],
+        }),
+      ),
+    );
+    await run(
+      store.settleBatch(
+        settlement({
+          shop: 'other.myshopify.com',
+          confirmed: [{ inventoryItemId: item(2), locationId: LOCATION, quantity: 77, runId: 'run-1' }],
+        }),
+      ),
+    );
+    const sortById = (xs: ReadonlyArray<LedgerEntry>) =>
+      [...xs].sort((a, b) =>
+        a.inventoryItemId < b.inventoryItemId ? -1 : a.inventoryItemId > b.inventoryItemId ? 1 : 0,
+      );
     const all = await run(store.ledger(SHOP, LOCATION, [...ids, 'gid://shopify/InventoryItem/never']));
     assert.is(all.length, 12_000);
     assert.equal(sortById(all), sortById(confirmed));
-    assert.equal(await run(store.ledger(SHOP, 'gid://shopify/Location/2', [item(1), item(2)])), [{ inventoryItemId: item(1), locationId: 'gid://shopify/Location/2', quantity: 99, runId: 'run-1' }]);
-    assert.equal(await run(store.ledger('other.myshopify.com', LOCATION, [item(1), item(2)])), [{ inventoryItemId: item(2), locationId: LOCATION, quantity: 77, runId: 'run-1' }]);
+    assert.equal(await run(store.ledger(SHOP, 'gid://shopify/Location/2', [item(1), item(2)])), [
+      { inventoryItemId: item(1), locationId: 'gid://shopify/Location/2', quantity: 99, runId: 'run-1' },
+    ]);
+    assert.equal(await run(store.ledger('other.myshopify.com', LOCATION, [item(1), item(2)])), [
+      { inventoryItemId: item(2), locationId: LOCATION, quantity: 77, runId: 'run-1' },
+    ]);
 
-    await run(store.settleBatch(settlement({ confirmed: [{ inventoryItemId: item(3), locationId: LOCATION, quantity: 1, runId: 'run-2' }, { inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' }] })));
-    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(3), item(3)])), [{ inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' }], 'the last entry of an item wins; ids asked twice answer once');
+    await run(
+      store.settleBatch(
+        settlement({
+          confirmed: [
+            { inventoryItemId: item(3), locationId: LOCATION, quantity: 1, runId: 'run-2' },
+            { inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' },
+          ],
+        }),
+      ),
+    );
+    assert.equal(
+      await run(store.ledger(SHOP, LOCATION, [item(3), item(3)])),
+      [{ inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' }],
+      'the last entry of an item wins; ids asked twice answer once',
+    );
   });
 
   test('feed progress: freeze, settle and freeze again round-trip; failures are recorded once per line, in line order', async () => {
@@ -312,30 +644,59 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     await run(store.freezeBatch('feed-1', batch(0, 2)));
     assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 0, pending: batch(0, 2) });
     await run(store.freezeBatch('feed-1', batch(0, 3)));
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 0, pending: batch(0, 3) }, 'a batch frozen again replaces the pending one');
+    assert.equal(
+      await run(store.feedProgress('feed-1')),
+      { nextLine: 0, pending: batch(0, 3) },
+      'a batch frozen again replaces the pending one',
+    );
 
-    const failure = (line: number, message = 'not stocked') => ({ feed: 'feed-1', line, productId: 'P002', inventoryItemId: item(2), code: 'ITEM_NOT_STOCKED_AT_LOCATION', message });
-    await run(store.settleBatch(settlement({
-      nextLine: 3,
-      confirmed: [{ inventoryItemId: item(1), locationId: LOCATION, quantity: 5, runId: 'run-1' }],
-      failed: [failure(2), failure(1, "it's \"gone\"\nfor good")],
-    })));
+    const failure = (line: number, message = 'not stocked') => ({
+      feed: 'feed-1',
+      line,
+      productId: 'P002',
+      inventoryItemId: item(2),
+      code: 'ITEM_NOT_STOCKED_AT_LOCATION',
+      message,
+    });
+    await run(
+      store.settleBatch(
+        settlement({
+          nextLine: 3,
+          confirmed: [{ inventoryItemId: item(1), locationId: LOCATION, quantity: 5, runId: 'run-1' }],
+          failed: [failure(2), failure(1, 'it\'s "gone"\nfor good')],
+        }),
+      ),
+    );
     assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 3, pending: null });
-    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(1)])), [{ inventoryItemId: item(1), locationId: LOCATION, quantity: 5, runId: 'run-1' }]);
-    assert.equal(await run(store.failedLines('feed-1')), [failure(1, "it's \"gone\"\nfor good"), failure(2)]);
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(1)])), [
+      { inventoryItemId: item(1), locationId: LOCATION, quantity: 5, runId: 'run-1' },
+    ]);
+    assert.equal(await run(store.failedLines('feed-1')), [failure(1, 'it\'s "gone"\nfor good'), failure(2)]);
 
     await run(store.freezeBatch('feed-1', batch(3, 5)));
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 3, pending: batch(3, 5) }, 'freezing keeps the next line');
+    assert.equal(
+      await run(store.feedProgress('feed-1')),
+      { nextLine: 3, pending: batch(3, 5) },
+      'freezing keeps the next line',
+    );
     // A rerun settles the same batch again: its failures are not doubled, and the first record stands.
     await run(store.settleBatch(settlement({ nextLine: 5, failed: [failure(2, 'again'), failure(4)] })));
     await run(store.settleBatch(settlement({ nextLine: 5, failed: [failure(4, 'again')] })));
-    assert.equal(await run(store.failedLines('feed-1')), [failure(1, "it's \"gone\"\nfor good"), failure(2), failure(4)]);
+    assert.equal(await run(store.failedLines('feed-1')), [
+      failure(1, 'it\'s "gone"\nfor good'),
+      failure(2),
+      failure(4),
+    ]);
     assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 5, pending: null });
 
     assert.is(await run(store.feedProgress('feed-2')), null, 'feeds are separate');
     assert.equal(await run(store.failedLines('feed-2')), []);
     await run(store.settleBatch(settlement({ feed: 'feed-2', nextLine: 7 })));
-    assert.equal(await run(store.feedProgress('feed-2')), { nextLine: 7, pending: null }, 'settling a feed never frozen starts its progress');
+    assert.equal(
+      await run(store.feedProgress('feed-2')),
+      { nextLine: 7, pending: null },
+      'settling a feed never frozen starts its progress',
+    );
   });
 
   test.run();

@@ -1,7 +1,12 @@
 // The InventoryStore contract: one suite, run against every adapter (memory, PostgreSQL, SQLite).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ImportCommit, InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/inventory-store.ts';
+import type {
+  ImportCommit,
+  InventoryHistory,
+  InventorySeed,
+  InventoryStore,
+} from '../../../src/application/inventory-store.ts';
 import type { StockAdjustment } from '../../../src/domain/index.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
 import { run } from '../../support/run.ts';
@@ -12,7 +17,13 @@ export interface StoreUnderTest {
   readonly dispose: () => Promise<void>;
 }
 
-const adjustment = (productId: string, facilityId: string, qoh: [number, number], atp: [number, number], line: number): StockAdjustment => ({
+const adjustment = (
+  productId: string,
+  facilityId: string,
+  qoh: [number, number],
+  atp: [number, number],
+  line: number,
+): StockAdjustment => ({
   productId,
   facilityId,
   quantityOnHandBefore: qoh[0],
@@ -24,7 +35,12 @@ const adjustment = (productId: string, facilityId: string, qoh: [number, number]
   line,
 });
 
-const commit = (name: string, sha256: string, adjustments: ReadonlyArray<StockAdjustment>, outcome: 'applied' | 'held-back' = 'applied'): ImportCommit => ({
+const commit = (
+  name: string,
+  sha256: string,
+  adjustments: ReadonlyArray<StockAdjustment>,
+  outcome: 'applied' | 'held-back' = 'applied',
+): ImportCommit => ({
   runId: 'run-1',
   file: { name, sha256, bytes: 123 },
   outcome,
@@ -34,7 +50,8 @@ const commit = (name: string, sha256: string, adjustments: ReadonlyArray<StockAd
   at: new Date('2026-11-22T01:00:00.000Z'),
 });
 
-const byKey = <A extends { productId: string; facilityId: string }>(xs: ReadonlyArray<A>) => [...xs].sort((a, b) => `${a.productId}|${a.facilityId}`.localeCompare(`${b.productId}|${b.facilityId}`));
+const byKey = <A extends { productId: string; facilityId: string }>(xs: ReadonlyArray<A>) =>
+  [...xs].sort((a, b) => `${a.productId}|${a.facilityId}`.localeCompare(`${b.productId}|${b.facilityId}`));
 
 /** Registers and runs the contract suite for one adapter. */
 export const inventoryStoreContract = (adapter: string, open: () => Promise<StoreUnderTest>): void => {
@@ -57,23 +74,38 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
 
   test('master data and stock round-trip exactly, odd characters and decimals included', async () => {
     const { store } = subject;
-    await run(store.saveFacilities([{ facilityId: 'WH\\1', externalId: '101' }, { facilityId: "STORE 'Ø'", externalId: '102' }]));
+    await run(
+      store.saveFacilities([
+        { facilityId: 'WH\\1', externalId: '101' },
+        { facilityId: "STORE 'Ø'", externalId: '102' },
+      ]),
+    );
     await run(store.saveProducts([{ productId: 'P"1', externalId: '9001' }]));
-    await run(store.saveStockLevels([
-      { productId: 'P"1', facilityId: 'WH\\1', quantityOnHand: 0.1, availableToPromise: -2.5 },
-      { productId: 'P"1', facilityId: "STORE 'Ø'", quantityOnHand: 1_000_000_000, availableToPromise: 0.00001 },
-    ]));
-    assert.equal([...(await run(store.facilityIdsByExternalId()))].sort(), [['101', 'WH\\1'], ['102', "STORE 'Ø'"]]);
+    await run(
+      store.saveStockLevels([
+        { productId: 'P"1', facilityId: 'WH\\1', quantityOnHand: 0.1, availableToPromise: -2.5 },
+        { productId: 'P"1', facilityId: "STORE 'Ø'", quantityOnHand: 1_000_000_000, availableToPromise: 0.00001 },
+      ]),
+    );
+    assert.equal([...(await run(store.facilityIdsByExternalId()))].sort(), [
+      ['101', 'WH\\1'],
+      ['102', "STORE 'Ø'"],
+    ]);
     assert.equal([...(await run(store.productIdsByExternalId()))], [['9001', 'P"1']]);
-    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))), byKey([
-      { productId: 'P"1', facilityId: 'WH\\1', quantityOnHand: 0.1, availableToPromise: -2.5 },
-      { productId: 'P"1', facilityId: "STORE 'Ø'", quantityOnHand: 1_000_000_000, availableToPromise: 0.00001 },
-    ]));
+    assert.equal(
+      byKey(stockLevelsOf(await run(store.stockLevels()))),
+      byKey([
+        { productId: 'P"1', facilityId: 'WH\\1', quantityOnHand: 0.1, availableToPromise: -2.5 },
+        { productId: 'P"1', facilityId: "STORE 'Ø'", quantityOnHand: 1_000_000_000, availableToPromise: 0.00001 },
+      ]),
+    );
   });
 
   test('commitImport writes positions, history and changed products together, exactly once per file', async () => {
     const { store } = subject;
-    await run(store.saveStockLevels([{ productId: 'P1', facilityId: 'F1', quantityOnHand: 10, availableToPromise: 8 }]));
+    await run(
+      store.saveStockLevels([{ productId: 'P1', facilityId: 'F1', quantityOnHand: 10, availableToPromise: 8 }]),
+    );
     const adjustments = [adjustment('P1', 'F1', [10, 7.5], [8, 5.5], 2), adjustment('P2', 'F1', [0, 3], [0, 3], 3)];
     assert.is(await run(store.commitImport(commit('inv.csv', 'a'.repeat(64), adjustments))), 'committed');
     assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))), [
@@ -81,16 +113,37 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
       { productId: 'P2', facilityId: 'F1', quantityOnHand: 3, availableToPromise: 3 },
     ]);
     const history = await run(store.variances('inv.csv'));
-    assert.equal(history.map(({ sourceFile, runId, recordedAt, ...a }) => a), adjustments);
-    assert.equal(history.map((h) => [h.sourceFile, h.runId, h.recordedAt.toISOString()]), [['inv.csv', 'run-1', '2026-11-22T01:00:00.000Z'], ['inv.csv', 'run-1', '2026-11-22T01:00:00.000Z']]);
+    assert.equal(
+      history.map(({ sourceFile, runId, recordedAt, ...a }) => a),
+      adjustments,
+    );
+    assert.equal(
+      history.map((h) => [h.sourceFile, h.runId, h.recordedAt.toISOString()]),
+      [
+        ['inv.csv', 'run-1', '2026-11-22T01:00:00.000Z'],
+        ['inv.csv', 'run-1', '2026-11-22T01:00:00.000Z'],
+      ],
+    );
     assert.equal(await run(store.changedProductIds()), ['P1', 'P2']);
     const recorded = await run(store.importedFile('inv.csv', 'a'.repeat(64)));
-    assert.equal(recorded && [recorded.outcome, recorded.runId, recorded.importedAt.toISOString()], ['applied', 'run-1', '2026-11-22T01:00:00.000Z']);
+    assert.equal(recorded && [recorded.outcome, recorded.runId, recorded.importedAt.toISOString()], [
+      'applied',
+      'run-1',
+      '2026-11-22T01:00:00.000Z',
+    ]);
 
     // The same file again writes nothing.
-    assert.is(await run(store.commitImport(commit('inv.csv', 'a'.repeat(64), [adjustment('P1', 'F1', [7.5, 1], [5.5, 1], 2)]))), 'already-imported');
+    assert.is(
+      await run(store.commitImport(commit('inv.csv', 'a'.repeat(64), [adjustment('P1', 'F1', [7.5, 1], [5.5, 1], 2)]))),
+      'already-imported',
+    );
     assert.is((await run(store.variances('inv.csv'))).length, 2);
-    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels())))[0], { productId: 'P1', facilityId: 'F1', quantityOnHand: 7.5, availableToPromise: 5.5 });
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels())))[0], {
+      productId: 'P1',
+      facilityId: 'F1',
+      quantityOnHand: 7.5,
+      availableToPromise: 5.5,
+    });
     // The same name with other content is another file.
     assert.is(await run(store.commitImport(commit('inv.csv', 'b'.repeat(64), []))), 'committed');
   });
@@ -108,10 +161,19 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     assert.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-a', t(30), t(0))));
     assert.not.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-b', t(40), t(10))));
     assert.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-a', t(60), t(20))), 'renewed by its owner');
-    assert.not.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-b', t(70), t(40))), 'the renewed lease still runs');
-    assert.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-b', t(90), t(60))), 'taken over once it ran out');
+    assert.not.ok(
+      await run(store.acquireJobLock('RESET_INVENTORY', 'worker-b', t(70), t(40))),
+      'the renewed lease still runs',
+    );
+    assert.ok(
+      await run(store.acquireJobLock('RESET_INVENTORY', 'worker-b', t(90), t(60))),
+      'taken over once it ran out',
+    );
     await run(store.releaseJobLock('RESET_INVENTORY', 'worker-a'));
-    assert.not.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-a', t(95), t(61))), "a non-owner's release changes nothing");
+    assert.not.ok(
+      await run(store.acquireJobLock('RESET_INVENTORY', 'worker-a', t(95), t(61))),
+      "a non-owner's release changes nothing",
+    );
     await run(store.releaseJobLock('RESET_INVENTORY', 'worker-b'));
     assert.ok(await run(store.acquireJobLock('RESET_INVENTORY', 'worker-a', t(95), t(62))));
     assert.ok(await run(store.acquireJobLock('OTHER_JOB', 'worker-b', t(95), t(62))), 'jobs lock separately');

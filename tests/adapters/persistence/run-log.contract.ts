@@ -12,7 +12,13 @@ export interface RunLogUnderTest {
 
 const at = (minute: number) => new Date(Date.UTC(2026, 11, 15, 10, minute, 0, 123));
 
-const started = (runId: string, job: JobName, minute: number, parameters: Record<string, string> = {}) => ({ runId, job, parameters, worker: 'worker-1', startedAt: at(minute) });
+const started = (runId: string, job: JobName, minute: number, parameters: Record<string, string> = {}) => ({
+  runId,
+  job,
+  parameters,
+  worker: 'worker-1',
+  startedAt: at(minute),
+});
 
 /** Registers and runs the contract suite for one adapter. */
 export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderTest>): void => {
@@ -33,17 +39,46 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
     const { store } = subject;
     const parameters = { facilityGroupId: 'SHOPIFY_US', file: 'inv "1", ü.csv', empty: '' };
     await run(store.startRun(started('run-1', 'hard-sync', 0, parameters)));
-    const running: JobRun = { runId: 'run-1', job: 'hard-sync', parameters, worker: 'worker-1', startedAt: at(0), finishedAt: null, outcome: 'running', counts: {}, error: null };
+    const running: JobRun = {
+      runId: 'run-1',
+      job: 'hard-sync',
+      parameters,
+      worker: 'worker-1',
+      startedAt: at(0),
+      finishedAt: null,
+      outcome: 'running',
+      counts: {},
+      error: null,
+    };
     assert.equal(await run(store.listRuns({ limit: 10 })), [running]);
 
     const counts = { rowsRead: 1_000_000, adjusted: 0, ratio: 0.5, negative: -3 };
     await run(store.finishRun('run-1', { finishedAt: at(5), outcome: 'succeeded', counts, error: null }));
-    assert.equal(await run(store.listRuns({ limit: 10 })), [{ ...running, finishedAt: at(5), outcome: 'succeeded', counts }]);
+    assert.equal(await run(store.listRuns({ limit: 10 })), [
+      { ...running, finishedAt: at(5), outcome: 'succeeded', counts },
+    ]);
 
     await run(store.startRun(started('run-2', 'import', 6)));
-    await run(store.finishRun('run-2', { finishedAt: at(7), outcome: 'failed', counts: {}, error: "SftpUnavailable: it's \"down\"\nretry later" }));
+    await run(
+      store.finishRun('run-2', {
+        finishedAt: at(7),
+        outcome: 'failed',
+        counts: {},
+        error: 'SftpUnavailable: it\'s "down"\nretry later',
+      }),
+    );
     const [failed] = await run(store.listRuns({ limit: 1 }));
-    assert.equal(failed, { runId: 'run-2', job: 'import', parameters: {}, worker: 'worker-1', startedAt: at(6), finishedAt: at(7), outcome: 'failed', counts: {}, error: "SftpUnavailable: it's \"down\"\nretry later" });
+    assert.equal(failed, {
+      runId: 'run-2',
+      job: 'import',
+      parameters: {},
+      worker: 'worker-1',
+      startedAt: at(6),
+      finishedAt: at(7),
+      outcome: 'failed',
+      counts: {},
+      error: 'SftpUnavailable: it\'s "down"\nretry later',
+    });
   });
 
   test('listRuns: newest first (run id descending on a tie), filtered by job and outcome, limited', async () => {
@@ -56,7 +91,8 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
     await run(store.finishRun('b', { finishedAt: at(2), outcome: 'succeeded', counts: { rowsRead: 1 }, error: null }));
     await run(store.finishRun('e', { finishedAt: at(2), outcome: 'failed', counts: {}, error: 'boom' }));
     await run(store.finishRun('d', { finishedAt: at(4), outcome: 'succeeded', counts: {}, error: null }));
-    const ids = async (filter: Parameters<RunLog['listRuns']>[0]) => (await run(store.listRuns(filter))).map((r) => r.runId);
+    const ids = async (filter: Parameters<RunLog['listRuns']>[0]) =>
+      (await run(store.listRuns(filter))).map((r) => r.runId);
     assert.equal(await ids({ limit: 10 }), ['c', 'a', 'd', 'b', 'e']);
     assert.equal(await ids({ limit: 2 }), ['c', 'a']);
     assert.equal(await ids({ limit: 0 }), []);
@@ -70,13 +106,18 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
 
   test('finishing an unknown run fails and records nothing; a run id starts once', async () => {
     const { store } = subject;
-    const unknown = await runLeft(store.finishRun('nope', { finishedAt: at(1), outcome: 'succeeded', counts: {}, error: null }));
+    const unknown = await runLeft(
+      store.finishRun('nope', { finishedAt: at(1), outcome: 'succeeded', counts: {}, error: null }),
+    );
     assert.is(unknown._tag, 'InventoryStoreFailed');
     assert.equal(await run(store.listRuns({ limit: 10 })), []);
     await run(store.startRun(started('run-1', 'verify', 0)));
     const again = await runLeft(store.startRun(started('run-1', 'import', 1)));
     assert.is(again._tag, 'InventoryStoreFailed');
-    assert.equal((await run(store.listRuns({ limit: 10 }))).map((r) => [r.runId, r.job]), [['run-1', 'verify']]);
+    assert.equal(
+      (await run(store.listRuns({ limit: 10 }))).map((r) => [r.runId, r.job]),
+      [['run-1', 'verify']],
+    );
   });
 
   test.run();

@@ -6,7 +6,12 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { hostKeyFingerprint, ssh2SftpClient, sftpFileStore, type SftpClient } from '../../../src/adapters/sftp/sftp-file-store.ts';
+import {
+  hostKeyFingerprint,
+  ssh2SftpClient,
+  sftpFileStore,
+  type SftpClient,
+} from '../../../src/adapters/sftp/sftp-file-store.ts';
 import { droppingSftpClient } from '../../support/dropping-sftp-client.ts';
 import { run, runLeft } from '../../support/run.ts';
 import { startSshd, type SshServer } from '../../support/sshd.ts';
@@ -91,7 +96,13 @@ test('a server with another host key is refused with HostKeyMismatch, and no sec
   const pinned = hostKeyFingerprint(Buffer.from('some other key'));
   const { store } = open({ hostKeySha256: pinned });
   const error = await runLeft(store.list(''));
-  assert.equal(error, { _tag: 'HostKeyMismatch', store: error.store, expected: pinned, actual: server.hostKeySha256, retriable: false });
+  assert.equal(error, {
+    _tag: 'HostKeyMismatch',
+    store: error.store,
+    expected: pinned,
+    actual: server.hostKeySha256,
+    retriable: false,
+  });
   const keyBody = server.privateKey.split('\n')[1]!;
   for (const text of [JSON.stringify(error), String(error), error.store]) {
     assert.not.ok(text.includes(keyBody), 'the private key is not in the error');
@@ -148,11 +159,17 @@ test('one connection serves every call until close; a connection dropped while i
   await run(store.move('', 'archive', 'a.csv'));
   assert.is(clients, 1, 'one connection for four calls');
   await store.close();
-  assert.equal((await run(store.list('archive'))).map((f) => f.name), ['a.csv']);
+  assert.equal(
+    (await run(store.list('archive'))).map((f) => f.name),
+    ['a.csv'],
+  );
   assert.is(clients, 2, 'a call after close connects again');
   await server.dropConnections();
   await sleep(200);
-  assert.equal((await run(store.list('error'))).map((f) => f.name), ['a.csv.errors.csv']);
+  assert.equal(
+    (await run(store.list('error'))).map((f) => f.name),
+    ['a.csv.errors.csv'],
+  );
   assert.is(clients, 3, 'a dropped connection is replaced');
 });
 

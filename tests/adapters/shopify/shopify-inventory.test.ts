@@ -1,12 +1,28 @@
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { availableAt, minimumSeconds, spend, waitBefore, type BucketState } from '../../../src/adapters/shopify/leaky-bucket.ts';
-import { SHOPIFY_MAX_QUANTITIES_PER_CALL, shopifyInventory, type ShopifyInventoryAdapter, type ShopifyInventoryOptions } from '../../../src/adapters/shopify/shopify-inventory.ts';
+import {
+  availableAt,
+  minimumSeconds,
+  spend,
+  waitBefore,
+  type BucketState,
+} from '../../../src/adapters/shopify/leaky-bucket.ts';
+import {
+  SHOPIFY_MAX_QUANTITIES_PER_CALL,
+  shopifyInventory,
+  type ShopifyInventoryAdapter,
+  type ShopifyInventoryOptions,
+} from '../../../src/adapters/shopify/shopify-inventory.ts';
 import type { SetQuantity } from '../../../src/application/channel-store.ts';
 import type { SetAvailableRequest, SetOutcome, ShopifyError } from '../../../src/application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../../src/domain/index.ts';
-import { SHOPIFY_PLANS, startShopifyAdminServer, type ShopifyAdminServer, type ShopifyAdminServerOptions } from '../../../src/testkit/index.ts';
+import {
+  SHOPIFY_PLANS,
+  startShopifyAdminServer,
+  type ShopifyAdminServer,
+  type ShopifyAdminServerOptions,
+} from '../../../src/testkit/index.ts';
 import { run, runLeft } from '../../support/run.ts';
 
 // The adapter on its own, against the test kit's local Shopify Admin GraphQL server: one fresh server per test.
@@ -26,8 +42,18 @@ const closeShops = async (): Promise<void> => {
   for (const server of closing) await server.close();
 };
 
-const adapterFor = (server: ShopifyAdminServer, options: Partial<ShopifyInventoryOptions> = {}): ShopifyInventoryAdapter =>
-  shopifyInventory({ shop: server.shopDomain, accessToken: TOKEN, adminUrl: server.url, bulkPollMs: 10, timeoutMs: 2_000, ...options });
+const adapterFor = (
+  server: ShopifyAdminServer,
+  options: Partial<ShopifyInventoryOptions> = {},
+): ShopifyInventoryAdapter =>
+  shopifyInventory({
+    shop: server.shopDomain,
+    accessToken: TOKEN,
+    adminUrl: server.url,
+    bulkPollMs: 10,
+    timeoutMs: 2_000,
+    ...options,
+  });
 
 /** A sleep that returns at once and records what it was asked to wait: backoff becomes visible and free. */
 const recordingSleep = (onSleep: (ms: number) => void = () => {}) => {
@@ -39,7 +65,12 @@ const recordingSleep = (onSleep: (ms: number) => void = () => {}) => {
   return { waits, sleep };
 };
 
-const setQuantity = (inventoryItemId: string, locationId: string, quantity: number, changeFromQuantity: number | null): SetQuantity => ({
+const setQuantity = (
+  inventoryItemId: string,
+  locationId: string,
+  quantity: number,
+  changeFromQuantity: number | null,
+): SetQuantity => ({
   productId: `P-${inventoryItemId.slice(inventoryItemId.lastIndexOf('/') + 1)}`,
   inventoryItemId,
   locationId,
@@ -70,8 +101,10 @@ const assertNoToken = (left: ShopifyError): void => {
   assert.not.ok(text.includes(WRONG_TOKEN), `the access token leaked: ${text}`);
 };
 
-const statuses = (outcomes: ReadonlyArray<SetOutcome>): string[] => outcomes.map((o) => (o.status === 'failed' ? `failed:${o.code}` : o.status));
-const byItem = (levels: ReadonlyArray<ItemQuantity>): ItemQuantity[] => [...levels].sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
+const statuses = (outcomes: ReadonlyArray<SetOutcome>): string[] =>
+  outcomes.map((o) => (o.status === 'failed' ? `failed:${o.code}` : o.status));
+const byItem = (levels: ReadonlyArray<ItemQuantity>): ItemQuantity[] =>
+  [...levels].sort((a, b) => a.inventoryItemId.localeCompare(b.inventoryItemId));
 
 // ---------------------------------------------------------------------------------------------------------------------
 // leaky-bucket.ts: the client's picture of Shopify's bucket
@@ -84,9 +117,15 @@ const bucketState = (): fc.Arbitrary<BucketState> =>
       fill: fc.double({ min: -1, max: 1, noNaN: true }),
       at: fc.integer({ min: 0, max: 1_000_000 }),
     })
-    .map(({ maximumAvailable, restoreRate, fill, at }) => ({ status: { maximumAvailable, restoreRate, currentlyAvailable: Math.round(fill * maximumAvailable) }, at }));
+    .map(({ maximumAvailable, restoreRate, fill, at }) => ({
+      status: { maximumAvailable, restoreRate, currentlyAvailable: Math.round(fill * maximumAvailable) },
+      at,
+    }));
 
-const standardAt = (currentlyAvailable: number, at = 1_000): BucketState => ({ status: { ...SHOPIFY_PLANS.standard, currentlyAvailable }, at });
+const standardAt = (currentlyAvailable: number, at = 1_000): BucketState => ({
+  status: { ...SHOPIFY_PLANS.standard, currentlyAvailable },
+  at,
+});
 
 const bucketAvailableAt = suite('leaky bucket: availableAt');
 
@@ -96,20 +135,29 @@ bucketAvailableAt('what was reported, plus the refill since, capped at the bucke
   assert.is(availableAt(state, 1_500), 100, 'half a second at 100 points a second');
   assert.is(availableAt(state, 3_000), 250);
   assert.is(availableAt(state, 1_000 + 60_000), 2_000, 'never above maximumAvailable');
-  assert.is(availableAt(standardAt(-30), 1_200), -10, 'a bucket overspent by our own estimates refills from below zero');
+  assert.is(
+    availableAt(standardAt(-30), 1_200),
+    -10,
+    'a bucket overspent by our own estimates refills from below zero',
+  );
 });
 
 bucketAvailableAt('never above the bucket size, never decreasing with time, and exact while below the cap', () => {
   fc.assert(
-    fc.property(bucketState(), fc.integer({ min: 0, max: 600_000 }), fc.integer({ min: 0, max: 600_000 }), (state, dt1, dt2) => {
-      const [early, late] = dt1 <= dt2 ? [dt1, dt2] : [dt2, dt1];
-      const a = availableAt(state, state.at + early);
-      const b = availableAt(state, state.at + late);
-      assert.ok(a <= state.status.maximumAvailable && b <= state.status.maximumAvailable);
-      assert.ok(a <= b);
-      const uncapped = state.status.currentlyAvailable + (state.status.restoreRate * early) / 1000;
-      assert.ok(Math.abs(a - Math.min(state.status.maximumAvailable, uncapped)) < 1e-9);
-    }),
+    fc.property(
+      bucketState(),
+      fc.integer({ min: 0, max: 600_000 }),
+      fc.integer({ min: 0, max: 600_000 }),
+      (state, dt1, dt2) => {
+        const [early, late] = dt1 <= dt2 ? [dt1, dt2] : [dt2, dt1];
+        const a = availableAt(state, state.at + early);
+        const b = availableAt(state, state.at + late);
+        assert.ok(a <= state.status.maximumAvailable && b <= state.status.maximumAvailable);
+        assert.ok(a <= b);
+        const uncapped = state.status.currentlyAvailable + (state.status.restoreRate * early) / 1000;
+        assert.ok(Math.abs(a - Math.min(state.status.maximumAvailable, uncapped)) < 1e-9);
+      },
+    ),
   );
 });
 
@@ -117,17 +165,27 @@ bucketAvailableAt.run();
 
 const bucketWaitBefore = suite('leaky bucket: waitBefore');
 
-bucketWaitBefore('0 with no report yet or when the bucket holds the cost; else the refill time plus the margin (worked examples)', () => {
-  assert.is(waitBefore(null, 10, 0), 0, 'nothing known yet: send');
-  assert.is(waitBefore(standardAt(10), 10, 1_000), 0, 'exactly enough');
-  assert.is(waitBefore(standardAt(2_000), 1_000, 1_000), 0);
-  assert.is(waitBefore(standardAt(0), 10, 1_000), 100 + 5, '10 points at 100/s is 100 ms, plus 5 ms margin');
-  assert.is(waitBefore(standardAt(0), 10, 1_050), 50 + 5, 'what refilled since the report counts');
-  assert.is(waitBefore(standardAt(0), 10, 1_000, 0), 100, 'margin 0');
-  assert.is(waitBefore(standardAt(-40), 10, 1_000), 500 + 5, 'an overspent bucket waits for the debt too');
-  assert.is(waitBefore({ status: { maximumAvailable: 40, currentlyAvailable: 3, restoreRate: 100 }, at: 0 }, 10, 0), 70 + 5);
-  assert.is(waitBefore({ status: { maximumAvailable: 40, currentlyAvailable: 0, restoreRate: 30 }, at: 0 }, 10, 0), 334 + 5, 'rounded up to whole ms');
-});
+bucketWaitBefore(
+  '0 with no report yet or when the bucket holds the cost; else the refill time plus the margin (worked examples)',
+  () => {
+    assert.is(waitBefore(null, 10, 0), 0, 'nothing known yet: send');
+    assert.is(waitBefore(standardAt(10), 10, 1_000), 0, 'exactly enough');
+    assert.is(waitBefore(standardAt(2_000), 1_000, 1_000), 0);
+    assert.is(waitBefore(standardAt(0), 10, 1_000), 100 + 5, '10 points at 100/s is 100 ms, plus 5 ms margin');
+    assert.is(waitBefore(standardAt(0), 10, 1_050), 50 + 5, 'what refilled since the report counts');
+    assert.is(waitBefore(standardAt(0), 10, 1_000, 0), 100, 'margin 0');
+    assert.is(waitBefore(standardAt(-40), 10, 1_000), 500 + 5, 'an overspent bucket waits for the debt too');
+    assert.is(
+      waitBefore({ status: { maximumAvailable: 40, currentlyAvailable: 3, restoreRate: 100 }, at: 0 }, 10, 0),
+      70 + 5,
+    );
+    assert.is(
+      waitBefore({ status: { maximumAvailable: 40, currentlyAvailable: 0, restoreRate: 30 }, at: 0 }, 10, 0),
+      334 + 5,
+      'rounded up to whole ms',
+    );
+  },
+);
 
 bucketWaitBefore('a cost above the bucket size waits for a full bucket, not forever', () => {
   const state: BucketState = { status: { maximumAvailable: 40, currentlyAvailable: 0, restoreRate: 100 }, at: 0 };
@@ -138,18 +196,28 @@ bucketWaitBefore('a cost above the bucket size waits for a full bucket, not fore
 
 bucketWaitBefore('after waiting what it says, the bucket holds the (capped) cost; a moment earlier it did not', () => {
   fc.assert(
-    fc.property(bucketState(), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 1, max: 50_000 }), fc.integer({ min: 0, max: 20 }), (state, dt, cost, margin) => {
-      const now = state.at + dt;
-      const wait = waitBefore(state, cost, now, margin);
-      const needed = Math.min(cost, state.status.maximumAvailable);
-      assert.ok(wait >= 0);
-      // (1e-9: floating point; the default 5 ms margin covers it many times over.)
-      assert.ok(availableAt(state, now + wait) >= needed - 1e-9, `waited ${wait} ms for ${needed}`);
-      if (wait === 0) assert.ok(availableAt(state, now) >= needed);
-      // Tight: the refill time rounded up to a whole ms (a ms more where floating point lands just above a whole
-      // number), plus the margin, and not more.
-      else assert.ok(availableAt(state, now + wait - margin - 2) < needed, `waited more than needed: ${wait} ms for ${needed}`);
-    }),
+    fc.property(
+      bucketState(),
+      fc.integer({ min: 0, max: 60_000 }),
+      fc.integer({ min: 1, max: 50_000 }),
+      fc.integer({ min: 0, max: 20 }),
+      (state, dt, cost, margin) => {
+        const now = state.at + dt;
+        const wait = waitBefore(state, cost, now, margin);
+        const needed = Math.min(cost, state.status.maximumAvailable);
+        assert.ok(wait >= 0);
+        // (1e-9: floating point; the default 5 ms margin covers it many times over.)
+        assert.ok(availableAt(state, now + wait) >= needed - 1e-9, `waited ${wait} ms for ${needed}`);
+        if (wait === 0) assert.ok(availableAt(state, now) >= needed);
+        // Tight: the refill time rounded up to a whole ms (a ms more where floating point lands just above a whole
+        // number), plus the margin, and not more.
+        else
+          assert.ok(
+            availableAt(state, now + wait - margin - 2) < needed,
+            `waited more than needed: ${wait} ms for ${needed}`,
+          );
+      },
+    ),
   );
 });
 
@@ -159,23 +227,36 @@ const bucketSpend = suite('leaky bucket: spend');
 
 bucketSpend('takes the cost from what is available now and restarts the clock (worked examples)', () => {
   assert.is(spend(null, 10, 5), null, 'nothing known yet stays unknown');
-  assert.equal(spend(standardAt(50), 10, 1_500), { status: { ...SHOPIFY_PLANS.standard, currentlyAvailable: 90 }, at: 1_500 });
-  assert.equal(spend(standardAt(5), 10, 1_000), { status: { ...SHOPIFY_PLANS.standard, currentlyAvailable: -5 }, at: 1_000 }, 'may go below zero');
+  assert.equal(spend(standardAt(50), 10, 1_500), {
+    status: { ...SHOPIFY_PLANS.standard, currentlyAvailable: 90 },
+    at: 1_500,
+  });
+  assert.equal(
+    spend(standardAt(5), 10, 1_000),
+    { status: { ...SHOPIFY_PLANS.standard, currentlyAvailable: -5 }, at: 1_000 },
+    'may go below zero',
+  );
 });
 
 bucketSpend('spending c leaves exactly c less at every later time until the cap; size and rate unchanged', () => {
   fc.assert(
-    fc.property(bucketState(), fc.integer({ min: 0, max: 60_000 }), fc.integer({ min: 0, max: 5_000 }), (state, dt, cost) => {
-      const now = state.at + dt;
-      const after = spend(state, cost, now)!;
-      assert.is(after.at, now);
-      assert.is(after.status.maximumAvailable, state.status.maximumAvailable);
-      assert.is(after.status.restoreRate, state.status.restoreRate);
-      assert.ok(Math.abs(availableAt(after, now) - (availableAt(state, now) - cost)) < 1e-9);
-      // Spent points are not there to spend again: a request of the same cost right after must wait, unless the
-      // bucket held twice the cost.
-      if (availableAt(state, now) < 2 * cost && cost <= state.status.maximumAvailable) assert.ok(waitBefore(after, cost, now) > 0);
-    }),
+    fc.property(
+      bucketState(),
+      fc.integer({ min: 0, max: 60_000 }),
+      fc.integer({ min: 0, max: 5_000 }),
+      (state, dt, cost) => {
+        const now = state.at + dt;
+        const after = spend(state, cost, now)!;
+        assert.is(after.at, now);
+        assert.is(after.status.maximumAvailable, state.status.maximumAvailable);
+        assert.is(after.status.restoreRate, state.status.restoreRate);
+        assert.ok(Math.abs(availableAt(after, now) - (availableAt(state, now) - cost)) < 1e-9);
+        // Spent points are not there to spend again: a request of the same cost right after must wait, unless the
+        // bucket held twice the cost.
+        if (availableAt(state, now) < 2 * cost && cost <= state.status.maximumAvailable)
+          assert.ok(waitBefore(after, cost, now) > 0);
+      },
+    ),
   );
 });
 
@@ -187,17 +268,27 @@ bucketMinimum('the refill time of what the starting bucket does not cover (worke
   assert.is(minimumSeconds(200, 40, 100), 1.6);
   assert.is(minimumSeconds(30, 40, 100), 0, 'the starting bucket covers it');
   assert.is(minimumSeconds(40, 40, 100), 0);
-  assert.is(minimumSeconds(12_000, 2_000, 100), 100, 'a million-row hard sync budget on Standard: 10,000 points past a full bucket');
+  assert.is(
+    minimumSeconds(12_000, 2_000, 100),
+    100,
+    'a million-row hard sync budget on Standard: 10,000 points past a full bucket',
+  );
 });
 
 bucketMinimum('never negative, grows with the points, and a full run waits it out at the restore rate', () => {
   fc.assert(
-    fc.property(fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 1_000_000 }), fc.integer({ min: 0, max: 40_000 }), fc.integer({ min: 1, max: 2_000 }), (p1, p2, start, rate) => {
-      const [less, more] = p1 <= p2 ? [p1, p2] : [p2, p1];
-      assert.ok(minimumSeconds(less, start, rate) >= 0);
-      assert.ok(minimumSeconds(less, start, rate) <= minimumSeconds(more, start, rate));
-      if (more > start) assert.ok(Math.abs(start + minimumSeconds(more, start, rate) * rate - more) < 1e-6);
-    }),
+    fc.property(
+      fc.integer({ min: 0, max: 1_000_000 }),
+      fc.integer({ min: 0, max: 1_000_000 }),
+      fc.integer({ min: 0, max: 40_000 }),
+      fc.integer({ min: 1, max: 2_000 }),
+      (p1, p2, start, rate) => {
+        const [less, more] = p1 <= p2 ? [p1, p2] : [p2, p1];
+        assert.ok(minimumSeconds(less, start, rate) >= 0);
+        assert.ok(minimumSeconds(less, start, rate) <= minimumSeconds(more, start, rate));
+        if (more > start) assert.ok(Math.abs(start + minimumSeconds(more, start, rate) * rate - more) < 1e-6);
+      },
+    ),
   );
 });
 
@@ -218,7 +309,9 @@ pacing('20 set calls on a 40-point bucket: never throttled, and about as fast as
   const calls = 20;
   for (let n = 0; n < calls; n++) {
     // Item n % 4 goes from its last value (0, then n - 3) to n + 1: every call changes something.
-    const outcomes = await run(shopify.setAvailable(setRequest(`pace-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])));
+    const outcomes = await run(
+      shopify.setAvailable(setRequest(`pace-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])),
+    );
     assert.equal(statuses(outcomes), ['applied']);
   }
   const elapsedMs = performance.now() - startedAt;
@@ -227,12 +320,18 @@ pacing('20 set calls on a 40-point bucket: never throttled, and about as fast as
   assert.is(shopify.stats().retries, 0);
   assert.is(server.stats.setCalls, calls);
   assert.is(server.adjustments().length, calls, 'all applied');
-  assert.equal(items.map((item) => server.available(item, location)), [17, 18, 19, 20]);
+  assert.equal(
+    items.map((item) => server.available(item, location)),
+    [17, 18, 19, 20],
+  );
   const points = server.stats.pointsSpent;
   assert.ok(points >= calls * 10, `spent ${points}`);
   const minimumMs = minimumSeconds(points, plan.maximumAvailable, plan.restoreRate) * 1000;
   assert.ok(elapsedMs >= minimumMs, `took ${elapsedMs.toFixed(0)} ms, less than the bucket allows (${minimumMs} ms)`);
-  assert.ok(elapsedMs < 2 * minimumMs + 500, `took ${elapsedMs.toFixed(0)} ms for a minimum of ${minimumMs} ms: pacing waits too long`);
+  assert.ok(
+    elapsedMs < 2 * minimumMs + 500,
+    `took ${elapsedMs.toFixed(0)} ms for a minimum of ${minimumMs} ms: pacing waits too long`,
+  );
   assert.ok(shopify.stats().waitedMs > 0, 'it had to wait');
   assert.is(shopify.bucket()?.status.maximumAvailable, 40, 'the bucket as Shopify reported it');
 });
@@ -241,30 +340,43 @@ pacing('no waiting at all while the bucket holds enough (Standard plan)', async 
   const { server, location, items } = await stockedShop(4, 0, { plan: SHOPIFY_PLANS.standard });
   const shopify = adapterFor(server);
   assert.is(shopify.bucket(), null, 'nothing known before the first answer');
-  for (let n = 0; n < 20; n++) await run(shopify.setAvailable(setRequest(`calm-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])));
-  assert.equal([shopify.stats().waitedMs, shopify.stats().throttled, server.stats.throttled, server.adjustments().length], [0, 0, 0, 20]);
+  for (let n = 0; n < 20; n++)
+    await run(
+      shopify.setAvailable(setRequest(`calm-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])),
+    );
+  assert.equal(
+    [shopify.stats().waitedMs, shopify.stats().throttled, server.stats.throttled, server.adjustments().length],
+    [0, 0, 0, 20],
+  );
   assert.is(shopify.bucket()?.status.maximumAvailable, 2_000);
 });
 
-pacing('a bucket drained by another client of the app: THROTTLED, waits the refill the answer reports, then applies once', async () => {
-  // Slow refill (20 points/s): the second client's 10 points take about half a second to come back.
-  const { server, location, items } = await stockedShop(5, 0, { plan: { maximumAvailable: 40, restoreRate: 20 } });
-  const first = adapterFor(server);
-  for (let n = 0; n < 4; n++) await run(first.setAvailable(setRequest(`drain-${n}`, [setQuantity(items[n]!, location, 1, 0)])));
-  assert.is(first.stats().throttled, 0);
-  const second = adapterFor(server);
-  const startedAt = performance.now();
-  const outcomes = await run(second.setAvailable(setRequest('late', [setQuantity(items[4]!, location, 9, 0)])));
-  const elapsedMs = performance.now() - startedAt;
-  assert.equal(statuses(outcomes), ['applied']);
-  assert.is(second.stats().throttled, 1, 'the first attempt met the drained bucket');
-  assert.is(server.stats.throttled, 1);
-  assert.is(second.stats().requests, 2, 'one retry, after waiting, not a retry storm');
-  assert.ok(second.stats().waitedMs >= 300, `waited ${second.stats().waitedMs} ms for points that take ~500 ms to refill`);
-  assert.ok(elapsedMs >= 300 && elapsedMs < 2_000, `took ${elapsedMs.toFixed(0)} ms`);
-  assert.is(server.available(items[4]!, location), 9);
-  assert.equal(server.adjustments().filter((a) => a.idempotencyKey === 'late').length, 1);
-});
+pacing(
+  'a bucket drained by another client of the app: THROTTLED, waits the refill the answer reports, then applies once',
+  async () => {
+    // Slow refill (20 points/s): the second client's 10 points take about half a second to come back.
+    const { server, location, items } = await stockedShop(5, 0, { plan: { maximumAvailable: 40, restoreRate: 20 } });
+    const first = adapterFor(server);
+    for (let n = 0; n < 4; n++)
+      await run(first.setAvailable(setRequest(`drain-${n}`, [setQuantity(items[n]!, location, 1, 0)])));
+    assert.is(first.stats().throttled, 0);
+    const second = adapterFor(server);
+    const startedAt = performance.now();
+    const outcomes = await run(second.setAvailable(setRequest('late', [setQuantity(items[4]!, location, 9, 0)])));
+    const elapsedMs = performance.now() - startedAt;
+    assert.equal(statuses(outcomes), ['applied']);
+    assert.is(second.stats().throttled, 1, 'the first attempt met the drained bucket');
+    assert.is(server.stats.throttled, 1);
+    assert.is(second.stats().requests, 2, 'one retry, after waiting, not a retry storm');
+    assert.ok(
+      second.stats().waitedMs >= 300,
+      `waited ${second.stats().waitedMs} ms for points that take ~500 ms to refill`,
+    );
+    assert.ok(elapsedMs >= 300 && elapsedMs < 2_000, `took ${elapsedMs.toFixed(0)} ms`);
+    assert.is(server.available(items[4]!, location), 9);
+    assert.equal(server.adjustments().filter((a) => a.idempotencyKey === 'late').length, 1);
+  },
+);
 
 pacing.run();
 
@@ -278,17 +390,24 @@ retries('THROTTLED twice: retried, applied once under the request key', async ()
   const { server, location, items } = await stockedShop(2, 5);
   const shopify = adapterFor(server);
   server.faults.throttle(2);
-  const outcomes = await run(shopify.setAvailable(setRequest('throttled-1', [setQuantity(items[0]!, location, 8, 5), setQuantity(items[1]!, location, 0, 5)])));
+  const outcomes = await run(
+    shopify.setAvailable(
+      setRequest('throttled-1', [setQuantity(items[0]!, location, 8, 5), setQuantity(items[1]!, location, 0, 5)]),
+    ),
+  );
   assert.equal(statuses(outcomes), ['applied', 'applied']);
   assert.ok(shopify.stats().throttled >= 2);
   assert.is(shopify.stats().throttled, 2);
   assert.is(server.stats.throttled, 2);
   assert.is(server.stats.requests, 3);
   assert.is(server.stats.setCalls, 1, 'a throttled request does not run');
-  assert.equal(server.adjustments().map((a) => [a.inventoryItemId, a.delta, a.idempotencyKey]), [
-    [items[0], 3, 'throttled-1'],
-    [items[1], -5, 'throttled-1'],
-  ]);
+  assert.equal(
+    server.adjustments().map((a) => [a.inventoryItemId, a.delta, a.idempotencyKey]),
+    [
+      [items[0], 3, 'throttled-1'],
+      [items[1], -5, 'throttled-1'],
+    ],
+  );
   assert.equal([server.available(items[0]!, location), server.available(items[1]!, location)], [8, 0]);
 });
 
@@ -303,7 +422,10 @@ retries('HTTP 503 three times: retried with backoff (250, 500, 1000 ms) and the 
   assert.equal([shopify.stats().requests, shopify.stats().retries, shopify.stats().throttled], [4, 3, 0]);
   assert.equal([server.stats.requests, server.stats.setCalls], [4, 1]);
   assert.is(server.adjustments().length, 1);
-  assert.equal(server.adjustments().map((a) => [a.delta, a.quantityAfterChange, a.idempotencyKey]), [[-3, 2, 'flaky-1']]);
+  assert.equal(
+    server.adjustments().map((a) => [a.delta, a.quantityAfterChange, a.idempotencyKey]),
+    [[-3, 2, 'flaky-1']],
+  );
 });
 
 retries('a request that never answers is abandoned after timeoutMs and retried: applied once', async () => {
@@ -318,7 +440,10 @@ retries('a request that never answers is abandoned after timeoutMs and retried: 
   assert.ok(elapsedMs < 1_500, `took ${elapsedMs.toFixed(0)} ms`);
   assert.equal([shopify.stats().requests, shopify.stats().retries], [2, 1]);
   assert.equal([server.stats.requests, server.stats.setCalls], [2, 1]);
-  assert.equal(server.adjustments().map((a) => [a.quantityAfterChange, a.idempotencyKey]), [[11, 'hang-1']]);
+  assert.equal(
+    server.adjustments().map((a) => [a.quantityAfterChange, a.idempotencyKey]),
+    [[11, 'hang-1']],
+  );
 });
 
 retries('an answer lost after the mutation ran: the retry under the same key applies nothing twice', async () => {
@@ -329,12 +454,22 @@ retries('an answer lost after the mutation ran: the retry under the same key app
   const quantities = items.map((item, i) => setQuantity(item, location, 20 + i, 10));
   const outcomes = await run(shopify.setAvailable(setRequest('dropped-1', quantities)));
   assert.equal(statuses(outcomes), ['applied', 'applied', 'applied']);
-  assert.equal(outcomes.map((o) => o.quantity), quantities, 'one outcome per quantity, in order');
+  assert.equal(
+    outcomes.map((o) => o.quantity),
+    quantities,
+    'one outcome per quantity, in order',
+  );
   assert.equal([shopify.stats().requests, shopify.stats().retries], [2, 1]);
   assert.is(server.stats.setCalls, 2, 'the retry reached Shopify');
   assert.is(server.stats.quantitiesApplied, 3, 'but was answered from the key, not applied again');
-  assert.equal(server.adjustments().map((a) => [a.inventoryItemId, a.delta, a.idempotencyKey]), items.map((item, i) => [item, 10 + i, 'dropped-1']));
-  assert.equal(items.map((item) => server.available(item, location)), [20, 21, 22]);
+  assert.equal(
+    server.adjustments().map((a) => [a.inventoryItemId, a.delta, a.idempotencyKey]),
+    items.map((item, i) => [item, 10 + i, 'dropped-1']),
+  );
+  assert.equal(
+    items.map((item) => server.available(item, location)),
+    [20, 21, 22],
+  );
 });
 
 retries('an answer lost, then a sale before the retry: the retry does not overwrite the sale', async () => {
@@ -354,57 +489,86 @@ retries('an answer lost, then a sale before the retry: the retry does not overwr
   assert.is(server.adjustments().length, 1);
 });
 
-retries('an answer with userErrors lost: the retry is told to use a new key, derives one, and gets the same outcomes', async () => {
-  const { server, location, items } = await stockedShop(3, 4);
-  const elsewhere = server.addLocation('Store');
-  const unstocked = server.addInventoryItem({ sku: 'ONLY-AT-STORE' });
-  server.stock(unstocked, elsewhere, 1);
-  const { sleep } = recordingSleep();
-  const shopify = adapterFor(server, { sleep });
-  server.faults.dropAfterApply(1);
-  const outcomes = await run(shopify.setAvailable(setRequest('dropped-3', [setQuantity(items[0]!, location, 1, 4), setQuantity(unstocked, location, 1, 0), setQuantity(items[1]!, location, 2, 4)])));
-  assert.equal(statuses(outcomes), ['applied', 'failed:ITEM_NOT_STOCKED_AT_LOCATION', 'applied']);
-  assert.equal([server.available(items[0]!, location), server.available(unstocked, location), server.available(items[1]!, location)], [1, undefined, 2]);
-  const keys = server.adjustments().map((a) => a.idempotencyKey);
-  assert.is(keys.length, 2);
-  assert.ok(keys.every((key) => key.startsWith('dropped-3/again/')), keys.join(', '));
-});
+retries(
+  'an answer with userErrors lost: the retry is told to use a new key, derives one, and gets the same outcomes',
+  async () => {
+    const { server, location, items } = await stockedShop(3, 4);
+    const elsewhere = server.addLocation('Store');
+    const unstocked = server.addInventoryItem({ sku: 'ONLY-AT-STORE' });
+    server.stock(unstocked, elsewhere, 1);
+    const { sleep } = recordingSleep();
+    const shopify = adapterFor(server, { sleep });
+    server.faults.dropAfterApply(1);
+    const outcomes = await run(
+      shopify.setAvailable(
+        setRequest('dropped-3', [
+          setQuantity(items[0]!, location, 1, 4),
+          setQuantity(unstocked, location, 1, 0),
+          setQuantity(items[1]!, location, 2, 4),
+        ]),
+      ),
+    );
+    assert.equal(statuses(outcomes), ['applied', 'failed:ITEM_NOT_STOCKED_AT_LOCATION', 'applied']);
+    assert.equal(
+      [
+        server.available(items[0]!, location),
+        server.available(unstocked, location),
+        server.available(items[1]!, location),
+      ],
+      [1, undefined, 2],
+    );
+    const keys = server.adjustments().map((a) => a.idempotencyKey);
+    assert.is(keys.length, 2);
+    assert.ok(
+      keys.every((key) => key.startsWith('dropped-3/again/')),
+      keys.join(', '),
+    );
+  },
+);
 
-retries('throttled on every attempt (maxAttempts 2): Left ShopifyThrottled with the wait the bucket needs, nothing applied', async () => {
-  const { server, location, items } = await stockedShop(1, 5);
-  const { sleep } = recordingSleep();
-  const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
-  server.faults.throttle(2);
-  const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
-  assert.is(left._tag, 'ShopifyThrottled');
-  assert.is(left.retriable, true);
-  if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs >= 0);
-  assert.is(server.available(items[0]!, location), 5);
-  assert.is(server.adjustments().length, 0);
-});
+retries(
+  'throttled on every attempt (maxAttempts 2): Left ShopifyThrottled with the wait the bucket needs, nothing applied',
+  async () => {
+    const { server, location, items } = await stockedShop(1, 5);
+    const { sleep } = recordingSleep();
+    const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
+    server.faults.throttle(2);
+    const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
+    assert.is(left._tag, 'ShopifyThrottled');
+    assert.is(left.retriable, true);
+    if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs >= 0);
+    assert.is(server.available(items[0]!, location), 5);
+    assert.is(server.adjustments().length, 0);
+  },
+);
 
-retries('retries exhausted (maxAttempts 2, five 500s): Left ShopifyUnavailable, retriable, nothing applied', async () => {
-  const { server, location, items } = await stockedShop(1, 5);
-  const { waits, sleep } = recordingSleep();
-  const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
-  server.faults.serverError(5);
-  const left = await runLeft(shopify.setAvailable(setRequest('down-1', [setQuantity(items[0]!, location, 1, 5)])));
-  assert.is(left._tag, 'ShopifyUnavailable');
-  assert.is(left.retriable, true);
-  if (left._tag === 'ShopifyUnavailable') {
-    assert.match(left.reason, 'HTTP 500');
-    assert.match(left.reason, '2 attempts');
-  }
-  assert.equal(waits, [250]);
-  assert.equal([shopify.stats().requests, server.stats.requests, server.stats.setCalls], [2, 2, 0]);
-  assert.is(server.available(items[0]!, location), 5);
-  assert.is(server.adjustments().length, 0);
-  assertNoToken(left);
-  // The faults left over are the next requests': a later run with a fresh budget gets through them.
-  const later = await run(adapterFor(server, { sleep }).setAvailable(setRequest('down-1', [setQuantity(items[0]!, location, 1, 5)])));
-  assert.equal(statuses(later), ['applied']);
-  assert.is(server.available(items[0]!, location), 1);
-});
+retries(
+  'retries exhausted (maxAttempts 2, five 500s): Left ShopifyUnavailable, retriable, nothing applied',
+  async () => {
+    const { server, location, items } = await stockedShop(1, 5);
+    const { waits, sleep } = recordingSleep();
+    const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
+    server.faults.serverError(5);
+    const left = await runLeft(shopify.setAvailable(setRequest('down-1', [setQuantity(items[0]!, location, 1, 5)])));
+    assert.is(left._tag, 'ShopifyUnavailable');
+    assert.is(left.retriable, true);
+    if (left._tag === 'ShopifyUnavailable') {
+      assert.match(left.reason, 'HTTP 500');
+      assert.match(left.reason, '2 attempts');
+    }
+    assert.equal(waits, [250]);
+    assert.equal([shopify.stats().requests, server.stats.requests, server.stats.setCalls], [2, 2, 0]);
+    assert.is(server.available(items[0]!, location), 5);
+    assert.is(server.adjustments().length, 0);
+    assertNoToken(left);
+    // The faults left over are the next requests': a later run with a fresh budget gets through them.
+    const later = await run(
+      adapterFor(server, { sleep }).setAvailable(setRequest('down-1', [setQuantity(items[0]!, location, 1, 5)])),
+    );
+    assert.equal(statuses(later), ['applied']);
+    assert.is(server.available(items[0]!, location), 1);
+  },
+);
 
 retries.run();
 
@@ -414,29 +578,35 @@ retries.run();
 const unauthorized = suite('shopifyInventory: a refused access token');
 unauthorized.after.each(closeShops);
 
-unauthorized('every operation answers Left ShopifyUnauthorized at once, not retried, and the token is never in it', async () => {
-  const { server, location, items } = await stockedShop(2, 3);
-  const { waits, sleep } = recordingSleep();
-  const shopify = adapterFor(server, { accessToken: WRONG_TOKEN, sleep });
-  const quantities = [setQuantity(items[0]!, location, 1, 3)];
-  const lefts = [
-    await runLeft(shopify.setAvailable(setRequest('denied-1', quantities))),
-    await runLeft(shopify.setAvailableInBulk(setRequest('denied-2', quantities))),
-    await runLeft(shopify.availableOf(location, items)),
-    await runLeft(shopify.availableAtLocation(location)),
-    await runLeft(shopify.inventoryItemsBySku(['SKU-0'])),
-  ];
-  for (const left of lefts) {
-    assert.is(left._tag, 'ShopifyUnauthorized');
-    assert.is(left.retriable, false);
-    assertNoToken(left);
-  }
-  assert.is(shopify.stats().requests, lefts.length, 'one request each: a refused token is not retried');
-  assert.is(shopify.stats().retries, 0);
-  assert.equal(waits, [], 'no backoff either');
-  assert.is(server.stats.requests, 0, 'nothing got past authentication');
-  assert.equal(items.map((item) => server.available(item, location)), [3, 3]);
-});
+unauthorized(
+  'every operation answers Left ShopifyUnauthorized at once, not retried, and the token is never in it',
+  async () => {
+    const { server, location, items } = await stockedShop(2, 3);
+    const { waits, sleep } = recordingSleep();
+    const shopify = adapterFor(server, { accessToken: WRONG_TOKEN, sleep });
+    const quantities = [setQuantity(items[0]!, location, 1, 3)];
+    const lefts = [
+      await runLeft(shopify.setAvailable(setRequest('denied-1', quantities))),
+      await runLeft(shopify.setAvailableInBulk(setRequest('denied-2', quantities))),
+      await runLeft(shopify.availableOf(location, items)),
+      await runLeft(shopify.availableAtLocation(location)),
+      await runLeft(shopify.inventoryItemsBySku(['SKU-0'])),
+    ];
+    for (const left of lefts) {
+      assert.is(left._tag, 'ShopifyUnauthorized');
+      assert.is(left.retriable, false);
+      assertNoToken(left);
+    }
+    assert.is(shopify.stats().requests, lefts.length, 'one request each: a refused token is not retried');
+    assert.is(shopify.stats().retries, 0);
+    assert.equal(waits, [], 'no backoff either');
+    assert.is(server.stats.requests, 0, 'nothing got past authentication');
+    assert.equal(
+      items.map((item) => server.available(item, location)),
+      [3, 3],
+    );
+  },
+);
 
 unauthorized.run();
 
@@ -446,65 +616,122 @@ unauthorized.run();
 const outcomesSuite = suite('shopifyInventory: setAvailable outcomes per quantity');
 outcomesSuite.after.each(closeShops);
 
-outcomesSuite('refused quantities are outcomes of their own; the rest are applied (applied/failed/applied/failed/applied)', async () => {
-  const { server, location, items } = await stockedShop(4, 10);
-  // The fourth quantity's item exists but is stocked at another location only.
-  const store = server.addLocation('Store');
-  const notHere = server.addInventoryItem({ sku: 'STORE-ONLY' });
-  server.stock(notHere, store, 6);
-  const batch = [items[0]!, items[1]!, items[2]!, notHere, items[3]!];
-  server.faults.userError(items[1]!, 'INVALID_INVENTORY_ITEM');
-  const shopify = adapterFor(server);
-  const quantities = batch.map((item, i) => setQuantity(item, location, 100 + i, item === notHere ? 0 : 10));
-  const outcomes = await run(shopify.setAvailable(setRequest('mixed-1', quantities)));
-  assert.equal(statuses(outcomes), ['applied', 'failed:INVALID_INVENTORY_ITEM', 'applied', 'failed:ITEM_NOT_STOCKED_AT_LOCATION', 'applied']);
-  assert.equal(outcomes.map((o) => o.quantity), quantities, 'in the order given, each with its quantity');
-  for (const o of outcomes) if (o.status === 'failed') assert.ok(o.message.length > 0);
-  assert.equal(
-    [items[0], items[1], items[2], items[3]].map((item) => server.available(item!, location)),
-    [100, 10, 102, 104],
-    'Shopify holds the applied quantities; the refused item is untouched',
-  );
-  assert.is(server.available(notHere, location), undefined, 'not stocked here, still not');
-  assert.is(server.available(notHere, store), 6);
-  assert.is(server.stats.setCalls, 2, 'the refused call, then the others under a derived key');
-  const keys = [...new Set(server.adjustments().map((a) => a.idempotencyKey))];
-  assert.is(keys.length, 1);
-  assert.ok(keys[0]!.startsWith('mixed-1/') && keys[0] !== 'mixed-1', keys[0]);
-  assert.is(server.adjustments().length, 3);
-});
+outcomesSuite(
+  'refused quantities are outcomes of their own; the rest are applied (applied/failed/applied/failed/applied)',
+  async () => {
+    const { server, location, items } = await stockedShop(4, 10);
+    // The fourth quantity's item exists but is stocked at another location only.
+    const store = server.addLocation('Store');
+    const notHere = server.addInventoryItem({ sku: 'STORE-ONLY' });
+    server.stock(notHere, store, 6);
+    const batch = [items[0]!, items[1]!, items[2]!, notHere, items[3]!];
+    server.faults.userError(items[1]!, 'INVALID_INVENTORY_ITEM');
+    const shopify = adapterFor(server);
+    const quantities = batch.map((item, i) => setQuantity(item, location, 100 + i, item === notHere ? 0 : 10));
+    const outcomes = await run(shopify.setAvailable(setRequest('mixed-1', quantities)));
+    assert.equal(statuses(outcomes), [
+      'applied',
+      'failed:INVALID_INVENTORY_ITEM',
+      'applied',
+      'failed:ITEM_NOT_STOCKED_AT_LOCATION',
+      'applied',
+    ]);
+    assert.equal(
+      outcomes.map((o) => o.quantity),
+      quantities,
+      'in the order given, each with its quantity',
+    );
+    for (const o of outcomes) if (o.status === 'failed') assert.ok(o.message.length > 0);
+    assert.equal(
+      [items[0], items[1], items[2], items[3]].map((item) => server.available(item!, location)),
+      [100, 10, 102, 104],
+      'Shopify holds the applied quantities; the refused item is untouched',
+    );
+    assert.is(server.available(notHere, location), undefined, 'not stocked here, still not');
+    assert.is(server.available(notHere, store), 6);
+    assert.is(server.stats.setCalls, 2, 'the refused call, then the others under a derived key');
+    const keys = [...new Set(server.adjustments().map((a) => a.idempotencyKey))];
+    assert.is(keys.length, 1);
+    assert.ok(keys[0]!.startsWith('mixed-1/') && keys[0] !== 'mixed-1', keys[0]);
+    assert.is(server.adjustments().length, 3);
+  },
+);
 
-outcomesSuite('a sale since the last read makes changeFromQuantity stale: outcome stale, that item untouched, the others applied', async () => {
-  const { server, location, items } = await stockedShop(3, 10);
-  server.sell(items[1]!, location, 3);
-  const shopify = adapterFor(server);
-  const outcomes = await run(shopify.setAvailable(setRequest('stale-1', items.map((item) => setQuantity(item, location, 4, 10)))));
-  assert.equal(statuses(outcomes), ['applied', 'stale', 'applied']);
-  assert.equal(items.map((item) => server.available(item, location)), [4, 7, 4]);
-  assert.equal(server.adjustments().map((a) => a.inventoryItemId), [items[0], items[2]]);
-});
+outcomesSuite(
+  'a sale since the last read makes changeFromQuantity stale: outcome stale, that item untouched, the others applied',
+  async () => {
+    const { server, location, items } = await stockedShop(3, 10);
+    server.sell(items[1]!, location, 3);
+    const shopify = adapterFor(server);
+    const outcomes = await run(
+      shopify.setAvailable(
+        setRequest(
+          'stale-1',
+          items.map((item) => setQuantity(item, location, 4, 10)),
+        ),
+      ),
+    );
+    assert.equal(statuses(outcomes), ['applied', 'stale', 'applied']);
+    assert.equal(
+      items.map((item) => server.available(item, location)),
+      [4, 7, 4],
+    );
+    assert.equal(
+      server.adjustments().map((a) => a.inventoryItemId),
+      [items[0], items[2]],
+    );
+  },
+);
 
 outcomesSuite('a sale landing during the request: stale, never oversold', async () => {
   const { server, location, items } = await stockedShop(2, 10);
   server.faults.saleDuringRequest(items[0]!, location, 1);
   const shopify = adapterFor(server);
-  const outcomes = await run(shopify.setAvailable(setRequest('race-1', items.map((item) => setQuantity(item, location, 10 - 5, 10)))));
+  const outcomes = await run(
+    shopify.setAvailable(
+      setRequest(
+        'race-1',
+        items.map((item) => setQuantity(item, location, 10 - 5, 10)),
+      ),
+    ),
+  );
   assert.equal(statuses(outcomes), ['stale', 'applied']);
-  assert.equal(items.map((item) => server.available(item, location)), [9, 5]);
+  assert.equal(
+    items.map((item) => server.available(item, location)),
+    [9, 5],
+  );
 });
 
-outcomesSuite('changeFromQuantity null sets whatever Shopify holds; an unchanged quantity is applied without an adjustment', async () => {
-  const { server, location, items } = await stockedShop(2, 10);
-  server.sell(items[0]!, location, 4);
-  const outcomes = await run(adapterFor(server).setAvailable(setRequest('blind-1', [setQuantity(items[0]!, location, 12, null), setQuantity(items[1]!, location, 10, 10)])));
-  assert.equal(statuses(outcomes), ['applied', 'applied']);
-  assert.equal(items.map((item) => server.available(item, location)), [12, 10]);
-  assert.equal(server.adjustments().map((a) => [a.inventoryItemId, a.delta]), [[items[0], 6]]);
-});
+outcomesSuite(
+  'changeFromQuantity null sets whatever Shopify holds; an unchanged quantity is applied without an adjustment',
+  async () => {
+    const { server, location, items } = await stockedShop(2, 10);
+    server.sell(items[0]!, location, 4);
+    const outcomes = await run(
+      adapterFor(server).setAvailable(
+        setRequest('blind-1', [setQuantity(items[0]!, location, 12, null), setQuantity(items[1]!, location, 10, 10)]),
+      ),
+    );
+    assert.equal(statuses(outcomes), ['applied', 'applied']);
+    assert.equal(
+      items.map((item) => server.available(item, location)),
+      [12, 10],
+    );
+    assert.equal(
+      server.adjustments().map((a) => [a.inventoryItemId, a.delta]),
+      [[items[0], 6]],
+    );
+  },
+);
 
 outcomesSuite('a whole-call userError (an invalid reason) is a Left, not a per-item outcome', async () => {
   const { server, location, items } = await stockedShop(1, 10);
-  const left = await runLeft(adapterFor(server).setAvailable({ ...setRequest('bad-reason', [setQuantity(items[0]!, location, 1, 10)]), reason: 'no_such_reason' }));
+  const left = await runLeft(
+    adapterFor(server).setAvailable({
+      ...setRequest('bad-reason', [setQuantity(items[0]!, location, 1, 10)]),
+      reason: 'no_such_reason',
+    }),
+  );
   assert.is(left._tag, 'ShopifyRejected');
   if (left._tag === 'ShopifyRejected') assert.is(left.code, 'INVALID_REASON');
   assert.is(left.retriable, false);
@@ -520,31 +747,67 @@ outcomesSuite.run();
 const limits = suite('shopifyInventory: maxQuantitiesPerCall');
 limits.after.each(closeShops);
 
-limits('more quantities than one call may carry: Left ShopifyRejected MAX_INPUT_SIZE_EXCEEDED, nothing sent', async () => {
-  const { server, location, items } = await stockedShop(SHOPIFY_MAX_QUANTITIES_PER_CALL + 1, 0);
-  const shopify = adapterFor(server);
-  assert.is(shopify.maxQuantitiesPerCall, SHOPIFY_MAX_QUANTITIES_PER_CALL);
-  assert.is(SHOPIFY_MAX_QUANTITIES_PER_CALL, 250);
-  const left = await runLeft(shopify.setAvailable(setRequest('too-many', items.map((item) => setQuantity(item, location, 1, 0)))));
-  assert.is(left._tag, 'ShopifyRejected');
-  if (left._tag === 'ShopifyRejected') assert.is(left.code, 'MAX_INPUT_SIZE_EXCEEDED');
-  assert.is(left.retriable, false);
-  assertNoToken(left);
-  assert.equal([shopify.stats().requests, server.stats.requests, server.adjustments().length], [0, 0, 0]);
-  // Exactly the maximum goes through in one call.
-  const outcomes = await run(shopify.setAvailable(setRequest('just-enough', items.slice(0, 250).map((item) => setQuantity(item, location, 1, 0)))));
-  assert.is(outcomes.length, 250);
-  assert.equal([server.stats.setCalls, server.adjustments().length], [1, 250]);
-});
+limits(
+  'more quantities than one call may carry: Left ShopifyRejected MAX_INPUT_SIZE_EXCEEDED, nothing sent',
+  async () => {
+    const { server, location, items } = await stockedShop(SHOPIFY_MAX_QUANTITIES_PER_CALL + 1, 0);
+    const shopify = adapterFor(server);
+    assert.is(shopify.maxQuantitiesPerCall, SHOPIFY_MAX_QUANTITIES_PER_CALL);
+    assert.is(SHOPIFY_MAX_QUANTITIES_PER_CALL, 250);
+    const left = await runLeft(
+      shopify.setAvailable(
+        setRequest(
+          'too-many',
+          items.map((item) => setQuantity(item, location, 1, 0)),
+        ),
+      ),
+    );
+    assert.is(left._tag, 'ShopifyRejected');
+    if (left._tag === 'ShopifyRejected') assert.is(left.code, 'MAX_INPUT_SIZE_EXCEEDED');
+    assert.is(left.retriable, false);
+    assertNoToken(left);
+    assert.equal([shopify.stats().requests, server.stats.requests, server.adjustments().length], [0, 0, 0]);
+    // Exactly the maximum goes through in one call.
+    const outcomes = await run(
+      shopify.setAvailable(
+        setRequest(
+          'just-enough',
+          items.slice(0, 250).map((item) => setQuantity(item, location, 1, 0)),
+        ),
+      ),
+    );
+    assert.is(outcomes.length, 250);
+    assert.equal([server.stats.setCalls, server.adjustments().length], [1, 250]);
+  },
+);
 
-limits('a configured maximum is honoured, is never above Shopify\'s 250, and an empty call sends nothing', async () => {
+limits("a configured maximum is honoured, is never above Shopify's 250, and an empty call sends nothing", async () => {
   const { server, location, items } = await stockedShop(4, 0);
   const small = adapterFor(server, { maxQuantitiesPerCall: 3 });
   assert.is(small.maxQuantitiesPerCall, 3);
-  const left = await runLeft(small.setAvailable(setRequest('four', items.map((item) => setQuantity(item, location, 1, 0)))));
+  const left = await runLeft(
+    small.setAvailable(
+      setRequest(
+        'four',
+        items.map((item) => setQuantity(item, location, 1, 0)),
+      ),
+    ),
+  );
   assert.is(left._tag === 'ShopifyRejected' ? left.code : left._tag, 'MAX_INPUT_SIZE_EXCEEDED');
   assert.is(server.stats.requests, 0);
-  assert.equal(statuses(await run(small.setAvailable(setRequest('three', items.slice(0, 3).map((item) => setQuantity(item, location, 1, 0)))))), ['applied', 'applied', 'applied']);
+  assert.equal(
+    statuses(
+      await run(
+        small.setAvailable(
+          setRequest(
+            'three',
+            items.slice(0, 3).map((item) => setQuantity(item, location, 1, 0)),
+          ),
+        ),
+      ),
+    ),
+    ['applied', 'applied', 'applied'],
+  );
   assert.is(adapterFor(server, { maxQuantitiesPerCall: 1_000 }).maxQuantitiesPerCall, 250);
   assert.is(adapterFor(server, { maxQuantitiesPerCall: 0 }).maxQuantitiesPerCall, 1);
   const requests = server.stats.requests;
@@ -560,34 +823,51 @@ limits.run();
 const bulk = suite('shopifyInventory: setAvailableInBulk');
 bulk.after.each(closeShops);
 
-bulk('600 quantities: one bulk operation of 3 lines (keys #0..#2), all applied, few bucket points; a resend applies nothing', async () => {
-  const { server, location, items } = await stockedShop(600, 0);
-  const shopify = adapterFor(server);
-  const quantities = items.map((item, i) => setQuantity(item, location, i + 1, 0));
-  const outcomes = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
-  assert.is(outcomes.length, 600);
-  assert.ok(outcomes.every((o) => o.status === 'applied'));
-  assert.equal(outcomes.map((o) => o.quantity), quantities, 'in the order given');
-  assert.is(server.stats.bulkOperations, 1);
-  assert.is(server.stats.setCalls, 3, 'one inventorySetQuantities per line of 250');
-  assert.is(server.adjustments().length, 600);
-  const perKey = new Map<string, number>();
-  for (const a of server.adjustments()) perKey.set(a.idempotencyKey, (perKey.get(a.idempotencyKey) ?? 0) + 1);
-  assert.equal([...perKey], [['bulk-1#0', 250], ['bulk-1#1', 250], ['bulk-1#2', 100]]);
-  assert.ok(items.every((item, i) => server.available(item, location) === i + 1));
-  // Staging, starting and polling cost the same whatever the size; 600 quantities through calls would spend 30 on sets.
-  assert.ok(server.stats.pointsSpent < 50, `spent ${server.stats.pointsSpent} points`);
-  assert.ok(shopify.stats().pointsRequested < 50, `requested ${shopify.stats().pointsRequested} points`);
-  assert.is(server.stats.throttled, 0);
+bulk(
+  '600 quantities: one bulk operation of 3 lines (keys #0..#2), all applied, few bucket points; a resend applies nothing',
+  async () => {
+    const { server, location, items } = await stockedShop(600, 0);
+    const shopify = adapterFor(server);
+    const quantities = items.map((item, i) => setQuantity(item, location, i + 1, 0));
+    const outcomes = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
+    assert.is(outcomes.length, 600);
+    assert.ok(outcomes.every((o) => o.status === 'applied'));
+    assert.equal(
+      outcomes.map((o) => o.quantity),
+      quantities,
+      'in the order given',
+    );
+    assert.is(server.stats.bulkOperations, 1);
+    assert.is(server.stats.setCalls, 3, 'one inventorySetQuantities per line of 250');
+    assert.is(server.adjustments().length, 600);
+    const perKey = new Map<string, number>();
+    for (const a of server.adjustments()) perKey.set(a.idempotencyKey, (perKey.get(a.idempotencyKey) ?? 0) + 1);
+    assert.equal(
+      [...perKey],
+      [
+        ['bulk-1#0', 250],
+        ['bulk-1#1', 250],
+        ['bulk-1#2', 100],
+      ],
+    );
+    assert.ok(items.every((item, i) => server.available(item, location) === i + 1));
+    // Staging, starting and polling cost the same whatever the size; 600 quantities through calls would spend 30 on sets.
+    assert.ok(server.stats.pointsSpent < 50, `spent ${server.stats.pointsSpent} points`);
+    assert.ok(shopify.stats().pointsRequested < 50, `requested ${shopify.stats().pointsRequested} points`);
+    assert.is(server.stats.throttled, 0);
 
-  const again = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
-  assert.is(again.length, 600);
-  assert.ok(again.every((o) => o.status === 'applied'), 'answered from the keys');
-  assert.is(server.stats.bulkOperations, 2);
-  assert.is(server.adjustments().length, 600, 'nothing applied twice');
-  assert.is(server.stats.quantitiesApplied, 600);
-  assert.ok(items.every((item, i) => server.available(item, location) === i + 1));
-});
+    const again = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
+    assert.is(again.length, 600);
+    assert.ok(
+      again.every((o) => o.status === 'applied'),
+      'answered from the keys',
+    );
+    assert.is(server.stats.bulkOperations, 2);
+    assert.is(server.adjustments().length, 600, 'nothing applied twice');
+    assert.is(server.stats.quantitiesApplied, 600);
+    assert.ok(items.every((item, i) => server.available(item, location) === i + 1));
+  },
+);
 
 bulk('a refused quantity in one line is its own outcome; the rest of that line goes again and applies', async () => {
   const { server, location, items } = await stockedShop(300, 0);
@@ -595,11 +875,19 @@ bulk('a refused quantity in one line is its own outcome; the rest of that line g
   const notHere = server.addInventoryItem({ sku: 'STORE-ONLY' });
   server.stock(notHere, store, 1);
   // 301 quantities: line #0 is 250 good ones, line #1 holds the unstocked item between 50 good ones.
-  const quantities = [...items.slice(0, 270), notHere, ...items.slice(270)].map((item) => setQuantity(item, location, 5, 0));
+  const quantities = [...items.slice(0, 270), notHere, ...items.slice(270)].map((item) =>
+    setQuantity(item, location, 5, 0),
+  );
   const outcomes = await run(adapterFor(server).setAvailableInBulk(setRequest('bulk-2', quantities)));
   assert.is(outcomes.length, 301);
-  assert.equal(outcomes.map((o) => o.quantity), quantities);
-  assert.equal(statuses(outcomes).filter((s) => s !== 'applied'), ['failed:ITEM_NOT_STOCKED_AT_LOCATION']);
+  assert.equal(
+    outcomes.map((o) => o.quantity),
+    quantities,
+  );
+  assert.equal(
+    statuses(outcomes).filter((s) => s !== 'applied'),
+    ['failed:ITEM_NOT_STOCKED_AT_LOCATION'],
+  );
   assert.is(outcomes[270]!.status, 'failed');
   assert.ok(items.every((item) => server.available(item, location) === 5));
   assert.is(server.available(notHere, location), undefined);
@@ -621,41 +909,52 @@ bulk.run();
 const atLocation = suite('shopifyInventory: availableAtLocation');
 atLocation.after.each(closeShops);
 
-atLocation('exactly the levels at that location, zero and negative included, nothing from the other location', async () => {
-  const server = await openShop();
-  const warehouse = server.addLocation('Warehouse');
-  const store = server.addLocation('Store');
-  const onlyWarehouse = server.addInventoryItem({ sku: 'W' });
-  const both = server.addInventoryItem({ sku: 'B' });
-  const onlyStore = server.addInventoryItem({ sku: 'S' });
-  const zero = server.addInventoryItem({ sku: 'Z' });
-  const oversold = server.addInventoryItem({ sku: 'O' });
-  server.addInventoryItem({ sku: 'NOWHERE' });
-  server.stock(onlyWarehouse, warehouse, 7);
-  server.stock(both, warehouse, 12);
-  server.stock(both, store, 3);
-  server.stock(onlyStore, store, 9);
-  server.stock(zero, warehouse, 0);
-  server.stock(oversold, warehouse, 1);
-  server.sell(oversold, warehouse, 3);
-  const shopify = adapterFor(server);
-  assert.equal(byItem(await run(shopify.availableAtLocation(warehouse))), byItem([
-    { inventoryItemId: onlyWarehouse, locationId: warehouse, quantity: 7 },
-    { inventoryItemId: both, locationId: warehouse, quantity: 12 },
-    { inventoryItemId: zero, locationId: warehouse, quantity: 0 },
-    { inventoryItemId: oversold, locationId: warehouse, quantity: -2 },
-  ]));
-  assert.equal(byItem(await run(shopify.availableAtLocation(store))), byItem([
-    { inventoryItemId: both, locationId: store, quantity: 3 },
-    { inventoryItemId: onlyStore, locationId: store, quantity: 9 },
-  ]));
-  assert.equal(await run(shopify.availableAtLocation('gid://shopify/Location/999')), []);
-  assert.is(server.stats.bulkOperations, 3, 'a bulk query each');
-});
+atLocation(
+  'exactly the levels at that location, zero and negative included, nothing from the other location',
+  async () => {
+    const server = await openShop();
+    const warehouse = server.addLocation('Warehouse');
+    const store = server.addLocation('Store');
+    const onlyWarehouse = server.addInventoryItem({ sku: 'W' });
+    const both = server.addInventoryItem({ sku: 'B' });
+    const onlyStore = server.addInventoryItem({ sku: 'S' });
+    const zero = server.addInventoryItem({ sku: 'Z' });
+    const oversold = server.addInventoryItem({ sku: 'O' });
+    server.addInventoryItem({ sku: 'NOWHERE' });
+    server.stock(onlyWarehouse, warehouse, 7);
+    server.stock(both, warehouse, 12);
+    server.stock(both, store, 3);
+    server.stock(onlyStore, store, 9);
+    server.stock(zero, warehouse, 0);
+    server.stock(oversold, warehouse, 1);
+    server.sell(oversold, warehouse, 3);
+    const shopify = adapterFor(server);
+    assert.equal(
+      byItem(await run(shopify.availableAtLocation(warehouse))),
+      byItem([
+        { inventoryItemId: onlyWarehouse, locationId: warehouse, quantity: 7 },
+        { inventoryItemId: both, locationId: warehouse, quantity: 12 },
+        { inventoryItemId: zero, locationId: warehouse, quantity: 0 },
+        { inventoryItemId: oversold, locationId: warehouse, quantity: -2 },
+      ]),
+    );
+    assert.equal(
+      byItem(await run(shopify.availableAtLocation(store))),
+      byItem([
+        { inventoryItemId: both, locationId: store, quantity: 3 },
+        { inventoryItemId: onlyStore, locationId: store, quantity: 9 },
+      ]),
+    );
+    assert.equal(await run(shopify.availableAtLocation('gid://shopify/Location/999')), []);
+    assert.is(server.stats.bulkOperations, 3, 'a bulk query each');
+  },
+);
 
 atLocation('a catalogue larger than any page: every level, through one bulk query', async () => {
   const { server, location, items } = await stockedShop(1_200, 0);
-  items.forEach((item, i) => server.stock(item, location, i % 17));
+  items.forEach((item, i) => {
+    server.stock(item, location, i % 17);
+  });
   const levels = await run(adapterFor(server).availableAtLocation(location));
   assert.is(levels.length, 1_200);
   const byId = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
@@ -675,8 +974,10 @@ levelsOf('250 ids (three aliased queries): only the items stocked at the locatio
   const items = Array.from({ length: 230 }, (_, i) => server.addInventoryItem({ sku: `LVL-${i}` }));
   const expected: ItemQuantity[] = [];
   items.forEach((item, i) => {
-    if (i % 5 === 0) server.stock(item, store, 50 + i); // stocked elsewhere only: left out
-    else if (i % 7 === 0) return; // stocked nowhere: left out
+    if (i % 5 === 0)
+      server.stock(item, store, 50 + i); // stocked elsewhere only: left out
+    else if (i % 7 === 0)
+      return; // stocked nowhere: left out
     else {
       server.stock(item, warehouse, i);
       server.stock(item, store, 1_000 + i);
@@ -716,31 +1017,39 @@ bySku('unique, duplicated, unknown, and SKUs with quotes and spaces: exact match
   const lower = server.addInventoryItem({ sku: 'tee-m' });
   server.addInventoryItem({ sku: 'TEE-M-XL' });
   const shopify = adapterFor(server);
-  const found = await run(shopify.inventoryItemsBySku(['TEE-M', 'DUP-1', 'NO-SUCH-SKU', "Men's Tee L", 'Shirt "Blue" M', 'tee-m']));
-  assert.equal([...found], [
-    ['TEE-M', [unique]],
-    ['DUP-1', [twinA, twinB]],
-    ['NO-SUCH-SKU', []],
-    ["Men's Tee L", [apostrophe]],
-    ['Shirt "Blue" M', [doubleQuoted]],
-    ['tee-m', [lower]],
-  ]);
+  const found = await run(
+    shopify.inventoryItemsBySku(['TEE-M', 'DUP-1', 'NO-SUCH-SKU', "Men's Tee L", 'Shirt "Blue" M', 'tee-m']),
+  );
+  assert.equal(
+    [...found],
+    [
+      ['TEE-M', [unique]],
+      ['DUP-1', [twinA, twinB]],
+      ['NO-SUCH-SKU', []],
+      ["Men's Tee L", [apostrophe]],
+      ['Shirt "Blue" M', [doubleQuoted]],
+      ['tee-m', [lower]],
+    ],
+  );
   assert.is(server.stats.requests, 1);
   assert.equal([...(await run(shopify.inventoryItemsBySku([])))], []);
 });
 
-bySku('more than 25 SKUs go in several queries; a SKU with more than a page of items is read page by page', async () => {
-  const server = await openShop();
-  const skus = Array.from({ length: 60 }, (_, i) => `MANY-${String(i).padStart(2, '0')}`);
-  const ids = new Map(skus.map((sku) => [sku, [server.addInventoryItem({ sku })]]));
-  const crowd = Array.from({ length: 55 }, () => server.addInventoryItem({ sku: 'CROWD' }));
-  const shopify = adapterFor(server);
-  const found = await run(shopify.inventoryItemsBySku(skus));
-  assert.equal([...found], [...ids]);
-  assert.is(server.stats.requests, 3, '25 + 25 + 10 SKUs');
-  const crowded = await run(shopify.inventoryItemsBySku(['CROWD']));
-  assert.equal(crowded.get('CROWD'), crowd);
-  assert.is(server.stats.requests, 5, 'pages of 50: two requests');
-});
+bySku(
+  'more than 25 SKUs go in several queries; a SKU with more than a page of items is read page by page',
+  async () => {
+    const server = await openShop();
+    const skus = Array.from({ length: 60 }, (_, i) => `MANY-${String(i).padStart(2, '0')}`);
+    const ids = new Map(skus.map((sku) => [sku, [server.addInventoryItem({ sku })]]));
+    const crowd = Array.from({ length: 55 }, () => server.addInventoryItem({ sku: 'CROWD' }));
+    const shopify = adapterFor(server);
+    const found = await run(shopify.inventoryItemsBySku(skus));
+    assert.equal([...found], [...ids]);
+    assert.is(server.stats.requests, 3, '25 + 25 + 10 SKUs');
+    const crowded = await run(shopify.inventoryItemsBySku(['CROWD']));
+    assert.equal(crowded.get('CROWD'), crowd);
+    assert.is(server.stats.requests, 5, 'pages of 50: two requests');
+  },
+);
 
 bySku.run();

@@ -6,7 +6,18 @@
  * 100,000,000-byte cap, uploads that refuse to replace an existing name, and SFTP outages. Test code, never shipped.
  */
 import type { UploadModules } from '../../../src/suitescript/upload-inventory-csv.ts';
-import type { FileModule, LogModule, NsFile, RuntimeModule, SearchModule, SearchResult, SftpConnectOptions, SftpConnection, SftpModule, TaskModule } from '../../../src/suitescript/netsuite-modules.ts';
+import type {
+  FileModule,
+  LogModule,
+  NsFile,
+  RuntimeModule,
+  SearchModule,
+  SearchResult,
+  SftpConnectOptions,
+  SftpConnection,
+  SftpModule,
+  TaskModule,
+} from '../../../src/suitescript/netsuite-modules.ts';
 
 /** A thrown SuiteScript error. */
 export class FakeSuiteScriptError extends Error {
@@ -101,7 +112,12 @@ export class FakeNetSuite {
   }
 
   /** Declares a script deployment and its parameters. */
-  deploy(scriptId: string, deploymentId: string, status: Deployment['status'], parameters: Record<string, unknown>): void {
+  deploy(
+    scriptId: string,
+    deploymentId: string,
+    status: Deployment['status'],
+    parameters: Record<string, unknown>,
+  ): void {
     this.deployments.set(deploymentId, { scriptId, deploymentId, status, parameters });
   }
 
@@ -114,7 +130,10 @@ export class FakeNetSuite {
 
   /** The names of the files of a folder, oldest first. */
   namesIn(folder: number): string[] {
-    return [...this.files.values()].filter((f) => f.folder === folder).sort((a, b) => a.created - b.created).map((f) => f.name);
+    return [...this.files.values()]
+      .filter((f) => f.folder === folder)
+      .sort((a, b) => a.created - b.created)
+      .map((f) => f.name);
   }
 
   /** The remote directory's files (the OMS inbox by default). */
@@ -131,8 +150,14 @@ export class FakeNetSuite {
   advance(taskId: string, to: Status): void {
     const t = this.tasks.find((x) => x.id === taskId);
     if (t === undefined) throw new Error(`no task ${taskId}`);
-    const allowed: Record<Status, ReadonlyArray<Status>> = { PENDING: ['PROCESSING'], PROCESSING: ['COMPLETE', 'FAILED'], COMPLETE: [], FAILED: [] };
-    if (!allowed[t.status].includes(to)) throw new Error(`task ${taskId}: ${t.status} -> ${to} is not a NetSuite transition`);
+    const allowed: Record<Status, ReadonlyArray<Status>> = {
+      PENDING: ['PROCESSING'],
+      PROCESSING: ['COMPLETE', 'FAILED'],
+      COMPLETE: [],
+      FAILED: [],
+    };
+    if (!allowed[t.status].includes(to))
+      throw new Error(`task ${taskId}: ${t.status} -> ${to} is not a NetSuite transition`);
     t.status = to;
     if (t.kind !== 'search') return;
     if (to === 'PROCESSING' || to === 'COMPLETE' || to === 'FAILED') {
@@ -170,11 +195,19 @@ export class FakeNetSuite {
 
   private queue(scriptId: string, deploymentId: string): FakeTask {
     const deployment = this.deployments.get(deploymentId);
-    if (deployment === undefined || deployment.scriptId !== scriptId) fail('FAILED_TO_SUBMIT_JOB_REQUEST_1', `no deployment ${deploymentId} of ${scriptId}`);
+    if (deployment === undefined || deployment.scriptId !== scriptId)
+      fail('FAILED_TO_SUBMIT_JOB_REQUEST_1', `no deployment ${deploymentId} of ${scriptId}`);
     if (this.tasks.some((t) => t.kind === 'scheduled' && t.deploymentId === deploymentId && t.status === 'PENDING')) {
       fail('FAILED_TO_SUBMIT_JOB_REQUEST_1', `${deploymentId} already has a queued task`);
     }
-    const t: FakeTask = { id: `SCHEDSCRIPT_${this.nextId++}`, kind: 'scheduled', status: 'PENDING', scriptId, deploymentId, dependents: [] };
+    const t: FakeTask = {
+      id: `SCHEDSCRIPT_${this.nextId++}`,
+      kind: 'scheduled',
+      status: 'PENDING',
+      scriptId,
+      deploymentId,
+      dependents: [],
+    };
     this.tasks.push(t);
     return t;
   }
@@ -200,7 +233,14 @@ export class FakeNetSuite {
   /** Runs a script of a deployment directly (its schedule fired, or Save and Execute). */
   run<A>(deploymentId: string, run: (modules: FakeModules) => A, units = SCRIPT_UNITS): A {
     const deployment = this.deployments.get(deploymentId)!;
-    const t: FakeTask = { id: `SCHEDSCRIPT_${this.nextId++}`, kind: 'scheduled', status: 'PROCESSING', scriptId: deployment.scriptId, deploymentId, dependents: [] };
+    const t: FakeTask = {
+      id: `SCHEDSCRIPT_${this.nextId++}`,
+      kind: 'scheduled',
+      status: 'PROCESSING',
+      scriptId: deployment.scriptId,
+      deploymentId,
+      dependents: [],
+    };
     this.tasks.push(t);
     try {
       const result = run(this.modules(deployment.scriptId, deploymentId, units));
@@ -217,12 +257,19 @@ export class FakeNetSuite {
     const account = this;
     let remaining = units;
     const use = (cost: number, what: string): void => {
-      if (remaining - cost < 0) fail('SSS_USAGE_LIMIT_EXCEEDED', `Script Execution Usage Limit Exceeded (${what} needs ${cost}, ${remaining} left)`);
+      if (remaining - cost < 0)
+        fail(
+          'SSS_USAGE_LIMIT_EXCEEDED',
+          `Script Execution Usage Limit Exceeded (${what} needs ${cost}, ${remaining} left)`,
+        );
       remaining -= cost;
     };
     const deployment = this.deployments.get(deploymentId)!;
 
-    const fileObject = (stored: StoredFile | undefined, draft?: { name: string; contents: string; folder: number | undefined }): NsFile => {
+    const fileObject = (
+      stored: StoredFile | undefined,
+      draft?: { name: string; contents: string; folder: number | undefined },
+    ): NsFile => {
       // Appended lines are kept as pieces and joined on demand: a 100 MB part is built without quadratic copying.
       let pieces: string[] = [stored?.contents ?? draft!.contents];
       let bytes = bytesOf(pieces[0]!);
@@ -260,9 +307,11 @@ export class FakeNetSuite {
         },
         save() {
           use(20, 'File.save');
-          if (!account.folders.has(folder)) fail(folder === 0 ? 'SSS_MISSING_REQD_ARGUMENT' : 'INVALID_KEY_OR_REF', `folder ${folder}`);
+          if (!account.folders.has(folder))
+            fail(folder === 0 ? 'SSS_MISSING_REQD_ARGUMENT' : 'INVALID_KEY_OR_REF', `folder ${folder}`);
           if (id === 0) {
-            if ([...account.files.values()].some((f) => f.folder === folder && f.name === name)) fail('FAKE_NAME_TAKEN', `the fake refuses to guess overwrite rules: ${name}`);
+            if ([...account.files.values()].some((f) => f.folder === folder && f.name === name))
+              fail('FAKE_NAME_TAKEN', `the fake refuses to guess overwrite rules: ${name}`);
             id = account.putFile(folder, name, contentsNow());
           } else {
             const f = account.files.get(id)!;
@@ -273,7 +322,11 @@ export class FakeNetSuite {
           return id;
         },
         getContents() {
-          if (bytes > CONTENTS_LIMIT) fail('SSS_FILE_CONTENT_SIZE_EXCEEDED', 'The file content you are attempting to access exceeds the maximum allowed size of 10 MB.');
+          if (bytes > CONTENTS_LIMIT)
+            fail(
+              'SSS_FILE_CONTENT_SIZE_EXCEEDED',
+              'The file content you are attempting to access exceeds the maximum allowed size of 10 MB.',
+            );
           return contentsNow();
         },
         appendLine({ value }) {
@@ -306,7 +359,8 @@ export class FakeNetSuite {
     const file: FileModule = {
       Type: { CSV: 'CSV' as never, JSON: 'JSON' as never },
       create: ({ name, contents, folder }) => {
-        if (bytesOf(contents ?? '') > CONTENTS_LIMIT) fail('SSS_FILE_CONTENT_SIZE_EXCEEDED', 'file.create content over 10 MB');
+        if (bytesOf(contents ?? '') > CONTENTS_LIMIT)
+          fail('SSS_FILE_CONTENT_SIZE_EXCEEDED', 'file.create content over 10 MB');
         return fileObject(undefined, { name, contents: contents ?? '', folder });
       },
       load: ({ id }) => {
@@ -335,7 +389,11 @@ export class FakeNetSuite {
               .filter((f) => f.folder === Number(value))
               .sort((a, b) => a.created - b.created || a.name.localeCompare(b.name))
               .slice(start, end)
-              .map((f) => ({ id: String(f.id), getValue: (column: string) => (column === 'name' ? f.name : column === 'created' ? String(f.created) : undefined) }));
+              .map((f) => ({
+                id: String(f.id),
+                getValue: (column: string) =>
+                  column === 'name' ? f.name : column === 'created' ? String(f.created) : undefined,
+              }));
           },
         }),
       }),
@@ -343,8 +401,18 @@ export class FakeNetSuite {
 
     const task: TaskModule = {
       TaskType: { SEARCH: 'SEARCH' as never, SCHEDULED_SCRIPT: 'SCHEDULED_SCRIPT' as never },
-      TaskStatus: { PENDING: 'PENDING' as never, PROCESSING: 'PROCESSING' as never, COMPLETE: 'COMPLETE' as never, FAILED: 'FAILED' as never },
-      create: ((options: { taskType: string; scriptId?: string; deploymentId?: string; params?: Record<string, unknown> }) => {
+      TaskStatus: {
+        PENDING: 'PENDING' as never,
+        PROCESSING: 'PROCESSING' as never,
+        COMPLETE: 'COMPLETE' as never,
+        FAILED: 'FAILED' as never,
+      },
+      create: ((options: {
+        taskType: string;
+        scriptId?: string;
+        deploymentId?: string;
+        params?: Record<string, unknown>;
+      }) => {
         if (options.taskType === 'SEARCH') {
           const dependents: Array<{ scriptId: string; deploymentId: string }> = [];
           const searchTask = {
@@ -355,16 +423,33 @@ export class FakeNetSuite {
             },
             submit() {
               use(100, 'SearchTask.submit');
-              if (!account.savedSearches.has(String(searchTask.savedSearchId))) fail('SSS_INVALID_SRCH_ID', `no saved search ${searchTask.savedSearchId}`);
+              if (!account.savedSearches.has(String(searchTask.savedSearchId)))
+                fail('SSS_INVALID_SRCH_ID', `no saved search ${searchTask.savedSearchId}`);
               for (const d of dependents) {
                 const target = account.deployments.get(d.deploymentId);
-                if (target === undefined) fail('ASYNC_SEARCH_DEPLOYMENT_FOR_DEPENDENCY', `no deployment ${d.deploymentId}`);
-                if (target!.status !== 'NOTSCHEDULED') fail('ASYNC_SEARCH_DEPENDENCY_SS_INCORRECT_STATUS', `${d.deploymentId} is not Not Scheduled`);
-                if (account.tasks.some((t) => t.deploymentId === d.deploymentId && (t.status === 'PENDING' || t.status === 'PROCESSING'))) {
-                  fail('ASYNC_SEARCH_DEPENDENCY_SS_ALREADY_SUBMITTED', `${d.deploymentId} is already submitted and not complete`);
+                if (target === undefined)
+                  fail('ASYNC_SEARCH_DEPLOYMENT_FOR_DEPENDENCY', `no deployment ${d.deploymentId}`);
+                if (target!.status !== 'NOTSCHEDULED')
+                  fail('ASYNC_SEARCH_DEPENDENCY_SS_INCORRECT_STATUS', `${d.deploymentId} is not Not Scheduled`);
+                if (
+                  account.tasks.some(
+                    (t) => t.deploymentId === d.deploymentId && (t.status === 'PENDING' || t.status === 'PROCESSING'),
+                  )
+                ) {
+                  fail(
+                    'ASYNC_SEARCH_DEPENDENCY_SS_ALREADY_SUBMITTED',
+                    `${d.deploymentId} is already submitted and not complete`,
+                  );
                 }
               }
-              const t: FakeTask = { id: `SEARCHTASK_${account.nextId++}`, kind: 'search', status: 'PENDING', savedSearchId: String(searchTask.savedSearchId), filePath: searchTask.filePath, dependents: [...dependents] };
+              const t: FakeTask = {
+                id: `SEARCHTASK_${account.nextId++}`,
+                kind: 'search',
+                status: 'PENDING',
+                savedSearchId: String(searchTask.savedSearchId),
+                filePath: searchTask.filePath,
+                dependents: [...dependents],
+              };
               account.tasks.push(t);
               return t.id;
             },

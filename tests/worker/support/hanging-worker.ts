@@ -10,7 +10,11 @@ import type { JobName } from '../../../src/jobs.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 
 const config = loadConfig(
-  { inventoryStore: { postgres: {} }, shopify: { shop: 'worker-test.myshopify.com' }, worker: JSON.parse(process.env.WORKER_FILE ?? '{}') as unknown },
+  {
+    inventoryStore: { postgres: {} },
+    shopify: { shop: 'worker-test.myshopify.com' },
+    worker: JSON.parse(process.env.WORKER_FILE ?? '{}') as unknown,
+  },
   { DATABASE_URL: process.env.DATABASE_URL, SHOPIFY_ACCESS_TOKEN: 'shpat_hanging_worker_token' },
 );
 if (isLeft(config)) throw new Error(config.left.problems.join('; '));
@@ -25,12 +29,19 @@ const worker = await startWorker({
     const leaseMs = context.leaseMs ?? 10 * 60_000;
     const take = () => {
       const now = new Date();
-      return store.acquireJobLock(`${request.job}:worker-test.myshopify.com`, context.worker, new Date(now.getTime() + leaseMs), now)();
+      return store.acquireJobLock(
+        `${request.job}:worker-test.myshopify.com`,
+        context.worker,
+        new Date(now.getTime() + leaseMs),
+        now,
+      )();
     };
     const held = await take();
     if (isLeft(held) || !held.right) throw new Error('the lease was not free');
     setInterval(() => void take(), leaseMs / 3);
-    process.stdout.write(`started ${request.job} ${request.parameters.facilityGroupId ?? '-'} ${context.runId ?? '-'} ${context.leaseMs ?? '-'}\n`);
+    process.stdout.write(
+      `started ${request.job} ${request.parameters.facilityGroupId ?? '-'} ${context.runId ?? '-'} ${context.leaseMs ?? '-'}\n`,
+    );
     return new Promise<never>(() => undefined);
   },
 });
@@ -38,6 +49,9 @@ if (isLeft(worker)) throw new Error(JSON.stringify(worker.left));
 process.stdout.write('ready\n');
 const [job, facilityGroupId] = (process.env.ENQUEUE ?? '').split(':');
 if (job !== undefined && job !== '') {
-  const queued = await worker.right.enqueue({ job: job as JobName, parameters: facilityGroupId === undefined ? {} : { facilityGroupId } });
+  const queued = await worker.right.enqueue({
+    job: job as JobName,
+    parameters: facilityGroupId === undefined ? {} : { facilityGroupId },
+  });
   if (isLeft(queued)) throw new Error(queued.left.reason);
 }
