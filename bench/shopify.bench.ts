@@ -19,7 +19,7 @@ import { shopifyInventory } from '../src/adapters/shopify/shopify-inventory.ts';
 import { hardSync } from '../src/application/hard-sync.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../src/application/process-uploads.ts';
 import { pushRecentChanges } from '../src/application/push-recent-changes.ts';
-import { systemClock } from '../src/composition-root.ts';
+import { systemClock } from '../src/composition/live.ts';
 import { CHANNEL_FAC_GROUP } from '../src/domain/index.ts';
 import { SHOPIFY_PLANS, startShopifyAdminServer } from '../src/testkit/index.ts';
 import { freshPostgresDatabase } from '../tests/support/postgres.ts';

@@ -48,7 +48,7 @@ const outcomes = [
   await check('build', 'tsc', ['-p', 'tsconfig.build.json']),
   await check('typecheck', 'tsc', ['-p', 'tsconfig.json']),
   await check('layer rules', 'node', ['scripts/check-layers.ts']),
-  await check('format and lint (biome)', 'biome', ['check', '.']),
+  await check('format and lint (biome)', 'biome', ['check', '--error-on-warnings', '.']),
   await tests(),
 ];
 const passed = outcomes.reduce((n, o) => n + o.passed, 0);

@@ -1,8 +1,9 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { CHANNEL_FAC_GROUP, onlineAtpFor, type ItemQuantity } from '../domain/index.ts';
-import type { ChannelStore, MappedProductInventory, ProductChange, SalesChannel } from './channel-store.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { Catalogue, MappedProductInventory, SalesChannel } from './catalogue.ts';
+import type { ChangeLog, ProductChange } from './change-log.ts';
+import type { StoreError } from './store-error.ts';
 
 /** A facility group the Shopify jobs cannot sell through. */
 export type ChannelError =
@@ -17,9 +18,9 @@ export type ChannelError =
 
 /** The channel of a facility group, or why it has none. */
 export const channelOf = (
-  store: ChannelStore,
+  store: Pick<Catalogue, 'salesChannel' | 'facilityGroup'>,
   facilityGroupId: string,
-): TE.TaskEither<ChannelError | InventoryStoreError, SalesChannel> =>
+): TE.TaskEither<ChannelError | StoreError, SalesChannel> =>
   pipe(
     store.salesChannel(facilityGroupId),
     TE.chainW((channel) =>
@@ -130,10 +131,10 @@ export const foldPages = <E, A, S>(
 
 /** Every pending change of a consumer (all pages). */
 export const pendingChanges = (
-  store: ChannelStore,
+  store: Pick<ChangeLog, 'changedProducts'>,
   consumer: string,
   pageSize: number,
-): TE.TaskEither<InventoryStoreError, ReadonlyArray<ProductChange>> =>
+): TE.TaskEither<StoreError, ReadonlyArray<ProductChange>> =>
   foldPages(
     (after) => store.changedProducts(consumer, after, pageSize),
     (c) => c.productId,

@@ -14,11 +14,12 @@ import {
   type SharedInventoryItem,
   type Target,
 } from './channel-sync.ts';
-import type { ChannelStore } from './channel-store.ts';
+import type { Catalogue } from './catalogue.ts';
+import type { ChangeLog } from './change-log.ts';
 import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
@@ -52,12 +53,13 @@ export interface HardSyncReport {
 }
 
 /** The ports Hard Sync uses: the OMS store, Shopify (to read what it holds), the outbox and the clock. */
-export type HardSyncDeps = ChannelStore &
+export type HardSyncDeps = Catalogue &
+  ChangeLog &
   Pick<ShopifyInventory, 'availableAtLocation'> & { readonly outbox: FileStore } & Clock &
   Progress;
 
 /** What stops a Hard Sync run. Nothing is written before the feed, so a rerun starts afresh. */
-export type HardSyncError = ChannelError | InventoryStoreError | ShopifyError | FileStoreError;
+export type HardSyncError = ChannelError | StoreError | ShopifyError | FileStoreError;
 
 interface Accumulated {
   readonly targets: Target[];

@@ -17,7 +17,9 @@ import {
   type ParsedExport,
   type RowProblem,
 } from './inventory-export.ts';
-import type { ImportCounts, InventoryStore, InventoryStoreError } from './inventory-store.ts';
+import type { ImportCounts, InventoryStore } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
+import { leaseLostReason, withLease, type JobLease, type LeaseLost } from './job-lease.ts';
 import type { Progress } from './progress.ts';
 
 /** The job's name, as the OMS configures it. */
@@ -33,7 +35,7 @@ export interface ImportConfig {
   readonly maxRejectedShare: number;
   /** Two listings this far apart must agree on a file's size and time, or the file is still being written. */
   readonly settleMs: number;
-  /** How long this run's hold on the job lasts without renewal (renewed before each file). */
+  /** How long this run's lease on the job lasts without renewal (renewed on a timer, every third of it). */
   readonly lockLeaseMs: number;
   /** Names of this run and of the worker running it, for the history and the lock. */
   readonly runId: string;
@@ -92,13 +94,10 @@ export interface ImportReport extends ImportCounts {
 }
 
 /** A failure that stops the run; what was committed before it stays committed, and a rerun continues. */
-export type ImportError =
-  | FileStoreError
-  | InventoryStoreError
-  | { readonly _tag: 'JobLockLost'; readonly job: string; readonly owner: string; readonly retriable: true };
+export type ImportError = FileStoreError | StoreError | LeaseLost;
 
 /** The ports the import uses. */
-export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & Clock & Progress;
+export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & JobLease & Clock & Progress;
 
 // Names an exporter or uploader uses while a file is still being written; never imported.
 const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownload)$/i;
@@ -341,26 +340,18 @@ const importParsed =
   };
 
 const importFile =
-  (config: ImportConfig, file: StoredFile): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
+  (
+    config: ImportConfig,
+    file: StoredFile,
+    signal: AbortSignal,
+  ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) =>
     pipe(
-      deps.acquireJobLock(
-        RESET_INVENTORY,
-        config.owner,
-        new Date(deps.now().getTime() + config.lockLeaseMs),
-        deps.now(),
-      ),
-      // A lease that ran out and went to another worker ends this run before it touches another file.
-      TE.chainW((renewed) =>
-        renewed
-          ? deps.fetch('', file.name)
-          : TE.left<ImportError, LocalCopy>({
-              _tag: 'JobLockLost',
-              job: RESET_INVENTORY,
-              owner: config.owner,
-              retriable: true,
-            }),
-      ),
+      // A lease that was lost (another worker took it, or it could not be renewed) ends this run before it touches
+      // another file.
+      leaseLostReason(signal) === null
+        ? deps.fetch('', file.name)
+        : TE.left<ImportError, LocalCopy>(leaseLostReason(signal)!),
       TE.chainW((copy) =>
         pipe(
           deps.importedFile(copy.name, copy.sha256),
@@ -411,7 +402,6 @@ export const importInventory =
   (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
   (deps) => {
     const startedAt = deps.now();
-    const lease = () => new Date(deps.now().getTime() + config.lockLeaseMs);
     const finish = (lockAcquired: boolean, filesSeen: number, files: ReadonlyArray<FileReport>): ImportReport => {
       const finishedAt = deps.now();
       return {
@@ -428,50 +418,44 @@ export const importInventory =
         rejected: total(files, 'rejected'),
       };
     };
-    return pipe(
-      deps.acquireJobLock(RESET_INVENTORY, config.owner, lease(), startedAt),
-      TE.chainW((acquired) => {
-        if (!acquired) return TE.right(finish(false, 0, []));
-        const run = pipe(
-          deps.list(''),
-          TE.chainFirstW(() => TE.fromTask(deps.sleep(config.settleMs))),
-          TE.chainW((first) =>
-            pipe(
-              deps.list(''),
-              TE.map((second) => readyFiles(first, second)),
-            ),
+    const run = (signal: AbortSignal): TE.TaskEither<ImportError, ImportReport> =>
+      pipe(
+        deps.list(''),
+        TE.chainFirstW(() => TE.fromTask(deps.sleep(config.settleMs))),
+        TE.chainW((first) =>
+          pipe(
+            deps.list(''),
+            TE.map((second) => readyFiles(first, second)),
           ),
-          TE.chainW(({ ready, changing }) =>
-            pipe(
-              ready,
-              A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
-                pipe(
-                  importFile(config, file)(deps),
-                  TE.chainFirstIOK(
-                    (report) => () =>
-                      deps.progress?.({
-                        job: 'import',
-                        step: `files (last: ${report.name}, ${report.rowsRead} rows)`,
-                        done: index + 1,
-                        total: ready.length,
-                      }),
-                  ),
+        ),
+        TE.chainW(({ ready, changing }) =>
+          pipe(
+            ready,
+            A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
+              pipe(
+                importFile(config, file, signal)(deps),
+                TE.chainFirstIOK(
+                  (report) => () =>
+                    deps.progress?.({
+                      job: 'import',
+                      step: `files (last: ${report.name}, ${report.rowsRead} rows)`,
+                      done: index + 1,
+                      total: ready.length,
+                    }),
                 ),
               ),
-              TE.map((files) =>
-                finish(true, ready.length + changing.length, [
-                  ...files,
-                  ...changing.map((f) => fileReport(f.name, 'in-progress', noCounts, [])),
-                ]),
-              ),
+            ),
+            TE.map((files) =>
+              finish(true, ready.length + changing.length, [
+                ...files,
+                ...changing.map((f) => fileReport(f.name, 'in-progress', noCounts, [])),
+              ]),
             ),
           ),
-        );
-        // The lock is given up whatever the run's outcome; a crashed run's lease simply runs out.
-        return pipe(
-          run,
-          T.chainFirst(() => deps.releaseJobLock(RESET_INVENTORY, config.owner)),
-        );
-      }),
+        ),
+      );
+    return pipe(
+      withLease(deps, { job: RESET_INVENTORY, owner: config.owner, ms: config.lockLeaseMs }, run),
+      TE.map((leased) => (leased._tag === 'ran' ? leased.value : finish(false, 0, []))),
     );
   };

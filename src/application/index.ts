@@ -80,27 +80,32 @@ export type {
   InventoryHistory,
   InventorySeed,
   InventoryStore,
-  InventoryStoreError,
   VarianceRecord,
 } from './inventory-store.ts';
+export type { StoreError } from './store-error.ts';
+export type { Catalogue, MappedProductInventory, SalesChannel } from './catalogue.ts';
+export type { ChangeLog, ProductChange } from './change-log.ts';
 export type {
   BatchSettlement,
-  ChannelSeed,
-  ChannelStore,
   FailedLine,
   FeedProgress,
   FrozenBatch,
-  InventoryItemMapping,
-  InventoryLookup,
   LedgerEntry,
-  MappedProductInventory,
-  ProductChange,
-  ProductInventoryRecord,
-  ProductMappingStore,
-  ProductSku,
-  SalesChannel,
+  PushLedger,
   SetQuantity,
-} from './channel-store.ts';
+} from './push-ledger.ts';
+export type { InventoryItemMapping, ProductMappingStore, ProductSku } from './product-mapping.ts';
+export type { ChannelSeed } from './channel-seed.ts';
+export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
+export {
+  leaseLostReason,
+  withLease,
+  type JobLease,
+  type Leased,
+  type LeaseLost,
+  type LeaseOptions,
+} from './job-lease.ts';
+export type { Store } from './store.ts';
 export type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
 

@@ -1,24 +1,10 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { ResetMethod, StockAdjustment, StockLevel } from '../domain/index.ts';
 import type { StockTable } from './columnar.ts';
+import type { StoreError } from './store-error.ts';
 
 export type { StockTable } from './columnar.ts';
-
-/** What can go wrong with the inventory store. `retriable` says whether the same call may succeed later. */
-export type InventoryStoreError =
-  | {
-      readonly _tag: 'InventoryStoreUnavailable';
-      readonly reason: string;
-      readonly retriable: true;
-      readonly cause?: unknown;
-    }
-  | {
-      readonly _tag: 'InventoryStoreFailed';
-      readonly operation: string;
-      readonly reason: string;
-      readonly retriable: boolean;
-      readonly cause?: unknown;
-    };
+export type { StoreError } from './store-error.ts';
 
 /** What became of an imported file: its rows applied, or the whole file held back. */
 export type ImportOutcome = 'applied' | 'held-back';
@@ -62,43 +48,34 @@ export interface VarianceRecord extends StockAdjustment {
 /** The OMS inventory as the NetSuite import needs it. */
 export interface InventoryStore {
   /** NetSuite location internal id -> OMS facility id. */
-  readonly facilityIdsByExternalId: () => TaskEither<InventoryStoreError, ReadonlyMap<string, string>>;
+  readonly facilityIdsByExternalId: () => TaskEither<StoreError, ReadonlyMap<string, string>>;
   /** NetSuite item internal id -> OMS product id. */
-  readonly productIdsByExternalId: () => TaskEither<InventoryStoreError, ReadonlyMap<string, string>>;
+  readonly productIdsByExternalId: () => TaskEither<StoreError, ReadonlyMap<string, string>>;
   /** QOH and ATP of every position, as a columnar table (`stockLevelsOf` turns it into objects). */
-  readonly stockLevels: () => TaskEither<InventoryStoreError, StockTable>;
+  readonly stockLevels: () => TaskEither<StoreError, StockTable>;
   /** The record of a file already imported (by name and content), or null. */
-  readonly importedFile: (name: string, sha256: string) => TaskEither<InventoryStoreError, ImportedFile | null>;
+  readonly importedFile: (name: string, sha256: string) => TaskEither<StoreError, ImportedFile | null>;
   /**
    * In one transaction: records the file (name, SHA-256, outcome, counts), sets each adjusted position's QOH and ATP,
    * appends each adjustment to the variance history and marks each adjusted product as changed for the next Shopify
    * delta push. When the file is already recorded, writes nothing and answers 'already-imported'.
    */
-  readonly commitImport: (commit: ImportCommit) => TaskEither<InventoryStoreError, 'committed' | 'already-imported'>;
-  /** Takes or renews the lease of a job for `owner` until `until`; false while another owner's lease runs. */
-  readonly acquireJobLock: (
-    job: string,
-    owner: string,
-    until: Date,
-    now: Date,
-  ) => TaskEither<InventoryStoreError, boolean>;
-  /** Gives the lease up (a no-op when `owner` does not hold it). */
-  readonly releaseJobLock: (job: string, owner: string) => TaskEither<InventoryStoreError, void>;
+  readonly commitImport: (commit: ImportCommit) => TaskEither<StoreError, 'committed' | 'already-imported'>;
 }
 
 /** Reading what an import wrote: the history and the products waiting for the next delta push. */
 export interface InventoryHistory {
-  readonly variances: (sourceFile: string) => TaskEither<InventoryStoreError, ReadonlyArray<VarianceRecord>>;
-  readonly changedProductIds: () => TaskEither<InventoryStoreError, ReadonlyArray<string>>;
+  readonly variances: (sourceFile: string) => TaskEither<StoreError, ReadonlyArray<VarianceRecord>>;
+  readonly changedProductIds: () => TaskEither<StoreError, ReadonlyArray<string>>;
 }
 
 /** Loading master data and stock: for setting a store up (tests, the demo, a first load). */
 export interface InventorySeed {
   readonly saveFacilities: (
     facilities: ReadonlyArray<{ facilityId: string; externalId: string }>,
-  ) => TaskEither<InventoryStoreError, void>;
+  ) => TaskEither<StoreError, void>;
   readonly saveProducts: (
     products: ReadonlyArray<{ productId: string; externalId: string }>,
-  ) => TaskEither<InventoryStoreError, void>;
-  readonly saveStockLevels: (levels: ReadonlyArray<StockLevel>) => TaskEither<InventoryStoreError, void>;
+  ) => TaskEither<StoreError, void>;
+  readonly saveStockLevels: (levels: ReadonlyArray<StockLevel>) => TaskEither<StoreError, void>;
 }

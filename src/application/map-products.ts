@@ -2,9 +2,9 @@ import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { foldPages } from './channel-sync.ts';
-import type { InventoryItemMapping, ProductMappingStore } from './channel-store.ts';
+import type { InventoryItemMapping, ProductMappingStore } from './product-mapping.ts';
 import type { Clock } from './clock.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** Parameters of a mapping run. */
@@ -33,9 +33,7 @@ export type MapProductsDeps = ProductMappingStore & Pick<ShopifyInventory, 'inve
  * nothing, so no push can reach the wrong item; both are reported for someone to fix in Shopify or the OMS.
  */
 export const mapProducts =
-  (
-    config: MapProductsConfig,
-  ): RTE.ReaderTaskEither<MapProductsDeps, InventoryStoreError | ShopifyError, MapProductsReport> =>
+  (config: MapProductsConfig): RTE.ReaderTaskEither<MapProductsDeps, StoreError | ShopifyError, MapProductsReport> =>
   (deps) => {
     const started = deps.now();
     const empty = {

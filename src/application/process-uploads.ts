@@ -3,11 +3,11 @@ import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
-import type { ChannelStore, FailedLine, FeedProgress, FrozenBatch, LedgerEntry, SetQuantity } from './channel-store.ts';
+import type { FailedLine, FeedProgress, FrozenBatch, LedgerEntry, PushLedger, SetQuantity } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
 import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
 import {
   keyedGroups,
@@ -74,13 +74,13 @@ export interface ProcessUploadsReport {
 }
 
 /** The ports Process uploads uses. */
-export type ProcessUploadsDeps = ChannelStore &
+export type ProcessUploadsDeps = PushLedger &
   ShopifyInventory &
   FeedReader & { readonly outbox: FileStore } & Clock &
   Progress;
 
 /** What stops a run; everything settled before it stays settled, and a rerun resumes at the first unsettled batch. */
-export type ProcessUploadsError = InventoryStoreError | ShopifyError | FileStoreError;
+export type ProcessUploadsError = StoreError | ShopifyError | FileStoreError;
 
 /** Where Shopify's inventory history points for a feed's changes. */
 export const referenceDocumentUri = (feed: string): string =>

@@ -10,11 +10,13 @@ import {
   type ChannelError,
   type SharedInventoryItem,
 } from './channel-sync.ts';
-import type { ChannelStore, ProductChange } from './channel-store.ts';
+import type { Catalogue } from './catalogue.ts';
+import type { ChangeLog, ProductChange } from './change-log.ts';
+import type { PushLedger } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
 import { encodeFeed, feedFileName } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 
 /** Parameters of an "Upload recent inventory changes" run. */
 export interface PushChangesConfig {
@@ -44,10 +46,12 @@ export interface PushChangesReport {
 }
 
 /** The ports the delta push uses. */
-export type PushChangesDeps = ChannelStore & { readonly outbox: FileStore } & Clock;
+export type PushChangesDeps = Catalogue &
+  ChangeLog &
+  Pick<PushLedger, 'ledger'> & { readonly outbox: FileStore } & Clock;
 
 /** What stops a run. The changes stay pending until the feed is written, so a rerun redoes the same work. */
-export type PushChangesError = ChannelError | InventoryStoreError | FileStoreError;
+export type PushChangesError = ChannelError | StoreError | FileStoreError;
 
 interface Accumulated {
   readonly lines: FeedLine[];

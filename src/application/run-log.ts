@@ -1,5 +1,5 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 
 /** The jobs a runner runs, by the names the CLI and the worker use. */
 export const JOB_NAMES = ['import', 'hard-sync', 'push-changes', 'process-uploads', 'map-products', 'verify'] as const;
@@ -41,7 +41,7 @@ export interface RunLog {
     readonly parameters: Readonly<Record<string, string>>;
     readonly worker: string;
     readonly startedAt: Date;
-  }) => TaskEither<InventoryStoreError, void>;
+  }) => TaskEither<StoreError, void>;
   /** Records how a started run ended. */
   readonly finishRun: (
     runId: string,
@@ -51,7 +51,7 @@ export interface RunLog {
       readonly counts: Readonly<Record<string, number>>;
       readonly error: string | null;
     },
-  ) => TaskEither<InventoryStoreError, void>;
+  ) => TaskEither<StoreError, void>;
   /** Runs, newest first. */
-  readonly listRuns: (filter: RunFilter) => TaskEither<InventoryStoreError, ReadonlyArray<JobRun>>;
+  readonly listRuns: (filter: RunFilter) => TaskEither<StoreError, ReadonlyArray<JobRun>>;
 }

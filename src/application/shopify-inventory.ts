@@ -1,6 +1,6 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { ItemQuantity } from '../domain/index.ts';
-import type { SetQuantity } from './channel-store.ts';
+import type { SetQuantity } from './push-ledger.ts';
 
 /**
  * What can go wrong talking to Shopify as a whole (per-item problems are outcomes, not errors). `retriable` says

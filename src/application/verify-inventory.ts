@@ -3,9 +3,9 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { pairKey, type ItemQuantity } from '../domain/index.ts';
 import { channelOf, foldPages, targetsOf, type ChannelError, type Target } from './channel-sync.ts';
-import type { ChannelStore } from './channel-store.ts';
+import type { Catalogue } from './catalogue.ts';
 import type { Clock } from './clock.ts';
-import type { InventoryStoreError } from './inventory-store.ts';
+import type { StoreError } from './store-error.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** Parameters of a verification: a channel, and how many mapped products to check (null: all of them). */
@@ -33,7 +33,7 @@ export interface VerifyReport {
 }
 
 /** The ports verification uses. */
-export type VerifyDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocation' | 'availableOf'> & Clock;
+export type VerifyDeps = Catalogue & Pick<ShopifyInventory, 'availableAtLocation' | 'availableOf'> & Clock;
 
 /**
  * Verify inventory changes (the seed's manual step, automated): reads Shopify's `available` for the first `sample`
@@ -41,9 +41,7 @@ export type VerifyDeps = ChannelStore & Pick<ShopifyInventory, 'availableAtLocat
  * from the OMS's online ATP, or that Shopify does not stock at the channel's location. Changes nothing.
  */
 export const verifyInventory =
-  (
-    config: VerifyConfig,
-  ): RTE.ReaderTaskEither<VerifyDeps, ChannelError | InventoryStoreError | ShopifyError, VerifyReport> =>
+  (config: VerifyConfig): RTE.ReaderTaskEither<VerifyDeps, ChannelError | StoreError | ShopifyError, VerifyReport> =>
   (deps) => {
     const started = deps.now();
     const limit = config.sample === null ? config.pageSize : Math.max(1, Math.min(config.pageSize, config.sample));

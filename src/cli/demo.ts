@@ -14,8 +14,8 @@ import {
   type ImportJob,
   type ShopifyJobs,
   type StartupError,
-} from '../composition-root.ts';
-import { loadConfig, type Config } from '../config.ts';
+} from '../composition/live.ts';
+import { loadConfig, type Config } from '../composition/config.ts';
 import {
   BatchSize,
   batchesOf,

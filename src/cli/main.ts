@@ -20,8 +20,8 @@ import type { ProcessUploadsReport } from '../application/process-uploads.ts';
 import type { PushChangesReport } from '../application/push-recent-changes.ts';
 import type { JobRun } from '../application/run-log.ts';
 import type { VerifyReport } from '../application/verify-inventory.ts';
-import { openInventoryStore } from '../composition-root.ts';
-import { loadConfig, type Config } from '../config.ts';
+import { openInventoryStore } from '../composition/live.ts';
+import { loadConfig, type Config } from '../composition/config.ts';
 import {
   BatchSize,
   CHANNEL_FAC_GROUP,
@@ -29,7 +29,7 @@ import {
   formatOnlineAtpExplanation,
   isChannelFacilityGroup,
 } from '../domain/index.ts';
-import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../jobs.ts';
+import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../composition/jobs.ts';
 import { jsonLogger, progressBar } from './terminal.ts';
 import { formatDemoReport, runDemo } from './demo.ts';
 

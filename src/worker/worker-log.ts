@@ -2,7 +2,7 @@
  * The worker's log: one JSON object a line (`{ time, level, msg, job, runId, ... }`), on stderr unless told
  * otherwise, with every secret of the configuration replaced by `[redacted]` wherever it would appear.
  */
-import type { Config } from '../config.ts';
+import type { Config } from '../composition/config.ts';
 
 /** Where the worker says what it does; the same shape as the CLI's logger, so the CLI can hand in its own. */
 export type Logger = (

@@ -27,7 +27,7 @@ import {
   type Config,
   type WorkerConfig,
   type WorkerSchedule,
-} from '../config.ts';
+} from '../composition/config.ts';
 import {
   JOB_NAMES,
   newRunId,
@@ -39,7 +39,7 @@ import {
   type JobOutcome,
   type JobRequest,
   type RunContext,
-} from '../jobs.ts';
+} from '../composition/jobs.ts';
 import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
 
 /** Runs one job; runJob unless a test hands in another. */

@@ -17,7 +17,7 @@ import {
 import { sftpFileStore } from '../../src/adapters/sftp/sftp-file-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { defaultImportConfig, importInventory, type ImportDeps } from '../../src/application/import-inventory.ts';
-import { systemClock } from '../../src/composition-root.ts';
+import { systemClock } from '../../src/composition/live.ts';
 import { droppingSftpClient } from '../support/dropping-sftp-client.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
 import { run, runLeft } from '../support/run.ts';

@@ -8,7 +8,7 @@ import { localFileStore } from '../../src/adapters/local-files/local-file-store.
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
 import type { Clock } from '../../src/application/clock.ts';
 import type { ImportDeps } from '../../src/application/import-inventory.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from '../../src/application/inventory-store.ts';
+import type { InventoryHistory, InventorySeed, InventoryStore, JobLease } from '../../src/application/index.ts';
 import type { StockLevel } from '../../src/domain/index.ts';
 import { run } from './run.ts';
 
@@ -44,7 +44,7 @@ export const exportCsv = (
   header = 'Item,externalFacilityId,availableQty,idValue',
 ): string => `${[header, ...rows].join('\r\n')}\r\n`;
 
-export type Store = InventoryStore & InventoryHistory & InventorySeed;
+export type Store = InventoryStore & InventoryHistory & InventorySeed & JobLease;
 
 /** An inbox folder with the files written into it, oldest first by the order given. */
 export const scenario = async (store: Store, files: ReadonlyArray<[name: string, content: string | Buffer]> = []) => {

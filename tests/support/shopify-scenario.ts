@@ -8,9 +8,15 @@ import {
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
 } from '../../src/adapters/shopify/shopify-inventory.ts';
-import type { ChannelSeed, ChannelStore, ProductMappingStore } from '../../src/application/channel-store.ts';
-import type { InventorySeed } from '../../src/application/inventory-store.ts';
-import { systemClock } from '../../src/composition-root.ts';
+import type {
+  ChannelSeed,
+  Catalogue,
+  ChangeLog,
+  PushLedger,
+  ProductMappingStore,
+} from '../../src/application/index.ts';
+import type { InventorySeed } from '../../src/application/index.ts';
+import { systemClock } from '../../src/composition/live.ts';
 import { CHANNEL_FAC_GROUP } from '../../src/domain/index.ts';
 import {
   startShopifyAdminServer,
@@ -19,7 +25,7 @@ import {
 } from '../../src/testkit/index.ts';
 import { run } from './run.ts';
 
-export type ChannelTestStore = ChannelStore & ProductMappingStore & ChannelSeed & InventorySeed;
+export type ChannelTestStore = Catalogue & ChangeLog & PushLedger & ProductMappingStore & ChannelSeed & InventorySeed;
 
 export const TOKEN = 'shpat_test_token';
 

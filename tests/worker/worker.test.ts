@@ -10,8 +10,8 @@ import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobWithMetadata } from 'pg-boss';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/config.ts';
-import type { JobError, JobName, JobOutcome } from '../../src/jobs.ts';
+import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/composition/config.ts';
+import type { JobError, JobName, JobOutcome } from '../../src/composition/jobs.ts';
 import {
   queueName,
   startWorker,

@@ -1,27 +1,17 @@
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Store } from '../../application/index.ts';
 import type {
-  ChannelSeed,
-  ChannelStore,
   FailedLine,
   FeedProgress,
   InventoryItemMapping,
-  InventoryLookup,
   LedgerEntry,
   MappedProductInventory,
   ProductInventoryRecord,
-  ProductMappingStore,
   SalesChannel,
-} from '../../application/channel-store.ts';
+} from '../../application/index.ts';
 import { stockTableOf } from '../../application/columnar.ts';
-import type { JobRun, RunLog } from '../../application/run-log.ts';
-import type {
-  ImportedFile,
-  InventoryHistory,
-  InventorySeed,
-  InventoryStore,
-  InventoryStoreError,
-  VarianceRecord,
-} from '../../application/inventory-store.ts';
+import type { JobRun } from '../../application/run-log.ts';
+import type { ImportedFile, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
   fromScaled,
   isChannelFacilityGroup,
@@ -34,14 +24,7 @@ import {
 } from '../../domain/index.ts';
 
 /** Everything the memory store serves: the import's ports and the Shopify jobs' ports, on one state. */
-export type MemoryInventoryStore = InventoryStore &
-  InventoryHistory &
-  InventorySeed &
-  ChannelStore &
-  ProductMappingStore &
-  ChannelSeed &
-  RunLog &
-  InventoryLookup;
+export type MemoryInventoryStore = Store;
 
 // What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
 const exact = (quantity: number): number => fromScaled(toScaled(quantity));
@@ -72,14 +55,14 @@ const sortedIds = (ids: () => Iterable<string>) => {
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
-const unknownProducts = (productIds: ReadonlyArray<string>): InventoryStoreError => ({
+const unknownProducts = (productIds: ReadonlyArray<string>): StoreError => ({
   _tag: 'InventoryStoreFailed',
   operation: 'saveProductSkus',
   reason: `no such product: ${productIds.join(', ')}`,
   retriable: false,
 });
 
-const runFailed = (operation: string, reason: string): InventoryStoreError => ({
+const runFailed = (operation: string, reason: string): StoreError => ({
   _tag: 'InventoryStoreFailed',
   operation,
   reason,

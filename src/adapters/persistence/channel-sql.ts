@@ -9,7 +9,7 @@ import type {
   MappedProductInventory,
   ProductChange,
   ProductInventoryRecord,
-} from '../../application/channel-store.ts';
+} from '../../application/index.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
 
 type Row = Record<string, unknown>;

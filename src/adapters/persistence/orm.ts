@@ -3,7 +3,7 @@ import { Migrator } from '@mikro-orm/migrations';
 import { MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
 import { MikroORM as SqlOrm, NodeSqliteDialect, SqliteDriver } from '@mikro-orm/sql';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ImportedFile, InventoryStoreError, VarianceRecord } from '../../application/inventory-store.ts';
+import type { ImportedFile, StoreError, VarianceRecord } from '../../application/index.ts';
 import { fromScaled } from '../../domain/index.ts';
 import { ENTITIES } from './entities.ts';
 import { MIGRATIONS } from './migrations.ts';
@@ -57,7 +57,7 @@ const CONNECTION_FAILURE =
 /** An exception from a driver as the store's typed error, never carrying credentials (URLs are cut from reasons). */
 export const storeError =
   (operation: string) =>
-  (cause: unknown): InventoryStoreError => {
+  (cause: unknown): StoreError => {
     const message = cause instanceof Error ? cause.message : String(cause);
     const reason = message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…');
     // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
@@ -68,7 +68,7 @@ export const storeError =
   };
 
 /** Runs an async store operation as a TaskEither with the store's errors. */
-export const attempt = <A>(operation: string, run: () => Promise<A>): TE.TaskEither<InventoryStoreError, A> =>
+export const attempt = <A>(operation: string, run: () => Promise<A>): TE.TaskEither<StoreError, A> =>
   TE.tryCatch(run, storeError(operation));
 
 type Row = Record<string, unknown>;

@@ -1,11 +1,13 @@
 import type pg from 'pg';
 import type {
   ChannelSeed,
-  ChannelStore,
+  Catalogue,
+  ChangeLog,
+  PushLedger,
   InventoryLookup,
   ProductMappingStore,
   SalesChannel,
-} from '../../application/channel-store.ts';
+} from '../../application/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import {
   facilityGroupOf,
@@ -54,7 +56,7 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
  */
 export const postgresChannelStore = (
   db: PostgresAccess,
-): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
+): Catalogue & ChangeLog & PushLedger & ProductMappingStore & ChannelSeed & InventoryLookup => {
   const rows = (sql: string, params: unknown[]) =>
     db.withClient(async (client) => (await client.query<Record<string, unknown>>(sql, params)).rows);
   const facilityGroup = async (facilityGroupId: string) =>

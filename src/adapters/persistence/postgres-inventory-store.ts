@@ -2,14 +2,7 @@ import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
-import type {
-  ChannelSeed,
-  ChannelStore,
-  InventoryLookup,
-  ProductMappingStore,
-} from '../../application/channel-store.ts';
-import type { RunLog } from '../../application/run-log.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
+import type { Store } from '../../application/index.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled, toScaled } from '../../domain/index.ts';
 import { copyField, copyValue } from './copy-text.ts';
@@ -18,17 +11,10 @@ import { sqlRunLog } from './sql-run-log.ts';
 import { postgresChannelStore } from './postgres-channel-store.ts';
 
 /** A PostgreSQL inventory store serving the import and the Shopify jobs, with `close` and `migrate`. */
-export type PostgresInventoryStore = InventoryStore &
-  InventoryHistory &
-  InventorySeed &
-  ChannelStore &
-  ProductMappingStore &
-  ChannelSeed &
-  RunLog &
-  InventoryLookup & {
-    readonly migrate: () => Promise<void>;
-    readonly close: () => Promise<void>;
-  };
+export type PostgresInventoryStore = Store & {
+  readonly migrate: () => Promise<void>;
+  readonly close: () => Promise<void>;
+};
 
 /** Options: the database URL (credentials come with it, from the environment; never logged). */
 export interface PostgresStoreOptions {

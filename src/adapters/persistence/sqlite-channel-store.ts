@@ -1,11 +1,13 @@
 import type { DatabaseSync, SQLInputValue } from 'node:sqlite';
 import type {
   ChannelSeed,
-  ChannelStore,
+  Catalogue,
+  ChangeLog,
+  PushLedger,
   InventoryLookup,
   ProductMappingStore,
   SalesChannel,
-} from '../../application/channel-store.ts';
+} from '../../application/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import {
   facilityGroupOf,
@@ -52,7 +54,7 @@ const MAPPED = `select "product_id", "inventory_item_id" from "shopify_inventory
 export const sqliteChannelStore = ({
   db,
   transaction,
-}: SqliteAccess): ChannelStore & ProductMappingStore & ChannelSeed & InventoryLookup => {
+}: SqliteAccess): Catalogue & ChangeLog & PushLedger & ProductMappingStore & ChannelSeed & InventoryLookup => {
   const rows = (sql: string, ...params: SQLInputValue[]): Row[] => db.prepare(sql).all(...params) as Row[];
   const facilityGroup = (facilityGroupId: string) =>
     facilityGroupOf(

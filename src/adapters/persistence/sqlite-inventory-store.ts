@@ -1,12 +1,5 @@
 import { DatabaseSync } from 'node:sqlite';
-import type {
-  ChannelSeed,
-  ChannelStore,
-  InventoryLookup,
-  ProductMappingStore,
-} from '../../application/channel-store.ts';
-import type { RunLog } from '../../application/run-log.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from '../../application/inventory-store.ts';
+import type { Store } from '../../application/index.ts';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled, toScaled } from '../../domain/index.ts';
 import { attempt, openOrm, sharedQueries } from './orm.ts';
@@ -14,17 +7,10 @@ import { sqlRunLog } from './sql-run-log.ts';
 import { markChangedSqlite, sqliteChannelStore } from './sqlite-channel-store.ts';
 
 /** An SQLite inventory store (the embedded default) serving the import and the Shopify jobs, with `close` and `migrate`. */
-export type SqliteInventoryStore = InventoryStore &
-  InventoryHistory &
-  InventorySeed &
-  ChannelStore &
-  ProductMappingStore &
-  ChannelSeed &
-  RunLog &
-  InventoryLookup & {
-    readonly migrate: () => Promise<void>;
-    readonly close: () => Promise<void>;
-  };
+export type SqliteInventoryStore = Store & {
+  readonly migrate: () => Promise<void>;
+  readonly close: () => Promise<void>;
+};
 
 /** Options: the database file (created when missing). */
 export interface SqliteStoreOptions {

@@ -1,7 +1,7 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import * as E from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { SetQuantity } from '../../application/channel-store.ts';
+import type { SetQuantity } from '../../application/push-ledger.ts';
 import {
   keyedGroups,
   type SetAvailableRequest,

@@ -5,15 +5,17 @@ import * as assert from 'uvu/assert';
 import type {
   BatchSettlement,
   ChannelSeed,
-  ChannelStore,
+  Catalogue,
+  ChangeLog,
+  PushLedger,
   FrozenBatch,
   LedgerEntry,
   MappedProductInventory,
   ProductMappingStore,
   SalesChannel,
-} from '../../../src/application/channel-store.ts';
+} from '../../../src/application/index.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/inventory-store.ts';
+import type { InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/index.ts';
 import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup } from '../../../src/domain/index.ts';
 import { run, runLeft } from '../../support/run.ts';
 
@@ -21,7 +23,9 @@ import { run, runLeft } from '../../support/run.ts';
 export type FullStore = InventoryStore &
   InventoryHistory &
   InventorySeed &
-  ChannelStore &
+  Catalogue &
+  ChangeLog &
+  PushLedger &
   ProductMappingStore &
   ChannelSeed;
 

@@ -1,8 +1,8 @@
 // The InventoryLookup contract: one suite, run against every adapter (memory, PostgreSQL, SQLite).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ChannelSeed, InventoryLookup, ProductInventoryRecord } from '../../../src/application/channel-store.ts';
-import type { InventorySeed } from '../../../src/application/inventory-store.ts';
+import type { ChannelSeed, InventoryLookup, ProductInventoryRecord } from '../../../src/application/index.ts';
+import type { InventorySeed } from '../../../src/application/index.ts';
 import { run } from '../../support/run.ts';
 
 /** A store under test and how to dispose of it. */

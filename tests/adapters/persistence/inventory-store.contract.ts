@@ -6,14 +6,15 @@ import type {
   InventoryHistory,
   InventorySeed,
   InventoryStore,
-} from '../../../src/application/inventory-store.ts';
+  JobLease,
+} from '../../../src/application/index.ts';
 import type { StockAdjustment } from '../../../src/domain/index.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
 import { run } from '../../support/run.ts';
 
 /** A store under test and how to dispose of it. */
 export interface StoreUnderTest {
-  readonly store: InventoryStore & InventoryHistory & InventorySeed;
+  readonly store: InventoryStore & InventoryHistory & InventorySeed & JobLease;
   readonly dispose: () => Promise<void>;
 }
 

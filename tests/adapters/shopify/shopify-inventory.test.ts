@@ -14,7 +14,7 @@ import {
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
 } from '../../../src/adapters/shopify/shopify-inventory.ts';
-import type { SetQuantity } from '../../../src/application/channel-store.ts';
+import type { SetQuantity } from '../../../src/application/index.ts';
 import type { SetAvailableRequest, SetOutcome, ShopifyError } from '../../../src/application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../../src/domain/index.ts';
 import {

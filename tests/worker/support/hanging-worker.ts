@@ -5,8 +5,8 @@
 // it then hangs until killed.
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { openPostgresInventoryStore } from '../../../src/adapters/persistence/postgres-inventory-store.ts';
-import { loadConfig } from '../../../src/config.ts';
-import type { JobName } from '../../../src/jobs.ts';
+import { loadConfig } from '../../../src/composition/config.ts';
+import type { JobName } from '../../../src/composition/jobs.ts';
 import { startWorker } from '../../../src/worker/worker.ts';
 
 const config = loadConfig(

@@ -1,10 +1,10 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { DEFAULT_EXPORT_COLUMNS } from './application/inventory-export.ts';
-import { RESET_METHODS, type ResetMethod } from './domain/index.ts';
-import { SHOPIFY_API_VERSION } from './adapters/shopify/api-version.ts';
-import { JOB_NAMES, type JobName } from './application/run-log.ts';
+import { DEFAULT_EXPORT_COLUMNS } from '../application/inventory-export.ts';
+import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
+import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
+import { JOB_NAMES, type JobName } from '../application/run-log.ts';
 
 const ResetMethodCodec = t.keyof(
   Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,

@@ -1,7 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig } from '../src/config.ts';
+import { loadConfig } from '../../src/composition/config.ts';
 
 const config = suite('loadConfig');
 

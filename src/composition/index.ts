@@ -22,7 +22,7 @@ export {
   type OpenedStore,
   type ShopifyJobs,
   type StartupError,
-} from './composition-root.ts';
+} from './live.ts';
 export {
   JOB_NAMES,
   newRunId,
@@ -36,4 +36,3 @@ export {
   type JobRequest,
   type RunContext,
 } from './jobs.ts';
-export { startWorker, workerCommand, type Worker, type WorkerError } from './worker/worker.ts';

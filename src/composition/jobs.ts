@@ -6,15 +6,15 @@
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { hardSync, type HardSyncReport } from './application/hard-sync.ts';
-import { importInventory, type ImportReport } from './application/import-inventory.ts';
-import { mapProducts, type MapProductsReport } from './application/map-products.ts';
-import { processUploads, type ProcessUploadsReport } from './application/process-uploads.ts';
-import { pushRecentChanges, type PushChangesReport } from './application/push-recent-changes.ts';
-import { JOB_NAMES, type JobName } from './application/run-log.ts';
-import { verifyInventory, type VerifyReport } from './application/verify-inventory.ts';
-import type { ProgressEvent } from './application/progress.ts';
-import { openImportJob, openShopifyJobs, type OpenedStore } from './composition-root.ts';
+import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
+import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
+import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
+import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
+import { JOB_NAMES, type JobName } from '../application/run-log.ts';
+import { verifyInventory, type VerifyReport } from '../application/verify-inventory.ts';
+import type { ProgressEvent } from '../application/progress.ts';
+import { openImportJob, openShopifyJobs, type OpenedStore } from './live.ts';
 import type { Config } from './config.ts';
 
 export { JOB_NAMES, type JobName };

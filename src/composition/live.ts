@@ -3,21 +3,19 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { netsuiteExportReader } from './adapters/csv/netsuite-export-reader.ts';
-import { localFileStore } from './adapters/local-files/local-file-store.ts';
-import { openPostgresInventoryStore } from './adapters/persistence/postgres-inventory-store.ts';
-import { openSqliteInventoryStore } from './adapters/persistence/sqlite-inventory-store.ts';
-import { sftpFileStore, type SftpCredentials } from './adapters/sftp/sftp-file-store.ts';
-import type { Clock } from './application/clock.ts';
-import type { FileStore } from './application/file-store.ts';
-import { defaultImportConfig, type ImportConfig, type ImportDeps } from './application/import-inventory.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from './application/inventory-store.ts';
-import type { ChannelSeed, ChannelStore, InventoryLookup, ProductMappingStore } from './application/channel-store.ts';
-import type { RunLog } from './application/run-log.ts';
-import type { FeedReader } from './application/feed-file.ts';
-import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from './application/process-uploads.ts';
-import { localFeedReader } from './adapters/local-files/feed-reader.ts';
-import { shopifyInventory, type ShopifyInventoryAdapter } from './adapters/shopify/shopify-inventory.ts';
+import { netsuiteExportReader } from '../adapters/csv/netsuite-export-reader.ts';
+import { localFileStore } from '../adapters/local-files/local-file-store.ts';
+import { openPostgresInventoryStore } from '../adapters/persistence/postgres-inventory-store.ts';
+import { openSqliteInventoryStore } from '../adapters/persistence/sqlite-inventory-store.ts';
+import { sftpFileStore, type SftpCredentials } from '../adapters/sftp/sftp-file-store.ts';
+import type { Clock } from '../application/clock.ts';
+import type { FileStore } from '../application/file-store.ts';
+import { defaultImportConfig, type ImportConfig, type ImportDeps } from '../application/import-inventory.ts';
+import type { Store } from '../application/index.ts';
+import type { FeedReader } from '../application/feed-file.ts';
+import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from '../application/process-uploads.ts';
+import { localFeedReader } from '../adapters/local-files/feed-reader.ts';
+import { shopifyInventory, type ShopifyInventoryAdapter } from '../adapters/shopify/shopify-inventory.ts';
 import type { Config, InboxConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
@@ -45,14 +43,7 @@ const startup =
   });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */
-export type OpenedStore = InventoryStore &
-  InventoryHistory &
-  InventorySeed &
-  ChannelStore &
-  ProductMappingStore &
-  ChannelSeed &
-  RunLog &
-  InventoryLookup & { readonly close: () => Promise<void> };
+export type OpenedStore = Store & { readonly close: () => Promise<void> };
 
 /** Opens the configured inventory store and brings its schema up to date. */
 export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>

@@ -1,0 +1,36 @@
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { FacilityGroup } from '../domain/index.ts';
+import type { StoreError } from './store-error.ts';
+
+/**
+ * Editing the OMS's side of online ATP. Each write marks the products it touches as changed, so the next delta push
+ * looks at them: the OMS events (sales, returns, transfers, safety stock and threshold edits) come in this way.
+ */
+export interface ChannelSeed {
+  readonly saveFacilityGroup: (group: FacilityGroup) => TaskEither<StoreError, void>;
+  readonly saveSalesChannel: (channel: {
+    readonly facilityGroupId: string;
+    readonly shop: string;
+    readonly locationId: string;
+  }) => TaskEither<StoreError, void>;
+  /** Sets products' SKUs (null clears one). */
+  readonly saveProductSkus: (
+    skus: ReadonlyArray<{ readonly productId: string; readonly sku: string | null }>,
+  ) => TaskEither<StoreError, void>;
+  /** Sets QOH, reserved quantity and safety stock of positions (ATP becomes QOH - reserved). */
+  readonly savePositions: (
+    positions: ReadonlyArray<{
+      readonly productId: string;
+      readonly facilityId: string;
+      readonly quantityOnHand: number;
+      readonly reservedQuantity: number;
+      readonly safetyStock: number;
+    }>,
+  ) => TaskEither<StoreError, void>;
+  readonly saveThresholds: (
+    thresholds: ReadonlyArray<{ readonly productId: string; readonly threshold: number }>,
+  ) => TaskEither<StoreError, void>;
+  readonly saveBrokeringQueue: (
+    queue: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>,
+  ) => TaskEither<StoreError, void>;
+}

@@ -1,0 +1,73 @@
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
+import type { ItemQuantity } from '../domain/index.ts';
+import type { StoreError } from './store-error.ts';
+
+/** What the ledger knows of one (shop, location, inventory item): the quantity Shopify holds, and the run that set or read it. */
+export interface LedgerEntry extends ItemQuantity {
+  readonly runId: string;
+}
+
+/** One quantity of an `inventorySetQuantities` call. */
+export interface SetQuantity {
+  readonly productId: string;
+  readonly inventoryItemId: string;
+  readonly locationId: string;
+  readonly quantity: number;
+  readonly changeFromQuantity: number | null;
+}
+
+/** A batch as it is (or was) sent to Shopify: frozen before sending, so that a retry resends exactly it. */
+export interface FrozenBatch {
+  /** Index of the feed's first line this batch covers. */
+  readonly fromLine: number;
+  /** Index after the last line it covers. */
+  readonly toLine: number;
+  readonly idempotencyKey: string;
+  readonly quantities: ReadonlyArray<SetQuantity>;
+}
+
+/** How far Process uploads got with a feed file. */
+export interface FeedProgress {
+  /** Lines before this index are settled (applied, skipped as unchanged, or reported failed). */
+  readonly nextLine: number;
+  /** A batch frozen but not settled: the process stopped between sending it and recording its outcome. */
+  readonly pending: FrozenBatch | null;
+}
+
+/** A line whose push failed for good, as the run's report lists it. */
+export interface FailedLine {
+  readonly feed: string;
+  readonly line: number;
+  readonly productId: string;
+  readonly inventoryItemId: string;
+  readonly code: string;
+  readonly message: string;
+}
+
+/** What settling a batch writes, in one transaction: the ledger, the failures and the feed's new position. */
+export interface BatchSettlement {
+  readonly feed: string;
+  readonly nextLine: number;
+  readonly shop: string;
+  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly failed: ReadonlyArray<FailedLine>;
+  readonly at: Date;
+}
+
+/** What Shopify holds as far as the OMS knows, and how far Process uploads got with each feed (frozen, settled, failed). */
+export interface PushLedger {
+  /** The ledger entries of these inventory items at the location (items never pushed or read are left out). */
+  readonly ledger: (
+    shop: string,
+    locationId: string,
+    inventoryItemIds: ReadonlyArray<string>,
+  ) => TaskEither<StoreError, ReadonlyArray<LedgerEntry>>;
+  /** How far Process uploads got with `feed`, or null when it never started it. */
+  readonly feedProgress: (feed: string) => TaskEither<StoreError, FeedProgress | null>;
+  /** Records the batch about to be sent, so that a rerun resends it unchanged. */
+  readonly freezeBatch: (feed: string, batch: FrozenBatch) => TaskEither<StoreError, void>;
+  /** In one transaction: the ledger entries, the failed lines, the feed's next line, and no batch pending. */
+  readonly settleBatch: (settlement: BatchSettlement) => TaskEither<StoreError, void>;
+  /** The failed lines recorded for a feed, in line order. */
+  readonly failedLines: (feed: string) => TaskEither<StoreError, ReadonlyArray<FailedLine>>;
+}
