@@ -2,7 +2,11 @@
  * The layer rules of ARCHITECTURE.md, checked from the import specifiers of every source file:
  * - src/domain imports only fp-ts, io-ts and src/domain;
  * - src/application imports only fp-ts, io-ts, src/domain and src/application (never an adapter or a client);
- * - src/suitescript imports only NetSuite's N/* modules, src/domain and src/suitescript.
+ * - src/suitescript imports only NetSuite's N/* modules, src/domain and src/suitescript;
+ * - src/adapters imports src/domain, src/application and src/adapters, never the composition or an edge;
+ * - src/composition imports the layers below it, never an edge (cli, worker) nor pg-boss or graphql (heavy clients
+ *   load only where they are used, so `oms-inventory-sync/composition` stays light);
+ * - src/worker imports the composition and the layers below it, never the CLI.
  * Run as a script, it prints every violation and exits 1 when there is one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -42,6 +46,24 @@ const LAYERS: ReadonlyArray<Layer> = [
     packages: /^N(\/|$)/,
     folders: ['src/domain', 'src/suitescript'],
     rule: 'SuiteScripts import only N/* modules, the domain and themselves',
+  },
+  {
+    folder: 'src/adapters',
+    packages: /^/,
+    folders: ['src/domain', 'src/application', 'src/adapters'],
+    rule: 'adapters import the domain, the application and adapters (never the composition or an edge)',
+  },
+  {
+    folder: 'src/composition',
+    packages: /^(?!pg-boss|graphql)/,
+    folders: ['src/domain', 'src/application', 'src/adapters', 'src/composition'],
+    rule: 'the composition imports the layers below it, never an edge (cli, worker), pg-boss or graphql',
+  },
+  {
+    folder: 'src/worker',
+    packages: /^/,
+    folders: ['src/domain', 'src/application', 'src/composition', 'src/worker'],
+    rule: 'the worker imports the composition and the layers below it, never the CLI or an adapter',
   },
 ];
 

@@ -63,6 +63,42 @@ layers('SuiteScripts import only N/* and the domain', () => {
   assert.is(layerViolations('src/suitescript/a.ts', "import fs from 'node:fs';").length, 1);
 });
 
+layers('adapters never import the composition or an edge', () => {
+  assert.is(
+    layerViolations(
+      'src/adapters/sftp/x.ts',
+      "import Client from 'ssh2-sftp-client';\nimport type { FileStore } from '../../application/file-store.ts';",
+    ).length,
+    0,
+  );
+  for (const bad of [
+    "import { loadConfig } from '../../composition/config.ts';",
+    "import { main } from '../../cli/main.ts';",
+    "import { startWorker } from '../../worker/worker.ts';",
+  ])
+    assert.is(layerViolations('src/adapters/sftp/x.ts', bad).length, 1, bad);
+});
+
+layers('the composition never imports an edge, pg-boss or graphql; the worker never an adapter or the CLI', () => {
+  assert.is(
+    layerViolations(
+      'src/composition/live.ts',
+      "import { localFileStore } from '../adapters/local-files/local-file-store.ts';\nimport { hostname } from 'node:os';",
+    ).length,
+    0,
+  );
+  for (const bad of [
+    "import { PgBoss } from 'pg-boss';",
+    "const { parse } = await import('graphql');",
+    "import { startWorker } from '../worker/worker.ts';",
+    "import { main } from '../cli/main.ts';",
+  ])
+    assert.is(layerViolations('src/composition/jobs.ts', bad).length, 1, bad);
+  assert.is(layerViolations('src/worker/worker.ts', "import { PgBoss } from 'pg-boss';").length, 0);
+  for (const bad of ["import { main } from '../cli/main.ts';", "import { x } from '../adapters/shopify/y.ts';"])
+    assert.is(layerViolations('src/worker/worker.ts', bad).length, 1, bad);
+});
+
 layers('this repository keeps them', () => {
   assert.equal(checkLayers(fileURLToPath(new URL('..', import.meta.url))), []);
 });

@@ -105,7 +105,7 @@ export {
   type LeaseLost,
   type LeaseOptions,
 } from './job-lease.ts';
-export type { Store } from './store.ts';
+export { stopsWhenAborted, type Store } from './store.ts';
 export type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
 

@@ -13,13 +13,7 @@ import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { HardSyncReport } from '../application/hard-sync.ts';
-import type { ImportReport } from '../application/import-inventory.ts';
-import type { MapProductsReport } from '../application/map-products.ts';
-import type { ProcessUploadsReport } from '../application/process-uploads.ts';
-import type { PushChangesReport } from '../application/push-recent-changes.ts';
 import type { JobRun } from '../application/run-log.ts';
-import type { VerifyReport } from '../application/verify-inventory.ts';
 import { openInventoryStore } from '../composition/live.ts';
 import { loadConfig, type Config } from '../composition/config.ts';
 import {
@@ -29,7 +23,8 @@ import {
   formatOnlineAtpExplanation,
   isChannelFacilityGroup,
 } from '../domain/index.ts';
-import { JOB_NAMES, runJob, validateRequest, workerName, type JobName, type JobReport } from '../composition/jobs.ts';
+import { formatJobReport, jobNeedsAttention } from '../composition/job-catalogue.ts';
+import { JOB_NAMES, runJob, validateRequest, workerName, type JobName } from '../composition/jobs.ts';
 import { jsonLogger, progressBar } from './terminal.ts';
 import { formatDemoReport, runDemo } from './demo.ts';
 
@@ -67,24 +62,6 @@ const option = (args: ReadonlyArray<string>, name: string): string | undefined =
   return at === -1 ? undefined : args[at + 1];
 };
 
-const formatImport = (r: ImportReport): string[] => {
-  const out = [
-    `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
-  ];
-  for (const f of r.files) {
-    out.push(
-      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
-    );
-    for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
-    if (f.rejectedRows.length > 20)
-      out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
-  }
-  out.push(
-    `  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`,
-  );
-  return out;
-};
-
 /** The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it. */
 const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
   const file = option(args, '--config');
@@ -100,95 +77,6 @@ const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
 
 const worker = workerName();
 const log = jsonLogger();
-
-const lines = <A>(items: ReadonlyArray<A>, show: (a: A) => string, more: string, max = 20): string[] => [
-  ...items.slice(0, max).map((a) => `    ${show(a)}`),
-  ...(items.length > max ? [`    ... and ${items.length - max} more ${more}`] : []),
-];
-
-/** A job's report as text. */
-const formatReport = (job: string, report: JobReport): string => {
-  switch (job) {
-    case 'import':
-      return formatImport(report as ImportReport).join('\n');
-    case 'hard-sync': {
-      const h = report as HardSyncReport;
-      return [
-        `Hard Sync (run ${h.runId}) of ${h.facilityGroupId} to ${h.shop} ${h.locationId}: ${h.products} products, ${h.lines} lines (${h.alreadyEqual} already equal) in ${h.durationMs} ms`,
-        `  feed: ${h.feed ?? 'none (no mapped products)'}; process-uploads applies it`,
-        ...(h.notStocked.length > 0
-          ? [
-              `  ${h.notStocked.length} not stocked at the location:`,
-              ...lines(
-                h.notStocked,
-                (t) => `${t.productId} (${t.inventoryItemId}) should show ${t.quantity}`,
-                'in --json',
-              ),
-            ]
-          : []),
-        ...(h.sharedInventoryItems.length > 0
-          ? [
-              `  ${h.sharedInventoryItems.length} inventory items claimed by several products (not pushed):`,
-              ...lines(h.sharedInventoryItems, (x) => `${x.inventoryItemId}: ${x.productIds.join(', ')}`, 'in --json'),
-            ]
-          : []),
-      ].join('\n');
-    }
-    case 'push-changes': {
-      const p = report as PushChangesReport;
-      return [
-        `Upload recent inventory changes (run ${p.runId}) for ${p.facilityGroupId}: ${p.changedProducts} changed products, ${p.mappedProducts} mapped, ${p.lines} to push, ${p.unchanged} unchanged in ${p.durationMs} ms`,
-        `  feed: ${p.feed ?? 'none: no change, no call'}`,
-      ].join('\n');
-    }
-    case 'process-uploads': {
-      const u = report as ProcessUploadsReport;
-      return [
-        `Process uploads (run ${u.runId}): ${u.feeds.length} feed(s), ${u.applied} applied, ${u.failed} failed, ${u.calls} calls in ${u.durationMs} ms`,
-        ...u.feeds.flatMap((f) => [
-          `  ${f.feed}: ${f.outcome}${f.resumed ? ' (resumed)' : ''} - ${f.lines} lines, ${f.applied} applied, ${f.alreadyEqual} already equal, ${f.staleResolved} raced by sales, ${f.failed.length} failed; ${f.calls} calls, ${f.bulkOperations} bulk`,
-          ...(f.invalid === undefined ? [] : [`    line ${f.invalid.line}: ${f.invalid.reason} (moved to error/)`]),
-          ...lines(
-            f.failed,
-            (x) => `line ${x.line}, ${x.productId} (${x.inventoryItemId}): ${x.code} ${x.message}`,
-            'in --json',
-          ),
-        ]),
-      ].join('\n');
-    }
-    case 'map-products': {
-      const m = report as MapProductsReport;
-      return [
-        `Map products in ${m.shop}: ${m.products} products, ${m.mapped} mapped, ${m.unmatched.length} unmatched, ${m.ambiguous.length} ambiguous`,
-        ...lines(m.unmatched, (x) => `${x.productId}: no inventory item with SKU ${x.sku}`, 'unmatched in --json'),
-        ...lines(
-          m.ambiguous,
-          (x) => `${x.productId}: SKU ${x.sku} matches ${x.status === 'ambiguous' ? x.candidates.join(', ') : ''}`,
-          'ambiguous in --json',
-        ),
-      ].join('\n');
-    }
-    default: {
-      const v = report as VerifyReport;
-      return [
-        `Verify ${v.facilityGroupId} against ${v.shop} ${v.locationId}: ${v.checked} checked, ${v.equal} equal, ${v.drifted.length} drifted`,
-        ...lines(
-          v.drifted,
-          (d) => `${d.productId} (${d.inventoryItemId}): OMS ${d.quantity}, Shopify ${d.shopify ?? 'not stocked'}`,
-          'in --json',
-        ),
-      ].join('\n');
-    }
-  }
-};
-
-/** Whether a finished job left something for a person (exit code 3). */
-const needsAttention = (job: string, report: JobReport): boolean =>
-  (job === 'import' && (report as ImportReport).files.some((f) => f.outcome === 'held-back')) ||
-  (job === 'process-uploads' && (report as ProcessUploadsReport).failed > 0) ||
-  (job === 'verify' && (report as VerifyReport).drifted.length > 0) ||
-  (job === 'map-products' &&
-    ((report as MapProductsReport).unmatched.length > 0 || (report as MapProductsReport).ambiguous.length > 0));
 
 const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
   runs.length === 0
@@ -275,9 +163,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         return 0;
       }
       process.stdout.write(
-        `${json ? JSON.stringify(outcome.report, null, 2) : formatReport(command, outcome.report)}\n`,
+        `${json ? JSON.stringify(outcome.report, null, 2) : formatJobReport(outcome.job, outcome.report)}\n`,
       );
-      return needsAttention(command, outcome.report) ? 3 : 0;
+      return jobNeedsAttention(outcome.job, outcome.report) ? 3 : 0;
     }
     case 'explain': {
       const target = rest.find(

@@ -13,10 +13,12 @@ export {
   type StoreConfig,
 } from './config.ts';
 export {
+  importJobOn,
   openImportJob,
   openInbox,
   openInventoryStore,
   openShopifyJobs,
+  shopifyJobsOn,
   systemClock,
   type ImportJob,
   type OpenedStore,
@@ -24,15 +26,28 @@ export {
   type StartupError,
 } from './live.ts';
 export {
-  JOB_NAMES,
   newRunId,
+  openLiveStore,
   runJob,
+  runJobOn,
   validateRequest,
   workerName,
   type JobError,
-  type JobName,
   type JobOutcome,
-  type JobReport,
   type JobRequest,
+  type LiveStore,
   type RunContext,
 } from './jobs.ts';
+export {
+  formatJobReport,
+  JOB_NAMES,
+  JOBS,
+  jobDefinition,
+  jobNeedsAttention,
+  type JobAdapters,
+  type JobDefinition,
+  type JobName,
+  type JobReport,
+  type JobReports,
+  type JobRunContext,
+} from './job-catalogue.ts';

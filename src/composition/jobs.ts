@@ -1,38 +1,34 @@
 /**
- * The job catalogue: every job by name, run the same way by the CLI and by the worker. A run opens the live adapters
- * from the configuration, holds the job's lease (one run of a job per shop at a time, across processes), records
- * itself in the run log (job, parameters, start, end, counts, outcome), runs its use case and closes everything.
+ * Running a job from the catalogue (`job-catalogue.ts`) the same way for the CLI and the worker: over the process's
+ * one store, with the job's lease (`<job>:<shop>` for the Shopify jobs, through `withLease`; the import holds its
+ * own), recorded in the run log (job, parameters, start, end, counts, outcome), its use case run and its adapters
+ * closed again.
  */
 import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
-import { importInventory, type ImportReport } from '../application/import-inventory.ts';
-import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
-import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
-import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
-import { JOB_NAMES, type JobName } from '../application/run-log.ts';
-import { verifyInventory, type VerifyReport } from '../application/verify-inventory.ts';
+import * as TE from 'fp-ts/lib/TaskEither.js';
+import { withLease } from '../application/job-lease.ts';
 import type { ProgressEvent } from '../application/progress.ts';
-import { openImportJob, openShopifyJobs, type OpenedStore } from './live.ts';
+import { stopsWhenAborted } from '../application/store.ts';
 import type { Config } from './config.ts';
+import { JOB_NAMES, jobDefinition, type JobAdapters, type JobName, type JobReport } from './job-catalogue.ts';
+import {
+  importJobOn,
+  openInventoryStore,
+  shopifyJobsOn,
+  systemClock,
+  type OpenedStore,
+  type StartupError,
+} from './live.ts';
 
-export { JOB_NAMES, type JobName };
+export { JOB_NAMES, type JobName, type JobReport };
 
 /** A job to run and its parameters (`facilityGroupId` for the channel jobs, `sample` for verify). */
 export interface JobRequest {
   readonly job: JobName;
   readonly parameters: Readonly<Record<string, string>>;
 }
-
-/** The report of each job. */
-export type JobReport =
-  | ImportReport
-  | HardSyncReport
-  | PushChangesReport
-  | ProcessUploadsReport
-  | MapProductsReport
-  | VerifyReport;
 
 /** A run that happened: its id, its report and the counts the run log keeps. */
 export interface JobOutcome {
@@ -87,24 +83,27 @@ export const workerName = (env: Readonly<Record<string, string | undefined>> = p
 export const newRunId = (job: string, at = new Date()): string =>
   `${job}-${at.toISOString().replace(/[-:.]/g, '')}-${randomBytes(3).toString('hex')}`;
 
-/** Checks a request's parameters: the channel jobs need `facilityGroupId`; verify takes `sample` (a whole number). */
+/** Checks a request against the job's catalogue entry: a known job, its required parameters given, no other parameter; `sample` a whole number. */
 export const validateRequest = (
   job: string,
   parameters: Readonly<Record<string, string>>,
 ): Either<Extract<JobError, { _tag: 'JobParametersInvalid' }>, JobRequest> => {
-  const problems: string[] = [];
+  const invalid = (
+    problems: ReadonlyArray<string>,
+  ): Either<Extract<JobError, { _tag: 'JobParametersInvalid' }>, never> => ({
+    _tag: 'Left',
+    left: { _tag: 'JobParametersInvalid', job, problems, retriable: false },
+  });
   if (!(JOB_NAMES as ReadonlyArray<string>).includes(job))
-    problems.push(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`);
-  const needsGroup = ['hard-sync', 'push-changes', 'verify'].includes(job);
-  if (needsGroup && (parameters.facilityGroupId ?? '') === '')
-    problems.push(`${job} needs the parameter facilityGroupId`);
+    return invalid([`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`]);
+  const { required, optional } = jobDefinition(job as JobName).parameters;
+  const problems: string[] = [];
+  for (const name of required) if ((parameters[name] ?? '') === '') problems.push(`${job} needs the parameter ${name}`);
   if (parameters.sample !== undefined && !/^[1-9]\d*$/.test(parameters.sample))
     problems.push(`sample must be a whole number from 1, got '${parameters.sample}'`);
-  const allowed = new Set(needsGroup ? ['facilityGroupId', ...(job === 'verify' ? ['sample'] : [])] : []);
+  const allowed = new Set([...required, ...optional]);
   for (const key of Object.keys(parameters)) if (!allowed.has(key)) problems.push(`${job} takes no parameter '${key}'`);
-  return problems.length > 0
-    ? { _tag: 'Left', left: { _tag: 'JobParametersInvalid', job, problems, retriable: false } }
-    : { _tag: 'Right', right: { job: job as JobName, parameters } };
+  return problems.length > 0 ? invalid(problems) : { _tag: 'Right', right: { job: job as JobName, parameters } };
 };
 
 const describe = (e: unknown): string =>
@@ -115,223 +114,161 @@ const describe = (e: unknown): string =>
 const retriable = (e: unknown): boolean =>
   typeof e === 'object' && e !== null && (e as { retriable?: unknown }).retriable === true;
 
-const countsOf = (job: JobName, r: JobReport): Record<string, number> => {
-  switch (job) {
-    case 'import': {
-      const i = r as ImportReport;
-      return {
-        filesSeen: i.filesSeen,
-        files: i.files.length,
-        rowsRead: i.rowsRead,
-        adjusted: i.adjusted,
-        unchanged: i.unchanged,
-        rejected: i.rejected,
-      };
-    }
-    case 'hard-sync': {
-      const h = r as HardSyncReport;
-      return {
-        products: h.products,
-        lines: h.lines,
-        alreadyEqual: h.alreadyEqual,
-        notStocked: h.notStocked.length,
-        sharedInventoryItems: h.sharedInventoryItems.length,
-      };
-    }
-    case 'push-changes': {
-      const p = r as PushChangesReport;
-      return {
-        changedProducts: p.changedProducts,
-        mappedProducts: p.mappedProducts,
-        lines: p.lines,
-        unchanged: p.unchanged,
-        rejected: p.rejected.length,
-      };
-    }
-    case 'process-uploads': {
-      const u = r as ProcessUploadsReport;
-      return { feeds: u.feeds.length, applied: u.applied, failed: u.failed, calls: u.calls };
-    }
-    case 'map-products': {
-      const m = r as MapProductsReport;
-      return { products: m.products, mapped: m.mapped, unmatched: m.unmatched.length, ambiguous: m.ambiguous.length };
-    }
-    case 'verify': {
-      const v = r as VerifyReport;
-      return { checked: v.checked, equal: v.equal, drifted: v.drifted.length };
-    }
-  }
-};
-
-type Opened = {
-  readonly store: OpenedStore;
-  readonly shop: string | null;
-  readonly run: (runId: string, owner: string) => Promise<Either<unknown, JobReport>>;
-  readonly close: () => Promise<void>;
-};
-
-const open = async (
-  config: Config,
-  request: JobRequest,
-  progress: RunContext['progress'],
-): Promise<Either<JobError, Opened>> => {
-  const listener = progress === undefined ? {} : { progress };
-  const failed = (e: { component: string; reason: string }): Either<JobError, Opened> => ({
-    _tag: 'Left',
-    left: { _tag: 'JobStartFailed', job: request.job, component: e.component, reason: e.reason, retriable: true },
-  });
-  const group = request.parameters.facilityGroupId ?? '';
-  if (request.job === 'import') {
-    const job = await openImportJob(config)();
-    if (isLeft(job)) return failed(job.left);
-    return {
-      _tag: 'Right',
-      right: {
-        store: job.right.store,
-        shop: null,
-        run: (runId, owner) =>
-          importInventory(job.right.importConfig(runId, owner))({ ...job.right.deps, ...listener })(),
-        close: job.right.close,
-      },
-    };
-  }
-  const jobs = await openShopifyJobs(config)();
-  if (isLeft(jobs)) return failed(jobs.left);
-  const deps = { ...jobs.right.deps, ...listener };
-  const { shop } = jobs.right;
-  const pageSize = 10_000;
-  const run = (runId: string): Promise<Either<unknown, JobReport>> => {
-    switch (request.job) {
-      case 'hard-sync':
-        return hardSync({ facilityGroupId: group, runId, pageSize })(deps)();
-      case 'push-changes':
-        return pushRecentChanges({ facilityGroupId: group, runId, pageSize })(deps)();
-      case 'process-uploads':
-        return processUploads(jobs.right.processUploadsConfig(runId))(deps)();
-      case 'map-products':
-        return mapProducts({ shop, pageSize: 1_000 })(deps)();
-      default:
-        return verifyInventory({
-          facilityGroupId: group,
-          sample: request.parameters.sample === undefined ? null : Number(request.parameters.sample),
-          pageSize,
-        })(deps)();
-    }
-  };
-  return { _tag: 'Right', right: { store: deps, shop, run, close: jobs.right.close } };
-};
-
 // The run log is a record, not a gate: a failure to write it never fails or repeats the job itself.
 const record = async (step: () => Promise<Either<unknown, void>>): Promise<void> => {
   await step().catch(() => undefined);
 };
 
+/** The process's live store: opened (and its schema brought up to date) once, shared by every run. */
+export interface LiveStore {
+  readonly config: Config;
+  readonly store: OpenedStore;
+  readonly close: () => Promise<void>;
+}
+
+/** Opens the configured store once for a process (a CLI command, a worker): every run of `runJobOn` shares it. */
+export const openLiveStore = (config: Config): TE.TaskEither<StartupError, LiveStore> =>
+  TE.map((store: OpenedStore): LiveStore => ({ config, store, close: () => store.close() }))(
+    openInventoryStore(config.inventoryStore),
+  );
+
+const adaptersOf = <K extends JobName>(live: LiveStore, job: K): TE.TaskEither<StartupError, JobAdapters<K>> =>
+  (job === 'import' ? importJobOn(live.config, live.store) : shopifyJobsOn(live.config, live.store)) as TE.TaskEither<
+    StartupError,
+    JobAdapters<K>
+  >;
+
 /**
- * Runs one job to its end: opens its adapters, takes its lease (`<job>:<shop>` for the Shopify jobs; the import has
- * its own lock), records the run, runs the use case, records the outcome and closes. Resolves to the outcome or a
- * typed error; never rejects.
+ * Runs one job over the process's store: opens the job's adapters, takes its lease (`<job>:<shop>` for the Shopify
+ * jobs, renewed on a timer; a lost lease stops the run at its next store call), records the run, runs the use case,
+ * records the outcome and closes the adapters (not the store). Resolves to the outcome or a typed error; never
+ * rejects.
+ */
+export const runJobOn = async (
+  live: LiveStore,
+  request: JobRequest,
+  context: RunContext,
+): Promise<Either<JobError, JobOutcome>> => {
+  const runId = context.runId ?? newRunId(request.job);
+  const definition = jobDefinition(request.job);
+  const opened = await adaptersOf(live, request.job)().catch(
+    (cause: unknown): Either<StartupError, never> => ({
+      _tag: 'Left',
+      left: { _tag: 'StartupFailed', component: request.job, reason: String(cause) },
+    }),
+  );
+  if (isLeft(opened))
+    return {
+      _tag: 'Left',
+      left: {
+        _tag: 'JobStartFailed',
+        job: request.job,
+        component: opened.left.component,
+        reason: opened.left.reason,
+        retriable: true,
+      },
+    };
+  const adapters = opened.right;
+  const { store } = live;
+  const outcome = (
+    status: JobOutcome['status'],
+    report: JobReport | null,
+    counts: Readonly<Record<string, number>>,
+  ): JobOutcome => ({ runId, job: request.job, parameters: request.parameters, status, report, counts });
+  const failed = (error: unknown): JobError => ({
+    _tag: 'JobFailed',
+    job: request.job,
+    runId,
+    reason: describe(error),
+    retriable: retriable(error),
+    error,
+  });
+  // One run: recorded as started, run (an exception is a failure like any other), recorded as finished.
+  const run =
+    (signal: AbortSignal): TE.TaskEither<JobError, JobOutcome> =>
+    async () => {
+      await record(() =>
+        store.startRun({
+          runId,
+          job: request.job,
+          parameters: request.parameters,
+          worker: context.worker,
+          startedAt: new Date(),
+        })(),
+      );
+      // A Shopify job's store stops answering once its lease is lost (the import checks its own lease).
+      const leased = definition.shopify
+        ? { ...adapters, deps: stopsWhenAborted((adapters as JobAdapters<'hard-sync'>).deps, signal) }
+        : adapters;
+      const result = await definition
+        .run(leased as never, {
+          runId,
+          owner: context.worker,
+          parameters: request.parameters,
+          signal,
+          ...(context.progress === undefined ? {} : { progress: context.progress }),
+        })
+        .catch((error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }));
+      if (isLeft(result)) {
+        await record(() =>
+          store.finishRun(runId, {
+            finishedAt: new Date(),
+            outcome: 'failed',
+            counts: {},
+            error: describe(result.left),
+          })(),
+        );
+        return { _tag: 'Left', left: failed(result.left) };
+      }
+      const counts = definition.counts(result.right as never);
+      await record(() =>
+        store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null })(),
+      );
+      return { _tag: 'Right', right: outcome('succeeded', result.right, counts) };
+    };
+  try {
+    // The import holds its own lease (RESET_INVENTORY) inside the use case, as it does for a runner of the library.
+    if (!definition.shopify) return await run(new AbortController().signal)();
+    const shop = (adapters as JobAdapters<'hard-sync'>).shop;
+    const leased = await withLease(
+      { ...store, ...systemClock },
+      { job: `${request.job}:${shop}`, owner: context.worker, ms: context.leaseMs ?? 10 * 60_000 },
+      run,
+    )();
+    if (isLeft(leased))
+      return { _tag: 'Left', left: leased.left._tag === 'JobFailed' ? leased.left : failed(leased.left) };
+    return leased.right._tag === 'busy'
+      ? { _tag: 'Right', right: outcome('skipped', null, {}) }
+      : { _tag: 'Right', right: leased.right.value };
+  } finally {
+    await adapters.close().catch(() => undefined);
+  }
+};
+
+/**
+ * Runs one job in a store of its own: opens the store, runs the job as `runJobOn` does and closes the store. For a
+ * single run (a test, a script); a process that runs many jobs opens its store once (`openLiveStore`).
  */
 export const runJob = async (
   config: Config,
   request: JobRequest,
   context: RunContext,
 ): Promise<Either<JobError, JobOutcome>> => {
-  const runId = context.runId ?? newRunId(request.job);
-  const opened = await open(config, request, context.progress);
-  if (isLeft(opened)) return opened;
-  const { store, shop, run, close } = opened.right;
-  const leaseMs = context.leaseMs ?? 10 * 60_000;
-  const lock = shop === null ? null : `${request.job}:${shop}`;
-  let renew: ReturnType<typeof setInterval> | undefined;
-  try {
-    if (lock !== null) {
-      const now = new Date();
-      const held = await store.acquireJobLock(lock, context.worker, new Date(now.getTime() + leaseMs), now)();
-      if (isLeft(held))
-        return {
-          _tag: 'Left',
-          left: {
-            _tag: 'JobFailed',
-            job: request.job,
-            runId,
-            reason: describe(held.left),
-            retriable: true,
-            error: held.left,
-          },
-        };
-      if (!held.right)
-        return {
-          _tag: 'Right',
-          right: {
-            runId,
-            job: request.job,
-            parameters: request.parameters,
-            status: 'skipped',
-            report: null,
-            counts: {},
-          },
-        };
-      renew = setInterval(
-        () => {
-          const at = new Date();
-          void store.acquireJobLock(lock, context.worker, new Date(at.getTime() + leaseMs), at)();
-        },
-        Math.max(1_000, Math.floor(leaseMs / 3)),
-      );
-      renew.unref();
-    }
-    await record(() =>
-      store.startRun({
-        runId,
-        job: request.job,
-        parameters: request.parameters,
-        worker: context.worker,
-        startedAt: new Date(),
-      })(),
-    );
-    const result = await run(runId, context.worker).catch(
-      (error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }),
-    );
-    if (isLeft(result)) {
-      await record(() =>
-        store.finishRun(runId, {
-          finishedAt: new Date(),
-          outcome: 'failed',
-          counts: {},
-          error: describe(result.left),
-        })(),
-      );
-      return {
-        _tag: 'Left',
-        left: {
-          _tag: 'JobFailed',
-          job: request.job,
-          runId,
-          reason: describe(result.left),
-          retriable: retriable(result.left),
-          error: result.left,
-        },
-      };
-    }
-    const counts = countsOf(request.job, result.right);
-    await record(() => store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null })());
+  const live = await openLiveStore(config)();
+  if (isLeft(live))
     return {
-      _tag: 'Right',
-      right: {
-        runId,
+      _tag: 'Left',
+      left: {
+        _tag: 'JobStartFailed',
         job: request.job,
-        parameters: request.parameters,
-        status: 'succeeded',
-        report: result.right,
-        counts,
+        component: live.left.component,
+        reason: live.left.reason,
+        retriable: true,
       },
     };
+  try {
+    return await runJobOn(live.right, request, context);
   } finally {
-    if (renew !== undefined) clearInterval(renew);
-    if (lock !== null)
-      await store
-        .releaseJobLock(lock, context.worker)()
-        .catch(() => undefined);
-    await close().catch(() => undefined);
+    await live.right.close().catch(() => undefined);
   }
 };

@@ -103,27 +103,20 @@ export interface ImportJob {
   readonly close: () => Promise<void>;
 }
 
-/** The composition root of the import job: the validated config turned into live adapters. */
-export const openImportJob = (config: Config): TE.TaskEither<StartupError, ImportJob> =>
+/**
+ * The import job's adapters over a store that is already open (the process's one store): the inbox is opened for
+ * the run; `close` closes the inbox only.
+ */
+export const importJobOn = (config: Config, store: OpenedStore): TE.TaskEither<StartupError, ImportJob> =>
   pipe(
-    openInventoryStore(config.inventoryStore),
-    TE.chain((store) =>
-      pipe(
-        openInbox(config.inbox),
-        // Whatever was opened before a failure is closed again.
-        TE.orElseFirst(() => TE.fromTask(() => store.close())),
-        TE.map(
-          (inbox): ImportJob => ({
-            deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
-            store,
-            importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
-            close: async () => {
-              await inbox.close();
-              await store.close();
-            },
-          }),
-        ),
-      ),
+    openInbox(config.inbox),
+    TE.map(
+      (inbox): ImportJob => ({
+        deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
+        store,
+        importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
+        close: () => inbox.close(),
+      }),
     ),
   );
 
@@ -135,8 +128,11 @@ export interface ShopifyJobs {
   readonly close: () => Promise<void>;
 }
 
-/** The composition root of the Shopify jobs; fails when the configuration has no `shopify` section. */
-export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, ShopifyJobs> => {
+/**
+ * The Shopify jobs' adapters over a store that is already open; fails when the configuration has no `shopify`
+ * section. `close` leaves the store open.
+ */
+export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither<StartupError, ShopifyJobs> => {
   const shopify = config.shopify;
   if (shopify === undefined)
     return TE.left({
@@ -144,43 +140,63 @@ export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, Sho
       component: 'shopify',
       reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs',
     });
-  return pipe(
-    openInventoryStore(config.inventoryStore),
-    TE.chain((store) =>
-      TE.tryCatch(
-        async (): Promise<ShopifyJobs> => {
-          mkdirSync(config.outbox.root, { recursive: true });
-          const adapter = shopifyInventory({
-            shop: shopify.shop,
-            accessToken: shopify.accessToken,
-            apiVersion: shopify.apiVersion,
-            timeoutMs: shopify.timeoutMs,
-            maxQuantitiesPerCall: shopify.batchSize,
-            ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
-          });
-          return {
-            deps: {
-              ...store,
-              ...adapter,
-              ...localFeedReader(),
-              outbox: localFileStore({ root: config.outbox.root }),
-              ...systemClock,
-            },
-            shop: shopify.shop,
-            processUploadsConfig: (runId) => ({
-              ...defaultProcessUploadsConfig(runId),
-              batchSize: shopify.batchSize,
-              reason: shopify.reason,
-              staleRounds: shopify.staleRounds,
-            }),
-            close: () => store.close(),
-          };
-        },
-        (cause) => {
-          void store.close();
-          return startup('shopify')(cause);
-        },
-      ),
-    ),
-  );
+  return TE.tryCatch(async (): Promise<ShopifyJobs> => {
+    mkdirSync(config.outbox.root, { recursive: true });
+    const adapter = shopifyInventory({
+      shop: shopify.shop,
+      accessToken: shopify.accessToken,
+      apiVersion: shopify.apiVersion,
+      timeoutMs: shopify.timeoutMs,
+      maxQuantitiesPerCall: shopify.batchSize,
+      ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
+    });
+    return {
+      deps: {
+        ...store,
+        ...adapter,
+        ...localFeedReader(),
+        outbox: localFileStore({ root: config.outbox.root }),
+        ...systemClock,
+      },
+      shop: shopify.shop,
+      processUploadsConfig: (runId) => ({
+        ...defaultProcessUploadsConfig(runId),
+        batchSize: shopify.batchSize,
+        reason: shopify.reason,
+        staleRounds: shopify.staleRounds,
+      }),
+      close: async () => undefined,
+    };
+  }, startup('shopify'));
 };
+
+// A job opener over a store of its own: opens (and migrates) the store, then the job's adapters; closes both.
+const withOwnStore =
+  <J extends { readonly close: () => Promise<void> }>(
+    on: (config: Config, store: OpenedStore) => TE.TaskEither<StartupError, J>,
+  ) =>
+  (config: Config): TE.TaskEither<StartupError, J> =>
+    pipe(
+      openInventoryStore(config.inventoryStore),
+      TE.chain((store) =>
+        pipe(
+          on(config, store),
+          // Whatever was opened before a failure is closed again.
+          TE.orElseFirst(() => TE.fromTask(() => store.close())),
+          TE.map((job) => ({
+            ...job,
+            close: async () => {
+              await job.close();
+              await store.close();
+            },
+          })),
+        ),
+      ),
+    );
+
+/** The composition root of the import job: the validated config turned into live adapters, with a store of its own. */
+export const openImportJob: (config: Config) => TE.TaskEither<StartupError, ImportJob> = withOwnStore(importJobOn);
+
+/** The composition root of the Shopify jobs, with a store of its own. */
+export const openShopifyJobs: (config: Config) => TE.TaskEither<StartupError, ShopifyJobs> =
+  withOwnStore(shopifyJobsOn);

@@ -31,10 +31,12 @@ import {
 import {
   JOB_NAMES,
   newRunId,
-  runJob,
+  openLiveStore,
+  runJobOn,
   validateRequest,
   workerName,
   type JobError,
+  type LiveStore,
   type JobName,
   type JobOutcome,
   type JobRequest,
@@ -136,7 +138,16 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
   const name = options.worker ?? workerName();
-  const run = options.run ?? runJob;
+  // The process's one store, opened (and migrated) once and shared by every run; a test's own runner opens its own.
+  const live = options.run === undefined ? await openLiveStore(config)() : undefined;
+  if (live !== undefined && isLeft(live))
+    return left({ _tag: 'WorkerStartFailed', reason: `${live.left.component}: ${live.left.reason}`, cause: live.left });
+  const liveStore = live?.right;
+  const run: RunJob =
+    options.run ?? ((_config, request, context) => runJobOn(liveStore as LiveStore, request, context));
+  const closeStore = async (): Promise<void> => {
+    await liveStore?.close().catch(() => undefined);
+  };
   const log = redactingLogger(secretsOf(config), options.logger ?? jsonLineLogger());
   const tuning = options.tuning ?? {};
   const boss = new PgBoss({
@@ -298,6 +309,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     }
   } catch (cause) {
     await boss.stop({ graceful: false }).catch(() => undefined);
+    await closeStore();
     log('error', 'worker could not start', { worker: name, error: message(cause) });
     return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
   }
@@ -320,6 +332,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
         await boss
           .stop({ graceful: true, timeout: settings.stopTimeoutSeconds * 1000 })
           .catch((e: unknown) => log('error', 'pg-boss did not stop cleanly', { worker: name, error: message(e) }));
+        await closeStore();
         log('info', 'worker stopped', { worker: name });
       })();
       return stopping;

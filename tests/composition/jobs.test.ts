@@ -1,187 +1,212 @@
-import { execFile, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { openSqliteInventoryStore } from '../../src/adapters/persistence/sqlite-inventory-store.ts';
-import { freshPostgresDatabase } from '../support/postgres.ts';
+import { loadConfig, type Config } from '../../src/composition/config.ts';
+import { JOB_NAMES, JOBS, formatJobReport, jobNeedsAttention } from '../../src/composition/job-catalogue.ts';
+import { openLiveStore, runJob, runJobOn, validateRequest, type LiveStore } from '../../src/composition/jobs.ts';
+import { run } from '../support/run.ts';
 import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 
-const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
+// runJobOn over one SQLite store opened once, the local Shopify server as the shop.
+const setUp = async () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-jobs-'));
+  mkdirSync(join(dir, 'inbox'));
+  const settings = {
+    inventoryStore: { sqlite: { file: join(dir, 'inventory.sqlite') } },
+    inbox: { local: { root: join(dir, 'inbox') } },
+    outbox: { local: { root: join(dir, 'outbox') } },
+  };
+  const first = loadConfig(settings, {});
+  if (first._tag === 'Left') throw new Error(first.left.problems.join('; '));
+  const opened = await openLiveStore(first.right)();
+  if (opened._tag === 'Left') throw new Error(opened.left.reason);
+  const s = await shopifyScenario(opened.right.store);
+  const config = loadConfig(
+    { ...settings, shopify: { shop: s.server.shopDomain, adminUrl: s.server.url } },
+    { SHOPIFY_ACCESS_TOKEN: TOKEN },
+  );
+  if (config._tag === 'Left') throw new Error(config.left.problems.join('; '));
+  const live: LiveStore = { ...opened.right, config: config.right };
+  return {
+    live,
+    config: config.right as Config,
+    server: s.server,
+    dispose: async () => {
+      await live.close();
+      await s.dispose();
+      rmSync(dir, { recursive: true, force: true });
+    },
+  };
+};
 
-// The CLI runs in a child process while the local Shopify server answers from this one: spawn asynchronously.
-const cli = (env: Record<string, string>, ...args: string[]) =>
-  new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
-    execFile('node', [main, ...args], { encoding: 'utf8', env: { ...process.env, ...env } }, (error, stdout, stderr) =>
-      resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
-    );
-  });
+const request = (job: 'map-products' | 'hard-sync' | 'verify', parameters: Record<string, string> = {}) => {
+  const checked = validateRequest(job, parameters);
+  if (checked._tag === 'Left') throw new Error(checked.left.problems.join('; '));
+  return checked.right;
+};
 
-const jobs = suite('oms-inventory-sync job commands against a store and the local Shopify server');
+const catalogue = suite('the job catalogue');
 
-jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to end', async () => {
-  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-jobs-'));
-  const file = join(dir, 'inventory.sqlite');
-  const store = await openSqliteInventoryStore({ file });
-  await store.migrate();
-  const s = await shopifyScenario(store);
-  await store.close();
+catalogue('has one entry per job name, each with its own name', () => {
+  assert.equal(Object.keys(JOBS).sort(), [...JOB_NAMES].sort());
+  for (const name of JOB_NAMES) assert.is(JOBS[name].name, name);
+  assert.is(JOBS.import.shopify, false);
+  assert.ok(JOB_NAMES.filter((j) => j !== 'import').every((j) => JOBS[j].shopify));
+});
+
+catalogue('requests are checked against the catalogue: required, optional and unknown parameters', () => {
+  assert.is(validateRequest('hard-sync', { facilityGroupId: 'G' })._tag, 'Right');
+  assert.is(validateRequest('verify', { facilityGroupId: 'G', sample: '10' })._tag, 'Right');
+  const problems = (job: string, parameters: Record<string, string>) => {
+    const r = validateRequest(job, parameters);
+    return r._tag === 'Left' ? r.left.problems : [];
+  };
+  assert.equal(problems('hard-sync', {}), ['hard-sync needs the parameter facilityGroupId']);
+  assert.equal(problems('import', { facilityGroupId: 'G' }), ["import takes no parameter 'facilityGroupId'"]);
+  assert.equal(problems('verify', { facilityGroupId: 'G', sample: '0' }), [
+    "sample must be a whole number from 1, got '0'",
+  ]);
+  assert.match(problems('nightly', {})[0] ?? '', /unknown job 'nightly'/);
+});
+
+catalogue('format and needs-attention come from the entry of the report’s job', () => {
+  const verify = { facilityGroupId: 'G', shop: 's', locationId: 'L', checked: 2, equal: 1, drifted: [] };
+  const drifted = {
+    ...verify,
+    drifted: [{ productId: 'P1', inventoryItemId: 'I1', locationId: 'L', quantity: 3, shopify: 2 }],
+  };
+  assert.is(jobNeedsAttention('verify', verify as never), false);
+  assert.is(jobNeedsAttention('verify', drifted as never), true);
+  assert.match(formatJobReport('verify', drifted as never), /P1 \(I1\): OMS 3, Shopify 2/);
+});
+
+const jobs = suite('runJobOn: the process’s one store, the job’s lease, the run log');
+
+jobs('runs jobs one after another over one open store, each recorded in the run log', async () => {
+  const t = await setUp();
   try {
-    mkdirSync(join(dir, 'inbox'));
-    const config = join(dir, 'config.json');
-    writeFileSync(
-      config,
-      JSON.stringify({
-        inventoryStore: { sqlite: { file } },
-        inbox: { local: { root: join(dir, 'inbox') } },
-        outbox: { local: { root: join(dir, 'outbox') } },
-        shopify: { shop: s.server.shopDomain, adminUrl: s.server.url },
-      }),
-    );
-    const env = { SHOPIFY_ACCESS_TOKEN: TOKEN, OMS_WORKER_ID: 'cli-test' };
-
-    const mapped = await cli(env, 'map-products', '--config', config);
-    assert.is(mapped.status, 0, mapped.stderr);
-    assert.match(mapped.stdout, /3 products, 3 mapped, 0 unmatched, 0 ambiguous/);
-
-    const missing = await cli(env, 'hard-sync', '--config', config);
-    assert.is(missing.status, 2);
-    assert.match(missing.stderr, /hard-sync needs the parameter facilityGroupId/);
-
-    const sync = await cli(env, 'hard-sync', '--config', config, '--facility-group', 'SHOPIFY_US', '--json');
-    assert.is(sync.status, 0, sync.stderr);
-    const report = JSON.parse(sync.stdout) as { lines: number; feed: string };
-    assert.is(report.lines, 3);
+    const mapped = await runJobOn(t.live, request('map-products'), { worker: 'w1' });
+    assert.is(mapped._tag, 'Right');
+    const synced = await runJobOn(t.live, request('hard-sync', { facilityGroupId: 'SHOPIFY_US' }), { worker: 'w1' });
+    assert.ok(synced._tag === 'Right' && synced.right.status === 'succeeded');
+    assert.is(synced._tag === 'Right' ? synced.right.counts.lines : -1, 3);
+    // The store is still open after the runs: it belongs to the process, not to a run.
+    const runs = await run(t.live.store.listRuns({ limit: 10 }));
     assert.equal(
-      readdirSync(join(dir, 'outbox')).filter((f) => f.endsWith('.jsonl')),
-      [report.feed],
-    );
-    assert.match(sync.stderr, /"msg":"job finished"/, 'a structured log line on stderr');
-
-    const uploads = await cli(env, 'process-uploads', '--config', config);
-    assert.is(uploads.status, 0, uploads.stderr);
-    assert.match(uploads.stdout, /3 applied, 0 failed/);
-    assert.is(s.server.available(s.items.P1, s.location), 75);
-
-    const clean = await cli(env, 'verify', '--config', config, '--facility-group', 'SHOPIFY_US');
-    assert.is(clean.status, 0, clean.stdout);
-    assert.match(clean.stdout, /3 checked, 3 equal, 0 drifted/);
-    s.server.sell(s.items.P2, s.location, 4);
-    const drift = await cli(env, 'verify', '--config', config, '--facility-group', 'SHOPIFY_US', '--sample', '2');
-    assert.is(drift.status, 3, 'drift needs a person');
-    assert.match(drift.stdout, /2 checked, 1 equal, 1 drifted/);
-    assert.match(drift.stdout, /P2 \(gid:\/\/shopify\/InventoryItem\/\d+\): OMS 10, Shopify 6/);
-
-    const explain = await cli(env, 'explain', 'SKU-P1', '--config', config, '--facility-group', 'SHOPIFY_US');
-    assert.is(explain.status, 0, explain.stderr);
-    assert.ok(
-      explain.stdout.includes(
-        "Online ATP 75 = QOH 100 - (reserved 5 + safety stock 5 + threshold 5 + brokering queue 5 + excluded facilities' ATP 5)",
-      ),
-      explain.stdout,
-    );
-    const unknown = await cli(env, 'explain', 'NOPE', '--config', config, '--facility-group', 'SHOPIFY_US');
-    assert.is(unknown.status, 2);
-
-    const runs = await cli(env, 'runs', '--config', config, '--json');
-    assert.is(runs.status, 0, runs.stderr);
-    const listed = JSON.parse(runs.stdout) as {
-      job: string;
-      outcome: string;
-      worker: string;
-      counts: Record<string, number>;
-    }[];
-    assert.equal(
-      listed.map((r) => [r.job, r.outcome]),
+      runs.map((r) => [r.job, r.outcome, r.worker]),
       [
-        ['verify', 'succeeded'],
-        ['verify', 'succeeded'],
-        ['process-uploads', 'succeeded'],
-        ['hard-sync', 'succeeded'],
-        ['map-products', 'succeeded'],
+        ['hard-sync', 'succeeded', 'w1'],
+        ['map-products', 'succeeded', 'w1'],
       ],
     );
-    assert.ok(listed.every((r) => r.worker === 'cli-test'));
-    assert.is(listed[2]!.counts.applied, 3);
-    const text = await cli(env, 'runs', '--config', config, '--job', 'hard-sync');
-    assert.match(text.stdout, /hard-sync\s+succeeded/);
-
-    const refused = await cli(
-      { ...env, SHOPIFY_ACCESS_TOKEN: 'shpat_wrong_secret_value' },
-      'verify',
-      '--config',
-      config,
-      '--facility-group',
-      'SHOPIFY_US',
-    );
-    assert.is(refused.status, 1);
-    assert.match(refused.stderr, /ShopifyUnauthorized/);
-    assert.not.match(refused.stderr + refused.stdout, /shpat_wrong_secret_value/, 'the token never reaches the output');
-    const noToken = await cli(
-      { OMS_WORKER_ID: 'cli-test', SHOPIFY_ACCESS_TOKEN: '' },
-      'process-uploads',
-      '--config',
-      config,
-    );
-    assert.is(noToken.status, 2);
-    assert.match(noToken.stderr, /SHOPIFY_ACCESS_TOKEN/);
   } finally {
-    await s.dispose();
-    rmSync(dir, { recursive: true, force: true });
+    await t.dispose();
   }
 });
 
-jobs(
-  'worker: refuses a store other than PostgreSQL; on PostgreSQL it starts, schedules, and stops on SIGTERM with exit 0',
-  async () => {
-    const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-worker-'));
-    const database = await freshPostgresDatabase();
-    try {
-      writeFileSync(
-        join(dir, 'sqlite.json'),
-        JSON.stringify({
-          inventoryStore: { sqlite: { file: join(dir, 'db.sqlite') } },
-          worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] },
-        }),
-      );
-      const refused = await cli({}, 'worker', '--config', join(dir, 'sqlite.json'));
-      assert.is(refused.status, 2);
-      assert.match(refused.stderr, /worker/);
-      writeFileSync(
-        join(dir, 'pg.json'),
-        JSON.stringify({
-          inventoryStore: { postgres: {} },
-          inbox: { local: { root: join(dir, 'inbox') } },
-          worker: { schedules: [{ job: 'import', cron: '0 2 * * *' }] },
-        }),
-      );
-      const child = spawn('node', [main, 'worker', '--config', join(dir, 'pg.json')], {
-        env: { ...process.env, DATABASE_URL: database.url, OMS_WORKER_ID: 'cli-worker' },
-      });
-      let stderr = '';
-      let signalled = false;
-      child.stderr.on('data', (chunk: Buffer) => {
-        stderr += chunk.toString();
-        if (!signalled && stderr.includes('"worker started"')) {
-          signalled = true;
-          child.kill('SIGTERM');
-        }
-      });
-      const code = await new Promise<number | null>((resolve) => child.on('exit', (c) => resolve(c)));
-      assert.is(code, 0, stderr);
-      assert.match(stderr, /"msg":"worker stopped"/);
-      assert.not.match(
-        stderr,
-        new RegExp(database.url.replace(/[.*+?^${}()|[\]\\]/g, '\\$&')),
-        'the database URL is never logged',
-      );
-    } finally {
-      await database.drop();
-      rmSync(dir, { recursive: true, force: true });
-    }
-  },
-);
+jobs('a run whose lease another owner holds does nothing and says so; the lease stays with its owner', async () => {
+  const t = await setUp();
+  try {
+    const now = new Date();
+    const lock = `map-products:${t.server.shopDomain}`;
+    assert.ok(await run(t.live.store.acquireJobLock(lock, 'other', new Date(now.getTime() + 60_000), now)));
+    const skipped = await runJobOn(t.live, request('map-products'), { worker: 'w1' });
+    assert.ok(skipped._tag === 'Right' && skipped.right.status === 'skipped' && skipped.right.report === null);
+    assert.not.ok(
+      await run(t.live.store.acquireJobLock(lock, 'w1', new Date(now.getTime() + 60_000), now)),
+      'still held by the other owner',
+    );
+  } finally {
+    await t.dispose();
+  }
+});
 
+jobs('the lease is released on every path out: after a success and after a failure', async () => {
+  const t = await setUp();
+  try {
+    const lock = `verify:${t.server.shopDomain}`;
+    const failed = await runJobOn(t.live, request('verify', { facilityGroupId: 'NO_SUCH_GROUP' }), { worker: 'w1' });
+    assert.ok(failed._tag === 'Left' && failed.left._tag === 'JobFailed');
+    assert.match(failed._tag === 'Left' && failed.left._tag === 'JobFailed' ? failed.left.reason : '', /NotFound/);
+    const now = new Date();
+    assert.ok(
+      await run(t.live.store.acquireJobLock(lock, 'someone-else', new Date(now.getTime() + 60_000), now)),
+      'released after the failure',
+    );
+    await run(t.live.store.releaseJobLock(lock, 'someone-else'));
+    const done = await runJobOn(t.live, request('verify', { facilityGroupId: 'SHOPIFY_US' }), { worker: 'w1' });
+    assert.is(done._tag, 'Right');
+    assert.ok(
+      await run(t.live.store.acquireJobLock(lock, 'someone-else', new Date(now.getTime() + 60_000), now)),
+      'released after the success',
+    );
+    const runs = await run(t.live.store.listRuns({ job: 'verify', limit: 10 }));
+    assert.equal(
+      runs.map((r) => r.outcome),
+      ['succeeded', 'failed'],
+    );
+  } finally {
+    await t.dispose();
+  }
+});
+
+jobs('a run that loses its lease stops at its next store call and fails retriably', async () => {
+  const t = await setUp();
+  try {
+    const lock = `map-products:${t.server.shopDomain}`;
+    // Another owner takes the lease over as soon as the run has started (its lease lapsed, say): the next renewal
+    // finds it gone.
+    const store = t.live.store;
+    let stolen = false;
+    const live: LiveStore = {
+      ...t.live,
+      store: {
+        ...store,
+        productSkus: (after, limit) => async () => {
+          if (!stolen) {
+            stolen = true;
+            const now = new Date();
+            await store.releaseJobLock(lock, 'w1')();
+            await store.acquireJobLock(lock, 'thief', new Date(now.getTime() + 60_000), now)();
+            await new Promise((resolve) => setTimeout(resolve, 120));
+          }
+          return store.productSkus(after, limit)();
+        },
+      },
+    };
+    const result = await runJobOn(live, request('map-products'), { worker: 'w1', leaseMs: 90 });
+    assert.ok(result._tag === 'Left' && result.left._tag === 'JobFailed', JSON.stringify(result));
+    if (result._tag === 'Left' && result.left._tag === 'JobFailed') {
+      assert.is(result.left.retriable, true);
+      assert.match(result.left.reason, /JobLockLost/);
+    }
+    const mapped = await run(store.productSkus(null, 10));
+    assert.is(mapped.length, 3, 'the products are still there');
+    const now = new Date();
+    assert.not.ok(
+      await run(store.acquireJobLock(lock, 'w1', new Date(now.getTime() + 60_000), now)),
+      'the thief keeps the lease: the run released only its own',
+    );
+  } finally {
+    await t.dispose();
+  }
+});
+
+jobs('runJob opens a store of its own and closes it; a bad store location is a start failure', async () => {
+  const t = await setUp();
+  try {
+    const result = await runJob(t.config, request('map-products'), { worker: 'w2' });
+    assert.is(result._tag, 'Right');
+    const broken = loadConfig({ inventoryStore: { postgres: {} } }, { DATABASE_URL: 'postgres://127.0.0.1:1/none' });
+    if (broken._tag === 'Left') throw new Error(broken.left.problems.join('; '));
+    const refused = await runJob(broken.right, request('map-products'), { worker: 'w2' });
+    assert.ok(refused._tag === 'Left' && refused.left._tag === 'JobStartFailed' && refused.left.retriable);
+  } finally {
+    await t.dispose();
+  }
+});
+
+catalogue.run();
 jobs.run();

@@ -1,0 +1,265 @@
+/**
+ * The job catalogue: one typed record per job, with everything a runner needs to know of it (its title, its
+ * parameters, whether it talks to Shopify, how to run it over the live adapters, the counts the run log keeps, its
+ * report as text, and whether a finished run left something for a person). The CLI, the worker and the run log all
+ * read it; no runner switches on job names.
+ */
+import type { Either } from 'fp-ts/lib/Either.js';
+import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
+import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
+import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
+import type { Progress, ProgressEvent } from '../application/progress.ts';
+import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
+import { JOB_NAMES, type JobName } from '../application/run-log.ts';
+import { verifyInventory, type VerifyReport } from '../application/verify-inventory.ts';
+import type { ImportJob, ShopifyJobs } from './live.ts';
+
+export { JOB_NAMES, type JobName };
+
+/** The report of each job, by name. */
+export interface JobReports {
+  readonly import: ImportReport;
+  readonly 'hard-sync': HardSyncReport;
+  readonly 'push-changes': PushChangesReport;
+  readonly 'process-uploads': ProcessUploadsReport;
+  readonly 'map-products': MapProductsReport;
+  readonly verify: VerifyReport;
+}
+
+/** The report of any job. */
+export type JobReport = JobReports[JobName];
+
+/** What a run is handed: its id, who runs it, its parameters, where progress goes and the lease's signal. */
+export interface JobRunContext {
+  readonly runId: string;
+  readonly owner: string;
+  readonly parameters: Readonly<Record<string, string>>;
+  readonly progress?: (event: ProgressEvent) => void;
+  /** Aborted when the run's lease is lost: the run stops at its next safe point. */
+  readonly signal: AbortSignal;
+}
+
+/** The live adapters a job runs over: the import's or the Shopify jobs'. */
+export type JobAdapters<K extends JobName> = K extends 'import' ? ImportJob : ShopifyJobs;
+
+/** One job of the catalogue. */
+export interface JobDefinition<K extends JobName> {
+  readonly name: K;
+  /** The job's name as the OMS's job manager shows it. */
+  readonly title: string;
+  /** Its parameters: required ones must be given; no other parameter is accepted. */
+  readonly parameters: { readonly required: ReadonlyArray<string>; readonly optional: ReadonlyArray<string> };
+  /**
+   * Whether runs of the job need a Shopify connection. Such jobs run under the `<job>:<shop>` lease taken by the
+   * runner; the import holds its own lease (`RESET_INVENTORY`), as it does when a user's runner calls it directly.
+   */
+  readonly shopify: K extends 'import' ? false : true;
+  readonly run: (adapters: JobAdapters<K>, context: JobRunContext) => Promise<Either<unknown, JobReports[K]>>;
+  /** The counts the run log keeps of a report. */
+  readonly counts: (report: JobReports[K]) => Readonly<Record<string, number>>;
+  /** The report as text, for a terminal. */
+  readonly format: (report: JobReports[K]) => string;
+  /** True when a finished run left something for a person (the command's exit code 3). */
+  readonly needsAttention: (report: JobReports[K]) => boolean;
+}
+
+const PAGE_SIZE = 10_000;
+const MAP_PAGE_SIZE = 1_000;
+
+// At most `max` items of a list, one a line, and how many more there are.
+const lines = <A>(items: ReadonlyArray<A>, show: (a: A) => string, more: string, max = 20): string[] => [
+  ...items.slice(0, max).map((a) => `    ${show(a)}`),
+  ...(items.length > max ? [`    ... and ${items.length - max} more ${more}`] : []),
+];
+
+const formatImport = (r: ImportReport): string => {
+  const out = [
+    `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
+  ];
+  for (const f of r.files) {
+    out.push(
+      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
+    );
+    for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
+    if (f.rejectedRows.length > 20)
+      out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
+  }
+  out.push(
+    `  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`,
+  );
+  return out.join('\n');
+};
+
+const group = (context: JobRunContext): string => context.parameters.facilityGroupId ?? '';
+
+/** Every job, by name. */
+export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
+  import: {
+    name: 'import',
+    title: 'Import inventory (RESET_INVENTORY)',
+    parameters: { required: [], optional: [] },
+    shopify: false,
+    run: (job, { runId, owner, progress }) =>
+      importInventory(job.importConfig(runId, owner))({
+        ...job.deps,
+        ...(progress === undefined ? {} : { progress }),
+      })(),
+    counts: (i) => ({
+      filesSeen: i.filesSeen,
+      files: i.files.length,
+      rowsRead: i.rowsRead,
+      adjusted: i.adjusted,
+      unchanged: i.unchanged,
+      rejected: i.rejected,
+    }),
+    format: formatImport,
+    needsAttention: (i) => i.files.some((f) => f.outcome === 'held-back'),
+  },
+  'hard-sync': {
+    name: 'hard-sync',
+    title: 'Hard Sync',
+    parameters: { required: ['facilityGroupId'], optional: [] },
+    shopify: true,
+    run: (jobs, context) =>
+      hardSync({ facilityGroupId: group(context), runId: context.runId, pageSize: PAGE_SIZE })(
+        withProgress(jobs, context),
+      )(),
+    counts: (h) => ({
+      products: h.products,
+      lines: h.lines,
+      alreadyEqual: h.alreadyEqual,
+      notStocked: h.notStocked.length,
+      sharedInventoryItems: h.sharedInventoryItems.length,
+    }),
+    format: (h) =>
+      [
+        `Hard Sync (run ${h.runId}) of ${h.facilityGroupId} to ${h.shop} ${h.locationId}: ${h.products} products, ${h.lines} lines (${h.alreadyEqual} already equal) in ${h.durationMs} ms`,
+        `  feed: ${h.feed ?? 'none (no mapped products)'}; process-uploads applies it`,
+        ...(h.notStocked.length > 0
+          ? [
+              `  ${h.notStocked.length} not stocked at the location:`,
+              ...lines(
+                h.notStocked,
+                (t) => `${t.productId} (${t.inventoryItemId}) should show ${t.quantity}`,
+                'in --json',
+              ),
+            ]
+          : []),
+        ...(h.sharedInventoryItems.length > 0
+          ? [
+              `  ${h.sharedInventoryItems.length} inventory items claimed by several products (not pushed):`,
+              ...lines(h.sharedInventoryItems, (x) => `${x.inventoryItemId}: ${x.productIds.join(', ')}`, 'in --json'),
+            ]
+          : []),
+      ].join('\n'),
+    needsAttention: () => false,
+  },
+  'push-changes': {
+    name: 'push-changes',
+    title: 'Upload recent inventory changes',
+    parameters: { required: ['facilityGroupId'], optional: [] },
+    shopify: true,
+    run: (jobs, context) =>
+      pushRecentChanges({ facilityGroupId: group(context), runId: context.runId, pageSize: PAGE_SIZE })(
+        withProgress(jobs, context),
+      )(),
+    counts: (p) => ({
+      changedProducts: p.changedProducts,
+      mappedProducts: p.mappedProducts,
+      lines: p.lines,
+      unchanged: p.unchanged,
+      rejected: p.rejected.length,
+    }),
+    format: (p) =>
+      [
+        `Upload recent inventory changes (run ${p.runId}) for ${p.facilityGroupId}: ${p.changedProducts} changed products, ${p.mappedProducts} mapped, ${p.lines} to push, ${p.unchanged} unchanged in ${p.durationMs} ms`,
+        `  feed: ${p.feed ?? 'none: no change, no call'}`,
+      ].join('\n'),
+    needsAttention: () => false,
+  },
+  'process-uploads': {
+    name: 'process-uploads',
+    title: 'Process uploads to eCommerce',
+    parameters: { required: [], optional: [] },
+    shopify: true,
+    run: (jobs, context) => processUploads(jobs.processUploadsConfig(context.runId))(withProgress(jobs, context))(),
+    counts: (u) => ({ feeds: u.feeds.length, applied: u.applied, failed: u.failed, calls: u.calls }),
+    format: (u) =>
+      [
+        `Process uploads (run ${u.runId}): ${u.feeds.length} feed(s), ${u.applied} applied, ${u.failed} failed, ${u.calls} calls in ${u.durationMs} ms`,
+        ...u.feeds.flatMap((f) => [
+          `  ${f.feed}: ${f.outcome}${f.resumed ? ' (resumed)' : ''} - ${f.lines} lines, ${f.applied} applied, ${f.alreadyEqual} already equal, ${f.staleResolved} raced by sales, ${f.failed.length} failed; ${f.calls} calls, ${f.bulkOperations} bulk`,
+          ...(f.invalid === undefined ? [] : [`    line ${f.invalid.line}: ${f.invalid.reason} (moved to error/)`]),
+          ...lines(
+            f.failed,
+            (x) => `line ${x.line}, ${x.productId} (${x.inventoryItemId}): ${x.code} ${x.message}`,
+            'in --json',
+          ),
+        ]),
+      ].join('\n'),
+    needsAttention: (u) => u.failed > 0,
+  },
+  'map-products': {
+    name: 'map-products',
+    title: 'Map products to Shopify',
+    parameters: { required: [], optional: [] },
+    shopify: true,
+    run: (jobs, context) => mapProducts({ shop: jobs.shop, pageSize: MAP_PAGE_SIZE })(withProgress(jobs, context))(),
+    counts: (m) => ({
+      products: m.products,
+      mapped: m.mapped,
+      unmatched: m.unmatched.length,
+      ambiguous: m.ambiguous.length,
+    }),
+    format: (m) =>
+      [
+        `Map products in ${m.shop}: ${m.products} products, ${m.mapped} mapped, ${m.unmatched.length} unmatched, ${m.ambiguous.length} ambiguous`,
+        ...lines(m.unmatched, (x) => `${x.productId}: no inventory item with SKU ${x.sku}`, 'unmatched in --json'),
+        ...lines(
+          m.ambiguous,
+          (x) => `${x.productId}: SKU ${x.sku} matches ${x.status === 'ambiguous' ? x.candidates.join(', ') : ''}`,
+          'ambiguous in --json',
+        ),
+      ].join('\n'),
+    needsAttention: (m) => m.unmatched.length > 0 || m.ambiguous.length > 0,
+  },
+  verify: {
+    name: 'verify',
+    title: 'Verify inventory against Shopify',
+    parameters: { required: ['facilityGroupId'], optional: ['sample'] },
+    shopify: true,
+    run: (jobs, context) =>
+      verifyInventory({
+        facilityGroupId: group(context),
+        sample: context.parameters.sample === undefined ? null : Number(context.parameters.sample),
+        pageSize: PAGE_SIZE,
+      })(withProgress(jobs, context))(),
+    counts: (v) => ({ checked: v.checked, equal: v.equal, drifted: v.drifted.length }),
+    format: (v) =>
+      [
+        `Verify ${v.facilityGroupId} against ${v.shop} ${v.locationId}: ${v.checked} checked, ${v.equal} equal, ${v.drifted.length} drifted`,
+        ...lines(
+          v.drifted,
+          (d) => `${d.productId} (${d.inventoryItemId}): OMS ${d.quantity}, Shopify ${d.shopify ?? 'not stocked'}`,
+          'in --json',
+        ),
+      ].join('\n'),
+    needsAttention: (v) => v.drifted.length > 0,
+  },
+};
+
+function withProgress(jobs: ShopifyJobs, context: JobRunContext): ShopifyJobs['deps'] & Progress {
+  return context.progress === undefined ? jobs.deps : { ...jobs.deps, progress: context.progress };
+}
+
+/** The catalogue entry of a job, for code that holds a job name and a report of that job. */
+export const jobDefinition = <K extends JobName>(job: K): JobDefinition<K> => JOBS[job] as JobDefinition<K>;
+
+/** A report of `job` as text. */
+export const formatJobReport = <K extends JobName>(job: K, report: JobReports[K]): string =>
+  jobDefinition(job).format(report);
+
+/** Whether a finished run of `job` left something for a person. */
+export const jobNeedsAttention = <K extends JobName>(job: K, report: JobReports[K]): boolean =>
+  jobDefinition(job).needsAttention(report);
