@@ -5,6 +5,7 @@ import { DEFAULT_EXPORT_COLUMNS } from '../application/inventory-export.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
+import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
 
 const ResetMethodCodec = t.keyof(
   Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,
@@ -262,63 +263,6 @@ export const defaultSchedules = (facilityGroupId?: string): ReadonlyArray<Worker
       ]),
 ];
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-const CRON_FIELDS: ReadonlyArray<{
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly names?: ReadonlyArray<string>;
-  readonly first?: number;
-}> = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS, first: 1 },
-  { name: 'day of week', min: 0, max: 7, names: WEEKDAYS, first: 0 },
-];
-
-/** Why a five-field cron expression (minute hour day-of-month month day-of-week) is not one, or null when it is. */
-export const cronProblem = (expression: string): string | null => {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5)
-    return `expected 5 fields (minute hour day-of-month month day-of-week), got ${expression.trim() === '' ? 0 : fields.length}`;
-  for (const [i, text] of fields.entries()) {
-    const f = CRON_FIELDS[i]!;
-    const value = (v: string): number | null => {
-      if (/^\d+$/.test(v)) return Number(v);
-      const named = f.names?.indexOf(v.toUpperCase()) ?? -1;
-      return named < 0 ? null : named + (f.first ?? 0);
-    };
-    for (const part of text.split(',')) {
-      const m = /^(?:(\*|\?)|([^-/*]+)(?:-([^-/*]+))?)(?:\/(\d+))?$/.exec(part);
-      if (m === null) return `${f.name}: '${part}' is not a value, a range or a step`;
-      const [, star, fromText, toText, stepText] = m;
-      if (stepText !== undefined && Number(stepText) < 1) return `${f.name}: a step must be at least 1, got '${part}'`;
-      if (star !== undefined) continue;
-      for (const v of [fromText, toText]) {
-        if (v === undefined) continue;
-        const n = value(v);
-        if (n === null)
-          return `${f.name}: '${v}' is not a number${f.names === undefined ? '' : ` or a name (${f.names.join(', ')})`}`;
-        if (n < f.min || n > f.max) return `${f.name}: ${v} is outside ${f.min}-${f.max}`;
-      }
-      if (toText !== undefined && value(toText)! < value(fromText!)!)
-        return `${f.name}: the range '${part}' runs backwards`;
-    }
-  }
-  return null;
-};
-
-const knownTimezone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SHOPIFY_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'process-uploads', 'map-products', 'verify'];
@@ -394,7 +338,7 @@ export const workerSettings = (
   const stopTimeoutSeconds = whole('stopTimeoutSeconds', 1, 3_600, WORKER_DEFAULTS.stopTimeoutSeconds);
   let timezone: string = WORKER_DEFAULTS.timezone;
   if (given.timezone !== undefined) {
-    if (typeof given.timezone === 'string' && knownTimezone(given.timezone)) timezone = given.timezone;
+    if (typeof given.timezone === 'string' && timezoneProblem(given.timezone) === null) timezone = given.timezone;
     else
       problems.push(
         `worker.timezone: expected an IANA time zone such as 'UTC' or 'America/New_York', got ${JSON.stringify(given.timezone)}`,
@@ -435,8 +379,8 @@ export const workerSettings = (
         if (known && SHOPIFY_JOBS.includes(job as JobName) && !hasShopify)
           problems.push(`${at}.job: ${job} needs the shopify section`);
         const cron = entry.cron;
-        const why = typeof cron === 'string' ? cronProblem(cron) : 'expected a string';
-        if (why !== null) problems.push(`${at}.cron: ${JSON.stringify(cron)} is not a cron expression: ${why}`);
+        const cronRefused = cronEntryProblem(at, cron, timezone);
+        if (cronRefused !== null) problems.push(cronRefused);
         const parameters: Record<string, string> = {};
         const needsGroup = known && GROUP_JOBS.includes(job as JobName);
         if (entry.facilityGroupId === undefined) {
@@ -465,7 +409,7 @@ export const workerSettings = (
           return [];
         }
         seen.set(key, i);
-        return [{ job: job as JobName, cron: (cron as string).trim().split(/\s+/).join(' '), parameters }];
+        return [{ job: job as JobName, cron: normalizeCron(cron as string), parameters }];
       });
     }
   }

@@ -40,6 +40,7 @@ import {
   type JobRequest,
   type RunContext,
 } from '../composition/jobs.ts';
+import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
 import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
 
 /** Runs one job; runJob unless a test hands in another. */
@@ -135,6 +136,14 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     });
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
+  // The configuration's own check (src/composition/cron.ts), for schedules handed in past it: nothing is registered
+  // unless pg-boss takes every one.
+  const zoneRefused = timezoneProblem(settings.timezone);
+  const refused = [
+    ...(zoneRefused === null ? [] : [`worker.timezone: ${zoneRefused}`]),
+    ...schedules.flatMap((s, i) => cronEntryProblem(`schedules[${i}]`, s.cron, settings.timezone) ?? []),
+  ];
+  if (refused.length > 0) return left({ _tag: 'WorkerConfigInvalid', problems: refused });
   const name = options.worker ?? workerName();
   const run = options.run ?? runJob;
   const log = redactingLogger(secretsOf(config), options.logger ?? jsonLineLogger());
