@@ -1,11 +1,19 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { DEFAULT_EXPORT_COLUMNS } from '../application/inventory-export.ts';
+import { defaultImportConfig, type ImportConfig } from '../application/import-inventory.ts';
+import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
+import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
 import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
+
+// Every default of a setting is defined once, where the setting is used, and taken from there: the import's in
+// defaultImportConfig, Process uploads' in defaultProcessUploadsConfig, Shopify's limits and version in its adapter,
+// the worker's in WORKER_DEFAULTS below.
+const IMPORT_DEFAULTS = defaultImportConfig('', '');
+const PROCESS_UPLOADS_DEFAULTS = defaultProcessUploadsConfig('');
 
 const ResetMethodCodec = t.keyof(
   Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,
@@ -54,7 +62,11 @@ export const ConfigFile = t.exact(
         t.partial({
           apiVersion: t.refinement(t.string, (s) => /^\d{4}-(01|04|07|10)$|^unstable$/.test(s), 'ApiVersion'),
           adminUrl: t.refinement(t.string, (s) => /^https?:\/\/[^\s/]+\/?$/.test(s), 'Origin'),
-          batchSize: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 250, 'BatchSizeUpTo250'),
+          batchSize: t.refinement(
+            t.number,
+            (n) => Number.isSafeInteger(n) && n >= 1 && n <= SHOPIFY_MAX_QUANTITIES_PER_CALL,
+            `BatchSizeUpTo${SHOPIFY_MAX_QUANTITIES_PER_CALL}`,
+          ),
           reason: NonEmpty,
           staleRounds: PositiveInt,
           timeoutMs: PositiveInt,
@@ -123,14 +135,8 @@ export interface Config {
   readonly outbox: { readonly kind: 'local'; readonly root: string };
   /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
   readonly shopify?: ShopifyConfig;
-  readonly import: {
-    readonly method: ResetMethod;
-    readonly columns: typeof DEFAULT_EXPORT_COLUMNS;
-    readonly maxBytes: number;
-    readonly maxRejectedShare: number;
-    readonly settleMs: number;
-    readonly lockLeaseMs: number;
-  };
+  /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
+  readonly import: Omit<ImportConfig, 'runId' | 'owner'>;
   /** How the `worker` command runs the jobs; loadConfig always fills it in (the defaults without a `worker` section). */
   readonly worker?: WorkerConfig;
 }
@@ -497,9 +503,9 @@ export const loadConfig = (
           accessToken: token,
           apiVersion: c.shopify.apiVersion ?? SHOPIFY_API_VERSION,
           ...(c.shopify.adminUrl === undefined ? {} : { adminUrl: c.shopify.adminUrl }),
-          batchSize: c.shopify.batchSize ?? 250,
-          reason: c.shopify.reason ?? 'correction',
-          staleRounds: c.shopify.staleRounds ?? 3,
+          batchSize: c.shopify.batchSize ?? PROCESS_UPLOADS_DEFAULTS.batchSize,
+          reason: c.shopify.reason ?? PROCESS_UPLOADS_DEFAULTS.reason,
+          staleRounds: c.shopify.staleRounds ?? PROCESS_UPLOADS_DEFAULTS.staleRounds,
           timeoutMs: c.shopify.timeoutMs ?? 30_000,
         };
       }
@@ -512,12 +518,12 @@ export const loadConfig = (
         outbox: { kind: 'local', root: c.outbox?.local.root ?? `${DEFAULT_DATA_DIR}/outbox` },
         ...(shopify === undefined ? {} : { shopify }),
         import: {
-          method: i.method ?? 'exact-atp',
-          columns: { ...DEFAULT_EXPORT_COLUMNS, ...i.columns },
-          maxBytes: i.maxBytes ?? 1024 ** 3,
-          maxRejectedShare: i.maxRejectedShare ?? 0.5,
-          settleMs: i.settleMs ?? 2_000,
-          lockLeaseMs: i.lockLeaseMs ?? 10 * 60_000,
+          method: i.method ?? IMPORT_DEFAULTS.method,
+          columns: { ...IMPORT_DEFAULTS.columns, ...i.columns },
+          maxBytes: i.maxBytes ?? IMPORT_DEFAULTS.maxBytes,
+          maxRejectedShare: i.maxRejectedShare ?? IMPORT_DEFAULTS.maxRejectedShare,
+          settleMs: i.settleMs ?? IMPORT_DEFAULTS.settleMs,
+          lockLeaseMs: i.lockLeaseMs ?? IMPORT_DEFAULTS.lockLeaseMs,
         },
         worker: worker.worker,
       };
