@@ -41,7 +41,7 @@ import {
   type RunContext,
 } from '../composition/jobs.ts';
 import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
-import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
+import { configuredLogger, type Logger } from '../composition/log.ts';
 
 /** Runs one job; runJob unless a test hands in another. */
 export type RunJob = (
@@ -146,7 +146,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   if (refused.length > 0) return left({ _tag: 'WorkerConfigInvalid', problems: refused });
   const name = options.worker ?? workerName();
   const run = options.run ?? runJob;
-  const log = redactingLogger(secretsOf(config), options.logger ?? jsonLineLogger());
+  const log = configuredLogger(config, options.logger);
   const tuning = options.tuning ?? {};
   const boss = new PgBoss({
     connectionString: config.inventoryStore.url,
@@ -424,7 +424,7 @@ export const workerCommand = async (
   const signal = await stopSignal;
   // A second signal while stopping is acknowledged rather than killing the process mid-release.
   const again = () =>
-    (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', {
+    configuredLogger(config, io.logger)('warn', 'worker already stopping; waiting for running jobs', {
       worker: started.right.name,
     });
   signals.on('SIGTERM', again);
