@@ -19,7 +19,7 @@ import {
 } from './inventory-export.ts';
 import type { ImportCounts, InventoryStore } from './inventory-store.ts';
 import type { StoreError } from './store-error.ts';
-import { leaseLostReason, withLease, type JobLease, type LeaseLost } from './job-lease.ts';
+import { DEFAULT_LEASE_MS, leaseLostReason, withLease, type JobLease, type LeaseLost } from './job-lease.ts';
 import type { Progress } from './progress.ts';
 
 /** The job's name, as the OMS configures it. */
@@ -49,7 +49,7 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
   maxBytes: 1024 ** 3,
   maxRejectedShare: 0.5,
   settleMs: 2_000,
-  lockLeaseMs: 10 * 60_000,
+  lockLeaseMs: DEFAULT_LEASE_MS,
   runId,
   owner,
 });

@@ -99,6 +99,7 @@ export type { ChannelSeed } from './channel-seed.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
 export {
   leaseLostReason,
+  DEFAULT_LEASE_MS,
   withLease,
   type JobLease,
   type Leased,

@@ -10,6 +10,9 @@ export interface JobLease {
   readonly releaseJobLock: (job: string, owner: string) => TaskEither<StoreError, void>;
 }
 
+/** How long a job's lease lasts without renewal unless configured otherwise: 10 minutes. */
+export const DEFAULT_LEASE_MS = 10 * 60_000;
+
 /** Which lease, for whom, and for how long without renewal. */
 export interface LeaseOptions {
   readonly job: string;

@@ -25,7 +25,9 @@ import {
 } from '../domain/index.ts';
 import { formatJobReport, jobNeedsAttention } from '../composition/job-catalogue.ts';
 import { JOB_NAMES, runJob, validateRequest, workerName, type JobName } from '../composition/jobs.ts';
-import { jsonLogger, progressBar } from './terminal.ts';
+import { redact } from '../application/redaction.ts';
+import { configuredLogger, secretsOf } from '../composition/log.ts';
+import { progressBar } from './terminal.ts';
 import { formatDemoReport, runDemo } from './demo.ts';
 
 const USAGE = `Usage: oms-inventory-sync <command> [options]
@@ -76,7 +78,6 @@ const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
 };
 
 const worker = workerName();
-const log = jsonLogger();
 
 const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
   runs.length === 0
@@ -135,6 +136,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const request = validateRequest(command, parameters);
       if (isLeft(request)) return fail(request.left.problems.join('; '), 2);
       const bar = progressBar();
+      // Job events as JSON lines on stderr, every secret of the configuration redacted (as the worker's).
+      const log = configuredLogger(config.right);
       log('info', 'job started', { job: command, parameters, worker });
       const result = await runJob(config.right, request.right, { worker, progress: bar.update });
       bar.done();
@@ -146,7 +149,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
           error: describeError(e),
           retriable: e.retriable,
         });
-        return fail(describeError(e._tag === 'JobFailed' ? e.error : e), e._tag === 'JobParametersInvalid' ? 2 : 1);
+        return fail(
+          redact(describeError(e._tag === 'JobFailed' ? e.error : e), secretsOf(config.right)),
+          e._tag === 'JobParametersInvalid' ? 2 : 1,
+        );
       }
       const outcome = result.right;
       log('info', outcome.status === 'skipped' ? 'job skipped: another worker holds it' : 'job finished', {

@@ -1,18 +1,5 @@
 import type { ProgressEvent } from '../application/progress.ts';
 
-/** One structured log line: JSON on stderr, so a supervisor can parse it; never a secret in it. */
-export type Logger = (
-  level: 'info' | 'warn' | 'error',
-  msg: string,
-  fields?: Readonly<Record<string, unknown>>,
-) => void;
-
-/** A logger writing JSON lines to a stream (stderr by default). */
-export const jsonLogger =
-  (write: (line: string) => void = (line) => process.stderr.write(line)): Logger =>
-  (level, msg, fields = {}) =>
-    write(`${JSON.stringify({ time: new Date().toISOString(), level, msg, ...fields })}\n`);
-
 /**
  * A progress bar on a terminal: one line redrawn in place, at most ten times a second, cleared by `done`. Off when
  * stderr is not a TTY (logs and pipes get the final report only).

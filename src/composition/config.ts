@@ -1,10 +1,20 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { DEFAULT_EXPORT_COLUMNS } from '../application/inventory-export.ts';
+import { defaultImportConfig, type ImportConfig } from '../application/import-inventory.ts';
+import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
+import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
+import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
+import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
+
+// Every default of a setting is defined once, where the setting is used, and taken from there: the import's in
+// defaultImportConfig, Process uploads' in defaultProcessUploadsConfig, Shopify's limits and version in its adapter,
+// the worker's in WORKER_DEFAULTS below.
+const IMPORT_DEFAULTS = defaultImportConfig('', '');
+const PROCESS_UPLOADS_DEFAULTS = defaultProcessUploadsConfig('');
 
 const ResetMethodCodec = t.keyof(
   Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,
@@ -53,7 +63,11 @@ export const ConfigFile = t.exact(
         t.partial({
           apiVersion: t.refinement(t.string, (s) => /^\d{4}-(01|04|07|10)$|^unstable$/.test(s), 'ApiVersion'),
           adminUrl: t.refinement(t.string, (s) => /^https?:\/\/[^\s/]+\/?$/.test(s), 'Origin'),
-          batchSize: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 1 && n <= 250, 'BatchSizeUpTo250'),
+          batchSize: t.refinement(
+            t.number,
+            (n) => Number.isSafeInteger(n) && n >= 1 && n <= SHOPIFY_MAX_QUANTITIES_PER_CALL,
+            `BatchSizeUpTo${SHOPIFY_MAX_QUANTITIES_PER_CALL}`,
+          ),
           reason: NonEmpty,
           staleRounds: PositiveInt,
           timeoutMs: PositiveInt,
@@ -122,14 +136,8 @@ export interface Config {
   readonly outbox: { readonly kind: 'local'; readonly root: string };
   /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
   readonly shopify?: ShopifyConfig;
-  readonly import: {
-    readonly method: ResetMethod;
-    readonly columns: typeof DEFAULT_EXPORT_COLUMNS;
-    readonly maxBytes: number;
-    readonly maxRejectedShare: number;
-    readonly settleMs: number;
-    readonly lockLeaseMs: number;
-  };
+  /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
+  readonly import: Omit<ImportConfig, 'runId' | 'owner'>;
   /** How the `worker` command runs the jobs; loadConfig always fills it in (the defaults without a `worker` section). */
   readonly worker?: WorkerConfig;
 }
@@ -262,63 +270,6 @@ export const defaultSchedules = (facilityGroupId?: string): ReadonlyArray<Worker
       ]),
 ];
 
-const MONTHS = ['JAN', 'FEB', 'MAR', 'APR', 'MAY', 'JUN', 'JUL', 'AUG', 'SEP', 'OCT', 'NOV', 'DEC'];
-const WEEKDAYS = ['SUN', 'MON', 'TUE', 'WED', 'THU', 'FRI', 'SAT'];
-const CRON_FIELDS: ReadonlyArray<{
-  readonly name: string;
-  readonly min: number;
-  readonly max: number;
-  readonly names?: ReadonlyArray<string>;
-  readonly first?: number;
-}> = [
-  { name: 'minute', min: 0, max: 59 },
-  { name: 'hour', min: 0, max: 23 },
-  { name: 'day of month', min: 1, max: 31 },
-  { name: 'month', min: 1, max: 12, names: MONTHS, first: 1 },
-  { name: 'day of week', min: 0, max: 7, names: WEEKDAYS, first: 0 },
-];
-
-/** Why a five-field cron expression (minute hour day-of-month month day-of-week) is not one, or null when it is. */
-export const cronProblem = (expression: string): string | null => {
-  const fields = expression.trim().split(/\s+/);
-  if (fields.length !== 5)
-    return `expected 5 fields (minute hour day-of-month month day-of-week), got ${expression.trim() === '' ? 0 : fields.length}`;
-  for (const [i, text] of fields.entries()) {
-    const f = CRON_FIELDS[i]!;
-    const value = (v: string): number | null => {
-      if (/^\d+$/.test(v)) return Number(v);
-      const named = f.names?.indexOf(v.toUpperCase()) ?? -1;
-      return named < 0 ? null : named + (f.first ?? 0);
-    };
-    for (const part of text.split(',')) {
-      const m = /^(?:(\*|\?)|([^-/*]+)(?:-([^-/*]+))?)(?:\/(\d+))?$/.exec(part);
-      if (m === null) return `${f.name}: '${part}' is not a value, a range or a step`;
-      const [, star, fromText, toText, stepText] = m;
-      if (stepText !== undefined && Number(stepText) < 1) return `${f.name}: a step must be at least 1, got '${part}'`;
-      if (star !== undefined) continue;
-      for (const v of [fromText, toText]) {
-        if (v === undefined) continue;
-        const n = value(v);
-        if (n === null)
-          return `${f.name}: '${v}' is not a number${f.names === undefined ? '' : ` or a name (${f.names.join(', ')})`}`;
-        if (n < f.min || n > f.max) return `${f.name}: ${v} is outside ${f.min}-${f.max}`;
-      }
-      if (toText !== undefined && value(toText)! < value(fromText!)!)
-        return `${f.name}: the range '${part}' runs backwards`;
-    }
-  }
-  return null;
-};
-
-const knownTimezone = (zone: string): boolean => {
-  try {
-    new Intl.DateTimeFormat('en-US', { timeZone: zone });
-    return true;
-  } catch {
-    return false;
-  }
-};
-
 const isRecord = (v: unknown): v is Record<string, unknown> => typeof v === 'object' && v !== null && !Array.isArray(v);
 
 const SHOPIFY_JOBS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes', 'process-uploads', 'map-products', 'verify'];
@@ -394,7 +345,7 @@ export const workerSettings = (
   const stopTimeoutSeconds = whole('stopTimeoutSeconds', 1, 3_600, WORKER_DEFAULTS.stopTimeoutSeconds);
   let timezone: string = WORKER_DEFAULTS.timezone;
   if (given.timezone !== undefined) {
-    if (typeof given.timezone === 'string' && knownTimezone(given.timezone)) timezone = given.timezone;
+    if (typeof given.timezone === 'string' && timezoneProblem(given.timezone) === null) timezone = given.timezone;
     else
       problems.push(
         `worker.timezone: expected an IANA time zone such as 'UTC' or 'America/New_York', got ${JSON.stringify(given.timezone)}`,
@@ -435,8 +386,8 @@ export const workerSettings = (
         if (known && SHOPIFY_JOBS.includes(job as JobName) && !hasShopify)
           problems.push(`${at}.job: ${job} needs the shopify section`);
         const cron = entry.cron;
-        const why = typeof cron === 'string' ? cronProblem(cron) : 'expected a string';
-        if (why !== null) problems.push(`${at}.cron: ${JSON.stringify(cron)} is not a cron expression: ${why}`);
+        const cronRefused = cronEntryProblem(at, cron, timezone);
+        if (cronRefused !== null) problems.push(cronRefused);
         const parameters: Record<string, string> = {};
         const needsGroup = known && GROUP_JOBS.includes(job as JobName);
         if (entry.facilityGroupId === undefined) {
@@ -465,7 +416,7 @@ export const workerSettings = (
           return [];
         }
         seen.set(key, i);
-        return [{ job: job as JobName, cron: (cron as string).trim().split(/\s+/).join(' '), parameters }];
+        return [{ job: job as JobName, cron: normalizeCron(cron as string), parameters }];
       });
     }
   }
@@ -533,7 +484,7 @@ export const loadConfig = (
         inbox = {
           kind: 'sftp',
           host: s.host,
-          port: s.port ?? 22,
+          port: s.port ?? SFTP_DEFAULT_PORT,
           username: s.username,
           remoteRoot: s.remoteRoot.replaceAll('{sftp.user}', s.username),
           hostKeySha256: s.hostKeySha256,
@@ -553,9 +504,9 @@ export const loadConfig = (
           accessToken: token,
           apiVersion: c.shopify.apiVersion ?? SHOPIFY_API_VERSION,
           ...(c.shopify.adminUrl === undefined ? {} : { adminUrl: c.shopify.adminUrl }),
-          batchSize: c.shopify.batchSize ?? 250,
-          reason: c.shopify.reason ?? 'correction',
-          staleRounds: c.shopify.staleRounds ?? 3,
+          batchSize: c.shopify.batchSize ?? PROCESS_UPLOADS_DEFAULTS.batchSize,
+          reason: c.shopify.reason ?? PROCESS_UPLOADS_DEFAULTS.reason,
+          staleRounds: c.shopify.staleRounds ?? PROCESS_UPLOADS_DEFAULTS.staleRounds,
           timeoutMs: c.shopify.timeoutMs ?? 30_000,
         };
       }
@@ -568,12 +519,12 @@ export const loadConfig = (
         outbox: { kind: 'local', root: c.outbox?.local.root ?? `${DEFAULT_DATA_DIR}/outbox` },
         ...(shopify === undefined ? {} : { shopify }),
         import: {
-          method: i.method ?? 'exact-atp',
-          columns: { ...DEFAULT_EXPORT_COLUMNS, ...i.columns },
-          maxBytes: i.maxBytes ?? 1024 ** 3,
-          maxRejectedShare: i.maxRejectedShare ?? 0.5,
-          settleMs: i.settleMs ?? 2_000,
-          lockLeaseMs: i.lockLeaseMs ?? 10 * 60_000,
+          method: i.method ?? IMPORT_DEFAULTS.method,
+          columns: { ...IMPORT_DEFAULTS.columns, ...i.columns },
+          maxBytes: i.maxBytes ?? IMPORT_DEFAULTS.maxBytes,
+          maxRejectedShare: i.maxRejectedShare ?? IMPORT_DEFAULTS.maxRejectedShare,
+          settleMs: i.settleMs ?? IMPORT_DEFAULTS.settleMs,
+          lockLeaseMs: i.lockLeaseMs ?? IMPORT_DEFAULTS.lockLeaseMs,
         },
         worker: worker.worker,
       };

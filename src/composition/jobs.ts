@@ -8,7 +8,7 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { withLease } from '../application/job-lease.ts';
+import { DEFAULT_LEASE_MS, withLease } from '../application/job-lease.ts';
 import type { ProgressEvent } from '../application/progress.ts';
 import { stopsWhenAborted } from '../application/store.ts';
 import type { Config } from './config.ts';
@@ -232,7 +232,7 @@ export const runJobOn = async (
     const shop = (adapters as JobAdapters<'hard-sync'>).shop;
     const leased = await withLease(
       { ...store, ...systemClock },
-      { job: `${request.job}:${shop}`, owner: context.worker, ms: context.leaseMs ?? 10 * 60_000 },
+      { job: `${request.job}:${shop}`, owner: context.worker, ms: context.leaseMs ?? DEFAULT_LEASE_MS },
       run,
     )();
     if (isLeft(leased))

@@ -3,6 +3,7 @@ import { readFile } from 'node:fs/promises';
 import { dirname } from 'node:path';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { redact } from '../application/redaction.ts';
 import { netsuiteExportReader } from '../adapters/csv/netsuite-export-reader.ts';
 import { localFileStore } from '../adapters/local-files/local-file-store.ts';
 import { openPostgresInventoryStore } from '../adapters/persistence/postgres-inventory-store.ts';
@@ -36,10 +37,7 @@ const startup =
   (cause: unknown): StartupError => ({
     _tag: 'StartupFailed',
     component,
-    reason: (cause instanceof Error ? cause.message : String(cause)).replace(
-      /postgres(ql)?:\/\/[^\s'"]+/gi,
-      'postgres://…',
-    ),
+    reason: redact(cause instanceof Error ? cause.message : String(cause)),
   });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */

@@ -20,7 +20,13 @@
  * - Its one deployment is NOTSCHEDULED, and NetSuite never runs two tasks of one deployment at once: two uploads
  *   never race on the same file.
  */
-import { NETSUITE_EXPORT_HEADER_LINE, missingExportColumns } from '../domain/netsuite-export-contract.ts';
+import {
+  EXPORT_COLUMN_KEYS,
+  exportHeaderFields,
+  NETSUITE_EXPORT_COLUMNS,
+  NETSUITE_EXPORT_HEADER_LINE,
+  resolveExportHeader,
+} from '../domain/netsuite-export-contract.ts';
 import {
   isFinishedCsvName,
   parseMarkerName,
@@ -283,25 +289,36 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
     log.error({ title: 'Export moved to the error folder', details: `${name}: ${reason}` });
   };
 
-  // The first line, and whether a data line follows; no governance, no 10 MB limit.
-  const firstLines = (csv: NsFile): { header: string; hasRows: boolean } => {
+  // The header (the first non-blank line, as the OMS reads it), the number of lines up to it, and whether a data
+  // line follows; no governance, no 10 MB limit.
+  const firstLines = (csv: NsFile): { header: string; headerLines: number; hasRows: boolean } => {
     let header: string | undefined;
+    let headerLines = 0;
     let hasRows = false;
     csv.lines.iterator().each((line) => {
       if (header === undefined) {
-        header = line.value.replace(/\r$/, '');
+        headerLines++;
+        if (line.value.trim() !== '') header = line.value.replace(/\r$/, '');
         return true;
       }
       if (line.value.trim() === '') return true;
       hasRows = true;
       return false;
     });
-    return { header: header ?? '', hasRows };
+    return { header: header ?? '', headerLines, hasRows };
+  };
+
+  // What keeps the OMS from reading a header, by the contract's one rule; empty when it reads it.
+  const headerProblems = (header: string): ReadonlyArray<string> => {
+    const fields = exportHeaderFields(header);
+    if (fields === undefined) return EXPORT_COLUMN_KEYS.map((key) => NETSUITE_EXPORT_COLUMNS[key]);
+    const resolved = resolveExportHeader(fields);
+    return resolved.ok ? [] : resolved.problems;
   };
 
   // Streams the rows into parts of at most maxPartBytes (header and a final line break included), cut only between
   // records (a quoted field may span lines); parts already delivered are counted but not built.
-  const deliverInParts = (csv: NsFile, header: string): void => {
+  const deliverInParts = (csv: NsFile, header: string, headerLines: number): void => {
     connect(csv.name);
     const headerBytes = utf8Length(header) + 1;
     let index = 0;
@@ -350,10 +367,10 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
       quotes = 0;
     };
     let failure: Stop | undefined;
-    let first = true;
+    let skipped = 0;
     csv.lines.iterator().each((line) => {
-      if (first) {
-        first = false;
+      if (skipped < headerLines) {
+        skipped++;
         return true;
       }
       const value = line.value;
@@ -426,14 +443,14 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
           );
       }
       const csv = file.load({ id: item.csv.id });
-      const { header, hasRows } = firstLines(csv);
-      const missing = missingExportColumns(header);
-      if (missing.length > 0) {
+      const { header, headerLines, hasRows } = firstLines(csv);
+      const problems = headerProblems(header);
+      if (problems.length > 0) {
         reject(
           csv,
           marker,
           csv.name,
-          `its header '${header.slice(0, 200)}' lacks ${missing.join(', ')} (the contract is ${NETSUITE_EXPORT_HEADER_LINE}); fix the saved search's column labels`,
+          `its header '${header.slice(0, 200)}' lacks ${problems.join(', ')} (the contract is ${NETSUITE_EXPORT_HEADER_LINE}, each name once); fix the saved search's column labels`,
         );
         continue;
       }
@@ -448,7 +465,7 @@ export const runInventoryUpload = (modules: UploadModules): UploadReport => {
           title: 'Large export split',
           details: `${csv.name} is ${csv.size} bytes, over ${settings.maxPartBytes}: uploaded in parts, each with the header`,
         });
-        deliverInParts(csv, header);
+        deliverInParts(csv, header, headerLines);
       }
       moveTo(csv, settings.archiveFolderId);
       if (marker !== undefined) moveTo(marker, settings.archiveFolderId);

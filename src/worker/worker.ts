@@ -42,7 +42,8 @@ import {
   type JobRequest,
   type RunContext,
 } from '../composition/jobs.ts';
-import { jsonLineLogger, redactingLogger, secretsOf, type Logger } from './worker-log.ts';
+import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
+import { configuredLogger, type Logger } from '../composition/log.ts';
 
 /** Runs one job; runJob unless a test hands in another. */
 export type RunJob = (
@@ -137,6 +138,14 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     });
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
+  // The configuration's own check (src/composition/cron.ts), for schedules handed in past it: nothing is registered
+  // unless pg-boss takes every one.
+  const zoneRefused = timezoneProblem(settings.timezone);
+  const refused = [
+    ...(zoneRefused === null ? [] : [`worker.timezone: ${zoneRefused}`]),
+    ...schedules.flatMap((s, i) => cronEntryProblem(`schedules[${i}]`, s.cron, settings.timezone) ?? []),
+  ];
+  if (refused.length > 0) return left({ _tag: 'WorkerConfigInvalid', problems: refused });
   const name = options.worker ?? workerName();
   // The process's one store, opened (and migrated) once and shared by every run; a test's own runner opens its own.
   const live = options.run === undefined ? await openLiveStore(config)() : undefined;
@@ -148,7 +157,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   const closeStore = async (): Promise<void> => {
     await liveStore?.close().catch(() => undefined);
   };
-  const log = redactingLogger(secretsOf(config), options.logger ?? jsonLineLogger());
+  const log = configuredLogger(config, options.logger);
   const tuning = options.tuning ?? {};
   const boss = new PgBoss({
     connectionString: config.inventoryStore.url,
@@ -428,7 +437,7 @@ export const workerCommand = async (
   const signal = await stopSignal;
   // A second signal while stopping is acknowledged rather than killing the process mid-release.
   const again = () =>
-    (io.logger ?? jsonLineLogger())('warn', 'worker already stopping; waiting for running jobs', {
+    configuredLogger(config, io.logger)('warn', 'worker already stopping; waiting for running jobs', {
       worker: started.right.name,
     });
   signals.on('SIGTERM', again);

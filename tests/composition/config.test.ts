@@ -1,6 +1,8 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultImportConfig } from '../../src/application/import-inventory.ts';
+import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
 
 const config = suite('loadConfig');
@@ -84,6 +86,26 @@ config('a misspelt key is an error naming it, not a setting silently ignored', (
     'import.metod',
     'inbox.local.rot',
   ]);
+});
+
+config('every default is the one its use case defines: the import, Process uploads', () => {
+  const c = loadConfig({ shopify: { shop: 'acme.myshopify.com' } }, { SHOPIFY_ACCESS_TOKEN: 'shpat_x' });
+  assert.ok(isRight(c));
+  if (!isRight(c)) return;
+  const { runId, owner, ...importDefaults } = defaultImportConfig('run', 'owner');
+  assert.equal([runId, owner], ['run', 'owner']);
+  assert.equal(c.right.import, importDefaults);
+  const uploads = defaultProcessUploadsConfig('run');
+  assert.equal(
+    [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
+    [uploads.batchSize, uploads.reason, uploads.staleRounds],
+  );
+  // The largest batch is Shopify's limit, from its adapter.
+  const tooLarge = loadConfig(
+    { shopify: { shop: 'acme.myshopify.com', batchSize: 251 } },
+    { SHOPIFY_ACCESS_TOKEN: 'x' },
+  );
+  assert.ok(isLeft(tooLarge) && tooLarge.left.problems.some((p) => /batchSize: expected BatchSizeUpTo250/.test(p)));
 });
 
 config.run();

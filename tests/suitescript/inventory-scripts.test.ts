@@ -1,6 +1,8 @@
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import fc from 'fast-check';
+import { isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
@@ -14,6 +16,7 @@ import {
   UPLOAD_DEPLOYMENT_ID,
   UPLOAD_PARAMETERS,
 } from '../../src/suitescript/script-ids.ts';
+import { HEADER_CASES } from '../support/netsuite-header-cases.ts';
 import { run } from '../support/run.ts';
 import { SFTP_LIMIT } from './fakes/netsuite.ts';
 import {
@@ -350,6 +353,87 @@ failures('an upload deployment missing its parameters does nothing and names eac
 });
 
 failures.run();
+
+const headers = suite('the header rule, as the OMS reads it');
+
+// The OMS importer's verdict on a file's text: read, or held back.
+const omsReads = async (folder: string, text: string): Promise<boolean> => {
+  const path = join(folder, CSV);
+  writeFileSync(path, text);
+  const read = await netsuiteExportReader().readExport(path, CSV, {
+    columns: DEFAULT_EXPORT_COLUMNS,
+    maxBytes: 1024 ** 3,
+  })();
+  return isRight(read);
+};
+
+headers(
+  "the header rule's table (the CSV reader's tests run it too): exact and case-folded duplicates, padding, missing",
+  () => {
+    for (const c of HEADER_CASES) {
+      const ns = world();
+      const text = `${c.header}${c.row}\n`;
+      ns.putFile(EXPORT_FOLDER, CSV, text);
+      const report = runUploadNow(ns);
+      if ('quantity' in c.expected) {
+        assert.equal(report.delivered, [CSV], c.name);
+        assert.is(ns.remoteDir(INBOX).get(CSV)!.contents, text, c.name);
+      } else {
+        assert.equal(report.delivered, [], c.name);
+        assert.equal(
+          report.rejected.map((r) => r.name),
+          [CSV],
+          c.name,
+        );
+        assert.ok(report.rejected[0]!.reason.includes(`lacks ${c.expected.problems.join(', ')} (`), c.name);
+        assert.equal(ns.namesIn(ERROR_FOLDER), [CSV], c.name);
+      }
+    }
+  },
+);
+
+headers('property: the SuiteScript uploads a file exactly when the OMS importer reads its header', async () => {
+  const folder = mkdtempSync(join(tmpdir(), 'oms-suitescript-headers-'));
+  try {
+    // Each required name in one of its forms (exact, case-folded, padded, quoted, broken, absent), among extra
+    // columns that may repeat one of them; in any order.
+    const forms = (name: string) =>
+      fc.constantFrom(name, name, name.toUpperCase(), ` ${name}\t`, `"${name}"`, `"${name}, x"`, `"${name}`, '');
+    const header = fc
+      .tuple(
+        fc.tuple(forms('Item'), forms('externalFacilityId'), forms('availableQty'), forms('idValue')),
+        fc.array(fc.constantFrom('Memo "x"', 'availableQty', 'availableqty', 'IDVALUE', 'Class', ''), {
+          maxLength: 2,
+        }),
+        fc.boolean(),
+      )
+      .chain(([required, extra, bom]) =>
+        fc
+          .shuffledSubarray([...required, ...extra], { minLength: required.length + extra.length })
+          .map((names) => `${bom ? '\ufeff' : ''}${names.join(',')}`),
+      );
+    let uploaded = 0;
+    let refused = 0;
+    await fc.assert(
+      fc.asyncProperty(header, async (line) => {
+        const width = line.split(',').length;
+        const text = `${line}\n${Array.from({ length: width }, (_, i) => (i === 0 ? 'ITEM-1' : String(100 + i))).join(',')}\n`;
+        const ns = world();
+        ns.putFile(EXPORT_FOLDER, CSV, text);
+        const delivered = runUploadNow(ns).delivered.length === 1;
+        if (delivered) uploaded++;
+        else refused++;
+        assert.is(delivered, await omsReads(folder, text), JSON.stringify(line));
+      }),
+      { numRuns: 400 },
+    );
+    assert.ok(uploaded > 20 && refused > 20, `uploaded ${uploaded} files, refused ${refused}`);
+  } finally {
+    rmSync(folder, { recursive: true, force: true });
+  }
+});
+
+headers.run();
 
 const split = suite('exports over the SFTP limit');
 

@@ -725,4 +725,22 @@ settings('startWorker refuses a store other than PostgreSQL', async () => {
   );
 });
 
+settings('startWorker judges schedules handed in past the configuration by its rule, before connecting', async () => {
+  // An unreachable server: the refusal comes before pg-boss is asked anything.
+  const config = configFor('postgres://127.0.0.1:1/none', {});
+  const w = await startWorker({
+    config,
+    schedules: [
+      { job: 'import', cron: '@daily', parameters: {} },
+      { job: 'import', cron: '0 0 31 2 *', parameters: {} },
+    ],
+    logger: () => undefined,
+  });
+  assert.ok(isLeft(w) && w.left._tag === 'WorkerConfigInvalid');
+  if (isLeft(w) && w.left._tag === 'WorkerConfigInvalid')
+    assert.equal(w.left.problems, [
+      'schedules[1].cron: "0 0 31 2 *" is not a cron expression: day of month: 31 is a day of none of the months given (2)',
+    ]);
+});
+
 settings.run();

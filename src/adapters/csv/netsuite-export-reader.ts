@@ -12,6 +12,11 @@ import type {
   RowProblem,
 } from '../../application/inventory-export.ts';
 import { isIdentifier, isQuantity, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
+import {
+  exportHeaderFields,
+  resolveExportHeader,
+  type ExportColumnIndexes,
+} from '../../domain/netsuite-export-contract.ts';
 
 // ---------------------------------------------------------------------------------------------------------------
 // Quantities
@@ -200,47 +205,9 @@ const isBlankLine = (text: string, from: number, to: number): boolean => {
 
 const cut = (text: string): string => (text.length > 200 ? `${text.slice(0, 197)}...` : text);
 
-// Header names match after trimming; an exact match wins, else one that differs only in case (saved-search labels
-// are edited by hand). A name that two columns match either way is ambiguous: which one holds the quantity cannot
-// be known, so the file is held back as if the column were missing.
-const findColumn = (names: ReadonlyArray<string>, wanted: string): number | 'ambiguous' => {
-  const name = wanted.trim();
-  const exact = names.flatMap((n, i) => (n === name ? [i] : []));
-  if (exact.length === 1) return exact[0]!;
-  if (exact.length > 1) return 'ambiguous';
-  const folded = names.flatMap((n, i) => (n.toLowerCase() === name.toLowerCase() ? [i] : []));
-  return folded.length === 1 ? folded[0]! : folded.length > 1 ? 'ambiguous' : -1;
-};
-
-interface Header {
-  readonly item: number;
-  readonly location: number;
-  readonly quantity: number;
-  readonly itemInternalId: number;
+interface Header extends ExportColumnIndexes {
   readonly width: number;
 }
-
-const readHeader = (fields: ReadonlyArray<string>, columns: ExportColumns): E.Either<ReadonlyArray<string>, Header> => {
-  const names = fields.map((f) => f.trim());
-  const wanted = [columns.item, columns.location, columns.quantity, columns.itemInternalId];
-  const found = wanted.map((name) => findColumn(names, name));
-  const missing = wanted.flatMap((name, i) =>
-    found[i] === -1
-      ? [name]
-      : found[i] === 'ambiguous'
-        ? [`${name} (ambiguous: more than one column has this name)`]
-        : [],
-  );
-  if (missing.length > 0) return E.left(missing);
-  const [item, location, quantity, itemInternalId] = found as number[];
-  return E.right({
-    item: item!,
-    location: location!,
-    quantity: quantity!,
-    itemInternalId: itemInternalId!,
-    width: fields.length,
-  });
-};
 
 /** Reader settings beyond the port's options. */
 export interface NetsuiteExportReaderSettings {
@@ -297,13 +264,28 @@ const readFile = async (
     problems.push({ line, field, reason, raw: cut(raw) });
   };
 
-  const takeHeader = (fields: ReadonlyArray<string>): void => {
-    const read = readHeader(fields, columns);
-    if (E.isLeft(read)) {
-      failure = { _tag: 'ExportMissingColumns', file, missing: read.left, found: fields.map((f) => f.trim()) };
+  const allMissing = (): ExportFileError => ({
+    _tag: 'ExportMissingColumns',
+    file,
+    missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
+    found: [],
+  });
+
+  // The first non-blank line, by the contract's rule (src/domain/netsuite-export-contract.ts), which the upload
+  // SuiteScript applies to the same line: one line of CSV (a quoted header field spanning lines is no header), each
+  // required column found once. csv-parse is for the rows.
+  const takeHeader = (text: string): void => {
+    const fields = exportHeaderFields(text);
+    if (fields === undefined) {
+      failure = allMissing();
       return;
     }
-    header = read.right;
+    const read = resolveExportHeader(fields, columns);
+    if (!read.ok) {
+      failure = { _tag: 'ExportMissingColumns', file, missing: read.problems, found: fields.map((f) => f.trim()) };
+      return;
+    }
+    header = { ...read.indexes, width: fields.length };
     fieldStarts = new Int32Array(header.width + 1);
     fieldEnds = new Int32Array(header.width + 1);
     fieldDoubled = new Uint8Array(header.width + 1);
@@ -355,11 +337,7 @@ const readFile = async (
 
   // A record as csv-parse cut it.
   const takeFields = (fields: ReadonlyArray<string>, line: number, raw: string): void => {
-    if (header === undefined) {
-      takeHeader(fields);
-      return;
-    }
-    const h = header;
+    const h = header!;
     if (fields.length !== h.width) {
       problem(line, '(row)', shortOrLong(fields.length, h.width), raw);
       return;
@@ -410,12 +388,8 @@ const readFile = async (
   };
 
   // The hot path: a line without quotes, text[from, to), cut at its commas in place.
-  const takePlainLine = (text: string, from: number, to: number, line: number): void => {
-    if (header === undefined) {
-      takeHeader(text.slice(from, to).split(','));
-      return;
-    }
-    const width = header.width;
+  const takePlainLine = (h: Header, text: string, from: number, to: number, line: number): void => {
+    const width = h.width;
     let count = 0;
     for (let at = from; ; ) {
       let comma = text.indexOf(',', at);
@@ -429,7 +403,7 @@ const readFile = async (
       if (comma === to) break;
       at = comma + 1;
     }
-    takeMarkedLine(header, text, from, to, line, count);
+    takeMarkedLine(h, text, from, to, line, count);
   };
 
   // The second fast path, for a line with quotes that closes on itself: fields that are either unquoted and free of
@@ -493,13 +467,6 @@ const readFile = async (
   const takeQuoted = (text: string, line: number): void => {
     const fields = parseOne(text);
     if (E.isRight(fields)) takeFields(fields.right, line, text);
-    else if (header === undefined)
-      failure = {
-        _tag: 'ExportMissingColumns',
-        file,
-        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
-        found: [],
-      };
     else problem(line, '(row)', fields.left, text);
   };
   const flushBatch = (): void => {
@@ -538,15 +505,6 @@ const readFile = async (
     const first = recordLine;
     recordLines = [];
     recordLength = 0;
-    if (header === undefined) {
-      failure = {
-        _tag: 'ExportMissingColumns',
-        file,
-        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
-        found: [],
-      };
-      return;
-    }
     problem(first, '(row)', reason, lines[0]!);
     replayTexts = [...lines.slice(1), ...replayTexts.slice(replayHead)];
     replayLines = [...lines.slice(1).map((_, i) => first + 1 + i), ...replayLines.slice(replayHead)];
@@ -557,8 +515,9 @@ const readFile = async (
     const text = recordLines.join('\n');
     const lineCount = recordLines.length;
     const fields = parseOne(text);
-    if (header !== undefined && (E.isLeft(fields) || fields.right.length !== header.width)) {
-      const found = E.isLeft(fields) ? fields.left : `expected ${header.width} fields, found ${fields.right.length}`;
+    const width = header!.width;
+    if (E.isLeft(fields) || fields.right.length !== width) {
+      const found = E.isLeft(fields) ? fields.left : `expected ${width} fields, found ${fields.right.length}`;
       breakRecord(
         `${found} in a quoted field spanning lines ${recordLine}-${recordLine + lineCount - 1}; those lines are read again as rows`,
       );
@@ -567,14 +526,7 @@ const readFile = async (
     const line = recordLine;
     recordLines = [];
     recordLength = 0;
-    if (E.isRight(fields)) takeFields(fields.right, line, text);
-    else
-      failure = {
-        _tag: 'ExportMissingColumns',
-        file,
-        missing: [columns.item, columns.location, columns.quantity, columns.itemInternalId],
-        found: [],
-      };
+    takeFields(fields.right, line, text);
   };
 
   // One physical line, text[from, to) without its line break (nor `\r`), which is line `line` of the file.
@@ -591,19 +543,21 @@ const readFile = async (
       return;
     }
     if (isBlankLine(text, from, to)) return;
+    if (header === undefined) {
+      takeHeader(text.slice(from, to));
+      return;
+    }
     if (!hasQuote) {
       flushBatch();
-      if (failure === undefined) takePlainLine(text, from, to, line);
+      if (failure === undefined) takePlainLine(header, text, from, to, line);
       return;
     }
     if (!endsQuoted(text, from, to, false)) {
-      if (header !== undefined) {
-        flushBatch();
-        if (takeStrictQuotedLine(header, text, from, to, line)) return;
-      }
+      flushBatch();
+      if (takeStrictQuotedLine(header, text, from, to, line)) return;
       batch.push(text.slice(from, to));
       batchLines.push(line);
-      if (batch.length >= BATCH_RECORDS || header === undefined) flushBatch();
+      if (batch.length >= BATCH_RECORDS) flushBatch();
       return;
     }
     flushBatch();
@@ -712,8 +666,9 @@ const readFile = async (
  * Reads NetSuite inventory exports, streaming 64 KiB at a time: lines of strict CSV, quoted or not, are cut in place;
  * csv-parse reads the rest (quotes inside fields, fields spanning lines). UTF-8 only: a BOM is dropped, and any byte
  * that is not UTF-8 holds the whole file back (`ExportEncodingInvalid`, with its line). CRLF or LF; quoted fields
- * with commas, doubled quotes and line breaks (a row's `line` is where it starts); blank lines anywhere. Header
- * names are matched trimmed, exactly or else ignoring case; extra columns are ignored, order is free. Ids are
+ * with commas, doubled quotes and line breaks (a row's `line` is where it starts); blank lines anywhere. The header
+ * is the first non-blank line, matched by the contract's rule (`resolveExportHeader`: trimmed, an exact match wins,
+ * else one ignoring case, a required name found twice holds the file back); extra columns are ignored, order is free. Ids are
  * trimmed and must be domain `Identifier`s; quantities are read exactly (`parseQuantity`). Each data row becomes a
  * row or a `RowProblem` naming its line, field (the column, or `(row)` for its shape) and reason; duplicates are
  * left to the reset diff.

@@ -1,3 +1,4 @@
+import { redactor } from '../../application/redaction.ts';
 import { createHash, randomBytes } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
@@ -155,6 +156,9 @@ interface Session {
   alive: boolean;
 }
 
+/** The SSH port when the options name none. */
+export const SFTP_DEFAULT_PORT = 22;
+
 /**
  * A file store on an SFTP server (`ssh2-sftp-client`). Connects on first use and keeps the connection for later calls
  * until it drops (then the next call reconnects) or `close` ends it. The server must present the pinned host key.
@@ -164,19 +168,18 @@ interface Session {
  * not plain file names are skipped, never followed. Call `close` when done: an open connection keeps Node running.
  */
 export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
-  const port = options.port ?? 22;
+  const port = options.port ?? SFTP_DEFAULT_PORT;
   const remoteRoot = options.remoteRoot;
   const store = `sftp://${options.username}@${options.host}:${port}${remoteRoot.startsWith('/') ? '' : '/'}${remoteRoot}`;
   const tempDir = options.tempDir ?? tmpdir();
   const createClient = options.createClient ?? ssh2SftpClient;
   const expected = options.hostKeySha256.replace(/=+$/, '');
-  const secrets = [
+  // Belt and braces: no message of a client library is trusted to leave the credentials out.
+  const redact = redactor([
     options.password,
     options.passphrase,
     typeof options.privateKey === 'string' ? options.privateKey : options.privateKey?.toString('utf8'),
-  ].filter((s): s is string => typeof s === 'string' && s.length >= 4);
-  // Belt and braces: no message of a client library is trusted to leave the credentials out.
-  const redact = (text: string): string => secrets.reduce((t, secret) => t.split(secret).join('[redacted]'), text);
+  ]);
 
   const unavailable = (reason: string, cause?: unknown): FileStoreError =>
     cause === undefined

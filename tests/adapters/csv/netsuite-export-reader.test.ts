@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { parse as parseCsv } from 'csv-parse/sync';
 import fc from 'fast-check';
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -20,6 +20,7 @@ import {
   type RowProblem,
 } from '../../../src/application/inventory-export.ts';
 import { isIdentifier, isQuantity, MAX_QUANTITY } from '../../../src/domain/index.ts';
+import { HEADER_CASES } from '../../support/netsuite-header-cases.ts';
 import { run, runLeft } from '../../support/run.ts';
 
 const HEADER = 'Item,externalFacilityId,availableQty,idValue';
@@ -461,6 +462,32 @@ reader(
         found: ['Item', 'externalFacilityId', 'availableqty', 'AVAILABLEQTY', 'idValue'],
       },
     );
+  },
+);
+
+reader(
+  "the header rule's table (the SuiteScript tests run it too): exact and case-folded duplicates, padding, missing",
+  async () => {
+    for (const c of HEADER_CASES) {
+      const result = await read(file(`${c.header}${c.row}\n`))();
+      if ('quantity' in c.expected) {
+        assert.ok(isRight(result), c.name);
+        if (isRight(result))
+          assert.equal(
+            result.right.rows.map((r) => [r.item, r.location, r.quantity, r.itemInternalId]),
+            [['ITEM-1', '101', c.expected.quantity, '9001']],
+            c.name,
+          );
+      } else {
+        assert.ok(isLeft(result), c.name);
+        if (isLeft(result))
+          assert.equal(
+            result.left._tag === 'ExportMissingColumns' ? result.left.missing : result.left,
+            c.expected.problems,
+            c.name,
+          );
+      }
+    }
   },
 );
 
