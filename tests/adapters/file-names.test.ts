@@ -12,14 +12,17 @@ names('plain names pass, dots and spaces inside included', () => {
   assert.equal(safeFileName('sftp:inbox', 'a.csv'), E.right('a.csv'));
 });
 
-names("empty, '.', '..', a slash, a backslash or a NUL anywhere: refused as UnsafeFileName with the store and name", () => {
-  for (const bad of ['', '.', '..', '/etc/passwd', 'a/b', '../a', 'a\\b', '..\\a', 'a\u0000b', 'a/'])
-    assert.not.ok(isSafeFileName(bad), JSON.stringify(bad));
-  assert.equal(
-    safeFileName('local-files:/data', '../secret'),
-    E.left({ _tag: 'UnsafeFileName', store: 'local-files:/data', name: '../secret', retriable: false }),
-  );
-});
+names(
+  "empty, '.', '..', a slash, a backslash or a NUL anywhere: refused as UnsafeFileName with the store and name",
+  () => {
+    for (const bad of ['', '.', '..', '/etc/passwd', 'a/b', '../a', 'a\\b', '..\\a', 'a\u0000b', 'a/'])
+      assert.not.ok(isSafeFileName(bad), JSON.stringify(bad));
+    assert.equal(
+      safeFileName('local-files:/data', '../secret'),
+      E.left({ _tag: 'UnsafeFileName', store: 'local-files:/data', name: '../secret', retriable: false }),
+    );
+  },
+);
 
 names('property: a name is safe exactly when it cannot name another folder', () => {
   fc.assert(
