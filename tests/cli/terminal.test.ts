@@ -1,30 +1,6 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { jsonLogger, progressBar } from '../../src/cli/terminal.ts';
-
-const logger = suite('jsonLogger');
-
-logger('one JSON object a line: time, level, message and the fields', () => {
-  const lines: string[] = [];
-  const log = jsonLogger((line) => lines.push(line));
-  const before = Date.now();
-  log('warn', 'feed held back', { feed: 'a.jsonl', lines: 3 });
-  log('info', 'done');
-  assert.is(lines.length, 2);
-  assert.ok(lines.every((l) => l.endsWith('\n') && !l.slice(0, -1).includes('\n')));
-  const first = JSON.parse(lines[0]!);
-  assert.equal(Object.keys(first), ['time', 'level', 'msg', 'feed', 'lines']);
-  assert.equal([first.level, first.msg, first.feed, first.lines], ['warn', 'feed held back', 'a.jsonl', 3]);
-  assert.ok(Date.parse(first.time) >= before - 1000 && Date.parse(first.time) <= Date.now());
-  assert.equal(JSON.parse(lines[1]!).msg, 'done');
-});
-
-logger('a message with quotes and line breaks stays one line', () => {
-  const lines: string[] = [];
-  jsonLogger((line) => lines.push(line))('error', 'bad "row"\nat line 2', { reason: 'x\r\ny' });
-  assert.is(lines[0]!.split('\n').length, 2);
-  assert.is(JSON.parse(lines[0]!).msg, 'bad "row"\nat line 2');
-});
+import { progressBar } from '../../src/cli/terminal.ts';
 
 /** A terminal that records what is drawn. */
 const terminal = (isTTY: boolean, columns = 120) => {
@@ -85,5 +61,4 @@ bar('done clears the line once, and only when something was drawn', () => {
   assert.equal(written.slice(1), [CLEAR]);
 });
 
-logger.run();
 bar.run();

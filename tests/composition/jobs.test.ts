@@ -4,7 +4,6 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, type Config } from '../../src/composition/config.ts';
-import { JOB_NAMES, JOBS, formatJobReport, jobNeedsAttention } from '../../src/composition/job-catalogue.ts';
 import { openLiveStore, runJob, runJobOn, validateRequest, type LiveStore } from '../../src/composition/jobs.ts';
 import { run } from '../support/run.ts';
 import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
@@ -47,16 +46,9 @@ const request = (job: 'map-products' | 'hard-sync' | 'verify', parameters: Recor
   return checked.right;
 };
 
-const catalogue = suite('the job catalogue');
+const jobs = suite('runJobOn: the process’s one store, the job’s lease, the run log');
 
-catalogue('has one entry per job name, each with its own name', () => {
-  assert.equal(Object.keys(JOBS).sort(), [...JOB_NAMES].sort());
-  for (const name of JOB_NAMES) assert.is(JOBS[name].name, name);
-  assert.is(JOBS.import.shopify, false);
-  assert.ok(JOB_NAMES.filter((j) => j !== 'import').every((j) => JOBS[j].shopify));
-});
-
-catalogue('requests are checked against the catalogue: required, optional and unknown parameters', () => {
+jobs('requests are checked against the catalogue: required, optional and unknown parameters', () => {
   assert.is(validateRequest('hard-sync', { facilityGroupId: 'G' })._tag, 'Right');
   assert.is(validateRequest('verify', { facilityGroupId: 'G', sample: '10' })._tag, 'Right');
   const problems = (job: string, parameters: Record<string, string>) => {
@@ -70,19 +62,6 @@ catalogue('requests are checked against the catalogue: required, optional and un
   ]);
   assert.match(problems('nightly', {})[0] ?? '', /unknown job 'nightly'/);
 });
-
-catalogue('format and needs-attention come from the entry of the report’s job', () => {
-  const verify = { facilityGroupId: 'G', shop: 's', locationId: 'L', checked: 2, equal: 1, drifted: [] };
-  const drifted = {
-    ...verify,
-    drifted: [{ productId: 'P1', inventoryItemId: 'I1', locationId: 'L', quantity: 3, shopify: 2 }],
-  };
-  assert.is(jobNeedsAttention('verify', verify as never), false);
-  assert.is(jobNeedsAttention('verify', drifted as never), true);
-  assert.match(formatJobReport('verify', drifted as never), /P1 \(I1\): OMS 3, Shopify 2/);
-});
-
-const jobs = suite('runJobOn: the process’s one store, the job’s lease, the run log');
 
 jobs('runs jobs one after another over one open store, each recorded in the run log', async () => {
   const t = await setUp();
@@ -208,5 +187,4 @@ jobs('runJob opens a store of its own and closes it; a bad store location is a s
   }
 });
 
-catalogue.run();
 jobs.run();

@@ -1,0 +1,84 @@
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { JOB_NAMES, JOBS, formatJobReport, jobNeedsAttention } from '../../src/composition/job-catalogue.ts';
+
+const catalogue = suite('the job catalogue');
+
+catalogue('has one entry per job name, each with its own name', () => {
+  assert.equal(Object.keys(JOBS).sort(), [...JOB_NAMES].sort());
+  for (const name of JOB_NAMES) assert.is(JOBS[name].name, name);
+  assert.is(JOBS.import.shopify, false);
+  assert.ok(JOB_NAMES.filter((j) => j !== 'import').every((j) => JOBS[j].shopify));
+});
+
+catalogue('format and needs-attention come from the entry of the report’s job', () => {
+  const verify = { facilityGroupId: 'G', shop: 's', locationId: 'L', checked: 2, equal: 1, drifted: [] };
+  const drifted = {
+    ...verify,
+    drifted: [{ productId: 'P1', inventoryItemId: 'I1', locationId: 'L', quantity: 3, shopify: 2 }],
+  };
+  assert.is(jobNeedsAttention('verify', verify as never), false);
+  assert.is(jobNeedsAttention('verify', drifted as never), true);
+  assert.match(formatJobReport('verify', drifted as never), /P1 \(I1\): OMS 3, Shopify 2/);
+});
+
+catalogue(
+  'every job counts and formats its own report; only held-back files, failed lines, drift and unmapped SKUs need a person',
+  () => {
+    const file = { name: 'a.csv', rowsRead: 3, adjusted: 1, unchanged: 1, rejected: 1, rejectedRows: [] };
+    const imported = {
+      runId: 'r',
+      startedAt: new Date(0),
+      finishedAt: new Date(5),
+      durationMs: 5,
+      lockAcquired: true,
+      filesSeen: 1,
+      files: [{ ...file, outcome: 'applied' }],
+      rowsRead: 3,
+      adjusted: 1,
+      unchanged: 1,
+      rejected: 1,
+    };
+    assert.equal(JOBS.import.counts(imported as never), {
+      filesSeen: 1,
+      files: 1,
+      rowsRead: 3,
+      adjusted: 1,
+      unchanged: 1,
+      rejected: 1,
+    });
+    assert.is(JOBS.import.needsAttention(imported as never), false);
+    const heldBack = { ...imported, files: [{ ...file, outcome: 'held-back', heldBackBecause: 'most rows bad' }] };
+    assert.is(JOBS.import.needsAttention(heldBack as never), true);
+    assert.match(JOBS.import.format(heldBack as never), /a\.csv: held-back \(most rows bad\)/);
+    const unmapped = {
+      shop: 's',
+      products: 2,
+      mapped: 1,
+      unmatched: [{ productId: 'P2', sku: 'X', status: 'unmatched' }],
+      ambiguous: [],
+    };
+    assert.is(JOBS['map-products'].needsAttention(unmapped as never), true);
+    assert.match(JOBS['map-products'].format(unmapped as never), /P2: no inventory item with SKU X/);
+    const uploads = { runId: 'r', feeds: [], applied: 3, failed: 0, calls: 1, durationMs: 1 };
+    assert.is(JOBS['process-uploads'].needsAttention(uploads as never), false);
+    assert.is(JOBS['process-uploads'].needsAttention({ ...uploads, failed: 1 } as never), true);
+    assert.equal(JOBS['process-uploads'].counts(uploads as never), { feeds: 0, applied: 3, failed: 0, calls: 1 });
+  },
+);
+
+catalogue('the parameters each job takes', () => {
+  assert.equal(
+    JOB_NAMES.map((j) => [j, JOBS[j].parameters.required, JOBS[j].parameters.optional]),
+    [
+      ['import', [], []],
+      ['hard-sync', ['facilityGroupId'], []],
+      ['push-changes', ['facilityGroupId'], []],
+      ['process-uploads', [], []],
+      ['map-products', [], []],
+      ['verify', ['facilityGroupId'], ['sample']],
+    ],
+  );
+});
+
+catalogue.run();
