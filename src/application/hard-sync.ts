@@ -1,5 +1,6 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import { pairKey, planHardSync, type ItemQuantity } from '../domain/index.ts';
@@ -74,9 +75,8 @@ interface Accumulated {
  * caught as stale instead of being overwritten. The delta push's pending changes taken before the read are marked
  * done: a change made during the run stays pending for the next delta push.
  */
-export const hardSync =
-  (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> =>
-  (deps) => {
+export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> =>
+  lazily((deps) => {
     const startedAt = deps.now();
     return pipe(
       TE.Do,
@@ -155,4 +155,4 @@ export const hardSync =
         shopifyReadMs,
       })),
     );
-  };
+  });

@@ -4,6 +4,7 @@ import { pipe } from 'fp-ts/lib/function.js';
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import { planInventoryResetBy, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
 import { rowIndices, type StockTable } from './columnar.ts';
@@ -398,9 +399,8 @@ const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): numbe
  * changed-product marks are one transaction, and the file moves to `archive/` (or `error/`, with its report) only
  * after it. A run that stops anywhere and is run again ends as one clean run would.
  */
-export const importInventory =
-  (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
-  (deps) => {
+export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
+  lazily((deps) => {
     const startedAt = deps.now();
     const finish = (lockAcquired: boolean, filesSeen: number, files: ReadonlyArray<FileReport>): ImportReport => {
       const finishedAt = deps.now();
@@ -458,4 +458,4 @@ export const importInventory =
       withLease(deps, { job: RESET_INVENTORY, owner: config.owner, ms: config.lockLeaseMs }, run),
       TE.map((leased) => (leased._tag === 'ran' ? leased.value : finish(false, 0, []))),
     );
-  };
+  });

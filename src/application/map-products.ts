@@ -1,5 +1,6 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { foldPages } from './channel-sync.ts';
 import type { InventoryItemMapping, ProductMappingStore } from './product-mapping.ts';
@@ -32,9 +33,10 @@ export type MapProductsDeps = ProductMappingStore & Pick<ShopifyInventory, 'inve
  * per product. A SKU that matches no item, or several (a SKU Shopify does not hold unique), maps the product to
  * nothing, so no push can reach the wrong item; both are reported for someone to fix in Shopify or the OMS.
  */
-export const mapProducts =
-  (config: MapProductsConfig): RTE.ReaderTaskEither<MapProductsDeps, StoreError | ShopifyError, MapProductsReport> =>
-  (deps) => {
+export const mapProducts = (
+  config: MapProductsConfig,
+): RTE.ReaderTaskEither<MapProductsDeps, StoreError | ShopifyError, MapProductsReport> =>
+  lazily((deps) => {
     const started = deps.now();
     const empty = {
       products: 0,
@@ -74,4 +76,4 @@ export const mapProducts =
       ),
       TE.map((acc) => ({ shop: config.shop, ...acc, durationMs: deps.now().getTime() - started.getTime() })),
     );
-  };
+  });

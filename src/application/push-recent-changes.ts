@@ -1,11 +1,13 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { detectChanges, type ChangeRejection, type FeedLine } from '../domain/index.ts';
 import {
   channelOf,
   deltaConsumer,
   foldPages,
+  withoutSharedItems,
   targetsOf,
   type ChannelError,
   type SharedInventoryItem,
@@ -69,9 +71,10 @@ interface Accumulated {
  * ledger's value when it applies the line. The changes are marked taken only after the feed is written: a crash in
  * between writes the same lines again on the rerun, and Process uploads skips the second copy as already in the ledger.
  */
-export const pushRecentChanges =
-  (config: PushChangesConfig): RTE.ReaderTaskEither<PushChangesDeps, PushChangesError, PushChangesReport> =>
-  (deps) => {
+export const pushRecentChanges = (
+  config: PushChangesConfig,
+): RTE.ReaderTaskEither<PushChangesDeps, PushChangesError, PushChangesReport> =>
+  lazily((deps) => {
     const startedAt = deps.now();
     const consumer = deltaConsumer(config.facilityGroupId);
     return pipe(
@@ -120,6 +123,15 @@ export const pushRecentChanges =
             ),
         ),
       ),
+      // An item claimed by two changed products on different pages is left out and reported, as within a page.
+      TE.map(({ channel, acc }) => {
+        const { targets, shared } = withoutSharedItems(acc.lines);
+        const kept = new Set(targets);
+        return {
+          channel,
+          acc: { ...acc, lines: acc.lines.filter((l) => kept.has(l)), shared: [...acc.shared, ...shared] },
+        };
+      }),
       TE.bindW('feed', ({ channel, acc }) => {
         if (acc.lines.length === 0) return TE.right(null);
         const name = feedFileName('push-changes', config.facilityGroupId, config.runId, startedAt);
@@ -154,4 +166,4 @@ export const pushRecentChanges =
         durationMs: deps.now().getTime() - startedAt.getTime(),
       })),
     );
-  };
+  });

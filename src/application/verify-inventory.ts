@@ -1,8 +1,9 @@
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { pairKey, type ItemQuantity } from '../domain/index.ts';
-import { channelOf, foldPages, targetsOf, type ChannelError, type Target } from './channel-sync.ts';
+import { channelOf, foldPages, targetsOf, withoutSharedItems, type ChannelError, type Target } from './channel-sync.ts';
 import type { Catalogue } from './catalogue.ts';
 import type { Clock } from './clock.ts';
 import type { StoreError } from './store-error.ts';
@@ -40,9 +41,10 @@ export type VerifyDeps = Catalogue & Pick<ShopifyInventory, 'availableAtLocation
  * mapped products (or all, through one bulk query that spends no rate limit) and reports every item where it differs
  * from the OMS's online ATP, or that Shopify does not stock at the channel's location. Changes nothing.
  */
-export const verifyInventory =
-  (config: VerifyConfig): RTE.ReaderTaskEither<VerifyDeps, ChannelError | StoreError | ShopifyError, VerifyReport> =>
-  (deps) => {
+export const verifyInventory = (
+  config: VerifyConfig,
+): RTE.ReaderTaskEither<VerifyDeps, ChannelError | StoreError | ShopifyError, VerifyReport> =>
+  lazily((deps) => {
     const started = deps.now();
     const limit = config.sample === null ? config.pageSize : Math.max(1, Math.min(config.pageSize, config.sample));
     const full = (collected: number) => config.sample !== null && collected >= config.sample;
@@ -59,10 +61,13 @@ export const verifyInventory =
             [] as Target[],
             (all, page) => {
               for (const t of targetsOf(channel, page).targets) if (!full(all.length)) all.push(t);
+              // (items two products claim on different pages are left out below, as Hard Sync does)
               collected = all.length;
               return TE.right(all);
             },
           ),
+          // An item claimed by two products anywhere in what was read is left out, whichever pages they were on.
+          TE.map((all) => withoutSharedItems(all).targets),
           TE.chainW((targets) =>
             pipe(
               (config.sample === null
@@ -93,4 +98,4 @@ export const verifyInventory =
         ),
       ),
     );
-  };
+  });
