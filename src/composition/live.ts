@@ -169,7 +169,6 @@ export const openShopifyJobs = (config: Config): TE.TaskEither<StartupError, Sho
             shop: shopify.shop,
             processUploadsConfig: (runId) => ({
               ...defaultProcessUploadsConfig(runId),
-              batchSize: shopify.batchSize,
               reason: shopify.reason,
               staleRounds: shopify.staleRounds,
             }),

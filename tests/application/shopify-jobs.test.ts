@@ -34,8 +34,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   };
   const hard = (runId = 'hard-1') => hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
   const push = (runId = 'push-1') => pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
-  const uploads = (runId = 'upload-1', batchSize = 250) =>
-    processUploads({ ...defaultProcessUploadsConfig(runId), batchSize });
+  const uploads = (runId = 'upload-1') => processUploads(defaultProcessUploadsConfig(runId));
 
   jobs('Hard Sync then Process uploads sets Shopify to online ATP: the worked example shows 75', async () => {
     const { s, mapped } = await setUp();
@@ -134,12 +133,12 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   jobs(
     'throttling, 5xx answers and a connection lost after Shopify applied: retried with the same key, applied once',
     async () => {
-      const { s } = await setUp();
+      const { s } = await setUp({}, { maxQuantitiesPerCall: 1 });
       await run(hard()(s.deps));
       s.server.faults.throttle(2);
       s.server.faults.serverError(2, 502);
       s.server.faults.dropAfterApply(1);
-      const applied = await run(uploads('upload-1', 1)(s.deps));
+      const applied = await run(uploads('upload-1')(s.deps));
       assert.equal([applied.applied, applied.failed], [3, 0]);
       assert.equal(
         [
@@ -156,7 +155,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   );
 
   jobs('a run that dies between Shopify applying a batch and recording it resumes without applying twice', async () => {
-    const { store, s } = await setUp();
+    const { store, s } = await setUp({}, { maxQuantitiesPerCall: 1 });
     await run(hard()(s.deps));
     let settles = 0;
     const dying = {
@@ -166,10 +165,10 @@ for (const [adapter, open] of STORE_ADAPTERS) {
           ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const })
           : store.settleBatch(settlement),
     };
-    const failed = await runLeft(uploads('upload-1', 1)(dying));
+    const failed = await runLeft(uploads('upload-1')(dying));
     assert.equal(failed._tag, 'InventoryStoreUnavailable');
     assert.equal(s.server.adjustments().length, 2, 'the second batch reached Shopify before the crash');
-    const resumed = await run(uploads('upload-2', 1)(s.deps));
+    const resumed = await run(uploads('upload-2')(s.deps));
     assert.equal(resumed.feeds[0]!.resumed, true);
     assert.equal(s.server.adjustments().length, 3, 'the frozen batch was resent with its key and not applied again');
     assert.equal(
