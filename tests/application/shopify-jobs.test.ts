@@ -9,7 +9,8 @@ import { mapProducts } from '../../src/application/map-products.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../../src/application/process-uploads.ts';
 import { pushRecentChanges } from '../../src/application/push-recent-changes.ts';
 import { run, runLeft } from '../support/run.ts';
-import { shopifyScenario } from '../support/shopify-scenario.ts';
+import { shopifyInventory } from '../../src/adapters/shopify/shopify-inventory.ts';
+import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 import { STORE_ADAPTERS, type StoreUnderTest } from '../support/stores.ts';
 
 // The same jobs over each inventory store: the in-memory one, PostgreSQL and SQLite.
@@ -222,6 +223,46 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       assert.equal(
         (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity),
         [75],
+      );
+      await s.dispose();
+    },
+  );
+
+  jobs(
+    'a window frozen for a bulk mutation and resent after a crash by calls (threshold changed): same keys, nothing twice',
+    async () => {
+      const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+      const sync = await run(hard()(s.deps));
+      const dying = {
+        ...s.deps,
+        settleBatch: () =>
+          TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }),
+      };
+      await runLeft(uploads('upload-1')(dying));
+      assert.equal(s.server.stats.bulkOperations, 2, 'the bulk read and the bulk set');
+      const byCalls = shopifyInventory({
+        shop: s.server.shopDomain,
+        accessToken: TOKEN,
+        adminUrl: s.server.url,
+        maxQuantitiesPerCall: 2,
+        bulkThreshold: Number.POSITIVE_INFINITY,
+      });
+      const resumed = await run(uploads('upload-2')({ ...s.deps, ...byCalls }));
+      assert.equal(
+        [resumed.feeds[0]!.resumed, resumed.applied, resumed.calls, resumed.feeds[0]!.bulkOperations],
+        [true, 3, 2, 0],
+      );
+      assert.equal(s.server.stats.bulkOperations, 2, 'no bulk operation on the rerun');
+      // The key scheme of frozen batches, unchanged: feed, first line, round, and the group.
+      const key = `oms-inventory-sync:${sync.feed}:0:0`;
+      assert.equal(
+        s.server.adjustments().map((a) => a.idempotencyKey),
+        [`${key}#0`, `${key}#0`, `${key}#1`],
+        'the groups of the frozen window, applied once, by the bulk mutation',
+      );
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P3]))).map((e) => e.quantity),
+        [40],
       );
       await s.dispose();
     },

@@ -1,4 +1,5 @@
 import fc from 'fast-check';
+import type { Either } from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -12,6 +13,8 @@ import {
 import {
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
+  type AdminGraphqlClient,
+  type FetchApi,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
 } from '../../../src/adapters/shopify/shopify-inventory.ts';
@@ -1140,3 +1143,419 @@ bySku(
 );
 
 bySku.run();
+
+// ---------------------------------------------------------------------------------------------------------------------
+// shopifyInventory: malformed answers
+
+const malformed = suite('shopifyInventory: a malformed answer is a typed Left, never a rejected task');
+malformed.after.each(closeShops);
+
+/** The GraphQL operation name of a document the adapter sends (`SetAvailable`, `BulkStatus`, …). */
+const operationName = (document: string): string => /^(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? '?';
+
+type Script = Readonly<Record<string, unknown>>;
+
+/**
+ * A client that answers each operation by name from `script` (what `request` resolves to, or a function of the
+ * variables); an operation the script does not name is a test failure. `requests` lists what was asked, in order.
+ */
+const scriptedClient = (script: Script) => {
+  const requests: string[] = [];
+  const client: AdminGraphqlClient = {
+    request: async (document, options) => {
+      const name = operationName(document);
+      requests.push(name);
+      if (!(name in script)) throw new Error(`the script has no answer for ${name}`);
+      const answer = script[name];
+      return typeof answer === 'function' ? (answer as (v: unknown) => unknown)(options?.variables) : answer;
+    },
+  };
+  return { client, requests };
+};
+
+// Answers of a bulk path that works until the step a test breaks: a staged target, a started operation, COMPLETED.
+const BULK_SCRIPT: Script = {
+  StageVariables: {
+    data: {
+      stagedUploadsCreate: {
+        stagedTargets: [{ url: 'https://uploads.test/', parameters: [{ name: 'key', value: 'tmp/1/bulk/f.jsonl' }] }],
+        userErrors: [],
+      },
+    },
+  },
+  BulkSet: {
+    data: { bulkOperationRunMutation: { bulkOperation: { id: 'gid://shopify/BulkOperation/1' }, userErrors: [] } },
+  },
+  BulkLevels: {
+    data: { bulkOperationRunQuery: { bulkOperation: { id: 'gid://shopify/BulkOperation/2' }, userErrors: [] } },
+  },
+  BulkStatus: (variables: unknown) => ({
+    data: {
+      bulkOperation: {
+        id: (variables as { id: string }).id,
+        status: 'COMPLETED',
+        errorCode: null,
+        url: 'https://results.test/1.jsonl',
+      },
+    },
+  }),
+};
+
+/** A fetch for staged uploads and result files: uploads succeed, a result file is `results`. */
+const filesFetch =
+  (results: string): FetchApi =>
+  async (url) =>
+    url.startsWith('https://results.test/')
+      ? new Response(results, { status: 200 })
+      : new Response(null, { status: 201 });
+
+const LOCATION = 'gid://shopify/Location/1';
+const ITEM = (n: number) => `gid://shopify/InventoryItem/${n}`;
+const twoQuantities = [setQuantity(ITEM(1), LOCATION, 5, 0), setQuantity(ITEM(2), LOCATION, 6, 0)];
+
+/** An adapter on a scripted client: instant backoff, two attempts, bulk from two quantities, one a call. */
+const scripted = (script: Script, results = '', options: Partial<ShopifyInventoryOptions> = {}) => {
+  const { client, requests } = scriptedClient(script);
+  const { waits, sleep } = recordingSleep();
+  const shopify = shopifyInventory({
+    shop: 'scripted.myshopify.com',
+    accessToken: TOKEN,
+    client,
+    fetch: filesFetch(results),
+    sleep,
+    maxAttempts: 2,
+    bulkPollMs: 1,
+    maxQuantitiesPerCall: 1,
+    bulkThreshold: 2,
+    ...options,
+  });
+  return { shopify, requests, waits };
+};
+
+/** Every operation of the port, each once: what a malformed answer must never make reject. */
+const everyOperation = (shopify: ShopifyInventoryAdapter): Record<string, TaskEither<ShopifyError, unknown>> => ({
+  'setAvailable (a call)': shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))),
+  'setAvailable (bulk)': shopify.setAvailable(setRequest('two', twoQuantities)),
+  availableOf: shopify.availableOf(LOCATION, [ITEM(1), ITEM(2)]),
+  availableAtLocation: shopify.availableAtLocation(LOCATION),
+  inventoryItemsBySku: shopify.inventoryItemsBySku(['SKU-1']),
+});
+
+/** The Left of a task that must resolve: a rejection fails the test with what it threw. */
+const leftOf = async (task: TaskEither<ShopifyError, unknown>): Promise<ShopifyError> => {
+  let result: Either<ShopifyError, unknown>;
+  try {
+    result = await task();
+  } catch (thrown) {
+    throw new Error(`the task rejected: ${String(thrown)}`);
+  }
+  if (result._tag === 'Right') throw new Error(`expected a Left, got ${JSON.stringify(result.right)}`);
+  return result.left;
+};
+
+const reasonOf = (e: ShopifyError): string => ('reason' in e ? e.reason : e._tag);
+
+malformed(
+  '{ data: null } to every operation: a lost answer, retried, then ShopifyUnavailable (retriable)',
+  async () => {
+    const nothing = { data: null };
+    const { shopify, requests } = scripted({
+      ...BULK_SCRIPT,
+      SetAvailable: nothing,
+      LevelsOf: nothing,
+      ItemsBySku: nothing,
+      StageVariables: nothing,
+      BulkLevels: nothing,
+    });
+    for (const [operation, task] of Object.entries(everyOperation(shopify))) {
+      const left = await leftOf(task);
+      assert.is(left._tag, 'ShopifyUnavailable', operation);
+      assert.is(left.retriable, true, operation);
+      assert.match(reasonOf(left), 'neither data nor errors (after 2 attempts)', operation);
+    }
+    assert.equal(requests, [
+      'SetAvailable',
+      'SetAvailable',
+      'StageVariables',
+      'StageVariables',
+      'LevelsOf',
+      'LevelsOf',
+      'BulkLevels',
+      'BulkLevels',
+      'ItemsBySku',
+      'ItemsBySku',
+    ]);
+  },
+);
+
+malformed('data of another shape to every operation: ShopifyAnswerInvalid naming the field, not retried', async () => {
+  const { shopify, requests } = scripted({
+    SetAvailable: { data: { inventorySetQuantities: { userErrors: null } } },
+    StageVariables: { data: { stagedUploadsCreate: null } },
+    LevelsOf: { data: { i0: { inventoryLevel: { quantities: [{ name: 'available', quantity: '7' }] } } } },
+    BulkLevels: { data: { bulkOperationRunQuery: null } },
+    ItemsBySku: { data: { inventoryItems: { nodes: [{ id: 5, sku: 'SKU-1' }] } } },
+  });
+  const reasons: Record<string, string> = {};
+  for (const [operation, task] of Object.entries(everyOperation(shopify))) {
+    const left = await leftOf(task);
+    assert.is(left._tag, 'ShopifyAnswerInvalid', operation);
+    assert.is(left.retriable, false, operation);
+    reasons[operation] = reasonOf(left);
+  }
+  assert.equal(reasons, {
+    'setAvailable (a call)': 'set: data.inventorySetQuantities.userErrors: expected Array<UserError>, got null',
+    'setAvailable (bulk)': 'stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
+    availableOf: 'levels: data.i0.inventoryLevel.quantities.0.quantity: expected Int, got "7"',
+    availableAtLocation: 'bulk: data.bulkOperationRunQuery: expected BulkOperationPayload, got null',
+    inventoryItemsBySku: 'sku: data.inventoryItems.nodes.0.id: expected string, got 5',
+  });
+  assert.is(requests.length, 5, 'one request each');
+});
+
+malformed('{ data: { bulkOperation: null } } while polling: the operation is gone, a retriable Left', async () => {
+  const gone = { data: { bulkOperation: null } };
+  const { shopify } = scripted({ ...BULK_SCRIPT, BulkStatus: gone });
+  for (const task of [shopify.setAvailable(setRequest('two', twoQuantities)), shopify.availableAtLocation(LOCATION)]) {
+    const left = await leftOf(task);
+    assert.is(left._tag, 'ShopifyAnswerInvalid');
+    assert.is(left.retriable, true);
+    assert.match(reasonOf(left), 'bulkOperation(id: "gid://shopify/BulkOperation/');
+    assert.match(reasonOf(left), 'no such operation');
+  }
+});
+
+malformed(
+  'bulkOperationRunMutation and stagedUploadsCreate answering null: invalid, or refused when the schema allows it',
+  async () => {
+    const cases: ReadonlyArray<[string, Script, string, boolean, string]> = [
+      [
+        'bulkOperationRunMutation: null',
+        { BulkSet: { data: { bulkOperationRunMutation: null } } },
+        'ShopifyAnswerInvalid',
+        false,
+        'bulk: data.bulkOperationRunMutation: expected BulkOperationPayload, got null',
+      ],
+      [
+        'bulkOperation: null, no userErrors',
+        { BulkSet: { data: { bulkOperationRunMutation: { bulkOperation: null, userErrors: [] } } } },
+        'ShopifyRejected',
+        false,
+        'bulkOperationRunMutation: no operation started',
+      ],
+      [
+        'bulkOperation: null with a userError',
+        {
+          BulkSet: {
+            data: {
+              bulkOperationRunMutation: {
+                bulkOperation: null,
+                userErrors: [{ field: null, message: 'The input file is empty.', code: 'INVALID_STAGED_UPLOAD_FILE' }],
+              },
+            },
+          },
+        },
+        'ShopifyRejected',
+        false,
+        'bulkOperationRunMutation: The input file is empty.',
+      ],
+      [
+        'stagedUploadsCreate: null',
+        { StageVariables: { data: { stagedUploadsCreate: null } } },
+        'ShopifyAnswerInvalid',
+        false,
+        'stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
+      ],
+      [
+        'stagedTargets: null',
+        { StageVariables: { data: { stagedUploadsCreate: { stagedTargets: null, userErrors: [] } } } },
+        'ShopifyRejected',
+        false,
+        'stagedUploadsCreate: no upload target',
+      ],
+      [
+        'a target without a key',
+        {
+          StageVariables: {
+            data: {
+              stagedUploadsCreate: { stagedTargets: [{ url: 'https://u.test/', parameters: [] }], userErrors: [] },
+            },
+          },
+        },
+        'ShopifyAnswerInvalid',
+        false,
+        'stage: data.stagedUploadsCreate.stagedTargets.0.parameters: no key parameter',
+      ],
+    ];
+    for (const [label, script, tag, retriable, reason] of cases) {
+      const left = await leftOf(
+        scripted({ ...BULK_SCRIPT, ...script }).shopify.setAvailable(setRequest('b', twoQuantities)),
+      );
+      assert.equal([left._tag, left.retriable, reasonOf(left)], [tag, retriable, reason], label);
+    }
+  },
+);
+
+malformed('answers that are no GraphQL response at all, and a throttleStatus of another shape', async () => {
+  const cases: ReadonlyArray<[unknown, string]> = [
+    ['<html>502 Bad Gateway</html>', 'set: answer: expected AdminAnswer, got "<html>502 Bad Gateway</html>"'],
+    [null, 'set: answer: expected AdminAnswer, got null'],
+    [
+      {
+        data: { inventorySetQuantities: { userErrors: [] } },
+        extensions: {
+          cost: { throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: '100' } },
+        },
+      },
+      'set: answer.extensions.cost.throttleStatus.restoreRate: expected number, got "100"',
+    ],
+    [
+      { errors: { graphQLErrors: [{ code: 'THROTTLED' }] } },
+      'set: answer.errors.graphQLErrors.0.message: expected string, got nothing',
+    ],
+  ];
+  for (const [answer, reason] of cases) {
+    const left = await leftOf(
+      scripted({ SetAvailable: answer }).shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))),
+    );
+    assert.equal([left._tag, left.retriable, reasonOf(left)], ['ShopifyAnswerInvalid', false, reason]);
+  }
+});
+
+malformed('a page that says there is more but gives no cursor: invalid, not read forever', async () => {
+  const { shopify, requests } = scripted({
+    ItemsBySku: {
+      data: {
+        inventoryItems: { nodes: [{ id: ITEM(1), sku: 'SKU-1' }], pageInfo: { hasNextPage: true, endCursor: null } },
+      },
+    },
+  });
+  const left = await leftOf(shopify.inventoryItemsBySku(['SKU-1']));
+  assert.equal([left._tag, left.retriable], ['ShopifyAnswerInvalid', false]);
+  assert.match(reasonOf(left), 'pageInfo: a next page without an endCursor');
+  assert.equal(requests, ['ItemsBySku']);
+});
+
+malformed(
+  'truncated JSON through the real client: retried with the same key; ShopifyUnavailable when it lasts',
+  async () => {
+    const { server, location, items } = await stockedShop(1, 4);
+    const { sleep } = recordingSleep();
+    // Shopify's answers cut short: the first `cut` GraphQL answers lose their second half on the way.
+    let cut = 1;
+    const cutting: FetchApi = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!url.endsWith('/graphql.json') || cut <= 0) return response;
+      cut--;
+      const text = await response.text();
+      return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: response.headers });
+    };
+    const shopify = adapterFor(server, { fetch: cutting, sleep });
+    const outcomes = await outcomesOf(
+      shopify.setAvailable(setRequest('cut-1', [setQuantity(items[0]!, location, 9, 4)])),
+    );
+    assert.equal(statuses(outcomes), ['applied'], 'the retry was answered from the key');
+    assert.equal([shopify.stats().retries, server.stats.setCalls, server.adjustments().length], [1, 2, 1]);
+    assert.is(server.available(items[0]!, location), 9);
+    cut = 5;
+    const left = await leftOf(
+      adapterFor(server, { fetch: cutting, sleep, maxAttempts: 3 }).setAvailable(
+        setRequest('cut-2', [setQuantity(items[0]!, location, 3, 9)]),
+      ),
+    );
+    assert.equal([left._tag, left.retriable], ['ShopifyUnavailable', true]);
+    assert.match(reasonOf(left), /^set: unreadable answer: .*JSON.*\(after 3 attempts\)$/);
+    // A client of one's own that throws on a body it cannot parse: the same.
+    const { shopify: throwing } = scripted({
+      SetAvailable: () => {
+        throw new SyntaxError('Unexpected end of JSON input');
+      },
+    });
+    const thrown = await leftOf(throwing.setAvailable(setRequest('one', twoQuantities.slice(0, 1))));
+    assert.equal(
+      [thrown._tag, thrown.retriable, reasonOf(thrown)],
+      ['ShopifyUnavailable', true, 'set: Unexpected end of JSON input (after 2 attempts)'],
+    );
+  },
+);
+
+malformed('a bulk result file with a bad line: ShopifyAnswerInvalid naming the line', async () => {
+  const good = (n: number) => JSON.stringify({ data: { inventorySetQuantities: { userErrors: [] } }, __lineNumber: n });
+  const cases: ReadonlyArray<[string, string, boolean, string]> = [
+    ['cut short', `${good(0)}\n{"data":{"inventorySetQuantities":{"userEr\n`, true, 'bulk result line 2: not JSON ('],
+    [
+      'another shape',
+      `${good(0)}\n${JSON.stringify({ data: { inventorySetQuantities: { userErrors: [] } }, __lineNumber: '1' })}\n`,
+      false,
+      'bulk result line 2: __lineNumber: expected Int, got "1"',
+    ],
+    [
+      'a line number not sent',
+      `${good(0)}\n${good(7)}\n`,
+      false,
+      'bulk result line 2: __lineNumber 7 is no line of the file sent',
+    ],
+  ];
+  for (const [label, results, retriable, reason] of cases) {
+    const { shopify, requests } = scripted(BULK_SCRIPT, results);
+    const left = await leftOf(shopify.setAvailable(setRequest('b', twoQuantities)));
+    assert.equal([left._tag, left.retriable], ['ShopifyAnswerInvalid', retriable], label);
+    assert.ok(reasonOf(left).startsWith(reason), `${label}: ${reasonOf(left)}`);
+    assert.equal(requests, ['StageVariables', 'BulkSet', 'BulkStatus'], `${label}: no call sent after a bad file`);
+  }
+});
+
+malformed(
+  'a bulk read with a bad line (the real bulk query, its 17th line damaged): a Left naming line 17',
+  async () => {
+    const { server, location } = await stockedShop(20, 3);
+    const damage =
+      (line: number, change: (text: string) => string): FetchApi =>
+      async (url, init) => {
+        const response = await fetch(url, init);
+        if (!url.includes('/bulk-results/')) return response;
+        const lines = (await response.text()).split('\n');
+        lines[line - 1] = change(lines[line - 1]!);
+        return new Response(lines.join('\n'), { status: 200 });
+      };
+    const cut = await leftOf(
+      adapterFor(server, { fetch: damage(17, (l) => l.slice(0, 10)) }).availableAtLocation(location),
+    );
+    assert.equal([cut._tag, cut.retriable], ['ShopifyAnswerInvalid', true]);
+    assert.match(reasonOf(cut), /^bulk read line 17: not JSON \(/);
+    const shape = await leftOf(
+      adapterFor(server, {
+        fetch: damage(18, (l) => l.replace('"quantity":3', '"quantity":null')),
+      }).availableAtLocation(location),
+    );
+    assert.equal(
+      [shape._tag, shape.retriable, reasonOf(shape)],
+      ['ShopifyAnswerInvalid', false, 'bulk read line 18: quantities.0.quantity: expected Int, got null'],
+    );
+    // Undamaged, the same read gives every level.
+    assert.is((await run(adapterFor(server).availableAtLocation(location))).length, 20);
+  },
+);
+
+malformed(
+  'an exception anywhere (here an injected sleep that throws) is a retriable Left, not a rejection',
+  async () => {
+    const { client } = scriptedClient({ SetAvailable: { errors: { networkStatusCode: 503, message: 'down' } } });
+    const shopify = shopifyInventory({
+      shop: 'scripted.myshopify.com',
+      accessToken: TOKEN,
+      client,
+      sleep: async () => {
+        throw new Error('the clock broke');
+      },
+    });
+    const left = await leftOf(shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))));
+    assert.equal(
+      [left._tag, left.retriable, reasonOf(left)],
+      ['ShopifyUnavailable', true, 'setAvailable: the clock broke'],
+    );
+    if (left._tag === 'ShopifyUnavailable') assert.instance(left.cause, Error);
+  },
+);
+
+malformed.run();
