@@ -321,10 +321,11 @@ export const isFeedName = (name: string): boolean => /\.jsonl$/i.test(name) && !
 
 /**
  * Process uploads to eCommerce: applies the outbox's feeds to Shopify, oldest first, in batches of what Shopify takes
- * at once (`quantitiesAtOnce`), then archives each. Every batch is frozen in the store before it is sent and settled (ledger, failures, progress)
- * in one transaction after, and its idempotency key is fixed by the feed and line: a run that died mid-feed resumes
- * at the unsettled batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes
- * to `error/`; a failed line is reported and never blocks the rest of its batch.
+ * at once (`quantitiesAtOnce`: a call's worth, or the rest of a large feed for a bulk operation), then archives each.
+ * Every batch is frozen in the store before it is sent and settled (ledger, failures, progress) in one transaction
+ * after, and its idempotency key is fixed by the feed and line: a run that died mid-feed resumes at the unsettled
+ * batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes to `error/`; a
+ * failed line is reported and never blocks the rest of its batch.
  */
 export const processUploads =
   (config: ProcessUploadsConfig): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>

@@ -229,7 +229,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   );
 
   jobs(
-    'a window frozen for a bulk mutation and resent after a crash by calls (threshold changed): same keys, nothing twice',
+    'a bulk window resent after a crash by calls (the threshold changed): the same keys, nothing applied twice',
     async () => {
       const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
       const sync = await run(hard()(s.deps));

@@ -68,7 +68,7 @@ export interface ShopifyInventoryOptions {
   readonly adminUrl?: string;
   /** A client of one's own (tests, instrumentation); replaces the one built from the options above. */
   readonly client?: AdminGraphqlClient;
-  /** The fetch for GraphQL requests of the built client, staged uploads and bulk result files; default the global one. */
+  /** The fetch of the built client's GraphQL requests, staged uploads and bulk result files (default: global). */
   readonly fetch?: FetchApi;
   /** Quantities per call, at most (and by default) `SHOPIFY_MAX_QUANTITIES_PER_CALL`. */
   readonly maxQuantitiesPerCall?: number;
