@@ -1326,72 +1326,40 @@ malformed('{ data: { bulkOperation: null } } while polling: the operation is gon
 });
 
 malformed(
-  'bulkOperationRunMutation and stagedUploadsCreate answering null: invalid, or refused when the schema allows it',
+  'bulkOperationRunMutation and stagedUploadsCreate answering null: invalid, or refused where the schema allows null',
   async () => {
-    const cases: ReadonlyArray<[string, Script, string, boolean, string]> = [
+    const started = (payload: unknown): Script => ({ BulkSet: { data: { bulkOperationRunMutation: payload } } });
+    const staged = (payload: unknown): Script => ({ StageVariables: { data: { stagedUploadsCreate: payload } } });
+    const emptyFile = { field: null, message: 'The input file is empty.', code: 'INVALID_STAGED_UPLOAD_FILE' };
+    const noKey = { stagedTargets: [{ url: 'https://uploads.test/', parameters: [] }], userErrors: [] };
+    const cases: ReadonlyArray<[Script, string]> = [
       [
-        'bulkOperationRunMutation: null',
-        { BulkSet: { data: { bulkOperationRunMutation: null } } },
-        'ShopifyAnswerInvalid',
-        false,
-        'bulk: data.bulkOperationRunMutation: expected BulkOperationPayload, got null',
+        started(null),
+        'ShopifyAnswerInvalid bulk: data.bulkOperationRunMutation: expected BulkOperationPayload, got null',
       ],
       [
-        'bulkOperation: null, no userErrors',
-        { BulkSet: { data: { bulkOperationRunMutation: { bulkOperation: null, userErrors: [] } } } },
-        'ShopifyRejected',
-        false,
-        'bulkOperationRunMutation: no operation started',
+        started({ bulkOperation: null, userErrors: [] }),
+        'ShopifyRejected bulkOperationRunMutation: no operation started',
       ],
       [
-        'bulkOperation: null with a userError',
-        {
-          BulkSet: {
-            data: {
-              bulkOperationRunMutation: {
-                bulkOperation: null,
-                userErrors: [{ field: null, message: 'The input file is empty.', code: 'INVALID_STAGED_UPLOAD_FILE' }],
-              },
-            },
-          },
-        },
-        'ShopifyRejected',
-        false,
-        'bulkOperationRunMutation: The input file is empty.',
+        started({ bulkOperation: null, userErrors: [emptyFile] }),
+        'ShopifyRejected bulkOperationRunMutation: The input file is empty.',
       ],
       [
-        'stagedUploadsCreate: null',
-        { StageVariables: { data: { stagedUploadsCreate: null } } },
-        'ShopifyAnswerInvalid',
-        false,
-        'stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
+        staged(null),
+        'ShopifyAnswerInvalid stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
       ],
+      [staged({ stagedTargets: null, userErrors: [] }), 'ShopifyRejected stagedUploadsCreate: no upload target'],
       [
-        'stagedTargets: null',
-        { StageVariables: { data: { stagedUploadsCreate: { stagedTargets: null, userErrors: [] } } } },
-        'ShopifyRejected',
-        false,
-        'stagedUploadsCreate: no upload target',
-      ],
-      [
-        'a target without a key',
-        {
-          StageVariables: {
-            data: {
-              stagedUploadsCreate: { stagedTargets: [{ url: 'https://u.test/', parameters: [] }], userErrors: [] },
-            },
-          },
-        },
-        'ShopifyAnswerInvalid',
-        false,
-        'stage: data.stagedUploadsCreate.stagedTargets.0.parameters: no key parameter',
+        staged(noKey),
+        'ShopifyAnswerInvalid stage: data.stagedUploadsCreate.stagedTargets.0.parameters: no key parameter',
       ],
     ];
-    for (const [label, script, tag, retriable, reason] of cases) {
-      const left = await leftOf(
-        scripted({ ...BULK_SCRIPT, ...script }).shopify.setAvailable(setRequest('b', twoQuantities)),
-      );
-      assert.equal([left._tag, left.retriable, reasonOf(left)], [tag, retriable, reason], label);
+    for (const [script, expected] of cases) {
+      const { shopify } = scripted({ ...BULK_SCRIPT, ...script });
+      const left = await leftOf(shopify.setAvailable(setRequest('b', twoQuantities)));
+      assert.is(`${left._tag} ${reasonOf(left)}`, expected);
+      assert.is(left.retriable, false, expected);
     }
   },
 );
