@@ -144,6 +144,8 @@ const LevelLine = t.type(
 );
 const ItemLine = t.type({ id: t.string }, 'InventoryItemLine');
 
+const parented = (u: unknown): boolean => typeof u === 'object' && u !== null && '__parentId' in u;
+
 /**
  * A line of the bulk level query's result: an inventory item (`{ id }`), or one of its levels, which follows it with
  * `__parentId` set to the item's id. Told apart by `__parentId` rather than tried in turn: a read holds a line per
@@ -151,11 +153,8 @@ const ItemLine = t.type({ id: t.string }, 'InventoryItemLine');
  */
 export const BulkLevelLineCodec = new t.Type<t.TypeOf<typeof LevelLine> | t.TypeOf<typeof ItemLine>, unknown, unknown>(
   'InventoryLevelLine | InventoryItemLine',
-  (u): u is t.TypeOf<typeof LevelLine> | t.TypeOf<typeof ItemLine> => LevelLine.is(u) || ItemLine.is(u),
-  (u, context) =>
-    typeof u === 'object' && u !== null && '__parentId' in u
-      ? LevelLine.validate(u, context)
-      : ItemLine.validate(u, context),
+  (u): u is t.TypeOf<typeof LevelLine> | t.TypeOf<typeof ItemLine> => (parented(u) ? LevelLine.is(u) : ItemLine.is(u)),
+  (u, context) => (parented(u) ? LevelLine.validate(u, context) : ItemLine.validate(u, context)),
   t.identity,
 );
 

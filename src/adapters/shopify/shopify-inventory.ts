@@ -225,7 +225,7 @@ const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<S
 const eachJsonLine = <A>(
   text: string,
   what: string,
-  codec: t.Decoder<unknown, A>,
+  codec: t.Type<A, unknown>,
   each: (row: A, line: number) => ShopifyError | undefined,
 ): ShopifyError | undefined => {
   for (let start = 0, line = 1; start < text.length; line++) {
@@ -240,9 +240,14 @@ const eachJsonLine = <A>(
     } catch (error) {
       return invalid(`${what} line ${line}: not JSON (${messageOf(error)})`, true);
     }
-    const decoded = codec.decode(value);
-    if (E.isLeft(decoded)) return invalid(`${what} line ${line}: ${describeDecodeErrors(decoded.left, '')}`, false);
-    const stop = each(decoded.right, line);
+    // The guard first: a read holds a line per item and per level, and `decode` builds a context for every field it
+    // checks; only a line the guard refuses is decoded, for the report.
+    if (!codec.is(value)) {
+      const decoded = codec.decode(value);
+      const problem = E.isLeft(decoded) ? describeDecodeErrors(decoded.left, '') : 'not of the expected shape';
+      return invalid(`${what} line ${line}: ${problem}`, false);
+    }
+    const stop = each(value, line);
     if (stop !== undefined) return stop;
   }
   return undefined;
