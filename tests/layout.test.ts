@@ -21,6 +21,7 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/inventory-store.ts',
   'src/application/product-mapping.ts',
   'src/application/push-ledger.ts',
+  'src/application/shopify-inventory.ts',
   'src/application/store-error.ts',
 ];
 

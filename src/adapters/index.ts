@@ -41,10 +41,12 @@ export { memoryInventoryStore, type MemoryInventoryStore } from './memory/memory
 // Shopify's Admin GraphQL API.
 export {
   SHOPIFY_API_VERSION,
+  SHOPIFY_DEFAULT_TIMEOUT_MS,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
   type AdminClientResponse,
   type AdminGraphqlClient,
+  type FetchApi,
   type ShopifyGraphqlError,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,

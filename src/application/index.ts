@@ -107,7 +107,13 @@ export {
   type LeaseOptions,
 } from './job-lease.ts';
 export { stopsWhenAborted, type Store } from './store.ts';
-export type { SetAvailableRequest, SetOutcome, ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
+export type {
+  SetAvailableRequest,
+  SetOutcome,
+  SetResult,
+  ShopifyError,
+  ShopifyInventory,
+} from './shopify-inventory.ts';
 export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
 
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).

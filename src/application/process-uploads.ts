@@ -1,6 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
 import type { FailedLine, FeedProgress, FrozenBatch, LedgerEntry, PushLedger, SetQuantity } from './push-ledger.ts';
@@ -9,29 +10,20 @@ import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
-import {
-  keyedGroups,
-  type SetAvailableRequest,
-  type SetOutcome,
-  type ShopifyError,
-  type ShopifyInventory,
-} from './shopify-inventory.ts';
+import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
 /** How Process uploads applies feeds; `defaultProcessUploadsConfig` has the documented defaults. */
 export interface ProcessUploadsConfig {
   readonly runId: string;
-  /** Quantities per `inventorySetQuantities` call; capped at Shopify's maximum (250). */
-  readonly batchSize: number;
   /** The `reason` Shopify records (one of its reason codes). */
   readonly reason: string;
   /** How many times a quantity raced by Shopify-side sales is re-read and re-sent before it is reported failed. */
   readonly staleRounds: number;
 }
 
-/** The defaults: full batches, reason `correction`, three rounds against racing sales. */
+/** The defaults: reason `correction`, three rounds against racing sales. */
 export const defaultProcessUploadsConfig = (runId: string): ProcessUploadsConfig => ({
   runId,
-  batchSize: 250,
   reason: 'correction',
   staleRounds: 3,
 });
@@ -108,7 +100,6 @@ const processFeed = (
 ): TE.TaskEither<ProcessUploadsError, FeedReport> => {
   const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0, failed: [] };
   const { shop, locationId } = feed.header;
-  const batchSize = Math.max(1, Math.min(config.batchSize, deps.maxQuantitiesPerCall));
   const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({
     inventoryItemId: q.inventoryItemId,
     locationId,
@@ -148,42 +139,21 @@ const processFeed = (
     return index;
   };
 
-  // A frozen batch larger than one call goes in groups of `maxQuantitiesPerCall` keyed `key#n`: through a bulk
-  // mutation from `bulkThreshold` quantities on, else call by call. Both split and key alike, so a batch frozen on
-  // one path can be resent on the other.
-  const setQuantities = (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> => {
-    const max = deps.maxQuantitiesPerCall;
-    if (request.quantities.length <= max) {
-      tally.calls++;
-      return deps.setAvailable(request);
-    }
-    if (request.quantities.length >= deps.bulkThreshold) {
-      tally.bulk++;
-      return deps.setAvailableInBulk(request);
-    }
-    return pipe(
-      keyedGroups(request, max),
-      TE.traverseSeqArray((group) => {
-        tally.calls++;
-        return deps.setAvailable(group);
-      }),
-      TE.map((outcomes) => outcomes.flat()),
-    );
-  };
-
   // Sends a frozen batch, settles what Shopify took or refused, and sends the raced quantities again (frozen anew)
   // against Shopify's live values, up to `staleRounds` times.
   const send = (batch: FrozenBatch): TE.TaskEither<ProcessUploadsError, void> => {
     const round = roundOf(batch.idempotencyKey);
     const lines = lineIndex(batch);
     return pipe(
-      setQuantities({
+      deps.setAvailable({
         idempotencyKey: batch.idempotencyKey,
         reason: config.reason,
         referenceDocumentUri: referenceDocumentUri(feed.name),
         quantities: batch.quantities,
       }),
-      TE.chainW((outcomes) => {
+      TE.chainW(({ outcomes, calls, bulkOperations }) => {
+        tally.calls += calls;
+        tally.bulk += bulkOperations;
         const confirmed: LedgerEntry[] = [];
         const failed: FailedLine[] = [];
         const stale: SetQuantity[] = [];
@@ -253,9 +223,10 @@ const processFeed = (
   // Plans the batch of lines [fromLine, toLine): each line's basis is the feed's (Hard Sync), else the ledger's,
   // else Shopify's live value; lines Shopify already matches are settled without a call.
   const plan = (fromLine: number): TE.TaskEither<ProcessUploadsError, void> => {
-    // A feed with enough lines left goes in one window, sent as a bulk mutation; otherwise a call's worth at a time.
-    const window = feed.lines.length - fromLine >= deps.bulkThreshold ? feed.lines.length - fromLine : batchSize;
-    const toLine = Math.min(feed.lines.length, fromLine + window);
+    // As many lines as Shopify takes at once (a call's worth, or the rest of a large feed for one bulk operation): a
+    // batch resent after a crash then costs what it cost the first time.
+    const waiting = feed.lines.length - fromLine;
+    const toLine = fromLine + Math.max(1, Math.min(waiting, deps.quantitiesAtOnce(waiting)));
     const slice: ReadonlyArray<FeedLine> = feed.lines.slice(fromLine, toLine);
     const withoutBasis = slice.filter((l) => l.basis === null).map((l) => l.inventoryItemId);
     return pipe(
@@ -350,15 +321,17 @@ const processFeed = (
 export const isFeedName = (name: string): boolean => /\.jsonl$/i.test(name) && !/^[.~]/.test(name);
 
 /**
- * Process uploads to eCommerce: applies the outbox's feeds to Shopify, oldest first, in batches of `batchSize`,
- * then archives each. Every batch is frozen in the store before it is sent and settled (ledger, failures, progress)
- * in one transaction after, and its idempotency key is fixed by the feed and line: a run that died mid-feed resumes
- * at the unsettled batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes
- * to `error/`; a failed line is reported and never blocks the rest of its batch.
+ * Process uploads to eCommerce: applies the outbox's feeds to Shopify, oldest first, in batches of what Shopify takes
+ * at once (`quantitiesAtOnce`: a call's worth, or the rest of a large feed for a bulk operation), then archives each.
+ * Every batch is frozen in the store before it is sent and settled (ledger, failures, progress) in one transaction
+ * after, and its idempotency key is fixed by the feed and line: a run that died mid-feed resumes at the unsettled
+ * batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes to `error/`; a
+ * failed line is reported and never blocks the rest of its batch.
  */
-export const processUploads =
-  (config: ProcessUploadsConfig): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>
-  (deps) => {
+export const processUploads = (
+  config: ProcessUploadsConfig,
+): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>
+  lazily((deps) => {
     const startedAt = deps.now();
     const one = (name: string): TE.TaskEither<ProcessUploadsError, FeedReport> =>
       pipe(
@@ -439,4 +412,4 @@ export const processUploads =
         durationMs: deps.now().getTime() - startedAt.getTime(),
       })),
     );
-  };
+  });

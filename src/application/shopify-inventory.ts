@@ -22,7 +22,13 @@ export type ShopifyError =
       readonly status: string;
       readonly errorCode: string | null;
       readonly retriable: boolean;
-    };
+    }
+  /**
+   * An answer that is not what the API version promises: `reason` names what was malformed and where (`bulk result
+   * line 17: …`). Retriable where the answer looks damaged in transit or the thing asked about is gone; not where it is
+   * well-formed JSON of another shape, which the same request would get again.
+   */
+  | { readonly _tag: 'ShopifyAnswerInvalid'; readonly reason: string; readonly retriable: boolean };
 
 /** What became of one quantity of a set call. */
 export type SetOutcome =
@@ -32,7 +38,7 @@ export type SetOutcome =
   /** Shopify refused this quantity (`INVALID_INVENTORY_ITEM`, `ITEM_NOT_STOCKED_AT_LOCATION`, …); the others are unaffected. */
   | { readonly status: 'failed'; readonly quantity: SetQuantity; readonly code: string; readonly message: string };
 
-/** A set call as the application hands it over: its payload is frozen and its key deterministic. */
+/** A set request as the application hands it over: its payload is frozen and its key deterministic. */
 export interface SetAvailableRequest {
   readonly idempotencyKey: string;
   readonly reason: string;
@@ -41,12 +47,19 @@ export interface SetAvailableRequest {
   readonly quantities: ReadonlyArray<SetQuantity>;
 }
 
+/** What became of a set request: one outcome per quantity, in the order given, and what it took (for reports). */
+export interface SetResult {
+  readonly outcomes: ReadonlyArray<SetOutcome>;
+  /** `inventorySetQuantities` calls sent for the request (not counting resends of a call's unrefused quantities). */
+  readonly calls: number;
+  /** Bulk mutations run for the request. */
+  readonly bulkOperations: number;
+}
+
 /** Shopify's inventory, as the push jobs use it: one shop, through its Admin GraphQL API. */
 export interface ShopifyInventory {
   /** The shop (myshopify domain) this connection writes to: Process uploads applies only that shop's feeds. */
   readonly shop: string;
-  /** The most quantities one set call may carry (Shopify's documented maximum, or less by configuration). */
-  readonly maxQuantitiesPerCall: number;
   /** Shopify's `available` quantity of every inventory item stocked at the location. */
   readonly availableAtLocation: (locationId: string) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
   /** Shopify's `available` quantity of these items at the location (items not stocked there are left out). */
@@ -54,34 +67,20 @@ export interface ShopifyInventory {
     locationId: string,
     inventoryItemIds: ReadonlyArray<string>,
   ) => TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>>;
-  /** From how many quantities on `setAvailableInBulk` is faster than calls (it spends no bucket but has a fixed cost). */
-  readonly bulkThreshold: number;
   /**
-   * Sets any number of `available` quantities through a bulk mutation, each group of `maxQuantitiesPerCall` under
-   * the request's key suffixed `#n`; one outcome per quantity, in the order given.
+   * How many of `waiting` quantities `setAvailable` takes at once: what one request carries while few wait, all of
+   * them once it would set them together. A caller that freezes and resends requests sizes them by it, so a request
+   * resent after a crash costs one request again; a hint, not a limit (at least 1).
    */
-  readonly setAvailableInBulk: (request: SetAvailableRequest) => TaskEither<ShopifyError, ReadonlyArray<SetOutcome>>;
-  /** Sets `available` quantities (at most `maxQuantitiesPerCall`); one outcome per quantity, in the order given. */
-  readonly setAvailable: (request: SetAvailableRequest) => TaskEither<ShopifyError, ReadonlyArray<SetOutcome>>;
+  readonly quantitiesAtOnce: (waiting: number) => number;
+  /**
+   * Sets any number of `available` quantities: one outcome per quantity, in the order given. A request larger than
+   * one call goes in consecutive groups under its key suffixed `#0`, `#1`, … (by calls or one bulk operation, as its
+   * size makes cheaper); a request resent unchanged goes under the same keys.
+   */
+  readonly setAvailable: (request: SetAvailableRequest) => TaskEither<ShopifyError, SetResult>;
   /** The inventory items whose variant has each SKU (several when a SKU is not unique in the shop). */
   readonly inventoryItemsBySku: (
     skus: ReadonlyArray<string>,
   ) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;
 }
-
-/**
- * A request too large for one call as the calls (or bulk lines) that carry it: consecutive groups of at most `max`
- * quantities, the n-th under the key `<key>#n`. The call path and the bulk path split alike, so a batch frozen for
- * one can be resent on the other under the same keys.
- */
-export const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<SetAvailableRequest> => {
-  const groups: SetAvailableRequest[] = [];
-  for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) {
-    groups.push({
-      ...request,
-      idempotencyKey: `${request.idempotencyKey}#${n}`,
-      quantities: request.quantities.slice(start, start + max),
-    });
-  }
-  return groups;
-};

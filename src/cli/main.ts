@@ -23,6 +23,7 @@ import {
   formatOnlineAtpExplanation,
   isChannelFacilityGroup,
 } from '../domain/index.ts';
+import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
 import { formatJobReport, jobNeedsAttention } from '../composition/job-catalogue.ts';
 import { JOB_NAMES, runJob, validateRequest, workerName, type JobName } from '../composition/jobs.ts';
 import { redact } from '../application/redaction.ts';
@@ -111,7 +112,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   switch (command) {
     case 'demo': {
       const given = option(rest, '--batch-size');
-      const size = BatchSize.decode(given === undefined ? 250 : Number(given));
+      const size = BatchSize.decode(given === undefined ? SHOPIFY_MAX_QUANTITIES_PER_CALL : Number(given));
       if (isLeft(size))
         return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
       const dataDir = option(rest, '--data-dir') ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));

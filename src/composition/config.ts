@@ -6,7 +6,7 @@ import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
-import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
+import { SHOPIFY_DEFAULT_TIMEOUT_MS, SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
 import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
 
@@ -504,10 +504,10 @@ export const loadConfig = (
           accessToken: token,
           apiVersion: c.shopify.apiVersion ?? SHOPIFY_API_VERSION,
           ...(c.shopify.adminUrl === undefined ? {} : { adminUrl: c.shopify.adminUrl }),
-          batchSize: c.shopify.batchSize ?? PROCESS_UPLOADS_DEFAULTS.batchSize,
+          batchSize: c.shopify.batchSize ?? SHOPIFY_MAX_QUANTITIES_PER_CALL,
           reason: c.shopify.reason ?? PROCESS_UPLOADS_DEFAULTS.reason,
           staleRounds: c.shopify.staleRounds ?? PROCESS_UPLOADS_DEFAULTS.staleRounds,
-          timeoutMs: c.shopify.timeoutMs ?? 30_000,
+          timeoutMs: c.shopify.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS,
         };
       }
       const i = c.import ?? {};

@@ -159,7 +159,6 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
       shop: shopify.shop,
       processUploadsConfig: (runId) => ({
         ...defaultProcessUploadsConfig(runId),
-        batchSize: shopify.batchSize,
         reason: shopify.reason,
         staleRounds: shopify.staleRounds,
       }),

@@ -9,7 +9,8 @@ import { mapProducts } from '../../src/application/map-products.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../../src/application/process-uploads.ts';
 import { pushRecentChanges } from '../../src/application/push-recent-changes.ts';
 import { run, runLeft } from '../support/run.ts';
-import { shopifyScenario } from '../support/shopify-scenario.ts';
+import { shopifyInventory } from '../../src/adapters/shopify/shopify-inventory.ts';
+import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 import { STORE_ADAPTERS, type StoreUnderTest } from '../support/stores.ts';
 
 // The same jobs over each inventory store: the in-memory one, PostgreSQL and SQLite.
@@ -34,8 +35,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   };
   const hard = (runId = 'hard-1') => hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
   const push = (runId = 'push-1') => pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
-  const uploads = (runId = 'upload-1', batchSize = 250) =>
-    processUploads({ ...defaultProcessUploadsConfig(runId), batchSize });
+  const uploads = (runId = 'upload-1') => processUploads(defaultProcessUploadsConfig(runId));
 
   jobs('Hard Sync then Process uploads sets Shopify to online ATP: the worked example shows 75', async () => {
     const { s, mapped } = await setUp();
@@ -134,12 +134,12 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   jobs(
     'throttling, 5xx answers and a connection lost after Shopify applied: retried with the same key, applied once',
     async () => {
-      const { s } = await setUp();
+      const { s } = await setUp({}, { maxQuantitiesPerCall: 1 });
       await run(hard()(s.deps));
       s.server.faults.throttle(2);
       s.server.faults.serverError(2, 502);
       s.server.faults.dropAfterApply(1);
-      const applied = await run(uploads('upload-1', 1)(s.deps));
+      const applied = await run(uploads('upload-1')(s.deps));
       assert.equal([applied.applied, applied.failed], [3, 0]);
       assert.equal(
         [
@@ -156,7 +156,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   );
 
   jobs('a run that dies between Shopify applying a batch and recording it resumes without applying twice', async () => {
-    const { store, s } = await setUp();
+    const { store, s } = await setUp({}, { maxQuantitiesPerCall: 1 });
     await run(hard()(s.deps));
     let settles = 0;
     const dying = {
@@ -166,10 +166,10 @@ for (const [adapter, open] of STORE_ADAPTERS) {
           ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const })
           : store.settleBatch(settlement),
     };
-    const failed = await runLeft(uploads('upload-1', 1)(dying));
+    const failed = await runLeft(uploads('upload-1')(dying));
     assert.equal(failed._tag, 'InventoryStoreUnavailable');
     assert.equal(s.server.adjustments().length, 2, 'the second batch reached Shopify before the crash');
-    const resumed = await run(uploads('upload-2', 1)(s.deps));
+    const resumed = await run(uploads('upload-2')(s.deps));
     assert.equal(resumed.feeds[0]!.resumed, true);
     assert.equal(s.server.adjustments().length, 3, 'the frozen batch was resent with its key and not applied again');
     assert.equal(
@@ -223,6 +223,46 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       assert.equal(
         (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1]))).map((e) => e.quantity),
         [75],
+      );
+      await s.dispose();
+    },
+  );
+
+  jobs(
+    'a bulk window resent after a crash by calls (the threshold changed): the same keys, nothing applied twice',
+    async () => {
+      const { store, s } = await setUp({}, { bulkThreshold: 3, maxQuantitiesPerCall: 2 });
+      const sync = await run(hard()(s.deps));
+      const dying = {
+        ...s.deps,
+        settleBatch: () =>
+          TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const }),
+      };
+      await runLeft(uploads('upload-1')(dying));
+      assert.equal(s.server.stats.bulkOperations, 2, 'the bulk read and the bulk set');
+      const byCalls = shopifyInventory({
+        shop: s.server.shopDomain,
+        accessToken: TOKEN,
+        adminUrl: s.server.url,
+        maxQuantitiesPerCall: 2,
+        bulkThreshold: Number.POSITIVE_INFINITY,
+      });
+      const resumed = await run(uploads('upload-2')({ ...s.deps, ...byCalls }));
+      assert.equal(
+        [resumed.feeds[0]!.resumed, resumed.applied, resumed.calls, resumed.feeds[0]!.bulkOperations],
+        [true, 3, 2, 0],
+      );
+      assert.equal(s.server.stats.bulkOperations, 2, 'no bulk operation on the rerun');
+      // The key scheme of frozen batches, unchanged: feed, first line, round, and the group.
+      const key = `oms-inventory-sync:${sync.feed}:0:0`;
+      assert.equal(
+        s.server.adjustments().map((a) => a.idempotencyKey),
+        [`${key}#0`, `${key}#0`, `${key}#1`],
+        'the groups of the frozen window, applied once, by the bulk mutation',
+      );
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P3]))).map((e) => e.quantity),
+        [40],
       );
       await s.dispose();
     },

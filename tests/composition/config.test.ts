@@ -4,6 +4,7 @@ import * as assert from 'uvu/assert';
 import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
+import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../../src/adapters/shopify/shopify-inventory.ts';
 
 const config = suite('loadConfig');
 
@@ -98,7 +99,7 @@ config('every default is the one its use case defines: the import, Process uploa
   const uploads = defaultProcessUploadsConfig('run');
   assert.equal(
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
-    [uploads.batchSize, uploads.reason, uploads.staleRounds],
+    [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
   );
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(

@@ -1,55 +1,61 @@
 import { createAdminApiClient } from '@shopify/admin-api-client';
 import * as E from 'fp-ts/lib/Either.js';
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type * as t from 'io-ts';
 import type { SetQuantity } from '../../application/push-ledger.ts';
-import {
-  keyedGroups,
-  type SetAvailableRequest,
-  type SetOutcome,
-  type ShopifyError,
-  type ShopifyInventory,
+import type {
+  SetAvailableRequest,
+  SetOutcome,
+  SetResult,
+  ShopifyError,
+  ShopifyInventory,
 } from '../../application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../domain/index.ts';
+import {
+  AdminAnswerCodec,
+  BulkLevelLineCodec,
+  BulkMutationStartedCodec,
+  BulkQueryStartedCodec,
+  BulkResultLineCodec,
+  BulkStatusDataCodec,
+  describeDecodeErrors,
+  ItemsBySkuDataCodec,
+  levelsDataCodec,
+  SetDataCodec,
+  StagedUploadDataCodec,
+  type GraphqlErrorCodec,
+  type UserError,
+} from './admin-answers.ts';
 import { SHOPIFY_API_VERSION } from './api-version.ts';
-import { spend, waitBefore, type BucketState, type ThrottleStatus } from './leaky-bucket.ts';
+import { spend, waitBefore, type BucketState } from './leaky-bucket.ts';
 
 /** Shopify's documented maximum size of an input array ("250 for all APIs"), so of one call's quantities. */
 export const SHOPIFY_MAX_QUANTITIES_PER_CALL = 250;
 
+/** How long one request may take before it is abandoned and retried, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_TIMEOUT_MS = 30_000;
+
 export { SHOPIFY_API_VERSION } from './api-version.ts';
 
 /** A GraphQL error as Shopify returns it. */
-export interface ShopifyGraphqlError {
-  readonly message: string;
-  readonly extensions?: { readonly code?: string; readonly [key: string]: unknown };
-  readonly path?: ReadonlyArray<string | number>;
-}
+export type ShopifyGraphqlError = t.TypeOf<typeof GraphqlErrorCodec>;
 
-/** What the adapter reads of a client response: `@shopify/admin-api-client`'s `ClientResponse`, as a subset. */
-export interface AdminClientResponse {
-  readonly data?: unknown;
-  readonly extensions?: {
-    readonly cost?: {
-      readonly requestedQueryCost?: number | null;
-      readonly actualQueryCost?: number | null;
-      readonly throttleStatus?: ThrottleStatus;
-    };
-  };
-  readonly errors?: {
-    readonly networkStatusCode?: number;
-    readonly message?: string;
-    readonly graphQLErrors?: ReadonlyArray<ShopifyGraphqlError>;
-    readonly response?: { readonly headers?: { get(name: string): string | null } };
-  };
-}
+/** What the adapter reads of a client response (`@shopify/admin-api-client`'s `ClientResponse`), once decoded. */
+export type AdminClientResponse = t.TypeOf<typeof AdminAnswerCodec>;
 
-/** The subset of an Admin GraphQL client the adapter uses; `createAdminApiClient`'s client has it. */
+/**
+ * The subset of an Admin GraphQL client the adapter uses; `createAdminApiClient`'s client has it. Its answer is
+ * `unknown` on purpose: the adapter decodes whatever comes back, and a client that throws is a lost answer.
+ */
 export interface AdminGraphqlClient {
   readonly request: (
     operation: string,
     options?: { readonly variables?: Record<string, unknown>; readonly signal?: AbortSignal },
-  ) => Promise<AdminClientResponse>;
+  ) => Promise<unknown>;
 }
+
+/** The fetch the adapter sends with: the global one's subset. */
+export type FetchApi = (url: string, init?: RequestInit) => Promise<Response>;
 
 /** Options of the Shopify adapter. The access token comes from the environment; it is never logged or reported. */
 export interface ShopifyInventoryOptions {
@@ -65,11 +71,13 @@ export interface ShopifyInventoryOptions {
   readonly adminUrl?: string;
   /** A client of one's own (tests, instrumentation); replaces the one built from the options above. */
   readonly client?: AdminGraphqlClient;
+  /** The fetch of the built client's GraphQL requests, staged uploads and bulk result files (default: global). */
+  readonly fetch?: FetchApi;
   /** Quantities per call, at most (and by default) `SHOPIFY_MAX_QUANTITIES_PER_CALL`. */
   readonly maxQuantitiesPerCall?: number;
   /** A request that has not answered after this long is abandoned and retried (default 30 s). */
   readonly timeoutMs?: number;
-  /** Attempts per request on 5xx, network errors, timeouts and throttling before giving up (default 8). */
+  /** Attempts per request on 5xx, network errors, lost or unreadable answers, timeouts and throttling (default 8). */
   readonly maxAttempts?: number;
   /**
    * A set request with at least this many quantities goes through a bulk mutation (staged JSONL file,
@@ -86,6 +94,8 @@ export interface ShopifyInventoryOptions {
 
 /** The Shopify adapter: the `ShopifyInventory` port, and what it has spent (for reports and benchmarks). */
 export interface ShopifyInventoryAdapter extends ShopifyInventory {
+  /** Quantities one `inventorySetQuantities` call carries: the configured maximum, capped at Shopify's 250. */
+  readonly maxQuantitiesPerCall: number;
   readonly stats: () => {
     readonly requests: number;
     readonly throttled: number;
@@ -147,6 +157,25 @@ type Attempt<A> =
   | { readonly retry: true; readonly waitMs: number; readonly reason: string }
   | { readonly fail: ShopifyError };
 
+type Outcome<A> = Promise<E.Either<ShopifyError, A>>;
+
+type SkuPage = t.TypeOf<typeof ItemsBySkuDataCodec>['inventoryItems'];
+
+const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
+
+const invalid = (reason: string, retriable: boolean): ShopifyError => ({
+  _tag: 'ShopifyAnswerInvalid',
+  reason,
+  retriable,
+});
+
+const rejected = (reason: string, code: string | null = null): ShopifyError => ({
+  _tag: 'ShopifyRejected',
+  reason,
+  code,
+  retriable: false,
+});
+
 // Shopify's search syntax takes a value in single or double quotes: a SKU goes in the quotes it does not contain
 // ("Men's Tee" in double quotes), so the common apostrophe needs no escape inside a quoted value; only a SKU with both
 // kinds of quote falls back to backslash escapes.
@@ -163,18 +192,106 @@ const fingerprint = (indexes: ReadonlyArray<number>): string => {
   return h.toString(36);
 };
 
+// The Retry-After of a 429 answer, in seconds (1 when absent or unreadable); the response is the client's, undecoded.
+const retryAfterSeconds = (response: unknown): number => {
+  try {
+    const headers = (response as { readonly headers?: { get?: (name: string) => unknown } } | null)?.headers;
+    const seconds = Number(headers?.get?.('Retry-After') ?? '1');
+    return Number.isFinite(seconds) ? seconds : 1;
+  } catch {
+    return 1;
+  }
+};
+
+/**
+ * A request too large for one call as the calls (or bulk lines) that carry it: consecutive groups of at most `max`
+ * quantities, the n-th under the key `<key>#n`. The call path and the bulk path split alike, so a request frozen for
+ * one can be resent on the other under the same keys.
+ */
+const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<SetAvailableRequest> => {
+  const groups: SetAvailableRequest[] = [];
+  for (let start = 0, n = 0; start < request.quantities.length; start += max, n++) {
+    groups.push({
+      ...request,
+      idempotencyKey: `${request.idempotencyKey}#${n}`,
+      quantities: request.quantities.slice(start, start + max),
+    });
+  }
+  return groups;
+};
+
+/**
+ * Decodes every line of a bulk operation's JSONL result (`what line N`, counted from 1) and hands each to `each`,
+ * which may stop with an error. A line that is not JSON is a file damaged on the way (retriable: the operation can run
+ * again); a JSON line of another shape is not what the API version promises (not retriable).
+ */
+const eachJsonLine = <A>(
+  text: string,
+  what: string,
+  codec: t.Type<A, unknown>,
+  each: (row: A, line: number) => ShopifyError | undefined,
+): ShopifyError | undefined => {
+  for (let start = 0, line = 1; start < text.length; line++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline === -1 ? text.length : newline;
+    const row = text.slice(start, end);
+    start = end + 1;
+    if (row.trim() === '') continue;
+    let value: unknown;
+    try {
+      value = JSON.parse(row);
+    } catch (error) {
+      return invalid(`${what} line ${line}: not JSON (${messageOf(error)})`, true);
+    }
+    // The guard first: a read holds a line per item and per level, and `decode` builds a context for every field it
+    // checks; only a line the guard refuses is decoded, for the report.
+    if (!codec.is(value)) {
+      const decoded = codec.decode(value);
+      const problem = E.isLeft(decoded) ? describeDecodeErrors(decoded.left, '') : 'not of the expected shape';
+      return invalid(`${what} line ${line}: ${problem}`, false);
+    }
+    const stop = each(value, line);
+    if (stop !== undefined) return stop;
+  }
+  return undefined;
+};
+
+// The last line of defence: an exception anywhere in a task (a defect, an injected clock, sleep or fetch that throws)
+// becomes a retriable error rather than a rejected promise; whatever the adapter sends may be sent again (same keys,
+// `changeFromQuantity` on every quantity).
+const total =
+  <A>(operation: string, task: () => Outcome<A>): TE.TaskEither<ShopifyError, A> =>
+  async () => {
+    try {
+      return await task();
+    } catch (cause) {
+      return E.left({
+        _tag: 'ShopifyUnavailable',
+        reason: `${operation}: ${messageOf(cause)}`,
+        retriable: true,
+        cause,
+      });
+    }
+  };
+
 /**
  * The Shopify port on the Admin GraphQL API. Paces every request from the `throttleStatus` Shopify returns so that
- * it is not throttled, waits out THROTTLED and HTTP 429 answers, and retries 5xx answers, timeouts and network errors
- * with the same payload and idempotency key. `inventorySetQuantities` validates a call as a whole and applies nothing
- * when any quantity is refused; the adapter reports each refused quantity on its own and sends the others again
- * (under a key derived from the original one), so one bad item never blocks the rest.
+ * it is not throttled, waits out THROTTLED and HTTP 429 answers, and retries 5xx answers, timeouts, network errors and
+ * answers lost or cut short with the same payload and idempotency key. Every answer is decoded (`admin-answers.ts`)
+ * before it is used; one of another shape is a `ShopifyAnswerInvalid`, and no task ever rejects.
+ * `inventorySetQuantities` validates a call as a whole and applies nothing when any quantity is refused; the adapter
+ * reports each refused quantity on its own and sends the others again (under a key derived from the original one), so
+ * one bad item never blocks the rest. A set request goes by calls of `maxQuantitiesPerCall`, or from `bulkThreshold`
+ * quantities on through a bulk mutation.
  */
 export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInventoryAdapter => {
   const now = options.now ?? (() => performance.now());
   const sleep = options.sleep ?? ((ms: number) => new Promise<void>((resolve) => setTimeout(resolve, ms)));
-  const timeoutMs = options.timeoutMs ?? 30_000;
+  const fetchApi: FetchApi = options.fetch ?? ((url, init) => fetch(url, init));
+  const timeoutMs = options.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS;
   const maxAttempts = options.maxAttempts ?? 8;
+  const bulkPollMs = options.bulkPollMs ?? 1000;
+  const bulkThreshold = options.bulkThreshold ?? 50_000;
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -182,20 +299,17 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const adminUrl = options.adminUrl;
   const client: AdminGraphqlClient =
     options.client ??
-    (createAdminApiClient({
+    createAdminApiClient({
       storeDomain: options.shop,
       apiVersion: options.apiVersion ?? SHOPIFY_API_VERSION,
       accessToken: options.accessToken,
       retries: 0, // ours: the client's retry never reads THROTTLED and would not keep the bucket in view
-      ...(adminUrl === undefined
-        ? {}
-        : {
-            customFetchApi: (url: string, init?: unknown) => {
-              const target = new URL(url);
-              return fetch(new URL(`${target.pathname}${target.search}`, adminUrl), init as RequestInit);
-            },
-          }),
-    }) as unknown as AdminGraphqlClient);
+      customFetchApi: (url, init) => {
+        if (adminUrl === undefined) return fetchApi(url, init);
+        const target = new URL(url);
+        return fetchApi(new URL(`${target.pathname}${target.search}`, adminUrl).href, init);
+      },
+    });
 
   let bucket: BucketState | null = null;
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
@@ -206,57 +320,58 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     await sleep(ms);
   };
 
-  // One GraphQL operation, paced and retried; `interpret` turns an answered request into a result or a failure.
-  const call =
-    <A>(
-      kind: string,
-      cost: number,
-      operation: string,
-      variables: Record<string, unknown>,
-      interpret: (data: unknown) => E.Either<ShopifyError, A>,
-    ): TE.TaskEither<ShopifyError, A> =>
-    async () => {
-      for (let attempt = 1; ; attempt++) {
-        await pause(waitBefore(bucket, cost, now()));
-        bucket = spend(bucket, cost, now());
-        stats.requests++;
-        stats.pointsRequested += cost;
-        const outcome = await once(kind, operation, variables, interpret);
-        if ('done' in outcome) return { _tag: 'Right', right: outcome.done };
-        if ('fail' in outcome) return { _tag: 'Left', left: outcome.fail };
-        if (attempt >= maxAttempts) {
-          return {
-            _tag: 'Left',
-            left:
-              outcome.reason === 'throttled'
-                ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true }
-                : {
-                    _tag: 'ShopifyUnavailable',
-                    reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
-                    retriable: true,
-                  },
-          };
-        }
-        stats.retries++;
-        // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
-        await pause(
-          Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))),
+  // One GraphQL operation, paced and retried: its data decoded with `codec`, then read by `interpret`.
+  const call = async <D, A>(
+    kind: string,
+    cost: number,
+    operation: string,
+    variables: Record<string, unknown>,
+    codec: t.Decoder<unknown, D>,
+    interpret: (data: D) => E.Either<ShopifyError, A>,
+  ): Outcome<A> => {
+    for (let attempt = 1; ; attempt++) {
+      await pause(waitBefore(bucket, cost, now()));
+      bucket = spend(bucket, cost, now());
+      stats.requests++;
+      stats.pointsRequested += cost;
+      const outcome = await once(kind, operation, variables, codec, interpret);
+      if ('done' in outcome) return E.right(outcome.done);
+      if ('fail' in outcome) return E.left(outcome.fail);
+      if (attempt >= maxAttempts) {
+        return E.left(
+          outcome.reason === 'throttled'
+            ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true }
+            : {
+                _tag: 'ShopifyUnavailable',
+                reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
+                retriable: true,
+              },
         );
       }
-    };
+      stats.retries++;
+      // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
+      await pause(
+        Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))),
+      );
+    }
+  };
 
-  const once = async <A>(
+  const once = async <D, A>(
     kind: string,
     operation: string,
     variables: Record<string, unknown>,
-    interpret: (data: unknown) => E.Either<ShopifyError, A>,
+    codec: t.Decoder<unknown, D>,
+    interpret: (data: D) => E.Either<ShopifyError, A>,
   ): Promise<Attempt<A>> => {
-    let response: AdminClientResponse;
+    let answer: unknown;
     try {
-      response = await client.request(operation, { variables, signal: AbortSignal.timeout(timeoutMs) });
+      answer = await client.request(operation, { variables, signal: AbortSignal.timeout(timeoutMs) });
     } catch (error) {
-      return { retry: true, waitMs: 0, reason: error instanceof Error ? error.message : 'request failed' };
+      return { retry: true, waitMs: 0, reason: messageOf(error) };
     }
+    const decoded = AdminAnswerCodec.decode(answer);
+    if (E.isLeft(decoded)) return { fail: invalid(`${kind}: ${describeDecodeErrors(decoded.left, 'answer')}`, false) };
+    const response = decoded.right;
     const cost = response.extensions?.cost;
     if (cost?.throttleStatus !== undefined) bucket = { status: cost.throttleStatus, at: now() };
     if (typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > 0)
@@ -270,32 +385,28 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     }
     if (status === 429) {
       stats.throttled++;
-      const after = Number(response.errors?.response?.headers?.get('Retry-After') ?? '1');
-      return { retry: true, waitMs: Number.isFinite(after) ? after * 1000 : 1000, reason: 'throttled' };
+      return { retry: true, waitMs: retryAfterSeconds(response.errors?.response) * 1000, reason: 'throttled' };
     }
     if (status === 401 || status === 403)
       return {
         fail: { _tag: 'ShopifyUnauthorized', reason: `HTTP ${status}: the access token was refused`, retriable: false },
       };
     if (status !== undefined && status >= 500) return { retry: true, waitMs: 0, reason: `HTTP ${status}` };
-    if (status !== undefined)
-      return { fail: { _tag: 'ShopifyRejected', reason: `${kind}: HTTP ${status}`, code: null, retriable: false } };
+    if (status !== undefined && (status < 200 || status > 299)) return { fail: rejected(`${kind}: HTTP ${status}`) };
+    // A success the client could not read (a body cut short, not JSON, neither data nor errors): lost on the way.
     if (response.errors !== undefined && graphql.length === 0)
-      return { retry: true, waitMs: 0, reason: response.errors.message ?? 'request failed' };
+      return { retry: true, waitMs: 0, reason: `unreadable answer: ${response.errors.message ?? 'no message'}` };
     const internal = graphql.find((e) => e.extensions?.code === 'INTERNAL_SERVER_ERROR');
     if (internal !== undefined) return { retry: true, waitMs: 0, reason: internal.message };
     if (graphql.length > 0) {
       const e = graphql[0]!;
-      return {
-        fail: {
-          _tag: 'ShopifyRejected',
-          reason: `${kind}: ${e.message}`,
-          code: e.extensions?.code ?? null,
-          retriable: false,
-        },
-      };
+      return { fail: rejected(`${kind}: ${e.message}`, e.extensions?.code ?? null) };
     }
-    const result = interpret(response.data);
+    if (response.data === undefined || response.data === null)
+      return { retry: true, waitMs: 0, reason: 'an answer with neither data nor errors' };
+    const data = codec.decode(response.data);
+    if (E.isLeft(data)) return { fail: invalid(`${kind}: ${describeDecodeErrors(data.left, 'data')}`, false) };
+    const result = interpret(data.right);
     if (E.isRight(result)) return { done: result.right };
     // Shopify's "this key is being processed" answer: the same request, later.
     if (result.left._tag === 'ShopifyRejected' && result.left.code === 'IDEMPOTENCY_CONCURRENT_REQUEST')
@@ -303,220 +414,193 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return { fail: result.left };
   };
 
-  type UserError = {
-    readonly field?: ReadonlyArray<string> | null;
-    readonly message: string;
-    readonly code?: string | null;
-  };
-
   // Sends quantities under a key; refused quantities become outcomes and the rest go again under a derived key.
-  const setRound =
-    (
-      request: SetAvailableRequest,
-      key: string,
-      quantities: ReadonlyArray<SetQuantity>,
-    ): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
-    async () => {
-      const input = {
-        name: 'available',
-        reason: request.reason,
-        referenceDocumentUri: request.referenceDocumentUri,
-        quantities: quantities.map((q) => ({
-          inventoryItemId: q.inventoryItemId,
-          locationId: q.locationId,
-          quantity: q.quantity,
-          changeFromQuantity: q.changeFromQuantity,
-        })),
-      };
-      const answered = await call('set', costs.get('set')!, SET_AVAILABLE, { input, key }, (data) => {
-        const errors = (
-          data as { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | undefined
-        )?.inventorySetQuantities?.userErrors;
-        if (errors === undefined)
-          return E.left({
-            _tag: 'ShopifyRejected',
-            reason: 'inventorySetQuantities: no payload in the answer',
-            code: null,
-            retriable: false,
-          });
-        const busy = errors.find((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST');
-        if (busy !== undefined)
-          return E.left({ _tag: 'ShopifyRejected', reason: busy.message, code: busy.code ?? null, retriable: false });
-        return E.right(errors);
-      })();
-      if (answered._tag === 'Left') return answered;
-      return settleAnswer(request, key, quantities, answered.right)();
+  const setRound = async (
+    request: SetAvailableRequest,
+    key: string,
+    quantities: ReadonlyArray<SetQuantity>,
+  ): Outcome<ReadonlyArray<SetOutcome>> => {
+    const input = {
+      name: 'available',
+      reason: request.reason,
+      referenceDocumentUri: request.referenceDocumentUri,
+      quantities: quantities.map((q) => ({
+        inventoryItemId: q.inventoryItemId,
+        locationId: q.locationId,
+        quantity: q.quantity,
+        changeFromQuantity: q.changeFromQuantity,
+      })),
     };
+    const answered = await call('set', costs.get('set')!, SET_AVAILABLE, { input, key }, SetDataCodec, (data) => {
+      const errors = data.inventorySetQuantities.userErrors;
+      const busy = errors.find((e) => e.code === 'IDEMPOTENCY_CONCURRENT_REQUEST');
+      return busy === undefined ? E.right(errors) : E.left(rejected(busy.message, busy.code ?? null));
+    });
+    if (answered._tag === 'Left') return answered;
+    return settleAnswer(request, key, quantities, answered.right);
+  };
 
   // What Shopify's userErrors for one call mean per quantity: a refused quantity is an outcome of its own, and the
   // others (which the atomic call did not apply) go again under a key derived from this one and the refused indexes.
-  const settleAnswer =
-    (
-      request: SetAvailableRequest,
-      key: string,
-      quantities: ReadonlyArray<SetQuantity>,
-      errors: ReadonlyArray<UserError>,
-    ): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
-    async () => {
-      if (errors.length === 0)
-        return { _tag: 'Right', right: quantities.map((quantity) => ({ status: 'applied', quantity })) };
-      const refused = new Map<number, UserError>();
-      for (const e of errors) {
-        const field = e.field ?? [];
-        const index = field[0] === 'input' && field[1] === 'quantities' ? Number(field[2]) : Number.NaN;
-        if (Number.isInteger(index) && index >= 0 && index < quantities.length) {
-          if (!refused.has(index)) refused.set(index, e);
-        } else if (e.code === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' && !key.endsWith('/again')) {
-          // Shopify asks for a new key after a failed attempt: one derived from the old, so a rerun derives the same.
-          return setRound(request, `${key}/again`, quantities)();
-        } else {
-          // An error about the call as a whole (reason, name, idempotency): no quantity can go.
-          return {
-            _tag: 'Left',
-            left: {
-              _tag: 'ShopifyRejected',
-              reason: `inventorySetQuantities: ${e.message}`,
-              code: e.code ?? null,
-              retriable: false,
-            },
-          };
-        }
+  const settleAnswer = async (
+    request: SetAvailableRequest,
+    key: string,
+    quantities: ReadonlyArray<SetQuantity>,
+    errors: ReadonlyArray<UserError>,
+  ): Outcome<ReadonlyArray<SetOutcome>> => {
+    if (errors.length === 0) return E.right(quantities.map((quantity) => ({ status: 'applied', quantity })));
+    const refused = new Map<number, UserError>();
+    for (const e of errors) {
+      const field = e.field ?? [];
+      const index = field[0] === 'input' && field[1] === 'quantities' ? Number(field[2]) : Number.NaN;
+      if (Number.isInteger(index) && index >= 0 && index < quantities.length) {
+        if (!refused.has(index)) refused.set(index, e);
+      } else if (e.code === 'IDEMPOTENCY_PREVIOUS_ATTEMPT_FAILED' && !key.endsWith('/again')) {
+        // Shopify asks for a new key after a failed attempt: one derived from the old, so a rerun derives the same.
+        return setRound(request, `${key}/again`, quantities);
+      } else {
+        // An error about the call as a whole (reason, name, idempotency): no quantity can go.
+        return E.left(rejected(`inventorySetQuantities: ${e.message}`, e.code ?? null));
       }
-      const outcomes = new Map<number, SetOutcome>();
-      for (const [index, e] of refused) {
-        const quantity = quantities[index]!;
-        outcomes.set(
-          index,
-          e.code === 'CHANGE_FROM_QUANTITY_STALE'
-            ? { status: 'stale', quantity }
-            : { status: 'failed', quantity, code: e.code ?? 'UNKNOWN', message: e.message },
+    }
+    const outcomes = new Map<number, SetOutcome>();
+    for (const [index, e] of refused) {
+      const quantity = quantities[index]!;
+      outcomes.set(
+        index,
+        e.code === 'CHANGE_FROM_QUANTITY_STALE'
+          ? { status: 'stale', quantity }
+          : { status: 'failed', quantity, code: e.code ?? 'UNKNOWN', message: e.message },
+      );
+    }
+    const rest = quantities.map((q, i) => ({ q, i })).filter(({ i }) => !refused.has(i));
+    if (rest.length > 0) {
+      const again = await setRound(
+        request,
+        `${key}/${fingerprint([...refused.keys()].sort((a, b) => a - b))}`,
+        rest.map(({ q }) => q),
+      );
+      if (again._tag === 'Left') return again;
+      again.right.forEach((o, j) => {
+        outcomes.set(rest[j]!.i, o);
+      });
+    }
+    return E.right(quantities.map((_, i) => outcomes.get(i)!));
+  };
+
+  const levelsOf = async (locationId: string, ids: ReadonlyArray<string>): Outcome<ReadonlyArray<ItemQuantity>> => {
+    const found: ItemQuantity[] = [];
+    for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
+      const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
+      const variables: Record<string, unknown> = { locationId };
+      chunk.forEach((id, i) => {
+        variables[`i${i}`] = id;
+      });
+      const answered = await call(
+        'levels',
+        DEFAULT_COST.levels * chunk.length,
+        LEVELS_OF(chunk.length),
+        variables,
+        levelsDataCodec(chunk.length),
+        (data) => E.right(data),
+      );
+      if (answered._tag === 'Left') return answered;
+      chunk.forEach((id, i) => {
+        const available = answered.right[`i${i}`]?.inventoryLevel?.quantities.find((q) => q.name === 'available');
+        if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
+      });
+    }
+    return E.right(found);
+  };
+
+  // The id of a bulk operation `bulkOperationRunQuery`/`bulkOperationRunMutation` started, or why none started.
+  const startedOperation = (
+    field: string,
+    payload: { readonly bulkOperation: { readonly id: string } | null; readonly userErrors: ReadonlyArray<UserError> },
+  ): E.Either<ShopifyError, string> => {
+    const e = payload.userErrors[0];
+    return payload.bulkOperation === null
+      ? E.left(rejected(`${field}: ${e?.message ?? 'no operation started'}`, e?.code ?? null))
+      : E.right(payload.bulkOperation.id);
+  };
+
+  const availableAtLocation = async (locationId: string): Outcome<ReadonlyArray<ItemQuantity>> => {
+    // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
+    const started = await call(
+      'bulk',
+      costs.get('bulk')!,
+      BULK_LEVELS,
+      { query: BULK_LEVELS_QUERY },
+      BulkQueryStartedCodec,
+      (data) => startedOperation('bulkOperationRunQuery', data.bulkOperationRunQuery),
+    );
+    if (started._tag === 'Left') return started;
+    const text = await awaitBulk(started.right);
+    if (text._tag === 'Left') return text;
+    const levels: ItemQuantity[] = [];
+    const bad = eachJsonLine(text.right, 'bulk read', BulkLevelLineCodec, (row) => {
+      if (!('__parentId' in row) || row.location.id !== locationId) return undefined;
+      const available = row.quantities.find((q) => q.name === 'available');
+      if (available !== undefined)
+        levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
+      return undefined;
+    });
+    return bad === undefined ? E.right(levels) : E.left(bad);
+  };
+
+  const inventoryItemsBySku = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
+    const found = new Map<string, string[]>(skus.map((s) => [s, []]));
+    for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
+      const query = skus
+        .slice(start, start + SKUS_PER_QUERY)
+        .map((s) => `sku:${quote(s)}`)
+        .join(' OR ');
+      let after: string | null = null;
+      for (;;) {
+        const answered: E.Either<ShopifyError, SkuPage> = await call(
+          'sku',
+          costs.get('sku')!,
+          ITEMS_BY_SKU,
+          { first: 50, query, after },
+          ItemsBySkuDataCodec,
+          ({ inventoryItems: page }) =>
+            page.pageInfo.hasNextPage && page.pageInfo.endCursor === null
+              ? E.left(invalid('sku: data.inventoryItems.pageInfo: a next page without an endCursor', false))
+              : E.right(page),
         );
-      }
-      const rest = quantities.map((q, i) => ({ q, i })).filter(({ i }) => !refused.has(i));
-      if (rest.length > 0) {
-        const again = await setRound(
-          request,
-          `${key}/${fingerprint([...refused.keys()].sort((a, b) => a - b))}`,
-          rest.map(({ q }) => q),
-        )();
-        if (again._tag === 'Left') return again;
-        again.right.forEach((o, j) => {
-          outcomes.set(rest[j]!.i, o);
-        });
-      }
-      return { _tag: 'Right', right: quantities.map((_, i) => outcomes.get(i)!) };
-    };
-
-  const levelsOf =
-    (locationId: string, ids: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> =>
-    async () => {
-      const found: ItemQuantity[] = [];
-      for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
-        const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
-        const variables: Record<string, unknown> = { locationId };
-        chunk.forEach((id, i) => {
-          variables[`i${i}`] = id;
-        });
-        type Level = {
-          inventoryLevel?: { quantities?: ReadonlyArray<{ name: string; quantity: number }> } | null;
-        } | null;
-        const answered = await call(
-          'levels',
-          DEFAULT_COST.levels * chunk.length,
-          LEVELS_OF(chunk.length),
-          variables,
-          (data) => E.right(data as Record<string, Level> | undefined),
-        )();
         if (answered._tag === 'Left') return answered;
-        chunk.forEach((id, i) => {
-          const available = answered.right?.[`i${i}`]?.inventoryLevel?.quantities?.find((q) => q.name === 'available');
-          if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
-        });
+        // The search matches loosely; only an exact SKU counts.
+        for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);
+        if (!answered.right.pageInfo.hasNextPage) break;
+        after = answered.right.pageInfo.endCursor;
       }
-      return { _tag: 'Right', right: found };
-    };
+    }
+    return E.right(found);
+  };
 
-  const availableAtLocation =
-    (locationId: string): TE.TaskEither<ShopifyError, ReadonlyArray<ItemQuantity>> =>
-    async () => {
-      // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
-      type Started = { bulkOperation: { id: string } | null; userErrors: ReadonlyArray<UserError> };
-      const started = await call('bulk', costs.get('bulk')!, BULK_LEVELS, { query: BULK_LEVELS_QUERY }, (data) => {
-        const payload = (data as { bulkOperationRunQuery?: Started } | undefined)?.bulkOperationRunQuery;
-        const e = payload?.userErrors[0];
-        if (payload?.bulkOperation == null)
-          return E.left({
-            _tag: 'ShopifyRejected',
-            reason: `bulkOperationRunQuery: ${e?.message ?? 'no operation started'}`,
-            code: e?.code ?? null,
-            retriable: false,
-          });
-        return E.right(payload.bulkOperation.id);
-      })();
-      if (started._tag === 'Left') return started;
-      const text = await awaitBulk(started.right);
-      if (text._tag === 'Left') return text;
-      const levels: ItemQuantity[] = [];
-      for (const line of text.right.split('\n')) {
-        if (line === '') continue;
-        const row = JSON.parse(line) as {
-          __parentId?: string;
-          location?: { id: string };
-          quantities?: ReadonlyArray<{ name: string; quantity: number }>;
-        };
-        if (row.__parentId === undefined || row.location?.id !== locationId) continue;
-        const available = row.quantities?.find((q) => q.name === 'available');
-        if (available !== undefined)
-          levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
-      }
-      return { _tag: 'Right', right: levels };
-    };
-
-  const inventoryItemsBySku =
-    (skus: ReadonlyArray<string>): TE.TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>> =>
-    async () => {
-      const found = new Map<string, string[]>(skus.map((s) => [s, []]));
-      for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
-        const chunk = skus.slice(start, start + SKUS_PER_QUERY);
-        const query = chunk.map((s) => `sku:${quote(s)}`).join(' OR ');
-        let after: string | null = null;
-        for (;;) {
-          type Page = {
-            nodes: ReadonlyArray<{ id: string; sku: string | null }>;
-            pageInfo: { hasNextPage: boolean; endCursor: string | null };
-          };
-          const answered = await call('sku', costs.get('sku')!, ITEMS_BY_SKU, { first: 50, query, after }, (data) =>
-            E.right((data as { inventoryItems: Page }).inventoryItems),
-          )();
-          if (answered._tag === 'Left') return answered;
-          // The search matches loosely; only an exact SKU counts.
-          for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);
-          if (!answered.right.pageInfo.hasNextPage) break;
-          after = answered.right.pageInfo.endCursor;
-        }
-      }
-      return { _tag: 'Right', right: found };
-    };
+  // A file Shopify made or stores (a bulk result), or a transfer to its upload target: network trouble is retriable.
+  const transfer = async (what: string, url: string, init: RequestInit, read: boolean): Outcome<string> => {
+    try {
+      const response = await fetchApi(url, { ...init, signal: AbortSignal.timeout(timeoutMs * 10) });
+      if (!response.ok) throw new Error(`HTTP ${response.status}`);
+      return E.right(read ? await response.text() : '');
+    } catch (error) {
+      return E.left({ _tag: 'ShopifyUnavailable', reason: `${what}: ${messageOf(error)}`, retriable: true });
+    }
+  };
 
   // Polls a bulk operation until it ends; the result file's text when it completed.
-  const awaitBulk = async (id: string): Promise<E.Either<ShopifyError, string>> => {
-    type Operation = { id: string; status: string; errorCode: string | null; url: string | null };
+  const awaitBulk = async (id: string): Outcome<string> => {
     for (;;) {
-      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, (data) =>
-        E.right((data as { bulkOperation: Operation }).bulkOperation),
-      )();
+      const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, BulkStatusDataCodec, (data) =>
+        data.bulkOperation === null
+          ? E.left(invalid(`status: bulkOperation(id: "${id}") is null: Shopify knows no such operation`, true))
+          : E.right(data.bulkOperation),
+      );
       if (polled._tag === 'Left') return polled;
       const op = polled.right;
-      if (op.status === 'COMPLETED') {
-        if (op.url === null) return E.right('');
-        const text = await fetch(op.url, { signal: AbortSignal.timeout(timeoutMs * 10) })
-          .then((r) => (r.ok ? r.text() : Promise.reject(new Error(`HTTP ${r.status}`))))
-          .catch((e: unknown) => e as Error);
-        return text instanceof Error
-          ? E.left({ _tag: 'ShopifyUnavailable', reason: `bulk result: ${text.message}`, retriable: true })
-          : E.right(text);
-      }
-      if (['FAILED', 'CANCELED', 'CANCELING', 'EXPIRED'].includes(op.status)) {
+      if (op.status === 'COMPLETED') return op.url === null ? E.right('') : transfer('bulk result', op.url, {}, true);
+      if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'CANCELING' || op.status === 'EXPIRED') {
         return E.left({
           _tag: 'ShopifyBulkOperationFailed',
           operationId: id,
@@ -525,23 +609,20 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
           retriable: op.errorCode !== 'ACCESS_DENIED',
         });
       }
-      await pause(options.bulkPollMs ?? 1000);
+      await pause(bulkPollMs);
     }
   };
 
   // One bulk mutation over lines of at most 250 quantities, each with its own key; the outcomes by line.
-  const bulkRound = async (
-    request: SetAvailableRequest,
-    lines: ReadonlyArray<{ readonly key: string; readonly quantities: ReadonlyArray<SetQuantity> }>,
-  ): Promise<E.Either<ShopifyError, ReadonlyArray<ReadonlyArray<SetOutcome>>>> => {
+  const bulkRound = async (lines: ReadonlyArray<SetAvailableRequest>): Outcome<ReadonlyArray<SetOutcome>> => {
     const jsonl = lines
       .map((line) =>
         JSON.stringify({
-          key: line.key,
+          key: line.idempotencyKey,
           input: {
             name: 'available',
-            reason: request.reason,
-            referenceDocumentUri: request.referenceDocumentUri,
+            reason: line.reason,
+            referenceDocumentUri: line.referenceDocumentUri,
             quantities: line.quantities.map((q) => ({
               inventoryItemId: q.inventoryItemId,
               locationId: q.locationId,
@@ -552,96 +633,60 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
         }),
       )
       .join('\n');
-    type Target = { url: string; parameters: ReadonlyArray<{ name: string; value: string }> };
-    const staged = await call(
-      'stage',
-      10,
-      STAGED_UPLOAD,
-      {
-        input: [
-          {
-            resource: 'BULK_MUTATION_VARIABLES',
-            filename: 'inventory-set-quantities.jsonl',
-            mimeType: 'text/jsonl',
-            httpMethod: 'POST',
-            fileSize: String(Buffer.byteLength(jsonl)),
-          },
-        ],
-      },
-      (data) => {
-        const target = (data as { stagedUploadsCreate?: { stagedTargets?: ReadonlyArray<Target> | null } } | undefined)
-          ?.stagedUploadsCreate?.stagedTargets?.[0];
-        return target === undefined
-          ? E.left({
-              _tag: 'ShopifyRejected',
-              reason: 'stagedUploadsCreate: no upload target',
-              code: null,
-              retriable: false,
-            })
-          : E.right(target);
-      },
-    )();
+    const file = {
+      resource: 'BULK_MUTATION_VARIABLES',
+      filename: 'inventory-set-quantities.jsonl',
+      mimeType: 'text/jsonl',
+      httpMethod: 'POST',
+      fileSize: String(Buffer.byteLength(jsonl)),
+    };
+    const staged = await call('stage', 10, STAGED_UPLOAD, { input: [file] }, StagedUploadDataCodec, (data) => {
+      const target = data.stagedUploadsCreate.stagedTargets?.[0];
+      const path = target?.parameters.find((p) => p.name === 'key')?.value;
+      if (target === undefined)
+        return E.left(
+          rejected(`stagedUploadsCreate: ${data.stagedUploadsCreate.userErrors[0]?.message ?? 'no upload target'}`),
+        );
+      return path === undefined
+        ? E.left(invalid('stage: data.stagedUploadsCreate.stagedTargets.0.parameters: no key parameter', false))
+        : E.right({ url: target.url, parameters: target.parameters, path });
+    });
     if (staged._tag === 'Left') return staged;
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
     form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
-    const uploaded = await fetch(staged.right.url, {
-      method: 'POST',
-      body: form,
-      signal: AbortSignal.timeout(timeoutMs * 10),
-    })
-      .then((r) => (r.ok ? null : new Error(`HTTP ${r.status}`)))
-      .catch((e: unknown) => e as Error);
-    if (uploaded !== null)
-      return E.left({ _tag: 'ShopifyUnavailable', reason: `staged upload: ${uploaded.message}`, retriable: true });
-    const path = staged.right.parameters.find((p) => p.name === 'key')?.value ?? '';
+    const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form }, false);
+    if (uploaded._tag === 'Left') return uploaded;
     let started: E.Either<ShopifyError, string>;
     for (;;) {
-      started = await call('bulk', 10, BULK_SET, { mutation: SET_AVAILABLE, stagedUploadPath: path }, (data) => {
-        const payload = (
-          data as
-            | {
-                bulkOperationRunMutation?: {
-                  bulkOperation: { id: string } | null;
-                  userErrors: ReadonlyArray<UserError>;
-                };
-              }
-            | undefined
-        )?.bulkOperationRunMutation;
-        const e = payload?.userErrors[0];
-        if (payload?.bulkOperation == null)
-          return E.left({
-            _tag: 'ShopifyRejected',
-            reason: `bulkOperationRunMutation: ${e?.message ?? 'no operation started'}`,
-            code: e?.code ?? null,
-            retriable: false,
-          });
-        return E.right(payload.bulkOperation.id);
-      })();
+      started = await call(
+        'bulk',
+        10,
+        BULK_SET,
+        { mutation: SET_AVAILABLE, stagedUploadPath: staged.right.path },
+        BulkMutationStartedCodec,
+        (data) => startedOperation('bulkOperationRunMutation', data.bulkOperationRunMutation),
+      );
       // Five bulk mutations may run per shop: wait for a place rather than fail.
-      if (
-        started._tag === 'Left' &&
-        started.left._tag === 'ShopifyRejected' &&
-        started.left.code === 'OPERATION_IN_PROGRESS'
-      )
-        await pause(options.bulkPollMs ?? 1000);
+      if (E.isLeft(started) && started.left._tag === 'ShopifyRejected' && started.left.code === 'OPERATION_IN_PROGRESS')
+        await pause(bulkPollMs);
       else break;
     }
     if (started._tag === 'Left') return started;
     const text = await awaitBulk(started.right);
     if (text._tag === 'Left') return text;
-    type Answer = {
-      __lineNumber: number;
-      errors?: ReadonlyArray<ShopifyGraphqlError>;
-      data?: { inventorySetQuantities?: { userErrors?: ReadonlyArray<UserError> } | null } | null;
-    };
-    const answers = new Map<number, Answer>();
-    for (const row of text.right.split('\n')) {
-      if (row === '') continue;
-      const parsed = JSON.parse(row) as Answer;
-      answers.set(parsed.__lineNumber, parsed);
-    }
-    const outcomes: Array<ReadonlyArray<SetOutcome>> = [];
+    const answers = new Map<number, t.TypeOf<typeof BulkResultLineCodec>>();
+    const bad = eachJsonLine(text.right, 'bulk result', BulkResultLineCodec, (answer, line) => {
+      if (answer.__lineNumber < 0 || answer.__lineNumber >= lines.length)
+        return invalid(
+          `bulk result line ${line}: __lineNumber ${answer.__lineNumber} is no line of the file sent`,
+          false,
+        );
+      answers.set(answer.__lineNumber, answer);
+      return undefined;
+    });
+    if (bad !== undefined) return E.left(bad);
+    const outcomes: SetOutcome[] = [];
     for (const [n, line] of lines.entries()) {
       const answer = answers.get(n);
       const errors = answer?.data?.inventorySetQuantities?.userErrors;
@@ -649,55 +694,58 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       // answers from its record of the key where the line did run); a line's userErrors are read as a call's are.
       const one =
         errors === undefined || answer?.errors !== undefined
-          ? await setRound(request, line.key, line.quantities)()
-          : await settleAnswer(request, line.key, line.quantities, errors)();
+          ? await setRound(line, line.idempotencyKey, line.quantities)
+          : await settleAnswer(line, line.idempotencyKey, line.quantities, errors);
       if (one._tag === 'Left') return one;
-      outcomes.push(one.right);
+      for (const o of one.right) outcomes.push(o);
     }
     return E.right(outcomes);
   };
 
-  const setInBulk =
-    (request: SetAvailableRequest): TE.TaskEither<ShopifyError, ReadonlyArray<SetOutcome>> =>
-    async () => {
-      const lines = keyedGroups(request, maxQuantities).map((g) => ({
-        key: g.idempotencyKey,
-        quantities: g.quantities,
-      }));
-      // Lines of about 250 * 200 bytes: a file of 90 MB holds some 1,800 of them; larger requests take several files.
-      const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
-      const outcomes: SetOutcome[] = [];
-      for (let start = 0; start < lines.length; start += perFile) {
-        const done = await bulkRound(request, lines.slice(start, start + perFile));
-        if (done._tag === 'Left') return done;
-        for (const line of done.right) for (const o of line) outcomes.push(o);
-      }
-      return E.right(outcomes);
-    };
+  // Groups of a request through bulk mutations: lines of about 250 * 200 bytes, so a file of 90 MB holds some 1,800
+  // of them; a larger request takes several files, one after another.
+  const setInBulk = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+    const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
+    const outcomes: SetOutcome[] = [];
+    let bulkOperations = 0;
+    for (let start = 0; start < groups.length; start += perFile) {
+      const done = await bulkRound(groups.slice(start, start + perFile));
+      if (done._tag === 'Left') return done;
+      bulkOperations++;
+      for (const o of done.right) outcomes.push(o);
+    }
+    return E.right({ outcomes, calls: 0, bulkOperations });
+  };
 
-  const bulkThreshold = options.bulkThreshold ?? 50_000;
+  // Groups of a request call by call, in order.
+  const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+    const outcomes: SetOutcome[] = [];
+    for (const group of groups) {
+      const done = await setRound(group, group.idempotencyKey, group.quantities);
+      if (done._tag === 'Left') return done;
+      for (const o of done.right) outcomes.push(o);
+    }
+    return E.right({ outcomes, calls: groups.length, bulkOperations: 0 });
+  };
+
+  // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
+  // `bulkThreshold` quantities on, else call by call. Both paths split and key alike.
+  const setAvailable = (request: SetAvailableRequest): Outcome<SetResult> => {
+    const count = request.quantities.length;
+    if (count === 0) return Promise.resolve(E.right({ outcomes: [], calls: 0, bulkOperations: 0 }));
+    if (count <= maxQuantities) return setByCalls([request]);
+    const groups = keyedGroups(request, maxQuantities);
+    return count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups);
+  };
 
   return {
     shop: options.shop,
     maxQuantitiesPerCall: maxQuantities,
-    bulkThreshold,
-    setAvailableInBulk: setInBulk,
-    availableAtLocation,
-    availableOf: levelsOf,
-    setAvailable: (request) => {
-      if (request.quantities.length > maxQuantities) {
-        return TE.left({
-          _tag: 'ShopifyRejected',
-          reason: `inventorySetQuantities: ${request.quantities.length} quantities in one call; the most is ${maxQuantities}`,
-          code: 'MAX_INPUT_SIZE_EXCEEDED',
-          retriable: false,
-        });
-      }
-      return request.quantities.length === 0
-        ? TE.right([])
-        : setRound(request, request.idempotencyKey, request.quantities);
-    },
-    inventoryItemsBySku,
+    quantitiesAtOnce: (waiting) => Math.max(1, waiting >= bulkThreshold ? waiting : maxQuantities),
+    setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
+    availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
+    availableOf: (locationId, ids) => total('availableOf', () => levelsOf(locationId, ids)),
+    inventoryItemsBySku: (skus) => total('inventoryItemsBySku', () => inventoryItemsBySku(skus)),
     stats: () => ({ ...stats }),
     bucket: () => bucket,
   };

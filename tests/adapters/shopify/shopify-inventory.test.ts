@@ -1,4 +1,6 @@
 import fc from 'fast-check';
+import type { Either } from 'fp-ts/lib/Either.js';
+import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import {
@@ -11,11 +13,18 @@ import {
 import {
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
+  type AdminGraphqlClient,
+  type FetchApi,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
 } from '../../../src/adapters/shopify/shopify-inventory.ts';
 import type { SetQuantity } from '../../../src/application/index.ts';
-import type { SetAvailableRequest, SetOutcome, ShopifyError } from '../../../src/application/shopify-inventory.ts';
+import type {
+  SetAvailableRequest,
+  SetOutcome,
+  SetResult,
+  ShopifyError,
+} from '../../../src/application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../../src/domain/index.ts';
 import {
   SHOPIFY_PLANS,
@@ -100,6 +109,10 @@ const assertNoToken = (left: ShopifyError): void => {
   assert.not.ok(text.includes(TOKEN), `the access token leaked: ${text}`);
   assert.not.ok(text.includes(WRONG_TOKEN), `the access token leaked: ${text}`);
 };
+
+/** The outcomes of a set request that must succeed. */
+const outcomesOf = async (task: TaskEither<ShopifyError, SetResult>): Promise<ReadonlyArray<SetOutcome>> =>
+  (await run(task)).outcomes;
 
 const statuses = (outcomes: ReadonlyArray<SetOutcome>): string[] =>
   outcomes.map((o) => (o.status === 'failed' ? `failed:${o.code}` : o.status));
@@ -309,7 +322,7 @@ pacing('20 set calls on a 40-point bucket: never throttled, and about as fast as
   const calls = 20;
   for (let n = 0; n < calls; n++) {
     // Item n % 4 goes from its last value (0, then n - 3) to n + 1: every call changes something.
-    const outcomes = await run(
+    const outcomes = await outcomesOf(
       shopify.setAvailable(setRequest(`pace-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])),
     );
     assert.equal(statuses(outcomes), ['applied']);
@@ -341,7 +354,7 @@ pacing('no waiting at all while the bucket holds enough (Standard plan)', async 
   const shopify = adapterFor(server);
   assert.is(shopify.bucket(), null, 'nothing known before the first answer');
   for (let n = 0; n < 20; n++)
-    await run(
+    await outcomesOf(
       shopify.setAvailable(setRequest(`calm-${n}`, [setQuantity(items[n % 4]!, location, n + 1, n < 4 ? 0 : n - 3)])),
     );
   assert.equal(
@@ -358,11 +371,13 @@ pacing(
     const { server, location, items } = await stockedShop(5, 0, { plan: { maximumAvailable: 40, restoreRate: 20 } });
     const first = adapterFor(server);
     for (let n = 0; n < 4; n++)
-      await run(first.setAvailable(setRequest(`drain-${n}`, [setQuantity(items[n]!, location, 1, 0)])));
+      await outcomesOf(first.setAvailable(setRequest(`drain-${n}`, [setQuantity(items[n]!, location, 1, 0)])));
     assert.is(first.stats().throttled, 0);
     const second = adapterFor(server);
     const startedAt = performance.now();
-    const outcomes = await run(second.setAvailable(setRequest('late', [setQuantity(items[4]!, location, 9, 0)])));
+    const outcomes = await outcomesOf(
+      second.setAvailable(setRequest('late', [setQuantity(items[4]!, location, 9, 0)])),
+    );
     const elapsedMs = performance.now() - startedAt;
     assert.equal(statuses(outcomes), ['applied']);
     assert.is(second.stats().throttled, 1, 'the first attempt met the drained bucket');
@@ -390,7 +405,7 @@ retries('THROTTLED twice: retried, applied once under the request key', async ()
   const { server, location, items } = await stockedShop(2, 5);
   const shopify = adapterFor(server);
   server.faults.throttle(2);
-  const outcomes = await run(
+  const outcomes = await outcomesOf(
     shopify.setAvailable(
       setRequest('throttled-1', [setQuantity(items[0]!, location, 8, 5), setQuantity(items[1]!, location, 0, 5)]),
     ),
@@ -416,7 +431,9 @@ retries('HTTP 503 three times: retried with backoff (250, 500, 1000 ms) and the 
   const { waits, sleep } = recordingSleep();
   const shopify = adapterFor(server, { sleep });
   server.faults.serverError(3, 503);
-  const outcomes = await run(shopify.setAvailable(setRequest('flaky-1', [setQuantity(items[0]!, location, 2, 5)])));
+  const outcomes = await outcomesOf(
+    shopify.setAvailable(setRequest('flaky-1', [setQuantity(items[0]!, location, 2, 5)])),
+  );
   assert.equal(statuses(outcomes), ['applied']);
   assert.equal(waits, [250, 500, 1_000], 'exponential backoff, nothing else');
   assert.equal([shopify.stats().requests, shopify.stats().retries, shopify.stats().throttled], [4, 3, 0]);
@@ -433,7 +450,9 @@ retries('a request that never answers is abandoned after timeoutMs and retried: 
   const shopify = adapterFor(server, { timeoutMs: 300 });
   server.faults.hang(1);
   const startedAt = performance.now();
-  const outcomes = await run(shopify.setAvailable(setRequest('hang-1', [setQuantity(items[0]!, location, 11, 5)])));
+  const outcomes = await outcomesOf(
+    shopify.setAvailable(setRequest('hang-1', [setQuantity(items[0]!, location, 11, 5)])),
+  );
   const elapsedMs = performance.now() - startedAt;
   assert.equal(statuses(outcomes), ['applied']);
   assert.ok(elapsedMs >= 300, `gave up after ${elapsedMs.toFixed(0)} ms, before the timeout`);
@@ -452,7 +471,7 @@ retries('an answer lost after the mutation ran: the retry under the same key app
   const shopify = adapterFor(server, { sleep });
   server.faults.dropAfterApply(1);
   const quantities = items.map((item, i) => setQuantity(item, location, 20 + i, 10));
-  const outcomes = await run(shopify.setAvailable(setRequest('dropped-1', quantities)));
+  const outcomes = await outcomesOf(shopify.setAvailable(setRequest('dropped-1', quantities)));
   assert.equal(statuses(outcomes), ['applied', 'applied', 'applied']);
   assert.equal(
     outcomes.map((o) => o.quantity),
@@ -482,7 +501,9 @@ retries('an answer lost, then a sale before the retry: the retry does not overwr
   });
   const shopify = adapterFor(server, { sleep });
   server.faults.dropAfterApply(1);
-  const outcomes = await run(shopify.setAvailable(setRequest('dropped-2', [setQuantity(items[0]!, location, 30, 10)])));
+  const outcomes = await outcomesOf(
+    shopify.setAvailable(setRequest('dropped-2', [setQuantity(items[0]!, location, 30, 10)])),
+  );
   assert.ok(sold);
   assert.equal(statuses(outcomes), ['applied'], 'the first attempt applied; the retry reports it');
   assert.is(server.available(items[0]!, location), 28, '30 set, then 2 sold: the sale stands');
@@ -499,7 +520,7 @@ retries(
     const { sleep } = recordingSleep();
     const shopify = adapterFor(server, { sleep });
     server.faults.dropAfterApply(1);
-    const outcomes = await run(
+    const outcomes = await outcomesOf(
       shopify.setAvailable(
         setRequest('dropped-3', [
           setQuantity(items[0]!, location, 1, 4),
@@ -562,7 +583,7 @@ retries(
     assert.is(server.adjustments().length, 0);
     assertNoToken(left);
     // The faults left over are the next requests': a later run with a fresh budget gets through them.
-    const later = await run(
+    const later = await outcomesOf(
       adapterFor(server, { sleep }).setAvailable(setRequest('down-1', [setQuantity(items[0]!, location, 1, 5)])),
     );
     assert.equal(statuses(later), ['applied']);
@@ -583,11 +604,14 @@ unauthorized(
   async () => {
     const { server, location, items } = await stockedShop(2, 3);
     const { waits, sleep } = recordingSleep();
-    const shopify = adapterFor(server, { accessToken: WRONG_TOKEN, sleep });
+    // One quantity a call and bulk from two: the call path and the bulk path of the same adapter.
+    const shopify = adapterFor(server, { accessToken: WRONG_TOKEN, sleep, maxQuantitiesPerCall: 1, bulkThreshold: 2 });
     const quantities = [setQuantity(items[0]!, location, 1, 3)];
     const lefts = [
       await runLeft(shopify.setAvailable(setRequest('denied-1', quantities))),
-      await runLeft(shopify.setAvailableInBulk(setRequest('denied-2', quantities))),
+      await runLeft(
+        shopify.setAvailable(setRequest('denied-2', [...quantities, setQuantity(items[1]!, location, 1, 3)])),
+      ),
       await runLeft(shopify.availableOf(location, items)),
       await runLeft(shopify.availableAtLocation(location)),
       await runLeft(shopify.inventoryItemsBySku(['SKU-0'])),
@@ -628,7 +652,7 @@ outcomesSuite(
     server.faults.userError(items[1]!, 'INVALID_INVENTORY_ITEM');
     const shopify = adapterFor(server);
     const quantities = batch.map((item, i) => setQuantity(item, location, 100 + i, item === notHere ? 0 : 10));
-    const outcomes = await run(shopify.setAvailable(setRequest('mixed-1', quantities)));
+    const outcomes = await outcomesOf(shopify.setAvailable(setRequest('mixed-1', quantities)));
     assert.equal(statuses(outcomes), [
       'applied',
       'failed:INVALID_INVENTORY_ITEM',
@@ -663,7 +687,7 @@ outcomesSuite(
     const { server, location, items } = await stockedShop(3, 10);
     server.sell(items[1]!, location, 3);
     const shopify = adapterFor(server);
-    const outcomes = await run(
+    const outcomes = await outcomesOf(
       shopify.setAvailable(
         setRequest(
           'stale-1',
@@ -687,7 +711,7 @@ outcomesSuite('a sale landing during the request: stale, never oversold', async 
   const { server, location, items } = await stockedShop(2, 10);
   server.faults.saleDuringRequest(items[0]!, location, 1);
   const shopify = adapterFor(server);
-  const outcomes = await run(
+  const outcomes = await outcomesOf(
     shopify.setAvailable(
       setRequest(
         'race-1',
@@ -707,7 +731,7 @@ outcomesSuite(
   async () => {
     const { server, location, items } = await stockedShop(2, 10);
     server.sell(items[0]!, location, 4);
-    const outcomes = await run(
+    const outcomes = await outcomesOf(
       adapterFor(server).setAvailable(
         setRequest('blind-1', [setQuantity(items[0]!, location, 12, null), setQuantity(items[1]!, location, 10, 10)]),
       ),
@@ -742,33 +766,27 @@ outcomesSuite('a whole-call userError (an invalid reason) is a Left, not a per-i
 outcomesSuite.run();
 
 // ---------------------------------------------------------------------------------------------------------------------
-// shopifyInventory: input size
+// shopifyInventory: setAvailable by size: one call, calls of maxQuantitiesPerCall, or a bulk operation
 
-const limits = suite('shopifyInventory: maxQuantitiesPerCall');
-limits.after.each(closeShops);
+const bySize = suite('shopifyInventory: setAvailable picks calls or a bulk operation by size');
+bySize.after.each(closeShops);
 
-limits(
-  'more quantities than one call may carry: Left ShopifyRejected MAX_INPUT_SIZE_EXCEEDED, nothing sent',
+/** The quantities each idempotency key applied, in the order Shopify applied them. */
+const perKey = (server: ShopifyAdminServer): Array<[string, number]> => {
+  const counts = new Map<string, number>();
+  for (const a of server.adjustments()) counts.set(a.idempotencyKey, (counts.get(a.idempotencyKey) ?? 0) + 1);
+  return [...counts];
+};
+
+bySize(
+  'up to maxQuantitiesPerCall: one call under the request key; more: consecutive calls of 250 keyed #0, #1',
   async () => {
     const { server, location, items } = await stockedShop(SHOPIFY_MAX_QUANTITIES_PER_CALL + 1, 0);
     const shopify = adapterFor(server);
     assert.is(shopify.maxQuantitiesPerCall, SHOPIFY_MAX_QUANTITIES_PER_CALL);
     assert.is(SHOPIFY_MAX_QUANTITIES_PER_CALL, 250);
-    const left = await runLeft(
-      shopify.setAvailable(
-        setRequest(
-          'too-many',
-          items.map((item) => setQuantity(item, location, 1, 0)),
-        ),
-      ),
-    );
-    assert.is(left._tag, 'ShopifyRejected');
-    if (left._tag === 'ShopifyRejected') assert.is(left.code, 'MAX_INPUT_SIZE_EXCEEDED');
-    assert.is(left.retriable, false);
-    assertNoToken(left);
-    assert.equal([shopify.stats().requests, server.stats.requests, server.adjustments().length], [0, 0, 0]);
     // Exactly the maximum goes through in one call.
-    const outcomes = await run(
+    const one = await run(
       shopify.setAvailable(
         setRequest(
           'just-enough',
@@ -776,28 +794,36 @@ limits(
         ),
       ),
     );
-    assert.is(outcomes.length, 250);
+    assert.is(one.outcomes.length, 250);
+    assert.equal([one.calls, one.bulkOperations], [1, 0]);
     assert.equal([server.stats.setCalls, server.adjustments().length], [1, 250]);
+    // One more than a call carries: two calls, in order, nothing refused.
+    const quantities = items.map((item, i) => setQuantity(item, location, 2, i < 250 ? 1 : 0));
+    const two = await run(shopify.setAvailable(setRequest('too-many', quantities)));
+    assert.equal(
+      two.outcomes.map((o) => o.quantity),
+      quantities,
+      'one outcome per quantity, in order',
+    );
+    assert.ok(two.outcomes.every((o) => o.status === 'applied'));
+    assert.equal([two.calls, two.bulkOperations], [2, 0]);
+    assert.equal([server.stats.setCalls, server.stats.bulkOperations], [3, 0]);
+    assert.equal(perKey(server), [
+      ['just-enough', 250],
+      ['too-many#0', 250],
+      ['too-many#1', 1],
+    ]);
+    assert.ok(items.every((item) => server.available(item, location) === 2));
   },
 );
 
-limits("a configured maximum is honoured, is never above Shopify's 250, and an empty call sends nothing", async () => {
+bySize("a configured maximum is honoured, is never above Shopify's 250, and an empty call sends nothing", async () => {
   const { server, location, items } = await stockedShop(4, 0);
   const small = adapterFor(server, { maxQuantitiesPerCall: 3 });
   assert.is(small.maxQuantitiesPerCall, 3);
-  const left = await runLeft(
-    small.setAvailable(
-      setRequest(
-        'four',
-        items.map((item) => setQuantity(item, location, 1, 0)),
-      ),
-    ),
-  );
-  assert.is(left._tag === 'ShopifyRejected' ? left.code : left._tag, 'MAX_INPUT_SIZE_EXCEEDED');
-  assert.is(server.stats.requests, 0);
   assert.equal(
     statuses(
-      await run(
+      await outcomesOf(
         small.setAvailable(
           setRequest(
             'three',
@@ -808,28 +834,92 @@ limits("a configured maximum is honoured, is never above Shopify's 250, and an e
     ),
     ['applied', 'applied', 'applied'],
   );
+  const four = await run(
+    small.setAvailable(
+      setRequest(
+        'four',
+        items.map((item, i) => setQuantity(item, location, 2, i < 3 ? 1 : 0)),
+      ),
+    ),
+  );
+  assert.equal(statuses(four.outcomes), ['applied', 'applied', 'applied', 'applied']);
+  assert.equal([four.calls, server.stats.setCalls], [2, 3]);
+  assert.equal(perKey(server), [
+    ['three', 3],
+    ['four#0', 3],
+    ['four#1', 1],
+  ]);
   assert.is(adapterFor(server, { maxQuantitiesPerCall: 1_000 }).maxQuantitiesPerCall, 250);
   assert.is(adapterFor(server, { maxQuantitiesPerCall: 0 }).maxQuantitiesPerCall, 1);
   const requests = server.stats.requests;
-  assert.equal(await run(small.setAvailable(setRequest('none', []))), []);
+  assert.equal(await run(small.setAvailable(setRequest('none', []))), { outcomes: [], calls: 0, bulkOperations: 0 });
   assert.is(server.stats.requests, requests);
 });
 
-limits.run();
+bySize("quantitiesAtOnce: a call's worth below bulkThreshold, everything waiting from it on", async () => {
+  const server = await openShop();
+  const shopify = adapterFor(server, { maxQuantitiesPerCall: 100, bulkThreshold: 1_000 });
+  assert.equal(
+    [1, 99, 100, 101, 999, 1_000, 1_001, 1_000_000].map(shopify.quantitiesAtOnce),
+    [100, 100, 100, 100, 100, 1_000, 1_001, 1_000_000],
+  );
+  assert.is(adapterFor(server).quantitiesAtOnce(49_999), 250, 'default threshold 50,000');
+  assert.is(adapterFor(server).quantitiesAtOnce(50_000), 50_000);
+  assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
+  assert.is(server.stats.requests, 0, 'a hint, asked of no one');
+});
+
+bySize(
+  'the same 520 quantities by calls below bulkThreshold and by one bulk operation from it: the same groups and keys',
+  async () => {
+    const byCalls = await stockedShop(520, 0);
+    const inBulk = await stockedShop(520, 0);
+    const request = (shop: typeof byCalls) =>
+      setRequest(
+        'window-0',
+        shop.items.map((item, i) => setQuantity(item, shop.location, 1 + (i % 9), 0)),
+      );
+    const called = await run(adapterFor(byCalls.server, { bulkThreshold: 521 }).setAvailable(request(byCalls)));
+    const bulked = await run(adapterFor(inBulk.server, { bulkThreshold: 520 }).setAvailable(request(inBulk)));
+    assert.equal([called.calls, called.bulkOperations, byCalls.server.stats.bulkOperations], [3, 0, 0]);
+    assert.equal([bulked.calls, bulked.bulkOperations, inBulk.server.stats.bulkOperations], [0, 1, 1]);
+    assert.equal(statuses(called.outcomes), statuses(bulked.outcomes));
+    assert.ok(called.outcomes.every((o) => o.status === 'applied'));
+    const keys = [
+      ['window-0#0', 250],
+      ['window-0#1', 250],
+      ['window-0#2', 20],
+    ];
+    assert.equal(perKey(byCalls.server), keys);
+    assert.equal(perKey(inBulk.server), keys);
+    assert.ok(byCalls.server.stats.pointsSpent >= 30, 'three calls spend the bucket');
+    // A request sent by calls and resent in bulk (a threshold changed between a crash and the rerun) goes under the
+    // same keys: Shopify answers from its record of them and applies nothing twice.
+    const resent = await run(adapterFor(byCalls.server, { bulkThreshold: 1 }).setAvailable(request(byCalls)));
+    assert.equal([resent.bulkOperations, byCalls.server.stats.bulkOperations], [1, 1]);
+    assert.ok(resent.outcomes.every((o) => o.status === 'applied'));
+    assert.is(byCalls.server.adjustments().length, 520, 'nothing applied twice');
+    assert.ok(byCalls.items.every((item, i) => byCalls.server.available(item, byCalls.location) === 1 + (i % 9)));
+  },
+);
+
+bySize.run();
 
 // ---------------------------------------------------------------------------------------------------------------------
-// shopifyInventory: setAvailableInBulk
+// shopifyInventory: setAvailable through a bulk mutation
 
-const bulk = suite('shopifyInventory: setAvailableInBulk');
+const bulk = suite('shopifyInventory: setAvailable through a bulk mutation');
 bulk.after.each(closeShops);
 
 bulk(
   '600 quantities: one bulk operation of 3 lines (keys #0..#2), all applied, few bucket points; a resend applies nothing',
   async () => {
     const { server, location, items } = await stockedShop(600, 0);
-    const shopify = adapterFor(server);
+    const shopify = adapterFor(server, { bulkThreshold: 600 });
     const quantities = items.map((item, i) => setQuantity(item, location, i + 1, 0));
-    const outcomes = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
+    const sent = await run(shopify.setAvailable(setRequest('bulk-1', quantities)));
+    const outcomes = sent.outcomes;
+    assert.equal([sent.calls, sent.bulkOperations], [0, 1]);
     assert.is(outcomes.length, 600);
     assert.ok(outcomes.every((o) => o.status === 'applied'));
     assert.equal(
@@ -840,23 +930,18 @@ bulk(
     assert.is(server.stats.bulkOperations, 1);
     assert.is(server.stats.setCalls, 3, 'one inventorySetQuantities per line of 250');
     assert.is(server.adjustments().length, 600);
-    const perKey = new Map<string, number>();
-    for (const a of server.adjustments()) perKey.set(a.idempotencyKey, (perKey.get(a.idempotencyKey) ?? 0) + 1);
-    assert.equal(
-      [...perKey],
-      [
-        ['bulk-1#0', 250],
-        ['bulk-1#1', 250],
-        ['bulk-1#2', 100],
-      ],
-    );
+    assert.equal(perKey(server), [
+      ['bulk-1#0', 250],
+      ['bulk-1#1', 250],
+      ['bulk-1#2', 100],
+    ]);
     assert.ok(items.every((item, i) => server.available(item, location) === i + 1));
     // Staging, starting and polling cost the same whatever the size; 600 quantities through calls would spend 30 on sets.
     assert.ok(server.stats.pointsSpent < 50, `spent ${server.stats.pointsSpent} points`);
     assert.ok(shopify.stats().pointsRequested < 50, `requested ${shopify.stats().pointsRequested} points`);
     assert.is(server.stats.throttled, 0);
 
-    const again = await run(shopify.setAvailableInBulk(setRequest('bulk-1', quantities)));
+    const again = await outcomesOf(shopify.setAvailable(setRequest('bulk-1', quantities)));
     assert.is(again.length, 600);
     assert.ok(
       again.every((o) => o.status === 'applied'),
@@ -878,7 +963,9 @@ bulk('a refused quantity in one line is its own outcome; the rest of that line g
   const quantities = [...items.slice(0, 270), notHere, ...items.slice(270)].map((item) =>
     setQuantity(item, location, 5, 0),
   );
-  const outcomes = await run(adapterFor(server).setAvailableInBulk(setRequest('bulk-2', quantities)));
+  const outcomes = await outcomesOf(
+    adapterFor(server, { bulkThreshold: 301 }).setAvailable(setRequest('bulk-2', quantities)),
+  );
   assert.is(outcomes.length, 301);
   assert.equal(
     outcomes.map((o) => o.quantity),
@@ -897,7 +984,10 @@ bulk('a refused quantity in one line is its own outcome; the rest of that line g
 
 bulk('nothing to set: no bulk operation', async () => {
   const { server } = await stockedShop(1, 0);
-  assert.equal(await run(adapterFor(server).setAvailableInBulk(setRequest('bulk-empty', []))), []);
+  assert.equal(
+    await outcomesOf(adapterFor(server, { bulkThreshold: 1 }).setAvailable(setRequest('bulk-empty', []))),
+    [],
+  );
   assert.equal([server.stats.bulkOperations, server.stats.requests], [0, 0]);
 });
 
@@ -1053,3 +1143,387 @@ bySku(
 );
 
 bySku.run();
+
+// ---------------------------------------------------------------------------------------------------------------------
+// shopifyInventory: malformed answers
+
+const malformed = suite('shopifyInventory: a malformed answer is a typed Left, never a rejected task');
+malformed.after.each(closeShops);
+
+/** The GraphQL operation name of a document the adapter sends (`SetAvailable`, `BulkStatus`, …). */
+const operationName = (document: string): string => /^(?:query|mutation)\s+(\w+)/.exec(document)?.[1] ?? '?';
+
+type Script = Readonly<Record<string, unknown>>;
+
+/**
+ * A client that answers each operation by name from `script` (what `request` resolves to, or a function of the
+ * variables); an operation the script does not name is a test failure. `requests` lists what was asked, in order.
+ */
+const scriptedClient = (script: Script) => {
+  const requests: string[] = [];
+  const client: AdminGraphqlClient = {
+    request: async (document, options) => {
+      const name = operationName(document);
+      requests.push(name);
+      if (!(name in script)) throw new Error(`the script has no answer for ${name}`);
+      const answer = script[name];
+      return typeof answer === 'function' ? (answer as (v: unknown) => unknown)(options?.variables) : answer;
+    },
+  };
+  return { client, requests };
+};
+
+// Answers of a bulk path that works until the step a test breaks: a staged target, a started operation, COMPLETED.
+const BULK_SCRIPT: Script = {
+  StageVariables: {
+    data: {
+      stagedUploadsCreate: {
+        stagedTargets: [{ url: 'https://uploads.test/', parameters: [{ name: 'key', value: 'tmp/1/bulk/f.jsonl' }] }],
+        userErrors: [],
+      },
+    },
+  },
+  BulkSet: {
+    data: { bulkOperationRunMutation: { bulkOperation: { id: 'gid://shopify/BulkOperation/1' }, userErrors: [] } },
+  },
+  BulkLevels: {
+    data: { bulkOperationRunQuery: { bulkOperation: { id: 'gid://shopify/BulkOperation/2' }, userErrors: [] } },
+  },
+  BulkStatus: (variables: unknown) => ({
+    data: {
+      bulkOperation: {
+        id: (variables as { id: string }).id,
+        status: 'COMPLETED',
+        errorCode: null,
+        url: 'https://results.test/1.jsonl',
+      },
+    },
+  }),
+};
+
+/** A fetch for staged uploads and result files: uploads succeed, a result file is `results`. */
+const filesFetch =
+  (results: string): FetchApi =>
+  async (url) =>
+    url.startsWith('https://results.test/')
+      ? new Response(results, { status: 200 })
+      : new Response(null, { status: 201 });
+
+const LOCATION = 'gid://shopify/Location/1';
+const ITEM = (n: number) => `gid://shopify/InventoryItem/${n}`;
+const twoQuantities = [setQuantity(ITEM(1), LOCATION, 5, 0), setQuantity(ITEM(2), LOCATION, 6, 0)];
+
+/** An adapter on a scripted client: instant backoff, two attempts, bulk from two quantities, one a call. */
+const scripted = (script: Script, results = '', options: Partial<ShopifyInventoryOptions> = {}) => {
+  const { client, requests } = scriptedClient(script);
+  const { waits, sleep } = recordingSleep();
+  const shopify = shopifyInventory({
+    shop: 'scripted.myshopify.com',
+    accessToken: TOKEN,
+    client,
+    fetch: filesFetch(results),
+    sleep,
+    maxAttempts: 2,
+    bulkPollMs: 1,
+    maxQuantitiesPerCall: 1,
+    bulkThreshold: 2,
+    ...options,
+  });
+  return { shopify, requests, waits };
+};
+
+/** Every operation of the port, each once: what a malformed answer must never make reject. */
+const everyOperation = (shopify: ShopifyInventoryAdapter): Record<string, TaskEither<ShopifyError, unknown>> => ({
+  'setAvailable (a call)': shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))),
+  'setAvailable (bulk)': shopify.setAvailable(setRequest('two', twoQuantities)),
+  availableOf: shopify.availableOf(LOCATION, [ITEM(1), ITEM(2)]),
+  availableAtLocation: shopify.availableAtLocation(LOCATION),
+  inventoryItemsBySku: shopify.inventoryItemsBySku(['SKU-1']),
+});
+
+/** The Left of a task that must resolve: a rejection fails the test with what it threw. */
+const leftOf = async (task: TaskEither<ShopifyError, unknown>): Promise<ShopifyError> => {
+  let result: Either<ShopifyError, unknown>;
+  try {
+    result = await task();
+  } catch (thrown) {
+    throw new Error(`the task rejected: ${String(thrown)}`);
+  }
+  if (result._tag === 'Right') throw new Error(`expected a Left, got ${JSON.stringify(result.right)}`);
+  return result.left;
+};
+
+const reasonOf = (e: ShopifyError): string => ('reason' in e ? e.reason : e._tag);
+
+malformed(
+  '{ data: null } to every operation: a lost answer, retried, then ShopifyUnavailable (retriable)',
+  async () => {
+    const nothing = { data: null };
+    const { shopify, requests } = scripted({
+      ...BULK_SCRIPT,
+      SetAvailable: nothing,
+      LevelsOf: nothing,
+      ItemsBySku: nothing,
+      StageVariables: nothing,
+      BulkLevels: nothing,
+    });
+    for (const [operation, task] of Object.entries(everyOperation(shopify))) {
+      const left = await leftOf(task);
+      assert.is(left._tag, 'ShopifyUnavailable', operation);
+      assert.is(left.retriable, true, operation);
+      assert.match(reasonOf(left), 'neither data nor errors (after 2 attempts)', operation);
+    }
+    assert.equal(requests, [
+      'SetAvailable',
+      'SetAvailable',
+      'StageVariables',
+      'StageVariables',
+      'LevelsOf',
+      'LevelsOf',
+      'BulkLevels',
+      'BulkLevels',
+      'ItemsBySku',
+      'ItemsBySku',
+    ]);
+  },
+);
+
+malformed('data of another shape to every operation: ShopifyAnswerInvalid naming the field, not retried', async () => {
+  const { shopify, requests } = scripted({
+    SetAvailable: { data: { inventorySetQuantities: { userErrors: null } } },
+    StageVariables: { data: { stagedUploadsCreate: null } },
+    LevelsOf: { data: { i0: { inventoryLevel: { quantities: [{ name: 'available', quantity: '7' }] } } } },
+    BulkLevels: { data: { bulkOperationRunQuery: null } },
+    ItemsBySku: { data: { inventoryItems: { nodes: [{ id: 5, sku: 'SKU-1' }] } } },
+  });
+  const reasons: Record<string, string> = {};
+  for (const [operation, task] of Object.entries(everyOperation(shopify))) {
+    const left = await leftOf(task);
+    assert.is(left._tag, 'ShopifyAnswerInvalid', operation);
+    assert.is(left.retriable, false, operation);
+    reasons[operation] = reasonOf(left);
+  }
+  assert.equal(reasons, {
+    'setAvailable (a call)': 'set: data.inventorySetQuantities.userErrors: expected Array<UserError>, got null',
+    'setAvailable (bulk)': 'stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
+    availableOf: 'levels: data.i0.inventoryLevel.quantities.0.quantity: expected Int, got "7"',
+    availableAtLocation: 'bulk: data.bulkOperationRunQuery: expected BulkOperationPayload, got null',
+    inventoryItemsBySku: 'sku: data.inventoryItems.nodes.0.id: expected string, got 5',
+  });
+  assert.is(requests.length, 5, 'one request each');
+});
+
+malformed('{ data: { bulkOperation: null } } while polling: the operation is gone, a retriable Left', async () => {
+  const gone = { data: { bulkOperation: null } };
+  const { shopify } = scripted({ ...BULK_SCRIPT, BulkStatus: gone });
+  for (const task of [shopify.setAvailable(setRequest('two', twoQuantities)), shopify.availableAtLocation(LOCATION)]) {
+    const left = await leftOf(task);
+    assert.is(left._tag, 'ShopifyAnswerInvalid');
+    assert.is(left.retriable, true);
+    assert.match(reasonOf(left), 'bulkOperation(id: "gid://shopify/BulkOperation/');
+    assert.match(reasonOf(left), 'no such operation');
+  }
+});
+
+malformed(
+  'bulkOperationRunMutation and stagedUploadsCreate answering null: invalid, or refused where the schema allows null',
+  async () => {
+    const started = (payload: unknown): Script => ({ BulkSet: { data: { bulkOperationRunMutation: payload } } });
+    const staged = (payload: unknown): Script => ({ StageVariables: { data: { stagedUploadsCreate: payload } } });
+    const emptyFile = { field: null, message: 'The input file is empty.', code: 'INVALID_STAGED_UPLOAD_FILE' };
+    const noKey = { stagedTargets: [{ url: 'https://uploads.test/', parameters: [] }], userErrors: [] };
+    const cases: ReadonlyArray<[Script, string]> = [
+      [
+        started(null),
+        'ShopifyAnswerInvalid bulk: data.bulkOperationRunMutation: expected BulkOperationPayload, got null',
+      ],
+      [
+        started({ bulkOperation: null, userErrors: [] }),
+        'ShopifyRejected bulkOperationRunMutation: no operation started',
+      ],
+      [
+        started({ bulkOperation: null, userErrors: [emptyFile] }),
+        'ShopifyRejected bulkOperationRunMutation: The input file is empty.',
+      ],
+      [
+        staged(null),
+        'ShopifyAnswerInvalid stage: data.stagedUploadsCreate: expected StagedUploadsCreatePayload, got null',
+      ],
+      [staged({ stagedTargets: null, userErrors: [] }), 'ShopifyRejected stagedUploadsCreate: no upload target'],
+      [
+        staged(noKey),
+        'ShopifyAnswerInvalid stage: data.stagedUploadsCreate.stagedTargets.0.parameters: no key parameter',
+      ],
+    ];
+    for (const [script, expected] of cases) {
+      const { shopify } = scripted({ ...BULK_SCRIPT, ...script });
+      const left = await leftOf(shopify.setAvailable(setRequest('b', twoQuantities)));
+      assert.is(`${left._tag} ${reasonOf(left)}`, expected);
+      assert.is(left.retriable, false, expected);
+    }
+  },
+);
+
+malformed('answers that are no GraphQL response at all, and a throttleStatus of another shape', async () => {
+  const cases: ReadonlyArray<[unknown, string]> = [
+    ['<html>502 Bad Gateway</html>', 'set: answer: expected AdminAnswer, got "<html>502 Bad Gateway</html>"'],
+    [null, 'set: answer: expected AdminAnswer, got null'],
+    [
+      {
+        data: { inventorySetQuantities: { userErrors: [] } },
+        extensions: {
+          cost: { throttleStatus: { maximumAvailable: 2000, currentlyAvailable: 1990, restoreRate: '100' } },
+        },
+      },
+      'set: answer.extensions.cost.throttleStatus.restoreRate: expected number, got "100"',
+    ],
+    [
+      { errors: { graphQLErrors: [{ code: 'THROTTLED' }] } },
+      'set: answer.errors.graphQLErrors.0.message: expected string, got nothing',
+    ],
+  ];
+  for (const [answer, reason] of cases) {
+    const left = await leftOf(
+      scripted({ SetAvailable: answer }).shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))),
+    );
+    assert.equal([left._tag, left.retriable, reasonOf(left)], ['ShopifyAnswerInvalid', false, reason]);
+  }
+});
+
+malformed('a page that says there is more but gives no cursor: invalid, not read forever', async () => {
+  const { shopify, requests } = scripted({
+    ItemsBySku: {
+      data: {
+        inventoryItems: { nodes: [{ id: ITEM(1), sku: 'SKU-1' }], pageInfo: { hasNextPage: true, endCursor: null } },
+      },
+    },
+  });
+  const left = await leftOf(shopify.inventoryItemsBySku(['SKU-1']));
+  assert.equal([left._tag, left.retriable], ['ShopifyAnswerInvalid', false]);
+  assert.match(reasonOf(left), 'pageInfo: a next page without an endCursor');
+  assert.equal(requests, ['ItemsBySku']);
+});
+
+malformed(
+  'truncated JSON through the real client: retried with the same key; ShopifyUnavailable when it lasts',
+  async () => {
+    const { server, location, items } = await stockedShop(1, 4);
+    const { sleep } = recordingSleep();
+    // Shopify's answers cut short: the first `cut` GraphQL answers lose their second half on the way.
+    let cut = 1;
+    const cutting: FetchApi = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!url.endsWith('/graphql.json') || cut <= 0) return response;
+      cut--;
+      const text = await response.text();
+      return new Response(text.slice(0, Math.floor(text.length / 2)), { status: 200, headers: response.headers });
+    };
+    const shopify = adapterFor(server, { fetch: cutting, sleep });
+    const outcomes = await outcomesOf(
+      shopify.setAvailable(setRequest('cut-1', [setQuantity(items[0]!, location, 9, 4)])),
+    );
+    assert.equal(statuses(outcomes), ['applied'], 'the retry was answered from the key');
+    assert.equal([shopify.stats().retries, server.stats.setCalls, server.adjustments().length], [1, 2, 1]);
+    assert.is(server.available(items[0]!, location), 9);
+    cut = 5;
+    const left = await leftOf(
+      adapterFor(server, { fetch: cutting, sleep, maxAttempts: 3 }).setAvailable(
+        setRequest('cut-2', [setQuantity(items[0]!, location, 3, 9)]),
+      ),
+    );
+    assert.equal([left._tag, left.retriable], ['ShopifyUnavailable', true]);
+    assert.match(reasonOf(left), /^set: unreadable answer: .*JSON.*\(after 3 attempts\)$/);
+    // A client of one's own that throws on a body it cannot parse: the same.
+    const { shopify: throwing } = scripted({
+      SetAvailable: () => {
+        throw new SyntaxError('Unexpected end of JSON input');
+      },
+    });
+    const thrown = await leftOf(throwing.setAvailable(setRequest('one', twoQuantities.slice(0, 1))));
+    assert.equal(
+      [thrown._tag, thrown.retriable, reasonOf(thrown)],
+      ['ShopifyUnavailable', true, 'set: Unexpected end of JSON input (after 2 attempts)'],
+    );
+  },
+);
+
+malformed('a bulk result file with a bad line: ShopifyAnswerInvalid naming the line', async () => {
+  const good = (n: number) => JSON.stringify({ data: { inventorySetQuantities: { userErrors: [] } }, __lineNumber: n });
+  const cases: ReadonlyArray<[string, string, boolean, string]> = [
+    ['cut short', `${good(0)}\n{"data":{"inventorySetQuantities":{"userEr\n`, true, 'bulk result line 2: not JSON ('],
+    [
+      'another shape',
+      `${good(0)}\n${JSON.stringify({ data: { inventorySetQuantities: { userErrors: [] } }, __lineNumber: '1' })}\n`,
+      false,
+      'bulk result line 2: __lineNumber: expected Int, got "1"',
+    ],
+    [
+      'a line number not sent',
+      `${good(0)}\n${good(7)}\n`,
+      false,
+      'bulk result line 2: __lineNumber 7 is no line of the file sent',
+    ],
+  ];
+  for (const [label, results, retriable, reason] of cases) {
+    const { shopify, requests } = scripted(BULK_SCRIPT, results);
+    const left = await leftOf(shopify.setAvailable(setRequest('b', twoQuantities)));
+    assert.equal([left._tag, left.retriable], ['ShopifyAnswerInvalid', retriable], label);
+    assert.ok(reasonOf(left).startsWith(reason), `${label}: ${reasonOf(left)}`);
+    assert.equal(requests, ['StageVariables', 'BulkSet', 'BulkStatus'], `${label}: no call sent after a bad file`);
+  }
+});
+
+malformed(
+  'a bulk read with a bad line (the real bulk query, its 17th line damaged): a Left naming line 17',
+  async () => {
+    const { server, location } = await stockedShop(20, 3);
+    const damage =
+      (line: number, change: (text: string) => string): FetchApi =>
+      async (url, init) => {
+        const response = await fetch(url, init);
+        if (!url.includes('/bulk-results/')) return response;
+        const lines = (await response.text()).split('\n');
+        lines[line - 1] = change(lines[line - 1]!);
+        return new Response(lines.join('\n'), { status: 200 });
+      };
+    const cut = await leftOf(
+      adapterFor(server, { fetch: damage(17, (l) => l.slice(0, 10)) }).availableAtLocation(location),
+    );
+    assert.equal([cut._tag, cut.retriable], ['ShopifyAnswerInvalid', true]);
+    assert.match(reasonOf(cut), /^bulk read line 17: not JSON \(/);
+    const shape = await leftOf(
+      adapterFor(server, {
+        fetch: damage(18, (l) => l.replace('"quantity":3', '"quantity":null')),
+      }).availableAtLocation(location),
+    );
+    assert.equal(
+      [shape._tag, shape.retriable, reasonOf(shape)],
+      ['ShopifyAnswerInvalid', false, 'bulk read line 18: quantities.0.quantity: expected Int, got null'],
+    );
+    // Undamaged, the same read gives every level.
+    assert.is((await run(adapterFor(server).availableAtLocation(location))).length, 20);
+  },
+);
+
+malformed(
+  'an exception anywhere (here an injected sleep that throws) is a retriable Left, not a rejection',
+  async () => {
+    const { client } = scriptedClient({ SetAvailable: { errors: { networkStatusCode: 503, message: 'down' } } });
+    const shopify = shopifyInventory({
+      shop: 'scripted.myshopify.com',
+      accessToken: TOKEN,
+      client,
+      sleep: async () => {
+        throw new Error('the clock broke');
+      },
+    });
+    const left = await leftOf(shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))));
+    assert.equal(
+      [left._tag, left.retriable, reasonOf(left)],
+      ['ShopifyUnavailable', true, 'setAvailable: the clock broke'],
+    );
+    if (left._tag === 'ShopifyUnavailable') assert.instance(left.cause, Error);
+  },
+);
+
+malformed.run();
