@@ -208,7 +208,7 @@ server('property: for text from all of Unicode, COPY TO writes copyField(s) and 
       assert.equal(lines, texts.map(copyField));
       assert.equal(lines.map(copyValue), texts);
     }),
-    { numRuns: 25 },
+    { numRuns: 25, includeErrorInReport: true },
   );
 });
 
