@@ -58,44 +58,40 @@ field.run();
 
 const value = suite('copyValue');
 
-value('decodes each backslash letter PostgreSQL writes', () => {
-  assert.is(copyValue('a\\\\b'), 'a\\b');
-  assert.is(copyValue('a\\bb'), 'a\bb');
-  assert.is(copyValue('a\\fb'), 'a\fb');
-  assert.is(copyValue('a\\nb'), 'a\nb');
-  assert.is(copyValue('a\\rb'), 'a\rb');
-  assert.is(copyValue('a\\tb'), 'a\tb');
-  assert.is(copyValue('a\\vb'), 'a\vb');
-  assert.is(copyValue('\\\\\\\\'), '\\\\');
-  assert.is(copyValue('\\\\N'), '\\N');
-});
+// [field as COPY holds it, the text it stands for, why]
+const DECODED: ReadonlyArray<readonly [string, string, string]> = [
+  ['a\\\\b', 'a\\b', 'backslash'],
+  ['a\\bb', 'a\bb', 'backspace'],
+  ['a\\fb', 'a\fb', 'form feed'],
+  ['a\\nb', 'a\nb', 'newline'],
+  ['a\\rb', 'a\rb', 'carriage return'],
+  ['a\\tb', 'a\tb', 'tab'],
+  ['a\\vb', 'a\vb', 'vertical tab'],
+  ['\\\\\\\\', '\\\\', 'two backslashes'],
+  ['\\\\N', '\\N', 'the text \\N'],
+  ['\\101', 'A', 'octal, three digits'],
+  ['\\7', '\x07', 'octal, one digit'],
+  ['\\10', '\b', 'octal, two digits'],
+  ['\\013', '\v', 'octal with a leading zero'],
+  ['\\1234', 'S4', 'octal takes three digits at most'],
+  ['\\501', 'A', 'octal 0o501 is 321: PostgreSQL keeps the low byte, 0x41'],
+  ['x\\0y', 'x\0y', 'octal zero'],
+  ['\\x41', 'A', 'hex, two digits'],
+  ['\\x7', '\x07', 'hex, one digit'],
+  ['\\x0B', '\v', 'hex, upper case'],
+  ['\\x0c', '\f', 'hex, lower case'],
+  ['\\x414', 'A4', 'hex takes two digits at most'],
+  ['\\xg', 'xg', '\\x without a hex digit is an x'],
+  ['\\x', 'x', '\\x ending the field'],
+  ['caf\\303\\251', 'café', 'octal bytes of one UTF-8 character'],
+  ['\\xc3\\xa9', 'é', 'hex bytes of one UTF-8 character'],
+  ['\\xf0\\x9f\\x98\\x80!', '😀!', 'four bytes, then text'],
+  ['\\303\\xa9', 'é', 'octal and hex bytes mixed'],
+  ['\\xff', '\ufffd', 'a byte that is no character (PostgreSQL refuses it)'],
+];
 
-value('octal: one to three digits, the low byte kept, a fourth digit is text', () => {
-  assert.is(copyValue('\\101'), 'A');
-  assert.is(copyValue('\\7'), '\x07');
-  assert.is(copyValue('\\10'), '\b');
-  assert.is(copyValue('\\013'), '\v');
-  assert.is(copyValue('\\1234'), 'S4');
-  assert.is(copyValue('\\501'), 'A', '0o501 is 321: PostgreSQL keeps the low byte, 0x41');
-  assert.is(copyValue('x\\0y'), 'x\0y');
-});
-
-value('hex: one or two digits, either case; \\x without a digit is an x', () => {
-  assert.is(copyValue('\\x41'), 'A');
-  assert.is(copyValue('\\x7'), '\x07');
-  assert.is(copyValue('\\x0B'), '\v');
-  assert.is(copyValue('\\x0c'), '\f');
-  assert.is(copyValue('\\x414'), 'A4');
-  assert.is(copyValue('\\xg'), 'xg');
-  assert.is(copyValue('\\x'), 'x');
-});
-
-value('octal and hex sequences are bytes of UTF-8: several make one character', () => {
-  assert.is(copyValue('caf\\303\\251'), 'café');
-  assert.is(copyValue('\\xc3\\xa9'), 'é');
-  assert.is(copyValue('\\xf0\\x9f\\x98\\x80!'), '😀!');
-  assert.is(copyValue('\\303\\xa9'), 'é', 'octal and hex mixed');
-  assert.is(copyValue('\\xff'), '\ufffd', 'a byte that is no character (PostgreSQL refuses it)');
+value('decodes every backslash sequence of the text format: letters, octal and hex (bytes of UTF-8)', () => {
+  for (const [field, text, why] of DECODED) assert.is(copyValue(field), text, why);
 });
 
 value('any other backslashed character stands for itself; a backslash ending the field too', () => {

@@ -105,6 +105,38 @@ const leaseFree = async (store: Store, job: string) => {
   if (taken) await run(store.releaseJobLock(job, 'owner-B'));
   return taken;
 };
+// Master data for an external id nothing has yet: read back by that id.
+const byExternalId = (
+  task: TaskEither<StoreError, void>,
+  ids: () => TaskEither<StoreError, ReadonlyMap<string, string>>,
+  externalId: string,
+  id: string,
+): BuiltWrite => ({
+  task,
+  observe: async () => (await run(ids())).get(externalId) ?? null,
+  before: null,
+  after: id,
+});
+// A product's online-ATP term, written for a product that has none: read back through the lookup, and the product
+// marked changed.
+const productTerm = async (
+  store: Store,
+  key: string,
+  write: (productId: string) => TaskEither<StoreError, void>,
+  term: 'threshold' | 'brokeringQueue',
+  value: number,
+): Promise<BuiltWrite> => {
+  await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
+  return {
+    task: write(`P-${key}`),
+    observe: async () => ({
+      [term]: (await run(store.productInventory(`P-${key}`)))?.inventory[term],
+      changed: await isChanged(store, `P-${key}`),
+    }),
+    before: { [term]: 0, changed: false },
+    after: { [term]: value, changed: true },
+  };
+};
 const startOf = (runId: string) => ({ runId, job: 'import' as const, parameters: {}, worker: 'w', startedAt: AT });
 
 // The methods that only read; every other method of `Store` is a write and must have its case below (the type
@@ -155,21 +187,23 @@ const WRITES: {
   ],
   saveFacilities: [
     'InventorySeed',
-    async (store, key) => ({
-      task: store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]),
-      observe: async () => (await run(store.facilityIdsByExternalId())).get(`x-${key}`) ?? null,
-      before: null,
-      after: `F-${key}`,
-    }),
+    async (store, key) =>
+      byExternalId(
+        store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]),
+        () => store.facilityIdsByExternalId(),
+        `x-${key}`,
+        `F-${key}`,
+      ),
   ],
   saveProducts: [
     'InventorySeed',
-    async (store, key) => ({
-      task: store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]),
-      observe: async () => (await run(store.productIdsByExternalId())).get(`x-${key}`) ?? null,
-      before: null,
-      after: `P-${key}`,
-    }),
+    async (store, key) =>
+      byExternalId(
+        store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]),
+        () => store.productIdsByExternalId(),
+        `x-${key}`,
+        `P-${key}`,
+      ),
   ],
   saveStockLevels: [
     'InventorySeed',
@@ -233,33 +267,19 @@ const WRITES: {
   ],
   saveThresholds: [
     'ChannelSeed',
-    async (store, key) => {
-      await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
-      return {
-        task: store.saveThresholds([{ productId: `P-${key}`, threshold: 4 }]),
-        observe: async () => ({
-          threshold: (await run(store.productInventory(`P-${key}`)))?.inventory.threshold,
-          changed: await isChanged(store, `P-${key}`),
-        }),
-        before: { threshold: 0, changed: false },
-        after: { threshold: 4, changed: true },
-      };
-    },
+    (store, key) =>
+      productTerm(store, key, (productId) => store.saveThresholds([{ productId, threshold: 4 }]), 'threshold', 4),
   ],
   saveBrokeringQueue: [
     'ChannelSeed',
-    async (store, key) => {
-      await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
-      return {
-        task: store.saveBrokeringQueue([{ productId: `P-${key}`, quantity: 6 }]),
-        observe: async () => ({
-          queued: (await run(store.productInventory(`P-${key}`)))?.inventory.brokeringQueue,
-          changed: await isChanged(store, `P-${key}`),
-        }),
-        before: { queued: 0, changed: false },
-        after: { queued: 6, changed: true },
-      };
-    },
+    (store, key) =>
+      productTerm(
+        store,
+        key,
+        (productId) => store.saveBrokeringQueue([{ productId, quantity: 6 }]),
+        'brokeringQueue',
+        6,
+      ),
   ],
   saveMappings: [
     'ProductMappingStore',
