@@ -3,7 +3,7 @@ import { unicodeIdsContract } from './unicode-ids.contract.ts';
 
 // Reported, not fixed here (the store is being rewritten): postgres-inventory-store.ts's stockLevels decodes each
 // chunk of the COPY stream on its own (`chunk.toString('utf8')`), so a character split between two chunks comes back
-// as U+FFFD. Unskip when the store reads the stream with one decoder.
+// as U+FFFD. Run it there too once the store reads the stream with one decoder.
 const SPLITS_CHARACTERS = new Set(['PostgreSQL']);
 
 for (const [adapter, open] of adapters)
