@@ -30,6 +30,8 @@ export type MemoryInventoryStore = Store;
 // What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
 const exact = (quantity: number): number => fromScaled(toScaled(quantity));
 
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Ids in ascending code-unit order, rebuilt only after a write adds one: keyset pages over them stay cheap. */
 const sortedIds = (ids: () => Iterable<string>) => {
   let sorted: string[] | null = null;
@@ -39,7 +41,7 @@ const sortedIds = (ids: () => Iterable<string>) => {
     },
     /** The ids after `after` (all when null), in order. */
     after: function* (after: string | null): Generator<string> {
-      sorted ??= [...ids()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      sorted ??= [...ids()].sort(byId);
       let low = 0;
       let high = sorted.length;
       if (after !== null) {
@@ -53,8 +55,6 @@ const sortedIds = (ids: () => Iterable<string>) => {
     },
   };
 };
-
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
 const failed = (operation: string, reason: string, cause?: unknown): StoreError => ({
   _tag: 'InventoryStoreFailed',
