@@ -42,7 +42,6 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   // The database stores: one contract suite per port (tests/adapters/persistence/*.contract.ts), run against
   // PostgreSQL and SQLite by inventory-store.test.ts, and the schema checks of schema.test.ts.
   'src/adapters/persistence/channel-sql.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
-  'src/adapters/persistence/copy-text.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   'src/adapters/persistence/entities.ts': ['tests/adapters/persistence/schema.test.ts'],
   'src/adapters/persistence/migrations.ts': ['tests/adapters/persistence/schema.test.ts'],
   'src/adapters/persistence/orm.ts': ['tests/adapters/persistence/schema.test.ts'],

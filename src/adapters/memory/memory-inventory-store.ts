@@ -1,4 +1,5 @@
-import * as TE from 'fp-ts/lib/TaskEither.js';
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Store } from '../../application/index.ts';
 import type {
   FailedLine,
@@ -29,6 +30,8 @@ export type MemoryInventoryStore = Store;
 // What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
 const exact = (quantity: number): number => fromScaled(toScaled(quantity));
 
+const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
+
 /** Ids in ascending code-unit order, rebuilt only after a write adds one: keyset pages over them stay cheap. */
 const sortedIds = (ids: () => Iterable<string>) => {
   let sorted: string[] | null = null;
@@ -38,7 +41,7 @@ const sortedIds = (ids: () => Iterable<string>) => {
     },
     /** The ids after `after` (all when null), in order. */
     after: function* (after: string | null): Generator<string> {
-      sorted ??= [...ids()].sort((a, b) => (a < b ? -1 : a > b ? 1 : 0));
+      sorted ??= [...ids()].sort(byId);
       let low = 0;
       let high = sorted.length;
       if (after !== null) {
@@ -53,21 +56,31 @@ const sortedIds = (ids: () => Iterable<string>) => {
   };
 };
 
-const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
-
-const unknownProducts = (productIds: ReadonlyArray<string>): StoreError => ({
-  _tag: 'InventoryStoreFailed',
-  operation: 'saveProductSkus',
-  reason: `no such product: ${productIds.join(', ')}`,
-  retriable: false,
-});
-
-const runFailed = (operation: string, reason: string): StoreError => ({
+const failed = (operation: string, reason: string, cause?: unknown): StoreError => ({
   _tag: 'InventoryStoreFailed',
   operation,
   reason,
   retriable: false,
+  ...(cause === undefined ? {} : { cause }),
 });
+
+/**
+ * A task that does its work when it is run, never when it is built, so a task built and dropped changes nothing and
+ * every run sees the state of that moment. It never rejects: a throw becomes a Left.
+ */
+const perform =
+  <A>(operation: string, work: () => E.Either<StoreError, A>): TE.TaskEither<StoreError, A> =>
+  async () => {
+    try {
+      return work();
+    } catch (cause) {
+      return E.left(failed(operation, cause instanceof Error ? cause.message : String(cause), cause));
+    }
+  };
+
+/** `perform` for work that cannot fail but by throwing. */
+const answer = <A>(operation: string, work: () => A): TE.TaskEither<StoreError, A> =>
+  perform(operation, () => E.right(work()));
 
 /** An inventory store in memory: the reference for the contract suites and the unit tests of the use cases. */
 export const memoryInventoryStore = (): MemoryInventoryStore => {
@@ -169,195 +182,205 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     const group = groups.get(facilityGroupId);
     return group === undefined ? null : { ...group, facilityIds: [...group.facilityIds] };
   };
+  // Kept as JSON, as the databases keep it: what a caller holds is never the state itself.
+  const savedProgress = (feed: string): FeedProgress | null => {
+    const saved = progress.get(feed);
+    return saved === undefined ? null : (JSON.parse(saved) as FeedProgress);
+  };
 
   return {
-    facilityIdsByExternalId: () => TE.right(new Map(facilities)),
-    productIdsByExternalId: () => TE.right(new Map(products)),
-    stockLevels: () => TE.right(stockTableOf([...stock.values()])),
-    importedFile: (name, sha256) => TE.right(files.get(fileKey(name, sha256)) ?? null),
-    commitImport: (commit) => {
-      const key = fileKey(commit.file.name, commit.file.sha256);
-      if (files.has(key)) return TE.right('already-imported' as const);
-      files.set(key, {
-        name: commit.file.name,
-        sha256: commit.file.sha256,
-        outcome: commit.outcome,
-        runId: commit.runId,
-        importedAt: commit.at,
-      });
-      for (const a of commit.adjustments) {
-        setStock({
-          productId: a.productId,
-          facilityId: a.facilityId,
-          quantityOnHand: a.quantityOnHandAfter,
-          availableToPromise: a.availableToPromiseAfter,
+    facilityIdsByExternalId: () => answer('facilityIdsByExternalId', () => new Map(facilities)),
+    productIdsByExternalId: () => answer('productIdsByExternalId', () => new Map(products)),
+    stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
+    importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
+    commitImport: (commit) =>
+      answer('commitImport', () => {
+        const key = fileKey(commit.file.name, commit.file.sha256);
+        if (files.has(key)) return 'already-imported' as const;
+        files.set(key, {
+          name: commit.file.name,
+          sha256: commit.file.sha256,
+          outcome: commit.outcome,
+          runId: commit.runId,
+          importedAt: commit.at,
         });
-        history.push({ ...a, sourceFile: commit.file.name, runId: commit.runId, recordedAt: commit.at });
-      }
-      markChanged(commit.adjustments.map((a) => a.productId));
-      return TE.right('committed' as const);
-    },
-    acquireJobLock: (job, owner, until, now) => {
-      const held = locks.get(job);
-      if (held !== undefined && held.owner !== owner && held.until > now.getTime()) return TE.right(false);
-      locks.set(job, { owner, until: until.getTime() });
-      return TE.right(true);
-    },
-    releaseJobLock: (job, owner) => {
-      if (locks.get(job)?.owner === owner) locks.delete(job);
-      return TE.right(undefined);
-    },
-    variances: (sourceFile) => TE.right(history.filter((v) => v.sourceFile === sourceFile)),
-    changedProductIds: () => TE.right([...changedOrder.after(null)]),
-    saveFacilities: (list) => {
-      for (const f of list) facilities.set(f.externalId, f.facilityId);
-      return TE.right(undefined);
-    },
-    saveProducts: (list) => {
-      for (const p of list) {
-        products.set(p.externalId, p.productId);
-        productIds.add(p.productId);
-      }
-      return TE.right(undefined);
-    },
-    saveStockLevels: (levels) => {
-      for (const l of levels)
-        setStock({
-          productId: l.productId,
-          facilityId: l.facilityId,
-          quantityOnHand: l.quantityOnHand,
-          availableToPromise: l.availableToPromise,
-        });
-      return TE.right(undefined);
-    },
+        for (const a of commit.adjustments) {
+          setStock({
+            productId: a.productId,
+            facilityId: a.facilityId,
+            quantityOnHand: a.quantityOnHandAfter,
+            availableToPromise: a.availableToPromiseAfter,
+          });
+          history.push({ ...a, sourceFile: commit.file.name, runId: commit.runId, recordedAt: commit.at });
+        }
+        markChanged(commit.adjustments.map((a) => a.productId));
+        return 'committed' as const;
+      }),
+    acquireJobLock: (job, owner, until, now) =>
+      answer('acquireJobLock', () => {
+        const held = locks.get(job);
+        if (held !== undefined && held.owner !== owner && held.until > now.getTime()) return false;
+        locks.set(job, { owner, until: until.getTime() });
+        return true;
+      }),
+    releaseJobLock: (job, owner) =>
+      answer('releaseJobLock', () => {
+        if (locks.get(job)?.owner === owner) locks.delete(job);
+      }),
+    variances: (sourceFile) => answer('variances', () => history.filter((v) => v.sourceFile === sourceFile)),
+    changedProductIds: () => answer('changedProductIds', () => [...changedOrder.after(null)]),
+    saveFacilities: (list) =>
+      answer('saveFacilities', () => {
+        for (const f of list) facilities.set(f.externalId, f.facilityId);
+      }),
+    saveProducts: (list) =>
+      answer('saveProducts', () => {
+        for (const p of list) {
+          products.set(p.externalId, p.productId);
+          productIds.add(p.productId);
+        }
+      }),
+    saveStockLevels: (levels) =>
+      answer('saveStockLevels', () => {
+        for (const l of levels)
+          setStock({
+            productId: l.productId,
+            facilityId: l.facilityId,
+            quantityOnHand: l.quantityOnHand,
+            availableToPromise: l.availableToPromise,
+          });
+      }),
 
-    salesChannel: (facilityGroupId) => {
-      const group = facilityGroup(facilityGroupId);
-      const channel = channels.get(facilityGroupId);
-      return TE.right(
-        group === null || channel === undefined || !isChannelFacilityGroup(group)
+    salesChannel: (facilityGroupId) =>
+      answer('salesChannel', () => {
+        const group = facilityGroup(facilityGroupId);
+        const channel = channels.get(facilityGroupId);
+        return group === null || channel === undefined || !isChannelFacilityGroup(group)
           ? null
-          : ({ facilityGroup: group, ...channel } satisfies SalesChannel),
-      );
-    },
-    facilityGroup: (facilityGroupId) => TE.right(facilityGroup(facilityGroupId)),
-    mappedProductPage: (channel, after, limit) => {
-      const page: MappedProductInventory[] = [];
-      if (limit <= 0) return TE.right(page);
-      for (const productId of shopItems(channel.shop).mapped.after(after)) {
-        page.push(mappedInventory(channel.shop, productId)!);
-        if (page.length >= limit) break;
-      }
-      return TE.right(page);
-    },
+          : ({ facilityGroup: group, ...channel } satisfies SalesChannel);
+      }),
+    facilityGroup: (facilityGroupId) => answer('facilityGroup', () => facilityGroup(facilityGroupId)),
+    mappedProductPage: (channel, after, limit) =>
+      answer('mappedProductPage', () => {
+        const page: MappedProductInventory[] = [];
+        if (limit <= 0) return page;
+        for (const productId of shopItems(channel.shop).mapped.after(after)) {
+          page.push(mappedInventory(channel.shop, productId)!);
+          if (page.length >= limit) break;
+        }
+        return page;
+      }),
     mappedProducts: (channel, ids) =>
-      TE.right([...new Set(ids)].sort(byId).flatMap((productId) => mappedInventory(channel.shop, productId) ?? [])),
-    changedProducts: (consumer, after, limit) => {
-      const taken = consumers.get(consumer);
-      const page: Array<{ productId: string; version: number }> = [];
-      if (limit <= 0) return TE.right(page);
-      for (const productId of changedOrder.after(after)) {
-        const version = changed.get(productId)!;
-        if (version <= (taken?.get(productId) ?? 0)) continue;
-        page.push({ productId, version });
-        if (page.length >= limit) break;
-      }
-      return TE.right(page);
-    },
-    markPushed: (consumer, changes) => {
-      let taken = consumers.get(consumer);
-      if (taken === undefined) consumers.set(consumer, (taken = new Map()));
-      for (const c of changes) taken.set(c.productId, Math.max(taken.get(c.productId) ?? 0, c.version));
-      return TE.right(undefined);
-    },
+      answer('mappedProducts', () =>
+        [...new Set(ids)].sort(byId).flatMap((productId) => mappedInventory(channel.shop, productId) ?? []),
+      ),
+    changedProducts: (consumer, after, limit) =>
+      answer('changedProducts', () => {
+        const taken = consumers.get(consumer);
+        const page: Array<{ productId: string; version: number }> = [];
+        if (limit <= 0) return page;
+        for (const productId of changedOrder.after(after)) {
+          const version = changed.get(productId)!;
+          if (version <= (taken?.get(productId) ?? 0)) continue;
+          page.push({ productId, version });
+          if (page.length >= limit) break;
+        }
+        return page;
+      }),
+    markPushed: (consumer, changes) =>
+      answer('markPushed', () => {
+        let taken = consumers.get(consumer);
+        if (taken === undefined) consumers.set(consumer, (taken = new Map()));
+        for (const c of changes) taken.set(c.productId, Math.max(taken.get(c.productId) ?? 0, c.version));
+      }),
     ledger: (shop, locationId, inventoryItemIds) =>
-      TE.right(
+      answer('ledger', () =>
         [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => ledger.get(ledgerKey(shop, locationId, id)) ?? []),
       ),
-    feedProgress: (feed) => {
-      const saved = progress.get(feed);
-      return TE.right(saved === undefined ? null : (JSON.parse(saved) as FeedProgress));
-    },
-    freezeBatch: (feed, batch) => {
-      const saved = progress.get(feed);
-      const nextLine = saved === undefined ? 0 : (JSON.parse(saved) as FeedProgress).nextLine;
-      progress.set(feed, JSON.stringify({ nextLine, pending: batch } satisfies FeedProgress));
-      return TE.right(undefined);
-    },
-    settleBatch: (settlement) => {
-      for (const e of settlement.confirmed) {
-        ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), {
-          inventoryItemId: e.inventoryItemId,
-          locationId: e.locationId,
-          quantity: e.quantity,
-          runId: e.runId,
+    feedProgress: (feed) => answer('feedProgress', () => savedProgress(feed)),
+    freezeBatch: (feed, batch) =>
+      answer('freezeBatch', () => {
+        const nextLine = savedProgress(feed)?.nextLine ?? 0;
+        progress.set(feed, JSON.stringify({ nextLine, pending: batch } satisfies FeedProgress));
+      }),
+    settleBatch: (settlement) =>
+      answer('settleBatch', () => {
+        for (const e of settlement.confirmed) {
+          ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), {
+            inventoryItemId: e.inventoryItemId,
+            locationId: e.locationId,
+            quantity: e.quantity,
+            runId: e.runId,
+          });
+        }
+        for (const f of settlement.failed) {
+          let lines = failures.get(f.feed);
+          if (lines === undefined) failures.set(f.feed, (lines = new Map()));
+          if (!lines.has(f.line)) lines.set(f.line, { ...f });
+        }
+        progress.set(
+          settlement.feed,
+          JSON.stringify({ nextLine: settlement.nextLine, pending: null } satisfies FeedProgress),
+        );
+      }),
+    failedLines: (feed) =>
+      answer('failedLines', () => [...(failures.get(feed)?.values() ?? [])].sort((a, b) => a.line - b.line)),
+
+    productSkus: (after, limit) =>
+      answer('productSkus', () => {
+        const page: Array<{ productId: string; sku: string }> = [];
+        if (limit <= 0) return page;
+        for (const productId of skuOrder.after(after)) {
+          page.push({ productId, sku: skus.get(productId)! });
+          if (page.length >= limit) break;
+        }
+        return page;
+      }),
+    saveMappings: (shop, list) =>
+      answer('saveMappings', () => {
+        const entry = shopItems(shop);
+        const newlyMapped: string[] = [];
+        for (const m of list) {
+          const before = entry.items.get(m.productId);
+          const itemBefore = before?.status === 'mapped' ? before.inventoryItemId : null;
+          if (m.status === 'mapped' && m.inventoryItemId !== itemBefore) newlyMapped.push(m.productId);
+          entry.items.set(m.productId, m.status === 'ambiguous' ? { ...m, candidates: [...m.candidates] } : { ...m });
+        }
+        // A product mapped to a new inventory item is due for the next delta push: Shopify's item has not had its ATP.
+        markChanged(newlyMapped);
+        entry.mapped.invalidate();
+      }),
+
+    productInventory: (productIdOrSku) => answer('productInventory', () => productInventory(productIdOrSku)),
+
+    startRun: (run) =>
+      perform('startRun', () => {
+        if (runs.has(run.runId)) return E.left(failed('startRun', `run already started: ${run.runId}`));
+        runs.set(run.runId, {
+          ...run,
+          parameters: { ...run.parameters },
+          finishedAt: null,
+          outcome: 'running',
+          counts: {},
+          error: null,
         });
-      }
-      for (const f of settlement.failed) {
-        let lines = failures.get(f.feed);
-        if (lines === undefined) failures.set(f.feed, (lines = new Map()));
-        if (!lines.has(f.line)) lines.set(f.line, { ...f });
-      }
-      progress.set(
-        settlement.feed,
-        JSON.stringify({ nextLine: settlement.nextLine, pending: null } satisfies FeedProgress),
-      );
-      return TE.right(undefined);
-    },
-    failedLines: (feed) => TE.right([...(failures.get(feed)?.values() ?? [])].sort((a, b) => a.line - b.line)),
-
-    productSkus: (after, limit) => {
-      const page: Array<{ productId: string; sku: string }> = [];
-      if (limit <= 0) return TE.right(page);
-      for (const productId of skuOrder.after(after)) {
-        page.push({ productId, sku: skus.get(productId)! });
-        if (page.length >= limit) break;
-      }
-      return TE.right(page);
-    },
-    saveMappings: (shop, list) => {
-      const entry = shopItems(shop);
-      const newlyMapped: string[] = [];
-      for (const m of list) {
-        const before = entry.items.get(m.productId);
-        const itemBefore = before?.status === 'mapped' ? before.inventoryItemId : null;
-        if (m.status === 'mapped' && m.inventoryItemId !== itemBefore) newlyMapped.push(m.productId);
-        entry.items.set(m.productId, m.status === 'ambiguous' ? { ...m, candidates: [...m.candidates] } : { ...m });
-      }
-      // A product mapped to a new inventory item is due for the next delta push: Shopify's item has not had its ATP.
-      markChanged(newlyMapped);
-      entry.mapped.invalidate();
-      return TE.right(undefined);
-    },
-
-    productInventory: (productIdOrSku) => TE.right(productInventory(productIdOrSku)),
-
-    startRun: (run) => {
-      if (runs.has(run.runId)) return TE.left(runFailed('startRun', `run already started: ${run.runId}`));
-      runs.set(run.runId, {
-        ...run,
-        parameters: { ...run.parameters },
-        finishedAt: null,
-        outcome: 'running',
-        counts: {},
-        error: null,
-      });
-      return TE.right(undefined);
-    },
-    finishRun: (runId, end) => {
-      const started = runs.get(runId);
-      if (started === undefined) return TE.left(runFailed('finishRun', `no such run: ${runId}`));
-      runs.set(runId, {
-        ...started,
-        finishedAt: end.finishedAt,
-        outcome: end.outcome,
-        counts: { ...end.counts },
-        error: end.error,
-      });
-      return TE.right(undefined);
-    },
+        return E.right(undefined);
+      }),
+    finishRun: (runId, end) =>
+      perform('finishRun', () => {
+        const started = runs.get(runId);
+        if (started === undefined) return E.left(failed('finishRun', `no such run: ${runId}`));
+        runs.set(runId, {
+          ...started,
+          finishedAt: end.finishedAt,
+          outcome: end.outcome,
+          counts: { ...end.counts },
+          error: end.error,
+        });
+        return E.right(undefined);
+      }),
     listRuns: (filter) =>
-      TE.right(
+      answer('listRuns', () =>
         [...runs.values()]
           .filter(
             (r) =>
@@ -368,51 +391,52 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           .slice(0, Math.max(0, Math.floor(filter.limit))),
       ),
 
-    saveFacilityGroup: (group) => {
-      groups.set(group.facilityGroupId, {
-        facilityGroupId: group.facilityGroupId,
-        facilityGroupTypeId: group.facilityGroupTypeId,
-        facilityIds: [...new Set(group.facilityIds)].sort(byId),
-      });
-      return TE.right(undefined);
-    },
-    saveSalesChannel: (channel) => {
-      channels.set(channel.facilityGroupId, { shop: channel.shop, locationId: channel.locationId });
-      return TE.right(undefined);
-    },
-    saveProductSkus: (list) => {
-      const unknown = list.filter((s) => !productIds.has(s.productId)).map((s) => s.productId);
-      if (unknown.length > 0) return TE.left(unknownProducts(unknown));
-      for (const s of list) {
-        if (s.sku === null) skus.delete(s.productId);
-        else skus.set(s.productId, s.sku);
-      }
-      skuOrder.invalidate();
-      return TE.right(undefined);
-    },
-    savePositions: (positions) => {
-      for (const p of positions) {
-        const quantityOnHand = exact(p.quantityOnHand);
-        setStock({
-          productId: p.productId,
-          facilityId: p.facilityId,
-          quantityOnHand,
-          availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
+    saveFacilityGroup: (group) =>
+      answer('saveFacilityGroup', () => {
+        groups.set(group.facilityGroupId, {
+          facilityGroupId: group.facilityGroupId,
+          facilityGroupTypeId: group.facilityGroupTypeId,
+          facilityIds: [...new Set(group.facilityIds)].sort(byId),
         });
-        safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
-      }
-      markChanged(positions.map((p) => p.productId));
-      return TE.right(undefined);
-    },
-    saveThresholds: (list) => {
-      for (const t of list) thresholds.set(t.productId, exact(t.threshold));
-      markChanged(list.map((t) => t.productId));
-      return TE.right(undefined);
-    },
-    saveBrokeringQueue: (queue) => {
-      for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
-      markChanged(queue.map((q) => q.productId));
-      return TE.right(undefined);
-    },
+      }),
+    saveSalesChannel: (channel) =>
+      answer('saveSalesChannel', () => {
+        channels.set(channel.facilityGroupId, { shop: channel.shop, locationId: channel.locationId });
+      }),
+    saveProductSkus: (list) =>
+      perform('saveProductSkus', () => {
+        const unknown = list.filter((s) => !productIds.has(s.productId)).map((s) => s.productId);
+        if (unknown.length > 0) return E.left(failed('saveProductSkus', `no such product: ${unknown.join(', ')}`));
+        for (const s of list) {
+          if (s.sku === null) skus.delete(s.productId);
+          else skus.set(s.productId, s.sku);
+        }
+        skuOrder.invalidate();
+        return E.right(undefined);
+      }),
+    savePositions: (positions) =>
+      answer('savePositions', () => {
+        for (const p of positions) {
+          const quantityOnHand = exact(p.quantityOnHand);
+          setStock({
+            productId: p.productId,
+            facilityId: p.facilityId,
+            quantityOnHand,
+            availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
+          });
+          safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
+        }
+        markChanged(positions.map((p) => p.productId));
+      }),
+    saveThresholds: (list) =>
+      answer('saveThresholds', () => {
+        for (const t of list) thresholds.set(t.productId, exact(t.threshold));
+        markChanged(list.map((t) => t.productId));
+      }),
+    saveBrokeringQueue: (queue) =>
+      answer('saveBrokeringQueue', () => {
+        for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
+        markChanged(queue.map((q) => q.productId));
+      }),
   };
 };
