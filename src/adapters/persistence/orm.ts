@@ -1,47 +1,53 @@
-import type { EntityManager } from '@mikro-orm/sql';
 import { Migrator } from '@mikro-orm/migrations';
-import { MikroORM as PostgresOrm } from '@mikro-orm/postgresql';
-import { MikroORM as SqlOrm, NodeSqliteDialect, SqliteDriver } from '@mikro-orm/sql';
+import { type AbstractSqlDriver, MikroORM, type SqlEntityManager } from '@mikro-orm/sql';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { ImportedFile, StoreError, VarianceRecord } from '../../application/index.ts';
-import { fromScaled } from '../../domain/index.ts';
-import { ENTITIES } from './entities.ts';
-import { MIGRATIONS } from './migrations.ts';
+import type { StoreError } from '../../application/index.ts';
+import type { Db, StoreDialect } from './dialect.ts';
+import { ENTITIES, type StoreDatabase } from './entities.ts';
+import { MIGRATIONS, MIGRATIONS_TABLE } from './migrations.ts';
+import { postgresDialect, type PostgresStoreOptions } from './postgres-dialect.ts';
+import { sqliteDialect } from './sqlite-dialect.ts';
 
-/** Where the store lives: a PostgreSQL URL, or an SQLite file (the embedded default). */
-export type StoreLocation = { readonly postgresUrl: string } | { readonly sqliteFile: string };
+/** Where the store lives: a PostgreSQL URL (and the pool's size), or an SQLite file (the embedded default). */
+export type StoreLocation =
+  | { readonly postgresUrl: string; readonly maxConnections?: PostgresStoreOptions['maxConnections'] }
+  | { readonly sqliteFile: string };
 
-/** The ORM side of a store: schema, migrations and the small queries. */
+/** MikroORM on one database: its kysely outside and inside transactions, the migrations, the schema check. */
 export interface StoreOrm {
-  readonly em: () => EntityManager;
+  readonly dialect: StoreDialect;
+  /** The database outside any transaction: each statement takes a connection of the pool and gives it back. */
+  readonly db: () => Db;
+  /** Runs `run` in one transaction (`em.transactional`): committed when it resolves, rolled back when it throws. */
+  readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
   readonly migrate: () => Promise<void>;
   /** The DDL that would make the database match the entity definitions: empty when migrations and entities agree. */
   readonly schemaDrift: () => Promise<string>;
   readonly close: () => Promise<void>;
 }
 
-const migrations = {
-  migrationsList: MIGRATIONS,
-  snapshot: false,
-  tableName: 'oms_inventory_sync_migrations',
-  silent: true,
-};
-
-/** Opens MikroORM on the location with the store's entities and migrations. Throws; callers wrap it. */
+/** Opens MikroORM on the location with the store's entities and migrations, over the dialect's one pool. Throws. */
 export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
-  // The ORM's own log would print SQL with parameters; the store reports through its typed errors instead.
-  const quiet = { debug: false, logger: () => undefined, entities: ENTITIES, extensions: [Migrator], migrations };
-  const orm =
+  const dialect =
     'postgresUrl' in location
-      ? await PostgresOrm.init({ ...quiet, clientUrl: location.postgresUrl, pool: { min: 0, max: 4 } })
-      : await SqlOrm.init({
-          ...quiet,
-          driver: SqliteDriver,
-          dbName: location.sqliteFile,
-          driverOptions: new NodeSqliteDialect(location.sqliteFile),
-        });
+      ? postgresDialect({
+          url: location.postgresUrl,
+          ...(location.maxConnections === undefined ? {} : { maxConnections: location.maxConnections }),
+        })
+      : sqliteDialect({ file: location.sqliteFile });
+  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>({
+    ...dialect.orm,
+    // The ORM's own log would print SQL with parameters; the store reports through its typed errors instead.
+    debug: false,
+    logger: () => undefined,
+    entities: ENTITIES,
+    extensions: [Migrator],
+    migrations: { migrationsList: MIGRATIONS, snapshot: false, tableName: MIGRATIONS_TABLE, silent: true },
+  });
   return {
-    em: () => orm.em.fork() as unknown as EntityManager,
+    dialect,
+    db: () => orm.em.getKysely<StoreDatabase>(),
+    transaction: (run) => orm.em.fork().transactional((em) => run(em.getKysely<StoreDatabase>())),
     migrate: async () => {
       await orm.migrator.up();
     },
@@ -67,81 +73,6 @@ export const storeError =
       : { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
   };
 
-/** Runs an async store operation as a TaskEither with the store's errors. */
+/** Runs an async store operation as a TaskEither with the store's errors; it never rejects. */
 export const attempt = <A>(operation: string, run: () => Promise<A>): TE.TaskEither<StoreError, A> =>
   TE.tryCatch(run, storeError(operation));
-
-type Row = Record<string, unknown>;
-const num = (v: unknown): number => Number(v);
-
-/** The small queries both databases share, in SQL both understand, always parameterised. */
-export const sharedQueries = (orm: StoreOrm) => {
-  const execute = <T>(sql: string, params: readonly unknown[], method: 'all' | 'run' = 'all') =>
-    orm
-      .em()
-      .getConnection()
-      .execute<T extends Row[] ? T : never>(sql, params, method as 'all');
-  return {
-    importedFile: (name: string, sha256: string) =>
-      attempt('importedFile', async (): Promise<ImportedFile | null> => {
-        const rows = (await execute<Row[]>(
-          'select "name", "sha256", "outcome", "run_id", "imported_at" from "imported_file" where "name" = ? and "sha256" = ?',
-          [name, sha256],
-        )) as Row[];
-        const row = rows[0];
-        return row === undefined
-          ? null
-          : {
-              name: String(row.name),
-              sha256: String(row.sha256),
-              outcome: row.outcome === 'held-back' ? 'held-back' : 'applied',
-              runId: String(row.run_id),
-              importedAt: new Date(num(row.imported_at)),
-            };
-      }),
-    acquireJobLock: (job: string, owner: string, until: Date, now: Date) =>
-      attempt('acquireJobLock', async () => {
-        // One statement: take a free or expired lease, or renew our own; another owner's running lease stays.
-        await execute(
-          `insert into "job_lock" ("job", "owner", "expires_at") values (?, ?, ?)
-           on conflict ("job") do update set "owner" = excluded."owner", "expires_at" = excluded."expires_at"
-           where "job_lock"."owner" = excluded."owner" or "job_lock"."expires_at" <= ?`,
-          [job, owner, until.getTime(), now.getTime()],
-          'run',
-        );
-        const rows = (await execute<Row[]>('select "owner" from "job_lock" where "job" = ?', [job])) as Row[];
-        return rows[0]?.owner === owner;
-      }),
-    releaseJobLock: (job: string, owner: string) =>
-      attempt('releaseJobLock', async () => {
-        await execute('delete from "job_lock" where "job" = ? and "owner" = ?', [job, owner], 'run');
-      }),
-    variances: (sourceFile: string) =>
-      attempt('variances', async (): Promise<ReadonlyArray<VarianceRecord>> => {
-        const rows = (await execute<Row[]>(
-          'select * from "inventory_variance" where "source_file" = ? order by "line", "product_id", "facility_id"',
-          [sourceFile],
-        )) as Row[];
-        return rows.map((r) => ({
-          productId: String(r.product_id),
-          facilityId: String(r.facility_id),
-          quantityOnHandBefore: fromScaled(num(r.quantity_on_hand_before_scaled)),
-          quantityOnHandAfter: fromScaled(num(r.quantity_on_hand_after_scaled)),
-          availableToPromiseBefore: fromScaled(num(r.available_to_promise_before_scaled)),
-          availableToPromiseAfter: fromScaled(num(r.available_to_promise_after_scaled)),
-          fileQuantity: fromScaled(num(r.file_quantity_scaled)),
-          created: r.created === true || r.created === 1 || r.created === '1',
-          line: r.line === null || r.line === undefined ? null : num(r.line),
-          sourceFile: String(r.source_file),
-          runId: String(r.run_id),
-          recordedAt: new Date(num(r.recorded_at)),
-        }));
-      }),
-    changedProductIds: () =>
-      attempt('changedProductIds', async () =>
-        ((await execute<Row[]>('select "product_id" from "changed_product" order by "product_id"', [])) as Row[]).map(
-          (r) => String(r.product_id),
-        ),
-      ),
-  };
-};
