@@ -5,7 +5,7 @@ import { netsuiteExportReader } from '../dist/adapters/csv/netsuite-export-reade
 import { openPostgresInventoryStore } from '../dist/adapters/persistence/postgres-inventory-store.js';
 import { sftpFileStore } from '../dist/adapters/sftp/sftp-file-store.js';
 import { defaultImportConfig, importInventory } from '../dist/application/import-inventory.js';
-import { systemClock } from '../dist/composition-root.js';
+import { systemClock } from '../dist/composition/live.js';
 
 const run = async <E, A>(task: () => Promise<import('fp-ts/lib/Either.js').Either<E, A>>): Promise<A> => {
   const result = await task();
