@@ -1,14 +1,9 @@
 // The three hand-written migrations of the first releases, kept verbatim as the record of the databases they made:
 // the schema test builds such a database and checks that the store opens and migrates it without drift. The store
 // itself no longer writes DDL (src/adapters/persistence/migrations.ts generates it from the entities).
-import { Migrator } from '@mikro-orm/migrations';
 import { Migration } from '@mikro-orm/migrations';
 import { type AbstractSqlDriver, MikroORM, type SqlEntityManager } from '@mikro-orm/sql';
-import { ENTITIES } from '../../src/adapters/persistence/entities.ts';
-import { MIGRATIONS_TABLE } from '../../src/adapters/persistence/migrations.ts';
-import { postgresDialect } from '../../src/adapters/persistence/postgres-dialect.ts';
-import { sqliteDialect } from '../../src/adapters/persistence/sqlite-dialect.ts';
-import type { StoreLocation } from '../../src/adapters/persistence/orm.ts';
+import { dialectOf, ormOptions, type StoreLocation } from '../../src/adapters/persistence/orm.ts';
 
 // Portable DDL: these types mean the same in PostgreSQL and SQLite, so one migration serves both.
 const STATEMENTS = [
@@ -126,23 +121,9 @@ export const LEGACY_MIGRATIONS = [
  * migrations (all three by default), recorded in the store's migrations table.
  */
 export const migrateLegacy = async (location: StoreLocation, count = LEGACY_MIGRATIONS.length): Promise<void> => {
-  const dialect =
-    'postgresUrl' in location
-      ? postgresDialect({ url: location.postgresUrl })
-      : sqliteDialect({ file: location.sqliteFile });
-  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>({
-    ...dialect.orm,
-    debug: false,
-    logger: () => undefined,
-    entities: ENTITIES,
-    extensions: [Migrator],
-    migrations: {
-      migrationsList: LEGACY_MIGRATIONS.slice(0, count),
-      snapshot: false,
-      tableName: MIGRATIONS_TABLE,
-      silent: true,
-    },
-  });
+  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>(
+    ormOptions(dialectOf(location), LEGACY_MIGRATIONS.slice(0, count)),
+  );
   try {
     await orm.migrator.up();
   } finally {

@@ -1,3 +1,4 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
 import type { SqlSchemaGenerator } from '@mikro-orm/sql';
 
@@ -24,7 +25,7 @@ export const MIGRATION_NAMES = ['Migration20261216000000_EntitySchema'] as const
  * entities' schema (`entitySchemaStatements`, generated before the migrator's transaction opens), once: the first
  * pending step applies them, a later one in the same run finds none left.
  */
-export const migrationSteps = (statements: () => ReadonlyArray<string>) => {
+export const migrationSteps = (statements: () => ReadonlyArray<string>): MigrationObject[] => {
   class EntitySchema extends Migration {
     override up(): void {
       for (const statement of statements()) this.addSql(statement);

@@ -152,6 +152,29 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   const markIdsChanged = (trx: Db, productIds: Iterable<string>, at: number) =>
     markChanged(trx, sql`(select "id" as "product_id" from ${ids(productIds)} as "ids")`, at);
 
+  /** Sets one quantity of each product in `table` (the last one given wins) and marks the products changed. */
+  const saveProductQuantities = <A extends { readonly productId: string }>(
+    operation: string,
+    table: string,
+    column: string,
+    entries: ReadonlyArray<A>,
+    quantity: (a: A) => number,
+  ) =>
+    attempt(operation, () =>
+      transaction(async (trx) => {
+        const latest = lastByKey(entries, (e) => e.productId);
+        if (latest.length === 0) return;
+        const columns = [text('product_id'), bigint(column)];
+        const values = latest.map((e) => [e.productId, toScaled(quantity(e))]);
+        await upsert(trx, { into: table, columns, from: rows(columns, values), key: ['product_id'], update: [column] });
+        await markIdsChanged(
+          trx,
+          latest.map((e) => e.productId),
+          Date.now(),
+        );
+      }),
+    );
+
   const mapOf = async (query: Promise<ReadonlyArray<{ k: unknown; v: unknown }>>) =>
     new Map((await query).map((r) => [String(r.k), String(r.v)]));
   const all = async (query: RawBuilder<Row>, on: Db = db()) => (await query.execute(on)).rows;
@@ -707,50 +730,8 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         }),
       ),
     saveThresholds: (thresholds) =>
-      attempt('saveThresholds', () =>
-        transaction(async (trx) => {
-          const latest = lastByKey(thresholds, (t) => t.productId);
-          if (latest.length === 0) return;
-          const columns = [text('product_id'), bigint('threshold_scaled')];
-          await upsert(trx, {
-            into: 'product_threshold',
-            columns,
-            from: rows(
-              columns,
-              latest.map((t) => [t.productId, toScaled(t.threshold)]),
-            ),
-            key: ['product_id'],
-            update: ['threshold_scaled'],
-          });
-          await markIdsChanged(
-            trx,
-            latest.map((t) => t.productId),
-            Date.now(),
-          );
-        }),
-      ),
+      saveProductQuantities('saveThresholds', 'product_threshold', 'threshold_scaled', thresholds, (t) => t.threshold),
     saveBrokeringQueue: (queue) =>
-      attempt('saveBrokeringQueue', () =>
-        transaction(async (trx) => {
-          const latest = lastByKey(queue, (q) => q.productId);
-          if (latest.length === 0) return;
-          const columns = [text('product_id'), bigint('quantity_scaled')];
-          await upsert(trx, {
-            into: 'brokering_queue',
-            columns,
-            from: rows(
-              columns,
-              latest.map((q) => [q.productId, toScaled(q.quantity)]),
-            ),
-            key: ['product_id'],
-            update: ['quantity_scaled'],
-          });
-          await markIdsChanged(
-            trx,
-            latest.map((q) => q.productId),
-            Date.now(),
-          );
-        }),
-      ),
+      saveProductQuantities('saveBrokeringQueue', 'brokering_queue', 'quantity_scaled', queue, (q) => q.quantity),
   };
 };

@@ -1,14 +1,11 @@
 // The dialect seam: one contract for its few functions, run against PostgreSQL and SQLite.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Columns, Value } from '../../../src/adapters/persistence/dialect.ts';
-import { openOrm, type StoreLocation, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
+import { openOrm, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
-import { freshPostgresDatabase } from '../../support/postgres.ts';
+import { FRESH_DATABASES } from '../../support/stores.ts';
 
 const COLUMNS: Columns = [
   ['id', 'text'],
@@ -36,27 +33,7 @@ const normal = (row: Record<string, unknown>): Value[] => [
   row.created === null ? null : row.created === true || row.created === 1,
 ];
 
-const DIALECTS: ReadonlyArray<[string, () => Promise<{ location: StoreLocation; drop: () => Promise<void> }>]> = [
-  [
-    'PostgreSQL',
-    async () => {
-      const database = await freshPostgresDatabase();
-      return { location: { postgresUrl: database.url }, drop: database.drop };
-    },
-  ],
-  [
-    'SQLite',
-    async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-dialect-'));
-      return {
-        location: { sqliteFile: join(folder, 'inventory.sqlite') },
-        drop: async () => rmSync(folder, { recursive: true, force: true }),
-      };
-    },
-  ],
-];
-
-for (const [name, fresh] of DIALECTS) {
+for (const [name, fresh] of FRESH_DATABASES) {
   const test = suite(`StoreDialect contract: ${name}`);
   let orm: StoreOrm;
   let drop: () => Promise<void>;

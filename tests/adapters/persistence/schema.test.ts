@@ -1,6 +1,3 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
 import { sql } from 'kysely';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -8,7 +5,7 @@ import { MIGRATION_NAMES, MIGRATIONS_TABLE } from '../../../src/adapters/persist
 import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
 import { openStore } from '../../../src/adapters/persistence/store.ts';
 import { LEGACY_MIGRATIONS, migrateLegacy } from '../../support/legacy-migrations.ts';
-import { freshPostgresDatabase } from '../../support/postgres.ts';
+import { FRESH_DATABASES } from '../../support/stores.ts';
 import { run } from '../../support/run.ts';
 
 const schema = suite('one set of entities and migrations for both databases');
@@ -27,30 +24,19 @@ const migratedWithoutDrift = async (location: StoreLocation) => {
 };
 
 // Each case runs on a fresh PostgreSQL database and a fresh SQLite file.
-const DATABASES: ReadonlyArray<[string, (body: (location: StoreLocation) => Promise<void>) => Promise<void>]> = [
-  [
-    'PostgreSQL',
+const DATABASES = FRESH_DATABASES.map(
+  ([name, fresh]): [string, (body: (location: StoreLocation) => Promise<void>) => Promise<void>] => [
+    name,
     async (body) => {
-      const database = await freshPostgresDatabase();
+      const database = await fresh();
       try {
-        await body({ postgresUrl: database.url });
+        await body(database.location);
       } finally {
         await database.drop();
       }
     },
   ],
-  [
-    'SQLite',
-    async (body) => {
-      const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-schema-'));
-      try {
-        await body({ sqliteFile: join(folder, 'inventory.sqlite') });
-      } finally {
-        rmSync(folder, { recursive: true, force: true });
-      }
-    },
-  ],
-];
+);
 
 /** The names the migrations table records, oldest first. */
 const recorded = async (location: StoreLocation): Promise<string[]> => {

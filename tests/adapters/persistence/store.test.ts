@@ -8,11 +8,11 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { StoreLocation } from '../../../src/adapters/persistence/orm.ts';
 import { openStore, type SqlStore } from '../../../src/adapters/persistence/store.ts';
 import type { ImportCommit } from '../../../src/application/index.ts';
 import { DATABASE_URL, freshPostgresDatabase } from '../../support/postgres.ts';
 import { run } from '../../support/run.ts';
+import { FRESH_DATABASES } from '../../support/stores.ts';
 
 const store = suite('the SQL store');
 
@@ -187,27 +187,7 @@ store(
   },
 );
 
-const LOCATIONS: ReadonlyArray<[string, () => Promise<{ location: StoreLocation; drop: () => Promise<void> }>]> = [
-  [
-    'PostgreSQL',
-    async () => {
-      const database = await freshPostgresDatabase();
-      return { location: { postgresUrl: database.url }, drop: database.drop };
-    },
-  ],
-  [
-    'SQLite',
-    async () => {
-      const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-store-'));
-      return {
-        location: { sqliteFile: join(folder, 'inventory.sqlite') },
-        drop: async () => rmSync(folder, { recursive: true, force: true }),
-      };
-    },
-  ],
-];
-
-for (const [name, fresh] of LOCATIONS)
+for (const [name, fresh] of FRESH_DATABASES)
   store(`${name}: a closed store: every method a Left, none rejects`, async () => {
     const { location, drop } = await fresh();
     try {
