@@ -3,6 +3,7 @@ import type { SalesChannel, Store } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
+import type { StoreDatabase } from './entities.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
 import {
   facilityGroupOf,
@@ -90,7 +91,7 @@ const levelRows = function* (levels: Iterable<StockLevel>): Generator<Value[]> {
 
 /** One `insert … select … on conflict` statement: rows of `from` into a table, the `update` columns set on a clash. */
 interface Upsert {
-  readonly into: string;
+  readonly into: keyof StoreDatabase;
   /** The columns written, named alike in `from` and in the table. */
   readonly columns: Columns | ReadonlyArray<string>;
   readonly from: RawBuilder<unknown>;
@@ -141,7 +142,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
 
   /**
    * Marks the products of `products` (a relation with distinct `product_id`s) changed, one version up each. Every
-   * write that moves a product's online ATP goes through here, inside its own transaction.
+   * write that moves a product's online ATP goes through here, inside the caller's transaction.
    */
   const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number) =>
     sql`insert into "changed_product" ("product_id", "changed_at")
@@ -155,7 +156,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   /** Sets one quantity of each product in `table` (the last one given wins) and marks the products changed. */
   const saveProductQuantities = <A extends { readonly productId: string }>(
     operation: string,
-    table: string,
+    table: keyof StoreDatabase,
     column: string,
     entries: ReadonlyArray<A>,
     quantity: (a: A) => number,
