@@ -30,6 +30,11 @@ export interface StoreDialect {
    */
   readonly rows: (columns: Columns, rows: ReadonlyArray<ReadonlyArray<Value>>) => RawBuilder<unknown>;
   /**
+   * The condition "`column` is one of `ids`", the list bound as one parameter: `= any($1::text[])` on PostgreSQL
+   * (an index condition, whatever the planner knows of the table), `in (select value from json_each(?))` on SQLite.
+   */
+  readonly among: (column: string, ids: ReadonlyArray<string>) => RawBuilder<unknown>;
+  /**
    * Loads rows into a table (a temporary staging table) inside the transaction `trx`: PostgreSQL's
    * `COPY … FROM STDIN` on the transaction's own connection, SQLite's `insert … select` from `rows` in batches.
    */

@@ -124,6 +124,7 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       const arrays = columns.map(([, type], i) => sql`${rows.map((row) => row[i] ?? null)}::${sql.raw(type)}[]`);
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
+    among: (column, ids) => sql`${sql.ref(column)} = any(${ids}::text[])`,
     fill: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);
       const copy = client.query(copyFrom(`copy "${table}" (${columnList(columns)}) from stdin`));

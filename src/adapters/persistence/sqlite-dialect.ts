@@ -91,6 +91,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
       driverOptions: new SqliteDialect({ database: () => openDatabase(options.file) }),
     },
     rows,
+    among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill: async (trx, table, columns, values: Iterable<ReadonlyArray<Value>>) => {
       for (const batch of batches(values, BATCH))
         await sql`insert into ${sql.table(table)} (${names(columns)}) select * from ${rows(columns, batch)}`.execute(

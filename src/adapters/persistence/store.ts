@@ -115,15 +115,13 @@ const upsert = async (db: Db, u: Upsert): Promise<void> => {
 
 /** The store's port methods, each written once over the dialect's few functions. */
 const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlStore => {
-  const { rows } = dialect;
-  /** Distinct ids as a relation of one column `id`. */
-  const ids = (values: Iterable<string>) =>
+  const { rows, among } = dialect;
+  /** Distinct ids as a relation of one column. */
+  const ids = (column: string, values: Iterable<string>) =>
     rows(
-      [text('id')],
+      [text(column)],
       [...new Set(values)].map((id) => [id]),
     );
-  const among = (column: string, values: Iterable<string>) =>
-    sql`${sql.ref(column)} in (select "id" from ${ids(values)} as "ids")`;
 
   /** A temporary table filled with `values`, read by `body`, and dropped: all inside the transaction `trx`. */
   const staged = async <A>(
@@ -151,7 +149,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       trx,
     );
   const markIdsChanged = (trx: Db, productIds: Iterable<string>, at: number) =>
-    markChanged(trx, sql`(select "id" as "product_id" from ${ids(productIds)} as "ids")`, at);
+    markChanged(trx, ids('product_id', productIds), at);
 
   /** Sets one quantity of each product in `table` (the last one given wins) and marks the products changed. */
   const saveProductQuantities = <A extends { readonly productId: string }>(
@@ -656,7 +654,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .execute();
           if (group.facilityIds.length > 0)
             await sql`insert into "facility_group_member" ("facility_group_id", "facility_id")
-              select cast(${group.facilityGroupId} as text), "id" from ${ids(group.facilityIds)} as "ids"`.execute(trx);
+              select cast(${group.facilityGroupId} as text), "facility_id" from ${ids('facility_id', group.facilityIds)} as "ids"`.execute(
+              trx,
+            );
         }),
       ),
     saveSalesChannel: (channel) =>

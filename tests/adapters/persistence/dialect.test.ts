@@ -56,6 +56,20 @@ for (const [name, fresh] of FRESH_DATABASES) {
     assert.equal(none.rows, [], 'no rows, no relation rows');
   });
 
+  test('among: a column against a list of ids bound as one parameter', async () => {
+    const { rows, among } = orm.dialect;
+    const ids = ODD.flatMap(([id]) => (typeof id === 'string' ? [id] : []));
+    const list = [ids[1]!, ids[4]!, ids[1]!, 'absent', ''];
+    const found = await sql<{ id: string }>`select "id" from ${rows(COLUMNS, ODD)} as "u" where ${among('id', list)}
+      order by "line"`.execute(orm.db());
+    assert.equal(
+      found.rows.map((r) => r.id),
+      ['', ids[1], ids[4]],
+    );
+    const none = await sql`select "id" from ${rows(COLUMNS, ODD)} as "u" where ${among('id', [])}`.execute(orm.db());
+    assert.equal(none.rows, [], 'an empty list matches nothing');
+  });
+
   test('fill: rows into a staging table inside a transaction, in batches past any chunk size', async () => {
     const many = Array.from({ length: 120_000 }, (_, i): Value[] => [`id-${i}\t${i % 7}`, i * 100_000, i, i % 2 === 0]);
     const counted = await orm.transaction(async (trx) => {
