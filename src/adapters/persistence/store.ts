@@ -89,33 +89,38 @@ const levelRows = function* (levels: Iterable<StockLevel>): Generator<Value[]> {
     yield [l.productId, l.facilityId, toScaled(l.quantityOnHand), toScaled(l.availableToPromise), 0];
 };
 
-/** One `insert … select … on conflict` statement: rows of `from` into a table, the `update` columns set on a clash. */
-interface Upsert {
+/** One `insert … select … on conflict` statement: rows into a table, the `update` columns set on a clash. */
+type Upsert = {
   readonly into: keyof StoreDatabase;
-  /** The columns written, named alike in `from` and in the table. */
-  readonly columns: Columns | ReadonlyArray<string>;
-  readonly from: RawBuilder<unknown>;
   readonly key: ReadonlyArray<string>;
   /** Set from the new row when its key exists already; none: the existing row stays (`do nothing`). */
   readonly update: ReadonlyArray<string>;
   /** Updates only the existing rows that meet it. */
   readonly when?: RawBuilder<unknown>;
-}
-
-const upsert = async (db: Db, u: Upsert): Promise<void> => {
-  const set = sql.join(u.update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
-  const action =
-    u.update.length === 0
-      ? sql`do nothing`
-      : sql`do update set ${set}${u.when === undefined ? sql`` : sql` where ${u.when}`}`;
-  // `where true`: without it SQLite would read `on conflict` as the select's join constraint.
-  await sql`insert into ${sql.table(u.into)} (${names(u.columns)}) select ${names(u.columns)} from ${u.from} as "source"
-    where true on conflict (${names(u.key)}) ${action}`.execute(db);
-};
+} & (
+  | {
+      /** The columns written, named alike in `from` and in the table. */
+      readonly columns: Columns | ReadonlyArray<string>;
+      /** A relation (a staging table, a subquery) with those columns. */
+      readonly from: RawBuilder<unknown>;
+    }
+  | { readonly columns: Columns; readonly values: ReadonlyArray<ReadonlyArray<Value>> }
+);
 
 /** The store's port methods, each written once over the dialect's few functions. */
 const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlStore => {
   const { rows, among } = dialect;
+  const upsert = async (db: Db, u: Upsert): Promise<void> => {
+    const from = 'values' in u ? rows(u.columns, u.values) : u.from;
+    const set = sql.join(u.update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+    const action =
+      u.update.length === 0
+        ? sql`do nothing`
+        : sql`do update set ${set}${u.when === undefined ? sql`` : sql` where ${u.when}`}`;
+    // `where true`: without it SQLite would read `on conflict` as the select's join constraint.
+    await sql`insert into ${sql.table(u.into)} (${names(u.columns)}) select ${names(u.columns)} from ${from} as "source"
+      where true on conflict (${names(u.key)}) ${action}`.execute(db);
+  };
   /** Distinct ids as a relation of one column. */
   const ids = (column: string, values: Iterable<string>) =>
     rows(
@@ -165,7 +170,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         if (latest.length === 0) return;
         const columns = [text('product_id'), bigint(column)];
         const values = latest.map((e) => [e.productId, toScaled(quantity(e))]);
-        await upsert(trx, { into: table, columns, from: rows(columns, values), key: ['product_id'], update: [column] });
+        await upsert(trx, { into: table, columns, values, key: ['product_id'], update: [column] });
         await markIdsChanged(
           trx,
           latest.map((e) => e.productId),
@@ -292,10 +297,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           await upsert(db(), {
             into: 'facility',
             columns,
-            from: rows(
-              columns,
-              latest.map((f) => [f.facilityId, f.externalId]),
-            ),
+            values: latest.map((f) => [f.facilityId, f.externalId]),
             key: ['facility_id'],
             update: ['external_id'],
           });
@@ -465,10 +467,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         await upsert(db(), {
           into: 'change_consumer',
           columns,
-          from: rows(
-            columns,
-            [...highest].map(([productId, version]) => [consumer, productId, version]),
-          ),
+          values: [...highest].map(([productId, version]) => [consumer, productId, version]),
           key: ['consumer', 'product_id'],
           update: ['version'],
           // A consumer's version only grows.
@@ -526,10 +525,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             await upsert(trx, {
               into: 'shopify_ledger',
               columns: ledger,
-              from: rows(
-                ledger,
-                confirmed.map((e) => [s.shop, e.locationId, e.inventoryItemId, e.quantity, e.runId, at]),
-              ),
+              values: confirmed.map((e) => [s.shop, e.locationId, e.inventoryItemId, e.quantity, e.runId, at]),
               key: ['shop', 'location_id', 'inventory_item_id'],
               update: ['quantity', 'run_id', 'recorded_at'],
             });
@@ -546,10 +542,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             await upsert(trx, {
               into: 'feed_failure',
               columns: failure,
-              from: rows(
-                failure,
-                s.failed.map((f) => [f.feed, f.line, f.productId, f.inventoryItemId, f.code, f.message, at]),
-              ),
+              values: s.failed.map((f) => [f.feed, f.line, f.productId, f.inventoryItemId, f.code, f.message, at]),
               key: ['feed', 'line'],
               update: [],
             });
@@ -615,10 +608,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           await upsert(trx, {
             into: 'shopify_inventory_item',
             columns,
-            from: rows(
-              columns,
-              latest.map((m) => [shop, ...mappingColumns(m)]),
-            ),
+            values: latest.map((m) => [shop, ...mappingColumns(m)]),
             key: ['shop', 'product_id'],
             update: ['sku', 'status', 'inventory_item_id', 'candidates'],
           });
@@ -702,13 +692,10 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           await upsert(trx, {
             into: 'inventory_position',
             columns: POSITIONS.columns,
-            from: rows(
-              POSITIONS.columns,
-              latest.map((p) => {
-                const qoh = toScaled(p.quantityOnHand);
-                return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
-              }),
-            ),
+            values: latest.map((p) => {
+              const qoh = toScaled(p.quantityOnHand);
+              return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
+            }),
             key: ['product_id', 'facility_id'],
             update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
           });
@@ -716,10 +703,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           await upsert(trx, {
             into: 'product_facility',
             columns: safety,
-            from: rows(
-              safety,
-              latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
-            ),
+            values: latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
             key: ['product_id', 'facility_id'],
             update: ['safety_stock_scaled'],
           });
