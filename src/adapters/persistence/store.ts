@@ -110,7 +110,8 @@ type Upsert = {
 /** The store's port methods, each written once over the dialect's few functions. */
 const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlStore => {
   const { rows, among } = dialect;
-  const upsert = async (db: Db, u: Upsert): Promise<void> => {
+  /** Runs one upsert on `on` (the pool, or the caller's transaction). */
+  const upsert = async (on: Db, u: Upsert): Promise<void> => {
     const from = 'values' in u ? rows(u.columns, u.values) : u.from;
     const set = sql.join(u.update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
     const action =
@@ -119,7 +120,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         : sql`do update set ${set}${u.when === undefined ? sql`` : sql` where ${u.when}`}`;
     // `where true`: without it SQLite would read `on conflict` as the select's join constraint.
     await sql`insert into ${sql.table(u.into)} (${names(u.columns)}) select ${names(u.columns)} from ${from} as "source"
-      where true on conflict (${names(u.key)}) ${action}`.execute(db);
+      where true on conflict (${names(u.key)}) ${action}`.execute(on);
   };
   /** Distinct ids as a relation of one column. */
   const ids = (column: string, values: Iterable<string>) =>
@@ -128,7 +129,10 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       [...new Set(values)].map((id) => [id]),
     );
 
-  /** A temporary table filled with `values`, read by `body`, and dropped: all inside the transaction `trx`. */
+  /**
+   * A temporary table filled with `values`, read by `body`, and dropped: all inside the transaction `trx` (a failure
+   * rolls the table back with the rest).
+   */
   const staged = async <A>(
     trx: Db,
     table: { readonly name: string; readonly columns: Columns },
