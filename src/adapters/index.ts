@@ -25,7 +25,10 @@ export {
   type NetsuiteExportReaderSettings,
 } from './csv/netsuite-export-reader.ts';
 
-// Inventory stores: PostgreSQL (production), SQLite (the embedded default), in memory (tests).
+// Inventory stores: PostgreSQL (production), SQLite (the embedded default), in memory (tests). `openStore` opens
+// either by location; the two `open…InventoryStore` functions are the same store with their own options.
+export { openStore, type SqlStore } from './persistence/store.ts';
+export type { StoreLocation } from './persistence/orm.ts';
 export {
   openPostgresInventoryStore,
   type PostgresInventoryStore,

@@ -1,4 +1,5 @@
 import { defineEntity, p } from '@mikro-orm/core';
+import type { InferKyselyDB } from '@mikro-orm/sql';
 
 // One set of entity definitions for PostgreSQL and SQLite. Quantities are BIGINT counts of 1/100,000 unit (the
 // domain's QUANTITY_SCALE), so they are exact in both databases; times are BIGINT epoch milliseconds for the same
@@ -267,3 +268,6 @@ export const ENTITIES = [
   FeedFailureEntity,
   JobRunEntity,
 ];
+
+/** The tables and columns of the entities as kysely's database type: the store's statements are checked against it. */
+export type StoreDatabase = InferKyselyDB<(typeof ENTITIES)[number]>;

@@ -1,112 +1,48 @@
+import type { MigrationObject } from '@mikro-orm/core';
 import { Migration } from '@mikro-orm/migrations';
+import type { SqlSchemaGenerator } from '@mikro-orm/sql';
 
-// Portable DDL: these types mean the same in PostgreSQL and SQLite, so one migration serves both.
-const STATEMENTS = [
-  `create table "facility" ("facility_id" varchar(255) not null, "external_id" varchar(255) not null, primary key ("facility_id"))`,
-  `create unique index "facility_external_id_unique" on "facility" ("external_id")`,
-  `create table "product" ("product_id" varchar(255) not null, "external_id" varchar(255) not null, primary key ("product_id"))`,
-  `create unique index "product_external_id_unique" on "product" ("external_id")`,
-  `create table "inventory_position" ("product_id" varchar(255) not null, "facility_id" varchar(255) not null, "quantity_on_hand_scaled" bigint not null, "available_to_promise_scaled" bigint not null, "updated_at" bigint not null, primary key ("product_id", "facility_id"))`,
-  `create table "inventory_variance" ("source_file" varchar(255) not null, "run_id" varchar(255) not null, "product_id" varchar(255) not null, "facility_id" varchar(255) not null, "quantity_on_hand_before_scaled" bigint not null, "quantity_on_hand_after_scaled" bigint not null, "available_to_promise_before_scaled" bigint not null, "available_to_promise_after_scaled" bigint not null, "file_quantity_scaled" bigint not null, "created" boolean not null, "line" int null, "recorded_at" bigint not null, primary key ("source_file", "run_id", "product_id", "facility_id"))`,
-  `create table "changed_product" ("product_id" varchar(255) not null, "changed_at" bigint not null, primary key ("product_id"))`,
-  `create table "imported_file" ("name" varchar(255) not null, "sha256" varchar(64) not null, "bytes" bigint not null, "outcome" varchar(16) not null, "method" varchar(16) not null, "run_id" varchar(255) not null, "rows_read" int not null, "adjusted" int not null, "unchanged" int not null, "rejected" int not null, "imported_at" bigint not null, primary key ("name", "sha256"))`,
-  `create table "job_lock" ("job" varchar(255) not null, "owner" varchar(255) not null, "expires_at" bigint not null, primary key ("job"))`,
-];
+// The entities (`entities.ts`) are the one schema source: no DDL is written by hand. A migration step brings the
+// database to the entities' schema with the statements MikroORM's schema generator derives from them, for whichever
+// database it runs on, and the migrator records that the step ran (in `oms_inventory_sync_migrations`).
+//
+// A database made by the three migrations of the first releases (InitialInventorySchema, ChannelSchema, RunLogSchema:
+// hand-written DDL identical to the entities, which the schema test checks) keeps their record and runs the step as
+// a no-op; a fresh database gets exactly the entities' schema from it.
+//
+// A later change to the entities adds a step. The generator creates tables, columns and indexes and drops nothing
+// (`safe`), so a step that renames or moves data must do so itself, before the sync, and must allow for a fresh
+// database, on which the first step already produced the latest schema.
 
-/** The first schema of the inventory store. */
-export class InitialInventorySchema extends Migration {
-  override name = 'Migration20261122000000_InitialInventorySchema';
+/** The table where the migrator records the steps that ran. */
+export const MIGRATIONS_TABLE = 'oms_inventory_sync_migrations';
 
-  override up(): void {
-    for (const sql of STATEMENTS) this.addSql(sql);
-  }
+/** The names of the migration steps, oldest first. */
+export const MIGRATION_NAMES = ['Migration20261216000000_EntitySchema'] as const;
 
-  override down(): void {
-    for (const table of [
-      'job_lock',
-      'imported_file',
-      'changed_product',
-      'inventory_variance',
-      'inventory_position',
-      'product',
-      'facility',
-    ]) {
-      this.addSql(`drop table if exists "${table}"`);
+/**
+ * The migration steps for MikroORM's migrator. `statements` hands over the statements that bring the database to the
+ * entities' schema (`entitySchemaStatements`, generated before the migrator's transaction opens), once: the first
+ * pending step applies them, a later one in the same run finds none left.
+ */
+export const migrationSteps = (statements: () => ReadonlyArray<string>): MigrationObject[] => {
+  class EntitySchema extends Migration {
+    override up(): void {
+      for (const statement of statements()) this.addSql(statement);
     }
   }
-}
+  return [{ name: MIGRATION_NAMES[0], class: EntitySchema }];
+};
 
-// The Shopify side: channel facility groups, the online ATP terms the import does not carry (safety stock, threshold,
-// brokering queue), product -> inventory item mappings per shop, versioned product changes per consumer, the ledger of
-// what Shopify holds, and the progress of each feed file. Portable DDL again.
-const CHANNEL_STATEMENTS = [
-  `create table "facility_group" ("facility_group_id" varchar(255) not null, "facility_group_type_id" varchar(255) not null, primary key ("facility_group_id"))`,
-  `create table "facility_group_member" ("facility_group_id" varchar(255) not null, "facility_id" varchar(255) not null, primary key ("facility_group_id", "facility_id"))`,
-  `create table "product_facility" ("product_id" varchar(255) not null, "facility_id" varchar(255) not null, "safety_stock_scaled" bigint not null, primary key ("product_id", "facility_id"))`,
-  `create table "product_threshold" ("product_id" varchar(255) not null, "threshold_scaled" bigint not null, primary key ("product_id"))`,
-  `create table "brokering_queue" ("product_id" varchar(255) not null, "quantity_scaled" bigint not null, primary key ("product_id"))`,
-  `alter table "product" add column "sku" varchar(255) null`,
-  `create index "product_sku_index" on "product" ("sku")`,
-  `create table "sales_channel" ("facility_group_id" varchar(255) not null, "shop" varchar(255) not null, "location_id" varchar(255) not null, primary key ("facility_group_id"))`,
-  `create table "shopify_inventory_item" ("shop" varchar(255) not null, "product_id" varchar(255) not null, "sku" varchar(255) not null, "status" varchar(16) not null, "inventory_item_id" varchar(255) null, "candidates" text null, primary key ("shop", "product_id"))`,
-  `create table "shopify_ledger" ("shop" varchar(255) not null, "location_id" varchar(255) not null, "inventory_item_id" varchar(255) not null, "quantity" bigint not null, "run_id" varchar(255) not null, "recorded_at" bigint not null, primary key ("shop", "location_id", "inventory_item_id"))`,
-  `alter table "changed_product" add column "version" bigint not null default 1`,
-  `create table "change_consumer" ("consumer" varchar(255) not null, "product_id" varchar(255) not null, "version" bigint not null, primary key ("consumer", "product_id"))`,
-  `create table "feed_progress" ("feed" varchar(255) not null, "next_line" int not null, "pending" text null, "updated_at" bigint not null, primary key ("feed"))`,
-  `create table "feed_failure" ("feed" varchar(255) not null, "line" int not null, "product_id" varchar(255) not null, "inventory_item_id" varchar(255) not null, "code" varchar(255) not null, "message" text not null, "recorded_at" bigint not null, primary key ("feed", "line"))`,
-];
-
-/** The channel schema: what the Shopify jobs read and write. */
-export class ChannelSchema extends Migration {
-  override name = 'Migration20261201000000_ChannelSchema';
-
-  override up(): void {
-    for (const sql of CHANNEL_STATEMENTS) this.addSql(sql);
-  }
-
-  override down(): void {
-    const tables = [
-      'feed_failure',
-      'feed_progress',
-      'change_consumer',
-      'shopify_ledger',
-      'shopify_inventory_item',
-      'sales_channel',
-      'brokering_queue',
-      'product_threshold',
-      'product_facility',
-      'facility_group_member',
-      'facility_group',
-    ];
-    for (const table of tables) this.addSql(`drop table if exists "${table}"`);
-    this.addSql('drop index if exists "product_sku_index"');
-    this.addSql('alter table "product" drop column "sku"');
-    this.addSql('alter table "changed_product" drop column "version"');
-  }
-}
-
-const RUN_LOG_STATEMENTS = [
-  `create table "job_run" ("run_id" varchar(255) not null, "job" varchar(255) not null, "parameters" text not null, "worker" varchar(255) not null, "started_at" bigint not null, "finished_at" bigint null, "outcome" varchar(16) not null, "counts" text not null, "error" text null, primary key ("run_id"))`,
-  `create index "job_run_started_at_index" on "job_run" ("started_at")`,
-  `create index "job_run_job_started_at_index" on "job_run" ("job", "started_at")`,
-];
-
-/** The run log: every run of every job, started and finished. */
-export class RunLogSchema extends Migration {
-  override name = 'Migration20261215000000_RunLogSchema';
-
-  override up(): void {
-    for (const sql of RUN_LOG_STATEMENTS) this.addSql(sql);
-  }
-
-  override down(): void {
-    this.addSql('drop table if exists "job_run"');
-  }
-}
-
-/** Every migration, oldest first. */
-export const MIGRATIONS = [
-  { name: 'Migration20261122000000_InitialInventorySchema', class: InitialInventorySchema },
-  { name: 'Migration20261201000000_ChannelSchema', class: ChannelSchema },
-  { name: 'Migration20261215000000_RunLogSchema', class: RunLogSchema },
-];
+/**
+ * The statements that make the database match the entities (created, never dropped), as MikroORM's schema generator
+ * derives them from the database as it is. Read outside any transaction: MikroORM's SQLite introspection asks for
+ * the one connection outside the transaction it is given (for triggers), which would wait on that transaction forever.
+ */
+export const entitySchemaStatements = async (generator: SqlSchemaGenerator): Promise<string[]> => {
+  const { up } = await generator.getUpdateSchemaMigrationSQL({ safe: true, dropTables: false, wrap: false });
+  return up
+    .split(/;\n/)
+    .map((statement) => statement.trim())
+    .filter((statement) => statement !== '');
+};

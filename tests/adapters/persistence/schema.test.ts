@@ -1,10 +1,12 @@
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { sql } from 'kysely';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { MIGRATION_NAMES, MIGRATIONS_TABLE } from '../../../src/adapters/persistence/migrations.ts';
 import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
-import { freshPostgresDatabase } from '../../support/postgres.ts';
+import { openStore } from '../../../src/adapters/persistence/store.ts';
+import { LEGACY_MIGRATIONS, migrateLegacy } from '../../support/legacy-migrations.ts';
+import { FRESH_DATABASES } from '../../support/stores.ts';
+import { run } from '../../support/run.ts';
 
 const schema = suite('one set of entities and migrations for both databases');
 
@@ -21,22 +23,92 @@ const migratedWithoutDrift = async (location: StoreLocation) => {
   }
 };
 
-schema('PostgreSQL', async () => {
-  const database = await freshPostgresDatabase();
-  try {
-    await migratedWithoutDrift({ postgresUrl: database.url });
-  } finally {
-    await database.drop();
-  }
-});
+// Each case runs on a fresh PostgreSQL database and a fresh SQLite file.
+const DATABASES = FRESH_DATABASES.map(
+  ([name, fresh]): [string, (body: (location: StoreLocation) => Promise<void>) => Promise<void>] => [
+    name,
+    async (body) => {
+      const database = await fresh();
+      try {
+        await body(database.location);
+      } finally {
+        await database.drop();
+      }
+    },
+  ],
+);
 
-schema('SQLite', async () => {
-  const folder = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-schema-'));
+/** The names the migrations table records, oldest first. */
+const recorded = async (location: StoreLocation): Promise<string[]> => {
+  const orm = await openOrm(location);
   try {
-    await migratedWithoutDrift({ sqliteFile: join(folder, 'inventory.sqlite') });
+    const rows = await sql<{ name: string }>`select "name" from ${sql.table(MIGRATIONS_TABLE)} order by "id"`.execute(
+      orm.db(),
+    );
+    return rows.rows.map((r) => r.name);
   } finally {
-    rmSync(folder, { recursive: true, force: true });
+    await orm.close();
   }
-});
+};
+
+const LEGACY = LEGACY_MIGRATIONS.map((m) => m.name);
+const CURRENT = [...MIGRATION_NAMES];
+
+for (const [name, withDatabase] of DATABASES) {
+  schema(name, () => withDatabase(migratedWithoutDrift));
+
+  schema(`${name}: a fresh database records the current steps only`, () =>
+    withDatabase(async (location) => {
+      await migratedWithoutDrift(location);
+      assert.equal(await recorded(location), CURRENT);
+    }),
+  );
+
+  schema(`${name}: a database made by the three legacy migrations opens, migrates without drift, keeps its data`, () =>
+    withDatabase(async (location) => {
+      await migrateLegacy(location);
+      const before = await openStore(location);
+      try {
+        await run(before.saveFacilities([{ facilityId: 'WH1', externalId: '101' }]));
+        await run(before.startRun({ runId: 'r1', job: 'import', parameters: {}, worker: 'w', startedAt: new Date(0) }));
+      } finally {
+        await before.close();
+      }
+      const orm = await openOrm(location);
+      try {
+        assert.is(await orm.schemaDrift(), '', 'the legacy DDL is the entities’ schema');
+        await orm.migrate();
+        assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');
+      } finally {
+        await orm.close();
+      }
+      assert.equal(await recorded(location), [...LEGACY, ...CURRENT], 'the legacy record is kept');
+      const after = await openStore(location);
+      try {
+        assert.equal([...(await run(after.facilityIdsByExternalId()))], [['101', 'WH1']]);
+        assert.equal(
+          (await run(after.listRuns({ limit: 10 }))).map((r) => r.runId),
+          ['r1'],
+        );
+      } finally {
+        await after.close();
+      }
+    }),
+  );
+
+  schema(`${name}: a database that ran only the first legacy migration gets the rest of the schema`, () =>
+    withDatabase(async (location) => {
+      await migrateLegacy(location, 1);
+      const orm = await openOrm(location);
+      try {
+        assert.is.not(await orm.schemaDrift(), '');
+        await orm.migrate();
+        assert.is(await orm.schemaDrift(), '');
+      } finally {
+        await orm.close();
+      }
+    }),
+  );
+}
 
 schema.run();

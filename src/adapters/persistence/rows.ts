@@ -1,30 +1,37 @@
-// What the PostgreSQL and SQLite channel stores share: the read queries' joins and turning their rows into the
-// ports' values. Each store supplies the part that differs (placeholders, how a list of ids is bound).
+// The store's rows turned into the ports' values, and the joins that read a product with everything its online ATP
+// needs. Rows are decoded here, never trusted as typed: PostgreSQL answers BIGINT as text, SQLite booleans as 0/1.
+import { type RawBuilder, sql } from 'kysely';
 import type {
   FailedLine,
   FeedProgress,
   FrozenBatch,
+  ImportedFile,
   InventoryItemMapping,
   LedgerEntry,
   MappedProductInventory,
   ProductChange,
   ProductInventoryRecord,
+  VarianceRecord,
 } from '../../application/index.ts';
+import type { JobName, JobRun, RunOutcome } from '../../application/run-log.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
+import type { Value } from './dialect.ts';
 
-type Row = Record<string, unknown>;
+/** A row as a driver answers it. */
+export type Row = Record<string, unknown>;
 
 const num = (v: unknown): number => Number(v);
 const scaled = (v: unknown): number => (v === null || v === undefined ? 0 : fromScaled(Number(v)));
+const text = (v: unknown): string | null => (v === null || v === undefined ? null : String(v));
 
-// The columns and joins that give the products of a `from` relation (with a `product_id`) everything online ATP
+// The columns and joins that give the products of a relation `from` (with a `product_id`) everything online ATP
 // needs: threshold, brokering queue, and each position with its safety stock (no position: one row of nulls).
-const STOCK_COLUMNS = `"t"."threshold_scaled", "q"."quantity_scaled",
-         "ip"."facility_id", "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"`;
-const stockJoins = (from: string): string => `
-  left join "product_threshold" "t" on "t"."product_id" = "${from}"."product_id"
-  left join "brokering_queue" "q" on "q"."product_id" = "${from}"."product_id"
-  left join "inventory_position" "ip" on "ip"."product_id" = "${from}"."product_id"
+const STOCK_COLUMNS = sql`"t"."threshold_scaled", "q"."quantity_scaled", "ip"."facility_id",
+  "ip"."quantity_on_hand_scaled", "ip"."available_to_promise_scaled", "pf"."safety_stock_scaled"`;
+const stockJoins = (from: string) => sql`
+  left join "product_threshold" "t" on "t"."product_id" = ${sql.ref(`${from}.product_id`)}
+  left join "brokering_queue" "q" on "q"."product_id" = ${sql.ref(`${from}.product_id`)}
+  left join "inventory_position" "ip" on "ip"."product_id" = ${sql.ref(`${from}.product_id`)}
   left join "product_facility" "pf" on "pf"."product_id" = "ip"."product_id" and "pf"."facility_id" = "ip"."facility_id"`;
 
 /**
@@ -32,13 +39,13 @@ const stockJoins = (from: string): string => `
  * `product_id`, `inventory_item_id`): one row per position, a product without one as a single row of nulls.
  * `page` must order and limit itself; the result is in product then facility order.
  */
-export const mappedInventorySql = (page: string): string => `
+export const mappedInventoryQuery = (page: RawBuilder<unknown>) => sql<Row>`
   with "page" as (${page})
   select "page"."product_id", "page"."inventory_item_id", ${STOCK_COLUMNS}
-  from "page"${stockJoins('page')}
+  from "page" ${stockJoins('page')}
   order by "page"."product_id", "ip"."facility_id"`;
 
-/** The mapped products of `mappedInventorySql`'s rows. Reserved is QOH - ATP, since ATP already nets reservations. */
+/** The mapped products of `mappedInventoryQuery`'s rows. */
 export const mappedInventoryOf = (rows: Iterable<Row>): MappedProductInventory[] => {
   const products: MappedProductInventory[] = [];
   let current: { productId: string; positions: FacilityStock[] } | null = null;
@@ -60,7 +67,7 @@ export const mappedInventoryOf = (rows: Iterable<Row>): MappedProductInventory[]
   return products;
 };
 
-/** The position of a joined row (null for the row of a product without one). Reserved is QOH - ATP. */
+/** The position of a joined row (null for the row of a product without one). Reserved is QOH - ATP, since ATP already nets reservations. */
 const positionOf = (r: Row): FacilityStock | null => {
   if (r.facility_id === null || r.facility_id === undefined) return null;
   const qoh = num(r.quantity_on_hand_scaled);
@@ -74,26 +81,25 @@ const positionOf = (r: Row): FacilityStock | null => {
 
 /**
  * One product, found by id or else by SKU (the smallest id among several with that SKU), joined to its positions,
- * safety stock, threshold and brokering queue like `mappedInventorySql`. `key` is the placeholder of the id or SKU,
- * used three times (`$1` in PostgreSQL, `?1` in SQLite).
+ * safety stock, threshold and brokering queue like `mappedInventoryQuery`.
  */
-export const productInventorySql = (key: string): string => `
+export const productInventoryQuery = (productIdOrSku: string) => sql<Row>`
   with "found" as (
-    select "product_id", "sku" from "product" where "product_id" = ${key} or "sku" = ${key}
-    order by case when "product_id" = ${key} then 0 else 1 end, "product_id" limit 1
+    select "product_id", "sku" from "product" where "product_id" = ${productIdOrSku} or "sku" = ${productIdOrSku}
+    order by case when "product_id" = ${productIdOrSku} then 0 else 1 end, "product_id" limit 1
   )
   select "found"."product_id", "found"."sku", ${STOCK_COLUMNS}
-  from "found"${stockJoins('found')}
+  from "found" ${stockJoins('found')}
   order by "ip"."facility_id"`;
 
-/** The product of `productInventorySql`'s rows, or null when it found none. */
+/** The product of `productInventoryQuery`'s rows, or null when it found none. */
 export const productInventoryOf = (rows: ReadonlyArray<Row>): ProductInventoryRecord | null => {
   const first = rows[0];
   if (first === undefined) return null;
   const productId = String(first.product_id);
   return {
     productId,
-    sku: first.sku === null || first.sku === undefined ? null : String(first.sku),
+    sku: text(first.sku),
     inventory: {
       productId,
       positions: rows.flatMap((r) => positionOf(r) ?? []),
@@ -110,11 +116,34 @@ export const facilityGroupOf = (facilityGroupId: string, rows: ReadonlyArray<Row
   return {
     facilityGroupId,
     facilityGroupTypeId: String(first.facility_group_type_id),
-    facilityIds: rows.flatMap((r) =>
-      r.facility_id === null || r.facility_id === undefined ? [] : [String(r.facility_id)],
-    ),
+    facilityIds: rows.flatMap((r) => text(r.facility_id) ?? []),
   };
 };
+
+/** An `imported_file` row. */
+export const importedFileOf = (r: Row): ImportedFile => ({
+  name: String(r.name),
+  sha256: String(r.sha256),
+  outcome: r.outcome === 'held-back' ? 'held-back' : 'applied',
+  runId: String(r.run_id),
+  importedAt: new Date(num(r.imported_at)),
+});
+
+/** An `inventory_variance` row. */
+export const varianceOf = (r: Row): VarianceRecord => ({
+  productId: String(r.product_id),
+  facilityId: String(r.facility_id),
+  quantityOnHandBefore: fromScaled(num(r.quantity_on_hand_before_scaled)),
+  quantityOnHandAfter: fromScaled(num(r.quantity_on_hand_after_scaled)),
+  availableToPromiseBefore: fromScaled(num(r.available_to_promise_before_scaled)),
+  availableToPromiseAfter: fromScaled(num(r.available_to_promise_after_scaled)),
+  fileQuantity: fromScaled(num(r.file_quantity_scaled)),
+  created: r.created === true || r.created === 1 || r.created === '1',
+  line: r.line === null || r.line === undefined ? null : num(r.line),
+  sourceFile: String(r.source_file),
+  runId: String(r.run_id),
+  recordedAt: new Date(num(r.recorded_at)),
+});
 
 /** A change row. */
 export const productChangeOf = (r: Row): ProductChange => ({
@@ -146,8 +175,21 @@ export const failedLineOf = (r: Row): FailedLine => ({
   message: String(r.message),
 });
 
-/** A mapping as the columns of `shopify_inventory_item` (after the shop): product, SKU, status, item, candidates. */
-export const mappingColumns = (m: InventoryItemMapping): [string, string, string, string | null, string | null] => [
+/** A `job_run` row as a run. */
+export const jobRunOf = (r: Row): JobRun => ({
+  runId: String(r.run_id),
+  job: String(r.job) as JobName,
+  parameters: JSON.parse(String(r.parameters)) as Record<string, string>,
+  worker: String(r.worker),
+  startedAt: new Date(num(r.started_at)),
+  finishedAt: r.finished_at === null || r.finished_at === undefined ? null : new Date(num(r.finished_at)),
+  outcome: String(r.outcome) as RunOutcome,
+  counts: JSON.parse(String(r.counts)) as Record<string, number>,
+  error: text(r.error),
+});
+
+/** A mapping as the columns of `shopify_inventory_item` after the shop: product, SKU, status, item, candidates. */
+export const mappingColumns = (m: InventoryItemMapping): Value[] => [
   m.productId,
   m.sku,
   m.status,
@@ -156,7 +198,7 @@ export const mappingColumns = (m: InventoryItemMapping): [string, string, string
 ];
 
 /** The last of each key, in first-seen order: one row per key, as an upsert of one statement needs. */
-export const lastByKey = <A>(items: ReadonlyArray<A>, key: (a: A) => string): A[] => {
+export const lastByKey = <A>(items: Iterable<A>, key: (a: A) => string): A[] => {
   const last = new Map<string, A>();
   for (const item of items) last.set(key(item), item);
   return [...last.values()];

@@ -1,0 +1,47 @@
+// The seam between the store and its two databases. Every store method is written once in `store.ts` as kysely
+// statements (kysely compiles each for PostgreSQL or SQLite: `$1` or `?`, quoting, `on conflict`); what differs
+// between the databases is this handful of functions, one implementation each in `postgres-dialect.ts` and
+// `sqlite-dialect.ts` (kysely's model: a dialect is a few functions, not a second copy of every query).
+import type { SqlOptions } from '@mikro-orm/sql';
+import type { Kysely, RawBuilder } from 'kysely';
+import type { StockTable } from '../../application/columnar.ts';
+import type { StoreDatabase } from './entities.ts';
+
+/** The store's database through MikroORM's kysely (`em.getKysely()`): the pool, or one transaction on it. */
+export type Db = Kysely<StoreDatabase>;
+
+/** A value the store binds: ids and texts, scaled quantities and times, flags, null. */
+export type Value = string | number | boolean | null;
+
+/** The SQL type of a bound column; each name means the same in PostgreSQL and SQLite. */
+export type ColumnType = 'text' | 'bigint' | 'int' | 'boolean';
+
+/** The named, typed columns of rows bound in bulk. */
+export type Columns = ReadonlyArray<readonly [name: string, type: ColumnType]>;
+
+/** What differs between PostgreSQL and SQLite. */
+export interface StoreDialect {
+  /** MikroORM's options for the database: its driver, and the kysely dialect over the store's one pool or connection. */
+  readonly orm: SqlOptions;
+  /**
+   * Rows bound as one relation, for `from (…) as "u"` in a set-based statement: `select * from unnest($1::text[],
+   * $2::bigint[])` on PostgreSQL (one array per column), `select value ->> 0 … from json_each(?)` on SQLite (one JSON
+   * text), so ten thousand rows are a few parameters and one statement.
+   */
+  readonly rows: (columns: Columns, rows: ReadonlyArray<ReadonlyArray<Value>>) => RawBuilder<unknown>;
+  /**
+   * The condition "`column` is one of `ids`", the list bound as one parameter: `= any($1::text[])` on PostgreSQL
+   * (an index condition, whatever the planner knows of the table), `in (select value from json_each(?))` on SQLite.
+   */
+  readonly among: (column: string, ids: ReadonlyArray<string>) => RawBuilder<unknown>;
+  /**
+   * Loads rows into a table (a temporary staging table) inside the transaction `trx`: PostgreSQL's
+   * `COPY … FROM STDIN` on the transaction's own connection, SQLite's `insert … select` from `rows` in batches.
+   */
+  readonly fill: (trx: Db, table: string, columns: Columns, rows: Iterable<ReadonlyArray<Value>>) => Promise<void>;
+  /**
+   * QOH and ATP of every position, read inside the transaction `trx` (one snapshot): PostgreSQL's
+   * `COPY … TO STDOUT` decoded as it streams, SQLite's pages in key order.
+   */
+  readonly stockLevels: (trx: Db) => Promise<StockTable>;
+}

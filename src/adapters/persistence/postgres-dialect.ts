@@ -1,0 +1,166 @@
+import { Readable } from 'node:stream';
+import { pipeline } from 'node:stream/promises';
+import { PostgreSqlDriver } from '@mikro-orm/postgresql';
+import { CompiledQuery, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import pg from 'pg';
+import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
+import { stockTableBuilder } from '../../application/columnar.ts';
+import { fromScaled } from '../../domain/index.ts';
+import { copyField, copyValue } from './copy-text.ts';
+import type { Columns, Db, StoreDialect, Value } from './dialect.ts';
+
+/** Options: the database URL (credentials come with it, from the environment; never logged) and the pool's size. */
+export interface PostgresStoreOptions {
+  readonly url: string;
+  /** The most connections the store holds at once (default 4): MikroORM, the import's COPY and the lease share them. */
+  readonly maxConnections?: number;
+}
+
+/** The pool size when none is given: a running import's transaction, a lease renewal and a small query at once. */
+export const DEFAULT_MAX_CONNECTIONS = 4;
+
+// Asked of a connection in place of SQL: "which pg client are you?" (see `kyselyPool`).
+const PG_CLIENT = Symbol('the pg client behind this kysely connection');
+
+const noop = (): void => undefined;
+
+/**
+ * The store's one pg pool as kysely's `PostgresPool`. Each client kysely gets is the pooled pg client behind a thin
+ * facade that forwards every query and answers one question of the store's in-band: a query whose only parameter is
+ * `PG_CLIENT` is answered with the pg client itself, without reaching the server. So COPY (which kysely cannot send)
+ * runs on the very connection kysely holds, inside the transaction MikroORM opened, with no second pool.
+ */
+const kyselyPool = (pool: pg.Pool): PostgresPool => {
+  const facades = new WeakMap<pg.PoolClient, { facade: PostgresPoolClient; checkOut: () => void }>();
+  const facadeOf = (client: pg.PoolClient) => {
+    let checkedOut = false;
+    const release = (destroy: boolean): void => {
+      if (!checkedOut) return;
+      checkedOut = false;
+      client.release(destroy);
+    };
+    // Kysely hands a client back only after its commit or rollback succeeded; on a lost connection the rollback
+    // fails, and the pool would wait for that client forever (a slot lost, and `close` never ending). So a client
+    // whose connection ends while it is checked out is handed back here, to be destroyed.
+    client.on('end', () => release(true));
+    const facade = {
+      get processID() {
+        return (client as { processID?: number }).processID;
+      },
+      query: (text: unknown, parameters?: ReadonlyArray<unknown>) =>
+        parameters?.[0] === PG_CLIENT
+          ? Promise.resolve({ command: 'SELECT', rowCount: 1, rows: [client] })
+          : client.query(text as string, parameters as unknown[]),
+      release: () => release(false),
+    } as unknown as PostgresPoolClient;
+    return {
+      facade,
+      checkOut: () => {
+        checkedOut = true;
+      },
+    };
+  };
+  return {
+    options: pool.options,
+    end: () => pool.end(),
+    connect: async () => {
+      const client = await pool.connect();
+      const known = facades.get(client) ?? facadeOf(client);
+      facades.set(client, known);
+      known.checkOut();
+      return known.facade;
+    },
+  };
+};
+
+/** The pg client of the connection a kysely transaction holds (see `kyselyPool`). */
+const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
+  // Outside a transaction the connection would go back to the pool before the client is used.
+  if (!trx.isTransaction) throw new Error('COPY runs inside a transaction');
+  const { rows } = await trx.executeQuery(CompiledQuery.raw('select 1', [PG_CLIENT]));
+  return rows[0] as pg.PoolClient;
+};
+
+// Rows as COPY text, in chunks of about 64 KiB.
+const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<string> {
+  let chunk = '';
+  for (const row of rows) {
+    chunk += `${row.map(copyField).join('\t')}\n`;
+    if (chunk.length > 1 << 16) {
+      yield chunk;
+      chunk = '';
+    }
+  }
+  if (chunk.length > 0) yield chunk;
+};
+
+const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
+
+/**
+ * PostgreSQL: one pg pool, handed to MikroORM as its kysely dialect, so the ORM, the migrations, every statement
+ * and the COPY streams share it. Bulk rows are bound as one array per column (`unnest`) or copied.
+ */
+export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => {
+  const pool = new pg.Pool({
+    connectionString: options.url,
+    max: options.maxConnections ?? DEFAULT_MAX_CONNECTIONS,
+    // A server that stops answering fails a connect after 15 s instead of hanging the job.
+    connectionTimeoutMillis: 15_000,
+    keepAlive: true,
+    application_name: 'oms-inventory-sync',
+  });
+  // A connection lost while idle, or while no query waits on it, is reported by an 'error' event, which would end
+  // the process without a listener; the query in flight (or the next one) fails and carries the error instead.
+  pool.on('error', noop);
+  pool.on('connect', (client) => client.on('error', noop));
+  return {
+    orm: {
+      driver: PostgreSqlDriver,
+      // MikroORM reads the database name from the URL; it connects through the pool below only.
+      clientUrl: options.url,
+      driverOptions: new PostgresDialect({ pool: kyselyPool(pool) }),
+    },
+    rows: (columns, rows) => {
+      const arrays = columns.map(([, type], i) => sql`${rows.map((row) => row[i] ?? null)}::${sql.raw(type)}[]`);
+      return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
+    },
+    among: (column, ids) => sql`${sql.ref(column)} = any(${ids}::text[])`,
+    fill: async (trx, table, columns, rows) => {
+      const client = await clientOf(trx);
+      const copy = client.query(copyFrom(`copy "${table}" (${columnList(columns)}) from stdin`));
+      await pipeline(Readable.from(copyText(rows)), copy);
+    },
+    stockLevels: async (trx) => {
+      // Sized from the planner's row estimate, so a million rows are not copied over and over as the table grows.
+      const estimate = await sql<{ rows: number }>`
+        select greatest(reltuples, 0)::float8 as "rows" from pg_class where oid = 'inventory_position'::regclass`.execute(
+        trx,
+      );
+      const levels = stockTableBuilder((estimate.rows[0]?.rows ?? 0) * 1.05 + 1024);
+      const client = await clientOf(trx);
+      const stream = client.query(
+        copyTo(`copy (select "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled"
+                from "inventory_position") to stdout`),
+      );
+      let rest = '';
+      for await (const chunk of stream as AsyncIterable<Buffer>) {
+        const text = rest + chunk.toString('utf8');
+        let start = 0;
+        for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
+          const t1 = text.indexOf('\t', start);
+          const t2 = text.indexOf('\t', t1 + 1);
+          const t3 = text.indexOf('\t', t2 + 1);
+          levels.add(
+            copyValue(text.slice(start, t1)),
+            copyValue(text.slice(t1 + 1, t2)),
+            fromScaled(Number(text.slice(t2 + 1, t3))),
+            fromScaled(Number(text.slice(t3 + 1, end))),
+          );
+          start = end + 1;
+        }
+        rest = text.slice(start);
+      }
+      return levels.build();
+    },
+  };
+};

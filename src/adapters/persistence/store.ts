@@ -1,0 +1,726 @@
+import { type RawBuilder, sql } from 'kysely';
+import type { SalesChannel, Store } from '../../application/index.ts';
+import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
+import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
+import type { Columns, Db, Value } from './dialect.ts';
+import type { StoreDatabase } from './entities.ts';
+import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
+import {
+  facilityGroupOf,
+  failedLineOf,
+  feedProgressOf,
+  importedFileOf,
+  jobRunOf,
+  lastByKey,
+  ledgerEntryOf,
+  mappedInventoryOf,
+  mappedInventoryQuery,
+  mappingColumns,
+  productChangeOf,
+  productInventoryOf,
+  productInventoryQuery,
+  type Row,
+  varianceOf,
+} from './rows.ts';
+
+/** A store on PostgreSQL or SQLite: every role a store plays, and its schema and connections. */
+export type SqlStore = Store & {
+  /** Brings the schema up to the entities' (the migration steps that have not run); run it once per process. */
+  readonly migrate: () => Promise<void>;
+  /** Closes the store's connections. */
+  readonly close: () => Promise<void>;
+};
+
+/**
+ * Opens the store at `location` without migrating it: one connection pool (PostgreSQL) or one connection (SQLite),
+ * MikroORM over it. Rejects when MikroORM cannot start.
+ */
+export const openStore = async (location: StoreLocation): Promise<SqlStore> => sqlStore(await openOrm(location));
+
+const text = (name: string) => [name, 'text'] as const;
+const bigint = (name: string) => [name, 'bigint'] as const;
+const names = (columns: Columns | ReadonlyArray<string>) =>
+  sql.join(columns.map((c) => sql.ref(typeof c === 'string' ? c : c[0])));
+
+// The bulk tables: filled by COPY (PostgreSQL) or JSON batches (SQLite), then read by set-based statements.
+const ADJUSTMENTS = {
+  name: 'adjustment_staging',
+  columns: [
+    text('product_id'),
+    text('facility_id'),
+    bigint('quantity_on_hand_before_scaled'),
+    bigint('quantity_on_hand_after_scaled'),
+    bigint('available_to_promise_before_scaled'),
+    bigint('available_to_promise_after_scaled'),
+    bigint('file_quantity_scaled'),
+    ['created', 'boolean'],
+    ['line', 'int'],
+  ],
+} as const;
+const PRODUCTS = { name: 'product_staging', columns: [text('product_id'), text('external_id')] } as const;
+const POSITIONS = {
+  name: 'position_staging',
+  columns: [
+    text('product_id'),
+    text('facility_id'),
+    bigint('quantity_on_hand_scaled'),
+    bigint('available_to_promise_scaled'),
+    bigint('updated_at'),
+  ],
+} as const;
+
+const adjustmentRows = function* (adjustments: Iterable<StockAdjustment>): Generator<Value[]> {
+  for (const a of adjustments)
+    yield [
+      a.productId,
+      a.facilityId,
+      toScaled(a.quantityOnHandBefore),
+      toScaled(a.quantityOnHandAfter),
+      toScaled(a.availableToPromiseBefore),
+      toScaled(a.availableToPromiseAfter),
+      toScaled(a.fileQuantity),
+      a.created,
+      a.line,
+    ];
+};
+
+const levelRows = function* (levels: Iterable<StockLevel>): Generator<Value[]> {
+  for (const l of levels)
+    yield [l.productId, l.facilityId, toScaled(l.quantityOnHand), toScaled(l.availableToPromise), 0];
+};
+
+/** One `insert … select … on conflict` statement: rows into a table, the `update` columns set on a clash. */
+type Upsert = {
+  readonly into: keyof StoreDatabase;
+  readonly key: ReadonlyArray<string>;
+  /** Set from the new row when its key exists already; none: the existing row stays (`do nothing`). */
+  readonly update: ReadonlyArray<string>;
+  /** Updates only the existing rows that meet it. */
+  readonly when?: RawBuilder<unknown>;
+} & (
+  | {
+      /** The columns written, named alike in `from` and in the table. */
+      readonly columns: Columns | ReadonlyArray<string>;
+      /** A relation (a staging table, a subquery) with those columns. */
+      readonly from: RawBuilder<unknown>;
+    }
+  | { readonly columns: Columns; readonly values: ReadonlyArray<ReadonlyArray<Value>> }
+);
+
+/** The store's port methods, each written once over the dialect's few functions. */
+const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlStore => {
+  const { rows, among } = dialect;
+  /** Runs one upsert on `on` (the pool, or the caller's transaction). */
+  const upsert = async (on: Db, u: Upsert): Promise<void> => {
+    const from = 'values' in u ? rows(u.columns, u.values) : u.from;
+    const set = sql.join(u.update.map((c) => sql`${sql.ref(c)} = excluded.${sql.ref(c)}`));
+    const action =
+      u.update.length === 0
+        ? sql`do nothing`
+        : sql`do update set ${set}${u.when === undefined ? sql`` : sql` where ${u.when}`}`;
+    // `where true`: without it SQLite would read `on conflict` as the select's join constraint.
+    await sql`insert into ${sql.table(u.into)} (${names(u.columns)}) select ${names(u.columns)} from ${from} as "source"
+      where true on conflict (${names(u.key)}) ${action}`.execute(on);
+  };
+  /** Distinct ids as a relation of one column. */
+  const ids = (column: string, values: Iterable<string>) =>
+    rows(
+      [text(column)],
+      [...new Set(values)].map((id) => [id]),
+    );
+
+  /**
+   * A temporary table filled with `values`, read by `body`, and dropped: all inside the transaction `trx` (a failure
+   * rolls the table back with the rest).
+   */
+  const staged = async <A>(
+    trx: Db,
+    table: { readonly name: string; readonly columns: Columns },
+    values: Iterable<ReadonlyArray<Value>>,
+    body: () => Promise<A>,
+  ): Promise<A> => {
+    const columns = sql.join(table.columns.map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(type)}`));
+    await sql`create temp table ${sql.table(table.name)} (${columns})`.execute(trx);
+    await dialect.fill(trx, table.name, table.columns, values);
+    const result = await body();
+    await sql`drop table ${sql.table(table.name)}`.execute(trx);
+    return result;
+  };
+
+  /**
+   * Marks the products of `products` (a relation with distinct `product_id`s) changed, one version up each. Every
+   * write that moves a product's online ATP goes through here, inside the caller's transaction.
+   */
+  const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number) =>
+    sql`insert into "changed_product" ("product_id", "changed_at")
+      select "product_id", cast(${at} as bigint) from ${products} as "changed" where true
+      on conflict ("product_id") do update set "changed_at" = excluded."changed_at", "version" = "changed_product"."version" + 1`.execute(
+      trx,
+    );
+  const markIdsChanged = (trx: Db, productIds: Iterable<string>, at: number) =>
+    markChanged(trx, ids('product_id', productIds), at);
+
+  /** Sets one quantity of each product in `table` (the last one given wins) and marks the products changed. */
+  const saveProductQuantities = <A extends { readonly productId: string }>(
+    operation: string,
+    table: keyof StoreDatabase,
+    column: string,
+    entries: ReadonlyArray<A>,
+    quantity: (a: A) => number,
+  ) =>
+    attempt(operation, () =>
+      transaction(async (trx) => {
+        const latest = lastByKey(entries, (e) => e.productId);
+        if (latest.length === 0) return;
+        const columns = [text('product_id'), bigint(column)];
+        const values = latest.map((e) => [e.productId, toScaled(quantity(e))]);
+        await upsert(trx, { into: table, columns, values, key: ['product_id'], update: [column] });
+        await markIdsChanged(
+          trx,
+          latest.map((e) => e.productId),
+          Date.now(),
+        );
+      }),
+    );
+
+  const mapOf = async (query: Promise<ReadonlyArray<{ k: unknown; v: unknown }>>) =>
+    new Map((await query).map((r) => [String(r.k), String(r.v)]));
+  const all = async (query: RawBuilder<Row>, on: Db = db()) => (await query.execute(on)).rows;
+  const facilityGroup = async (facilityGroupId: string) =>
+    facilityGroupOf(
+      facilityGroupId,
+      await db()
+        .selectFrom('facility_group as g')
+        .leftJoin('facility_group_member as m', 'm.facility_group_id', 'g.facility_group_id')
+        .select(['g.facility_group_type_id', 'm.facility_id'])
+        .where('g.facility_group_id', '=', facilityGroupId)
+        .orderBy('m.facility_id')
+        .execute(),
+    );
+  const mapped = (shop: string) =>
+    sql`select "product_id", "inventory_item_id" from "shopify_inventory_item" where "shop" = ${shop} and "status" = 'mapped'`;
+  const after = (column: string, value: string | null) =>
+    value === null ? sql`` : sql`and ${sql.ref(column)} > ${value}`;
+
+  return {
+    migrate,
+    close,
+
+    // InventoryStore, InventoryHistory, InventorySeed: the NetSuite import.
+    facilityIdsByExternalId: () =>
+      attempt('facilityIdsByExternalId', () =>
+        mapOf(db().selectFrom('facility').select(['external_id as k', 'facility_id as v']).execute()),
+      ),
+    productIdsByExternalId: () =>
+      attempt('productIdsByExternalId', () =>
+        mapOf(db().selectFrom('product').select(['external_id as k', 'product_id as v']).execute()),
+      ),
+    stockLevels: () => attempt('stockLevels', () => transaction(dialect.stockLevels)),
+    importedFile: (name, sha256) =>
+      attempt('importedFile', async () => {
+        const row = await db()
+          .selectFrom('imported_file')
+          .select(['name', 'sha256', 'outcome', 'run_id', 'imported_at'])
+          .where('name', '=', name)
+          .where('sha256', '=', sha256)
+          .executeTakeFirst();
+        return row === undefined ? null : importedFileOf(row);
+      }),
+    commitImport: (commit) =>
+      attempt('commitImport', () =>
+        transaction(async (trx) => {
+          const at = commit.at.getTime();
+          const recorded = await trx
+            .insertInto('imported_file')
+            .values({
+              name: commit.file.name,
+              sha256: commit.file.sha256,
+              bytes: commit.file.bytes,
+              outcome: commit.outcome,
+              method: commit.method,
+              run_id: commit.runId,
+              rows_read: commit.counts.rowsRead,
+              adjusted: commit.counts.adjusted,
+              unchanged: commit.counts.unchanged,
+              rejected: commit.counts.rejected,
+              imported_at: at,
+            })
+            .onConflict((oc) => oc.columns(['name', 'sha256']).doNothing())
+            .executeTakeFirst();
+          if (Number(recorded.numInsertedOrUpdatedRows ?? 0) === 0) return 'already-imported' as const;
+          if (commit.adjustments.length === 0) return 'committed' as const;
+          return staged(trx, ADJUSTMENTS, adjustmentRows(commit.adjustments), async () => {
+            await upsert(trx, {
+              into: 'inventory_position',
+              columns: [
+                'product_id',
+                'facility_id',
+                'quantity_on_hand_scaled',
+                'available_to_promise_scaled',
+                'updated_at',
+              ],
+              from: sql`(select "product_id", "facility_id", "quantity_on_hand_after_scaled" as "quantity_on_hand_scaled",
+                "available_to_promise_after_scaled" as "available_to_promise_scaled", cast(${at} as bigint) as "updated_at"
+                from "adjustment_staging")`,
+              key: ['product_id', 'facility_id'],
+              update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
+            });
+            const history = ADJUSTMENTS.columns.map(([name]) => name);
+            await sql`insert into "inventory_variance" ("source_file", "run_id", ${names(history)}, "recorded_at")
+              select cast(${commit.file.name} as text), cast(${commit.runId} as text), ${names(history)}, cast(${at} as bigint)
+              from "adjustment_staging"`.execute(trx);
+            await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at);
+            return 'committed' as const;
+          });
+        }),
+      ),
+    variances: (sourceFile) =>
+      attempt('variances', async () =>
+        (
+          await db()
+            .selectFrom('inventory_variance')
+            .selectAll()
+            .where('source_file', '=', sourceFile)
+            .orderBy('line')
+            .orderBy('product_id')
+            .orderBy('facility_id')
+            .execute()
+        ).map(varianceOf),
+      ),
+    changedProductIds: () =>
+      attempt('changedProductIds', async () =>
+        (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map((r) =>
+          String(r.product_id),
+        ),
+      ),
+    saveFacilities: (facilities) =>
+      attempt('saveFacilities', async () => {
+        const latest = lastByKey(facilities, (f) => f.facilityId);
+        const columns = [text('facility_id'), text('external_id')];
+        if (latest.length > 0)
+          await upsert(db(), {
+            into: 'facility',
+            columns,
+            values: latest.map((f) => [f.facilityId, f.externalId]),
+            key: ['facility_id'],
+            update: ['external_id'],
+          });
+      }),
+    saveProducts: (products) =>
+      attempt('saveProducts', () =>
+        transaction((trx) =>
+          staged(
+            trx,
+            PRODUCTS,
+            lastByKey(products, (p) => p.productId).map((p) => [p.productId, p.externalId]),
+            () =>
+              upsert(trx, {
+                into: 'product',
+                columns: PRODUCTS.columns,
+                from: sql.table(PRODUCTS.name),
+                key: ['product_id'],
+                update: ['external_id'],
+              }),
+          ),
+        ),
+      ),
+    saveStockLevels: (levels) =>
+      attempt('saveStockLevels', () =>
+        transaction((trx) =>
+          staged(trx, POSITIONS, levelRows(lastByKey(levels, (l) => pairKey(l.productId, l.facilityId))), () =>
+            upsert(trx, {
+              into: 'inventory_position',
+              columns: POSITIONS.columns,
+              from: sql.table(POSITIONS.name),
+              key: ['product_id', 'facility_id'],
+              update: ['quantity_on_hand_scaled', 'available_to_promise_scaled'],
+            }),
+          ),
+        ),
+      ),
+
+    // JobLease.
+    acquireJobLock: (job, owner, until, now) =>
+      attempt('acquireJobLock', async () => {
+        // One statement: take a free or expired lease, or renew our own; another owner's running lease stays.
+        const taken = await db()
+          .insertInto('job_lock')
+          .values({ job, owner, expires_at: until.getTime() })
+          .onConflict((oc) =>
+            oc
+              .column('job')
+              .doUpdateSet((eb) => ({ owner: eb.ref('excluded.owner'), expires_at: eb.ref('excluded.expires_at') }))
+              .where((eb) =>
+                eb.or([
+                  eb('job_lock.owner', '=', eb.ref('excluded.owner')),
+                  eb('job_lock.expires_at', '<=', now.getTime()),
+                ]),
+              ),
+          )
+          .returning('owner')
+          .executeTakeFirst();
+        return taken !== undefined;
+      }),
+    releaseJobLock: (job, owner) =>
+      attempt('releaseJobLock', async () => {
+        await db().deleteFrom('job_lock').where('job', '=', job).where('owner', '=', owner).execute();
+      }),
+
+    // RunLog.
+    startRun: (run) =>
+      attempt('startRun', async () => {
+        await db()
+          .insertInto('job_run')
+          .values({
+            run_id: run.runId,
+            job: run.job,
+            parameters: JSON.stringify(run.parameters),
+            worker: run.worker,
+            started_at: run.startedAt.getTime(),
+            finished_at: null,
+            outcome: 'running',
+            counts: '{}',
+            error: null,
+          })
+          .execute();
+      }),
+    finishRun: (runId, end) =>
+      attempt('finishRun', async () => {
+        const result = await db()
+          .updateTable('job_run')
+          .set({
+            finished_at: end.finishedAt.getTime(),
+            outcome: end.outcome,
+            counts: JSON.stringify(end.counts),
+            error: end.error,
+          })
+          .where('run_id', '=', runId)
+          .executeTakeFirst();
+        if (Number(result.numUpdatedRows) === 0) throw new Error(`no such run: ${runId}`);
+      }),
+    listRuns: (filter) =>
+      attempt('listRuns', async () => {
+        if (filter.limit <= 0) return [];
+        const { job, outcome } = filter;
+        const runs = await db()
+          .selectFrom('job_run')
+          .selectAll()
+          .$if(job !== undefined, (q) => q.where('job', '=', job!))
+          .$if(outcome !== undefined, (q) => q.where('outcome', '=', outcome!))
+          .orderBy('started_at', 'desc')
+          .orderBy('run_id', 'desc')
+          .limit(Math.floor(filter.limit))
+          .execute();
+        return runs.map(jobRunOf);
+      }),
+
+    // Catalogue.
+    salesChannel: (facilityGroupId) =>
+      attempt('salesChannel', async (): Promise<SalesChannel | null> => {
+        const group = await facilityGroup(facilityGroupId);
+        if (group === null || !isChannelFacilityGroup(group)) return null;
+        const channel = await db()
+          .selectFrom('sales_channel')
+          .select(['shop', 'location_id'])
+          .where('facility_group_id', '=', facilityGroupId)
+          .executeTakeFirst();
+        return channel === undefined
+          ? null
+          : { facilityGroup: group, shop: String(channel.shop), locationId: String(channel.location_id) };
+      }),
+    facilityGroup: (facilityGroupId) => attempt('facilityGroup', () => facilityGroup(facilityGroupId)),
+    mappedProductPage: (channel, afterProduct, limit) =>
+      attempt('mappedProductPage', async () =>
+        mappedInventoryOf(
+          await all(
+            mappedInventoryQuery(
+              sql`${mapped(channel.shop)} ${after('product_id', afterProduct)} order by "product_id" limit ${limit}`,
+            ),
+          ),
+        ),
+      ),
+    mappedProducts: (channel, productIds) =>
+      attempt('mappedProducts', async () =>
+        productIds.length === 0
+          ? []
+          : mappedInventoryOf(
+              await all(
+                mappedInventoryQuery(
+                  sql`${mapped(channel.shop)} and ${among('product_id', productIds)} order by "product_id"`,
+                ),
+              ),
+            ),
+      ),
+
+    // ChangeLog.
+    changedProducts: (consumer, afterProduct, limit) =>
+      attempt('changedProducts', async () =>
+        (
+          await all(sql<Row>`select "c"."product_id", "c"."version" from "changed_product" "c"
+            left join "change_consumer" "k" on "k"."consumer" = ${consumer} and "k"."product_id" = "c"."product_id"
+            where "c"."version" > coalesce("k"."version", 0) ${after('c.product_id', afterProduct)}
+            order by "c"."product_id" limit ${limit}`)
+        ).map(productChangeOf),
+      ),
+    markPushed: (consumer, changes) =>
+      attempt('markPushed', async () => {
+        if (changes.length === 0) return;
+        const highest = new Map<string, number>();
+        for (const c of changes) highest.set(c.productId, Math.max(highest.get(c.productId) ?? 0, c.version));
+        const columns = [text('consumer'), text('product_id'), bigint('version')];
+        await upsert(db(), {
+          into: 'change_consumer',
+          columns,
+          values: [...highest].map(([productId, version]) => [consumer, productId, version]),
+          key: ['consumer', 'product_id'],
+          update: ['version'],
+          // A consumer's version only grows.
+          when: sql`excluded."version" > "change_consumer"."version"`,
+        });
+      }),
+
+    // PushLedger.
+    ledger: (shop, locationId, inventoryItemIds) =>
+      attempt('ledger', async () =>
+        inventoryItemIds.length === 0
+          ? []
+          : (
+              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from "shopify_ledger"
+                where "shop" = ${shop} and "location_id" = ${locationId} and ${among('inventory_item_id', inventoryItemIds)}
+                order by "inventory_item_id"`)
+            ).map(ledgerEntryOf),
+      ),
+    feedProgress: (feed) =>
+      attempt('feedProgress', async () => {
+        const row = await db()
+          .selectFrom('feed_progress')
+          .select(['next_line', 'pending'])
+          .where('feed', '=', feed)
+          .executeTakeFirst();
+        return row === undefined ? null : feedProgressOf(row);
+      }),
+    freezeBatch: (feed, batch) =>
+      attempt('freezeBatch', async () => {
+        await db()
+          .insertInto('feed_progress')
+          .values({ feed, next_line: 0, pending: JSON.stringify(batch), updated_at: Date.now() })
+          .onConflict((oc) =>
+            oc.column('feed').doUpdateSet((eb) => ({
+              pending: eb.ref('excluded.pending'),
+              updated_at: eb.ref('excluded.updated_at'),
+            })),
+          )
+          .execute();
+      }),
+    settleBatch: (s) =>
+      attempt('settleBatch', () =>
+        transaction(async (trx) => {
+          const at = s.at.getTime();
+          const confirmed = lastByKey(s.confirmed, (e) => pairKey(e.locationId, e.inventoryItemId));
+          const ledger = [
+            text('shop'),
+            text('location_id'),
+            text('inventory_item_id'),
+            bigint('quantity'),
+            text('run_id'),
+            bigint('recorded_at'),
+          ];
+          if (confirmed.length > 0)
+            await upsert(trx, {
+              into: 'shopify_ledger',
+              columns: ledger,
+              values: confirmed.map((e) => [s.shop, e.locationId, e.inventoryItemId, e.quantity, e.runId, at]),
+              key: ['shop', 'location_id', 'inventory_item_id'],
+              update: ['quantity', 'run_id', 'recorded_at'],
+            });
+          const failure = [
+            text('feed'),
+            ['line', 'int'] as const,
+            text('product_id'),
+            text('inventory_item_id'),
+            text('code'),
+            text('message'),
+            bigint('recorded_at'),
+          ];
+          if (s.failed.length > 0)
+            await upsert(trx, {
+              into: 'feed_failure',
+              columns: failure,
+              values: s.failed.map((f) => [f.feed, f.line, f.productId, f.inventoryItemId, f.code, f.message, at]),
+              key: ['feed', 'line'],
+              update: [],
+            });
+          await trx
+            .insertInto('feed_progress')
+            .values({ feed: s.feed, next_line: s.nextLine, pending: null, updated_at: at })
+            .onConflict((oc) =>
+              oc.column('feed').doUpdateSet((eb) => ({
+                next_line: eb.ref('excluded.next_line'),
+                pending: null,
+                updated_at: eb.ref('excluded.updated_at'),
+              })),
+            )
+            .execute();
+        }),
+      ),
+    failedLines: (feed) =>
+      attempt('failedLines', async () =>
+        (
+          await db()
+            .selectFrom('feed_failure')
+            .select(['feed', 'line', 'product_id', 'inventory_item_id', 'code', 'message'])
+            .where('feed', '=', feed)
+            .orderBy('line')
+            .execute()
+        ).map(failedLineOf),
+      ),
+
+    // InventoryLookup.
+    productInventory: (productIdOrSku) =>
+      attempt('productInventory', async () => productInventoryOf(await all(productInventoryQuery(productIdOrSku)))),
+
+    // ProductMappingStore.
+    productSkus: (afterProduct, limit) =>
+      attempt('productSkus', async () =>
+        (
+          await db()
+            .selectFrom('product')
+            .select(['product_id', 'sku'])
+            .where('sku', 'is not', null)
+            .$if(afterProduct !== null, (q) => q.where('product_id', '>', afterProduct!))
+            .orderBy('product_id')
+            .limit(limit)
+            .execute()
+        ).map((r) => ({ productId: String(r.product_id), sku: String(r.sku) })),
+      ),
+    saveMappings: (shop, mappings) =>
+      attempt('saveMappings', async () => {
+        const latest = lastByKey(mappings, (m) => m.productId);
+        if (latest.length === 0) return;
+        const columns = [
+          text('shop'),
+          text('product_id'),
+          text('sku'),
+          text('status'),
+          text('inventory_item_id'),
+          text('candidates'),
+        ];
+        await transaction(async (trx) => {
+          const productIds = latest.map((m) => m.productId);
+          const before = await all(sql<Row>`${mapped(shop)} and ${among('product_id', productIds)}`, trx);
+          const previous = new Map(before.map((r) => [String(r.product_id), String(r.inventory_item_id)]));
+          await upsert(trx, {
+            into: 'shopify_inventory_item',
+            columns,
+            values: latest.map((m) => [shop, ...mappingColumns(m)]),
+            key: ['shop', 'product_id'],
+            update: ['sku', 'status', 'inventory_item_id', 'candidates'],
+          });
+          // A product mapped to a new inventory item is due for the next delta push.
+          const newlyMapped = latest.filter(
+            (m) => m.status === 'mapped' && m.inventoryItemId !== (previous.get(m.productId) ?? null),
+          );
+          if (newlyMapped.length > 0)
+            await markIdsChanged(
+              trx,
+              newlyMapped.map((m) => m.productId),
+              Date.now(),
+            );
+        });
+      }),
+
+    // ChannelSeed.
+    saveFacilityGroup: (group) =>
+      attempt('saveFacilityGroup', () =>
+        transaction(async (trx) => {
+          await trx
+            .insertInto('facility_group')
+            .values({ facility_group_id: group.facilityGroupId, facility_group_type_id: group.facilityGroupTypeId })
+            .onConflict((oc) =>
+              oc
+                .column('facility_group_id')
+                .doUpdateSet((eb) => ({ facility_group_type_id: eb.ref('excluded.facility_group_type_id') })),
+            )
+            .execute();
+          await trx
+            .deleteFrom('facility_group_member')
+            .where('facility_group_id', '=', group.facilityGroupId)
+            .execute();
+          if (group.facilityIds.length > 0)
+            await sql`insert into "facility_group_member" ("facility_group_id", "facility_id")
+              select cast(${group.facilityGroupId} as text), "facility_id" from ${ids('facility_id', group.facilityIds)} as "ids"`.execute(
+              trx,
+            );
+        }),
+      ),
+    saveSalesChannel: (channel) =>
+      attempt('saveSalesChannel', async () => {
+        await db()
+          .insertInto('sales_channel')
+          .values({ facility_group_id: channel.facilityGroupId, shop: channel.shop, location_id: channel.locationId })
+          .onConflict((oc) =>
+            oc
+              .column('facility_group_id')
+              .doUpdateSet((eb) => ({ shop: eb.ref('excluded.shop'), location_id: eb.ref('excluded.location_id') })),
+          )
+          .execute();
+      }),
+    saveProductSkus: (skus) =>
+      attempt('saveProductSkus', () =>
+        transaction(async (trx) => {
+          const latest = lastByKey(skus, (s) => s.productId);
+          if (latest.length === 0) return;
+          const columns = [text('product_id'), text('sku')];
+          const updated = await sql`update "product" set "sku" = "u"."sku"
+            from ${rows(
+              columns,
+              latest.map((s) => [s.productId, s.sku]),
+            )} as "u" where "product"."product_id" = "u"."product_id"`.execute(trx);
+          if (Number(updated.numAffectedRows ?? 0) !== latest.length) {
+            const productIds = latest.map((s) => s.productId);
+            const known = new Set(
+              (
+                await all(sql<Row>`select "product_id" from "product" where ${among('product_id', productIds)}`, trx)
+              ).map((r) => String(r.product_id)),
+            );
+            throw new Error(`no such product: ${productIds.filter((id) => !known.has(id)).join(', ')}`);
+          }
+        }),
+      ),
+    savePositions: (positions) =>
+      attempt('savePositions', () =>
+        transaction(async (trx) => {
+          const latest = lastByKey(positions, (p) => pairKey(p.productId, p.facilityId));
+          if (latest.length === 0) return;
+          const at = Date.now();
+          await upsert(trx, {
+            into: 'inventory_position',
+            columns: POSITIONS.columns,
+            values: latest.map((p) => {
+              const qoh = toScaled(p.quantityOnHand);
+              return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
+            }),
+            key: ['product_id', 'facility_id'],
+            update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
+          });
+          const safety = [text('product_id'), text('facility_id'), bigint('safety_stock_scaled')];
+          await upsert(trx, {
+            into: 'product_facility',
+            columns: safety,
+            values: latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
+            key: ['product_id', 'facility_id'],
+            update: ['safety_stock_scaled'],
+          });
+          await markIdsChanged(
+            trx,
+            latest.map((p) => p.productId),
+            at,
+          );
+        }),
+      ),
+    saveThresholds: (thresholds) =>
+      saveProductQuantities('saveThresholds', 'product_threshold', 'threshold_scaled', thresholds, (t) => t.threshold),
+    saveBrokeringQueue: (queue) =>
+      saveProductQuantities('saveBrokeringQueue', 'brokering_queue', 'quantity_scaled', queue, (q) => q.quantity),
+  };
+};

@@ -1,0 +1,122 @@
+// The dialect seam: one contract for its few functions, run against PostgreSQL and SQLite.
+import { sql } from 'kysely';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Columns, Value } from '../../../src/adapters/persistence/dialect.ts';
+import { openOrm, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
+import { stockLevelsOf } from '../../../src/application/columnar.ts';
+import { FRESH_DATABASES } from '../../support/stores.ts';
+
+const COLUMNS: Columns = [
+  ['id', 'text'],
+  ['quantity', 'bigint'],
+  ['line', 'int'],
+  ['created', 'boolean'],
+];
+
+// Texts a store must not mangle (tabs, line breaks and backslashes are COPY's own syntax), extreme integers, nulls.
+const ODD: ReadonlyArray<ReadonlyArray<Value>> = [
+  ['plain', 0, 1, true],
+  ['tab\there, new\nline, return\r', -1, 2, false],
+  ['back\\slash \\N \\t', 2 ** 53 - 1, 3, null],
+  [`quote ' and "double"`, -(2 ** 53 - 1), null, true],
+  ['Ø, 😀, 中文, \u2028', 100_000, 2_147_483_647, false],
+  ['', null, -2_147_483_648, true],
+  [null, 5, 0, false],
+];
+
+// As both databases answer them: BIGINT as text or number, booleans as true/false or 1/0.
+const normal = (row: Record<string, unknown>): Value[] => [
+  row.id === null ? null : String(row.id),
+  row.quantity === null ? null : Number(row.quantity),
+  row.line === null ? null : Number(row.line),
+  row.created === null ? null : row.created === true || row.created === 1,
+];
+
+for (const [name, fresh] of FRESH_DATABASES) {
+  const test = suite(`StoreDialect contract: ${name}`);
+  let orm: StoreOrm;
+  let drop: () => Promise<void>;
+  test.before.each(async () => {
+    const opened = await fresh();
+    drop = opened.drop;
+    orm = await openOrm(opened.location);
+    await orm.migrate();
+  });
+  test.after.each(async () => {
+    await orm.close();
+    await drop();
+  });
+
+  test('rows: every value of every column type comes back as bound, in one relation', async () => {
+    const { rows } = orm.dialect;
+    const back = await sql<Record<string, unknown>>`select * from ${rows(COLUMNS, ODD)} as "u"`.execute(orm.db());
+    assert.equal(back.rows.map(normal), ODD);
+    const none = await sql`select * from ${rows(COLUMNS, [])} as "u"`.execute(orm.db());
+    assert.equal(none.rows, [], 'no rows, no relation rows');
+  });
+
+  test('among: a column against a list of ids bound as one parameter', async () => {
+    const { rows, among } = orm.dialect;
+    const ids = ODD.flatMap(([id]) => (typeof id === 'string' ? [id] : []));
+    const list = [ids[1]!, ids[4]!, ids[1]!, 'absent', ''];
+    const found = await sql<{ id: string }>`select "id" from ${rows(COLUMNS, ODD)} as "u" where ${among('id', list)}
+      order by "line"`.execute(orm.db());
+    assert.equal(
+      found.rows.map((r) => r.id),
+      ['', ids[1], ids[4]],
+    );
+    const none = await sql`select "id" from ${rows(COLUMNS, ODD)} as "u" where ${among('id', [])}`.execute(orm.db());
+    assert.equal(none.rows, [], 'an empty list matches nothing');
+  });
+
+  test('fill: rows into a staging table inside a transaction, in batches past any chunk size', async () => {
+    const many = Array.from({ length: 120_000 }, (_, i): Value[] => [`id-${i}\t${i % 7}`, i * 100_000, i, i % 2 === 0]);
+    const counted = await orm.transaction(async (trx) => {
+      await sql`create temp table "staging" ("id" text, "quantity" bigint, "line" int, "created" boolean)`.execute(trx);
+      await orm.dialect.fill(trx, 'staging', COLUMNS, [...ODD, ...many]);
+      const odd = await sql<Record<string, unknown>>`select * from "staging" where "line" < 4 or "line" is null
+        or "line" = 2147483647 or "line" = -2147483648 or "line" = 0 order by "line"`.execute(trx);
+      const total = await sql<{ n: unknown }>`select count(*) as "n" from "staging"`.execute(trx);
+      const last = await sql<Record<string, unknown>>`select * from "staging" where "line" = 119999`.execute(trx);
+      return { odd: odd.rows.map(normal), total: Number(total.rows[0]?.n), last: last.rows.map(normal) };
+    });
+    assert.is(counted.total, ODD.length + many.length);
+    assert.equal(counted.last, [['id-119999\t5', 119_999 * 100_000, 119_999, false]]);
+    for (const row of ODD)
+      assert.ok(
+        counted.odd.some((r) => JSON.stringify(r) === JSON.stringify(row)),
+        `${JSON.stringify(row)} came back`,
+      );
+  });
+
+  test('stockLevels: every position, in one snapshot, past a page', async () => {
+    const count = 60_000;
+    await orm.transaction(async (trx) => {
+      await orm.dialect.fill(
+        trx,
+        'inventory_position',
+        [
+          ['product_id', 'text'],
+          ['facility_id', 'text'],
+          ['quantity_on_hand_scaled', 'bigint'],
+          ['available_to_promise_scaled', 'bigint'],
+          ['updated_at', 'bigint'],
+        ],
+        Array.from({ length: count }, (_, i) => [`P\\${i}`, i % 3 === 0 ? 'F\t1' : 'F 2', i * 100_000, -i, 0]),
+      );
+    });
+    const levels = stockLevelsOf(await orm.transaction(orm.dialect.stockLevels));
+    assert.is(levels.length, count);
+    const byProduct = new Map(levels.map((l) => [l.productId, l]));
+    assert.equal(byProduct.get('P\\59999'), {
+      productId: 'P\\59999',
+      facilityId: 'F 2',
+      quantityOnHand: 59_999,
+      availableToPromise: -0.59999,
+    });
+    assert.is(byProduct.size, count, 'no position read twice');
+  });
+
+  test.run();
+}
