@@ -41,14 +41,15 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   'src/adapters/memory/memory-inventory-store.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   // The database stores: one contract suite per port (tests/adapters/persistence/*.contract.ts), run against
   // PostgreSQL and SQLite by inventory-store.test.ts, and the schema checks of schema.test.ts.
-  'src/adapters/persistence/channel-sql.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
+  // The two dialects: the seam's one contract, run against both databases.
+  'src/adapters/persistence/postgres-dialect.ts': ['tests/adapters/persistence/dialect.test.ts'],
+  'src/adapters/persistence/sqlite-dialect.ts': ['tests/adapters/persistence/dialect.test.ts'],
+  // The row decoders: every read of the store contracts goes through them.
+  'src/adapters/persistence/rows.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   'src/adapters/persistence/entities.ts': ['tests/adapters/persistence/schema.test.ts'],
   'src/adapters/persistence/migrations.ts': ['tests/adapters/persistence/schema.test.ts'],
   'src/adapters/persistence/orm.ts': ['tests/adapters/persistence/schema.test.ts'],
-  'src/adapters/persistence/postgres-channel-store.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   'src/adapters/persistence/postgres-inventory-store.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
-  'src/adapters/persistence/sql-run-log.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
-  'src/adapters/persistence/sqlite-channel-store.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   'src/adapters/persistence/sqlite-inventory-store.ts': ['tests/adapters/persistence/inventory-store.test.ts'],
   // Process uploads needs the whole push (feeds, the ledger, Shopify): the Shopify jobs run it on every store.
   'src/application/process-uploads.ts': ['tests/application/shopify-jobs.test.ts'],

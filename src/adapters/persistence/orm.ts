@@ -1,3 +1,4 @@
+import { redact } from '../../application/redaction.ts';
 import { Migrator } from '@mikro-orm/migrations';
 import type { MigrationObject } from '@mikro-orm/core';
 import { type AbstractSqlDriver, MikroORM, type SqlEntityManager, type SqlOptions } from '@mikro-orm/sql';
@@ -100,7 +101,7 @@ export const storeError =
   (operation: string) =>
   (cause: unknown): StoreError => {
     const message = cause instanceof Error ? cause.message : String(cause);
-    const reason = message.replace(/postgres(ql)?:\/\/[^\s'"]+/gi, 'postgres://…');
+    const reason = redact(message);
     // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
     const code = String((cause as { code?: unknown } | null)?.code ?? '');
     return CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code)

@@ -1,3 +1,4 @@
+import { StringDecoder } from 'node:string_decoder';
 import { Readable } from 'node:stream';
 import { pipeline } from 'node:stream/promises';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
@@ -143,8 +144,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
                 from "inventory_position") to stdout`),
       );
       let rest = '';
+      // COPY's chunks end anywhere, inside a row and inside a character: one decoder keeps a character split
+      // between two chunks whole (decoding each chunk on its own turned it into U+FFFD).
+      const utf8 = new StringDecoder('utf8');
       for await (const chunk of stream as AsyncIterable<Buffer>) {
-        const text = rest + chunk.toString('utf8');
+        const text = rest + utf8.write(chunk);
         let start = 0;
         for (let end = text.indexOf('\n', start); end !== -1; end = text.indexOf('\n', start)) {
           const t1 = text.indexOf('\t', start);
