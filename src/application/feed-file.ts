@@ -2,7 +2,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import * as t from 'io-ts';
 import type { FeedLine } from '../domain/index.ts';
-import type { FileStoreError, LocalCopy } from './file-store.ts';
+import type { FileStore, FileStoreError, LocalCopy } from './file-store.ts';
 
 /**
  * Feed files: what Hard Sync and Upload recent inventory changes write to the outbox and Process uploads applies.
@@ -135,4 +135,39 @@ export const decodeFeed = (name: string, text: string): E.Either<FeedFileInvalid
 export const feedFileName = (job: FeedJob, facilityGroupId: string, runId: string, at: Date): string => {
   const safe = (s: string) => s.replace(/[^A-Za-z0-9_-]/g, '_').slice(0, 80);
   return `${at.toISOString().replace(/[-:.]/g, '')}-${job}-${safe(facilityGroupId)}-${safe(runId)}.jsonl`;
+};
+
+/**
+ * Writes a job's feed for a channel to the outbox, whole, and answers its name; no lines, no feed (null). The one
+ * way Hard Sync and Upload recent inventory changes write their feeds.
+ */
+export const writeFeed = (
+  outbox: Pick<FileStore, 'write'>,
+  feed: {
+    readonly job: FeedJob;
+    readonly runId: string;
+    readonly facilityGroupId: string;
+    readonly channel: { readonly shop: string; readonly locationId: string };
+    readonly createdAt: Date;
+  },
+  lines: ReadonlyArray<FeedLine>,
+): TaskEither<FileStoreError, string | null> => {
+  if (lines.length === 0) return async () => ({ _tag: 'Right', right: null });
+  const name = feedFileName(feed.job, feed.facilityGroupId, feed.runId, feed.createdAt);
+  const text = encodeFeed(
+    {
+      job: feed.job,
+      runId: feed.runId,
+      facilityGroupId: feed.facilityGroupId,
+      shop: feed.channel.shop,
+      locationId: feed.channel.locationId,
+      createdAt: feed.createdAt.toISOString(),
+    },
+    lines,
+  );
+  const write = outbox.write('', name, text);
+  return async () => {
+    const written = await write();
+    return written._tag === 'Left' ? written : { _tag: 'Right', right: name };
+  };
 };

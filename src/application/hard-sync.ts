@@ -18,7 +18,7 @@ import {
 import type { Catalogue } from './catalogue.ts';
 import type { ChangeLog } from './change-log.ts';
 import type { Clock } from './clock.ts';
-import { encodeFeed, feedFileName } from './feed-file.ts';
+import { writeFeed } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
@@ -119,25 +119,19 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
           products: acc.products,
         });
       }),
-      TE.bindW('feed', ({ channel, plan }) => {
-        if (plan.lines.length === 0) return TE.right(null);
-        const name = feedFileName('hard-sync', config.facilityGroupId, config.runId, startedAt);
-        const text = encodeFeed(
+      TE.bindW('feed', ({ channel, plan }) =>
+        writeFeed(
+          deps.outbox,
           {
             job: 'hard-sync',
             runId: config.runId,
             facilityGroupId: config.facilityGroupId,
-            shop: channel.shop,
-            locationId: channel.locationId,
-            createdAt: startedAt.toISOString(),
+            channel,
+            createdAt: startedAt,
           },
           plan.lines,
-        );
-        return pipe(
-          deps.outbox.write('', name, text),
-          TE.map(() => name),
-        );
-      }),
+        ),
+      ),
       TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
       TE.map(({ channel, plan, feed, shopifyReadMs }) => ({
         runId: config.runId,

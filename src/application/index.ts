@@ -121,6 +121,7 @@ export {
   decodeFeed,
   encodeFeed,
   feedFileName,
+  writeFeed,
   type Feed,
   type FeedFileInvalid,
   type FeedHeader,

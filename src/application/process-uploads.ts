@@ -317,6 +317,20 @@ const processFeed = (
   );
 };
 
+// The report of a feed that was not applied (unreadable, or for another shop): nothing sent, nothing settled.
+const untouched = (feed: string, outcome: 'invalid' | 'other-shop', lines: number): FeedReport => ({
+  feed,
+  outcome,
+  lines,
+  applied: 0,
+  alreadyEqual: 0,
+  staleResolved: 0,
+  failed: [],
+  calls: 0,
+  bulkOperations: 0,
+  resumed: false,
+});
+
 /** True for a file name Process uploads applies: a `.jsonl` feed that is not a temporary name. */
 export const isFeedName = (name: string): boolean => /\.jsonl$/i.test(name) && !/^[.~]/.test(name);
 
@@ -349,35 +363,12 @@ export const processUploads = (
               (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
                 pipe(
                   deps.outbox.move('', FEED_ERROR_FOLDER, name),
-                  TE.map(() => ({
-                    feed: name,
-                    outcome: 'invalid' as const,
-                    lines: 0,
-                    applied: 0,
-                    alreadyEqual: 0,
-                    staleResolved: 0,
-                    failed: [],
-                    calls: 0,
-                    bulkOperations: 0,
-                    resumed: false,
-                    invalid,
-                  })),
+                  TE.map(() => ({ ...untouched(name, 'invalid', 0), invalid })),
                 ),
               (feed): TE.TaskEither<ProcessUploadsError, FeedReport> =>
                 // A feed for another shop must never reach this one: it waits for a run connected to its shop.
                 feed.header.shop !== deps.shop
-                  ? TE.right({
-                      feed: name,
-                      outcome: 'other-shop' as const,
-                      lines: feed.lines.length,
-                      applied: 0,
-                      alreadyEqual: 0,
-                      staleResolved: 0,
-                      failed: [],
-                      calls: 0,
-                      bulkOperations: 0,
-                      resumed: false,
-                    })
+                  ? TE.right(untouched(name, 'other-shop', feed.lines.length))
                   : pipe(
                       processFeed(config, deps, feed),
                       TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name)),

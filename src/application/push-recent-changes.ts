@@ -16,7 +16,7 @@ import type { Catalogue } from './catalogue.ts';
 import type { ChangeLog, ProductChange } from './change-log.ts';
 import type { PushLedger } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
-import { encodeFeed, feedFileName } from './feed-file.ts';
+import { writeFeed } from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { StoreError } from './store-error.ts';
 
@@ -132,25 +132,19 @@ export const pushRecentChanges = (
           acc: { ...acc, lines: acc.lines.filter((l) => kept.has(l)), shared: [...acc.shared, ...shared] },
         };
       }),
-      TE.bindW('feed', ({ channel, acc }) => {
-        if (acc.lines.length === 0) return TE.right(null);
-        const name = feedFileName('push-changes', config.facilityGroupId, config.runId, startedAt);
-        const text = encodeFeed(
+      TE.bindW('feed', ({ channel, acc }) =>
+        writeFeed(
+          deps.outbox,
           {
             job: 'push-changes',
             runId: config.runId,
             facilityGroupId: config.facilityGroupId,
-            shop: channel.shop,
-            locationId: channel.locationId,
-            createdAt: startedAt.toISOString(),
+            channel,
+            createdAt: startedAt,
           },
           acc.lines,
-        );
-        return pipe(
-          deps.outbox.write('', name, text),
-          TE.map(() => name),
-        );
-      }),
+        ),
+      ),
       TE.chainFirstW(({ acc }) => deps.markPushed(consumer, acc.taken)),
       TE.map(({ acc, feed }) => ({
         runId: config.runId,

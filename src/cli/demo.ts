@@ -1,3 +1,4 @@
+import { JOBS } from '../composition/job-catalogue.ts';
 import { readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { pipe } from 'fp-ts/lib/function.js';
@@ -434,19 +435,6 @@ export const runDemo = (dataDir: string, batchSize: BatchSize): TE.TaskEither<De
   );
 };
 
-const formatImport = (r: ImportReport): string[] => {
-  const out = [
-    `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
-  ];
-  for (const f of r.files) {
-    out.push(
-      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
-    );
-    for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
-  }
-  return out;
-};
-
 const formatUpload = (r: ProcessUploadsReport): string =>
   `Process uploads (run ${r.runId}): ${r.feeds.length} feed(s), ${r.applied} quantity(ies) set, ${r.feeds.reduce((n, f) => n + f.alreadyEqual, 0)} already equal, ${r.failed} failed, ${r.calls} inventorySetQuantities call(s)`;
 
@@ -467,7 +455,10 @@ export const formatDemoReport = (r: DemoReport): string => {
     `  Shopify before any sync: ${r.quantities.map((q) => `${q.sku} ${formatQuantity(q.before)}`).join(', ')}`,
     '',
     '2. NetSuite -> OMS: a NetSuite export lands in the inbox',
-    ...formatImport(r.import).map((l) => `  ${l}`),
+    ...JOBS.import
+      .format(r.import)
+      .split('\n')
+      .map((l) => `  ${l}`),
     `  archived: ${r.files.archivedExports.map((f) => `inbox/archive/${f}`).join(', ') || 'none'}`,
     '',
     '3. Map products by SKU',

@@ -119,6 +119,15 @@ const record = async (step: () => Promise<Either<unknown, void>>): Promise<void>
   await step().catch(() => undefined);
 };
 
+// A live dependency that could not be started, as the run's error: worth retrying (a server may be back).
+const startFailed = (job: JobName, e: StartupError): JobError => ({
+  _tag: 'JobStartFailed',
+  job,
+  component: e.component,
+  reason: e.reason,
+  retriable: true,
+});
+
 /** The process's live store: opened (and its schema brought up to date) once, shared by every run. */
 export interface LiveStore {
   readonly config: Config;
@@ -157,17 +166,7 @@ export const runJobOn = async (
       left: { _tag: 'StartupFailed', component: request.job, reason: String(cause) },
     }),
   );
-  if (isLeft(opened))
-    return {
-      _tag: 'Left',
-      left: {
-        _tag: 'JobStartFailed',
-        job: request.job,
-        component: opened.left.component,
-        reason: opened.left.reason,
-        retriable: true,
-      },
-    };
+  if (isLeft(opened)) return { _tag: 'Left', left: startFailed(request.job, opened.left) };
   const adapters = opened.right;
   const { store } = live;
   const outcome = (
@@ -255,17 +254,7 @@ export const runJob = async (
   context: RunContext,
 ): Promise<Either<JobError, JobOutcome>> => {
   const live = await openLiveStore(config)();
-  if (isLeft(live))
-    return {
-      _tag: 'Left',
-      left: {
-        _tag: 'JobStartFailed',
-        job: request.job,
-        component: live.left.component,
-        reason: live.left.reason,
-        retriable: true,
-      },
-    };
+  if (isLeft(live)) return { _tag: 'Left', left: startFailed(request.job, live.left) };
   try {
     return await runJobOn(live.right, request, context);
   } finally {
