@@ -13,7 +13,7 @@ export interface ChannelSeed {
     readonly shop: string;
     readonly locationId: string;
   }) => TaskEither<StoreError, void>;
-  /** Sets products' SKUs (null clears one). */
+  /** Sets products' SKUs (null clears one); fails, writing nothing, when a product id is unknown. */
   readonly saveProductSkus: (
     skus: ReadonlyArray<{ readonly productId: string; readonly sku: string | null }>,
   ) => TaskEither<StoreError, void>;
