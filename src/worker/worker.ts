@@ -109,6 +109,23 @@ export const QUEUE_POLICY: Readonly<Record<JobName, QueuePolicy>> = {
 /** The jobs after whose success process-uploads is queued. */
 const FOLLOWED_BY_UPLOADS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes'];
 
+/**
+ * The facility groups whose delta push is queued at once when a run changed stock (an import that adjusted
+ * positions): every group the worker pushes on a schedule. A NetSuite snapshot then reaches Shopify in seconds, not
+ * at the next 15-minute slot.
+ */
+export const pushedGroupsOf = (schedules: ReadonlyArray<WorkerSchedule>): ReadonlyArray<string> => [
+  ...new Set(
+    schedules.flatMap((s) =>
+      s.job === 'push-changes' && (s.parameters.facilityGroupId ?? '') !== '' ? [s.parameters.facilityGroupId!] : [],
+    ),
+  ),
+];
+
+/** True when a finished run changed stock that the delta push must look at. */
+const changedStock = (job: JobName, counts: Readonly<Record<string, number>>): boolean =>
+  job === 'import' && (counts.adjusted ?? 0) > 0;
+
 /** The singleton key of a job's runs: the shop for the Shopify jobs, none for the import (it has its own lock). */
 export const singletonKeyOf = (config: Config, job: JobName): string | undefined =>
   job === 'import' ? undefined : (config.shopify?.shop ?? 'no-shop');
@@ -138,6 +155,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     });
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
+  const pushedGroups = pushedGroupsOf(schedules);
   // The configuration's own check (src/composition/cron.ts), for schedules handed in past it: nothing is registered
   // unless pg-boss takes every one.
   const zoneRefused = timezoneProblem(settings.timezone);
@@ -267,6 +285,24 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
             return { id: j.id, status: 'failed', output: { runId, skipped: true } };
           }
           log('info', 'job finished', { ...base, runId: outcome.runId, ms, counts: outcome.counts });
+          if (changedStock(job, outcome.counts))
+            for (const facilityGroupId of pushedGroups) {
+              const queued = await send({ job: 'push-changes', parameters: { facilityGroupId } });
+              log(
+                isLeft(queued) ? 'error' : 'info',
+                isLeft(queued)
+                  ? 'the delta push could not be queued after the stock changed; its schedule runs it'
+                  : queued.right === null
+                    ? 'delta push already queued'
+                    : 'delta push queued: the stock changed',
+                {
+                  ...base,
+                  runId: outcome.runId,
+                  facilityGroupId,
+                  ...(isLeft(queued) ? { error: queued.left.reason } : { queuedJobId: queued.right }),
+                },
+              );
+            }
           if (FOLLOWED_BY_UPLOADS.includes(job)) {
             const queued = await send({ job: 'process-uploads', parameters: {} });
             if (isLeft(queued))

@@ -612,6 +612,66 @@ worker(
   },
 );
 
+worker(
+  'an import that adjusted stock queues the delta push of every pushed group at once; one that did not, none',
+  async () => {
+    const url = await database();
+    const config = configFor(url, {
+      retryDelaySeconds: 1,
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      stopTimeoutSeconds: 1,
+    });
+    const calls: Array<{ job: JobName; group: string }> = [];
+    let adjusted = 0;
+    const run: RunJob = async (_config, request, context) => {
+      calls.push({ job: request.job, group: request.parameters.facilityGroupId ?? '' });
+      const counts = request.job === 'import' ? { adjusted } : {};
+      return {
+        _tag: 'Right',
+        right: {
+          runId: context.runId ?? 'r',
+          job: request.job,
+          parameters: request.parameters,
+          status: 'succeeded',
+          report: null,
+          counts,
+        },
+      };
+    };
+    // Pushed on a schedule far away: only the import can queue them now.
+    const schedules = [
+      { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_CA' } },
+      { job: 'hard-sync' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_EU' } },
+    ];
+    const w = await start({ config, worker: 'worker-fresh', run, schedules });
+    await w.enqueue({ job: 'import', parameters: {} });
+    await until('the import', () => calls.some((c) => c.job === 'import'), 10_000);
+    await sleep(1_500);
+    assert.equal(
+      calls.filter((c) => c.job === 'push-changes'),
+      [],
+      'nothing changed, nothing pushed early',
+    );
+    adjusted = 3;
+    await w.enqueue({ job: 'import', parameters: {} });
+    await until('both delta pushes', () => calls.filter((c) => c.job === 'push-changes').length === 2, 10_000);
+    assert.equal(
+      calls
+        .filter((c) => c.job === 'push-changes')
+        .map((c) => c.group)
+        .sort(),
+      ['SHOPIFY_CA', 'SHOPIFY_US'],
+    );
+    await until('process-uploads after them', () => calls.some((c) => c.job === 'process-uploads'), 10_000);
+    assert.ok(
+      calls.every((c) => c.group !== 'SHOPIFY_EU'),
+      'a group that is only hard-synced is not pushed',
+    );
+  },
+);
+
 worker.run();
 
 const settings = suite('worker configuration');
