@@ -59,6 +59,17 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
 export const ARCHIVE_FOLDER = 'archive';
 export const ERROR_FOLDER = 'error';
 
+/**
+ * The name a file is archived under: its own, or, when `archive/` holds that name already (an export seen before
+ * under the same name, with other content), `<stem>.<first 8 hex digits of its SHA-256><extension>` beside it, so an
+ * earlier export is never overwritten. The same file always gets the same name.
+ */
+export const archiveName = (name: string, sha256: string, archived: ReadonlySet<string>): string => {
+  if (!archived.has(name)) return name;
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}.${sha256.slice(0, 8)}${name.slice(dot)}` : `${name}.${sha256.slice(0, 8)}`;
+};
+
 /** What became of one file in a run. */
 export type FileOutcome =
   | 'applied' // rows applied (possibly with some rows rejected and reported)
@@ -79,6 +90,8 @@ export interface FileReport extends ImportCounts {
   readonly outcome: FileOutcome;
   /** Why the whole file was held back, when it was. */
   readonly heldBackBecause?: string;
+  /** The name in `archive/`, when it is not the file's own (that name was taken by an earlier export). */
+  readonly archivedAs?: string;
   readonly rejectedRows: ReadonlyArray<RejectedRow>;
 }
 
@@ -226,6 +239,21 @@ const fileReport = (
   ...(heldBackBecause === undefined ? {} : { heldBackBecause }),
 });
 
+// Moves an imported file into archive/, beside (never over) an earlier export of the same name; answers the name.
+const archive =
+  (copy: LocalCopy): RTE.ReaderTaskEither<ImportDeps, ImportError, string> =>
+  (deps) =>
+    pipe(
+      deps.list(ARCHIVE_FOLDER),
+      TE.orElse((e) =>
+        e._tag === 'FileNotFound' ? TE.right<FileStoreError, ReadonlyArray<StoredFile>>([]) : TE.left(e),
+      ),
+      TE.map((files) => archiveName(copy.name, copy.sha256, new Set(files.map((f) => f.name)))),
+      TE.chainFirst((as) => deps.move('', ARCHIVE_FOLDER, copy.name, as)),
+    );
+
+const archivedAs = (copy: LocalCopy, as: string): Partial<FileReport> => (as === copy.name ? {} : { archivedAs: as });
+
 // Holds a file back whole: its report into error/, its record committed (so a rerun recognises it), the file moved.
 const holdBack =
   (
@@ -326,15 +354,16 @@ const importParsed =
       ),
       TE.chainW((committed) =>
         pipe(
-          deps.move('', ARCHIVE_FOLDER, copy.name),
-          TE.map(() =>
-            fileReport(
+          archive(copy)(deps),
+          TE.map((as) => ({
+            ...fileReport(
               copy.name,
               committed === 'committed' ? 'applied' : 'already-imported',
               committed === 'committed' ? counts : noCounts,
               rejectedRows,
             ),
-          ),
+            ...archivedAs(copy, as),
+          })),
         ),
       ),
     );
@@ -359,10 +388,18 @@ const importFile =
           TE.chainW((done): TE.TaskEither<ImportError, FileReport> => {
             if (done !== null) {
               // An earlier run committed this file and stopped before moving it: finish the move only.
-              return pipe(
-                deps.move('', done.outcome === 'applied' ? ARCHIVE_FOLDER : ERROR_FOLDER, copy.name),
-                TE.map(() => fileReport(copy.name, 'already-imported', noCounts, [])),
-              );
+              return done.outcome === 'applied'
+                ? pipe(
+                    archive(copy)(deps),
+                    TE.map((as) => ({
+                      ...fileReport(copy.name, 'already-imported', noCounts, []),
+                      ...archivedAs(copy, as),
+                    })),
+                  )
+                : pipe(
+                    deps.move('', ERROR_FOLDER, copy.name),
+                    TE.map(() => fileReport(copy.name, 'already-imported', noCounts, [])),
+                  );
             }
             // One after the other: run side by side on one thread they were slower (measured 2.8 s against 2.5 s).
             return pipe(

@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
@@ -7,6 +8,7 @@ import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory
 import {
   defaultImportConfig,
   importInventory,
+  archiveName,
   readyFiles,
   RESET_INVENTORY,
   type ImportConfig,
@@ -346,5 +348,35 @@ crashes('a second worker does nothing while the first holds the job', async () =
   s.dispose();
 });
 
+const archived = suite('importInventory: a name seen before with new content is archived beside the first');
+
+archived('archiveName: the own name while free, else the stem and the first 8 hex digits of the SHA-256', () => {
+  const sha = 'abcdef0123456789'.repeat(4);
+  assert.is(archiveName('inventory.csv', sha, new Set()), 'inventory.csv');
+  assert.is(archiveName('inventory.csv', sha, new Set(['other.csv'])), 'inventory.csv');
+  assert.is(archiveName('inventory.csv', sha, new Set(['inventory.csv'])), 'inventory.abcdef01.csv');
+  assert.is(archiveName('inventory.v2.CSV', sha, new Set(['inventory.v2.CSV'])), 'inventory.v2.abcdef01.CSV');
+});
+
+archived(
+  'a second file under the same name with other bytes lands beside the first, which keeps its bytes',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['inventory.csv', FILE_A]]);
+    await run(importInventory(config())(s.deps));
+    writeFileSync(join(s.root, 'inventory.csv'), FILE_B);
+    const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
+    const file = report.files[0]!;
+    const sha = createHash('sha256').update(FILE_B).digest('hex');
+    assert.equal([file.outcome, file.adjusted, file.archivedAs], ['applied', 1, `inventory.${sha.slice(0, 8)}.csv`]);
+    assert.equal(s.folder('archive'), ['inventory.csv', `inventory.${sha.slice(0, 8)}.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'archive', 'inventory.csv'), 'utf8'), FILE_A);
+    assert.is(readFileSync(join(s.root, 'archive', `inventory.${sha.slice(0, 8)}.csv`), 'utf8'), FILE_B);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
 job.run();
 crashes.run();
+archived.run();
