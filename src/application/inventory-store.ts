@@ -55,6 +55,8 @@ export interface InventoryStore {
   readonly stockLevels: () => TaskEither<StoreError, StockTable>;
   /** The record of a file already imported (by name and content), or null. */
   readonly importedFile: (name: string, sha256: string) => TaskEither<StoreError, ImportedFile | null>;
+  /** Every file recorded as `applied`, in no particular order (the snapshot order reads export times off names). */
+  readonly appliedFiles: () => TaskEither<StoreError, ReadonlyArray<ImportedFile>>;
   /**
    * In one transaction: records the file (name, SHA-256, outcome, counts), moves each adjusted position's QOH and ATP
    * by the adjustment's delta (after - before, as planned) on top of whatever the position holds at commit time (a

@@ -9,12 +9,16 @@ import {
   defaultImportConfig,
   importInventory,
   archiveName,
+  DEFAULT_EXPORT_TIME_PATTERN,
+  exportTimeOf,
+  exportTimePatternProblem,
   readyFiles,
   RESET_INVENTORY,
   type ImportConfig,
   type ImportDeps,
 } from '../../src/application/import-inventory.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
+import { exportFileName, partFileName } from '../../src/suitescript/export-names.ts';
 import type { StockLevel } from '../../src/domain/index.ts';
 import { exportCsv, scenario, type Store } from '../support/import-scenario.ts';
 import { run, runLeft } from '../support/run.ts';
@@ -377,6 +381,130 @@ archived(
   },
 );
 
+const order = suite('importInventory: snapshot order');
+
+const NEWER = 'inventory-20261122T013000Z.csv';
+const OLDER = 'inventory-20261115T013000Z.csv';
+
+order('exportTimeOf reads the names the export SuiteScript writes, parts included; nothing else', () => {
+  const pattern = new RegExp(DEFAULT_EXPORT_TIME_PATTERN);
+  const at = new Date('2026-11-22T01:30:05.000Z');
+  assert.equal(exportTimeOf(exportFileName('inventory', at), pattern), at);
+  assert.equal(exportTimeOf(partFileName(exportFileName('stock_us', at), 2), pattern), at);
+  for (const name of [
+    'inventory.csv',
+    'inventory-2026-11-22T010000Z.csv',
+    'inventory-20261322T010000Z.csv',
+    'inventory-20260230T010000Z.csv',
+  ])
+    assert.is(exportTimeOf(name, pattern), null, name);
+  assert.is(exportTimePatternProblem(DEFAULT_EXPORT_TIME_PATTERN), null);
+  assert.match(exportTimePatternProblem('(') ?? '', /not a regular expression/);
+  assert.match(exportTimePatternProblem('(?<year>\\d{4})') ?? '', /month, day, hour, minute are missing/);
+});
+
+order(
+  'an export older than the newest one applied is held back with the reason, recorded, and never retried',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [[NEWER, FILE_B]]);
+    await run(importInventory(config())(s.deps));
+    const stock = await stockOf(store);
+    // Last week's export, dropped in under its own (older) name, with other numbers.
+    const stale = exportCsv(['ITEM-1,101,10,9001', 'ITEM-2,101,1,9002']);
+    writeFileSync(join(s.root, OLDER), stale);
+    const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
+    const file = report.files[0]!;
+    const reason = `older than the snapshot of ${NEWER} applied at 2026-11-22T02:00:00.010Z`;
+    assert.equal(
+      [file.name, file.outcome, file.adjusted, file.exportedAt],
+      [OLDER, 'held-back', 0, new Date('2026-11-15T01:30:00.000Z')],
+    );
+    assert.ok(file.heldBackBecause?.startsWith(reason), file.heldBackBecause);
+    assert.equal(await stockOf(store), stock, 'no stock changed');
+    assert.equal(s.folder('error'), [OLDER, `${OLDER}.errors.csv`]);
+    assert.match(
+      readFileSync(join(s.root, 'error', `${OLDER}.errors.csv`), 'utf8'),
+      new RegExp(`file held back: ${reason}`),
+    );
+    // Recorded: the same file dropped in again is recognised, moved to error/ and not tried again.
+    writeFileSync(join(s.root, OLDER), stale);
+    const again = await run(importInventory(config({ runId: 'run-3' }))(s.deps));
+    assert.equal(
+      again.files.map((f) => f.outcome),
+      ['already-imported'],
+    );
+    assert.equal(await stockOf(store), stock);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+order('in one run, an older export arriving after a newer one is held back; one of the same time applies', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [
+    [NEWER, FILE_B],
+    [OLDER, exportCsv(['ITEM-1,101,10,9001'])],
+    ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
+  ]);
+  const report = await run(importInventory(config())(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome]),
+    [
+      [NEWER, 'applied'],
+      [OLDER, 'held-back'],
+      ['inventory-20261122T013000Z-part002.csv', 'applied'],
+    ],
+  );
+  assert.match(report.files[1]!.heldBackBecause ?? '', new RegExp(`^older than the snapshot of ${NEWER} applied at `));
+  const levels = await stockOf(store);
+  assert.equal(
+    levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
+    [80, 19],
+  );
+  s.dispose();
+});
+
+order('a name without an export time is taken in arrival order, and the report says so', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [
+    [NEWER, FILE_B],
+    ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
+  ]);
+  const report = await run(importInventory(config())(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
+    [
+      [NEWER, 'applied', undefined],
+      ['manual-fix.csv', 'applied', 'arrival'],
+    ],
+  );
+  assert.equal(
+    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+    70,
+  );
+  s.dispose();
+});
+
+order('the pattern is configurable', async () => {
+  const store = memoryInventoryStore();
+  const exportTimePattern = 'stock_(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})_(?<hour>\\d{2})(?<minute>\\d{2})';
+  const s = await scenario(store, [
+    ['stock_2026-11-22_0130.csv', FILE_B],
+    ['stock_2026-11-21_2359.csv', exportCsv(['ITEM-1,101,10,9001'])],
+  ]);
+  const report = await run(importInventory(config({ exportTimePattern }))(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.outcome, f.exportedAt?.toISOString()]),
+    [
+      ['applied', '2026-11-22T01:30:00.000Z'],
+      ['held-back', '2026-11-21T23:59:00.000Z'],
+    ],
+  );
+  s.dispose();
+});
+
 job.run();
 crashes.run();
 archived.run();
+order.run();

@@ -193,6 +193,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     productIdsByExternalId: () => answer('productIdsByExternalId', () => new Map(products)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
     importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
+    appliedFiles: () => answer('appliedFiles', () => [...files.values()].filter((f) => f.outcome === 'applied')),
     commitImport: (commit) =>
       answer('commitImport', () => {
         const key = fileKey(commit.file.name, commit.file.sha256);

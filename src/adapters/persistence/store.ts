@@ -226,6 +226,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .executeTakeFirst();
         return row === undefined ? null : importedFileOf(row);
       }),
+    appliedFiles: () =>
+      attempt('appliedFiles', async () =>
+        (
+          await db()
+            .selectFrom('imported_file')
+            .select(['name', 'sha256', 'outcome', 'run_id', 'imported_at'])
+            .where('outcome', '=', 'applied')
+            .execute()
+        ).map(importedFileOf),
+      ),
     commitImport: (commit) =>
       attempt('commitImport', () =>
         transaction(async (trx) => {

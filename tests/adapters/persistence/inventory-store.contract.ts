@@ -191,6 +191,12 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     assert.is(await run(store.commitImport(commit('bad.csv', 'c'.repeat(64), [], 'held-back'))), 'committed');
     assert.is((await run(store.importedFile('bad.csv', 'c'.repeat(64))))?.outcome, 'held-back');
     assert.equal(stockLevelsOf(await run(store.stockLevels())), []);
+    assert.equal(await run(store.appliedFiles()), [], 'a held-back file is no applied snapshot');
+    await run(store.commitImport(commit('good.csv', 'e'.repeat(64), [])));
+    assert.equal(
+      (await run(store.appliedFiles())).map((f) => [f.name, f.sha256, f.outcome, f.runId, f.importedAt.toISOString()]),
+      [['good.csv', 'e'.repeat(64), 'applied', 'run-1', '2026-11-22T01:00:00.000Z']],
+    );
   });
 
   test('job lock: one owner at a time; renewable; free after its lease or its release', async () => {
