@@ -540,9 +540,11 @@ const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): numbe
 /**
  * The "Import inventory" job (RESET_INVENTORY): resets OMS stock to the NetSuite exports in the file store's inbox.
  * Holds the job lock (another worker's run imports nothing), lists the inbox twice `settleMs` apart, and imports the
- * settled `.csv` files oldest first, each exactly once: a file's record, its adjustments, their history and the
- * changed-product marks are one transaction, and the file moves to `archive/` (or `error/`, with its report) only
- * after it. A run that stops anywhere and is run again ends as one clean run would.
+ * settled `.csv` files oldest first, each exactly once: a file's record, its adjustments (deltas on top of the stock
+ * at commit time, so concurrent reservations and shipments are kept), their history (the true before and after) and
+ * the changed-product marks are one transaction, and the file moves to `archive/` (beside an earlier export of the
+ * same name, never over it) or `error/` (with its report) only after it. An export older than the newest one applied
+ * (by the time in its name) is held back. A run that stops anywhere and is run again ends as one clean run would.
  */
 export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
   lazily((deps) => {

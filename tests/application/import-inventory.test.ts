@@ -504,7 +504,47 @@ order('the pattern is configurable', async () => {
   s.dispose();
 });
 
+const onTop = suite("importInventory: the reset is the file's change applied on top of what happened meanwhile");
+
+// SKU-1 at WAREHOUSE: QOH 100, ATP 90 when the import reads it; the file says 85. Between that read and the commit,
+// 3 units are reserved (ATP 87) and 2 reserved units ship (QOH 98, ATP 87).
+for (const [method, expected] of [
+  // ATP moves by the file's change (85 - 90 = -5) from 87, QOH by the same delta from 98.
+  ['exact-atp', { quantityOnHand: 93, availableToPromise: 82 }],
+  // QOH moves by 85 - 100 = -15 from 98, ATP by the same delta from 87.
+  ['exact-qoh', { quantityOnHand: 83, availableToPromise: 72 }],
+  // Both become 85 as of the read (QOH -15, ATP -5); what was reserved and shipped after it stays on top.
+  ['cycle-count', { quantityOnHand: 83, availableToPromise: 82 }],
+] as const) {
+  onTop(method, async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['a.csv', exportCsv(['ITEM-1,101,85,9001'])]]);
+    const report = await run(
+      importInventory(config({ method }))({
+        ...s.deps,
+        commitImport: (commit) =>
+          TE.chain(() => store.commitImport(commit))(
+            store.saveStockLevels([
+              { productId: 'SKU-1', facilityId: 'WAREHOUSE', quantityOnHand: 98, availableToPromise: 87 },
+            ]),
+          ),
+      }),
+    );
+    assert.is(report.files[0]!.outcome, 'applied');
+    const level = (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE');
+    assert.equal(level, { productId: 'SKU-1', facilityId: 'WAREHOUSE', ...expected });
+    const [v] = await run(store.variances('a.csv'));
+    assert.equal(
+      [v!.quantityOnHandBefore, v!.availableToPromiseBefore, v!.quantityOnHandAfter, v!.availableToPromiseAfter],
+      [98, 87, expected.quantityOnHand, expected.availableToPromise],
+      'history: the true before at commit, and the after it made',
+    );
+    s.dispose();
+  });
+}
+
 job.run();
 crashes.run();
 archived.run();
 order.run();
+onTop.run();
