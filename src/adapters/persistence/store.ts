@@ -262,11 +262,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           return staged(trx, ADJUSTMENTS, adjustmentRows(commit.adjustments), async () => {
             // Each adjustment is applied as its planned delta (after - before) on top of the position as it is at
             // commit time, inside the database: a reservation, shipment or count committed since the plan read the
-            // stock is kept, never overwritten. `created` says whether the position was missing at commit time.
-            await sql`update "adjustment_staging" set "created" = not exists (select 1 from "inventory_position" "p"
-              where "p"."product_id" = "adjustment_staging"."product_id" and "p"."facility_id" = "adjustment_staging"."facility_id")`.execute(
-              trx,
-            );
+            // stock is kept, never overwritten.
             // One statement for new and existing positions: a missing one starts from 0 (so it becomes the delta),
             // an existing one (or one another writer inserts meanwhile) moves by it. On PostgreSQL it leaves each
             // position row-locked until the commit, so the history below reads exactly what this commit made.
@@ -280,6 +276,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 "available_to_promise_scaled" = "inventory_position"."available_to_promise_scaled" + excluded."available_to_promise_scaled",
                 "updated_at" = excluded."updated_at"`.execute(trx);
             // The history's before and after are the true ones at commit: the position now, less the delta applied.
+            // `created`: the plan found no position and none came up meanwhile (the true before is 0 and 0).
             await sql`insert into "inventory_variance" ("source_file", "run_id", "product_id", "facility_id",
                 "quantity_on_hand_before_scaled", "quantity_on_hand_after_scaled", "available_to_promise_before_scaled",
                 "available_to_promise_after_scaled", "file_quantity_scaled", "created", "line", "recorded_at")
@@ -287,7 +284,10 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
                 "p"."quantity_on_hand_scaled",
                 "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
-                "p"."available_to_promise_scaled", "s"."file_quantity_scaled", "s"."created", "s"."line", cast(${at} as bigint)
+                "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
+                "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
+                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled",
+                "s"."line", cast(${at} as bigint)
               from "adjustment_staging" "s" join "inventory_position" "p"
                 on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`.execute(trx);
             await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at);
