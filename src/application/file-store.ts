@@ -57,8 +57,11 @@ export interface FileStore {
   readonly list: (folder: string) => TaskEither<FileStoreError, ReadonlyArray<StoredFile>>;
   /** A local copy of `folder/name`, hashed while it is copied. */
   readonly fetch: (folder: string, name: string) => TaskEither<FileStoreError, LocalCopy>;
-  /** Moves `fromFolder/name` to `toFolder/name` (creating `toFolder`); replaces a file of that name already there. */
-  readonly move: (fromFolder: string, toFolder: string, name: string) => TaskEither<FileStoreError, void>;
+  /**
+   * Moves `fromFolder/name` to `toFolder/as` (`as` defaults to `name`; creating `toFolder`); replaces a file of that
+   * name already there. A caller that must keep the file already there moves under another name (`as`).
+   */
+  readonly move: (fromFolder: string, toFolder: string, name: string, as?: string) => TaskEither<FileStoreError, void>;
   /** Writes `content` to `folder/name` (creating `folder`) so that readers never see it half written. */
   readonly write: (folder: string, name: string, content: string) => TaskEither<FileStoreError, void>;
 }

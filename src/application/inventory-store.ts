@@ -55,10 +55,15 @@ export interface InventoryStore {
   readonly stockLevels: () => TaskEither<StoreError, StockTable>;
   /** The record of a file already imported (by name and content), or null. */
   readonly importedFile: (name: string, sha256: string) => TaskEither<StoreError, ImportedFile | null>;
+  /** Every file recorded as `applied`, in no particular order (the snapshot order reads export times off names). */
+  readonly appliedFiles: () => TaskEither<StoreError, ReadonlyArray<ImportedFile>>;
   /**
-   * In one transaction: records the file (name, SHA-256, outcome, counts), sets each adjusted position's QOH and ATP,
-   * appends each adjustment to the variance history and marks each adjusted product as changed for the next Shopify
-   * delta push. When the file is already recorded, writes nothing and answers 'already-imported'.
+   * In one transaction: records the file (name, SHA-256, outcome, counts), moves each adjusted position's QOH and ATP
+   * by the adjustment's delta (after - before, as planned) on top of whatever the position holds at commit time (a
+   * missing position starts from 0), appends each adjustment to the variance history with the true before and after
+   * at commit time (not the planned ones), and marks each adjusted product as changed for the next Shopify delta
+   * push. So a reservation, shipment or count committed between the plan's read and this commit is kept. When the
+   * file is already recorded, writes nothing and answers 'already-imported'.
    */
   readonly commitImport: (commit: ImportCommit) => TaskEither<StoreError, 'committed' | 'already-imported'>;
 }

@@ -1,7 +1,7 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as t from 'io-ts';
-import { defaultImportConfig, type ImportConfig } from '../application/import-inventory.ts';
+import { defaultImportConfig, exportTimePatternProblem, type ImportConfig } from '../application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
@@ -83,6 +83,8 @@ export const ConfigFile = t.exact(
         maxBytes: PositiveInt,
         maxRejectedShare: Share,
         settleMs: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger'),
+        // A regular expression with the named groups year, month, day, hour, minute (and second).
+        exportTimePattern: t.refinement(t.string, (s) => exportTimePatternProblem(s) === null, 'ExportTimePattern'),
         lockLeaseMs: PositiveInt,
       }),
     ),
@@ -208,6 +210,7 @@ const KNOWN_KEYS: KeyTree = {
     maxBytes: null,
     maxRejectedShare: null,
     settleMs: null,
+    exportTimePattern: null,
     lockLeaseMs: null,
   },
   // Its keys (and each schedule's) are checked by workerSettings.
@@ -524,6 +527,7 @@ export const loadConfig = (
           maxBytes: i.maxBytes ?? IMPORT_DEFAULTS.maxBytes,
           maxRejectedShare: i.maxRejectedShare ?? IMPORT_DEFAULTS.maxRejectedShare,
           settleMs: i.settleMs ?? IMPORT_DEFAULTS.settleMs,
+          exportTimePattern: i.exportTimePattern ?? IMPORT_DEFAULTS.exportTimePattern,
           lockLeaseMs: i.lockLeaseMs ?? IMPORT_DEFAULTS.lockLeaseMs,
         },
         worker: worker.worker,

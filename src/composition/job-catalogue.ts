@@ -81,6 +81,10 @@ const formatImport = (r: ImportReport): string => {
     out.push(
       `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`} - ${f.rowsRead} rows read, ${f.adjusted} adjusted, ${f.unchanged} unchanged, ${f.rejected} rejected`,
     );
+    if (f.archivedAs !== undefined)
+      out.push(`    archived as archive/${f.archivedAs} (an earlier export has its name)`);
+    if (f.snapshotOrder === 'arrival')
+      out.push('    no export time in its name: taken in arrival order, not checked against newer snapshots');
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
     if (f.rejectedRows.length > 20)
       out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);

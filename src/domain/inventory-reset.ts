@@ -18,6 +18,9 @@ import {
  *   which is what the OMS calls ATP.
  * - `exact-qoh`: QOH becomes the file's quantity; the same delta (file - QOH) moves ATP. For a feed of on-hand counts.
  * - `cycle-count`: both become the file's quantity (a physical count that supersedes every reservation).
+ * The plan is made against the stock as read; the import then applies each adjustment as its delta (after - before)
+ * on top of the position at commit time, so whatever was reserved, shipped or counted in between stays on top of the
+ * file's change (a `cycle-count` supersedes the reservations it saw, not one made after its read).
  */
 export type ResetMethod = 'exact-atp' | 'exact-qoh' | 'cycle-count';
 

@@ -163,6 +163,19 @@ export const fileStoreContract = (
     assert.not.ok(existsSync(join(root, 'a.csv')));
   });
 
+  test('move under another name keeps the file already there beside it; an unsafe new name is refused', async () => {
+    const { store, root } = subject;
+    put(root, 'archive/a.csv', 'yesterday');
+    put(root, 'a.csv', 'today');
+    await run(store.move('', 'archive', 'a.csv', 'a.0123abcd.csv'));
+    assert.is(readFileSync(join(root, 'archive', 'a.csv'), 'utf8'), 'yesterday');
+    assert.is(readFileSync(join(root, 'archive', 'a.0123abcd.csv'), 'utf8'), 'today');
+    assert.not.ok(existsSync(join(root, 'a.csv')));
+    put(root, 'b.csv', 'b');
+    assert.is((await runLeft(store.move('', 'archive', 'b.csv', '../b.csv')))._tag, 'UnsafeFileName');
+    assert.ok(existsSync(join(root, 'b.csv')));
+  });
+
   test('move of a missing file is FileNotFound and creates nothing', async () => {
     const { store, root } = subject;
     const error = await runLeft(store.move('', 'archive', 'missing.csv'));

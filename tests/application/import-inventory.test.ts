@@ -1,4 +1,5 @@
-import { readFileSync } from 'node:fs';
+import { createHash } from 'node:crypto';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
@@ -7,12 +8,17 @@ import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory
 import {
   defaultImportConfig,
   importInventory,
+  archiveName,
+  DEFAULT_EXPORT_TIME_PATTERN,
+  exportTimeOf,
+  exportTimePatternProblem,
   readyFiles,
   RESET_INVENTORY,
   type ImportConfig,
   type ImportDeps,
 } from '../../src/application/import-inventory.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
+import { exportFileName, partFileName } from '../../src/suitescript/export-names.ts';
 import type { StockLevel } from '../../src/domain/index.ts';
 import { exportCsv, scenario, type Store } from '../support/import-scenario.ts';
 import { run, runLeft } from '../support/run.ts';
@@ -346,5 +352,199 @@ crashes('a second worker does nothing while the first holds the job', async () =
   s.dispose();
 });
 
+const archived = suite('importInventory: a name seen before with new content is archived beside the first');
+
+archived('archiveName: the own name while free, else the stem and the first 8 hex digits of the SHA-256', () => {
+  const sha = 'abcdef0123456789'.repeat(4);
+  assert.is(archiveName('inventory.csv', sha, new Set()), 'inventory.csv');
+  assert.is(archiveName('inventory.csv', sha, new Set(['other.csv'])), 'inventory.csv');
+  assert.is(archiveName('inventory.csv', sha, new Set(['inventory.csv'])), 'inventory.abcdef01.csv');
+  assert.is(archiveName('inventory.v2.CSV', sha, new Set(['inventory.v2.CSV'])), 'inventory.v2.abcdef01.CSV');
+});
+
+archived(
+  'a second file under the same name with other bytes lands beside the first, which keeps its bytes',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['inventory.csv', FILE_A]]);
+    await run(importInventory(config())(s.deps));
+    writeFileSync(join(s.root, 'inventory.csv'), FILE_B);
+    const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
+    const file = report.files[0]!;
+    const sha = createHash('sha256').update(FILE_B).digest('hex');
+    assert.equal([file.outcome, file.adjusted, file.archivedAs], ['applied', 1, `inventory.${sha.slice(0, 8)}.csv`]);
+    assert.equal(s.folder('archive'), ['inventory.csv', `inventory.${sha.slice(0, 8)}.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'archive', 'inventory.csv'), 'utf8'), FILE_A);
+    assert.is(readFileSync(join(s.root, 'archive', `inventory.${sha.slice(0, 8)}.csv`), 'utf8'), FILE_B);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+const order = suite('importInventory: snapshot order');
+
+const NEWER = 'inventory-20261122T013000Z.csv';
+const OLDER = 'inventory-20261115T013000Z.csv';
+
+order('exportTimeOf reads the names the export SuiteScript writes, parts included; nothing else', () => {
+  const pattern = new RegExp(DEFAULT_EXPORT_TIME_PATTERN);
+  const at = new Date('2026-11-22T01:30:05.000Z');
+  assert.equal(exportTimeOf(exportFileName('inventory', at), pattern), at);
+  assert.equal(exportTimeOf(partFileName(exportFileName('stock_us', at), 2), pattern), at);
+  for (const name of [
+    'inventory.csv',
+    'inventory-2026-11-22T010000Z.csv',
+    'inventory-20261322T010000Z.csv',
+    'inventory-20260230T010000Z.csv',
+  ])
+    assert.is(exportTimeOf(name, pattern), null, name);
+  assert.is(exportTimePatternProblem(DEFAULT_EXPORT_TIME_PATTERN), null);
+  assert.match(exportTimePatternProblem('(') ?? '', /not a regular expression/);
+  assert.match(exportTimePatternProblem('(?<year>\\d{4})') ?? '', /month, day, hour, minute are missing/);
+});
+
+order(
+  'an export older than the newest one applied is held back with the reason, recorded, and never retried',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [[NEWER, FILE_B]]);
+    await run(importInventory(config())(s.deps));
+    const stock = await stockOf(store);
+    // Last week's export, dropped in under its own (older) name, with other numbers.
+    const stale = exportCsv(['ITEM-1,101,10,9001', 'ITEM-2,101,1,9002']);
+    writeFileSync(join(s.root, OLDER), stale);
+    const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
+    const file = report.files[0]!;
+    const reason = `older than the snapshot of ${NEWER} applied at 2026-11-22T02:00:00.010Z`;
+    assert.equal(
+      [file.name, file.outcome, file.adjusted, file.exportedAt],
+      [OLDER, 'held-back', 0, new Date('2026-11-15T01:30:00.000Z')],
+    );
+    assert.ok(file.heldBackBecause?.startsWith(reason), file.heldBackBecause);
+    assert.equal(await stockOf(store), stock, 'no stock changed');
+    assert.equal(s.folder('error'), [OLDER, `${OLDER}.errors.csv`]);
+    assert.match(
+      readFileSync(join(s.root, 'error', `${OLDER}.errors.csv`), 'utf8'),
+      new RegExp(`file held back: ${reason}`),
+    );
+    // Recorded: the same file dropped in again is recognised, moved to error/ and not tried again.
+    writeFileSync(join(s.root, OLDER), stale);
+    const again = await run(importInventory(config({ runId: 'run-3' }))(s.deps));
+    assert.equal(
+      again.files.map((f) => f.outcome),
+      ['already-imported'],
+    );
+    assert.equal(await stockOf(store), stock);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+order('in one run, an older export arriving after a newer one is held back; one of the same time applies', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [
+    [NEWER, FILE_B],
+    [OLDER, exportCsv(['ITEM-1,101,10,9001'])],
+    ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
+  ]);
+  const report = await run(importInventory(config())(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome]),
+    [
+      [NEWER, 'applied'],
+      [OLDER, 'held-back'],
+      ['inventory-20261122T013000Z-part002.csv', 'applied'],
+    ],
+  );
+  assert.match(report.files[1]!.heldBackBecause ?? '', new RegExp(`^older than the snapshot of ${NEWER} applied at `));
+  const levels = await stockOf(store);
+  assert.equal(
+    levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
+    [80, 19],
+  );
+  s.dispose();
+});
+
+order('a name without an export time is taken in arrival order, and the report says so', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [
+    [NEWER, FILE_B],
+    ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
+  ]);
+  const report = await run(importInventory(config())(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
+    [
+      [NEWER, 'applied', undefined],
+      ['manual-fix.csv', 'applied', 'arrival'],
+    ],
+  );
+  assert.equal(
+    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+    70,
+  );
+  s.dispose();
+});
+
+order('the pattern is configurable', async () => {
+  const store = memoryInventoryStore();
+  const exportTimePattern = 'stock_(?<year>\\d{4})-(?<month>\\d{2})-(?<day>\\d{2})_(?<hour>\\d{2})(?<minute>\\d{2})';
+  const s = await scenario(store, [
+    ['stock_2026-11-22_0130.csv', FILE_B],
+    ['stock_2026-11-21_2359.csv', exportCsv(['ITEM-1,101,10,9001'])],
+  ]);
+  const report = await run(importInventory(config({ exportTimePattern }))(s.deps));
+  assert.equal(
+    report.files.map((f) => [f.outcome, f.exportedAt?.toISOString()]),
+    [
+      ['applied', '2026-11-22T01:30:00.000Z'],
+      ['held-back', '2026-11-21T23:59:00.000Z'],
+    ],
+  );
+  s.dispose();
+});
+
+const onTop = suite("importInventory: the reset is the file's change applied on top of what happened meanwhile");
+
+// SKU-1 at WAREHOUSE: QOH 100, ATP 90 when the import reads it; the file says 85. Between that read and the commit,
+// 3 units are reserved (ATP 87) and 2 reserved units ship (QOH 98, ATP 87).
+for (const [method, expected] of [
+  // ATP moves by the file's change (85 - 90 = -5) from 87, QOH by the same delta from 98.
+  ['exact-atp', { quantityOnHand: 93, availableToPromise: 82 }],
+  // QOH moves by 85 - 100 = -15 from 98, ATP by the same delta from 87.
+  ['exact-qoh', { quantityOnHand: 83, availableToPromise: 72 }],
+  // Both become 85 as of the read (QOH -15, ATP -5); what was reserved and shipped after it stays on top.
+  ['cycle-count', { quantityOnHand: 83, availableToPromise: 82 }],
+] as const) {
+  onTop(method, async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['a.csv', exportCsv(['ITEM-1,101,85,9001'])]]);
+    const report = await run(
+      importInventory(config({ method }))({
+        ...s.deps,
+        commitImport: (commit) =>
+          TE.chain(() => store.commitImport(commit))(
+            store.saveStockLevels([
+              { productId: 'SKU-1', facilityId: 'WAREHOUSE', quantityOnHand: 98, availableToPromise: 87 },
+            ]),
+          ),
+      }),
+    );
+    assert.is(report.files[0]!.outcome, 'applied');
+    const level = (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE');
+    assert.equal(level, { productId: 'SKU-1', facilityId: 'WAREHOUSE', ...expected });
+    const [v] = await run(store.variances('a.csv'));
+    assert.equal(
+      [v!.quantityOnHandBefore, v!.availableToPromiseBefore, v!.quantityOnHandAfter, v!.availableToPromiseAfter],
+      [98, 87, expected.quantityOnHand, expected.availableToPromise],
+      'history: the true before at commit, and the after it made',
+    );
+    s.dispose();
+  });
+}
+
 job.run();
 crashes.run();
+archived.run();
+order.run();
+onTop.run();

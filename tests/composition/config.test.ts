@@ -75,6 +75,18 @@ config('every bad key is named, and no secret is echoed', () => {
   assert.ok(isLeft(noCredential) && noCredential.left.problems.some((p) => p.startsWith('inbox.sftp: no credential')));
 });
 
+config('import.exportTimePattern: the SuiteScript names by default, another pattern when set, a bad one named', () => {
+  const c = loadConfig(undefined, {});
+  assert.ok(isRight(c) && c.right.import.exportTimePattern === defaultImportConfig('', '').exportTimePattern);
+  const exportTimePattern = 'stock_(?<year>\\d{4})(?<month>\\d{2})(?<day>\\d{2})_(?<hour>\\d{2})(?<minute>\\d{2})';
+  const set = loadConfig({ import: { exportTimePattern } }, {});
+  assert.ok(isRight(set) && set.right.import.exportTimePattern === exportTimePattern);
+  for (const bad of ['(', 'inventory-(?<year>\\d{4})\\.csv']) {
+    const refused = loadConfig({ import: { exportTimePattern: bad } }, {});
+    assert.ok(isLeft(refused) && refused.left.problems.some((p) => /import\.exportTimePattern/.test(p)), bad);
+  }
+});
+
 config('a misspelt key is an error naming it, not a setting silently ignored', () => {
   const c = loadConfig(
     { import: { metod: 'exact-qoh', columns: { qty: 'x' } }, inbox: { local: { root: '/in', rot: '/x' } } },

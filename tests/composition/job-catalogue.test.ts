@@ -51,6 +51,12 @@ catalogue(
     const heldBack = { ...imported, files: [{ ...file, outcome: 'held-back', heldBackBecause: 'most rows bad' }] };
     assert.is(JOBS.import.needsAttention(heldBack as never), true);
     assert.match(JOBS.import.format(heldBack as never), /a\.csv: held-back \(most rows bad\)/);
+    const noted = {
+      ...imported,
+      files: [{ ...file, outcome: 'applied', archivedAs: 'a.0123abcd.csv', snapshotOrder: 'arrival' }],
+    };
+    assert.match(JOBS.import.format(noted as never), /archived as archive\/a\.0123abcd\.csv/);
+    assert.match(JOBS.import.format(noted as never), /no export time in its name: taken in arrival order/);
     const unmapped = {
       shop: 's',
       products: 2,

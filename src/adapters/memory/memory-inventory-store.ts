@@ -193,6 +193,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     productIdsByExternalId: () => answer('productIdsByExternalId', () => new Map(products)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
     importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
+    appliedFiles: () => answer('appliedFiles', () => [...files.values()].filter((f) => f.outcome === 'applied')),
     commitImport: (commit) =>
       answer('commitImport', () => {
         const key = fileKey(commit.file.name, commit.file.sha256);
@@ -204,14 +205,31 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           runId: commit.runId,
           importedAt: commit.at,
         });
+        // Each adjustment is applied as its planned delta on top of the position as it is now (whatever was
+        // reserved, shipped or counted since the plan read it), and history keeps the true before and after.
         for (const a of commit.adjustments) {
+          const now = stock.get(pairKey(a.productId, a.facilityId));
+          const qohBefore = toScaled(now?.quantityOnHand ?? 0);
+          const atpBefore = toScaled(now?.availableToPromise ?? 0);
+          const qohAfter = qohBefore + toScaled(a.quantityOnHandAfter) - toScaled(a.quantityOnHandBefore);
+          const atpAfter = atpBefore + toScaled(a.availableToPromiseAfter) - toScaled(a.availableToPromiseBefore);
           setStock({
             productId: a.productId,
             facilityId: a.facilityId,
-            quantityOnHand: a.quantityOnHandAfter,
-            availableToPromise: a.availableToPromiseAfter,
+            quantityOnHand: fromScaled(qohAfter),
+            availableToPromise: fromScaled(atpAfter),
           });
-          history.push({ ...a, sourceFile: commit.file.name, runId: commit.runId, recordedAt: commit.at });
+          history.push({
+            ...a,
+            quantityOnHandBefore: fromScaled(qohBefore),
+            quantityOnHandAfter: fromScaled(qohAfter),
+            availableToPromiseBefore: fromScaled(atpBefore),
+            availableToPromiseAfter: fromScaled(atpAfter),
+            created: now === undefined,
+            sourceFile: commit.file.name,
+            runId: commit.runId,
+            recordedAt: commit.at,
+          });
         }
         markChanged(commit.adjustments.map((a) => a.productId));
         return 'committed' as const;

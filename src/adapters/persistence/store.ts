@@ -226,6 +226,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .executeTakeFirst();
         return row === undefined ? null : importedFileOf(row);
       }),
+    appliedFiles: () =>
+      attempt('appliedFiles', async () =>
+        (
+          await db()
+            .selectFrom('imported_file')
+            .select(['name', 'sha256', 'outcome', 'run_id', 'imported_at'])
+            .where('outcome', '=', 'applied')
+            .execute()
+        ).map(importedFileOf),
+      ),
     commitImport: (commit) =>
       attempt('commitImport', () =>
         transaction(async (trx) => {
@@ -250,25 +260,36 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           if (Number(recorded.numInsertedOrUpdatedRows ?? 0) === 0) return 'already-imported' as const;
           if (commit.adjustments.length === 0) return 'committed' as const;
           return staged(trx, ADJUSTMENTS, adjustmentRows(commit.adjustments), async () => {
-            await upsert(trx, {
-              into: 'inventory_position',
-              columns: [
-                'product_id',
-                'facility_id',
-                'quantity_on_hand_scaled',
-                'available_to_promise_scaled',
-                'updated_at',
-              ],
-              from: sql`(select "product_id", "facility_id", "quantity_on_hand_after_scaled" as "quantity_on_hand_scaled",
-                "available_to_promise_after_scaled" as "available_to_promise_scaled", cast(${at} as bigint) as "updated_at"
-                from "adjustment_staging")`,
-              key: ['product_id', 'facility_id'],
-              update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
-            });
-            const history = ADJUSTMENTS.columns.map(([name]) => name);
-            await sql`insert into "inventory_variance" ("source_file", "run_id", ${names(history)}, "recorded_at")
-              select cast(${commit.file.name} as text), cast(${commit.runId} as text), ${names(history)}, cast(${at} as bigint)
-              from "adjustment_staging"`.execute(trx);
+            // Each adjustment is applied as its planned delta (after - before) on top of the position as it is at
+            // commit time, inside the database: a reservation, shipment or count committed since the plan read the
+            // stock is kept, never overwritten.
+            // One statement for new and existing positions: a missing one starts from 0 (so it becomes the delta),
+            // an existing one (or one another writer inserts meanwhile) moves by it. On PostgreSQL it leaves each
+            // position row-locked until the commit, so the history below reads exactly what this commit made.
+            await sql`insert into "inventory_position" ("product_id", "facility_id", "quantity_on_hand_scaled",
+                "available_to_promise_scaled", "updated_at")
+              select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
+                "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
+              from "adjustment_staging" where true
+              on conflict ("product_id", "facility_id") do update set
+                "quantity_on_hand_scaled" = "inventory_position"."quantity_on_hand_scaled" + excluded."quantity_on_hand_scaled",
+                "available_to_promise_scaled" = "inventory_position"."available_to_promise_scaled" + excluded."available_to_promise_scaled",
+                "updated_at" = excluded."updated_at"`.execute(trx);
+            // The history's before and after are the true ones at commit: the position now, less the delta applied.
+            // `created`: the plan found no position and none came up meanwhile (the true before is 0 and 0).
+            await sql`insert into "inventory_variance" ("source_file", "run_id", "product_id", "facility_id",
+                "quantity_on_hand_before_scaled", "quantity_on_hand_after_scaled", "available_to_promise_before_scaled",
+                "available_to_promise_after_scaled", "file_quantity_scaled", "created", "line", "recorded_at")
+              select cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."product_id", "s"."facility_id",
+                "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
+                "p"."quantity_on_hand_scaled",
+                "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
+                "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
+                "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
+                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled",
+                "s"."line", cast(${at} as bigint)
+              from "adjustment_staging" "s" join "inventory_position" "p"
+                on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`.execute(trx);
             await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at);
             return 'committed' as const;
           });

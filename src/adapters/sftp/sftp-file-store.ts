@@ -395,12 +395,17 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       }),
     );
 
-  const move = (fromFolder: string, toFolder: string, name: string): TE.TaskEither<FileStoreError, void> =>
+  const move = (
+    fromFolder: string,
+    toFolder: string,
+    name: string,
+    as: string = name,
+  ): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(fromFolder, name)),
       TE.chain((from) =>
         pipe(
-          TE.fromEither(filePath(toFolder, name)),
+          TE.fromEither(filePath(toFolder, as)),
           TE.map((to) => ({ from, to })),
         ),
       ),

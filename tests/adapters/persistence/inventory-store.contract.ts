@@ -149,11 +149,54 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     assert.is(await run(store.commitImport(commit('inv.csv', 'b'.repeat(64), []))), 'committed');
   });
 
+  test('commitImport applies each adjustment as a delta on top of the position at commit; history has the true before', async () => {
+    const { store } = subject;
+    // The plan read QOH 10, ATP 8 and resets ATP to 20 (exact-atp: +12 on both). Before its commit, 3 more units
+    // were reserved (ATP 5) and 1 shipped (QOH 9); a position the plan thought missing was created (4, 4).
+    await run(
+      store.saveStockLevels([
+        { productId: 'P1', facilityId: 'F1', quantityOnHand: 9, availableToPromise: 5 },
+        { productId: 'P2', facilityId: 'F1', quantityOnHand: 4, availableToPromise: 4 },
+      ]),
+    );
+    const adjustments = [adjustment('P1', 'F1', [10, 22], [8, 20], 2), adjustment('P2', 'F1', [0, 3], [0, 3], 3)];
+    assert.is(await run(store.commitImport(commit('delta.csv', 'd'.repeat(64), adjustments))), 'committed');
+    assert.equal(
+      byKey(stockLevelsOf(await run(store.stockLevels()))),
+      byKey([
+        { productId: 'P1', facilityId: 'F1', quantityOnHand: 21, availableToPromise: 17 },
+        { productId: 'P2', facilityId: 'F1', quantityOnHand: 7, availableToPromise: 7 },
+      ]),
+    );
+    const history = byKey(await run(store.variances('delta.csv')));
+    assert.equal(
+      history.map((v) => [
+        v.productId,
+        v.quantityOnHandBefore,
+        v.quantityOnHandAfter,
+        v.availableToPromiseBefore,
+        v.availableToPromiseAfter,
+        v.fileQuantity,
+        v.created,
+      ]),
+      [
+        ['P1', 9, 21, 5, 17, 20, false],
+        ['P2', 4, 7, 4, 7, 3, false],
+      ],
+    );
+  });
+
   test('a held-back file is recorded without touching stock', async () => {
     const { store } = subject;
     assert.is(await run(store.commitImport(commit('bad.csv', 'c'.repeat(64), [], 'held-back'))), 'committed');
     assert.is((await run(store.importedFile('bad.csv', 'c'.repeat(64))))?.outcome, 'held-back');
     assert.equal(stockLevelsOf(await run(store.stockLevels())), []);
+    assert.equal(await run(store.appliedFiles()), [], 'a held-back file is no applied snapshot');
+    await run(store.commitImport(commit('good.csv', 'e'.repeat(64), [])));
+    assert.equal(
+      (await run(store.appliedFiles())).map((f) => [f.name, f.sha256, f.outcome, f.runId, f.importedAt.toISOString()]),
+      [['good.csv', 'e'.repeat(64), 'applied', 'run-1', '2026-11-22T01:00:00.000Z']],
+    );
   });
 
   test('job lock: one owner at a time; renewable; free after its lease or its release', async () => {

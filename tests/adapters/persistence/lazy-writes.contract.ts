@@ -146,6 +146,7 @@ type ReadMethod =
   | 'productIdsByExternalId'
   | 'stockLevels'
   | 'importedFile'
+  | 'appliedFiles'
   | 'variances'
   | 'changedProductIds'
   | 'salesChannel'
@@ -436,6 +437,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       stockLevels: store.stockLevels(),
       importedFile: store.importedFile(commit.file.name, commit.file.sha256),
       variances: store.variances(commit.file.name),
+      appliedFiles: store.appliedFiles(),
       changedProductIds: store.changedProductIds(),
       facilityGroup: store.facilityGroup(channel.facilityGroup.facilityGroupId),
       salesChannel: store.salesChannel(channel.facilityGroup.facilityGroupId),
@@ -467,6 +469,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.is((await run(reads.productIdsByExternalId)).get(`x-${key}`), `P-${key}`);
     assert.ok(stockLevelsOf(await run(reads.stockLevels)).some((l) => l.productId === `P-${key}`));
     assert.is((await run(reads.importedFile))?.outcome, 'applied');
+    assert.ok((await run(reads.appliedFiles)).some((f) => f.name === commit.file.name));
     assert.is((await run(reads.variances)).length, 1);
     assert.ok((await run(reads.changedProductIds)).includes(`P-${key}`));
     assert.equal(await run(reads.facilityGroup), channel.facilityGroup);

@@ -107,6 +107,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ['productIdsByExternalId', (s) => s.productIdsByExternalId()],
   ['stockLevels', (s) => s.stockLevels()],
   ['importedFile', (s) => s.importedFile('a.csv', 'a'.repeat(64))],
+  ['appliedFiles', (s) => s.appliedFiles()],
   ['commitImport', (s) => s.commitImport(commit('a.csv'))],
   ['variances', (s) => s.variances('a.csv')],
   ['changedProductIds', (s) => s.changedProductIds()],
