@@ -4,6 +4,7 @@ import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
+import { inventoryLedger } from './ledger.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
 import {
   facilityGroupOf,
@@ -205,6 +206,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   return {
     migrate,
     close,
+    ...inventoryLedger({ dialect, db, transaction, markIdsChanged }),
 
     // InventoryStore, InventoryHistory, InventorySeed: the NetSuite import.
     facilityIdsByExternalId: () =>
