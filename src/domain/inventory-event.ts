@@ -39,7 +39,10 @@ export const INVENTORY_EVENT_TYPES = [
 export type InventoryEventType = (typeof INVENTORY_EVENT_TYPES)[number];
 
 /** The event types that are per product: they carry no facility. */
-export const PRODUCT_EVENT_TYPES: ReadonlySet<InventoryEventType> = new Set(['threshold-set', 'brokering-queue-changed']);
+export const PRODUCT_EVENT_TYPES: ReadonlySet<InventoryEventType> = new Set([
+  'threshold-set',
+  'brokering-queue-changed',
+]);
 
 const ISO_INSTANT = /^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}(:\d{2}(\.\d{1,9})?)?(Z|[+-]\d{2}:\d{2})$/;
 
@@ -66,7 +69,9 @@ export const InventoryEvent = t.readonly(
   t.intersection([
     t.type({
       eventId: Identifier,
-      type: t.keyof(Object.fromEntries(INVENTORY_EVENT_TYPES.map((k) => [k, null])) as Record<InventoryEventType, null>),
+      type: t.keyof(
+        Object.fromEntries(INVENTORY_EVENT_TYPES.map((k) => [k, null])) as Record<InventoryEventType, null>,
+      ),
       productId: Identifier,
       quantity: t.number,
       occurredAt: OccurredAt,
@@ -275,8 +280,7 @@ const decide = (
     if (e.toFacilityId === undefined) return fail('missing-to-facility', 'transferred needs a toFacilityId');
     if (!context.knownFacilities.has(e.toFacilityId))
       return fail('unknown-to-facility', `no such facility: ${e.toFacilityId}`);
-    if (e.toFacilityId === e.facilityId)
-      return fail('same-facility', `transferred from ${e.facilityId} into itself`);
+    if (e.toFacilityId === e.facilityId) return fail('same-facility', `transferred from ${e.facilityId} into itself`);
   } else if (e.toFacilityId !== undefined)
     return fail('to-facility-not-applicable', `${e.type} takes no toFacilityId (only transferred does)`);
   const fault = quantityFault(e.quantity);
@@ -301,10 +305,11 @@ const decide = (
           `${e.type} of ${e.quantity} would take QOH at ${facilityId} from ${fromScaled(at.quantityOnHand)} to ${fromScaled(next)}`,
         )
       : null;
-  const move = (dQoh: number, dReserved: number) => setPosition(facilityId, {
-    quantityOnHand: at.quantityOnHand + dQoh,
-    reserved: at.reserved + dReserved,
-  });
+  const move = (dQoh: number, dReserved: number) =>
+    setPosition(facilityId, {
+      quantityOnHand: at.quantityOnHand + dQoh,
+      reserved: at.reserved + dReserved,
+    });
   const check = (...refusals: ReadonlyArray<Refusal | null>) => refusals.find((r) => r !== null) ?? null;
   const outcome = (refusal: Refusal | null, writes: ReadonlyArray<() => LedgerChange>) =>
     refusal === null ? { writes } : { refused: refusal };
@@ -365,16 +370,13 @@ const decide = (
     }
     case 'safety-stock-set': {
       const key = positionKey(facilityId);
-      return outcome(
-        q < 0 ? refuse('negative-safety-stock', `safety stock ${e.quantity} is below zero`) : null,
-        [
-          () => {
-            const before = w.safetyStock.get(key) ?? 0;
-            w.safetyStock.set(key, q);
-            return { kind: 'safety-stock', productId, facilityId, before: fromScaled(before), after: fromScaled(q) };
-          },
-        ],
-      );
+      return outcome(q < 0 ? refuse('negative-safety-stock', `safety stock ${e.quantity} is below zero`) : null, [
+        () => {
+          const before = w.safetyStock.get(key) ?? 0;
+          w.safetyStock.set(key, q);
+          return { kind: 'safety-stock', productId, facilityId, before: fromScaled(before), after: fromScaled(q) };
+        },
+      ]);
     }
     case 'threshold-set':
       return outcome(q < 0 ? refuse('negative-threshold', `threshold ${e.quantity} is below zero`) : null, [

@@ -230,7 +230,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         const event = eventOfPayload(payload);
         if (E.isLeft(event)) throw new Error(`an applied event has no canonical form: ${payload}`);
         recordedPayloads.set(o.eventId, payload);
-        inventoryEvents.push({ sequence: inventoryEvents.length + 1, event: event.right, changes: o.changes, recordedAt });
+        inventoryEvents.push({
+          sequence: inventoryEvents.length + 1,
+          event: event.right,
+          changes: o.changes,
+          recordedAt,
+        });
         changedIds.push(event.right.productId);
         for (const c of o.changes) {
           if (c.kind === 'position') {
@@ -255,7 +260,11 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       for (const entry of inventoryEvents.slice(after === null ? 0 : Math.max(0, Math.floor(after)))) {
         const e = entry.event;
         if (filter.productId !== undefined && e.productId !== filter.productId) continue;
-        if (filter.facilityId !== undefined && e.facilityId !== filter.facilityId && e.toFacilityId !== filter.facilityId)
+        if (
+          filter.facilityId !== undefined &&
+          e.facilityId !== filter.facilityId &&
+          e.toFacilityId !== filter.facilityId
+        )
           continue;
         page.push(entry);
         if (page.length >= limit) break;

@@ -91,7 +91,12 @@ const Change = t.union([
     before: t.number,
     after: t.number,
   }),
-  t.type({ kind: t.union([t.literal('threshold'), t.literal('brokering-queue')]), productId: t.string, before: t.number, after: t.number }),
+  t.type({
+    kind: t.union([t.literal('threshold'), t.literal('brokering-queue')]),
+    productId: t.string,
+    before: t.number,
+    after: t.number,
+  }),
 ]);
 const Changes = t.readonlyArray(Change);
 

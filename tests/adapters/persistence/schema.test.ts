@@ -77,7 +77,9 @@ for (const [name, withDatabase] of DATABASES) {
       const orm = await openOrm(location);
       try {
         // The legacy DDL is the entities' schema but for the tables added since (the inventory ledger's).
-        const drift = (await orm.schemaDrift()).split('\n').filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
+        const drift = (await orm.schemaDrift())
+          .split('\n')
+          .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
         assert.ok(drift.length > 0 && drift.every((line) => line.includes('inventory_event')), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');
