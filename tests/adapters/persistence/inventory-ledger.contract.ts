@@ -40,7 +40,11 @@ export const event = (type: InventoryEvent['type'], fields: Partial<InventoryEve
 });
 
 /** Seeds the products P1, P2 and the facilities WH1, WH2, STORE. */
-export const seedCatalogue = async (store: Store, products = ['P1', 'P2'], facilities = ['WH1', 'WH2', 'STORE']) => {
+export const seedCatalogue = async (
+  store: Store,
+  products: ReadonlyArray<string> = ['P1', 'P2'],
+  facilities: ReadonlyArray<string> = ['WH1', 'WH2', 'STORE'],
+) => {
   await run(store.saveProducts(products.map((productId) => ({ productId, externalId: `x-${productId}` }))));
   await run(store.saveFacilities(facilities.map((facilityId) => ({ facilityId, externalId: `x-${facilityId}` }))));
 };
