@@ -10,6 +10,7 @@ import type {
   ProductInventoryRecord,
   SalesChannel,
 } from '../../application/index.ts';
+import { validSeed } from '../../application/channel-seed-rules.ts';
 import { stockTableOf } from '../../application/columnar.ts';
 import type { JobRun } from '../../application/run-log.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
@@ -501,28 +502,40 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         return E.right(undefined);
       }),
     savePositions: (positions) =>
-      answer('savePositions', () => {
-        for (const p of positions) {
-          const quantityOnHand = exact(p.quantityOnHand);
-          setStock({
-            productId: p.productId,
-            facilityId: p.facilityId,
-            quantityOnHand,
-            availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
-          });
-          safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
-        }
-        markChanged(positions.map((p) => p.productId));
-      }),
+      validSeed(
+        'savePositions',
+        positions,
+        answer('savePositions', () => {
+          for (const p of positions) {
+            const quantityOnHand = exact(p.quantityOnHand);
+            setStock({
+              productId: p.productId,
+              facilityId: p.facilityId,
+              quantityOnHand,
+              availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
+            });
+            safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
+          }
+          markChanged(positions.map((p) => p.productId));
+        }),
+      ),
     saveThresholds: (list) =>
-      answer('saveThresholds', () => {
-        for (const t of list) thresholds.set(t.productId, exact(t.threshold));
-        markChanged(list.map((t) => t.productId));
-      }),
+      validSeed(
+        'saveThresholds',
+        list,
+        answer('saveThresholds', () => {
+          for (const t of list) thresholds.set(t.productId, exact(t.threshold));
+          markChanged(list.map((t) => t.productId));
+        }),
+      ),
     saveBrokeringQueue: (queue) =>
-      answer('saveBrokeringQueue', () => {
-        for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
-        markChanged(queue.map((q) => q.productId));
-      }),
+      validSeed(
+        'saveBrokeringQueue',
+        queue,
+        answer('saveBrokeringQueue', () => {
+          for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
+          markChanged(queue.map((q) => q.productId));
+        }),
+      ),
   };
 };
