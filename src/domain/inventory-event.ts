@@ -21,7 +21,20 @@ import { fromScaled, MAX_QUANTITY, QUANTITY_SCALE, toScaled } from './quantity.t
 // - A refused event is not recorded: nothing of it is applied, and sending it again is judged anew.
 // - A replayed `eventId` with the same payload is a duplicate (nothing changes); with another payload, a conflict.
 
-/** The kinds of inventory event. */
+/**
+ * The kinds of inventory event, and what each does with `quantity`:
+ * - `received`, `returned`: QOH up by it (above 0).
+ * - `adjusted`: QOH changed by it, signed and not 0, with a `reason` (damaged, shrinkage, found, ...).
+ * - `counted`: a physical count: QOH becomes it (0 or more); reserved stays.
+ * - `reserved` / `released`: reserved up / down by it (above 0; no more than is reserved is released).
+ * - `shipped`: QOH and reserved down by it together (above 0; no more than is reserved).
+ * - `transferred`: QOH down by it at `facilityId` and up by it at `toFacilityId`, in one event.
+ * - `reset`: the NetSuite import's variance, a signed QOH delta (so stock moved during the import is kept); `source`
+ *   says the file and line.
+ * - `safety-stock-set`: the position's safety stock becomes it (0 or more).
+ * - `threshold-set`: the product's threshold becomes it (0 or more); per product.
+ * - `brokering-queue-changed`: the product's brokering queue changed by it, signed and not 0; per product.
+ */
 export const INVENTORY_EVENT_TYPES = [
   'received',
   'adjusted',
@@ -230,8 +243,6 @@ export const touchedKeys = (
   };
 };
 
-const MAX_SCALED = MAX_QUANTITY * QUANTITY_SCALE;
-
 /** The quantity's own faults, whatever the event: not finite, more than five decimals, over a billion units. */
 const quantityFault = (q: number): { reason: RefusalReason; detail: string } | null => {
   if (!Number.isFinite(q)) return { reason: 'quantity-not-finite', detail: `quantity ${q} is not a finite number` };
@@ -240,8 +251,6 @@ const quantityFault = (q: number): { reason: RefusalReason; detail: string } | n
   const scaled = q * QUANTITY_SCALE;
   if (Math.abs(scaled - Math.round(scaled)) > Math.max(1e-6, Math.abs(scaled) * 1e-15))
     return { reason: 'quantity-too-precise', detail: `quantity ${q} has more than 5 decimals` };
-  if (Math.abs(toScaled(q)) > MAX_SCALED)
-    return { reason: 'quantity-too-large', detail: `quantity ${q} is over ${MAX_QUANTITY} units` };
   return null;
 };
 
