@@ -22,12 +22,12 @@ export interface InventoryLedgerFilter {
  */
 export interface InventoryLedger {
   /**
-   * Records events in one transaction: each is applied, refused (nothing of it applied, not recorded), a duplicate
-   * (changes nothing) or a conflict, in the order given; the products they change are marked changed. A Left means
+   * Records events in one transaction: each is applied, refused (nothing of it applied; its id is kept, so a replay
+   * is a duplicate), a duplicate (changes nothing) or a conflict, in the order given; the products they change are marked changed. A Left means
    * nothing of the call was applied.
    */
   readonly recordEvents: (events: ReadonlyArray<InventoryEvent>) => TaskEither<StoreError, ReadonlyArray<EventOutcome>>;
-  /** Applied events with a sequence number above `after` (all when null), in sequence order, at most `limit`. */
+  /** Applied events (never refused ones) with a sequence number above `after` (all when null), in sequence order, at most `limit`. */
   readonly ledgerEntries: (
     after: number | null,
     limit: number,

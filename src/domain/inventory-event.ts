@@ -18,8 +18,10 @@ import { fromScaled, MAX_QUANTITY, QUANTITY_SCALE, toScaled } from './quantity.t
 // - Reserved never goes below zero: releasing or shipping more than is reserved is refused. Reserving more than is
 //   on hand is allowed (a backorder): the facility is over-reserved and online ATP counts it as zero.
 // - Safety stock, threshold and the brokering queue's total are never negative.
-// - A refused event is not recorded: nothing of it is applied, and sending it again is judged anew.
-// - A replayed `eventId` with the same payload is a duplicate (nothing changes); with another payload, a conflict.
+// - A refused event is recorded as refused (nothing of it applied): its `eventId` is decided once, like an applied
+//   one's, so a rerun after a crash decides every event as the first run did. To try again, send a new `eventId`.
+// - A replayed `eventId` (applied or refused before) with the same payload is a duplicate (nothing changes); with
+//   another payload, a conflict.
 
 /**
  * The kinds of inventory event, and what each does with `quantity`:
@@ -175,7 +177,7 @@ export type EventOutcome =
 export interface LedgerContext {
   readonly knownProducts: ReadonlySet<string>;
   readonly knownFacilities: ReadonlySet<string>;
-  /** `eventId` -> `canonicalPayload` of every event already recorded (at least of the ids in the batch). */
+  /** `eventId` -> `canonicalPayload` of every event already decided, applied or refused (at least the batch's ids). */
   readonly recorded: ReadonlyMap<string, string>;
 }
 
@@ -420,8 +422,8 @@ const decide = (
 
 /**
  * Applies events in order to `state`: each one is applied (with the before and after of everything it changed),
- * refused (with the reason; nothing of it applied), a duplicate (its `eventId` was recorded, or appeared earlier in
- * the batch, with the same payload) or a conflict (the same `eventId` with another payload). Pure: returns the new
+ * refused (with the reason; nothing of it applied), a duplicate (its `eventId` was decided before, or earlier in the
+ * batch, with the same payload) or a conflict (the same `eventId` with another payload). Pure: returns the new
  * state and leaves `state` as it was. The rules are stated at the top of this module.
  */
 export const applyInventoryEvents = (
@@ -448,8 +450,8 @@ export const applyInventoryEvents = (
             detail: `event ${e.eventId} was recorded with another payload: ${earlier}`,
           };
     const decision = decide(w, e, context);
-    if ('refused' in decision) return { outcome: 'refused', eventId: e.eventId, ...decision.refused };
     seen.set(e.eventId, payload);
+    if ('refused' in decision) return { outcome: 'refused', eventId: e.eventId, ...decision.refused };
     return { outcome: 'applied', eventId: e.eventId, changes: decision.writes.map((write) => write()) };
   });
   return { state: w, outcomes };

@@ -61,6 +61,8 @@ try {
       counts[o.outcome] = (counts[o.outcome] ?? 0) + 1;
       if (o.outcome === 'applied') applied.push(o.eventId);
     }
+    // Progress, for a test that kills the writer mid-run.
+    process.stderr.write(`committed ${i / batch + 1}\n`);
   }
 } finally {
   await store.close();

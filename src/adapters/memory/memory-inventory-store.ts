@@ -226,6 +226,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       const recordedAt = new Date();
       const changedIds: string[] = [];
       folded.outcomes.forEach((o, i) => {
+        if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
         if (o.outcome !== 'applied') return;
         const payload = canonicalPayload(events[i]!);
         const event = eventOfPayload(payload);

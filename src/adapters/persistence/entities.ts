@@ -247,9 +247,10 @@ export const JobRunEntity = defineEntity({
 });
 
 /**
- * The inventory ledger: one row per applied event, numbered in the order it was applied (per position, the order of
+ * The inventory ledger: one row per decided event, numbered in the order it was decided (per position, the order of
  * commits: the position's row lock is held when the number is drawn). `payload` is the event's canonical form (what a
- * replay is compared with), `changes` the before and after of everything it changed (JSON).
+ * replay is compared with), `changes` the before and after of everything it changed (JSON); a refused event has its
+ * `refusal` reason and no changes, and is kept only so that a replay of its id is a duplicate.
  */
 export const InventoryEventEntity = defineEntity({
   name: 'InventoryEvent',
@@ -263,6 +264,7 @@ export const InventoryEventEntity = defineEntity({
     toFacilityId: p.string().length(255).nullable(),
     payload: p.text(),
     changes: p.text(),
+    refusal: p.string().length(64).nullable(),
     recordedAt: p.bigint('number'),
   },
   indexes: [

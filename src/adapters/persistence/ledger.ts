@@ -242,9 +242,8 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
       const ledgerRows: Value[][] = [];
       const changedProducts = new Set<string>();
       folded.outcomes.forEach((o, i) => {
-        if (o.outcome !== 'applied') return;
+        if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
         const e = events[i]!;
-        changedProducts.add(e.productId);
         ledgerRows.push([
           ledgerRows.length,
           e.eventId,
@@ -253,9 +252,12 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
           e.facilityId ?? null,
           e.toFacilityId ?? null,
           canonicalPayload(e),
-          JSON.stringify(o.changes),
+          JSON.stringify(o.outcome === 'applied' ? o.changes : []),
+          o.outcome === 'refused' ? o.reason : null,
           at,
         ]);
+        if (o.outcome !== 'applied') return;
+        changedProducts.add(e.productId);
         for (const c of o.changes) {
           if (c.kind === 'position') {
             const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
@@ -288,13 +290,14 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
           ['to_facility_id', 'text'],
           ['payload', 'text'],
           ['changes', 'text'],
+          ['refusal', 'text'],
           ['recorded_at', 'bigint'],
         ];
         const names = columns.slice(1).map(([name]) => name);
         // In batch order, so the sequence numbers follow the order the events were applied in.
         await sql`insert into "inventory_event" (${refs(names)})
           select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
-        await markIdsChanged(trx, changedProducts, at);
+        if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at);
       }
       return folded.outcomes;
     });
@@ -308,6 +311,7 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
         const rowsRead = await db()
           .selectFrom('inventory_event')
           .select(['sequence', 'payload', 'changes', 'recorded_at'])
+          .where('refusal', 'is', null)
           .$if(after !== null, (q) => q.where('sequence', '>', after!))
           .$if(productId !== undefined, (q) => q.where('product_id', '=', productId!))
           .$if(facilityId !== undefined, (q) =>

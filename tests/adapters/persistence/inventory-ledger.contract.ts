@@ -245,12 +245,14 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     );
     for (const o of outcomes) if (o.outcome === 'refused') assert.ok(o.detail.length > 0, 'a refusal says why');
     assert.equal(await holdings(subject.store, ['P1', 'P2']), before, 'nothing changed');
-    assert.is((await run(subject.store.ledgerEntries(null, 100))).length, entriesBefore, 'nothing recorded');
+    assert.is((await run(subject.store.ledgerEntries(null, 100))).length, entriesBefore, 'nothing in the ledger');
     assert.is(await position('P1', 'WH2'), null, 'no position made for a refused event');
-    // A refused event is judged anew when sent again: once reserved, the shipment goes through.
+    // A refused event's id is decided: sent again, even once it could apply, it is a duplicate; a new id applies.
     const [ship] = cases.find(([, r]) => r === 'ship-exceeds-reserved')!;
     await record([event('reserved', { quantity: 2 })]);
-    assert.equal(reasons(await record([ship])), ['applied']);
+    assert.equal(reasons(await record([ship])), ['duplicate']);
+    assert.equal(reasons(await record([{ ...ship, quantity: 4 }])), ['conflict']);
+    assert.equal(reasons(await record([{ ...ship, eventId: `${ship.eventId}-again` }])), ['applied']);
   });
 
   test('a replayed event is a duplicate, the same id with another payload a conflict; neither changes anything', async () => {
@@ -321,12 +323,12 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
               const folded = applyInventoryEvents(expected, events, { ...known, recorded });
               assert.equal(outcomes, folded.outcomes, 'the store decides as the fold does');
               expected = folded.state;
-              recorded = new Map(
-                (await run(fresh.store.ledgerEntries(null, 10_000))).map((e) => [
-                  e.event.eventId,
-                  canonicalPayload(e.event),
-                ]),
-              );
+              // Every event decided (applied or refused) is recorded; duplicates and conflicts add nothing.
+              recorded = new Map(recorded);
+              events.forEach((e, i) => {
+                const o = folded.outcomes[i]!.outcome;
+                if (o === 'applied' || o === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+              });
             }
             const ids = ['P1', 'P2'];
             assert.equal(await ledgerProjection(fresh.store), await storeState(fresh.store, ids));

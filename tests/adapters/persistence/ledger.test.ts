@@ -18,7 +18,12 @@ for (const [adapter, open] of adapters) inventoryLedgerContract(adapter, open);
 
 const CHILD = fileURLToPath(new URL('../../support/record-events-child.ts', import.meta.url));
 
-const writer = (location: StoreLocation, seed: number, count: number): Promise<WriterResult> =>
+const writer = (
+  location: StoreLocation,
+  seed: number,
+  count: number,
+  killAfterCalls?: number,
+): Promise<WriterResult | 'killed'> =>
   new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [CHILD, JSON.stringify(location), String(seed), String(count), '20'], {
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -30,10 +35,12 @@ const writer = (location: StoreLocation, seed: number, count: number): Promise<W
     });
     child.stderr.on('data', (d) => {
       err += d;
+      if (killAfterCalls !== undefined && err.includes(`committed ${killAfterCalls}\n`)) child.kill('SIGKILL');
     });
     child.on('error', reject);
-    child.on('close', (code) => {
-      if (code !== 0) reject(new Error(`writer ${seed} exited ${code}: ${err}`));
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL') resolve('killed');
+      else if (code !== 0) reject(new Error(`writer ${seed} exited ${code}: ${err}`));
       else resolve(JSON.parse(out) as WriterResult);
     });
   });
@@ -64,7 +71,9 @@ for (const [name, writers, count] of CASES) {
         );
         const elapsed = Date.now() - started;
         const entries = await run(store.ledgerEntries(null, 1_000_000));
-        const accepted = results.flatMap((r) => r.applied);
+        const finished = results.flatMap((r) => (r === 'killed' ? [] : [r]));
+        assert.is(finished.length, writers, 'every writer ran to its end');
+        const accepted = finished.flatMap((r) => r.applied);
         assert.equal(
           entries.map((e) => e.event.eventId).sort(),
           [...accepted].sort(),
@@ -97,7 +106,7 @@ for (const [name, writers, count] of CASES) {
           brokeringQueue: new Map(),
         });
         const counts: Record<string, number> = {};
-        for (const r of results) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+        for (const r of finished) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
         console.log(`  ${name}: ${writers} x ${count} events in ${elapsed} ms: ${JSON.stringify(counts)}`);
       } finally {
         await store.close();
@@ -106,4 +115,52 @@ for (const [name, writers, count] of CASES) {
     },
   );
 }
+
+for (const [name] of CASES)
+  concurrent(
+    `${name}: a writer killed (SIGKILL) in the middle of its run, then rerun: the state of one clean run`,
+    async () => {
+      const fresh = FRESH_DATABASES.find(([n]) => n === name)![1];
+      const outcome = async (kill: boolean) => {
+        const database = await fresh();
+        const store = await openStore(database.location);
+        try {
+          await store.migrate();
+          await seedCatalogue(store, CONCURRENT_PRODUCTS, CONCURRENT_FACILITIES);
+          if (kill) assert.is(await writer(database.location, 7, 300, 4), 'killed');
+          const rerun = await writer(database.location, 7, 300);
+          const entries = await run(store.ledgerEntries(null, 1_000_000));
+          return {
+            rerun,
+            ledger: entries.map((e) => [e.event.eventId, e.changes]),
+            state: await storeState(store, CONCURRENT_PRODUCTS),
+          };
+        } finally {
+          await store.close();
+          await database.drop();
+        }
+      };
+      const clean = await outcome(false);
+      const killed = await outcome(true);
+      assert.equal(
+        [...killed.state.positions].sort(),
+        [...clean.state.positions].sort(),
+        `positions (${killed.ledger.length} and ${clean.ledger.length} entries)`,
+      );
+      assert.equal(killed.state, clean.state);
+      assert.equal(
+        killed.ledger,
+        clean.ledger,
+        'the same events applied, in the same order, with the same before/after',
+      );
+      const rerun = killed.rerun as WriterResult;
+      const whole = clean.rerun as WriterResult;
+      assert.ok(rerun.applied.length < whole.applied.length, 'the rerun applied only what the killed run had not');
+      assert.ok(
+        (rerun.counts.duplicate ?? 0) >= 4 * 20,
+        'the calls committed before the kill are duplicates on the rerun, refused events included',
+      );
+    },
+  );
+
 concurrent.run();
