@@ -2,6 +2,7 @@
 // after them, the few that only the store tests need.
 import fc from 'fast-check';
 import { identifier, wholeQuantity } from '../src/testkit/index.ts';
+import { INVENTORY_EVENT_TYPES, type InventoryEvent, PRODUCT_EVENT_TYPES } from '../src/domain/index.ts';
 import { item, type ProductSpec } from './support/channel-world.ts';
 
 export * from '../src/testkit/index.ts';
@@ -73,3 +74,41 @@ export const storableText = ({ minLength = 0, maxLength = 12 } = {}): fc.Arbitra
     minLength,
     maxLength,
   });
+
+// ---- Inventory events, for the ledger's fold and the stores' ledger. ----
+
+/**
+ * Inventory events of every type on the given products and facilities, with small quantities (some fractional, some
+ * out of range), ids drawn from a small pool so that duplicates and conflicts occur.
+ */
+export const inventoryEvents = (
+  productIds: ReadonlyArray<string>,
+  facilityIds: ReadonlyArray<string>,
+): fc.Arbitrary<InventoryEvent> =>
+  fc
+    .record({
+      id: fc.nat({ max: 40 }),
+      type: fc.constantFrom(...INVENTORY_EVENT_TYPES),
+      productId: fc.constantFrom(...productIds),
+      facilityId: fc.constantFrom(...facilityIds),
+      toFacilityId: fc.constantFrom(...facilityIds),
+      quantity: fc.oneof(
+        { arbitrary: fc.integer({ min: -6, max: 12 }), weight: 6 },
+        { arbitrary: fc.integer({ min: -600_000, max: 1_200_000 }).map((n) => n / 100_000), weight: 2 },
+        { arbitrary: fc.constantFrom(Number.NaN, 1.000001, 2e9), weight: 1 },
+      ),
+      reason: fc.option(fc.constantFrom('damaged', 'found'), { nil: undefined }),
+    })
+    .map(
+      ({ id, type, productId, facilityId, toFacilityId, quantity, reason }): InventoryEvent => ({
+        eventId: `E${id}-${type}`,
+        type,
+        productId,
+        ...(PRODUCT_EVENT_TYPES.has(type) ? {} : { facilityId }),
+        ...(type === 'transferred' ? { toFacilityId } : {}),
+        quantity,
+        occurredAt: '2026-12-01T10:00:00Z',
+        source: 'arbitrary',
+        ...(reason === undefined ? {} : { reason }),
+      }),
+    );

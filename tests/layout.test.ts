@@ -17,6 +17,7 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/channel-seed.ts',
   'src/application/clock.ts',
   'src/application/file-store.ts',
+  'src/application/inventory-ledger.ts',
   'src/application/inventory-lookup.ts',
   'src/application/inventory-store.ts',
   'src/application/product-mapping.ts',

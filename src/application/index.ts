@@ -96,6 +96,13 @@ export type {
 } from './push-ledger.ts';
 export type { InventoryItemMapping, ProductMappingStore, ProductSku } from './product-mapping.ts';
 export type { ChannelSeed } from './channel-seed.ts';
+export type { InventoryLedger, InventoryLedgerEntry, InventoryLedgerFilter } from './inventory-ledger.ts';
+export {
+  recordInventoryEvents,
+  type EventFieldError,
+  type RecordedEventOutcome,
+  type RecordEventsReport,
+} from './record-inventory-events.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
 export {
   leaseLostReason,

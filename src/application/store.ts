@@ -2,6 +2,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { Catalogue } from './catalogue.ts';
 import type { ChangeLog } from './change-log.ts';
 import type { ChannelSeed } from './channel-seed.ts';
+import type { InventoryLedger } from './inventory-ledger.ts';
 import type { InventoryLookup } from './inventory-lookup.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from './inventory-store.ts';
 import type { JobLease } from './job-lease.ts';
@@ -23,6 +24,7 @@ export type Store = InventoryStore &
   ProductMappingStore &
   ChannelSeed &
   InventoryLookup &
+  InventoryLedger &
   JobLease &
   RunLog;
 
@@ -62,6 +64,8 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
   saveThresholds: true,
   saveBrokeringQueue: true,
   productInventory: true,
+  recordEvents: true,
+  ledgerEntries: true,
 };
 
 /**

@@ -15,3 +15,4 @@ export { pairKey } from './keyed-diff.ts';
 export type { KeyedRejectionReason } from './keyed-diff.ts';
 export * from './inventory-reset.ts';
 export * from './channel-sync.ts';
+export * from './inventory-event.ts';

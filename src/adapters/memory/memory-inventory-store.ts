@@ -10,10 +10,15 @@ import type {
   ProductInventoryRecord,
   SalesChannel,
 } from '../../application/index.ts';
+import { validSeed } from '../../application/channel-seed-rules.ts';
 import { stockTableOf } from '../../application/columnar.ts';
 import type { JobRun } from '../../application/run-log.ts';
-import type { ImportedFile, StoreError, VarianceRecord } from '../../application/index.ts';
+import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
+  applyInventoryEvents,
+  canonicalPayload,
+  eventOfPayload,
+  touchedKeys,
   fromScaled,
   isChannelFacilityGroup,
   pairKey,
@@ -188,7 +193,90 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     return saved === undefined ? null : (JSON.parse(saved) as FeedProgress);
   };
 
+  // InventoryLedger: the domain's fold over the entries the events touch, written back; what the SQL store must match.
+  const recordedPayloads = new Map<string, string>();
+  const inventoryEvents: InventoryLedgerEntry[] = [];
+  const recordEvents: Store['recordEvents'] = (events) =>
+    answer('recordEvents', () => {
+      const touched = touchedKeys(events);
+      const scaledOf = (from: ReadonlyMap<string, number>, keys: Iterable<string>) =>
+        new Map([...keys].flatMap((k) => (from.has(k) ? [[k, toScaled(from.get(k)!)] as const] : [])));
+      const positionKeys = touched.positions.map(([p, f]) => pairKey(p, f));
+      const state = {
+        positions: new Map(
+          positionKeys.flatMap((key) => {
+            const level = stock.get(key);
+            if (level === undefined) return [];
+            const qoh = toScaled(level.quantityOnHand);
+            return [[key, { quantityOnHand: qoh, reserved: qoh - toScaled(level.availableToPromise) }] as const];
+          }),
+        ),
+        safetyStock: scaledOf(
+          safetyStock,
+          touched.safetyStock.map(([p, f]) => pairKey(p, f)),
+        ),
+        thresholds: scaledOf(thresholds, touched.thresholds),
+        brokeringQueue: scaledOf(brokeringQueue, touched.brokeringQueue),
+      };
+      const folded = applyInventoryEvents(state, events, {
+        knownProducts: productIds,
+        knownFacilities: new Set(facilities.values()),
+        recorded: recordedPayloads,
+      });
+      const recordedAt = new Date();
+      const changedIds: string[] = [];
+      folded.outcomes.forEach((o, i) => {
+        if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+        if (o.outcome !== 'applied') return;
+        const payload = canonicalPayload(events[i]!);
+        const event = eventOfPayload(payload);
+        if (E.isLeft(event)) throw new Error(`an applied event has no canonical form: ${payload}`);
+        recordedPayloads.set(o.eventId, payload);
+        inventoryEvents.push({
+          sequence: inventoryEvents.length + 1,
+          event: event.right,
+          changes: o.changes,
+          recordedAt,
+        });
+        changedIds.push(event.right.productId);
+        for (const c of o.changes) {
+          if (c.kind === 'position') {
+            setStock({
+              productId: c.productId,
+              facilityId: c.facilityId,
+              quantityOnHand: c.after.quantityOnHand,
+              availableToPromise: fromScaled(toScaled(c.after.quantityOnHand) - toScaled(c.after.reservedQuantity)),
+            });
+          } else if (c.kind === 'safety-stock') safetyStock.set(pairKey(c.productId, c.facilityId), c.after);
+          else if (c.kind === 'threshold') thresholds.set(c.productId, c.after);
+          else brokeringQueue.set(c.productId, c.after);
+        }
+      });
+      markChanged(changedIds);
+      return folded.outcomes;
+    });
+  const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}) =>
+    answer('ledgerEntries', () => {
+      const page: InventoryLedgerEntry[] = [];
+      if (limit <= 0) return page;
+      for (const entry of inventoryEvents.slice(after === null ? 0 : Math.max(0, Math.floor(after)))) {
+        const e = entry.event;
+        if (filter.productId !== undefined && e.productId !== filter.productId) continue;
+        if (
+          filter.facilityId !== undefined &&
+          e.facilityId !== filter.facilityId &&
+          e.toFacilityId !== filter.facilityId
+        )
+          continue;
+        page.push(entry);
+        if (page.length >= limit) break;
+      }
+      return page;
+    });
+
   return {
+    recordEvents,
+    ledgerEntries,
     facilityIdsByExternalId: () => answer('facilityIdsByExternalId', () => new Map(facilities)),
     productIdsByExternalId: () => answer('productIdsByExternalId', () => new Map(products)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
@@ -433,28 +521,40 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         return E.right(undefined);
       }),
     savePositions: (positions) =>
-      answer('savePositions', () => {
-        for (const p of positions) {
-          const quantityOnHand = exact(p.quantityOnHand);
-          setStock({
-            productId: p.productId,
-            facilityId: p.facilityId,
-            quantityOnHand,
-            availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
-          });
-          safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
-        }
-        markChanged(positions.map((p) => p.productId));
-      }),
+      validSeed(
+        'savePositions',
+        positions,
+        answer('savePositions', () => {
+          for (const p of positions) {
+            const quantityOnHand = exact(p.quantityOnHand);
+            setStock({
+              productId: p.productId,
+              facilityId: p.facilityId,
+              quantityOnHand,
+              availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
+            });
+            safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
+          }
+          markChanged(positions.map((p) => p.productId));
+        }),
+      ),
     saveThresholds: (list) =>
-      answer('saveThresholds', () => {
-        for (const t of list) thresholds.set(t.productId, exact(t.threshold));
-        markChanged(list.map((t) => t.productId));
-      }),
+      validSeed(
+        'saveThresholds',
+        list,
+        answer('saveThresholds', () => {
+          for (const t of list) thresholds.set(t.productId, exact(t.threshold));
+          markChanged(list.map((t) => t.productId));
+        }),
+      ),
     saveBrokeringQueue: (queue) =>
-      answer('saveBrokeringQueue', () => {
-        for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
-        markChanged(queue.map((q) => q.productId));
-      }),
+      validSeed(
+        'saveBrokeringQueue',
+        queue,
+        answer('saveBrokeringQueue', () => {
+          for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
+          markChanged(queue.map((q) => q.productId));
+        }),
+      ),
   };
 };

@@ -246,6 +246,33 @@ export const JobRunEntity = defineEntity({
   indexes: [{ name: 'job_run_job_started_at_index', properties: ['job', 'startedAt'] }],
 });
 
+/**
+ * The inventory ledger: one row per decided event, numbered in the order it was decided (per position, the order of
+ * commits: the position's row lock is held when the number is drawn). `payload` is the event's canonical form (what a
+ * replay is compared with), `changes` the before and after of everything it changed (JSON); a refused event has its
+ * `refusal` reason and no changes, and is kept only so that a replay of its id is a duplicate.
+ */
+export const InventoryEventEntity = defineEntity({
+  name: 'InventoryEvent',
+  tableName: 'inventory_event',
+  properties: {
+    sequence: p.integer().primary().autoincrement(),
+    eventId: p.string().length(255).unique('inventory_event_event_id_unique'),
+    type: p.string().length(32),
+    productId: p.string().length(255),
+    facilityId: p.string().length(255).nullable(),
+    toFacilityId: p.string().length(255).nullable(),
+    payload: p.text(),
+    changes: p.text(),
+    refusal: p.string().length(64).nullable(),
+    recordedAt: p.bigint('number'),
+  },
+  indexes: [
+    { name: 'inventory_event_product_index', properties: ['productId', 'sequence'] },
+    { name: 'inventory_event_facility_index', properties: ['facilityId', 'sequence'] },
+  ],
+});
+
 /** Every entity of the store. */
 export const ENTITIES = [
   FacilityEntity,
@@ -267,6 +294,7 @@ export const ENTITIES = [
   FeedProgressEntity,
   FeedFailureEntity,
   JobRunEntity,
+  InventoryEventEntity,
 ];
 
 /** The tables and columns of the entities as kysely's database type: the store's statements are checked against it. */

@@ -18,7 +18,11 @@ import type { SqlSchemaGenerator } from '@mikro-orm/sql';
 export const MIGRATIONS_TABLE = 'oms_inventory_sync_migrations';
 
 /** The names of the migration steps, oldest first. */
-export const MIGRATION_NAMES = ['Migration20261216000000_EntitySchema'] as const;
+export const MIGRATION_NAMES = [
+  'Migration20261216000000_EntitySchema',
+  // The inventory ledger's table (`inventory_event`), for a database the first step made before it existed.
+  'Migration20261217000000_InventoryLedger',
+] as const;
 
 /**
  * The migration steps for MikroORM's migrator. `statements` hands over the statements that bring the database to the
@@ -31,7 +35,7 @@ export const migrationSteps = (statements: () => ReadonlyArray<string>): Migrati
       for (const statement of statements()) this.addSql(statement);
     }
   }
-  return [{ name: MIGRATION_NAMES[0], class: EntitySchema }];
+  return MIGRATION_NAMES.map((name) => ({ name, class: EntitySchema }));
 };
 
 /**

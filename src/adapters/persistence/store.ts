@@ -1,9 +1,11 @@
 import { type RawBuilder, sql } from 'kysely';
+import { validSeed } from '../../application/channel-seed-rules.ts';
 import type { ImportCommit, SalesChannel, Store } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
+import { inventoryLedger } from './ledger.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
 import {
   facilityGroupOf,
@@ -251,6 +253,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   return {
     migrate,
     close,
+    ...inventoryLedger({ dialect, db, transaction, markIdsChanged }),
 
     // InventoryStore, InventoryHistory, InventorySeed: the NetSuite import.
     facilityIdsByExternalId: () =>
@@ -753,39 +756,57 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         }),
       ),
     savePositions: (positions) =>
-      attempt('savePositions', () =>
-        transaction(async (trx) => {
-          const latest = lastByKey(positions, (p) => pairKey(p.productId, p.facilityId));
-          if (latest.length === 0) return;
-          const at = Date.now();
-          await upsert(trx, {
-            into: 'inventory_position',
-            columns: POSITIONS.columns,
-            values: latest.map((p) => {
-              const qoh = toScaled(p.quantityOnHand);
-              return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
-            }),
-            key: ['product_id', 'facility_id'],
-            update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
-          });
-          const safety = [text('product_id'), text('facility_id'), bigint('safety_stock_scaled')];
-          await upsert(trx, {
-            into: 'product_facility',
-            columns: safety,
-            values: latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
-            key: ['product_id', 'facility_id'],
-            update: ['safety_stock_scaled'],
-          });
-          await markIdsChanged(
-            trx,
-            latest.map((p) => p.productId),
-            at,
-          );
-        }),
+      validSeed(
+        'savePositions',
+        positions,
+        attempt('savePositions', () =>
+          transaction(async (trx) => {
+            const latest = lastByKey(positions, (p) => pairKey(p.productId, p.facilityId));
+            if (latest.length === 0) return;
+            const at = Date.now();
+            await upsert(trx, {
+              into: 'inventory_position',
+              columns: POSITIONS.columns,
+              values: latest.map((p) => {
+                const qoh = toScaled(p.quantityOnHand);
+                return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
+              }),
+              key: ['product_id', 'facility_id'],
+              update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
+            });
+            const safety = [text('product_id'), text('facility_id'), bigint('safety_stock_scaled')];
+            await upsert(trx, {
+              into: 'product_facility',
+              columns: safety,
+              values: latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
+              key: ['product_id', 'facility_id'],
+              update: ['safety_stock_scaled'],
+            });
+            await markIdsChanged(
+              trx,
+              latest.map((p) => p.productId),
+              at,
+            );
+          }),
+        ),
       ),
     saveThresholds: (thresholds) =>
-      saveProductQuantities('saveThresholds', 'product_threshold', 'threshold_scaled', thresholds, (t) => t.threshold),
+      validSeed(
+        'saveThresholds',
+        thresholds,
+        saveProductQuantities(
+          'saveThresholds',
+          'product_threshold',
+          'threshold_scaled',
+          thresholds,
+          (t) => t.threshold,
+        ),
+      ),
     saveBrokeringQueue: (queue) =>
-      saveProductQuantities('saveBrokeringQueue', 'brokering_queue', 'quantity_scaled', queue, (q) => q.quantity),
+      validSeed(
+        'saveBrokeringQueue',
+        queue,
+        saveProductQuantities('saveBrokeringQueue', 'brokering_queue', 'quantity_scaled', queue, (q) => q.quantity),
+      ),
   };
 };

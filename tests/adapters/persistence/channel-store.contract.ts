@@ -15,7 +15,7 @@ import type {
   SalesChannel,
 } from '../../../src/application/index.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore } from '../../../src/application/index.ts';
+import type { InventoryHistory, InventorySeed, InventoryStore, Store } from '../../../src/application/index.ts';
 import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup } from '../../../src/domain/index.ts';
 import { run, runLeft } from '../../support/run.ts';
 
@@ -701,6 +701,50 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       { nextLine: 7, pending: null },
       'settling a feed never frozen starts its progress',
     );
+  });
+
+  test('the setters refuse negative, NaN, infinite or too precise quantities, writing nothing of the call', async () => {
+    // Every adapter's store is a whole `Store`: read back through its lookup.
+    const store = subject.store as unknown as Store;
+    await run(store.saveProducts(productsOf(2)));
+    const ok = { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 1, safetyStock: 1 };
+    await run(store.savePositions([ok]));
+    await run(store.saveThresholds([{ productId: 'P001', threshold: 2 }]));
+    await run(store.saveBrokeringQueue([{ productId: 'P001', quantity: 3 }]));
+    const before = await run(store.productInventory('P001'));
+    assert.is(before?.inventory.threshold, 2);
+    const versions = await versionsOf(subject.store, 'validation');
+    const refusals = [
+      [
+        store.savePositions([
+          { ...ok, productId: 'P002' },
+          { ...ok, safetyStock: -6 },
+        ]),
+        'safetyStock -6',
+      ],
+      [store.savePositions([{ ...ok, reservedQuantity: Number.NaN }]), 'reservedQuantity NaN'],
+      [store.savePositions([{ ...ok, quantityOnHand: Number.POSITIVE_INFINITY }]), 'quantityOnHand Infinity'],
+      [store.savePositions([{ ...ok, quantityOnHand: 1.000001 }]), 'quantityOnHand 1.000001'],
+      [store.saveThresholds([{ productId: 'P001', threshold: -10 }]), 'threshold -10'],
+      [store.saveBrokeringQueue([{ productId: 'P001', quantity: -3 }]), 'quantity -3'],
+      [store.saveBrokeringQueue([{ productId: 'P001', quantity: Number.NaN }]), 'quantity NaN'],
+    ] as const;
+    for (const [task, fault] of refusals) {
+      const left = await runLeft(task);
+      assert.is(left._tag, 'InventoryStoreFailed');
+      assert.ok(left.reason.includes(fault), `${left.reason} names ${fault}`);
+      assert.is(left.retriable, false);
+    }
+    assert.equal(await run(store.productInventory('P001')), before, 'nothing written');
+    assert.equal(
+      (await run(store.productInventory('P002')))?.inventory.positions,
+      [],
+      'not even the valid entry of a refused call',
+    );
+    assert.equal(await versionsOf(subject.store, 'validation'), versions, 'nothing marked changed');
+    // A negative QOH is still accepted, as before (an OMS can hold one).
+    await run(store.savePositions([{ ...ok, quantityOnHand: -2, reservedQuantity: 0 }]));
+    assert.is((await run(store.productInventory('P001')))?.inventory.positions[0]?.quantityOnHand, -2);
   });
 
   test.run();

@@ -137,6 +137,15 @@ const productTerm = async (
     after: { [term]: value, changed: true },
   };
 };
+const receivedOf = (key: string) => ({
+  eventId: `E-${key}`,
+  type: 'received' as const,
+  productId: `P-${key}`,
+  facilityId: `F-${key}`,
+  quantity: 4,
+  occurredAt: AT.toISOString(),
+  source: 'lazy-writes',
+});
 const startOf = (runId: string) => ({ runId, job: 'import' as const, parameters: {}, worker: 'w', startedAt: AT });
 
 // The methods that only read; every other method of `Store` is a write and must have its case below (the type
@@ -159,6 +168,7 @@ type ReadMethod =
   | 'failedLines'
   | 'productSkus'
   | 'productInventory'
+  | 'ledgerEntries'
   | 'listRuns';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
@@ -281,6 +291,22 @@ const WRITES: {
         'brokeringQueue',
         6,
       ),
+  ],
+  recordEvents: [
+    'InventoryLedger',
+    async (store, key) => {
+      await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
+      await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
+      return {
+        task: store.recordEvents([receivedOf(key)]),
+        observe: async () => ({ stock: await stockOf(store, `P-${key}`), changed: await isChanged(store, `P-${key}`) }),
+        before: { stock: [], changed: false },
+        after: {
+          stock: [{ productId: `P-${key}`, facilityId: `F-${key}`, quantityOnHand: 4, availableToPromise: 4 }],
+          changed: true,
+        },
+      };
+    },
   ],
   saveMappings: [
     'ProductMappingStore',
@@ -450,6 +476,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       productSkus: store.productSkus(null, 1000),
       productInventory: store.productInventory(`P-${key}`),
       listRuns: store.listRuns({ limit: 1000 }),
+      ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -464,6 +491,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     );
     await run(store.settleBatch(settlementOf(key)));
     await run(store.startRun(startOf(`run-${key}`)));
+    await run(store.recordEvents([receivedOf(key)]));
 
     assert.is((await run(reads.facilityIdsByExternalId)).get(`x-${key}`), `F-${key}`);
     assert.is((await run(reads.productIdsByExternalId)).get(`x-${key}`), `P-${key}`);
@@ -492,6 +520,10 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.ok((await run(reads.productSkus)).some((s) => s.sku === `SKU-${key}`));
     assert.is((await run(reads.productInventory))?.sku, `SKU-${key}`);
     assert.ok((await run(reads.listRuns)).some((r) => r.runId === `run-${key}`));
+    assert.equal(
+      (await run(reads.ledgerEntries)).map((e) => e.event.eventId),
+      [`E-${key}`],
+    );
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {
@@ -523,6 +555,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       releaseJobLock: () => store.releaseJobLock(nothing, nothing),
       startRun: () => store.startRun(nothing),
       finishRun: () => store.finishRun(nothing, nothing),
+      recordEvents: () => store.recordEvents(nothing),
     };
     for (const [method, build] of Object.entries(unusable)) {
       const task = build();

@@ -152,6 +152,22 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ],
   ['saveThresholds', (s) => s.saveThresholds([{ productId: 'P1', threshold: 1 }])],
   ['saveBrokeringQueue', (s) => s.saveBrokeringQueue([{ productId: 'P1', quantity: 1 }])],
+  [
+    'recordEvents',
+    (s) =>
+      s.recordEvents([
+        {
+          eventId: 'E1',
+          type: 'received',
+          productId: 'P1',
+          facilityId: 'F1',
+          quantity: 1,
+          occurredAt: '2026-12-01T10:00:00Z',
+          source: 'test',
+        },
+      ]),
+  ],
+  ['ledgerEntries', (s) => s.ledgerEntries(null, 10)],
 ];
 const CHANNEL = {
   facilityGroup: { facilityGroupId: 'G', facilityGroupTypeId: 'CHANNEL_FAC_GROUP', facilityIds: ['F1'] },

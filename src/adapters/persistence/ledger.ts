@@ -1,0 +1,326 @@
+// The inventory ledger on PostgreSQL and SQLite, written once: lock the rows the events touch, read them, apply the
+// domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
+// ledger rows and mark the products changed, all in one transaction.
+//
+// Locking: one `insert … on conflict do update` per table, in key order, creates the rows that are missing (marked
+// with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that exist, so two
+// writers of the same positions queue on the row locks and never read-modify-write past each other; tables are
+// locked in one fixed order (positions, safety stock, thresholds, brokering queue), so they never deadlock. SQLite's
+// write transactions are exclusive already (`begin immediate`).
+import { isLeft } from 'fp-ts/lib/Either.js';
+import * as t from 'io-ts';
+import { type RawBuilder, sql } from 'kysely';
+import type { InventoryLedger, InventoryLedgerEntry } from '../../application/index.ts';
+import {
+  applyInventoryEvents,
+  canonicalPayload,
+  type InventoryEvent,
+  eventOfPayload,
+  type LedgerChange,
+  type ScaledPosition,
+  pairKey,
+  touchedKeys,
+} from '../../domain/index.ts';
+import type { Columns, Db, StoreDialect, Value } from './dialect.ts';
+import { attempt } from './orm.ts';
+import type { Row } from './rows.ts';
+
+/** What the ledger needs of the store: its dialect, the database, transactions, and the change log's marker. */
+export interface LedgerDeps {
+  readonly dialect: StoreDialect;
+  readonly db: () => Db;
+  readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
+  readonly markIdsChanged: (trx: Db, productIds: Iterable<string>, at: number) => Promise<unknown>;
+}
+
+// A value no write ever stores (about -9e15 scaled, -9e10 units): marks a row the lock created.
+const CREATED = -(2 ** 53 - 1);
+
+/** One table the fold reads: its key columns and the one value column that carries the sentinel. */
+interface LockedTable {
+  readonly name: string;
+  readonly keys: Columns;
+  /** Every non-key column with the value a created row gets (the sentinel column gets CREATED). */
+  readonly fill: ReadonlyArray<readonly [name: string, type: 'bigint', value: number]>;
+  readonly sentinel: string;
+}
+
+const POSITION: LockedTable = {
+  name: 'inventory_position',
+  keys: [
+    ['product_id', 'text'],
+    ['facility_id', 'text'],
+  ],
+  fill: [
+    ['quantity_on_hand_scaled', 'bigint', 0],
+    ['available_to_promise_scaled', 'bigint', 0],
+    ['updated_at', 'bigint', CREATED],
+  ],
+  sentinel: 'updated_at',
+};
+const SAFETY: LockedTable = {
+  name: 'product_facility',
+  keys: POSITION.keys,
+  fill: [['safety_stock_scaled', 'bigint', CREATED]],
+  sentinel: 'safety_stock_scaled',
+};
+const THRESHOLD: LockedTable = {
+  name: 'product_threshold',
+  keys: [['product_id', 'text']],
+  fill: [['threshold_scaled', 'bigint', CREATED]],
+  sentinel: 'threshold_scaled',
+};
+const QUEUE: LockedTable = {
+  name: 'brokering_queue',
+  keys: [['product_id', 'text']],
+  fill: [['quantity_scaled', 'bigint', CREATED]],
+  sentinel: 'quantity_scaled',
+};
+
+const refs = (columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(c)));
+const keyOf = (table: LockedTable, r: Row) => table.keys.map(([k]) => String(r[k])).reduce(pairKey);
+
+// A stored changes list, decoded before it is trusted.
+const Before = t.type({ quantityOnHand: t.number, reservedQuantity: t.number });
+const Change = t.union([
+  t.type({ kind: t.literal('position'), productId: t.string, facilityId: t.string, before: Before, after: Before }),
+  t.type({
+    kind: t.literal('safety-stock'),
+    productId: t.string,
+    facilityId: t.string,
+    before: t.number,
+    after: t.number,
+  }),
+  t.type({
+    kind: t.union([t.literal('threshold'), t.literal('brokering-queue')]),
+    productId: t.string,
+    before: t.number,
+    after: t.number,
+  }),
+]);
+const Changes = t.readonlyArray(Change);
+
+const decoded = <A>(codec: t.Decoder<unknown, A>, json: string, what: string): A => {
+  const result = codec.decode(JSON.parse(json));
+  if (isLeft(result)) throw new Error(`the ledger holds an unreadable ${what}: ${json}`);
+  return result.right;
+};
+
+/** A ledger row as an entry: the canonical payload back to the event (its nulls are absent fields). */
+const entryOf = (r: Row): InventoryLedgerEntry => {
+  const event = eventOfPayload(String(r.payload));
+  if (isLeft(event)) throw new Error(`the ledger holds an unreadable event: ${String(r.payload)}`);
+  return {
+    sequence: Number(r.sequence),
+    event: event.right,
+    changes: decoded(Changes, String(r.changes), 'changes list') as ReadonlyArray<LedgerChange>,
+    recordedAt: new Date(Number(r.recorded_at)),
+  };
+};
+
+/** The InventoryLedger port over the store's database: spread into the store object. */
+export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: LedgerDeps): InventoryLedger => {
+  const { rows, among } = dialect;
+  const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
+  const matching = (table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) =>
+    sql`exists (select 1 from ${rows(table.keys, keys)} as "k" where ${sql.join(
+      table.keys.map(([k]) => sql`"k".${sql.ref(k)} = ${sql.ref(`${table.name}.${k}`)}`),
+      sql` and `,
+    )})`;
+
+  /** Creates the missing rows of `keys` (sentinel-marked) and locks every one of them; answers the rows, keyed. */
+  const lock = async (trx: Db, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
+    if (keys.length === 0) return new Map<string, Row>();
+    const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
+    const names = columns.map(([name]) => name);
+    const values = keys.map((k, ord) => [ord, ...k, ...table.fill.map(([, , value]) => value)]);
+    await sql`insert into ${sql.table(table.name)} (${refs(names)})
+      select ${refs(names)} from ${rows([['ord', 'int'], ...columns], values)} as "source" where true order by "ord"
+      on conflict (${refs(table.keys.map(([k]) => k))}) do update set ${sql.ref(table.sentinel)} = ${sql.ref(`${table.name}.${table.sentinel}`)}`.execute(
+      trx,
+    );
+    const locked = await all(
+      sql<Row>`select ${refs(names)} from ${sql.table(table.name)} where ${matching(table, keys)}`,
+      trx,
+    );
+    return new Map(locked.map((r) => [keyOf(table, r), r]));
+  };
+
+  /** Writes the final values of the applied keys, and deletes the created rows no applied event needed. */
+  const write = async (
+    trx: Db,
+    table: LockedTable,
+    locked: ReadonlyMap<string, Row>,
+    applied: ReadonlyMap<string, ReadonlyArray<Value>>,
+  ) => {
+    const updates = [...applied.values()];
+    if (updates.length > 0) {
+      const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
+      const set = sql.join(table.fill.map(([name]) => sql`${sql.ref(name)} = "u".${sql.ref(name)}`));
+      const on = sql.join(
+        table.keys.map(([k]) => sql`${sql.ref(`${table.name}.${k}`)} = "u".${sql.ref(k)}`),
+        sql` and `,
+      );
+      await sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u" where ${on}`.execute(
+        trx,
+      );
+    }
+    const unused = [...locked]
+      .filter(([key, r]) => Number(r[table.sentinel]) === CREATED && !applied.has(key))
+      .map(([, r]) => table.keys.map(([k]) => String(r[k])));
+    if (unused.length > 0)
+      await sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`.execute(trx);
+  };
+
+  const record = (events: ReadonlyArray<InventoryEvent>) =>
+    transaction(async (trx) => {
+      const at = Date.now();
+      const productIds = [...new Set(events.map((e) => e.productId))];
+      const facilityIds = [
+        ...new Set(events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined))),
+      ];
+      const knownProducts = new Set(
+        (await all(sql<Row>`select "product_id" from "product" where ${among('product_id', productIds)}`, trx)).map(
+          (r) => String(r.product_id),
+        ),
+      );
+      const knownFacilities = new Set(
+        facilityIds.length === 0
+          ? []
+          : (
+              await all(sql<Row>`select "facility_id" from "facility" where ${among('facility_id', facilityIds)}`, trx)
+            ).map((r) => String(r.facility_id)),
+      );
+      const touched = touchedKeys(events);
+      const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
+      const positions = await lock(trx, POSITION, touched.positions.filter(known));
+      const safety = await lock(trx, SAFETY, touched.safetyStock.filter(known));
+      const thresholds = await lock(
+        trx,
+        THRESHOLD,
+        touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p]),
+      );
+      const queue = await lock(
+        trx,
+        QUEUE,
+        touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p]),
+      );
+      const eventIds = [...new Set(events.map((e) => e.eventId))];
+      const recorded = new Map(
+        (
+          await all(
+            sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', eventIds)}`,
+            trx,
+          )
+        ).map((r) => [String(r.event_id), String(r.payload)]),
+      );
+      const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
+        new Map(
+          [...locked]
+            .filter(([, r]) => Number(r[column]) !== CREATED)
+            .map(([key, r]) => [key, Number(r[column])] as const),
+        );
+      const state = {
+        positions: new Map(
+          [...positions]
+            .filter(([, r]) => Number(r.updated_at) !== CREATED)
+            .map(([key, r]): [string, ScaledPosition] => {
+              const qoh = Number(r.quantity_on_hand_scaled);
+              return [key, { quantityOnHand: qoh, reserved: qoh - Number(r.available_to_promise_scaled) }];
+            }),
+        ),
+        safetyStock: scalar(safety, SAFETY.sentinel),
+        thresholds: scalar(thresholds, THRESHOLD.sentinel),
+        brokeringQueue: scalar(queue, QUEUE.sentinel),
+      };
+      const folded = applyInventoryEvents(state, events, { knownProducts, knownFacilities, recorded });
+
+      const appliedPositions = new Map<string, Value[]>();
+      const appliedSafety = new Map<string, Value[]>();
+      const appliedThresholds = new Map<string, Value[]>();
+      const appliedQueue = new Map<string, Value[]>();
+      const ledgerRows: Value[][] = [];
+      const changedProducts = new Set<string>();
+      folded.outcomes.forEach((o, i) => {
+        if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
+        const e = events[i]!;
+        ledgerRows.push([
+          ledgerRows.length,
+          e.eventId,
+          e.type,
+          e.productId,
+          e.facilityId ?? null,
+          e.toFacilityId ?? null,
+          canonicalPayload(e),
+          JSON.stringify(o.outcome === 'applied' ? o.changes : []),
+          o.outcome === 'refused' ? o.reason : null,
+          at,
+        ]);
+        if (o.outcome !== 'applied') return;
+        changedProducts.add(e.productId);
+        for (const c of o.changes) {
+          if (c.kind === 'position') {
+            const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
+            appliedPositions.set(pairKey(c.productId, c.facilityId), [
+              c.productId,
+              c.facilityId,
+              p.quantityOnHand,
+              p.quantityOnHand - p.reserved,
+              at,
+            ]);
+          } else if (c.kind === 'safety-stock') {
+            const key = pairKey(c.productId, c.facilityId);
+            appliedSafety.set(key, [c.productId, c.facilityId, folded.state.safetyStock.get(key)!]);
+          } else if (c.kind === 'threshold')
+            appliedThresholds.set(c.productId, [c.productId, folded.state.thresholds.get(c.productId)!]);
+          else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
+        }
+      });
+      await write(trx, POSITION, positions, appliedPositions);
+      await write(trx, SAFETY, safety, appliedSafety);
+      await write(trx, THRESHOLD, thresholds, appliedThresholds);
+      await write(trx, QUEUE, queue, appliedQueue);
+      if (ledgerRows.length > 0) {
+        const columns: Columns = [
+          ['ord', 'int'],
+          ['event_id', 'text'],
+          ['type', 'text'],
+          ['product_id', 'text'],
+          ['facility_id', 'text'],
+          ['to_facility_id', 'text'],
+          ['payload', 'text'],
+          ['changes', 'text'],
+          ['refusal', 'text'],
+          ['recorded_at', 'bigint'],
+        ];
+        const names = columns.slice(1).map(([name]) => name);
+        // In batch order, so the sequence numbers follow the order the events were applied in.
+        await sql`insert into "inventory_event" (${refs(names)})
+          select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
+        if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at);
+      }
+      return folded.outcomes;
+    });
+
+  return {
+    recordEvents: (events) => attempt('recordEvents', async () => (events.length === 0 ? [] : record(events))),
+    ledgerEntries: (after, limit, filter = {}) =>
+      attempt('ledgerEntries', async () => {
+        if (limit <= 0) return [];
+        const { productId, facilityId } = filter;
+        const rowsRead = await db()
+          .selectFrom('inventory_event')
+          .select(['sequence', 'payload', 'changes', 'recorded_at'])
+          .where('refusal', 'is', null)
+          .$if(after !== null, (q) => q.where('sequence', '>', after!))
+          .$if(productId !== undefined, (q) => q.where('product_id', '=', productId!))
+          .$if(facilityId !== undefined, (q) =>
+            q.where((eb) => eb.or([eb('facility_id', '=', facilityId!), eb('to_facility_id', '=', facilityId!)])),
+          )
+          .orderBy('sequence')
+          .limit(Math.floor(limit))
+          .execute();
+        return rowsRead.map((r) => entryOf(r as Row));
+      }),
+  };
+};

@@ -1,0 +1,344 @@
+// The InventoryLedger contract: one suite, run against every adapter (memory, PostgreSQL, SQLite). Every event type,
+// every refusal with its reason, duplicates, conflicts, replays, and the ledger's before and after.
+import fc from 'fast-check';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { Store } from '../../../src/application/index.ts';
+import {
+  applyInventoryEvents,
+  canonicalPayload,
+  emptyLedgerState,
+  type EventOutcome,
+  type InventoryEvent,
+  pairKey,
+  projectLedger,
+  toScaled,
+} from '../../../src/domain/index.ts';
+import { inventoryEvents } from '../../arbitraries.ts';
+import { run } from '../../support/run.ts';
+
+/** A store under test and how to dispose of it. */
+export interface InventoryLedgerUnderTest {
+  readonly store: Store;
+  readonly dispose: () => Promise<void>;
+}
+
+const AT = '2026-12-01T10:00:00Z';
+let counter = 0;
+/** An event with defaults: P1 at WH1, 1 unit, a fresh id. */
+export const event = (type: InventoryEvent['type'], fields: Partial<InventoryEvent> = {}): InventoryEvent => ({
+  eventId: `E${++counter}`,
+  type,
+  productId: 'P1',
+  ...(type === 'threshold-set' || type === 'brokering-queue-changed' ? {} : { facilityId: 'WH1' }),
+  quantity: 1,
+  occurredAt: AT,
+  source: 'contract',
+  ...(type === 'adjusted' ? { reason: 'damaged' } : {}),
+  ...(type === 'transferred' ? { toFacilityId: 'WH2' } : {}),
+  ...fields,
+});
+
+/** Seeds the products P1, P2 and the facilities WH1, WH2, STORE. */
+export const seedCatalogue = async (
+  store: Store,
+  products: ReadonlyArray<string> = ['P1', 'P2'],
+  facilities: ReadonlyArray<string> = ['WH1', 'WH2', 'STORE'],
+) => {
+  await run(store.saveProducts(products.map((productId) => ({ productId, externalId: `x-${productId}` }))));
+  await run(store.saveFacilities(facilities.map((facilityId) => ({ facilityId, externalId: `x-${facilityId}` }))));
+};
+
+/** What the store holds of the products: each position's QOH and reserved, safety stock, threshold and queue. */
+export const holdings = async (store: Store, productIds: ReadonlyArray<string>) => {
+  const out: Record<string, unknown> = {};
+  for (const productId of productIds) {
+    const record = await run(store.productInventory(productId));
+    if (record === null) continue;
+    out[productId] = record.inventory;
+  }
+  return out;
+};
+
+/** The store's state as the fold's state (scaled), from its positions and terms. */
+export const storeState = async (store: Store, productIds: ReadonlyArray<string>) => {
+  const positions = new Map<string, { quantityOnHand: number; reserved: number }>();
+  const safetyStock = new Map<string, number>();
+  const thresholds = new Map<string, number>();
+  const brokeringQueue = new Map<string, number>();
+  for (const productId of productIds) {
+    const record = await run(store.productInventory(productId));
+    if (record === null) continue;
+    const { inventory } = record;
+    for (const p of inventory.positions) {
+      positions.set(pairKey(productId, p.facilityId), {
+        quantityOnHand: toScaled(p.quantityOnHand),
+        reserved: toScaled(p.reservedQuantity),
+      });
+      if (p.safetyStock !== 0) safetyStock.set(pairKey(productId, p.facilityId), toScaled(p.safetyStock));
+    }
+    if (inventory.threshold !== 0) thresholds.set(productId, toScaled(inventory.threshold));
+    if (inventory.brokeringQueue !== 0) brokeringQueue.set(productId, toScaled(inventory.brokeringQueue));
+  }
+  return { positions, safetyStock, thresholds, brokeringQueue };
+};
+
+/** The ledger's projection, with the zero terms dropped as the store's reads drop them. */
+export const ledgerProjection = async (store: Store) => {
+  const entries = await run(store.ledgerEntries(null, 1_000_000));
+  const projected = projectLedger(entries.flatMap((e) => e.changes));
+  const nonZero = (m: ReadonlyMap<string, number>) => new Map([...m].filter(([, v]) => v !== 0));
+  return {
+    positions: new Map(projected.positions),
+    // Safety stock of a facility without a position is not read back (the lookup lists positions).
+    safetyStock: nonZero(new Map([...projected.safetyStock].filter(([k]) => projected.positions.has(k)))),
+    thresholds: nonZero(projected.thresholds),
+    brokeringQueue: nonZero(projected.brokeringQueue),
+  };
+};
+
+const reasons = (outcomes: ReadonlyArray<EventOutcome>) =>
+  outcomes.map((o) => (o.outcome === 'refused' ? `refused:${o.reason}` : o.outcome));
+
+/** Registers and runs the contract suite for one adapter. */
+export const inventoryLedgerContract = (adapter: string, open: () => Promise<InventoryLedgerUnderTest>): void => {
+  const test = suite(`InventoryLedger contract: ${adapter}`);
+  let subject: InventoryLedgerUnderTest;
+  test.before.each(async () => {
+    subject = await open();
+    await seedCatalogue(subject.store);
+  });
+  test.after.each(async () => {
+    await subject.dispose();
+  });
+  const record = (events: ReadonlyArray<InventoryEvent>) => run(subject.store.recordEvents(events));
+  const position = async (productId: string, facilityId: string) => {
+    const p = (await run(subject.store.productInventory(productId)))?.inventory.positions.find(
+      (x) => x.facilityId === facilityId,
+    );
+    return p === undefined ? null : { qoh: p.quantityOnHand, reserved: p.reservedQuantity, safety: p.safetyStock };
+  };
+
+  test('every event type applies, with its before and after', async () => {
+    const outcomes = await record([
+      event('received', { quantity: 10 }),
+      event('reserved', { quantity: 4 }),
+      event('shipped', { quantity: 1 }),
+      event('released', { quantity: 1 }),
+      event('returned', { quantity: 2 }),
+      event('adjusted', { quantity: -0.5, reason: 'damaged' }),
+      event('counted', { quantity: 12 }),
+      event('transferred', { quantity: 2.25 }),
+      event('safety-stock-set', { quantity: 1.5 }),
+      event('threshold-set', { quantity: 3 }),
+      event('brokering-queue-changed', { quantity: 4 }),
+      event('brokering-queue-changed', { quantity: -1 }),
+      event('reset', { quantity: -0.75, source: 'inventory-20261201T100000Z.csv:2' }),
+    ]);
+    assert.equal(reasons(outcomes), Array(13).fill('applied'));
+    const changes = outcomes.map((o) => (o.outcome === 'applied' ? o.changes : []));
+    assert.equal(changes[2], [
+      {
+        kind: 'position',
+        productId: 'P1',
+        facilityId: 'WH1',
+        before: { quantityOnHand: 10, reservedQuantity: 4 },
+        after: { quantityOnHand: 9, reservedQuantity: 3 },
+      },
+    ]);
+    assert.equal(changes[7], [
+      {
+        kind: 'position',
+        productId: 'P1',
+        facilityId: 'WH1',
+        before: { quantityOnHand: 12, reservedQuantity: 2 },
+        after: { quantityOnHand: 9.75, reservedQuantity: 2 },
+      },
+      {
+        kind: 'position',
+        productId: 'P1',
+        facilityId: 'WH2',
+        before: { quantityOnHand: 0, reservedQuantity: 0 },
+        after: { quantityOnHand: 2.25, reservedQuantity: 0 },
+      },
+    ]);
+    assert.equal(changes[11], [{ kind: 'brokering-queue', productId: 'P1', before: 4, after: 3 }]);
+    assert.equal(await position('P1', 'WH1'), { qoh: 9, reserved: 2, safety: 1.5 });
+    assert.equal(await position('P1', 'WH2'), { qoh: 2.25, reserved: 0, safety: 0 });
+    const inventory = (await run(subject.store.productInventory('P1')))!.inventory;
+    assert.is(inventory.threshold, 3);
+    assert.is(inventory.brokeringQueue, 3);
+    assert.ok((await run(subject.store.changedProductIds())).includes('P1'), 'the product is marked changed');
+  });
+
+  test('the ledger: sequence numbers in order, the events as recorded, filters by product and facility', async () => {
+    const first = event('received', { quantity: 5, occurredAt: '2026-12-01T11:00:00+01:00' });
+    await record([
+      first,
+      event('transferred', { quantity: 2 }),
+      event('received', { productId: 'P2', facilityId: 'STORE' }),
+    ]);
+    const all = await run(subject.store.ledgerEntries(null, 100));
+    assert.equal(
+      all.map((e) => e.event.type),
+      ['received', 'transferred', 'received'],
+    );
+    assert.ok(all[0]!.sequence < all[1]!.sequence && all[1]!.sequence < all[2]!.sequence);
+    assert.equal(all[0]!.event, { ...first, occurredAt: '2026-12-01T10:00:00.000Z' }, 'the instant, canonical');
+    assert.equal(
+      (await run(subject.store.ledgerEntries(all[0]!.sequence, 100))).map((e) => e.sequence),
+      [all[1]!.sequence, all[2]!.sequence],
+    );
+    assert.equal((await run(subject.store.ledgerEntries(null, 1))).length, 1);
+    assert.equal((await run(subject.store.ledgerEntries(null, 0))).length, 0);
+    assert.equal(
+      (await run(subject.store.ledgerEntries(null, 100, { productId: 'P2' }))).map((e) => e.event.productId),
+      ['P2'],
+    );
+    assert.equal(
+      (await run(subject.store.ledgerEntries(null, 100, { facilityId: 'WH2' }))).map((e) => e.event.type),
+      ['transferred'],
+      'a transfer is listed under its destination too',
+    );
+    assert.equal(
+      (await run(subject.store.ledgerEntries(null, 100, { productId: 'P1', facilityId: 'STORE' }))).length,
+      0,
+    );
+  });
+
+  test('every refusal has its reason, and nothing of a refused event is applied', async () => {
+    await record([event('received', { quantity: 5 }), event('reserved', { quantity: 2 })]);
+    const before = await holdings(subject.store, ['P1', 'P2']);
+    const entriesBefore = (await run(subject.store.ledgerEntries(null, 100))).length;
+    const cases: ReadonlyArray<[InventoryEvent, string]> = [
+      [event('received', { productId: 'NOPE' }), 'unknown-product'],
+      [event('received', { facilityId: 'NOWHERE' }), 'unknown-facility'],
+      [event('transferred', { toFacilityId: 'NOWHERE' }), 'unknown-to-facility'],
+      [event('transferred', { toFacilityId: 'WH1' }), 'same-facility'],
+      [{ ...event('received'), facilityId: undefined } as never, 'missing-facility'],
+      [event('threshold-set', { facilityId: 'WH1' }), 'facility-not-applicable'],
+      [{ ...event('transferred'), toFacilityId: undefined } as never, 'missing-to-facility'],
+      [event('received', { toFacilityId: 'WH2' }), 'to-facility-not-applicable'],
+      [{ ...event('adjusted'), reason: undefined } as never, 'missing-reason'],
+      [event('received', { quantity: Number.NaN }), 'quantity-not-finite'],
+      [event('received', { quantity: Number.POSITIVE_INFINITY }), 'quantity-not-finite'],
+      [event('received', { quantity: 1.000001 }), 'quantity-too-precise'],
+      [event('received', { quantity: 1_000_000_001 }), 'quantity-too-large'],
+      [event('received', { quantity: 0 }), 'quantity-not-positive'],
+      [event('reserved', { quantity: -1 }), 'quantity-not-positive'],
+      [event('adjusted', { quantity: 0 }), 'quantity-zero'],
+      [event('counted', { quantity: -1 }), 'negative-count'],
+      [event('safety-stock-set', { quantity: -6 }), 'negative-safety-stock'],
+      [event('threshold-set', { quantity: -10 }), 'negative-threshold'],
+      [event('brokering-queue-changed', { quantity: -3 }), 'negative-brokering-queue'],
+      [event('released', { quantity: 3 }), 'release-exceeds-reserved'],
+      [event('shipped', { quantity: 3 }), 'ship-exceeds-reserved'],
+      [event('adjusted', { quantity: -6 }), 'quantity-on-hand-below-zero'],
+      [event('transferred', { quantity: 6 }), 'quantity-on-hand-below-zero'],
+      [event('reset', { quantity: -5.00001 }), 'quantity-on-hand-below-zero'],
+      [event('shipped', { facilityId: 'WH2' }), 'ship-exceeds-reserved'],
+    ];
+    const outcomes = await record(cases.map(([e]) => e));
+    assert.equal(
+      reasons(outcomes),
+      cases.map(([, reason]) => `refused:${reason}`),
+    );
+    for (const o of outcomes) if (o.outcome === 'refused') assert.ok(o.detail.length > 0, 'a refusal says why');
+    assert.equal(await holdings(subject.store, ['P1', 'P2']), before, 'nothing changed');
+    assert.is((await run(subject.store.ledgerEntries(null, 100))).length, entriesBefore, 'nothing in the ledger');
+    assert.is(await position('P1', 'WH2'), null, 'no position made for a refused event');
+    // A refused event's id is decided: sent again, even once it could apply, it is a duplicate; a new id applies.
+    const [ship] = cases.find(([, r]) => r === 'ship-exceeds-reserved')!;
+    await record([event('reserved', { quantity: 2 })]);
+    assert.equal(reasons(await record([ship])), ['duplicate']);
+    assert.equal(reasons(await record([{ ...ship, quantity: 4 }])), ['conflict']);
+    assert.equal(reasons(await record([{ ...ship, eventId: `${ship.eventId}-again` }])), ['applied']);
+  });
+
+  test('a replayed event is a duplicate, the same id with another payload a conflict; neither changes anything', async () => {
+    const received = event('received', { quantity: 5 });
+    assert.equal(reasons(await record([received, received])), ['applied', 'duplicate'], 'within one call');
+    const before = await holdings(subject.store, ['P1']);
+    assert.equal(reasons(await record([received])), ['duplicate'], 'in a later call');
+    assert.equal(
+      reasons(await record([{ ...received, occurredAt: '2026-12-01T10:00:00.000Z', quantity: 5.0 }])),
+      ['duplicate'],
+      'the same instant written otherwise is the same event',
+    );
+    const conflict = await record([{ ...received, quantity: 6 }]);
+    assert.is(conflict[0]!.outcome, 'conflict');
+    assert.ok(conflict[0]!.outcome === 'conflict' && conflict[0]!.detail.includes(received.eventId));
+    assert.equal(await holdings(subject.store, ['P1']), before);
+    assert.is((await run(subject.store.ledgerEntries(null, 100))).length, 1);
+  });
+
+  test('replaying everything: all duplicates, nothing changes', async () => {
+    const events = [
+      event('received', { quantity: 8 }),
+      event('reserved', { quantity: 3 }),
+      event('transferred', { quantity: 1 }),
+      event('threshold-set', { quantity: 2 }),
+      event('shipped', { quantity: 1, productId: 'P2' }), // refused: nothing reserved
+    ];
+    const first = await record(events);
+    const before = await holdings(subject.store, ['P1', 'P2']);
+    const changed = await run(subject.store.changedProducts('replay', null, 100));
+    const again = await record(events.slice(0, 4));
+    assert.equal(reasons(again), Array(4).fill('duplicate'));
+    assert.equal(reasons(first).slice(0, 4), Array(4).fill('applied'));
+    assert.equal(await holdings(subject.store, ['P1', 'P2']), before);
+    assert.equal(await run(subject.store.changedProducts('replay', null, 100)), changed, 'no product marked again');
+  });
+
+  test('an empty call records nothing', async () => {
+    assert.equal(await record([]), []);
+  });
+
+  test('QOH below zero: a position made negative by an absolute write can be raised, not lowered', async () => {
+    await run(
+      subject.store.savePositions([
+        { productId: 'P1', facilityId: 'WH1', quantityOnHand: -5, reservedQuantity: 0, safetyStock: 0 },
+      ]),
+    );
+    assert.equal(reasons(await record([event('adjusted', { quantity: -1 }), event('received', { quantity: 2 })])), [
+      'refused:quantity-on-hand-below-zero',
+      'applied',
+    ]);
+    assert.equal(await position('P1', 'WH1'), { qoh: -3, reserved: 0, safety: 0 });
+  });
+
+  test('property: for random event sequences, folding the ledger from empty equals the positions', () =>
+    fc.assert(
+      fc.asyncProperty(
+        fc.array(fc.array(inventoryEvents(['P1', 'P2'], ['WH1', 'WH2', 'STORE']), { maxLength: 6 }), { maxLength: 4 }),
+        async (calls) => {
+          const fresh = await open();
+          try {
+            await seedCatalogue(fresh.store);
+            const known = { knownProducts: new Set(['P1', 'P2']), knownFacilities: new Set(['WH1', 'WH2', 'STORE']) };
+            let expected = emptyLedgerState();
+            let recorded = new Map<string, string>();
+            for (const events of calls) {
+              const outcomes = await run(fresh.store.recordEvents(events));
+              const folded = applyInventoryEvents(expected, events, { ...known, recorded });
+              assert.equal(outcomes, folded.outcomes, 'the store decides as the fold does');
+              expected = folded.state;
+              // Every event decided (applied or refused) is recorded; duplicates and conflicts add nothing.
+              recorded = new Map(recorded);
+              events.forEach((e, i) => {
+                const o = folded.outcomes[i]!.outcome;
+                if (o === 'applied' || o === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+              });
+            }
+            const ids = ['P1', 'P2'];
+            assert.equal(await ledgerProjection(fresh.store), await storeState(fresh.store, ids));
+          } finally {
+            await fresh.dispose();
+          }
+        },
+      ),
+      { numRuns: adapter === 'memory' ? 60 : 12 },
+    ));
+
+  test.run();
+};

@@ -1,0 +1,166 @@
+// The inventory ledger on every store: its contract (the memory store as the reference), and concurrent writers in
+// separate processes on PostgreSQL and SQLite.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import type { StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { openStore } from '../../../src/adapters/persistence/store.ts';
+import { applyInventoryEvents, emptyLedgerState } from '../../../src/domain/index.ts';
+import { CONCURRENT_FACILITIES, CONCURRENT_PRODUCTS } from '../../support/concurrent-positions.ts';
+import { run } from '../../support/run.ts';
+import { FRESH_DATABASES, STORE_ADAPTERS as adapters } from '../../support/stores.ts';
+import { inventoryLedgerContract, seedCatalogue, storeState } from './inventory-ledger.contract.ts';
+
+for (const [adapter, open] of adapters) inventoryLedgerContract(adapter, open);
+
+// ---- Concurrent writers: separate processes, each recording its own random events on 10 shared positions. ----
+
+const CHILD = fileURLToPath(new URL('../../support/record-events-child.ts', import.meta.url));
+
+const writer = (
+  location: StoreLocation,
+  seed: number,
+  count: number,
+  killAfterCalls?: number,
+): Promise<WriterResult | 'killed'> =>
+  new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [CHILD, JSON.stringify(location), String(seed), String(count), '20'], {
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let out = '';
+    let err = '';
+    child.stdout.on('data', (d) => {
+      out += d;
+    });
+    child.stderr.on('data', (d) => {
+      err += d;
+      if (killAfterCalls !== undefined && err.includes(`committed ${killAfterCalls}\n`)) child.kill('SIGKILL');
+    });
+    child.on('error', reject);
+    child.on('close', (code, signal) => {
+      if (signal === 'SIGKILL') resolve('killed');
+      else if (code !== 0) reject(new Error(`writer ${seed} exited ${code}: ${err}`));
+      else resolve(JSON.parse(out) as WriterResult);
+    });
+  });
+
+interface WriterResult {
+  readonly applied: ReadonlyArray<string>;
+  readonly counts: Readonly<Record<string, number>>;
+}
+
+const concurrent = suite('InventoryLedger: concurrent writer processes');
+const CASES: ReadonlyArray<[string, number, number]> = [
+  ['PostgreSQL', 4, 500],
+  ['SQLite', 2, 200],
+];
+for (const [name, writers, count] of CASES) {
+  concurrent(
+    `${name}: ${writers} processes x ${count} events; the positions equal the fold of the ledger, none lost`,
+    async () => {
+      const fresh = FRESH_DATABASES.find(([n]) => n === name)![1];
+      const database = await fresh();
+      const store = await openStore(database.location);
+      try {
+        await store.migrate();
+        await seedCatalogue(store, CONCURRENT_PRODUCTS, CONCURRENT_FACILITIES);
+        const started = Date.now();
+        const results = await Promise.all(
+          Array.from({ length: writers }, (_, i) => writer(database.location, i + 1, count)),
+        );
+        const elapsed = Date.now() - started;
+        const entries = await run(store.ledgerEntries(null, 1_000_000));
+        const finished = results.flatMap((r) => (r === 'killed' ? [] : [r]));
+        assert.is(finished.length, writers, 'every writer ran to its end');
+        const accepted = finished.flatMap((r) => r.applied);
+        assert.equal(
+          entries.map((e) => e.event.eventId).sort(),
+          [...accepted].sort(),
+          'the ledger holds exactly the events the writers were told were applied',
+        );
+        const sequences = entries.map((e) => e.sequence);
+        assert.equal(
+          sequences,
+          [...sequences].sort((a, b) => a - b),
+        );
+        // Folding the ledger's events in sequence order decides every one the same way, with the same before/after.
+        const folded = applyInventoryEvents(
+          emptyLedgerState(),
+          entries.map((e) => e.event),
+          {
+            knownProducts: new Set(CONCURRENT_PRODUCTS),
+            knownFacilities: new Set(CONCURRENT_FACILITIES),
+            recorded: new Map(),
+          },
+        );
+        assert.equal(
+          folded.outcomes.map((o) => (o.outcome === 'applied' ? o.changes : o.outcome)),
+          entries.map((e) => e.changes),
+          'a serial order: each before is the after of the event before it',
+        );
+        assert.equal(await storeState(store, CONCURRENT_PRODUCTS), {
+          positions: folded.state.positions,
+          safetyStock: new Map(),
+          thresholds: new Map(),
+          brokeringQueue: new Map(),
+        });
+        const counts: Record<string, number> = {};
+        for (const r of finished) for (const [k, v] of Object.entries(r.counts)) counts[k] = (counts[k] ?? 0) + v;
+        console.log(`  ${name}: ${writers} x ${count} events in ${elapsed} ms: ${JSON.stringify(counts)}`);
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
+}
+
+for (const [name] of CASES)
+  concurrent(
+    `${name}: a writer killed (SIGKILL) in the middle of its run, then rerun: the state of one clean run`,
+    async () => {
+      const fresh = FRESH_DATABASES.find(([n]) => n === name)![1];
+      const outcome = async (kill: boolean) => {
+        const database = await fresh();
+        const store = await openStore(database.location);
+        try {
+          await store.migrate();
+          await seedCatalogue(store, CONCURRENT_PRODUCTS, CONCURRENT_FACILITIES);
+          if (kill) assert.is(await writer(database.location, 7, 300, 4), 'killed');
+          const rerun = await writer(database.location, 7, 300);
+          const entries = await run(store.ledgerEntries(null, 1_000_000));
+          return {
+            rerun,
+            ledger: entries.map((e) => [e.event.eventId, e.changes]),
+            state: await storeState(store, CONCURRENT_PRODUCTS),
+          };
+        } finally {
+          await store.close();
+          await database.drop();
+        }
+      };
+      const clean = await outcome(false);
+      const killed = await outcome(true);
+      assert.equal(
+        [...killed.state.positions].sort(),
+        [...clean.state.positions].sort(),
+        `positions (${killed.ledger.length} and ${clean.ledger.length} entries)`,
+      );
+      assert.equal(killed.state, clean.state);
+      assert.equal(
+        killed.ledger,
+        clean.ledger,
+        'the same events applied, in the same order, with the same before/after',
+      );
+      const rerun = killed.rerun as WriterResult;
+      const whole = clean.rerun as WriterResult;
+      assert.ok(rerun.applied.length < whole.applied.length, 'the rerun applied only what the killed run had not');
+      assert.ok(
+        (rerun.counts.duplicate ?? 0) >= 4 * 20,
+        'the calls committed before the kill are duplicates on the rerun, refused events included',
+      );
+    },
+  );
+
+concurrent.run();

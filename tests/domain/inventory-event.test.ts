@@ -1,0 +1,231 @@
+import fc from 'fast-check';
+import { isLeft, isRight } from 'fp-ts/lib/Either.js';
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import {
+  applyInventoryEvents,
+  CHANNEL_FAC_GROUP,
+  canonicalPayload,
+  emptyLedgerState,
+  eventOfPayload,
+  fromScaled,
+  InventoryEvent,
+  type LedgerContext,
+  type LedgerState,
+  onlineAtp,
+  pairKey,
+  projectLedger,
+  touchedKeys,
+} from '../../src/domain/index.ts';
+import { inventoryEvents } from '../arbitraries.ts';
+
+const PRODUCTS = ['P1', 'P2'];
+const FACILITIES = ['WH1', 'WH2', 'STORE'];
+const CONTEXT: LedgerContext = {
+  knownProducts: new Set(PRODUCTS),
+  knownFacilities: new Set(FACILITIES),
+  recorded: new Map(),
+};
+const events = fc.array(inventoryEvents(PRODUCTS, FACILITIES), { maxLength: 40 });
+const base = { productId: 'P1', facilityId: 'WH1', occurredAt: '2026-12-01T10:00:00Z', source: 'test' } as const;
+
+const codec = suite('InventoryEvent (codec)');
+
+codec('decodes an event; facilityId, toFacilityId and reason are optional', () => {
+  assert.ok(isRight(InventoryEvent.decode({ ...base, eventId: 'E1', type: 'received', quantity: 1 })));
+  assert.ok(
+    isRight(
+      InventoryEvent.decode({
+        eventId: 'E2',
+        type: 'threshold-set',
+        productId: 'P1',
+        quantity: 2,
+        occurredAt: '2026-12-01T10:00:00+01:00',
+        source: 's',
+      }),
+    ),
+  );
+});
+
+codec('refuses an unknown type, an instant without an offset, a blank id, a quantity that is not a number', () => {
+  for (const bad of [
+    { ...base, eventId: 'E1', type: 'stolen', quantity: 1 },
+    { ...base, eventId: 'E1', type: 'received', quantity: 1, occurredAt: '2026-12-01T10:00:00' },
+    { ...base, eventId: 'E1', type: 'received', quantity: 1, occurredAt: '2026-13-45T10:00:00Z' },
+    { ...base, eventId: '', type: 'received', quantity: 1 },
+    { ...base, eventId: 'E1', type: 'received', quantity: '1' },
+  ])
+    assert.ok(isLeft(InventoryEvent.decode(bad)), JSON.stringify(bad));
+});
+
+codec('canonicalPayload: the same event written otherwise is equal; eventOfPayload reads it back', () => {
+  const e = { ...base, eventId: 'E1', type: 'received' as const, quantity: 1.5 };
+  assert.is(canonicalPayload(e), canonicalPayload({ ...e, occurredAt: '2026-12-01T11:00:00.000+01:00' }));
+  assert.is.not(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.50001 }));
+  const back = eventOfPayload(canonicalPayload(e));
+  assert.ok(isRight(back) && back.right.occurredAt === '2026-12-01T10:00:00.000Z' && back.right.quantity === 1.5);
+});
+
+const fold = suite('applyInventoryEvents');
+
+fold('the worked example: received 10, reserved 4, shipped 1 -> QOH 9, reserved 3; the before and after', () => {
+  const { state, outcomes } = applyInventoryEvents(
+    emptyLedgerState(),
+    [
+      { ...base, eventId: 'E1', type: 'received', quantity: 10 },
+      { ...base, eventId: 'E2', type: 'reserved', quantity: 4 },
+      { ...base, eventId: 'E3', type: 'shipped', quantity: 1 },
+    ],
+    CONTEXT,
+  );
+  assert.equal(
+    outcomes.map((o) => o.outcome),
+    ['applied', 'applied', 'applied'],
+  );
+  assert.equal(outcomes[2], {
+    outcome: 'applied',
+    eventId: 'E3',
+    changes: [
+      {
+        kind: 'position',
+        productId: 'P1',
+        facilityId: 'WH1',
+        before: { quantityOnHand: 10, reservedQuantity: 4 },
+        after: { quantityOnHand: 9, reservedQuantity: 3 },
+      },
+    ],
+  });
+  assert.equal(state.positions.get(pairKey('P1', 'WH1')), { quantityOnHand: 900_000, reserved: 300_000 }, 'scaled');
+  assert.equal(
+    touchedKeys([{ ...base, eventId: 'x', type: 'transferred', toFacilityId: 'WH2', quantity: 1 }]).positions,
+    [
+      ['P1', 'WH1'],
+      ['P1', 'WH2'],
+    ],
+  );
+});
+
+fold('refusals carry their reason; a recorded id is a duplicate or a conflict', () => {
+  const recorded = new Map([['E1', canonicalPayload({ ...base, eventId: 'E1', type: 'received', quantity: 10 })]]);
+  const { outcomes } = applyInventoryEvents(
+    emptyLedgerState(),
+    [
+      { ...base, eventId: 'E1', type: 'received', quantity: 10 },
+      { ...base, eventId: 'E1', type: 'received', quantity: 11 },
+      { ...base, eventId: 'E2', type: 'shipped', quantity: 1 },
+      { ...base, eventId: 'E3', type: 'reserved', quantity: 2 },
+      { ...base, eventId: 'E4', type: 'shipped', quantity: 1 },
+      { ...base, eventId: 'E5', type: 'counted', quantity: 0 },
+      { ...base, eventId: 'E6', type: 'adjusted', quantity: -1, reason: 'damaged' },
+    ],
+    { ...CONTEXT, recorded },
+  );
+  assert.equal(
+    outcomes.map((o) => (o.outcome === 'refused' ? o.reason : o.outcome)),
+    [
+      'duplicate',
+      'conflict',
+      'ship-exceeds-reserved',
+      'applied',
+      'quantity-on-hand-below-zero',
+      'applied',
+      'quantity-on-hand-below-zero',
+    ],
+  );
+});
+
+fold('property: pure; the state it was given stays as it was', () =>
+  fc.assert(
+    fc.property(events, (es) => {
+      const first = applyInventoryEvents(emptyLedgerState(), es, CONTEXT).state;
+      const snapshot = JSON.stringify([...first.positions]);
+      applyInventoryEvents(first, es, CONTEXT);
+      assert.is(JSON.stringify([...first.positions]), snapshot);
+    }),
+  ),
+);
+
+const reachableOk = (state: LedgerState) => {
+  for (const [, p] of state.positions) {
+    assert.ok(p.quantityOnHand >= 0, 'QOH never below zero from an empty start');
+    assert.ok(p.reserved >= 0, 'reserved never below zero');
+  }
+  for (const m of [state.safetyStock, state.thresholds, state.brokeringQueue])
+    for (const [, v] of m) assert.ok(v >= 0, 'no negative term');
+};
+
+fold('property: from empty, every reachable state has QOH, reserved and every term at zero or above', () =>
+  fc.assert(fc.property(events, (es) => reachableOk(applyInventoryEvents(emptyLedgerState(), es, CONTEXT).state))),
+);
+
+fold('property: a refused event changes nothing: the state is the fold of the applied ones alone', () =>
+  fc.assert(
+    fc.property(events, (es) => {
+      const all = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
+      const appliedOnly = es.filter((_, i) => all.outcomes[i]!.outcome === 'applied');
+      const again = applyInventoryEvents(emptyLedgerState(), appliedOnly, CONTEXT);
+      assert.equal(again.state, all.state);
+      assert.ok(again.outcomes.every((o) => o.outcome === 'applied'));
+    }),
+  ),
+);
+
+fold('property: replaying every event is all duplicates (or conflicts), and changes nothing', () =>
+  fc.assert(
+    fc.property(events, (es) => {
+      const first = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
+      const recorded = new Map(
+        es.filter((_, i) => first.outcomes[i]!.outcome === 'applied').map((e) => [e.eventId, canonicalPayload(e)]),
+      );
+      const applied = es.filter((_, i) => first.outcomes[i]!.outcome === 'applied');
+      const replay = applyInventoryEvents(first.state, applied, { ...CONTEXT, recorded });
+      assert.ok(replay.outcomes.every((o) => o.outcome === 'duplicate'));
+      assert.equal(replay.state, first.state);
+    }),
+  ),
+);
+
+fold('property: the projection of the applied changes is the state', () =>
+  fc.assert(
+    fc.property(events, (es) => {
+      const { state, outcomes } = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
+      const projected = projectLedger(outcomes.flatMap((o) => (o.outcome === 'applied' ? o.changes : [])));
+      assert.equal(projected, state);
+    }),
+  ),
+);
+
+fold('property: online ATP of every reachable state is whole, never negative, never above the group QOH', () =>
+  fc.assert(
+    fc.property(events, (es) => {
+      const { state } = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
+      const group = {
+        facilityGroupId: 'G',
+        facilityGroupTypeId: CHANNEL_FAC_GROUP,
+        facilityIds: ['WH1', 'WH2'],
+      } as const;
+      for (const productId of PRODUCTS) {
+        const positions = FACILITIES.map((facilityId) => {
+          const p = state.positions.get(pairKey(productId, facilityId));
+          return {
+            facilityId,
+            quantityOnHand: fromScaled(p?.quantityOnHand ?? 0),
+            reservedQuantity: fromScaled(p?.reserved ?? 0),
+            safetyStock: fromScaled(state.safetyStock.get(pairKey(productId, facilityId)) ?? 0),
+          };
+        });
+        const atp = onlineAtp(group, {
+          productId,
+          positions,
+          threshold: fromScaled(state.thresholds.get(productId) ?? 0),
+          brokeringQueue: fromScaled(state.brokeringQueue.get(productId) ?? 0),
+        });
+        const groupQoh = positions.filter((p) => p.facilityId !== 'STORE').reduce((s, p) => s + p.quantityOnHand, 0);
+        assert.ok(Number.isInteger(atp) && atp >= 0 && atp <= groupQoh, `${atp} of ${groupQoh}`);
+      }
+    }),
+  ),
+);
+
+codec.run();
+fold.run();
