@@ -13,6 +13,7 @@ import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { recordInventoryEvents } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
 import { openInventoryStore } from '../composition/live.ts';
 import { loadConfig, type Config } from '../composition/config.ts';
@@ -46,6 +47,10 @@ Commands:
   verify --facility-group ID [--sample N]  reads Shopify's available quantities and reports drift from online ATP
   explain <sku|productId> --facility-group ID   the online ATP of one product, term by term
   runs [--job NAME] [--limit N]            the recorded runs, newest first
+  record-events FILE|-                     records inventory events (JSON Lines, one event a line; - reads stdin)
+                                           in the ledger: each applied, refused (with its reason), a duplicate or
+                                           a conflict
+  history <sku|productId> [--facility ID] [--limit N]   a product's ledger, oldest first
   worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
                                            the PostgreSQL store; many workers share the work)
   help                                     this text
@@ -201,6 +206,97 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         process.stdout.write(
           `${json ? JSON.stringify(explanation, null, 2) : formatOnlineAtpExplanation(explanation)}\n`,
         );
+        return 0;
+      } finally {
+        await store.right.close();
+      }
+    }
+    case 'record-events': {
+      const source = rest.find((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1] === '--config'));
+      if (source === undefined) return fail('record-events needs a file of events (JSON Lines) or - for stdin', 2);
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      let text: string;
+      try {
+        text = source === '-' ? readFileSync(0, 'utf8') : readFileSync(source, 'utf8');
+      } catch (error) {
+        return fail(`cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`, 2);
+      }
+      const inputs: unknown[] = [];
+      const unreadable: string[] = [];
+      text.split(/\r?\n/).forEach((line, i) => {
+        if (line.trim() === '') return;
+        try {
+          inputs.push(JSON.parse(line));
+        } catch {
+          unreadable.push(`line ${i + 1}: not JSON`);
+          inputs.push(null);
+        }
+      });
+      const store = await openInventoryStore(config.right.inventoryStore)();
+      if (isLeft(store)) return fail(describeError(store.left), 1);
+      try {
+        const report = await recordInventoryEvents(inputs)(store.right)();
+        if (isLeft(report)) return fail(describeError(report.left), 1);
+        const { outcomes, counts } = report.right;
+        if (json) process.stdout.write(`${JSON.stringify(report.right, null, 2)}\n`);
+        else {
+          for (const o of outcomes)
+            process.stdout.write(
+              `${o.outcome === 'undecodable' ? `#${o.index + 1} ${o.eventId ?? '(no eventId)'}` : o.eventId}: ${o.outcome}${
+                o.outcome === 'refused'
+                  ? ` (${o.reason}: ${o.detail})`
+                  : o.outcome === 'conflict'
+                    ? ` (${o.detail})`
+                    : o.outcome === 'undecodable'
+                      ? ` (${o.errors.map((e) => `${e.field === '' ? 'event' : e.field}: ${e.reason}`).join('; ')})`
+                      : ''
+              }\n`,
+            );
+          process.stdout.write(
+            `${counts.applied} applied, ${counts.refused} refused, ${counts.duplicate} duplicate, ${counts.conflict} conflict, ${counts.undecodable} undecodable${unreadable.length > 0 ? ` (${unreadable.join(', ')})` : ''}\n`,
+          );
+        }
+        return counts.refused + counts.conflict + counts.undecodable > 0 ? 3 : 0;
+      } finally {
+        await store.right.close();
+      }
+    }
+    case 'history': {
+      const target = rest.find(
+        (a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility', '--limit'].includes(rest[i - 1]!)),
+      );
+      if (target === undefined) return fail('history needs a SKU or product id', 2);
+      const limitText = option(rest, '--limit') ?? '50';
+      if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
+      const facility = option(rest, '--facility');
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      const store = await openInventoryStore(config.right.inventoryStore)();
+      if (isLeft(store)) return fail(describeError(store.left), 1);
+      try {
+        const product = await store.right.productInventory(target)();
+        if (isLeft(product)) return fail(describeError(product.left), 1);
+        if (product.right === null) return fail(`no product with id or SKU '${target}'`, 2);
+        const entries = await store.right.ledgerEntries(null, Number(limitText), {
+          productId: product.right.productId,
+          ...(facility === undefined ? {} : { facilityId: facility }),
+        })();
+        if (isLeft(entries)) return fail(describeError(entries.left), 1);
+        if (json) process.stdout.write(`${JSON.stringify(entries.right, null, 2)}\n`);
+        else if (entries.right.length === 0)
+          process.stdout.write(`no events recorded for ${product.right.productId}\n`);
+        else
+          for (const e of entries.right)
+            process.stdout.write(
+              `#${e.sequence} ${e.event.occurredAt} ${e.event.type} ${e.event.quantity}${e.event.facilityId === undefined ? '' : ` at ${e.event.facilityId}`}${e.event.toFacilityId === undefined ? '' : ` to ${e.event.toFacilityId}`} (${e.event.source}${e.event.reason === undefined ? '' : `, ${e.event.reason}`}) ${e.event.eventId}: ${e.changes
+                .map((c) =>
+                  c.kind === 'position'
+                    ? `${c.facilityId} QOH ${c.before.quantityOnHand} -> ${c.after.quantityOnHand}, reserved ${c.before.reservedQuantity} -> ${c.after.reservedQuantity}`
+                    : `${c.kind} ${JSON.stringify(c.before)} -> ${JSON.stringify(c.after)}`,
+                )
+                .join('; ')}\n`,
+            );
         return 0;
       } finally {
         await store.right.close();
