@@ -159,7 +159,7 @@ pkg(
     const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node']);
     try {
       assert.not.ok(existsSync(join(runner, 'node_modules', 'fast-check')));
-      for (const example of ['custom-runner.ts', 'explain-online-atp.ts'])
+      for (const example of ['custom-runner.ts', 'explain-online-atp.ts', 'record-events.ts'])
         copyFileSync(join(root, 'examples', example), join(runner, example));
       writeFileSync(
         join(runner, 'tsconfig.json'),
@@ -173,7 +173,7 @@ pkg(
             skipLibCheck: false,
             types: ['node'],
           },
-          files: ['custom-runner.ts', 'explain-online-atp.ts'],
+          files: ['custom-runner.ts', 'explain-online-atp.ts', 'record-events.ts'],
         }),
       );
       execFileSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.json'], {
@@ -198,6 +198,13 @@ examples('explain-online-atp runs against the built package and shows 75', () =>
   const out = execFileSync('node', [join(root, 'examples', 'explain-online-atp.ts')], { cwd: root, encoding: 'utf8' });
   assert.ok(out.startsWith('SKU-100 in SHOPIFY_US: Online ATP 75 = QOH 100'), out);
   assert.ok(out.includes('1 change(s) in 1 batch(es)'), out);
+});
+
+examples('record-events runs against the built package: applied, refused with its reason, a replay a duplicate', () => {
+  const out = execFileSync('node', [join(root, 'examples', 'record-events.ts')], { cwd: root, encoding: 'utf8' });
+  assert.ok(out.includes('order-1002-ship: refused (ship-exceeds-reserved)'), out);
+  assert.ok(out.includes('order-1001: duplicate'), out);
+  assert.ok(out.includes('SKU-100 at WAREHOUSE_NJ: QOH 98, reserved 0'), out);
 });
 
 examples.run();
