@@ -44,4 +44,9 @@ export interface StoreDialect {
    * `COPY … TO STDOUT` decoded as it streams, SQLite's pages in key order.
    */
   readonly stockLevels: (trx: Db) => Promise<StockTable>;
+  /**
+   * Whether a `with … as (insert … returning …)` can feed the statement after it (PostgreSQL) or not (SQLite): the
+   * import's history then reads the rows its upsert returned instead of joining them back to every position.
+   */
+  readonly writableCte: boolean;
 }

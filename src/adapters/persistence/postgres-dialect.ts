@@ -115,6 +115,7 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
   pool.on('error', noop);
   pool.on('connect', (client) => client.on('error', noop));
   return {
+    writableCte: true,
     orm: {
       driver: PostgreSqlDriver,
       // MikroORM reads the database name from the URL; it connects through the pool below only.

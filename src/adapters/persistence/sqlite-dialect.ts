@@ -85,6 +85,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
   };
   const names = (columns: Columns) => sql.join(columns.map(([name]) => sql.ref(name)));
   return {
+    writableCte: false,
     orm: {
       driver: SqliteDriver,
       dbName: options.file,

@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
-import type { ImportCommit, SalesChannel, Store } from '../../application/index.ts';
+import type { SalesChannel, Store } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
 import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
@@ -86,49 +86,6 @@ const adjustmentRows = function* (adjustments: Iterable<StockAdjustment>): Gener
     ];
 };
 
-// The variance history's columns, in the order `varianceRows` yields them.
-const VARIANCES = [
-  text('source_file'),
-  text('run_id'),
-  text('product_id'),
-  text('facility_id'),
-  bigint('quantity_on_hand_before_scaled'),
-  bigint('quantity_on_hand_after_scaled'),
-  bigint('available_to_promise_before_scaled'),
-  bigint('available_to_promise_after_scaled'),
-  bigint('file_quantity_scaled'),
-  ['created', 'boolean'],
-  ['line', 'int'],
-  bigint('recorded_at'),
-] as const;
-
-// Each adjustment's history row: the position after the commit's delta (`now`, scaled), and before it.
-const varianceRows = function* (
-  commit: ImportCommit,
-  now: ReadonlyMap<string, { readonly qoh: number; readonly atp: number }>,
-  at: number,
-): Generator<Value[]> {
-  for (const a of commit.adjustments) {
-    const position = now.get(pairKey(a.productId, a.facilityId))!;
-    const qohDelta = toScaled(a.quantityOnHandAfter) - toScaled(a.quantityOnHandBefore);
-    const atpDelta = toScaled(a.availableToPromiseAfter) - toScaled(a.availableToPromiseBefore);
-    yield [
-      commit.file.name,
-      commit.runId,
-      a.productId,
-      a.facilityId,
-      position.qoh - qohDelta,
-      position.qoh,
-      position.atp - atpDelta,
-      position.atp,
-      toScaled(a.fileQuantity),
-      a.created && position.qoh === qohDelta && position.atp === atpDelta,
-      a.line,
-      at,
-    ];
-  }
-};
-
 const levelRows = function* (levels: Iterable<StockLevel>): Generator<Value[]> {
   for (const l of levels)
     yield [l.productId, l.facilityId, toScaled(l.quantityOnHand), toScaled(l.availableToPromise), 0];
@@ -187,9 +144,6 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     const columns = sql.join(table.columns.map(([name, type]) => sql`${sql.ref(name)} ${sql.raw(type)}`));
     await sql`create temp table ${sql.table(table.name)} (${columns})`.execute(trx);
     await dialect.fill(trx, table.name, table.columns, values);
-    // A temporary table has no statistics until it is analysed: without them the joins against it (the history's
-    // join to a million positions) are planned for a few rows.
-    await sql`analyze ${sql.table(table.name)}`.execute(trx);
     const result = await body();
     await sql`drop table ${sql.table(table.name)}`.execute(trx);
     return result;
@@ -315,7 +269,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             // One statement for new and existing positions: a missing one starts from 0 (so it becomes the delta),
             // an existing one (or one another writer inserts meanwhile) moves by it. On PostgreSQL it leaves each
             // position row-locked until the commit, so the history below reads exactly what this commit made.
-            const applied = await sql<Row>`insert into "inventory_position" ("product_id", "facility_id",
+            const deltas = sql`insert into "inventory_position" ("product_id", "facility_id",
                 "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
               select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
                 "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
@@ -323,20 +277,33 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               on conflict ("product_id", "facility_id") do update set
                 "quantity_on_hand_scaled" = "inventory_position"."quantity_on_hand_scaled" + excluded."quantity_on_hand_scaled",
                 "available_to_promise_scaled" = "inventory_position"."available_to_promise_scaled" + excluded."available_to_promise_scaled",
-                "updated_at" = excluded."updated_at"
-              returning "product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled"`.execute(
-              trx,
-            );
-            // The history's before and after are the true ones at commit: the position as this statement left it
-            // (returned by it, so no second pass over the positions), less the delta applied. `created`: the plan
-            // found no position and none came up meanwhile (the true before is 0 and 0).
-            const now = new Map<string, { qoh: number; atp: number }>();
-            for (const r of applied.rows)
-              now.set(pairKey(String(r.product_id), String(r.facility_id)), {
-                qoh: Number(r.quantity_on_hand_scaled),
-                atp: Number(r.available_to_promise_scaled),
-              });
-            await dialect.fill(trx, 'inventory_variance', VARIANCES, varianceRows(commit, now, at));
+                "updated_at" = excluded."updated_at"`;
+            // The history's before and after are the true ones at commit: the position as the deltas left it
+            // (`applied`), less the delta applied. `created`: the plan found no position and none came up meanwhile
+            // (the true before is 0 and 0).
+            const history = (applied: RawBuilder<unknown>) => sql`insert into "inventory_variance" ("source_file",
+                "run_id", "product_id", "facility_id", "quantity_on_hand_before_scaled", "quantity_on_hand_after_scaled",
+                "available_to_promise_before_scaled", "available_to_promise_after_scaled", "file_quantity_scaled",
+                "created", "line", "recorded_at")
+              select cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."product_id", "s"."facility_id",
+                "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
+                "p"."quantity_on_hand_scaled",
+                "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
+                "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
+                "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
+                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled",
+                "s"."line", cast(${at} as bigint)
+              from "adjustment_staging" "s" join ${applied} "p"
+                on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`;
+            // PostgreSQL: one statement, the history joined to the rows the upsert returned (not to every position).
+            // SQLite: the upsert, then the history joined to the positions (the transaction holds the database).
+            if (dialect.writableCte)
+              await sql`with "applied" as (${deltas} returning "product_id", "facility_id", "quantity_on_hand_scaled",
+                "available_to_promise_scaled") ${history(sql`"applied"`)}`.execute(trx);
+            else {
+              await deltas.execute(trx);
+              await history(sql`"inventory_position"`).execute(trx);
+            }
             await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at);
             return 'committed' as const;
           });
