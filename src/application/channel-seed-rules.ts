@@ -5,9 +5,9 @@ import { NonNegativeQuantity, Quantity } from '../domain/index.ts';
 import type { StoreError } from './store-error.ts';
 
 // The quantities `ChannelSeed`'s absolute setters accept, checked with the domain's codecs before a store writes
-// anything: a position's QOH is a `Quantity` (it may be negative: an OMS can hold that), its reserved quantity and
+// anything: a position's QOH is a `Quantity` (it may be negative: NetSuite can hold that), its reserved quantity and
 // safety stock, a threshold and a brokering queue are `NonNegativeQuantity`s (finite, at most five decimals, at most a
-// billion units). Ids are left to the stores, as before (any text a database holds).
+// billion units). The stores then write them through the ledger, which refuses unknown products and facilities.
 const SEEDS = {
   savePositions: t.type({
     quantityOnHand: Quantity,

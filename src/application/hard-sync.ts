@@ -8,7 +8,6 @@ import {
   channelOf,
   deltaConsumer,
   foldPages,
-  pendingChanges,
   targetsOf,
   withoutSharedItems,
   type ChannelError,
@@ -47,6 +46,8 @@ export interface HardSyncReport {
   /** Products whose inventory item Shopify does not stock at the location: nothing can be set for them. */
   readonly notStocked: ReadonlyArray<Target>;
   readonly sharedInventoryItems: ReadonlyArray<SharedInventoryItem>;
+  /** The ledger head read before the OMS's stock: the delta push's cursor now stands there. */
+  readonly ledgerHead: number;
   readonly startedAt: Date;
   readonly durationMs: number;
   /** Of which reading Shopify's quantities (a bulk query on Shopify's side). */
@@ -72,8 +73,8 @@ interface Accumulated {
  * Hard Sync (daily): online ATP of every product mapped in the channel's shop, against the `available` quantity
  * Shopify holds now, written as one feed for Process uploads. Applying it leaves Shopify equal to the OMS for every
  * stocked item; each line carries Shopify's value as its basis, so a sale that lands before the line is applied is
- * caught as stale instead of being overwritten. The delta push's pending changes taken before the read are marked
- * done: a change made during the run stays pending for the next delta push.
+ * caught as stale instead of being overwritten. The delta push's cursor moves to the ledger head read before the
+ * read: a change made during the run stays pending for the next delta push.
  */
 export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncDeps, HardSyncError, HardSyncReport> =>
   lazily((deps) => {
@@ -81,7 +82,8 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
     return pipe(
       TE.Do,
       TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
-      TE.bindW('pending', () => pendingChanges(deps, deltaConsumer(config.facilityGroupId), config.pageSize)),
+      // The ledger's head before the read: the delta push's cursor moves to it once the feed is written.
+      TE.bindW('head', () => deps.ledgerHead()),
       // Shopify's levels (a bulk query that runs on Shopify's side) are read while the OMS's targets are computed.
       TE.bindW('read', ({ channel }) =>
         sequenceT(TE.ApplyPar)(
@@ -132,8 +134,9 @@ export const hardSync = (config: HardSyncConfig): RTE.ReaderTaskEither<HardSyncD
           plan.lines,
         ),
       ),
-      TE.chainFirstW(({ pending }) => deps.markPushed(deltaConsumer(config.facilityGroupId), pending)),
-      TE.map(({ channel, plan, feed, shopifyReadMs }) => ({
+      TE.chainFirstW(({ head }) => deps.moveCursor(deltaConsumer(config.facilityGroupId), head)),
+      TE.map(({ channel, plan, feed, shopifyReadMs, head }) => ({
+        ledgerHead: head,
         runId: config.runId,
         facilityGroupId: config.facilityGroupId,
         shop: channel.shop,

@@ -36,6 +36,12 @@ export interface PushChangesReport {
   readonly feed: string | null;
   /** Products changed since the last run. */
   readonly changedProducts: number;
+  /**
+   * The ledger range the run covered: every change numbered above `after` (null: the group's first run, every change)
+   * and up to `through` (the head read at the start). A change numbered above `through` was taken too when it had
+   * landed before its product was read; it is taken again by the next run, which finds it unchanged.
+   */
+  readonly ledger: { readonly after: number | null; readonly through: number };
   /** Of those, mapped in the shop. */
   readonly mappedProducts: number;
   readonly lines: number;
@@ -65,11 +71,12 @@ interface Accumulated {
 }
 
 /**
- * Upload recent inventory changes (every 15 minutes): the products changed since the last run (sales, returns,
- * transfers, NetSuite variances, safety stock and threshold edits), of those only the ones whose online ATP differs
- * from the ledger, as one feed for Process uploads. Each line's basis is left to Process uploads, which takes the
- * ledger's value when it applies the line. The changes are marked taken only after the feed is written: a crash in
- * between writes the same lines again on the rerun, and Process uploads skips the second copy as already in the ledger.
+ * Upload recent inventory changes (every 15 minutes): the products changed after the group's cursor on the inventory
+ * ledger (sales, returns, transfers, NetSuite resets, safety stock and threshold edits, products newly mapped), of
+ * those only the ones whose online ATP differs from what Shopify was last sent, as one feed for Process uploads. The
+ * ledger's head is read first; the cursor moves to it only after the feed is written: a crash in between writes the
+ * same lines again on the rerun, and Process uploads skips the second copy as already sent. Numbers follow commits,
+ * so no change at or below the head is missed, and none is taken by two runs.
  */
 export const pushRecentChanges = (
   config: PushChangesConfig,
@@ -80,6 +87,8 @@ export const pushRecentChanges = (
     return pipe(
       TE.Do,
       TE.bind('channel', () => channelOf(deps, config.facilityGroupId)),
+      TE.bindW('cursor', () => deps.changeCursor(consumer)),
+      TE.bindW('head', () => deps.ledgerHead()),
       TE.bindW('acc', ({ channel }) =>
         foldPages(
           (after) => deps.changedProducts(consumer, after, config.pageSize),
@@ -124,11 +133,13 @@ export const pushRecentChanges = (
         ),
       ),
       // An item claimed by two changed products on different pages is left out and reported, as within a page.
-      TE.map(({ channel, acc }) => {
+      TE.map(({ channel, acc, cursor, head }) => {
         const { targets, shared } = withoutSharedItems(acc.lines);
         const kept = new Set(targets);
         return {
           channel,
+          cursor,
+          head,
           acc: { ...acc, lines: acc.lines.filter((l) => kept.has(l)), shared: [...acc.shared, ...shared] },
         };
       }),
@@ -145,12 +156,13 @@ export const pushRecentChanges = (
           acc.lines,
         ),
       ),
-      TE.chainFirstW(({ acc }) => deps.markPushed(consumer, acc.taken)),
-      TE.map(({ acc, feed }) => ({
+      TE.chainFirstW(({ head }) => deps.moveCursor(consumer, head)),
+      TE.map(({ acc, feed, cursor, head }) => ({
         runId: config.runId,
         facilityGroupId: config.facilityGroupId,
         feed,
         changedProducts: acc.taken.length,
+        ledger: { after: cursor, through: head },
         mappedProducts: acc.mapped,
         lines: acc.lines.length,
         unchanged: acc.unchanged,

@@ -12,9 +12,10 @@ import { fromScaled, MAX_QUANTITY, QUANTITY_SCALE, toScaled } from './quantity.t
 //   `brokering-queue-changed`) are per product and must not carry one. Only `transferred` carries `toFacilityId`.
 // - Quantities are finite, at most five decimals, at most a billion units in magnitude.
 // - QOH going below zero: an event that lowers QOH (`adjusted` below zero, `shipped`, `transferred` out of its
-//   facility, `reset` below zero) is refused when it would leave QOH below zero; an event that raises QOH is always
-//   applied. `counted` sets QOH to a quantity that must not be negative. So the ledger never makes QOH negative (a
-//   position made negative by an absolute write from before the ledger can only be raised).
+//   facility) is refused when it would leave QOH below zero; an event that raises QOH is always applied. `counted`
+//   sets QOH to a quantity that must not be negative. The one exception is `reset`: the system of record's quantity
+//   (NetSuite can hold a negative on-hand), applied as it is, as the import applies its variances. So only a reset
+//   makes QOH negative, and a negative position can then only be raised by the other events.
 // - Reserved never goes below zero: releasing or shipping more than is reserved is refused. Reserving more than is
 //   on hand is allowed (a backorder): the facility is over-reserved and online ATP counts it as zero.
 // - Safety stock, threshold and the brokering queue's total are never negative.
@@ -31,8 +32,8 @@ import { fromScaled, MAX_QUANTITY, QUANTITY_SCALE, toScaled } from './quantity.t
  * - `reserved` / `released`: reserved up / down by it (above 0; no more than is reserved is released).
  * - `shipped`: QOH and reserved down by it together (above 0; no more than is reserved).
  * - `transferred`: QOH down by it at `facilityId` and up by it at `toFacilityId`, in one event.
- * - `reset`: the NetSuite import's variance, a signed QOH delta (so stock moved during the import is kept); `source`
- *   says the file and line.
+ * - `reset`: the NetSuite import's variance, a signed QOH delta (so stock moved during the import is kept), applied
+ *   even below zero; `source` says the file and line.
  * - `safety-stock-set`: the position's safety stock becomes it (0 or more).
  * - `threshold-set`: the product's threshold becomes it (0 or more); per product.
  * - `brokering-queue-changed`: the product's brokering queue changed by it, signed and not 0; per product.
@@ -336,7 +337,8 @@ const decide = (
           ? refuse('missing-reason', 'adjusted needs a reason (damaged, shrinkage, found, ...)')
           : null;
       const zero = q === 0 ? refuse('quantity-zero', `${e.type} of 0 changes nothing`) : null;
-      return outcome(check(missingReason, zero, lowered(at.quantityOnHand + q)), [move(q, 0)]);
+      const below = e.type === 'reset' ? null : lowered(at.quantityOnHand + q);
+      return outcome(check(missingReason, zero, below), [move(q, 0)]);
     }
     case 'counted':
       return outcome(q < 0 ? refuse('negative-count', `counted ${e.quantity}: a count is never negative`) : null, [
@@ -474,4 +476,151 @@ export const projectLedger = (changes: Iterable<LedgerChange>): LedgerState => {
     else w.brokeringQueue.set(c.productId, toScaled(c.after));
   }
   return w;
+};
+
+/** One position's change by a NetSuite reset, as the import's commit recorded it (both quantities, in units). */
+export interface ResetRecord {
+  readonly productId: string;
+  readonly facilityId: string;
+  readonly quantityOnHandBefore: number;
+  readonly quantityOnHandAfter: number;
+  readonly availableToPromiseBefore: number;
+  readonly availableToPromiseAfter: number;
+  readonly sourceFile: string;
+  readonly line: number | null;
+  readonly recordedAt: Date;
+}
+
+/**
+ * A reset as a ledger event and its change: `quantity` is the QOH delta, `source` the file and line. The change holds
+ * the true before and after of QOH and reserved (a cycle count moves reserved too, which the quantity does not say).
+ */
+export const resetOfRecord = (
+  eventId: string,
+  r: ResetRecord,
+): { readonly event: InventoryEvent; readonly changes: ReadonlyArray<LedgerChange> } => {
+  const reserved = (qoh: number, atp: number) => fromScaled(toScaled(qoh) - toScaled(atp));
+  return {
+    event: {
+      eventId,
+      type: 'reset',
+      productId: r.productId,
+      facilityId: r.facilityId,
+      quantity: fromScaled(toScaled(r.quantityOnHandAfter) - toScaled(r.quantityOnHandBefore)),
+      occurredAt: r.recordedAt.toISOString(),
+      source: r.line === null ? r.sourceFile : `${r.sourceFile}:${r.line}`,
+    },
+    changes: [
+      {
+        kind: 'position',
+        productId: r.productId,
+        facilityId: r.facilityId,
+        before: {
+          quantityOnHand: r.quantityOnHandBefore,
+          reservedQuantity: reserved(r.quantityOnHandBefore, r.availableToPromiseBefore),
+        },
+        after: {
+          quantityOnHand: r.quantityOnHandAfter,
+          reservedQuantity: reserved(r.quantityOnHandAfter, r.availableToPromiseAfter),
+        },
+      },
+    ],
+  };
+};
+
+/** FNV-1a (32 bits) of a string's UTF-16 code units, as 8 hex digits: a short, stable tag of a name. */
+const nameTag = (name: string): string => {
+  let hash = 0x811c9dc5;
+  for (let i = 0; i < name.length; i++) hash = Math.imul(hash ^ name.charCodeAt(i), 0x01000193) >>> 0;
+  return hash.toString(16).padStart(8, '0');
+};
+
+/** What the ids of a commit's reset events start with: the run, the file's content and a tag of its name. */
+export const resetEventIdPrefix = (runId: string, sha256: string, fileName: string): string =>
+  `reset:${runId}:${sha256.slice(0, 12)}:${nameTag(fileName)}:`;
+
+/** The id of the ledger event of a reset: the run, the file and the adjustment's place in the commit. */
+export const resetEventId = (runId: string, sha256: string, fileName: string, ordinal: number): string =>
+  `${resetEventIdPrefix(runId, sha256, fileName)}${ordinal}`;
+
+/** Absolute values a seed (ChannelSeed's setters) wants, in units: the last entry of a key wins. */
+export interface SeedTargets {
+  readonly positions?: ReadonlyArray<{
+    readonly productId: string;
+    readonly facilityId: string;
+    readonly quantityOnHand: number;
+    readonly reservedQuantity: number;
+    readonly safetyStock: number;
+  }>;
+  readonly thresholds?: ReadonlyArray<{ readonly productId: string; readonly threshold: number }>;
+  readonly brokeringQueue?: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>;
+}
+
+/** What a seed's events are stamped with: an id prefix (unique per call), the source and the instant. */
+export interface SeedStamp {
+  readonly idPrefix: string;
+  readonly source: string;
+  readonly occurredAt: string;
+}
+
+/** The keys a seed reads and writes, in the shape of `touchedKeys`. */
+export const seedKeys = (targets: SeedTargets): ReturnType<typeof touchedKeys> => {
+  const byKey = <A>(m: Map<string, A>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  const positions = new Map(
+    (targets.positions ?? []).map((p) => [pairKey(p.productId, p.facilityId), [p.productId, p.facilityId] as const]),
+  );
+  return {
+    positions: byKey(positions),
+    safetyStock: byKey(positions),
+    thresholds: [...new Set((targets.thresholds ?? []).map((t) => t.productId))].sort(),
+    brokeringQueue: [...new Set((targets.brokeringQueue ?? []).map((q) => q.productId))].sort(),
+  };
+};
+
+/**
+ * The events that take `state` (the locked values of the seed's keys) to the seed's absolute values: `counted` for
+ * QOH (also for a position that does not exist yet, so it is created; a `reset` by the difference for a negative
+ * QOH), `reserved`/`released` for the difference in
+ * reserved, `safety-stock-set`, `threshold-set` (also when absent), `brokering-queue-changed` for the difference. A
+ * value already equal gives no event. The ledger's rules then apply to each, as to any event.
+ */
+export const seedEvents = (state: LedgerState, targets: SeedTargets, stamp: SeedStamp): InventoryEvent[] => {
+  const events: InventoryEvent[] = [];
+  const push = (e: Omit<InventoryEvent, 'eventId' | 'occurredAt' | 'source'>) =>
+    events.push({
+      ...e,
+      eventId: `${stamp.idPrefix}:${events.length}`,
+      occurredAt: stamp.occurredAt,
+      source: stamp.source,
+    });
+  const last = <A>(list: ReadonlyArray<A> | undefined, key: (a: A) => string) => [
+    ...new Map((list ?? []).map((a) => [key(a), a])).values(),
+  ];
+  for (const p of last(targets.positions, (p) => pairKey(p.productId, p.facilityId))) {
+    const key = pairKey(p.productId, p.facilityId);
+    const at = state.positions.get(key);
+    const where = { productId: p.productId, facilityId: p.facilityId };
+    // QOH: counted to it (0 or more), or reset by the difference to a negative one (a seed may hold what NetSuite does).
+    const qoh = toScaled(p.quantityOnHand);
+    if (qoh >= 0 && (at === undefined || at.quantityOnHand !== qoh))
+      push({ ...where, type: 'counted', quantity: p.quantityOnHand });
+    else if (qoh < 0 && qoh !== (at?.quantityOnHand ?? 0))
+      push({ ...where, type: 'reset', quantity: fromScaled(qoh - (at?.quantityOnHand ?? 0)) });
+    const reserved = toScaled(p.reservedQuantity) - (at?.reserved ?? 0);
+    if (reserved !== 0)
+      push({ ...where, type: reserved > 0 ? 'reserved' : 'released', quantity: fromScaled(Math.abs(reserved)) });
+    const safety = state.safetyStock.get(key);
+    if (safety === undefined || safety !== toScaled(p.safetyStock))
+      push({ ...where, type: 'safety-stock-set', quantity: p.safetyStock });
+  }
+  for (const t of last(targets.thresholds, (t) => t.productId)) {
+    const at = state.thresholds.get(t.productId);
+    if (at === undefined || at !== toScaled(t.threshold))
+      push({ productId: t.productId, type: 'threshold-set', quantity: t.threshold });
+  }
+  for (const q of last(targets.brokeringQueue, (q) => q.productId)) {
+    const delta = toScaled(q.quantity) - (state.brokeringQueue.get(q.productId) ?? 0);
+    if (delta !== 0) push({ productId: q.productId, type: 'brokering-queue-changed', quantity: fromScaled(delta) });
+  }
+  return events;
 };

@@ -100,6 +100,7 @@ examples('the worked example: one feed line per stocked item, against what Shopi
       startedAt: new Date(START),
       durationMs: 0,
       shopifyReadMs: 0,
+      ledgerHead: await run(deps.ledgerHead()),
     },
   );
   assert.equal([...outbox.files.keys()], [name], 'one feed, at the outbox root');

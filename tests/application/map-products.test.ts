@@ -106,7 +106,7 @@ examples(
     const deps = { ...store, ...shopify, ...steppingClock() };
     const consumer = deltaConsumer(GROUP);
     await run(mapProducts(config)(deps));
-    await run(store.markPushed(consumer, await run(pendingChanges(store, consumer, 100))));
+    await run(store.moveCursor(consumer, await run(store.ledgerHead())));
     shopify.sku('SKU-B', [item(9)]);
     await run(mapProducts(config)(deps));
     assert.equal(

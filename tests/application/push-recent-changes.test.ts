@@ -73,8 +73,7 @@ const seedLedger = (store: MemoryInventoryStore, entries: ReadonlyArray<[invento
     }),
   );
 
-const takeAll = async (store: MemoryInventoryStore) =>
-  run(store.markPushed(CONSUMER, await run(pendingChanges(store, CONSUMER, 100))));
+const takeAll = async (store: MemoryInventoryStore) => run(store.moveCursor(CONSUMER, await run(store.ledgerHead())));
 
 const pendingIds = async (store: MemoryInventoryStore) =>
   (await run(pendingChanges(store, CONSUMER, 100))).map((c) => c.productId);
@@ -115,8 +114,11 @@ examples('a sale, an edit that does not move ATP, an unmapped product, a newly m
   await run(store.savePositions([position('P2', 12, 2)])); // touched, still 10
   await run(store.savePositions([position('P4', 9)])); // not mapped in the shop
   await run(store.saveMappings(SHOP, [{ productId: 'P5', sku: 'SKU-P5', status: 'mapped', inventoryItemId: item(5) }]));
+  const cursor = await run(store.changeCursor(CONSUMER));
+  const head = await run(store.ledgerHead());
   const report = await run(pushRecentChanges(config())(deps));
   const name = feedFileName('push-changes', GROUP, 'push-1', new Date(START));
+  assert.ok(cursor !== null && cursor < head, `changes after the cursor (${cursor}, ${head}]`);
   assert.equal(
     { ...report, durationMs: 0 },
     {
@@ -124,6 +126,7 @@ examples('a sale, an edit that does not move ATP, an unmapped product, a newly m
       facilityGroupId: GROUP,
       feed: name,
       changedProducts: 4,
+      ledger: { after: cursor, through: head },
       mappedProducts: 3,
       lines: 2,
       unchanged: 1,
@@ -152,11 +155,13 @@ examples('no change, no feed: nothing is written', async () => {
 
 examples('changes whose ATP equals the ledger are taken too, without a feed', async () => {
   const { store, outbox, deps } = await afterAPush();
-  await run(store.savePositions([position('P2', 12, 2), position('P3', 40)]));
+  await run(store.savePositions([position('P2', 12, 2), position('P3', 41, 1)]));
   const report = await run(pushRecentChanges(config())(deps));
   assert.equal([report.changedProducts, report.unchanged, report.lines, report.feed], [2, 2, 0, null]);
   assert.equal(await pendingIds(store), []);
   assert.is(outbox.files.size, 0);
+  await run(store.savePositions([position('P2', 12, 2)]));
+  assert.equal(await pendingIds(store), [], 'a setter that changes nothing records no event and no change');
 });
 
 examples('the page size changes nothing in the feed', async () => {

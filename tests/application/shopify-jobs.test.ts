@@ -77,10 +77,10 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         { productId: 'P2', facilityId: 'WEB_WH', quantityOnHand: 12, reservedQuantity: 2, safetyStock: 1 },
       ]),
     );
-    // P3 is touched but its ATP does not change.
+    // P3 is changed but its ATP does not move.
     await run(
       store.savePositions([
-        { productId: 'P3', facilityId: 'WEB_WH', quantityOnHand: 40, reservedQuantity: 0, safetyStock: 0 },
+        { productId: 'P3', facilityId: 'WEB_WH', quantityOnHand: 41, reservedQuantity: 1, safetyStock: 0 },
       ]),
     );
     const report = await run(push()(s.deps));

@@ -59,6 +59,12 @@ export const seedChannel = async (store: MemoryInventoryStore, products: Readonl
   await run(store.saveSalesChannel({ facilityGroupId: GROUP, shop: SHOP, locationId: LOCATION }));
   await run(store.saveProducts(products.map((p, i) => ({ productId: p.productId, externalId: String(9000 + i) }))));
   await run(
+    store.saveFacilities([
+      { facilityId: WEB_WH, externalId: '901' },
+      { facilityId: STORE_9, externalId: '909' },
+    ]),
+  );
+  await run(
     store.savePositions(
       products.flatMap((p) => [
         {

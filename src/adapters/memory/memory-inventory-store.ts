@@ -1,3 +1,4 @@
+import { randomUUID } from 'node:crypto';
 import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type { Store } from '../../application/index.ts';
@@ -19,6 +20,12 @@ import {
   canonicalPayload,
   eventOfPayload,
   touchedKeys,
+  resetEventId,
+  resetOfRecord,
+  seedEvents,
+  seedKeys,
+  type InventoryEvent,
+  type SeedTargets,
   fromScaled,
   isChannelFacilityGroup,
   pairKey,
@@ -31,9 +38,6 @@ import {
 
 /** Everything the memory store serves: the import's ports and the Shopify jobs' ports, on one state. */
 export type MemoryInventoryStore = Store;
-
-// What the databases keep is exact to 1/100,000 unit; the reference store rounds the same way.
-const exact = (quantity: number): number => fromScaled(toScaled(quantity));
 
 const byId = (a: string, b: string): number => (a < b ? -1 : a > b ? 1 : 0);
 
@@ -102,9 +106,11 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const brokeringQueue = new Map<string, number>();
   const files = new Map<string, ImportedFile>();
   const history: VarianceRecord[] = [];
+  // The ledger's head (the last sequence drawn), each product's last change, each consumer's cursor.
+  let head = 0;
   const changed = new Map<string, number>();
   const changedOrder = sortedIds(() => changed.keys());
-  const consumers = new Map<string, Map<string, number>>();
+  const cursors = new Map<string, number>();
   const locks = new Map<string, { owner: string; until: number }>();
   const groups = new Map<string, FacilityGroup>();
   const channels = new Map<string, { shop: string; locationId: string }>();
@@ -126,11 +132,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     if (held === undefined) facilitiesOf.set(level.productId, (held = new Set()));
     held.add(level.facilityId);
   };
-  const markChanged = (ids: Iterable<string>): void => {
+  /** Marks products changed at `sequence` (a new one drawn when absent). */
+  const markChanged = (ids: Iterable<string>, sequence?: number): void => {
+    const at = sequence ?? ++head;
     for (const id of new Set(ids)) {
-      const version = changed.get(id);
-      if (version === undefined) changedOrder.invalidate();
-      changed.set(id, (version ?? 0) + 1);
+      if (!changed.has(id)) changedOrder.invalidate();
+      changed.set(id, at);
     }
   };
   const shopItems = (shop: string) => {
@@ -196,64 +203,95 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   // InventoryLedger: the domain's fold over the entries the events touch, written back; what the SQL store must match.
   const recordedPayloads = new Map<string, string>();
   const inventoryEvents: InventoryLedgerEntry[] = [];
-  const recordEvents: Store['recordEvents'] = (events) =>
-    answer('recordEvents', () => {
-      const touched = touchedKeys(events);
-      const scaledOf = (from: ReadonlyMap<string, number>, keys: Iterable<string>) =>
-        new Map([...keys].flatMap((k) => (from.has(k) ? [[k, toScaled(from.get(k)!)] as const] : [])));
-      const positionKeys = touched.positions.map(([p, f]) => pairKey(p, f));
-      const state = {
-        positions: new Map(
-          positionKeys.flatMap((key) => {
-            const level = stock.get(key);
-            if (level === undefined) return [];
-            const qoh = toScaled(level.quantityOnHand);
-            return [[key, { quantityOnHand: qoh, reserved: qoh - toScaled(level.availableToPromise) }] as const];
-          }),
-        ),
-        safetyStock: scaledOf(
-          safetyStock,
-          touched.safetyStock.map(([p, f]) => pairKey(p, f)),
-        ),
-        thresholds: scaledOf(thresholds, touched.thresholds),
-        brokeringQueue: scaledOf(brokeringQueue, touched.brokeringQueue),
-      };
-      const folded = applyInventoryEvents(state, events, {
-        knownProducts: productIds,
-        knownFacilities: new Set(facilities.values()),
-        recorded: recordedPayloads,
+  /** The state of the keys `touched` names, as the fold reads it (absent keys absent). */
+  const stateOf = (touched: ReturnType<typeof touchedKeys>) => {
+    const scaledOf = (from: ReadonlyMap<string, number>, keys: Iterable<string>) =>
+      new Map([...keys].flatMap((k) => (from.has(k) ? [[k, toScaled(from.get(k)!)] as const] : [])));
+    const positionKeys = touched.positions.map(([p, f]) => pairKey(p, f));
+    const state = {
+      positions: new Map(
+        positionKeys.flatMap((key) => {
+          const level = stock.get(key);
+          if (level === undefined) return [];
+          const qoh = toScaled(level.quantityOnHand);
+          return [[key, { quantityOnHand: qoh, reserved: qoh - toScaled(level.availableToPromise) }] as const];
+        }),
+      ),
+      safetyStock: scaledOf(
+        safetyStock,
+        touched.safetyStock.map(([p, f]) => pairKey(p, f)),
+      ),
+      thresholds: scaledOf(thresholds, touched.thresholds),
+      brokeringQueue: scaledOf(brokeringQueue, touched.brokeringQueue),
+    };
+    return state;
+  };
+  const contextOf = () => ({
+    knownProducts: productIds,
+    knownFacilities: new Set(facilities.values()),
+    recorded: recordedPayloads,
+  });
+  /** Folds `events` over the current state and keeps what was decided. */
+  const record = (events: ReadonlyArray<InventoryEvent>) => {
+    const folded = applyInventoryEvents(stateOf(touchedKeys(events)), events, contextOf());
+    const recordedAt = new Date();
+    const changedIds: string[] = [];
+    folded.outcomes.forEach((o, i) => {
+      if (o.outcome === 'refused' || o.outcome === 'applied') head += 1;
+      if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+      if (o.outcome !== 'applied') return;
+      const payload = canonicalPayload(events[i]!);
+      const event = eventOfPayload(payload);
+      if (E.isLeft(event)) throw new Error(`an applied event has no canonical form: ${payload}`);
+      recordedPayloads.set(o.eventId, payload);
+      inventoryEvents.push({
+        sequence: head,
+        event: event.right,
+        changes: o.changes,
+        recordedAt,
       });
-      const recordedAt = new Date();
-      const changedIds: string[] = [];
-      folded.outcomes.forEach((o, i) => {
-        if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
-        if (o.outcome !== 'applied') return;
-        const payload = canonicalPayload(events[i]!);
-        const event = eventOfPayload(payload);
-        if (E.isLeft(event)) throw new Error(`an applied event has no canonical form: ${payload}`);
-        recordedPayloads.set(o.eventId, payload);
-        inventoryEvents.push({
-          sequence: inventoryEvents.length + 1,
-          event: event.right,
-          changes: o.changes,
-          recordedAt,
-        });
-        changedIds.push(event.right.productId);
-        for (const c of o.changes) {
-          if (c.kind === 'position') {
-            setStock({
-              productId: c.productId,
-              facilityId: c.facilityId,
-              quantityOnHand: c.after.quantityOnHand,
-              availableToPromise: fromScaled(toScaled(c.after.quantityOnHand) - toScaled(c.after.reservedQuantity)),
-            });
-          } else if (c.kind === 'safety-stock') safetyStock.set(pairKey(c.productId, c.facilityId), c.after);
-          else if (c.kind === 'threshold') thresholds.set(c.productId, c.after);
-          else brokeringQueue.set(c.productId, c.after);
-        }
+      changedIds.push(event.right.productId);
+      for (const c of o.changes) {
+        if (c.kind === 'position') {
+          setStock({
+            productId: c.productId,
+            facilityId: c.facilityId,
+            quantityOnHand: c.after.quantityOnHand,
+            availableToPromise: fromScaled(toScaled(c.after.quantityOnHand) - toScaled(c.after.reservedQuantity)),
+          });
+        } else if (c.kind === 'safety-stock') safetyStock.set(pairKey(c.productId, c.facilityId), c.after);
+        else if (c.kind === 'threshold') thresholds.set(c.productId, c.after);
+        else brokeringQueue.set(c.productId, c.after);
+      }
+    });
+    if (changedIds.length > 0) markChanged(changedIds, head);
+    return folded.outcomes;
+  };
+  const recordEvents: Store['recordEvents'] = (events) => answer('recordEvents', () => record(events));
+  /** ChannelSeed's setters: their absolute values as events; the whole call refused when one is refused or unknown. */
+  const seed = (operation: string, targets: SeedTargets) =>
+    perform(operation, () => {
+      const events = seedEvents(stateOf(seedKeys(targets)), targets, {
+        idPrefix: `seed:${randomUUID()}`,
+        source: 'channel-seed',
+        occurredAt: new Date().toISOString(),
       });
-      markChanged(changedIds);
-      return folded.outcomes;
+      const context = contextOf();
+      const unknown = [
+        ...(targets.positions ?? []).flatMap((p) => [
+          ...(context.knownProducts.has(p.productId) ? [] : [`unknown product ${p.productId}`]),
+          ...(context.knownFacilities.has(p.facilityId) ? [] : [`unknown facility ${p.facilityId}`]),
+        ]),
+        ...[...(targets.thresholds ?? []), ...(targets.brokeringQueue ?? [])].flatMap((t) =>
+          context.knownProducts.has(t.productId) ? [] : [`unknown product ${t.productId}`],
+        ),
+      ];
+      const trial = applyInventoryEvents(stateOf(seedKeys(targets)), events, context);
+      const refused = trial.outcomes.flatMap((o) => (o.outcome === 'refused' ? [`${o.reason}: ${o.detail}`] : []));
+      const faults = [...new Set([...unknown, ...refused])];
+      if (faults.length > 0) return E.left(failed(operation, `refused, nothing written: ${faults.join('; ')}`));
+      record(events);
+      return E.right(undefined);
     });
   const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}) =>
     answer('ledgerEntries', () => {
@@ -295,6 +333,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         });
         // Each adjustment is applied as its planned delta on top of the position as it is now (whatever was
         // reserved, shipped or counted since the plan read it), and history keeps the true before and after.
+        let ordinal = 0;
         for (const a of commit.adjustments) {
           const now = stock.get(pairKey(a.productId, a.facilityId));
           const qohBefore = toScaled(now?.quantityOnHand ?? 0);
@@ -307,7 +346,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
             quantityOnHand: fromScaled(qohAfter),
             availableToPromise: fromScaled(atpAfter),
           });
-          history.push({
+          const variance: VarianceRecord = {
             ...a,
             quantityOnHandBefore: fromScaled(qohBefore),
             quantityOnHandAfter: fromScaled(qohAfter),
@@ -317,9 +356,21 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
             sourceFile: commit.file.name,
             runId: commit.runId,
             recordedAt: commit.at,
-          });
+          };
+          history.push(variance);
+          // The reset is a ledger entry too, numbered in the commit's order.
+          const { event, changes } = resetOfRecord(
+            resetEventId(commit.runId, commit.file.sha256, commit.file.name, ordinal++),
+            variance,
+          );
+          recordedPayloads.set(event.eventId, canonicalPayload(event));
+          inventoryEvents.push({ sequence: ++head, event, changes, recordedAt: commit.at });
         }
-        markChanged(commit.adjustments.map((a) => a.productId));
+        if (commit.adjustments.length > 0)
+          markChanged(
+            commit.adjustments.map((a) => a.productId),
+            head,
+          );
         return 'committed' as const;
       }),
     acquireJobLock: (job, owner, until, now) =>
@@ -380,24 +431,24 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       answer('mappedProducts', () =>
         [...new Set(ids)].sort(byId).flatMap((productId) => mappedInventory(channel.shop, productId) ?? []),
       ),
+    ledgerHead: () => answer('ledgerHead', () => head),
+    changeCursor: (consumer) => answer('changeCursor', () => cursors.get(consumer) ?? null),
     changedProducts: (consumer, after, limit) =>
       answer('changedProducts', () => {
-        const taken = consumers.get(consumer);
-        const page: Array<{ productId: string; version: number }> = [];
+        const cursor = cursors.get(consumer) ?? -1;
+        const page: Array<{ productId: string; sequence: number }> = [];
         if (limit <= 0) return page;
         for (const productId of changedOrder.after(after)) {
-          const version = changed.get(productId)!;
-          if (version <= (taken?.get(productId) ?? 0)) continue;
-          page.push({ productId, version });
+          const sequence = changed.get(productId)!;
+          if (sequence <= cursor) continue;
+          page.push({ productId, sequence });
           if (page.length >= limit) break;
         }
         return page;
       }),
-    markPushed: (consumer, changes) =>
-      answer('markPushed', () => {
-        let taken = consumers.get(consumer);
-        if (taken === undefined) consumers.set(consumer, (taken = new Map()));
-        for (const c of changes) taken.set(c.productId, Math.max(taken.get(c.productId) ?? 0, c.version));
+    moveCursor: (consumer, through) =>
+      answer('moveCursor', () => {
+        cursors.set(consumer, Math.max(cursors.get(consumer) ?? -1, through));
       }),
     ledger: (shop, locationId, inventoryItemIds) =>
       answer('ledger', () =>
@@ -520,41 +571,9 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         skuOrder.invalidate();
         return E.right(undefined);
       }),
-    savePositions: (positions) =>
-      validSeed(
-        'savePositions',
-        positions,
-        answer('savePositions', () => {
-          for (const p of positions) {
-            const quantityOnHand = exact(p.quantityOnHand);
-            setStock({
-              productId: p.productId,
-              facilityId: p.facilityId,
-              quantityOnHand,
-              availableToPromise: fromScaled(toScaled(quantityOnHand) - toScaled(p.reservedQuantity)),
-            });
-            safetyStock.set(pairKey(p.productId, p.facilityId), exact(p.safetyStock));
-          }
-          markChanged(positions.map((p) => p.productId));
-        }),
-      ),
-    saveThresholds: (list) =>
-      validSeed(
-        'saveThresholds',
-        list,
-        answer('saveThresholds', () => {
-          for (const t of list) thresholds.set(t.productId, exact(t.threshold));
-          markChanged(list.map((t) => t.productId));
-        }),
-      ),
+    savePositions: (positions) => validSeed('savePositions', positions, seed('savePositions', { positions })),
+    saveThresholds: (list) => validSeed('saveThresholds', list, seed('saveThresholds', { thresholds: list })),
     saveBrokeringQueue: (queue) =>
-      validSeed(
-        'saveBrokeringQueue',
-        queue,
-        answer('saveBrokeringQueue', () => {
-          for (const q of queue) brokeringQueue.set(q.productId, exact(q.quantity));
-          markChanged(queue.map((q) => q.productId));
-        }),
-      ),
+      validSeed('saveBrokeringQueue', queue, seed('saveBrokeringQueue', { brokeringQueue: queue })),
   };
 };

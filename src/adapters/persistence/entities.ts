@@ -59,7 +59,11 @@ export const InventoryVarianceEntity = defineEntity({
   },
 });
 
-/** Products whose stock or online ATP terms changed; `version` grows with every change. */
+/**
+ * Products whose stock or online ATP terms changed: `sequence` is the ledger sequence of the product's last change
+ * (drawn from `ledger_head`), which the delta push's cursor is compared with. `version` (grows with every change) is
+ * kept for databases made before the cursor.
+ */
 export const ChangedProductEntity = defineEntity({
   name: 'ChangedProduct',
   tableName: 'changed_product',
@@ -67,6 +71,7 @@ export const ChangedProductEntity = defineEntity({
     productId: p.string().length(255).primary(),
     changedAt: p.bigint('number'),
     version: p.bigint('number').defaultRaw('1'),
+    sequence: p.bigint('number').defaultRaw('0').index('changed_product_sequence_index'),
   },
 });
 
@@ -190,7 +195,32 @@ export const ShopifyLedgerEntity = defineEntity({
   },
 });
 
-/** The version of each product's change a consumer (a delta push per channel) has taken. */
+/**
+ * The last ledger sequence drawn (one row, id 1). Every transaction that changes stock or online ATP terms draws its
+ * numbers here, as its last write: the row lock held to the commit makes the numbers follow the order of commits, so
+ * a reader that sees number N sees every change numbered below it.
+ */
+export const LedgerHeadEntity = defineEntity({
+  name: 'LedgerHead',
+  tableName: 'ledger_head',
+  properties: {
+    id: p.integer().primary().autoincrement(false),
+    sequence: p.bigint('number'),
+  },
+});
+
+/** How far a consumer (the delta push of a facility group) has taken the ledger: every change at or below `sequence`. */
+export const ChangeCursorEntity = defineEntity({
+  name: 'ChangeCursor',
+  tableName: 'change_cursor',
+  properties: {
+    consumer: p.string().length(255).primary(),
+    sequence: p.bigint('number'),
+    movedAt: p.bigint('number'),
+  },
+});
+
+/** The version of each product's change a consumer had taken before the cursor (databases made before it). */
 export const ChangeConsumerEntity = defineEntity({
   name: 'ChangeConsumer',
   tableName: 'change_consumer',
@@ -266,10 +296,22 @@ export const InventoryEventEntity = defineEntity({
     changes: p.text(),
     refusal: p.string().length(64).nullable(),
     recordedAt: p.bigint('number'),
+    // A NetSuite reset (`type` reset, written by the import's commit): its file, run and line, and the position's
+    // true before and after (`payload` and `changes` are empty: the entry is read back from these columns).
+    sourceFile: p.string().length(255).nullable(),
+    runId: p.string().length(255).nullable(),
+    line: p.integer().nullable(),
+    quantityOnHandBeforeScaled: p.bigint('number').nullable(),
+    quantityOnHandAfterScaled: p.bigint('number').nullable(),
+    availableToPromiseBeforeScaled: p.bigint('number').nullable(),
+    availableToPromiseAfterScaled: p.bigint('number').nullable(),
+    fileQuantityScaled: p.bigint('number').nullable(),
+    created: p.boolean().nullable(),
   },
   indexes: [
     { name: 'inventory_event_product_index', properties: ['productId', 'sequence'] },
     { name: 'inventory_event_facility_index', properties: ['facilityId', 'sequence'] },
+    { name: 'inventory_event_source_file_index', properties: ['sourceFile', 'line'] },
   ],
 });
 
@@ -291,6 +333,8 @@ export const ENTITIES = [
   ShopifyInventoryItemEntity,
   ShopifyLedgerEntity,
   ChangeConsumerEntity,
+  LedgerHeadEntity,
+  ChangeCursorEntity,
   FeedProgressEntity,
   FeedFailureEntity,
   JobRunEntity,

@@ -7,6 +7,7 @@
 // writers of the same positions queue on the row locks and never read-modify-write past each other; tables are
 // locked in one fixed order (positions, safety stock, thresholds, brokering queue), so they never deadlock. SQLite's
 // write transactions are exclusive already (`begin immediate`).
+import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
 import { type RawBuilder, sql } from 'kysely';
@@ -14,9 +15,17 @@ import type { InventoryLedger, InventoryLedgerEntry } from '../../application/in
 import {
   applyInventoryEvents,
   canonicalPayload,
+  type EventOutcome,
   type InventoryEvent,
   eventOfPayload,
+  fromScaled,
   type LedgerChange,
+  type LedgerContext,
+  type LedgerState,
+  resetOfRecord,
+  type SeedTargets,
+  seedEvents,
+  seedKeys,
   type ScaledPosition,
   pairKey,
   touchedKeys,
@@ -30,7 +39,17 @@ export interface LedgerDeps {
   readonly dialect: StoreDialect;
   readonly db: () => Db;
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
-  readonly markIdsChanged: (trx: Db, productIds: Iterable<string>, at: number) => Promise<unknown>;
+  /** Draws `n` ledger sequence numbers (the transaction's last writes follow): answers the last one drawn. */
+  readonly draw: (trx: Db, n: number) => Promise<number>;
+  /** Marks products changed at `sequence`. */
+  readonly markIdsChanged: (trx: Db, productIds: Iterable<string>, at: number, sequence: number) => Promise<unknown>;
+}
+
+type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
+
+/** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
+export class SeedRefused extends Error {
+  override readonly name = 'SeedRefused';
 }
 
 // A value no write ever stores (about -9e15 scaled, -9e10 units): marks a row the lock created.
@@ -106,20 +125,60 @@ const decoded = <A>(codec: t.Decoder<unknown, A>, json: string, what: string): A
   return result.right;
 };
 
-/** A ledger row as an entry: the canonical payload back to the event (its nulls are absent fields). */
-const entryOf = (r: Row): InventoryLedgerEntry => {
+/** A ledger row as an entry: the canonical payload back to the event (its nulls are absent fields), or a reset's columns. */
+export const entryOf = (r: Row): InventoryLedgerEntry => {
+  const recordedAt = new Date(Number(r.recorded_at));
+  if (String(r.type) === 'reset' && r.source_file !== null && r.source_file !== undefined) {
+    const units = (column: string) => fromScaled(Number(r[column]));
+    const { event, changes } = resetOfRecord(String(r.event_id), {
+      productId: String(r.product_id),
+      facilityId: String(r.facility_id),
+      quantityOnHandBefore: units('quantity_on_hand_before_scaled'),
+      quantityOnHandAfter: units('quantity_on_hand_after_scaled'),
+      availableToPromiseBefore: units('available_to_promise_before_scaled'),
+      availableToPromiseAfter: units('available_to_promise_after_scaled'),
+      sourceFile: String(r.source_file),
+      line: r.line === null || r.line === undefined ? null : Number(r.line),
+      recordedAt,
+    });
+    return { sequence: Number(r.sequence), event, changes, recordedAt };
+  }
   const event = eventOfPayload(String(r.payload));
   if (isLeft(event)) throw new Error(`the ledger holds an unreadable event: ${String(r.payload)}`);
   return {
     sequence: Number(r.sequence),
     event: event.right,
     changes: decoded(Changes, String(r.changes), 'changes list') as ReadonlyArray<LedgerChange>,
-    recordedAt: new Date(Number(r.recorded_at)),
+    recordedAt,
   };
 };
 
+/** The columns `entryOf` reads. */
+export const ENTRY_COLUMNS = [
+  'sequence',
+  'event_id',
+  'type',
+  'product_id',
+  'facility_id',
+  'payload',
+  'changes',
+  'recorded_at',
+  'source_file',
+  'line',
+  'quantity_on_hand_before_scaled',
+  'quantity_on_hand_after_scaled',
+  'available_to_promise_before_scaled',
+  'available_to_promise_after_scaled',
+] as const;
+
 /** The InventoryLedger port over the store's database: spread into the store object. */
-export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: LedgerDeps): InventoryLedger => {
+export const inventoryLedger = ({
+  dialect,
+  db,
+  transaction,
+  draw,
+  markIdsChanged,
+}: LedgerDeps): InventoryLedger & { readonly seed: (targets: SeedTargets, source: string) => Promise<unknown> } => {
   const { rows, among } = dialect;
   const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
   const matching = (table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) =>
@@ -135,7 +194,8 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
     const names = columns.map(([name]) => name);
     const values = keys.map((k, ord) => [ord, ...k, ...table.fill.map(([, , value]) => value)]);
     await sql`insert into ${sql.table(table.name)} (${refs(names)})
-      select ${refs(names)} from ${rows([['ord', 'int'], ...columns], values)} as "source" where true order by "ord"
+      select ${refs(names)} from ${rows([['ord', 'int'], ...columns], values)} as "source" where true
+      order by ${refs(table.keys.map(([k]) => k))}
       on conflict (${refs(table.keys.map(([k]) => k))}) do update set ${sql.ref(table.sentinel)} = ${sql.ref(`${table.name}.${table.sentinel}`)}`.execute(
       trx,
     );
@@ -172,135 +232,203 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
       await sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`.execute(trx);
   };
 
-  const record = (events: ReadonlyArray<InventoryEvent>) =>
-    transaction(async (trx) => {
-      const at = Date.now();
-      const productIds = [...new Set(events.map((e) => e.productId))];
-      const facilityIds = [
-        ...new Set(events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined))),
-      ];
-      const knownProducts = new Set(
-        (await all(sql<Row>`select "product_id" from "product" where ${among('product_id', productIds)}`, trx)).map(
-          (r) => String(r.product_id),
-        ),
+  /**
+   * Inside `trx`: locks the keys `touched` names, folds the events `plan` makes of their locked state (and of which
+   * ids exist), writes what was applied and numbers the ledger rows. `check` may refuse the whole call (it throws).
+   */
+  const decide = async (
+    trx: Db,
+    touched: ReturnType<typeof touchedKeys>,
+    plan: (state: LedgerState) => ReadonlyArray<InventoryEvent>,
+    check: (outcomes: ReadonlyArray<EventOutcome>, known: LedgerKnown) => void = () => {},
+    also: { readonly productIds: ReadonlyArray<string>; readonly facilityIds: ReadonlyArray<string> } = {
+      productIds: [],
+      facilityIds: [],
+    },
+  ): Promise<ReadonlyArray<EventOutcome>> => {
+    const at = Date.now();
+    const productIds = [
+      ...new Set([
+        ...also.productIds,
+        ...touched.positions.map(([p]) => p),
+        ...touched.safetyStock.map(([p]) => p),
+        ...touched.thresholds,
+        ...touched.brokeringQueue,
+      ]),
+    ];
+    const facilityIds = [
+      ...new Set([
+        ...also.facilityIds,
+        ...touched.positions.map(([, f]) => f),
+        ...touched.safetyStock.map(([, f]) => f),
+      ]),
+    ];
+    const knownProducts = new Set(
+      (await all(sql<Row>`select "product_id" from "product" where ${among('product_id', productIds)}`, trx)).map((r) =>
+        String(r.product_id),
+      ),
+    );
+    const knownFacilities = new Set(
+      facilityIds.length === 0
+        ? []
+        : (
+            await all(sql<Row>`select "facility_id" from "facility" where ${among('facility_id', facilityIds)}`, trx)
+          ).map((r) => String(r.facility_id)),
+    );
+    const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
+    const positions = await lock(trx, POSITION, touched.positions.filter(known));
+    const safety = await lock(trx, SAFETY, touched.safetyStock.filter(known));
+    const thresholds = await lock(
+      trx,
+      THRESHOLD,
+      touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p]),
+    );
+    const queue = await lock(
+      trx,
+      QUEUE,
+      touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p]),
+    );
+    const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
+      new Map(
+        [...locked]
+          .filter(([, r]) => Number(r[column]) !== CREATED)
+          .map(([key, r]) => [key, Number(r[column])] as const),
       );
-      const knownFacilities = new Set(
-        facilityIds.length === 0
-          ? []
-          : (
-              await all(sql<Row>`select "facility_id" from "facility" where ${among('facility_id', facilityIds)}`, trx)
-            ).map((r) => String(r.facility_id)),
-      );
-      const touched = touchedKeys(events);
-      const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
-      const positions = await lock(trx, POSITION, touched.positions.filter(known));
-      const safety = await lock(trx, SAFETY, touched.safetyStock.filter(known));
-      const thresholds = await lock(
-        trx,
-        THRESHOLD,
-        touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p]),
-      );
-      const queue = await lock(
-        trx,
-        QUEUE,
-        touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p]),
-      );
-      const eventIds = [...new Set(events.map((e) => e.eventId))];
-      const recorded = new Map(
-        (
-          await all(
-            sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', eventIds)}`,
-            trx,
-          )
-        ).map((r) => [String(r.event_id), String(r.payload)]),
-      );
-      const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
-        new Map(
-          [...locked]
-            .filter(([, r]) => Number(r[column]) !== CREATED)
-            .map(([key, r]) => [key, Number(r[column])] as const),
-        );
-      const state = {
-        positions: new Map(
-          [...positions]
-            .filter(([, r]) => Number(r.updated_at) !== CREATED)
-            .map(([key, r]): [string, ScaledPosition] => {
-              const qoh = Number(r.quantity_on_hand_scaled);
-              return [key, { quantityOnHand: qoh, reserved: qoh - Number(r.available_to_promise_scaled) }];
-            }),
-        ),
-        safetyStock: scalar(safety, SAFETY.sentinel),
-        thresholds: scalar(thresholds, THRESHOLD.sentinel),
-        brokeringQueue: scalar(queue, QUEUE.sentinel),
-      };
-      const folded = applyInventoryEvents(state, events, { knownProducts, knownFacilities, recorded });
+    const state = {
+      positions: new Map(
+        [...positions]
+          .filter(([, r]) => Number(r.updated_at) !== CREATED)
+          .map(([key, r]): [string, ScaledPosition] => {
+            const qoh = Number(r.quantity_on_hand_scaled);
+            return [key, { quantityOnHand: qoh, reserved: qoh - Number(r.available_to_promise_scaled) }];
+          }),
+      ),
+      safetyStock: scalar(safety, SAFETY.sentinel),
+      thresholds: scalar(thresholds, THRESHOLD.sentinel),
+      brokeringQueue: scalar(queue, QUEUE.sentinel),
+    };
+    const events = plan(state);
+    const eventIds = [...new Set(events.map((e) => e.eventId))];
+    const recorded = new Map(
+      (
+        await all(
+          sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', eventIds)}`,
+          trx,
+        )
+      ).map((r) => [String(r.event_id), String(r.payload)]),
+    );
+    const folded = applyInventoryEvents(state, events, { knownProducts, knownFacilities, recorded });
+    check(folded.outcomes, { knownProducts, knownFacilities });
 
-      const appliedPositions = new Map<string, Value[]>();
-      const appliedSafety = new Map<string, Value[]>();
-      const appliedThresholds = new Map<string, Value[]>();
-      const appliedQueue = new Map<string, Value[]>();
-      const ledgerRows: Value[][] = [];
-      const changedProducts = new Set<string>();
-      folded.outcomes.forEach((o, i) => {
-        if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
-        const e = events[i]!;
-        ledgerRows.push([
-          ledgerRows.length,
-          e.eventId,
-          e.type,
-          e.productId,
-          e.facilityId ?? null,
-          e.toFacilityId ?? null,
-          canonicalPayload(e),
-          JSON.stringify(o.outcome === 'applied' ? o.changes : []),
-          o.outcome === 'refused' ? o.reason : null,
-          at,
-        ]);
-        if (o.outcome !== 'applied') return;
-        changedProducts.add(e.productId);
-        for (const c of o.changes) {
-          if (c.kind === 'position') {
-            const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
-            appliedPositions.set(pairKey(c.productId, c.facilityId), [
-              c.productId,
-              c.facilityId,
-              p.quantityOnHand,
-              p.quantityOnHand - p.reserved,
-              at,
-            ]);
-          } else if (c.kind === 'safety-stock') {
-            const key = pairKey(c.productId, c.facilityId);
-            appliedSafety.set(key, [c.productId, c.facilityId, folded.state.safetyStock.get(key)!]);
-          } else if (c.kind === 'threshold')
-            appliedThresholds.set(c.productId, [c.productId, folded.state.thresholds.get(c.productId)!]);
-          else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
-        }
-      });
-      await write(trx, POSITION, positions, appliedPositions);
-      await write(trx, SAFETY, safety, appliedSafety);
-      await write(trx, THRESHOLD, thresholds, appliedThresholds);
-      await write(trx, QUEUE, queue, appliedQueue);
-      if (ledgerRows.length > 0) {
-        const columns: Columns = [
-          ['ord', 'int'],
-          ['event_id', 'text'],
-          ['type', 'text'],
-          ['product_id', 'text'],
-          ['facility_id', 'text'],
-          ['to_facility_id', 'text'],
-          ['payload', 'text'],
-          ['changes', 'text'],
-          ['refusal', 'text'],
-          ['recorded_at', 'bigint'],
-        ];
-        const names = columns.slice(1).map(([name]) => name);
-        // In batch order, so the sequence numbers follow the order the events were applied in.
-        await sql`insert into "inventory_event" (${refs(names)})
-          select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
-        if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at);
+    const appliedPositions = new Map<string, Value[]>();
+    const appliedSafety = new Map<string, Value[]>();
+    const appliedThresholds = new Map<string, Value[]>();
+    const appliedQueue = new Map<string, Value[]>();
+    const ledgerRows: Value[][] = [];
+    const changedProducts = new Set<string>();
+    folded.outcomes.forEach((o, i) => {
+      if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
+      const e = events[i]!;
+      ledgerRows.push([
+        ledgerRows.length,
+        0,
+        e.eventId,
+        e.type,
+        e.productId,
+        e.facilityId ?? null,
+        e.toFacilityId ?? null,
+        canonicalPayload(e),
+        JSON.stringify(o.outcome === 'applied' ? o.changes : []),
+        o.outcome === 'refused' ? o.reason : null,
+        at,
+      ]);
+      if (o.outcome !== 'applied') return;
+      changedProducts.add(e.productId);
+      for (const c of o.changes) {
+        if (c.kind === 'position') {
+          const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
+          appliedPositions.set(pairKey(c.productId, c.facilityId), [
+            c.productId,
+            c.facilityId,
+            p.quantityOnHand,
+            p.quantityOnHand - p.reserved,
+            at,
+          ]);
+        } else if (c.kind === 'safety-stock') {
+          const key = pairKey(c.productId, c.facilityId);
+          appliedSafety.set(key, [c.productId, c.facilityId, folded.state.safetyStock.get(key)!]);
+        } else if (c.kind === 'threshold')
+          appliedThresholds.set(c.productId, [c.productId, folded.state.thresholds.get(c.productId)!]);
+        else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
       }
-      return folded.outcomes;
     });
+    await write(trx, POSITION, positions, appliedPositions);
+    await write(trx, SAFETY, safety, appliedSafety);
+    await write(trx, THRESHOLD, thresholds, appliedThresholds);
+    await write(trx, QUEUE, queue, appliedQueue);
+    if (ledgerRows.length > 0) {
+      // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
+      const last = await draw(trx, ledgerRows.length);
+      const first = last - ledgerRows.length + 1;
+      for (const r of ledgerRows) r[1] = first + Number(r[0]);
+      const columns: Columns = [
+        ['ord', 'int'],
+        ['sequence', 'bigint'],
+        ['event_id', 'text'],
+        ['type', 'text'],
+        ['product_id', 'text'],
+        ['facility_id', 'text'],
+        ['to_facility_id', 'text'],
+        ['payload', 'text'],
+        ['changes', 'text'],
+        ['refusal', 'text'],
+        ['recorded_at', 'bigint'],
+      ];
+      const names = columns.slice(1).map(([name]) => name);
+      // In batch order, so the sequence numbers follow the order the events were applied in.
+      await sql`insert into "inventory_event" (${refs(names)})
+          select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
+      if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at, last);
+    }
+    return folded.outcomes;
+  };
+
+  const record = (events: ReadonlyArray<InventoryEvent>) =>
+    transaction((trx) =>
+      decide(trx, touchedKeys(events), () => events, undefined, {
+        productIds: events.map((e) => e.productId),
+        facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
+      }),
+    );
+
+  /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
+  const seed = (targets: SeedTargets, source: string) =>
+    transaction((trx) =>
+      decide(
+        trx,
+        seedKeys(targets),
+        (state) =>
+          seedEvents(state, targets, {
+            idPrefix: `seed:${randomUUID()}`,
+            source,
+            occurredAt: new Date().toISOString(),
+          }),
+        (outcomes, known) => {
+          const unknown = [
+            ...(targets.positions ?? []).flatMap((p) => [
+              ...(known.knownProducts.has(p.productId) ? [] : [`unknown product ${p.productId}`]),
+              ...(known.knownFacilities.has(p.facilityId) ? [] : [`unknown facility ${p.facilityId}`]),
+            ]),
+            ...[...(targets.thresholds ?? []), ...(targets.brokeringQueue ?? [])].flatMap((t) =>
+              known.knownProducts.has(t.productId) ? [] : [`unknown product ${t.productId}`],
+            ),
+          ];
+          const refused = outcomes.flatMap((o) => (o.outcome === 'refused' ? [`${o.reason}: ${o.detail}`] : []));
+          const faults = [...new Set([...unknown, ...refused])];
+          if (faults.length > 0) throw new SeedRefused(`refused, nothing written: ${faults.join('; ')}`);
+        },
+      ),
+    );
 
   return {
     recordEvents: (events) => attempt('recordEvents', async () => (events.length === 0 ? [] : record(events))),
@@ -310,7 +438,7 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
         const { productId, facilityId } = filter;
         const rowsRead = await db()
           .selectFrom('inventory_event')
-          .select(['sequence', 'payload', 'changes', 'recorded_at'])
+          .select([...ENTRY_COLUMNS])
           .where('refusal', 'is', null)
           .$if(after !== null, (q) => q.where('sequence', '>', after!))
           .$if(productId !== undefined, (q) => q.where('product_id', '=', productId!))
@@ -322,5 +450,6 @@ export const inventoryLedger = ({ dialect, db, transaction, markIdsChanged }: Le
           .execute();
         return rowsRead.map((r) => entryOf(r as Row));
       }),
+    seed: (targets, source) => seed(targets, source),
   };
 };

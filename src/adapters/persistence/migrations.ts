@@ -22,6 +22,9 @@ export const MIGRATION_NAMES = [
   'Migration20261216000000_EntitySchema',
   // The inventory ledger's table (`inventory_event`), for a database the first step made before it existed.
   'Migration20261217000000_InventoryLedger',
+  // The ledger's numbering (`ledger_head`), the delta push's cursor (`change_cursor`, `changed_product.sequence`) and
+  // the NetSuite resets as ledger rows (the reset columns of `inventory_event`).
+  'Migration20261218000000_LedgerCursor',
 ] as const;
 
 /**

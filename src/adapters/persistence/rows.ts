@@ -148,7 +148,7 @@ export const varianceOf = (r: Row): VarianceRecord => ({
 /** A change row. */
 export const productChangeOf = (r: Row): ProductChange => ({
   productId: String(r.product_id),
-  version: num(r.version),
+  sequence: num(r.sequence),
 });
 
 /** A ledger row. */

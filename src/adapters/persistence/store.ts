@@ -2,7 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import type { SalesChannel, Store } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
-import { isChannelFacilityGroup, pairKey, toScaled } from '../../domain/index.ts';
+import { isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
 import { inventoryLedger } from './ledger.ts';
@@ -57,6 +57,7 @@ const ADJUSTMENTS = {
     bigint('file_quantity_scaled'),
     ['created', 'boolean'],
     ['line', 'int'],
+    ['ord', 'bigint'],
   ],
 } as const;
 const PRODUCTS = { name: 'product_staging', columns: [text('product_id'), text('external_id')] } as const;
@@ -72,6 +73,7 @@ const POSITIONS = {
 } as const;
 
 const adjustmentRows = function* (adjustments: Iterable<StockAdjustment>): Generator<Value[]> {
+  let ord = 0;
   for (const a of adjustments)
     yield [
       a.productId,
@@ -83,6 +85,7 @@ const adjustmentRows = function* (adjustments: Iterable<StockAdjustment>): Gener
       toScaled(a.fileQuantity),
       a.created,
       a.line,
+      ord++,
     ];
 };
 
@@ -150,40 +153,30 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   };
 
   /**
-   * Marks the products of `products` (a relation with distinct `product_id`s) changed, one version up each. Every
-   * write that moves a product's online ATP goes through here, inside the caller's transaction.
+   * Draws `n` ledger sequence numbers and answers the last one. The head's row lock is held to the commit, so the
+   * numbers follow the order of commits: call it as the transaction's last step but its writes of the numbers (a
+   * transaction that locks positions first and the head last never deadlocks with another that does the same).
    */
-  const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number) =>
-    sql`insert into "changed_product" ("product_id", "changed_at")
-      select "product_id", cast(${at} as bigint) from ${products} as "changed" where true
-      on conflict ("product_id") do update set "changed_at" = excluded."changed_at", "version" = "changed_product"."version" + 1`.execute(
-      trx,
-    );
-  const markIdsChanged = (trx: Db, productIds: Iterable<string>, at: number) =>
-    markChanged(trx, ids('product_id', productIds), at);
+  const draw = async (trx: Db, n: number): Promise<number> => {
+    const drawn = await sql<Row>`insert into "ledger_head" ("id", "sequence")
+      select 1, coalesce(max("sequence"), 0) + cast(${n} as bigint) from "inventory_event" where true
+      on conflict ("id") do update set "sequence" = "ledger_head"."sequence" + cast(${n} as bigint)
+      returning "sequence"`.execute(trx);
+    return Number(drawn.rows[0]!.sequence);
+  };
 
-  /** Sets one quantity of each product in `table` (the last one given wins) and marks the products changed. */
-  const saveProductQuantities = <A extends { readonly productId: string }>(
-    operation: string,
-    table: keyof StoreDatabase,
-    column: string,
-    entries: ReadonlyArray<A>,
-    quantity: (a: A) => number,
-  ) =>
-    attempt(operation, () =>
-      transaction(async (trx) => {
-        const latest = lastByKey(entries, (e) => e.productId);
-        if (latest.length === 0) return;
-        const columns = [text('product_id'), bigint(column)];
-        const values = latest.map((e) => [e.productId, toScaled(quantity(e))]);
-        await upsert(trx, { into: table, columns, values, key: ['product_id'], update: [column] });
-        await markIdsChanged(
-          trx,
-          latest.map((e) => e.productId),
-          Date.now(),
-        );
-      }),
-    );
+  /**
+   * Marks the products of `products` (a relation with distinct `product_id`s) changed at ledger sequence `sequence`.
+   * Every write that moves a product's online ATP goes through here, inside the caller's transaction.
+   */
+  const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number, sequence: number) =>
+    sql`insert into "changed_product" ("product_id", "changed_at", "sequence")
+      select "product_id", cast(${at} as bigint), cast(${sequence} as bigint) from ${products} as "changed" where true
+      on conflict ("product_id") do update set "changed_at" = excluded."changed_at",
+        "version" = "changed_product"."version" + 1, "sequence" = excluded."sequence"`.execute(trx);
+  /** Marks products changed at `sequence`, or at a number drawn for the change (one that writes no ledger row). */
+  const markIdsChanged = async (trx: Db, productIds: Iterable<string>, at: number, sequence?: number) =>
+    markChanged(trx, ids('product_id', productIds), at, sequence ?? (await draw(trx, 1)));
 
   const mapOf = async (query: Promise<ReadonlyArray<{ k: unknown; v: unknown }>>) =>
     new Map((await query).map((r) => [String(r.k), String(r.v)]));
@@ -204,10 +197,12 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   const after = (column: string, value: string | null) =>
     value === null ? sql`` : sql`and ${sql.ref(column)} > ${value}`;
 
+  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, draw, markIdsChanged });
+
   return {
     migrate,
     close,
-    ...inventoryLedger({ dialect, db, transaction, markIdsChanged }),
+    ...ledgerPort,
 
     // InventoryStore, InventoryHistory, InventorySeed: the NetSuite import.
     facilityIdsByExternalId: () =>
@@ -267,61 +262,91 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             // commit time, inside the database: a reservation, shipment or count committed since the plan read the
             // stock is kept, never overwritten.
             // One statement for new and existing positions: a missing one starts from 0 (so it becomes the delta),
-            // an existing one (or one another writer inserts meanwhile) moves by it. On PostgreSQL it leaves each
-            // position row-locked until the commit, so the history below reads exactly what this commit made.
+            // an existing one (or one another writer inserts meanwhile) moves by it. In key order, as the ledger
+            // locks, so the two never deadlock; it leaves each position row-locked until the commit, so the ledger
+            // rows below read exactly what this commit made.
             const deltas = sql`insert into "inventory_position" ("product_id", "facility_id",
                 "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
               select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
                 "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
-              from "adjustment_staging" where true
+              from "adjustment_staging" where true order by "product_id", "facility_id"
               on conflict ("product_id", "facility_id") do update set
                 "quantity_on_hand_scaled" = "inventory_position"."quantity_on_hand_scaled" + excluded."quantity_on_hand_scaled",
                 "available_to_promise_scaled" = "inventory_position"."available_to_promise_scaled" + excluded."available_to_promise_scaled",
                 "updated_at" = excluded."updated_at"`;
-            // The history's before and after are the true ones at commit: the position as the deltas left it
-            // (`applied`), less the delta applied. `created`: the plan found no position and none came up meanwhile
-            // (the true before is 0 and 0).
-            const history = (applied: RawBuilder<unknown>) => sql`insert into "inventory_variance" ("source_file",
-                "run_id", "product_id", "facility_id", "quantity_on_hand_before_scaled", "quantity_on_hand_after_scaled",
-                "available_to_promise_before_scaled", "available_to_promise_after_scaled", "file_quantity_scaled",
-                "created", "line", "recorded_at")
-              select cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."product_id", "s"."facility_id",
+            // PostgreSQL: the rows the upsert returned, kept in a temporary table (a join to them, not to every
+            // position). SQLite: the positions themselves (the transaction holds the database).
+            let applied: RawBuilder<unknown> = sql`"inventory_position"`;
+            if (dialect.writableCte) {
+              await sql`create temp table "applied_staging" ("product_id" text, "facility_id" text,
+                "quantity_on_hand_scaled" bigint, "available_to_promise_scaled" bigint)`.execute(trx);
+              await sql`with "applied" as (${deltas} returning "product_id", "facility_id", "quantity_on_hand_scaled",
+                "available_to_promise_scaled") insert into "applied_staging" select * from "applied"`.execute(trx);
+              applied = sql`"applied_staging"`;
+            } else await deltas.execute(trx);
+            // The numbers are drawn after the positions are locked, as every ledger write does.
+            const n = commit.adjustments.length;
+            const last = await draw(trx, n);
+            // Each adjustment is a `reset` row of the ledger, with the true before and after at commit: the position
+            // as the deltas left it, less the delta applied. `created`: the plan found no position and none came up
+            // meanwhile (the true before is 0 and 0).
+            await sql`insert into "inventory_event" ("sequence", "event_id", "type", "product_id", "facility_id",
+                "payload", "changes", "recorded_at", "source_file", "run_id", "line", "quantity_on_hand_before_scaled",
+                "quantity_on_hand_after_scaled", "available_to_promise_before_scaled",
+                "available_to_promise_after_scaled", "file_quantity_scaled", "created")
+              select cast(${last - n + 1} as bigint) + "s"."ord",
+                cast(${resetEventIdPrefix(commit.runId, commit.file.sha256, commit.file.name)} as text) || cast("s"."ord" as text),
+                'reset', "s"."product_id", "s"."facility_id", '', '', cast(${at} as bigint),
+                cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."line",
                 "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
                 "p"."quantity_on_hand_scaled",
                 "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
                 "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
                 "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
-                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled",
-                "s"."line", cast(${at} as bigint)
+                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"
               from "adjustment_staging" "s" join ${applied} "p"
-                on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`;
-            // PostgreSQL: one statement, the history joined to the rows the upsert returned (not to every position).
-            // SQLite: the upsert, then the history joined to the positions (the transaction holds the database).
-            if (dialect.writableCte)
-              await sql`with "applied" as (${deltas} returning "product_id", "facility_id", "quantity_on_hand_scaled",
-                "available_to_promise_scaled") ${history(sql`"applied"`)}`.execute(trx);
-            else {
-              await deltas.execute(trx);
-              await history(sql`"inventory_position"`).execute(trx);
-            }
-            await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at);
+                on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`.execute(trx);
+            if (dialect.writableCte) await sql`drop table "applied_staging"`.execute(trx);
+            await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at, last);
             return 'committed' as const;
           });
         }),
       ),
+    // The resets of a file: the ledger's `reset` rows (and those of imports made before the ledger held them).
     variances: (sourceFile) =>
-      attempt('variances', async () =>
-        (
-          await db()
-            .selectFrom('inventory_variance')
-            .selectAll()
-            .where('source_file', '=', sourceFile)
-            .orderBy('line')
-            .orderBy('product_id')
-            .orderBy('facility_id')
-            .execute()
-        ).map(varianceOf),
-      ),
+      attempt('variances', async () => {
+        const legacy = await db()
+          .selectFrom('inventory_variance')
+          .selectAll()
+          .where('source_file', '=', sourceFile)
+          .orderBy('line')
+          .orderBy('product_id')
+          .orderBy('facility_id')
+          .execute();
+        const resets = await db()
+          .selectFrom('inventory_event')
+          .select([
+            'source_file',
+            'run_id',
+            'product_id',
+            'facility_id',
+            'quantity_on_hand_before_scaled',
+            'quantity_on_hand_after_scaled',
+            'available_to_promise_before_scaled',
+            'available_to_promise_after_scaled',
+            'file_quantity_scaled',
+            'created',
+            'line',
+            'recorded_at',
+          ])
+          .where('type', '=', 'reset')
+          .where('source_file', '=', sourceFile)
+          .orderBy('line')
+          .orderBy('product_id')
+          .orderBy('facility_id')
+          .execute();
+        return [...legacy, ...resets].map((r) => varianceOf(r as Row));
+      }),
     changedProductIds: () =>
       attempt('changedProductIds', async () =>
         (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map((r) =>
@@ -487,30 +512,40 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             ),
       ),
 
-    // ChangeLog.
+    // ChangeLog: a cursor per consumer on the ledger's numbers.
+    ledgerHead: () =>
+      attempt('ledgerHead', async () => {
+        const head = await db().selectFrom('ledger_head').select('sequence').where('id', '=', 1).executeTakeFirst();
+        return head === undefined ? 0 : Number(head.sequence);
+      }),
+    changeCursor: (consumer) =>
+      attempt('changeCursor', async () => {
+        const cursor = await db()
+          .selectFrom('change_cursor')
+          .select('sequence')
+          .where('consumer', '=', consumer)
+          .executeTakeFirst();
+        return cursor === undefined ? null : Number(cursor.sequence);
+      }),
     changedProducts: (consumer, afterProduct, limit) =>
       attempt('changedProducts', async () =>
         (
-          await all(sql<Row>`select "c"."product_id", "c"."version" from "changed_product" "c"
-            left join "change_consumer" "k" on "k"."consumer" = ${consumer} and "k"."product_id" = "c"."product_id"
-            where "c"."version" > coalesce("k"."version", 0) ${after('c.product_id', afterProduct)}
+          await all(sql<Row>`select "c"."product_id", "c"."sequence" from "changed_product" "c"
+            where "c"."sequence" > coalesce((select "k"."sequence" from "change_cursor" "k" where "k"."consumer" = ${consumer}), -1)
+            ${after('c.product_id', afterProduct)}
             order by "c"."product_id" limit ${limit}`)
         ).map(productChangeOf),
       ),
-    markPushed: (consumer, changes) =>
-      attempt('markPushed', async () => {
-        if (changes.length === 0) return;
-        const highest = new Map<string, number>();
-        for (const c of changes) highest.set(c.productId, Math.max(highest.get(c.productId) ?? 0, c.version));
-        const columns = [text('consumer'), text('product_id'), bigint('version')];
+    moveCursor: (consumer, through) =>
+      attempt('moveCursor', async () => {
         await upsert(db(), {
-          into: 'change_consumer',
-          columns,
-          values: [...highest].map(([productId, version]) => [consumer, productId, version]),
-          key: ['consumer', 'product_id'],
-          update: ['version'],
-          // A consumer's version only grows.
-          when: sql`excluded."version" > "change_consumer"."version"`,
+          into: 'change_cursor',
+          columns: [text('consumer'), bigint('sequence'), bigint('moved_at')],
+          values: [[consumer, through, Date.now()]],
+          key: ['consumer'],
+          update: ['sequence', 'moved_at'],
+          // A cursor only moves forward.
+          when: sql`excluded."sequence" > "change_cursor"."sequence"`,
         });
       }),
 
@@ -722,58 +757,31 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           }
         }),
       ),
+    // The setters write through the ledger: their absolute values become events (counted, reserved/released,
+    // safety-stock-set, threshold-set, brokering-queue-changed) folded under the same row locks as any event.
     savePositions: (positions) =>
       validSeed(
         'savePositions',
         positions,
-        attempt('savePositions', () =>
-          transaction(async (trx) => {
-            const latest = lastByKey(positions, (p) => pairKey(p.productId, p.facilityId));
-            if (latest.length === 0) return;
-            const at = Date.now();
-            await upsert(trx, {
-              into: 'inventory_position',
-              columns: POSITIONS.columns,
-              values: latest.map((p) => {
-                const qoh = toScaled(p.quantityOnHand);
-                return [p.productId, p.facilityId, qoh, qoh - toScaled(p.reservedQuantity), at];
-              }),
-              key: ['product_id', 'facility_id'],
-              update: ['quantity_on_hand_scaled', 'available_to_promise_scaled', 'updated_at'],
-            });
-            const safety = [text('product_id'), text('facility_id'), bigint('safety_stock_scaled')];
-            await upsert(trx, {
-              into: 'product_facility',
-              columns: safety,
-              values: latest.map((p) => [p.productId, p.facilityId, toScaled(p.safetyStock)]),
-              key: ['product_id', 'facility_id'],
-              update: ['safety_stock_scaled'],
-            });
-            await markIdsChanged(
-              trx,
-              latest.map((p) => p.productId),
-              at,
-            );
-          }),
-        ),
+        attempt('savePositions', async () => {
+          await seed({ positions }, 'channel-seed');
+        }),
       ),
     saveThresholds: (thresholds) =>
       validSeed(
         'saveThresholds',
         thresholds,
-        saveProductQuantities(
-          'saveThresholds',
-          'product_threshold',
-          'threshold_scaled',
-          thresholds,
-          (t) => t.threshold,
-        ),
+        attempt('saveThresholds', async () => {
+          await seed({ thresholds }, 'channel-seed');
+        }),
       ),
     saveBrokeringQueue: (queue) =>
       validSeed(
         'saveBrokeringQueue',
         queue,
-        saveProductQuantities('saveBrokeringQueue', 'brokering_queue', 'quantity_scaled', queue, (q) => q.quantity),
+        attempt('saveBrokeringQueue', async () => {
+          await seed({ brokeringQueue: queue }, 'channel-seed');
+        }),
       ),
   };
 };

@@ -15,7 +15,13 @@ import type {
   SalesChannel,
 } from '../../../src/application/index.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
-import type { InventoryHistory, InventorySeed, InventoryStore, Store } from '../../../src/application/index.ts';
+import type {
+  InventoryHistory,
+  InventoryLedger,
+  InventorySeed,
+  InventoryStore,
+  Store,
+} from '../../../src/application/index.ts';
 import { CHANNEL_FAC_GROUP, type ChannelFacilityGroup } from '../../../src/domain/index.ts';
 import { run, runLeft } from '../../support/run.ts';
 
@@ -27,7 +33,8 @@ export type FullStore = InventoryStore &
   ChangeLog &
   PushLedger &
   ProductMappingStore &
-  ChannelSeed;
+  ChannelSeed &
+  InventoryLedger;
 
 /** A store under test and how to dispose of it. */
 export interface ChannelStoreUnderTest {
@@ -69,8 +76,8 @@ const settlement = (overrides: Partial<BatchSettlement> = {}): BatchSettlement =
   ...overrides,
 });
 
-const versionsOf = async (store: FullStore, consumer: string) =>
-  (await run(store.changedProducts(consumer, null, 1000))).map((c) => [c.productId, c.version]);
+const pendingOf = async (store: FullStore, consumer: string) =>
+  (await run(store.changedProducts(consumer, null, 1000))).map((c) => c.productId);
 
 /** Registers and runs the contract suite for one adapter. */
 export const channelStoreContract = (adapter: string, open: () => Promise<ChannelStoreUnderTest>): void => {
@@ -78,6 +85,12 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
   let subject: ChannelStoreUnderTest;
   test.before.each(async () => {
     subject = await open();
+    // The setters write through the ledger, which knows only registered facilities.
+    await run(
+      subject.store.saveFacilities(
+        ['WAREHOUSE', 'STORE', 'OUTLET'].map((facilityId, i) => ({ facilityId, externalId: `fac-${i + 1}` })),
+      ),
+    );
   });
   test.after.each(async () => {
     await subject.dispose();
@@ -409,7 +422,7 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       first.map((c) => c.productId),
       ['P001'],
     );
-    await run(store.markPushed(consumer, first));
+    await run(store.moveCursor(consumer, await run(store.ledgerHead())));
     await run(
       store.saveMappings(SHOP, [{ productId: 'P001', sku: 'SKU-1', status: 'mapped', inventoryItemId: item(1) }]),
     );
@@ -427,8 +440,11 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     );
   });
 
-  test('changes: versions per product, taken per consumer; a change after markPushed is pending again', async () => {
+  test('changes: a cursor per consumer on the ledger numbers; a change after the cursor is pending again', async () => {
     const { store } = subject;
+    await run(store.saveProducts(productsOf(5)));
+    assert.is(await run(store.ledgerHead()), 0, 'an empty ledger');
+    assert.is(await run(store.changeCursor('us')), null, 'a consumer that never took the ledger');
     await run(
       store.savePositions([
         { productId: 'P002', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
@@ -436,14 +452,15 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         { productId: 'P001', facilityId: 'STORE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
       ]),
     );
+    const afterPositions = await run(store.ledgerHead());
+    assert.ok(afterPositions >= 3, `the seed's events are numbered (head ${afterPositions})`);
+    const page = await run(store.changedProducts('us', null, 10));
     assert.equal(
-      await versionsOf(store, 'us'),
-      [
-        ['P001', 1],
-        ['P002', 1],
-      ],
-      'one version per write, however many positions',
+      page.map((c) => c.productId),
+      ['P001', 'P002'],
+      'one entry per product, however many positions',
     );
+    assert.ok(page.every((c) => c.sequence > 0 && c.sequence <= afterPositions));
     await run(
       store.saveThresholds([
         { productId: 'P001', threshold: 1 },
@@ -456,70 +473,29 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         { productId: 'P004', quantity: 3 },
       ]),
     );
-    assert.equal(await versionsOf(store, 'us'), [
-      ['P001', 2],
-      ['P002', 1],
-      ['P003', 1],
-      ['P004', 1],
-    ]);
+    const afterTerms = await run(store.ledgerHead());
+    assert.ok(afterTerms > afterPositions, 'every change draws a higher number');
+    assert.equal(await pendingOf(store, 'us'), ['P001', 'P002', 'P003', 'P004']);
 
-    await run(
-      store.markPushed('us', [
-        { productId: 'P001', version: 2 },
-        { productId: 'P002', version: 1 },
-      ]),
-    );
-    assert.equal(await versionsOf(store, 'us'), [
-      ['P003', 1],
-      ['P004', 1],
-    ]);
-    assert.equal(
-      await versionsOf(store, 'eu'),
-      [
-        ['P001', 2],
-        ['P002', 1],
-        ['P003', 1],
-        ['P004', 1],
-      ],
-      'consumers take changes separately',
-    );
+    await run(store.moveCursor('us', afterPositions));
+    assert.is(await run(store.changeCursor('us')), afterPositions);
+    assert.equal(await pendingOf(store, 'us'), ['P001', 'P003', 'P004'], 'P001 changed again after the cursor');
+    assert.equal(await pendingOf(store, 'eu'), ['P001', 'P002', 'P003', 'P004'], 'consumers take changes separately');
+
+    await run(store.moveCursor('us', afterTerms));
+    assert.equal(await pendingOf(store, 'us'), []);
+    await run(store.moveCursor('us', afterPositions));
+    assert.is(await run(store.changeCursor('us')), afterTerms, 'a cursor never moves back');
+    assert.equal(await pendingOf(store, 'us'), []);
 
     await run(store.saveThresholds([{ productId: 'P001', threshold: 2 }]));
-    assert.equal(
-      await versionsOf(store, 'us'),
-      [
-        ['P001', 3],
-        ['P003', 1],
-        ['P004', 1],
-      ],
-      'changed again after it was taken',
-    );
-    await run(
-      store.markPushed('us', [
-        { productId: 'P001', version: 1 },
-        { productId: 'P003', version: 1 },
-        { productId: 'P003', version: 1 },
-      ]),
-    );
-    assert.equal(
-      await versionsOf(store, 'us'),
-      [
-        ['P001', 3],
-        ['P004', 1],
-      ],
-      'an older version taken late does not hide the newer change',
-    );
-    await run(
-      store.markPushed('us', [
-        { productId: 'P001', version: 3 },
-        { productId: 'P004', version: 1 },
-      ]),
-    );
-    await run(store.markPushed('us', [{ productId: 'P001', version: 2 }]));
-    assert.equal(await versionsOf(store, 'us'), [], 'markPushed never lowers what was taken');
-    await run(store.markPushed('us', []));
+    assert.equal(await pendingOf(store, 'us'), ['P001'], 'changed again after it was taken');
+    await run(store.saveThresholds([{ productId: 'P001', threshold: 2 }]));
+    assert.ok((await run(store.ledgerHead())) > afterTerms);
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
 
-    // The import's commit is a change like any other.
+    // The import's commit is a change like any other, numbered after what came before.
+    const before = await run(store.ledgerHead());
     const adjust = (productId: string) => ({
       productId,
       facilityId: 'WAREHOUSE',
@@ -545,10 +521,18 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       ),
       'committed',
     );
-    assert.equal(await versionsOf(store, 'us'), [
-      ['P002', 2],
-      ['P005', 1],
-    ]);
+    assert.is(await run(store.ledgerHead()), before + 3, 'one number per reset');
+    assert.equal(await pendingOf(store, 'us'), ['P002', 'P005']);
+    const resets = await run(store.ledgerEntries(before, 10));
+    assert.equal(
+      resets.map((e) => [e.sequence, e.event.type, e.event.productId, e.event.facilityId, e.event.quantity]),
+      [
+        [before + 1, 'reset', 'P002', 'WAREHOUSE', -1],
+        [before + 2, 'reset', 'P002', 'STORE', -1],
+        [before + 3, 'reset', 'P005', 'WAREHOUSE', -1],
+      ],
+      'the resets are the ledger rows after the head',
+    );
     assert.equal(
       await run(store.changedProductIds()),
       ['P001', 'P002', 'P003', 'P004', 'P005'],
@@ -558,11 +542,14 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
 
   test('changedProducts pages in product id order after `after`, skipping what the consumer took', async () => {
     const { store } = subject;
-    await run(store.saveThresholds(Array.from({ length: 30 }, (_, i) => ({ productId: pid(30 - i), threshold: 1 }))));
+    await run(store.saveProducts(productsOf(30)));
+    await run(store.saveThresholds([3, 4, 5, 6, 20].map((n) => ({ productId: pid(n), threshold: 1 }))));
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
     await run(
-      store.markPushed(
-        'us',
-        [3, 4, 5, 6, 20].map((n) => ({ productId: pid(n), version: 1 })),
+      store.saveThresholds(
+        Array.from({ length: 30 }, (_, i) => 30 - i)
+          .filter((n) => ![3, 4, 5, 6, 20].includes(n))
+          .map((n) => ({ productId: pid(n), threshold: 1 })),
       ),
     );
     const pending = Array.from({ length: 30 }, (_, i) => i + 1)
@@ -571,7 +558,7 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     const seen: string[] = [];
     let after: string | null = null;
     for (;;) {
-      const page: ReadonlyArray<{ productId: string; version: number }> = await run(
+      const page: ReadonlyArray<{ productId: string; sequence: number }> = await run(
         store.changedProducts('us', after, 4),
       );
       seen.push(...page.map((c) => c.productId));
@@ -713,7 +700,8 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     await run(store.saveBrokeringQueue([{ productId: 'P001', quantity: 3 }]));
     const before = await run(store.productInventory('P001'));
     assert.is(before?.inventory.threshold, 2);
-    const versions = await versionsOf(subject.store, 'validation');
+    const head = await run(store.ledgerHead());
+    const pending = await pendingOf(subject.store, 'validation');
     const refusals = [
       [
         store.savePositions([
@@ -728,6 +716,10 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       [store.saveThresholds([{ productId: 'P001', threshold: -10 }]), 'threshold -10'],
       [store.saveBrokeringQueue([{ productId: 'P001', quantity: -3 }]), 'quantity -3'],
       [store.saveBrokeringQueue([{ productId: 'P001', quantity: Number.NaN }]), 'quantity NaN'],
+      [store.savePositions([ok, { ...ok, productId: 'P404' }]), 'unknown product P404'],
+      [store.savePositions([{ ...ok, facilityId: 'NOWHERE' }]), 'unknown facility NOWHERE'],
+      [store.saveThresholds([{ productId: 'P404', threshold: 1 }]), 'unknown product P404'],
+      [store.saveBrokeringQueue([{ productId: 'P404', quantity: 1 }]), 'unknown product P404'],
     ] as const;
     for (const [task, fault] of refusals) {
       const left = await runLeft(task);
@@ -741,8 +733,9 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       [],
       'not even the valid entry of a refused call',
     );
-    assert.equal(await versionsOf(subject.store, 'validation'), versions, 'nothing marked changed');
-    // A negative QOH is still accepted, as before (an OMS can hold one).
+    assert.equal(await pendingOf(subject.store, 'validation'), pending, 'nothing marked changed');
+    assert.is(await run(store.ledgerHead()), head, 'no ledger row drawn');
+    // A negative QOH is still accepted, as before (NetSuite can hold one): a reset by the difference.
     await run(store.savePositions([{ ...ok, quantityOnHand: -2, reservedQuantity: 0 }]));
     assert.is((await run(store.productInventory('P001')))?.inventory.positions[0]?.quantityOnHand, -2);
   });

@@ -37,6 +37,11 @@ export const inventoryLookupContract = (adapter: string, open: () => Promise<Inv
       ]),
     );
     await run(
+      store.saveFacilities(
+        ['WAREHOUSE', 'STORE', 'EXCLUDED_OUTLET'].map((facilityId, i) => ({ facilityId, externalId: String(i + 1) })),
+      ),
+    );
+    await run(
       store.saveProductSkus([
         { productId: 'P001', sku: 'SKU-1' },
         { productId: 'P002', sku: 'SKU-2' },

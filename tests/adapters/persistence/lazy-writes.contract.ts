@@ -162,6 +162,8 @@ type ReadMethod =
   | 'facilityGroup'
   | 'mappedProductPage'
   | 'mappedProducts'
+  | 'ledgerHead'
+  | 'changeCursor'
   | 'changedProducts'
   | 'ledger'
   | 'feedProgress'
@@ -264,17 +266,21 @@ const WRITES: {
   ],
   savePositions: [
     'ChannelSeed',
-    async (store, key) => ({
-      task: store.savePositions([
-        { productId: `P-${key}`, facilityId: `F-${key}`, quantityOnHand: 5, reservedQuantity: 2, safetyStock: 1 },
-      ]),
-      observe: async () => ({ stock: await stockOf(store, `P-${key}`), changed: await isChanged(store, `P-${key}`) }),
-      before: { stock: [], changed: false },
-      after: {
-        stock: [{ productId: `P-${key}`, facilityId: `F-${key}`, quantityOnHand: 5, availableToPromise: 3 }],
-        changed: true,
-      },
-    }),
+    async (store, key) => {
+      await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
+      await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
+      return {
+        task: store.savePositions([
+          { productId: `P-${key}`, facilityId: `F-${key}`, quantityOnHand: 5, reservedQuantity: 2, safetyStock: 1 },
+        ]),
+        observe: async () => ({ stock: await stockOf(store, `P-${key}`), changed: await isChanged(store, `P-${key}`) }),
+        before: { stock: [], changed: false },
+        after: {
+          stock: [{ productId: `P-${key}`, facilityId: `F-${key}`, quantityOnHand: 5, availableToPromise: 3 }],
+          changed: true,
+        },
+      };
+    },
   ],
   saveThresholds: [
     'ChannelSeed',
@@ -329,15 +335,16 @@ const WRITES: {
       };
     },
   ],
-  markPushed: [
+  moveCursor: [
     'ChangeLog',
     async (store, key) => {
+      await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
       await run(store.saveThresholds([{ productId: `P-${key}`, threshold: 1 }]));
       const pending = async () =>
         (await run(store.changedProducts(`push:${key}`, null, 1000))).filter((c) => c.productId === `P-${key}`);
-      const changes = await pending();
+      const head = await run(store.ledgerHead());
       return {
-        task: store.markPushed(`push:${key}`, changes),
+        task: store.moveCursor(`push:${key}`, head),
         observe: async () => (await pending()).map((c) => c.productId),
         before: [`P-${key}`],
         after: [],
@@ -477,6 +484,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       productInventory: store.productInventory(`P-${key}`),
       listRuns: store.listRuns({ limit: 1000 }),
       ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
+      ledgerHead: store.ledgerHead(),
+      changeCursor: store.changeCursor(`push:${key}`),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -493,6 +502,9 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     await run(store.startRun(startOf(`run-${key}`)));
     await run(store.recordEvents([receivedOf(key)]));
 
+    const head = await run(store.ledgerHead());
+    assert.ok((await run(reads.ledgerHead)) === head && head > 0, 'the head read when the task runs');
+    assert.is(await run(reads.changeCursor), null, 'no cursor yet');
     assert.is((await run(reads.facilityIdsByExternalId)).get(`x-${key}`), `F-${key}`);
     assert.is((await run(reads.productIdsByExternalId)).get(`x-${key}`), `P-${key}`);
     assert.ok(stockLevelsOf(await run(reads.stockLevels)).some((l) => l.productId === `P-${key}`));
@@ -548,7 +560,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       saveThresholds: () => store.saveThresholds(nothing),
       saveBrokeringQueue: () => store.saveBrokeringQueue(nothing),
       saveMappings: () => store.saveMappings(nothing, nothing),
-      markPushed: () => store.markPushed(nothing, nothing),
+      moveCursor: () => store.moveCursor(nothing, nothing),
       freezeBatch: () => store.freezeBatch(nothing, nothing),
       settleBatch: () => store.settleBatch(nothing),
       acquireJobLock: () => store.acquireJobLock(nothing, nothing, nothing, nothing),

@@ -76,11 +76,13 @@ for (const [name, withDatabase] of DATABASES) {
       }
       const orm = await openOrm(location);
       try {
-        // The legacy DDL is the entities' schema but for the tables added since (the inventory ledger's).
+        // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
+        // and the delta push's cursor).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
-        assert.ok(drift.length > 0 && drift.every((line) => line.includes('inventory_event')), drift.join('\n'));
+        const added = /inventory_event|ledger_head|change_cursor|changed_product/;
+        assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');
       } finally {
@@ -100,13 +102,15 @@ for (const [name, withDatabase] of DATABASES) {
     }),
   );
 
-  schema(`${name}: a database made by the first step, before the inventory ledger, gets its table`, () =>
+  schema(`${name}: a database made by the first step, before the inventory ledger, gets its tables`, () =>
     withDatabase(async (location) => {
       await migratedWithoutDrift(location);
       const orm = await openOrm(location);
       try {
-        await sql`drop table "inventory_event"`.execute(orm.db());
-        await sql`delete from ${sql.table(MIGRATIONS_TABLE)} where "name" = ${CURRENT[1]!}`.execute(orm.db());
+        for (const table of ['inventory_event', 'ledger_head', 'change_cursor'])
+          await sql`drop table ${sql.table(table)}`.execute(orm.db());
+        for (const step of CURRENT.slice(1))
+          await sql`delete from ${sql.table(MIGRATIONS_TABLE)} where "name" = ${step}`.execute(orm.db());
         assert.is.not(await orm.schemaDrift(), '');
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'the ledger step added the table');
