@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, writeFileSync } from 'node:fs';
+import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
@@ -11,7 +11,9 @@ import {
   archiveName,
   DEFAULT_EXPORT_TIME_PATTERN,
   exportTimeOf,
+  errorName,
   exportTimePatternProblem,
+  importOrder,
   readyFiles,
   RESET_INVENTORY,
   type ImportConfig,
@@ -440,51 +442,121 @@ order(
   },
 );
 
-order('in one run, an older export arriving after a newer one is held back; one of the same time applies', async () => {
-  const store = memoryInventoryStore();
-  const s = await scenario(store, [
-    [NEWER, FILE_B],
-    [OLDER, exportCsv(['ITEM-1,101,10,9001'])],
-    ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
-  ]);
-  const report = await run(importInventory(config())(s.deps));
+order('importOrder: exports by the time in their names (ties: arrival), then the names without one, by arrival', () => {
+  const pattern = new RegExp(DEFAULT_EXPORT_TIME_PATTERN);
+  const f = (name: string) => ({ name, size: 1, modifiedAt: new Date(0) });
+  // In arrival order, as readyFiles gives them.
+  const arrived = [
+    f('manual-fix.csv'),
+    f('inventory-20261203T010000Z.csv'),
+    f('stock_us-20261202T010000Z.csv'),
+    f('inventory-20261203T010000Z-part002.csv'),
+    f('zz-20261201T235959Z.csv'),
+    f('fix-2.csv'),
+    f('inventory-20261203T010000Z-part001.csv'),
+  ];
   assert.equal(
-    report.files.map((f) => [f.name, f.outcome]),
+    importOrder(arrived, pattern).map((x) => x.name),
     [
-      [NEWER, 'applied'],
-      [OLDER, 'held-back'],
-      ['inventory-20261122T013000Z-part002.csv', 'applied'],
+      'zz-20261201T235959Z.csv',
+      'stock_us-20261202T010000Z.csv',
+      'inventory-20261203T010000Z.csv',
+      'inventory-20261203T010000Z-part002.csv',
+      'inventory-20261203T010000Z-part001.csv',
+      'manual-fix.csv',
+      'fix-2.csv',
     ],
   );
-  assert.match(report.files[1]!.heldBackBecause ?? '', new RegExp(`^older than the snapshot of ${NEWER} applied at `));
-  const levels = await stockOf(store);
+  assert.equal(importOrder([], pattern), []);
+});
+
+order(
+  'in one listing, exports apply in export-time order whatever their arrival; an older one arriving later too',
+  async () => {
+    const store = memoryInventoryStore();
+    // Arrival (and name) order: the newer export first, then last week's under an older time, then a part of the first.
+    const s = await scenario(store, [
+      [NEWER, FILE_B],
+      [OLDER, exportCsv(['ITEM-1,101,10,9001', 'ITEM-2,101,1,9002'])],
+      ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
+    ]);
+    const report = await run(importInventory(config())(s.deps));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.exportedAt?.toISOString()]),
+      [
+        [OLDER, 'applied', '2026-11-15T01:30:00.000Z'],
+        [NEWER, 'applied', '2026-11-22T01:30:00.000Z'],
+        ['inventory-20261122T013000Z-part002.csv', 'applied', '2026-11-22T01:30:00.000Z'],
+      ],
+    );
+    const levels = await stockOf(store);
+    assert.equal(
+      levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
+      [80, 19],
+      'the newer export has the last word',
+    );
+    const [older] = await run(store.variances(OLDER));
+    const [newer] = await run(store.variances(NEWER));
+    assert.equal(
+      [older!.availableToPromiseBefore, older!.availableToPromiseAfter],
+      [90, 10],
+      'the older export first, from the stock as it was',
+    );
+    assert.equal([newer!.availableToPromiseBefore, newer!.availableToPromiseAfter], [10, 80], 'then the newer on top');
+    s.dispose();
+  },
+);
+
+order('in a later listing, an export older than the one applied is still held back', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [[NEWER, FILE_B]]);
+  await run(importInventory(config())(s.deps));
+  writeFileSync(join(s.root, OLDER), exportCsv(['ITEM-1,101,10,9001']));
+  writeFileSync(join(s.root, 'inventory-20261123T013000Z.csv'), exportCsv(['ITEM-1,101,60,9001']));
+  const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
   assert.equal(
-    levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
-    [80, 19],
+    report.files.map((f) => [f.name, f.outcome, f.heldBackBecause]),
+    [
+      [
+        OLDER,
+        'held-back',
+        `older than the snapshot of ${NEWER} applied at 2026-11-22T02:00:00.010Z (this export: 2026-11-15T01:30:00.000Z, that one: 2026-11-22T01:30:00.000Z)`,
+      ],
+      ['inventory-20261123T013000Z.csv', 'applied', undefined],
+    ],
+  );
+  assert.is(
+    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+    60,
   );
   s.dispose();
 });
 
-order('a name without an export time is taken in arrival order, and the report says so', async () => {
-  const store = memoryInventoryStore();
-  const s = await scenario(store, [
-    [NEWER, FILE_B],
-    ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
-  ]);
-  const report = await run(importInventory(config())(s.deps));
-  assert.equal(
-    report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
-    [
-      [NEWER, 'applied', undefined],
-      ['manual-fix.csv', 'applied', 'arrival'],
-    ],
-  );
-  assert.equal(
-    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
-    70,
-  );
-  s.dispose();
-});
+order(
+  'a name without an export time is taken after the exports of its listing, in arrival order, and the report says so',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [
+      ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
+      [NEWER, FILE_B],
+      ['manual-fix-2.csv', exportCsv(['ITEM-2,101,7,9002'])],
+    ]);
+    const report = await run(importInventory(config())(s.deps));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
+      [
+        [NEWER, 'applied', undefined],
+        ['manual-fix.csv', 'applied', 'arrival'],
+        ['manual-fix-2.csv', 'applied', 'arrival'],
+      ],
+    );
+    assert.equal(
+      (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+      70,
+    );
+    s.dispose();
+  },
+);
 
 order('the pattern is configurable', async () => {
   const store = memoryInventoryStore();
@@ -495,10 +567,21 @@ order('the pattern is configurable', async () => {
   ]);
   const report = await run(importInventory(config({ exportTimePattern }))(s.deps));
   assert.equal(
-    report.files.map((f) => [f.outcome, f.exportedAt?.toISOString()]),
+    report.files.map((f) => [f.name, f.outcome, f.exportedAt?.toISOString()]),
     [
-      ['applied', '2026-11-22T01:30:00.000Z'],
-      ['held-back', '2026-11-21T23:59:00.000Z'],
+      ['stock_2026-11-21_2359.csv', 'applied', '2026-11-21T23:59:00.000Z'],
+      ['stock_2026-11-22_0130.csv', 'applied', '2026-11-22T01:30:00.000Z'],
+    ],
+  );
+  writeFileSync(join(s.root, 'stock_2026-11-22_0129.csv'), exportCsv(['ITEM-1,101,11,9001']));
+  const later = await run(importInventory(config({ exportTimePattern, runId: 'run-2' }))(s.deps));
+  assert.equal(
+    later.files.map((f) => [f.outcome, f.heldBackBecause]),
+    [
+      [
+        'held-back',
+        'older than the snapshot of stock_2026-11-22_0130.csv applied at 2026-11-22T02:00:00.010Z (this export: 2026-11-22T01:29:00.000Z, that one: 2026-11-22T01:30:00.000Z)',
+      ],
     ],
   );
   s.dispose();
