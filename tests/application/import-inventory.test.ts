@@ -1,5 +1,5 @@
 import { createHash } from 'node:crypto';
-import { readFileSync, utimesSync, writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
@@ -383,6 +383,121 @@ archived(
   },
 );
 
+const errors = suite('importInventory: error/ is never overwritten; a name taken there goes beside it');
+
+const sha8 = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 8);
+const EMPTY_ROWS = exportCsv([]);
+const BROKEN = exportCsv(['ITEM-1,101,85,9001', 'ITEM-1,101,x,9001', 'ITEM-2,101,-4,9002']);
+
+errors(
+  'errorName: the own name while it and its report are free, else beside; a report left without its file is joined',
+  () => {
+    const sha = 'abcdef0123456789'.repeat(4);
+    const name = 'broken.csv';
+    const beside = 'broken.abcdef01.csv';
+    assert.is(errorName(name, sha, new Set(), '.errors.csv'), name);
+    assert.is(errorName(name, sha, new Set(['other.csv', 'other.csv.errors.csv']), '.errors.csv'), name);
+    assert.is(errorName(name, sha, new Set([name]), '.errors.csv'), beside, 'the file taken');
+    assert.is(errorName(name, sha, new Set([`${name}.errors.csv`]), '.errors.csv'), beside, 'its report taken');
+    assert.is(errorName(name, sha, new Set([`${name}.rejected-rows.csv`]), '.errors.csv'), name, 'another report');
+    assert.is(errorName(name, sha, new Set([`${name}.rejected-rows.csv`]), '.rejected-rows.csv'), beside);
+    assert.is(errorName(name, sha, new Set([name, `${name}.errors.csv`]), '.errors.csv', true), beside);
+    assert.is(
+      errorName(name, sha, new Set([name, `${name}.errors.csv`, `${beside}.errors.csv`]), '.errors.csv', true),
+      beside,
+      'its own report, written by a run that stopped before the move',
+    );
+    assert.is(errorName(name, sha, new Set([`${name}.errors.csv`]), '.errors.csv', true), name);
+  },
+);
+
+errors(
+  'a second held-back file of the same name lands beside the first with its report; the first keeps its bytes',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['broken.csv', EMPTY_ROWS]]);
+    const first = (await run(importInventory(config())(s.deps))).files[0]!;
+    assert.equal([first.outcome, first.errorAs], ['held-back', undefined]);
+    const firstReport = readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8');
+    writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+    const second = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+    const beside = `broken.${sha8(BROKEN)}.csv`;
+    assert.equal([second.outcome, second.errorAs], ['held-back', beside]);
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside, `${beside}.errors.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv'), 'utf8'), EMPTY_ROWS);
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8'), firstReport);
+    assert.match(firstReport, /file held back: the file has a header and no rows/);
+    assert.is(readFileSync(join(s.root, 'error', beside), 'utf8'), BROKEN);
+    assert.match(
+      readFileSync(join(s.root, 'error', `${beside}.errors.csv`), 'utf8'),
+      /^file,line,field,reason\nbroken\.csv,,,"file held back: 2 of 3 rows rejected, /,
+    );
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+errors('a rejected-rows report whose name is taken goes beside it; the earlier report stays', async () => {
+  const store = memoryInventoryStore();
+  const one = exportCsv(['ITEM-1,101,85,9001', 'ITEM-X,101,5,9999', 'ITEM-2,101,20,9002']);
+  const two = exportCsv(['ITEM-1,101,84,9001', 'ITEM-2,103,5,9002', 'ITEM-2,101,21,9002']);
+  const s = await scenario(store, [['mixed.csv', one]]);
+  await run(importInventory(config())(s.deps));
+  const firstReport = readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8');
+  writeFileSync(join(s.root, 'mixed.csv'), two);
+  const second = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+  const beside = `mixed.${sha8(two)}.csv`;
+  assert.equal([second.outcome, second.rejected, second.archivedAs, second.errorAs], ['applied', 1, beside, beside]);
+  assert.equal(s.folder('error'), ['mixed.csv.rejected-rows.csv', `${beside}.rejected-rows.csv`].sort());
+  assert.is(readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8'), firstReport);
+  assert.match(firstReport, /mixed\.csv,3,idValue,unknown item/);
+  assert.match(
+    readFileSync(join(s.root, 'error', `${beside}.rejected-rows.csv`), 'utf8'),
+    /mixed\.csv,3,externalFacilityId,unknown location/,
+  );
+  s.dispose();
+});
+
+errors(
+  'stopped between the record and the move, a rerun moves the file beside its own report, not over the first',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['broken.csv', EMPTY_ROWS]]);
+    await run(importInventory(config())(s.deps));
+    writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+    let moves = 0;
+    const stopping: ImportDeps = {
+      ...s.deps,
+      move: (...args) =>
+        ++moves === 1
+          ? TE.left({ _tag: 'FileStoreUnavailable', store: 'test', reason: 'stopped here', retriable: true })
+          : s.deps.move(...args),
+    };
+    await runLeft(importInventory(config({ runId: 'run-2' }))(stopping));
+    const beside = `broken.${sha8(BROKEN)}.csv`;
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', `${beside}.errors.csv`].sort());
+    const rerun = (await run(importInventory(config({ runId: 'run-3' }))(s.deps))).files[0]!;
+    assert.equal([rerun.outcome, rerun.errorAs], ['already-imported', beside]);
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside, `${beside}.errors.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv'), 'utf8'), EMPTY_ROWS);
+    assert.is(readFileSync(join(s.root, 'error', beside), 'utf8'), BROKEN);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+errors('a held-back file dropped in again is recognised and goes beside its first copy, never over it', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [['broken.csv', BROKEN]]);
+  await run(importInventory(config())(s.deps));
+  writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+  const again = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+  const beside = `broken.${sha8(BROKEN)}.csv`;
+  assert.equal([again.outcome, again.errorAs], ['already-imported', beside]);
+  assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside].sort());
+  s.dispose();
+});
+
 const order = suite('importInventory: snapshot order');
 
 const NEWER = 'inventory-20261122T013000Z.csv';
@@ -629,5 +744,6 @@ for (const [method, expected] of [
 job.run();
 crashes.run();
 archived.run();
+errors.run();
 order.run();
 onTop.run();
