@@ -486,6 +486,27 @@ errors(
   },
 );
 
+errors(
+  'stopped between a rejected-rows report and the commit, a rerun writes its report beside, not over',
+  async () => {
+    const store = memoryInventoryStore();
+    const content = exportCsv(['ITEM-1,101,85,9001', 'ITEM-X,101,5,9999', 'ITEM-2,101,20,9002']);
+    const s = await scenario(store, [['mixed.csv', content]]);
+    await runLeft(importInventory(config())({ ...s.deps, commitImport: failingOnce(s.deps.commitImport, 1) }));
+    assert.equal(s.folder('error'), ['mixed.csv.rejected-rows.csv']);
+    const rerun = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+    const beside = `mixed.${sha8(content)}.csv`;
+    assert.equal([rerun.outcome, rerun.errorAs, rerun.archivedAs], ['applied', beside, undefined]);
+    assert.equal(s.folder('error'), [`${beside}.rejected-rows.csv`, 'mixed.csv.rejected-rows.csv']);
+    assert.is(
+      readFileSync(join(s.root, 'error', `${beside}.rejected-rows.csv`), 'utf8'),
+      readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8'),
+    );
+    assert.equal(s.folder('archive'), ['mixed.csv']);
+    s.dispose();
+  },
+);
+
 errors('a held-back file dropped in again is recognised and goes beside its first copy, never over it', async () => {
   const store = memoryInventoryStore();
   const s = await scenario(store, [['broken.csv', BROKEN]]);
