@@ -104,15 +104,43 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
 export const ARCHIVE_FOLDER = 'archive';
 export const ERROR_FOLDER = 'error';
 
+// `<stem>.<first 8 hex digits of the SHA-256><extension>`: a name beside `name` that only these bytes take.
+const besideName = (name: string, sha256: string): string => {
+  const dot = name.lastIndexOf('.');
+  return dot > 0 ? `${name.slice(0, dot)}.${sha256.slice(0, 8)}${name.slice(dot)}` : `${name}.${sha256.slice(0, 8)}`;
+};
+
 /**
  * The name a file is archived under: its own, or, when `archive/` holds that name already (an export seen before
  * under the same name, with other content), `<stem>.<first 8 hex digits of its SHA-256><extension>` beside it, so an
  * earlier export is never overwritten. The same file always gets the same name.
  */
-export const archiveName = (name: string, sha256: string, archived: ReadonlySet<string>): string => {
-  if (!archived.has(name)) return name;
-  const dot = name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)}.${sha256.slice(0, 8)}${name.slice(dot)}` : `${name}.${sha256.slice(0, 8)}`;
+export const archiveName = (name: string, sha256: string, archived: ReadonlySet<string>): string =>
+  archived.has(name) ? besideName(name, sha256) : name;
+
+/** The suffixes of the reports `error/<name>` gets: why a file was held back, and the rows that were rejected. */
+export const HELD_BACK_REPORT = '.errors.csv';
+export const REJECTED_ROWS_REPORT = '.rejected-rows.csv';
+
+/**
+ * The name a file goes by in `error/` (the held-back file is `error/<it>`, its report `error/<it>.errors.csv`; an
+ * applied file's rejected rows are `error/<it>.rejected-rows.csv`): its own, or, when `error/` holds that name or
+ * its report already (an earlier file of the same name), the archive's `<stem>.<sha8>.csv` beside it, never over
+ * it. `reportWritten`: the file was recorded as held back by a run that stopped before moving it, so its report is
+ * in `error/` already, without the file: the file joins it.
+ */
+export const errorName = (
+  name: string,
+  sha256: string,
+  inError: ReadonlySet<string>,
+  report: typeof HELD_BACK_REPORT | typeof REJECTED_ROWS_REPORT,
+  reportWritten = false,
+): string => {
+  const beside = besideName(name, sha256);
+  const orphanReport = (n: string) => inError.has(`${n}${report}`) && !inError.has(n);
+  if (reportWritten && orphanReport(beside)) return beside;
+  if (reportWritten && orphanReport(name)) return name;
+  return inError.has(name) || inError.has(`${name}${report}`) ? beside : name;
 };
 
 /** What became of one file in a run. */
@@ -137,6 +165,11 @@ export interface FileReport extends ImportCounts {
   readonly heldBackBecause?: string;
   /** The name in `archive/`, when it is not the file's own (that name was taken by an earlier export). */
   readonly archivedAs?: string;
+  /**
+   * The name the file goes by in `error/`, when it is not its own (an earlier file has it there): the held-back file
+   * is `error/<errorAs>` and its report `error/<errorAs>.errors.csv`, rejected rows `error/<errorAs>.rejected-rows.csv`.
+   */
+  readonly errorAs?: string;
   /** When NetSuite exported the file, read off its name (`exportTimePattern`); absent when the name has none. */
   readonly exportedAt?: Date;
   /** Set when the name carries no export time: the file was taken in arrival order, unchecked against newer ones. */
@@ -168,7 +201,10 @@ const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownlo
 /** True for a file name the job imports: a `.csv` that is not a temporary name. */
 export const isImportableName = (name: string): boolean => /\.csv$/i.test(name) && !IN_PROGRESS_NAME.test(name);
 
-/** Files ready to import, oldest first (then by name), and the ones still changing between two listings. */
+/**
+ * Files ready to import in arrival order (oldest modification time first, then by name), and the ones still
+ * changing between two listings. `importOrder` then puts them in export-time order.
+ */
 export const readyFiles = (
   first: ReadonlyArray<StoredFile>,
   second: ReadonlyArray<StoredFile>,
@@ -185,6 +221,24 @@ export const readyFiles = (
       (a, b) => a.modifiedAt.getTime() - b.modifiedAt.getTime() || (a.name < b.name ? -1 : a.name > b.name ? 1 : 0),
     );
   return { ready, changing: candidates.filter((f) => !settled(f)) };
+};
+
+/**
+ * The order a listing's ready files are imported in (`ready` in arrival order, as `readyFiles` gives it): the files
+ * whose name carries an export time (`pattern`) first, oldest export first (the same time: arrival order), then the
+ * files without one, in arrival order. So two exports landing together both apply, the older first, when both are
+ * newer than the snapshot applied last; and a file without a time (one put there by hand) applies after the exports
+ * beside it, as it would had it arrived in the next run.
+ */
+export const importOrder = (ready: ReadonlyArray<StoredFile>, pattern: RegExp): ReadonlyArray<StoredFile> => {
+  const timed: Array<{ file: StoredFile; at: number; index: number }> = [];
+  const untimed: StoredFile[] = [];
+  ready.forEach((file, index) => {
+    const at = exportTimeOf(file.name, pattern);
+    if (at === null) untimed.push(file);
+    else timed.push({ file, at: at.getTime(), index });
+  });
+  return [...timed.toSorted((a, b) => a.at - b.at || a.index - b.index).map((t) => t.file), ...untimed];
 };
 
 const noCounts: ImportCounts = { rowsRead: 0, adjusted: 0, unchanged: 0, rejected: 0 };
@@ -288,22 +342,44 @@ const fileReport = (
   ...(heldBackBecause === undefined ? {} : { heldBackBecause }),
 });
 
+// The names in a folder of the store; none when it does not exist yet.
+const namesIn =
+  (folder: string): RTE.ReaderTaskEither<ImportDeps, ImportError, ReadonlySet<string>> =>
+  (deps) =>
+    pipe(
+      deps.list(folder),
+      TE.orElse((e) =>
+        e._tag === 'FileNotFound' ? TE.right<FileStoreError, ReadonlyArray<StoredFile>>([]) : TE.left(e),
+      ),
+      TE.map((files) => new Set(files.map((f) => f.name))),
+    );
+
 // Moves an imported file into archive/, beside (never over) an earlier export of the same name; answers the name.
 const archive =
   (copy: LocalCopy): RTE.ReaderTaskEither<ImportDeps, ImportError, string> =>
   (deps) =>
     pipe(
-      deps.list(ARCHIVE_FOLDER),
-      TE.orElse((e) =>
-        e._tag === 'FileNotFound' ? TE.right<FileStoreError, ReadonlyArray<StoredFile>>([]) : TE.left(e),
-      ),
-      TE.map((files) => archiveName(copy.name, copy.sha256, new Set(files.map((f) => f.name)))),
-      TE.chainFirst((as) => deps.move('', ARCHIVE_FOLDER, copy.name, as)),
+      namesIn(ARCHIVE_FOLDER)(deps),
+      TE.map((archived) => archiveName(copy.name, copy.sha256, archived)),
+      TE.chainFirstW((as) => deps.move('', ARCHIVE_FOLDER, copy.name, as)),
     );
 
 const archivedAs = (copy: LocalCopy, as: string): Partial<FileReport> => (as === copy.name ? {} : { archivedAs: as });
+const errorAs = (copy: LocalCopy, as: string): Partial<FileReport> => (as === copy.name ? {} : { errorAs: as });
 
-// Holds a file back whole: its report into error/, its record committed (so a rerun recognises it), the file moved.
+// Moves a file recorded as held back into error/: beside its report when a run that stopped wrote it, else beside
+// (never over) an earlier file of its name; answers the name.
+const moveToError =
+  (copy: LocalCopy): RTE.ReaderTaskEither<ImportDeps, ImportError, string> =>
+  (deps) =>
+    pipe(
+      namesIn(ERROR_FOLDER)(deps),
+      TE.map((inError) => errorName(copy.name, copy.sha256, inError, HELD_BACK_REPORT, true)),
+      TE.chainFirstW((as) => deps.move('', ERROR_FOLDER, copy.name, as)),
+    );
+
+// Holds a file back whole: its report into error/, its record committed (so a rerun recognises it), the file moved
+// beside its report; neither over an earlier file of its name.
 const holdBack =
   (
     config: ImportConfig,
@@ -314,8 +390,12 @@ const holdBack =
   ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) =>
     pipe(
-      deps.write(ERROR_FOLDER, `${copy.name}.errors.csv`, errorReport(copy.name, because, rejectedRows)),
-      TE.chainW(() =>
+      namesIn(ERROR_FOLDER)(deps),
+      TE.map((inError) => errorName(copy.name, copy.sha256, inError, HELD_BACK_REPORT)),
+      TE.chainFirstW((as) =>
+        deps.write(ERROR_FOLDER, `${as}${HELD_BACK_REPORT}`, errorReport(copy.name, because, rejectedRows)),
+      ),
+      TE.chainFirstW(() =>
         deps.commitImport({
           runId: config.runId,
           file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes },
@@ -326,8 +406,11 @@ const holdBack =
           at: deps.now(),
         }),
       ),
-      TE.chainW(() => deps.move('', ERROR_FOLDER, copy.name)),
-      TE.map(() => fileReport(copy.name, 'held-back', counts, rejectedRows, because)),
+      TE.chainFirstW((as) => deps.move('', ERROR_FOLDER, copy.name, as)),
+      TE.map((as) => ({
+        ...fileReport(copy.name, 'held-back', counts, rejectedRows, because),
+        ...errorAs(copy, as),
+      })),
     );
 
 /** What a file is diffed against: the id maps and the current stock. */
@@ -388,31 +471,40 @@ const importParsed =
     }
     return pipe(
       rejectedRows.length === 0
-        ? TE.right(undefined)
-        : deps.write(ERROR_FOLDER, `${copy.name}.rejected-rows.csv`, errorReport(copy.name, undefined, rejectedRows)),
-      TE.chainW(() =>
-        deps.commitImport({
-          runId: config.runId,
-          file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes },
-          outcome: 'applied',
-          method: config.method,
-          adjustments: plan.adjustments,
-          counts,
-          at: deps.now(),
-        }),
-      ),
-      TE.chainW((committed) =>
-        pipe(
-          archive(copy)(deps),
-          TE.map((as) => ({
-            ...fileReport(
-              copy.name,
-              committed === 'committed' ? 'applied' : 'already-imported',
-              committed === 'committed' ? counts : noCounts,
-              rejectedRows,
+        ? TE.right<ImportError, string>(copy.name)
+        : pipe(
+            namesIn(ERROR_FOLDER)(deps),
+            TE.map((inError) => errorName(copy.name, copy.sha256, inError, REJECTED_ROWS_REPORT)),
+            TE.chainFirstW((as) =>
+              deps.write(ERROR_FOLDER, `${as}${REJECTED_ROWS_REPORT}`, errorReport(copy.name, undefined, rejectedRows)),
             ),
-            ...archivedAs(copy, as),
-          })),
+          ),
+      TE.chainW((reportAs) =>
+        pipe(
+          deps.commitImport({
+            runId: config.runId,
+            file: { name: copy.name, sha256: copy.sha256, bytes: copy.bytes },
+            outcome: 'applied',
+            method: config.method,
+            adjustments: plan.adjustments,
+            counts,
+            at: deps.now(),
+          }),
+          TE.chainW((committed) =>
+            pipe(
+              archive(copy)(deps),
+              TE.map((as) => ({
+                ...fileReport(
+                  copy.name,
+                  committed === 'committed' ? 'applied' : 'already-imported',
+                  committed === 'committed' ? counts : noCounts,
+                  rejectedRows,
+                ),
+                ...archivedAs(copy, as),
+                ...errorAs(copy, reportAs),
+              })),
+            ),
+          ),
         ),
       ),
     );
@@ -524,8 +616,11 @@ const importFile =
                   })),
                 )
               : pipe(
-                  deps.move('', ERROR_FOLDER, copy.name),
-                  TE.map(() => fileReport(copy.name, 'already-imported', noCounts, [])),
+                  moveToError(copy)(deps),
+                  TE.map((as) => ({
+                    ...fileReport(copy.name, 'already-imported', noCounts, []),
+                    ...errorAs(copy, as),
+                  })),
                 );
           }),
           // The local copy is released whatever happened.
@@ -540,11 +635,12 @@ const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): numbe
 /**
  * The "Import inventory" job (RESET_INVENTORY): resets OMS stock to the NetSuite exports in the file store's inbox.
  * Holds the job lock (another worker's run imports nothing), lists the inbox twice `settleMs` apart, and imports the
- * settled `.csv` files oldest first, each exactly once: a file's record, its adjustments (deltas on top of the stock
- * at commit time, so concurrent reservations and shipments are kept), their history (the true before and after) and
- * the changed-product marks are one transaction, and the file moves to `archive/` (beside an earlier export of the
- * same name, never over it) or `error/` (with its report) only after it. An export older than the newest one applied
- * (by the time in its name) is held back. A run that stops anywhere and is run again ends as one clean run would.
+ * settled `.csv` files in `importOrder` (by the export time in their names, then the ones without), each exactly
+ * once: a file's record, its adjustments (deltas on top of the stock at commit time, so concurrent reservations and
+ * shipments are kept), their history (the true before and after) and the changed-product marks are one transaction,
+ * and the file moves to `archive/` or `error/` (with its report) only after it, beside (never over) an earlier file
+ * of the same name there. An export older than the newest one applied (by the time in its name) is held back. A run
+ * that stops anywhere and is run again ends as one clean run would.
  */
 export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
   lazily((deps) => {
@@ -574,6 +670,7 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
           pipe(
             deps.list(''),
             TE.map((second) => readyFiles(first, second)),
+            TE.map(({ ready, changing }) => ({ ready: importOrder(ready, pattern), changing })),
           ),
         ),
         TE.chainW(({ ready, changing }) =>

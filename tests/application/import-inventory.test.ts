@@ -11,7 +11,9 @@ import {
   archiveName,
   DEFAULT_EXPORT_TIME_PATTERN,
   exportTimeOf,
+  errorName,
   exportTimePatternProblem,
+  importOrder,
   readyFiles,
   RESET_INVENTORY,
   type ImportConfig,
@@ -381,6 +383,142 @@ archived(
   },
 );
 
+const errors = suite('importInventory: error/ is never overwritten; a name taken there goes beside it');
+
+const sha8 = (content: string) => createHash('sha256').update(content).digest('hex').slice(0, 8);
+const EMPTY_ROWS = exportCsv([]);
+const BROKEN = exportCsv(['ITEM-1,101,85,9001', 'ITEM-1,101,x,9001', 'ITEM-2,101,-4,9002']);
+
+errors(
+  'errorName: the own name while it and its report are free, else beside; a report left without its file is joined',
+  () => {
+    const sha = 'abcdef0123456789'.repeat(4);
+    const name = 'broken.csv';
+    const beside = 'broken.abcdef01.csv';
+    assert.is(errorName(name, sha, new Set(), '.errors.csv'), name);
+    assert.is(errorName(name, sha, new Set(['other.csv', 'other.csv.errors.csv']), '.errors.csv'), name);
+    assert.is(errorName(name, sha, new Set([name]), '.errors.csv'), beside, 'the file taken');
+    assert.is(errorName(name, sha, new Set([`${name}.errors.csv`]), '.errors.csv'), beside, 'its report taken');
+    assert.is(errorName(name, sha, new Set([`${name}.rejected-rows.csv`]), '.errors.csv'), name, 'another report');
+    assert.is(errorName(name, sha, new Set([`${name}.rejected-rows.csv`]), '.rejected-rows.csv'), beside);
+    assert.is(errorName(name, sha, new Set([name, `${name}.errors.csv`]), '.errors.csv', true), beside);
+    assert.is(
+      errorName(name, sha, new Set([name, `${name}.errors.csv`, `${beside}.errors.csv`]), '.errors.csv', true),
+      beside,
+      'its own report, written by a run that stopped before the move',
+    );
+    assert.is(errorName(name, sha, new Set([`${name}.errors.csv`]), '.errors.csv', true), name);
+  },
+);
+
+errors(
+  'a second held-back file of the same name lands beside the first with its report; the first keeps its bytes',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['broken.csv', EMPTY_ROWS]]);
+    const first = (await run(importInventory(config())(s.deps))).files[0]!;
+    assert.equal([first.outcome, first.errorAs], ['held-back', undefined]);
+    const firstReport = readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8');
+    writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+    const second = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+    const beside = `broken.${sha8(BROKEN)}.csv`;
+    assert.equal([second.outcome, second.errorAs], ['held-back', beside]);
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside, `${beside}.errors.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv'), 'utf8'), EMPTY_ROWS);
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv.errors.csv'), 'utf8'), firstReport);
+    assert.match(firstReport, /file held back: the file has a header and no rows/);
+    assert.is(readFileSync(join(s.root, 'error', beside), 'utf8'), BROKEN);
+    assert.match(
+      readFileSync(join(s.root, 'error', `${beside}.errors.csv`), 'utf8'),
+      /^file,line,field,reason\nbroken\.csv,,,"file held back: 2 of 3 rows rejected, /,
+    );
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+errors('a rejected-rows report whose name is taken goes beside it; the earlier report stays', async () => {
+  const store = memoryInventoryStore();
+  const one = exportCsv(['ITEM-1,101,85,9001', 'ITEM-X,101,5,9999', 'ITEM-2,101,20,9002']);
+  const two = exportCsv(['ITEM-1,101,84,9001', 'ITEM-2,103,5,9002', 'ITEM-2,101,21,9002']);
+  const s = await scenario(store, [['mixed.csv', one]]);
+  await run(importInventory(config())(s.deps));
+  const firstReport = readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8');
+  writeFileSync(join(s.root, 'mixed.csv'), two);
+  const second = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+  const beside = `mixed.${sha8(two)}.csv`;
+  assert.equal([second.outcome, second.rejected, second.archivedAs, second.errorAs], ['applied', 1, beside, beside]);
+  assert.equal(s.folder('error'), ['mixed.csv.rejected-rows.csv', `${beside}.rejected-rows.csv`].sort());
+  assert.is(readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8'), firstReport);
+  assert.match(firstReport, /mixed\.csv,3,idValue,unknown item/);
+  assert.match(
+    readFileSync(join(s.root, 'error', `${beside}.rejected-rows.csv`), 'utf8'),
+    /mixed\.csv,3,externalFacilityId,unknown location/,
+  );
+  s.dispose();
+});
+
+errors(
+  'stopped between the record and the move, a rerun moves the file beside its own report, not over the first',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [['broken.csv', EMPTY_ROWS]]);
+    await run(importInventory(config())(s.deps));
+    writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+    let moves = 0;
+    const stopping: ImportDeps = {
+      ...s.deps,
+      move: (...args) =>
+        ++moves === 1
+          ? TE.left({ _tag: 'FileStoreUnavailable', store: 'test', reason: 'stopped here', retriable: true })
+          : s.deps.move(...args),
+    };
+    await runLeft(importInventory(config({ runId: 'run-2' }))(stopping));
+    const beside = `broken.${sha8(BROKEN)}.csv`;
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', `${beside}.errors.csv`].sort());
+    const rerun = (await run(importInventory(config({ runId: 'run-3' }))(s.deps))).files[0]!;
+    assert.equal([rerun.outcome, rerun.errorAs], ['already-imported', beside]);
+    assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside, `${beside}.errors.csv`].sort());
+    assert.is(readFileSync(join(s.root, 'error', 'broken.csv'), 'utf8'), EMPTY_ROWS);
+    assert.is(readFileSync(join(s.root, 'error', beside), 'utf8'), BROKEN);
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+errors(
+  'stopped between a rejected-rows report and the commit, a rerun writes its report beside, not over',
+  async () => {
+    const store = memoryInventoryStore();
+    const content = exportCsv(['ITEM-1,101,85,9001', 'ITEM-X,101,5,9999', 'ITEM-2,101,20,9002']);
+    const s = await scenario(store, [['mixed.csv', content]]);
+    await runLeft(importInventory(config())({ ...s.deps, commitImport: failingOnce(s.deps.commitImport, 1) }));
+    assert.equal(s.folder('error'), ['mixed.csv.rejected-rows.csv']);
+    const rerun = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+    const beside = `mixed.${sha8(content)}.csv`;
+    assert.equal([rerun.outcome, rerun.errorAs, rerun.archivedAs], ['applied', beside, undefined]);
+    assert.equal(s.folder('error'), [`${beside}.rejected-rows.csv`, 'mixed.csv.rejected-rows.csv']);
+    assert.is(
+      readFileSync(join(s.root, 'error', `${beside}.rejected-rows.csv`), 'utf8'),
+      readFileSync(join(s.root, 'error', 'mixed.csv.rejected-rows.csv'), 'utf8'),
+    );
+    assert.equal(s.folder('archive'), ['mixed.csv']);
+    s.dispose();
+  },
+);
+
+errors('a held-back file dropped in again is recognised and goes beside its first copy, never over it', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [['broken.csv', BROKEN]]);
+  await run(importInventory(config())(s.deps));
+  writeFileSync(join(s.root, 'broken.csv'), BROKEN);
+  const again = (await run(importInventory(config({ runId: 'run-2' }))(s.deps))).files[0]!;
+  const beside = `broken.${sha8(BROKEN)}.csv`;
+  assert.equal([again.outcome, again.errorAs], ['already-imported', beside]);
+  assert.equal(s.folder('error'), ['broken.csv', 'broken.csv.errors.csv', beside].sort());
+  s.dispose();
+});
+
 const order = suite('importInventory: snapshot order');
 
 const NEWER = 'inventory-20261122T013000Z.csv';
@@ -440,51 +578,121 @@ order(
   },
 );
 
-order('in one run, an older export arriving after a newer one is held back; one of the same time applies', async () => {
-  const store = memoryInventoryStore();
-  const s = await scenario(store, [
-    [NEWER, FILE_B],
-    [OLDER, exportCsv(['ITEM-1,101,10,9001'])],
-    ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
-  ]);
-  const report = await run(importInventory(config())(s.deps));
+order('importOrder: exports by the time in their names (ties: arrival), then the names without one, by arrival', () => {
+  const pattern = new RegExp(DEFAULT_EXPORT_TIME_PATTERN);
+  const f = (name: string) => ({ name, size: 1, modifiedAt: new Date(0) });
+  // In arrival order, as readyFiles gives them.
+  const arrived = [
+    f('manual-fix.csv'),
+    f('inventory-20261203T010000Z.csv'),
+    f('stock_us-20261202T010000Z.csv'),
+    f('inventory-20261203T010000Z-part002.csv'),
+    f('zz-20261201T235959Z.csv'),
+    f('fix-2.csv'),
+    f('inventory-20261203T010000Z-part001.csv'),
+  ];
   assert.equal(
-    report.files.map((f) => [f.name, f.outcome]),
+    importOrder(arrived, pattern).map((x) => x.name),
     [
-      [NEWER, 'applied'],
-      [OLDER, 'held-back'],
-      ['inventory-20261122T013000Z-part002.csv', 'applied'],
+      'zz-20261201T235959Z.csv',
+      'stock_us-20261202T010000Z.csv',
+      'inventory-20261203T010000Z.csv',
+      'inventory-20261203T010000Z-part002.csv',
+      'inventory-20261203T010000Z-part001.csv',
+      'manual-fix.csv',
+      'fix-2.csv',
     ],
   );
-  assert.match(report.files[1]!.heldBackBecause ?? '', new RegExp(`^older than the snapshot of ${NEWER} applied at `));
-  const levels = await stockOf(store);
+  assert.equal(importOrder([], pattern), []);
+});
+
+order(
+  'in one listing, exports apply in export-time order whatever their arrival; an older one arriving later too',
+  async () => {
+    const store = memoryInventoryStore();
+    // Arrival (and name) order: the newer export first, then last week's under an older time, then a part of the first.
+    const s = await scenario(store, [
+      [NEWER, FILE_B],
+      [OLDER, exportCsv(['ITEM-1,101,10,9001', 'ITEM-2,101,1,9002'])],
+      ['inventory-20261122T013000Z-part002.csv', exportCsv(['ITEM-2,101,19,9002'])],
+    ]);
+    const report = await run(importInventory(config())(s.deps));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.exportedAt?.toISOString()]),
+      [
+        [OLDER, 'applied', '2026-11-15T01:30:00.000Z'],
+        [NEWER, 'applied', '2026-11-22T01:30:00.000Z'],
+        ['inventory-20261122T013000Z-part002.csv', 'applied', '2026-11-22T01:30:00.000Z'],
+      ],
+    );
+    const levels = await stockOf(store);
+    assert.equal(
+      levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
+      [80, 19],
+      'the newer export has the last word',
+    );
+    const [older] = await run(store.variances(OLDER));
+    const [newer] = await run(store.variances(NEWER));
+    assert.equal(
+      [older!.availableToPromiseBefore, older!.availableToPromiseAfter],
+      [90, 10],
+      'the older export first, from the stock as it was',
+    );
+    assert.equal([newer!.availableToPromiseBefore, newer!.availableToPromiseAfter], [10, 80], 'then the newer on top');
+    s.dispose();
+  },
+);
+
+order('in a later listing, an export older than the one applied is still held back', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [[NEWER, FILE_B]]);
+  await run(importInventory(config())(s.deps));
+  writeFileSync(join(s.root, OLDER), exportCsv(['ITEM-1,101,10,9001']));
+  writeFileSync(join(s.root, 'inventory-20261123T013000Z.csv'), exportCsv(['ITEM-1,101,60,9001']));
+  const report = await run(importInventory(config({ runId: 'run-2' }))(s.deps));
   assert.equal(
-    levels.filter((l) => l.facilityId === 'WAREHOUSE').map((l) => l.availableToPromise),
-    [80, 19],
+    report.files.map((f) => [f.name, f.outcome, f.heldBackBecause]),
+    [
+      [
+        OLDER,
+        'held-back',
+        `older than the snapshot of ${NEWER} applied at 2026-11-22T02:00:00.010Z (this export: 2026-11-15T01:30:00.000Z, that one: 2026-11-22T01:30:00.000Z)`,
+      ],
+      ['inventory-20261123T013000Z.csv', 'applied', undefined],
+    ],
+  );
+  assert.is(
+    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+    60,
   );
   s.dispose();
 });
 
-order('a name without an export time is taken in arrival order, and the report says so', async () => {
-  const store = memoryInventoryStore();
-  const s = await scenario(store, [
-    [NEWER, FILE_B],
-    ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
-  ]);
-  const report = await run(importInventory(config())(s.deps));
-  assert.equal(
-    report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
-    [
-      [NEWER, 'applied', undefined],
-      ['manual-fix.csv', 'applied', 'arrival'],
-    ],
-  );
-  assert.equal(
-    (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
-    70,
-  );
-  s.dispose();
-});
+order(
+  'a name without an export time is taken after the exports of its listing, in arrival order, and the report says so',
+  async () => {
+    const store = memoryInventoryStore();
+    const s = await scenario(store, [
+      ['manual-fix.csv', exportCsv(['ITEM-1,101,70,9001'])],
+      [NEWER, FILE_B],
+      ['manual-fix-2.csv', exportCsv(['ITEM-2,101,7,9002'])],
+    ]);
+    const report = await run(importInventory(config())(s.deps));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.snapshotOrder]),
+      [
+        [NEWER, 'applied', undefined],
+        ['manual-fix.csv', 'applied', 'arrival'],
+        ['manual-fix-2.csv', 'applied', 'arrival'],
+      ],
+    );
+    assert.equal(
+      (await stockOf(store)).find((l) => l.productId === 'SKU-1' && l.facilityId === 'WAREHOUSE')?.availableToPromise,
+      70,
+    );
+    s.dispose();
+  },
+);
 
 order('the pattern is configurable', async () => {
   const store = memoryInventoryStore();
@@ -495,10 +703,21 @@ order('the pattern is configurable', async () => {
   ]);
   const report = await run(importInventory(config({ exportTimePattern }))(s.deps));
   assert.equal(
-    report.files.map((f) => [f.outcome, f.exportedAt?.toISOString()]),
+    report.files.map((f) => [f.name, f.outcome, f.exportedAt?.toISOString()]),
     [
-      ['applied', '2026-11-22T01:30:00.000Z'],
-      ['held-back', '2026-11-21T23:59:00.000Z'],
+      ['stock_2026-11-21_2359.csv', 'applied', '2026-11-21T23:59:00.000Z'],
+      ['stock_2026-11-22_0130.csv', 'applied', '2026-11-22T01:30:00.000Z'],
+    ],
+  );
+  writeFileSync(join(s.root, 'stock_2026-11-22_0129.csv'), exportCsv(['ITEM-1,101,11,9001']));
+  const later = await run(importInventory(config({ exportTimePattern, runId: 'run-2' }))(s.deps));
+  assert.equal(
+    later.files.map((f) => [f.outcome, f.heldBackBecause]),
+    [
+      [
+        'held-back',
+        'older than the snapshot of stock_2026-11-22_0130.csv applied at 2026-11-22T02:00:00.010Z (this export: 2026-11-22T01:29:00.000Z, that one: 2026-11-22T01:30:00.000Z)',
+      ],
     ],
   );
   s.dispose();
@@ -546,5 +765,6 @@ for (const [method, expected] of [
 job.run();
 crashes.run();
 archived.run();
+errors.run();
 order.run();
 onTop.run();

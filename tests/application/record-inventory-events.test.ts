@@ -2,6 +2,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { recordInventoryEvents } from '../../src/application/index.ts';
+import { ALL_REFUSALS, CASE_FACILITIES, CASE_PRODUCTS, REFUSAL_SETUP } from '../support/ledger-cases.ts';
 import { run } from '../support/run.ts';
 
 const test = suite('recordInventoryEvents');
@@ -47,18 +48,59 @@ test('decodes the inputs, reports the undecodable ones with every field and reas
   assert.ok(bad.outcome === 'undecodable');
   if (bad.outcome === 'undecodable') {
     assert.is(bad.eventId, 'E2');
-    assert.equal(
-      bad.errors.map((e) => e.field),
-      ['type', 'quantity'],
-    );
-    assert.ok(bad.errors.every((e) => e.reason.length > 0));
+    assert.equal(bad.errors, [
+      {
+        field: 'type',
+        reason:
+          'expected "received" | "adjusted" | "counted" | "reserved" | "released" | "shipped" | "returned" | "transferred" | "safety-stock-set" | "threshold-set" | "brokering-queue-changed" | "reset", got "stolen"',
+      },
+      { field: 'quantity', reason: 'expected number, got "many"' },
+    ]);
   }
   const notAnEvent = report.outcomes[2]!;
   assert.ok(notAnEvent.outcome === 'undecodable' && notAnEvent.eventId === null);
   const refused = report.outcomes[3]!;
-  assert.ok(refused.outcome === 'refused' && refused.reason === 'ship-exceeds-reserved');
+  assert.equal(refused, {
+    index: 3,
+    outcome: 'refused',
+    eventId: 'E3',
+    reason: 'ship-exceeds-reserved',
+    detail: 'shipping 3 at WH1, where 0 is reserved',
+  });
   assert.equal(report.counts, { applied: 1, refused: 1, duplicate: 1, conflict: 0, undecodable: 2 });
   assert.is((await run(store.productInventory('P1')))?.inventory.positions[0]?.quantityOnHand, 3);
+});
+
+test('an instant without its offset is undecodable, with the field and why', async () => {
+  const store = await seeded();
+  const report = await run(recordInventoryEvents([{ ...good, occurredAt: '2026-12-01T10:00:00' }])(store));
+  assert.equal(report.outcomes, [
+    {
+      outcome: 'undecodable',
+      index: 0,
+      eventId: 'E1',
+      errors: [{ field: 'occurredAt', reason: 'expected OccurredAt, got "2026-12-01T10:00:00"' }],
+    },
+  ]);
+});
+
+test('every refusal reaches the caller with its reason and detail, in input order', async () => {
+  const store = memoryInventoryStore();
+  await run(store.saveProducts(CASE_PRODUCTS.map((productId) => ({ productId, externalId: productId }))));
+  await run(store.saveFacilities(CASE_FACILITIES.map((facilityId) => ({ facilityId, externalId: facilityId }))));
+  await run(recordInventoryEvents(REFUSAL_SETUP)(store));
+  const report = await run(recordInventoryEvents(ALL_REFUSALS.map((c) => c.event))(store));
+  assert.equal(
+    report.outcomes,
+    ALL_REFUSALS.map((c, index) => ({
+      outcome: 'refused',
+      index,
+      eventId: c.event.eventId,
+      reason: c.reason,
+      detail: c.detail,
+    })),
+  );
+  assert.equal(report.counts, { applied: 0, refused: ALL_REFUSALS.length, duplicate: 0, conflict: 0, undecodable: 0 });
 });
 
 test('nothing decodable: the ledger is not called', async () => {

@@ -9,6 +9,7 @@ import {
   emptyLedgerState,
   eventOfPayload,
   fromScaled,
+  INVENTORY_EVENT_TYPES,
   InventoryEvent,
   type LedgerContext,
   type LedgerState,
@@ -18,6 +19,16 @@ import {
   touchedKeys,
 } from '../../src/domain/index.ts';
 import { inventoryEvents } from '../arbitraries.ts';
+import {
+  ALL_EFFECTS,
+  ALL_REFUSALS,
+  CASE_FACILITIES,
+  CASE_PRODUCTS,
+  EFFECTS,
+  EFFECTS_RESULT,
+  REFUSAL_SETUP,
+  REFUSALS,
+} from '../support/ledger-cases.ts';
 
 const PRODUCTS = ['P1', 'P2'];
 const FACILITIES = ['WH1', 'WH2', 'STORE'];
@@ -132,6 +143,62 @@ fold('refusals carry their reason; a recorded id is a duplicate or a conflict', 
       'quantity-on-hand-below-zero',
     ],
   );
+});
+
+const CASES_CONTEXT: LedgerContext = {
+  knownProducts: new Set(CASE_PRODUCTS),
+  knownFacilities: new Set(CASE_FACILITIES),
+  recorded: new Map(),
+};
+
+fold('every refusal reason, each with its exact detail; the state stays as it was', () => {
+  assert.is(Object.keys(REFUSALS).length, 21, 'the 21 reasons of RefusalReason');
+  assert.ok(Object.values(REFUSALS).every((cases) => cases.length > 0));
+  const setup = applyInventoryEvents(emptyLedgerState(), REFUSAL_SETUP, CASES_CONTEXT);
+  assert.ok(setup.outcomes.every((o) => o.outcome === 'applied'));
+  const recorded = new Map(REFUSAL_SETUP.map((e) => [e.eventId, canonicalPayload(e)]));
+  const { state, outcomes } = applyInventoryEvents(
+    setup.state,
+    ALL_REFUSALS.map((c) => c.event),
+    { ...CASES_CONTEXT, recorded },
+  );
+  assert.equal(
+    outcomes,
+    ALL_REFUSALS.map((c) => ({ outcome: 'refused', eventId: c.event.eventId, reason: c.reason, detail: c.detail })),
+  );
+  assert.equal(state, setup.state, 'nothing of a refused event applied');
+});
+
+fold('every event type, with exactly what it changed before and after, and where the sequence ends', () => {
+  assert.equal(Object.keys(EFFECTS).sort(), [...INVENTORY_EVENT_TYPES].sort(), 'the 12 event types');
+  const { state, outcomes } = applyInventoryEvents(
+    emptyLedgerState(),
+    ALL_EFFECTS.map((c) => c.event),
+    CASES_CONTEXT,
+  );
+  assert.equal(
+    outcomes,
+    ALL_EFFECTS.map((c) => ({ outcome: 'applied', eventId: c.event.eventId, changes: c.changes })),
+  );
+  for (const [productId, expected] of Object.entries(EFFECTS_RESULT)) {
+    for (const [facilityId, p] of Object.entries(expected.positions)) {
+      const key = pairKey(productId, facilityId);
+      assert.equal(
+        [
+          fromScaled(state.positions.get(key)?.quantityOnHand ?? Number.NaN),
+          fromScaled(state.positions.get(key)?.reserved ?? Number.NaN),
+          fromScaled(state.safetyStock.get(key) ?? 0),
+        ],
+        [p.quantityOnHand, p.reservedQuantity, p.safetyStock],
+        key,
+      );
+    }
+    assert.equal(
+      [fromScaled(state.thresholds.get(productId) ?? 0), fromScaled(state.brokeringQueue.get(productId) ?? 0)],
+      [expected.threshold, expected.brokeringQueue],
+      productId,
+    );
+  }
 });
 
 fold('property: pure; the state it was given stays as it was', () =>

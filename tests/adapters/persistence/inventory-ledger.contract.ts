@@ -1,5 +1,6 @@
-// The InventoryLedger contract: one suite, run against every adapter (memory, PostgreSQL, SQLite). Every event type,
-// every refusal with its reason, duplicates, conflicts, replays, and the ledger's before and after.
+// The InventoryLedger contract: one suite, run against every adapter (memory, PostgreSQL, SQLite). Every event type
+// with its exact before and after, every refusal reason with its detail (the cases in tests/support/ledger-cases.ts),
+// duplicates, conflicts, replays.
 import fc from 'fast-check';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -15,6 +16,7 @@ import {
   toScaled,
 } from '../../../src/domain/index.ts';
 import { inventoryEvents } from '../../arbitraries.ts';
+import { ALL_EFFECTS, ALL_REFUSALS, EFFECTS_RESULT, REFUSAL_SETUP } from '../../support/ledger-cases.ts';
 import { run } from '../../support/run.ts';
 
 /** A store under test and how to dispose of it. */
@@ -119,55 +121,32 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     return p === undefined ? null : { qoh: p.quantityOnHand, reserved: p.reservedQuantity, safety: p.safetyStock };
   };
 
-  test('every event type applies, with its before and after', async () => {
-    const outcomes = await record([
-      event('received', { quantity: 10 }),
-      event('reserved', { quantity: 4 }),
-      event('shipped', { quantity: 1 }),
-      event('released', { quantity: 1 }),
-      event('returned', { quantity: 2 }),
-      event('adjusted', { quantity: -0.5, reason: 'damaged' }),
-      event('counted', { quantity: 12 }),
-      event('transferred', { quantity: 2.25 }),
-      event('safety-stock-set', { quantity: 1.5 }),
-      event('threshold-set', { quantity: 3 }),
-      event('brokering-queue-changed', { quantity: 4 }),
-      event('brokering-queue-changed', { quantity: -1 }),
-      event('reset', { quantity: -0.75, source: 'inventory-20261201T100000Z.csv:2' }),
-    ]);
-    assert.equal(reasons(outcomes), Array(13).fill('applied'));
-    const changes = outcomes.map((o) => (o.outcome === 'applied' ? o.changes : []));
-    assert.equal(changes[2], [
-      {
-        kind: 'position',
-        productId: 'P1',
-        facilityId: 'WH1',
-        before: { quantityOnHand: 10, reservedQuantity: 4 },
-        after: { quantityOnHand: 9, reservedQuantity: 3 },
-      },
-    ]);
-    assert.equal(changes[7], [
-      {
-        kind: 'position',
-        productId: 'P1',
-        facilityId: 'WH1',
-        before: { quantityOnHand: 12, reservedQuantity: 2 },
-        after: { quantityOnHand: 9.75, reservedQuantity: 2 },
-      },
-      {
-        kind: 'position',
-        productId: 'P1',
-        facilityId: 'WH2',
-        before: { quantityOnHand: 0, reservedQuantity: 0 },
-        after: { quantityOnHand: 2.25, reservedQuantity: 0 },
-      },
-    ]);
-    assert.equal(changes[11], [{ kind: 'brokering-queue', productId: 'P1', before: 4, after: 3 }]);
-    assert.equal(await position('P1', 'WH1'), { qoh: 9, reserved: 2, safety: 1.5 });
-    assert.equal(await position('P1', 'WH2'), { qoh: 2.25, reserved: 0, safety: 0 });
-    const inventory = (await run(subject.store.productInventory('P1')))!.inventory;
-    assert.is(inventory.threshold, 3);
-    assert.is(inventory.brokeringQueue, 3);
+  test('every event type applies: its outcome, its ledger entry and the store hold exactly its before and after', async () => {
+    const outcomes = await record(ALL_EFFECTS.map((c) => c.event));
+    assert.equal(
+      outcomes,
+      ALL_EFFECTS.map((c): EventOutcome => ({ outcome: 'applied', eventId: c.event.eventId, changes: c.changes })),
+    );
+    const entries = await run(subject.store.ledgerEntries(null, 100));
+    assert.equal(
+      entries.map((e) => [e.event.eventId, e.changes]),
+      ALL_EFFECTS.map((c) => [c.event.eventId, c.changes]),
+      'the ledger holds each event with what it changed',
+    );
+    for (const [productId, expected] of Object.entries(EFFECTS_RESULT)) {
+      const inventory = (await run(subject.store.productInventory(productId)))!.inventory;
+      assert.equal(
+        Object.fromEntries(
+          inventory.positions.map((p) => [
+            p.facilityId,
+            { quantityOnHand: p.quantityOnHand, reservedQuantity: p.reservedQuantity, safetyStock: p.safetyStock },
+          ]),
+        ),
+        expected.positions,
+        productId,
+      );
+      assert.equal([inventory.threshold, inventory.brokeringQueue], [expected.threshold, expected.brokeringQueue]);
+    }
     assert.ok((await run(subject.store.changedProductIds())).includes('P1'), 'the product is marked changed');
   });
 
@@ -206,49 +185,23 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     );
   });
 
-  test('every refusal has its reason, and nothing of a refused event is applied', async () => {
-    await record([event('received', { quantity: 5 }), event('reserved', { quantity: 2 })]);
-    const before = await holdings(subject.store, ['P1', 'P2']);
-    const entriesBefore = (await run(subject.store.ledgerEntries(null, 100))).length;
-    const cases: ReadonlyArray<[InventoryEvent, string]> = [
-      [event('received', { productId: 'NOPE' }), 'unknown-product'],
-      [event('received', { facilityId: 'NOWHERE' }), 'unknown-facility'],
-      [event('transferred', { toFacilityId: 'NOWHERE' }), 'unknown-to-facility'],
-      [event('transferred', { toFacilityId: 'WH1' }), 'same-facility'],
-      [{ ...event('received'), facilityId: undefined } as never, 'missing-facility'],
-      [event('threshold-set', { facilityId: 'WH1' }), 'facility-not-applicable'],
-      [{ ...event('transferred'), toFacilityId: undefined } as never, 'missing-to-facility'],
-      [event('received', { toFacilityId: 'WH2' }), 'to-facility-not-applicable'],
-      [{ ...event('adjusted'), reason: undefined } as never, 'missing-reason'],
-      [event('received', { quantity: Number.NaN }), 'quantity-not-finite'],
-      [event('received', { quantity: Number.POSITIVE_INFINITY }), 'quantity-not-finite'],
-      [event('received', { quantity: 1.000001 }), 'quantity-too-precise'],
-      [event('received', { quantity: 1_000_000_001 }), 'quantity-too-large'],
-      [event('received', { quantity: 0 }), 'quantity-not-positive'],
-      [event('reserved', { quantity: -1 }), 'quantity-not-positive'],
-      [event('adjusted', { quantity: 0 }), 'quantity-zero'],
-      [event('counted', { quantity: -1 }), 'negative-count'],
-      [event('safety-stock-set', { quantity: -6 }), 'negative-safety-stock'],
-      [event('threshold-set', { quantity: -10 }), 'negative-threshold'],
-      [event('brokering-queue-changed', { quantity: -3 }), 'negative-brokering-queue'],
-      [event('released', { quantity: 3 }), 'release-exceeds-reserved'],
-      [event('shipped', { quantity: 3 }), 'ship-exceeds-reserved'],
-      [event('adjusted', { quantity: -6 }), 'quantity-on-hand-below-zero'],
-      [event('transferred', { quantity: 6 }), 'quantity-on-hand-below-zero'],
-      [event('reset', { quantity: -5.00001 }), 'quantity-on-hand-below-zero'],
-      [event('shipped', { facilityId: 'WH2' }), 'ship-exceeds-reserved'],
-    ];
-    const outcomes = await record(cases.map(([e]) => e));
+  test('every refusal has its reason and detail, and nothing of a refused event is applied', async () => {
+    await record(REFUSAL_SETUP);
+    const before = await holdings(subject.store, ['P1', 'P2', 'NOPE']);
+    const entriesBefore = await run(subject.store.ledgerEntries(null, 100));
+    const outcomes = await record(ALL_REFUSALS.map((c) => c.event));
     assert.equal(
-      reasons(outcomes),
-      cases.map(([, reason]) => `refused:${reason}`),
+      outcomes,
+      ALL_REFUSALS.map(
+        (c): EventOutcome => ({ outcome: 'refused', eventId: c.event.eventId, reason: c.reason, detail: c.detail }),
+      ),
     );
-    for (const o of outcomes) if (o.outcome === 'refused') assert.ok(o.detail.length > 0, 'a refusal says why');
-    assert.equal(await holdings(subject.store, ['P1', 'P2']), before, 'nothing changed');
-    assert.is((await run(subject.store.ledgerEntries(null, 100))).length, entriesBefore, 'nothing in the ledger');
+    assert.equal(await holdings(subject.store, ['P1', 'P2', 'NOPE']), before, 'nothing changed');
+    assert.equal(await run(subject.store.ledgerEntries(null, 100)), entriesBefore, 'nothing in the ledger');
     assert.is(await position('P1', 'WH2'), null, 'no position made for a refused event');
+    assert.is(await position('P1', 'STORE'), null);
     // A refused event's id is decided: sent again, even once it could apply, it is a duplicate; a new id applies.
-    const [ship] = cases.find(([, r]) => r === 'ship-exceeds-reserved')!;
+    const ship = ALL_REFUSALS.find((c) => c.event.eventId === 'R-ship')!.event;
     await record([event('reserved', { quantity: 2 })]);
     assert.equal(reasons(await record([ship])), ['duplicate']);
     assert.equal(reasons(await record([{ ...ship, quantity: 4 }])), ['conflict']);
