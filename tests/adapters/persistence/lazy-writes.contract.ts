@@ -169,6 +169,7 @@ type ReadMethod =
   | 'productSkus'
   | 'productInventory'
   | 'ledgerEntries'
+  | 'stockTerms'
   | 'listRuns';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
@@ -477,6 +478,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       productInventory: store.productInventory(`P-${key}`),
       listRuns: store.listRuns({ limit: 1000 }),
       ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
+      stockTerms: store.stockTerms('threshold', null, 1000),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -492,6 +494,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     await run(store.settleBatch(settlementOf(key)));
     await run(store.startRun(startOf(`run-${key}`)));
     await run(store.recordEvents([receivedOf(key)]));
+    await run(store.saveThresholds([{ productId: `P-${key}`, threshold: 2 }]));
 
     assert.is((await run(reads.facilityIdsByExternalId)).get(`x-${key}`), `F-${key}`);
     assert.is((await run(reads.productIdsByExternalId)).get(`x-${key}`), `P-${key}`);
@@ -524,6 +527,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       (await run(reads.ledgerEntries)).map((e) => e.event.eventId),
       [`E-${key}`],
     );
+    assert.ok((await run(reads.stockTerms)).some((t) => t.productId === `P-${key}` && t.quantity === 2));
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {
