@@ -18,7 +18,7 @@ import {
   type ProductInventory,
   productInventories,
 } from '../../src/domain/index.ts';
-import { inventoryEvents } from '../arbitraries.ts';
+import { plausibleInventoryEvents } from '../arbitraries.ts';
 
 const position = (
   facilityId: string,
@@ -271,7 +271,7 @@ const property = suite('ledger audit (property)');
 
 property('for random events, the fold of the applied changes has no discontinuity and agrees with the state', () =>
   fc.assert(
-    fc.property(fc.array(inventoryEvents(PRODUCTS, FACILITIES), { maxLength: 40 }), (es) => {
+    fc.property(fc.array(plausibleInventoryEvents(PRODUCTS, FACILITIES), { minLength: 5, maxLength: 40 }), (es) => {
       const { state, outcomes } = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
       const entries = outcomes.flatMap((o, i) =>
         o.outcome === 'applied' ? [{ sequence: i + 1, changes: o.changes }] : [],
@@ -305,7 +305,7 @@ property('for random events, the fold of the applied changes has no discontinuit
 property('a write outside the ledger is found: changed, the key differs; written then moved, a discontinuity too', () =>
   fc.assert(
     fc.property(
-      fc.array(inventoryEvents(PRODUCTS, FACILITIES), { maxLength: 30 }),
+      fc.array(plausibleInventoryEvents(PRODUCTS, FACILITIES), { maxLength: 30 }),
       fc.integer({ min: 1, max: 5 }),
       (es, bump) => {
         const { state, outcomes } = applyInventoryEvents(emptyLedgerState(), es, CONTEXT);
