@@ -9,13 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openStore, type SqlStore } from '../../src/adapters/persistence/store.ts';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
-import {
-  auditLedger,
-  formatAuditLedgerReport,
-  recentLedgerEntries,
-  stockTableOf,
-  type Store,
-} from '../../src/application/index.ts';
+import { auditLedger, formatAuditLedgerReport, stockTableOf, type Store } from '../../src/application/index.ts';
 import { targetsOf } from '../../src/application/channel-sync.ts';
 import {
   CHANNEL_FAC_GROUP,
@@ -285,25 +279,6 @@ for (const [name, fresh] of FRESH_DATABASES) {
   });
 }
 
-const recent = suite('recentLedgerEntries');
-
-recent('the last N entries of a filter, oldest first, read forward a page at a time', async () => {
-  const store = memoryInventoryStore();
-  await seed(store);
-  await run(store.recordEvents(EVENTS()));
-  const all = await run(store.ledgerEntries(null, 100, { productId: 'P1' }));
-  assert.is(all.length, 5);
-  for (const pageSize of [1, 2, 3, 100]) {
-    assert.equal(await run(recentLedgerEntries({ productId: 'P1' }, 3, pageSize)(store)), all.slice(-3));
-    assert.equal(await run(recentLedgerEntries({ productId: 'P1' }, 10, pageSize)(store)), all);
-  }
-  assert.equal(await run(recentLedgerEntries({ productId: 'P1' }, 0)(store)), []);
-  assert.equal(
-    (await run(recentLedgerEntries({ productId: 'P1', facilityId: 'WH2' }, 5)(store))).map((e) => e.event.type),
-    ['transferred'],
-  );
-});
-
 // ---- The property, on every store. ----
 
 const property = suite('the ledger is the history (property, every store)');
@@ -404,5 +379,4 @@ for (const [adapter, open] of STORE_ADAPTERS) {
 }
 
 audit.run();
-recent.run();
 property.run();
