@@ -148,15 +148,17 @@ export const formatDisagreement = (d: LedgerDisagreement): string => {
     : `${d.kind} ${key}: ${d.problem === 'differs' ? 'differs' : d.problem === 'missing' ? 'missing from the store' : 'not in the ledger'}: ledger ${value(d.folded)}, store ${value(d.actual)}`;
 };
 
+const counted = (n: number, one: string, many = `${one}s`) => `${n} ${n === 1 ? one : many}`;
+
 /** The report as lines: the counts, then each listed disagreement. */
 export const formatAuditLedgerReport = (r: AuditLedgerReport): string => {
   const total = Object.values(r.counts).reduce((a, b) => a + b, 0);
   const head =
-    `${r.entriesFolded} ledger entries folded${r.lastSequence === null ? '' : ` (through sequence ${r.lastSequence})`}, ` +
-    `${r.positionsChecked} positions and ${r.termsChecked} terms checked: ` +
+    `${counted(r.entriesFolded, 'ledger entry', 'ledger entries')} folded${r.lastSequence === null ? '' : ` (through sequence ${r.lastSequence})`}, ` +
+    `${counted(r.positionsChecked, 'position')} and ${counted(r.termsChecked, 'term')} checked: ` +
     (r.agrees
       ? 'the positions and terms agree with the ledger'
-      : `${total} disagreements (${r.counts.differs} differ, ${r.counts.missing} missing, ${r.counts['not-in-ledger']} not in the ledger, ${r.counts.discontinuity} discontinuities)`);
-  const more = total > r.disagreements.length ? [`... and ${total - r.disagreements.length} more`] : [];
+      : `${counted(total, 'disagreement')} (differs ${r.counts.differs}, missing ${r.counts.missing}, not in the ledger ${r.counts['not-in-ledger']}, discontinuity ${r.counts.discontinuity})`);
+  const more = total > r.disagreements.length ? [`  ... and ${total - r.disagreements.length} more`] : [];
   return [head, ...r.disagreements.map((d) => `  ${formatDisagreement(d)}`), ...more].join('\n');
 };

@@ -153,7 +153,7 @@ audit('memory: a position, a term or a row the store holds otherwise than the le
     },
   ]);
   assert.equal(formatAuditLedgerReport(report).split('\n').slice(0, 3), [
-    '7 ledger entries folded (through sequence 7), 3 positions and 4 terms checked: 4 disagreements (1 differ, 1 missing, 2 not in the ledger, 0 discontinuities)',
+    '7 ledger entries folded (through sequence 7), 3 positions and 4 terms checked: 4 disagreements (differs 1, missing 1, not in the ledger 2, discontinuity 0)',
     '  position P1 at WH1: differs: ledger QOH 8, reserved 4, store QOH 11, reserved 7',
     '  position P2 at WH2: not in the ledger: ledger none, store QOH 1, reserved 0',
   ]);

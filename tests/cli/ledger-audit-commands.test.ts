@@ -89,7 +89,7 @@ commands(
       const found = await cli('audit-ledger', '--config', config);
       assert.is(found.status, 3, 'a disagreement needs a person');
       assert.equal(found.stdout.split('\n'), [
-        '6 ledger entries folded (through sequence 6), 2 positions and 2 terms checked: 1 disagreements (1 differ, 0 missing, 0 not in the ledger, 0 discontinuities)',
+        '6 ledger entries folded (through sequence 6), 2 positions and 2 terms checked: 1 disagreement (differs 1, missing 0, not in the ledger 0, discontinuity 0)',
         '  position P1 at WH: differs: ledger QOH 7, reserved 2, store QOH 11, reserved 2',
         '',
       ]);
