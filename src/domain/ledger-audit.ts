@@ -125,7 +125,12 @@ const units = (p: { readonly quantityOnHand: number; readonly reserved: number }
  */
 export const ledgerFolder = (
   options: { readonly maxReported?: number } = {},
-): { readonly add: (entries: Iterable<FoldableEntry>) => void; readonly result: () => LedgerFold } => {
+): {
+  /** Folds the next entries. */
+  readonly add: (entries: Iterable<FoldableEntry>) => void;
+  /** The fold so far; its maps are the folder's own (they move on with the next `add`). */
+  readonly result: () => LedgerFold;
+} => {
   const maxReported = options.maxReported ?? DEFAULT_MAX_REPORTED;
   const positions = new Map<string, FoldedPosition>();
   const safetyStock = new Map<string, FoldedSafetyStock>();
