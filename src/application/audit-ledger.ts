@@ -38,6 +38,11 @@ export interface AuditLedgerReport {
   readonly entriesFolded: number;
   /** The highest sequence number folded (null: the ledger is empty). */
   readonly lastSequence: number | null;
+  /**
+   * True when entries were recorded after the fold by the time the store had been read: a disagreement may then be
+   * that write rather than a fault (audit again to tell).
+   */
+  readonly ledgerMoved: boolean;
   readonly positionsChecked: number;
   /** Safety stock, threshold and brokering queue rows compared. */
   readonly termsChecked: number;
@@ -53,7 +58,7 @@ const TERM_KINDS: ReadonlyArray<StockTermKind> = ['safety-stock', 'threshold', '
  * one before it on the same key ended, then compares the fold with every position (`stockLevels`: reserved = QOH -
  * ATP) and every stored term (`stockTerms`, a page a call), reporting each key that disagrees. It reads the ledger
  * first and the positions after it, not in one snapshot: a write during the audit can show as a disagreement that a
- * second audit no longer finds. Writes nothing.
+ * second audit no longer finds (`ledgerMoved` then says so). Writes nothing.
  */
 export const auditLedger =
   (config: AuditLedgerConfig = {}): ReaderTaskEither<AuditLedgerDeps, StoreError, AuditLedgerReport> =>
@@ -121,12 +126,15 @@ export const auditLedger =
               TE.right(undefined),
             ),
           ),
-          TE.map((): AuditLedgerReport => {
+          // Whether the ledger moved while the store was read: then a disagreement may be that write, not a fault.
+          TE.flatMap(() => deps.ledgerEntries(fold.lastSequence, 1)),
+          TE.map((since): AuditLedgerReport => {
             const { disagreements, counts, checked } = comparison.finish();
             return {
               agrees: Object.values(counts).every((n) => n === 0),
               entriesFolded: fold.entries,
               lastSequence: fold.lastSequence,
+              ledgerMoved: since.length > 0,
               positionsChecked: checked.position,
               termsChecked: checked['safety-stock'] + checked.threshold + checked['brokering-queue'],
               counts,
@@ -160,5 +168,8 @@ export const formatAuditLedgerReport = (r: AuditLedgerReport): string => {
       ? 'the positions and terms agree with the ledger'
       : `${counted(total, 'disagreement')} (differs ${r.counts.differs}, missing ${r.counts.missing}, not in the ledger ${r.counts['not-in-ledger']}, discontinuity ${r.counts.discontinuity})`);
   const more = total > r.disagreements.length ? [`  ... and ${total - r.disagreements.length} more`] : [];
-  return [head, ...r.disagreements.map((d) => `  ${formatDisagreement(d)}`), ...more].join('\n');
+  const moved = r.ledgerMoved
+    ? ['  (events were recorded during the audit: audit again to tell a concurrent write from a fault)']
+    : [];
+  return [head, ...r.disagreements.map((d) => `  ${formatDisagreement(d)}`), ...more, ...moved].join('\n');
 };

@@ -67,6 +67,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         agrees: true,
         entriesFolded: 0,
         lastSequence: null,
+        ledgerMoved: false,
         positionsChecked: 0,
         termsChecked: 0,
         counts: { differs: 0, missing: 0, 'not-in-ledger': 0, discontinuity: 0 },
@@ -157,6 +158,27 @@ audit('memory: a position, a term or a row the store holds otherwise than the le
     '  position P1 at WH1: differs: ledger QOH 8, reserved 4, store QOH 11, reserved 7',
     '  position P2 at WH2: not in the ledger: ledger none, store QOH 1, reserved 0',
   ]);
+});
+
+audit('an event recorded while the store is read: the report says the ledger moved', async () => {
+  const store = memoryInventoryStore();
+  await seed(store);
+  await run(store.recordEvents(EVENTS().slice(0, 2)));
+  const racing = {
+    ...store,
+    // The positions are read after a writer recorded one more event.
+    stockLevels: () => TE.flatMap(() => store.stockLevels())(store.recordEvents([event('received', { quantity: 2 })])),
+  };
+  const report = await run(auditLedger()(racing));
+  assert.is(report.ledgerMoved, true);
+  assert.is(report.agrees, false);
+  assert.equal(
+    report.disagreements.map((d) => [d.problem, d.folded, d.actual]),
+    [['differs', { quantityOnHand: 10, reservedQuantity: 4 }, { quantityOnHand: 12, reservedQuantity: 4 }]],
+  );
+  assert.match(formatAuditLedgerReport(report), /\n {2}\(events were recorded during the audit: audit again/);
+  const again = await run(auditLedger()(store));
+  assert.ok(again.agrees && !again.ledgerMoved, 'the second audit tells the race from a fault');
 });
 
 audit('a failing read is the Left of the audit', async () => {
