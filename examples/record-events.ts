@@ -2,7 +2,7 @@
 // position it touches, refused with its reason, or recognised as a replay. Uses the in-memory store; any store of
 // the package (PostgreSQL, SQLite) takes the same calls. Run it with `npm run build && node examples/record-events.ts`.
 import { isLeft } from 'fp-ts/lib/Either.js';
-import { recordInventoryEvents } from 'oms-inventory-sync';
+import { auditLedger, formatAuditLedgerReport, recordInventoryEvents } from 'oms-inventory-sync';
 import { memoryInventoryStore } from 'oms-inventory-sync/adapters';
 
 const store = memoryInventoryStore();
@@ -70,3 +70,8 @@ const stock = await store.productInventory('SKU-100')();
 if (isLeft(stock) || stock.right === null) throw new Error('SKU-100 is gone');
 const [position] = stock.right.inventory.positions;
 console.log(`SKU-100 at WAREHOUSE_NJ: QOH ${position?.quantityOnHand}, reserved ${position?.reservedQuantity}`);
+
+// The positions are a projection of the ledger: the audit folds it from empty and finds nothing written behind it.
+const audit = await auditLedger()(store)();
+if (isLeft(audit)) throw new Error(audit.left.reason);
+console.log(formatAuditLedgerReport(audit.right));

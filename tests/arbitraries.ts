@@ -112,3 +112,59 @@ export const inventoryEvents = (
         ...(reason === undefined ? {} : { reason }),
       }),
     );
+
+/**
+ * Events that mostly apply (stock received, then reserved, shipped, moved, counted; terms set), on the given products
+ * and facilities, mixed with `inventoryEvents`' ones (invalid quantities, duplicates, conflicts, refusals): so a
+ * sequence builds real stock and terms to check, not mostly refusals.
+ */
+export const plausibleInventoryEvents = (
+  productIds: ReadonlyArray<string>,
+  facilityIds: ReadonlyArray<string>,
+): fc.Arbitrary<InventoryEvent> => {
+  const weighted: ReadonlyArray<[InventoryEvent['type'], number]> = [
+    ['received', 4],
+    ['reserved', 3],
+    ['released', 1],
+    ['shipped', 2],
+    ['returned', 1],
+    ['adjusted', 1],
+    ['counted', 1],
+    ['transferred', 2],
+    ['reset', 1],
+    ['safety-stock-set', 2],
+    ['threshold-set', 1],
+    ['brokering-queue-changed', 1],
+  ];
+  const plausible = fc
+    .record({
+      id: fc.nat({ max: 1_000_000 }),
+      type: fc.oneof(...weighted.map(([type, weight]) => ({ arbitrary: fc.constant(type), weight }))),
+      productId: fc.constantFrom(...productIds),
+      facilityId: fc.constantFrom(...facilityIds),
+      toFacilityId: fc.constantFrom(...facilityIds),
+      quantity: fc.oneof(
+        { arbitrary: fc.integer({ min: 1, max: 20 }), weight: 4 },
+        { arbitrary: fc.integer({ min: 1, max: 80 }).map((n) => n / 4), weight: 1 },
+      ),
+      negative: fc.boolean(),
+    })
+    .map(({ id, type, productId, facilityId, toFacilityId, quantity, negative }): InventoryEvent => {
+      const signed = (type === 'adjusted' || type === 'reset' || type === 'brokering-queue-changed') && negative;
+      return {
+        eventId: `L${id}-${type}`,
+        type,
+        productId,
+        ...(PRODUCT_EVENT_TYPES.has(type) ? {} : { facilityId }),
+        ...(type === 'transferred' ? { toFacilityId } : {}),
+        quantity: signed ? -quantity : quantity,
+        occurredAt: '2026-12-01T10:00:00Z',
+        source: 'arbitrary',
+        ...(type === 'adjusted' ? { reason: negative ? 'damaged' : 'found' } : {}),
+      };
+    });
+  return fc.oneof(
+    { arbitrary: plausible, weight: 4 },
+    { arbitrary: inventoryEvents(productIds, facilityIds), weight: 1 },
+  );
+};

@@ -205,6 +205,12 @@ examples('record-events runs against the built package: applied, refused with it
   assert.ok(out.includes('order-1002-ship: refused (ship-exceeds-reserved)'), out);
   assert.ok(out.includes('order-1001: duplicate'), out);
   assert.ok(out.includes('SKU-100 at WAREHOUSE_NJ: QOH 98, reserved 0'), out);
+  assert.ok(
+    out.includes(
+      '3 ledger entries folded (through sequence 3), 1 position and 0 terms checked: the positions and terms agree with the ledger',
+    ),
+    out,
+  );
 });
 
 examples.run();

@@ -103,7 +103,17 @@ export {
   type RecordedEventOutcome,
   type RecordEventsReport,
 } from './record-inventory-events.ts';
+export {
+  auditLedger,
+  formatAuditLedgerReport,
+  formatDisagreement,
+  type AuditLedgerConfig,
+  type AuditLedgerDeps,
+  type AuditLedgerReport,
+} from './audit-ledger.ts';
+export { recentLedgerEntries } from './recent-ledger-entries.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
+export type { InventoryTerms, StockTermCursor, StockTermKind } from './inventory-terms.ts';
 export {
   leaseLostReason,
   DEFAULT_LEASE_MS,

@@ -4,6 +4,7 @@ import type { ChangeLog } from './change-log.ts';
 import type { ChannelSeed } from './channel-seed.ts';
 import type { InventoryLedger } from './inventory-ledger.ts';
 import type { InventoryLookup } from './inventory-lookup.ts';
+import type { InventoryTerms } from './inventory-terms.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from './inventory-store.ts';
 import type { JobLease } from './job-lease.ts';
 import type { ProductMappingStore } from './product-mapping.ts';
@@ -25,6 +26,7 @@ export type Store = InventoryStore &
   ChannelSeed &
   InventoryLookup &
   InventoryLedger &
+  InventoryTerms &
   JobLease &
   RunLog;
 
@@ -68,6 +70,7 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
   productInventory: true,
   recordEvents: true,
   ledgerEntries: true,
+  stockTerms: true,
 };
 
 /**

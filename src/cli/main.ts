@@ -13,6 +13,9 @@ import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
+import { auditLedger, formatAuditLedgerReport } from '../application/audit-ledger.ts';
+import type { InventoryLedgerEntry } from '../application/inventory-ledger.ts';
+import { recentLedgerEntries } from '../application/recent-ledger-entries.ts';
 import { recordInventoryEvents } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
 import { openInventoryStore } from '../composition/live.ts';
@@ -45,7 +48,10 @@ Commands:
   push-changes --facility-group ID         only what changed since the last push, as a feed
   process-uploads                          applies the outbox's feeds to Shopify, exactly once
   verify --facility-group ID [--sample N]  reads Shopify's available quantities and reports drift from online ATP
-  explain <sku|productId> --facility-group ID   the online ATP of one product, term by term
+  explain <sku|productId> --facility-group ID [--events N]   the online ATP of one product, term by term, and
+                                           the last N (default 5) ledger events behind it
+  audit-ledger                             folds the inventory ledger from empty and reports every position, safety
+                                           stock, threshold or brokering queue that disagrees with it (exit 3)
   runs [--job NAME] [--limit N]            the recorded runs, newest first
   record-events FILE|-                     records inventory events (JSON Lines, one event a line; - reads stdin)
                                            in the ledger: each applied, refused (with its reason), a duplicate or
@@ -63,7 +69,8 @@ Options:
 
 Progress bars go to stderr on a terminal; job events are JSON lines on stderr.
 Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but something needs a person
-(a file held back, lines Shopify refused, drift found, SKUs unmatched or ambiguous).`;
+(a file held back, lines Shopify refused, drift found, SKUs unmatched or ambiguous, events refused, the
+ledger audit disagreeing).`;
 
 const option = (args: ReadonlyArray<string>, name: string): string | undefined => {
   const at = args.indexOf(name);
@@ -100,6 +107,42 @@ const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
           return `${r.startedAt.toISOString()}  ${r.job.padEnd(15)} ${r.outcome.padEnd(9)} ${took.padStart(10)}  ${r.runId}${params === '' ? '' : `  ${params}`}${counts === '' ? '' : `  (${counts})`}${r.error === null ? '' : `  ${r.error}`}  [${r.worker}]`;
         })
         .join('\n');
+
+/** A ledger entry as `explain` shows it: what happened, where, from which source, and what it moved. */
+const recentEventOf = (e: InventoryLedgerEntry) => ({
+  sequence: e.sequence,
+  type: e.event.type,
+  facilityId: e.event.facilityId ?? null,
+  toFacilityId: e.event.toFacilityId ?? null,
+  quantity: e.event.quantity,
+  source: e.event.source,
+  reason: e.event.reason ?? null,
+  occurredAt: e.event.occurredAt,
+  eventId: e.event.eventId,
+  changes: e.changes,
+});
+
+/** The last events of a product, oldest first, one a line, each with the before -> after of what it changed. */
+const formatRecentEvents = (productId: string, entries: ReadonlyArray<InventoryLedgerEntry>): string =>
+  entries.length === 0
+    ? `no ledger events for ${productId}`
+    : [
+        `last ${entries.length} ledger event${entries.length === 1 ? '' : 's'} of ${productId}:`,
+        ...entries.map((e) => {
+          const where =
+            e.event.facilityId === undefined
+              ? ''
+              : ` at ${e.event.facilityId}${e.event.toFacilityId === undefined ? '' : ` to ${e.event.toFacilityId}`}`;
+          const moved = e.changes
+            .map((c) =>
+              c.kind === 'position'
+                ? `${c.facilityId} QOH ${c.before.quantityOnHand} -> ${c.after.quantityOnHand}, reserved ${c.before.reservedQuantity} -> ${c.after.reservedQuantity}`
+                : `${c.kind}${c.kind === 'safety-stock' ? ` at ${c.facilityId}` : ''} ${c.before} -> ${c.after}`,
+            )
+            .join('; ');
+          return `  #${e.sequence} ${e.event.occurredAt} ${e.event.type} ${e.event.quantity}${where} (${e.event.source}${e.event.reason === undefined ? '' : `, ${e.event.reason}`}): ${moved}`;
+        }),
+      ].join('\n');
 
 const describeError = (e: unknown): string =>
   typeof e === 'object' && e !== null && 'reason' in e
@@ -181,11 +224,14 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     }
     case 'explain': {
       const target = rest.find(
-        (a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group'].includes(rest[i - 1]!)),
+        (a, i) =>
+          !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group', '--events'].includes(rest[i - 1]!)),
       );
       const group = option(rest, '--facility-group');
       if (target === undefined || group === undefined)
         return fail('explain needs a SKU or product id and --facility-group ID', 2);
+      const eventsText = option(rest, '--events') ?? '5';
+      if (!/^\d+$/.test(eventsText)) return fail(`--events must be a whole number from 0, got "${eventsText}"`, 2);
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
@@ -203,10 +249,30 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
           return fail(`facility group '${group}' is of type ${g.facilityGroupTypeId}, not ${CHANNEL_FAC_GROUP}`, 2);
         if (product === null) return fail(`no product with id or SKU '${target}'`, 2);
         const explanation = explainOnlineAtp(g, product.inventory);
+        const events = await recentLedgerEntries({ productId: product.productId }, Number(eventsText))(store.right)();
+        if (isLeft(events)) return fail(describeError(events.left), 1);
         process.stdout.write(
-          `${json ? JSON.stringify(explanation, null, 2) : formatOnlineAtpExplanation(explanation)}\n`,
+          json
+            ? `${JSON.stringify({ ...explanation, events: events.right.map(recentEventOf) }, null, 2)}\n`
+            : `${formatOnlineAtpExplanation(explanation)}\n${formatRecentEvents(product.productId, events.right)}\n`,
         );
         return 0;
+      } finally {
+        await store.right.close();
+      }
+    }
+    case 'audit-ledger': {
+      const config = configFrom(rest);
+      if (isLeft(config)) return fail(config.left, 2);
+      const store = await openInventoryStore(config.right.inventoryStore)();
+      if (isLeft(store)) return fail(describeError(store.left), 1);
+      try {
+        const report = await auditLedger()(store.right)();
+        if (isLeft(report)) return fail(describeError(report.left), 1);
+        process.stdout.write(
+          `${json ? JSON.stringify(report.right, null, 2) : formatAuditLedgerReport(report.right)}\n`,
+        );
+        return report.right.agrees ? 0 : 3;
       } finally {
         await store.right.close();
       }

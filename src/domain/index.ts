@@ -16,3 +16,4 @@ export type { KeyedRejectionReason } from './keyed-diff.ts';
 export * from './inventory-reset.ts';
 export * from './channel-sync.ts';
 export * from './inventory-event.ts';
+export * from './ledger-audit.ts';

@@ -10,6 +10,8 @@ import type {
   MappedProductInventory,
   ProductInventoryRecord,
   SalesChannel,
+  StockTermCursor,
+  StockTermKind,
 } from '../../application/index.ts';
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import { stockTableOf } from '../../application/columnar.ts';
@@ -34,6 +36,7 @@ import {
   type FacilityStock,
   type ProductInventory,
   type StockLevel,
+  type StockTerm,
 } from '../../domain/index.ts';
 
 /** Everything the memory store serves: the import's ports and the Shopify jobs' ports, on one state. */
@@ -193,6 +196,32 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const facilityGroup = (facilityGroupId: string): FacilityGroup | null => {
     const group = groups.get(facilityGroupId);
     return group === undefined ? null : { ...group, facilityIds: [...group.facilityIds] };
+  };
+  // InventoryTerms: every stored term of a kind, sorted on each call (the reference store favours plainness).
+  const stockTerms = (kind: StockTermKind, after: StockTermCursor | null, limit: number): StockTerm[] => {
+    const terms: StockTerm[] =
+      kind === 'safety-stock'
+        ? [...safetyStock].map(([key, quantity]) => {
+            // The key is `pairKey(productId, facilityId)`: the product id's length, a colon, then both ids.
+            const colon = key.indexOf(':');
+            const end = colon + 1 + Number(key.slice(0, colon));
+            return { kind, productId: key.slice(colon + 1, end), facilityId: key.slice(end), quantity };
+          })
+        : [...(kind === 'threshold' ? thresholds : brokeringQueue)].map(([productId, quantity]) => ({
+            kind,
+            productId,
+            quantity,
+          }));
+    const facilityOf = (t: StockTerm) => (t.kind === 'safety-stock' ? t.facilityId : '');
+    return terms
+      .filter(
+        (t) =>
+          after === null ||
+          t.productId > after.productId ||
+          (t.productId === after.productId && facilityOf(t) > after.facilityId),
+      )
+      .sort((a, b) => byId(a.productId, b.productId) || byId(facilityOf(a), facilityOf(b)))
+      .slice(0, Math.max(0, Math.floor(limit)));
   };
   // Kept as JSON, as the databases keep it: what a caller holds is never the state itself.
   const savedProgress = (feed: string): FeedProgress | null => {
@@ -509,6 +538,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
 
     productInventory: (productIdOrSku) => answer('productInventory', () => productInventory(productIdOrSku)),
+    stockTerms: (kind, after, limit) => answer('stockTerms', () => stockTerms(kind, after, limit)),
 
     startRun: (run) =>
       perform('startRun', () => {

@@ -1,8 +1,8 @@
 import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import type { SalesChannel, Store } from '../../application/index.ts';
-import type { StockAdjustment, StockLevel } from '../../domain/index.ts';
-import { isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
+import type { StockAdjustment, StockLevel, StockTerm } from '../../domain/index.ts';
+import { fromScaled, isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
 import { inventoryLedger } from './ledger.ts';
@@ -648,6 +648,31 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     // InventoryLookup.
     productInventory: (productIdOrSku) =>
       attempt('productInventory', async () => productInventoryOf(await all(productInventoryQuery(productIdOrSku)))),
+
+    // InventoryTerms: one table's rows a keyset page at a time, in the primary key's order.
+    stockTerms: (kind, afterKey, limit) =>
+      attempt('stockTerms', async (): Promise<StockTerm[]> => {
+        if (limit <= 0) return [];
+        const page = Math.floor(limit);
+        if (kind === 'safety-stock')
+          return (
+            await all(sql<Row>`select "product_id", "facility_id", "safety_stock_scaled" from "product_facility"
+              ${afterKey === null ? sql`` : sql`where ("product_id", "facility_id") > (${afterKey.productId}, ${afterKey.facilityId})`}
+              order by "product_id", "facility_id" limit ${page}`)
+          ).map((r) => ({
+            kind,
+            productId: String(r.product_id),
+            facilityId: String(r.facility_id),
+            quantity: fromScaled(Number(r.safety_stock_scaled)),
+          }));
+        const [table, column] =
+          kind === 'threshold' ? ['product_threshold', 'threshold_scaled'] : ['brokering_queue', 'quantity_scaled'];
+        return (
+          await all(sql<Row>`select "product_id", ${sql.ref(column)} as "quantity" from ${sql.table(table)}
+            ${afterKey === null ? sql`` : sql`where "product_id" > ${afterKey.productId}`}
+            order by "product_id" limit ${page}`)
+        ).map((r) => ({ kind, productId: String(r.product_id), quantity: fromScaled(Number(r.quantity)) }));
+      }),
 
     // ProductMappingStore.
     productSkus: (afterProduct, limit) =>

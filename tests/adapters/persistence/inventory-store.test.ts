@@ -2,6 +2,7 @@ import { STORE_ADAPTERS as adapters } from '../../support/stores.ts';
 import { channelStoreContract } from './channel-store.contract.ts';
 import { inventoryLookupContract } from './inventory-lookup.contract.ts';
 import { inventoryStoreContract } from './inventory-store.contract.ts';
+import { inventoryTermsContract } from './inventory-terms.contract.ts';
 import { runLogContract } from './run-log.contract.ts';
 
 for (const [adapter, open] of adapters) {
@@ -9,4 +10,5 @@ for (const [adapter, open] of adapters) {
   channelStoreContract(adapter, open);
   runLogContract(adapter, open);
   inventoryLookupContract(adapter, open);
+  inventoryTermsContract(adapter, open);
 }

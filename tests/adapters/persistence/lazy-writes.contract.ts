@@ -171,6 +171,7 @@ type ReadMethod =
   | 'productSkus'
   | 'productInventory'
   | 'ledgerEntries'
+  | 'stockTerms'
   | 'listRuns';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
@@ -486,6 +487,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
       ledgerHead: store.ledgerHead(),
       changeCursor: store.changeCursor(`push:${key}`),
+      stockTerms: store.stockTerms('threshold', null, 1000),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -501,6 +503,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     await run(store.settleBatch(settlementOf(key)));
     await run(store.startRun(startOf(`run-${key}`)));
     await run(store.recordEvents([receivedOf(key)]));
+    await run(store.saveThresholds([{ productId: `P-${key}`, threshold: 2 }]));
 
     const head = await run(store.ledgerHead());
     assert.ok((await run(reads.ledgerHead)) === head && head > 0, 'the head read when the task runs');
@@ -536,6 +539,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       (await run(reads.ledgerEntries)).map((e) => e.event.eventId),
       [`E-${key}`],
     );
+    assert.ok((await run(reads.stockTerms)).some((t) => t.productId === `P-${key}` && t.quantity === 2));
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {

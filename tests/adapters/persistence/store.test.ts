@@ -170,6 +170,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
       ]),
   ],
   ['ledgerEntries', (s) => s.ledgerEntries(null, 10)],
+  ['stockTerms', (s) => s.stockTerms('safety-stock', { productId: 'P1', facilityId: 'F1' }, 10)],
 ];
 const CHANNEL = {
   facilityGroup: { facilityGroupId: 'G', facilityGroupTypeId: 'CHANNEL_FAC_GROUP', facilityIds: ['F1'] },
