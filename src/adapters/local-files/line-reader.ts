@@ -18,7 +18,7 @@ export const lineCursorOf = (
   where: { readonly store: string; readonly path: string },
 ): LineCursor => {
   const iterator = chunks[Symbol.asyncIterator]();
-  const decoder = new TextDecoder('utf-8', { fatal: true });
+  const decoder = new TextDecoder('utf-8', { fatal: true, ignoreBOM: true });
   let chunk: Uint8Array | null = null;
   let offset = 0;
   let ended = false;
