@@ -3,6 +3,7 @@
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
+import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
@@ -19,7 +20,7 @@ import {
 } from '../../src/application/import-events.ts';
 import type { FileStore } from '../../src/application/file-store.ts';
 import type { StoreError } from '../../src/application/store-error.ts';
-import type { MemoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
+import { memoryInventoryStore, type MemoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { testClock } from '../support/import-scenario.ts';
 import { run, runLeft } from '../support/run.ts';
 import { STORE_ADAPTERS } from '../support/stores.ts';
@@ -469,3 +470,38 @@ for (const [adapter, open] of STORE_ADAPTERS) {
 }
 
 names.run();
+
+const examples = suite('the example feeds (examples/event-feeds)');
+
+examples('every line of the example feeds is an event that applies', async () => {
+  const dir = fileURLToPath(new URL('../../examples/event-feeds/', import.meta.url));
+  const root = inboxWith(readdirSync(dir).map((name) => [name, readFileSync(join(dir, name))]));
+  const store = memoryInventoryStore();
+  try {
+    await run(
+      store.saveFacilities([
+        { facilityId: 'WAREHOUSE_NJ', externalId: '101' },
+        { facilityId: 'STORE_NYC', externalId: '102' },
+      ]),
+    );
+    await run(
+      store.saveProducts([
+        { productId: 'SKU-100', externalId: '9001' },
+        { productId: 'SKU-200', externalId: '9002' },
+      ]),
+    );
+    const report = await run(importEvents(config('examples'))(depsOf(store, root)));
+    assert.equal(
+      report.files.map((f) => [f.format, f.lines, f.applied, f.rejectedLines]),
+      [
+        ['jsonl', 4, 4, []],
+        ['csv', 5, 5, []],
+      ],
+      'the feeds in name order: the transfer into STORE_NYC before its sale',
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+examples.run();
