@@ -116,6 +116,9 @@ export type ImportEventsDeps = FileStore & LineReader & InventoryLedger & JobLea
 export const eventErrorReportName = (name: string, sha256: string): string =>
   `${name}.${sha256.slice(0, 8)}.rejected-lines.csv`;
 
+// The largest error report rewritten after each call that refused an event; a larger one is written at the end.
+const CHECKPOINT_ROWS = 10_000;
+
 const noCounts: EventCounts = { lines: 0, applied: 0, duplicate: 0, refused: 0, conflict: 0, rejected: 0 };
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] };
@@ -285,6 +288,7 @@ const readFeed = async (
       if (inputs.length === 0) continue;
       const recorded = await recordInventoryEvents(inputs)(deps)();
       if (E.isLeft(recorded)) return stop(recorded.left);
+      const refusedBefore = counts.refused;
       for (const o of recorded.right.outcomes) {
         const line = lineOf[o.index]!;
         switch (o.outcome) {
@@ -312,6 +316,13 @@ const readFeed = async (
             }
             break;
         }
+      }
+      // A refusal is decided once: a rerun finds the event a duplicate and its reason only in the report. So the
+      // report is rewritten after each call that refused an event (while it is small enough to rewrite), and a
+      // process killed before the end loses at most the reasons of the call it was in.
+      if (counts.refused > refusedBefore && rows.length <= CHECKPOINT_ROWS) {
+        rows.sort((a, b) => a.line - b.line);
+        await writeReport();
       }
       deps.progress?.({ job: 'import-events', step: `lines of ${copy.name}`, done: counts.lines, total: null });
     }
