@@ -242,11 +242,12 @@ const readFeed = async (
       report('held-back', { heldBackBecause: because, ...(moved.right === copy.name ? {} : { movedAs: moved.right }) }),
     );
   };
-  // A run that stops mid-feed keeps what it reported so far, so the rerun that completes the feed reports the
-  // lines decided before (they come back from the ledger as duplicates).
+  // A run that fails mid-feed keeps what it reported so far, so the rerun that completes the feed reports the
+  // lines decided before (they come back from the ledger as duplicates). A run that lost its lease writes nothing
+  // more: the new holder may be writing the same report.
   const stop = async (e: ImportEventsError): Promise<E.Either<ImportEventsError, never>> => {
     rows.sort((a, b) => a.line - b.line);
-    if (rows.length > 0) await writeReport();
+    if (rows.length > 0 && leaseLostReason(signal) === null) await writeReport();
     return E.left(e);
   };
   let header: CsvHeader | null = null;
@@ -320,7 +321,7 @@ const readFeed = async (
       // A refusal is decided once: a rerun finds the event a duplicate and its reason only in the report. So the
       // report is rewritten after each call that refused an event (while it is small enough to rewrite), and a
       // process killed before the end loses at most the reasons of the call it was in.
-      if (counts.refused > refusedBefore && rows.length <= CHECKPOINT_ROWS) {
+      if (counts.refused > refusedBefore && rows.length <= CHECKPOINT_ROWS && leaseLostReason(signal) === null) {
         rows.sort((a, b) => a.line - b.line);
         await writeReport();
       }

@@ -418,3 +418,42 @@ examples('every line of the example feeds is an event that applies', async () =>
 });
 
 examples.run();
+
+const lease = suite('importEvents and its lease');
+
+lease('a lease lost mid-feed stops the run before its next call; a rerun completes the feed', async () => {
+  const store = memoryInventoryStore();
+  const root = inboxWith([['a-wms.jsonl', MIXED_JSONL]]);
+  try {
+    await seed(store);
+    let acquired = 0;
+    const calls: number[] = [];
+    const deps: ImportEventsDeps = {
+      ...depsOf(store, root),
+      now: () => new Date(),
+      // The first take succeeds; the renewals find another owner holding the job.
+      acquireJobLock: (job, owner, until, now) => () => {
+        acquired++;
+        return acquired === 1
+          ? store.acquireJobLock(job, owner, until, now)()
+          : Promise.resolve({ _tag: 'Right', right: false });
+      },
+      recordEvents: (events) => async () => {
+        calls.push(events.length);
+        await new Promise((r) => setTimeout(r, 60));
+        return store.recordEvents(events)();
+      },
+    };
+    const lost = await runLeft(importEvents({ ...config('lost', 3), lockLeaseMs: 30 })(deps));
+    assert.is(lost._tag, 'JobLockLost');
+    assert.is(calls.length, 1, 'no call after the lease was lost');
+    assert.equal(folderOf(root, ''), ['a-wms.jsonl']);
+    const rerun = await run(importEvents(config('rerun', 3))(depsOf(store, root)));
+    assert.equal([rerun.files[0]!.outcome, rerun.files[0]!.duplicate], ['archived', 3]);
+    rejectionsMatch(rerun.files[0]!.rejectedLines, MIXED_JSONL_REJECTIONS);
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+lease.run();
