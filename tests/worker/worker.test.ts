@@ -674,6 +674,70 @@ worker(
 );
 
 worker(
+  'the real runJob: a queued event feed import records the local inbox in PostgreSQL and queues the delta push',
+  async () => {
+    const url = await database();
+    const store = await openPostgresInventoryStore({ url });
+    try {
+      await store.migrate();
+      await run(store.saveFacilities(FACILITIES));
+      await run(store.saveProducts(PRODUCTS));
+      const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-events-'));
+      folders.push(inbox);
+      const feed = join(inbox, 'wms.jsonl');
+      writeFileSync(
+        feed,
+        `${JSON.stringify({ eventId: 'w1', type: 'received', productId: 'SKU-1', facilityId: 'WAREHOUSE', quantity: 4, occurredAt: '2026-12-01T10:00:00Z', source: 'wms' })}\n`,
+      );
+      const config = configFor(
+        url,
+        { stopTimeoutSeconds: 1 },
+        {
+          inbox: { local: { root: join(inbox, 'netsuite') } },
+          importEvents: { inbox: { local: { root: inbox } }, settleMs: 0 },
+        },
+      );
+      const schedules = [
+        { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      ];
+      const w = await start({ config, worker: 'worker-real-feed', schedules });
+      await w.enqueue({ job: 'import-events', parameters: {} });
+      await until(
+        'the delta push queued after the feed',
+        () =>
+          lines.some(
+            (l) =>
+              l.msg === 'delta push queued: the stock changed' &&
+              l.fields.job === 'import-events' &&
+              l.fields.worker === 'worker-real-feed',
+          ),
+        20_000,
+      );
+      const finished = lines.find(
+        (l) => l.msg === 'job finished' && l.fields.job === 'import-events' && l.fields.worker === 'worker-real-feed',
+      )!;
+      assert.equal(finished.fields.counts, {
+        filesSeen: 1,
+        files: 1,
+        lines: 1,
+        applied: 1,
+        duplicate: 0,
+        refused: 0,
+        conflict: 0,
+        rejected: 0,
+      });
+      assert.equal(readdirSync(join(inbox, 'archive')), ['wms.jsonl']);
+      assert.equal(
+        (await run(store.ledgerEntries(null, 10))).map((e) => e.event.eventId),
+        ['w1'],
+      );
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+worker(
   'an event feed import that applied an event queues the delta push of every pushed group at once; one that applied none, none',
   async () => {
     const url = await database();
