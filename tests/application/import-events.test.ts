@@ -457,3 +457,55 @@ lease('a lease lost mid-feed stops the run before its next call; a rerun complet
 });
 
 lease.run();
+
+const edges = suite('importEvents: empty feeds, feeds still being written');
+
+edges('an empty feed is archived with nothing to apply; a feed still changing waits for the next run', async () => {
+  const store = memoryInventoryStore();
+  const root = inboxWith([
+    ['a-empty.jsonl', ''],
+    ['b-empty.csv', '\r\n\r\n'],
+    ['c-growing.jsonl', `${event('g1', 'received', 1)}\n`],
+  ]);
+  try {
+    await seed(store);
+    const files = localFileStore({ root });
+    let listings = 0;
+    // The second listing sees c-growing.jsonl larger: an uploader is still writing it.
+    const growing: FileStore = {
+      ...files,
+      list: (folder) => async () => {
+        const listed = await files.list(folder)();
+        if (folder !== '' || listed._tag === 'Left') return listed;
+        listings++;
+        return {
+          _tag: 'Right',
+          right: listed.right.map((f) =>
+            f.name === 'c-growing.jsonl' && listings === 2 ? { ...f, size: f.size + 10 } : f,
+          ),
+        };
+      },
+    };
+    const report = await run(importEvents(config('edges'))(depsOf(store, root, growing)));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.lines, f.applied]),
+      [
+        ['a-empty.jsonl', 'archived', 0, 0],
+        ['b-empty.csv', 'archived', 0, 0],
+        ['c-growing.jsonl', 'in-progress', 0, 0],
+      ],
+    );
+    assert.equal(folderOf(root, ''), ['c-growing.jsonl']);
+    assert.equal(folderOf(root, 'archive'), ['a-empty.jsonl', 'b-empty.csv']);
+    assert.equal(folderOf(root, 'error'), []);
+    const next = await run(importEvents(config('next'))(depsOf(store, root)));
+    assert.equal(
+      next.files.map((f) => [f.name, f.outcome, f.applied]),
+      [['c-growing.jsonl', 'archived', 1]],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
+edges.run();
