@@ -396,6 +396,8 @@ export const importEvents = (
           const lost = leaseLostReason(signal);
           if (lost !== null) return E.left(lost);
           const copy = await deps.fetch('', file.name)();
+          // A feed taken away between the listing and now (by its uploader) is no longer this run's.
+          if (E.isLeft(copy) && copy.left._tag === 'FileNotFound') continue;
           if (E.isLeft(copy)) return copy;
           try {
             const read = await readFeed(config, deps, copy.right, eventFeedFormat(file.name)!, signal);

@@ -508,4 +508,33 @@ edges('an empty feed is archived with nothing to apply; a feed still changing wa
   }
 });
 
+edges('a feed taken away between the listing and its fetch is skipped; the others go on', async () => {
+  const store = memoryInventoryStore();
+  const root = inboxWith([
+    ['a-gone.jsonl', `${event('x1', 'received', 1)}\n`],
+    ['b.jsonl', `${event('b1', 'received', 1)}\n`],
+  ]);
+  try {
+    await seed(store);
+    const files = localFileStore({ root });
+    const vanishing: FileStore = {
+      ...files,
+      fetch: (folder, name) =>
+        name === 'a-gone.jsonl'
+          ? () => {
+              rmSync(join(root, name));
+              return files.fetch(folder, name)();
+            }
+          : files.fetch(folder, name),
+    };
+    const report = await run(importEvents(config('gone'))(depsOf(store, root, vanishing)));
+    assert.equal(
+      report.files.map((f) => [f.name, f.outcome, f.applied]),
+      [['b.jsonl', 'archived', 1]],
+    );
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 edges.run();
