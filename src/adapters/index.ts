@@ -7,6 +7,7 @@
 // File stores (the NetSuite inbox, the feed outbox) and reading feed files.
 export { localFileStore, type LocalFileStoreOptions } from './local-files/local-file-store.ts';
 export { localFeedReader } from './local-files/feed-reader.ts';
+export { lineCursorOf, localLineReader } from './local-files/line-reader.ts';
 export {
   hostKeyFingerprint,
   sftpFileStore,

@@ -21,6 +21,30 @@ export {
   type ImportReport,
   type RejectedRow,
 } from './import-inventory.ts';
+export {
+  defaultImportEventsConfig,
+  eventErrorReportName,
+  eventFeedFormat,
+  IMPORT_EVENTS,
+  importEvents,
+  type EventCounts,
+  type EventFeedFormat,
+  type EventFileOutcome,
+  type EventFileReport,
+  type ImportEventsConfig,
+  type ImportEventsDeps,
+  type ImportEventsError,
+  type ImportEventsReport,
+} from './import-events.ts';
+export {
+  csvHeader,
+  csvLineInput,
+  EVENT_FIELDS,
+  jsonLineInput,
+  REQUIRED_CSV_COLUMNS,
+  type CsvHeader,
+  type EventField,
+} from './event-lines.ts';
 export { mapProducts, type MapProductsConfig, type MapProductsDeps, type MapProductsReport } from './map-products.ts';
 export {
   hardSync,
@@ -62,6 +86,7 @@ export type { ChannelError, SharedInventoryItem, Target } from './channel-sync.t
 export type { Clock } from './clock.ts';
 export type { Progress, ProgressEvent } from './progress.ts';
 export type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+export type { LineCursor, LineReader, TextLine } from './line-reader.ts';
 export {
   DEFAULT_EXPORT_COLUMNS,
   type ExportColumns,

@@ -2,7 +2,15 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import type { StoreError } from './store-error.ts';
 
 /** The jobs a runner runs, by the names the CLI and the worker use. */
-export const JOB_NAMES = ['import', 'hard-sync', 'push-changes', 'process-uploads', 'map-products', 'verify'] as const;
+export const JOB_NAMES = [
+  'import',
+  'import-events',
+  'hard-sync',
+  'push-changes',
+  'process-uploads',
+  'map-products',
+  'verify',
+] as const;
 export type JobName = (typeof JOB_NAMES)[number];
 
 /** How a run ended (or that it has not yet). */

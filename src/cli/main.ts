@@ -7,7 +7,7 @@
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
  * file was held back).
  */
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
@@ -16,7 +16,9 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { auditLedger, formatAuditLedgerReport } from '../application/audit-ledger.ts';
 import type { InventoryLedgerEntry } from '../application/inventory-ledger.ts';
 import { recentLedgerEntries } from '../application/recent-ledger-entries.ts';
-import { recordInventoryEvents } from '../application/record-inventory-events.ts';
+import { lineCursorOf } from '../adapters/local-files/line-reader.ts';
+import type { LineCursor } from '../application/line-reader.ts';
+import { recordInventoryEvents, type RecordedEventOutcome } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
 import { openInventoryStore } from '../composition/live.ts';
 import { loadConfig, type Config } from '../composition/config.ts';
@@ -43,6 +45,9 @@ Commands:
                                            and the worked example's 75
   import                                   "Import inventory" (RESET_INVENTORY): NetSuite exports from the inbox
                                            (SFTP or a folder) into the inventory store (PostgreSQL or SQLite)
+  import-events                            event feeds (ERP, WMS, POS: *.jsonl, *.csv) from their own inbox
+                                           (importEvents.inbox) into the ledger; each line applied, a duplicate,
+                                           refused, conflicting or rejected (error/); the feed to archive/
   map-products                             product -> Shopify inventory item by SKU; reports unmatched and ambiguous SKUs
   hard-sync --facility-group ID            online ATP of every mapped product as a feed for process-uploads
   push-changes --facility-group ID         only what changed since the last push, as a feed
@@ -54,8 +59,8 @@ Commands:
                                            stock, threshold or brokering queue that disagrees with it (exit 3)
   runs [--job NAME] [--limit N]            the recorded runs, newest first
   record-events FILE|-                     records inventory events (JSON Lines, one event a line; - reads stdin)
-                                           in the ledger: each applied, refused (with its reason), a duplicate or
-                                           a conflict
+                                           in the ledger, read line by line and recorded 1,000 a call: each
+                                           applied, refused (with its reason), a duplicate or a conflict
   history <sku|productId> [--facility ID] [--limit N]   a product's ledger, oldest first
   worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
                                            the PostgreSQL store; many workers share the work)
@@ -149,6 +154,73 @@ const describeError = (e: unknown): string =>
     ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}`
     : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v));
 
+const RECORD_BATCH = 1_000;
+
+const describeOutcome = (o: RecordedEventOutcome): string =>
+  `${o.outcome === 'undecodable' ? `#${o.index + 1} ${o.eventId ?? '(no eventId)'}` : o.eventId}: ${o.outcome}${
+    o.outcome === 'refused'
+      ? ` (${o.reason}: ${o.detail})`
+      : o.outcome === 'conflict'
+        ? ` (${o.detail})`
+        : o.outcome === 'undecodable'
+          ? ` (${o.errors.map((e) => `${e.field === '' ? 'event' : e.field}: ${e.reason}`).join('; ')})`
+          : ''
+  }`;
+
+/**
+ * `record-events`: the lines of a JSON Lines source, read `RECORD_BATCH` at a time (never the whole source) and
+ * recorded a call each; each outcome printed as it is known (`--json`: one report object, written as it goes).
+ * A failed call stops the command (exit 1): the calls before it stay recorded, and a rerun finds them duplicates.
+ */
+const recordEventLines = async (
+  cursor: LineCursor,
+  store: Parameters<ReturnType<typeof recordInventoryEvents>>[0],
+  json: boolean,
+  fail: (message: string, code: number) => number,
+): Promise<number> => {
+  const counts = { applied: 0, refused: 0, duplicate: 0, conflict: 0, undecodable: 0 };
+  const unreadable: string[] = [];
+  let inputsSoFar = 0;
+  let first = true;
+  if (json) process.stdout.write('{\n  "outcomes": [');
+  for (;;) {
+    const lines = await cursor.next(RECORD_BATCH)();
+    if (isLeft(lines)) return fail(describeError(lines.left), 1);
+    if (lines.right.length === 0) break;
+    const inputs: unknown[] = [];
+    for (const l of lines.right) {
+      if ('unreadable' in l) {
+        unreadable.push(`line ${l.line}: ${l.unreadable === 'too-long' ? `too long (${l.bytes} bytes)` : 'not UTF-8'}`);
+        inputs.push(null);
+        continue;
+      }
+      if (l.text.trim() === '') continue;
+      try {
+        inputs.push(JSON.parse(l.text));
+      } catch {
+        unreadable.push(`line ${l.line}: not JSON`);
+        inputs.push(null);
+      }
+    }
+    const report = await recordInventoryEvents(inputs)(store)();
+    if (isLeft(report)) return fail(describeError(report.left), 1);
+    for (const o of report.right.outcomes) {
+      const outcome = { ...o, index: o.index + inputsSoFar };
+      counts[o.outcome]++;
+      if (json) process.stdout.write(`${first ? '' : ','}\n    ${JSON.stringify(outcome)}`);
+      else process.stdout.write(`${describeOutcome(outcome)}\n`);
+      first = false;
+    }
+    inputsSoFar += inputs.length;
+  }
+  if (json) process.stdout.write(`\n  ],\n  "counts": ${JSON.stringify(counts)}\n}\n`);
+  else
+    process.stdout.write(
+      `${counts.applied} applied, ${counts.refused} refused, ${counts.duplicate} duplicate, ${counts.conflict} conflict, ${counts.undecodable} undecodable${unreadable.length > 0 ? ` (${unreadable.join(', ')})` : ''}\n`,
+    );
+  return counts.refused + counts.conflict + counts.undecodable > 0 ? 3 : 0;
+};
+
 /** Runs one command; resolves to the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command = 'help', ...rest] = argv;
@@ -170,6 +242,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       return 0;
     }
     case 'import':
+    case 'import-events':
     case 'map-products':
     case 'hard-sync':
     case 'push-changes':
@@ -282,49 +355,26 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       if (source === undefined) return fail('record-events needs a file of events (JSON Lines) or - for stdin', 2);
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
-      let text: string;
+      let fd: number;
       try {
-        text = source === '-' ? readFileSync(0, 'utf8') : readFileSync(source, 'utf8');
+        fd = source === '-' ? 0 : openSync(source, 'r');
       } catch (error) {
         return fail(`cannot read ${source}: ${error instanceof Error ? error.message : String(error)}`, 2);
       }
-      const inputs: unknown[] = [];
-      const unreadable: string[] = [];
-      text.split(/\r?\n/).forEach((line, i) => {
-        if (line.trim() === '') return;
-        try {
-          inputs.push(JSON.parse(line));
-        } catch {
-          unreadable.push(`line ${i + 1}: not JSON`);
-          inputs.push(null);
-        }
-      });
+      const cursor = lineCursorOf(
+        source === '-' ? process.stdin : createReadStream('', { fd, highWaterMark: 64 * 1024 }),
+        config.right.importEvents.settings.maxLineBytes,
+        { store: 'local', path: source === '-' ? 'stdin' : source },
+      );
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) {
+        await cursor.close();
+        return fail(describeError(store.left), 1);
+      }
       try {
-        const report = await recordInventoryEvents(inputs)(store.right)();
-        if (isLeft(report)) return fail(describeError(report.left), 1);
-        const { outcomes, counts } = report.right;
-        if (json) process.stdout.write(`${JSON.stringify(report.right, null, 2)}\n`);
-        else {
-          for (const o of outcomes)
-            process.stdout.write(
-              `${o.outcome === 'undecodable' ? `#${o.index + 1} ${o.eventId ?? '(no eventId)'}` : o.eventId}: ${o.outcome}${
-                o.outcome === 'refused'
-                  ? ` (${o.reason}: ${o.detail})`
-                  : o.outcome === 'conflict'
-                    ? ` (${o.detail})`
-                    : o.outcome === 'undecodable'
-                      ? ` (${o.errors.map((e) => `${e.field === '' ? 'event' : e.field}: ${e.reason}`).join('; ')})`
-                      : ''
-              }\n`,
-            );
-          process.stdout.write(
-            `${counts.applied} applied, ${counts.refused} refused, ${counts.duplicate} duplicate, ${counts.conflict} conflict, ${counts.undecodable} undecodable${unreadable.length > 0 ? ` (${unreadable.join(', ')})` : ''}\n`,
-          );
-        }
-        return counts.refused + counts.conflict + counts.undecodable > 0 ? 3 : 0;
+        return await recordEventLines(cursor, store.right, json, fail);
       } finally {
+        await cursor.close();
         await store.right.close();
       }
     }

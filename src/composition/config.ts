@@ -1,6 +1,8 @@
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
+import { resolve } from 'node:path';
 import * as t from 'io-ts';
+import { defaultImportEventsConfig, type ImportEventsConfig } from '../application/import-events.ts';
 import { defaultImportConfig, exportTimePatternProblem, type ImportConfig } from '../application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
@@ -14,6 +16,7 @@ import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
 // defaultImportConfig, Process uploads' in defaultProcessUploadsConfig, Shopify's limits and version in its adapter,
 // the worker's in WORKER_DEFAULTS below.
 const IMPORT_DEFAULTS = defaultImportConfig('', '');
+const IMPORT_EVENTS_DEFAULTS = defaultImportEventsConfig('', '');
 const PROCESS_UPLOADS_DEFAULTS = defaultProcessUploadsConfig('');
 
 const ResetMethodCodec = t.keyof(
@@ -25,6 +28,26 @@ const PositiveInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >
 const Share = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'ShareBetween0And1');
 const NonEmpty = t.refinement(t.string, (s) => s.length > 0, 'NonEmptyString');
 
+// Where files arrive: a local folder or an SFTP server (the NetSuite inbox, the event feeds' inbox).
+const InboxCodec = t.union([
+  t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
+  t.exact(
+    t.type({
+      sftp: t.exact(
+        t.intersection([
+          t.type({
+            host: NonEmpty,
+            username: NonEmpty,
+            remoteRoot: NonEmpty,
+            hostKeySha256: t.refinement(t.string, (s) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(s), 'HostKeyFingerprint'),
+          }),
+          t.partial({ port: PositiveInt, privateKeyFile: NonEmpty, tempDir: NonEmpty }),
+        ]),
+      ),
+    }),
+  ),
+]);
+
 /** The file of settings; secrets never go here (they come from the environment). Every key is optional. */
 export const ConfigFile = t.exact(
   t.partial({
@@ -32,28 +55,7 @@ export const ConfigFile = t.exact(
       t.exact(t.type({ sqlite: t.exact(t.type({ file: NonEmpty })) })),
       t.exact(t.type({ postgres: t.exact(t.partial({})) })),
     ]),
-    inbox: t.union([
-      t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
-      t.exact(
-        t.type({
-          sftp: t.exact(
-            t.intersection([
-              t.type({
-                host: NonEmpty,
-                username: NonEmpty,
-                remoteRoot: NonEmpty,
-                hostKeySha256: t.refinement(
-                  t.string,
-                  (s) => /^SHA256:[A-Za-z0-9+/]{43}$/.test(s),
-                  'HostKeyFingerprint',
-                ),
-              }),
-              t.partial({ port: PositiveInt, privateKeyFile: NonEmpty, tempDir: NonEmpty }),
-            ]),
-          ),
-        }),
-      ),
-    ]),
+    inbox: InboxCodec,
     outbox: t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
     shopify: t.exact(
       t.intersection([
@@ -88,6 +90,23 @@ export const ConfigFile = t.exact(
         lockLeaseMs: PositiveInt,
       }),
     ),
+    importEvents: t.exact(
+      t.partial({
+        inbox: InboxCodec,
+        batchSize: t.refinement(
+          t.number,
+          (n) => Number.isSafeInteger(n) && n >= 1 && n <= 10_000,
+          'BatchSizeUpTo10000',
+        ),
+        maxLineBytes: t.refinement(
+          t.number,
+          (n) => Number.isSafeInteger(n) && n >= 1_024 && n <= 16 * 1024 * 1024,
+          'LineBytesFrom1KiBTo16MiB',
+        ),
+        settleMs: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger'),
+        lockLeaseMs: PositiveInt,
+      }),
+    ),
     // Checked by workerSettings below, which names a bad schedule by its index.
     worker: t.unknown,
   }),
@@ -100,7 +119,7 @@ export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
   | { readonly kind: 'postgres'; readonly url: string };
 
-/** Where the NetSuite exports arrive. Secrets are read from the environment, never from the file. */
+/** Where files arrive (the NetSuite exports, the event feeds). Secrets are read from the environment, never from the file. */
 export type InboxConfig =
   | { readonly kind: 'local'; readonly root: string }
   | {
@@ -140,6 +159,14 @@ export interface Config {
   readonly shopify?: ShopifyConfig;
   /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
   readonly import: Omit<ImportConfig, 'runId' | 'owner'>;
+  /**
+   * The event feed import's inbox (never the NetSuite inbox: each job reads its own) and settings
+   * (defaultImportEventsConfig's defaults where the file has none).
+   */
+  readonly importEvents: {
+    readonly inbox: InboxConfig;
+    readonly settings: Omit<ImportEventsConfig, 'runId' | 'owner'>;
+  };
   /** How the `worker` command runs the jobs; loadConfig always fills it in (the defaults without a `worker` section). */
   readonly worker?: WorkerConfig;
 }
@@ -180,6 +207,18 @@ export const DEFAULT_DATA_DIR = '.oms-inventory-sync';
 
 // Every key the settings file may have: a misspelt key is an error, not a setting silently ignored.
 type KeyTree = { readonly [key: string]: KeyTree | null };
+const INBOX_KEYS: KeyTree = {
+  local: { root: null },
+  sftp: {
+    host: null,
+    port: null,
+    username: null,
+    remoteRoot: null,
+    hostKeySha256: null,
+    privateKeyFile: null,
+    tempDir: null,
+  },
+};
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: {} },
   outbox: { local: { root: null } },
@@ -192,18 +231,7 @@ const KNOWN_KEYS: KeyTree = {
     staleRounds: null,
     timeoutMs: null,
   },
-  inbox: {
-    local: { root: null },
-    sftp: {
-      host: null,
-      port: null,
-      username: null,
-      remoteRoot: null,
-      hostKeySha256: null,
-      privateKeyFile: null,
-      tempDir: null,
-    },
-  },
+  inbox: INBOX_KEYS,
   import: {
     method: null,
     columns: { item: null, location: null, quantity: null, itemInternalId: null },
@@ -211,6 +239,13 @@ const KNOWN_KEYS: KeyTree = {
     maxRejectedShare: null,
     settleMs: null,
     exportTimePattern: null,
+    lockLeaseMs: null,
+  },
+  importEvents: {
+    inbox: INBOX_KEYS,
+    batchSize: null,
+    maxLineBytes: null,
+    settleMs: null,
     lockLeaseMs: null,
   },
   // Its keys (and each schedule's) are checked by workerSettings.
@@ -438,6 +473,55 @@ export const workerSettings = (
   };
 };
 
+// One inbox of the file: a local folder, or an SFTP server whose credential comes from the environment.
+const inboxOf = (
+  section: t.TypeOf<typeof InboxCodec> | undefined,
+  fallback: string,
+  at: string,
+  env: Readonly<Record<string, string | undefined>>,
+  problems: string[],
+): InboxConfig => {
+  let inbox: InboxConfig = { kind: 'local', root: fallback };
+  if (section !== undefined && 'local' in section) inbox = { kind: 'local', root: section.local.root };
+  if (section !== undefined && 'sftp' in section) {
+    const s = section.sftp;
+    const keyFile = s.privateKeyFile ?? env.SFTP_PRIVATE_KEY_FILE;
+    const privateKey =
+      env.SFTP_PRIVATE_KEY !== undefined
+        ? { pem: env.SFTP_PRIVATE_KEY }
+        : keyFile !== undefined
+          ? { file: keyFile }
+          : undefined;
+    if (privateKey === undefined && env.SFTP_PASSWORD === undefined)
+      problems.push(
+        `${at}.sftp: no credential: set SFTP_PRIVATE_KEY, SFTP_PRIVATE_KEY_FILE (or privateKeyFile) or SFTP_PASSWORD`,
+      );
+    inbox = {
+      kind: 'sftp',
+      host: s.host,
+      port: s.port ?? SFTP_DEFAULT_PORT,
+      username: s.username,
+      remoteRoot: s.remoteRoot.replaceAll('{sftp.user}', s.username),
+      hostKeySha256: s.hostKeySha256,
+      ...(privateKey === undefined ? {} : { privateKey }),
+      ...(env.SFTP_PASSWORD === undefined ? {} : { password: env.SFTP_PASSWORD }),
+      ...(env.SFTP_PASSPHRASE === undefined ? {} : { passphrase: env.SFTP_PASSPHRASE }),
+      ...(s.tempDir === undefined ? {} : { tempDir: s.tempDir }),
+    };
+  }
+  return inbox;
+};
+
+// Whether two inboxes are one folder (the same local path, or the same folder of the same SFTP server).
+const sameFolder = (a: InboxConfig, b: InboxConfig): boolean =>
+  a.kind === 'local' && b.kind === 'local'
+    ? resolve(a.root) === resolve(b.root)
+    : a.kind === 'sftp' &&
+      b.kind === 'sftp' &&
+      a.host === b.host &&
+      a.port === b.port &&
+      a.remoteRoot.replace(/\/+$/, '') === b.remoteRoot.replace(/\/+$/, '');
+
 /**
  * The configuration from a config file's parsed JSON (or undefined: none) and the environment:
  * DATABASE_URL (PostgreSQL, when the store is `postgres`), SFTP_PRIVATE_KEY or SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD,
@@ -469,34 +553,13 @@ export const loadConfig = (
           : { kind: 'sqlite', file: c.inventoryStore?.sqlite.file ?? `${DEFAULT_DATA_DIR}/inventory.sqlite` };
       if (store.kind === 'postgres' && store.url === '')
         problems.push('DATABASE_URL: the postgres store needs the database URL in the environment');
-      let inbox: InboxConfig = { kind: 'local', root: `${DEFAULT_DATA_DIR}/inbox` };
-      if (c.inbox !== undefined && 'local' in c.inbox) inbox = { kind: 'local', root: c.inbox.local.root };
-      if (c.inbox !== undefined && 'sftp' in c.inbox) {
-        const s = c.inbox.sftp;
-        const keyFile = s.privateKeyFile ?? env.SFTP_PRIVATE_KEY_FILE;
-        const privateKey =
-          env.SFTP_PRIVATE_KEY !== undefined
-            ? { pem: env.SFTP_PRIVATE_KEY }
-            : keyFile !== undefined
-              ? { file: keyFile }
-              : undefined;
-        if (privateKey === undefined && env.SFTP_PASSWORD === undefined)
-          problems.push(
-            'inbox.sftp: no credential: set SFTP_PRIVATE_KEY, SFTP_PRIVATE_KEY_FILE (or privateKeyFile) or SFTP_PASSWORD',
-          );
-        inbox = {
-          kind: 'sftp',
-          host: s.host,
-          port: s.port ?? SFTP_DEFAULT_PORT,
-          username: s.username,
-          remoteRoot: s.remoteRoot.replaceAll('{sftp.user}', s.username),
-          hostKeySha256: s.hostKeySha256,
-          ...(privateKey === undefined ? {} : { privateKey }),
-          ...(env.SFTP_PASSWORD === undefined ? {} : { password: env.SFTP_PASSWORD }),
-          ...(env.SFTP_PASSPHRASE === undefined ? {} : { passphrase: env.SFTP_PASSPHRASE }),
-          ...(s.tempDir === undefined ? {} : { tempDir: s.tempDir }),
-        };
-      }
+      const inbox = inboxOf(c.inbox, `${DEFAULT_DATA_DIR}/inbox`, 'inbox', env, problems);
+      const e = c.importEvents ?? {};
+      const eventsInbox = inboxOf(e.inbox, `${DEFAULT_DATA_DIR}/events-inbox`, 'importEvents.inbox', env, problems);
+      if (sameFolder(inbox, eventsInbox))
+        problems.push(
+          'importEvents.inbox: the same folder as inbox (the NetSuite exports): the import would read the event feeds as exports; give the event feeds a folder of their own',
+        );
       let shopify: ShopifyConfig | undefined;
       if (c.shopify !== undefined) {
         const token = env.SHOPIFY_ACCESS_TOKEN ?? '';
@@ -529,6 +592,15 @@ export const loadConfig = (
           settleMs: i.settleMs ?? IMPORT_DEFAULTS.settleMs,
           exportTimePattern: i.exportTimePattern ?? IMPORT_DEFAULTS.exportTimePattern,
           lockLeaseMs: i.lockLeaseMs ?? IMPORT_DEFAULTS.lockLeaseMs,
+        },
+        importEvents: {
+          inbox: eventsInbox,
+          settings: {
+            batchSize: e.batchSize ?? IMPORT_EVENTS_DEFAULTS.batchSize,
+            maxLineBytes: e.maxLineBytes ?? IMPORT_EVENTS_DEFAULTS.maxLineBytes,
+            settleMs: e.settleMs ?? IMPORT_EVENTS_DEFAULTS.settleMs,
+            lockLeaseMs: e.lockLeaseMs ?? IMPORT_EVENTS_DEFAULTS.lockLeaseMs,
+          },
         },
         worker: worker.worker,
       };

@@ -13,6 +13,7 @@ export {
   type StoreConfig,
 } from './config.ts';
 export {
+  importEventsJobOn,
   importJobOn,
   openImportJob,
   openInbox,
@@ -20,6 +21,7 @@ export {
   openShopifyJobs,
   shopifyJobsOn,
   systemClock,
+  type EventsImportJob,
   type ImportJob,
   type OpenedStore,
   type ShopifyJobs,
@@ -50,4 +52,5 @@ export {
   type JobReport,
   type JobReports,
   type JobRunContext,
+  type LocalJobName,
 } from './job-catalogue.ts';

@@ -6,6 +6,7 @@
  */
 import type { Either } from 'fp-ts/lib/Either.js';
 import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
+import { importEvents, type ImportEventsReport } from '../application/import-events.ts';
 import { importInventory, type ImportReport } from '../application/import-inventory.ts';
 import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
 import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
@@ -13,13 +14,14 @@ import type { Progress, ProgressEvent } from '../application/progress.ts';
 import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
 import { verifyInventory, type VerifyReport } from '../application/verify-inventory.ts';
-import type { ImportJob, ShopifyJobs } from './live.ts';
+import type { EventsImportJob, ImportJob, ShopifyJobs } from './live.ts';
 
 export { JOB_NAMES, type JobName };
 
 /** The report of each job, by name. */
 export interface JobReports {
   readonly import: ImportReport;
+  readonly 'import-events': ImportEventsReport;
   readonly 'hard-sync': HardSyncReport;
   readonly 'push-changes': PushChangesReport;
   readonly 'process-uploads': ProcessUploadsReport;
@@ -40,8 +42,15 @@ export interface JobRunContext {
   readonly signal: AbortSignal;
 }
 
-/** The live adapters a job runs over: the import's or the Shopify jobs'. */
-export type JobAdapters<K extends JobName> = K extends 'import' ? ImportJob : ShopifyJobs;
+/** The jobs that hold a lease of their own and need no Shopify connection. */
+export type LocalJobName = 'import' | 'import-events';
+
+/** The live adapters a job runs over: the import's, the event feed import's or the Shopify jobs'. */
+export type JobAdapters<K extends JobName> = K extends 'import'
+  ? ImportJob
+  : K extends 'import-events'
+    ? EventsImportJob
+    : ShopifyJobs;
 
 /** One job of the catalogue. */
 export interface JobDefinition<K extends JobName> {
@@ -52,9 +61,10 @@ export interface JobDefinition<K extends JobName> {
   readonly parameters: { readonly required: ReadonlyArray<string>; readonly optional: ReadonlyArray<string> };
   /**
    * Whether runs of the job need a Shopify connection. Such jobs run under the `<job>:<shop>` lease taken by the
-   * runner; the import holds its own lease (`RESET_INVENTORY`), as it does when a user's runner calls it directly.
+   * runner; the imports hold their own leases (`RESET_INVENTORY`, `IMPORT_EVENTS`), as they do when a user's runner
+   * calls them directly.
    */
-  readonly shopify: K extends 'import' ? false : true;
+  readonly shopify: K extends LocalJobName ? false : true;
   readonly run: (adapters: JobAdapters<K>, context: JobRunContext) => Promise<Either<unknown, JobReports[K]>>;
   /** The counts the run log keeps of a report. */
   readonly counts: (report: JobReports[K]) => Readonly<Record<string, number>>;
@@ -95,6 +105,29 @@ const formatImport = (r: ImportReport): string => {
   return out.join('\n');
 };
 
+const formatImportEvents = (r: ImportEventsReport): string => {
+  const counts = (c: ImportEventsReport | ImportEventsReport['files'][number]) =>
+    `${c.lines} lines, ${c.applied} applied, ${c.duplicate} duplicate, ${c.refused} refused, ${c.conflict} conflict, ${c.rejected} rejected`;
+  if (!r.lockAcquired) return `Import events (run ${r.runId}): another worker holds the job, nothing done`;
+  if (r.filesSeen === 0) return `Import events (run ${r.runId}): no event feeds in the inbox, nothing to do`;
+  const out = [`Import events (run ${r.runId}): ${r.filesSeen} feed(s) seen in ${r.durationMs} ms`];
+  for (const f of r.files) {
+    out.push(
+      `  ${f.name}: ${f.outcome}${f.heldBackBecause === undefined ? '' : ` (${f.heldBackBecause})`}${f.outcome === 'in-progress' ? ' - still being written, left for the next run' : ` - ${counts(f)}`}`,
+    );
+    if (f.movedAs !== undefined)
+      out.push(
+        `    moved as ${f.outcome === 'held-back' ? 'error' : 'archive'}/${f.movedAs} (an earlier file has its name)`,
+      );
+    for (const row of f.rejectedLines.slice(0, 20))
+      out.push(`    line ${row.line}, ${row.field || '(line)'}: ${row.reason}`);
+    if (f.rejectedLines.length > 20) out.push(`    ... and ${f.rejectedLines.length - 20} more`);
+    if (f.errorReport !== undefined) out.push(`    report: error/${f.errorReport}`);
+  }
+  out.push(`  total: ${counts(r)}`);
+  return out.join('\n');
+};
+
 const group = (context: JobRunContext): string => context.parameters.facilityGroupId ?? '';
 
 /** Every job, by name. */
@@ -119,6 +152,29 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
     }),
     format: formatImport,
     needsAttention: (i) => i.files.some((f) => f.outcome === 'held-back'),
+  },
+  'import-events': {
+    name: 'import-events',
+    title: 'Import inventory events (ERP, WMS and POS feeds)',
+    parameters: { required: [], optional: [] },
+    shopify: false,
+    run: (job, { runId, owner, progress }) =>
+      importEvents(job.importEventsConfig(runId, owner))({
+        ...job.deps,
+        ...(progress === undefined ? {} : { progress }),
+      })(),
+    counts: (r) => ({
+      filesSeen: r.filesSeen,
+      files: r.files.length,
+      lines: r.lines,
+      applied: r.applied,
+      duplicate: r.duplicate,
+      refused: r.refused,
+      conflict: r.conflict,
+      rejected: r.rejected,
+    }),
+    format: formatImportEvents,
+    needsAttention: (r) => r.refused + r.conflict + r.rejected > 0 || r.files.some((f) => f.outcome === 'held-back'),
   },
   'hard-sync': {
     name: 'hard-sync',

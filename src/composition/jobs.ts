@@ -14,6 +14,7 @@ import { stopsWhenAborted } from '../application/store.ts';
 import type { Config } from './config.ts';
 import { JOB_NAMES, jobDefinition, type JobAdapters, type JobName, type JobReport } from './job-catalogue.ts';
 import {
+  importEventsJobOn,
   importJobOn,
   openInventoryStore,
   shopifyJobsOn,
@@ -142,10 +143,11 @@ export const openLiveStore = (config: Config): TE.TaskEither<StartupError, LiveS
   );
 
 const adaptersOf = <K extends JobName>(live: LiveStore, job: K): TE.TaskEither<StartupError, JobAdapters<K>> =>
-  (job === 'import' ? importJobOn(live.config, live.store) : shopifyJobsOn(live.config, live.store)) as TE.TaskEither<
-    StartupError,
-    JobAdapters<K>
-  >;
+  (job === 'import'
+    ? importJobOn(live.config, live.store)
+    : job === 'import-events'
+      ? importEventsJobOn(live.config, live.store)
+      : shopifyJobsOn(live.config, live.store)) as TE.TaskEither<StartupError, JobAdapters<K>>;
 
 /**
  * Runs one job over the process's store: opens the job's adapters, takes its lease (`<job>:<shop>` for the Shopify
@@ -226,7 +228,7 @@ export const runJobOn = async (
       return { _tag: 'Right', right: outcome('succeeded', result.right, counts) };
     };
   try {
-    // The import holds its own lease (RESET_INVENTORY) inside the use case, as it does for a runner of the library.
+    // The imports hold their own leases (RESET_INVENTORY, IMPORT_EVENTS) inside the use case, as for a runner of the library.
     if (!definition.shopify) return await run(new AbortController().signal)();
     const shop = (adapters as JobAdapters<'hard-sync'>).shop;
     const leased = await withLease(

@@ -11,11 +11,17 @@ import { openSqliteInventoryStore } from '../adapters/persistence/sqlite-invento
 import { sftpFileStore, type SftpCredentials } from '../adapters/sftp/sftp-file-store.ts';
 import type { Clock } from '../application/clock.ts';
 import type { FileStore } from '../application/file-store.ts';
+import {
+  defaultImportEventsConfig,
+  type ImportEventsConfig,
+  type ImportEventsDeps,
+} from '../application/import-events.ts';
 import { defaultImportConfig, type ImportConfig, type ImportDeps } from '../application/import-inventory.ts';
 import type { Store } from '../application/index.ts';
 import type { FeedReader } from '../application/feed-file.ts';
 import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from '../application/process-uploads.ts';
 import { localFeedReader } from '../adapters/local-files/feed-reader.ts';
+import { localLineReader } from '../adapters/local-files/line-reader.ts';
 import { shopifyInventory, type ShopifyInventoryAdapter } from '../adapters/shopify/shopify-inventory.ts';
 import type { Config, InboxConfig, StoreConfig } from './config.ts';
 
@@ -113,6 +119,32 @@ export const importJobOn = (config: Config, store: OpenedStore): TE.TaskEither<S
         deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
         store,
         importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
+        close: () => inbox.close(),
+      }),
+    ),
+  );
+
+/** Everything the event feed import needs, live, and how to close it. */
+export interface EventsImportJob {
+  readonly deps: ImportEventsDeps;
+  readonly importEventsConfig: (runId: string, owner: string) => ImportEventsConfig;
+  readonly close: () => Promise<void>;
+}
+
+/**
+ * The event feed import's adapters over a store that is already open: its own inbox (`importEvents.inbox`) is
+ * opened for the run; `close` closes the inbox only.
+ */
+export const importEventsJobOn = (config: Config, store: OpenedStore): TE.TaskEither<StartupError, EventsImportJob> =>
+  pipe(
+    openInbox(config.importEvents.inbox),
+    TE.map(
+      (inbox): EventsImportJob => ({
+        deps: { ...inbox, ...localLineReader(), ...store, ...systemClock },
+        importEventsConfig: (runId, owner) => ({
+          ...defaultImportEventsConfig(runId, owner),
+          ...config.importEvents.settings,
+        }),
         close: () => inbox.close(),
       }),
     ),

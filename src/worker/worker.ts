@@ -7,7 +7,7 @@
  *   to all the workers together; the lease is the second guard. The jobs with a facility group (hard-sync,
  *   push-changes, verify) have the `singleton` policy: one run active, every queued run kept (the runs of two
  *   facility groups of one shop wait for each other instead of one being dropped). The others (import,
- *   process-uploads, map-products) are `stately`: one active and one queued, a further request is dropped, since
+ *   import-events, process-uploads, map-products) are `stately`: one active and one queued, a further request is dropped, since
  *   the queued run will do its work anyway (process-uploads sent after every sync coalesces this way).
  * - A run that fails retriably (`JobError.retriable`, or the lease held elsewhere) is retried with exponential
  *   backoff (retryDelaySeconds doubling, with jitter, up to retryDelayMaxSeconds, retryLimit times). A
@@ -16,7 +16,8 @@
  * - A running job sends pg-boss heartbeats; when its worker dies they stop and after heartbeatSeconds another
  *   worker takes the run over. The store lease the run holds lasts half of that, so it has lapsed by then.
  *   expireInSeconds bounds a run that is alive but stuck.
- * - After a successful hard-sync or push-changes, process-uploads is queued.
+ * - After a successful hard-sync or push-changes, process-uploads is queued. After an import that adjusted stock or
+ *   an event feed import that applied an event, the delta push of every scheduled group is queued at once.
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
@@ -99,6 +100,7 @@ export const queueName = (job: JobName): string => `oms-inventory-sync.${job}`;
 /** Each job's queue policy (see the file comment for why). */
 export const QUEUE_POLICY: Readonly<Record<JobName, QueuePolicy>> = {
   import: 'stately',
+  'import-events': 'stately',
   'hard-sync': 'singleton',
   'push-changes': 'singleton',
   verify: 'singleton',
@@ -122,13 +124,13 @@ export const pushedGroupsOf = (schedules: ReadonlyArray<WorkerSchedule>): Readon
   ),
 ];
 
-/** True when a finished run changed stock that the delta push must look at. */
-const changedStock = (job: JobName, counts: Readonly<Record<string, number>>): boolean =>
-  job === 'import' && (counts.adjusted ?? 0) > 0;
+/** True when a finished run changed stock that the delta push must look at: an import adjusted, a feed applied. */
+export const changedStock = (job: JobName, counts: Readonly<Record<string, number>>): boolean =>
+  (job === 'import' && (counts.adjusted ?? 0) > 0) || (job === 'import-events' && (counts.applied ?? 0) > 0);
 
-/** The singleton key of a job's runs: the shop for the Shopify jobs, none for the import (it has its own lock). */
+/** The singleton key of a job's runs: the shop for the Shopify jobs, none for the imports (they have their own locks). */
 export const singletonKeyOf = (config: Config, job: JobName): string | undefined =>
-  job === 'import' ? undefined : (config.shopify?.shop ?? 'no-shop');
+  job === 'import' || job === 'import-events' ? undefined : (config.shopify?.shop ?? 'no-shop');
 
 /** The store lease of a run: half the heartbeat window, so a dead worker's lease has lapsed when its run is taken over. */
 export const leaseMsOf = (worker: WorkerConfig): number => worker.heartbeatSeconds * 500;

@@ -1,6 +1,7 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { defaultImportEventsConfig } from '../../src/application/import-events.ts';
 import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
@@ -120,5 +121,73 @@ config('every default is the one its use case defines: the import, Process uploa
   );
   assert.ok(isLeft(tooLarge) && tooLarge.left.problems.some((p) => /batchSize: expected BatchSizeUpTo250/.test(p)));
 });
+
+config(
+  'importEvents: its own inbox (local or SFTP), its settings with the use case defaults, never the NetSuite inbox',
+  () => {
+    const { runId, owner, ...defaults } = defaultImportEventsConfig('run', 'owner');
+    assert.equal([runId, owner], ['run', 'owner']);
+    const none = loadConfig(undefined, {});
+    assert.ok(isRight(none));
+    if (!isRight(none)) return;
+    assert.equal(none.right.importEvents, {
+      inbox: { kind: 'local', root: '.oms-inventory-sync/events-inbox' },
+      settings: defaults,
+    });
+    const sftp = {
+      host: 'sftp.example',
+      username: 'acme',
+      remoteRoot: '/home/{sftp.user}/events',
+      hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+    };
+    const set = loadConfig(
+      { importEvents: { inbox: { sftp }, batchSize: 500, maxLineBytes: 4096, settleMs: 0, lockLeaseMs: 60_000 } },
+      { SFTP_PASSWORD: 'pw' },
+    );
+    assert.ok(isRight(set));
+    if (!isRight(set)) return;
+    assert.equal(set.right.importEvents, {
+      inbox: {
+        kind: 'sftp',
+        host: 'sftp.example',
+        port: 22,
+        username: 'acme',
+        remoteRoot: '/home/acme/events',
+        hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+        password: 'pw',
+      },
+      settings: { batchSize: 500, maxLineBytes: 4096, settleMs: 0, lockLeaseMs: 60_000 },
+    });
+    const bad = loadConfig({ importEvents: { colour: 'red' } }, {});
+    assert.ok(isLeft(bad));
+    if (!isLeft(bad)) return;
+    assert.equal(bad.left.problems, [
+      'importEvents.colour: unknown key (known here: inbox, batchSize, maxLineBytes, settleMs, lockLeaseMs)',
+    ]);
+    const badValues = loadConfig({ importEvents: { inbox: { sftp }, batchSize: 0, maxLineBytes: 10 } }, {});
+    assert.ok(isLeft(badValues));
+    if (!isLeft(badValues)) return;
+    assert.ok(
+      badValues.left.problems.some((p) => /^importEvents\.batchSize: expected BatchSizeUpTo10000, got 0$/.test(p)),
+    );
+    assert.ok(
+      badValues.left.problems.some((p) => /^importEvents\.maxLineBytes: expected LineBytesFrom1KiBTo16MiB/.test(p)),
+    );
+    const noCredential = loadConfig({ importEvents: { inbox: { sftp } } }, {});
+    assert.ok(
+      isLeft(noCredential) &&
+        noCredential.left.problems.some((p) => p.startsWith('importEvents.inbox.sftp: no credential')),
+    );
+    const same = loadConfig(
+      { inbox: { sftp: { ...sftp, remoteRoot: '/home/acme/events/' } }, importEvents: { inbox: { sftp } } },
+      { SFTP_PASSWORD: 'pw' },
+    );
+    assert.ok(
+      isLeft(same) && same.left.problems.some((p) => p.startsWith('importEvents.inbox: the same folder as inbox')),
+    );
+    const sameLocal = loadConfig({ importEvents: { inbox: { local: { root: './.oms-inventory-sync/inbox' } } } }, {});
+    assert.ok(isLeft(sameLocal));
+  },
+);
 
 config.run();

@@ -8,7 +8,8 @@ catalogue('has one entry per job name, each with its own name', () => {
   assert.equal(Object.keys(JOBS).sort(), [...JOB_NAMES].sort());
   for (const name of JOB_NAMES) assert.is(JOBS[name].name, name);
   assert.is(JOBS.import.shopify, false);
-  assert.ok(JOB_NAMES.filter((j) => j !== 'import').every((j) => JOBS[j].shopify));
+  assert.is(JOBS['import-events'].shopify, false);
+  assert.ok(JOB_NAMES.filter((j) => j !== 'import' && j !== 'import-events').every((j) => JOBS[j].shopify));
 });
 
 catalogue('format and needs-attention come from the entry of the report’s job', () => {
@@ -73,11 +74,50 @@ catalogue(
   },
 );
 
+catalogue('import-events: counts per outcome, a run that did nothing says so, a rejected line needs a person', () => {
+  const counts = { lines: 3, applied: 1, duplicate: 1, refused: 0, conflict: 0, rejected: 1 };
+  const run = {
+    runId: 'r',
+    startedAt: new Date(0),
+    finishedAt: new Date(5),
+    durationMs: 5,
+    lockAcquired: true,
+    filesSeen: 1,
+    files: [
+      {
+        name: 'a.jsonl',
+        format: 'jsonl',
+        outcome: 'archived',
+        ...counts,
+        errorReport: 'a.jsonl.01234567.rejected-lines.csv',
+        rejectedLines: [{ line: 2, field: 'quantity', reason: 'expected number, got "x"' }],
+      },
+    ],
+    ...counts,
+  };
+  assert.equal(JOBS['import-events'].counts(run as never), { filesSeen: 1, files: 1, ...counts });
+  assert.is(JOBS['import-events'].needsAttention(run as never), true);
+  const text = JOBS['import-events'].format(run as never);
+  assert.match(text, /a\.jsonl: archived - 3 lines, 1 applied, 1 duplicate, 0 refused, 0 conflict, 1 rejected/);
+  assert.match(text, /line 2, quantity: expected number, got "x"/);
+  assert.match(text, /report: error\/a\.jsonl\.01234567\.rejected-lines\.csv/);
+  const clean = { ...run, ...counts, rejected: 0, files: [{ ...run.files[0], rejected: 0, rejectedLines: [] }] };
+  assert.is(JOBS['import-events'].needsAttention(clean as never), false);
+  const nothing = { ...run, filesSeen: 0, files: [], lines: 0, applied: 0, duplicate: 0, rejected: 0 };
+  assert.match(JOBS['import-events'].format(nothing as never), /no event feeds in the inbox, nothing to do$/);
+  assert.is(JOBS['import-events'].needsAttention(nothing as never), false);
+  assert.match(
+    JOBS['import-events'].format({ ...nothing, lockAcquired: false } as never),
+    /another worker holds the job, nothing done$/,
+  );
+});
+
 catalogue('the parameters each job takes', () => {
   assert.equal(
     JOB_NAMES.map((j) => [j, JOBS[j].parameters.required, JOBS[j].parameters.optional]),
     [
       ['import', [], []],
+      ['import-events', [], []],
       ['hard-sync', ['facilityGroupId'], []],
       ['push-changes', ['facilityGroupId'], []],
       ['process-uploads', [], []],

@@ -485,6 +485,7 @@ worker(
       [
         ['oms-inventory-sync.hard-sync', 'singleton', 5, 30, true, 3600, 60],
         ['oms-inventory-sync.import', 'stately', 5, 30, true, 3600, 60],
+        ['oms-inventory-sync.import-events', 'stately', 5, 30, true, 3600, 60],
         ['oms-inventory-sync.map-products', 'stately', 5, 30, true, 3600, 60],
         ['oms-inventory-sync.process-uploads', 'stately', 5, 30, true, 3600, 60],
         ['oms-inventory-sync.push-changes', 'singleton', 5, 30, true, 3600, 60],
@@ -672,6 +673,135 @@ worker(
   },
 );
 
+worker(
+  'the real runJob: a queued event feed import records the local inbox in PostgreSQL and queues the delta push',
+  async () => {
+    const url = await database();
+    const store = await openPostgresInventoryStore({ url });
+    try {
+      await store.migrate();
+      await run(store.saveFacilities(FACILITIES));
+      await run(store.saveProducts(PRODUCTS));
+      const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-events-'));
+      folders.push(inbox);
+      const feed = join(inbox, 'wms.jsonl');
+      writeFileSync(
+        feed,
+        `${JSON.stringify({ eventId: 'w1', type: 'received', productId: 'SKU-1', facilityId: 'WAREHOUSE', quantity: 4, occurredAt: '2026-12-01T10:00:00Z', source: 'wms' })}\n`,
+      );
+      const config = configFor(
+        url,
+        { stopTimeoutSeconds: 1 },
+        {
+          inbox: { local: { root: join(inbox, 'netsuite') } },
+          importEvents: { inbox: { local: { root: inbox } }, settleMs: 0 },
+        },
+      );
+      const schedules = [
+        { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      ];
+      const w = await start({ config, worker: 'worker-real-feed', schedules });
+      await w.enqueue({ job: 'import-events', parameters: {} });
+      await until(
+        'the delta push queued after the feed',
+        () =>
+          lines.some(
+            (l) =>
+              l.msg === 'delta push queued: the stock changed' &&
+              l.fields.job === 'import-events' &&
+              l.fields.worker === 'worker-real-feed',
+          ),
+        20_000,
+      );
+      const finished = lines.find(
+        (l) => l.msg === 'job finished' && l.fields.job === 'import-events' && l.fields.worker === 'worker-real-feed',
+      )!;
+      assert.equal(finished.fields.counts, {
+        filesSeen: 1,
+        files: 1,
+        lines: 1,
+        applied: 1,
+        duplicate: 0,
+        refused: 0,
+        conflict: 0,
+        rejected: 0,
+      });
+      assert.equal(readdirSync(join(inbox, 'archive')), ['wms.jsonl']);
+      assert.equal(
+        (await run(store.ledgerEntries(null, 10))).map((e) => e.event.eventId),
+        ['w1'],
+      );
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+worker(
+  'an event feed import that applied an event queues the delta push of every pushed group at once; one that applied none, none',
+  async () => {
+    const url = await database();
+    const config = configFor(url, {
+      retryDelaySeconds: 1,
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      stopTimeoutSeconds: 1,
+    });
+    const calls: Array<{ job: JobName; group: string }> = [];
+    let applied = 0;
+    const run: RunJob = async (_config, request, context) => {
+      calls.push({ job: request.job, group: request.parameters.facilityGroupId ?? '' });
+      // Duplicates, refusals and rejections change nothing: only an applied event is news for the push.
+      const counts = request.job === 'import-events' ? { applied, duplicate: 5, refused: 1, rejected: 2 } : {};
+      return {
+        _tag: 'Right',
+        right: {
+          runId: context.runId ?? 'r',
+          job: request.job,
+          parameters: request.parameters,
+          status: 'succeeded',
+          report: null,
+          counts,
+        },
+      };
+    };
+    const schedules = [
+      { job: 'import-events' as const, cron: '0 0 1 1 *', parameters: {} },
+      { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_CA' } },
+      { job: 'hard-sync' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_EU' } },
+    ];
+    const w = await start({ config, worker: 'worker-feeds', run, schedules });
+    await w.enqueue({ job: 'import-events', parameters: {} });
+    await until('the feed import', () => calls.some((c) => c.job === 'import-events'), 10_000);
+    await sleep(1_500);
+    assert.equal(
+      calls.filter((c) => c.job === 'push-changes'),
+      [],
+      'nothing applied, nothing pushed early',
+    );
+    applied = 1;
+    await w.enqueue({ job: 'import-events', parameters: {} });
+    await until('both delta pushes', () => calls.filter((c) => c.job === 'push-changes').length === 2, 10_000);
+    assert.equal(
+      calls
+        .filter((c) => c.job === 'push-changes')
+        .map((c) => c.group)
+        .sort(),
+      ['SHOPIFY_CA', 'SHOPIFY_US'],
+    );
+    assert.ok(
+      lines.some(
+        (l) =>
+          l.msg === 'delta push queued: the stock changed' &&
+          l.fields.job === 'import-events' &&
+          l.fields.worker === 'worker-feeds',
+      ),
+    );
+    assert.ok(calls.every((c) => c.group !== 'SHOPIFY_EU'));
+  },
+);
+
 worker.run();
 
 const settings = suite('worker configuration');
@@ -742,7 +872,7 @@ settings(
       retries: 3,
     });
     const at = (key: string) => bad.find((p) => p.startsWith(`${key}:`));
-    assert.match(at('worker.schedules[0].job') ?? '', /unknown job "imprt" \(jobs: import, hard-sync/);
+    assert.match(at('worker.schedules[0].job') ?? '', /unknown job "imprt" \(jobs: import, import-events, hard-sync/);
     assert.match(
       at('worker.schedules[1].cron') ?? '',
       /"61 3 \* \* \*" is not a cron expression: minute: 61 is outside 0-59/,

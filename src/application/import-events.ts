@@ -1,0 +1,424 @@
+import * as E from 'fp-ts/lib/Either.js';
+import type * as TE from 'fp-ts/lib/TaskEither.js';
+import type { Clock } from './clock.ts';
+import {
+  csvCells,
+  csvHeader,
+  csvLineInput,
+  type CsvHeader,
+  jsonLineInput,
+  plainFieldError,
+  refusedField,
+} from './event-lines.ts';
+import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+import { ARCHIVE_FOLDER, archiveName, ERROR_FOLDER, errorReport, type RejectedRow } from './import-inventory.ts';
+import type { InventoryLedger } from './inventory-ledger.ts';
+import { DEFAULT_LEASE_MS, leaseLostReason, type JobLease, type LeaseLost, withLease } from './job-lease.ts';
+import { lazily } from './lazily.ts';
+import type { LineCursor, LineReader, TextLine } from './line-reader.ts';
+import type { Progress } from './progress.ts';
+import { recordInventoryEvents } from './record-inventory-events.ts';
+import type { StoreError } from './store-error.ts';
+
+/** The lease the event feed import holds (its own: it may run beside the NetSuite import). */
+export const IMPORT_EVENTS = 'IMPORT_EVENTS';
+
+/** How the event feed import behaves; `defaultImportEventsConfig` has the documented defaults. */
+export interface ImportEventsConfig {
+  /** Events recorded per ledger call (one transaction each). */
+  readonly batchSize: number;
+  /** A longer line is rejected as too long, never held whole. */
+  readonly maxLineBytes: number;
+  /** Two listings this far apart must agree on a file's size and time, or the file is still being written. */
+  readonly settleMs: number;
+  /** How long this run's lease lasts without renewal (renewed on a timer, every third of it). */
+  readonly lockLeaseMs: number;
+  readonly runId: string;
+  readonly owner: string;
+}
+
+/** The defaults: 1,000 events a call, lines up to 64 KiB, files settled for 2 s. */
+export const defaultImportEventsConfig = (runId: string, owner: string): ImportEventsConfig => ({
+  batchSize: 1_000,
+  maxLineBytes: 64 * 1024,
+  settleMs: 2_000,
+  lockLeaseMs: DEFAULT_LEASE_MS,
+  runId,
+  owner,
+});
+
+/** The two feed formats, by the file's extension. */
+export type EventFeedFormat = 'jsonl' | 'csv';
+
+/** The format of an event feed's name (`.jsonl`, `.csv`, any case), or null for a name the job leaves alone. */
+export const eventFeedFormat = (name: string): EventFeedFormat | null => {
+  // Names an uploader uses while a file is still being written (as the NetSuite import's isImportableName).
+  if (/^[.~]/.test(name)) return null;
+  if (/\.jsonl$/i.test(name)) return 'jsonl';
+  if (/\.csv$/i.test(name)) return 'csv';
+  return null;
+};
+
+/** What became of one feed in a run. */
+export type EventFileOutcome =
+  | 'archived' // every line applied or reported; the file is in archive/
+  | 'held-back' // unreadable as a feed (a CSV header that names no events): nothing applied, the file is in error/
+  | 'in-progress'; // still being written; left for the next run
+
+/** The outcome counts of a feed's lines (blank lines and a CSV header are not counted). */
+export interface EventCounts {
+  readonly lines: number;
+  readonly applied: number;
+  readonly duplicate: number;
+  readonly refused: number;
+  readonly conflict: number;
+  /** Lines that are no event: over-long, not UTF-8, not JSON, not a CSV record, a field missing or invalid. */
+  readonly rejected: number;
+}
+
+/** The outcome of one feed. */
+export interface EventFileReport extends EventCounts {
+  readonly name: string;
+  readonly format: EventFeedFormat;
+  readonly outcome: EventFileOutcome;
+  readonly heldBackBecause?: string;
+  /** The name in `archive/` (or `error/`) when it is not the file's own (an earlier file has that name there). */
+  readonly movedAs?: string;
+  /** The error report in `error/`, when a line was rejected, refused or conflicting, or the file held back. */
+  readonly errorReport?: string;
+  /** Every line rejected, refused or conflicting, in line order, with the field and the reason. */
+  readonly rejectedLines: ReadonlyArray<RejectedRow>;
+}
+
+/** The report of one run. */
+export interface ImportEventsReport extends EventCounts {
+  readonly runId: string;
+  readonly startedAt: Date;
+  readonly finishedAt: Date;
+  readonly durationMs: number;
+  /** False when another worker held the job: this run did nothing. */
+  readonly lockAcquired: boolean;
+  readonly filesSeen: number;
+  readonly files: ReadonlyArray<EventFileReport>;
+}
+
+/** A failure that stops the run; the calls committed before it stay committed, and a rerun completes the file. */
+export type ImportEventsError = FileStoreError | StoreError | LeaseLost;
+
+/** The ports the event feed import uses. */
+export type ImportEventsDeps = FileStore & LineReader & InventoryLedger & JobLease & Clock & Progress;
+
+/**
+ * The name of a feed's error report in `error/`: the feed's name, the first 8 hex digits of its SHA-256, and
+ * `.rejected-lines.csv`. A report belongs to one content, so a feed read again (a rerun after a failure, a replay)
+ * finds the report of its earlier reading and completes it.
+ */
+export const eventErrorReportName = (name: string, sha256: string): string =>
+  `${name}.${sha256.slice(0, 8)}.rejected-lines.csv`;
+
+// The largest error report rewritten after each call that refused an event; a larger one is written at the end.
+const CHECKPOINT_ROWS = 10_000;
+
+const noCounts: EventCounts = { lines: 0, applied: 0, duplicate: 0, refused: 0, conflict: 0, rejected: 0 };
+
+type Mutable<A> = { -readonly [K in keyof A]: A[K] };
+
+const right = <A>(a: A): E.Either<never, A> => E.right(a);
+const orNone = <A>(result: E.Either<FileStoreError, ReadonlyArray<A>>): E.Either<FileStoreError, ReadonlyArray<A>> =>
+  E.isLeft(result) && result.left._tag === 'FileNotFound' ? E.right([]) : result;
+
+/** Files ready to read, by name, and the ones still changing between two listings. */
+export const readyFeeds = (
+  first: ReadonlyArray<StoredFile>,
+  second: ReadonlyArray<StoredFile>,
+): { ready: ReadonlyArray<StoredFile>; changing: ReadonlyArray<StoredFile> } => {
+  const earlier = new Map(first.map((f) => [f.name, f]));
+  const candidates = second
+    .filter((f) => eventFeedFormat(f.name) !== null)
+    .toSorted((a, b) => (a.name < b.name ? -1 : a.name > b.name ? 1 : 0));
+  const settled = (f: StoredFile) => {
+    const before = earlier.get(f.name);
+    return before !== undefined && before.size === f.size && before.modifiedAt.getTime() === f.modifiedAt.getTime();
+  };
+  return { ready: candidates.filter(settled), changing: candidates.filter((f) => !settled(f)) };
+};
+
+/** The rows of an error report (`errorReport`'s text), by line: what an earlier reading of the same feed reported. */
+export const parseErrorReportLine = (text: string): RejectedRow | null => {
+  const cells = csvCells(text);
+  if (E.isLeft(cells) || cells.right.length !== 4) return null;
+  const [, line, field, reason] = cells.right as [string, string, string, string];
+  return /^[1-9]\d*$/.test(line) ? { line: Number(line), field, reason } : null;
+};
+
+// Reads an earlier report of this feed's content, when error/ has one: its rows by line.
+const earlierReport = async (
+  deps: ImportEventsDeps,
+  reportName: string,
+  maxLineBytes: number,
+): Promise<E.Either<FileStoreError, ReadonlyMap<number, ReadonlyArray<RejectedRow>>>> => {
+  const listed = orNone(await deps.list(ERROR_FOLDER)());
+  if (E.isLeft(listed)) return listed;
+  const byLine = new Map<number, RejectedRow[]>();
+  if (!listed.right.some((f) => f.name === reportName)) return right(byLine);
+  const copy = await deps.fetch(ERROR_FOLDER, reportName)();
+  if (E.isLeft(copy)) return copy;
+  try {
+    const cursor = await deps.readLines(copy.right, { maxLineBytes: Math.max(maxLineBytes, 64 * 1024) })();
+    if (E.isLeft(cursor)) return cursor;
+    try {
+      for (;;) {
+        const lines = await cursor.right.next(1_000)();
+        if (E.isLeft(lines)) return lines;
+        if (lines.right.length === 0) return right(byLine);
+        for (const l of lines.right) {
+          const row = 'text' in l && l.line > 1 ? parseErrorReportLine(l.text) : null;
+          if (row !== null) byLine.set(row.line, [...(byLine.get(row.line) ?? []), row]);
+        }
+      }
+    } finally {
+      await cursor.right.close();
+    }
+  } finally {
+    await copy.right.release();
+  }
+};
+
+// Moves a feed from the inbox into `folder`, beside (never over) a file of that name there; answers the name.
+const moveBeside = async (
+  deps: ImportEventsDeps,
+  copy: LocalCopy,
+  folder: string,
+): Promise<E.Either<FileStoreError, string>> => {
+  const listed = orNone(await deps.list(folder)());
+  if (E.isLeft(listed)) return listed;
+  const as = archiveName(copy.name, copy.sha256, new Set(listed.right.map((f) => f.name)));
+  const moved = await deps.move('', folder, copy.name, as)();
+  return E.isLeft(moved) ? moved : right(as);
+};
+
+const unreadableReason = (l: Extract<TextLine, { unreadable: string }>, maxLineBytes: number): string =>
+  l.unreadable === 'too-long'
+    ? `line too long: ${l.bytes} bytes, more than the ${maxLineBytes} allowed`
+    : 'not valid UTF-8';
+
+/** One feed read line by line: its inputs and rejections, batch by batch, recorded through the ledger. */
+const readFeed = async (
+  config: ImportEventsConfig,
+  deps: ImportEventsDeps,
+  copy: LocalCopy,
+  format: EventFeedFormat,
+  signal: AbortSignal,
+): Promise<E.Either<ImportEventsError, EventFileReport>> => {
+  const reportName = eventErrorReportName(copy.name, copy.sha256);
+  const earlier = await earlierReport(deps, reportName, config.maxLineBytes);
+  if (E.isLeft(earlier)) return earlier;
+  const opened = await deps.readLines(copy, { maxLineBytes: config.maxLineBytes })();
+  if (E.isLeft(opened)) return opened;
+  const cursor: LineCursor = opened.right;
+  const counts: Mutable<EventCounts> = { ...noCounts };
+  const rows: RejectedRow[] = [];
+  const reject = (line: number, field: string, reason: string) => {
+    rows.push({ line, field, reason });
+  };
+  const writeReport = (heldBackBecause?: string) =>
+    deps.write(ERROR_FOLDER, reportName, errorReport(copy.name, heldBackBecause, rows))();
+  const report = (outcome: EventFileOutcome, extra: Partial<EventFileReport>): EventFileReport => ({
+    name: copy.name,
+    format,
+    outcome,
+    ...counts,
+    ...extra,
+    ...(rows.length > 0 || extra.heldBackBecause !== undefined ? { errorReport: reportName } : {}),
+    rejectedLines: rows,
+  });
+  // Nothing of a CSV feed whose header names no events can be read: it is held back whole, in error/.
+  const holdBack = async (because: string): Promise<E.Either<ImportEventsError, EventFileReport>> => {
+    const written = await writeReport(because);
+    if (E.isLeft(written)) return written;
+    const moved = await moveBeside(deps, copy, ERROR_FOLDER);
+    if (E.isLeft(moved)) return moved;
+    return right(
+      report('held-back', { heldBackBecause: because, ...(moved.right === copy.name ? {} : { movedAs: moved.right }) }),
+    );
+  };
+  // A run that fails mid-feed keeps what it reported so far, so the rerun that completes the feed reports the
+  // lines decided before (they come back from the ledger as duplicates). A run that lost its lease writes nothing
+  // more: the new holder may be writing the same report.
+  const stop = async (e: ImportEventsError): Promise<E.Either<ImportEventsError, never>> => {
+    rows.sort((a, b) => a.line - b.line);
+    if (rows.length > 0 && leaseLostReason(signal) === null) await writeReport();
+    return E.left(e);
+  };
+  let header: CsvHeader | null = null;
+  try {
+    for (;;) {
+      const lost = leaseLostReason(signal);
+      if (lost !== null) return stop(lost);
+      const read = await cursor.next(config.batchSize)();
+      if (E.isLeft(read)) return stop(read.left);
+      if (read.right.length === 0) break;
+      const inputs: unknown[] = [];
+      const lineOf: number[] = [];
+      for (const l of read.right) {
+        if ('unreadable' in l && format === 'csv' && header === null)
+          return holdBack(`line ${l.line}: the header is unreadable: ${unreadableReason(l, config.maxLineBytes)}`);
+        if ('unreadable' in l) {
+          counts.lines++;
+          counts.rejected++;
+          reject(l.line, '', unreadableReason(l, config.maxLineBytes));
+          continue;
+        }
+        if (l.text.trim() === '') continue;
+        if (format === 'csv' && header === null) {
+          const parsed = csvHeader(l.text);
+          if (E.isLeft(parsed)) return holdBack(`line ${l.line}: ${parsed.left}`);
+          header = parsed.right;
+          continue;
+        }
+        counts.lines++;
+        const input = format === 'jsonl' ? jsonLineInput(l.text) : csvLineInput(header!, l.text);
+        if (E.isLeft(input)) {
+          counts.rejected++;
+          for (const fault of input.left) reject(l.line, fault.field, fault.reason);
+          continue;
+        }
+        inputs.push(input.right);
+        lineOf.push(l.line);
+      }
+      if (inputs.length === 0) continue;
+      const recorded = await recordInventoryEvents(inputs)(deps)();
+      if (E.isLeft(recorded)) return stop(recorded.left);
+      const refusedBefore = counts.refused;
+      for (const o of recorded.right.outcomes) {
+        const line = lineOf[o.index]!;
+        switch (o.outcome) {
+          case 'applied':
+            counts.applied++;
+            break;
+          case 'duplicate':
+            counts.duplicate++;
+            // An event this feed's earlier reading had refused or found conflicting is reported as it was then.
+            for (const row of earlier.right.get(line) ?? []) rows.push(row);
+            break;
+          case 'refused':
+            counts.refused++;
+            reject(line, refusedField(o.reason), `refused (${o.reason}): ${o.detail}`);
+            break;
+          case 'conflict':
+            counts.conflict++;
+            reject(line, 'eventId', `conflict: ${o.detail}`);
+            break;
+          case 'undecodable':
+            counts.rejected++;
+            for (const e of o.errors) {
+              const plain = plainFieldError(e);
+              reject(line, plain.field, plain.reason);
+            }
+            break;
+        }
+      }
+      // A refusal is decided once: a rerun finds the event a duplicate and its reason only in the report. So the
+      // report is rewritten after each call that refused an event (while it is small enough to rewrite), and a
+      // process killed before the end loses at most the reasons of the call it was in.
+      if (counts.refused > refusedBefore && rows.length <= CHECKPOINT_ROWS && leaseLostReason(signal) === null) {
+        rows.sort((a, b) => a.line - b.line);
+        await writeReport();
+      }
+      deps.progress?.({ job: 'import-events', step: `lines of ${copy.name}`, done: counts.lines, total: null });
+    }
+  } finally {
+    await cursor.close();
+  }
+  rows.sort((a, b) => a.line - b.line);
+  if (rows.length > 0) {
+    const written = await writeReport();
+    if (E.isLeft(written)) return written;
+  }
+  const moved = await moveBeside(deps, copy, ARCHIVE_FOLDER);
+  if (E.isLeft(moved)) return moved;
+  return right(report('archived', moved.right === copy.name ? {} : { movedAs: moved.right }));
+};
+
+const total = (files: ReadonlyArray<EventFileReport>, key: keyof EventCounts): number =>
+  files.reduce((n, f) => n + f[key], 0);
+
+/**
+ * The "Import events" job: records the inventory event feeds that ERP, WMS and POS systems drop into the file
+ * store's inbox (`*.jsonl`, one event a line; `*.csv`, a header of the event's field names) through the ledger.
+ * Holds its lease (another worker's run does nothing), lists the inbox twice `settleMs` apart, and reads the settled
+ * feeds in name order, each line by line (bounded memory; a line over `maxLineBytes` is rejected, never held),
+ * recording `batchSize` events a call. Every line is applied, a duplicate, refused, conflicting or rejected (no
+ * event: its file, line, field and reason); the rejected, refused and conflicting ones go to the feed's error report
+ * in `error/`, and the feed to `archive/` once every line is decided, whatever was rejected. Exactly once: the ledger
+ * decides each `eventId` once, so a rerun after a failure anywhere (or a feed dropped again) repeats nothing and ends
+ * as one clean run would, its error report completed from the earlier one. A CSV feed whose header names no events
+ * is held back whole in `error/`.
+ */
+export const importEvents = (
+  config: ImportEventsConfig,
+): ((deps: ImportEventsDeps) => TE.TaskEither<ImportEventsError, ImportEventsReport>) =>
+  lazily((deps) => {
+    const startedAt = deps.now();
+    const finish = (
+      lockAcquired: boolean,
+      filesSeen: number,
+      files: ReadonlyArray<EventFileReport>,
+    ): ImportEventsReport => {
+      const finishedAt = deps.now();
+      return {
+        runId: config.runId,
+        startedAt,
+        finishedAt,
+        durationMs: finishedAt.getTime() - startedAt.getTime(),
+        lockAcquired,
+        filesSeen,
+        files,
+        lines: total(files, 'lines'),
+        applied: total(files, 'applied'),
+        duplicate: total(files, 'duplicate'),
+        refused: total(files, 'refused'),
+        conflict: total(files, 'conflict'),
+        rejected: total(files, 'rejected'),
+      };
+    };
+    const run =
+      (signal: AbortSignal): TE.TaskEither<ImportEventsError, ImportEventsReport> =>
+      async () => {
+        const first = await deps.list('')();
+        if (E.isLeft(first)) return first;
+        await deps.sleep(config.settleMs)();
+        const second = await deps.list('')();
+        if (E.isLeft(second)) return second;
+        const { ready, changing } = readyFeeds(first.right, second.right);
+        const files: EventFileReport[] = [];
+        for (const file of ready) {
+          const lost = leaseLostReason(signal);
+          if (lost !== null) return E.left(lost);
+          const copy = await deps.fetch('', file.name)();
+          // A feed taken away between the listing and now (by its uploader) is no longer this run's.
+          if (E.isLeft(copy) && copy.left._tag === 'FileNotFound') continue;
+          if (E.isLeft(copy)) return copy;
+          try {
+            const read = await readFeed(config, deps, copy.right, eventFeedFormat(file.name)!, signal);
+            if (E.isLeft(read)) return read;
+            files.push(read.right);
+          } finally {
+            await copy.right.release();
+          }
+        }
+        for (const f of changing)
+          files.push({
+            name: f.name,
+            format: eventFeedFormat(f.name)!,
+            outcome: 'in-progress',
+            ...noCounts,
+            rejectedLines: [],
+          });
+        return right(finish(true, ready.length + changing.length, files));
+      };
+    return async () => {
+      const leased = await withLease(deps, { job: IMPORT_EVENTS, owner: config.owner, ms: config.lockLeaseMs }, run)();
+      return E.isLeft(leased) ? leased : right(leased.right._tag === 'ran' ? leased.right.value : finish(false, 0, []));
+    };
+  });
