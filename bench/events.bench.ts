@@ -11,7 +11,8 @@
  * Then one event per call (2,000 calls) on both: p50 and p99 latency. At the end the two databases' positions are
  * compared (the generator's model says what every event does, so the baseline's deltas must equal the store's fold).
  *
- *   npm run bench:events         (BENCH_PRODUCTS=10000 BENCH_EVENTS=100000 for a quick run)
+ *   npm run bench:events         (BENCH_PRODUCTS=10000 BENCH_EVENTS=100000 for a quick run; BENCH_PROFILE=1 prints
+ *                                 the store's statements by total time)
  */
 import { from as copyFrom } from 'pg-copy-streams';
 import { pipeline } from 'node:stream/promises';
@@ -267,6 +268,29 @@ const positionsDigest = async (url: string) => {
   return rows[0] as { digest: string; n: number };
 };
 
+// BENCH_PROFILE=1: the time of each statement the store sends during the batched run, summed by its first words.
+const profile = new Map<string, { calls: number; ms: number }>();
+let profiling = false;
+if (process.env.BENCH_PROFILE === '1') {
+  const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
+  pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
+    const result = query.apply(this, args);
+    const first = args[0];
+    const text = typeof first === 'string' ? first : ((first as { text?: string } | null)?.text ?? '');
+    if (!profiling || !(result instanceof Promise)) return result;
+    const key = text.replace(/\s+/g, ' ').slice(0, 70);
+    const t0 = performance.now();
+    const done = () => {
+      const entry = profile.get(key) ?? { calls: 0, ms: 0 };
+      entry.calls++;
+      entry.ms += performance.now() - t0;
+      profile.set(key, entry);
+    };
+    result.then(done, done);
+    return result;
+  } as typeof pg.Client.prototype.query;
+}
+
 const storeDb = await freshPostgresDatabase();
 const baselineName = `oms_inventory_sync_bench_${process.pid}_baseline`;
 const baselineUrl = (() => {
@@ -292,6 +316,7 @@ try {
   const storeEvents = eventStream('e', EVENTS + SINGLES, 42);
   const storeBatchMs: number[] = [];
   let storeSeconds = 0;
+  profiling = true;
   for (let done = 0; done < EVENTS; done += BATCH) {
     const batch = storeEvents.batch(Math.min(BATCH, EVENTS - done));
     const events = batch.map((b) => b.event);
@@ -306,6 +331,13 @@ try {
       if ((o.outcome === 'refused' ? o.reason : null) !== batch[i]!.refusal)
         throw new Error(`event ${o.eventId}: expected ${batch[i]!.refusal ?? 'applied'}, got ${JSON.stringify(o)}`);
     });
+  }
+
+  profiling = false;
+  if (profile.size > 0) {
+    console.log(`store statements during the batched run (${BATCH} events a call), by total time:`);
+    for (const [text, { calls, ms }] of [...profile].sort((a, b) => b[1].ms - a[1].ms))
+      console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s ${String(calls).padStart(6)} calls  ${text}`);
   }
 
   // The baseline, on the identical second database.
