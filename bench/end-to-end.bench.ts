@@ -279,7 +279,6 @@ try {
     for (const i of waiting) if (server.available(itemIds[i]!, location) === expected.get(i)) waiting.delete(i);
     return waiting.size === 0;
   };
-  let done = Number.NaN;
   const deadline = landed + TIMEOUT_MS;
   while (!holdsAll()) {
     if (Date.now() > deadline)
@@ -291,7 +290,7 @@ try {
       );
     await new Promise((resolve) => setTimeout(resolve, 20));
   }
-  done = Date.now();
+  const done = Date.now();
   await until(
     'process-uploads to finish',
     () => logged('job finished', 'process-uploads', landed) !== undefined,
