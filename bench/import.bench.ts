@@ -4,6 +4,9 @@
  * Baseline, measured in the same run: `psql \copy` of the same file into a staging table plus one set-based
  * INSERT ... ON CONFLICT DO UPDATE ... WHERE qoh IS DISTINCT FROM. The job runs in a child process of its own so
  * that its peak RSS is its own; it includes the SFTP download, the parse, the diff and the commit.
+ * Second case, "first load": the same file through the shipped CLI into an empty store (products and facilities, no
+ * positions yet), in a database of its own, against `psql \copy` of the same rows into a staging table plus one
+ * INSERT ... SELECT into an empty positions table of the same shape, measured in the same run.
  *
  *   npm run bench:import
  */
@@ -146,7 +149,6 @@ try {
     '-c',
     `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
   ]);
-  copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
   const keyFile = join(work, 'id_ed25519');
   writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
   const configFile = join(work, 'config.json');
@@ -169,15 +171,26 @@ try {
   );
   const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
   chmodSync(bin, 0o755); // as npm makes an installed package's bin
-  const cliStart = process.hrtime.bigint();
-  const cli = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, 'import', '--config', configFile, '--json'], {
-    encoding: 'utf8',
-    env: { ...process.env, DATABASE_URL: database.url, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-  });
-  const cliSeconds = Number(process.hrtime.bigint() - cliStart) / 1e9;
-  if (cli.status !== 0) throw new Error(`oms-inventory-sync import failed: ${cli.stderr}`);
-  const cliPeakMb = Number(/peak-rss-kb=(\d+)/.exec(cli.stderr)?.[1] ?? Number.NaN) / 1024;
-  const cliReport = JSON.parse(cli.stdout) as { adjusted: number };
+  const runCli = (url: string) => {
+    copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
+    const cliStart = process.hrtime.bigint();
+    const cli = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, 'import', '--config', configFile, '--json'], {
+      encoding: 'utf8',
+      env: { ...process.env, DATABASE_URL: url, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+    });
+    const seconds = Number(process.hrtime.bigint() - cliStart) / 1e9;
+    if (cli.status !== 0) throw new Error(`oms-inventory-sync import failed: ${cli.stderr}`);
+    const peakMb = Number(/peak-rss-kb=(\d+)/.exec(cli.stderr)?.[1] ?? Number.NaN) / 1024;
+    return {
+      seconds,
+      peakMb,
+      report: JSON.parse(cli.stdout) as { adjusted: number; unchanged: number; rowsRead: number },
+    };
+  };
+  const cli = runCli(database.url);
+  const cliSeconds = cli.seconds;
+  const cliPeakMb = cli.peakMb;
+  const cliReport = cli.report;
 
   console.log(
     `node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`,
@@ -200,6 +213,61 @@ try {
   console.log(
     `oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`,
   );
+
+  // First load: an empty store (products and facilities, no positions), a database of its own.
+  const empty = await freshPostgresDatabase();
+  try {
+    const fresh = await openPostgresInventoryStore({ url: empty.url });
+    await fresh.migrate();
+    await run(
+      fresh.saveFacilities(
+        Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
+      ),
+    );
+    await run(
+      fresh.saveProducts(
+        Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
+      ),
+    );
+    await fresh.close();
+    execFileSync('psql', [
+      empty.url,
+      '-q',
+      '-c',
+      'create table "baseline_first" (like "inventory_position" including all)',
+      '-c',
+      'vacuum analyze',
+    ]);
+    const firstBaselineStart = process.hrtime.bigint();
+    execFileSync('psql', [
+      empty.url,
+      '-q',
+      '-v',
+      'ON_ERROR_STOP=1',
+      '-c',
+      'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+      '-c',
+      `\\copy "staging" from '${file}' with (format csv, header true)`,
+      '-c',
+      `insert into "baseline_first" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
+             select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint, round(s."qty" * 100000)::bigint, 0 from "staging" s
+             join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"`,
+    ]);
+    const firstBaselineSeconds = Number(process.hrtime.bigint() - firstBaselineStart) / 1e9;
+    const first = runCli(empty.url);
+    const positions = execFileSync('psql', [empty.url, '-Atc', 'select count(*) from "inventory_position"'], {
+      encoding: 'utf8',
+    }).trim();
+    console.log('first load (1M rows into an empty store: products and facilities, no positions):');
+    console.log(
+      `  baseline (psql \\copy + one INSERT ... SELECT into an empty positions table): ${firstBaselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / firstBaselineSeconds).toLocaleString('en')} rows/s`,
+    );
+    console.log(
+      `  oms-inventory-sync import (the shipped CLI, process start to exit): ${first.seconds.toFixed(2)} s (${(first.seconds / firstBaselineSeconds).toFixed(2)}x; goal <= 1.0x), peak RSS ${first.peakMb.toFixed(0)} MB (goal < 300 MB); adjusted ${first.report.adjusted}, unchanged ${first.report.unchanged}; ${positions} positions after`,
+    );
+  } finally {
+    await empty.drop();
+  }
 } finally {
   await sshd.stop();
   await database.drop();
