@@ -580,11 +580,17 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
 
     saveFacilityGroup: (group) =>
       answer('saveFacilityGroup', () => {
+        const before = new Set(groups.get(group.facilityGroupId)?.facilityIds ?? []);
+        const after = new Set(group.facilityIds);
         groups.set(group.facilityGroupId, {
           facilityGroupId: group.facilityGroupId,
           facilityGroupTypeId: group.facilityGroupTypeId,
-          facilityIds: [...new Set(group.facilityIds)].sort(byId),
+          facilityIds: [...after].sort(byId),
         });
+        // A facility in or out of a group moves the online ATP of every product stocked there.
+        const moved = new Set([...before, ...after].filter((f) => before.has(f) !== after.has(f)));
+        const stocked = [...stock.values()].filter((l) => moved.has(l.facilityId)).map((l) => l.productId);
+        if (stocked.length > 0) markChanged(stocked);
       }),
     saveSalesChannel: (channel) =>
       answer('saveSalesChannel', () => {

@@ -737,15 +737,28 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 .doUpdateSet((eb) => ({ facility_group_type_id: eb.ref('excluded.facility_group_type_id') })),
             )
             .execute();
-          await trx
-            .deleteFrom('facility_group_member')
-            .where('facility_group_id', '=', group.facilityGroupId)
-            .execute();
+          const before = new Set(
+            (
+              await trx
+                .deleteFrom('facility_group_member')
+                .where('facility_group_id', '=', group.facilityGroupId)
+                .returning('facility_id')
+                .execute()
+            ).map((r) => String(r.facility_id)),
+          );
           if (group.facilityIds.length > 0)
             await sql`insert into "facility_group_member" ("facility_group_id", "facility_id")
               select cast(${group.facilityGroupId} as text), "facility_id" from ${ids('facility_id', group.facilityIds)} as "ids"`.execute(
               trx,
             );
+          // A facility in or out of a group moves the online ATP of every product stocked there: each is a change.
+          const after = new Set(group.facilityIds);
+          const moved = [...new Set([...before, ...after])].filter((f) => before.has(f) !== after.has(f));
+          if (moved.length > 0) {
+            const stocked = sql`(select distinct "product_id" from "inventory_position" where ${among('facility_id', moved)})`;
+            const any = await all(sql<Row>`select 1 as "one" from ${stocked} as "s" limit 1`, trx);
+            if (any.length > 0) await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
+          }
         }),
       ),
     saveSalesChannel: (channel) =>

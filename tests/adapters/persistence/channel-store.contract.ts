@@ -540,6 +540,29 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     );
   });
 
+  test('a facility in or out of a group is a change of every product stocked there', async () => {
+    const { store } = subject;
+    await run(store.saveProducts(productsOf(3)));
+    const group = (facilityIds: string[]) =>
+      store.saveFacilityGroup({ facilityGroupId: 'SHOPIFY_US', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds });
+    await run(group(['WAREHOUSE']));
+    await run(
+      store.savePositions([
+        { productId: 'P001', facilityId: 'WAREHOUSE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+        { productId: 'P002', facilityId: 'STORE', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+        { productId: 'P003', facilityId: 'OUTLET', quantityOnHand: 5, reservedQuantity: 0, safetyStock: 0 },
+      ]),
+    );
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
+    await run(group(['WAREHOUSE', 'STORE']));
+    assert.equal(await pendingOf(store, 'us'), ['P002'], 'STORE joined the group');
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
+    await run(group(['STORE', 'WAREHOUSE']));
+    assert.equal(await pendingOf(store, 'us'), [], 'the same members again change nothing');
+    await run(group(['STORE']));
+    assert.equal(await pendingOf(store, 'us'), ['P001'], 'WAREHOUSE left the group');
+  });
+
   test('changedProducts pages in product id order after `after`, skipping what the consumer took', async () => {
     const { store } = subject;
     await run(store.saveProducts(productsOf(30)));
