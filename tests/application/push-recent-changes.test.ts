@@ -111,7 +111,7 @@ const examples = suite('pushRecentChanges: only what moved');
 examples('a sale, an edit that does not move ATP, an unmapped product, a newly mapped one', async () => {
   const { store, outbox, deps } = await afterAPush();
   await run(store.savePositions([position('P1', 95, 8)])); // 75 -> 72
-  await run(store.savePositions([position('P2', 12, 2)])); // touched, still 10
+  await run(store.savePositions([position('P2', 13, 3)])); // changed, still 10
   await run(store.savePositions([position('P4', 9)])); // not mapped in the shop
   await run(store.saveMappings(SHOP, [{ productId: 'P5', sku: 'SKU-P5', status: 'mapped', inventoryItemId: item(5) }]));
   const cursor = await run(store.changeCursor(CONSUMER));
@@ -155,12 +155,12 @@ examples('no change, no feed: nothing is written', async () => {
 
 examples('changes whose ATP equals the ledger are taken too, without a feed', async () => {
   const { store, outbox, deps } = await afterAPush();
-  await run(store.savePositions([position('P2', 12, 2), position('P3', 41, 1)]));
+  await run(store.savePositions([position('P2', 13, 3), position('P3', 41, 1)]));
   const report = await run(pushRecentChanges(config())(deps));
   assert.equal([report.changedProducts, report.unchanged, report.lines, report.feed], [2, 2, 0, null]);
   assert.equal(await pendingIds(store), []);
   assert.is(outbox.files.size, 0);
-  await run(store.savePositions([position('P2', 12, 2)]));
+  await run(store.savePositions([position('P2', 13, 3)]));
   assert.equal(await pendingIds(store), [], 'a setter that changes nothing records no event and no change');
 });
 

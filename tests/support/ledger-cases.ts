@@ -232,11 +232,6 @@ export const REFUSALS: Readonly<Record<RefusalReason, ReadonlyArray<RefusalCase>
       'transferred of 6 would take QOH at WH1 from 5 to -1',
     ),
     refused(
-      caseEvent('R-below-reset', 'reset', { quantity: -5.00001 }),
-      'quantity-on-hand-below-zero',
-      'reset of -5.00001 would take QOH at WH1 from 5 to -0.00001',
-    ),
-    refused(
       caseEvent('R-below-shipped', 'shipped', { productId: 'P2', facilityId: 'STORE', quantity: 2 }),
       'quantity-on-hand-below-zero',
       'shipped of 2 would take QOH at STORE from 1 to -1',

@@ -326,7 +326,18 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     answer('ledgerEntries', () => {
       const page: InventoryLedgerEntry[] = [];
       if (limit <= 0) return page;
-      for (const entry of inventoryEvents.slice(after === null ? 0 : Math.max(0, Math.floor(after)))) {
+      // Entries are in sequence order (numbers with gaps: a refused event draws one too): find the first after `after`.
+      let from = 0;
+      if (after !== null) {
+        let hi = inventoryEvents.length;
+        while (from < hi) {
+          const mid = (from + hi) >>> 1;
+          if (inventoryEvents[mid]!.sequence <= after) from = mid + 1;
+          else hi = mid;
+        }
+      }
+      for (let i = from; i < inventoryEvents.length; i++) {
+        const entry = inventoryEvents[i]!;
         const e = entry.event;
         if (filter.productId !== undefined && e.productId !== filter.productId) continue;
         if (

@@ -536,9 +536,11 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.is((await run(reads.productInventory))?.sku, `SKU-${key}`);
     assert.ok((await run(reads.listRuns)).some((r) => r.runId === `run-${key}`));
     assert.equal(
-      (await run(reads.ledgerEntries)).map((e) => e.event.eventId),
-      [`E-${key}`],
+      (await run(reads.ledgerEntries)).map((e) => e.event.type),
+      ['reset', 'received', 'threshold-set'],
+      'the import, the event and the setter, in the ledger in that order',
     );
+    assert.ok((await run(reads.ledgerEntries)).some((e) => e.event.eventId === `E-${key}`));
     assert.ok((await run(reads.stockTerms)).some((t) => t.productId === `P-${key}` && t.quantity === 2));
   });
 
