@@ -290,29 +290,9 @@ export const planInventoryResetTable = <C, S>(
       const otherAfter = plus(otherBefore, c.delta);
       const previous = c.previous ?? 0;
       if (atp)
-        builder.add(
-          c.first,
-          c.second,
-          otherBefore,
-          otherAfter,
-          previous,
-          c.next,
-          c.next,
-          c.previous === null,
-          c.line,
-        );
+        builder.add(c.first, c.second, otherBefore, otherAfter, previous, c.next, c.next, c.previous === null, c.line);
       else
-        builder.add(
-          c.first,
-          c.second,
-          previous,
-          c.next,
-          otherBefore,
-          otherAfter,
-          c.next,
-          c.previous === null,
-          c.line,
-        );
+        builder.add(c.first, c.second, previous, c.next, otherBefore, otherAfter, c.next, c.previous === null, c.line);
     },
   );
   return {
