@@ -276,13 +276,19 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               created > 0 &&
               (await (async () => {
                 await sql`savepoint "import_created"`.execute(trx);
+                // A plain insert (no `on conflict`, whose speculative insertion measured half as fast): a clash with
+                // a position created meanwhile fails it, and any failure here sends every row the general way.
                 const inserted = await sql`insert into "inventory_position" ("product_id", "facility_id",
                     "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
                   select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
                     "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
-                  from "adjustment_staging" where "created" order by "product_id", "facility_id"
-                  on conflict ("product_id", "facility_id") do nothing`.execute(trx);
-                const all = Number(inserted.numAffectedRows ?? 0) === created;
+                  from "adjustment_staging" where "created" order by "product_id", "facility_id"`
+                  .execute(trx)
+                  .then(
+                    (result) => Number(result.numAffectedRows ?? 0),
+                    () => -1,
+                  );
+                const all = inserted === created;
                 await sql
                   .raw(all ? 'release savepoint "import_created"' : 'rollback to savepoint "import_created"')
                   .execute(trx);
