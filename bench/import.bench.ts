@@ -133,7 +133,7 @@ try {
     database.url,
     '-q',
     '-c',
-    'truncate "imported_file", "inventory_variance", "changed_product"',
+    'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
     '-c',
     `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
   ]);
@@ -145,7 +145,7 @@ try {
     database.url,
     '-q',
     '-c',
-    'truncate "imported_file", "inventory_variance", "changed_product"',
+    'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
     '-c',
     `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
   ]);

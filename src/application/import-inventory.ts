@@ -6,7 +6,7 @@ import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
-import { planInventoryResetBy, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
+import { planInventoryResetTable, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
 import { rowIndices, type StockTable } from './columnar.ts';
 import type { Clock } from './clock.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
@@ -437,7 +437,7 @@ const importParsed =
   ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) => {
     const resolved = resolveRows(parsed, config.columns, products, facilities);
-    const plan = planInventoryResetBy(
+    const plan = planInventoryResetTable(
       config.method,
       rowIndices(stock.length),
       stockColumns(stock),

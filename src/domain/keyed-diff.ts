@@ -168,6 +168,36 @@ export const diffKeyed = <C, I>(
   incomingColumns: IncomingColumns<I>,
   options: KeyedDiffOptions,
 ): KeyedDiff => {
+  const changes: KeyedChange[] = [];
+  const rest = diffKeyedEach(current, currentColumns, incoming, incomingColumns, options, (change) => {
+    changes.push({ ...change });
+  });
+  return { changes, ...rest };
+};
+
+/**
+ * One change as `diffKeyedEach` hands it over: a record the diff reuses for the next change (copy what you keep), so
+ * a million changes cost no million objects.
+ */
+export interface KeyedChangeCursor {
+  first: string;
+  second: string;
+  previous: number | null;
+  next: number;
+  delta: number;
+  line: number | null;
+  currentIndex: number | null;
+}
+
+/** `diffKeyed`, handing each change to `each` (in the same order) instead of collecting them. */
+export const diffKeyedEach = <C, I>(
+  current: ArrayLike<C>,
+  currentColumns: KeyedColumns<C>,
+  incoming: ArrayLike<I>,
+  incomingColumns: IncomingColumns<I>,
+  options: KeyedDiffOptions,
+  each: (change: Readonly<KeyedChangeCursor>) => void,
+): Omit<KeyedDiff, 'changes'> => {
   const { missing, absentIsZero, accepts } = options;
   const slots = numberPairs(current, currentColumns, incoming, incomingColumns);
   const currentScaled = new Float64Array(slots.count).fill(Number.NaN);
@@ -212,7 +242,15 @@ export const diffKeyed = <C, I>(
     }
   }
 
-  const changes: KeyedChange[] = [];
+  const change: KeyedChangeCursor = {
+    first: '',
+    second: '',
+    previous: null,
+    next: 0,
+    delta: 0,
+    line: null,
+    currentIndex: null,
+  };
   const rejected: KeyedRejection[] = [];
   let unchanged = 0;
   for (let o = 0; o < ordered; o++) {
@@ -229,15 +267,14 @@ export const diffKeyed = <C, I>(
       unchanged++;
       continue;
     }
-    changes.push({
-      first: slots.firstOf(slot),
-      second: slots.secondOf(slot),
-      previous: known ? fromScaled(before) : null,
-      next: fromScaled(after),
-      delta: fromScaled(after - (known ? before : 0)),
-      line: incomingLine[slot]!,
-      currentIndex: known ? currentRow[slot]! : null,
-    });
+    change.first = slots.firstOf(slot);
+    change.second = slots.secondOf(slot);
+    change.previous = known ? fromScaled(before) : null;
+    change.next = fromScaled(after);
+    change.delta = fromScaled(after - (known ? before : 0));
+    change.line = incomingLine[slot]!;
+    change.currentIndex = known ? currentRow[slot]! : null;
+    each(change);
   }
   if (missing === 'zero') {
     for (let i = 0; i < current.length; i++) {
@@ -245,16 +282,15 @@ export const diffKeyed = <C, I>(
       const before = currentScaled[slot]!;
       if (!Number.isNaN(incomingLine[slot]!) || before === 0) continue;
       incomingLine[slot] = Number.POSITIVE_INFINITY; // zeroed once, however often the current state repeats the pair
-      changes.push({
-        first: slots.firstOf(slot),
-        second: slots.secondOf(slot),
-        previous: fromScaled(before),
-        next: 0,
-        delta: fromScaled(-before),
-        line: null,
-        currentIndex: currentRow[slot]!,
-      });
+      change.first = slots.firstOf(slot);
+      change.second = slots.secondOf(slot);
+      change.previous = fromScaled(before);
+      change.next = 0;
+      change.delta = fromScaled(-before);
+      change.line = null;
+      change.currentIndex = currentRow[slot]!;
+      each(change);
     }
   }
-  return { changes, rejected, unchanged, duplicatesMerged };
+  return { rejected, unchanged, duplicatesMerged };
 };

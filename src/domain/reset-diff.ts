@@ -1,4 +1,10 @@
-import { diffKeyed, pairKey, type KeyedRejectionReason, type MissingPairPolicy } from './keyed-diff.ts';
+import {
+  diffKeyedEach,
+  pairKey,
+  type KeyedChangeCursor,
+  type KeyedRejectionReason,
+  type MissingPairPolicy,
+} from './keyed-diff.ts';
 import { isQuantity, fromScaled, toScaled } from './quantity.ts';
 
 /**
@@ -105,7 +111,35 @@ export const resetDiffBy = <C, S>(
   snapshotColumns: SnapshotColumns<S>,
   options: ResetDiffOptions = {},
 ): ResetDiff => {
-  const diff = diffKeyed(
+  const variances: Variance[] = [];
+  const rest = resetDiffEach(current, currentColumns, snapshot, snapshotColumns, options, (c) => {
+    variances.push({
+      productId: c.first,
+      facilityId: c.second,
+      previous: c.previous ?? 0,
+      next: c.next,
+      delta: c.delta,
+      created: c.previous === null,
+      line: c.line,
+      currentIndex: c.currentIndex,
+    });
+  });
+  return { variances, ...rest };
+};
+
+/**
+ * `resetDiffBy`, handing each change to `each` in the same order, as the keyed diff's reused record (`first` is the
+ * product, `second` the facility, `previous` null for a created position): no object per variance.
+ */
+export const resetDiffEach = <C, S>(
+  current: ArrayLike<C>,
+  currentColumns: PositionColumns<C>,
+  snapshot: ArrayLike<S>,
+  snapshotColumns: SnapshotColumns<S>,
+  options: ResetDiffOptions,
+  each: (change: Readonly<KeyedChangeCursor>) => void,
+): Omit<ResetDiff, 'variances'> => {
+  const diff = diffKeyedEach(
     current,
     { first: currentColumns.productId, second: currentColumns.facilityId, quantity: currentColumns.quantity },
     snapshot,
@@ -120,18 +154,9 @@ export const resetDiffBy = <C, S>(
       absentIsZero: true,
       accepts: isQuantity,
     },
+    each,
   );
   return {
-    variances: diff.changes.map((c) => ({
-      productId: c.first,
-      facilityId: c.second,
-      previous: c.previous ?? 0,
-      next: c.next,
-      delta: c.delta,
-      created: c.previous === null,
-      line: c.line,
-      currentIndex: c.currentIndex,
-    })),
     rejected: diff.rejected.map((r) => ({
       productId: r.first,
       facilityId: r.second,

@@ -5,6 +5,8 @@ import {
   applyStockAdjustments,
   pairKey,
   planInventoryReset,
+  planInventoryResetBy,
+  planInventoryResetTable,
   RESET_METHODS,
   toScaled,
   type SnapshotRow,
@@ -112,6 +114,38 @@ properties('the reset quantity ends equal to the file; exact methods keep QOH - 
       }
       const named = new Set(rows.map((r) => pairKey(r.productId, r.facilityId))).size;
       assert.is(plan.adjustments.length + plan.unchanged + plan.rejected.length, named);
+    }),
+    { numRuns: 300 },
+  );
+});
+
+properties('planInventoryResetTable: the same plan, its adjustments as a table (by index and iterated)', () => {
+  const stockColumns = {
+    productId: (s: StockLevel) => s.productId,
+    facilityId: (s: StockLevel) => s.facilityId,
+    quantityOnHand: (s: StockLevel) => s.quantityOnHand,
+    availableToPromise: (s: StockLevel) => s.availableToPromise,
+  };
+  const snapshotColumns = {
+    productId: (r: SnapshotRow) => r.productId,
+    facilityId: (r: SnapshotRow) => r.facilityId,
+    quantity: (r: SnapshotRow) => r.quantity,
+    line: (r: SnapshotRow) => r.line,
+  };
+  fc.assert(
+    fc.property(method, missing, stockLevels(), snapshotRows(), (m, miss, levels, rows) => {
+      const objects = planInventoryResetBy(m, levels, stockColumns, rows, snapshotColumns, { missing: miss });
+      const { adjustments, ...rest } = planInventoryResetTable(m, levels, stockColumns, rows, snapshotColumns, {
+        missing: miss,
+      });
+      const { adjustments: expected, ...expectedRest } = objects;
+      assert.equal(rest, expectedRest);
+      assert.is(adjustments.length, expected.length);
+      assert.equal([...adjustments], expected);
+      assert.equal(
+        Array.from({ length: adjustments.length }, (_, i) => adjustments.at(i)),
+        expected,
+      );
     }),
     { numRuns: 300 },
   );

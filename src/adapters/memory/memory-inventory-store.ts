@@ -408,7 +408,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         }
         if (commit.adjustments.length > 0)
           markChanged(
-            commit.adjustments.map((a) => a.productId),
+            Array.from(commit.adjustments, (a) => a.productId),
             head,
           );
         return 'committed' as const;

@@ -257,10 +257,46 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .executeTakeFirst();
           if (Number(recorded.numInsertedOrUpdatedRows ?? 0) === 0) return 'already-imported' as const;
           if (commit.adjustments.length === 0) return 'committed' as const;
-          return staged(trx, ADJUSTMENTS, adjustmentRows(commit.adjustments), async () => {
+          let created = 0;
+          const counted = function* (adjustments: Iterable<StockAdjustment>): Generator<StockAdjustment> {
+            for (const a of adjustments) {
+              if (a.created) created++;
+              yield a;
+            }
+          };
+          return staged(trx, ADJUSTMENTS, adjustmentRows(counted(commit.adjustments)), async () => {
             // Each adjustment is applied as its planned delta (after - before) on top of the position as it is at
             // commit time, inside the database: a reservation, shipment or count committed since the plan read the
             // stock is kept, never overwritten.
+            // The positions the plan found missing first, as plain inserts (`do nothing` on a clash): when every one
+            // of them went in, their true before is 0 and 0 and their ledger rows need no join back. When another
+            // writer created one of them since the plan read the stock, the inserts are undone and every adjustment
+            // takes the general path below. In key order, as the ledger locks, so the two never deadlock.
+            const fresh =
+              created > 0 &&
+              (await (async () => {
+                await sql`savepoint "import_created"`.execute(trx);
+                // A plain insert (no `on conflict`, whose speculative insertion measured half as fast): a clash with
+                // a position created meanwhile fails it, and any failure here sends every row the general way.
+                const inserted = await sql`insert into "inventory_position" ("product_id", "facility_id",
+                    "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
+                  select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
+                    "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
+                  from "adjustment_staging" where "created" order by "product_id", "facility_id"`
+                  .execute(trx)
+                  .then(
+                    (result) => Number(result.numAffectedRows ?? 0),
+                    () => -1,
+                  );
+                const all = inserted === created;
+                await sql
+                  .raw(all ? 'release savepoint "import_created"' : 'rollback to savepoint "import_created"')
+                  .execute(trx);
+                return all;
+              })());
+            // The rows the general path takes: all of them, or those of existing positions.
+            const general = fresh ? sql`not "created"` : sql`true`;
+            const others = fresh ? commit.adjustments.length - created : commit.adjustments.length;
             // One statement for new and existing positions: a missing one starts from 0 (so it becomes the delta),
             // an existing one (or one another writer inserts meanwhile) moves by it. In key order, as the ledger
             // locks, so the two never deadlock; it leaves each position row-locked until the commit, so the ledger
@@ -269,7 +305,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
               select "product_id", "facility_id", "quantity_on_hand_after_scaled" - "quantity_on_hand_before_scaled",
                 "available_to_promise_after_scaled" - "available_to_promise_before_scaled", cast(${at} as bigint)
-              from "adjustment_staging" where true order by "product_id", "facility_id"
+              from "adjustment_staging" where ${general} order by "product_id", "facility_id"
               on conflict ("product_id", "facility_id") do update set
                 "quantity_on_hand_scaled" = "inventory_position"."quantity_on_hand_scaled" + excluded."quantity_on_hand_scaled",
                 "available_to_promise_scaled" = "inventory_position"."available_to_promise_scaled" + excluded."available_to_promise_scaled",
@@ -277,36 +313,49 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             // PostgreSQL: the rows the upsert returned, kept in a temporary table (a join to them, not to every
             // position). SQLite: the positions themselves (the transaction holds the database).
             let applied: RawBuilder<unknown> = sql`"inventory_position"`;
-            if (dialect.writableCte) {
-              await sql`create temp table "applied_staging" ("product_id" text, "facility_id" text,
-                "quantity_on_hand_scaled" bigint, "available_to_promise_scaled" bigint)`.execute(trx);
-              await sql`with "applied" as (${deltas} returning "product_id", "facility_id", "quantity_on_hand_scaled",
-                "available_to_promise_scaled") insert into "applied_staging" select * from "applied"`.execute(trx);
-              applied = sql`"applied_staging"`;
-            } else await deltas.execute(trx);
+            if (others > 0) {
+              if (dialect.writableCte) {
+                await sql`create temp table "applied_staging" ("product_id" text, "facility_id" text,
+                  "quantity_on_hand_scaled" bigint, "available_to_promise_scaled" bigint)`.execute(trx);
+                await sql`with "applied" as (${deltas} returning "product_id", "facility_id", "quantity_on_hand_scaled",
+                  "available_to_promise_scaled") insert into "applied_staging" select * from "applied"`.execute(trx);
+                applied = sql`"applied_staging"`;
+              } else await deltas.execute(trx);
+            }
             // The numbers are drawn after the positions are locked, as every ledger write does.
             const n = commit.adjustments.length;
             const last = await draw(trx, n);
             // Each adjustment is a `reset` row of the ledger, with the true before and after at commit: the position
             // as the deltas left it, less the delta applied. `created`: the plan found no position and none came up
             // meanwhile (the true before is 0 and 0).
-            await sql`insert into "inventory_event" ("sequence", "event_id", "type", "product_id", "facility_id",
+            const ledgerColumns = sql`"sequence", "event_id", "type", "product_id", "facility_id",
                 "payload", "changes", "recorded_at", "source_file", "run_id", "line", "quantity_on_hand_before_scaled",
                 "quantity_on_hand_after_scaled", "available_to_promise_before_scaled",
-                "available_to_promise_after_scaled", "file_quantity_scaled", "created")
-              select cast(${last - n + 1} as bigint) + "s"."ord",
+                "available_to_promise_after_scaled", "file_quantity_scaled", "created"`;
+            const common = sql`cast(${last - n + 1} as bigint) + "s"."ord",
                 cast(${resetEventIdPrefix(commit.runId, commit.file.sha256, commit.file.name)} as text) || cast("s"."ord" as text),
                 'reset', "s"."product_id", "s"."facility_id", '', '', cast(${at} as bigint),
-                cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."line",
-                "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
-                "p"."quantity_on_hand_scaled",
-                "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
-                "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
-                "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
-                  and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"
-              from "adjustment_staging" "s" join ${applied} "p"
-                on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"`.execute(trx);
-            if (dialect.writableCte) await sql`drop table "applied_staging"`.execute(trx);
+                cast(${commit.file.name} as text), cast(${commit.runId} as text), "s"."line"`;
+            if (fresh)
+              await sql`insert into "inventory_event" (${ledgerColumns})
+                select ${common}, cast(0 as bigint),
+                  "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled", cast(0 as bigint),
+                  "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled",
+                  "s"."file_quantity_scaled", "s"."created"
+                from "adjustment_staging" "s" where "s"."created"`.execute(trx);
+            if (others > 0)
+              await sql`insert into "inventory_event" (${ledgerColumns})
+                select ${common},
+                  "p"."quantity_on_hand_scaled" - ("s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"),
+                  "p"."quantity_on_hand_scaled",
+                  "p"."available_to_promise_scaled" - ("s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"),
+                  "p"."available_to_promise_scaled", "s"."file_quantity_scaled",
+                  "s"."created" and "p"."quantity_on_hand_scaled" = "s"."quantity_on_hand_after_scaled" - "s"."quantity_on_hand_before_scaled"
+                    and "p"."available_to_promise_scaled" = "s"."available_to_promise_after_scaled" - "s"."available_to_promise_before_scaled"
+                from "adjustment_staging" "s" join ${applied} "p"
+                  on "p"."product_id" = "s"."product_id" and "p"."facility_id" = "s"."facility_id"
+                where ${fresh ? sql`not "s"."created"` : sql`true`}`.execute(trx);
+            if (others > 0 && dialect.writableCte) await sql`drop table "applied_staging"`.execute(trx);
             await markChanged(trx, sql`(select distinct "product_id" from "adjustment_staging")`, at, last);
             return 'committed' as const;
           });
