@@ -188,6 +188,35 @@ export const inventoryLedger = ({
     )})`;
 
   /**
+   * Locks and reads, in one statement and in key order, the existing rows of `keys` that sort before the first key
+   * missing from the table (`select … order by … for update`): all of them when none is missing, the common case.
+   * Answers those rows, keyed, and the keys left (the first missing one and every key after it), for `lock`.
+   */
+  const claim = async (trx: Db, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
+    if (keys.length === 0) return { held: new Map<string, Row>(), rest: keys };
+    const names = [...table.keys, ...table.fill].map(([name]) => name);
+    const keyNames = table.keys.map(([k]) => k);
+    const match = (a: string, b: string) =>
+      sql.join(
+        keyNames.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`),
+        sql` and `,
+      );
+    const of = (alias: string, columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
+    const read = await all(
+      sql<Row>`with "k" as ${rows(table.keys, keys)},
+        "m" as (select ${of('k', keyNames)} from "k" where not exists (
+          select 1 from ${sql.table(table.name)} as "e" where ${match('e', 'k')}))
+        select ${of('t', names)} from ${sql.table(table.name)} as "t" join "k" on ${match('t', 'k')}
+        where not exists (select 1 from "m")
+          or (${of('t', keyNames)}) < (select ${of('m', keyNames)} from "m" order by ${of('m', keyNames)} limit 1)
+        order by ${of('t', keyNames)} ${dialect.forUpdate('t')}`,
+      trx,
+    );
+    const held = new Map(read.map((r) => [keyOf(table, r), r]));
+    return { held, rest: keys.filter((k) => !held.has(k.map(String).reduce(pairKey))) };
+  };
+
+  /**
    * Creates the missing rows of `keys` (sentinel-marked) and locks every one of them, in key order, in one statement:
    * `do update … where false` locks an existing row without writing a new version of it (PostgreSQL: "all rows will
    * be locked when the ON CONFLICT DO UPDATE action is taken").
@@ -295,12 +324,21 @@ export const inventoryLedger = ({
       [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
       [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
     ] as const;
-    // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
-    for (const [table, keys] of tables) await lock(trx, table, keys);
-    // Then one read: the locked rows of every table and, when the events are known already, the recorded ids.
+    // Every row is locked (tables in this fixed order, rows in key order) before it is read: the existing rows before
+    // the first missing key are locked and read at once, the rest (missing or after one) created or locked in order.
+    const claimed: Array<Awaited<ReturnType<typeof claim>>> = [];
+    for (const [table, keys] of tables) {
+      const c = await claim(trx, table, keys);
+      await lock(trx, table, c.rest);
+      claimed.push(c);
+    }
+    // Then one read: the rows `lock` locked of every table and, when the events are known already, the recorded ids.
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
     const parts = [
-      ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [lockedRows(tag, table, keys)])),
+      ...tables.flatMap(([table], tag) => {
+        const rest = claimed[tag]!.rest;
+        return rest.length === 0 ? [] : [lockedRows(tag, table, rest)];
+      }),
       ...(early.length === 0
         ? []
         : [
@@ -311,8 +349,9 @@ export const inventoryLedger = ({
     ];
     const read = parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
     const lockedOf = (tag: number, table: LockedTable) =>
-      new Map(
-        read
+      new Map([
+        ...claimed[tag]!.held,
+        ...read
           .filter((r) => Number(r.tag) === tag)
           .map((r): [string, Row] => {
             const row: Row = { [table.keys[0]![0]]: r.k1 };
@@ -322,7 +361,7 @@ export const inventoryLedger = ({
             });
             return [keyOf(table, row), row];
           }),
-      );
+      ]);
     const positions = lockedOf(0, POSITION);
     const safety = lockedOf(1, SAFETY);
     const thresholds = lockedOf(2, THRESHOLD);
@@ -351,7 +390,8 @@ export const inventoryLedger = ({
       read.filter((r) => Number(r.tag) === 4).map((r) => [String(r.k1), String(r.payload)] as const),
     );
     // Ids `plan` made of the state (a seed's): read now, still under the locks.
-    const late = [...new Set(events.map((e) => e.eventId))].filter((id) => !early.includes(id));
+    const asked = new Set(early);
+    const late = [...new Set(events.map((e) => e.eventId))].filter((id) => !asked.has(id));
     if (late.length > 0)
       for (const r of await all(
         sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', late)}`,
