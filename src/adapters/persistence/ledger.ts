@@ -201,7 +201,8 @@ export const inventoryLedger = ({
         keyNames.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`),
         sql` and `,
       );
-    const of = (alias: string, columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
+    const of = (alias: string, columns: ReadonlyArray<string>) =>
+      sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
     const read = await all(
       sql<Row>`with "k" as ${rows(table.keys, keys)},
         "m" as (select ${of('k', keyNames)} from "k" where not exists (
@@ -238,7 +239,8 @@ export const inventoryLedger = ({
    * (`v1`…`v3`, in `fill`'s order).
    */
   const lockedRows = (tag: number, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
-    const key = (i: number) => (table.keys[i] === undefined ? sql`cast(null as text)` : sql.ref(`t.${table.keys[i]![0]}`));
+    const key = (i: number) =>
+      table.keys[i] === undefined ? sql`cast(null as text)` : sql.ref(`t.${table.keys[i]![0]}`);
     const value = (i: number) =>
       table.fill[i] === undefined ? sql`cast(null as bigint)` : sql.ref(`t.${table.fill[i]![0]}`);
     const on = sql.join(
@@ -476,10 +478,17 @@ export const inventoryLedger = ({
 
   const record = (events: ReadonlyArray<InventoryEvent>) =>
     transaction((trx) =>
-      decide(trx, touchedKeys(events), () => events, undefined, {
-        productIds: events.map((e) => e.productId),
-        facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
-      }, events.map((e) => e.eventId)),
+      decide(
+        trx,
+        touchedKeys(events),
+        () => events,
+        undefined,
+        {
+          productIds: events.map((e) => e.productId),
+          facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
+        },
+        events.map((e) => e.eventId),
+      ),
     );
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
