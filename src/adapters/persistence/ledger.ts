@@ -2,11 +2,13 @@
 // domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
 // ledger rows and mark the products changed, all in one transaction.
 //
-// Locking: one `insert … on conflict do update` per table, in key order, creates the rows that are missing (marked
-// with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that exist, so two
-// writers of the same positions queue on the row locks and never read-modify-write past each other; tables are
-// locked in one fixed order (positions, safety stock, thresholds, brokering queue), so they never deadlock. SQLite's
-// write transactions are exclusive already (`begin immediate`).
+// Locking, per table and in key order: one `select … order by … for update` locks and reads the existing rows that
+// sort before the first missing key (every row, when none is missing); one `insert … on conflict do update … where
+// 1 = 0` creates the rest (marked with a sentinel, so the ones no applied event needed are deleted again) and locks
+// those that exist without writing them; one read then answers those rows and the recorded event ids. So two writers
+// of the same positions queue on the row locks and never read-modify-write past each other; tables are locked in one
+// fixed order (positions, safety stock, thresholds, brokering queue) and the ledger head last, so they never
+// deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
