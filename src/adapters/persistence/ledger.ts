@@ -254,13 +254,13 @@ export const inventoryLedger = ({
       from ${sql.table(table.name)} as "t" join ${rows(table.keys, keys)} as "k" on ${on}`;
   };
 
-  /** Writes the final values of the applied keys, and deletes the created rows no applied event needed. */
-  const write = async (
-    trx: Db,
+  /** The statements that write the final values of the applied keys and delete the created rows no applied event needed. */
+  const writes = (
     table: LockedTable,
     locked: ReadonlyMap<string, Row>,
     applied: ReadonlyMap<string, ReadonlyArray<Value>>,
-  ) => {
+  ): RawBuilder<unknown>[] => {
+    const statements: RawBuilder<unknown>[] = [];
     const updates = [...applied.values()];
     if (updates.length > 0) {
       const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
@@ -269,15 +269,25 @@ export const inventoryLedger = ({
         table.keys.map(([k]) => sql`${sql.ref(`${table.name}.${k}`)} = "u".${sql.ref(k)}`),
         sql` and `,
       );
-      await sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u" where ${on}`.execute(
-        trx,
+      statements.push(
+        sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u" where ${on}`,
       );
     }
     const unused = [...locked]
       .filter(([key, r]) => Number(r[table.sentinel]) === CREATED && !applied.has(key))
       .map(([, r]) => table.keys.map(([k]) => String(r[k])));
-    if (unused.length > 0)
-      await sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`.execute(trx);
+    if (unused.length > 0) statements.push(sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`);
+    return statements;
+  };
+
+  /**
+   * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
+   * takes data-modifying `with` clauses (PostgreSQL: one round trip), else one after the other.
+   */
+  const together = async (trx: Db, statements: ReadonlyArray<RawBuilder<unknown>>) => {
+    if (dialect.writableCte && statements.length > 1)
+      await sql`with ${sql.join(statements.map((s, i) => sql`${sql.ref(`w${i}`)} as (${s})`))} select 1`.execute(trx);
+    else for (const s of statements) await s.execute(trx);
   };
 
   /**
@@ -447,10 +457,13 @@ export const inventoryLedger = ({
         else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
       }
     });
-    await write(trx, POSITION, positions, appliedPositions);
-    await write(trx, SAFETY, safety, appliedSafety);
-    await write(trx, THRESHOLD, thresholds, appliedThresholds);
-    await write(trx, QUEUE, queue, appliedQueue);
+    // The rows are locked already: these writes wait for no one.
+    await together(trx, [
+      ...writes(POSITION, positions, appliedPositions),
+      ...writes(SAFETY, safety, appliedSafety),
+      ...writes(THRESHOLD, thresholds, appliedThresholds),
+      ...writes(QUEUE, queue, appliedQueue),
+    ]);
     if (ledgerRows.length > 0) {
       // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
       const last = await draw(trx, ledgerRows.length);
