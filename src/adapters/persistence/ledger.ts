@@ -190,6 +190,18 @@ export const inventoryLedger = ({
     )})`;
 
   /**
+   * `and` the condition "the key is one of `keys`" as an index condition (`among`), for a table keyed by one column:
+   * without it the planner would join a small batch to a growing table by reading all of it.
+   */
+  const indexed = (alias: string, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) =>
+    table.keys.length === 1
+      ? sql` and ${among(
+          `${alias}.${table.keys[0]![0]}`,
+          keys.map((k) => String(k[0])),
+        )}`
+      : sql``;
+
+  /**
    * Locks and reads, in one statement and in key order, the existing rows of `keys` that sort before the first key
    * missing from the table (`select … order by … for update`): all of them when none is missing, the common case.
    * Answers those rows, keyed, and the keys left (the first missing one and every key after it), for `lock`.
@@ -208,10 +220,11 @@ export const inventoryLedger = ({
     const read = await all(
       sql<Row>`with "k" as ${rows(table.keys, keys)},
         "m" as (select ${of('k', keyNames)} from "k" where not exists (
-          select 1 from ${sql.table(table.name)} as "e" where ${match('e', 'k')}))
+          select 1 from ${sql.table(table.name)} as "e" where ${match('e', 'k')}${indexed('e', table, keys)}))
         select ${of('t', names)} from ${sql.table(table.name)} as "t" join "k" on ${match('t', 'k')}
-        where not exists (select 1 from "m")
-          or (${of('t', keyNames)}) < (select ${of('m', keyNames)} from "m" order by ${of('m', keyNames)} limit 1)
+        where (not exists (select 1 from "m")
+          or (${of('t', keyNames)}) < (select ${of('m', keyNames)} from "m" order by ${of('m', keyNames)} limit 1))
+          ${indexed('t', table, keys)}
         order by ${of('t', keyNames)} ${dialect.forUpdate('t')}`,
       trx,
     );
@@ -251,7 +264,8 @@ export const inventoryLedger = ({
     );
     return sql`select ${sql.lit(tag)} as "tag", ${key(0)} as "k1", ${key(1)} as "k2", ${value(0)} as "v1",
       ${value(1)} as "v2", ${value(2)} as "v3", cast(null as text) as "payload"
-      from ${sql.table(table.name)} as "t" join ${rows(table.keys, keys)} as "k" on ${on}`;
+      from ${sql.table(table.name)} as "t" join ${rows(table.keys, keys)} as "k" on ${on}
+      where true${indexed('t', table, keys)}`;
   };
 
   /** The statements that write the final values of the applied keys and delete the created rows no applied event needed. */
@@ -270,7 +284,8 @@ export const inventoryLedger = ({
         sql` and `,
       );
       statements.push(
-        sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u" where ${on}`,
+        sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u"
+          where ${on}${indexed(table.name, table, updates)}`,
       );
     }
     const unused = [...locked]
