@@ -49,9 +49,4 @@ export interface StoreDialect {
    * import's history then reads the rows its upsert returned instead of joining them back to every position.
    */
   readonly writableCte: boolean;
-  /**
-   * The clause that row-locks what a `select` answers of the table aliased `alias`, in the order it answers them:
-   * `for update of "alias"` on PostgreSQL, nothing on SQLite (its write transactions hold the whole database).
-   */
-  readonly forUpdate: (alias: string) => RawBuilder<unknown>;
 }

@@ -2,13 +2,12 @@
 // domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
 // ledger rows and mark the products changed, all in one transaction.
 //
-// Locking, per table and in key order: one `select … order by … for update` locks and reads the existing rows that
-// sort before the first missing key (every row, when none is missing); one `insert … on conflict do update … where
-// 1 = 0` creates the rest (marked with a sentinel, so the ones no applied event needed are deleted again) and locks
-// those that exist without writing them; one read then answers those rows and the recorded event ids. So two writers
-// of the same positions queue on the row locks and never read-modify-write past each other; tables are locked in one
-// fixed order (positions, safety stock, thresholds, brokering queue) and the ledger head last, so they never
-// deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
+// Locking: one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are
+// missing (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that
+// exist without writing a new version of them; one read then answers the locked rows of every table and the recorded
+// event ids. So two writers of the same positions queue on the row locks and never read-modify-write past each
+// other; tables are locked in one fixed order (positions, safety stock, thresholds, brokering queue) and the ledger
+// head last, so they never deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -202,37 +201,6 @@ export const inventoryLedger = ({
       : sql``;
 
   /**
-   * Locks and reads, in one statement and in key order, the existing rows of `keys` that sort before the first key
-   * missing from the table (`select … order by … for update`): all of them when none is missing, the common case.
-   * Answers those rows, keyed, and the keys left (the first missing one and every key after it), for `lock`.
-   */
-  const claim = async (trx: Db, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
-    if (keys.length === 0) return { held: new Map<string, Row>(), rest: keys };
-    const names = [...table.keys, ...table.fill].map(([name]) => name);
-    const keyNames = table.keys.map(([k]) => k);
-    const match = (a: string, b: string) =>
-      sql.join(
-        keyNames.map((k) => sql`${sql.ref(`${a}.${k}`)} = ${sql.ref(`${b}.${k}`)}`),
-        sql` and `,
-      );
-    const of = (alias: string, columns: ReadonlyArray<string>) =>
-      sql.join(columns.map((c) => sql.ref(`${alias}.${c}`)));
-    const read = await all(
-      sql<Row>`with "k" as ${rows(table.keys, keys)},
-        "m" as (select ${of('k', keyNames)} from "k" where not exists (
-          select 1 from ${sql.table(table.name)} as "e" where ${match('e', 'k')}${indexed('e', table, keys)}))
-        select ${of('t', names)} from ${sql.table(table.name)} as "t" join "k" on ${match('t', 'k')}
-        where (not exists (select 1 from "m")
-          or (${of('t', keyNames)}) < (select ${of('m', keyNames)} from "m" order by ${of('m', keyNames)} limit 1))
-          ${indexed('t', table, keys)}
-        order by ${of('t', keyNames)} ${dialect.forUpdate('t')}`,
-      trx,
-    );
-    const held = new Map(read.map((r) => [keyOf(table, r), r]));
-    return { held, rest: keys.filter((k) => !held.has(k.map(String).reduce(pairKey))) };
-  };
-
-  /**
    * Creates the missing rows of `keys` (sentinel-marked) and locks every one of them, in key order, in one statement:
    * `do update … where false` locks an existing row without writing a new version of it (PostgreSQL: "all rows will
    * be locked when the ON CONFLICT DO UPDATE action is taken").
@@ -353,21 +321,12 @@ export const inventoryLedger = ({
       [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
       [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
     ] as const;
-    // Every row is locked (tables in this fixed order, rows in key order) before it is read: the existing rows before
-    // the first missing key are locked and read at once, the rest (missing or after one) created or locked in order.
-    const claimed: Array<Awaited<ReturnType<typeof claim>>> = [];
-    for (const [table, keys] of tables) {
-      const c = await claim(trx, table, keys);
-      await lock(trx, table, c.rest);
-      claimed.push(c);
-    }
-    // Then one read: the rows `lock` locked of every table and, when the events are known already, the recorded ids.
+    // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
+    for (const [table, keys] of tables) await lock(trx, table, keys);
+    // Then one read: the locked rows of every table and, when the events are known already, the recorded ids.
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
     const parts = [
-      ...tables.flatMap(([table], tag) => {
-        const rest = claimed[tag]!.rest;
-        return rest.length === 0 ? [] : [lockedRows(tag, table, rest)];
-      }),
+      ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [lockedRows(tag, table, keys)])),
       ...(early.length === 0
         ? []
         : [
@@ -378,9 +337,8 @@ export const inventoryLedger = ({
     ];
     const read = parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
     const lockedOf = (tag: number, table: LockedTable) =>
-      new Map([
-        ...claimed[tag]!.held,
-        ...read
+      new Map(
+        read
           .filter((r) => Number(r.tag) === tag)
           .map((r): [string, Row] => {
             const row: Row = { [table.keys[0]![0]]: r.k1 };
@@ -390,7 +348,7 @@ export const inventoryLedger = ({
             });
             return [keyOf(table, row), row];
           }),
-      ]);
+      );
     const positions = lockedOf(0, POSITION);
     const safety = lockedOf(1, SAFETY);
     const thresholds = lockedOf(2, THRESHOLD);

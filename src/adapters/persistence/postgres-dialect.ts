@@ -116,7 +116,6 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
   pool.on('connect', (client) => client.on('error', noop));
   return {
     writableCte: true,
-    forUpdate: (alias) => sql`for update of ${sql.ref(alias)}`,
     orm: {
       driver: PostgreSqlDriver,
       // MikroORM reads the database name from the URL; it connects through the pool below only.

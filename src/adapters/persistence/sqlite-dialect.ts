@@ -86,7 +86,6 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
   const names = (columns: Columns) => sql.join(columns.map(([name]) => sql.ref(name)));
   return {
     writableCte: false,
-    forUpdate: () => sql``,
     orm: {
       driver: SqliteDriver,
       dbName: options.file,
