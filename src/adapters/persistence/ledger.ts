@@ -2,11 +2,12 @@
 // domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
 // ledger rows and mark the products changed, all in one transaction.
 //
-// Locking: one `insert … on conflict do update` per table, in key order, creates the rows that are missing (marked
-// with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that exist, so two
-// writers of the same positions queue on the row locks and never read-modify-write past each other; tables are
-// locked in one fixed order (positions, safety stock, thresholds, brokering queue), so they never deadlock. SQLite's
-// write transactions are exclusive already (`begin immediate`).
+// Locking: one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are
+// missing (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that
+// exist without writing a new version of them; one read then answers the locked rows of every table and the recorded
+// event ids. So two writers of the same positions queue on the row locks and never read-modify-write past each
+// other; tables are locked in one fixed order (positions, safety stock, thresholds, brokering queue) and the ledger
+// head last, so they never deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -187,32 +188,61 @@ export const inventoryLedger = ({
       sql` and `,
     )})`;
 
-  /** Creates the missing rows of `keys` (sentinel-marked) and locks every one of them; answers the rows, keyed. */
+  /**
+   * `and` the condition "the key is one of `keys`" as an index condition (`among`), for a table keyed by one column:
+   * without it the planner would join a small batch to a growing table by reading all of it.
+   */
+  const indexed = (alias: string, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) =>
+    table.keys.length === 1
+      ? sql` and ${among(
+          `${alias}.${table.keys[0]![0]}`,
+          keys.map((k) => String(k[0])),
+        )}`
+      : sql``;
+
+  /**
+   * Creates the missing rows of `keys` (sentinel-marked) and locks every one of them, in key order, in one statement:
+   * `do update … where false` locks an existing row without writing a new version of it (PostgreSQL: "all rows will
+   * be locked when the ON CONFLICT DO UPDATE action is taken").
+   */
   const lock = async (trx: Db, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
-    if (keys.length === 0) return new Map<string, Row>();
+    if (keys.length === 0) return;
     const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
     const names = columns.map(([name]) => name);
     const values = keys.map((k, ord) => [ord, ...k, ...table.fill.map(([, , value]) => value)]);
     await sql`insert into ${sql.table(table.name)} (${refs(names)})
       select ${refs(names)} from ${rows([['ord', 'int'], ...columns], values)} as "source" where true
       order by ${refs(table.keys.map(([k]) => k))}
-      on conflict (${refs(table.keys.map(([k]) => k))}) do update set ${sql.ref(table.sentinel)} = ${sql.ref(`${table.name}.${table.sentinel}`)}`.execute(
-      trx,
-    );
-    const locked = await all(
-      sql<Row>`select ${refs(names)} from ${sql.table(table.name)} where ${matching(table, keys)}`,
-      trx,
-    );
-    return new Map(locked.map((r) => [keyOf(table, r), r]));
+      on conflict (${refs(table.keys.map(([k]) => k))}) do update set ${sql.ref(table.sentinel)} = excluded.${sql.ref(table.sentinel)}
+      where 1 = 0`.execute(trx);
   };
 
-  /** Writes the final values of the applied keys, and deletes the created rows no applied event needed. */
-  const write = async (
-    trx: Db,
+  /**
+   * The locked rows of `keys` in `table` as rows of the one read (`read`): its tag, keys (`k1`, `k2`) and values
+   * (`v1`…`v3`, in `fill`'s order).
+   */
+  const lockedRows = (tag: number, table: LockedTable, keys: ReadonlyArray<ReadonlyArray<Value>>) => {
+    const key = (i: number) =>
+      table.keys[i] === undefined ? sql`cast(null as text)` : sql.ref(`t.${table.keys[i]![0]}`);
+    const value = (i: number) =>
+      table.fill[i] === undefined ? sql`cast(null as bigint)` : sql.ref(`t.${table.fill[i]![0]}`);
+    const on = sql.join(
+      table.keys.map(([k]) => sql`"k".${sql.ref(k)} = ${sql.ref(`t.${k}`)}`),
+      sql` and `,
+    );
+    return sql`select ${sql.lit(tag)} as "tag", ${key(0)} as "k1", ${key(1)} as "k2", ${value(0)} as "v1",
+      ${value(1)} as "v2", ${value(2)} as "v3", cast(null as text) as "payload"
+      from ${sql.table(table.name)} as "t" join ${rows(table.keys, keys)} as "k" on ${on}
+      where true${indexed('t', table, keys)}`;
+  };
+
+  /** The statements that write the final values of the applied keys and delete the created rows no applied event needed. */
+  const writes = (
     table: LockedTable,
     locked: ReadonlyMap<string, Row>,
     applied: ReadonlyMap<string, ReadonlyArray<Value>>,
-  ) => {
+  ): RawBuilder<unknown>[] => {
+    const statements: RawBuilder<unknown>[] = [];
     const updates = [...applied.values()];
     if (updates.length > 0) {
       const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
@@ -221,15 +251,26 @@ export const inventoryLedger = ({
         table.keys.map(([k]) => sql`${sql.ref(`${table.name}.${k}`)} = "u".${sql.ref(k)}`),
         sql` and `,
       );
-      await sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u" where ${on}`.execute(
-        trx,
+      statements.push(
+        sql`update ${sql.table(table.name)} set ${set} from ${rows(columns, updates)} as "u"
+          where ${on}${indexed(table.name, table, updates)}`,
       );
     }
     const unused = [...locked]
       .filter(([key, r]) => Number(r[table.sentinel]) === CREATED && !applied.has(key))
       .map(([, r]) => table.keys.map(([k]) => String(r[k])));
-    if (unused.length > 0)
-      await sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`.execute(trx);
+    if (unused.length > 0) statements.push(sql`delete from ${sql.table(table.name)} where ${matching(table, unused)}`);
+    return statements;
+  };
+
+  /**
+   * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
+   * takes data-modifying `with` clauses (PostgreSQL: one round trip), else one after the other.
+   */
+  const together = async (trx: Db, statements: ReadonlyArray<RawBuilder<unknown>>) => {
+    if (dialect.writableCte && statements.length > 1)
+      await sql`with ${sql.join(statements.map((s, i) => sql`${sql.ref(`w${i}`)} as (${s})`))} select 1`.execute(trx);
+    else for (const s of statements) await s.execute(trx);
   };
 
   /**
@@ -245,6 +286,8 @@ export const inventoryLedger = ({
       productIds: [],
       facilityIds: [],
     },
+    /** The ids of the events `plan` answers, when they are known before the state is read. */
+    eventIds?: ReadonlyArray<string>,
   ): Promise<ReadonlyArray<EventOutcome>> => {
     const at = Date.now();
     const productIds = [
@@ -263,31 +306,53 @@ export const inventoryLedger = ({
         ...touched.safetyStock.map(([, f]) => f),
       ]),
     ];
-    const knownProducts = new Set(
-      (await all(sql<Row>`select "product_id" from "product" where ${among('product_id', productIds)}`, trx)).map((r) =>
-        String(r.product_id),
-      ),
+    // The known ids in one statement (products and facilities are never locked: the fold only asks whether they exist).
+    const knownIds = await all(
+      sql<Row>`select 0 as "tag", "product_id" as "id" from "product" where ${among('product_id', productIds)}
+        union all select 1 as "tag", "facility_id" as "id" from "facility" where ${among('facility_id', facilityIds)}`,
+      trx,
     );
-    const knownFacilities = new Set(
-      facilityIds.length === 0
-        ? []
-        : (
-            await all(sql<Row>`select "facility_id" from "facility" where ${among('facility_id', facilityIds)}`, trx)
-          ).map((r) => String(r.facility_id)),
-    );
+    const knownProducts = new Set(knownIds.filter((r) => Number(r.tag) === 0).map((r) => String(r.id)));
+    const knownFacilities = new Set(knownIds.filter((r) => Number(r.tag) === 1).map((r) => String(r.id)));
     const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
-    const positions = await lock(trx, POSITION, touched.positions.filter(known));
-    const safety = await lock(trx, SAFETY, touched.safetyStock.filter(known));
-    const thresholds = await lock(
-      trx,
-      THRESHOLD,
-      touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p]),
-    );
-    const queue = await lock(
-      trx,
-      QUEUE,
-      touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p]),
-    );
+    const tables = [
+      [POSITION, touched.positions.filter(known)],
+      [SAFETY, touched.safetyStock.filter(known)],
+      [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
+      [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
+    ] as const;
+    // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
+    for (const [table, keys] of tables) await lock(trx, table, keys);
+    // Then one read: the locked rows of every table and, when the events are known already, the recorded ids.
+    const early = eventIds === undefined ? [] : [...new Set(eventIds)];
+    const parts = [
+      ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [lockedRows(tag, table, keys)])),
+      ...(early.length === 0
+        ? []
+        : [
+            sql`select 4 as "tag", "event_id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
+              cast(null as bigint) as "v2", cast(null as bigint) as "v3", "payload"
+              from "inventory_event" where ${among('event_id', early)}`,
+          ]),
+    ];
+    const read = parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
+    const lockedOf = (tag: number, table: LockedTable) =>
+      new Map(
+        read
+          .filter((r) => Number(r.tag) === tag)
+          .map((r): [string, Row] => {
+            const row: Row = { [table.keys[0]![0]]: r.k1 };
+            if (table.keys[1] !== undefined) row[table.keys[1][0]] = r.k2;
+            table.fill.forEach(([name], i) => {
+              row[name] = r[`v${i + 1}`];
+            });
+            return [keyOf(table, row), row];
+          }),
+      );
+    const positions = lockedOf(0, POSITION);
+    const safety = lockedOf(1, SAFETY);
+    const thresholds = lockedOf(2, THRESHOLD);
+    const queue = lockedOf(3, QUEUE);
     const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
       new Map(
         [...locked]
@@ -308,15 +373,18 @@ export const inventoryLedger = ({
       brokeringQueue: scalar(queue, QUEUE.sentinel),
     };
     const events = plan(state);
-    const eventIds = [...new Set(events.map((e) => e.eventId))];
     const recorded = new Map(
-      (
-        await all(
-          sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', eventIds)}`,
-          trx,
-        )
-      ).map((r) => [String(r.event_id), String(r.payload)]),
+      read.filter((r) => Number(r.tag) === 4).map((r) => [String(r.k1), String(r.payload)] as const),
     );
+    // Ids `plan` made of the state (a seed's): read now, still under the locks.
+    const asked = new Set(early);
+    const late = [...new Set(events.map((e) => e.eventId))].filter((id) => !asked.has(id));
+    if (late.length > 0)
+      for (const r of await all(
+        sql<Row>`select "event_id", "payload" from "inventory_event" where ${among('event_id', late)}`,
+        trx,
+      ))
+        recorded.set(String(r.event_id), String(r.payload));
     const folded = applyInventoryEvents(state, events, { knownProducts, knownFacilities, recorded });
     check(folded.outcomes, { knownProducts, knownFacilities });
 
@@ -362,10 +430,13 @@ export const inventoryLedger = ({
         else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
       }
     });
-    await write(trx, POSITION, positions, appliedPositions);
-    await write(trx, SAFETY, safety, appliedSafety);
-    await write(trx, THRESHOLD, thresholds, appliedThresholds);
-    await write(trx, QUEUE, queue, appliedQueue);
+    // The rows are locked already: these writes wait for no one.
+    await together(trx, [
+      ...writes(POSITION, positions, appliedPositions),
+      ...writes(SAFETY, safety, appliedSafety),
+      ...writes(THRESHOLD, thresholds, appliedThresholds),
+      ...writes(QUEUE, queue, appliedQueue),
+    ]);
     if (ledgerRows.length > 0) {
       // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
       const last = await draw(trx, ledgerRows.length);
@@ -395,10 +466,17 @@ export const inventoryLedger = ({
 
   const record = (events: ReadonlyArray<InventoryEvent>) =>
     transaction((trx) =>
-      decide(trx, touchedKeys(events), () => events, undefined, {
-        productIds: events.map((e) => e.productId),
-        facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
-      }),
+      decide(
+        trx,
+        touchedKeys(events),
+        () => events,
+        undefined,
+        {
+          productIds: events.map((e) => e.productId),
+          facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
+        },
+        events.map((e) => e.eventId),
+      ),
     );
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */

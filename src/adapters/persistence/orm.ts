@@ -104,9 +104,13 @@ export const storeError =
     const reason = redact(message);
     // SQLSTATE class 08 is a connection exception; 57P01-57P03 are an administrator or crash shutdown.
     const code = String((cause as { code?: unknown } | null)?.code ?? '');
-    return CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code)
-      ? { _tag: 'InventoryStoreUnavailable', reason: `${operation}: ${reason}`, retriable: true, cause }
-      : { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
+    if (CONNECTION_FAILURE.test(message) || /^08|^57P0[1-3]$/.test(code))
+      return { _tag: 'InventoryStoreUnavailable', reason: `${operation}: ${reason}`, retriable: true, cause };
+    // 40P01 (deadlock detected) and 40001 (serialization failure): the transaction was rolled back whole, and the
+    // same call run again can succeed.
+    if (/^40P01$|^40001$/.test(code))
+      return { _tag: 'InventoryStoreFailed', operation, reason, retriable: true, cause };
+    return { _tag: 'InventoryStoreFailed', operation, reason, retriable: false, cause };
   };
 
 /** Runs an async store operation as a TaskEither with the store's errors; it never rejects. */

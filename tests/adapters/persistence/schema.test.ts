@@ -1,10 +1,12 @@
 import { sql } from 'kysely';
+import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { MIGRATION_NAMES, MIGRATIONS_TABLE } from '../../../src/adapters/persistence/migrations.ts';
-import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { openOrm, type StoreLocation, storeError } from '../../../src/adapters/persistence/orm.ts';
 import { openStore } from '../../../src/adapters/persistence/store.ts';
 import { LEGACY_MIGRATIONS, migrateLegacy } from '../../support/legacy-migrations.ts';
+import { freshPostgresDatabase } from '../../support/postgres.ts';
 import { FRESH_DATABASES } from '../../support/stores.ts';
 import { run } from '../../support/run.ts';
 
@@ -136,4 +138,71 @@ for (const [name, withDatabase] of DATABASES) {
   );
 }
 
+// A deadlock or a serialization failure rolls the transaction back whole: the same call run again can succeed.
+const conflicts = suite('storeError: PostgreSQL transaction conflicts');
+
+/** Two connections to a fresh database with one table of two rows; `body` makes them conflict and answers the failure. */
+const conflicting = async (body: (a: pg.Client, b: pg.Client) => Promise<unknown>): Promise<unknown> => {
+  const database = await freshPostgresDatabase();
+  const [a, b] = [new pg.Client({ connectionString: database.url }), new pg.Client({ connectionString: database.url })];
+  try {
+    await a.connect();
+    await b.connect();
+    await a.query('create table "t" ("id" int primary key, "n" int not null); insert into "t" values (1, 0), (2, 0)');
+    return await body(a, b);
+  } finally {
+    await Promise.allSettled([a.end(), b.end()]);
+    await database.drop();
+  }
+};
+const failure = (settled: ReadonlyArray<PromiseSettledResult<unknown>>) => {
+  const rejected = settled.filter((s): s is PromiseRejectedResult => s.status === 'rejected');
+  assert.is(rejected.length, 1, 'exactly one of the two transactions failed');
+  return rejected[0]!.reason;
+};
+
+conflicts('a deadlock (40P01) is retriable', async () => {
+  const cause = await conflicting(async (a, b) => {
+    for (const c of [a, b]) await c.query('begin');
+    await a.query('update "t" set "n" = 1 where "id" = 1');
+    await b.query('update "t" set "n" = 1 where "id" = 2');
+    // Each now waits for the row the other holds: the server detects the cycle and fails one of them.
+    const settled = await Promise.allSettled([
+      a.query('update "t" set "n" = 2 where "id" = 2'),
+      b.query('update "t" set "n" = 2 where "id" = 1'),
+    ]);
+    for (const c of [a, b]) await c.query('rollback');
+    return failure(settled);
+  });
+  assert.is((cause as { code?: string }).code, '40P01');
+  const error = storeError('recordEvents')(cause);
+  assert.is(error._tag, 'InventoryStoreFailed');
+  assert.is(error.retriable, true);
+});
+
+conflicts('a serialization failure (40001) is retriable', async () => {
+  const cause = await conflicting(async (a, b) => {
+    for (const c of [a, b]) await c.query('begin isolation level repeatable read');
+    for (const c of [a, b]) await c.query('select * from "t"');
+    await a.query('update "t" set "n" = 1 where "id" = 1');
+    const waiting = b.query('update "t" set "n" = 2 where "id" = 1');
+    await a.query('commit');
+    const settled = await Promise.allSettled([waiting]);
+    await b.query('rollback');
+    return failure(settled);
+  });
+  assert.is((cause as { code?: string }).code, '40001');
+  assert.is(storeError('recordEvents')(cause).retriable, true);
+});
+
+conflicts('any other SQL error is not retriable', async () => {
+  const cause = await conflicting(async (a) => {
+    const settled = await Promise.allSettled([a.query('insert into "t" values (1, 0)')]);
+    return failure(settled);
+  });
+  assert.is((cause as { code?: string }).code, '23505');
+  assert.is(storeError('recordEvents')(cause).retriable, false);
+});
+
 schema.run();
+conflicts.run();
