@@ -18,6 +18,7 @@ import {
   type OpenedInbox,
   type WatchedJob,
 } from '../../src/worker/inbox-watch.ts';
+import { startSshd, type SshServer } from '../support/sshd.ts';
 
 const folders: string[] = [];
 const watches: InboxWatch[] = [];
@@ -90,8 +91,10 @@ const csvInbox = (root: string) => ({
 
 const test = suite('inbox watch');
 
+let sshd: SshServer | undefined;
 test.after(async () => {
   await Promise.allSettled(watches.map((w) => w.stop()));
+  await sshd?.stop();
   for (const f of folders) rmSync(f, { recursive: true, force: true });
 });
 
@@ -260,6 +263,37 @@ test('stop during a slow listing: no request after it, and the inbox is closed',
   await sleep(100);
   assert.equal(queued, []);
   assert.equal([c.opens, c.closes], [1, 1]);
+});
+
+test('an SFTP inbox: opened once and kept across polls, through a dropped connection; stop closes it', async () => {
+  sshd = await startSshd();
+  const { open, c } = counted();
+  const inbox: InboxConfig = {
+    kind: 'sftp',
+    host: sshd.host,
+    port: sshd.port,
+    username: sshd.username,
+    remoteRoot: sshd.root,
+    hostKeySha256: sshd.hostKeySha256,
+    privateKey: { pem: sshd.privateKey },
+  };
+  const before = logged.length;
+  const { w, queued } = watch({ inboxes: [{ job: 'import', inbox, takes: (n) => /\.csv$/.test(n) }], open });
+  await w.polled();
+  await w.polled();
+  assert.equal(queued, []);
+  await sshd.dropConnections();
+  writeFileSync(join(sshd.root, 'inventory-20261201T000000Z.csv'), 'x');
+  while (queued.length === 0 && c.lists < 50) await w.polled();
+  assert.equal(queued.slice(0, 1), ['import']);
+  await w.stop();
+  assert.equal([c.opens, c.closes], [1, 1], 'one inbox, kept; the adapter reconnected on its own');
+  assert.equal(
+    logged.slice(before).filter((l) => l.level !== 'info'),
+    [],
+    'a dropped idle connection is no failure',
+  );
+  // An SFTP connection left open would keep this process running after the suite: stop closed it.
 });
 
 test('watched inboxes: the NetSuite inbox; the event feeds inbox with an importEvents section or schedule', () => {
