@@ -371,11 +371,12 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     log('error', 'worker could not start', { worker: name, error: message(cause) });
     return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
   }
+  const watched = settings.inboxPollSeconds === 0 ? [] : watchedInboxes(config, schedules);
   const watch: InboxWatch | undefined =
-    settings.inboxPollSeconds === 0
+    watched.length === 0
       ? undefined
       : startInboxWatch({
-          inboxes: watchedInboxes(config, schedules),
+          inboxes: watched,
           periodMs: settings.inboxPollSeconds * 1000,
           open: options.openInbox ?? openInbox,
           pending: async (job) =>
@@ -392,6 +393,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })),
     timezone: settings.timezone,
     inboxPollSeconds: settings.inboxPollSeconds,
+    inboxWatch: watched.map((w) => w.job),
   });
 
   let stopping: Promise<void> | undefined;
