@@ -280,12 +280,20 @@ worker(
     assert.is(rec.of('push-changes', 'FATAL').length, 1, 'a non-retriable failure runs once');
 
     const boss = await reader(url);
-    const byId = new Map((await jobsOf(boss, 'push-changes')).map((j) => [j.id, j]));
+    // pg-boss settles a job just after its handler returned: read the states once none is active any more.
+    let settled: JobWithMetadata[] = [];
+    const end = Date.now() + 10_000;
+    do {
+      settled = [...(await jobsOf(boss, 'push-changes')), ...(await jobsOf(boss, 'verify'))];
+      if (settled.every((j) => j.state !== 'active' && j.state !== 'created' && j.state !== 'retry')) break;
+      await sleep(100);
+    } while (Date.now() < end);
+    const byId = new Map(settled.map((j) => [j.id, j]));
     const retried = byId.get(isRight(queued[0]!) ? queued[0].right! : '')!;
     const fatal = byId.get(isRight(queued[1]!) ? queued[1].right! : '')!;
     assert.equal([retried.state, retried.retryCount], ['completed', 2]);
     assert.equal([fatal.state, fatal.retryCount], ['failed', 0], 'failed at once, its retries skipped');
-    const verify = (await jobsOf(boss, 'verify')).find((j) => isRight(skipped) && j.id === skipped.right)!;
+    const verify = byId.get(isRight(skipped) ? skipped.right! : '')!;
     assert.equal([verify.state, verify.retryCount], ['completed', 1]);
 
     const refusal = lines.find((l) => l.msg === 'job failed; not retriable, not retried');
