@@ -209,18 +209,22 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     heartbeatSeconds: settings.heartbeatSeconds,
   };
 
+  // This worker's pg-boss worker of each queue: woken when a run is queued here, so it fetches the run at once
+  // instead of at its next poll (up to pollingIntervalSeconds later).
+  const localWorkers = new Map<JobName, string>();
   const send = async (
     request: JobRequest,
   ): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
     const singletonKey = singletonKeyOf(config, request.job);
     try {
-      return right(
-        await boss.send(
-          queueName(request.job),
-          { ...request.parameters },
-          singletonKey === undefined ? {} : { singletonKey },
-        ),
+      const id = await boss.send(
+        queueName(request.job),
+        { ...request.parameters },
+        singletonKey === undefined ? {} : { singletonKey },
       );
+      const local = localWorkers.get(request.job);
+      if (id !== null && local !== undefined) boss.notifyWorker(local);
+      return right(id);
     } catch (cause) {
       return left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: message(cause), cause });
     }
@@ -352,7 +356,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     }
     await registerSchedules(boss, config, schedules, settings.timezone, log, name);
     for (const job of JOB_NAMES) {
-      await boss.work(
+      const id = await boss.work(
         queueName(job),
         {
           batchSize: 1,
@@ -364,6 +368,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
         },
         handle(job),
       );
+      localWorkers.set(job, id);
     }
   } catch (cause) {
     await boss.stop({ graceful: false }).catch(() => undefined);

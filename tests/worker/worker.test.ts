@@ -352,7 +352,8 @@ worker(
           now,
         ),
       );
-      lease.push(held);
+      // Process uploads, queued after the Hard Sync (and woken at once), takes a lease of its own.
+      if (request.job === 'hard-sync') lease.push(held);
       if (!held)
         return {
           _tag: 'Right',
