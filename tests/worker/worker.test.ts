@@ -54,12 +54,12 @@ const configFor = (url: string, worker: Record<string, unknown>, file: Record<st
   return c.right;
 };
 
-const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
+const lines: Array<{ level: string; msg: string; fields: Record<string, unknown>; at: number }> = [];
 const start = async (options: StartWorkerOptions): Promise<Worker> => {
   const w = await startWorker({
     schedules: [],
     tuning: FAST,
-    logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields } }),
+    logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields }, at: Date.now() }),
     ...options,
   });
   if (isLeft(w)) throw new Error(JSON.stringify(w.left));
@@ -858,6 +858,8 @@ worker(
         config,
         worker: 'worker-watch',
         schedules,
+        // pg-boss's own polling interval: the run the watch queues is fetched at once all the same.
+        tuning: { pollingIntervalSeconds: 2, superviseIntervalSeconds: 1 },
         openInbox: (i) => async () => {
           const o = await openInbox(i)();
           return isLeft(o)
@@ -896,7 +898,10 @@ worker(
         rejected: 0,
       });
       assert.equal(readdirSync(join(inbox, 'archive')), ['inventory-20261201T100000Z.csv']);
-      assert.is(mine('inbox watch: 1 file(s) waiting; import queued', 'import').length, 1);
+      const queuedAt = mine('inbox watch: 1 file(s) waiting; import queued', 'import');
+      assert.is(queuedAt.length, 1);
+      const wait = mine('job started', 'import')[0]!.at - queuedAt[0]!.at;
+      assert.ok(wait < 500, `the import started ${wait} ms after it was queued (pg-boss polls every 2 s)`);
       assert.is(mine('delta push queued: the stock changed', 'import').length, 1);
       assert.ok((await jobsOf(boss, 'push-changes')).length >= 1, 'the delta push is in its queue');
       // The archived file is not pending: no further import is queued.
