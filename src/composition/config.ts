@@ -164,6 +164,8 @@ export interface Config {
    * (defaultImportEventsConfig's defaults where the file has none).
    */
   readonly importEvents: {
+    /** True when the file has an `importEvents` section: the worker's inbox watch then lists its inbox too. */
+    readonly configured?: boolean;
     readonly inbox: InboxConfig;
     readonly settings: Omit<ImportEventsConfig, 'runId' | 'owner'>;
   };
@@ -194,6 +196,11 @@ export interface WorkerConfig {
   readonly heartbeatSeconds: number;
   /** How long a stopping worker waits for its running jobs before releasing them to the other workers. */
   readonly stopTimeoutSeconds: number;
+  /**
+   * The inbox watch: every this many seconds the worker lists the NetSuite inbox (and the event feeds inbox) and
+   * queues the import when a file waits there, so an export is imported in seconds, not at the next schedule. 0: off.
+   */
+  readonly inboxPollSeconds: number;
 }
 
 /** A configuration that cannot be used, with every bad key named. */
@@ -285,7 +292,8 @@ export const WORKER_BOSS_SCHEMA = 'oms_inventory_sync_boss';
  * (Shopify or the SFTP server away, a lease held) is tried again over roughly half an hour. Expiry: an hour, the
  * longest a run may take (raise it for a slow Hard Sync; at most 24 h). Heartbeat: 60 s, so the run of a killed
  * worker is taken over by another within about two minutes. Stop: 25 s, inside the 30 s a container gets between
- * SIGTERM and SIGKILL.
+ * SIGTERM and SIGKILL. Inbox watch: every 15 s, one listing of each inbox a worker (a directory read, or one
+ * request on a kept SFTP connection), so an export waits at most about 15 s plus the import's settle time.
  */
 export const WORKER_DEFAULTS = {
   timezone: 'UTC',
@@ -295,6 +303,7 @@ export const WORKER_DEFAULTS = {
   expireInSeconds: 3600,
   heartbeatSeconds: 60,
   stopTimeoutSeconds: 25,
+  inboxPollSeconds: 15,
 } as const;
 
 /** The default schedules: the import nightly at 02:00; with a facility group, also a Hard Sync daily at 03:00 and a delta push every 15 minutes. */
@@ -324,6 +333,7 @@ const WORKER_KEYS = [
   'expireInSeconds',
   'heartbeatSeconds',
   'stopTimeoutSeconds',
+  'inboxPollSeconds',
 ];
 const SCHEDULE_KEYS = ['job', 'cron', 'facilityGroupId', 'sample'];
 
@@ -381,6 +391,15 @@ export const workerSettings = (
       `worker.heartbeatSeconds: ${heartbeatSeconds} is above worker.expireInSeconds (${expireInSeconds}); a run's lease lasts half the heartbeat and must end before the run expires`,
     );
   const stopTimeoutSeconds = whole('stopTimeoutSeconds', 1, 3_600, WORKER_DEFAULTS.stopTimeoutSeconds);
+  let inboxPollSeconds: number = WORKER_DEFAULTS.inboxPollSeconds;
+  if (given.inboxPollSeconds !== undefined) {
+    const v = given.inboxPollSeconds;
+    if (typeof v === 'number' && Number.isSafeInteger(v) && v >= 0 && v <= 3_600) inboxPollSeconds = v;
+    else
+      problems.push(
+        `worker.inboxPollSeconds: expected a whole number of seconds from 1 to 3600, or 0 (no inbox watch), got ${JSON.stringify(v)}`,
+      );
+  }
   let timezone: string = WORKER_DEFAULTS.timezone;
   if (given.timezone !== undefined) {
     if (typeof given.timezone === 'string' && timezoneProblem(given.timezone) === null) timezone = given.timezone;
@@ -469,6 +488,7 @@ export const workerSettings = (
       expireInSeconds,
       heartbeatSeconds,
       stopTimeoutSeconds,
+      inboxPollSeconds,
     },
   };
 };
@@ -594,6 +614,7 @@ export const loadConfig = (
           lockLeaseMs: i.lockLeaseMs ?? IMPORT_DEFAULTS.lockLeaseMs,
         },
         importEvents: {
+          ...(c.importEvents === undefined ? {} : { configured: true }),
           inbox: eventsInbox,
           settings: {
             batchSize: e.batchSize ?? IMPORT_EVENTS_DEFAULTS.batchSize,

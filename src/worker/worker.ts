@@ -18,6 +18,8 @@
  *   expireInSeconds bounds a run that is alive but stuck.
  * - After a successful hard-sync or push-changes, process-uploads is queued. After an import that adjusted stock or
  *   an event feed import that applied an event, the delta push of every scheduled group is queued at once.
+ * - The inbox watch (worker.inboxPollSeconds, src/worker/inbox-watch.ts) queues the import, or the event feed
+ *   import, as soon as a file waits in its inbox: with the delta push after it, an export reaches Shopify in seconds.
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
@@ -45,6 +47,8 @@ import {
 } from '../composition/jobs.ts';
 import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
 import { configuredLogger, type Logger } from '../composition/log.ts';
+import { openInbox } from '../composition/live.ts';
+import { startInboxWatch, watchedInboxes, type InboxWatch, type InboxWatchOptions } from './inbox-watch.ts';
 
 /** Runs one job; runJob unless a test hands in another. */
 export type RunJob = (
@@ -78,6 +82,8 @@ export interface StartWorkerOptions {
   /** JSON lines on stderr by default; secrets are redacted either way. */
   readonly logger?: Logger;
   readonly tuning?: WorkerTuning;
+  /** How the inbox watch opens an inbox: the composition's openInbox unless a test hands in another. */
+  readonly openInbox?: InboxWatchOptions['open'];
 }
 
 /** A started worker. */
@@ -203,23 +209,29 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     heartbeatSeconds: settings.heartbeatSeconds,
   };
 
+  // This worker's pg-boss worker of each queue: woken when a run is queued here, so it fetches the run at once
+  // instead of at its next poll (up to pollingIntervalSeconds later).
+  const localWorkers = new Map<JobName, string>();
   const send = async (
     request: JobRequest,
   ): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
     const singletonKey = singletonKeyOf(config, request.job);
     try {
-      return right(
-        await boss.send(
-          queueName(request.job),
-          { ...request.parameters },
-          singletonKey === undefined ? {} : { singletonKey },
-        ),
+      const id = await boss.send(
+        queueName(request.job),
+        { ...request.parameters },
+        singletonKey === undefined ? {} : { singletonKey },
       );
+      const local = localWorkers.get(request.job);
+      if (id !== null && local !== undefined) boss.notifyWorker(local);
+      return right(id);
     } catch (cause) {
       return left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: message(cause), cause });
     }
   };
 
+  // The runs of each job this worker is running now (the inbox watch queues no second one behind them).
+  const running = new Map<JobName, number>();
   const handle =
     (job: JobName) =>
     async (jobs: JobWithMetadata<unknown>[]): Promise<JobResult[]> =>
@@ -240,9 +252,9 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           const runId = newRunId(job);
           // pg-boss aborts the signal when the run's claim is gone (expired, heartbeat lost, worker stopping), and
           // also once a handler has returned: only the first case is news.
-          let running = true;
+          let held = true;
           const lost = () => {
-            if (running)
+            if (held)
               log(
                 'warn',
                 'run no longer held by this worker (expired, or the worker is stopping); it goes on until it ends',
@@ -252,11 +264,14 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           j.signal.addEventListener('abort', lost, { once: true });
           log('info', 'job started', { ...base, runId, parameters });
           const started = Date.now();
-          const result = await run(config, request.right, { worker: name, runId, leaseMs: leaseMsOf(settings) }).catch(
-            (e: unknown): Either<JobError, JobOutcome> =>
-              left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
-          );
-          running = false;
+          running.set(job, (running.get(job) ?? 0) + 1);
+          const result = await run(config, request.right, { worker: name, runId, leaseMs: leaseMsOf(settings) })
+            .catch(
+              (e: unknown): Either<JobError, JobOutcome> =>
+                left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
+            )
+            .finally(() => running.set(job, (running.get(job) ?? 1) - 1));
+          held = false;
           j.signal.removeEventListener('abort', lost);
           const ms = Date.now() - started;
           const retriesLeft = j.retryCount < j.retryLimit;
@@ -341,7 +356,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     }
     await registerSchedules(boss, config, schedules, settings.timezone, log, name);
     for (const job of JOB_NAMES) {
-      await boss.work(
+      const id = await boss.work(
         queueName(job),
         {
           batchSize: 1,
@@ -353,6 +368,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
         },
         handle(job),
       );
+      localWorkers.set(job, id);
     }
   } catch (cause) {
     await boss.stop({ graceful: false }).catch(() => undefined);
@@ -360,10 +376,29 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     log('error', 'worker could not start', { worker: name, error: message(cause) });
     return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
   }
+  const watched = settings.inboxPollSeconds === 0 ? [] : watchedInboxes(config, schedules);
+  const watch: InboxWatch | undefined =
+    watched.length === 0
+      ? undefined
+      : startInboxWatch({
+          inboxes: watched,
+          periodMs: settings.inboxPollSeconds * 1000,
+          open: options.openInbox ?? openInbox,
+          pending: async (job) =>
+            (running.get(job) ?? 0) > 0 || (await boss.findJobs(queueName(job), { queued: true, limit: 1 })).length > 0,
+          queue: async (job) => {
+            const queued = await send({ job, parameters: {} });
+            return isLeft(queued) ? left({ reason: queued.left.reason }) : queued;
+          },
+          log,
+          worker: name,
+        });
   log('info', 'worker started', {
     worker: name,
     schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })),
     timezone: settings.timezone,
+    inboxPollSeconds: settings.inboxPollSeconds,
+    inboxWatch: watched.map((w) => w.job),
   });
 
   let stopping: Promise<void> | undefined;
@@ -376,6 +411,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           worker: name,
           timeoutSeconds: settings.stopTimeoutSeconds,
         });
+        await watch?.stop();
         await boss
           .stop({ graceful: true, timeout: settings.stopTimeoutSeconds * 1000 })
           .catch((e: unknown) => log('error', 'pg-boss did not stop cleanly', { worker: name, error: message(e) }));

@@ -147,6 +147,7 @@ config(
     assert.ok(isRight(set));
     if (!isRight(set)) return;
     assert.equal(set.right.importEvents, {
+      configured: true,
       inbox: {
         kind: 'sftp',
         host: 'sftp.example',

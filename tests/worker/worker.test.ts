@@ -12,6 +12,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/composition/config.ts';
 import type { JobError, JobName, JobOutcome } from '../../src/composition/jobs.ts';
+import { openInbox } from '../../src/composition/live.ts';
 import {
   queueName,
   startWorker,
@@ -43,21 +44,22 @@ const database = async (): Promise<string> => {
   return db.url;
 };
 
+// The inbox watch is off unless a test turns it on: the other tests queue every run themselves.
 const configFor = (url: string, worker: Record<string, unknown>, file: Record<string, unknown> = {}): Config => {
   const c = loadConfig(
-    { inventoryStore: { postgres: {} }, shopify: { shop: SHOP }, worker, ...file },
+    { inventoryStore: { postgres: {} }, shopify: { shop: SHOP }, worker: { inboxPollSeconds: 0, ...worker }, ...file },
     { DATABASE_URL: url, SHOPIFY_ACCESS_TOKEN: TOKEN },
   );
   if (isLeft(c)) throw new Error(c.left.problems.join('; '));
   return c.right;
 };
 
-const lines: Array<{ level: string; msg: string; fields: Record<string, unknown> }> = [];
+const lines: Array<{ level: string; msg: string; fields: Record<string, unknown>; at: number }> = [];
 const start = async (options: StartWorkerOptions): Promise<Worker> => {
   const w = await startWorker({
     schedules: [],
     tuning: FAST,
-    logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields } }),
+    logger: (level, msg, fields = {}) => void lines.push({ level, msg, fields: { ...fields }, at: Date.now() }),
     ...options,
   });
   if (isLeft(w)) throw new Error(JSON.stringify(w.left));
@@ -169,6 +171,12 @@ const until = async (what: string, done: () => boolean, timeoutMs: number): Prom
 };
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
 
+// Stops what the tests before started (stop is idempotent; `after` stops all again): PostgreSQL has connections to
+// spare for the next test's workers.
+const quiesce = async (): Promise<void> => {
+  await Promise.allSettled(workers.map((w) => w.stop()));
+};
+
 const jobsOf = async (boss: PgBoss, job: JobName): Promise<JobWithMetadata[]> => boss.findJobs(queueName(job));
 
 const worker = suite('worker: pg-boss queues on the PostgreSQL store');
@@ -272,12 +280,20 @@ worker(
     assert.is(rec.of('push-changes', 'FATAL').length, 1, 'a non-retriable failure runs once');
 
     const boss = await reader(url);
-    const byId = new Map((await jobsOf(boss, 'push-changes')).map((j) => [j.id, j]));
+    // pg-boss settles a job just after its handler returned: read the states once none is active any more.
+    let settled: JobWithMetadata[] = [];
+    const end = Date.now() + 10_000;
+    do {
+      settled = [...(await jobsOf(boss, 'push-changes')), ...(await jobsOf(boss, 'verify'))];
+      if (settled.every((j) => j.state !== 'active' && j.state !== 'created' && j.state !== 'retry')) break;
+      await sleep(100);
+    } while (Date.now() < end);
+    const byId = new Map(settled.map((j) => [j.id, j]));
     const retried = byId.get(isRight(queued[0]!) ? queued[0].right! : '')!;
     const fatal = byId.get(isRight(queued[1]!) ? queued[1].right! : '')!;
     assert.equal([retried.state, retried.retryCount], ['completed', 2]);
     assert.equal([fatal.state, fatal.retryCount], ['failed', 0], 'failed at once, its retries skipped');
-    const verify = (await jobsOf(boss, 'verify')).find((j) => isRight(skipped) && j.id === skipped.right)!;
+    const verify = byId.get(isRight(skipped) ? skipped.right! : '')!;
     assert.equal([verify.state, verify.retryCount], ['completed', 1]);
 
     const refusal = lines.find((l) => l.msg === 'job failed; not retriable, not retried');
@@ -294,7 +310,13 @@ worker(
     const url = await database();
     const store = await openPostgresInventoryStore({ url });
     await store.migrate();
-    const section = { heartbeatSeconds: 10, expireInSeconds: 60, retryDelaySeconds: 1, stopTimeoutSeconds: 1 };
+    const section = {
+      heartbeatSeconds: 10,
+      expireInSeconds: 60,
+      retryDelaySeconds: 1,
+      stopTimeoutSeconds: 1,
+      inboxPollSeconds: 0,
+    };
     const child = spawn(process.execPath, [hangingWorker], {
       env: { ...process.env, DATABASE_URL: url, WORKER_FILE: JSON.stringify(section), ENQUEUE: 'hard-sync:SHOPIFY_US' },
       stdio: ['ignore', 'pipe', 'pipe'],
@@ -330,7 +352,8 @@ worker(
           now,
         ),
       );
-      lease.push(held);
+      // Process uploads, queued after the Hard Sync (and woken at once), takes a lease of its own.
+      if (request.job === 'hard-sync') lease.push(held);
       if (!held)
         return {
           _tag: 'Right',
@@ -363,7 +386,12 @@ worker(
     );
     assert.ok(takeover < 25_000, `taken over only ${takeover} ms after the kill`);
     const boss = await reader(url);
-    const [job] = await jobsOf(boss, 'hard-sync');
+    // pg-boss completes the job just after the handler returned.
+    let [job] = await jobsOf(boss, 'hard-sync');
+    for (const end = Date.now() + 10_000; job?.state === 'active' && Date.now() < end; ) {
+      await sleep(100);
+      [job] = await jobsOf(boss, 'hard-sync');
+    }
     assert.equal([job!.state, job!.retryCount], ['completed', 1]);
   },
 );
@@ -802,6 +830,154 @@ worker(
   },
 );
 
+worker(
+  'the inbox watch: a file dropped into the inbox is imported within a few polls, no schedule firing, and the delta push queued',
+  async () => {
+    await quiesce();
+    const url = await database();
+    const store = await openPostgresInventoryStore({ url });
+    try {
+      await store.migrate();
+      await run(store.saveFacilities(FACILITIES));
+      await run(store.saveProducts(PRODUCTS));
+      await run(store.saveStockLevels(STOCK));
+      const inbox = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-watch-'));
+      folders.push(inbox);
+      const config = configFor(
+        url,
+        { inboxPollSeconds: 1, stopTimeoutSeconds: 1 },
+        { inbox: { local: { root: inbox } }, import: { settleMs: 200 } },
+      );
+      // Schedules that do not fire today: only the watch can queue the import.
+      const schedules = [
+        { job: 'import' as const, cron: '0 0 1 1 *', parameters: {} },
+        { job: 'push-changes' as const, cron: '0 0 1 1 *', parameters: { facilityGroupId: 'SHOPIFY_US' } },
+      ];
+      let lists = 0;
+      const w = await start({
+        config,
+        worker: 'worker-watch',
+        schedules,
+        // pg-boss's own polling interval: the run the watch queues is fetched at once all the same.
+        tuning: { pollingIntervalSeconds: 2, superviseIntervalSeconds: 1 },
+        openInbox: (i) => async () => {
+          const o = await openInbox(i)();
+          return isLeft(o)
+            ? o
+            : {
+                _tag: 'Right',
+                right: {
+                  ...o.right,
+                  list: (f: string) => {
+                    lists += 1;
+                    return o.right.list(f);
+                  },
+                },
+              };
+        },
+      });
+      const boss = await reader(url);
+      const mine = (msg: string, job: JobName) =>
+        lines.filter((l) => l.msg === msg && l.fields.job === job && l.fields.worker === 'worker-watch');
+      await until('three polls of the empty inbox', () => lists >= 3, 10_000);
+      assert.equal(await jobsOf(boss, 'import'), [], 'an empty inbox queues nothing');
+      assert.equal(mine('job started', 'import'), []);
+      const file = join(inbox, 'inventory-20261201T100000Z.csv');
+      writeFileSync(file, exportCsv(['ITEM-1,101,85,9001', 'ITEM-2,101,20,9002', 'ITEM-1,102,7,9001']));
+      const dropped = Date.now();
+      await until('the import finished', () => mine('job finished', 'import').length > 0, 15_000);
+      const ms = Date.now() - dropped;
+      // A poll period (1 s), pg-boss picking it up (0.5 s), the import's settle time (0.2 s) and the import itself.
+      assert.ok(ms < 5_000, `imported ${ms} ms after it landed`);
+      assert.equal(mine('job finished', 'import')[0]!.fields.counts, {
+        filesSeen: 1,
+        files: 1,
+        rowsRead: 3,
+        adjusted: 2,
+        unchanged: 1,
+        rejected: 0,
+      });
+      assert.equal(readdirSync(join(inbox, 'archive')), ['inventory-20261201T100000Z.csv']);
+      const queuedAt = mine('inbox watch: 1 file(s) waiting; import queued', 'import');
+      assert.is(queuedAt.length, 1);
+      const wait = mine('job started', 'import')[0]!.at - queuedAt[0]!.at;
+      assert.ok(wait < 500, `the import started ${wait} ms after it was queued (pg-boss polls every 2 s)`);
+      assert.is(mine('delta push queued: the stock changed', 'import').length, 1);
+      assert.ok((await jobsOf(boss, 'push-changes')).length >= 1, 'the delta push is in its queue');
+      // The archived file is not pending: no further import is queued.
+      const polled = lists;
+      await until('two more polls', () => lists >= polled + 2, 10_000);
+      assert.is((await jobsOf(boss, 'import')).length, 1, 'one import run: none queued behind it');
+      await w.stop();
+      const stopped = lists;
+      await sleep(2_500);
+      assert.is(lists, stopped, 'stop ends the watch');
+    } finally {
+      await store.close();
+    }
+  },
+);
+
+worker(
+  'the inbox watch with many workers: one run at a time and one queued; the event feeds inbox too; 0 polls never',
+  async () => {
+    await quiesce();
+    const url = await database();
+    const netsuite = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-watch-ns-'));
+    const feeds = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-worker-watch-feeds-'));
+    folders.push(netsuite, feeds);
+    writeFileSync(join(netsuite, 'inventory-20261201T100000Z.csv'), 'x');
+    writeFileSync(join(feeds, 'wms.jsonl'), 'x');
+    const file = { inbox: { local: { root: netsuite } }, importEvents: { inbox: { local: { root: feeds } } } };
+    const off = configFor(url, { inboxPollSeconds: 0, stopTimeoutSeconds: 1 }, file);
+    let offOpens = 0;
+    const rec = recorder();
+    await start({
+      config: off,
+      worker: 'worker-watch-off',
+      run: rec.run,
+      openInbox: (i) => {
+        offOpens += 1;
+        return openInbox(i);
+      },
+    });
+    await sleep(2_500);
+    assert.is(offOpens, 0, 'inboxPollSeconds 0: the inbox is never listed');
+    assert.equal(rec.calls, []);
+    // The runner does not move the files: they stay pending, and every worker keeps asking for a run.
+    let release = (): void => undefined;
+    const hang = new Promise<void>((r) => {
+      release = r;
+    });
+    rec.plan('import:', { kind: 'hang', until: hang });
+    rec.plan('import-events:', { kind: 'hang', until: hang });
+    const on = configFor(url, { inboxPollSeconds: 1, stopTimeoutSeconds: 1 }, file);
+    await start({ config: on, worker: 'worker-watch-a', run: rec.run });
+    await start({ config: on, worker: 'worker-watch-b', run: rec.run });
+    await until(
+      'both imports running',
+      () => rec.of('import').length > 0 && rec.of('import-events').length > 0,
+      10_000,
+    );
+    await sleep(3_000);
+    const boss = await reader(url);
+    for (const job of ['import', 'import-events'] as const) {
+      assert.is(rec.of(job).length, 1, `${job}: one run at a time`);
+      assert.is(
+        (await boss.findJobs(queueName(job), { queued: true })).length,
+        1,
+        `${job}: the requests of two workers are one queued run`,
+      );
+    }
+    release();
+    await until(
+      'the queued runs ran',
+      () => rec.of('import').length >= 2 && rec.of('import-events').length >= 2,
+      10_000,
+    );
+  },
+);
+
 worker.run();
 
 const settings = suite('worker configuration');
@@ -904,6 +1080,31 @@ settings(
     );
   },
 );
+
+settings('inboxPollSeconds: 15 by default, 0 turns the watch off, a bad value is named', () => {
+  const load = (worker: Record<string, unknown> | undefined) =>
+    loadConfig(
+      { inventoryStore: { postgres: {} }, ...(worker === undefined ? {} : { worker }) },
+      { DATABASE_URL: 'postgres://db/oms' },
+    );
+  const polls = (worker: Record<string, unknown> | undefined) => {
+    const c = load(worker);
+    return isLeft(c) ? c.left.problems : c.right.worker!.inboxPollSeconds;
+  };
+  assert.is(polls(undefined), 15);
+  assert.is(polls({}), 15);
+  assert.is(polls({ inboxPollSeconds: 0 }), 0);
+  assert.is(polls({ inboxPollSeconds: 1 }), 1);
+  assert.is(polls({ inboxPollSeconds: 3600 }), 3600);
+  for (const bad of [-1, 1.5, 3601, '15', null, true])
+    assert.equal(
+      polls({ inboxPollSeconds: bad }),
+      [
+        `worker.inboxPollSeconds: expected a whole number of seconds from 1 to 3600, or 0 (no inbox watch), got ${JSON.stringify(bad)}`,
+      ],
+      String(bad),
+    );
+});
 
 settings('startWorker refuses a store other than PostgreSQL', async () => {
   const c = loadConfig(undefined, {});
