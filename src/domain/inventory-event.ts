@@ -624,3 +624,25 @@ export const seedEvents = (state: LedgerState, targets: SeedTargets, stamp: Seed
   }
   return events;
 };
+
+/**
+ * Why a seed is refused whole, or an empty list: an unknown product or facility it names, and the reason of every
+ * event of it the fold refused (the setters write all of a call or nothing).
+ */
+export const seedFaults = (
+  targets: SeedTargets,
+  outcomes: ReadonlyArray<EventOutcome>,
+  known: Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>,
+): ReadonlyArray<string> => {
+  const unknown = [
+    ...(targets.positions ?? []).flatMap((p) => [
+      ...(known.knownProducts.has(p.productId) ? [] : [`unknown product ${p.productId}`]),
+      ...(known.knownFacilities.has(p.facilityId) ? [] : [`unknown facility ${p.facilityId}`]),
+    ]),
+    ...[...(targets.thresholds ?? []), ...(targets.brokeringQueue ?? [])].flatMap((t) =>
+      known.knownProducts.has(t.productId) ? [] : [`unknown product ${t.productId}`],
+    ),
+  ];
+  const refused = outcomes.flatMap((o) => (o.outcome === 'refused' ? [`${o.reason}: ${o.detail}`] : []));
+  return [...new Set([...unknown, ...refused])];
+};

@@ -16,6 +16,8 @@ import {
   onlineAtp,
   pairKey,
   projectLedger,
+  seedEvents,
+  seedFaults,
   toScaled,
   touchedKeys,
 } from '../../src/domain/index.ts';
@@ -327,5 +329,62 @@ fold('property: online ATP of every reachable state is whole, never negative, ne
   ),
 );
 
+const seeds = suite('seedEvents and seedFaults: the setters as events');
+
+seeds('absolute values become the events that reach them; equal values none; a negative QOH a reset', () => {
+  const stamp = { idPrefix: 'seed:t', source: 'channel-seed', occurredAt: '2026-12-01T10:00:00Z' };
+  const target = { productId: 'P1', facilityId: 'WH1', quantityOnHand: 5, reservedQuantity: 2, safetyStock: 1 };
+  const fromEmpty = seedEvents(
+    emptyLedgerState(),
+    { positions: [target], thresholds: [{ productId: 'P1', threshold: 0 }] },
+    stamp,
+  );
+  assert.equal(
+    fromEmpty.map((e) => [e.eventId, e.type, e.quantity]),
+    [
+      ['seed:t:0', 'counted', 5],
+      ['seed:t:1', 'reserved', 2],
+      ['seed:t:2', 'safety-stock-set', 1],
+      ['seed:t:3', 'threshold-set', 0],
+    ],
+  );
+  const { state } = applyInventoryEvents(emptyLedgerState(), fromEmpty, CONTEXT);
+  assert.equal(seedEvents(state, { positions: [target], thresholds: [{ productId: 'P1', threshold: 0 }] }, stamp), []);
+  assert.equal(
+    seedEvents(
+      state,
+      {
+        positions: [{ ...target, quantityOnHand: -1, reservedQuantity: 0 }],
+        brokeringQueue: [{ productId: 'P1', quantity: 2 }],
+      },
+      stamp,
+    ).map((e) => [e.type, e.quantity]),
+    [
+      ['reset', -6],
+      ['released', 2],
+      ['brokering-queue-changed', 2],
+    ],
+  );
+});
+
+seeds('a seed naming an unknown product or facility, or with a refused event, is refused whole', () => {
+  const known = { knownProducts: new Set(['P1']), knownFacilities: new Set(['WH1']) };
+  const targets = {
+    positions: [{ productId: 'P9', facilityId: 'NOWHERE', quantityOnHand: 1, reservedQuantity: 0, safetyStock: 0 }],
+    thresholds: [{ productId: 'P8', threshold: 1 }],
+  };
+  assert.equal(seedFaults(targets, [], known), [
+    'unknown product P9',
+    'unknown facility NOWHERE',
+    'unknown product P8',
+  ]);
+  assert.equal(
+    seedFaults({}, [{ outcome: 'refused', eventId: 'e', reason: 'negative-count', detail: 'counted -1' }], known),
+    ['negative-count: counted -1'],
+  );
+  assert.equal(seedFaults({ thresholds: [{ productId: 'P1', threshold: 1 }] }, [], known), []);
+});
+
 codec.run();
 fold.run();
+seeds.run();

@@ -25,6 +25,7 @@ import {
   resetEventId,
   resetOfRecord,
   seedEvents,
+  seedFaults,
   seedKeys,
   type InventoryEvent,
   type SeedTargets,
@@ -306,18 +307,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         occurredAt: new Date().toISOString(),
       });
       const context = contextOf();
-      const unknown = [
-        ...(targets.positions ?? []).flatMap((p) => [
-          ...(context.knownProducts.has(p.productId) ? [] : [`unknown product ${p.productId}`]),
-          ...(context.knownFacilities.has(p.facilityId) ? [] : [`unknown facility ${p.facilityId}`]),
-        ]),
-        ...[...(targets.thresholds ?? []), ...(targets.brokeringQueue ?? [])].flatMap((t) =>
-          context.knownProducts.has(t.productId) ? [] : [`unknown product ${t.productId}`],
-        ),
-      ];
       const trial = applyInventoryEvents(stateOf(seedKeys(targets)), events, context);
-      const refused = trial.outcomes.flatMap((o) => (o.outcome === 'refused' ? [`${o.reason}: ${o.detail}`] : []));
-      const faults = [...new Set([...unknown, ...refused])];
+      const faults = seedFaults(targets, trial.outcomes, context);
       if (faults.length > 0) return E.left(failed(operation, `refused, nothing written: ${faults.join('; ')}`));
       record(events);
       return E.right(undefined);

@@ -26,6 +26,7 @@ import {
   resetOfRecord,
   type SeedTargets,
   seedEvents,
+  seedFaults,
   seedKeys,
   type ScaledPosition,
   pairKey,
@@ -492,17 +493,7 @@ export const inventoryLedger = ({
             occurredAt: new Date().toISOString(),
           }),
         (outcomes, known) => {
-          const unknown = [
-            ...(targets.positions ?? []).flatMap((p) => [
-              ...(known.knownProducts.has(p.productId) ? [] : [`unknown product ${p.productId}`]),
-              ...(known.knownFacilities.has(p.facilityId) ? [] : [`unknown facility ${p.facilityId}`]),
-            ]),
-            ...[...(targets.thresholds ?? []), ...(targets.brokeringQueue ?? [])].flatMap((t) =>
-              known.knownProducts.has(t.productId) ? [] : [`unknown product ${t.productId}`],
-            ),
-          ];
-          const refused = outcomes.flatMap((o) => (o.outcome === 'refused' ? [`${o.reason}: ${o.detail}`] : []));
-          const faults = [...new Set([...unknown, ...refused])];
+          const faults = seedFaults(targets, outcomes, known);
           if (faults.length > 0) throw new SeedRefused(`refused, nothing written: ${faults.join('; ')}`);
         },
       ),
