@@ -11,7 +11,14 @@ import {
   refusedField,
 } from './event-lines.ts';
 import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
-import { ARCHIVE_FOLDER, archiveName, ERROR_FOLDER, errorReport, type RejectedRow } from './import-inventory.ts';
+import {
+  ARCHIVE_FOLDER,
+  archiveName,
+  ERROR_FOLDER,
+  errorReport,
+  type InboxRunReport,
+  type RejectedRow,
+} from './import-inventory.ts';
 import type { InventoryLedger } from './inventory-ledger.ts';
 import { DEFAULT_LEASE_MS, leaseLostReason, type JobLease, type LeaseLost, withLease } from './job-lease.ts';
 import { lazily } from './lazily.ts';
@@ -91,14 +98,7 @@ export interface EventFileReport extends EventCounts {
 }
 
 /** The report of one run. */
-export interface ImportEventsReport extends EventCounts {
-  readonly runId: string;
-  readonly startedAt: Date;
-  readonly finishedAt: Date;
-  readonly durationMs: number;
-  /** False when another worker held the job: this run did nothing. */
-  readonly lockAcquired: boolean;
-  readonly filesSeen: number;
+export interface ImportEventsReport extends EventCounts, InboxRunReport {
   readonly files: ReadonlyArray<EventFileReport>;
 }
 

@@ -177,15 +177,19 @@ export interface FileReport extends ImportCounts {
   readonly rejectedRows: ReadonlyArray<RejectedRow>;
 }
 
-/** The report of one run. */
-export interface ImportReport extends ImportCounts {
+/** What the report of a run over an inbox (the import, the event feeds) starts with. */
+export interface InboxRunReport {
   readonly runId: string;
   readonly startedAt: Date;
   readonly finishedAt: Date;
   readonly durationMs: number;
-  /** False when another worker held the job: this run imported nothing. */
+  /** False when another worker held the job: this run did nothing. */
   readonly lockAcquired: boolean;
   readonly filesSeen: number;
+}
+
+/** The report of one run. */
+export interface ImportReport extends ImportCounts, InboxRunReport {
   readonly files: ReadonlyArray<FileReport>;
 }
 

@@ -261,9 +261,11 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     knownFacilities: new Set(facilities.values()),
     recorded: recordedPayloads,
   });
-  /** Folds `events` over the current state and keeps what was decided. */
-  const record = (events: ReadonlyArray<InventoryEvent>) => {
-    const folded = applyInventoryEvents(stateOf(touchedKeys(events)), events, contextOf());
+  /** Keeps what the fold of `events` over the current state decided (folding them when not given). */
+  const record = (
+    events: ReadonlyArray<InventoryEvent>,
+    folded = applyInventoryEvents(stateOf(touchedKeys(events)), events, contextOf()),
+  ) => {
     const recordedAt = new Date();
     const changedIds: string[] = [];
     folded.outcomes.forEach((o, i) => {
@@ -301,16 +303,17 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   /** ChannelSeed's setters: their absolute values as events; the whole call refused when one is refused or unknown. */
   const seed = (operation: string, targets: SeedTargets) =>
     perform(operation, () => {
-      const events = seedEvents(stateOf(seedKeys(targets)), targets, {
+      const state = stateOf(seedKeys(targets));
+      const events = seedEvents(state, targets, {
         idPrefix: `seed:${randomUUID()}`,
         source: 'channel-seed',
         occurredAt: new Date().toISOString(),
       });
       const context = contextOf();
-      const trial = applyInventoryEvents(stateOf(seedKeys(targets)), events, context);
-      const faults = seedFaults(targets, trial.outcomes, context);
+      const folded = applyInventoryEvents(state, events, context);
+      const faults = seedFaults(targets, folded.outcomes, context);
       if (faults.length > 0) return E.left(failed(operation, `refused, nothing written: ${faults.join('; ')}`));
-      record(events);
+      record(events, folded);
       return E.right(undefined);
     });
   const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}) =>
