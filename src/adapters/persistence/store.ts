@@ -805,7 +805,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           const moved = [...new Set([...before, ...after])].filter((f) => before.has(f) !== after.has(f));
           if (moved.length > 0) {
             const stocked = sql`(select distinct "product_id" from "inventory_position" where ${among('facility_id', moved)})`;
-            await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
+            // No number is drawn when no product is stocked there (the ledger's numbers stay those of changes).
+            const any = await all(sql<Row>`select 1 as "one" from ${stocked} as "s" limit 1`, trx);
+            if (any.length > 0) await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
           }
         }),
       ),
