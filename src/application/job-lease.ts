@@ -56,8 +56,12 @@ export const withLease =
     run: (signal: AbortSignal) => TaskEither<E, A>,
   ): TaskEither<E | StoreError | LeaseLost, Leased<A>> =>
   async () => {
-    const until = () => new Date(deps.now().getTime() + options.ms);
-    const taken = await deps.acquireJobLock(options.job, options.owner, until(), deps.now())();
+    // One clock read per take: the lease runs exactly `ms` from the moment it is taken.
+    const take = () => {
+      const now = deps.now();
+      return deps.acquireJobLock(options.job, options.owner, new Date(now.getTime() + options.ms), now);
+    };
+    const taken = await take()();
     if (taken._tag === 'Left') return taken;
     if (!taken.right) return { _tag: 'Right', right: { _tag: 'busy' } };
     const controller = new AbortController();
@@ -71,9 +75,7 @@ export const withLease =
       // One renewal at a time: a slow store never has two in flight, and the release waits for the last one.
       renewing = renewing.then(async () => {
         if (controller.signal.aborted) return;
-        const renewed = await deps
-          .acquireJobLock(options.job, options.owner, until(), deps.now())()
-          .catch((cause: unknown) => ({ _tag: 'Left' as const, left: String(cause) }));
+        const renewed = await take()().catch((cause: unknown) => ({ _tag: 'Left' as const, left: String(cause) }));
         if (renewed._tag === 'Left')
           lose(
             `the lease could not be renewed (${typeof renewed.left === 'string' ? renewed.left : describe(renewed.left)})`,
