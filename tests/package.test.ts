@@ -1,6 +1,6 @@
 // The built package as a user gets it: packed by npm, unpacked into a node_modules, imported by name from another
 // project, type-checked against its declarations, its command run, and the examples type-checked and run there. Needs `npm run build` first (npm test does it).
-import { execFileSync } from 'node:child_process';
+import { execFileSync, spawnSync } from 'node:child_process';
 import {
   copyFileSync,
   existsSync,
@@ -43,6 +43,15 @@ const consumerProject = (prefix: string, own: ReadonlyArray<string>): string => 
   return dir;
 };
 
+/** The compiler options every consumer project here shares: a strict ESM project on Node. */
+const compilerBase = {
+  module: 'nodenext',
+  moduleResolution: 'nodenext',
+  target: 'es2023',
+  strict: true,
+  noEmit: true,
+};
+
 pkg.before(() => {
   packDir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-pack-'));
   const [packed] = JSON.parse(
@@ -53,8 +62,8 @@ pkg.before(() => {
   ) as [{ filename: string; files: { path: string }[] }];
   files = packed.files.map((f) => f.path);
   tarball = join(packDir, packed.filename);
-  // The optional peer fast-check installed, as a user of `oms-inventory-sync/testkit` would.
-  project = consumerProject('oms-inventory-sync-consumer-', ['fast-check']);
+  // The optional peers fast-check and graphql installed, as a user of `oms-inventory-sync/testkit` would.
+  project = consumerProject('oms-inventory-sync-consumer-', ['fast-check', 'graphql']);
 });
 
 pkg.after(() => {
@@ -73,11 +82,23 @@ pkg('ships the built files and declarations, not the sources, tests or benchmark
     'dist/testkit/index.js',
     'dist/testkit/shopify-admin-server.js',
     'dist/cli/main.js',
+    'dist/cli/bin.js',
     'README.md',
     'CHANGELOG.md',
     'package.json',
+    // The SDF project with the built SuiteScripts, and the examples the README points to.
+    'suitecloud/suitecloud.config.js',
+    'suitecloud/src/manifest.xml',
+    'suitecloud/src/deploy.xml',
+    'suitecloud/src/Objects/customscript_hc_generate_inventory_csv.xml',
+    'suitecloud/src/FileCabinet/SuiteScripts/HotWax/InventorySync/HC_generateCSV_InventoryItems.js',
+    'suitecloud/src/FileCabinet/SuiteScripts/HotWax/InventorySync/HC_uploadCSV_InventoryItems.js',
+    'examples/custom-runner.ts',
+    'examples/explain-online-atp.ts',
+    'examples/record-events.ts',
   ])
     assert.ok(files.includes(f), f);
+  assert.not.ok(files.includes('suitecloud/project.json'));
   assert.equal(
     files.filter((f) => /^(src|tests|bench|scripts)\//.test(f)),
     [],
@@ -118,11 +139,7 @@ pkg('type-checks a consumer against the shipped declarations', () => {
     join(project, 'tsconfig.json'),
     JSON.stringify({
       compilerOptions: {
-        module: 'nodenext',
-        moduleResolution: 'nodenext',
-        target: 'es2023',
-        strict: true,
-        noEmit: true,
+        ...compilerBase,
         allowImportingTsExtensions: true,
         skipLibCheck: false,
         types: [],
@@ -156,7 +173,7 @@ pkg(
   () => {
     // A TypeScript project on Node (@types/node); no @types/ssh2-sftp-client (the SFTP adapter's declarations name only
     // its own client type); fast-check is not installed, and `testkit/shopify` must not need it.
-    const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node']);
+    const runner = consumerProject('oms-inventory-sync-runner-', ['@types/node', 'graphql']);
     try {
       assert.not.ok(existsSync(join(runner, 'node_modules', 'fast-check')));
       for (const example of ['custom-runner.ts', 'explain-online-atp.ts', 'record-events.ts'])
@@ -189,6 +206,68 @@ pkg(
     }
   },
 );
+
+pkg('without the optional graphql: the library and the command load; demo says what to install, exit 2', () => {
+  const bare = consumerProject('oms-inventory-sync-bare-', []);
+  try {
+    assert.not.ok(existsSync(join(bare, 'node_modules', 'graphql')));
+    writeFileSync(
+      join(bare, 'uses.ts'),
+      [
+        "import { onlineAtp } from 'oms-inventory-sync';",
+        "import { loadConfig } from 'oms-inventory-sync/composition';",
+        "import { openStore, localFileStore } from 'oms-inventory-sync/adapters';",
+        "console.log([typeof onlineAtp, typeof loadConfig, typeof openStore, typeof localFileStore].join(','));",
+        // node:sqlite (and its ExperimentalWarning on Node 22) only when an SQLite store is opened.
+        'const loaded = (process as unknown as { moduleLoadList: string[] }).moduleLoadList;',
+        "if (loaded.some((m) => m.includes('sqlite'))) throw new Error('node:sqlite loaded on import');",
+      ].join('\n'),
+    );
+    assert.is(
+      execFileSync('node', ['uses.ts'], { cwd: bare, encoding: 'utf8' }).trim(),
+      'function,function,function,function',
+    );
+    const bin = join(bare, 'node_modules', 'oms-inventory-sync', 'dist', 'cli', 'bin.js');
+    const help = spawnSync('node', [bin, 'help'], { encoding: 'utf8' });
+    assert.is(help.status, 0, help.stderr);
+    const demo = spawnSync('node', [bin, 'demo'], { encoding: 'utf8' });
+    assert.is(demo.status, 2);
+    assert.match(demo.stderr, /the demo needs the optional package 'graphql'.*npm install graphql/);
+    assert.not.match(demo.stderr, /\n\s+at /);
+  } finally {
+    rmSync(bare, { recursive: true, force: true });
+  }
+});
+
+// Every TypeScript block of the README, pasted as a user would into a file of its own, type-checks against the
+// shipped declarations (the blocks that are meant as complete programs also run in the tests of their own topic).
+pkg('every ts code block of the README type-checks against the packed package', () => {
+  const readme = readFileSync(join(root, 'README.md'), 'utf8');
+  const blocks = [...readme.matchAll(/^```ts\n([\s\S]*?)^```$/gm)].map((m) => m[1] ?? '');
+  assert.ok(blocks.length >= 2, `found ${blocks.length} ts blocks`);
+  const names = blocks.map((block, i) => {
+    const name = `readme-${i + 1}.ts`;
+    // Each block is its own module (an \`export {}\` makes one of a block without imports).
+    writeFileSync(join(project, name), `${block}\nexport {};\n`);
+    return name;
+  });
+  writeFileSync(
+    join(project, 'tsconfig.readme.json'),
+    JSON.stringify({
+      compilerOptions: {
+        ...compilerBase,
+        skipLibCheck: true,
+        types: [],
+      },
+      files: names,
+    }),
+  );
+  const tsc = spawnSync(join(root, 'node_modules', '.bin', 'tsc'), ['-p', 'tsconfig.readme.json'], {
+    cwd: project,
+    encoding: 'utf8',
+  });
+  assert.is(tsc.status, 0, `${tsc.stdout}${tsc.stderr}`);
+});
 
 pkg.run();
 

@@ -57,7 +57,8 @@ export interface DemoSale {
  * (`onlineAtp`, `delta` and `batches` are the domain's view of step 4, before the Hard Sync runs.)
  */
 export interface DemoReport {
-  readonly dataDir: string;
+  /** Where the demo's files are; null when they were in a temporary folder, removed afterwards. */
+  readonly dataDir: string | null;
   /** The local Shopify server standing in for the shop. */
   readonly shopify: { readonly shop: string; readonly adminUrl: string; readonly locationId: string };
   /** Step 1: the bundled example, set up in the OMS store and the shop. */
@@ -447,7 +448,9 @@ export const formatDemoReport = (r: DemoReport): string => {
   const group = r.setup.facilityGroup;
   const out: string[] = [
     'oms-inventory-sync demo: NetSuite -> OMS -> Shopify on embedded defaults, in-process',
-    `  data: ${r.dataDir} (SQLite store inventory.sqlite, inbox/, outbox/)`,
+    r.dataDir === null
+      ? '  data: a temporary folder, removed afterwards (--data-dir DIR keeps the SQLite store, inbox/ and outbox/)'
+      : `  data: ${r.dataDir} (SQLite store inventory.sqlite, inbox/, outbox/)`,
     `  Shopify: the test kit's local Admin API server for ${r.shopify.shop} at ${r.shopify.adminUrl}`,
     '',
     '1. The example',

@@ -7,7 +7,7 @@
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
  * file was held back).
  */
-import { createReadStream, mkdtempSync, openSync, readFileSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
@@ -35,7 +35,6 @@ import { JOB_NAMES, runJob, validateRequest, workerName, type JobName } from '..
 import { redact } from '../application/redaction.ts';
 import { configuredLogger, secretsOf } from '../composition/log.ts';
 import { progressBar } from './terminal.ts';
-import { formatDemoReport, runDemo } from './demo.ts';
 
 const USAGE = `Usage: oms-inventory-sync <command> [options]
 
@@ -222,6 +221,14 @@ const recordEventLines = async (
 };
 
 /** Runs one command; resolves to the exit code. */
+/** The package an import failed to find (ERR_MODULE_NOT_FOUND), or null. */
+const missingPackage = (cause: unknown): string | null => {
+  if (typeof cause !== 'object' || cause === null || (cause as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND')
+    return null;
+  const found = /Cannot find package '([^']+)'/.exec(String((cause as { message?: unknown }).message));
+  return found?.[1] ?? null;
+};
+
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command = 'help', ...rest] = argv;
   const json = rest.includes('--json');
@@ -235,11 +242,28 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const size = BatchSize.decode(given === undefined ? SHOPIFY_MAX_QUANTITIES_PER_CALL : Number(given));
       if (isLeft(size))
         return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
-      const dataDir = option(rest, '--data-dir') ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
-      const result = await runDemo(dataDir, size.right)();
-      if (isLeft(result)) return fail(describeError(result.left), 1);
-      process.stdout.write(`${json ? JSON.stringify(result.right, null, 2) : formatDemoReport(result.right)}\n`);
-      return 0;
+      // The demo runs the test kit's local Shopify server, which needs the optional peer `graphql`.
+      const demo = await import('./demo.ts').catch((cause: unknown) => {
+        if (missingPackage(cause) === 'graphql') return null;
+        throw cause;
+      });
+      if (demo === null)
+        return fail(
+          "the demo needs the optional package 'graphql' for its local Shopify server: run `npm install graphql` next to oms-inventory-sync",
+          2,
+        );
+      const given_ = option(rest, '--data-dir');
+      // Without --data-dir the demo works in a temporary folder and removes it afterwards.
+      const dataDir = given_ ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
+      try {
+        const result = await demo.runDemo(dataDir, size.right)();
+        if (isLeft(result)) return fail(describeError(result.left), 1);
+        const report = given_ === undefined ? { ...result.right, dataDir: null } : result.right;
+        process.stdout.write(`${json ? JSON.stringify(report, null, 2) : demo.formatDemoReport(report)}\n`);
+        return 0;
+      } finally {
+        if (given_ === undefined) rmSync(dataDir, { recursive: true, force: true });
+      }
     }
     case 'import':
     case 'import-events':

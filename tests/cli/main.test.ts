@@ -1,5 +1,5 @@
 import { spawnSync } from 'node:child_process';
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -28,6 +28,21 @@ command('demo explains the worked example: 75', () => {
     stdout.includes('line 5, availableQty: conflicting duplicate: product SKU-300 at facility WAREHOUSE_NJ'),
     stdout,
   );
+});
+
+command('demo without --data-dir works in a temporary folder and leaves nothing behind', () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-tmpdir-'));
+  try {
+    const { status, stdout } = spawnSync('node', [main, 'demo'], {
+      encoding: 'utf8',
+      env: { ...process.env, TMPDIR: tmp },
+    });
+    assert.is(status, 0);
+    assert.ok(stdout.includes('data: a temporary folder, removed afterwards'), stdout);
+    assert.equal(readdirSync(tmp), []);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 command('demo --json is the report as data', () => {
