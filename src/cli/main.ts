@@ -220,7 +220,6 @@ const recordEventLines = async (
   return counts.refused + counts.conflict + counts.undecodable > 0 ? 3 : 0;
 };
 
-/** Runs one command; resolves to the exit code. */
 /** The package an import failed to find (ERR_MODULE_NOT_FOUND), or null. */
 const missingPackage = (cause: unknown): string | null => {
   if (typeof cause !== 'object' || cause === null || (cause as { code?: unknown }).code !== 'ERR_MODULE_NOT_FOUND')
@@ -229,6 +228,7 @@ const missingPackage = (cause: unknown): string | null => {
   return found?.[1] ?? null;
 };
 
+/** Runs one command; resolves to the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
   const [command = 'help', ...rest] = argv;
   const json = rest.includes('--json');
