@@ -1,6 +1,6 @@
 /**
  * `npm test`: builds the package, type-checks everything, checks the layer rules, checks formatting and lint (Biome),
- * runs every uvu test, and ends with one line `N passed, M failed` (each of the four checks counts as one test). Exits 1 when anything failed.
+ * runs every uvu test, and ends with one line `N passed, M failed` (each of the five checks counts as one test). Exits 1 when anything failed.
  */
 import { spawn } from 'node:child_process';
 import { rmSync } from 'node:fs';
@@ -47,6 +47,11 @@ const tests = async (): Promise<Outcome> => {
 rmSync('dist', { recursive: true, force: true });
 const outcomes = [
   await check('build', 'tsc', ['-p', 'tsconfig.build.json']),
+  // The SDF project's built SuiteScripts, which the package ships (as `npm run build` builds them).
+  await check('build the SuiteScripts', 'node', [
+    '--disable-warning=ExperimentalWarning',
+    'scripts/build-suitescript.ts',
+  ]),
   await check('typecheck', 'tsc', ['-p', 'tsconfig.json']),
   await check('layer rules', 'node', ['scripts/check-layers.ts']),
   await check('format and lint (biome)', 'biome', ['check', '--error-on-warnings', '.']),
