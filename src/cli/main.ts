@@ -21,7 +21,7 @@ import type { LineCursor } from '../application/line-reader.ts';
 import { recordInventoryEvents, type RecordedEventOutcome } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
 import { openInventoryStore } from '../composition/live.ts';
-import { loadConfig, type Config } from '../composition/config.ts';
+import { CONFIG_SECTIONS, loadConfig, type Config, type ConfigSection } from '../composition/config.ts';
 import {
   BatchSize,
   CHANNEL_FAC_GROUP,
@@ -35,63 +35,42 @@ import { JOB_NAMES, runJob, validateRequest, workerName, type JobName } from '..
 import { redact } from '../application/redaction.ts';
 import { configuredLogger, secretsOf } from '../composition/log.ts';
 import { progressBar } from './terminal.ts';
+import {
+  commandHelp,
+  parseCommandArguments,
+  textFlag,
+  usageLine,
+  wholeNumber,
+  type ParsedArguments,
+} from './arguments.ts';
+import { COMMANDS, EXIT, usageText } from './command-specs.ts';
+import { failureSentence } from './failure.ts';
 
-const USAGE = `Usage: oms-inventory-sync <command> [options]
-
-Commands:
-  demo [--batch-size N] [--data-dir DIR]   the whole pipeline on embedded defaults (SQLite, local folders, the test
-                                           kit's local Shopify server): import, online ATP, Hard Sync, delta push,
-                                           and the worked example's 75
-  import                                   "Import inventory" (RESET_INVENTORY): NetSuite exports from the inbox
-                                           (SFTP or a folder) into the inventory store (PostgreSQL or SQLite)
-  import-events                            event feeds (ERP, WMS, POS: *.jsonl, *.csv) from their own inbox
-                                           (importEvents.inbox) into the ledger; each line applied, a duplicate,
-                                           refused, conflicting or rejected (error/); the feed to archive/
-  map-products                             product -> Shopify inventory item by SKU; reports unmatched and ambiguous SKUs
-  hard-sync --facility-group ID            online ATP of every mapped product as a feed for process-uploads
-  push-changes --facility-group ID         only what changed since the last push, as a feed
-  process-uploads                          applies the outbox's feeds to Shopify, exactly once
-  verify --facility-group ID [--sample N]  reads Shopify's available quantities and reports drift from online ATP
-  explain <sku|productId> --facility-group ID [--events N]   the online ATP of one product, term by term, and
-                                           the last N (default 5) ledger events behind it
-  audit-ledger                             folds the inventory ledger from empty and reports every position, safety
-                                           stock, threshold or brokering queue that disagrees with it (exit 3)
-  runs [--job NAME] [--limit N]            the recorded runs, newest first
-  record-events FILE|-                     records inventory events (JSON Lines, one event a line; - reads stdin)
-                                           in the ledger, read line by line and recorded 1,000 a call: each
-                                           applied, refused (with its reason), a duplicate or a conflict
-  history <sku|productId> [--facility ID] [--limit N]   a product's ledger, oldest first
-  worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
-                                           the PostgreSQL store; many workers share the work)
-  help                                     this text
-
-Options:
-  --json            the report as JSON
-  --config FILE     settings (JSON); secrets come from the environment: DATABASE_URL, SFTP_PRIVATE_KEY,
-                    SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN. Without it: the
-                    embedded defaults. OMS_WORKER_ID names this worker (default: host:pid).
-
-Progress bars go to stderr on a terminal; job events are JSON lines on stderr.
-Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but something needs a person
-(a file held back, lines Shopify refused, drift found, SKUs unmatched or ambiguous, events refused, the
-ledger audit disagreeing).`;
-
-const option = (args: ReadonlyArray<string>, name: string): string | undefined => {
-  const at = args.indexOf(name);
-  return at === -1 ? undefined : args[at + 1];
-};
-
-/** The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it. */
-const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
-  const file = option(args, '--config');
+/**
+ * The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it.
+ * Only the secrets of `needs` are required: `runs` needs no Shopify token, an import worker no Shopify secret.
+ */
+const configFrom = (
+  args: ParsedArguments,
+  needs: ReadonlyArray<ConfigSection>,
+  shopifySection = needs.includes('shopify'),
+): Either<string, Config> => {
+  const file = textFlag(args, 'config');
   let settings: unknown;
   try {
     settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
   } catch (error) {
     return left(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const config = loadConfig(settings, process.env);
-  return isLeft(config) ? left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`) : right(config.right);
+  const config = loadConfig(settings, process.env, needs);
+  if (isLeft(config)) return left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`);
+  if (shopifySection && config.right.shopify === undefined)
+    return left(
+      file === undefined
+        ? 'this command needs a shopify section (shop, apiVersion): give the settings with --config FILE'
+        : `the settings in ${file} have no shopify section (shop, apiVersion), which this command needs`,
+    );
+  return right(config.right);
 };
 
 const worker = workerName();
@@ -148,10 +127,7 @@ const formatRecentEvents = (productId: string, entries: ReadonlyArray<InventoryL
         }),
       ].join('\n');
 
-const describeError = (e: unknown): string =>
-  typeof e === 'object' && e !== null && 'reason' in e
-    ? `${String((e as { _tag?: string })._tag)}: ${String(e.reason)}`
-    : JSON.stringify(e, (k, v) => (k === 'cause' ? undefined : v));
+const describeError = failureSentence;
 
 const RECORD_BATCH = 1_000;
 
@@ -228,20 +204,56 @@ const missingPackage = (cause: unknown): string | null => {
   return found?.[1] ?? null;
 };
 
+/** The secrets each command needs (see `configFrom`). */
+const NEEDS: Readonly<Record<string, ReadonlyArray<ConfigSection>>> = {
+  import: ['store', 'inbox'],
+  'import-events': ['store', 'importEvents'],
+  'map-products': ['store', 'shopify'],
+  'hard-sync': ['store', 'shopify'],
+  'push-changes': ['store', 'shopify'],
+  'process-uploads': ['store', 'shopify'],
+  verify: ['store', 'shopify'],
+  worker: CONFIG_SECTIONS,
+};
+const needsOf = (command: string): ReadonlyArray<ConfigSection> => NEEDS[command] ?? ['store'];
+
 /** Runs one command; resolves to the exit code. */
 export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
-  const [command = 'help', ...rest] = argv;
+  const [command, ...rest] = argv;
   const json = rest.includes('--json');
-  const fail = (message: string, code: number): number => {
-    process.stderr.write(`oms-inventory-sync: ${message}\n${code === 2 ? `${USAGE}\n` : ''}`);
+  // A failure is one line on stderr, and with --json also one JSON object on stdout; a usage error adds the usage line.
+  const fail = (message: string, code: number, usage?: string): number => {
+    process.stderr.write(`oms-inventory-sync: ${message}\n${usage === undefined ? '' : `usage: ${usage}\n`}`);
+    if (json) process.stdout.write(`${JSON.stringify({ error: { message, exitCode: code } }, null, 2)}\n`);
     return code;
   };
+  if (command === undefined) {
+    process.stderr.write(`${usageText()}\n`);
+    return EXIT.usage;
+  }
+  if (command === 'help' || command === '--help' || command === '-h') {
+    process.stdout.write(`${usageText()}\n`);
+    return EXIT.done;
+  }
+  const spec = COMMANDS[command];
+  if (spec === undefined)
+    return fail(
+      `unknown command '${command}' (commands: ${Object.keys(COMMANDS).join(', ')}; oms-inventory-sync help lists them)`,
+      EXIT.usage,
+    );
+  const parsed = parseCommandArguments(command, spec, rest);
+  if (parsed._tag === 'help') {
+    process.stdout.write(`${commandHelp(command, spec)}\n`);
+    return EXIT.done;
+  }
+  if (parsed._tag === 'usage-error') return fail(parsed.message, EXIT.usage, usageLine(command, spec));
+  const args = parsed.args;
+  const usage = (message: string): number => fail(message, EXIT.usage, usageLine(command, spec));
   switch (command) {
     case 'demo': {
-      const given = option(rest, '--batch-size');
+      const given = textFlag(args, 'batch-size');
       const size = BatchSize.decode(given === undefined ? SHOPIFY_MAX_QUANTITIES_PER_CALL : Number(given));
-      if (isLeft(size))
-        return fail(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`, 2);
+      if (isLeft(size)) return usage(`--batch-size must be a whole number from 1, got ${JSON.stringify(given ?? '')}`);
       // The demo runs the test kit's local Shopify server, which needs the optional peer `graphql`.
       const demo = await import('./demo.ts').catch((cause: unknown) => {
         if (missingPackage(cause) === 'graphql') return null;
@@ -252,7 +264,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
           "the demo needs the optional package 'graphql' for its local Shopify server: run `npm install graphql` next to oms-inventory-sync",
           2,
         );
-      const given_ = option(rest, '--data-dir');
+      const given_ = textFlag(args, 'data-dir');
       // Without --data-dir the demo works in a temporary folder and removes it afterwards.
       const dataDir = given_ ?? mkdtempSync(join(tmpdir(), 'oms-inventory-sync-demo-'));
       try {
@@ -272,15 +284,15 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     case 'push-changes':
     case 'process-uploads':
     case 'verify': {
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       const parameters: Record<string, string> = {};
-      const group = option(rest, '--facility-group');
+      const group = textFlag(args, 'facility-group');
       if (group !== undefined) parameters.facilityGroupId = group;
-      const sample = option(rest, '--sample');
+      const sample = textFlag(args, 'sample');
       if (sample !== undefined) parameters.sample = sample;
       const request = validateRequest(command, parameters);
-      if (isLeft(request)) return fail(request.left.problems.join('; '), 2);
+      if (isLeft(request)) return usage(request.left.problems.join('; '));
       const bar = progressBar();
       // Job events as JSON lines on stderr, every secret of the configuration redacted (as the worker's).
       const log = configuredLogger(config.right);
@@ -297,7 +309,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         });
         return fail(
           redact(describeError(e._tag === 'JobFailed' ? e.error : e), secretsOf(config.right)),
-          e._tag === 'JobParametersInvalid' ? 2 : 1,
+          // Worth retrying (a server down, a lease lost) or not: a refused token, a host key mismatch, an unknown
+          // facility group are for a person to fix, and a rerun would fail the same way.
+          e.retriable ? EXIT.retry : EXIT.usage,
         );
       }
       const outcome = result.right;
@@ -320,17 +334,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       return jobNeedsAttention(outcome.job, outcome.report) ? 3 : 0;
     }
     case 'explain': {
-      const target = rest.find(
-        (a, i) =>
-          !a.startsWith('--') && !(i > 0 && ['--config', '--facility-group', '--events'].includes(rest[i - 1]!)),
-      );
-      const group = option(rest, '--facility-group');
-      if (target === undefined || group === undefined)
-        return fail('explain needs a SKU or product id and --facility-group ID', 2);
-      const eventsText = option(rest, '--events') ?? '5';
-      if (!/^\d+$/.test(eventsText)) return fail(`--events must be a whole number from 0, got "${eventsText}"`, 2);
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      const target = args.positionals[0] ?? '';
+      const group = textFlag(args, 'facility-group') ?? '';
+      const events = wholeNumber(args, 'events', 5, 0);
+      if (!events.ok) return usage(events.message);
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) return fail(describeError(store.left), 1);
       try {
@@ -346,12 +355,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
           return fail(`facility group '${group}' is of type ${g.facilityGroupTypeId}, not ${CHANNEL_FAC_GROUP}`, 2);
         if (product === null) return fail(`no product with id or SKU '${target}'`, 2);
         const explanation = explainOnlineAtp(g, product.inventory);
-        const events = await recentLedgerEntries({ productId: product.productId }, Number(eventsText))(store.right)();
-        if (isLeft(events)) return fail(describeError(events.left), 1);
+        const recent = await recentLedgerEntries({ productId: product.productId }, events.value)(store.right)();
+        if (isLeft(recent)) return fail(describeError(recent.left), 1);
         process.stdout.write(
           json
-            ? `${JSON.stringify({ ...explanation, events: events.right.map(recentEventOf) }, null, 2)}\n`
-            : `${formatOnlineAtpExplanation(explanation)}\n${formatRecentEvents(product.productId, events.right)}\n`,
+            ? `${JSON.stringify({ ...explanation, events: recent.right.map(recentEventOf) }, null, 2)}\n`
+            : `${formatOnlineAtpExplanation(explanation)}\n${formatRecentEvents(product.productId, recent.right)}\n`,
         );
         return 0;
       } finally {
@@ -359,8 +368,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
     }
     case 'audit-ledger': {
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) return fail(describeError(store.left), 1);
       try {
@@ -375,10 +384,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
     }
     case 'record-events': {
-      const source = rest.find((a, i) => !a.startsWith('--') && !(i > 0 && rest[i - 1] === '--config'));
-      if (source === undefined) return fail('record-events needs a file of events (JSON Lines) or - for stdin', 2);
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      const source = args.positionals[0] ?? '-';
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       let fd: number;
       try {
         fd = source === '-' ? 0 : openSync(source, 'r');
@@ -403,22 +411,19 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
     }
     case 'history': {
-      const target = rest.find(
-        (a, i) => !a.startsWith('--') && !(i > 0 && ['--config', '--facility', '--limit'].includes(rest[i - 1]!)),
-      );
-      if (target === undefined) return fail('history needs a SKU or product id', 2);
-      const limitText = option(rest, '--limit') ?? '50';
-      if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
-      const facility = option(rest, '--facility');
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      const target = args.positionals[0] ?? '';
+      const limit = wholeNumber(args, 'limit', 50, 1);
+      if (!limit.ok) return usage(limit.message);
+      const facility = textFlag(args, 'facility');
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) return fail(describeError(store.left), 1);
       try {
         const product = await store.right.productInventory(target)();
         if (isLeft(product)) return fail(describeError(product.left), 1);
         if (product.right === null) return fail(`no product with id or SKU '${target}'`, 2);
-        const entries = await store.right.ledgerEntries(null, Number(limitText), {
+        const entries = await store.right.ledgerEntries(null, limit.value, {
           productId: product.right.productId,
           ...(facility === undefined ? {} : { facilityId: facility }),
         })();
@@ -443,19 +448,19 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
     }
     case 'runs': {
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
-      const job = option(rest, '--job');
+      const config = configFrom(args, needsOf(command));
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
+      const job = textFlag(args, 'job');
       if (job !== undefined && !(JOB_NAMES as ReadonlyArray<string>).includes(job))
-        return fail(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`, 2);
-      const limitText = option(rest, '--limit') ?? '20';
-      if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
+        return usage(`unknown job '${job}' (jobs: ${JOB_NAMES.join(', ')})`);
+      const limit = wholeNumber(args, 'limit', 20, 1);
+      if (!limit.ok) return usage(limit.message);
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) return fail(describeError(store.left), 1);
       try {
         const runs = await store.right.listRuns({
           ...(job === undefined ? {} : { job: job as JobName }),
-          limit: Number(limitText),
+          limit: limit.value,
         })();
         if (isLeft(runs)) return fail(describeError(runs.left), 1);
         process.stdout.write(`${json ? JSON.stringify(runs.right, null, 2) : formatRuns(runs.right)}\n`);
@@ -465,8 +470,9 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
     }
     case 'worker': {
-      const config = configFrom(rest);
-      if (isLeft(config)) return fail(config.left, 2);
+      // Every configured section's secrets; the shopify section itself only where the schedules ask for it.
+      const config = configFrom(args, needsOf(command), false);
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
       // Loaded on demand: the other commands do not pay for pg-boss at start.
       const { workerCommand } = await import('../worker/worker.ts');
       const stopped = await workerCommand(config.right, process.env);
@@ -481,12 +487,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
       return 0;
     }
-    case 'help':
-    case '--help':
-      process.stdout.write(`${USAGE}\n`);
-      return 0;
     default:
-      return fail(`unknown command '${command}'`, 2);
+      return fail(`unknown command '${command}'`, EXIT.usage);
   }
 };
 

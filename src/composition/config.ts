@@ -542,14 +542,31 @@ const sameFolder = (a: InboxConfig, b: InboxConfig): boolean =>
       a.port === b.port &&
       a.remoteRoot.replace(/\/+$/, '') === b.remoteRoot.replace(/\/+$/, '');
 
+/** Whether `url` reads as a PostgreSQL connection URL (postgres:// or postgresql://). */
+const postgresUrl = (url: string): boolean => {
+  try {
+    const u = new URL(url);
+    return u.protocol === 'postgres:' || u.protocol === 'postgresql:';
+  } catch {
+    return false;
+  }
+};
+
+/** The parts of the configuration whose secrets a command may need: each command asks only for its own. */
+export type ConfigSection = 'store' | 'inbox' | 'importEvents' | 'shopify';
+export const CONFIG_SECTIONS: ReadonlyArray<ConfigSection> = ['store', 'inbox', 'importEvents', 'shopify'];
+
 /**
  * The configuration from a config file's parsed JSON (or undefined: none) and the environment:
  * DATABASE_URL (PostgreSQL, when the store is `postgres`), SFTP_PRIVATE_KEY or SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD,
  * SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN (an offline Admin API token, when there is a `shopify` section). Without a file, the embedded defaults: SQLite and a local inbox under `.oms-inventory-sync/`.
+ * A missing secret is a problem only for the sections in `needs` (every section by default): a command that never
+ * touches Shopify runs without SHOPIFY_ACCESS_TOKEN (its shopify settings then hold an empty token).
  */
 export const loadConfig = (
   file: unknown,
   env: Readonly<Record<string, string | undefined>>,
+  needs: ReadonlyArray<ConfigSection> = CONFIG_SECTIONS,
 ): E.Either<ConfigError, Config> =>
   pipe(
     ConfigFile.decode(file ?? {}),
@@ -567,15 +584,27 @@ export const loadConfig = (
     }),
     E.chain((c) => {
       const problems: string[] = [];
+      // Missing secrets, by the section that needs them; reported for the sections the command needs only.
+      const secrets: Record<ConfigSection, string[]> = { store: [], inbox: [], importEvents: [], shopify: [] };
       const store: StoreConfig =
         c.inventoryStore !== undefined && 'postgres' in c.inventoryStore
           ? { kind: 'postgres', url: env.DATABASE_URL ?? '' }
           : { kind: 'sqlite', file: c.inventoryStore?.sqlite.file ?? `${DEFAULT_DATA_DIR}/inventory.sqlite` };
       if (store.kind === 'postgres' && store.url === '')
-        problems.push('DATABASE_URL: the postgres store needs the database URL in the environment');
-      const inbox = inboxOf(c.inbox, `${DEFAULT_DATA_DIR}/inbox`, 'inbox', env, problems);
+        secrets.store.push('DATABASE_URL: the postgres store needs the database URL in the environment');
+      else if (store.kind === 'postgres' && !postgresUrl(store.url))
+        secrets.store.push(
+          'DATABASE_URL: not a PostgreSQL URL (expected postgres://user@host:5432/database; its value is not shown)',
+        );
+      const inbox = inboxOf(c.inbox, `${DEFAULT_DATA_DIR}/inbox`, 'inbox', env, secrets.inbox);
       const e = c.importEvents ?? {};
-      const eventsInbox = inboxOf(e.inbox, `${DEFAULT_DATA_DIR}/events-inbox`, 'importEvents.inbox', env, problems);
+      const eventsInbox = inboxOf(
+        e.inbox,
+        `${DEFAULT_DATA_DIR}/events-inbox`,
+        'importEvents.inbox',
+        env,
+        secrets.importEvents,
+      );
       if (sameFolder(inbox, eventsInbox))
         problems.push(
           'importEvents.inbox: the same folder as inbox (the NetSuite exports): the import would read the event feeds as exports; give the event feeds a folder of their own',
@@ -584,7 +613,9 @@ export const loadConfig = (
       if (c.shopify !== undefined) {
         const token = env.SHOPIFY_ACCESS_TOKEN ?? '';
         if (token === '')
-          problems.push('SHOPIFY_ACCESS_TOKEN: the shopify section needs an Admin API access token in the environment');
+          secrets.shopify.push(
+            'SHOPIFY_ACCESS_TOKEN: the shopify section needs an Admin API access token in the environment',
+          );
         shopify = {
           shop: c.shopify.shop,
           accessToken: token,
@@ -625,6 +656,7 @@ export const loadConfig = (
         },
         worker: worker.worker,
       };
+      for (const section of needs) problems.push(...secrets[section]);
       return problems.length === 0 ? E.right(config) : E.left({ _tag: 'ConfigInvalid', problems });
     }),
   );

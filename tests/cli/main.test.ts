@@ -92,4 +92,67 @@ command('a bad option or command is a usage error with exit code 2', () => {
   assert.ok(unknown.stderr.includes("unknown command 'frobnicate'"));
 });
 
+command('strict arguments: unknown flags, missing values, --flag=value, per-command --help, no arguments', () => {
+  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-args-'));
+  try {
+    // Nothing may run: every case below is refused or only prints help, so the embedded defaults' folder stays absent.
+    const inDir = (...args: string[]) => spawnSync('node', [main, ...args], { encoding: 'utf8', cwd: dir });
+    const sampel = inDir('verify', '--facility-group', 'WEB', '--sampel', '1');
+    assert.is(sampel.status, 2);
+    assert.is(
+      sampel.stderr,
+      'oms-inventory-sync: verify: unknown flag --sampel (its flags: --facility-group, --sample, --config, --json)\nusage: oms-inventory-sync verify --facility-group ID [--sample N] [--config FILE] [--json]\n',
+    );
+    const confg = inDir('import', '--confg', 'x.json');
+    assert.is(confg.status, 2);
+    assert.match(confg.stderr, /import: unknown flag --confg/);
+    const missing = inDir('runs', '--limit');
+    assert.is(missing.status, 2);
+    assert.match(missing.stderr, /runs: --limit needs a value \(--limit N\)/);
+    const help = inDir('import', '--help');
+    assert.is(help.status, 0);
+    assert.ok(help.stdout.startsWith('Usage: oms-inventory-sync import [--config FILE] [--json]'), help.stdout);
+    assert.not.match(help.stdout, /Commands:/);
+    const none = inDir();
+    assert.is(none.status, 2);
+    assert.match(none.stderr, /^Usage: oms-inventory-sync <command>/);
+    assert.equal(readdirSync(dir), [], 'nothing ran');
+    // --flag=value is understood.
+    const equals = inDir('runs', '--limit=3', '--job=hard-sync');
+    assert.is(equals.status, 0, equals.stderr);
+  } finally {
+    rmSync(dir, { recursive: true, force: true });
+  }
+});
+
+command('with --json, a failure is one JSON error object on stdout', () => {
+  const bad = cli('runs', '--limit', '0', '--json');
+  assert.is(bad.status, 2);
+  assert.equal(JSON.parse(bad.stdout), {
+    error: { message: '--limit must be a whole number from 1, got "0"', exitCode: 2 },
+  });
+  const unknown = cli('import', '--bogus', '--json');
+  assert.is(unknown.status, 2);
+  assert.equal((JSON.parse(unknown.stdout) as { error: { exitCode: number } }).error.exitCode, 2);
+});
+
+command(
+  'a mistyped DATABASE_URL is a configuration error that shows neither the value nor a library option name',
+  () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-cli-url-'));
+    try {
+      writeFileSync(join(dir, 'pg.json'), JSON.stringify({ inventoryStore: { postgres: {} } }));
+      const out = spawnSync('node', [main, 'runs', '--config', join(dir, 'pg.json')], {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: 'not a url with secret-pw' },
+      });
+      assert.is(out.status, 2);
+      assert.match(out.stderr, /DATABASE_URL: not a PostgreSQL URL/);
+      assert.not.match(out.stderr, /clientUrl|secret-pw/);
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 command.run();
