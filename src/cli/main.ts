@@ -5,7 +5,7 @@
  *
  * The `oms-inventory-sync` command line: a thin edge that builds a job from the configuration, runs it, prints its
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
- * file was held back).
+ * file was held back, 4 skipped: another run holds the job's lease).
  */
 import { createReadStream, mkdtempSync, openSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { lineCursorOf } from '../adapters/local-files/line-reader.ts';
 import type { LineCursor } from '../application/line-reader.ts';
 import { recordInventoryEvents, type RecordedEventOutcome } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
-import { openInventoryStore } from '../composition/live.ts';
+import { openInventoryStore, startupExitCode } from '../composition/live.ts';
 import { loadConfig, type Config } from '../composition/config.ts';
 import {
   BatchSize,
@@ -75,7 +75,8 @@ Options:
 Progress bars go to stderr on a terminal; job events are JSON lines on stderr.
 Exit codes: 0 done, 1 failed (worth retrying), 2 usage or configuration error, 3 done but something needs a person
 (a file held back, lines Shopify refused, drift found, SKUs unmatched or ambiguous, events refused, the
-ledger audit disagreeing).`;
+ledger audit disagreeing), 4 skipped: another run holds the job's lease (nothing done; worth retrying once it
+ends or its heartbeat lapses).`;
 
 const option = (args: ReadonlyArray<string>, name: string): string | undefined => {
   const at = args.indexOf(name);
@@ -97,12 +98,15 @@ const configFrom = (args: ReadonlyArray<string>): Either<string, Config> => {
 
 const worker = workerName();
 
+/** The exit code of a run that found its job's lease held by another run: nothing done. */
+const SKIPPED = 4;
+
 const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
   runs.length === 0
     ? 'no runs recorded'
     : runs
         .map((r) => {
-          const took = r.finishedAt === null ? 'running' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
+          const took = r.finishedAt === null ? '-' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
           const params = Object.entries(r.parameters)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ');
@@ -273,7 +277,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         });
         return fail(
           redact(describeError(e._tag === 'JobFailed' ? e.error : e), secretsOf(config.right)),
-          e._tag === 'JobParametersInvalid' ? 2 : 1,
+          // Bad parameters, or a configuration naming what is not there (a database), are not worth retrying.
+          e._tag === 'JobParametersInvalid' || (e._tag === 'JobStartFailed' && !e.retriable) ? 2 : 1,
         );
       }
       const outcome = result.right;
@@ -282,14 +287,18 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         runId: outcome.runId,
         counts: outcome.counts,
       });
-      if (outcome.report === null) {
+      if (outcome.status === 'skipped') {
+        // Another run holds the job's lease: nothing done, recorded as skipped, and not a success (exit 4).
         process.stdout.write(
           json
-            ? `${JSON.stringify(outcome, null, 2)}\n`
-            : `${command}: another worker is running this job for the shop; nothing done\n`,
+            ? `${JSON.stringify(outcome.report ?? outcome, null, 2)}\n`
+            : outcome.report === null
+              ? `${command}: another run holds this job's lease; nothing done\n`
+              : `${formatJobReport(outcome.job, outcome.report)}\n`,
         );
-        return 0;
+        return SKIPPED;
       }
+      if (outcome.report === null) return 0;
       process.stdout.write(
         `${json ? JSON.stringify(outcome.report, null, 2) : formatJobReport(outcome.job, outcome.report)}\n`,
       );
@@ -308,7 +317,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const found = await pipe(
           TE.Do,
@@ -338,7 +347,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const report = await auditLedger()(store.right)();
         if (isLeft(report)) return fail(describeError(report.left), 1);
@@ -369,7 +378,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) {
         await cursor.close();
-        return fail(describeError(store.left), 1);
+        return fail(describeError(store.left), startupExitCode(store.left));
       }
       try {
         return await recordEventLines(cursor, store.right, json, fail);
@@ -389,7 +398,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(rest);
       if (isLeft(config)) return fail(config.left, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const product = await store.right.productInventory(target)();
         if (isLeft(product)) return fail(describeError(product.left), 1);
@@ -427,11 +436,12 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const limitText = option(rest, '--limit') ?? '20';
       if (!/^[1-9]\d*$/.test(limitText)) return fail(`--limit must be a whole number from 1, got "${limitText}"`, 2);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const runs = await store.right.listRuns({
           ...(job === undefined ? {} : { job: job as JobName }),
           limit: Number(limitText),
+          at: new Date(),
         })();
         if (isLeft(runs)) return fail(describeError(runs.left), 1);
         process.stdout.write(`${json ? JSON.stringify(runs.right, null, 2) : formatRuns(runs.right)}\n`);
