@@ -72,7 +72,10 @@ export type JobError =
 export interface RunContext {
   readonly worker: string;
   readonly runId?: string;
-  /** How long a lease lasts without renewal; renewed at a third of it while the run goes on. */
+  /**
+   * How long the run's lease lasts without renewal (renewed at a third of it while the run goes on), the imports'
+   * included; by default the job's own (30 s; the imports' configured `lockLeaseMs`).
+   */
   readonly leaseMs?: number;
   /** Progress of the run's long steps (rows, lines), for a progress bar. */
   readonly progress?: (event: ProgressEvent) => void;
@@ -155,8 +158,9 @@ const adaptersOf = <K extends JobName>(live: LiveStore, job: K): TE.TaskEither<S
 /**
  * Runs one job over the process's store: opens the job's adapters, takes its lease (`<job>:<shop>` for the Shopify
  * jobs, renewed on a timer; a lost lease stops the run at its next store call), records the run, runs the use case,
- * records the outcome and closes the adapters (not the store). Resolves to the outcome or a typed error; never
- * rejects.
+ * records the outcome and closes the adapters (not the store). Every take and renewal of the lease (the imports'
+ * own too) is recorded as the run's heartbeat; a run that finds the lease held is `skipped`, in the outcome and the
+ * run log. Resolves to the outcome or a typed error; never rejects.
  */
 export const runJobOn = async (
   live: LiveStore,
