@@ -21,6 +21,7 @@ import { openLiveStore, runJobOn } from '../../src/composition/jobs.ts';
 import { exportCsv, FACILITIES, PRODUCTS, STOCK } from '../support/import-scenario.ts';
 import { DATABASE_URL, freshPostgresDatabase } from '../support/postgres.ts';
 import { run } from '../support/run.ts';
+import { sleep, until } from '../support/wait.ts';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const FILE = 'inventory-20261122T010000Z.csv';
@@ -37,16 +38,6 @@ const cli = (env: Record<string, string>, ...args: string[]) =>
         resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
     );
   });
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async <A>(what: string, probe: () => Promise<A | undefined>, timeoutMs: number): Promise<A> => {
-  for (const end = Date.now() + timeoutMs; ; ) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(50);
-  }
-};
 
 // A fresh database with the master data and last night's stock, an inbox with tonight's export, and config files.
 const world = async (name: string, importSettings: Record<string, unknown>) => {

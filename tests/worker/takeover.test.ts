@@ -6,28 +6,18 @@ import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { PgBoss } from 'pg-boss';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openPostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
-import { WORKER_BOSS_SCHEMA } from '../../src/composition/config.ts';
 import { queueName } from '../../src/worker/worker.ts';
 import { exportCsv, FACILITIES, PRODUCTS, STOCK } from '../support/import-scenario.ts';
+import { bossReader } from '../support/boss-reader.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
 import { run } from '../support/run.ts';
+import { until } from '../support/wait.ts';
 
 const importWorker = fileURLToPath(new URL('./support/import-worker.ts', import.meta.url));
 const FILE = 'inventory-20261122T010000Z.csv';
-
-const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const until = async <A>(what: string, probe: () => Promise<A | undefined>, timeoutMs: number): Promise<A> => {
-  for (const end = Date.now() + timeoutMs; ; ) {
-    const found = await probe();
-    if (found !== undefined) return found;
-    if (Date.now() > end) throw new Error(`timed out after ${timeoutMs} ms waiting for ${what}`);
-    await sleep(100);
-  }
-};
 
 const takeover = suite('worker takeover of an import');
 const children: ChildProcess[] = [];
@@ -130,16 +120,7 @@ takeover('a worker killed mid-import: the second worker takes the run over and i
     assert.is(seen.find((r) => r.runId === dying.runId)?.outcome, 'abandoned');
     assert.ok(taken < 60_000, `taken over ${taken} ms after the kill`);
     // pg-boss completed the run it handed on: the retry that imported, not a no-op.
-    const boss = new PgBoss({
-      connectionString: database.url,
-      schema: WORKER_BOSS_SCHEMA,
-      supervise: false,
-      schedule: false,
-      migrate: false,
-      registerInstance: false,
-    });
-    boss.on('error', () => undefined);
-    await boss.start();
+    const boss = await bossReader(database.url);
     try {
       const job = await until(
         'pg-boss to complete the job',
