@@ -204,6 +204,11 @@ export const runJobOn = async (
       })(),
     );
   };
+  const outcome = (
+    status: JobOutcome['status'],
+    report: JobReport | null,
+    counts: Readonly<Record<string, number>>,
+  ): JobOutcome => ({ runId, job: request.job, parameters: request.parameters, status, report, counts });
   // Another owner held the job's lease: nothing ran, and the run log says so.
   const skipped = async (report: JobReport | null): Promise<JobOutcome> => {
     await record(() =>
@@ -216,11 +221,6 @@ export const runJobOn = async (
     );
     return outcome('skipped', report, {});
   };
-  const outcome = (
-    status: JobOutcome['status'],
-    report: JobReport | null,
-    counts: Readonly<Record<string, number>>,
-  ): JobOutcome => ({ runId, job: request.job, parameters: request.parameters, status, report, counts });
   const failed = (error: unknown): JobError => ({
     _tag: 'JobFailed',
     job: request.job,
@@ -229,7 +229,8 @@ export const runJobOn = async (
     retriable: retriable(error),
     error,
   });
-  // One run: recorded as started, run (an exception is a failure like any other), recorded as finished.
+  // One run: recorded as started (a Shopify job's once its lease is taken), run (an exception is a failure like any
+  // other), recorded as finished.
   const run =
     (signal: AbortSignal): TE.TaskEither<JobError, JobOutcome> =>
     async () => {
