@@ -21,6 +21,7 @@ import {
 import type { ImportCounts, InventoryStore } from './inventory-store.ts';
 import type { StoreError } from './store-error.ts';
 import { DEFAULT_LEASE_MS, leaseLostReason, withLease, type JobLease, type LeaseLost } from './job-lease.ts';
+import { stopsWhenAborted } from './store.ts';
 import type { Progress } from './progress.ts';
 
 /** The job's name, as the OMS configures it. */
@@ -682,7 +683,8 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
             ready,
             A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
               pipe(
-                importFile(config, pattern, file, signal)(deps),
+                // A lease lost mid-file stops the run at its next store call (its commit included).
+                importFile(config, pattern, file, signal)(stopsWhenAborted(deps, signal)),
                 TE.chainFirstIOK(
                   (report) => () =>
                     deps.progress?.({

@@ -156,7 +156,15 @@ export type {
   ShopifyError,
   ShopifyInventory,
 } from './shopify-inventory.ts';
-export { JOB_NAMES, type JobName, type JobRun, type RunFilter, type RunLog, type RunOutcome } from './run-log.ts';
+export {
+  JOB_NAMES,
+  type JobName,
+  type JobRun,
+  type RunEnd,
+  type RunFilter,
+  type RunLog,
+  type RunOutcome,
+} from './run-log.ts';
 
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).
 export {

@@ -10,8 +10,11 @@ export interface JobLease {
   readonly releaseJobLock: (job: string, owner: string) => TaskEither<StoreError, void>;
 }
 
-/** How long a job's lease lasts without renewal unless configured otherwise: 10 minutes. */
-export const DEFAULT_LEASE_MS = 10 * 60_000;
+/**
+ * How long a job's lease lasts without renewal unless configured otherwise: 30 seconds, renewed every 10 while the
+ * run goes on. The lease is the run's heartbeat: a run whose process died is taken over once it lapses.
+ */
+export const DEFAULT_LEASE_MS = 30_000;
 
 /** Which lease, for whom, and for how long without renewal. */
 export interface LeaseOptions {

@@ -76,11 +76,13 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
 /**
  * The store as a leased run sees it: once `signal` is aborted (the lease was lost), every data method answers a
  * retriable `InventoryStoreUnavailable` without touching the store, so the run stops at its next store call and
- * writes nothing more. Tasks are built lazily: nothing is called before a task runs.
+ * writes nothing more. Tasks are built lazily: nothing is called before a task runs. Takes any of the store's
+ * roles (a use case's dependencies): the data methods it has are guarded.
  */
-export const stopsWhenAborted = <S extends Store>(store: S, signal: AbortSignal): S => {
+export const stopsWhenAborted = <S extends Partial<Store>>(store: S, signal: AbortSignal): S => {
   const guarded: Record<string, unknown> = { ...(store as object) };
   for (const name of Object.keys(DATA_METHODS)) {
+    if (typeof store[name as keyof Store] !== 'function') continue;
     const method = store[name as keyof Store] as unknown as (...args: unknown[]) => TaskEither<StoreError, unknown>;
     guarded[name] =
       (...args: unknown[]): TaskEither<StoreError, unknown> =>

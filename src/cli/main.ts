@@ -5,7 +5,7 @@
  *
  * The `oms-inventory-sync` command line: a thin edge that builds a job from the configuration, runs it, prints its
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
- * file was held back).
+ * file was held back, 4 skipped: another run holds the job's lease; the README's table).
  */
 import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -20,7 +20,7 @@ import { lineCursorOf } from '../adapters/local-files/line-reader.ts';
 import type { LineCursor } from '../application/line-reader.ts';
 import { recordInventoryEvents, type RecordedEventOutcome } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
-import { openInventoryStore } from '../composition/live.ts';
+import { openInventoryStore, startupExitCode } from '../composition/live.ts';
 import { CONFIG_SECTIONS, loadConfig, type Config, type ConfigSection } from '../composition/config.ts';
 import {
   BatchSize,
@@ -80,7 +80,7 @@ const formatRuns = (runs: ReadonlyArray<JobRun>): string =>
     ? 'no runs recorded'
     : runs
         .map((r) => {
-          const took = r.finishedAt === null ? 'running' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
+          const took = r.finishedAt === null ? '-' : `${r.finishedAt.getTime() - r.startedAt.getTime()} ms`;
           const params = Object.entries(r.parameters)
             .map(([k, v]) => `${k}=${v}`)
             .join(' ');
@@ -320,14 +320,18 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         runId: outcome.runId,
         counts: outcome.counts,
       });
-      if (outcome.report === null) {
+      if (outcome.status === 'skipped') {
+        // Another run holds the job's lease: nothing done, recorded as skipped, and not a success (exit 4).
         process.stdout.write(
           json
-            ? `${JSON.stringify(outcome, null, 2)}\n`
-            : `${command}: another worker is running this job for the shop; nothing done\n`,
+            ? `${JSON.stringify(outcome.report ?? outcome, null, 2)}\n`
+            : outcome.report === null
+              ? `${command}: another run holds this job's lease; nothing done\n`
+              : `${formatJobReport(outcome.job, outcome.report)}\n`,
         );
-        return 0;
+        return EXIT.skipped;
       }
+      if (outcome.report === null) return 0;
       process.stdout.write(
         `${json ? JSON.stringify(outcome.report, null, 2) : formatJobReport(outcome.job, outcome.report)}\n`,
       );
@@ -341,7 +345,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(args, needsOf(command));
       if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const found = await pipe(
           TE.Do,
@@ -371,7 +375,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(args, needsOf(command));
       if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const report = await auditLedger()(store.right)();
         if (isLeft(report)) return fail(describeError(report.left), 1);
@@ -401,7 +405,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const store = await openInventoryStore(config.right.inventoryStore)();
       if (isLeft(store)) {
         await cursor.close();
-        return fail(describeError(store.left), 1);
+        return fail(describeError(store.left), startupExitCode(store.left));
       }
       try {
         return await recordEventLines(cursor, store.right, json, fail);
@@ -418,7 +422,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const config = configFrom(args, needsOf(command));
       if (isLeft(config)) return fail(config.left, EXIT.usage);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const product = await store.right.productInventory(target)();
         if (isLeft(product)) return fail(describeError(product.left), 1);
@@ -456,7 +460,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       const limit = wholeNumber(args, 'limit', 20, 1);
       if (!limit.ok) return usage(limit.message);
       const store = await openInventoryStore(config.right.inventoryStore)();
-      if (isLeft(store)) return fail(describeError(store.left), 1);
+      if (isLeft(store)) return fail(describeError(store.left), startupExitCode(store.left));
       try {
         const runs = await store.right.listRuns({
           ...(job === undefined ? {} : { job: job as JobName }),

@@ -53,7 +53,7 @@ export const ConfigFile = t.exact(
   t.partial({
     inventoryStore: t.union([
       t.exact(t.type({ sqlite: t.exact(t.type({ file: NonEmpty })) })),
-      t.exact(t.type({ postgres: t.exact(t.partial({})) })),
+      t.exact(t.type({ postgres: t.exact(t.partial({ createDatabase: t.boolean })) })),
     ]),
     inbox: InboxCodec,
     outbox: t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
@@ -117,7 +117,12 @@ export type ConfigFile = t.TypeOf<typeof ConfigFile>;
 /** Where the inventory store lives. */
 export type StoreConfig =
   | { readonly kind: 'sqlite'; readonly file: string }
-  | { readonly kind: 'postgres'; readonly url: string };
+  | {
+      readonly kind: 'postgres';
+      readonly url: string;
+      /** Create the database when it does not exist; otherwise (the default) a missing one is a configuration error. */
+      readonly createDatabase?: boolean;
+    };
 
 /** Where files arrive (the NetSuite exports, the event feeds). Secrets are read from the environment, never from the file. */
 export type InboxConfig =
@@ -227,7 +232,7 @@ const INBOX_KEYS: KeyTree = {
   },
 };
 const KNOWN_KEYS: KeyTree = {
-  inventoryStore: { sqlite: { file: null }, postgres: {} },
+  inventoryStore: { sqlite: { file: null }, postgres: { createDatabase: null } },
   outbox: { local: { root: null } },
   shopify: {
     shop: null,
@@ -588,7 +593,11 @@ export const loadConfig = (
       const secrets: Record<ConfigSection, string[]> = { store: [], inbox: [], importEvents: [], shopify: [] };
       const store: StoreConfig =
         c.inventoryStore !== undefined && 'postgres' in c.inventoryStore
-          ? { kind: 'postgres', url: env.DATABASE_URL ?? '' }
+          ? {
+              kind: 'postgres',
+              url: env.DATABASE_URL ?? '',
+              createDatabase: c.inventoryStore.postgres.createDatabase ?? false,
+            }
           : { kind: 'sqlite', file: c.inventoryStore?.sqlite.file ?? `${DEFAULT_DATA_DIR}/inventory.sqlite` };
       if (store.kind === 'postgres' && store.url === '')
         secrets.store.push('DATABASE_URL: the postgres store needs the database URL in the environment');

@@ -8,6 +8,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
 import { importEvents, type ImportEventsReport } from '../application/import-events.ts';
 import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import { DEFAULT_LEASE_MS } from '../application/job-lease.ts';
 import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
 import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
 import type { Progress, ProgressEvent } from '../application/progress.ts';
@@ -40,6 +41,8 @@ export interface JobRunContext {
   readonly progress?: (event: ProgressEvent) => void;
   /** Aborted when the run's lease is lost: the run stops at its next safe point. */
   readonly signal: AbortSignal;
+  /** How long the run's lease lasts without renewal (the imports take theirs for that long). */
+  readonly leaseMs: number;
 }
 
 /** The jobs that hold a lease of their own and need no Shopify connection. */
@@ -72,6 +75,10 @@ export interface JobDefinition<K extends JobName> {
   readonly format: (report: JobReports[K]) => string;
   /** True when a finished run left something for a person (the command's exit code 3). */
   readonly needsAttention: (report: JobReports[K]) => boolean;
+  /** True when the run found its own lease held by another owner and did nothing (the imports hold theirs). */
+  readonly busy: (report: JobReports[K]) => boolean;
+  /** How long the job's lease lasts without renewal when the runner does not say: the imports' configured one. */
+  readonly leaseMs: (adapters: JobAdapters<K>) => number;
 }
 
 const PAGE_SIZE = 10_000;
@@ -128,6 +135,9 @@ const formatImportEvents = (r: ImportEventsReport): string => {
   return out.join('\n');
 };
 
+// The Shopify jobs run under the runner's `<job>:<shop>` lease: a run that started holds it.
+const RUNNER_LEASE = { busy: () => false, leaseMs: () => DEFAULT_LEASE_MS } as const;
+
 const group = (context: JobRunContext): string => context.parameters.facilityGroupId ?? '';
 
 /** Every job, by name. */
@@ -137,8 +147,8 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
     title: 'Import inventory (RESET_INVENTORY)',
     parameters: { required: [], optional: [] },
     shopify: false,
-    run: (job, { runId, owner, progress }) =>
-      importInventory(job.importConfig(runId, owner))({
+    run: (job, { runId, owner, progress, leaseMs }) =>
+      importInventory({ ...job.importConfig(runId, owner), lockLeaseMs: leaseMs })({
         ...job.deps,
         ...(progress === undefined ? {} : { progress }),
       })(),
@@ -152,14 +162,16 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
     }),
     format: formatImport,
     needsAttention: (i) => i.files.some((f) => f.outcome === 'held-back'),
+    busy: (i) => !i.lockAcquired,
+    leaseMs: (job) => job.importConfig('', '').lockLeaseMs,
   },
   'import-events': {
     name: 'import-events',
     title: 'Import inventory events (ERP, WMS and POS feeds)',
     parameters: { required: [], optional: [] },
     shopify: false,
-    run: (job, { runId, owner, progress }) =>
-      importEvents(job.importEventsConfig(runId, owner))({
+    run: (job, { runId, owner, progress, leaseMs }) =>
+      importEvents({ ...job.importEventsConfig(runId, owner), lockLeaseMs: leaseMs })({
         ...job.deps,
         ...(progress === undefined ? {} : { progress }),
       })(),
@@ -175,6 +187,8 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
     }),
     format: formatImportEvents,
     needsAttention: (r) => r.refused + r.conflict + r.rejected > 0 || r.files.some((f) => f.outcome === 'held-back'),
+    busy: (r) => !r.lockAcquired,
+    leaseMs: (job) => job.importEventsConfig('', '').lockLeaseMs,
   },
   'hard-sync': {
     name: 'hard-sync',
@@ -214,6 +228,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
           : []),
       ].join('\n'),
     needsAttention: () => false,
+    ...RUNNER_LEASE,
   },
   'push-changes': {
     name: 'push-changes',
@@ -237,6 +252,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         `  feed: ${p.feed ?? 'none: no change, no call'}`,
       ].join('\n'),
     needsAttention: () => false,
+    ...RUNNER_LEASE,
   },
   'process-uploads': {
     name: 'process-uploads',
@@ -259,6 +275,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ]),
       ].join('\n'),
     needsAttention: (u) => u.failed > 0,
+    ...RUNNER_LEASE,
   },
   'map-products': {
     name: 'map-products',
@@ -283,6 +300,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ),
       ].join('\n'),
     needsAttention: (m) => m.unmatched.length > 0 || m.ambiguous.length > 0,
+    ...RUNNER_LEASE,
   },
   verify: {
     name: 'verify',
@@ -306,6 +324,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ),
       ].join('\n'),
     needsAttention: (v) => v.drifted.length > 0,
+    ...RUNNER_LEASE,
   },
 };
 

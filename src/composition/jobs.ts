@@ -8,7 +8,8 @@ import { randomBytes } from 'node:crypto';
 import { hostname } from 'node:os';
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { DEFAULT_LEASE_MS, withLease } from '../application/job-lease.ts';
+import { pipe } from 'fp-ts/lib/function.js';
+import { type JobLease, withLease } from '../application/job-lease.ts';
 import type { ProgressEvent } from '../application/progress.ts';
 import { stopsWhenAborted } from '../application/store.ts';
 import type { Config } from './config.ts';
@@ -36,7 +37,7 @@ export interface JobOutcome {
   readonly runId: string;
   readonly job: JobName;
   readonly parameters: Readonly<Record<string, string>>;
-  /** 'skipped' when another process held the job's lease: nothing ran. */
+  /** 'skipped' when another process held the job's lease: nothing ran (an import's report says so too). */
   readonly status: 'succeeded' | 'skipped';
   readonly report: JobReport | null;
   readonly counts: Readonly<Record<string, number>>;
@@ -55,7 +56,8 @@ export type JobError =
       readonly job: JobName;
       readonly component: string;
       readonly reason: string;
-      readonly retriable: true;
+      /** False when the configuration names what is not there (a database that does not exist). */
+      readonly retriable: boolean;
     }
   | {
       readonly _tag: 'JobFailed';
@@ -70,7 +72,10 @@ export type JobError =
 export interface RunContext {
   readonly worker: string;
   readonly runId?: string;
-  /** How long a lease lasts without renewal; renewed at a third of it while the run goes on. */
+  /**
+   * How long the run's lease lasts without renewal (renewed at a third of it while the run goes on), the imports'
+   * included; by default the job's own (30 s; the imports' configured `lockLeaseMs`).
+   */
   readonly leaseMs?: number;
   /** Progress of the run's long steps (rows, lines), for a progress bar. */
   readonly progress?: (event: ProgressEvent) => void;
@@ -120,13 +125,14 @@ const record = async (step: () => Promise<Either<unknown, void>>): Promise<void>
   await step().catch(() => undefined);
 };
 
-// A live dependency that could not be started, as the run's error: worth retrying (a server may be back).
+// A live dependency that could not be started, as the run's error: worth retrying (a server may be back), unless
+// the configuration names what is not there.
 const startFailed = (job: JobName, e: StartupError): JobError => ({
   _tag: 'JobStartFailed',
   job,
   component: e.component,
   reason: e.reason,
-  retriable: true,
+  retriable: e.misconfigured !== true,
 });
 
 /** The process's live store: opened (and its schema brought up to date) once, shared by every run. */
@@ -152,8 +158,9 @@ const adaptersOf = <K extends JobName>(live: LiveStore, job: K): TE.TaskEither<S
 /**
  * Runs one job over the process's store: opens the job's adapters, takes its lease (`<job>:<shop>` for the Shopify
  * jobs, renewed on a timer; a lost lease stops the run at its next store call), records the run, runs the use case,
- * records the outcome and closes the adapters (not the store). Resolves to the outcome or a typed error; never
- * rejects.
+ * records the outcome and closes the adapters (not the store). Every take and renewal of the lease (the imports'
+ * own too) is recorded as the run's heartbeat; a run that finds the lease held is `skipped`, in the outcome and the
+ * run log. Resolves to the outcome or a typed error; never rejects.
  */
 export const runJobOn = async (
   live: LiveStore,
@@ -171,11 +178,49 @@ export const runJobOn = async (
   if (isLeft(opened)) return { _tag: 'Left', left: startFailed(request.job, opened.left) };
   const adapters = opened.right;
   const { store } = live;
+  const leaseMs = context.leaseMs ?? definition.leaseMs(adapters as never);
+  // Every take and renewal of the run's lease is its heartbeat in the run log: a run whose heartbeat lapsed without
+  // an end is shown as abandoned.
+  const heartbeat = <L extends JobLease>(lease: L): L => ({
+    ...lease,
+    acquireJobLock: (job, owner, until, now) =>
+      pipe(
+        lease.acquireJobLock(job, owner, until, now),
+        TE.chainFirst((held) =>
+          held ? TE.fromTask(() => record(() => store.renewRun(runId, until)())) : TE.right(undefined),
+        ),
+      ),
+  });
+  const start = (): Promise<void> => {
+    const startedAt = new Date();
+    return record(() =>
+      store.startRun({
+        runId,
+        job: request.job,
+        parameters: request.parameters,
+        worker: context.worker,
+        startedAt,
+        leaseUntil: new Date(startedAt.getTime() + leaseMs),
+      })(),
+    );
+  };
   const outcome = (
     status: JobOutcome['status'],
     report: JobReport | null,
     counts: Readonly<Record<string, number>>,
   ): JobOutcome => ({ runId, job: request.job, parameters: request.parameters, status, report, counts });
+  // Another owner held the job's lease: nothing ran, and the run log says so.
+  const skipped = async (report: JobReport | null): Promise<JobOutcome> => {
+    await record(() =>
+      store.finishRun(runId, {
+        finishedAt: new Date(),
+        outcome: 'skipped',
+        counts: {},
+        error: "another run holds the job's lease; nothing done",
+      })(),
+    );
+    return outcome('skipped', report, {});
+  };
   const failed = (error: unknown): JobError => ({
     _tag: 'JobFailed',
     job: request.job,
@@ -184,29 +229,24 @@ export const runJobOn = async (
     retriable: retriable(error),
     error,
   });
-  // One run: recorded as started, run (an exception is a failure like any other), recorded as finished.
+  // One run: recorded as started (a Shopify job's once its lease is taken), run (an exception is a failure like any
+  // other), recorded as finished.
   const run =
     (signal: AbortSignal): TE.TaskEither<JobError, JobOutcome> =>
     async () => {
-      await record(() =>
-        store.startRun({
-          runId,
-          job: request.job,
-          parameters: request.parameters,
-          worker: context.worker,
-          startedAt: new Date(),
-        })(),
-      );
-      // A Shopify job's store stops answering once its lease is lost (the import checks its own lease).
+      if (!definition.shopify) await start();
+      // A Shopify job's store stops answering once its lease is lost (the imports check their own leases, each take
+      // and renewal of which is the run's heartbeat).
       const leased = definition.shopify
         ? { ...adapters, deps: stopsWhenAborted((adapters as JobAdapters<'hard-sync'>).deps, signal) }
-        : adapters;
+        : { ...adapters, deps: heartbeat((adapters as JobAdapters<'import'>).deps) };
       const result = await definition
         .run(leased as never, {
           runId,
           owner: context.worker,
           parameters: request.parameters,
           signal,
+          leaseMs,
           ...(context.progress === undefined ? {} : { progress: context.progress }),
         })
         .catch((error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }));
@@ -221,6 +261,7 @@ export const runJobOn = async (
         );
         return { _tag: 'Left', left: failed(result.left) };
       }
+      if (definition.busy(result.right as never)) return { _tag: 'Right', right: await skipped(result.right) };
       const counts = definition.counts(result.right as never);
       await record(() =>
         store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null })(),
@@ -232,15 +273,18 @@ export const runJobOn = async (
     if (!definition.shopify) return await run(new AbortController().signal)();
     const shop = (adapters as JobAdapters<'hard-sync'>).shop;
     const leased = await withLease(
-      { ...store, ...systemClock },
-      { job: `${request.job}:${shop}`, owner: context.worker, ms: context.leaseMs ?? DEFAULT_LEASE_MS },
-      run,
+      { ...heartbeat(store), ...systemClock },
+      { job: `${request.job}:${shop}`, owner: context.worker, ms: leaseMs },
+      (signal) => async () => {
+        await start();
+        return run(signal)();
+      },
     )();
     if (isLeft(leased))
       return { _tag: 'Left', left: leased.left._tag === 'JobFailed' ? leased.left : failed(leased.left) };
-    return leased.right._tag === 'busy'
-      ? { _tag: 'Right', right: outcome('skipped', null, {}) }
-      : { _tag: 'Right', right: leased.right.value };
+    if (leased.right._tag === 'ran') return { _tag: 'Right', right: leased.right.value };
+    await start();
+    return { _tag: 'Right', right: await skipped(null) };
   } finally {
     await adapters.close().catch(() => undefined);
   }

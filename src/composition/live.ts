@@ -6,6 +6,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { redact } from '../application/redaction.ts';
 import { netsuiteExportReader } from '../adapters/csv/netsuite-export-reader.ts';
 import { localFileStore } from '../adapters/local-files/local-file-store.ts';
+import { isDatabaseMissing } from '../adapters/persistence/postgres-dialect.ts';
 import { openPostgresInventoryStore } from '../adapters/persistence/postgres-inventory-store.ts';
 import { openSqliteInventoryStore } from '../adapters/persistence/sqlite-inventory-store.ts';
 import { sftpFileStore, type SftpCredentials } from '../adapters/sftp/sftp-file-store.ts';
@@ -36,6 +37,8 @@ export interface StartupError {
   readonly _tag: 'StartupFailed';
   readonly component: string;
   readonly reason: string;
+  /** The configuration names something that is not there (a database that does not exist): not worth retrying. */
+  readonly misconfigured?: true;
 }
 
 const startup =
@@ -54,7 +57,10 @@ export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupEr
   TE.tryCatch(
     async () => {
       if (config.kind === 'postgres') {
-        const store = await openPostgresInventoryStore({ url: config.url });
+        const store = await openPostgresInventoryStore({
+          url: config.url,
+          createDatabase: config.createDatabase === true,
+        });
         await store.migrate();
         return store;
       }
@@ -63,8 +69,14 @@ export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupEr
       await store.migrate();
       return store;
     },
-    startup(`inventory store (${config.kind})`),
+    (cause): StartupError => ({
+      ...startup(`inventory store (${config.kind})`)(cause),
+      ...(isDatabaseMissing(cause) ? { misconfigured: true } : {}),
+    }),
   );
+
+/** The exit code of a start failure: 2 for a configuration that names what is not there, 1 (worth retrying) else. */
+export const startupExitCode = (e: StartupError): number => (e.misconfigured === true ? 2 : 1);
 
 /** Opens the configured inbox. */
 export const openInbox = (

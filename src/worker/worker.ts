@@ -176,7 +176,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   // The process's one store, opened (and migrated) once and shared by every run; a test's own runner opens its own.
   const live = options.run === undefined ? await openLiveStore(config)() : undefined;
   if (live !== undefined && isLeft(live))
-    return left({ _tag: 'WorkerStartFailed', reason: `${live.left.component}: ${live.left.reason}`, cause: live.left });
+    return left(
+      live.left.misconfigured === true
+        ? { _tag: 'WorkerConfigInvalid', problems: [`${live.left.component}: ${live.left.reason}`] }
+        : { _tag: 'WorkerStartFailed', reason: `${live.left.component}: ${live.left.reason}`, cause: live.left },
+    );
   const liveStore = live?.right;
   const run: RunJob =
     options.run ?? ((_config, request, context) => runJobOn(liveStore as LiveStore, request, context));

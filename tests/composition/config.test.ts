@@ -37,7 +37,21 @@ config('PostgreSQL and SFTP take their secrets from the environment', () => {
   const c = loadConfig(file, { DATABASE_URL: 'postgres://u:secret@db/oms', SFTP_PRIVATE_KEY_FILE: '/keys/id' });
   assert.ok(isRight(c));
   if (!isRight(c)) return;
-  assert.equal(c.right.inventoryStore, { kind: 'postgres', url: 'postgres://u:secret@db/oms' });
+  assert.equal(c.right.inventoryStore, { kind: 'postgres', url: 'postgres://u:secret@db/oms', createDatabase: false });
+  const creating = loadConfig(
+    { inventoryStore: { postgres: { createDatabase: true } } },
+    { DATABASE_URL: 'postgres://u:secret@db/oms' },
+  );
+  assert.equal(isRight(creating) && creating.right.inventoryStore, {
+    kind: 'postgres',
+    url: 'postgres://u:secret@db/oms',
+    createDatabase: true,
+  });
+  const misspelt = loadConfig({ inventoryStore: { postgres: { createDatabse: true } } }, { DATABASE_URL: 'x' });
+  assert.ok(
+    isLeft(misspelt) && misspelt.left.problems.some((p) => p.includes('createDatabse')),
+    JSON.stringify(misspelt),
+  );
   assert.equal(c.right.inbox, {
     kind: 'sftp',
     host: 'sftp.example',

@@ -97,6 +97,12 @@ jobs('a run whose lease another owner holds does nothing and says so; the lease 
       await run(t.live.store.acquireJobLock(lock, 'w1', new Date(now.getTime() + 60_000), now)),
       'still held by the other owner',
     );
+    const [recorded] = await run(t.live.store.listRuns({ limit: 10, at: new Date() }));
+    assert.equal(
+      [recorded?.runId, recorded?.job, recorded?.outcome, recorded?.finishedAt === null],
+      [skipped._tag === 'Right' ? skipped.right.runId : '', 'map-products', 'skipped', false],
+      'recorded as skipped',
+    );
   } finally {
     await t.dispose();
   }
@@ -121,11 +127,13 @@ jobs('the lease is released on every path out: after a success and after a failu
       await run(t.live.store.acquireJobLock(lock, 'someone-else', new Date(now.getTime() + 60_000), now)),
       'released after the success',
     );
-    const runs = await run(t.live.store.listRuns({ job: 'verify', limit: 10 }));
+    const runs = await run(t.live.store.listRuns({ job: 'verify', limit: 10, at: new Date() }));
     assert.equal(
       runs.map((r) => r.outcome),
       ['succeeded', 'failed'],
     );
+    // Each run kept a heartbeat while it held its lease.
+    assert.ok(runs.every((r) => r.leaseUntil !== null && r.leaseUntil.getTime() > r.startedAt.getTime()));
   } finally {
     await t.dispose();
   }

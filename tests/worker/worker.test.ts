@@ -7,10 +7,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { isLeft, isRight, type Either } from 'fp-ts/lib/Either.js';
-import { PgBoss, type JobWithMetadata } from 'pg-boss';
+import type { PgBoss, JobWithMetadata } from 'pg-boss';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { loadConfig, WORKER_BOSS_SCHEMA, type Config } from '../../src/composition/config.ts';
+import { loadConfig, type Config } from '../../src/composition/config.ts';
 import type { JobError, JobName, JobOutcome } from '../../src/composition/jobs.ts';
 import { openInbox } from '../../src/composition/live.ts';
 import {
@@ -23,6 +23,7 @@ import {
 } from '../../src/worker/worker.ts';
 import { openPostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
 import { exportCsv, FACILITIES, PRODUCTS, STOCK } from '../support/import-scenario.ts';
+import { bossReader } from '../support/boss-reader.ts';
 import { freshPostgresDatabase } from '../support/postgres.ts';
 import { run } from '../support/run.ts';
 
@@ -69,16 +70,7 @@ const start = async (options: StartWorkerOptions): Promise<Worker> => {
 
 // A pg-boss client that only reads (no supervision, no schedules, no work).
 const reader = async (url: string): Promise<PgBoss> => {
-  const boss = new PgBoss({
-    connectionString: url,
-    schema: WORKER_BOSS_SCHEMA,
-    supervise: false,
-    schedule: false,
-    migrate: false,
-    registerInstance: false,
-  });
-  boss.on('error', () => undefined);
-  await boss.start();
+  const boss = await bossReader(url);
   clients.push(boss);
   return boss;
 };

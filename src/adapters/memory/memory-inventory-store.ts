@@ -15,7 +15,7 @@ import type {
 } from '../../application/index.ts';
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import { stockTableOf } from '../../application/columnar.ts';
-import type { JobRun } from '../../application/run-log.ts';
+import { outcomeSeenAt, type JobRun } from '../../application/run-log.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
   applyInventoryEvents,
@@ -549,14 +549,23 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       perform('startRun', () => {
         if (runs.has(run.runId)) return E.left(failed('startRun', `run already started: ${run.runId}`));
         runs.set(run.runId, {
-          ...run,
+          runId: run.runId,
+          job: run.job,
           parameters: { ...run.parameters },
+          worker: run.worker,
+          startedAt: run.startedAt,
           finishedAt: null,
           outcome: 'running',
+          leaseUntil: run.leaseUntil ?? null,
           counts: {},
           error: null,
         });
         return E.right(undefined);
+      }),
+    renewRun: (runId, leaseUntil) =>
+      answer('renewRun', () => {
+        const started = runs.get(runId);
+        if (started?.outcome === 'running') runs.set(runId, { ...started, leaseUntil });
       }),
     finishRun: (runId, end) =>
       perform('finishRun', () => {
@@ -574,6 +583,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     listRuns: (filter) =>
       answer('listRuns', () =>
         [...runs.values()]
+          .map((r) => ({ ...r, outcome: outcomeSeenAt(r.outcome, r.leaseUntil, filter.at) }))
           .filter(
             (r) =>
               (filter.job === undefined || r.job === filter.job) &&

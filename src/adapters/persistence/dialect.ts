@@ -49,4 +49,10 @@ export interface StoreDialect {
    * import's history then reads the rows its upsert returned instead of joining them back to every position.
    */
   readonly writableCte: boolean;
+  /**
+   * Makes sure the database is there before MikroORM opens on it: PostgreSQL checks that the URL's database exists
+   * and creates it only when asked to (`createDatabase`), else fails with `DatabaseMissing`; SQLite's file is made
+   * when it opens.
+   */
+  readonly prepare: () => Promise<void>;
 }

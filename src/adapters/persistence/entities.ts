@@ -272,6 +272,8 @@ export const JobRunEntity = defineEntity({
     outcome: p.string().length(16),
     counts: p.text(),
     error: p.text().nullable(),
+    // The run's heartbeat: until when its lease was last renewed (a running run past it was abandoned).
+    leaseUntil: p.bigint('number').nullable(),
   },
   indexes: [{ name: 'job_run_job_started_at_index', properties: ['job', 'startedAt'] }],
 });

@@ -25,6 +25,8 @@ export const MIGRATION_NAMES = [
   // The ledger's numbering (`ledger_head`), the delta push's cursor (`change_cursor`, `changed_product.sequence`) and
   // the NetSuite resets as ledger rows (the reset columns of `inventory_event`).
   'Migration20261218000000_LedgerCursor',
+  // The run log's heartbeat (`job_run.lease_until`): a run whose lease lapsed without an end shows as abandoned.
+  'Migration20261219000000_RunHeartbeat',
 ] as const;
 
 /**

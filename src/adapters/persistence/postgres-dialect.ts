@@ -15,7 +15,59 @@ export interface PostgresStoreOptions {
   readonly url: string;
   /** The most connections the store holds at once (default 4): MikroORM, the import's COPY and the lease share them. */
   readonly maxConnections?: number;
+  /** Create the URL's database when it does not exist (default false: a missing database is `DatabaseMissing`). */
+  readonly createDatabase?: boolean;
 }
+
+/** The name an error has when the configured database does not exist and is not to be created. */
+export const DATABASE_MISSING = 'DatabaseMissing';
+
+/** True for the error of a configured database that does not exist (a configuration error, not worth retrying). */
+export const isDatabaseMissing = (e: unknown): boolean => e instanceof Error && e.name === DATABASE_MISSING;
+
+// PostgreSQL's SQLSTATE for a database that does not exist, and for one created meanwhile by someone else.
+const INVALID_CATALOG_NAME = '3D000';
+const DUPLICATE_DATABASE = '42P04';
+
+const codeOf = (e: unknown): string => String((e as { code?: unknown } | null)?.code ?? '');
+
+/**
+ * Checks that the database of `url` exists, by connecting to it; when it does not, creates it (connected to the
+ * server's `postgres` database) if `create`, else throws `DatabaseMissing` naming the database and the server (never
+ * the user or password). Any other failure to connect is thrown as it is, to be reported as the store's.
+ */
+export const requireDatabase = async (url: string, create: boolean): Promise<void> => {
+  const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
+  probe.on('error', noop);
+  try {
+    await probe.connect();
+    return;
+  } catch (e) {
+    if (codeOf(e) !== INVALID_CATALOG_NAME) throw e;
+  } finally {
+    await probe.end().catch(noop);
+  }
+  const where = `${probe.host}:${probe.port}`;
+  if (!create)
+    throw Object.assign(
+      new Error(
+        `the database "${probe.database}" does not exist on ${where} (DATABASE_URL): check its name, or create it (inventoryStore.postgres.createDatabase: true creates it)`,
+      ),
+      { name: DATABASE_MISSING },
+    );
+  const server = new URL(url);
+  server.pathname = '/postgres';
+  const admin = new pg.Client({ connectionString: server.toString(), connectionTimeoutMillis: 15_000 });
+  admin.on('error', noop);
+  try {
+    await admin.connect();
+    await admin.query(`create database ${admin.escapeIdentifier(probe.database ?? '')}`);
+  } catch (e) {
+    if (codeOf(e) !== DUPLICATE_DATABASE) throw e;
+  } finally {
+    await admin.end().catch(noop);
+  }
+};
 
 /** The pool size when none is given: a running import's transaction, a lease renewal and a small query at once. */
 export const DEFAULT_MAX_CONNECTIONS = 4;
@@ -116,8 +168,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
   pool.on('connect', (client) => client.on('error', noop));
   return {
     writableCte: true,
+    prepare: () => requireDatabase(options.url, options.createDatabase === true),
     orm: {
       driver: PostgreSqlDriver,
+      // `prepare` saw to the database; MikroORM's own check would end the store's pool to reconnect elsewhere.
+      ensureDatabase: false,
       // MikroORM reads the database name from the URL; it connects through the pool below only.
       clientUrl: options.url,
       driverOptions: new PostgresDialect({ pool: kyselyPool(pool) }),

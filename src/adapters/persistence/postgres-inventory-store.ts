@@ -14,4 +14,5 @@ export const openPostgresInventoryStore = (options: PostgresStoreOptions): Promi
   openStore({
     postgresUrl: options.url,
     ...(options.maxConnections === undefined ? {} : { maxConnections: options.maxConnections }),
+    ...(options.createDatabase === undefined ? {} : { createDatabase: options.createDatabase }),
   });

@@ -13,7 +13,7 @@ import type {
   ProductInventoryRecord,
   VarianceRecord,
 } from '../../application/index.ts';
-import type { JobName, JobRun, RunOutcome } from '../../application/run-log.ts';
+import { outcomeSeenAt, type JobName, type JobRun, type RunOutcome } from '../../application/run-log.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
 import type { Value } from './dialect.ts';
 
@@ -175,18 +175,23 @@ export const failedLineOf = (r: Row): FailedLine => ({
   message: String(r.message),
 });
 
-/** A `job_run` row as a run. */
-export const jobRunOf = (r: Row): JobRun => ({
-  runId: String(r.run_id),
-  job: String(r.job) as JobName,
-  parameters: JSON.parse(String(r.parameters)) as Record<string, string>,
-  worker: String(r.worker),
-  startedAt: new Date(num(r.started_at)),
-  finishedAt: r.finished_at === null || r.finished_at === undefined ? null : new Date(num(r.finished_at)),
-  outcome: String(r.outcome) as RunOutcome,
-  counts: JSON.parse(String(r.counts)) as Record<string, number>,
-  error: text(r.error),
-});
+/** A `job_run` row as a run, seen at `at`: a running run whose lease lapsed before then is abandoned. */
+export const jobRunOf = (r: Row, at: Date | undefined): JobRun => {
+  const leaseUntil = r.lease_until === null || r.lease_until === undefined ? null : new Date(num(r.lease_until));
+  const outcome = String(r.outcome) as RunOutcome;
+  return {
+    runId: String(r.run_id),
+    job: String(r.job) as JobName,
+    parameters: JSON.parse(String(r.parameters)) as Record<string, string>,
+    worker: String(r.worker),
+    startedAt: new Date(num(r.started_at)),
+    finishedAt: r.finished_at === null || r.finished_at === undefined ? null : new Date(num(r.finished_at)),
+    outcome: outcomeSeenAt(outcome, leaseUntil, at),
+    leaseUntil,
+    counts: JSON.parse(String(r.counts)) as Record<string, number>,
+    error: text(r.error),
+  };
+};
 
 /** A mapping as the columns of `shopify_inventory_item` after the shop: product, SKU, status, item, candidates. */
 export const mappingColumns = (m: InventoryItemMapping): Value[] => [

@@ -86,6 +86,8 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
   const names = (columns: Columns) => sql.join(columns.map(([name]) => sql.ref(name)));
   return {
     writableCte: false,
+    // The file is made when the connection opens.
+    prepare: async () => undefined,
     orm: {
       driver: SqliteDriver,
       dbName: options.file,

@@ -490,7 +490,17 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             outcome: 'running',
             counts: '{}',
             error: null,
+            ...(run.leaseUntil === undefined ? {} : { lease_until: run.leaseUntil.getTime() }),
           })
+          .execute();
+      }),
+    renewRun: (runId, leaseUntil) =>
+      attempt('renewRun', async () => {
+        await db()
+          .updateTable('job_run')
+          .set({ lease_until: leaseUntil.getTime() })
+          .where('run_id', '=', runId)
+          .where('outcome', '=', 'running')
           .execute();
       }),
     finishRun: (runId, end) =>
@@ -510,17 +520,33 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     listRuns: (filter) =>
       attempt('listRuns', async () => {
         if (filter.limit <= 0) return [];
-        const { job, outcome } = filter;
+        const { job, outcome, at } = filter;
+        // `abandoned` is never stored: it is a `running` run whose heartbeat lapsed before `at` (see outcomeSeenAt).
+        const lapsed = at?.getTime() ?? null;
         const runs = await db()
           .selectFrom('job_run')
           .selectAll()
           .$if(job !== undefined, (q) => q.where('job', '=', job!))
-          .$if(outcome !== undefined, (q) => q.where('outcome', '=', outcome!))
+          .$if(outcome !== undefined && outcome !== 'running' && outcome !== 'abandoned', (q) =>
+            q.where('outcome', '=', outcome!),
+          )
+          .$if(outcome === 'abandoned', (q) =>
+            lapsed === null
+              ? q.where(sql.lit(false))
+              : q.where('outcome', '=', 'running').where('lease_until', '<=', lapsed),
+          )
+          .$if(outcome === 'running', (q) =>
+            q
+              .where('outcome', '=', 'running')
+              .$if(lapsed !== null, (r) =>
+                r.where((eb) => eb.or([eb('lease_until', 'is', null), eb('lease_until', '>', lapsed!)])),
+              ),
+          )
           .orderBy('started_at', 'desc')
           .orderBy('run_id', 'desc')
           .limit(Math.floor(filter.limit))
           .execute();
-        return runs.map(jobRunOf);
+        return runs.map((r) => jobRunOf(r, at));
       }),
 
     // Catalogue.

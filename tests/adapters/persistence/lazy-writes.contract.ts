@@ -425,6 +425,22 @@ const WRITES: {
       };
     },
   ],
+  renewRun: [
+    'RunLog',
+    async (store, key) => {
+      await run(store.startRun({ ...startOf(`run-${key}`), leaseUntil: AT }));
+      const leaseOf = async () =>
+        (await run(store.listRuns({ limit: 1000 })))
+          .filter((r) => r.runId === `run-${key}`)
+          .map((r) => r.leaseUntil?.getTime());
+      return {
+        task: store.renewRun(`run-${key}`, LATER),
+        observe: leaseOf,
+        before: [AT.getTime()],
+        after: [LATER.getTime()],
+      };
+    },
+  ],
 };
 const writes = Object.entries(WRITES) as ReadonlyArray<[WriteMethod, (typeof WRITES)[WriteMethod]]>;
 
@@ -573,6 +589,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       releaseJobLock: () => store.releaseJobLock(nothing, nothing),
       startRun: () => store.startRun(nothing),
       finishRun: () => store.finishRun(nothing, nothing),
+      renewRun: () => store.renewRun(nothing, nothing),
       recordEvents: () => store.recordEvents(nothing),
     };
     for (const [method, build] of Object.entries(unusable)) {

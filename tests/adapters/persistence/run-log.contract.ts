@@ -47,6 +47,7 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
       startedAt: at(0),
       finishedAt: null,
       outcome: 'running',
+      leaseUntil: null,
       counts: {},
       error: null,
     };
@@ -76,6 +77,7 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
       startedAt: at(6),
       finishedAt: at(7),
       outcome: 'failed',
+      leaseUntil: null,
       counts: {},
       error: 'SftpUnavailable: it\'s "down"\nretry later',
     });
@@ -102,6 +104,48 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
     assert.equal(await ids({ job: 'import', outcome: 'failed', limit: 10 }), ['e']);
     assert.equal(await ids({ job: 'import', outcome: 'running', limit: 1 }), ['a']);
     assert.equal(await ids({ job: 'verify', limit: 10 }), []);
+  });
+
+  test('a run with a heartbeat: running while renewed, abandoned once it lapsed, skipped when it found the lease held', async () => {
+    const { store } = subject;
+    await run(store.startRun({ ...started('live', 'import', 0), leaseUntil: at(1) }));
+    await run(store.startRun({ ...started('dead', 'import', 1), leaseUntil: at(2) }));
+    await run(store.startRun(started('old', 'import', 2)));
+    await run(store.startRun({ ...started('busy', 'import', 3), leaseUntil: at(4) }));
+    await run(store.finishRun('busy', { finishedAt: at(3), outcome: 'skipped', counts: {}, error: 'held' }));
+    // The live run renews its lease; the dead one's lapses.
+    await run(store.renewRun('live', at(10)));
+    const seen = async (filter: Omit<Parameters<RunLog['listRuns']>[0], 'limit'>) =>
+      (await run(store.listRuns({ ...filter, limit: 10 }))).map((r) => [r.runId, r.outcome]);
+    assert.equal(await seen({ at: at(5) }), [
+      ['busy', 'skipped'],
+      ['old', 'running'],
+      ['dead', 'abandoned'],
+      ['live', 'running'],
+    ]);
+    assert.equal(await seen({ at: at(5), outcome: 'abandoned' }), [['dead', 'abandoned']]);
+    assert.equal(await seen({ at: at(5), outcome: 'running' }), [
+      ['old', 'running'],
+      ['live', 'running'],
+    ]);
+    assert.equal(await seen({ at: at(5), outcome: 'skipped' }), [['busy', 'skipped']]);
+    // Exactly at the lapse it is over; seen at no time, nothing is judged.
+    assert.equal(await seen({ at: at(10), outcome: 'abandoned' }), [
+      ['dead', 'abandoned'],
+      ['live', 'abandoned'],
+    ]);
+    assert.equal(await seen({ outcome: 'abandoned' }), []);
+    assert.equal(await seen({ outcome: 'running' }), [
+      ['old', 'running'],
+      ['dead', 'running'],
+      ['live', 'running'],
+    ]);
+    assert.equal((await run(store.listRuns({ limit: 10 }))).find((r) => r.runId === 'live')?.leaseUntil, at(10));
+    // An ended run's heartbeat stays as it ended; a late one changes nothing.
+    await run(store.finishRun('live', { finishedAt: at(11), outcome: 'succeeded', counts: {}, error: null }));
+    await run(store.renewRun('live', at(20)));
+    const [live] = (await run(store.listRuns({ limit: 10 }))).filter((r) => r.runId === 'live');
+    assert.equal([live?.outcome, live?.leaseUntil], ['succeeded', at(10)]);
   });
 
   test('finishing an unknown run fails and records nothing; a run id starts once', async () => {

@@ -79,11 +79,11 @@ for (const [name, withDatabase] of DATABASES) {
       const orm = await openOrm(location);
       try {
         // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
-        // and the delta push's cursor).
+        // and the delta push's cursor, the run log's heartbeat).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
-        const added = /inventory_event|ledger_head|change_cursor|changed_product/;
+        const added = /inventory_event|ledger_head|change_cursor|changed_product|lease_until/;
         assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');

@@ -122,6 +122,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ['startRun', (s) => s.startRun({ runId: 'r', job: 'import', parameters: {}, worker: 'w', startedAt: new Date(0) })],
   ['finishRun', (s) => s.finishRun('r', { finishedAt: new Date(1), outcome: 'succeeded', counts: {}, error: null })],
   ['listRuns', (s) => s.listRuns({ limit: 1 })],
+  ['renewRun', (s) => s.renewRun('r', new Date(1))],
   ['salesChannel', (s) => s.salesChannel('G')],
   ['facilityGroup', (s) => s.facilityGroup('G')],
   ['mappedProductPage', (s) => s.mappedProductPage(CHANNEL, null, 10)],
