@@ -465,6 +465,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         const runs = await store.right.listRuns({
           ...(job === undefined ? {} : { job: job as JobName }),
           limit: limit.value,
+          at: new Date(),
         })();
         if (isLeft(runs)) return fail(describeError(runs.left), 1);
         process.stdout.write(`${json ? JSON.stringify(runs.right, null, 2) : formatRuns(runs.right)}\n`);

@@ -167,7 +167,11 @@ for (const workerId of [undefined, 'worker-1']) {
         );
         assert.ok(Date.now() - killedAt <= leaseMs + 5_000);
         const listed = await cli(env, 'runs', '--config', w.config);
-        assert.match(listed.stdout, new RegExp(`import +abandoned .*${killed.runId}`));
+        assert.match(
+          listed.stdout,
+          new RegExp(`import +abandoned .*${killed.runId}`),
+          `${listed.stdout}${listed.stderr}`,
+        );
         const rerun = await cli(env, 'import', '--config', w.quick);
         assert.is(rerun.status, 0, rerun.stderr);
         assert.ok(w.imported(), 'the rerun imported the file');
