@@ -1,12 +1,27 @@
 import { constants, createReadStream } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
-import { createHash, randomBytes } from 'node:crypto';
-import { join, resolve } from 'node:path';
+import { createHash } from 'node:crypto';
+import { join, relative, resolve, sep } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { FileStore, FileStoreError, LocalCopy, StoredFile } from '../../application/file-store.ts';
-import { isSafeFileName, safeFileName, safeFolder } from '../file-names.ts';
+import type {
+  FileStore,
+  FileStoreError,
+  InboxUpkeep,
+  LocalCopy,
+  PassedOver,
+  StoredFile,
+} from '../../application/file-store.ts';
+import {
+  hiddenTempName,
+  isLeftoverHiddenTemp,
+  isSafeFileName,
+  notAFolderReason,
+  passedOverReason,
+  safeFileName,
+  safeFolder,
+} from '../file-names.ts';
 
 /** Options: the folder on disk that is the store's root (the inbox); relative paths resolve against the cwd. */
 export interface LocalFileStoreOptions {
@@ -36,9 +51,12 @@ class StoreRefusal extends Error {
  * A file store on a folder of the local disk. `fetch` hands out the file itself (streamed through SHA-256, never read
  * whole) and its `release` does nothing; `move` is a rename; `write` writes a temp file in the target folder, syncs
  * it and renames it over the name, so readers see the old file or the whole new one. Symbolic links are never
- * followed: `list` shows regular files only, and `fetch`/`move` refuse anything else.
+ * followed: `list` shows regular files only (`passedOver` names the links and unsafe names it leaves out),
+ * `fetch`/`move` refuse anything else, and a folder below the root (`archive`, `error`) that is a link is refused
+ * with its path by every call that would go through it. The temp names `write` uses carry this process's pid, so
+ * `removeLeftovers` removes those of ended processes only.
  */
-export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
+export const localFileStore = (options: LocalFileStoreOptions): FileStore & InboxUpkeep => {
   const root = resolve(options.root);
   const store = `local-files:${root}`;
 
@@ -68,6 +86,32 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       retriable: false,
     });
 
+  const refused = (operation: string, path: string, reason: string): StoreRefusal =>
+    new StoreRefusal({ _tag: 'FileStoreFailed', store, operation, path, reason, retriable: false });
+
+  // Checks (and, when `create`, makes) the real folders from the root down to `dir`, one segment at a time with
+  // lstat: a link or a file where a folder should be is refused with its path, so no call goes through a link.
+  const realFolder = async (dir: string, create: boolean, operation: string): Promise<string> => {
+    const below = relative(root, dir);
+    const segments = below === '' ? [] : below.split(sep);
+    // The root is the operator's to choose (it may be a link); only what lies below it is checked.
+    if (create) await mkdir(root, { recursive: true });
+    let at = root;
+    for (const segment of segments) {
+      at = join(at, segment);
+      let stats = await lstat(at).catch((error: unknown) =>
+        errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error),
+      );
+      if (stats === undefined) {
+        if (!create) throw new StoreRefusal({ _tag: 'FileNotFound', store, path: at, retriable: false });
+        await mkdir(at).catch((error: unknown) => (errorCode(error) === 'EEXIST' ? undefined : Promise.reject(error)));
+        stats = await lstat(at);
+      }
+      if (!stats.isDirectory()) throw refused(operation, at, notAFolderReason(stats.isSymbolicLink()));
+    }
+    return at;
+  };
+
   const folderPath = (folder: string): E.Either<FileStoreError, string> =>
     pipe(
       safeFolder(store, folder),
@@ -90,6 +134,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       TE.chain((dir) =>
         TE.tryCatch(
           async () => {
+            await realFolder(dir, false, 'list');
             const entries = await readdir(dir, { withFileTypes: true });
             const files = await Promise.all(
               entries
@@ -114,9 +159,10 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
   const fetch = (folder: string, name: string): TE.TaskEither<FileStoreError, LocalCopy> =>
     pipe(
       TE.fromEither(filePath(folder, name)),
-      TE.chain(({ path }) =>
+      TE.chain(({ folder: dir, path }) =>
         TE.tryCatch(
           async () => {
+            await realFolder(dir, false, 'fetch');
             // O_NOFOLLOW: a symbolic link fails to open (ELOOP) rather than leading elsewhere.
             const handle = await open(path, constants.O_RDONLY | constants.O_NOFOLLOW).catch((error: unknown) =>
               Promise.reject(errorCode(error) === 'ELOOP' ? notRegular('fetch', path) : error),
@@ -159,8 +205,9 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       TE.chain(({ from, to }) =>
         TE.tryCatch(
           async () => {
+            await realFolder(from.folder, false, 'move');
             if (!(await lstat(from.path)).isFile()) throw notRegular('move', from.path);
-            await mkdir(to.folder, { recursive: true });
+            await realFolder(to.folder, true, 'move');
             await rename(from.path, to.path);
           },
           failure('move', from.path),
@@ -174,9 +221,9 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       TE.chain((target) =>
         TE.tryCatch(
           async () => {
-            await mkdir(target.folder, { recursive: true });
+            await realFolder(target.folder, true, 'write');
             // A temp name of its own per write: two writers of one name never write into the same temp file.
-            const temp = join(target.folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+            const temp = join(target.folder, hiddenTempName(name, true));
             try {
               const handle = await open(temp, 'wx', 0o644);
               try {
@@ -196,5 +243,56 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       ),
     );
 
-  return { list, fetch, move, write };
+  const passedOver = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<PassedOver>> =>
+    pipe(
+      TE.fromEither(folderPath(folder)),
+      TE.chain((dir) =>
+        TE.tryCatch(
+          async () => {
+            await realFolder(dir, false, 'list');
+            return (await readdir(dir, { withFileTypes: true })).flatMap((entry): PassedOver[] => {
+              if (entry.isDirectory()) return [];
+              if (entry.isSymbolicLink()) return [{ name: entry.name, reason: passedOverReason('link') }];
+              if (!isSafeFileName(entry.name)) return [{ name: entry.name, reason: passedOverReason('unsafe-name') }];
+              return entry.isFile() ? [] : [{ name: entry.name, reason: passedOverReason('not-regular') }];
+            });
+          },
+          failure('list', dir),
+        ),
+      ),
+    );
+
+  const removeLeftovers = (folders: ReadonlyArray<string>): TE.TaskEither<FileStoreError, ReadonlyArray<string>> =>
+    TE.tryCatch(
+      async () => {
+        const removed: string[] = [];
+        const now = new Date();
+        for (const folder of folders) {
+          const dir = folderPath(folder);
+          if (E.isLeft(dir)) throw new StoreRefusal(dir.left);
+          const there = await realFolder(dir.right, false, 'list').catch((error: unknown) =>
+            error instanceof StoreRefusal && error.refusal._tag === 'FileNotFound' ? undefined : Promise.reject(error),
+          );
+          if (there === undefined) continue;
+          for (const entry of await readdir(there, { withFileTypes: true })) {
+            if (!entry.isFile()) continue;
+            const path = join(there, entry.name);
+            const stats = await lstat(path).catch(() => undefined);
+            if (stats?.isFile() !== true || !isLeftoverHiddenTemp(entry.name, stats.mtime, now)) continue;
+            // Best effort: a file that cannot be removed is left for the next run.
+            if (
+              await rm(path, { force: true }).then(
+                () => true,
+                () => false,
+              )
+            )
+              removed.push(folder === '' ? entry.name : `${folder}/${entry.name}`);
+          }
+        }
+        return removed;
+      },
+      failure('removeLeftovers', root),
+    );
+
+  return { list, fetch, move, write, passedOver, removeLeftovers };
 };
