@@ -10,7 +10,7 @@ import { openPostgresInventoryStore } from '../adapters/persistence/postgres-inv
 import { openSqliteInventoryStore } from '../adapters/persistence/sqlite-inventory-store.ts';
 import { sftpFileStore, type SftpCredentials } from '../adapters/sftp/sftp-file-store.ts';
 import type { Clock } from '../application/clock.ts';
-import type { FileStore } from '../application/file-store.ts';
+import type { FileStore, InboxUpkeep } from '../application/file-store.ts';
 import {
   defaultImportEventsConfig,
   type ImportEventsConfig,
@@ -69,7 +69,7 @@ export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupEr
 /** Opens the configured inbox. */
 export const openInbox = (
   config: InboxConfig,
-): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> =>
+): TE.TaskEither<StartupError, FileStore & InboxUpkeep & { readonly close: () => Promise<void> }> =>
   TE.tryCatch(
     async () => {
       if (config.kind === 'local') {
