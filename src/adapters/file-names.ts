@@ -99,8 +99,8 @@ export const passedOverReason = (kind: 'link' | 'unsafe-name' | 'not-regular'): 
       ? 'the name holds a backslash, which no name this job takes may hold, so the file is left where it is'
       : 'not a regular file (a device, socket or pipe), so it is left where it is';
 
-/** Why a folder of a store is refused: a link (never followed) or something else where a folder should be. */
-export const notAFolderReason = (link: boolean): string =>
+/** Why the folder `path` of a store is refused: a link (never followed) or something else where a folder should be. */
+export const notAFolderReason = (path: string, link: boolean): string =>
   link
-    ? 'a symbolic link where a folder should be: links are never followed; replace it with a real folder'
-    : 'not a folder';
+    ? `${path} is a symbolic link where a folder should be: links are never followed; replace it with a real folder`
+    : `${path} is not a folder`;

@@ -107,7 +107,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
         await mkdir(at).catch((error: unknown) => (errorCode(error) === 'EEXIST' ? undefined : Promise.reject(error)));
         stats = await lstat(at);
       }
-      if (!stats.isDirectory()) throw refused(operation, at, notAFolderReason(stats.isSymbolicLink()));
+      if (!stats.isDirectory()) throw refused(operation, at, notAFolderReason(at, stats.isSymbolicLink()));
     }
     return at;
   };

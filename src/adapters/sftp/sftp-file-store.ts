@@ -362,7 +362,7 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
         kind = await client.exists(at);
       }
       if (kind === false) throw new StoreRefusal({ _tag: 'FileNotFound', store, path: at, retriable: false });
-      if (kind !== 'd') throw new StoreRefusal(failed(operation, at, notAFolderReason(kind === 'l'), false));
+      if (kind !== 'd') throw new StoreRefusal(failed(operation, at, notAFolderReason(at, kind === 'l'), false));
     }
   };
 
