@@ -1,6 +1,8 @@
 // The one rule every FileStore adapter applies to names and folders, so that no argument and no listed name can
 // reach outside the store's folder tree.
 import { randomBytes } from 'node:crypto';
+import { lstat, readdir, rm } from 'node:fs/promises';
+import { join } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { fitName, MAX_NAME_BYTES, nameBytes } from '../application/file-name-limit.ts';
 import type { FileStoreError } from '../application/file-store.ts';
@@ -23,6 +25,18 @@ export const safeFolder = (store: string, folder: string): E.Either<FileStoreErr
     : folder.split('/').every(isSafeFileName)
       ? E.right(folder.split('/'))
       : E.left({ _tag: 'UnsafeFileName', store, name: folder, retriable: false });
+
+/**
+ * Thrown inside an adapter's operation for an outcome that is no exception of the file system or the client (a
+ * refused folder, a file not found on the way), and passed through as it is by the adapter's error mapping.
+ */
+export class StoreRefusal extends Error {
+  readonly refusal: FileStoreError;
+  constructor(refusal: FileStoreError) {
+    super(refusal._tag);
+    this.refusal = refusal;
+  }
+}
 
 // Temp names. Each carries the pid of the process that made it (`p<pid>`), so that a later run can tell a leftover
 // of a killed process from a file a live one is still using, on this machine. Names are fitted to the file system's
@@ -90,6 +104,32 @@ export const isLeftoverDownloadCopy = (name: string, modifiedAt: Date, now: Date
  */
 export const isLeftoverHiddenTemp = (name: string, modifiedAt: Date, now: Date, ownersHere = true): boolean =>
   leftover(OWNED_HIDDEN, OWNERLESS_HIDDEN, name, modifiedAt, now, ownersHere);
+
+/**
+ * Removes the regular files of the local folder `dir` that `isLeftover` (given a name and its modification time)
+ * calls leftovers; answers their names. Best effort: a folder that cannot be read, a file that cannot be removed,
+ * stay for the next run.
+ */
+export const removeLocalLeftovers = async (
+  dir: string,
+  isLeftover: (name: string, modifiedAt: Date) => boolean,
+): Promise<string[]> => {
+  const removed: string[] = [];
+  for (const entry of await readdir(dir, { withFileTypes: true }).catch(() => [])) {
+    if (!entry.isFile()) continue;
+    const path = join(dir, entry.name);
+    const stats = await lstat(path).catch(() => undefined);
+    if (stats?.isFile() !== true || !isLeftover(entry.name, stats.mtime)) continue;
+    if (
+      await rm(path, { force: true }).then(
+        () => true,
+        () => false,
+      )
+    )
+      removed.push(entry.name);
+  }
+  return removed;
+};
 
 /** Why a listed entry is passed over (a link, a name that is not a plain file name), said for its report. */
 export const passedOverReason = (kind: 'link' | 'unsafe-name' | 'not-regular'): string =>

@@ -1,4 +1,4 @@
-import { constants, createReadStream } from 'node:fs';
+import { constants, createReadStream, type Dirent } from 'node:fs';
 import { lstat, mkdir, open, readdir, rename, rm } from 'node:fs/promises';
 import { createHash } from 'node:crypto';
 import { join, relative, resolve, sep } from 'node:path';
@@ -19,8 +19,10 @@ import {
   isSafeFileName,
   notAFolderReason,
   passedOverReason,
+  removeLocalLeftovers,
   safeFileName,
   safeFolder,
+  StoreRefusal,
 } from '../file-names.ts';
 
 /** Options: the folder on disk that is the store's root (the inbox); relative paths resolve against the cwd. */
@@ -37,15 +39,6 @@ const errorCode = (error: unknown): string | undefined =>
     : undefined;
 
 const errorMessage = (error: unknown): string => (error instanceof Error ? error.message : String(error));
-
-// Thrown inside an operation for an outcome that is no exception of the file system, and passed through as it is.
-class StoreRefusal extends Error {
-  readonly refusal: FileStoreError;
-  constructor(refusal: FileStoreError) {
-    super(refusal._tag);
-    this.refusal = refusal;
-  }
-}
 
 /**
  * A file store on a folder of the local disk. `fetch` hands out the file itself (streamed through SHA-256, never read
@@ -128,33 +121,41 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
       ),
     );
 
-  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+  // The entries of a folder (a real one: never through a link), and the folder's path, for `list` and `passedOver`.
+  const entriesOf = <A>(
+    folder: string,
+    take: (dir: string, entries: ReadonlyArray<Dirent>) => Promise<A> | A,
+  ): TE.TaskEither<FileStoreError, A> =>
     pipe(
       TE.fromEither(folderPath(folder)),
       TE.chain((dir) =>
         TE.tryCatch(
           async () => {
             await realFolder(dir, false, 'list');
-            const entries = await readdir(dir, { withFileTypes: true });
-            const files = await Promise.all(
-              entries
-                .filter((entry) => entry.isFile() && isSafeFileName(entry.name))
-                .map(async (entry): Promise<StoredFile | undefined> => {
-                  // A file removed between the listing and its lstat is simply not listed.
-                  const stats = await lstat(join(dir, entry.name)).catch((error: unknown) =>
-                    errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error),
-                  );
-                  return stats?.isFile() === true
-                    ? { name: entry.name, size: stats.size, modifiedAt: stats.mtime }
-                    : undefined;
-                }),
-            );
-            return files.filter((file) => file !== undefined);
+            return take(dir, await readdir(dir, { withFileTypes: true }));
           },
           failure('list', dir),
         ),
       ),
     );
+
+  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+    entriesOf(folder, async (dir, entries) => {
+      const files = await Promise.all(
+        entries
+          .filter((entry) => entry.isFile() && isSafeFileName(entry.name))
+          .map(async (entry): Promise<StoredFile | undefined> => {
+            // A file removed between the listing and its lstat is simply not listed.
+            const stats = await lstat(join(dir, entry.name)).catch((error: unknown) =>
+              errorCode(error) === 'ENOENT' ? undefined : Promise.reject(error),
+            );
+            return stats?.isFile() === true
+              ? { name: entry.name, size: stats.size, modifiedAt: stats.mtime }
+              : undefined;
+          }),
+      );
+      return files.filter((file) => file !== undefined);
+    });
 
   const fetch = (folder: string, name: string): TE.TaskEither<FileStoreError, LocalCopy> =>
     pipe(
@@ -244,22 +245,13 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
     );
 
   const passedOver = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<PassedOver>> =>
-    pipe(
-      TE.fromEither(folderPath(folder)),
-      TE.chain((dir) =>
-        TE.tryCatch(
-          async () => {
-            await realFolder(dir, false, 'list');
-            return (await readdir(dir, { withFileTypes: true })).flatMap((entry): PassedOver[] => {
-              if (entry.isDirectory()) return [];
-              if (entry.isSymbolicLink()) return [{ name: entry.name, reason: passedOverReason('link') }];
-              if (!isSafeFileName(entry.name)) return [{ name: entry.name, reason: passedOverReason('unsafe-name') }];
-              return entry.isFile() ? [] : [{ name: entry.name, reason: passedOverReason('not-regular') }];
-            });
-          },
-          failure('list', dir),
-        ),
-      ),
+    entriesOf(folder, (_, entries) =>
+      entries.flatMap((entry): PassedOver[] => {
+        if (entry.isDirectory()) return [];
+        if (entry.isSymbolicLink()) return [{ name: entry.name, reason: passedOverReason('link') }];
+        if (!isSafeFileName(entry.name)) return [{ name: entry.name, reason: passedOverReason('unsafe-name') }];
+        return entry.isFile() ? [] : [{ name: entry.name, reason: passedOverReason('not-regular') }];
+      }),
     );
 
   const removeLeftovers = (folders: ReadonlyArray<string>): TE.TaskEither<FileStoreError, ReadonlyArray<string>> =>
@@ -274,20 +266,8 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
             error instanceof StoreRefusal && error.refusal._tag === 'FileNotFound' ? undefined : Promise.reject(error),
           );
           if (there === undefined) continue;
-          for (const entry of await readdir(there, { withFileTypes: true })) {
-            if (!entry.isFile()) continue;
-            const path = join(there, entry.name);
-            const stats = await lstat(path).catch(() => undefined);
-            if (stats?.isFile() !== true || !isLeftoverHiddenTemp(entry.name, stats.mtime, now)) continue;
-            // Best effort: a file that cannot be removed is left for the next run.
-            if (
-              await rm(path, { force: true }).then(
-                () => true,
-                () => false,
-              )
-            )
-              removed.push(folder === '' ? entry.name : `${folder}/${entry.name}`);
-          }
+          for (const name of await removeLocalLeftovers(there, (n, at) => isLeftoverHiddenTemp(n, at, now)))
+            removed.push(folder === '' ? name : `${folder}/${name}`);
         }
         return removed;
       },

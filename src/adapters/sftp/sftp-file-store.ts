@@ -1,7 +1,7 @@
 import { redactor } from '../../application/redaction.ts';
 import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
-import { lstat, mkdir, open, readdir, rm } from 'node:fs/promises';
+import { mkdir, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
@@ -24,8 +24,10 @@ import {
   isSafeFileName,
   notAFolderReason,
   passedOverReason,
+  removeLocalLeftovers,
   safeFileName,
   safeFolder,
+  StoreRefusal,
 } from '../file-names.ts';
 
 /** What `connect` is given: the subset of the `ssh2` connect options this adapter sets. */
@@ -109,15 +111,6 @@ export type SftpFileStoreOptions = SftpCredentials & {
 
 /** An SFTP file store: the `FileStore` plus `close`, which ends its connection (a later call opens a new one). */
 export type SftpFileStore = FileStore & InboxUpkeep & { readonly close: () => Promise<void> };
-
-// Thrown inside a call for an outcome that is no exception of the client, and passed through as it is.
-class StoreRefusal extends Error {
-  readonly refusal: FileStoreError;
-  constructor(refusal: FileStoreError) {
-    super(refusal._tag);
-    this.refusal = refusal;
-  }
-}
 
 /** The fingerprint of a raw SSH public key as `ssh-keygen -lf` prints it: `SHA256:` and unpadded base64. */
 export const hostKeyFingerprint = (key: Buffer): string =>
@@ -390,7 +383,8 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
     }
   };
 
-  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+  // The entries of a folder (a real one: never through a link), for `list` and `passedOver`.
+  const entriesOf = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<SftpListEntry>> =>
     pipe(
       TE.fromEither(folderPath(folder)),
       TE.chain((dir) =>
@@ -399,6 +393,11 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
           return client.list(dir);
         }),
       ),
+    );
+
+  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+    pipe(
+      entriesOf(folder),
       TE.map((entries) =>
         entries
           .filter((entry) => entry.type === '-' && isSafeFileName(entry.name))
@@ -509,13 +508,7 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
 
   const passedOver = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<PassedOver>> =>
     pipe(
-      TE.fromEither(folderPath(folder)),
-      TE.chain((dir) =>
-        call('list', dir, async (client) => {
-          await realFolder(client, folder, false, 'list');
-          return client.list(dir);
-        }),
-      ),
+      entriesOf(folder),
       TE.map((entries) =>
         entries.flatMap((entry): PassedOver[] => {
           if (entry.type === 'd') return [];
@@ -526,29 +519,13 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       ),
     );
 
-  // The local copies of downloads whose process ended; best effort, a copy that cannot be removed stays.
-  const removeLocalCopies = async (now: Date): Promise<string[]> => {
-    const removed: string[] = [];
-    const entries = await readdir(tempDir, { withFileTypes: true }).catch(() => []);
-    for (const entry of entries) {
-      if (!entry.isFile()) continue;
-      const path = join(tempDir, entry.name);
-      const stats = await lstat(path).catch(() => undefined);
-      if (stats?.isFile() !== true || !isLeftoverDownloadCopy(entry.name, stats.mtime, now)) continue;
-      if (
-        await rm(path, { force: true }).then(
-          () => true,
-          () => false,
-        )
-      )
-        removed.push(path);
-    }
-    return removed;
-  };
-
   const removeLeftovers = (folders: ReadonlyArray<string>): TE.TaskEither<FileStoreError, ReadonlyArray<string>> =>
     pipe(
-      TE.fromTask(() => removeLocalCopies(new Date())),
+      TE.fromTask(async () => {
+        const now = new Date();
+        const names = await removeLocalLeftovers(tempDir, (name, at) => isLeftoverDownloadCopy(name, at, now));
+        return names.map((name) => join(tempDir, name));
+      }),
       TE.chain((local) =>
         pipe(
           folders.map((folder) =>
