@@ -65,3 +65,20 @@ export interface FileStore {
   /** Writes `content` to `folder/name` (creating `folder`) so that readers never see it half written. */
   readonly write: (folder: string, name: string, content: string) => TaskEither<FileStoreError, void>;
 }
+
+/** An entry of a folder that `list` passes over (a symbolic link, a name that is not a plain file name), and why. */
+export interface PassedOver {
+  readonly name: string;
+  readonly reason: string;
+}
+
+/** The upkeep of an inbox a run does besides taking its files: what it cannot take, and what killed runs left. */
+export interface InboxUpkeep {
+  /** The entries of `folder` that `list` leaves out and a person should hear of: links, names with a '\\'. */
+  readonly passedOver: (folder: string) => TaskEither<FileStoreError, ReadonlyArray<PassedOver>>;
+  /**
+   * Removes what runs that were killed left behind: the hidden temp files of `write` in `folders` and the temp
+   * copies of downloads, never a file a running process still uses. Answers the removed names.
+   */
+  readonly removeLeftovers: (folders: ReadonlyArray<string>) => TaskEither<FileStoreError, ReadonlyArray<string>>;
+}

@@ -10,7 +10,9 @@ import {
   plainFieldError,
   refusedField,
 } from './event-lines.ts';
-import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+import { failureReason, type FileDefect, settled, stopping, stopsTheRun } from './file-failure.ts';
+import { withSuffix } from './file-name-limit.ts';
+import type { FileStore, FileStoreError, InboxUpkeep, LocalCopy, StoredFile } from './file-store.ts';
 import {
   ARCHIVE_FOLDER,
   archiveName,
@@ -18,6 +20,7 @@ import {
   errorReport,
   type InboxRunReport,
   type RejectedRow,
+  setAsideUnfetched,
 } from './import-inventory.ts';
 import type { InventoryLedger } from './inventory-ledger.ts';
 import { DEFAULT_LEASE_MS, leaseLostReason, type JobLease, type LeaseLost, withLease } from './job-lease.ts';
@@ -70,6 +73,8 @@ export const eventFeedFormat = (name: string): EventFeedFormat | null => {
 export type EventFileOutcome =
   | 'archived' // every line applied or reported; the file is in archive/
   | 'held-back' // unreadable as a feed (a CSV header that names no events): nothing applied, the file is in error/
+  | 'failed' // could not be processed (an exception, an unreadable file): the lines before stay, the file is in error/
+  | 'passed-over' // not a file the job may take (a link, a name with a backslash): left where it is, reported
   | 'in-progress'; // still being written; left for the next run
 
 /** The outcome counts of a feed's lines (blank lines and a CSV header are not counted). */
@@ -106,7 +111,7 @@ export interface ImportEventsReport extends EventCounts, InboxRunReport {
 export type ImportEventsError = FileStoreError | StoreError | LeaseLost;
 
 /** The ports the event feed import uses. */
-export type ImportEventsDeps = FileStore & LineReader & InventoryLedger & JobLease & Clock & Progress;
+export type ImportEventsDeps = FileStore & InboxUpkeep & LineReader & InventoryLedger & JobLease & Clock & Progress;
 
 /**
  * The name of a feed's error report in `error/`: the feed's name, the first 8 hex digits of its SHA-256, and
@@ -114,7 +119,7 @@ export type ImportEventsDeps = FileStore & LineReader & InventoryLedger & JobLea
  * finds the report of its earlier reading and completes it.
  */
 export const eventErrorReportName = (name: string, sha256: string): string =>
-  `${name}.${sha256.slice(0, 8)}.rejected-lines.csv`;
+  withSuffix(name, `.${sha256.slice(0, 8)}.rejected-lines.csv`);
 
 // The largest error report rewritten after each call that refused an event; a larger one is written at the end.
 const CHECKPOINT_ROWS = 10_000;
@@ -211,11 +216,6 @@ const readFeed = async (
   signal: AbortSignal,
 ): Promise<E.Either<ImportEventsError, EventFileReport>> => {
   const reportName = eventErrorReportName(copy.name, copy.sha256);
-  const earlier = await earlierReport(deps, reportName, config.maxLineBytes);
-  if (E.isLeft(earlier)) return earlier;
-  const opened = await deps.readLines(copy, { maxLineBytes: config.maxLineBytes })();
-  if (E.isLeft(opened)) return opened;
-  const cursor: LineCursor = opened.right;
   const counts: Mutable<EventCounts> = { ...noCounts };
   const rows: RejectedRow[] = [];
   const reject = (line: number, field: string, reason: string) => {
@@ -232,20 +232,33 @@ const readFeed = async (
     ...(rows.length > 0 || extra.heldBackBecause !== undefined ? { errorReport: reportName } : {}),
     rejectedLines: rows,
   });
-  // Nothing of a CSV feed whose header names no events can be read: it is held back whole, in error/.
-  const holdBack = async (because: string): Promise<E.Either<ImportEventsError, EventFileReport>> => {
+  // Nothing of a CSV feed whose header names no events can be read: it is held back whole, in error/. A feed that
+  // fails in a way of its own (an exception, a read error) is set aside the same way, as failed, with the lines
+  // decided before it in its report.
+  const holdBack = async (
+    because: string,
+    outcome: 'held-back' | 'failed' = 'held-back',
+  ): Promise<E.Either<ImportEventsError, EventFileReport>> => {
+    rows.sort((a, b) => a.line - b.line);
     const written = await writeReport(because);
     if (E.isLeft(written)) return written;
     const moved = await moveBeside(deps, copy, ERROR_FOLDER);
     if (E.isLeft(moved)) return moved;
     return right(
-      report('held-back', { heldBackBecause: because, ...(moved.right === copy.name ? {} : { movedAs: moved.right }) }),
+      report(outcome, { heldBackBecause: because, ...(moved.right === copy.name ? {} : { movedAs: moved.right }) }),
     );
   };
+  const failed = (e: ImportEventsError | FileDefect) => holdBack(failureReason(e), 'failed');
+  const earlier = await settled(() => earlierReport(deps, reportName, config.maxLineBytes))();
+  if (E.isLeft(earlier)) return stopping(earlier.left) ? E.left(earlier.left) : failed(earlier.left);
+  const opened = await settled(deps.readLines(copy, { maxLineBytes: config.maxLineBytes }))();
+  if (E.isLeft(opened)) return stopping(opened.left) ? E.left(opened.left) : failed(opened.left);
+  const cursor: LineCursor = opened.right;
   // A run that fails mid-feed keeps what it reported so far, so the rerun that completes the feed reports the
   // lines decided before (they come back from the ledger as duplicates). A run that lost its lease writes nothing
   // more: the new holder may be writing the same report.
-  const stop = async (e: ImportEventsError): Promise<E.Either<ImportEventsError, never>> => {
+  const stop = async (e: ImportEventsError): Promise<E.Either<ImportEventsError, EventFileReport>> => {
+    if (!stopsTheRun(e)) return failed(e);
     rows.sort((a, b) => a.line - b.line);
     if (rows.length > 0 && leaseLostReason(signal) === null) await writeReport();
     return E.left(e);
@@ -327,8 +340,11 @@ const readFeed = async (
       }
       deps.progress?.({ job: 'import-events', step: `lines of ${copy.name}`, done: counts.lines, total: null });
     }
+  } catch (error) {
+    const defect = await settled<never, never>(() => Promise.reject(error))();
+    return failed((defect as E.Left<FileDefect>).left);
   } finally {
-    await cursor.close();
+    await cursor.close().catch(() => undefined);
   }
   rows.sort((a, b) => a.line - b.line);
   if (rows.length > 0) {
@@ -339,6 +355,15 @@ const readFeed = async (
   if (E.isLeft(moved)) return moved;
   return right(report('archived', moved.right === copy.name ? {} : { movedAs: moved.right }));
 };
+
+// The report of a feed no line of which was read.
+const unread = (name: string, outcome: EventFileOutcome): EventFileReport => ({
+  name,
+  format: eventFeedFormat(name)!,
+  outcome,
+  ...noCounts,
+  rejectedLines: [],
+});
 
 const total = (files: ReadonlyArray<EventFileReport>, key: keyof EventCounts): number =>
   files.reduce((n, f) => n + f[key], 0);
@@ -385,20 +410,38 @@ export const importEvents = (
     const run =
       (signal: AbortSignal): TE.TaskEither<ImportEventsError, ImportEventsReport> =>
       async () => {
+        // What killed runs left (temp copies, hidden temp reports) goes first; a failure to clean up blocks nothing.
+        await deps.removeLeftovers([ERROR_FOLDER])();
         const first = await deps.list('')();
         if (E.isLeft(first)) return first;
         await deps.sleep(config.settleMs)();
         const second = await deps.list('')();
         if (E.isLeft(second)) return second;
         const { ready, changing } = readyFeeds(first.right, second.right);
+        // Links and names with a backslash are never taken, but said.
+        const passed = await deps.passedOver('')();
+        if (E.isLeft(passed)) return passed;
+        const passedOver = passed.right.filter((p) => eventFeedFormat(p.name) !== null);
         const files: EventFileReport[] = [];
         for (const file of ready) {
           const lost = leaseLostReason(signal);
           if (lost !== null) return E.left(lost);
-          const copy = await deps.fetch('', file.name)();
+          const copy = await settled(deps.fetch('', file.name))();
           // A feed taken away between the listing and now (by its uploader) is no longer this run's.
           if (E.isLeft(copy) && copy.left._tag === 'FileNotFound') continue;
-          if (E.isLeft(copy)) return copy;
+          if (E.isLeft(copy) && stopping(copy.left)) return E.left(copy.left);
+          if (E.isLeft(copy)) {
+            // Not even downloaded: set aside with a report of the reason, the next feed goes on.
+            const because = failureReason(copy.left);
+            const as = await setAsideUnfetched(file.name, because)(deps)();
+            if (E.isLeft(as)) return as;
+            files.push({
+              ...unread(file.name, 'failed'),
+              heldBackBecause: because,
+              ...(as.right === file.name ? {} : { movedAs: as.right }),
+            });
+            continue;
+          }
           try {
             const read = await readFeed(config, deps, copy.right, eventFeedFormat(file.name)!, signal);
             if (E.isLeft(read)) return read;
@@ -407,15 +450,9 @@ export const importEvents = (
             await copy.right.release();
           }
         }
-        for (const f of changing)
-          files.push({
-            name: f.name,
-            format: eventFeedFormat(f.name)!,
-            outcome: 'in-progress',
-            ...noCounts,
-            rejectedLines: [],
-          });
-        return right(finish(true, ready.length + changing.length, files));
+        for (const p of passedOver) files.push({ ...unread(p.name, 'passed-over'), heldBackBecause: p.reason });
+        for (const f of changing) files.push(unread(f.name, 'in-progress'));
+        return right(finish(true, ready.length + changing.length + passedOver.length, files));
       };
     return async () => {
       const leased = await withLease(deps, { job: IMPORT_EVENTS, owner: config.owner, ms: config.lockLeaseMs }, run)();

@@ -2,14 +2,15 @@ import * as A from 'fp-ts/lib/ReadonlyArray.js';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
-import * as T from 'fp-ts/lib/Task.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
 import { planInventoryResetTable, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
 import { rowIndices, type StockTable } from './columnar.ts';
 import type { Clock } from './clock.ts';
-import type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+import { failureReason, type FileDefect, settled, stopping } from './file-failure.ts';
+import { fitName, nameDigest, withSuffix } from './file-name-limit.ts';
+import type { FileStore, FileStoreError, InboxUpkeep, LocalCopy, StoredFile } from './file-store.ts';
 import {
   DEFAULT_EXPORT_COLUMNS,
   type ExportColumns,
@@ -105,10 +106,13 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
 export const ARCHIVE_FOLDER = 'archive';
 export const ERROR_FOLDER = 'error';
 
-// `<stem>.<first 8 hex digits of the SHA-256><extension>`: a name beside `name` that only these bytes take.
+// `<stem>.<first 8 hex digits of the SHA-256><extension>`: a name beside `name` that only these bytes take (fitted
+// to the file system's limit, `fitName`).
 const besideName = (name: string, sha256: string): string => {
   const dot = name.lastIndexOf('.');
-  return dot > 0 ? `${name.slice(0, dot)}.${sha256.slice(0, 8)}${name.slice(dot)}` : `${name}.${sha256.slice(0, 8)}`;
+  return fitName(
+    dot > 0 ? `${name.slice(0, dot)}.${sha256.slice(0, 8)}${name.slice(dot)}` : `${name}.${sha256.slice(0, 8)}`,
+  );
 };
 
 /**
@@ -122,6 +126,13 @@ export const archiveName = (name: string, sha256: string, archived: ReadonlySet<
 /** The suffixes of the reports `error/<name>` gets: why a file was held back, and the rows that were rejected. */
 export const HELD_BACK_REPORT = '.errors.csv';
 export const REJECTED_ROWS_REPORT = '.rejected-rows.csv';
+
+/**
+ * The name of the report `suffix` of the file `error/<as>`: `<as><suffix>`, its start cut and a digest added when
+ * that would pass the file system's limit of 255 bytes (`withSuffix`).
+ */
+export const reportName = (as: string, suffix: typeof HELD_BACK_REPORT | typeof REJECTED_ROWS_REPORT): string =>
+  withSuffix(as, suffix);
 
 /**
  * The name a file goes by in `error/` (the held-back file is `error/<it>`, its report `error/<it>.errors.csv`; an
@@ -138,10 +149,10 @@ export const errorName = (
   reportWritten = false,
 ): string => {
   const beside = besideName(name, sha256);
-  const orphanReport = (n: string) => inError.has(`${n}${report}`) && !inError.has(n);
+  const orphanReport = (n: string) => inError.has(reportName(n, report)) && !inError.has(n);
   if (reportWritten && orphanReport(beside)) return beside;
   if (reportWritten && orphanReport(name)) return name;
-  return inError.has(name) || inError.has(`${name}${report}`) ? beside : name;
+  return inError.has(name) || inError.has(reportName(name, report)) ? beside : name;
 };
 
 /** What became of one file in a run. */
@@ -149,6 +160,8 @@ export type FileOutcome =
   | 'applied' // rows applied (possibly with some rows rejected and reported)
   | 'held-back' // nothing applied; the file is in error/ with its report
   | 'already-imported' // imported by an earlier run that stopped before moving it; moved now
+  | 'failed' // could not be processed (an exception, an unreadable file): nothing applied, in error/ with its report
+  | 'passed-over' // not a file the job may take (a link, a name with a backslash): left where it is, reported
   | 'in-progress'; // still being written; left for the next run
 
 /** One row that was not applied, with where and why. */
@@ -198,7 +211,7 @@ export interface ImportReport extends ImportCounts, InboxRunReport {
 export type ImportError = FileStoreError | StoreError | LeaseLost;
 
 /** The ports the import uses. */
-export type ImportDeps = FileStore & InventoryExportReader & InventoryStore & JobLease & Clock & Progress;
+export type ImportDeps = FileStore & InboxUpkeep & InventoryExportReader & InventoryStore & JobLease & Clock & Progress;
 
 // Names an exporter or uploader uses while a file is still being written; never imported.
 const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownload)$/i;
@@ -248,6 +261,29 @@ export const importOrder = (ready: ReadonlyArray<StoredFile>, pattern: RegExp): 
 
 const noCounts: ImportCounts = { rowsRead: 0, adjusted: 0, unchanged: 0, rejected: 0 };
 
+// The columns a header was found to have, as a reason repeats them: at most 10, each at most 40 characters (a file
+// whose "header" is the whole file, as one with CR-only line ends, is not echoed back).
+const MAX_SHOWN_COLUMNS = 10;
+const MAX_SHOWN_COLUMN = 40;
+const shownColumns = (found: ReadonlyArray<string>): string => {
+  const shown = found
+    .slice(0, MAX_SHOWN_COLUMNS)
+    .map((c) => (c.length > MAX_SHOWN_COLUMN ? `${c.slice(0, MAX_SHOWN_COLUMN)}...` : c));
+  return `${shown.join(', ')}${found.length > MAX_SHOWN_COLUMNS ? `, ... ${found.length - MAX_SHOWN_COLUMNS} more` : ''}`;
+};
+
+/**
+ * Why a header names none of the columns, when the bytes say more than "missing": NUL bytes between the characters
+ * are UTF-16 without a byte order mark; a CR inside the first line is a file whose lines end with CR alone.
+ */
+export const headerEncodingProblem = (found: ReadonlyArray<string>): string | null => {
+  if (found.some((c) => c.includes('\u0000')))
+    return 'the file looks like UTF-16 without a byte order mark (NUL bytes between the characters): export it as UTF-8';
+  if (found.some((c) => c.includes('\r')))
+    return 'the lines end with a CR alone (old Mac line ends), so the file reads as one line: export it with LF or CRLF line ends';
+  return null;
+};
+
 const describeFileError = (e: ExportFileError): string => {
   switch (e._tag) {
     case 'ExportEmpty':
@@ -255,7 +291,10 @@ const describeFileError = (e: ExportFileError): string => {
     case 'ExportHeaderOnly':
       return 'the file has a header and no rows';
     case 'ExportMissingColumns':
-      return `required column(s) missing: ${e.missing.join(', ')} (found: ${e.found.join(', ')})`;
+      return (
+        headerEncodingProblem(e.found) ??
+        `required column(s) missing: ${e.missing.join(', ')} (found: ${shownColumns(e.found)})`
+      );
     case 'ExportEncodingInvalid':
       return `not valid UTF-8 at line ${e.line}: ${e.reason}`;
     case 'ExportTooLarge':
@@ -398,7 +437,7 @@ const holdBack =
       namesIn(ERROR_FOLDER)(deps),
       TE.map((inError) => errorName(copy.name, copy.sha256, inError, HELD_BACK_REPORT)),
       TE.chainFirstW((as) =>
-        deps.write(ERROR_FOLDER, `${as}${HELD_BACK_REPORT}`, errorReport(copy.name, because, rejectedRows)),
+        deps.write(ERROR_FOLDER, reportName(as, HELD_BACK_REPORT), errorReport(copy.name, because, rejectedRows)),
       ),
       TE.chainFirstW(() =>
         deps.commitImport({
@@ -481,7 +520,11 @@ const importParsed =
             namesIn(ERROR_FOLDER)(deps),
             TE.map((inError) => errorName(copy.name, copy.sha256, inError, REJECTED_ROWS_REPORT)),
             TE.chainFirstW((as) =>
-              deps.write(ERROR_FOLDER, `${as}${REJECTED_ROWS_REPORT}`, errorReport(copy.name, undefined, rejectedRows)),
+              deps.write(
+                ERROR_FOLDER,
+                reportName(as, REJECTED_ROWS_REPORT),
+                errorReport(copy.name, undefined, rejectedRows),
+              ),
             ),
           ),
       TE.chainW((reportAs) =>
@@ -592,47 +635,123 @@ const importInOrder =
     );
   };
 
+// A fetched file: imported, or, when an earlier run committed it and stopped before moving it, moved only.
+const importCopy =
+  (config: ImportConfig, pattern: RegExp, copy: LocalCopy): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
+  (deps) =>
+    pipe(
+      deps.importedFile(copy.name, copy.sha256),
+      TE.chainW((done): TE.TaskEither<ImportError, FileReport> => {
+        if (done === null) return importInOrder(config, pattern, copy)(deps);
+        return done.outcome === 'applied'
+          ? pipe(
+              archive(copy)(deps),
+              TE.map((as) => ({
+                ...fileReport(copy.name, 'already-imported', noCounts, []),
+                ...archivedAs(copy, as),
+              })),
+            )
+          : pipe(
+              moveToError(copy)(deps),
+              TE.map((as) => ({
+                ...fileReport(copy.name, 'already-imported', noCounts, []),
+                ...errorAs(copy, as),
+              })),
+            );
+      }),
+    );
+
+/**
+ * Sets a file that could not be downloaded aside: `error/<name>` (beside an earlier file of its name, or joining the
+ * report a run that stopped wrote for it) with its report `error/<name>.errors.csv` saying `reason`; answers the
+ * name it has in error/. Nothing is recorded (there are no bytes to recognise it by): a rerun finds it gone.
+ */
+export const setAsideUnfetched =
+  (name: string, reason: string) =>
+  (deps: FileStore): TE.TaskEither<FileStoreError, string> =>
+    pipe(
+      deps.list(ERROR_FOLDER),
+      TE.orElse((e) =>
+        e._tag === 'FileNotFound' ? TE.right<FileStoreError, ReadonlyArray<StoredFile>>([]) : TE.left(e),
+      ),
+      TE.map((files) => errorName(name, nameDigest(name), new Set(files.map((f) => f.name)), HELD_BACK_REPORT, true)),
+      TE.chainFirst((as) => deps.write(ERROR_FOLDER, reportName(as, HELD_BACK_REPORT), errorReport(name, reason, []))),
+      TE.chainFirst((as) => deps.move('', ERROR_FOLDER, name, as)),
+    );
+
+const failedReport = (name: string, reason: string, as: string): FileReport => ({
+  ...fileReport(name, 'failed', noCounts, [], reason),
+  ...(as === name ? {} : { errorAs: as }),
+});
+
+// A file whose processing failed in a way of its own (`stopsTheRun` says no) is held back as failed: its report, its
+// record and the file in error/, as any held-back file, so a rerun recognises it. One an earlier step of this run
+// recorded (applied, or held back) is not set aside: the failure was in moving it, and it stops the run.
+const setAside =
+  (
+    config: ImportConfig,
+    copy: LocalCopy,
+    failure: ImportError | FileDefect,
+  ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
+  (deps) =>
+    pipe(
+      deps.importedFile(copy.name, copy.sha256),
+      TE.chainW((done) =>
+        done !== null && failure._tag !== 'FileDefect'
+          ? TE.left<ImportError, FileReport>(failure)
+          : done !== null
+            ? TE.left<ImportError, FileReport>({
+                _tag: 'FileStoreFailed',
+                store: 'inbox',
+                operation: 'archive',
+                path: copy.name,
+                reason: failureReason(failure),
+                retriable: false,
+              })
+            : holdBack(config, copy, noCounts, failureReason(failure), [])(deps),
+      ),
+      TE.map((report): FileReport => ({ ...report, outcome: 'failed' })),
+    );
+
+// One file of the listing: imported, or set aside (`setAside`) when it fails in a way of its own, so that the files
+// after it are still taken; null for a file gone since the listing (its uploader took it away). A failure that
+// stops the run (`stopsTheRun`) leaves the file where it is.
 const importFile =
   (
     config: ImportConfig,
     pattern: RegExp,
     file: StoredFile,
     signal: AbortSignal,
-  ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
+  ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport | null> =>
   (deps) =>
-    pipe(
-      // A lease that was lost (another worker took it, or it could not be renewed) ends this run before it touches
-      // another file.
-      leaseLostReason(signal) === null
-        ? deps.fetch('', file.name)
-        : TE.left<ImportError, LocalCopy>(leaseLostReason(signal)!),
-      TE.chainW((copy) =>
-        pipe(
-          deps.importedFile(copy.name, copy.sha256),
-          TE.chainW((done): TE.TaskEither<ImportError, FileReport> => {
-            if (done === null) return importInOrder(config, pattern, copy)(deps);
-            // An earlier run committed this file and stopped before moving it: finish the move only.
-            return done.outcome === 'applied'
-              ? pipe(
-                  archive(copy)(deps),
-                  TE.map((as) => ({
-                    ...fileReport(copy.name, 'already-imported', noCounts, []),
-                    ...archivedAs(copy, as),
-                  })),
-                )
-              : pipe(
-                  moveToError(copy)(deps),
-                  TE.map((as) => ({
-                    ...fileReport(copy.name, 'already-imported', noCounts, []),
-                    ...errorAs(copy, as),
-                  })),
-                );
-          }),
-          // The local copy is released whatever happened.
-          T.chainFirst(() => () => copy.release()),
-        ),
-      ),
-    );
+  async () => {
+    // A lease that was lost (another worker took it, or it could not be renewed) ends this run before it touches
+    // another file.
+    const lost = leaseLostReason(signal);
+    if (lost !== null) return E.left(lost);
+    const fetched = await settled(deps.fetch('', file.name))();
+    if (E.isLeft(fetched)) {
+      const failure = fetched.left;
+      if (failure._tag === 'FileNotFound') return E.right(null);
+      if (stopping(failure)) return E.left(failure);
+      const reason = failureReason(failure);
+      return pipe(
+        setAsideUnfetched(file.name, reason)(deps),
+        TE.map((as) => failedReport(file.name, reason, as)),
+      )();
+    }
+    const copy = fetched.right;
+    try {
+      const done = await settled(importCopy(config, pattern, copy)(deps))();
+      if (E.isRight(done)) return done;
+      const failure = done.left;
+      if (stopping(failure)) return E.left(failure);
+      return await setAside(config, copy, failure)(deps)();
+    } finally {
+      // The local copy is released whatever happened.
+      await copy.release().catch(() => undefined);
+    }
+  };
 
 const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): number =>
   files.reduce((n, f) => n + f[key], 0);
@@ -669,7 +788,10 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
     const pattern = new RegExp(config.exportTimePattern);
     const run = (signal: AbortSignal): TE.TaskEither<ImportError, ImportReport> =>
       pipe(
-        deps.list(''),
+        // What killed runs left (temp copies, hidden temp reports) goes first; a failure to clean up blocks nothing.
+        deps.removeLeftovers([ERROR_FOLDER]),
+        TE.orElseW(() => TE.right([])),
+        TE.chainW(() => deps.list('')),
         TE.chainFirstW(() => TE.fromTask(deps.sleep(config.settleMs))),
         TE.chainW((first) =>
           pipe(
@@ -678,7 +800,20 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
             TE.map(({ ready, changing }) => ({ ready: importOrder(ready, pattern), changing })),
           ),
         ),
+        // Links and names with a backslash are never taken, but said: a person put them there, or a broken uploader.
         TE.chainW(({ ready, changing }) =>
+          pipe(
+            deps.passedOver(''),
+            TE.map((passed) => ({
+              ready,
+              changing,
+              passedOver: passed
+                .filter((p) => isImportableName(p.name))
+                .map((p) => fileReport(p.name, 'passed-over', noCounts, [], p.reason)),
+            })),
+          ),
+        ),
+        TE.chainW(({ ready, changing, passedOver }) =>
           pipe(
             ready,
             A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
@@ -689,7 +824,7 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
                   (report) => () =>
                     deps.progress?.({
                       job: 'import',
-                      step: `files (last: ${report.name}, ${report.rowsRead} rows)`,
+                      step: `files (last: ${file.name}, ${report?.rowsRead ?? 0} rows)`,
                       done: index + 1,
                       total: ready.length,
                     }),
@@ -697,8 +832,9 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
               ),
             ),
             TE.map((files) =>
-              finish(true, ready.length + changing.length, [
-                ...files,
+              finish(true, ready.length + changing.length + passedOver.length, [
+                ...files.filter((f) => f !== null),
+                ...passedOver,
                 ...changing.map((f) => fileReport(f.name, 'in-progress', noCounts, [])),
               ]),
             ),

@@ -7,8 +7,14 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
 import { importEvents, type ImportEventsReport } from '../application/import-events.ts';
-import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import {
+  importInventory,
+  type ImportReport,
+  REJECTED_ROWS_REPORT,
+  reportName,
+} from '../application/import-inventory.ts';
 import { DEFAULT_LEASE_MS } from '../application/job-lease.ts';
+import { printable } from '../application/printable.ts';
 import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
 import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
 import type { Progress, ProgressEvent } from '../application/progress.ts';
@@ -90,6 +96,9 @@ const lines = <A>(items: ReadonlyArray<A>, show: (a: A) => string, more: string,
   ...(items.length > max ? [`    ... and ${items.length - max} more ${more}`] : []),
 ];
 
+// The outcomes of a file a person must look at: held back, failed (both in error/), passed over (left in the inbox).
+const ATTENTION: ReadonlySet<string> = new Set(['held-back', 'failed', 'passed-over']);
+
 const formatImport = (r: ImportReport): string => {
   const out = [
     `Import inventory (run ${r.runId}): ${r.filesSeen} file(s) seen in ${r.durationMs} ms${r.lockAcquired ? '' : ' - another worker holds the job, nothing done'}`,
@@ -104,12 +113,17 @@ const formatImport = (r: ImportReport): string => {
       out.push('    no export time in its name: taken in arrival order, not checked against newer snapshots');
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
     if (f.rejectedRows.length > 20)
-      out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
+      out.push(
+        `    ... and ${f.rejectedRows.length - 20} more in error/${reportName(f.errorAs ?? f.name, REJECTED_ROWS_REPORT)}`,
+      );
+    if ((f.outcome === 'held-back' || f.outcome === 'failed') && f.errorAs !== undefined)
+      out.push(`    moved as error/${f.errorAs} (an earlier file has its name)`);
   }
   out.push(
     `  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`,
   );
-  return out.join('\n');
+  // Names and fields come from outside: one line each, their CRs and line breaks shown escaped.
+  return out.map(printable).join('\n');
 };
 
 const formatImportEvents = (r: ImportEventsReport): string => {
@@ -124,7 +138,7 @@ const formatImportEvents = (r: ImportEventsReport): string => {
     );
     if (f.movedAs !== undefined)
       out.push(
-        `    moved as ${f.outcome === 'held-back' ? 'error' : 'archive'}/${f.movedAs} (an earlier file has its name)`,
+        `    moved as ${f.outcome === 'archived' ? 'archive' : 'error'}/${f.movedAs} (an earlier file has its name)`,
       );
     for (const row of f.rejectedLines.slice(0, 20))
       out.push(`    line ${row.line}, ${row.field || '(line)'}: ${row.reason}`);
@@ -132,7 +146,7 @@ const formatImportEvents = (r: ImportEventsReport): string => {
     if (f.errorReport !== undefined) out.push(`    report: error/${f.errorReport}`);
   }
   out.push(`  total: ${counts(r)}`);
-  return out.join('\n');
+  return out.map(printable).join('\n');
 };
 
 // The Shopify jobs run under the runner's `<job>:<shop>` lease: a run that started holds it.
@@ -161,7 +175,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
       rejected: i.rejected,
     }),
     format: formatImport,
-    needsAttention: (i) => i.files.some((f) => f.outcome === 'held-back'),
+    needsAttention: (i) => i.files.some((f) => ATTENTION.has(f.outcome)),
     busy: (i) => !i.lockAcquired,
     leaseMs: (job) => job.importConfig('', '').lockLeaseMs,
   },
@@ -186,7 +200,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
       rejected: r.rejected,
     }),
     format: formatImportEvents,
-    needsAttention: (r) => r.refused + r.conflict + r.rejected > 0 || r.files.some((f) => f.outcome === 'held-back'),
+    needsAttention: (r) => r.refused + r.conflict + r.rejected > 0 || r.files.some((f) => ATTENTION.has(f.outcome)),
     busy: (r) => !r.lockAcquired,
     leaseMs: (job) => job.importEventsConfig('', '').lockLeaseMs,
   },

@@ -11,7 +11,7 @@ import { openPostgresInventoryStore } from '../adapters/persistence/postgres-inv
 import { openSqliteInventoryStore } from '../adapters/persistence/sqlite-inventory-store.ts';
 import { sftpFileStore, type SftpCredentials } from '../adapters/sftp/sftp-file-store.ts';
 import type { Clock } from '../application/clock.ts';
-import type { FileStore } from '../application/file-store.ts';
+import type { FileStore, InboxUpkeep } from '../application/file-store.ts';
 import {
   defaultImportEventsConfig,
   type ImportEventsConfig,
@@ -81,7 +81,7 @@ export const startupExitCode = (e: StartupError): number => (e.misconfigured ===
 /** Opens the configured inbox. */
 export const openInbox = (
   config: InboxConfig,
-): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> =>
+): TE.TaskEither<StartupError, FileStore & InboxUpkeep & { readonly close: () => Promise<void> }> =>
   TE.tryCatch(
     async () => {
       if (config.kind === 'local') {

@@ -2,7 +2,18 @@ import fc from 'fast-check';
 import * as E from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { isSafeFileName, safeFileName, safeFolder } from '../../src/adapters/file-names.ts';
+import { spawnSync } from 'node:child_process';
+import {
+  downloadCopyName,
+  hiddenTempName,
+  isLeftoverDownloadCopy,
+  isLeftoverHiddenTemp,
+  isSafeFileName,
+  OWNERLESS_TEMP_MAX_AGE_MS,
+  processEnded,
+  safeFileName,
+  safeFolder,
+} from '../../src/adapters/file-names.ts';
 
 const names = suite('isSafeFileName and safeFileName');
 
@@ -64,5 +75,37 @@ folders('property: a folder joined from safe names gives those names back', () =
   );
 });
 
+const temps = suite('temp names and leftovers');
+
+temps('temp names carry the pid, stay within 255 bytes whatever the name, and are told apart from leftovers', () => {
+  const long = `${'é'.repeat(125)}.csv`;
+  for (const name of [downloadCopyName(long), hiddenTempName(long, true), hiddenTempName(long, false)])
+    assert.ok(Buffer.byteLength(name) <= 255, name);
+  assert.match(downloadCopyName('a.csv'), new RegExp(`^oms-inventory-sync-p${process.pid}-[0-9a-f]{16}-a\\.csv$`));
+  assert.match(hiddenTempName('a.csv', true), new RegExp(`^\\.a\\.csv\\.p${process.pid}-[0-9a-f]{12}\\.part$`));
+  assert.match(hiddenTempName('a.csv', false), /^\.a\.csv\.[0-9a-f]{12}\.part$/);
+  assert.is.not(hiddenTempName('a.csv', true), hiddenTempName('a.csv', true));
+});
+
+temps('a leftover is a temp name whose process ended, or an ownerless one an hour old; never a live one', () => {
+  const now = new Date();
+  const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+  const old = new Date(now.getTime() - OWNERLESS_TEMP_MAX_AGE_MS - 1_000);
+  assert.ok(processEnded(dead, now));
+  assert.not.ok(processEnded(process.pid, now), 'this process, on a file it made');
+  assert.ok(processEnded(process.pid, new Date(0)), 'this pid on a file older than this process: a former owner');
+  assert.ok(isLeftoverDownloadCopy(`oms-inventory-sync-p${dead}-0123456789abcdef-a.csv`, now, now));
+  assert.not.ok(isLeftoverDownloadCopy(downloadCopyName('a.csv'), now, now));
+  assert.ok(isLeftoverDownloadCopy('oms-inventory-sync-0123456789abcdef-a.csv', old, now), 'an earlier version');
+  assert.not.ok(isLeftoverDownloadCopy('oms-inventory-sync-0123456789abcdef-a.csv', now, now));
+  assert.not.ok(isLeftoverDownloadCopy('a.csv', old, now));
+  assert.ok(isLeftoverHiddenTemp(`.a.csv.p${dead}-0123456789ab.part`, now, now));
+  assert.not.ok(isLeftoverHiddenTemp(hiddenTempName('a.csv', true), now, now));
+  assert.not.ok(isLeftoverHiddenTemp(`.a.csv.p${dead}-0123456789ab.part`, now, now, false), 'another machine');
+  assert.ok(isLeftoverHiddenTemp('.a.csv.0123456789ab.part', old, now, false));
+  assert.not.ok(isLeftoverHiddenTemp('.hidden.part', old, now));
+});
+
 names.run();
 folders.run();
+temps.run();

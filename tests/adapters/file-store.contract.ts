@@ -1,16 +1,25 @@
 // The FileStore contract: one suite, run against every adapter (local files, SFTP against a real sshd).
 import { createHash, randomBytes } from 'node:crypto';
-import { existsSync, mkdirSync, readdirSync, readFileSync, symlinkSync, utimesSync, writeFileSync } from 'node:fs';
-import { dirname, isAbsolute, join } from 'node:path';
+import {
+  existsSync,
+  mkdirSync,
+  readdirSync,
+  readFileSync,
+  rmSync,
+  symlinkSync,
+  utimesSync,
+  writeFileSync,
+} from 'node:fs';
+import { basename, dirname, isAbsolute, join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { FileStore, FileStoreError } from '../../src/application/file-store.ts';
+import type { FileStore, FileStoreError, InboxUpkeep } from '../../src/application/file-store.ts';
 import { run, runLeft } from '../support/run.ts';
 
 /** A store under test: `root` is the folder on this machine that holds the store's files, for arranging and checking. */
 export interface FileStoreUnderTest {
-  readonly store: FileStore;
+  readonly store: FileStore & InboxUpkeep;
   readonly root: string;
   readonly teardown: () => Promise<void>;
 }
@@ -257,6 +266,89 @@ export const fileStoreContract = (
     }
     assert.equal(readdirSync(root), ['a.csv']);
     assert.not.ok(existsSync(join(dirname(root), 'x.csv')));
+  });
+
+  test('a folder below the root that is a link is refused with its path by every call, and nothing goes through it', async () => {
+    const { store, root } = subject;
+    const outside = `${root}-outside`;
+    mkdirSync(outside, { recursive: true });
+    try {
+      put(root, 'a.csv', 'a');
+      put(root, 'archive/old.csv', 'old');
+      writeFileSync(join(outside, 'x.csv'), 'outside');
+      symlinkSync(outside, join(root, 'error'));
+      const tasks: ReadonlyArray<TaskEither<FileStoreError, unknown>> = [
+        store.list('error'),
+        store.passedOver('error'),
+        store.fetch('error', 'x.csv'),
+        store.move('', 'error', 'a.csv'),
+        store.move('error', 'archive', 'x.csv'),
+        store.write('error', 'a.csv.errors.csv', 'report'),
+        store.write('error/deeper', 'a.csv.errors.csv', 'report'),
+        store.removeLeftovers(['error']),
+      ];
+      for (const task of tasks) {
+        const error = await runLeft(task);
+        assert.is(error._tag, 'FileStoreFailed');
+        assert.ok(error._tag === 'FileStoreFailed' && error.path.endsWith('/error'), JSON.stringify(error));
+        assert.ok(error._tag === 'FileStoreFailed' && /symbolic link/.test(error.reason), error._tag);
+        assert.is(error.retriable, false);
+      }
+      assert.equal(readdirSync(outside), ['x.csv'], 'nothing was written into the folder the link points to');
+      assert.ok(existsSync(join(root, 'a.csv')), 'the file stays in the inbox');
+      assert.equal(readdirSync(join(root, 'archive')), ['old.csv']);
+    } finally {
+      rmSync(outside, { recursive: true, force: true });
+    }
+  });
+
+  test('passedOver names the links and the names with a backslash that list leaves out, not the folders', async () => {
+    const { store, root } = subject;
+    put(root, 'good.csv', 'x');
+    put(root, 'back\\slash.csv', 'x');
+    mkdirSync(join(root, 'archive'));
+    symlinkSync(join(root, 'good.csv'), join(root, 'link.csv'));
+    symlinkSync(join(root, 'archive'), join(root, 'link-to-folder'));
+    const passed = [...(await run(store.passedOver('')))].sort((a, b) => a.name.localeCompare(b.name));
+    assert.equal(
+      passed.map((p) => p.name),
+      ['back\\slash.csv', 'link-to-folder', 'link.csv'],
+    );
+    assert.match(passed[0]!.reason, /backslash/);
+    assert.match(passed[1]!.reason, /symbolic link/);
+    assert.equal(await run(store.passedOver('archive')), []);
+  });
+
+  test('a name of 255 bytes is fetched, moved and written: no derived local name exceeds the limit', async () => {
+    const { store, root } = subject;
+    const name = `${'é'.repeat(125)}.csv`; // 254 bytes
+    put(root, name, 'a,b\n');
+    const copy = await run(store.fetch('', name));
+    assert.is(readFileSync(copy.path, 'utf8'), 'a,b\n');
+    assert.ok(Buffer.byteLength(basename(copy.path)) <= 255, basename(copy.path));
+    await copy.release();
+    await run(store.write('error', name, 'report'));
+    assert.is(readFileSync(join(root, 'error', name), 'utf8'), 'report');
+    await run(store.move('', 'archive', name));
+    assert.equal(readdirSync(join(root, 'archive')), [name]);
+  });
+
+  test('removeLeftovers removes temp files of write that no one owns any more, nothing else', async () => {
+    const { store, root } = subject;
+    const hourAndMore = new Date(Date.now() - 2 * 60 * 60 * 1000);
+    put(root, 'error/.a.csv.errors.csv.0123456789ab.part', 'old', hourAndMore);
+    put(root, 'error/.b.csv.errors.csv.0123456789ab.part', 'fresh', new Date());
+    put(root, 'error/a.csv.errors.csv', 'report', hourAndMore);
+    put(root, 'error/.hidden-by-a-person.part', 'theirs', hourAndMore);
+    put(root, '.c.csv.0123456789ab.part', 'in the inbox', hourAndMore);
+    const removed = await run(store.removeLeftovers(['error', 'no-such-folder']));
+    assert.equal(removed, ['error/.a.csv.errors.csv.0123456789ab.part']);
+    assert.equal(readdirSync(join(root, 'error')).sort(), [
+      '.b.csv.errors.csv.0123456789ab.part',
+      '.hidden-by-a-person.part',
+      'a.csv.errors.csv',
+    ]);
+    assert.ok(existsSync(join(root, '.c.csv.0123456789ab.part')), 'a folder not named is left alone');
   });
 
   test.run();

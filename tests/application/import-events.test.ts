@@ -18,7 +18,7 @@ import {
   parseErrorReportLine,
   readyFeeds,
 } from '../../src/application/import-events.ts';
-import type { FileStore } from '../../src/application/file-store.ts';
+import type { FileStore, InboxUpkeep } from '../../src/application/file-store.ts';
 import type { StoreError } from '../../src/application/store-error.ts';
 import { memoryInventoryStore, type MemoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { testClock } from '../support/import-scenario.ts';
@@ -53,7 +53,11 @@ const inboxWith = (files: ReadonlyArray<[string, string | Buffer]>): string => {
   return root;
 };
 
-const depsOf = (store: Store, root: string, fileStore: FileStore = localFileStore({ root })): ImportEventsDeps => ({
+const depsOf = (
+  store: Store,
+  root: string,
+  fileStore: FileStore & InboxUpkeep = localFileStore({ root }),
+): ImportEventsDeps => ({
   ...fileStore,
   ...localLineReader(),
   ...store,
@@ -302,7 +306,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       await run(importEvents(config('clean'))(depsOf(clean.store, cleanRoot)));
       const expected = await stateOf(clean.store, cleanRoot);
       const files = localFileStore({ root });
-      const failingMove: FileStore = {
+      const failingMove: FileStore & InboxUpkeep = {
         ...files,
         move: (from, to, name, as) =>
           to === 'archive'
@@ -472,7 +476,7 @@ edges('an empty feed is archived with nothing to apply; a feed still changing wa
     const files = localFileStore({ root });
     let listings = 0;
     // The second listing sees c-growing.jsonl larger: an uploader is still writing it.
-    const growing: FileStore = {
+    const growing: FileStore & InboxUpkeep = {
       ...files,
       list: (folder) => async () => {
         const listed = await files.list(folder)();
@@ -517,7 +521,7 @@ edges('a feed taken away between the listing and its fetch is skipped; the other
   try {
     await seed(store);
     const files = localFileStore({ root });
-    const vanishing: FileStore = {
+    const vanishing: FileStore & InboxUpkeep = {
       ...files,
       fetch: (folder, name) =>
         name === 'a-gone.jsonl'

@@ -2,7 +2,13 @@ import fc from 'fast-check';
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { Identifier, MAX_IDENTIFIER_LENGTH, isIdentifier } from '../../src/domain/identifiers.ts';
+import {
+  Identifier,
+  isIdentifier,
+  MAX_IDENTIFIER_LENGTH,
+  storedIdProblem,
+  unstorableId,
+} from '../../src/domain/identifiers.ts';
 import { identifier } from '../arbitraries.ts';
 
 const ids = suite('isIdentifier and Identifier');
@@ -81,3 +87,31 @@ ids('property: every generated identifier is valid', () => {
 });
 
 ids.run();
+
+const stored = suite('storedIdProblem, unstorableId');
+
+stored('the strictest store rule: no NUL, no lone surrogate, at most 255 code points; blanks and controls pass', () => {
+  assert.is(storedIdProblem('P 1\t'), null);
+  assert.is(storedIdProblem(' padded '), null);
+  assert.is(storedIdProblem('😀'.repeat(255)), null);
+  assert.is(storedIdProblem(''), 'empty');
+  assert.is(storedIdProblem('a\u0000'), 'holds a NUL character');
+  assert.is(storedIdProblem('\udc00x'), 'holds a lone UTF-16 surrogate');
+  assert.is(storedIdProblem('x'.repeat(256)), 'longer than 255 characters');
+  assert.is(
+    unstorableId([
+      ['sku', undefined],
+      ['productId', 'x'.repeat(300)],
+    ]),
+    `productId "${'x'.repeat(60)}..." longer than 255 characters`,
+  );
+});
+
+stored('property: every identifier is storable', () => {
+  fc.assert(
+    fc.property(identifier('P'), (id) => storedIdProblem(id) === null),
+    { numRuns: 300 },
+  );
+});
+
+stored.run();

@@ -346,8 +346,10 @@ const readFile = async (
     takeRow(
       line,
       fields[h.item]!.trim(),
-      fields[h.itemInternalId]!.trim(),
-      fields[h.location]!.trim(),
+      // Ids are taken as the file has them: one with blanks around it is refused by isIdentifier, never trimmed
+      // into a match with another id.
+      fields[h.itemInternalId]!,
+      fields[h.location]!,
       quantity,
       0,
       quantity.length,
@@ -376,8 +378,8 @@ const readFile = async (
     takeRow(
       line,
       field(text, h.item).trim(),
-      field(text, h.itemInternalId).trim(),
-      field(text, h.location).trim(),
+      field(text, h.itemInternalId),
+      field(text, h.location),
       quantity,
       quantityFrom,
       quantityTo,
@@ -669,7 +671,7 @@ const readFile = async (
  * with commas, doubled quotes and line breaks (a row's `line` is where it starts); blank lines anywhere. The header
  * is the first non-blank line, matched by the contract's rule (`resolveExportHeader`: trimmed, an exact match wins,
  * else one ignoring case, a required name found twice holds the file back); extra columns are ignored, order is free. Ids are
- * trimmed and must be domain `Identifier`s; quantities are read exactly (`parseQuantity`). Each data row becomes a
+ * taken as they are (never trimmed) and must be domain `Identifier`s; quantities are read exactly (`parseQuantity`). Each data row becomes a
  * row or a `RowProblem` naming its line, field (the column, or `(row)` for its shape) and reason; duplicates are
  * left to the reset diff.
  */

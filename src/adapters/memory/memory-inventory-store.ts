@@ -14,6 +14,7 @@ import type {
   StockTermKind,
 } from '../../application/index.ts';
 import { validSeed } from '../../application/channel-seed-rules.ts';
+import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
 import { stockTableOf } from '../../application/columnar.ts';
 import { outcomeSeenAt, type JobRun } from '../../application/run-log.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
@@ -422,10 +423,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     changedProductIds: () => answer('changedProductIds', () => [...changedOrder.after(null)]),
     saveFacilities: (list) =>
       answer('saveFacilities', () => {
+        storableOnly(facilityIdsOf(list));
         for (const f of list) facilities.set(f.externalId, f.facilityId);
       }),
     saveProducts: (list) =>
       answer('saveProducts', () => {
+        storableOnly(productIdsOf(list));
         for (const p of list) {
           products.set(p.externalId, p.productId);
           productIds.add(p.productId);
@@ -433,6 +436,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
     saveStockLevels: (levels) =>
       answer('saveStockLevels', () => {
+        storableOnly(positionIdsOf(levels));
         for (const l of levels)
           setStock({
             productId: l.productId,

@@ -7,6 +7,7 @@ import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
 import { inventoryLedger } from './ledger.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
+import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
 import {
   facilityGroupOf,
   failedLineOf,
@@ -404,6 +405,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       ),
     saveFacilities: (facilities) =>
       attempt('saveFacilities', async () => {
+        storableOnly(facilityIdsOf(facilities));
         const latest = lastByKey(facilities, (f) => f.facilityId);
         const columns = [text('facility_id'), text('external_id')];
         if (latest.length > 0)
@@ -416,8 +418,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           });
       }),
     saveProducts: (products) =>
-      attempt('saveProducts', () =>
-        transaction((trx) =>
+      attempt('saveProducts', async () => {
+        storableOnly(productIdsOf(products));
+        await transaction((trx) =>
           staged(
             trx,
             PRODUCTS,
@@ -431,11 +434,12 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 update: ['external_id'],
               }),
           ),
-        ),
-      ),
+        );
+      }),
     saveStockLevels: (levels) =>
-      attempt('saveStockLevels', () =>
-        transaction((trx) =>
+      attempt('saveStockLevels', async () => {
+        storableOnly(positionIdsOf(levels));
+        await transaction((trx) =>
           staged(trx, POSITIONS, levelRows(lastByKey(levels, (l) => pairKey(l.productId, l.facilityId))), () =>
             upsert(trx, {
               into: 'inventory_position',
@@ -445,8 +449,8 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               update: ['quantity_on_hand_scaled', 'available_to_promise_scaled'],
             }),
           ),
-        ),
-      ),
+        );
+      }),
 
     // JobLease.
     acquireJobLock: (job, owner, until, now) =>

@@ -1,5 +1,5 @@
 import { redactor } from '../../application/redaction.ts';
-import { createHash, randomBytes } from 'node:crypto';
+import { createHash } from 'node:crypto';
 import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
@@ -8,8 +8,27 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import SftpClientLibrary from 'ssh2-sftp-client';
-import type { FileStore, FileStoreError, LocalCopy, StoredFile } from '../../application/file-store.ts';
-import { isSafeFileName, safeFileName, safeFolder } from '../file-names.ts';
+import type {
+  FileStore,
+  FileStoreError,
+  InboxUpkeep,
+  LocalCopy,
+  PassedOver,
+  StoredFile,
+} from '../../application/file-store.ts';
+import {
+  downloadCopyName,
+  hiddenTempName,
+  isLeftoverDownloadCopy,
+  isLeftoverHiddenTemp,
+  isSafeFileName,
+  notAFolderReason,
+  passedOverReason,
+  removeLocalLeftovers,
+  safeFileName,
+  safeFolder,
+  StoreRefusal,
+} from '../file-names.ts';
 
 /** What `connect` is given: the subset of the `ssh2` connect options this adapter sets. */
 export interface SftpConnectConfig {
@@ -91,7 +110,7 @@ export type SftpFileStoreOptions = SftpCredentials & {
 };
 
 /** An SFTP file store: the `FileStore` plus `close`, which ends its connection (a later call opens a new one). */
-export type SftpFileStore = FileStore & { readonly close: () => Promise<void> };
+export type SftpFileStore = FileStore & InboxUpkeep & { readonly close: () => Promise<void> };
 
 /** The fingerprint of a raw SSH public key as `ssh-keygen -lf` prints it: `SHA256:` and unpadded base64. */
 export const hostKeyFingerprint = (key: Buffer): string =>
@@ -165,7 +184,10 @@ export const SFTP_DEFAULT_PORT = 22;
  * `fetch` downloads into a fresh temp file with parallel reads and hashes the local copy; a failed download leaves
  * no temp file, and a dropped connection is a retriable `FileStoreUnavailable`. `write` uploads to a hidden temp name
  * in the target folder and renames it over the name. Listed entries that are not regular files or whose names are
- * not plain file names are skipped, never followed. Call `close` when done: an open connection keeps Node running.
+ * not plain file names are skipped, never followed (`passedOver` names them); a folder below the root that is a
+ * link is refused with its path. Local copies carry this process's pid, so `removeLeftovers` removes the copies of
+ * ended processes only (and hidden upload temp files an hour old: their writer may be another machine). Call
+ * `close` when done: an open connection keeps Node running.
  */
 export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   const port = options.port ?? SFTP_DEFAULT_PORT;
@@ -285,6 +307,7 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
         TE.tryCatch(
           () => body(held.client),
           (error): FileStoreError => {
+            if (error instanceof StoreRefusal) return error.refusal;
             if (!held.alive || isConnectionError(error)) {
               if (held.alive) {
                 held.alive = false;
@@ -315,6 +338,27 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       ),
     );
 
+  // Checks (and, when `create`, makes) the real folders from the root down to `folder`, one segment at a time
+  // (`exists` is an lstat): a link or a file where a folder should be is refused with its path, never followed.
+  const realFolder = async (client: SftpClient, folder: string, create: boolean, operation: string): Promise<void> => {
+    const segments = safeFolder(store, folder);
+    if (E.isLeft(segments)) throw new StoreRefusal(segments.left);
+    let at = remoteRoot;
+    for (const segment of segments.right) {
+      at = posix.join(at, segment);
+      let kind = await client.exists(at);
+      if (kind === false && create) {
+        // Another writer may make it at the same time: what counts is that a folder is there afterwards.
+        await client.mkdir(at, false).catch(async (error: unknown) => {
+          if ((await client.exists(at)) === false) throw error;
+        });
+        kind = await client.exists(at);
+      }
+      if (kind === false) throw new StoreRefusal({ _tag: 'FileNotFound', store, path: at, retriable: false });
+      if (kind !== 'd') throw new StoreRefusal(failed(operation, at, notAFolderReason(at, kind === 'l'), false));
+    }
+  };
+
   // The file at `path` must be a regular file: nothing there is FileNotFound, a folder or a link is refused.
   const regularFile = (operation: string, path: string): TE.TaskEither<FileStoreError, void> =>
     pipe(
@@ -339,10 +383,21 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
     }
   };
 
-  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+  // The entries of a folder (a real one: never through a link), for `list` and `passedOver`.
+  const entriesOf = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<SftpListEntry>> =>
     pipe(
       TE.fromEither(folderPath(folder)),
-      TE.chain((dir) => call('list', dir, (client) => client.list(dir))),
+      TE.chain((dir) =>
+        call('list', dir, async (client) => {
+          await realFolder(client, folder, false, 'list');
+          return client.list(dir);
+        }),
+      ),
+    );
+
+  const list = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<StoredFile>> =>
+    pipe(
+      entriesOf(folder),
       TE.map((entries) =>
         entries
           .filter((entry) => entry.type === '-' && isSafeFileName(entry.name))
@@ -363,9 +418,10 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
   const fetch = (folder: string, name: string): TE.TaskEither<FileStoreError, LocalCopy> =>
     pipe(
       TE.fromEither(filePath(folder, name)),
+      TE.chainFirst(({ path }) => call('fetch', path, (client) => realFolder(client, folder, false, 'fetch'))),
       TE.chainFirst(({ path }) => regularFile('fetch', path)),
       TE.chain(({ path }) => {
-        const local = join(tempDir, `oms-inventory-sync-${randomBytes(8).toString('hex')}-${name}`);
+        const local = join(tempDir, downloadCopyName(name));
         const release = () => rm(local, { force: true }).catch(() => undefined);
         return pipe(
           TE.tryCatch(
@@ -409,10 +465,11 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
           TE.map((to) => ({ from, to })),
         ),
       ),
+      TE.chainFirst(({ from }) => call('move', from.path, (client) => realFolder(client, fromFolder, false, 'move'))),
       TE.chainFirst(({ from }) => regularFile('move', from.path)),
       TE.chain(({ from, to }) =>
         call('move', from.path, async (client) => {
-          await client.mkdir(to.folder, true);
+          await realFolder(client, toFolder, true, 'move');
           await renameOver(client, from.path, to.path);
         }),
       ),
@@ -423,9 +480,9 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       TE.fromEither(filePath(folder, name)),
       TE.chain((target) =>
         call('write', target.path, async (client) => {
-          await client.mkdir(target.folder, true);
+          await realFolder(client, folder, true, 'write');
           // A temp name of its own per write: two writers of one name never upload into the same temp file.
-          const temp = posix.join(target.folder, `.${name}.${randomBytes(6).toString('hex')}.part`);
+          const temp = posix.join(target.folder, hiddenTempName(name, false));
           try {
             await client.put(Buffer.from(content, 'utf8'), temp);
             await renameOver(client, temp, target.path);
@@ -449,5 +506,51 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
     }
   };
 
-  return { list, fetch, move, write, close };
+  const passedOver = (folder: string): TE.TaskEither<FileStoreError, ReadonlyArray<PassedOver>> =>
+    pipe(
+      entriesOf(folder),
+      TE.map((entries) =>
+        entries.flatMap((entry): PassedOver[] => {
+          if (entry.type === 'd') return [];
+          if (entry.type === 'l') return [{ name: entry.name, reason: passedOverReason('link') }];
+          if (!isSafeFileName(entry.name)) return [{ name: entry.name, reason: passedOverReason('unsafe-name') }];
+          return entry.type === '-' ? [] : [{ name: entry.name, reason: passedOverReason('not-regular') }];
+        }),
+      ),
+    );
+
+  const removeLeftovers = (folders: ReadonlyArray<string>): TE.TaskEither<FileStoreError, ReadonlyArray<string>> =>
+    pipe(
+      TE.fromTask(async () => {
+        const now = new Date();
+        const names = await removeLocalLeftovers(tempDir, (name, at) => isLeftoverDownloadCopy(name, at, now));
+        return names.map((name) => join(tempDir, name));
+      }),
+      TE.chain((local) =>
+        pipe(
+          folders.map((folder) =>
+            pipe(
+              list(folder),
+              TE.orElse((e) => (e._tag === 'FileNotFound' ? TE.right<FileStoreError, StoredFile[]>([]) : TE.left(e))),
+              TE.map((files) => {
+                const now = new Date();
+                return files
+                  .filter((f) => isLeftoverHiddenTemp(f.name, f.modifiedAt, now, false))
+                  .map((f) => (folder === '' ? f.name : `${folder}/${f.name}`));
+              }),
+              TE.chainFirst((stale) =>
+                call('removeLeftovers', folder, async (client) => {
+                  for (const name of stale)
+                    await client.delete(posix.join(remoteRoot, name), true).catch(() => undefined);
+                }),
+              ),
+            ),
+          ),
+          TE.sequenceSeqArray,
+          TE.map((remote) => [...local, ...remote.flat()]),
+        ),
+      ),
+    );
+
+  return { list, fetch, move, write, passedOver, removeLeftovers, close };
 };

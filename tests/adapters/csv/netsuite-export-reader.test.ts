@@ -300,12 +300,13 @@ reader('bad rows are problems with line, field, reason and raw text; every other
       '  ITEM-17 , 101 , 17 , 9017 ',
     ].join('\n')}\n`,
   );
-  assert.equal(parsed.rows, [row(2, 'ITEM-1', '101', 5, '9001'), row(19, 'ITEM-17', '101', 17, '9017')]);
+  // Ids are never trimmed: blanks around one make it no usable id, refused as it is (the item name is trimmed).
+  assert.equal(parsed.rows, [row(2, 'ITEM-1', '101', 5, '9001')]);
   assert.equal(where(parsed.problems), [
     [3, 'availableQty', "not a number: 'abc'"],
     [4, 'availableQty', "negative quantity: '-4'"],
     [5, 'externalFacilityId', 'empty location'],
-    [6, 'idValue', 'empty item internal id'],
+    [6, 'idValue', "item internal id is not a usable id: '   '"],
     [7, '(row)', 'expected 4 fields, found 3 (a short or truncated row)'],
     [8, '(row)', 'expected 4 fields, found 5'],
     [9, 'availableQty', `not a number: '"4"x'`],
@@ -317,6 +318,7 @@ reader('bad rows are problems with line, field, reason and raw text; every other
     [15, 'externalFacilityId', "location is not a usable id: '10\n1'"],
     [17, 'idValue', `item internal id is not a usable id: '${'9'.repeat(37)}...'`],
     [18, 'availableQty', "not a number: '12abc'"],
+    [19, 'idValue', "item internal id is not a usable id: ' 9017 '"],
   ]);
   assert.equal(
     parsed.problems.slice(0, 2).map((p) => p.raw),
