@@ -61,7 +61,7 @@ Commands:
   record-events FILE|-                     records inventory events (JSON Lines, one event a line; - reads stdin)
                                            in the ledger, read line by line and recorded 1,000 a call: each
                                            applied, refused (with its reason), a duplicate or a conflict
-  history <sku|productId> [--facility ID] [--limit N]   a product's ledger, oldest first
+  history <sku|productId> [--facility ID] [--limit N]   a product's last N ledger entries (default 50), oldest first
   worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
                                            the PostgreSQL store; many workers share the work)
   help                                     this text
@@ -394,10 +394,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         const product = await store.right.productInventory(target)();
         if (isLeft(product)) return fail(describeError(product.left), 1);
         if (product.right === null) return fail(`no product with id or SKU '${target}'`, 2);
-        const entries = await store.right.ledgerEntries(null, Number(limitText), {
-          productId: product.right.productId,
-          ...(facility === undefined ? {} : { facilityId: facility }),
-        })();
+        const entries = await recentLedgerEntries(
+          { productId: product.right.productId, ...(facility === undefined ? {} : { facilityId: facility }) },
+          Number(limitText),
+        )(store.right)();
         if (isLeft(entries)) return fail(describeError(entries.left), 1);
         if (json) process.stdout.write(`${JSON.stringify(entries.right, null, 2)}\n`);
         else if (entries.right.length === 0)

@@ -75,6 +75,9 @@ ledger('records a file of events, each with its outcome; history lists what was 
     assert.is(lines.length, 2);
     assert.match(lines[0]!, /received 10 at WH \(pos\) e1: WH QOH 0 -> 10, reserved 0 -> 0/);
     assert.match(lines[1]!, /reserved 3 at WH \(pos\) e2: WH QOH 10 -> 10, reserved 0 -> 3/);
+    const newest = await cli('history', 'SKU-1', '--limit', '1', '--config', config);
+    assert.is(newest.status, 0, newest.stderr);
+    assert.equal(newest.stdout.trim().split('\n'), [lines[1]], '--limit N: the newest N, in the same format');
     const unknown = await cli('history', 'NOPE', '--config', config);
     assert.is(unknown.status, 2);
   } finally {

@@ -316,10 +316,23 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       record(events, folded);
       return E.right(undefined);
     });
-  const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}) =>
+  const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}, order = 'oldest-first') =>
     answer('ledgerEntries', () => {
       const page: InventoryLedgerEntry[] = [];
       if (limit <= 0) return page;
+      const selected = (entry: InventoryLedgerEntry) =>
+        (filter.productId === undefined || entry.event.productId === filter.productId) &&
+        (filter.facilityId === undefined ||
+          entry.event.facilityId === filter.facilityId ||
+          entry.event.toFacilityId === filter.facilityId);
+      if (order === 'newest-first') {
+        for (let i = inventoryEvents.length - 1; i >= 0 && page.length < limit; i--) {
+          const entry = inventoryEvents[i]!;
+          if (after !== null && entry.sequence <= after) break;
+          if (selected(entry)) page.push(entry);
+        }
+        return page;
+      }
       // Entries are in sequence order (numbers with gaps: a refused event draws one too): find the first after `after`.
       let from = 0;
       if (after !== null) {
@@ -330,19 +343,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           else hi = mid;
         }
       }
-      for (let i = from; i < inventoryEvents.length; i++) {
-        const entry = inventoryEvents[i]!;
-        const e = entry.event;
-        if (filter.productId !== undefined && e.productId !== filter.productId) continue;
-        if (
-          filter.facilityId !== undefined &&
-          e.facilityId !== filter.facilityId &&
-          e.toFacilityId !== filter.facilityId
-        )
-          continue;
-        page.push(entry);
-        if (page.length >= limit) break;
-      }
+      for (let i = from; i < inventoryEvents.length && page.length < limit; i++)
+        if (selected(inventoryEvents[i]!)) page.push(inventoryEvents[i]!);
       return page;
     });
 

@@ -501,7 +501,7 @@ export const inventoryLedger = ({
 
   return {
     recordEvents: (events) => attempt('recordEvents', async () => (events.length === 0 ? [] : record(events))),
-    ledgerEntries: (after, limit, filter = {}) =>
+    ledgerEntries: (after, limit, filter = {}, order = 'oldest-first') =>
       attempt('ledgerEntries', async () => {
         if (limit <= 0) return [];
         const { productId, facilityId } = filter;
@@ -514,7 +514,8 @@ export const inventoryLedger = ({
           .$if(facilityId !== undefined, (q) =>
             q.where((eb) => eb.or([eb('facility_id', '=', facilityId!), eb('to_facility_id', '=', facilityId!)])),
           )
-          .orderBy('sequence')
+          // Either way along the product's (or facility's) index on (id, sequence): the limit stops the scan.
+          .orderBy('sequence', order === 'newest-first' ? 'desc' : 'asc')
           .limit(Math.floor(limit))
           .execute();
         return rowsRead.map((r) => entryOf(r as Row));

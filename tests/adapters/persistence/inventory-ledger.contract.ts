@@ -185,6 +185,41 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     );
   });
 
+  test('newest-first: the last entries of a filter in descending sequence, above `after`, at most `limit`', async () => {
+    await record([
+      event('received', { quantity: 10 }),
+      event('received', { productId: 'P2', facilityId: 'STORE' }),
+      event('reserved', { quantity: 4 }),
+      event('released', { quantity: 9 }), // refused: never listed
+      event('transferred', { quantity: 2 }),
+      event('threshold-set', { quantity: 3 }),
+      event('shipped', { quantity: 1 }),
+    ]);
+    const all = await run(subject.store.ledgerEntries(null, 100));
+    const newest = (after: number | null, limit: number, filter?: { productId?: string; facilityId?: string }) =>
+      run(subject.store.ledgerEntries(after, limit, filter, 'newest-first'));
+    assert.equal(await newest(null, 100), all.toReversed(), 'everything, newest first');
+    const ofP1 = all.filter((e) => e.event.productId === 'P1');
+    assert.equal(await newest(null, 2, { productId: 'P1' }), ofP1.slice(-2).toReversed());
+    assert.equal(
+      (await newest(null, 3, { productId: 'P1', facilityId: 'WH2' })).map((e) => e.event.type),
+      ['transferred'],
+      'a transfer is listed under its destination too',
+    );
+    assert.equal(
+      (await newest(null, 100, { facilityId: 'WH1' })).map((e) => e.event.type),
+      ['shipped', 'transferred', 'reserved', 'received'],
+    );
+    assert.equal(await newest(ofP1[2]!.sequence, 100, { productId: 'P1' }), ofP1.slice(3).toReversed(), 'above after');
+    assert.equal(await newest(null, 0, { productId: 'P1' }), []);
+    assert.equal(await newest(null, 5, { productId: 'NOPE' }), []);
+    assert.equal(
+      await run(subject.store.ledgerEntries(null, 2, { productId: 'P1' }, 'oldest-first')),
+      ofP1.slice(0, 2),
+      'oldest-first is the default order',
+    );
+  });
+
   test('every refusal has its reason and detail, and nothing of a refused event is applied', async () => {
     await record(REFUSAL_SETUP);
     const before = await holdings(subject.store, ['P1', 'P2', 'NOPE']);
