@@ -20,6 +20,10 @@ import {
   seedFaults,
   toScaled,
   touchedKeys,
+  withEarlierRefusals,
+  duplicateIds,
+  isRefusalReason,
+  type EventOutcome,
 } from '../../src/domain/index.ts';
 import { inventoryEvents } from '../arbitraries.ts';
 import {
@@ -385,6 +389,30 @@ seeds('a seed naming an unknown product or facility, or with a refused event, is
   assert.equal(seedFaults({ thresholds: [{ productId: 'P1', threshold: 1 }] }, [], known), []);
 });
 
+const replays = suite('withEarlierRefusals, duplicateIds, isRefusalReason');
+
+replays('a duplicate of a refused event carries that refusal; nothing else changes', () => {
+  const refusal = { reason: 'release-exceeds-reserved', detail: 'releasing 5 at WH1, where 2 is reserved' } as const;
+  const outcomes: ReadonlyArray<EventOutcome> = [
+    { outcome: 'duplicate', eventId: 'A' },
+    { outcome: 'duplicate', eventId: 'B' },
+    { outcome: 'applied', eventId: 'C', changes: [] },
+    { outcome: 'conflict', eventId: 'A', detail: 'another payload' },
+    { outcome: 'duplicate', eventId: 'A' },
+  ];
+  assert.equal(withEarlierRefusals(outcomes, new Map([['A', refusal]])), [
+    { outcome: 'duplicate', eventId: 'A', refused: refusal },
+    { outcome: 'duplicate', eventId: 'B' },
+    { outcome: 'applied', eventId: 'C', changes: [] },
+    { outcome: 'conflict', eventId: 'A', detail: 'another payload' },
+    { outcome: 'duplicate', eventId: 'A', refused: refusal },
+  ]);
+  assert.equal(duplicateIds(outcomes), ['A', 'B']);
+  assert.ok(isRefusalReason('ship-exceeds-reserved'));
+  assert.not.ok(isRefusalReason('stolen'));
+});
+
 codec.run();
 fold.run();
+replays.run();
 seeds.run();

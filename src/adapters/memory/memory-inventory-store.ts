@@ -20,10 +20,12 @@ import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } f
 import {
   applyInventoryEvents,
   canonicalPayload,
+  type EarlierRefusal,
   eventOfPayload,
   touchedKeys,
   resetEventId,
   resetOfRecord,
+  withEarlierRefusals,
   seedEvents,
   seedFaults,
   seedKeys,
@@ -232,6 +234,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
 
   // InventoryLedger: the domain's fold over the entries the events touch, written back; what the SQL store must match.
   const recordedPayloads = new Map<string, string>();
+  const refusals = new Map<string, EarlierRefusal>();
   const inventoryEvents: InventoryLedgerEntry[] = [];
   /** The state of the keys `touched` names, as the fold reads it (absent keys absent). */
   const stateOf = (touched: ReturnType<typeof touchedKeys>) => {
@@ -270,7 +273,10 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     const changedIds: string[] = [];
     folded.outcomes.forEach((o, i) => {
       if (o.outcome === 'refused' || o.outcome === 'applied') head += 1;
-      if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+      if (o.outcome === 'refused') {
+        recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+        refusals.set(o.eventId, { reason: o.reason, detail: o.detail });
+      }
       if (o.outcome !== 'applied') return;
       const payload = canonicalPayload(events[i]!);
       const event = eventOfPayload(payload);
@@ -297,7 +303,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }
     });
     if (changedIds.length > 0) markChanged(changedIds, head);
-    return folded.outcomes;
+    return withEarlierRefusals(folded.outcomes, refusals);
   };
   const recordEvents: Store['recordEvents'] = (events) => answer('recordEvents', () => record(events));
   /** ChannelSeed's setters: their absolute values as events; the whole call refused when one is refused or unknown. */

@@ -25,6 +25,8 @@ export const MIGRATION_NAMES = [
   // The ledger's numbering (`ledger_head`), the delta push's cursor (`change_cursor`, `changed_product.sequence`) and
   // the NetSuite resets as ledger rows (the reset columns of `inventory_event`).
   'Migration20261218000000_LedgerCursor',
+  // A refused event's detail (`inventory_event.refusal_detail`), so a replay can say how it was refused.
+  'Migration20261220000000_RefusalDetail',
 ] as const;
 
 /**

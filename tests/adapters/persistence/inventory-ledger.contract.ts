@@ -8,12 +8,14 @@ import type { Store } from '../../../src/application/index.ts';
 import {
   applyInventoryEvents,
   canonicalPayload,
+  type EarlierRefusal,
   emptyLedgerState,
   type EventOutcome,
   type InventoryEvent,
   pairKey,
   projectLedger,
   toScaled,
+  withEarlierRefusals,
 } from '../../../src/domain/index.ts';
 import { inventoryEvents } from '../../arbitraries.ts';
 import { ALL_EFFECTS, ALL_REFUSALS, EFFECTS_RESULT, REFUSAL_SETUP } from '../../support/ledger-cases.ts';
@@ -239,6 +241,17 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     const ship = ALL_REFUSALS.find((c) => c.event.eventId === 'R-ship')!.event;
     await record([event('reserved', { quantity: 2 })]);
     assert.equal(reasons(await record([ship])), ['duplicate']);
+    assert.equal(
+      await record(ALL_REFUSALS.map((c) => c.event)),
+      ALL_REFUSALS.map(
+        (c): EventOutcome => ({
+          outcome: 'duplicate',
+          eventId: c.event.eventId,
+          refused: { reason: c.reason, detail: c.detail },
+        }),
+      ),
+      'every replayed refusal says how it was refused, word for word',
+    );
     assert.equal(reasons(await record([{ ...ship, quantity: 4 }])), ['conflict']);
     assert.equal(reasons(await record([{ ...ship, eventId: `${ship.eventId}-again` }])), ['applied']);
   });
@@ -306,17 +319,23 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
             const known = { knownProducts: new Set(['P1', 'P2']), knownFacilities: new Set(['WH1', 'WH2', 'STORE']) };
             let expected = emptyLedgerState();
             let recorded = new Map<string, string>();
+            const refusals = new Map<string, EarlierRefusal>();
             for (const events of calls) {
               const outcomes = await run(fresh.store.recordEvents(events));
               const folded = applyInventoryEvents(expected, events, { ...known, recorded });
-              assert.equal(outcomes, folded.outcomes, 'the store decides as the fold does');
-              expected = folded.state;
               // Every event decided (applied or refused) is recorded; duplicates and conflicts add nothing.
               recorded = new Map(recorded);
               events.forEach((e, i) => {
-                const o = folded.outcomes[i]!.outcome;
-                if (o === 'applied' || o === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+                const o = folded.outcomes[i]!;
+                if (o.outcome === 'applied' || o.outcome === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+                if (o.outcome === 'refused') refusals.set(e.eventId, { reason: o.reason, detail: o.detail });
               });
+              assert.equal(
+                outcomes,
+                withEarlierRefusals(folded.outcomes, refusals),
+                'the store decides as the fold does; a duplicate of a refused event carries its refusal',
+              );
+              expected = folded.state;
             }
             const ids = ['P1', 'P2'];
             assert.equal(await ledgerProjection(fresh.store), await storeState(fresh.store, ids));
