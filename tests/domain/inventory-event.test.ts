@@ -85,6 +85,10 @@ codec('canonicalPayload: the same event written otherwise is equal; eventOfPaylo
   const e = { ...base, eventId: 'E1', type: 'received' as const, quantity: 1.5 };
   assert.is(canonicalPayload(e), canonicalPayload({ ...e, occurredAt: '2026-12-01T11:00:00.000+01:00' }));
   assert.is.not(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.50001 }));
+  assert.is(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.2 + 0.3 }), 'float noise is the same quantity');
+  // A quantity finer than the domain keeps is another payload, not a rounding of it: the same id is a conflict.
+  assert.is.not(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.500001 }));
+  assert.is.not(canonicalPayload({ ...e, quantity: 1.500004 }), canonicalPayload({ ...e, quantity: 1.500001 }));
   const back = eventOfPayload(canonicalPayload(e));
   assert.ok(isRight(back) && back.right.occurredAt === '2026-12-01T10:00:00.000Z' && back.right.quantity === 1.5);
 });

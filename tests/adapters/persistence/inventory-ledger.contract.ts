@@ -266,6 +266,11 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
       ['duplicate'],
       'the same instant written otherwise is the same event',
     );
+    assert.equal(
+      reasons(await record([{ ...received, quantity: 5.000001 }])),
+      ['conflict'],
+      'a quantity finer than the domain keeps is another payload, not the same one rounded',
+    );
     const conflict = await record([{ ...received, quantity: 6 }]);
     assert.is(conflict[0]!.outcome, 'conflict');
     assert.ok(conflict[0]!.outcome === 'conflict' && conflict[0]!.detail.includes(received.eventId));
