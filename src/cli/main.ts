@@ -164,7 +164,9 @@ const describeOutcome = (o: RecordedEventOutcome): string =>
         ? ` (${o.detail})`
         : o.outcome === 'undecodable'
           ? ` (${o.errors.map((e) => `${e.field === '' ? 'event' : e.field}: ${e.reason}`).join('; ')})`
-          : ''
+          : o.outcome === 'duplicate' && o.refused !== undefined
+            ? ` (refused before: ${o.refused.reason}: ${o.refused.detail})`
+            : ''
   }`;
 
 /**

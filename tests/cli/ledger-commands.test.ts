@@ -66,8 +66,25 @@ ledger('records a file of events, each with its outcome; history lists what was 
     assert.match(recorded.stdout, /2 applied, 1 refused, 1 duplicate, 1 conflict, 1 undecodable \(line 4: not JSON\)/);
 
     const again = await cli('record-events', events, '--config', config, '--json');
-    const report = JSON.parse(again.stdout) as { counts: Record<string, number> };
+    const report = JSON.parse(again.stdout) as { counts: Record<string, number>; outcomes: Array<{ eventId: string }> };
     assert.is(report.counts.applied, 0, 'a replay applies nothing');
+    const refusedBefore = {
+      outcome: 'duplicate',
+      eventId: 'e3',
+      refused: { reason: 'release-exceeds-reserved', detail: 'releasing 5 at WH, where 3 is reserved' },
+      index: 2,
+    };
+    assert.equal(
+      report.outcomes.find((o) => o.eventId === 'e3'),
+      refusedBefore,
+      'a replayed refused event: how it was refused',
+    );
+    const replayed = await cli('record-events', events, '--config', config);
+    assert.match(
+      replayed.stdout,
+      /^e3: duplicate \(refused before: release-exceeds-reserved: releasing 5 at WH, where 3 is reserved\)$/m,
+    );
+    assert.match(replayed.stdout, /^e1: duplicate$/m);
 
     const history = await cli('history', 'SKU-1', '--config', config);
     assert.is(history.status, 0, history.stderr);
