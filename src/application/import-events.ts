@@ -121,9 +121,6 @@ export type ImportEventsDeps = FileStore & InboxUpkeep & LineReader & InventoryL
 export const eventErrorReportName = (name: string, sha256: string): string =>
   withSuffix(name, `.${sha256.slice(0, 8)}.rejected-lines.csv`);
 
-// The largest error report rewritten after each call that refused an event; a larger one is written at the end.
-const CHECKPOINT_ROWS = 10_000;
-
 const noCounts: EventCounts = { lines: 0, applied: 0, duplicate: 0, refused: 0, conflict: 0, rejected: 0 };
 
 type Mutable<A> = { -readonly [K in keyof A]: A[K] };
@@ -201,6 +198,10 @@ const moveBeside = async (
   const moved = await deps.move('', folder, copy.name, as)();
   return E.isLeft(moved) ? moved : right(as);
 };
+
+/** A refusal as the error report says it. */
+const refusalText = (r: { readonly reason: string; readonly detail: string }): string =>
+  `refused (${r.reason}): ${r.detail}`;
 
 const unreadableReason = (l: Extract<TextLine, { unreadable: string }>, maxLineBytes: number): string =>
   l.unreadable === 'too-long'
@@ -302,21 +303,24 @@ const readFeed = async (
       if (inputs.length === 0) continue;
       const recorded = await recordInventoryEvents(inputs)(deps)();
       if (E.isLeft(recorded)) return stop(recorded.left);
-      const refusedBefore = counts.refused;
       for (const o of recorded.right.outcomes) {
         const line = lineOf[o.index]!;
         switch (o.outcome) {
           case 'applied':
             counts.applied++;
             break;
-          case 'duplicate':
+          case 'duplicate': {
             counts.duplicate++;
-            // An event this feed's earlier reading had refused or found conflicting is reported as it was then.
-            for (const row of earlier.right.get(line) ?? []) rows.push(row);
+            // A replayed refused event is reported with the refusal the ledger kept (so a rerun reports the
+            // refusals of a call that committed just before a crash), or as this feed's earlier reading reported it.
+            const before = earlier.right.get(line);
+            if (before !== undefined) rows.push(...before);
+            else if (o.refused !== undefined) reject(line, refusedField(o.refused.reason), refusalText(o.refused));
             break;
+          }
           case 'refused':
             counts.refused++;
-            reject(line, refusedField(o.reason), `refused (${o.reason}): ${o.detail}`);
+            reject(line, refusedField(o.reason), refusalText(o));
             break;
           case 'conflict':
             counts.conflict++;
@@ -330,13 +334,6 @@ const readFeed = async (
             }
             break;
         }
-      }
-      // A refusal is decided once: a rerun finds the event a duplicate and its reason only in the report. So the
-      // report is rewritten after each call that refused an event (while it is small enough to rewrite), and a
-      // process killed before the end loses at most the reasons of the call it was in.
-      if (counts.refused > refusedBefore && rows.length <= CHECKPOINT_ROWS && leaseLostReason(signal) === null) {
-        rows.sort((a, b) => a.line - b.line);
-        await writeReport();
       }
       deps.progress?.({ job: 'import-events', step: `lines of ${copy.name}`, done: counts.lines, total: null });
     }

@@ -121,7 +121,12 @@ export type {
 } from './push-ledger.ts';
 export type { InventoryItemMapping, ProductMappingStore, ProductSku } from './product-mapping.ts';
 export type { ChannelSeed } from './channel-seed.ts';
-export type { InventoryLedger, InventoryLedgerEntry, InventoryLedgerFilter } from './inventory-ledger.ts';
+export type {
+  InventoryLedger,
+  InventoryLedgerEntry,
+  InventoryLedgerFilter,
+  LedgerOrder,
+} from './inventory-ledger.ts';
 export {
   recordInventoryEvents,
   type EventFieldError,

@@ -16,6 +16,9 @@ export interface InventoryLedgerFilter {
   readonly facilityId?: string;
 }
 
+/** Which end of the ledger `ledgerEntries` reads from: the oldest entries (the default) or the newest. */
+export type LedgerOrder = 'oldest-first' | 'newest-first';
+
 /**
  * The inventory ledger: every change to the OMS's stock as an event, applied with the domain's fold
  * (`applyInventoryEvents`) to the positions it touches, locked, inside the store.
@@ -27,10 +30,15 @@ export interface InventoryLedger {
    * nothing of the call was applied.
    */
   readonly recordEvents: (events: ReadonlyArray<InventoryEvent>) => TaskEither<StoreError, ReadonlyArray<EventOutcome>>;
-  /** Applied events (never refused ones) with a sequence number above `after` (all when null), in sequence order, at most `limit`. */
+  /**
+   * Applied events (never refused ones) with a sequence number above `after` (all when null), at most `limit`: the
+   * first ones in sequence order, or with `'newest-first'` the last ones in descending sequence order (read backwards
+   * along an index, so the newest few of a long history cost as little as the oldest few).
+   */
   readonly ledgerEntries: (
     after: number | null,
     limit: number,
     filter?: InventoryLedgerFilter,
+    order?: LedgerOrder,
   ) => TaskEither<StoreError, ReadonlyArray<InventoryLedgerEntry>>;
 }

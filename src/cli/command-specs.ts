@@ -90,7 +90,7 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     flags: common,
   },
   history: {
-    summary: "A product's ledger, oldest first.",
+    summary: "A product's last N ledger entries (default 50), oldest first.",
     positionals: ['sku|productId'],
     flags: {
       facility: { value: 'ID', help: 'only the events at this facility' },

@@ -139,7 +139,9 @@ const describeOutcome = (o: RecordedEventOutcome): string =>
         ? ` (${o.detail})`
         : o.outcome === 'undecodable'
           ? ` (${o.errors.map((e) => `${e.field === '' ? 'event' : e.field}: ${e.reason}`).join('; ')})`
-          : ''
+          : o.outcome === 'duplicate' && o.refused !== undefined
+            ? ` (refused before: ${o.refused.reason}: ${o.refused.detail})`
+            : ''
   }`;
 
 /**
@@ -427,10 +429,10 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         const product = await store.right.productInventory(target)();
         if (isLeft(product)) return fail(describeError(product.left), 1);
         if (product.right === null) return fail(`no product with id or SKU '${target}'`, 2);
-        const entries = await store.right.ledgerEntries(null, limit.value, {
-          productId: product.right.productId,
-          ...(facility === undefined ? {} : { facilityId: facility }),
-        })();
+        const entries = await recentLedgerEntries(
+          { productId: product.right.productId, ...(facility === undefined ? {} : { facilityId: facility }) },
+          limit.value,
+        )(store.right)();
         if (isLeft(entries)) return fail(describeError(entries.left), 1);
         if (json) process.stdout.write(`${JSON.stringify(entries.right, null, 2)}\n`);
         else if (entries.right.length === 0)

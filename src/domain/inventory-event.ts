@@ -144,35 +144,70 @@ export type LedgerChange =
   | { readonly kind: 'brokering-queue'; readonly productId: string; readonly before: number; readonly after: number };
 
 /** Why an event was refused. */
-export type RefusalReason =
-  | 'unknown-product'
-  | 'unknown-facility'
-  | 'unknown-to-facility'
-  | 'missing-facility'
-  | 'facility-not-applicable'
-  | 'missing-to-facility'
-  | 'to-facility-not-applicable'
-  | 'same-facility'
-  | 'missing-reason'
-  | 'quantity-not-finite'
-  | 'quantity-too-precise'
-  | 'quantity-too-large'
-  | 'quantity-not-positive'
-  | 'quantity-zero'
-  | 'negative-count'
-  | 'negative-safety-stock'
-  | 'negative-threshold'
-  | 'negative-brokering-queue'
-  | 'release-exceeds-reserved'
-  | 'ship-exceeds-reserved'
-  | 'quantity-on-hand-below-zero';
+export const REFUSAL_REASONS = [
+  'unknown-product',
+  'unknown-facility',
+  'unknown-to-facility',
+  'missing-facility',
+  'facility-not-applicable',
+  'missing-to-facility',
+  'to-facility-not-applicable',
+  'same-facility',
+  'missing-reason',
+  'quantity-not-finite',
+  'quantity-too-precise',
+  'quantity-too-large',
+  'quantity-not-positive',
+  'quantity-zero',
+  'negative-count',
+  'negative-safety-stock',
+  'negative-threshold',
+  'negative-brokering-queue',
+  'release-exceeds-reserved',
+  'ship-exceeds-reserved',
+  'quantity-on-hand-below-zero',
+] as const;
+export type RefusalReason = (typeof REFUSAL_REASONS)[number];
+
+const refusalReasons: ReadonlySet<string> = new Set(REFUSAL_REASONS);
+/** Whether a stored string is one of the refusal reasons. */
+export const isRefusalReason = (s: string): s is RefusalReason => refusalReasons.has(s);
 
 /** What became of one event. */
 export type EventOutcome =
   | { readonly outcome: 'applied'; readonly eventId: string; readonly changes: ReadonlyArray<LedgerChange> }
   | { readonly outcome: 'refused'; readonly eventId: string; readonly reason: RefusalReason; readonly detail: string }
-  | { readonly outcome: 'duplicate'; readonly eventId: string }
+  | {
+      readonly outcome: 'duplicate';
+      readonly eventId: string;
+      /** When the event was refused as it was first decided: that refusal, as it was given then. */
+      readonly refused?: EarlierRefusal;
+    }
   | { readonly outcome: 'conflict'; readonly eventId: string; readonly detail: string };
+
+/** The refusal an event met when it was first decided, which the ledger keeps with its id. */
+export interface EarlierRefusal {
+  readonly reason: RefusalReason;
+  readonly detail: string;
+}
+
+/**
+ * The outcomes with each duplicate of a refused event carrying its earlier refusal (`refusals`, by `eventId`): what
+ * lets a rerun after a crash report the refusals of a call whose outcomes never reached its report.
+ */
+export const withEarlierRefusals = (
+  outcomes: ReadonlyArray<EventOutcome>,
+  refusals: ReadonlyMap<string, EarlierRefusal>,
+): ReadonlyArray<EventOutcome> =>
+  outcomes.map((o) => {
+    const refused = o.outcome === 'duplicate' ? refusals.get(o.eventId) : undefined;
+    return refused === undefined ? o : { ...o, refused };
+  });
+
+/** The event ids of the duplicates among `outcomes`: those a store looks up earlier refusals for. */
+export const duplicateIds = (outcomes: ReadonlyArray<EventOutcome>): ReadonlyArray<string> => [
+  ...new Set(outcomes.flatMap((o) => (o.outcome === 'duplicate' ? [o.eventId] : []))),
+];
 
 /** What the fold needs beside the state: the ids that exist, and the payloads of the events recorded before. */
 export interface LedgerContext {
@@ -184,7 +219,8 @@ export interface LedgerContext {
 
 /**
  * The event as one canonical string: equal for two events exactly when they are the same event (the instant
- * compared as an instant, the quantity as its scaled integer). What the ledger keeps and compares for conflicts.
+ * compared as an instant, the quantity as its scaled integer, or as written when it is finer than that). What the
+ * ledger keeps and compares for conflicts.
  */
 export const canonicalPayload = (e: InventoryEvent): string =>
   JSON.stringify({
@@ -193,7 +229,11 @@ export const canonicalPayload = (e: InventoryEvent): string =>
     productId: e.productId,
     facilityId: e.facilityId ?? null,
     toFacilityId: e.toFacilityId ?? null,
-    quantity: Number.isFinite(e.quantity) ? fromScaled(toScaled(e.quantity)) : String(e.quantity),
+    // Finer than the domain keeps, the quantity is kept as written: rounded, it would equal another payload's.
+    quantity:
+      !Number.isFinite(e.quantity) || quantityFault(e.quantity)?.reason === 'quantity-too-precise'
+        ? String(e.quantity)
+        : fromScaled(toScaled(e.quantity)),
     occurredAt: Number.isFinite(Date.parse(e.occurredAt)) ? new Date(e.occurredAt).toISOString() : e.occurredAt,
     source: e.source,
     reason: e.reason ?? null,

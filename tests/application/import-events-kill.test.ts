@@ -82,18 +82,24 @@ test.after(() => rmSync(work, { recursive: true, force: true }));
 
 // Calls of 3 lines: 1 (lines 1-3: j1, j2, a duplicate), 2 (4-6: j3 refused, a conflict), 3 (10-12: j8 refused),
 // 4 (13-14: j9). Killed as call N starts: the calls before it committed, and their refusals are in the report.
-for (const at of [2, 3, 4]) {
-  test(`killed as ledger call ${at} starts`, async () => {
-    const w = await world(`killed-${at}`);
-    const process_ = spawn(process.execPath, [child, w.root, `hang:${at}:${w.file}`], {
+// Killed right after call N committed, before its outcomes reached the report: the rerun finds its events
+// duplicates, and the refusals come back from the ledger.
+const KILLS: ReadonlyArray<readonly [mode: 'hang' | 'hang-after', at: number, said: string]> = [
+  ...[2, 3, 4].map((at) => ['hang', at, `calling ${at}`] as const),
+  ...[1, 2, 3, 4].map((at) => ['hang-after', at, `committed ${at}`] as const),
+];
+for (const [mode, at, said] of KILLS) {
+  test(mode === 'hang' ? `killed as ledger call ${at} starts` : `killed after ledger call ${at} commits`, async () => {
+    const w = await world(`killed-${mode}-${at}`);
+    const process_ = spawn(process.execPath, [child, w.root, `${mode}:${at}:${w.file}`], {
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let err = '';
     await new Promise<void>((resolve, reject) => {
-      const timer = setTimeout(() => reject(new Error(`no call ${at} in 30 s: ${err}`)), 30_000);
+      const timer = setTimeout(() => reject(new Error(`no "${said}" in 30 s: ${err}`)), 30_000);
       process_.stderr.on('data', (d: Buffer) => {
         err += d.toString();
-        if (err.includes(`calling ${at}`)) {
+        if (err.includes(said)) {
           clearTimeout(timer);
           resolve();
         }

@@ -66,8 +66,25 @@ ledger('records a file of events, each with its outcome; history lists what was 
     assert.match(recorded.stdout, /2 applied, 1 refused, 1 duplicate, 1 conflict, 1 undecodable \(line 4: not JSON\)/);
 
     const again = await cli('record-events', events, '--config', config, '--json');
-    const report = JSON.parse(again.stdout) as { counts: Record<string, number> };
+    const report = JSON.parse(again.stdout) as { counts: Record<string, number>; outcomes: Array<{ eventId: string }> };
     assert.is(report.counts.applied, 0, 'a replay applies nothing');
+    const refusedBefore = {
+      outcome: 'duplicate',
+      eventId: 'e3',
+      refused: { reason: 'release-exceeds-reserved', detail: 'releasing 5 at WH, where 3 is reserved' },
+      index: 2,
+    };
+    assert.equal(
+      report.outcomes.find((o) => o.eventId === 'e3'),
+      refusedBefore,
+      'a replayed refused event: how it was refused',
+    );
+    const replayed = await cli('record-events', events, '--config', config);
+    assert.match(
+      replayed.stdout,
+      /^e3: duplicate \(refused before: release-exceeds-reserved: releasing 5 at WH, where 3 is reserved\)$/m,
+    );
+    assert.match(replayed.stdout, /^e1: duplicate$/m);
 
     const history = await cli('history', 'SKU-1', '--config', config);
     assert.is(history.status, 0, history.stderr);
@@ -75,6 +92,9 @@ ledger('records a file of events, each with its outcome; history lists what was 
     assert.is(lines.length, 2);
     assert.match(lines[0]!, /received 10 at WH \(pos\) e1: WH QOH 0 -> 10, reserved 0 -> 0/);
     assert.match(lines[1]!, /reserved 3 at WH \(pos\) e2: WH QOH 10 -> 10, reserved 0 -> 3/);
+    const newest = await cli('history', 'SKU-1', '--limit', '1', '--config', config);
+    assert.is(newest.status, 0, newest.stderr);
+    assert.equal(newest.stdout.trim().split('\n'), [lines[1]], '--limit N: the newest N, in the same format');
     const unknown = await cli('history', 'NOPE', '--config', config);
     assert.is(unknown.status, 2);
   } finally {

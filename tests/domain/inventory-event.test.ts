@@ -20,6 +20,10 @@ import {
   seedFaults,
   toScaled,
   touchedKeys,
+  withEarlierRefusals,
+  duplicateIds,
+  isRefusalReason,
+  type EventOutcome,
 } from '../../src/domain/index.ts';
 import { inventoryEvents } from '../arbitraries.ts';
 import {
@@ -81,6 +85,10 @@ codec('canonicalPayload: the same event written otherwise is equal; eventOfPaylo
   const e = { ...base, eventId: 'E1', type: 'received' as const, quantity: 1.5 };
   assert.is(canonicalPayload(e), canonicalPayload({ ...e, occurredAt: '2026-12-01T11:00:00.000+01:00' }));
   assert.is.not(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.50001 }));
+  assert.is(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.2 + 0.3 }), 'float noise is the same quantity');
+  // A quantity finer than the domain keeps is another payload, not a rounding of it: the same id is a conflict.
+  assert.is.not(canonicalPayload(e), canonicalPayload({ ...e, quantity: 1.500001 }));
+  assert.is.not(canonicalPayload({ ...e, quantity: 1.500004 }), canonicalPayload({ ...e, quantity: 1.500001 }));
   const back = eventOfPayload(canonicalPayload(e));
   assert.ok(isRight(back) && back.right.occurredAt === '2026-12-01T10:00:00.000Z' && back.right.quantity === 1.5);
 });
@@ -385,6 +393,30 @@ seeds('a seed naming an unknown product or facility, or with a refused event, is
   assert.equal(seedFaults({ thresholds: [{ productId: 'P1', threshold: 1 }] }, [], known), []);
 });
 
+const replays = suite('withEarlierRefusals, duplicateIds, isRefusalReason');
+
+replays('a duplicate of a refused event carries that refusal; nothing else changes', () => {
+  const refusal = { reason: 'release-exceeds-reserved', detail: 'releasing 5 at WH1, where 2 is reserved' } as const;
+  const outcomes: ReadonlyArray<EventOutcome> = [
+    { outcome: 'duplicate', eventId: 'A' },
+    { outcome: 'duplicate', eventId: 'B' },
+    { outcome: 'applied', eventId: 'C', changes: [] },
+    { outcome: 'conflict', eventId: 'A', detail: 'another payload' },
+    { outcome: 'duplicate', eventId: 'A' },
+  ];
+  assert.equal(withEarlierRefusals(outcomes, new Map([['A', refusal]])), [
+    { outcome: 'duplicate', eventId: 'A', refused: refusal },
+    { outcome: 'duplicate', eventId: 'B' },
+    { outcome: 'applied', eventId: 'C', changes: [] },
+    { outcome: 'conflict', eventId: 'A', detail: 'another payload' },
+    { outcome: 'duplicate', eventId: 'A', refused: refusal },
+  ]);
+  assert.equal(duplicateIds(outcomes), ['A', 'B']);
+  assert.ok(isRefusalReason('ship-exceeds-reserved'));
+  assert.not.ok(isRefusalReason('stolen'));
+});
+
 codec.run();
 fold.run();
+replays.run();
 seeds.run();

@@ -4,6 +4,8 @@
 // - `whole`: reads each feed whole instead, as a control that the heap is too small for that.
 // - `hang:<N>:<sqlite file>`: into that SQLite store, calls of 3 lines, lines up to 256 bytes; at the Nth ledger call
 //   it writes `calling N` to stderr and waits, never to return, for the test to kill it.
+// - `hang-after:<N>:<sqlite file>`: the same, but the Nth call commits first and then writes `committed N` and waits,
+//   before the import has seen its outcomes (the window between a commit and its report).
 import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
@@ -23,8 +25,8 @@ if (mode === 'whole') {
   for (const name of readdirSync(root).filter((n) => n.endsWith('.jsonl')))
     lines += readFileSync(join(root, name), 'utf8').split('\n').length;
   process.stdout.write(`${JSON.stringify({ lines })}\n`);
-} else if (mode.startsWith('hang:')) {
-  const [, at, file] = mode.split(':') as [string, string, string];
+} else if (mode.startsWith('hang:') || mode.startsWith('hang-after:')) {
+  const [how, at, file] = mode.split(':') as [string, string, string];
   const store = await openSqliteInventoryStore({ file });
   let calls = 0;
   const report = await importEvents({
@@ -38,11 +40,16 @@ if (mode === 'whole') {
     ...store,
     recordEvents: (events) => async () => {
       calls++;
-      if (calls === Number(at)) {
+      if (calls === Number(at) && how === 'hang') {
         process.stderr.write(`calling ${calls}\n`);
         await new Promise(() => undefined);
       }
-      return store.recordEvents(events)();
+      const recorded = await store.recordEvents(events)();
+      if (calls === Number(at)) {
+        process.stderr.write(`committed ${calls}\n`);
+        await new Promise(() => undefined);
+      }
+      return recorded;
     },
     ...systemClock,
   })();

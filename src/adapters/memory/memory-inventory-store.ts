@@ -21,10 +21,12 @@ import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } f
 import {
   applyInventoryEvents,
   canonicalPayload,
+  type EarlierRefusal,
   eventOfPayload,
   touchedKeys,
   resetEventId,
   resetOfRecord,
+  withEarlierRefusals,
   seedEvents,
   seedFaults,
   seedKeys,
@@ -233,6 +235,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
 
   // InventoryLedger: the domain's fold over the entries the events touch, written back; what the SQL store must match.
   const recordedPayloads = new Map<string, string>();
+  const refusals = new Map<string, EarlierRefusal>();
   const inventoryEvents: InventoryLedgerEntry[] = [];
   /** The state of the keys `touched` names, as the fold reads it (absent keys absent). */
   const stateOf = (touched: ReturnType<typeof touchedKeys>) => {
@@ -271,7 +274,10 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     const changedIds: string[] = [];
     folded.outcomes.forEach((o, i) => {
       if (o.outcome === 'refused' || o.outcome === 'applied') head += 1;
-      if (o.outcome === 'refused') recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+      if (o.outcome === 'refused') {
+        recordedPayloads.set(o.eventId, canonicalPayload(events[i]!));
+        refusals.set(o.eventId, { reason: o.reason, detail: o.detail });
+      }
       if (o.outcome !== 'applied') return;
       const payload = canonicalPayload(events[i]!);
       const event = eventOfPayload(payload);
@@ -298,7 +304,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }
     });
     if (changedIds.length > 0) markChanged(changedIds, head);
-    return folded.outcomes;
+    return withEarlierRefusals(folded.outcomes, refusals);
   };
   const recordEvents: Store['recordEvents'] = (events) => answer('recordEvents', () => record(events));
   /** ChannelSeed's setters: their absolute values as events; the whole call refused when one is refused or unknown. */
@@ -317,10 +323,23 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       record(events, folded);
       return E.right(undefined);
     });
-  const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}) =>
+  const ledgerEntries: Store['ledgerEntries'] = (after, limit, filter = {}, order = 'oldest-first') =>
     answer('ledgerEntries', () => {
       const page: InventoryLedgerEntry[] = [];
       if (limit <= 0) return page;
+      const selected = (entry: InventoryLedgerEntry) =>
+        (filter.productId === undefined || entry.event.productId === filter.productId) &&
+        (filter.facilityId === undefined ||
+          entry.event.facilityId === filter.facilityId ||
+          entry.event.toFacilityId === filter.facilityId);
+      if (order === 'newest-first') {
+        for (let i = inventoryEvents.length - 1; i >= 0 && page.length < limit; i--) {
+          const entry = inventoryEvents[i]!;
+          if (after !== null && entry.sequence <= after) break;
+          if (selected(entry)) page.push(entry);
+        }
+        return page;
+      }
       // Entries are in sequence order (numbers with gaps: a refused event draws one too): find the first after `after`.
       let from = 0;
       if (after !== null) {
@@ -331,19 +350,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           else hi = mid;
         }
       }
-      for (let i = from; i < inventoryEvents.length; i++) {
-        const entry = inventoryEvents[i]!;
-        const e = entry.event;
-        if (filter.productId !== undefined && e.productId !== filter.productId) continue;
-        if (
-          filter.facilityId !== undefined &&
-          e.facilityId !== filter.facilityId &&
-          e.toFacilityId !== filter.facilityId
-        )
-          continue;
-        page.push(entry);
-        if (page.length >= limit) break;
-      }
+      for (let i = from; i < inventoryEvents.length && page.length < limit; i++)
+        if (selected(inventoryEvents[i]!)) page.push(inventoryEvents[i]!);
       return page;
     });
 

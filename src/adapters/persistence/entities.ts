@@ -282,7 +282,8 @@ export const JobRunEntity = defineEntity({
  * The inventory ledger: one row per decided event, numbered in the order it was decided (per position, the order of
  * commits: the position's row lock is held when the number is drawn). `payload` is the event's canonical form (what a
  * replay is compared with), `changes` the before and after of everything it changed (JSON); a refused event has its
- * `refusal` reason and no changes, and is kept only so that a replay of its id is a duplicate.
+ * `refusal` reason and `refusal_detail` and no changes, and is kept so that a replay of its id is a duplicate that
+ * says how it was refused.
  */
 export const InventoryEventEntity = defineEntity({
   name: 'InventoryEvent',
@@ -297,6 +298,7 @@ export const InventoryEventEntity = defineEntity({
     payload: p.text(),
     changes: p.text(),
     refusal: p.string().length(64).nullable(),
+    refusalDetail: p.text().nullable(),
     recordedAt: p.bigint('number'),
     // A NetSuite reset (`type` reset, written by the import's commit): its file, run and line, and the position's
     // true before and after (`payload` and `changes` are empty: the entry is read back from these columns).

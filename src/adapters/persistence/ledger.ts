@@ -16,10 +16,13 @@ import type { InventoryLedger, InventoryLedgerEntry } from '../../application/in
 import {
   applyInventoryEvents,
   canonicalPayload,
+  duplicateIds,
+  type EarlierRefusal,
   type EventOutcome,
   type InventoryEvent,
   eventOfPayload,
   fromScaled,
+  isRefusalReason,
   type LedgerChange,
   type LedgerContext,
   type LedgerState,
@@ -31,6 +34,7 @@ import {
   type ScaledPosition,
   pairKey,
   touchedKeys,
+  withEarlierRefusals,
 } from '../../domain/index.ts';
 import type { Columns, Db, StoreDialect, Value } from './dialect.ts';
 import { attempt } from './orm.ts';
@@ -409,6 +413,7 @@ export const inventoryLedger = ({
         canonicalPayload(e),
         JSON.stringify(o.outcome === 'applied' ? o.changes : []),
         o.outcome === 'refused' ? o.reason : null,
+        o.outcome === 'refused' ? o.detail : null,
         at,
       ]);
       if (o.outcome !== 'applied') return;
@@ -454,6 +459,7 @@ export const inventoryLedger = ({
         ['payload', 'text'],
         ['changes', 'text'],
         ['refusal', 'text'],
+        ['refusal_detail', 'text'],
         ['recorded_at', 'bigint'],
       ];
       const names = columns.slice(1).map(([name]) => name);
@@ -465,9 +471,27 @@ export const inventoryLedger = ({
     return folded.outcomes;
   };
 
+  /** The refusals recorded for `eventIds` (those refused when first decided), read in `trx`. */
+  const earlierRefusals = async (trx: Db, eventIds: ReadonlyArray<string>) => {
+    const refusals = new Map<string, EarlierRefusal>();
+    if (eventIds.length === 0) return refusals;
+    for (const r of await all(
+      sql<Row>`select "event_id", "refusal", "refusal_detail" from "inventory_event"
+        where ${among('event_id', eventIds)} and "refusal" is not null`,
+      trx,
+    )) {
+      const reason = String(r.refusal);
+      if (!isRefusalReason(reason)) throw new Error(`the ledger holds an unknown refusal reason: ${reason}`);
+      // A refusal recorded before its detail was kept says its reason only.
+      const detail = r.refusal_detail === null || r.refusal_detail === undefined ? reason : String(r.refusal_detail);
+      refusals.set(String(r.event_id), { reason, detail });
+    }
+    return refusals;
+  };
+
   const record = (events: ReadonlyArray<InventoryEvent>) =>
-    transaction((trx) =>
-      decide(
+    transaction(async (trx) => {
+      const outcomes = await decide(
         trx,
         touchedKeys(events),
         () => events,
@@ -477,8 +501,10 @@ export const inventoryLedger = ({
           facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
         },
         events.map((e) => e.eventId),
-      ),
-    );
+      );
+      // A replay of a refused event says how it was refused (a rerun after a crash reports it again).
+      return withEarlierRefusals(outcomes, await earlierRefusals(trx, duplicateIds(outcomes)));
+    });
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
   const seed = (targets: SeedTargets, source: string) =>
@@ -501,7 +527,7 @@ export const inventoryLedger = ({
 
   return {
     recordEvents: (events) => attempt('recordEvents', async () => (events.length === 0 ? [] : record(events))),
-    ledgerEntries: (after, limit, filter = {}) =>
+    ledgerEntries: (after, limit, filter = {}, order = 'oldest-first') =>
       attempt('ledgerEntries', async () => {
         if (limit <= 0) return [];
         const { productId, facilityId } = filter;
@@ -514,7 +540,8 @@ export const inventoryLedger = ({
           .$if(facilityId !== undefined, (q) =>
             q.where((eb) => eb.or([eb('facility_id', '=', facilityId!), eb('to_facility_id', '=', facilityId!)])),
           )
-          .orderBy('sequence')
+          // Either way along the product's (or facility's) index on (id, sequence): the limit stops the scan.
+          .orderBy('sequence', order === 'newest-first' ? 'desc' : 'asc')
           .limit(Math.floor(limit))
           .execute();
         return rowsRead.map((r) => entryOf(r as Row));

@@ -27,6 +27,8 @@ export const MIGRATION_NAMES = [
   'Migration20261218000000_LedgerCursor',
   // The run log's heartbeat (`job_run.lease_until`): a run whose lease lapsed without an end shows as abandoned.
   'Migration20261219000000_RunHeartbeat',
+  // A refused event's detail (`inventory_event.refusal_detail`), so a replay can say how it was refused.
+  'Migration20261220000000_RefusalDetail',
 ] as const;
 
 /**

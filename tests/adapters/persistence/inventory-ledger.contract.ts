@@ -8,12 +8,14 @@ import type { Store } from '../../../src/application/index.ts';
 import {
   applyInventoryEvents,
   canonicalPayload,
+  type EarlierRefusal,
   emptyLedgerState,
   type EventOutcome,
   type InventoryEvent,
   pairKey,
   projectLedger,
   toScaled,
+  withEarlierRefusals,
 } from '../../../src/domain/index.ts';
 import { inventoryEvents } from '../../arbitraries.ts';
 import { ALL_EFFECTS, ALL_REFUSALS, EFFECTS_RESULT, REFUSAL_SETUP } from '../../support/ledger-cases.ts';
@@ -185,6 +187,41 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     );
   });
 
+  test('newest-first: the last entries of a filter in descending sequence, above `after`, at most `limit`', async () => {
+    await record([
+      event('received', { quantity: 10 }),
+      event('received', { productId: 'P2', facilityId: 'STORE' }),
+      event('reserved', { quantity: 4 }),
+      event('released', { quantity: 9 }), // refused: never listed
+      event('transferred', { quantity: 2 }),
+      event('threshold-set', { quantity: 3 }),
+      event('shipped', { quantity: 1 }),
+    ]);
+    const all = await run(subject.store.ledgerEntries(null, 100));
+    const newest = (after: number | null, limit: number, filter?: { productId?: string; facilityId?: string }) =>
+      run(subject.store.ledgerEntries(after, limit, filter, 'newest-first'));
+    assert.equal(await newest(null, 100), all.toReversed(), 'everything, newest first');
+    const ofP1 = all.filter((e) => e.event.productId === 'P1');
+    assert.equal(await newest(null, 2, { productId: 'P1' }), ofP1.slice(-2).toReversed());
+    assert.equal(
+      (await newest(null, 3, { productId: 'P1', facilityId: 'WH2' })).map((e) => e.event.type),
+      ['transferred'],
+      'a transfer is listed under its destination too',
+    );
+    assert.equal(
+      (await newest(null, 100, { facilityId: 'WH1' })).map((e) => e.event.type),
+      ['shipped', 'transferred', 'reserved', 'received'],
+    );
+    assert.equal(await newest(ofP1[2]!.sequence, 100, { productId: 'P1' }), ofP1.slice(3).toReversed(), 'above after');
+    assert.equal(await newest(null, 0, { productId: 'P1' }), []);
+    assert.equal(await newest(null, 5, { productId: 'NOPE' }), []);
+    assert.equal(
+      await run(subject.store.ledgerEntries(null, 2, { productId: 'P1' }, 'oldest-first')),
+      ofP1.slice(0, 2),
+      'oldest-first is the default order',
+    );
+  });
+
   test('every refusal has its reason and detail, and nothing of a refused event is applied', async () => {
     await record(REFUSAL_SETUP);
     const before = await holdings(subject.store, ['P1', 'P2', 'NOPE']);
@@ -204,6 +241,17 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
     const ship = ALL_REFUSALS.find((c) => c.event.eventId === 'R-ship')!.event;
     await record([event('reserved', { quantity: 2 })]);
     assert.equal(reasons(await record([ship])), ['duplicate']);
+    assert.equal(
+      await record(ALL_REFUSALS.map((c) => c.event)),
+      ALL_REFUSALS.map(
+        (c): EventOutcome => ({
+          outcome: 'duplicate',
+          eventId: c.event.eventId,
+          refused: { reason: c.reason, detail: c.detail },
+        }),
+      ),
+      'every replayed refusal says how it was refused, word for word',
+    );
     assert.equal(reasons(await record([{ ...ship, quantity: 4 }])), ['conflict']);
     assert.equal(reasons(await record([{ ...ship, eventId: `${ship.eventId}-again` }])), ['applied']);
   });
@@ -217,6 +265,11 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
       reasons(await record([{ ...received, occurredAt: '2026-12-01T10:00:00.000Z', quantity: 5.0 }])),
       ['duplicate'],
       'the same instant written otherwise is the same event',
+    );
+    assert.equal(
+      reasons(await record([{ ...received, quantity: 5.000001 }])),
+      ['conflict'],
+      'a quantity finer than the domain keeps is another payload, not the same one rounded',
     );
     const conflict = await record([{ ...received, quantity: 6 }]);
     assert.is(conflict[0]!.outcome, 'conflict');
@@ -271,17 +324,23 @@ export const inventoryLedgerContract = (adapter: string, open: () => Promise<Inv
             const known = { knownProducts: new Set(['P1', 'P2']), knownFacilities: new Set(['WH1', 'WH2', 'STORE']) };
             let expected = emptyLedgerState();
             let recorded = new Map<string, string>();
+            const refusals = new Map<string, EarlierRefusal>();
             for (const events of calls) {
               const outcomes = await run(fresh.store.recordEvents(events));
               const folded = applyInventoryEvents(expected, events, { ...known, recorded });
-              assert.equal(outcomes, folded.outcomes, 'the store decides as the fold does');
-              expected = folded.state;
               // Every event decided (applied or refused) is recorded; duplicates and conflicts add nothing.
               recorded = new Map(recorded);
               events.forEach((e, i) => {
-                const o = folded.outcomes[i]!.outcome;
-                if (o === 'applied' || o === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+                const o = folded.outcomes[i]!;
+                if (o.outcome === 'applied' || o.outcome === 'refused') recorded.set(e.eventId, canonicalPayload(e));
+                if (o.outcome === 'refused') refusals.set(e.eventId, { reason: o.reason, detail: o.detail });
               });
+              assert.equal(
+                outcomes,
+                withEarlierRefusals(folded.outcomes, refusals),
+                'the store decides as the fold does; a duplicate of a refused event carries its refusal',
+              );
+              expected = folded.state;
             }
             const ids = ['P1', 'P2'];
             assert.equal(await ledgerProjection(fresh.store), await storeState(fresh.store, ids));

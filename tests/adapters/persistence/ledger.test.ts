@@ -1,6 +1,7 @@
 // The inventory ledger on every store: its contract (the memory store as the reference), and concurrent writers in
 // separate processes on PostgreSQL and SQLite.
 import { spawn } from 'node:child_process';
+import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -164,3 +165,53 @@ for (const [name] of CASES)
   );
 
 concurrent.run();
+
+// ---- A refusal recorded before the ledger kept its detail (a database migrated from an earlier release). ----
+
+const upgraded = suite('InventoryLedger: a refusal recorded without its detail');
+upgraded('SQLite: its replay is a duplicate carrying the reason, with the reason as the detail', async () => {
+  const [, fresh] = FRESH_DATABASES.find(([name]) => name === 'SQLite')!;
+  const database = await fresh();
+  const store = await openStore(database.location);
+  try {
+    await store.migrate();
+    await seedCatalogue(store);
+    const release = {
+      eventId: 'OLD-1',
+      type: 'released' as const,
+      productId: 'P1',
+      facilityId: 'WH1',
+      quantity: 2,
+      occurredAt: '2026-12-01T10:00:00Z',
+      source: 'upgrade-test',
+    };
+    const first = await run(store.recordEvents([release]));
+    assert.is(first[0]!.outcome, 'refused');
+    assert.equal(await run(store.recordEvents([release])), [
+      {
+        outcome: 'duplicate',
+        eventId: 'OLD-1',
+        refused: { reason: 'release-exceeds-reserved', detail: 'releasing 2 at WH1, where 0 is reserved' },
+      },
+    ]);
+    const file = (database.location as { sqliteFile: string }).sqliteFile;
+    const raw = new DatabaseSync(file);
+    try {
+      raw.prepare(`update "inventory_event" set "refusal_detail" = null where "event_id" = 'OLD-1'`).run();
+    } finally {
+      raw.close();
+    }
+    assert.equal(await run(store.recordEvents([release])), [
+      {
+        outcome: 'duplicate',
+        eventId: 'OLD-1',
+        refused: { reason: 'release-exceeds-reserved', detail: 'release-exceeds-reserved' },
+      },
+    ]);
+  } finally {
+    await store.close();
+    await database.drop();
+  }
+});
+
+upgraded.run();
