@@ -34,7 +34,8 @@ const codeOf = (e: unknown): string => String((e as { code?: unknown } | null)?.
 /**
  * Checks that the database of `url` exists, by connecting to it; when it does not, creates it (connected to the
  * server's `postgres` database) if `create`, else throws `DatabaseMissing` naming the database and the server (never
- * the user or password). Any other failure to connect is thrown as it is, to be reported as the store's.
+ * the user or password). Any other failure to connect (a server away) is left to the store's own calls to report, as
+ * retriable errors, as when no check is made.
  */
 export const requireDatabase = async (url: string, create: boolean): Promise<void> => {
   const probe = new pg.Client({ connectionString: url, connectionTimeoutMillis: 15_000 });
@@ -43,7 +44,7 @@ export const requireDatabase = async (url: string, create: boolean): Promise<voi
     await probe.connect();
     return;
   } catch (e) {
-    if (codeOf(e) !== INVALID_CATALOG_NAME) throw e;
+    if (codeOf(e) !== INVALID_CATALOG_NAME) return;
   } finally {
     await probe.end().catch(noop);
   }
