@@ -33,6 +33,14 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     const mapped = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 100 })(s.deps));
     return { store, s, mapped };
   };
+  // The store's settleBatch, but the `nth` call fails as a process killed before it commits would.
+  const killedAtSettle = (store: StoreUnderTest['store'], nth: number) => {
+    let settles = 0;
+    return (settlement: Parameters<typeof store.settleBatch>[0]) =>
+      ++settles === nth
+        ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const })
+        : store.settleBatch(settlement);
+  };
   const hard = (runId = 'hard-1') => hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
   const push = (runId = 'push-1') => pushRecentChanges({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 2 });
   const uploads = (runId = 'upload-1') => processUploads(defaultProcessUploadsConfig(runId));
@@ -158,14 +166,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   jobs('a run that dies between Shopify applying a batch and recording it resumes without applying twice', async () => {
     const { store, s } = await setUp({}, { maxQuantitiesPerCall: 1 });
     await run(hard()(s.deps));
-    let settles = 0;
-    const dying = {
-      ...s.deps,
-      settleBatch: (settlement: Parameters<typeof store.settleBatch>[0]) =>
-        ++settles === 2
-          ? TE.left({ _tag: 'InventoryStoreUnavailable' as const, reason: 'killed', retriable: true as const })
-          : store.settleBatch(settlement),
-    };
+    const dying = { ...s.deps, settleBatch: killedAtSettle(store, 2) };
     const failed = await runLeft(uploads('upload-1')(dying));
     assert.equal(failed._tag, 'InventoryStoreUnavailable');
     assert.equal(s.server.adjustments().length, 2, 'the second batch reached Shopify before the crash');
@@ -263,6 +264,98 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       assert.equal(
         (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P3]))).map((e) => e.quantity),
         [40],
+      );
+      await s.dispose();
+    },
+  );
+
+  // A catalogue of `n` mapped products (online ATP 20 + i % 50) next to the worked example, Shopify equal to the OMS
+  // but for the items `changed` picks (stocked at 0): what a daily Hard Sync finds in a large shop.
+  const catalogue = async (n: number, changed: (i: number) => boolean, adapterOptions = {}) => {
+    const store = await openStore();
+    const s = await shopifyScenario(store, {}, adapterOptions);
+    const pid = (i: number) => `Q${String(i).padStart(6, '0')}`;
+    const ids = Array.from({ length: n }, (_, i) => s.server.addInventoryItem({ sku: `SKU-Q${i}` }));
+    for (const [i, id] of ids.entries()) s.server.stock(id, s.location, changed(i) ? 0 : 20 + (i % 50));
+    await run(store.saveProducts(ids.map((_, i) => ({ productId: pid(i), externalId: String(500000 + i) }))));
+    await run(
+      store.savePositions(
+        ids.map((_, i) => ({
+          productId: pid(i),
+          facilityId: 'WEB_WH',
+          quantityOnHand: 20 + (i % 50),
+          reservedQuantity: 0,
+          safetyStock: 0,
+        })),
+      ),
+    );
+    await run(
+      store.saveMappings(
+        s.server.shopDomain,
+        ids.map((id, i) => ({ productId: pid(i), sku: `SKU-Q${i}`, status: 'mapped' as const, inventoryItemId: id })),
+      ),
+    );
+    return { store, s, ids };
+  };
+
+  jobs(
+    'a Hard Sync of 20,000 items with 1,000 changed costs 4 calls: calls are cut after equal lines drop',
+    async () => {
+      const { s, ids } = await catalogue(20_000, (i) => i % 20 === 7);
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-big', pageSize: 5_000 })(s.deps));
+      // The three products of the worked example are not mapped here: the feed is the catalogue's 20,000 lines.
+      assert.equal([sync.lines, sync.lines - sync.alreadyEqual], [20_000, 1_000]);
+      const before = { ...s.server.stats };
+      const applied = await run(uploads('upload-big')(s.deps));
+      assert.equal(s.server.stats.setCalls - before.setCalls, 4, 'ceil(1,000 / 250) inventorySetQuantities calls');
+      assert.equal(s.server.stats.requests - before.requests, 4, 'and no other request');
+      assert.equal(
+        [applied.calls, applied.applied, applied.failed, applied.feeds[0]!.alreadyEqual],
+        [4, 1_000, 0, 19_000],
+      );
+      assert.equal(
+        ids.filter((id, i) => s.server.available(id, s.location) !== 20 + (i % 50)).length,
+        0,
+        'Shopify equals online ATP for every item',
+      );
+      await s.dispose();
+    },
+  );
+
+  jobs(
+    'batches cut after equal lines are frozen and resent unchanged after a crash: the same keys, nothing twice',
+    async () => {
+      // 20 lines, 2 quantities a call, 4 lines changed: batches [0, 10) and [10, 18), then the equal tail.
+      const changedLines = [3, 9, 14, 17];
+      const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
+      // The 2nd settle records the first batch's answer: Shopify applied it, the store never hears of it.
+      const dying = { ...s.deps, settleBatch: killedAtSettle(store, 2) };
+      await runLeft(uploads('upload-1')(dying));
+      assert.equal(s.server.adjustments().length, 2, 'the first batch reached Shopify before the crash');
+      const progress = await run(store.feedProgress(sync.feed!));
+      assert.equal(
+        [progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine],
+        [0, 0, 10],
+        'the equal lines before the batch were settled, the batch frozen over lines [0, 10)',
+      );
+      const resumed = await run(uploads('upload-2')(s.deps));
+      assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 2, 0]);
+      assert.equal(
+        s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
+        [
+          [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
+          [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
+          [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
+          [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
+        ],
+        'each changed line applied once, the first batch under the key it was frozen with',
+      );
+      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
+        20,
+        'every line, equal or set, is in the ledger',
       );
       await s.dispose();
     },
