@@ -177,6 +177,7 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
       accessToken: shopify.accessToken,
       apiVersion: shopify.apiVersion,
       timeoutMs: shopify.timeoutMs,
+      throttleWaitMs: shopify.throttleWaitMs,
       maxQuantitiesPerCall: shopify.batchSize,
       ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
     });

@@ -5,7 +5,11 @@ import { defaultImportEventsConfig } from '../../src/application/import-events.t
 import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
-import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../../src/adapters/shopify/shopify-inventory.ts';
+import {
+  SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+  SHOPIFY_DEFAULT_TIMEOUT_MS,
+  SHOPIFY_MAX_QUANTITIES_PER_CALL,
+} from '../../src/adapters/shopify/shopify-inventory.ts';
 
 const config = suite('loadConfig');
 
@@ -113,6 +117,18 @@ config('every default is the one its use case defines: the import, Process uploa
   assert.equal(
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
     [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
+  );
+  assert.equal(
+    [c.right.shopify?.timeoutMs, c.right.shopify?.throttleWaitMs],
+    [SHOPIFY_DEFAULT_TIMEOUT_MS, SHOPIFY_DEFAULT_THROTTLE_WAIT_MS],
+  );
+  const set = loadConfig(
+    { shopify: { shop: 'acme.myshopify.com', timeoutMs: 5_000, throttleWaitMs: 60_000 } },
+    { SHOPIFY_ACCESS_TOKEN: 'x' },
+  );
+  assert.equal(
+    isRight(set) ? [set.right.shopify?.timeoutMs, set.right.shopify?.throttleWaitMs] : set.left,
+    [5_000, 60_000],
   );
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(

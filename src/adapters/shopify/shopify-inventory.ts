@@ -27,13 +27,19 @@ import {
   type UserError,
 } from './admin-answers.ts';
 import { SHOPIFY_API_VERSION } from './api-version.ts';
-import { spend, waitBefore, type BucketState } from './leaky-bucket.ts';
+import { availableAt, spend, waitBefore, type BucketState } from './leaky-bucket.ts';
 
 /** Shopify's documented maximum size of an input array ("250 for all APIs"), so of one call's quantities. */
 export const SHOPIFY_MAX_QUANTITIES_PER_CALL = 250;
 
 /** How long one request may take before it is abandoned and retried, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_TIMEOUT_MS = 30_000;
+
+/** How long one request may wait on throttling in total before the run fails, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_THROTTLE_WAIT_MS = 600_000;
+
+/** The code of a request whose cost is more than the whole bucket: it can never run as it is, so it is split. */
+export const COST_ABOVE_BUCKET = 'COST_ABOVE_BUCKET';
 
 export { SHOPIFY_API_VERSION } from './api-version.ts';
 
@@ -77,8 +83,14 @@ export interface ShopifyInventoryOptions {
   readonly maxQuantitiesPerCall?: number;
   /** A request that has not answered after this long is abandoned and retried (default 30 s). */
   readonly timeoutMs?: number;
-  /** Attempts per request on 5xx, network errors, lost or unreadable answers, timeouts and throttling (default 8). */
+  /** Attempts per request on 5xx, network errors, lost or unreadable answers and timeouts (default 8). */
   readonly maxAttempts?: number;
+  /**
+   * How long one request may wait in total on THROTTLED and HTTP 429 answers before the run fails with
+   * `ShopifyThrottled` (default 10 minutes). Throttling never spends `maxAttempts`: another client of the app draining
+   * the bucket slows a run, it does not fail it.
+   */
+  readonly throttleWaitMs?: number;
   /**
    * A set request with at least this many quantities goes through a bulk mutation (staged JSONL file,
    * `bulkOperationRunMutation`) instead of calls of 250: bulk work does not spend the bucket. Default 50,000: what a
@@ -101,6 +113,8 @@ export interface ShopifyInventoryAdapter extends ShopifyInventory {
     readonly throttled: number;
     readonly retries: number;
     readonly waitedMs: number;
+    /** Of `waitedMs`, the waits on THROTTLED and HTTP 429 answers. */
+    readonly throttleWaitedMs: number;
     readonly pointsRequested: number;
   };
   /** The bucket as Shopify last reported it (null before the first answer). */
@@ -155,11 +169,20 @@ const SKUS_PER_QUERY = 25;
 type Attempt<A> =
   | { readonly done: A }
   | { readonly retry: true; readonly waitMs: number; readonly reason: string }
+  /** THROTTLED (with the points asked) or HTTP 429 (with its Retry-After): waited out, never a retry of the budget. */
+  | { readonly throttled: true; readonly requested: number | null; readonly retryAfterMs: number }
   | { readonly fail: ShopifyError };
 
 type Outcome<A> = Promise<E.Either<ShopifyError, A>>;
 
 type SkuPage = t.TypeOf<typeof ItemsBySkuDataCodec>['inventoryItems'];
+type LevelsData = t.TypeOf<ReturnType<typeof levelsDataCodec>>;
+
+// A request Shopify can never run as it is, however long one waits: it costs more than the bucket or the ceiling.
+const tooLarge = (result: E.Either<ShopifyError, unknown>): boolean =>
+  E.isLeft(result) &&
+  result.left._tag === 'ShopifyRejected' &&
+  (result.left.code === COST_ABOVE_BUCKET || result.left.code === 'MAX_COST_EXCEEDED');
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -290,6 +313,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const fetchApi: FetchApi = options.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS;
   const maxAttempts = options.maxAttempts ?? 8;
+  const throttleWaitMs = options.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS;
   const bulkPollMs = options.bulkPollMs ?? 1000;
   const bulkThreshold = options.bulkThreshold ?? 50_000;
   const maxQuantities = Math.max(
@@ -313,14 +337,33 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   let bucket: BucketState | null = null;
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
-  const stats = { requests: 0, throttled: 0, retries: 0, waitedMs: 0, pointsRequested: 0 };
+  const stats = { requests: 0, throttled: 0, retries: 0, waitedMs: 0, throttleWaitedMs: 0, pointsRequested: 0 };
   const pause = async (ms: number): Promise<void> => {
     if (ms <= 0) return;
     stats.waitedMs += ms;
     await sleep(ms);
   };
 
-  // One GraphQL operation, paced and retried: its data decoded with `codec`, then read by `interpret`.
+  // How long a THROTTLED request waits before it goes again: until the bucket holds what it asks, at the rate the
+  // bucket is seen to refill. The first wait assumes the plan's restore rate; once throttled again, the rate observed
+  // between the two answers counts (another client of the app spending part of it), floored at 5% of the plan's.
+  const throttleWait = (requested: number, previous: BucketState | null): number => {
+    if (bucket === null) return 1_000;
+    const { restoreRate, maximumAvailable } = bucket.status;
+    const shortfall = Math.min(requested, maximumAvailable) - availableAt(bucket, now());
+    let rate = restoreRate;
+    // A full bucket shows no refill at all: only a bucket below its size tells the rate it refills at.
+    if (previous !== null && bucket.at > previous.at && bucket.status.currentlyAvailable < maximumAvailable) {
+      const seen =
+        ((bucket.status.currentlyAvailable - availableAt(previous, previous.at)) * 1000) / (bucket.at - previous.at);
+      rate = Math.min(restoreRate, Math.max(restoreRate * 0.05, seen));
+    }
+    // A THROTTLED answer with the points seemingly there: wait for one point's refill rather than spin.
+    return Math.ceil((Math.max(1, shortfall) / rate) * 1000) + 5;
+  };
+
+  // One GraphQL operation, paced and retried: its data decoded with `codec`, then read by `interpret`. Errors spend
+  // the `maxAttempts` budget; throttling waits instead, up to `throttleWaitMs` in all.
   const call = async <D, A>(
     kind: string,
     cost: number,
@@ -329,7 +372,9 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     codec: t.Decoder<unknown, D>,
     interpret: (data: D) => E.Either<ShopifyError, A>,
   ): Outcome<A> => {
-    for (let attempt = 1; ; attempt++) {
+    let throttledMs = 0;
+    let lastThrottled: BucketState | null = null;
+    for (let attempt = 1; ; ) {
       await pause(waitBefore(bucket, cost, now()));
       bucket = spend(bucket, cost, now());
       stats.requests++;
@@ -337,22 +382,29 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const outcome = await once(kind, operation, variables, codec, interpret);
       if ('done' in outcome) return E.right(outcome.done);
       if ('fail' in outcome) return E.left(outcome.fail);
-      if (attempt >= maxAttempts) {
-        return E.left(
-          outcome.reason === 'throttled'
-            ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true }
-            : {
-                _tag: 'ShopifyUnavailable',
-                reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
-                retriable: true,
-              },
-        );
+      if ('throttled' in outcome) {
+        // A throttled request is not run and costs nothing.
+        stats.pointsRequested -= cost;
+        const wait = outcome.requested === null ? outcome.retryAfterMs : throttleWait(outcome.requested, lastThrottled);
+        lastThrottled = bucket;
+        if (throttledMs + wait > throttleWaitMs)
+          return E.left({ _tag: 'ShopifyThrottled', retryAfterMs: wait, retriable: true });
+        throttledMs += wait;
+        stats.throttleWaitedMs += wait;
+        await pause(wait);
+        continue;
       }
+      if (attempt >= maxAttempts) {
+        return E.left({
+          _tag: 'ShopifyUnavailable',
+          reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
+          retriable: true,
+        });
+      }
+      attempt++;
       stats.retries++;
-      // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
-      await pause(
-        Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))),
-      );
+      // Exponential backoff for errors (250 ms doubling, at most 30 s).
+      await pause(Math.max(outcome.waitMs, Math.min(30_000, 250 * 2 ** (attempt - 2))));
     }
   };
 
@@ -381,11 +433,19 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (graphql.some((e) => e.extensions?.code === 'THROTTLED')) {
       stats.throttled++;
       const requested = cost?.requestedQueryCost ?? costs.get(kind) ?? 10;
-      return { retry: true, waitMs: waitBefore(bucket, requested, now()), reason: 'throttled' };
+      // More than the whole bucket: no wait will ever let it run; the caller splits it.
+      if (bucket !== null && requested > bucket.status.maximumAvailable)
+        return {
+          fail: rejected(
+            `${kind}: the request costs ${requested} points, more than the whole bucket (${bucket.status.maximumAvailable})`,
+            COST_ABOVE_BUCKET,
+          ),
+        };
+      return { throttled: true, requested, retryAfterMs: 0 };
     }
     if (status === 429) {
       stats.throttled++;
-      return { retry: true, waitMs: retryAfterSeconds(response.errors?.response) * 1000, reason: 'throttled' };
+      return { throttled: true, requested: null, retryAfterMs: retryAfterSeconds(response.errors?.response) * 1000 };
     }
     if (status === 401 || status === 403)
       return {
@@ -488,27 +548,42 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right(quantities.map((_, i) => outcomes.get(i)!));
   };
 
+  // Points one item of an aliased level query costs, as Shopify last priced it.
+  let levelItemCost = DEFAULT_COST.levels;
+  // Aliased queries of at most LEVEL_QUERY_ITEMS items, and never more than the bucket holds: a query the bucket
+  // cannot hold (or above Shopify's single-query ceiling) is split in halves, never retried as it is.
   const levelsOf = async (locationId: string, ids: ReadonlyArray<string>): Outcome<ReadonlyArray<ItemQuantity>> => {
     const found: ItemQuantity[] = [];
-    for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
-      const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
-      const variables: Record<string, unknown> = { locationId };
-      chunk.forEach((id, i) => {
-        variables[`i${i}`] = id;
-      });
-      const answered = await call(
-        'levels',
-        DEFAULT_COST.levels * chunk.length,
-        LEVELS_OF(chunk.length),
-        variables,
-        levelsDataCodec(chunk.length),
-        (data) => E.right(data),
-      );
+    for (let start = 0; start < ids.length; ) {
+      const fits = bucket === null ? LEVEL_QUERY_ITEMS : Math.floor(bucket.status.maximumAvailable / levelItemCost);
+      let size = Math.max(1, Math.min(LEVEL_QUERY_ITEMS, fits, ids.length - start));
+      let answered: E.Either<ShopifyError, LevelsData>;
+      let chunk: ReadonlyArray<string>;
+      for (;;) {
+        chunk = ids.slice(start, start + size);
+        const variables: Record<string, unknown> = { locationId };
+        chunk.forEach((id, i) => {
+          variables[`i${i}`] = id;
+        });
+        answered = await call(
+          'levels',
+          levelItemCost * chunk.length,
+          LEVELS_OF(chunk.length),
+          variables,
+          levelsDataCodec(chunk.length),
+          (data) => E.right(data),
+        );
+        if (!tooLarge(answered) || size === 1) break;
+        size = Math.ceil(size / 2);
+      }
       if (answered._tag === 'Left') return answered;
+      levelItemCost = Math.max(1, costs.get('levels')! / chunk.length);
+      const data = answered.right;
       chunk.forEach((id, i) => {
-        const available = answered.right[`i${i}`]?.inventoryLevel?.quantities.find((q) => q.name === 'available');
+        const available = data[`i${i}`]?.inventoryLevel?.quantities.find((q) => q.name === 'available');
         if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
       });
+      start += chunk.length;
     }
     return E.right(found);
   };
@@ -556,18 +631,24 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
         .map((s) => `sku:${quote(s)}`)
         .join(' OR ');
       let after: string | null = null;
+      // A page costs about its size in points: on a bucket smaller than that, pages get smaller.
+      let first = 50;
       for (;;) {
         const answered: E.Either<ShopifyError, SkuPage> = await call(
           'sku',
-          costs.get('sku')!,
+          Math.min(costs.get('sku')!, first + 2),
           ITEMS_BY_SKU,
-          { first: 50, query, after },
+          { first, query, after },
           ItemsBySkuDataCodec,
           ({ inventoryItems: page }) =>
             page.pageInfo.hasNextPage && page.pageInfo.endCursor === null
               ? E.left(invalid('sku: data.inventoryItems.pageInfo: a next page without an endCursor', false))
               : E.right(page),
         );
+        if (tooLarge(answered) && first > 1) {
+          first = Math.ceil(first / 2);
+          continue;
+        }
         if (answered._tag === 'Left') return answered;
         // The search matches loosely; only an exact SKU counts.
         for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);

@@ -393,6 +393,70 @@ pacing(
   },
 );
 
+// Another client of the same app on the same shop: every `everyMs` it sends a query of `points` points (aliased
+// `inventoryItem { id }`, 1 point each) without waiting for the answer or reading the bucket. Returns how to stop it
+// and how many of its queries ran.
+const competingClient = (server: ShopifyAdminServer, item: string, points: number, everyMs: number) => {
+  const query = `query Spend($id: ID!) { ${Array.from({ length: points }, (_, i) => `s${i}: inventoryItem(id: $id) { id }`).join(' ')} }`;
+  let ran = 0;
+  let throttled = 0;
+  const inFlight = new Set<Promise<void>>();
+  const timer = setInterval(() => {
+    const sent = fetch(`${server.url}/admin/api/2026-10/graphql.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN },
+      body: JSON.stringify({ query, variables: { id: item } }),
+    })
+      .then((r) => r.json() as Promise<{ errors?: unknown }>)
+      .then((body) => {
+        if (body.errors === undefined) ran++;
+        else throttled++;
+      })
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(sent));
+    inFlight.add(sent);
+  }, everyMs);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      return { ran, throttled };
+    },
+  };
+};
+
+pacing(
+  'a competing client taking 90% of the restore rate slows the run and never fails it (maxAttempts 2)',
+  async () => {
+    // 200 points/s; the other client asks 9 points every 50 ms (180/s): about 20 points/s are left for 5 calls of 10.
+    const { server, location, items } = await stockedShop(6, 0, { plan: { maximumAvailable: 30, restoreRate: 200 } });
+    const competitor = competingClient(server, items[5]!, 9, 50);
+    const shopify = adapterFor(server, { maxAttempts: 2, maxQuantitiesPerCall: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const startedAt = performance.now();
+    const outcomes = await outcomesOf(
+      shopify.setAvailable(
+        setRequest(
+          'shared-bucket',
+          items.slice(0, 5).map((item, i) => setQuantity(item, location, i + 1, 0)),
+        ),
+      ),
+    );
+    const elapsedMs = performance.now() - startedAt;
+    const other = await competitor.stop();
+    assert.equal(statuses(outcomes), ['applied', 'applied', 'applied', 'applied', 'applied']);
+    assert.is(shopify.stats().retries, 0, 'throttling spent no retry');
+    assert.ok(shopify.stats().throttled > 0, 'the other client did drain the bucket');
+    assert.ok(other.ran > 10, `the other client kept spending (${other.ran} queries ran)`);
+    assert.equal(
+      items.slice(0, 5).map((item) => server.available(item, location)),
+      [1, 2, 3, 4, 5],
+    );
+    assert.is(server.adjustments().length, 5, 'each applied once');
+    assert.ok(elapsedMs < 15_000, `took ${elapsedMs.toFixed(0)} ms`);
+  },
+);
+
 pacing.run();
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -547,19 +611,58 @@ retries(
   },
 );
 
+retries('THROTTLED ten times with maxAttempts 2: waited out, the retry budget untouched, applied once', async () => {
+  const { server, location, items } = await stockedShop(1, 5);
+  const { waits, sleep } = recordingSleep();
+  const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
+  server.faults.throttle(10);
+  const outcomes = await outcomesOf(
+    shopify.setAvailable(setRequest('patient-1', [setQuantity(items[0]!, location, 1, 5)])),
+  );
+  assert.equal(statuses(outcomes), ['applied']);
+  assert.equal([shopify.stats().throttled, shopify.stats().retries, server.stats.setCalls], [10, 0, 1]);
+  assert.is(waits.length, 10, 'a wait after each THROTTLED answer');
+  assert.ok(
+    waits.every((ms) => ms > 0),
+    'never resent at once',
+  );
+  assert.is(shopify.stats().throttleWaitedMs, shopify.stats().waitedMs);
+  assert.is(server.adjustments().length, 1);
+});
+
+retries('throttled beyond throttleWaitMs in total: Left ShopifyThrottled, retriable, nothing applied', async () => {
+  const { server, location, items } = await stockedShop(1, 5);
+  const { waits, sleep } = recordingSleep();
+  const shopify = adapterFor(server, { sleep, throttleWaitMs: 100 });
+  server.faults.throttle(1_000);
+  const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
+  assert.is(left._tag, 'ShopifyThrottled');
+  assert.is(left.retriable, true);
+  if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs > 0);
+  const waited = waits.reduce((a, b) => a + b, 0);
+  assert.ok(waited <= 100 && waited > 50, `waited ${waited} ms in all`);
+  assert.is(shopify.stats().retries, 0);
+  assert.is(server.available(items[0]!, location), 5);
+  assert.is(server.adjustments().length, 0);
+});
+
 retries(
-  'throttled on every attempt (maxAttempts 2): Left ShopifyThrottled with the wait the bucket needs, nothing applied',
+  'a request costing more than the whole bucket is split, not retried: 100 levels on a 50-point bucket',
   async () => {
-    const { server, location, items } = await stockedShop(1, 5);
-    const { sleep } = recordingSleep();
-    const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
-    server.faults.throttle(2);
-    const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
-    assert.is(left._tag, 'ShopifyThrottled');
-    assert.is(left.retriable, true);
-    if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs >= 0);
-    assert.is(server.available(items[0]!, location), 5);
-    assert.is(server.adjustments().length, 0);
+    const { server, location, items } = await stockedShop(100, 4, {
+      plan: { maximumAvailable: 50, restoreRate: 1_000 },
+    });
+    const shopify = adapterFor(server, { maxAttempts: 2 });
+    const levels = await run(shopify.availableOf(location, items));
+    assert.is(levels.length, 100);
+    assert.ok(
+      levels.every((l) => l.quantity === 4),
+      'every level read',
+    );
+    assert.is(shopify.stats().retries, 0);
+    // 100 items at 3 points: halved from 100 to 13 on the first answer, then 16 a query (what 50 points hold).
+    assert.ok(shopify.stats().requests <= 12, `${shopify.stats().requests} requests`);
+    assert.ok(shopify.stats().throttled <= 3, 'only the first, unsized query met the bucket');
   },
 );
 
