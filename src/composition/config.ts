@@ -9,6 +9,8 @@ import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
 import {
+  SHOPIFY_DEFAULT_BULK_THRESHOLD,
+  SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
   SHOPIFY_DEFAULT_TIMEOUT_MS,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
@@ -78,6 +80,8 @@ export const ConfigFile = t.exact(
           staleRounds: PositiveInt,
           timeoutMs: PositiveInt,
           throttleWaitMs: PositiveInt,
+          bulkWaitMs: PositiveInt,
+          bulkThreshold: PositiveInt,
         }),
       ]),
     ),
@@ -155,6 +159,10 @@ export interface ShopifyConfig {
   readonly timeoutMs: number;
   /** How long one request may wait on throttling in all before the run fails with ShopifyThrottled. */
   readonly throttleWaitMs: number;
+  /** How long a bulk operation may wait for a free place (LIMIT_REACHED, a bulk query running) before the run fails. */
+  readonly bulkWaitMs: number;
+  /** From this many quantities on, a set request goes through a bulk mutation instead of calls. */
+  readonly bulkThreshold: number;
 }
 
 /** The validated configuration of the jobs. */
@@ -246,6 +254,8 @@ const KNOWN_KEYS: KeyTree = {
     staleRounds: null,
     timeoutMs: null,
     throttleWaitMs: null,
+    bulkWaitMs: null,
+    bulkThreshold: null,
   },
   inbox: INBOX_KEYS,
   import: {
@@ -604,6 +614,8 @@ export const loadConfig = (
           staleRounds: c.shopify.staleRounds ?? PROCESS_UPLOADS_DEFAULTS.staleRounds,
           timeoutMs: c.shopify.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS,
           throttleWaitMs: c.shopify.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+          bulkWaitMs: c.shopify.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS,
+          bulkThreshold: c.shopify.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD,
         };
       }
       const i = c.import ?? {};

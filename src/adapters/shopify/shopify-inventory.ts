@@ -38,6 +38,22 @@ export const SHOPIFY_DEFAULT_TIMEOUT_MS = 30_000;
 /** How long one request may wait on throttling in total before the run fails, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_THROTTLE_WAIT_MS = 600_000;
 
+/** From this many quantities on a set request goes through a bulk mutation, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
+
+/** How long a bulk operation may wait for a free place before the run fails, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_BULK_WAIT_MS = 1_800_000;
+
+/** A wait the adapter makes instead of failing, as it starts (`waitedMs` 0) and as it ends (started or gave up). */
+export interface ShopifyWait {
+  readonly operation: 'bulkOperationRunQuery' | 'bulkOperationRunMutation';
+  readonly code: string;
+  readonly message: string;
+  readonly phase: 'waiting' | 'started' | 'gave-up';
+  readonly waitedMs: number;
+  readonly limitMs: number;
+}
+
 /** The code of a request whose cost is more than the whole bucket: it can never run as it is, so it is split. */
 export const COST_ABOVE_BUCKET = 'COST_ABOVE_BUCKET';
 
@@ -97,8 +113,16 @@ export interface ShopifyInventoryOptions {
    * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon.
    */
   readonly bulkThreshold?: number;
-  /** Polling interval of a bulk operation (default 1 s). */
+  /** Polling interval of a bulk operation, and of a wait for a free one (default 1 s). */
   readonly bulkPollMs?: number;
+  /**
+   * How long a bulk operation may wait to start while Shopify answers `LIMIT_REACHED` (the shop's concurrent bulk
+   * operations) or `OPERATION_IN_PROGRESS` (another bulk query of the app running) before the run fails, retriable
+   * (default 30 minutes).
+   */
+  readonly bulkWaitMs?: number;
+  /** Told when the adapter starts waiting for a free bulk operation and when that wait ends: for the log. */
+  readonly onWait?: (wait: ShopifyWait) => void;
   /** Clock and sleep, for tests; default the real ones. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -315,7 +339,9 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const maxAttempts = options.maxAttempts ?? 8;
   const throttleWaitMs = options.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS;
   const bulkPollMs = options.bulkPollMs ?? 1000;
-  const bulkThreshold = options.bulkThreshold ?? 50_000;
+  const bulkWaitMs = options.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS;
+  const onWait = options.onWait ?? (() => undefined);
+  const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -588,26 +614,65 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right(found);
   };
 
-  // The id of a bulk operation `bulkOperationRunQuery`/`bulkOperationRunMutation` started, or why none started.
-  const startedOperation = (
-    field: string,
-    payload: { readonly bulkOperation: { readonly id: string } | null; readonly userErrors: ReadonlyArray<UserError> },
-  ): E.Either<ShopifyError, string> => {
-    const e = payload.userErrors[0];
-    return payload.bulkOperation === null
-      ? E.left(rejected(`${field}: ${e?.message ?? 'no operation started'}`, e?.code ?? null))
-      : E.right(payload.bulkOperation.id);
+  // Starts a bulk operation (`bulkOperationRunQuery`/`bulkOperationRunMutation`) and answers its id. While Shopify
+  // says the shop has no free place (`LIMIT_REACHED`) or another bulk query of the app runs (`OPERATION_IN_PROGRESS`),
+  // it waits and asks again, up to `bulkWaitMs`, telling `onWait` when the wait starts and ends.
+  const startBulk = async <D>(
+    field: ShopifyWait['operation'],
+    operation: string,
+    variables: Record<string, unknown>,
+    codec: t.Decoder<unknown, D>,
+    payloadOf: (data: D) => {
+      readonly bulkOperation: { readonly id: string } | null;
+      readonly userErrors: ReadonlyArray<UserError>;
+    },
+  ): Outcome<string> => {
+    const startedAt = now();
+    let waiting: { code: string; message: string } | null = null;
+    for (;;) {
+      const started = await call('bulk', costs.get('bulk')!, operation, variables, codec, (data) => {
+        const payload = payloadOf(data);
+        const e = payload.userErrors[0];
+        return payload.bulkOperation === null
+          ? E.left(rejected(`${field}: ${e?.message ?? 'no operation started'}`, e?.code ?? null))
+          : E.right(payload.bulkOperation.id);
+      });
+      const busy =
+        E.isLeft(started) &&
+        started.left._tag === 'ShopifyRejected' &&
+        (started.left.code === 'LIMIT_REACHED' || started.left.code === 'OPERATION_IN_PROGRESS');
+      const waitedMs = Math.round(now() - startedAt);
+      const wait = (phase: ShopifyWait['phase'], w: { code: string; message: string }) =>
+        onWait({ operation: field, ...w, phase, waitedMs, limitMs: bulkWaitMs });
+      if (!busy) {
+        if (waiting !== null) wait('started', waiting);
+        return started;
+      }
+      const reason = started.left as { readonly reason: string; readonly code: string };
+      if (waiting === null) {
+        waiting = { code: reason.code, message: reason.reason };
+        wait('waiting', waiting);
+      }
+      if (waitedMs + bulkPollMs > bulkWaitMs) {
+        wait('gave-up', waiting);
+        return E.left({
+          _tag: 'ShopifyUnavailable',
+          reason: `${reason.reason} (waited ${waitedMs} ms for a free bulk operation, the most bulkWaitMs allows)`,
+          retriable: true,
+        });
+      }
+      await pause(bulkPollMs);
+    }
   };
 
   const availableAtLocation = async (locationId: string): Outcome<ReadonlyArray<ItemQuantity>> => {
     // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
-    const started = await call(
-      'bulk',
-      costs.get('bulk')!,
+    const started = await startBulk(
+      'bulkOperationRunQuery',
       BULK_LEVELS,
       { query: BULK_LEVELS_QUERY },
       BulkQueryStartedCodec,
-      (data) => startedOperation('bulkOperationRunQuery', data.bulkOperationRunQuery),
+      (data) => data.bulkOperationRunQuery,
     );
     if (started._tag === 'Left') return started;
     const text = await awaitBulk(started.right);
@@ -738,21 +803,14 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
     const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form }, false);
     if (uploaded._tag === 'Left') return uploaded;
-    let started: E.Either<ShopifyError, string>;
-    for (;;) {
-      started = await call(
-        'bulk',
-        10,
-        BULK_SET,
-        { mutation: SET_AVAILABLE, stagedUploadPath: staged.right.path },
-        BulkMutationStartedCodec,
-        (data) => startedOperation('bulkOperationRunMutation', data.bulkOperationRunMutation),
-      );
-      // Five bulk mutations may run per shop: wait for a place rather than fail.
-      if (E.isLeft(started) && started.left._tag === 'ShopifyRejected' && started.left.code === 'OPERATION_IN_PROGRESS')
-        await pause(bulkPollMs);
-      else break;
-    }
+    // Five bulk mutations may run per shop: wait for a place rather than fail.
+    const started = await startBulk(
+      'bulkOperationRunMutation',
+      BULK_SET,
+      { mutation: SET_AVAILABLE, stagedUploadPath: staged.right.path },
+      BulkMutationStartedCodec,
+      (data) => data.bulkOperationRunMutation,
+    );
     if (started._tag === 'Left') return started;
     const text = await awaitBulk(started.right);
     if (text._tag === 'Left') return text;

@@ -17,6 +17,7 @@ import {
   type FetchApi,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
+  type ShopifyWait,
 } from '../../../src/adapters/shopify/shopify-inventory.ts';
 import type { SetQuantity } from '../../../src/application/index.ts';
 import type {
@@ -1057,6 +1058,30 @@ bulk(
   },
 );
 
+bulk('LIMIT_REACHED on bulkOperationRunMutation three times: waited on (in the log), then applied once', async () => {
+  const { server, location, items } = await stockedShop(6, 0);
+  const log = waitLog();
+  const shopify = adapterFor(server, { bulkThreshold: 6, maxQuantitiesPerCall: 2, onWait: log.onWait });
+  server.faults.bulkLimitReached(3);
+  const sent = await run(
+    shopify.setAvailable(
+      setRequest(
+        'limited',
+        items.map((item, i) => setQuantity(item, location, i + 1, 0)),
+      ),
+    ),
+  );
+  assert.equal([sent.bulkOperations, sent.outcomes.filter((o) => o.status === 'applied').length], [1, 6]);
+  assert.equal(
+    log.waits.map((w) => [w.operation, w.code, w.phase]),
+    [
+      ['bulkOperationRunMutation', 'LIMIT_REACHED', 'waiting'],
+      ['bulkOperationRunMutation', 'LIMIT_REACHED', 'started'],
+    ],
+  );
+  assert.equal([server.stats.bulkOperations, server.adjustments().length, shopify.stats().retries], [1, 6, 0]);
+});
+
 bulk('a refused quantity in one line is its own outcome; the rest of that line goes again and applies', async () => {
   const { server, location, items } = await stockedShop(300, 0);
   const store = server.addLocation('Store');
@@ -1153,6 +1178,58 @@ atLocation('a catalogue larger than any page: every level, through one bulk quer
   const byId = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
   assert.ok(items.every((item, i) => byId.get(item) === i % 17));
   assert.is(server.stats.bulkOperations, 1);
+});
+
+// A log of the adapter's waits, as `onWait` tells them.
+const waitLog = () => {
+  const waits: ShopifyWait[] = [];
+  return { waits, onWait: (w: ShopifyWait) => waits.push(w) };
+};
+
+atLocation(
+  'a bulk read that finds five bulk queries running waits for a free place (in the log), then reads',
+  async () => {
+    const { server, location, items } = await stockedShop(3, 6, { bulkRowDelayMs: 100 });
+    // Five other reads (Hard Sync and verify hold different leases) take every place for a while.
+    const others = Array.from({ length: 5 }, () => run(adapterFor(server).availableAtLocation(location)));
+    const deadline = Date.now() + 5_000;
+    while (server.stats.bulkOperations < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const log = waitLog();
+    const levels = await run(adapterFor(server, { onWait: log.onWait }).availableAtLocation(location));
+    assert.equal(
+      byItem(levels).map((l) => l.quantity),
+      [6, 6, 6],
+    );
+    for (const other of await Promise.all(others)) assert.is(other.length, 3);
+    assert.equal(
+      log.waits.map((w) => [w.operation, w.code, w.phase]),
+      [
+        ['bulkOperationRunQuery', 'OPERATION_IN_PROGRESS', 'waiting'],
+        ['bulkOperationRunQuery', 'OPERATION_IN_PROGRESS', 'started'],
+      ],
+    );
+    assert.ok(log.waits[1]!.waitedMs > 0, `waited ${log.waits[1]!.waitedMs} ms`);
+    assert.is(server.stats.bulkOperations, 6);
+    assert.equal(items.length, 3);
+  },
+);
+
+atLocation('LIMIT_REACHED longer than bulkWaitMs: a retriable Left that says how long it waited', async () => {
+  const { server, location } = await stockedShop(1, 0);
+  server.faults.bulkLimitReached(1_000);
+  const log = waitLog();
+  const left = await runLeft(adapterFor(server, { bulkWaitMs: 100, onWait: log.onWait }).availableAtLocation(location));
+  assert.is(left._tag, 'ShopifyUnavailable');
+  assert.is(left.retriable, true);
+  if (left._tag === 'ShopifyUnavailable') assert.match(left.reason, /limit reached.*waited \d+ ms.*bulkWaitMs/);
+  assert.equal(
+    log.waits.map((w) => [w.code, w.phase, w.limitMs]),
+    [
+      ['LIMIT_REACHED', 'waiting', 100],
+      ['LIMIT_REACHED', 'gave-up', 100],
+    ],
+  );
+  assert.is(server.stats.bulkOperations, 0);
 });
 
 atLocation.run();
