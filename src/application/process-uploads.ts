@@ -45,7 +45,7 @@ export interface FeedReport {
   /** Quantities raced by a Shopify-side sale and settled by the stale policy (`resolveStaleQuantity`). */
   readonly staleResolved: number;
   readonly failed: ReadonlyArray<FailedLine>;
-  /** `inventorySetQuantities` calls made for this feed by this run. */
+  /** `inventorySetQuantities` requests sent for this feed by this run (retries and resends included). */
   readonly calls: number;
   /** Bulk mutations run for this feed by this run (a bulk mutation sets up to ~1,800 calls' worth). */
   readonly bulkOperations: number;

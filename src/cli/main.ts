@@ -48,7 +48,8 @@ Commands:
   import-events                            event feeds (ERP, WMS, POS: *.jsonl, *.csv) from their own inbox
                                            (importEvents.inbox) into the ledger; each line applied, a duplicate,
                                            refused, conflicting or rejected (error/); the feed to archive/
-  map-products                             product -> Shopify inventory item by SKU; reports unmatched and ambiguous SKUs
+  map-products [--all]                     product -> Shopify inventory item by SKU, for products not mapped or whose SKU
+                                           changed (--all: every product); reports unmatched and ambiguous SKUs
   hard-sync --facility-group ID            online ATP of every mapped product as a feed for process-uploads
   push-changes --facility-group ID         only what changed since the last push, as a feed
   process-uploads                          applies the outbox's feeds to Shopify, exactly once
@@ -255,6 +256,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       if (group !== undefined) parameters.facilityGroupId = group;
       const sample = option(rest, '--sample');
       if (sample !== undefined) parameters.sample = sample;
+      if (command === 'map-products' && rest.includes('--all')) parameters.all = 'true';
       const request = validateRequest(command, parameters);
       if (isLeft(request)) return fail(request.left.problems.join('; '), 2);
       const bar = progressBar();

@@ -125,6 +125,11 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     const applied = await run(uploads()(s.deps));
     assert.equal(applied.applied, 2);
     assert.equal(
+      [applied.calls, s.server.stats.setCalls],
+      [2, 2],
+      'the call, and the resend of the two it did not refuse',
+    );
+    assert.equal(
       applied.feeds[0]!.failed.map((f) => [f.productId, f.code, f.line]),
       [['P2', 'NON_MUTABLE_INVENTORY_ITEM', 1]],
     );
@@ -147,8 +152,14 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       s.server.faults.throttle(2);
       s.server.faults.serverError(2, 502);
       s.server.faults.dropAfterApply(1);
+      const requests = s.server.stats.requests;
       const applied = await run(uploads('upload-1')(s.deps));
       assert.equal([applied.applied, applied.failed], [3, 0]);
+      assert.equal(
+        [applied.calls, s.server.stats.requests - requests],
+        [8, 8],
+        'the report counts every request sent: 3 calls, 2 throttled, 2 answered 502, 1 resent after its answer was lost',
+      );
       assert.equal(
         [
           s.server.available(s.items.P1, s.location),

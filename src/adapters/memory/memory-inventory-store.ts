@@ -517,12 +517,16 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     failedLines: (feed) =>
       answer('failedLines', () => [...(failures.get(feed)?.values() ?? [])].sort((a, b) => a.line - b.line)),
 
-    productSkus: (after, limit) =>
+    productSkus: (after, limit, toMapIn) =>
       answer('productSkus', () => {
         const page: Array<{ productId: string; sku: string }> = [];
         if (limit <= 0) return page;
+        const known = toMapIn === undefined ? undefined : shopItems(toMapIn).items;
         for (const productId of skuOrder.after(after)) {
-          page.push({ productId, sku: skus.get(productId)! });
+          const sku = skus.get(productId)!;
+          const mapping = known?.get(productId);
+          if (mapping !== undefined && mapping.status === 'mapped' && mapping.sku === sku) continue;
+          page.push({ productId, sku });
           if (page.length >= limit) break;
         }
         return page;

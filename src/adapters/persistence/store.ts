@@ -724,7 +724,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       }),
 
     // ProductMappingStore.
-    productSkus: (afterProduct, limit) =>
+    productSkus: (afterProduct, limit, toMapIn) =>
       attempt('productSkus', async () =>
         (
           await db()
@@ -732,6 +732,20 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .select(['product_id', 'sku'])
             .where('sku', 'is not', null)
             .$if(afterProduct !== null, (q) => q.where('product_id', '>', afterProduct!))
+            .$if(toMapIn !== undefined, (q) =>
+              q.where(({ not, exists, selectFrom }) =>
+                not(
+                  exists(
+                    selectFrom('shopify_inventory_item as m')
+                      .select('m.product_id')
+                      .where('m.shop', '=', toMapIn!)
+                      .where('m.status', '=', 'mapped')
+                      .whereRef('m.product_id', '=', 'product.product_id')
+                      .whereRef('m.sku', '=', 'product.sku'),
+                  ),
+                ),
+              ),
+            )
             .orderBy('product_id')
             .limit(limit)
             .execute()

@@ -134,6 +134,8 @@ export interface ShopifyInventoryAdapter extends ShopifyInventory {
   readonly maxQuantitiesPerCall: number;
   readonly stats: () => {
     readonly requests: number;
+    /** Of `requests`, the inventorySetQuantities ones (each attempt and resend). */
+    readonly setRequests: number;
     readonly throttled: number;
     readonly retries: number;
     readonly waitedMs: number;
@@ -363,7 +365,15 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   let bucket: BucketState | null = null;
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
-  const stats = { requests: 0, throttled: 0, retries: 0, waitedMs: 0, throttleWaitedMs: 0, pointsRequested: 0 };
+  const stats = {
+    requests: 0,
+    setRequests: 0,
+    throttled: 0,
+    retries: 0,
+    waitedMs: 0,
+    throttleWaitedMs: 0,
+    pointsRequested: 0,
+  };
   const pause = async (ms: number): Promise<void> => {
     if (ms <= 0) return;
     stats.waitedMs += ms;
@@ -404,6 +414,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       await pause(waitBefore(bucket, cost, now()));
       bucket = spend(bucket, cost, now());
       stats.requests++;
+      if (kind === 'set') stats.setRequests++;
       stats.pointsRequested += cost;
       const outcome = await once(kind, operation, variables, codec, interpret);
       if ('done' in outcome) return E.right(outcome.done);
@@ -843,7 +854,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   // Groups of a request through bulk mutations: lines of about 250 * 200 bytes, so a file of 90 MB holds some 1,800
   // of them; a larger request takes several files, one after another.
-  const setInBulk = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+  const setInBulk = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
     const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
     const outcomes: SetOutcome[] = [];
     let bulkOperations = 0;
@@ -853,28 +864,30 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       bulkOperations++;
       for (const o of done.right) outcomes.push(o);
     }
-    return E.right({ outcomes, calls: 0, bulkOperations });
+    return E.right({ outcomes, bulkOperations });
   };
 
   // Groups of a request call by call, in order.
-  const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+  const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
     const outcomes: SetOutcome[] = [];
     for (const group of groups) {
       const done = await setRound(group, group.idempotencyKey, group.quantities);
       if (done._tag === 'Left') return done;
       for (const o of done.right) outcomes.push(o);
     }
-    return E.right({ outcomes, calls: groups.length, bulkOperations: 0 });
+    return E.right({ outcomes, bulkOperations: 0 });
   };
 
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
   // `bulkThreshold` quantities on, else call by call. Both paths split and key alike.
-  const setAvailable = (request: SetAvailableRequest): Outcome<SetResult> => {
+  // `calls` is what was sent: every inventorySetQuantities request the set request took (attempts and resends).
+  const setAvailable = async (request: SetAvailableRequest): Outcome<SetResult> => {
     const count = request.quantities.length;
-    if (count === 0) return Promise.resolve(E.right({ outcomes: [], calls: 0, bulkOperations: 0 }));
-    if (count <= maxQuantities) return setByCalls([request]);
-    const groups = keyedGroups(request, maxQuantities);
-    return count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups);
+    if (count === 0) return E.right({ outcomes: [], calls: 0, bulkOperations: 0 });
+    const before = stats.setRequests;
+    const groups = count <= maxQuantities ? [request] : keyedGroups(request, maxQuantities);
+    const done = await (count > maxQuantities && count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups));
+    return E.map((r: Omit<SetResult, 'calls'>) => ({ ...r, calls: stats.setRequests - before }))(done);
   };
 
   return {

@@ -367,6 +367,20 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
       ]),
     );
+    // What a mapping run in SHOP must look up: P005 has no mapping there; in another shop, every product.
+    assert.equal(await run(store.productSkus(null, 10, SHOP)), [{ productId: 'P005', sku: 'SKU-5b' }]);
+    assert.equal((await run(store.productSkus(null, 10, 'other-shop.myshopify.com'))).length, 3);
+    await run(store.saveProductSkus([{ productId: 'P003', sku: 'SKU-3c' }]));
+    await run(store.saveMappings(SHOP, [{ productId: 'P005', sku: 'SKU-5b', status: 'unmatched' }]));
+    assert.equal(
+      await run(store.productSkus(null, 10, SHOP)),
+      [
+        { productId: 'P003', sku: 'SKU-3c' },
+        { productId: 'P005', sku: 'SKU-5b' },
+      ],
+      'a SKU changed since its mapping, and a mapping that found nothing, are looked up again',
+    );
+    await run(store.saveProductSkus([{ productId: 'P003', sku: 'SKU-3' }]));
     await run(
       store.saveMappings('other.myshopify.com', [
         { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(33) },
