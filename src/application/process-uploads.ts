@@ -233,22 +233,35 @@ const processFeed = (
   for (let i = feed.lines.length - 1; i >= 0; i--)
     candidatesFrom[i] = candidatesFrom[i + 1]! + (isCandidate(feed.lines[i]!) ? 1 : 0);
 
+  // When the feed's basis was read: a ledger entry settled after it (a feed applied since, such as a push before
+  // this Hard Sync's feed) knows better what Shopify holds.
+  const readAt = new Date(feed.header.createdAt);
+  const readAtKnown = !Number.isNaN(readAt.getTime());
+
   // What the lines [from, to) need: a quantity to send, a ledger entry (Shopify already holds it) or a failure. Each
-  // line's basis is the feed's (Hard Sync), else the ledger's, else Shopify's live value.
+  // line's basis is the ledger's when settled after the feed was made, else the feed's (Hard Sync), else the
+  // ledger's, else Shopify's live value.
   const classify = (from: number, to: number, into: Planned): TE.TaskEither<ProcessUploadsError, Planned> => {
     const slice: ReadonlyArray<FeedLine> = feed.lines.slice(from, to);
     const withoutBasis = slice.filter((l) => l.basis === null).map((l) => l.inventoryItemId);
+    const withBasis = slice.filter((l) => l.basis !== null).map((l) => l.inventoryItemId);
     return pipe(
-      withoutBasis.length === 0 ? TE.right([]) : deps.ledger(shop, locationId, withoutBasis),
-      TE.chainW((ledger) => {
+      TE.Do,
+      TE.bind('ledger', () => (withoutBasis.length === 0 ? TE.right([]) : deps.ledger(shop, locationId, withoutBasis))),
+      TE.bind('since', () =>
+        withBasis.length === 0 || !readAtKnown ? TE.right([]) : deps.ledger(shop, locationId, withBasis, readAt),
+      ),
+      TE.chainW(({ ledger, since }) => {
         const known = new Map<string, number>(ledger.map((e) => [e.inventoryItemId, e.quantity]));
+        const newer = new Map<string, number>(since.map((e) => [e.inventoryItemId, e.quantity]));
         const unknown = withoutBasis.filter((id) => !known.has(id));
         return pipe(
           unknown.length === 0 ? TE.right([]) : deps.availableOf(locationId, unknown),
           TE.map((levels) => {
             const live = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
             slice.forEach((l, i) => {
-              const basis = l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
+              const basis =
+                newer.get(l.inventoryItemId) ?? l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
               if (basis === undefined)
                 into.failed.push(
                   failure(

@@ -105,6 +105,43 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     await s.dispose();
   });
 
+  jobs(
+    'a Hard Sync feed after a push feed: its basis is refreshed from the ledger the push settled, so nothing is stale',
+    async () => {
+      const { store, s } = await setUp();
+      await run(hard()(s.deps));
+      await run(uploads()(s.deps));
+      // P1's ATP moves 75 -> 72; the push feed and then a Hard Sync feed are written before either is applied, so the
+      // Hard Sync read Shopify's 75 as P1's basis.
+      await run(
+        store.savePositions([
+          { productId: 'P1', facilityId: 'WEB_WH', quantityOnHand: 95, reservedQuantity: 8, safetyStock: 5 },
+        ]),
+      );
+      await run(push('push-2')(s.deps));
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const sync = await run(hard('hard-2')(s.deps));
+      assert.equal(
+        s.folder('').map((f) => f.includes('hard-sync')),
+        [false, true],
+        'the push feed is applied first',
+      );
+      const requests = s.server.stats.requests;
+      const applied = await run(uploads('upload-2')(s.deps));
+      const [pushed, synced] = applied.feeds;
+      assert.equal([pushed!.applied, pushed!.calls], [1, 1]);
+      assert.equal(synced!.feed, sync.feed);
+      assert.equal(
+        [synced!.applied, synced!.alreadyEqual, synced!.staleResolved, synced!.calls],
+        [0, 3, 0, 0],
+        "P1's basis is the 72 the push settled after the Hard Sync's read, not the 75 it read: no call, nothing stale",
+      );
+      assert.is(s.server.stats.requests - requests, 1, 'one call in all: no re-read of a stale quantity');
+      assert.is(s.server.available(s.items.P1, s.location), 72);
+      await s.dispose();
+    },
+  );
+
   jobs('a Shopify sale that races the push is taken off, never oversold (CHANGE_FROM_QUANTITY_STALE)', async () => {
     const { s } = await setUp();
     await run(hard()(s.deps));

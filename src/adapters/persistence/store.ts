@@ -599,13 +599,14 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       }),
 
     // PushLedger.
-    ledger: (shop, locationId, inventoryItemIds) =>
+    ledger: (shop, locationId, inventoryItemIds, recordedAfter) =>
       attempt('ledger', async () =>
         inventoryItemIds.length === 0
           ? []
           : (
               await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from "shopify_ledger"
                 where "shop" = ${shop} and "location_id" = ${locationId} and ${among('inventory_item_id', inventoryItemIds)}
+                ${recordedAfter === undefined ? sql`` : sql`and "recorded_at" > ${recordedAfter.getTime()}`}
                 order by "inventory_item_id"`)
             ).map(ledgerEntryOf),
       ),
