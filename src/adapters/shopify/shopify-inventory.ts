@@ -269,22 +269,38 @@ const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<S
   return groups;
 };
 
+/** The lines of a body as it arrives, decoded as UTF-8: a file is never held whole as one string. */
+export async function* linesOf(body: AsyncIterable<Uint8Array> | null): AsyncGenerator<string> {
+  if (body === null) return;
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const chunk of body) {
+    rest += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = rest.indexOf('\n'); newline !== -1; newline = rest.indexOf('\n', start)) {
+      yield rest.slice(start, newline);
+      start = newline + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest;
+}
+
 /**
- * Decodes every line of a bulk operation's JSONL result (`what line N`, counted from 1) and hands each to `each`,
- * which may stop with an error. A line that is not JSON is a file damaged on the way (retriable: the operation can run
- * again); a JSON line of another shape is not what the API version promises (not retriable).
+ * Decodes every line of a bulk operation's JSONL result (`what line N`, counted from 1) as it is read and hands each
+ * to `each`, which may stop with an error. A line that is not JSON is a file damaged on the way (retriable: the
+ * operation can run again); a JSON line of another shape is not what the API version promises (not retriable).
  */
-const eachJsonLine = <A>(
-  text: string,
+const eachJsonLine = async <A>(
+  rows: AsyncIterable<string>,
   what: string,
   codec: t.Type<A, unknown>,
   each: (row: A, line: number) => ShopifyError | undefined,
-): ShopifyError | undefined => {
-  for (let start = 0, line = 1; start < text.length; line++) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    const row = text.slice(start, end);
-    start = end + 1;
+): Promise<ShopifyError | undefined> => {
+  let line = 0;
+  for await (const row of rows) {
+    line++;
     if (row.trim() === '') continue;
     let value: unknown;
     try {
@@ -686,10 +702,10 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       (data) => data.bulkOperationRunQuery,
     );
     if (started._tag === 'Left') return started;
-    const text = await awaitBulk(started.right);
-    if (text._tag === 'Left') return text;
+    const url = await awaitBulk(started.right);
+    if (url._tag === 'Left') return url;
     const levels: ItemQuantity[] = [];
-    const bad = eachJsonLine(text.right, 'bulk read', BulkLevelLineCodec, (row) => {
+    const bad = await eachResultLine(url.right, 'bulk read', BulkLevelLineCodec, (row) => {
       if (!('__parentId' in row) || row.location.id !== locationId) return undefined;
       const available = row.quantities.find((q) => q.name === 'available');
       if (available !== undefined)
@@ -736,18 +752,38 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   };
 
   // A file Shopify made or stores (a bulk result), or a transfer to its upload target: network trouble is retriable.
-  const transfer = async (what: string, url: string, init: RequestInit, read: boolean): Outcome<string> => {
+  const transfer = async (what: string, url: string, init: RequestInit): Outcome<Response> => {
     try {
       const response = await fetchApi(url, { ...init, signal: AbortSignal.timeout(timeoutMs * 10) });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return E.right(read ? await response.text() : '');
+      return E.right(response);
     } catch (error) {
       return E.left({ _tag: 'ShopifyUnavailable', reason: `${what}: ${messageOf(error)}`, retriable: true });
     }
   };
 
-  // Polls a bulk operation until it ends; the result file's text when it completed.
-  const awaitBulk = async (id: string): Outcome<string> => {
+  // Reads a bulk result file (none: no line) line by line as it downloads; a download cut short is retriable.
+  const eachResultLine = async <A>(
+    url: string | null,
+    what: string,
+    codec: t.Type<A, unknown>,
+    each: (row: A, line: number) => ShopifyError | undefined,
+  ): Promise<ShopifyError | undefined> => {
+    if (url === null) return undefined;
+    const response = await transfer(what, url, {});
+    if (response._tag === 'Left') return response.left;
+    const body = response.right.body;
+    try {
+      const bad = await eachJsonLine(linesOf(body), what, codec, each);
+      if (bad !== undefined) await body?.cancel().catch(() => undefined);
+      return bad;
+    } catch (error) {
+      return { _tag: 'ShopifyUnavailable', reason: `${what}: ${messageOf(error)}`, retriable: true };
+    }
+  };
+
+  // Polls a bulk operation until it ends; the result file's URL when it completed (null: no result file).
+  const awaitBulk = async (id: string): Outcome<string | null> => {
     for (;;) {
       const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, BulkStatusDataCodec, (data) =>
         data.bulkOperation === null
@@ -756,7 +792,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       );
       if (polled._tag === 'Left') return polled;
       const op = polled.right;
-      if (op.status === 'COMPLETED') return op.url === null ? E.right('') : transfer('bulk result', op.url, {}, true);
+      if (op.status === 'COMPLETED') return E.right(op.url);
       if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'CANCELING' || op.status === 'EXPIRED') {
         return E.left({
           _tag: 'ShopifyBulkOperationFailed',
@@ -812,7 +848,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
     form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
-    const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form }, false);
+    const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form });
     if (uploaded._tag === 'Left') return uploaded;
     // Five bulk mutations may run per shop: wait for a place rather than fail.
     const started = await startBulk(
@@ -823,10 +859,10 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       (data) => data.bulkOperationRunMutation,
     );
     if (started._tag === 'Left') return started;
-    const text = await awaitBulk(started.right);
-    if (text._tag === 'Left') return text;
+    const url = await awaitBulk(started.right);
+    if (url._tag === 'Left') return url;
     const answers = new Map<number, t.TypeOf<typeof BulkResultLineCodec>>();
-    const bad = eachJsonLine(text.right, 'bulk result', BulkResultLineCodec, (answer, line) => {
+    const bad = await eachResultLine(url.right, 'bulk result', BulkResultLineCodec, (answer, line) => {
       if (answer.__lineNumber < 0 || answer.__lineNumber >= lines.length)
         return invalid(
           `bulk result line ${line}: __lineNumber ${answer.__lineNumber} is no line of the file sent`,

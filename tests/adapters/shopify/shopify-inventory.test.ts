@@ -11,6 +11,7 @@ import {
   type BucketState,
 } from '../../../src/adapters/shopify/leaky-bucket.ts';
 import {
+  linesOf,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
   type AdminGraphqlClient,
@@ -394,15 +395,17 @@ pacing(
   },
 );
 
-// Another client of the same app on the same shop: every `everyMs` it sends a query of `points` points (aliased
-// `inventoryItem { id }`, 1 point each) without waiting for the answer or reading the bucket. Returns how to stop it
-// and how many of its queries ran.
-const competingClient = (server: ShopifyAdminServer, item: string, points: number, everyMs: number) => {
+// Another client of the same app on the same shop: it asks `pointsPerSecond` in queries of `points` points (aliased
+// `inventoryItem { id }`, 1 point each), without waiting for answers or reading the bucket; a timer that fires late
+// (a loaded machine) sends what it owes at once, so the rate holds. Returns how to stop it and what it got.
+const competingClient = (server: ShopifyAdminServer, item: string, points: number, pointsPerSecond: number) => {
   const query = `query Spend($id: ID!) { ${Array.from({ length: points }, (_, i) => `s${i}: inventoryItem(id: $id) { id }`).join(' ')} }`;
   let ran = 0;
   let throttled = 0;
+  let asked = 0;
+  const startedAt = performance.now();
   const inFlight = new Set<Promise<void>>();
-  const timer = setInterval(() => {
+  const send = () => {
     const sent = fetch(`${server.url}/admin/api/2026-10/graphql.json`, {
       method: 'POST',
       headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN },
@@ -416,7 +419,14 @@ const competingClient = (server: ShopifyAdminServer, item: string, points: numbe
       .catch(() => undefined)
       .finally(() => inFlight.delete(sent));
     inFlight.add(sent);
-  }, everyMs);
+  };
+  const timer = setInterval(() => {
+    const owed = ((performance.now() - startedAt) * pointsPerSecond) / 1000 - asked;
+    for (let n = 0; n < Math.floor(owed / points); n++) {
+      asked += points;
+      send();
+    }
+  }, 20);
   return {
     stop: async () => {
       clearInterval(timer);
@@ -431,7 +441,7 @@ pacing(
   async () => {
     // 200 points/s; the other client asks 9 points every 50 ms (180/s): about 20 points/s are left for 5 calls of 10.
     const { server, location, items } = await stockedShop(6, 0, { plan: { maximumAvailable: 30, restoreRate: 200 } });
-    const competitor = competingClient(server, items[5]!, 9, 50);
+    const competitor = competingClient(server, items[5]!, 9, 180);
     const shopify = adapterFor(server, { maxAttempts: 2, maxQuantitiesPerCall: 1 });
     await new Promise((resolve) => setTimeout(resolve, 300));
     const startedAt = performance.now();
@@ -1233,6 +1243,24 @@ atLocation('LIMIT_REACHED longer than bulkWaitMs: a retriable Left that says how
 });
 
 atLocation.run();
+
+const lines = suite('linesOf: a body read line by line as it arrives');
+
+lines('lines cut across chunks and a character cut across chunks come out whole; no last newline needed', async () => {
+  const bytes = new TextEncoder().encode('{"a":1}\n{"sku":"Tée"}\n\n{"b":2}');
+  // Every cut position: one byte at a time is the worst case.
+  const chunks = async function* () {
+    for (const byte of bytes) yield Uint8Array.of(byte);
+  };
+  const got: string[] = [];
+  for await (const line of linesOf(chunks())) got.push(line);
+  assert.equal(got, ['{"a":1}', '{"sku":"Tée"}', '', '{"b":2}']);
+  const none: string[] = [];
+  for await (const line of linesOf(null)) none.push(line);
+  assert.equal(none, []);
+});
+
+lines.run();
 
 const levelsOf = suite('shopifyInventory: availableOf');
 levelsOf.after.each(closeShops);
