@@ -164,7 +164,9 @@ const BULK_LEVELS = `mutation BulkLevels($query: String!) {
   bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } }
 }`;
 
-const BULK_LEVELS_QUERY = `{ inventoryItems { edges { node { id inventoryLevels { edges { node { location { id } quantities(names: ["available"]) { name quantity } } } } } } } }`;
+// Every item with its level at the one location (a bulk query takes no variables: the id is written in, quoted).
+const BULK_LEVELS_QUERY = (locationId: string): string =>
+  `{ inventoryItems { edges { node { id inventoryLevel(locationId: ${JSON.stringify(locationId)}) { quantities(names: ["available"]) { name quantity } } } } } }`;
 
 const BULK_STATUS = `query BulkStatus($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl } }`;
 
@@ -697,7 +699,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     const started = await startBulk(
       'bulkOperationRunQuery',
       BULK_LEVELS,
-      { query: BULK_LEVELS_QUERY },
+      { query: BULK_LEVELS_QUERY(locationId) },
       BulkQueryStartedCodec,
       (data) => data.bulkOperationRunQuery,
     );
@@ -706,10 +708,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (url._tag === 'Left') return url;
     const levels: ItemQuantity[] = [];
     const bad = await eachResultLine(url.right, 'bulk read', BulkLevelLineCodec, (row) => {
-      if (!('__parentId' in row) || row.location.id !== locationId) return undefined;
-      const available = row.quantities.find((q) => q.name === 'available');
-      if (available !== undefined)
-        levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
+      const available = row.inventoryLevel?.quantities.find((q) => q.name === 'available');
+      if (available !== undefined) levels.push({ inventoryItemId: row.id, locationId, quantity: available.quantity });
       return undefined;
     });
     return bad === undefined ? E.right(levels) : E.left(bad);

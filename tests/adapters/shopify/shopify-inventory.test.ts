@@ -1175,6 +1175,19 @@ atLocation(
     );
     assert.equal(await run(shopify.availableAtLocation('gid://shopify/Location/999')), []);
     assert.is(server.stats.bulkOperations, 3, 'a bulk query each');
+    // The bulk read asks for the one location: a line per item, nothing of the other location in the file.
+    const files: string[] = [];
+    const capture: FetchApi = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!url.includes('/bulk-results/')) return response;
+      const text = await response.text();
+      files.push(text);
+      return new Response(text, { status: 200 });
+    };
+    await run(adapterFor(server, { fetch: capture }).availableAtLocation(warehouse));
+    const rows = files[0]!.trim().split('\n');
+    assert.is(rows.length, 6, 'one line per inventory item');
+    assert.not.ok(files[0]!.includes(store), 'no level of the store location');
   },
 );
 
@@ -1706,7 +1719,11 @@ malformed(
     );
     assert.equal(
       [shape._tag, shape.retriable, reasonOf(shape)],
-      ['ShopifyAnswerInvalid', false, 'bulk read line 18: quantities.0.quantity: expected Int, got null'],
+      [
+        'ShopifyAnswerInvalid',
+        false,
+        'bulk read line 18: inventoryLevel.quantities.0.quantity: expected Int, got null',
+      ],
     );
     // Undamaged, the same read gives every level.
     assert.is((await run(adapterFor(server).availableAtLocation(location))).length, 20);
