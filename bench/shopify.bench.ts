@@ -6,6 +6,9 @@
  * (goal: within 1.1x, zero items failed, zero throttled requests). The legacy path, REST `inventory_levels/set` at
  * 2 requests/s and one item per request, is computed for the same counts.
  *
+ * First a Hard Sync where only a share of the catalogue differs from Shopify (BENCH_CHANGED_SHARE, default 0.05): its
+ * calls against ceil(changed / 250), what it must cost whatever the catalogue size.
+ *
  *   npm run bench:shopify            (BENCH_ITEMS=20000 for a shorter run; BENCH_PLAN=plus for another bucket)
  */
 import { mkdtempSync, rmSync } from 'node:fs';
@@ -27,6 +30,7 @@ import { run } from '../tests/support/run.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
 const CHANGES = Math.min(ITEMS, Number(process.env.BENCH_CHANGES ?? 10_000));
+const CHANGED_SHARE = Number(process.env.BENCH_CHANGED_SHARE ?? 0.05);
 const PLAN = (process.env.BENCH_PLAN ?? 'standard') as keyof typeof SHOPIFY_PLANS;
 const TOKEN = 'shpat_bench';
 const LEGACY_REQUESTS_PER_SECOND = 2;
@@ -39,9 +43,12 @@ try {
   await store.migrate();
   const location = server.addLocation('Web warehouse');
   const itemIds: string[] = [];
+  // Shopify starts equal to online ATP but for one item in every 1 / CHANGED_SHARE.
+  const atp = (i: number) => Math.max(0, 20 + (i % 50) - (i % 3) - 1);
+  const changedEvery = Math.max(1, Math.round(1 / CHANGED_SHARE));
   for (let i = 0; i < ITEMS; i++) {
     const id = server.addInventoryItem({ sku: `SKU-${i}` });
-    server.stock(id, location, i % 7);
+    server.stock(id, location, i % changedEvery === 0 ? i % 7 : atp(i));
     itemIds.push(id);
   }
   const pid = (i: number) => `P${String(i).padStart(7, '0')}`;
@@ -138,23 +145,35 @@ try {
   console.log(
     `node ${process.version}; plan ${PLAN}: bucket ${plan.maximumAvailable} points, restore ${plan.restoreRate}/s; ${ITEMS.toLocaleString('en')} items`,
   );
-  await measure('Hard Sync + Process uploads', async () => {
-    const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'bench-hard', pageSize: 10_000 })(deps));
-    console.log(
-      `  (Hard Sync wrote its feed of ${sync.lines} lines in ${(sync.durationMs / 1000).toFixed(1)} s, of which ${(sync.shopifyReadMs / 1000).toFixed(1)} s reading Shopify's levels by bulk query)`,
-    );
-    const applied = await run(processUploads(defaultProcessUploadsConfig('bench-upload-1'))(deps));
-    return {
-      applied: applied.applied + sync.alreadyEqual,
-      failed: applied.failed,
-      lines: sync.lines,
-      uploadSeconds: applied.durationMs / 1000,
-      readSeconds: sync.shopifyReadMs / 1000,
-    };
-  });
+  const changedSync = async (label: string, runId: string) => {
+    const calls = server.stats.setCalls;
+    await measure(label, async () => {
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId, pageSize: 10_000 })(deps));
+      console.log(
+        `  (Hard Sync wrote its feed of ${sync.lines} lines in ${(sync.durationMs / 1000).toFixed(1)} s, of which ${(sync.shopifyReadMs / 1000).toFixed(1)} s reading Shopify's levels by bulk query)`,
+      );
+      const changed = sync.lines - sync.alreadyEqual;
+      const applied = await run(processUploads(defaultProcessUploadsConfig(`${runId}-upload`))(deps));
+      const sent = server.stats.setCalls - calls;
+      console.log(
+        `  ${changed.toLocaleString('en')} of ${sync.lines.toLocaleString('en')} lines changed: ${sent} inventorySetQuantities calls at the server (report: ${applied.calls}), ceil(changed / 250) = ${Math.ceil(changed / 250)} -> ${(sent / Math.max(1, Math.ceil(changed / 250))).toFixed(2)}x`,
+      );
+      return {
+        applied: applied.applied + sync.alreadyEqual,
+        failed: applied.failed,
+        lines: sync.lines,
+        uploadSeconds: applied.durationMs / 1000,
+        readSeconds: sync.shopifyReadMs / 1000,
+      };
+    });
+  };
+  await changedSync(`Hard Sync + Process uploads, ${CHANGED_SHARE * 100}% changed`, 'bench-hard-share');
+  // Every item moves by one unit on Shopify's side: the next Hard Sync sets them all.
+  for (let i = 0; i < ITEMS; i++)
+    server.stock(itemIds[i]!, location, (server.available(itemIds[i]!, location) ?? 0) + 1);
+  await changedSync('Hard Sync + Process uploads, all changed', 'bench-hard');
   let wrong = 0;
-  for (let i = 0; i < ITEMS; i += 997)
-    if (server.available(itemIds[i]!, location) !== Math.max(0, 20 + (i % 50) - (i % 3) - 1)) wrong++;
+  for (let i = 0; i < ITEMS; i += 997) if (server.available(itemIds[i]!, location) !== atp(i)) wrong++;
   console.log(`  spot check of Shopify against online ATP: ${wrong} wrong of ${Math.ceil(ITEMS / 997)}`);
 
   // 10,000 sales: one more unit reserved on each of CHANGES products, right after the Hard Sync drained the bucket.

@@ -13,11 +13,14 @@ export interface MapProductsConfig {
   readonly shop: string;
   /** Products looked up per page. */
   readonly pageSize: number;
+  /** Look every product up again, mapped ones too (a full remap); otherwise only those `productSkus` says need it. */
+  readonly all?: boolean;
 }
 
 /** What a mapping run found: how many mapped, and every SKU that matched nothing or more than one item. */
 export interface MapProductsReport {
   readonly shop: string;
+  /** Products looked up: all with a SKU on a full remap, else those without a mapping or whose SKU changed. */
   readonly products: number;
   readonly mapped: number;
   readonly unmatched: ReadonlyArray<InventoryItemMapping>;
@@ -29,8 +32,8 @@ export interface MapProductsReport {
 export type MapProductsDeps = ProductMappingStore & Pick<ShopifyInventory, 'inventoryItemsBySku'> & Clock;
 
 /**
- * Keeps product -> Shopify inventory item in step: looks every product's SKU up in the shop and records one mapping
- * per product. A SKU that matches no item, or several (a SKU Shopify does not hold unique), maps the product to
+ * Keeps product -> Shopify inventory item in step: looks up in the shop the SKU of every product not yet mapped there
+ * or whose SKU changed since (every product with `all`), and records one mapping per product. A SKU that matches no item, or several (a SKU Shopify does not hold unique), maps the product to
  * nothing, so no push can reach the wrong item; both are reported for someone to fix in Shopify or the OMS.
  */
 export const mapProducts = (
@@ -46,7 +49,10 @@ export const mapProducts = (
     };
     return pipe(
       foldPages(
-        (after) => deps.productSkus(after, config.pageSize),
+        (after) =>
+          config.all === true
+            ? deps.productSkus(after, config.pageSize)
+            : deps.productSkus(after, config.pageSize, config.shop),
         (p) => p.productId,
         config.pageSize,
         empty,

@@ -45,7 +45,7 @@ export interface FeedReport {
   /** Quantities raced by a Shopify-side sale and settled by the stale policy (`resolveStaleQuantity`). */
   readonly staleResolved: number;
   readonly failed: ReadonlyArray<FailedLine>;
-  /** `inventorySetQuantities` calls made for this feed by this run. */
+  /** `inventorySetQuantities` requests sent for this feed by this run (retries and resends included). */
   readonly calls: number;
   /** Bulk mutations run for this feed by this run (a bulk mutation sets up to ~1,800 calls' worth). */
   readonly bulkOperations: number;
@@ -83,6 +83,12 @@ export const referenceDocumentUri = (feed: string): string =>
 const batchKey = (feed: string, fromLine: number, round: number): string =>
   `oms-inventory-sync:${feed}:${fromLine}:${round}`;
 const roundOf = (key: string): number => Number(/:(\d+)$/.exec(key)?.[1] ?? 0);
+
+interface Planned {
+  readonly quantities: SetQuantity[];
+  readonly confirmed: LedgerEntry[];
+  readonly failed: FailedLine[];
+}
 
 interface Tally {
   bulk: number;
@@ -220,55 +226,92 @@ const processFeed = (
     );
   };
 
-  // Plans the batch of lines [fromLine, toLine): each line's basis is the feed's (Hard Sync), else the ledger's,
-  // else Shopify's live value; lines Shopify already matches are settled without a call.
-  const plan = (fromLine: number): TE.TaskEither<ProcessUploadsError, void> => {
-    // As many lines as Shopify takes at once (a call's worth, or the rest of a large feed for one bulk operation): a
-    // batch resent after a crash then costs what it cost the first time.
-    const waiting = feed.lines.length - fromLine;
-    const toLine = fromLine + Math.max(1, Math.min(waiting, deps.quantitiesAtOnce(waiting)));
-    const slice: ReadonlyArray<FeedLine> = feed.lines.slice(fromLine, toLine);
+  // Lines that may need a call: those without a basis (the ledger or Shopify decides) and those whose basis differs
+  // from their quantity. `candidatesFrom[i]` counts them from line i on, so sizing a batch costs no scan.
+  const candidatesFrom = new Int32Array(feed.lines.length + 1);
+  const isCandidate = (l: FeedLine): boolean => l.basis === null || l.basis !== l.quantity;
+  for (let i = feed.lines.length - 1; i >= 0; i--)
+    candidatesFrom[i] = candidatesFrom[i + 1]! + (isCandidate(feed.lines[i]!) ? 1 : 0);
+
+  // When the feed's basis was read: a ledger entry settled after it (a feed applied since, such as a push before
+  // this Hard Sync's feed) knows better what Shopify holds.
+  const readAt = new Date(feed.header.createdAt);
+  const readAtKnown = !Number.isNaN(readAt.getTime());
+
+  // What the lines [from, to) need: a quantity to send, a ledger entry (Shopify already holds it) or a failure. Each
+  // line's basis is the ledger's when settled after the feed was made, else the feed's (Hard Sync), else the
+  // ledger's, else Shopify's live value.
+  const classify = (from: number, to: number, into: Planned): TE.TaskEither<ProcessUploadsError, Planned> => {
+    const slice: ReadonlyArray<FeedLine> = feed.lines.slice(from, to);
     const withoutBasis = slice.filter((l) => l.basis === null).map((l) => l.inventoryItemId);
+    const withBasis = slice.filter((l) => l.basis !== null).map((l) => l.inventoryItemId);
     return pipe(
-      withoutBasis.length === 0 ? TE.right([]) : deps.ledger(shop, locationId, withoutBasis),
-      TE.chainW((ledger) => {
+      TE.Do,
+      TE.bind('ledger', () => (withoutBasis.length === 0 ? TE.right([]) : deps.ledger(shop, locationId, withoutBasis))),
+      TE.bind('since', () =>
+        withBasis.length === 0 || !readAtKnown ? TE.right([]) : deps.ledger(shop, locationId, withBasis, readAt),
+      ),
+      TE.chainW(({ ledger, since }) => {
         const known = new Map<string, number>(ledger.map((e) => [e.inventoryItemId, e.quantity]));
+        const newer = new Map<string, number>(since.map((e) => [e.inventoryItemId, e.quantity]));
         const unknown = withoutBasis.filter((id) => !known.has(id));
         return pipe(
           unknown.length === 0 ? TE.right([]) : deps.availableOf(locationId, unknown),
           TE.map((levels) => {
             const live = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
-            return { known, live };
+            slice.forEach((l, i) => {
+              const basis =
+                newer.get(l.inventoryItemId) ?? l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
+              if (basis === undefined)
+                into.failed.push(
+                  failure(
+                    from + i,
+                    l,
+                    'ITEM_NOT_STOCKED_AT_LOCATION',
+                    'Shopify holds no inventory level of the item at the location',
+                  ),
+                );
+              else if (basis === l.quantity) {
+                into.confirmed.push(entry(l));
+                tally.alreadyEqual++;
+              } else
+                into.quantities.push({
+                  productId: l.productId,
+                  inventoryItemId: l.inventoryItemId,
+                  locationId,
+                  quantity: l.quantity,
+                  changeFromQuantity: basis,
+                });
+            });
+            return into;
           }),
         );
       }),
-      TE.chainW(({ known, live }) => {
-        const confirmed: LedgerEntry[] = [];
-        const failed: FailedLine[] = [];
-        const quantities: SetQuantity[] = [];
-        slice.forEach((l, i) => {
-          const basis = l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
-          if (basis === undefined)
-            failed.push(
-              failure(
-                fromLine + i,
-                l,
-                'ITEM_NOT_STOCKED_AT_LOCATION',
-                'Shopify holds no inventory level of the item at the location',
-              ),
-            );
-          else if (basis === l.quantity) {
-            confirmed.push(entry(l));
-            tally.alreadyEqual++;
-          } else
-            quantities.push({
-              productId: l.productId,
-              inventoryItemId: l.inventoryItemId,
-              locationId,
-              quantity: l.quantity,
-              changeFromQuantity: basis,
-            });
-        });
+    );
+  };
+
+  // Plans the batch that starts at `fromLine`: lines are taken until it holds as many quantities to send as Shopify
+  // takes at once (a call's worth, or all that is left of a large feed for one bulk operation), so lines Shopify
+  // already matches cost no call and never leave a call half empty. They are settled first; the batch is frozen and
+  // sent. The batch is cut right after its last candidate line, the same way every time the feed is planned again.
+  const plan = (fromLine: number): TE.TaskEither<ProcessUploadsError, void> => {
+    const want = Math.max(1, deps.quantitiesAtOnce(candidatesFrom[fromLine]!));
+    const planned: Planned = { quantities: [], confirmed: [], failed: [] };
+    const take = (pos: number): TE.TaskEither<ProcessUploadsError, number> => {
+      if (pos >= feed.lines.length || planned.quantities.length >= want) return TE.right(pos);
+      // The next stretch holds exactly as many candidates as the batch still has room for (or the feed's end).
+      const need = want - planned.quantities.length;
+      let end = pos;
+      for (let found = 0; end < feed.lines.length && found < need; end++) if (isCandidate(feed.lines[end]!)) found++;
+      return pipe(
+        classify(pos, end, planned),
+        TE.chainW(() => take(end)),
+      );
+    };
+    return pipe(
+      take(fromLine),
+      TE.chainW((toLine) => {
+        const { quantities, confirmed, failed } = planned;
         if (quantities.length === 0) return settle(toLine, confirmed, failed);
         const batch: FrozenBatch = { fromLine, toLine, idempotencyKey: batchKey(feed.name, fromLine, 0), quantities };
         return pipe(
@@ -337,6 +380,8 @@ export const isFeedName = (name: string): boolean => /\.jsonl$/i.test(name) && !
 /**
  * Process uploads to eCommerce: applies the outbox's feeds to Shopify, oldest first, in batches of what Shopify takes
  * at once (`quantitiesAtOnce`: a call's worth, or the rest of a large feed for a bulk operation), then archives each.
+ * Lines Shopify already holds are dropped before batches are cut, so N changed lines cost ceil(N / 250) calls however
+ * many lines the feed has.
  * Every batch is frozen in the store before it is sent and settled (ledger, failures, progress) in one transaction
  * after, and its idempotency key is fixed by the feed and line: a run that died mid-feed resumes at the unsettled
  * batch and resends it unchanged, so Shopify applies nothing twice. A feed that cannot be read goes to `error/`; a

@@ -20,8 +20,15 @@ export type InventoryItemMapping =
 
 /** Keeping product -> inventory item in step with Shopify. */
 export interface ProductMappingStore {
-  /** Up to `limit` products with a SKU, in product id order after `after`. */
-  readonly productSkus: (after: string | null, limit: number) => TaskEither<StoreError, ReadonlyArray<ProductSku>>;
+  /**
+   * Up to `limit` products with a SKU, in product id order after `after`. With `toMapIn`, only those a mapping run in
+   * that shop must look up: no mapping there, a mapping that is not `mapped`, or one recorded under another SKU.
+   */
+  readonly productSkus: (
+    after: string | null,
+    limit: number,
+    toMapIn?: string,
+  ) => TaskEither<StoreError, ReadonlyArray<ProductSku>>;
   /**
    * Records each product's mapping in the shop (an unmatched or ambiguous product loses any earlier mapping). A product
    * mapped to a new inventory item is marked changed, so the next delta push gives that item its online ATP.

@@ -56,11 +56,15 @@ export interface BatchSettlement {
 
 /** What Shopify holds as far as the OMS knows, and how far Process uploads got with each feed (frozen, settled, failed). */
 export interface PushLedger {
-  /** The ledger entries of these inventory items at the location (items never pushed or read are left out). */
+  /**
+   * The ledger entries of these inventory items at the location (items never pushed or read are left out); with
+   * `recordedAfter`, only those settled after that instant.
+   */
   readonly ledger: (
     shop: string,
     locationId: string,
     inventoryItemIds: ReadonlyArray<string>,
+    recordedAfter?: Date,
   ) => TaskEither<StoreError, ReadonlyArray<LedgerEntry>>;
   /** How far Process uploads got with `feed`, or null when it never started it. */
   readonly feedProgress: (feed: string) => TaskEither<StoreError, FeedProgress | null>;

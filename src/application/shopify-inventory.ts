@@ -50,7 +50,10 @@ export interface SetAvailableRequest {
 /** What became of a set request: one outcome per quantity, in the order given, and what it took (for reports). */
 export interface SetResult {
   readonly outcomes: ReadonlyArray<SetOutcome>;
-  /** `inventorySetQuantities` calls sent for the request (not counting resends of a call's unrefused quantities). */
+  /**
+   * `inventorySetQuantities` requests sent for the request: every one that went out, retries and resends of a call's
+   * unrefused quantities included (the bulk path counts only the lines it resent by call).
+   */
   readonly calls: number;
   /** Bulk mutations run for the request. */
   readonly bulkOperations: number;

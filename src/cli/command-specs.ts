@@ -44,8 +44,9 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
     flags: common,
   },
   'map-products': {
-    summary: 'Product -> Shopify inventory item by SKU; reports unmatched and ambiguous SKUs.',
-    flags: common,
+    summary:
+      'Product -> Shopify inventory item by SKU, for products not mapped or whose SKU changed (--all: every product); reports unmatched and ambiguous SKUs.',
+    flags: { all: { help: 'remap every product, not only the new and changed ones' }, ...common },
   },
   'hard-sync': {
     summary: 'Online ATP of every mapped product as a feed for process-uploads.',

@@ -293,6 +293,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       if (group !== undefined) parameters.facilityGroupId = group;
       const sample = textFlag(args, 'sample');
       if (sample !== undefined) parameters.sample = sample;
+      if (command === 'map-products' && args.values.all === true) parameters.all = 'true';
       const request = validateRequest(command, parameters);
       if (isLeft(request)) return usage(request.left.problems.join('; '));
       const bar = progressBar();

@@ -8,7 +8,13 @@ import { defaultProcessUploadsConfig } from '../application/process-uploads.ts';
 import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
-import { SHOPIFY_DEFAULT_TIMEOUT_MS, SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../adapters/shopify/shopify-inventory.ts';
+import {
+  SHOPIFY_DEFAULT_BULK_THRESHOLD,
+  SHOPIFY_DEFAULT_BULK_WAIT_MS,
+  SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+  SHOPIFY_DEFAULT_TIMEOUT_MS,
+  SHOPIFY_MAX_QUANTITIES_PER_CALL,
+} from '../adapters/shopify/shopify-inventory.ts';
 import { JOB_NAMES, type JobName } from '../application/run-log.ts';
 import { cronEntryProblem, normalizeCron, timezoneProblem } from './cron.ts';
 
@@ -73,6 +79,9 @@ export const ConfigFile = t.exact(
           reason: NonEmpty,
           staleRounds: PositiveInt,
           timeoutMs: PositiveInt,
+          throttleWaitMs: PositiveInt,
+          bulkWaitMs: PositiveInt,
+          bulkThreshold: PositiveInt,
         }),
       ]),
     ),
@@ -151,7 +160,14 @@ export interface ShopifyConfig {
   readonly batchSize: number;
   readonly reason: string;
   readonly staleRounds: number;
+  /** A request that has not answered after this long is abandoned and retried. */
   readonly timeoutMs: number;
+  /** How long one request may wait on throttling in all before the run fails with ShopifyThrottled. */
+  readonly throttleWaitMs: number;
+  /** How long a bulk operation may wait for a free place (LIMIT_REACHED, a bulk query running) before the run fails. */
+  readonly bulkWaitMs: number;
+  /** From this many quantities on, a set request goes through a bulk mutation instead of calls. */
+  readonly bulkThreshold: number;
 }
 
 /** The validated configuration of the jobs. */
@@ -242,6 +258,9 @@ const KNOWN_KEYS: KeyTree = {
     reason: null,
     staleRounds: null,
     timeoutMs: null,
+    throttleWaitMs: null,
+    bulkWaitMs: null,
+    bulkThreshold: null,
   },
   inbox: INBOX_KEYS,
   import: {
@@ -634,6 +653,9 @@ export const loadConfig = (
           reason: c.shopify.reason ?? PROCESS_UPLOADS_DEFAULTS.reason,
           staleRounds: c.shopify.staleRounds ?? PROCESS_UPLOADS_DEFAULTS.staleRounds,
           timeoutMs: c.shopify.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS,
+          throttleWaitMs: c.shopify.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+          bulkWaitMs: c.shopify.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS,
+          bulkThreshold: c.shopify.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD,
         };
       }
       const i = c.import ?? {};

@@ -294,9 +294,13 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
   'map-products': {
     name: 'map-products',
     title: 'Map products to Shopify',
-    parameters: { required: [], optional: [] },
+    // `all`: 'true' for a full remap (mapped products looked up again too).
+    parameters: { required: [], optional: ['all'] },
     shopify: true,
-    run: (jobs, context) => mapProducts({ shop: jobs.shop, pageSize: MAP_PAGE_SIZE })(withProgress(jobs, context))(),
+    run: (jobs, context) =>
+      mapProducts({ shop: jobs.shop, pageSize: MAP_PAGE_SIZE, all: context.parameters.all === 'true' })(
+        withProgress(jobs, context),
+      )(),
     counts: (m) => ({
       products: m.products,
       mapped: m.mapped,

@@ -23,7 +23,12 @@ import type { FeedReader } from '../application/feed-file.ts';
 import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from '../application/process-uploads.ts';
 import { localFeedReader } from '../adapters/local-files/feed-reader.ts';
 import { localLineReader } from '../adapters/local-files/line-reader.ts';
-import { shopifyInventory, type ShopifyInventoryAdapter } from '../adapters/shopify/shopify-inventory.ts';
+import {
+  shopifyInventory,
+  type ShopifyInventoryAdapter,
+  type ShopifyWait,
+} from '../adapters/shopify/shopify-inventory.ts';
+import { configuredLogger, type Logger } from './log.ts';
 import type { Config, InboxConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
@@ -162,6 +167,18 @@ export const importEventsJobOn = (config: Config, store: OpenedStore): TE.TaskEi
     ),
   );
 
+// A wait for a free bulk operation, in the process's log: when it starts, and when it ends.
+const logBulkWait =
+  (log: Logger) =>
+  (wait: ShopifyWait): void =>
+    log(
+      wait.phase === 'gave-up' ? 'error' : 'warn',
+      wait.phase === 'waiting'
+        ? `Shopify: ${wait.operation} waits for a free bulk operation (${wait.code}), at most ${wait.limitMs} ms`
+        : `Shopify: ${wait.operation} ${wait.phase === 'started' ? 'started' : 'gave up'} after waiting ${wait.waitedMs} ms (${wait.code})`,
+      { ...wait },
+    );
+
 /** Everything the Shopify jobs (Hard Sync, push changes, Process uploads, map products) need, live. */
 export interface ShopifyJobs {
   readonly deps: OpenedStore & ShopifyInventoryAdapter & FeedReader & { readonly outbox: FileStore } & Clock;
@@ -189,6 +206,10 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
       accessToken: shopify.accessToken,
       apiVersion: shopify.apiVersion,
       timeoutMs: shopify.timeoutMs,
+      throttleWaitMs: shopify.throttleWaitMs,
+      bulkWaitMs: shopify.bulkWaitMs,
+      bulkThreshold: shopify.bulkThreshold,
+      onWait: logBulkWait(configuredLogger(config)),
       maxQuantitiesPerCall: shopify.batchSize,
       ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
     });

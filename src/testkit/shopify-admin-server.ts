@@ -115,6 +115,8 @@ export interface ShopifyAdminServer {
     userError(inventoryItemId: string, code: string): void;
     /** A sale of `units` lands just before the next inventorySetQuantities touching the level is checked. */
     saleDuringRequest(inventoryItemId: string, locationId: string, units: number): void;
+    /** The next N bulkOperationRunQuery/bulkOperationRunMutation answer the userError LIMIT_REACHED, starting nothing. */
+    bulkLimitReached(times?: number): void;
   };
   /**
    * Counters: GraphQL requests that passed auth; THROTTLED answers; points charged (actual costs); inventorySetQuantities
@@ -375,6 +377,9 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       },
       saleDuringRequest: (inventoryItemId, locationId, units) => {
         state.faults.sales.push({ inventoryItemId, locationId, units });
+      },
+      bulkLimitReached: (n) => {
+        state.faults.bulkLimitReached += times(n);
       },
     },
     stats,

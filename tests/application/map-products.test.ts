@@ -88,7 +88,8 @@ examples('a product whose SKU no longer leads to one item loses its mapping', as
   ]);
   shopify.sku('SKU-A', []);
   shopify.sku('SKU-B', [item(2), item(7)]);
-  const report = await run(mapProducts(config)(deps));
+  // The change is Shopify's, so only a full remap sees it.
+  const report = await run(mapProducts({ ...config, all: true })(deps));
   assert.equal([report.mapped, report.unmatched.length, report.ambiguous.length], [0, 1, 1]);
   assert.equal(await mappedInShop(store), []);
 });
@@ -108,7 +109,7 @@ examples(
     await run(mapProducts(config)(deps));
     await run(store.moveCursor(consumer, await run(store.ledgerHead())));
     shopify.sku('SKU-B', [item(9)]);
-    await run(mapProducts(config)(deps));
+    await run(mapProducts({ ...config, all: true })(deps));
     assert.equal(
       (await run(pendingChanges(store, consumer, 100))).map((c) => c.productId),
       ['B'],
@@ -117,6 +118,47 @@ examples(
       ['A', item(1)],
       ['B', item(9)],
     ]);
+  },
+);
+
+examples(
+  'a later run looks up only products without a mapping or whose SKU changed; all: true looks every one up',
+  async () => {
+    const store = await storeWith([
+      ['A', 'SKU-A'],
+      ['B', 'SKU-B'],
+      ['C', 'SKU-C'],
+      ['D', 'SKU-D'],
+    ]);
+    const shopify = shopifyStandIn();
+    for (const [i, id] of ['A', 'B', 'C', 'D', 'N'].entries()) shopify.sku(`SKU-${id}`, [item(i + 1)]);
+    shopify.sku('SKU-C', []);
+    const deps = { ...store, ...shopify, ...steppingClock() };
+    await run(mapProducts(config)(deps));
+    const first = shopify.calls.length;
+    // A new product, one whose SKU changed in the OMS, and C, unmatched before: only these three are asked about.
+    await run(store.saveProducts([{ productId: 'E', externalId: '9' }]));
+    await run(
+      store.saveProductSkus([
+        { productId: 'E', sku: 'SKU-E' },
+        { productId: 'B', sku: 'SKU-N' },
+      ]),
+    );
+    shopify.sku('SKU-E', [item(6)]);
+    const later = await run(mapProducts(config)(deps));
+    assert.equal(shopify.calls.slice(first), [{ op: 'inventoryItemsBySku', skus: ['SKU-N', 'SKU-C', 'SKU-E'] }]);
+    assert.equal([later.products, later.mapped, later.unmatched.length], [3, 2, 1]);
+    assert.equal(await mappedInShop(store), [
+      ['A', item(1)],
+      ['B', item(5)],
+      ['D', item(4)],
+      ['E', item(6)],
+    ]);
+    const quiet = shopify.calls.length;
+    assert.equal((await run(mapProducts(config)(deps))).products, 1, 'only the unmatched C again');
+    assert.equal(shopify.calls.slice(quiet), [{ op: 'inventoryItemsBySku', skus: ['SKU-C'] }]);
+    const full = await run(mapProducts({ ...config, all: true })(deps));
+    assert.equal(full.products, 5, 'a full remap looks every product up');
   },
 );
 

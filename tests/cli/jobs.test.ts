@@ -45,6 +45,10 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
     const mapped = await cli(env, 'map-products', '--config', config);
     assert.is(mapped.status, 0, mapped.stderr);
     assert.match(mapped.stdout, /3 products, 3 mapped, 0 unmatched, 0 ambiguous/);
+    const again = await cli(env, 'map-products', '--config', config);
+    assert.match(again.stdout, /0 products, 0 mapped/, 'every product is mapped under its SKU: nothing to look up');
+    const all = await cli(env, 'map-products', '--config', config, '--all');
+    assert.match(all.stdout, /3 products, 3 mapped/, '--all looks every product up again');
 
     const missing = await cli(env, 'hard-sync', '--config', config);
     assert.is(missing.status, 2);
@@ -103,6 +107,8 @@ jobs('map-products, hard-sync, process-uploads, verify, explain and runs, end to
         ['verify', 'succeeded'],
         ['process-uploads', 'succeeded'],
         ['hard-sync', 'succeeded'],
+        ['map-products', 'succeeded'],
+        ['map-products', 'succeeded'],
         ['map-products', 'succeeded'],
       ],
     );

@@ -5,7 +5,13 @@ import { defaultImportEventsConfig } from '../../src/application/import-events.t
 import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
-import { SHOPIFY_MAX_QUANTITIES_PER_CALL } from '../../src/adapters/shopify/shopify-inventory.ts';
+import {
+  SHOPIFY_DEFAULT_BULK_THRESHOLD,
+  SHOPIFY_DEFAULT_BULK_WAIT_MS,
+  SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+  SHOPIFY_DEFAULT_TIMEOUT_MS,
+  SHOPIFY_MAX_QUANTITIES_PER_CALL,
+} from '../../src/adapters/shopify/shopify-inventory.ts';
 
 const config = suite('loadConfig');
 
@@ -128,6 +134,24 @@ config('every default is the one its use case defines: the import, Process uploa
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
     [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
   );
+  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold } = c.right.shopify ?? {};
+  assert.equal(
+    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold],
+    [
+      SHOPIFY_DEFAULT_TIMEOUT_MS,
+      SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
+      SHOPIFY_DEFAULT_BULK_WAIT_MS,
+      SHOPIFY_DEFAULT_BULK_THRESHOLD,
+    ],
+  );
+  // Each is settable.
+  const settings = { timeoutMs: 5_000, throttleWaitMs: 60_000, bulkWaitMs: 120_000, bulkThreshold: 1_000 };
+  const set = loadConfig({ shopify: { shop: 'acme.myshopify.com', ...settings } }, { SHOPIFY_ACCESS_TOKEN: 'x' });
+  assert.ok(isRight(set));
+  if (isRight(set)) {
+    const s = set.right.shopify;
+    assert.equal([s?.timeoutMs, s?.throttleWaitMs, s?.bulkWaitMs, s?.bulkThreshold], Object.values(settings));
+  }
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(
     { shopify: { shop: 'acme.myshopify.com', batchSize: 251 } },

@@ -121,7 +121,7 @@ catalogue('the parameters each job takes', () => {
       ['hard-sync', ['facilityGroupId'], []],
       ['push-changes', ['facilityGroupId'], []],
       ['process-uploads', [], []],
-      ['map-products', [], []],
+      ['map-products', [], ['all']],
       ['verify', ['facilityGroupId'], ['sample']],
     ],
   );

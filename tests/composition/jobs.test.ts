@@ -151,7 +151,7 @@ jobs('a run that loses its lease stops at its next store call and fails retriabl
       ...t.live,
       store: {
         ...store,
-        productSkus: (after, limit) => async () => {
+        productSkus: (after, limit, toMapIn) => async () => {
           if (!stolen) {
             stolen = true;
             const now = new Date();
@@ -159,7 +159,7 @@ jobs('a run that loses its lease stops at its next store call and fails retriabl
             await store.acquireJobLock(lock, 'thief', new Date(now.getTime() + 60_000), now)();
             await new Promise((resolve) => setTimeout(resolve, 120));
           }
-          return store.productSkus(after, limit)();
+          return store.productSkus(after, limit, toMapIn)();
         },
       },
     };

@@ -1076,6 +1076,35 @@ bulk(
   },
 );
 
+bulk('faults.bulkLimitReached(2): the next two bulk starts answer LIMIT_REACHED and start nothing', async () => {
+  const { server, shirt, warehouse } = await started();
+  const path = await stage(
+    server,
+    line('put', [{ inventoryItemId: shirt, locationId: warehouse, quantity: 9, changeFromQuantity: 10 }]),
+    'PUT',
+  );
+  server.faults.bulkLimitReached(2);
+  const limited = {
+    bulkOperation: null,
+    userErrors: [
+      { field: null, message: 'Bulk operations limit reached. Please try again later.', code: 'LIMIT_REACHED' },
+    ],
+  };
+  assert.equal((await gql(server, RUN, { mutation: INNER, path })).body.data.bulkOperationRunMutation, limited);
+  const query = await gql(
+    server,
+    'mutation Q($q: String!) { bulkOperationRunQuery(query: $q) { bulkOperation { id } userErrors { field message code } } }',
+    { q: '{ inventoryItems { edges { node { id } } } }' },
+  );
+  assert.equal(query.body.data.bulkOperationRunQuery, {
+    ...limited,
+    userErrors: [{ ...limited.userErrors[0], field: ['query'] }],
+  });
+  assert.is(server.stats.bulkOperations, 0, 'nothing started');
+  const third = await gql(server, RUN, { mutation: INNER, path });
+  assert.ok(third.body.data.bulkOperationRunMutation.bulkOperation !== null, 'the fault is spent');
+});
+
 bulk('bulkOperationRunQuery reads every level as JSONL, nested nodes carrying __parentId', async () => {
   const { server, shirt, socks, warehouse, store } = await started();
   server.stock(shirt, store, 2);

@@ -126,6 +126,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     { items: Map<string, InventoryItemMapping>; mapped: ReturnType<typeof sortedIds> }
   >();
   const ledger = new Map<string, LedgerEntry>();
+  // When each ledger entry was settled (ms), for `ledger(…, recordedAfter)`.
+  const ledgerRecordedAt = new Map<string, number>();
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
   const runs = new Map<string, JobRun>();
@@ -496,9 +498,14 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       answer('moveCursor', () => {
         cursors.set(consumer, Math.max(cursors.get(consumer) ?? -1, through));
       }),
-    ledger: (shop, locationId, inventoryItemIds) =>
+    ledger: (shop, locationId, inventoryItemIds, recordedAfter) =>
       answer('ledger', () =>
-        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => ledger.get(ledgerKey(shop, locationId, id)) ?? []),
+        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => {
+          const key = ledgerKey(shop, locationId, id);
+          const entry = ledger.get(key);
+          if (entry === undefined) return [];
+          return recordedAfter === undefined || ledgerRecordedAt.get(key)! > recordedAfter.getTime() ? [entry] : [];
+        }),
       ),
     feedProgress: (feed) => answer('feedProgress', () => savedProgress(feed)),
     freezeBatch: (feed, batch) =>
@@ -509,6 +516,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     settleBatch: (settlement) =>
       answer('settleBatch', () => {
         for (const e of settlement.confirmed) {
+          ledgerRecordedAt.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), settlement.at.getTime());
           ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), {
             inventoryItemId: e.inventoryItemId,
             locationId: e.locationId,
@@ -529,12 +537,16 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     failedLines: (feed) =>
       answer('failedLines', () => [...(failures.get(feed)?.values() ?? [])].sort((a, b) => a.line - b.line)),
 
-    productSkus: (after, limit) =>
+    productSkus: (after, limit, toMapIn) =>
       answer('productSkus', () => {
         const page: Array<{ productId: string; sku: string }> = [];
         if (limit <= 0) return page;
+        const known = toMapIn === undefined ? undefined : shopItems(toMapIn).items;
         for (const productId of skuOrder.after(after)) {
-          page.push({ productId, sku: skus.get(productId)! });
+          const sku = skus.get(productId)!;
+          const mapping = known?.get(productId);
+          if (mapping !== undefined && mapping.status === 'mapped' && mapping.sku === sku) continue;
+          page.push({ productId, sku });
           if (page.length >= limit) break;
         }
         return page;

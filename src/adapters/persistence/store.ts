@@ -629,13 +629,14 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       }),
 
     // PushLedger.
-    ledger: (shop, locationId, inventoryItemIds) =>
+    ledger: (shop, locationId, inventoryItemIds, recordedAfter) =>
       attempt('ledger', async () =>
         inventoryItemIds.length === 0
           ? []
           : (
               await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from "shopify_ledger"
                 where "shop" = ${shop} and "location_id" = ${locationId} and ${among('inventory_item_id', inventoryItemIds)}
+                ${recordedAfter === undefined ? sql`` : sql`and "recorded_at" > ${recordedAfter.getTime()}`}
                 order by "inventory_item_id"`)
             ).map(ledgerEntryOf),
       ),
@@ -754,7 +755,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       }),
 
     // ProductMappingStore.
-    productSkus: (afterProduct, limit) =>
+    productSkus: (afterProduct, limit, toMapIn) =>
       attempt('productSkus', async () =>
         (
           await db()
@@ -762,6 +763,20 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .select(['product_id', 'sku'])
             .where('sku', 'is not', null)
             .$if(afterProduct !== null, (q) => q.where('product_id', '>', afterProduct!))
+            .$if(toMapIn !== undefined, (q) =>
+              q.where(({ not, exists, selectFrom }) =>
+                not(
+                  exists(
+                    selectFrom('shopify_inventory_item as m')
+                      .select('m.product_id')
+                      .where('m.shop', '=', toMapIn!)
+                      .where('m.status', '=', 'mapped')
+                      .whereRef('m.product_id', '=', 'product.product_id')
+                      .whereRef('m.sku', '=', 'product.sku'),
+                  ),
+                ),
+              ),
+            )
             .orderBy('product_id')
             .limit(limit)
             .execute()

@@ -138,24 +138,13 @@ export const ItemsBySkuDataCodec = t.type({
   ),
 });
 
-const LevelLine = t.type(
-  { __parentId: t.string, location: t.type({ id: t.string }, 'Location'), quantities: Quantities },
-  'InventoryLevelLine',
-);
-const ItemLine = t.type({ id: t.string }, 'InventoryItemLine');
-
-const parented = (u: unknown): boolean => typeof u === 'object' && u !== null && '__parentId' in u;
-
 /**
- * A line of the bulk level query's result: an inventory item (`{ id }`), or one of its levels, which follows it with
- * `__parentId` set to the item's id. Told apart by `__parentId` rather than tried in turn: a read holds a line per
- * item and per level, and a failed first try costs an error report per line.
+ * A line of the bulk level query's result: an inventory item with its level at the one location asked about
+ * (`inventoryLevel: null` where the item is not stocked there): one line per item, nothing of other locations.
  */
-export const BulkLevelLineCodec = new t.Type<t.TypeOf<typeof LevelLine> | t.TypeOf<typeof ItemLine>, unknown, unknown>(
-  'InventoryLevelLine | InventoryItemLine',
-  (u): u is t.TypeOf<typeof LevelLine> | t.TypeOf<typeof ItemLine> => (parented(u) ? LevelLine.is(u) : ItemLine.is(u)),
-  (u, context) => (parented(u) ? LevelLine.validate(u, context) : ItemLine.validate(u, context)),
-  t.identity,
+export const BulkLevelLineCodec = t.type(
+  { id: t.string, inventoryLevel: nullable(t.type({ quantities: Quantities }, 'InventoryLevel')) },
+  'InventoryItemLine',
 );
 
 /** A line of a bulk mutation's result: the response to the variables line `__lineNumber` (zero-based). */

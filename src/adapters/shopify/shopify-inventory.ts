@@ -27,13 +27,35 @@ import {
   type UserError,
 } from './admin-answers.ts';
 import { SHOPIFY_API_VERSION } from './api-version.ts';
-import { spend, waitBefore, type BucketState } from './leaky-bucket.ts';
+import { availableAt, spend, waitBefore, type BucketState } from './leaky-bucket.ts';
 
 /** Shopify's documented maximum size of an input array ("250 for all APIs"), so of one call's quantities. */
 export const SHOPIFY_MAX_QUANTITIES_PER_CALL = 250;
 
 /** How long one request may take before it is abandoned and retried, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_TIMEOUT_MS = 30_000;
+
+/** How long one request may wait on throttling in total before the run fails, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_THROTTLE_WAIT_MS = 600_000;
+
+/** From this many quantities on a set request goes through a bulk mutation, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
+
+/** How long a bulk operation may wait for a free place before the run fails, unless configured otherwise. */
+export const SHOPIFY_DEFAULT_BULK_WAIT_MS = 1_800_000;
+
+/** A wait the adapter makes instead of failing, as it starts (`waitedMs` 0) and as it ends (started or gave up). */
+export interface ShopifyWait {
+  readonly operation: 'bulkOperationRunQuery' | 'bulkOperationRunMutation';
+  readonly code: string;
+  readonly message: string;
+  readonly phase: 'waiting' | 'started' | 'gave-up';
+  readonly waitedMs: number;
+  readonly limitMs: number;
+}
+
+/** The code of a request whose cost is more than the whole bucket: it can never run as it is, so it is split. */
+export const COST_ABOVE_BUCKET = 'COST_ABOVE_BUCKET';
 
 export { SHOPIFY_API_VERSION } from './api-version.ts';
 
@@ -77,16 +99,30 @@ export interface ShopifyInventoryOptions {
   readonly maxQuantitiesPerCall?: number;
   /** A request that has not answered after this long is abandoned and retried (default 30 s). */
   readonly timeoutMs?: number;
-  /** Attempts per request on 5xx, network errors, lost or unreadable answers, timeouts and throttling (default 8). */
+  /** Attempts per request on 5xx, network errors, lost or unreadable answers and timeouts (default 8). */
   readonly maxAttempts?: number;
+  /**
+   * How long one request may wait in total on THROTTLED and HTTP 429 answers before the run fails with
+   * `ShopifyThrottled` (default 10 minutes). Throttling never spends `maxAttempts`: another client of the app draining
+   * the bucket slows a run, it does not fail it.
+   */
+  readonly throttleWaitMs?: number;
   /**
    * A set request with at least this many quantities goes through a bulk mutation (staged JSONL file,
    * `bulkOperationRunMutation`) instead of calls of 250: bulk work does not spend the bucket. Default 50,000: what a
    * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon.
    */
   readonly bulkThreshold?: number;
-  /** Polling interval of a bulk operation (default 1 s). */
+  /** Polling interval of a bulk operation, and of a wait for a free one (default 1 s). */
   readonly bulkPollMs?: number;
+  /**
+   * How long a bulk operation may wait to start while Shopify answers `LIMIT_REACHED` (the shop's concurrent bulk
+   * operations) or `OPERATION_IN_PROGRESS` (another bulk query of the app running) before the run fails, retriable
+   * (default 30 minutes).
+   */
+  readonly bulkWaitMs?: number;
+  /** Told when the adapter starts waiting for a free bulk operation and when that wait ends: for the log. */
+  readonly onWait?: (wait: ShopifyWait) => void;
   /** Clock and sleep, for tests; default the real ones. */
   readonly now?: () => number;
   readonly sleep?: (ms: number) => Promise<void>;
@@ -98,9 +134,13 @@ export interface ShopifyInventoryAdapter extends ShopifyInventory {
   readonly maxQuantitiesPerCall: number;
   readonly stats: () => {
     readonly requests: number;
+    /** Of `requests`, the inventorySetQuantities ones (each attempt and resend). */
+    readonly setRequests: number;
     readonly throttled: number;
     readonly retries: number;
     readonly waitedMs: number;
+    /** Of `waitedMs`, the waits on THROTTLED and HTTP 429 answers. */
+    readonly throttleWaitedMs: number;
     readonly pointsRequested: number;
   };
   /** The bucket as Shopify last reported it (null before the first answer). */
@@ -124,7 +164,9 @@ const BULK_LEVELS = `mutation BulkLevels($query: String!) {
   bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } }
 }`;
 
-const BULK_LEVELS_QUERY = `{ inventoryItems { edges { node { id inventoryLevels { edges { node { location { id } quantities(names: ["available"]) { name quantity } } } } } } } }`;
+// Every item with its level at the one location (a bulk query takes no variables: the id is written in, quoted).
+const BULK_LEVELS_QUERY = (locationId: string): string =>
+  `{ inventoryItems { edges { node { id inventoryLevel(locationId: ${JSON.stringify(locationId)}) { quantities(names: ["available"]) { name quantity } } } } } }`;
 
 const BULK_STATUS = `query BulkStatus($id: ID!) { bulkOperation(id: $id) { id status errorCode objectCount url partialDataUrl } }`;
 
@@ -155,11 +197,20 @@ const SKUS_PER_QUERY = 25;
 type Attempt<A> =
   | { readonly done: A }
   | { readonly retry: true; readonly waitMs: number; readonly reason: string }
+  /** THROTTLED (with the points asked) or HTTP 429 (with its Retry-After): waited out, never a retry of the budget. */
+  | { readonly throttled: true; readonly requested: number | null; readonly retryAfterMs: number }
   | { readonly fail: ShopifyError };
 
 type Outcome<A> = Promise<E.Either<ShopifyError, A>>;
 
 type SkuPage = t.TypeOf<typeof ItemsBySkuDataCodec>['inventoryItems'];
+type LevelsData = t.TypeOf<ReturnType<typeof levelsDataCodec>>;
+
+// A request Shopify can never run as it is, however long one waits: it costs more than the bucket or the ceiling.
+const tooLarge = (result: E.Either<ShopifyError, unknown>): boolean =>
+  E.isLeft(result) &&
+  result.left._tag === 'ShopifyRejected' &&
+  (result.left.code === COST_ABOVE_BUCKET || result.left.code === 'MAX_COST_EXCEEDED');
 
 const messageOf = (error: unknown): string => (error instanceof Error ? error.message : String(error));
 
@@ -220,22 +271,38 @@ const keyedGroups = (request: SetAvailableRequest, max: number): ReadonlyArray<S
   return groups;
 };
 
+/** The lines of a body as it arrives, decoded as UTF-8: a file is never held whole as one string. */
+export async function* linesOf(body: AsyncIterable<Uint8Array> | null): AsyncGenerator<string> {
+  if (body === null) return;
+  const decoder = new TextDecoder();
+  let rest = '';
+  for await (const chunk of body) {
+    rest += decoder.decode(chunk, { stream: true });
+    let start = 0;
+    for (let newline = rest.indexOf('\n'); newline !== -1; newline = rest.indexOf('\n', start)) {
+      yield rest.slice(start, newline);
+      start = newline + 1;
+    }
+    rest = rest.slice(start);
+  }
+  rest += decoder.decode();
+  if (rest !== '') yield rest;
+}
+
 /**
- * Decodes every line of a bulk operation's JSONL result (`what line N`, counted from 1) and hands each to `each`,
- * which may stop with an error. A line that is not JSON is a file damaged on the way (retriable: the operation can run
- * again); a JSON line of another shape is not what the API version promises (not retriable).
+ * Decodes every line of a bulk operation's JSONL result (`what line N`, counted from 1) as it is read and hands each
+ * to `each`, which may stop with an error. A line that is not JSON is a file damaged on the way (retriable: the
+ * operation can run again); a JSON line of another shape is not what the API version promises (not retriable).
  */
-const eachJsonLine = <A>(
-  text: string,
+const eachJsonLine = async <A>(
+  rows: AsyncIterable<string>,
   what: string,
   codec: t.Type<A, unknown>,
   each: (row: A, line: number) => ShopifyError | undefined,
-): ShopifyError | undefined => {
-  for (let start = 0, line = 1; start < text.length; line++) {
-    const newline = text.indexOf('\n', start);
-    const end = newline === -1 ? text.length : newline;
-    const row = text.slice(start, end);
-    start = end + 1;
+): Promise<ShopifyError | undefined> => {
+  let line = 0;
+  for await (const row of rows) {
+    line++;
     if (row.trim() === '') continue;
     let value: unknown;
     try {
@@ -290,8 +357,11 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const fetchApi: FetchApi = options.fetch ?? ((url, init) => fetch(url, init));
   const timeoutMs = options.timeoutMs ?? SHOPIFY_DEFAULT_TIMEOUT_MS;
   const maxAttempts = options.maxAttempts ?? 8;
+  const throttleWaitMs = options.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS;
   const bulkPollMs = options.bulkPollMs ?? 1000;
-  const bulkThreshold = options.bulkThreshold ?? 50_000;
+  const bulkWaitMs = options.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS;
+  const onWait = options.onWait ?? (() => undefined);
+  const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -313,14 +383,41 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   let bucket: BucketState | null = null;
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
-  const stats = { requests: 0, throttled: 0, retries: 0, waitedMs: 0, pointsRequested: 0 };
+  const stats = {
+    requests: 0,
+    setRequests: 0,
+    throttled: 0,
+    retries: 0,
+    waitedMs: 0,
+    throttleWaitedMs: 0,
+    pointsRequested: 0,
+  };
   const pause = async (ms: number): Promise<void> => {
     if (ms <= 0) return;
     stats.waitedMs += ms;
     await sleep(ms);
   };
 
-  // One GraphQL operation, paced and retried: its data decoded with `codec`, then read by `interpret`.
+  // How long a THROTTLED request waits before it goes again: until the bucket holds what it asks, at the rate the
+  // bucket is seen to refill. The first wait assumes the plan's restore rate; once throttled again, the rate observed
+  // between the two answers counts (another client of the app spending part of it), floored at 5% of the plan's.
+  const throttleWait = (requested: number, previous: BucketState | null): number => {
+    if (bucket === null) return 1_000;
+    const { restoreRate, maximumAvailable } = bucket.status;
+    const shortfall = Math.min(requested, maximumAvailable) - availableAt(bucket, now());
+    let rate = restoreRate;
+    // A full bucket shows no refill at all: only a bucket below its size tells the rate it refills at.
+    if (previous !== null && bucket.at > previous.at && bucket.status.currentlyAvailable < maximumAvailable) {
+      const seen =
+        ((bucket.status.currentlyAvailable - availableAt(previous, previous.at)) * 1000) / (bucket.at - previous.at);
+      rate = Math.min(restoreRate, Math.max(restoreRate * 0.05, seen));
+    }
+    // A THROTTLED answer with the points seemingly there: wait for one point's refill rather than spin.
+    return Math.ceil((Math.max(1, shortfall) / rate) * 1000) + 5;
+  };
+
+  // One GraphQL operation, paced and retried: its data decoded with `codec`, then read by `interpret`. Errors spend
+  // the `maxAttempts` budget; throttling waits instead, up to `throttleWaitMs` in all.
   const call = async <D, A>(
     kind: string,
     cost: number,
@@ -329,30 +426,40 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     codec: t.Decoder<unknown, D>,
     interpret: (data: D) => E.Either<ShopifyError, A>,
   ): Outcome<A> => {
-    for (let attempt = 1; ; attempt++) {
+    let throttledMs = 0;
+    let lastThrottled: BucketState | null = null;
+    for (let attempt = 1; ; ) {
       await pause(waitBefore(bucket, cost, now()));
       bucket = spend(bucket, cost, now());
       stats.requests++;
+      if (kind === 'set') stats.setRequests++;
       stats.pointsRequested += cost;
       const outcome = await once(kind, operation, variables, codec, interpret);
       if ('done' in outcome) return E.right(outcome.done);
       if ('fail' in outcome) return E.left(outcome.fail);
-      if (attempt >= maxAttempts) {
-        return E.left(
-          outcome.reason === 'throttled'
-            ? { _tag: 'ShopifyThrottled', retryAfterMs: outcome.waitMs, retriable: true }
-            : {
-                _tag: 'ShopifyUnavailable',
-                reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
-                retriable: true,
-              },
-        );
+      if ('throttled' in outcome) {
+        // A throttled request is not run and costs nothing.
+        stats.pointsRequested -= cost;
+        const wait = outcome.requested === null ? outcome.retryAfterMs : throttleWait(outcome.requested, lastThrottled);
+        lastThrottled = bucket;
+        if (throttledMs + wait > throttleWaitMs)
+          return E.left({ _tag: 'ShopifyThrottled', retryAfterMs: wait, retriable: true });
+        throttledMs += wait;
+        stats.throttleWaitedMs += wait;
+        await pause(wait);
+        continue;
       }
+      if (attempt >= maxAttempts) {
+        return E.left({
+          _tag: 'ShopifyUnavailable',
+          reason: `${kind}: ${outcome.reason} (after ${attempt} attempts)`,
+          retriable: true,
+        });
+      }
+      attempt++;
       stats.retries++;
-      // Exponential backoff for errors (250 ms doubling, at most 30 s); a throttle waits what the bucket needs.
-      await pause(
-        Math.max(outcome.waitMs, outcome.reason === 'throttled' ? 0 : Math.min(30_000, 250 * 2 ** (attempt - 1))),
-      );
+      // Exponential backoff for errors (250 ms doubling, at most 30 s).
+      await pause(Math.max(outcome.waitMs, Math.min(30_000, 250 * 2 ** (attempt - 2))));
     }
   };
 
@@ -381,11 +488,19 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (graphql.some((e) => e.extensions?.code === 'THROTTLED')) {
       stats.throttled++;
       const requested = cost?.requestedQueryCost ?? costs.get(kind) ?? 10;
-      return { retry: true, waitMs: waitBefore(bucket, requested, now()), reason: 'throttled' };
+      // More than the whole bucket: no wait will ever let it run; the caller splits it.
+      if (bucket !== null && requested > bucket.status.maximumAvailable)
+        return {
+          fail: rejected(
+            `${kind}: the request costs ${requested} points, more than the whole bucket (${bucket.status.maximumAvailable})`,
+            COST_ABOVE_BUCKET,
+          ),
+        };
+      return { throttled: true, requested, retryAfterMs: 0 };
     }
     if (status === 429) {
       stats.throttled++;
-      return { retry: true, waitMs: retryAfterSeconds(response.errors?.response) * 1000, reason: 'throttled' };
+      return { throttled: true, requested: null, retryAfterMs: retryAfterSeconds(response.errors?.response) * 1000 };
     }
     if (status === 401 || status === 403)
       return {
@@ -488,61 +603,113 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right(quantities.map((_, i) => outcomes.get(i)!));
   };
 
+  // Points one item of an aliased level query costs, as Shopify last priced it.
+  let levelItemCost = DEFAULT_COST.levels;
+  // Aliased queries of at most LEVEL_QUERY_ITEMS items, and never more than the bucket holds: a query the bucket
+  // cannot hold (or above Shopify's single-query ceiling) is split in halves, never retried as it is.
   const levelsOf = async (locationId: string, ids: ReadonlyArray<string>): Outcome<ReadonlyArray<ItemQuantity>> => {
     const found: ItemQuantity[] = [];
-    for (let start = 0; start < ids.length; start += LEVEL_QUERY_ITEMS) {
-      const chunk = ids.slice(start, start + LEVEL_QUERY_ITEMS);
-      const variables: Record<string, unknown> = { locationId };
-      chunk.forEach((id, i) => {
-        variables[`i${i}`] = id;
-      });
-      const answered = await call(
-        'levels',
-        DEFAULT_COST.levels * chunk.length,
-        LEVELS_OF(chunk.length),
-        variables,
-        levelsDataCodec(chunk.length),
-        (data) => E.right(data),
-      );
+    for (let start = 0; start < ids.length; ) {
+      const fits = bucket === null ? LEVEL_QUERY_ITEMS : Math.floor(bucket.status.maximumAvailable / levelItemCost);
+      let size = Math.max(1, Math.min(LEVEL_QUERY_ITEMS, fits, ids.length - start));
+      let answered: E.Either<ShopifyError, LevelsData>;
+      let chunk: ReadonlyArray<string>;
+      for (;;) {
+        chunk = ids.slice(start, start + size);
+        const variables: Record<string, unknown> = { locationId };
+        chunk.forEach((id, i) => {
+          variables[`i${i}`] = id;
+        });
+        answered = await call(
+          'levels',
+          levelItemCost * chunk.length,
+          LEVELS_OF(chunk.length),
+          variables,
+          levelsDataCodec(chunk.length),
+          (data) => E.right(data),
+        );
+        if (!tooLarge(answered) || size === 1) break;
+        size = Math.ceil(size / 2);
+      }
       if (answered._tag === 'Left') return answered;
+      levelItemCost = Math.max(1, costs.get('levels')! / chunk.length);
+      const data = answered.right;
       chunk.forEach((id, i) => {
-        const available = answered.right[`i${i}`]?.inventoryLevel?.quantities.find((q) => q.name === 'available');
+        const available = data[`i${i}`]?.inventoryLevel?.quantities.find((q) => q.name === 'available');
         if (available !== undefined) found.push({ inventoryItemId: id, locationId, quantity: available.quantity });
       });
+      start += chunk.length;
     }
     return E.right(found);
   };
 
-  // The id of a bulk operation `bulkOperationRunQuery`/`bulkOperationRunMutation` started, or why none started.
-  const startedOperation = (
-    field: string,
-    payload: { readonly bulkOperation: { readonly id: string } | null; readonly userErrors: ReadonlyArray<UserError> },
-  ): E.Either<ShopifyError, string> => {
-    const e = payload.userErrors[0];
-    return payload.bulkOperation === null
-      ? E.left(rejected(`${field}: ${e?.message ?? 'no operation started'}`, e?.code ?? null))
-      : E.right(payload.bulkOperation.id);
+  // Starts a bulk operation (`bulkOperationRunQuery`/`bulkOperationRunMutation`) and answers its id. While Shopify
+  // says the shop has no free place (`LIMIT_REACHED`) or another bulk query of the app runs (`OPERATION_IN_PROGRESS`),
+  // it waits and asks again, up to `bulkWaitMs`, telling `onWait` when the wait starts and ends.
+  const startBulk = async <D>(
+    field: ShopifyWait['operation'],
+    operation: string,
+    variables: Record<string, unknown>,
+    codec: t.Decoder<unknown, D>,
+    payloadOf: (data: D) => {
+      readonly bulkOperation: { readonly id: string } | null;
+      readonly userErrors: ReadonlyArray<UserError>;
+    },
+  ): Outcome<string> => {
+    const startedAt = now();
+    let waiting: { code: string; message: string } | null = null;
+    for (;;) {
+      const started = await call('bulk', costs.get('bulk')!, operation, variables, codec, (data) => {
+        const payload = payloadOf(data);
+        const e = payload.userErrors[0];
+        return payload.bulkOperation === null
+          ? E.left(rejected(`${field}: ${e?.message ?? 'no operation started'}`, e?.code ?? null))
+          : E.right(payload.bulkOperation.id);
+      });
+      const busy =
+        E.isLeft(started) &&
+        started.left._tag === 'ShopifyRejected' &&
+        (started.left.code === 'LIMIT_REACHED' || started.left.code === 'OPERATION_IN_PROGRESS');
+      const waitedMs = Math.round(now() - startedAt);
+      const wait = (phase: ShopifyWait['phase'], w: { code: string; message: string }) =>
+        onWait({ operation: field, ...w, phase, waitedMs, limitMs: bulkWaitMs });
+      if (!busy) {
+        if (waiting !== null) wait('started', waiting);
+        return started;
+      }
+      const reason = started.left as { readonly reason: string; readonly code: string };
+      if (waiting === null) {
+        waiting = { code: reason.code, message: reason.reason };
+        wait('waiting', waiting);
+      }
+      if (waitedMs + bulkPollMs > bulkWaitMs) {
+        wait('gave-up', waiting);
+        return E.left({
+          _tag: 'ShopifyUnavailable',
+          reason: `${reason.reason} (waited ${waitedMs} ms for a free bulk operation, the most bulkWaitMs allows)`,
+          retriable: true,
+        });
+      }
+      await pause(bulkPollMs);
+    }
   };
 
   const availableAtLocation = async (locationId: string): Outcome<ReadonlyArray<ItemQuantity>> => {
     // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
-    const started = await call(
-      'bulk',
-      costs.get('bulk')!,
+    const started = await startBulk(
+      'bulkOperationRunQuery',
       BULK_LEVELS,
-      { query: BULK_LEVELS_QUERY },
+      { query: BULK_LEVELS_QUERY(locationId) },
       BulkQueryStartedCodec,
-      (data) => startedOperation('bulkOperationRunQuery', data.bulkOperationRunQuery),
+      (data) => data.bulkOperationRunQuery,
     );
     if (started._tag === 'Left') return started;
-    const text = await awaitBulk(started.right);
-    if (text._tag === 'Left') return text;
+    const url = await awaitBulk(started.right);
+    if (url._tag === 'Left') return url;
     const levels: ItemQuantity[] = [];
-    const bad = eachJsonLine(text.right, 'bulk read', BulkLevelLineCodec, (row) => {
-      if (!('__parentId' in row) || row.location.id !== locationId) return undefined;
-      const available = row.quantities.find((q) => q.name === 'available');
-      if (available !== undefined)
-        levels.push({ inventoryItemId: row.__parentId, locationId, quantity: available.quantity });
+    const bad = await eachResultLine(url.right, 'bulk read', BulkLevelLineCodec, (row) => {
+      const available = row.inventoryLevel?.quantities.find((q) => q.name === 'available');
+      if (available !== undefined) levels.push({ inventoryItemId: row.id, locationId, quantity: available.quantity });
       return undefined;
     });
     return bad === undefined ? E.right(levels) : E.left(bad);
@@ -556,18 +723,24 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
         .map((s) => `sku:${quote(s)}`)
         .join(' OR ');
       let after: string | null = null;
+      // A page costs about its size in points: on a bucket smaller than that, pages get smaller.
+      let first = 50;
       for (;;) {
         const answered: E.Either<ShopifyError, SkuPage> = await call(
           'sku',
-          costs.get('sku')!,
+          Math.min(costs.get('sku')!, first + 2),
           ITEMS_BY_SKU,
-          { first: 50, query, after },
+          { first, query, after },
           ItemsBySkuDataCodec,
           ({ inventoryItems: page }) =>
             page.pageInfo.hasNextPage && page.pageInfo.endCursor === null
               ? E.left(invalid('sku: data.inventoryItems.pageInfo: a next page without an endCursor', false))
               : E.right(page),
         );
+        if (tooLarge(answered) && first > 1) {
+          first = Math.ceil(first / 2);
+          continue;
+        }
         if (answered._tag === 'Left') return answered;
         // The search matches loosely; only an exact SKU counts.
         for (const node of answered.right.nodes) if (node.sku !== null) found.get(node.sku)?.push(node.id);
@@ -579,18 +752,38 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   };
 
   // A file Shopify made or stores (a bulk result), or a transfer to its upload target: network trouble is retriable.
-  const transfer = async (what: string, url: string, init: RequestInit, read: boolean): Outcome<string> => {
+  const transfer = async (what: string, url: string, init: RequestInit): Outcome<Response> => {
     try {
       const response = await fetchApi(url, { ...init, signal: AbortSignal.timeout(timeoutMs * 10) });
       if (!response.ok) throw new Error(`HTTP ${response.status}`);
-      return E.right(read ? await response.text() : '');
+      return E.right(response);
     } catch (error) {
       return E.left({ _tag: 'ShopifyUnavailable', reason: `${what}: ${messageOf(error)}`, retriable: true });
     }
   };
 
-  // Polls a bulk operation until it ends; the result file's text when it completed.
-  const awaitBulk = async (id: string): Outcome<string> => {
+  // Reads a bulk result file (none: no line) line by line as it downloads; a download cut short is retriable.
+  const eachResultLine = async <A>(
+    url: string | null,
+    what: string,
+    codec: t.Type<A, unknown>,
+    each: (row: A, line: number) => ShopifyError | undefined,
+  ): Promise<ShopifyError | undefined> => {
+    if (url === null) return undefined;
+    const response = await transfer(what, url, {});
+    if (response._tag === 'Left') return response.left;
+    const body = response.right.body;
+    try {
+      const bad = await eachJsonLine(linesOf(body), what, codec, each);
+      if (bad !== undefined) await body?.cancel().catch(() => undefined);
+      return bad;
+    } catch (error) {
+      return { _tag: 'ShopifyUnavailable', reason: `${what}: ${messageOf(error)}`, retriable: true };
+    }
+  };
+
+  // Polls a bulk operation until it ends; the result file's URL when it completed (null: no result file).
+  const awaitBulk = async (id: string): Outcome<string | null> => {
     for (;;) {
       const polled = await call('status', costs.get('status')!, BULK_STATUS, { id }, BulkStatusDataCodec, (data) =>
         data.bulkOperation === null
@@ -599,7 +792,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       );
       if (polled._tag === 'Left') return polled;
       const op = polled.right;
-      if (op.status === 'COMPLETED') return op.url === null ? E.right('') : transfer('bulk result', op.url, {}, true);
+      if (op.status === 'COMPLETED') return E.right(op.url);
       if (op.status === 'FAILED' || op.status === 'CANCELED' || op.status === 'CANCELING' || op.status === 'EXPIRED') {
         return E.left({
           _tag: 'ShopifyBulkOperationFailed',
@@ -655,28 +848,21 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
     form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
-    const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form }, false);
+    const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form });
     if (uploaded._tag === 'Left') return uploaded;
-    let started: E.Either<ShopifyError, string>;
-    for (;;) {
-      started = await call(
-        'bulk',
-        10,
-        BULK_SET,
-        { mutation: SET_AVAILABLE, stagedUploadPath: staged.right.path },
-        BulkMutationStartedCodec,
-        (data) => startedOperation('bulkOperationRunMutation', data.bulkOperationRunMutation),
-      );
-      // Five bulk mutations may run per shop: wait for a place rather than fail.
-      if (E.isLeft(started) && started.left._tag === 'ShopifyRejected' && started.left.code === 'OPERATION_IN_PROGRESS')
-        await pause(bulkPollMs);
-      else break;
-    }
+    // Five bulk mutations may run per shop: wait for a place rather than fail.
+    const started = await startBulk(
+      'bulkOperationRunMutation',
+      BULK_SET,
+      { mutation: SET_AVAILABLE, stagedUploadPath: staged.right.path },
+      BulkMutationStartedCodec,
+      (data) => data.bulkOperationRunMutation,
+    );
     if (started._tag === 'Left') return started;
-    const text = await awaitBulk(started.right);
-    if (text._tag === 'Left') return text;
+    const url = await awaitBulk(started.right);
+    if (url._tag === 'Left') return url;
     const answers = new Map<number, t.TypeOf<typeof BulkResultLineCodec>>();
-    const bad = eachJsonLine(text.right, 'bulk result', BulkResultLineCodec, (answer, line) => {
+    const bad = await eachResultLine(url.right, 'bulk result', BulkResultLineCodec, (answer, line) => {
       if (answer.__lineNumber < 0 || answer.__lineNumber >= lines.length)
         return invalid(
           `bulk result line ${line}: __lineNumber ${answer.__lineNumber} is no line of the file sent`,
@@ -704,7 +890,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   // Groups of a request through bulk mutations: lines of about 250 * 200 bytes, so a file of 90 MB holds some 1,800
   // of them; a larger request takes several files, one after another.
-  const setInBulk = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+  const setInBulk = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
     const perFile = Math.max(1, Math.floor(BULK_FILE_BYTES / (maxQuantities * 220)));
     const outcomes: SetOutcome[] = [];
     let bulkOperations = 0;
@@ -714,28 +900,30 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       bulkOperations++;
       for (const o of done.right) outcomes.push(o);
     }
-    return E.right({ outcomes, calls: 0, bulkOperations });
+    return E.right({ outcomes, bulkOperations });
   };
 
   // Groups of a request call by call, in order.
-  const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<SetResult> => {
+  const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
     const outcomes: SetOutcome[] = [];
     for (const group of groups) {
       const done = await setRound(group, group.idempotencyKey, group.quantities);
       if (done._tag === 'Left') return done;
       for (const o of done.right) outcomes.push(o);
     }
-    return E.right({ outcomes, calls: groups.length, bulkOperations: 0 });
+    return E.right({ outcomes, bulkOperations: 0 });
   };
 
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
   // `bulkThreshold` quantities on, else call by call. Both paths split and key alike.
-  const setAvailable = (request: SetAvailableRequest): Outcome<SetResult> => {
+  // `calls` is what was sent: every inventorySetQuantities request the set request took (attempts and resends).
+  const setAvailable = async (request: SetAvailableRequest): Outcome<SetResult> => {
     const count = request.quantities.length;
-    if (count === 0) return Promise.resolve(E.right({ outcomes: [], calls: 0, bulkOperations: 0 }));
-    if (count <= maxQuantities) return setByCalls([request]);
-    const groups = keyedGroups(request, maxQuantities);
-    return count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups);
+    if (count === 0) return E.right({ outcomes: [], calls: 0, bulkOperations: 0 });
+    const before = stats.setRequests;
+    const groups = count <= maxQuantities ? [request] : keyedGroups(request, maxQuantities);
+    const done = await (count > maxQuantities && count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups));
+    return E.map((r: Omit<SetResult, 'calls'>) => ({ ...r, calls: stats.setRequests - before }))(done);
   };
 
   return {

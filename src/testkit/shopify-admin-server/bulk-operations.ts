@@ -44,6 +44,16 @@ export interface BulkEnvironment {
 const CONCURRENT_OPERATIONS = 5;
 // The staged-upload policy's content-length-range ends at 104857600 bytes ("100 MB").
 export const MAX_UPLOAD_BYTES = 104_857_600;
+// Shopify's description of LIMIT_REACHED (BulkOperationUserErrorCode), answered while the limit fault lasts.
+const LIMIT_REACHED_MESSAGE = 'Bulk operations limit reached. Please try again later.';
+
+/** Whether a `faults.bulkLimitReached` is due: it takes one and says so. */
+const limitReached = (state: ShopState): boolean => {
+  if (state.faults.bulkLimitReached <= 0) return false;
+  state.faults.bulkLimitReached -= 1;
+  return true;
+};
+
 // Mutations a bulk mutation may run on this server: the one the sync uses.
 const BULK_MUTATIONS = new Set(['inventorySetQuantities']);
 
@@ -188,6 +198,7 @@ export const runBulkMutation = (
       return fail(`The JSONL file is invalid: line ${index + 1} is not a JSON object.`, 'INVALID_STAGED_UPLOAD_FILE');
     }
   }
+  if (limitReached(env.state)) return fail(LIMIT_REACHED_MESSAGE, 'LIMIT_REACHED');
   const running = inProgress(env.state, 'MUTATION');
   if (running.length >= CONCURRENT_OPERATIONS) {
     return fail(
@@ -340,6 +351,7 @@ export const runBulkQuery = (
   if (stats.count > 5) return fail('Bulk queries cannot contain more than 5 connections.', 'INVALID');
   if (stats.depth > 2)
     return fail('Bulk queries cannot contain connections with a nesting depth greater than 2.', 'INVALID');
+  if (limitReached(env.state)) return fail(LIMIT_REACHED_MESSAGE, 'LIMIT_REACHED');
   const running = inProgress(env.state, 'QUERY');
   if (running.length >= CONCURRENT_OPERATIONS) {
     return fail(

@@ -107,10 +107,12 @@ export interface ServerStats {
   bulkOperations: number;
 }
 
-/** Faults consumed by the `inventorySetQuantities` resolver. */
+/** Faults consumed by the resolvers (`inventorySetQuantities`, the bulk operation starts). */
 export interface ResolverFaults {
   readonly userErrors: Array<{ readonly inventoryItemId: string; readonly code: string }>;
   readonly sales: Array<{ readonly inventoryItemId: string; readonly locationId: string; readonly units: number }>;
+  /** Bulk operation starts still to answer `LIMIT_REACHED`. */
+  bulkLimitReached: number;
 }
 
 /** The whole mutable state of one server. */
@@ -148,7 +150,7 @@ export const emptyShop = (shopDomain: string): ShopState => ({
   bulkOperations: new Map(),
   bulkResults: new Map(),
   stats: { requests: 0, throttled: 0, pointsSpent: 0, setCalls: 0, quantitiesApplied: 0, bulkOperations: 0 },
-  faults: { userErrors: [], sales: [] },
+  faults: { userErrors: [], sales: [], bulkLimitReached: 0 },
   counters: { item: 0, location: 0, group: 0, bulk: 0 },
 });
 

@@ -367,6 +367,20 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(3) },
       ]),
     );
+    // What a mapping run in SHOP must look up: P005 has no mapping there; in another shop, every product.
+    assert.equal(await run(store.productSkus(null, 10, SHOP)), [{ productId: 'P005', sku: 'SKU-5b' }]);
+    assert.equal((await run(store.productSkus(null, 10, 'other-shop.myshopify.com'))).length, 3);
+    await run(store.saveProductSkus([{ productId: 'P003', sku: 'SKU-3c' }]));
+    await run(store.saveMappings(SHOP, [{ productId: 'P005', sku: 'SKU-5b', status: 'unmatched' }]));
+    assert.equal(
+      await run(store.productSkus(null, 10, SHOP)),
+      [
+        { productId: 'P003', sku: 'SKU-3c' },
+        { productId: 'P005', sku: 'SKU-5b' },
+      ],
+      'a SKU changed since its mapping, and a mapping that found nothing, are looked up again',
+    );
+    await run(store.saveProductSkus([{ productId: 'P003', sku: 'SKU-3' }]));
     await run(
       store.saveMappings('other.myshopify.com', [
         { productId: 'P003', sku: 'SKU-3', status: 'mapped', inventoryItemId: item(33) },
@@ -651,6 +665,22 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       [{ inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' }],
       'the last entry of an item wins; ids asked twice answer once',
     );
+
+    // recordedAfter: only entries settled after the instant (what a feed read before them must not trust).
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T11:00:00.000Z'),
+          confirmed: [{ inventoryItemId: item(4), locationId: LOCATION, quantity: 40, runId: 'run-3' }],
+        }),
+      ),
+    );
+    const after = (iso: string) => store.ledger(SHOP, LOCATION, [item(3), item(4)], new Date(iso));
+    assert.equal(await run(after('2026-12-01T10:30:00.000Z')), [
+      { inventoryItemId: item(4), locationId: LOCATION, quantity: 40, runId: 'run-3' },
+    ]);
+    assert.equal((await run(after('2026-12-01T09:00:00.000Z'))).length, 2);
+    assert.equal(await run(after('2026-12-01T11:00:00.000Z')), [], 'strictly after');
   });
 
   test('feed progress: freeze, settle and freeze again round-trip; failures are recorded once per line, in line order', async () => {

@@ -49,16 +49,18 @@ describe.run();
 
 const lines = suite('bulk JSONL lines');
 
-lines('a level line and an item line of the bulk read, told apart by __parentId', () => {
-  const level = { location: { id: 'L' }, quantities: [{ name: 'available', quantity: -2 }], __parentId: 'I' };
-  assert.equal(BulkLevelLineCodec.decode(level), E.right(level));
-  assert.equal(BulkLevelLineCodec.decode({ id: 'I' }), E.right({ id: 'I' }));
-  assert.is(
-    problem(BulkLevelLineCodec, { __parentId: 'I', location: { id: 'L' } }, ''),
-    'quantities: expected Array<InventoryQuantity>, got nothing',
-    'a level line is held to the level shape, not passed as an item',
+lines('a line of the bulk read: an item and its level at the one location asked about, or null', () => {
+  const stocked = { id: 'I', inventoryLevel: { quantities: [{ name: 'available', quantity: -2 }] } };
+  assert.equal(BulkLevelLineCodec.decode(stocked), E.right(stocked));
+  assert.equal(
+    BulkLevelLineCodec.decode({ id: 'I', inventoryLevel: null }),
+    E.right({ id: 'I', inventoryLevel: null }),
   );
-  assert.is(problem(BulkLevelLineCodec, { id: 7 }, ''), 'id: expected string, got 7');
+  assert.is(
+    problem(BulkLevelLineCodec, { id: 'I', inventoryLevel: {} }, ''),
+    'inventoryLevel.quantities: expected Array<InventoryQuantity>, got nothing',
+  );
+  assert.is(problem(BulkLevelLineCodec, { id: 7, inventoryLevel: null }, ''), 'id: expected string, got 7');
 });
 
 lines('a bulk mutation result line: its line number, and data or errors', () => {

@@ -11,12 +11,14 @@ import {
   type BucketState,
 } from '../../../src/adapters/shopify/leaky-bucket.ts';
 import {
+  linesOf,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
   type AdminGraphqlClient,
   type FetchApi,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
+  type ShopifyWait,
 } from '../../../src/adapters/shopify/shopify-inventory.ts';
 import type { SetQuantity } from '../../../src/application/index.ts';
 import type {
@@ -393,6 +395,79 @@ pacing(
   },
 );
 
+// Another client of the same app on the same shop: it asks `pointsPerSecond` in queries of `points` points (aliased
+// `inventoryItem { id }`, 1 point each), without waiting for answers or reading the bucket; a timer that fires late
+// (a loaded machine) sends what it owes at once, so the rate holds. Returns how to stop it and what it got.
+const competingClient = (server: ShopifyAdminServer, item: string, points: number, pointsPerSecond: number) => {
+  const query = `query Spend($id: ID!) { ${Array.from({ length: points }, (_, i) => `s${i}: inventoryItem(id: $id) { id }`).join(' ')} }`;
+  let ran = 0;
+  let throttled = 0;
+  let asked = 0;
+  const startedAt = performance.now();
+  const inFlight = new Set<Promise<void>>();
+  const send = () => {
+    const sent = fetch(`${server.url}/admin/api/2026-10/graphql.json`, {
+      method: 'POST',
+      headers: { 'Content-Type': 'application/json', 'X-Shopify-Access-Token': TOKEN },
+      body: JSON.stringify({ query, variables: { id: item } }),
+    })
+      .then((r) => r.json() as Promise<{ errors?: unknown }>)
+      .then((body) => {
+        if (body.errors === undefined) ran++;
+        else throttled++;
+      })
+      .catch(() => undefined)
+      .finally(() => inFlight.delete(sent));
+    inFlight.add(sent);
+  };
+  const timer = setInterval(() => {
+    const owed = ((performance.now() - startedAt) * pointsPerSecond) / 1000 - asked;
+    for (let n = 0; n < Math.floor(owed / points); n++) {
+      asked += points;
+      send();
+    }
+  }, 20);
+  return {
+    stop: async () => {
+      clearInterval(timer);
+      await Promise.all(inFlight);
+      return { ran, throttled };
+    },
+  };
+};
+
+pacing(
+  'a competing client taking 90% of the restore rate slows the run and never fails it (maxAttempts 2)',
+  async () => {
+    // 200 points/s; the other client asks 9 points every 50 ms (180/s): about 20 points/s are left for 5 calls of 10.
+    const { server, location, items } = await stockedShop(6, 0, { plan: { maximumAvailable: 30, restoreRate: 200 } });
+    const competitor = competingClient(server, items[5]!, 9, 180);
+    const shopify = adapterFor(server, { maxAttempts: 2, maxQuantitiesPerCall: 1 });
+    await new Promise((resolve) => setTimeout(resolve, 300));
+    const startedAt = performance.now();
+    const outcomes = await outcomesOf(
+      shopify.setAvailable(
+        setRequest(
+          'shared-bucket',
+          items.slice(0, 5).map((item, i) => setQuantity(item, location, i + 1, 0)),
+        ),
+      ),
+    );
+    const elapsedMs = performance.now() - startedAt;
+    const other = await competitor.stop();
+    assert.equal(statuses(outcomes), ['applied', 'applied', 'applied', 'applied', 'applied']);
+    assert.is(shopify.stats().retries, 0, 'throttling spent no retry');
+    assert.ok(shopify.stats().throttled > 0, 'the other client did drain the bucket');
+    assert.ok(other.ran > 10, `the other client kept spending (${other.ran} queries ran)`);
+    assert.equal(
+      items.slice(0, 5).map((item) => server.available(item, location)),
+      [1, 2, 3, 4, 5],
+    );
+    assert.is(server.adjustments().length, 5, 'each applied once');
+    assert.ok(elapsedMs < 15_000, `took ${elapsedMs.toFixed(0)} ms`);
+  },
+);
+
 pacing.run();
 
 // ---------------------------------------------------------------------------------------------------------------------
@@ -547,19 +622,58 @@ retries(
   },
 );
 
+retries('THROTTLED ten times with maxAttempts 2: waited out, the retry budget untouched, applied once', async () => {
+  const { server, location, items } = await stockedShop(1, 5);
+  const { waits, sleep } = recordingSleep();
+  const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
+  server.faults.throttle(10);
+  const outcomes = await outcomesOf(
+    shopify.setAvailable(setRequest('patient-1', [setQuantity(items[0]!, location, 1, 5)])),
+  );
+  assert.equal(statuses(outcomes), ['applied']);
+  assert.equal([shopify.stats().throttled, shopify.stats().retries, server.stats.setCalls], [10, 0, 1]);
+  assert.is(waits.length, 10, 'a wait after each THROTTLED answer');
+  assert.ok(
+    waits.every((ms) => ms > 0),
+    'never resent at once',
+  );
+  assert.is(shopify.stats().throttleWaitedMs, shopify.stats().waitedMs);
+  assert.is(server.adjustments().length, 1);
+});
+
+retries('throttled beyond throttleWaitMs in total: Left ShopifyThrottled, retriable, nothing applied', async () => {
+  const { server, location, items } = await stockedShop(1, 5);
+  const { waits, sleep } = recordingSleep();
+  const shopify = adapterFor(server, { sleep, throttleWaitMs: 100 });
+  server.faults.throttle(1_000);
+  const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
+  assert.is(left._tag, 'ShopifyThrottled');
+  assert.is(left.retriable, true);
+  if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs > 0);
+  const waited = waits.reduce((a, b) => a + b, 0);
+  assert.ok(waited <= 100 && waited > 50, `waited ${waited} ms in all`);
+  assert.is(shopify.stats().retries, 0);
+  assert.is(server.available(items[0]!, location), 5);
+  assert.is(server.adjustments().length, 0);
+});
+
 retries(
-  'throttled on every attempt (maxAttempts 2): Left ShopifyThrottled with the wait the bucket needs, nothing applied',
+  'a request costing more than the whole bucket is split, not retried: 100 levels on a 50-point bucket',
   async () => {
-    const { server, location, items } = await stockedShop(1, 5);
-    const { sleep } = recordingSleep();
-    const shopify = adapterFor(server, { sleep, maxAttempts: 2 });
-    server.faults.throttle(2);
-    const left = await runLeft(shopify.setAvailable(setRequest('busy-1', [setQuantity(items[0]!, location, 1, 5)])));
-    assert.is(left._tag, 'ShopifyThrottled');
-    assert.is(left.retriable, true);
-    if (left._tag === 'ShopifyThrottled') assert.ok(left.retryAfterMs >= 0);
-    assert.is(server.available(items[0]!, location), 5);
-    assert.is(server.adjustments().length, 0);
+    const { server, location, items } = await stockedShop(100, 4, {
+      plan: { maximumAvailable: 50, restoreRate: 1_000 },
+    });
+    const shopify = adapterFor(server, { maxAttempts: 2 });
+    const levels = await run(shopify.availableOf(location, items));
+    assert.is(levels.length, 100);
+    assert.ok(
+      levels.every((l) => l.quantity === 4),
+      'every level read',
+    );
+    assert.is(shopify.stats().retries, 0);
+    // 100 items at 3 points: halved from 100 to 13 on the first answer, then 16 a query (what 50 points hold).
+    assert.ok(shopify.stats().requests <= 12, `${shopify.stats().requests} requests`);
+    assert.ok(shopify.stats().throttled <= 3, 'only the first, unsized query met the bucket');
   },
 );
 
@@ -954,6 +1068,30 @@ bulk(
   },
 );
 
+bulk('LIMIT_REACHED on bulkOperationRunMutation three times: waited on (in the log), then applied once', async () => {
+  const { server, location, items } = await stockedShop(6, 0);
+  const log = waitLog();
+  const shopify = adapterFor(server, { bulkThreshold: 6, maxQuantitiesPerCall: 2, onWait: log.onWait });
+  server.faults.bulkLimitReached(3);
+  const sent = await run(
+    shopify.setAvailable(
+      setRequest(
+        'limited',
+        items.map((item, i) => setQuantity(item, location, i + 1, 0)),
+      ),
+    ),
+  );
+  assert.equal([sent.bulkOperations, sent.outcomes.filter((o) => o.status === 'applied').length], [1, 6]);
+  assert.equal(
+    log.waits.map((w) => [w.operation, w.code, w.phase]),
+    [
+      ['bulkOperationRunMutation', 'LIMIT_REACHED', 'waiting'],
+      ['bulkOperationRunMutation', 'LIMIT_REACHED', 'started'],
+    ],
+  );
+  assert.equal([server.stats.bulkOperations, server.adjustments().length, shopify.stats().retries], [1, 6, 0]);
+});
+
 bulk('a refused quantity in one line is its own outcome; the rest of that line goes again and applies', async () => {
   const { server, location, items } = await stockedShop(300, 0);
   const store = server.addLocation('Store');
@@ -1037,6 +1175,19 @@ atLocation(
     );
     assert.equal(await run(shopify.availableAtLocation('gid://shopify/Location/999')), []);
     assert.is(server.stats.bulkOperations, 3, 'a bulk query each');
+    // The bulk read asks for the one location: a line per item, nothing of the other location in the file.
+    const files: string[] = [];
+    const capture: FetchApi = async (url, init) => {
+      const response = await fetch(url, init);
+      if (!url.includes('/bulk-results/')) return response;
+      const text = await response.text();
+      files.push(text);
+      return new Response(text, { status: 200 });
+    };
+    await run(adapterFor(server, { fetch: capture }).availableAtLocation(warehouse));
+    const rows = files[0]!.trim().split('\n');
+    assert.is(rows.length, 6, 'one line per inventory item');
+    assert.not.ok(files[0]!.includes(store), 'no level of the store location');
   },
 );
 
@@ -1052,7 +1203,77 @@ atLocation('a catalogue larger than any page: every level, through one bulk quer
   assert.is(server.stats.bulkOperations, 1);
 });
 
+// A log of the adapter's waits, as `onWait` tells them.
+const waitLog = () => {
+  const waits: ShopifyWait[] = [];
+  return { waits, onWait: (w: ShopifyWait) => waits.push(w) };
+};
+
+atLocation(
+  'a bulk read that finds five bulk queries running waits for a free place (in the log), then reads',
+  async () => {
+    const { server, location, items } = await stockedShop(3, 6, { bulkRowDelayMs: 100 });
+    // Five other reads (Hard Sync and verify hold different leases) take every place for a while.
+    const others = Array.from({ length: 5 }, () => run(adapterFor(server).availableAtLocation(location)));
+    const deadline = Date.now() + 5_000;
+    while (server.stats.bulkOperations < 5 && Date.now() < deadline) await new Promise((r) => setTimeout(r, 5));
+    const log = waitLog();
+    const levels = await run(adapterFor(server, { onWait: log.onWait }).availableAtLocation(location));
+    assert.equal(
+      byItem(levels).map((l) => l.quantity),
+      [6, 6, 6],
+    );
+    for (const other of await Promise.all(others)) assert.is(other.length, 3);
+    assert.equal(
+      log.waits.map((w) => [w.operation, w.code, w.phase]),
+      [
+        ['bulkOperationRunQuery', 'OPERATION_IN_PROGRESS', 'waiting'],
+        ['bulkOperationRunQuery', 'OPERATION_IN_PROGRESS', 'started'],
+      ],
+    );
+    assert.ok(log.waits[1]!.waitedMs > 0, `waited ${log.waits[1]!.waitedMs} ms`);
+    assert.is(server.stats.bulkOperations, 6);
+    assert.equal(items.length, 3);
+  },
+);
+
+atLocation('LIMIT_REACHED longer than bulkWaitMs: a retriable Left that says how long it waited', async () => {
+  const { server, location } = await stockedShop(1, 0);
+  server.faults.bulkLimitReached(1_000);
+  const log = waitLog();
+  const left = await runLeft(adapterFor(server, { bulkWaitMs: 100, onWait: log.onWait }).availableAtLocation(location));
+  assert.is(left._tag, 'ShopifyUnavailable');
+  assert.is(left.retriable, true);
+  if (left._tag === 'ShopifyUnavailable') assert.match(left.reason, /limit reached.*waited \d+ ms.*bulkWaitMs/);
+  assert.equal(
+    log.waits.map((w) => [w.code, w.phase, w.limitMs]),
+    [
+      ['LIMIT_REACHED', 'waiting', 100],
+      ['LIMIT_REACHED', 'gave-up', 100],
+    ],
+  );
+  assert.is(server.stats.bulkOperations, 0);
+});
+
 atLocation.run();
+
+const lines = suite('linesOf: a body read line by line as it arrives');
+
+lines('lines cut across chunks and a character cut across chunks come out whole; no last newline needed', async () => {
+  const bytes = new TextEncoder().encode('{"a":1}\n{"sku":"Tée"}\n\n{"b":2}');
+  // Every cut position: one byte at a time is the worst case.
+  const chunks = async function* () {
+    for (const byte of bytes) yield Uint8Array.of(byte);
+  };
+  const got: string[] = [];
+  for await (const line of linesOf(chunks())) got.push(line);
+  assert.equal(got, ['{"a":1}', '{"sku":"Tée"}', '', '{"b":2}']);
+  const none: string[] = [];
+  for await (const line of linesOf(null)) none.push(line);
+  assert.equal(none, []);
+});
+
+lines.run();
 
 const levelsOf = suite('shopifyInventory: availableOf');
 levelsOf.after.each(closeShops);
@@ -1498,7 +1719,11 @@ malformed(
     );
     assert.equal(
       [shape._tag, shape.retriable, reasonOf(shape)],
-      ['ShopifyAnswerInvalid', false, 'bulk read line 18: quantities.0.quantity: expected Int, got null'],
+      [
+        'ShopifyAnswerInvalid',
+        false,
+        'bulk read line 18: inventoryLevel.quantities.0.quantity: expected Int, got null',
+      ],
     );
     // Undamaged, the same read gives every level.
     assert.is((await run(adapterFor(server).availableAtLocation(location))).length, 20);
