@@ -26,6 +26,38 @@ const LOCATIONS = 10;
 const CASES = new Set((process.env.BENCH_CASES ?? 'changed,first').split(','));
 const quantity = (i: number, l: number): number => ((i * 7 + l * 13) % 500) + ((i + l) % 20 === 0 ? 0.5 : 0);
 
+// The products and facilities the export names.
+const saveCatalogue = async (store: Awaited<ReturnType<typeof openPostgresInventoryStore>>): Promise<void> => {
+  await run(
+    store.saveFacilities(
+      Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
+    ),
+  );
+  await run(
+    store.saveProducts(
+      Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
+    ),
+  );
+};
+
+// The baseline in seconds: `psql \\copy` of the file into a staging table, then `insert` (SQL reading "staging").
+const baseline = (url: string, insert: string): number => {
+  const start = process.hrtime.bigint();
+  execFileSync('psql', [
+    url,
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+    '-c',
+    `\\copy "staging" from '${file}' with (format csv, header true)`,
+    '-c',
+    insert,
+  ]);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+};
+
 const writeExport = async (path: string): Promise<void> => {
   const out = createWriteStream(path);
   out.write('Item,externalFacilityId,availableQty,idValue\r\n');
@@ -86,16 +118,7 @@ try {
   if (CASES.has('changed')) {
     const store = await openPostgresInventoryStore({ url: database.url });
     await store.migrate();
-    await run(
-      store.saveFacilities(
-        Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
-      ),
-    );
-    await run(
-      store.saveProducts(
-        Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
-      ),
-    );
+    await saveCatalogue(store);
     // Last night's stock: equal to tonight's file except 5% of positions.
     const previous: StockLevel[] = [];
     for (let i = 0; i < ITEMS; i++) {
@@ -121,24 +144,14 @@ try {
     ]);
 
     // Baseline: raw SQL on the same file, read from local disk.
-    const baselineStart = process.hrtime.bigint();
-    execFileSync('psql', [
+    const baselineSeconds = baseline(
       database.url,
-      '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
-      '-c',
-      'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
-      '-c',
-      `\\copy "staging" from '${file}' with (format csv, header true)`,
-      '-c',
       `insert into "baseline_position" ("product_id", "facility_id", "qoh")
            select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint from "staging" s
            join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"
            on conflict ("product_id", "facility_id") do update set "qoh" = excluded."qoh"
            where "baseline_position"."qoh" is distinct from excluded."qoh"`,
-    ]);
-    const baselineSeconds = Number(process.hrtime.bigint() - baselineStart) / 1e9;
+    );
 
     // The job, from the SFTP inbox, in its own process: with V8's default young generation, and with a 1 MB
     // semi-space (`--max-semi-space-size=1`), which trades a little speed for far less memory slack.
@@ -227,16 +240,7 @@ try {
     try {
       const fresh = await openPostgresInventoryStore({ url: empty.url });
       await fresh.migrate();
-      await run(
-        fresh.saveFacilities(
-          Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
-        ),
-      );
-      await run(
-        fresh.saveProducts(
-          Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
-        ),
-      );
+      await saveCatalogue(fresh);
       await fresh.close();
       execFileSync('psql', [
         empty.url,
@@ -246,22 +250,12 @@ try {
         '-c',
         'vacuum analyze',
       ]);
-      const firstBaselineStart = process.hrtime.bigint();
-      execFileSync('psql', [
+      const firstBaselineSeconds = baseline(
         empty.url,
-        '-q',
-        '-v',
-        'ON_ERROR_STOP=1',
-        '-c',
-        'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
-        '-c',
-        `\\copy "staging" from '${file}' with (format csv, header true)`,
-        '-c',
         `insert into "baseline_first" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
              select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint, round(s."qty" * 100000)::bigint, 0 from "staging" s
              join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"`,
-      ]);
-      const firstBaselineSeconds = Number(process.hrtime.bigint() - firstBaselineStart) / 1e9;
+      );
       const first = runCli(empty.url);
       const positions = execFileSync('psql', [empty.url, '-Atc', 'select count(*) from "inventory_position"'], {
         encoding: 'utf8',

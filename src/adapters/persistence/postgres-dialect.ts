@@ -86,7 +86,9 @@ const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
 const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<string> {
   let chunk = '';
   for (const row of rows) {
-    chunk += `${row.map(copyField).join('\t')}\n`;
+    let line = copyField(row[0] ?? null);
+    for (let i = 1; i < row.length; i++) line += `\t${copyField(row[i] ?? null)}`;
+    chunk += `${line}\n`;
     if (chunk.length > 1 << 16) {
       yield chunk;
       chunk = '';

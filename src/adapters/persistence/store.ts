@@ -44,17 +44,22 @@ const bigint = (name: string) => [name, 'bigint'] as const;
 const names = (columns: Columns | ReadonlyArray<string>) =>
   sql.join(columns.map((c) => sql.ref(typeof c === 'string' ? c : c[0])));
 
+/** An adjustment's before and after (QOH, ATP) and the file's quantity, scaled: staged and in the ledger alike. */
+const BEFORE_AFTER: Columns = [
+  bigint('quantity_on_hand_before_scaled'),
+  bigint('quantity_on_hand_after_scaled'),
+  bigint('available_to_promise_before_scaled'),
+  bigint('available_to_promise_after_scaled'),
+  bigint('file_quantity_scaled'),
+];
+
 // The bulk tables: filled by COPY (PostgreSQL) or JSON batches (SQLite), then read by set-based statements.
 const ADJUSTMENTS = {
   name: 'adjustment_staging',
   columns: [
     text('product_id'),
     text('facility_id'),
-    bigint('quantity_on_hand_before_scaled'),
-    bigint('quantity_on_hand_after_scaled'),
-    bigint('available_to_promise_before_scaled'),
-    bigint('available_to_promise_after_scaled'),
-    bigint('file_quantity_scaled'),
+    ...BEFORE_AFTER,
     ['created', 'boolean'],
     ['line', 'int'],
     ['ord', 'bigint'],
@@ -102,11 +107,7 @@ const RESETS: Columns = [
   text('source_file'),
   text('run_id'),
   ['line', 'int'],
-  bigint('quantity_on_hand_before_scaled'),
-  bigint('quantity_on_hand_after_scaled'),
-  bigint('available_to_promise_before_scaled'),
-  bigint('available_to_promise_after_scaled'),
-  bigint('file_quantity_scaled'),
+  ...BEFORE_AFTER,
   ['created', 'boolean'],
 ];
 
