@@ -82,19 +82,21 @@ const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
   return rows[0] as pg.PoolClient;
 };
 
-// Rows as COPY text, in chunks of about 64 KiB.
-const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<string> {
+// Rows as COPY text, in chunks of about 64 KiB, each encoded at once: a chunk waiting in the stream's buffer is then
+// one buffer, not a string of thousands of pieces that outlives V8's young generation (a million rows of such
+// pieces, promoted and left for the old generation's collector, were 150 MB of peak memory).
+const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<Buffer> {
   let chunk = '';
   for (const row of rows) {
     let line = copyField(row[0] ?? null);
     for (let i = 1; i < row.length; i++) line += `\t${copyField(row[i] ?? null)}`;
     chunk += `${line}\n`;
     if (chunk.length > 1 << 16) {
-      yield chunk;
+      yield Buffer.from(chunk);
       chunk = '';
     }
   }
-  if (chunk.length > 0) yield chunk;
+  if (chunk.length > 0) yield Buffer.from(chunk);
 };
 
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
