@@ -8,7 +8,7 @@
  * positions yet), in a database of its own, against `psql \copy` of the same rows into a staging table plus one
  * INSERT ... SELECT into an empty positions table of the same shape, measured in the same run.
  *
- *   npm run bench:import
+ *   npm run bench:import      (BENCH_CASES=first or BENCH_CASES=changed runs one case only)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import { chmodSync, createWriteStream, mkdtempSync, rmSync, statSync, copyFileSync, writeFileSync } from 'node:fs';
@@ -23,7 +23,40 @@ import { startSshd } from '../tests/support/sshd.ts';
 
 const ITEMS = 100_000;
 const LOCATIONS = 10;
+const CASES = new Set((process.env.BENCH_CASES ?? 'changed,first').split(','));
 const quantity = (i: number, l: number): number => ((i * 7 + l * 13) % 500) + ((i + l) % 20 === 0 ? 0.5 : 0);
+
+// The products and facilities the export names.
+const saveCatalogue = async (store: Awaited<ReturnType<typeof openPostgresInventoryStore>>): Promise<void> => {
+  await run(
+    store.saveFacilities(
+      Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
+    ),
+  );
+  await run(
+    store.saveProducts(
+      Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
+    ),
+  );
+};
+
+// The baseline in seconds: `psql \\copy` of the file into a staging table, then `insert` (SQL reading "staging").
+const baseline = (url: string, insert: string): number => {
+  const start = process.hrtime.bigint();
+  execFileSync('psql', [
+    url,
+    '-q',
+    '-v',
+    'ON_ERROR_STOP=1',
+    '-c',
+    'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+    '-c',
+    `\\copy "staging" from '${file}' with (format csv, header true)`,
+    '-c',
+    insert,
+  ]);
+  return Number(process.hrtime.bigint() - start) / 1e9;
+};
 
 const writeExport = async (path: string): Promise<void> => {
   const out = createWriteStream(path);
@@ -44,111 +77,6 @@ const bytes = statSync(file).size;
 const database = await freshPostgresDatabase();
 const sshd = await startSshd();
 try {
-  const store = await openPostgresInventoryStore({ url: database.url });
-  await store.migrate();
-  await run(
-    store.saveFacilities(
-      Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
-    ),
-  );
-  await run(
-    store.saveProducts(
-      Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
-    ),
-  );
-  // Last night's stock: equal to tonight's file except 5% of positions.
-  const previous: StockLevel[] = [];
-  for (let i = 0; i < ITEMS; i++) {
-    for (let l = 0; l < LOCATIONS; l++) {
-      const changed = (i * LOCATIONS + l) % 20 === 7;
-      const q = quantity(i, l) + (changed ? 3 : 0);
-      previous.push({ productId: `PROD_${i}`, facilityId: `FAC_${l}`, quantityOnHand: q + 2, availableToPromise: q });
-    }
-  }
-  await run(store.saveStockLevels(previous));
-  await store.close();
-  execFileSync('psql', [
-    database.url,
-    '-q',
-    '-c',
-    'create table "baseline_position" as select "product_id", "facility_id", "available_to_promise_scaled" as "qoh" from "inventory_position"',
-    '-c',
-    'alter table "baseline_position" add primary key ("product_id", "facility_id")',
-    '-c',
-    'create table "baseline_before" as select * from "baseline_position"',
-    '-c',
-    'vacuum analyze',
-  ]);
-
-  // Baseline: raw SQL on the same file, read from local disk.
-  const baselineStart = process.hrtime.bigint();
-  execFileSync('psql', [
-    database.url,
-    '-q',
-    '-v',
-    'ON_ERROR_STOP=1',
-    '-c',
-    'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
-    '-c',
-    `\\copy "staging" from '${file}' with (format csv, header true)`,
-    '-c',
-    `insert into "baseline_position" ("product_id", "facility_id", "qoh")
-           select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint from "staging" s
-           join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"
-           on conflict ("product_id", "facility_id") do update set "qoh" = excluded."qoh"
-           where "baseline_position"."qoh" is distinct from excluded."qoh"`,
-  ]);
-  const baselineSeconds = Number(process.hrtime.bigint() - baselineStart) / 1e9;
-
-  // The job, from the SFTP inbox, in its own process: with V8's default young generation, and with a 1 MB
-  // semi-space (`--max-semi-space-size=1`), which trades a little speed for far less memory slack.
-  const runJob = (flags: ReadonlyArray<string>) => {
-    copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
-    const child = spawnSync(process.execPath, [...flags, fileURLToPath(new URL('./import-job.ts', import.meta.url))], {
-      encoding: 'utf8',
-      env: {
-        ...process.env,
-        BENCH_DATABASE_URL: database.url,
-        BENCH_SSH: JSON.stringify({
-          host: sshd.host,
-          port: sshd.port,
-          username: sshd.username,
-          privateKey: sshd.privateKey,
-          hostKeySha256: sshd.hostKeySha256,
-          root: sshd.root,
-        }),
-      },
-    });
-    if (child.status !== 0) throw new Error(`import job failed: ${child.stderr}`);
-    return JSON.parse(child.stdout) as {
-      seconds: number;
-      peakRssMb: number;
-      report: { rowsRead: number; adjusted: number; unchanged: number; rejected: number };
-    };
-  };
-  const job = runJob([]);
-  // The second run imports the same export again under another name, against the stock the first one left: the same
-  // work but for the 5% of changes, which the first run already applied; so the store is first put back as it was.
-  execFileSync('psql', [
-    database.url,
-    '-q',
-    '-c',
-    'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
-    '-c',
-    `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
-  ]);
-  const lean = runJob(['--max-semi-space-size=1']);
-
-  // The shipped command as users run it: dist/cli/main.js started through its shebang (which passes
-  // --max-semi-space-size=1), configured by a file and the environment; GNU time reports its peak RSS.
-  execFileSync('psql', [
-    database.url,
-    '-q',
-    '-c',
-    'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
-    '-c',
-    `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
-  ]);
   const keyFile = join(work, 'id_ed25519');
   writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
   const configFile = join(work, 'config.json');
@@ -187,86 +115,161 @@ try {
       report: JSON.parse(cli.stdout) as { adjusted: number; unchanged: number; rowsRead: number },
     };
   };
-  const cli = runCli(database.url);
-  const cliSeconds = cli.seconds;
-  const cliPeakMb = cli.peakMb;
-  const cliReport = cli.report;
-
-  console.log(
-    `node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`,
-  );
-  console.log(
-    `baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`,
-  );
-  console.log(
-    `import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`,
-  );
-  console.log(
-    `  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`,
-  );
-  console.log(
-    `ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`,
-  );
-  console.log(
-    `same job with --max-semi-space-size=1: ${lean.seconds.toFixed(2)} s (${(lean.seconds / baselineSeconds).toFixed(2)}x), peak RSS ${lean.peakRssMb.toFixed(0)} MB, adjusted ${lean.report.adjusted}`,
-  );
-  console.log(
-    `oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`,
-  );
-
-  // First load: an empty store (products and facilities, no positions), a database of its own.
-  const empty = await freshPostgresDatabase();
-  try {
-    const fresh = await openPostgresInventoryStore({ url: empty.url });
-    await fresh.migrate();
-    await run(
-      fresh.saveFacilities(
-        Array.from({ length: LOCATIONS }, (_, l) => ({ facilityId: `FAC_${l}`, externalId: String(101 + l) })),
-      ),
-    );
-    await run(
-      fresh.saveProducts(
-        Array.from({ length: ITEMS }, (_, i) => ({ productId: `PROD_${i}`, externalId: String(100000 + i) })),
-      ),
-    );
-    await fresh.close();
+  if (CASES.has('changed')) {
+    const store = await openPostgresInventoryStore({ url: database.url });
+    await store.migrate();
+    await saveCatalogue(store);
+    // Last night's stock: equal to tonight's file except 5% of positions.
+    const previous: StockLevel[] = [];
+    for (let i = 0; i < ITEMS; i++) {
+      for (let l = 0; l < LOCATIONS; l++) {
+        const changed = (i * LOCATIONS + l) % 20 === 7;
+        const q = quantity(i, l) + (changed ? 3 : 0);
+        previous.push({ productId: `PROD_${i}`, facilityId: `FAC_${l}`, quantityOnHand: q + 2, availableToPromise: q });
+      }
+    }
+    await run(store.saveStockLevels(previous));
+    await store.close();
     execFileSync('psql', [
-      empty.url,
+      database.url,
       '-q',
       '-c',
-      'create table "baseline_first" (like "inventory_position" including all)',
+      'create table "baseline_position" as select "product_id", "facility_id", "available_to_promise_scaled" as "qoh" from "inventory_position"',
+      '-c',
+      'alter table "baseline_position" add primary key ("product_id", "facility_id")',
+      '-c',
+      'create table "baseline_before" as select * from "baseline_position"',
       '-c',
       'vacuum analyze',
     ]);
-    const firstBaselineStart = process.hrtime.bigint();
+
+    // Baseline: raw SQL on the same file, read from local disk.
+    const baselineSeconds = baseline(
+      database.url,
+      `insert into "baseline_position" ("product_id", "facility_id", "qoh")
+           select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint from "staging" s
+           join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"
+           on conflict ("product_id", "facility_id") do update set "qoh" = excluded."qoh"
+           where "baseline_position"."qoh" is distinct from excluded."qoh"`,
+    );
+
+    // The job, from the SFTP inbox, in its own process: with V8's default young generation, and with a 1 MB
+    // semi-space (`--max-semi-space-size=1`), which trades a little speed for far less memory slack.
+    const runJob = (flags: ReadonlyArray<string>) => {
+      copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
+      const child = spawnSync(
+        process.execPath,
+        [...flags, fileURLToPath(new URL('./import-job.ts', import.meta.url))],
+        {
+          encoding: 'utf8',
+          env: {
+            ...process.env,
+            BENCH_DATABASE_URL: database.url,
+            BENCH_SSH: JSON.stringify({
+              host: sshd.host,
+              port: sshd.port,
+              username: sshd.username,
+              privateKey: sshd.privateKey,
+              hostKeySha256: sshd.hostKeySha256,
+              root: sshd.root,
+            }),
+          },
+        },
+      );
+      if (child.status !== 0) throw new Error(`import job failed: ${child.stderr}`);
+      return JSON.parse(child.stdout) as {
+        seconds: number;
+        peakRssMb: number;
+        report: { rowsRead: number; adjusted: number; unchanged: number; rejected: number };
+      };
+    };
+    const job = runJob([]);
+    // The second run imports the same export again under another name, against the stock the first one left: the same
+    // work but for the 5% of changes, which the first run already applied; so the store is first put back as it was.
     execFileSync('psql', [
-      empty.url,
+      database.url,
       '-q',
-      '-v',
-      'ON_ERROR_STOP=1',
       '-c',
-      'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
+      'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
       '-c',
-      `\\copy "staging" from '${file}' with (format csv, header true)`,
+      `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
+    ]);
+    const lean = runJob(['--max-semi-space-size=1']);
+
+    // The shipped command as users run it: dist/cli/main.js started through its shebang (which passes
+    // --max-semi-space-size=1), configured by a file and the environment; GNU time reports its peak RSS.
+    execFileSync('psql', [
+      database.url,
+      '-q',
       '-c',
-      `insert into "baseline_first" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
+      'truncate "imported_file", "inventory_variance", "changed_product", "inventory_event", "ledger_head"',
+      '-c',
+      `update "inventory_position" p set "available_to_promise_scaled" = b."qoh", "quantity_on_hand_scaled" = b."qoh" + 200000 from "baseline_before" b where p."product_id" = b."product_id" and p."facility_id" = b."facility_id"`,
+    ]);
+    const cli = runCli(database.url);
+    const cliSeconds = cli.seconds;
+    const cliPeakMb = cli.peakMb;
+    const cliReport = cli.report;
+
+    console.log(
+      `node ${process.version}; export: ${(bytes / 2 ** 20).toFixed(1)} MB, ${ITEMS * LOCATIONS} rows; 5% of positions changed since last night`,
+    );
+    console.log(
+      `baseline (psql \\copy + one INSERT ... ON CONFLICT, local file): ${baselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / baselineSeconds).toLocaleString('en')} rows/s`,
+    );
+    console.log(
+      `import job (SFTP download, parse, diff, commit, archive):     ${job.seconds.toFixed(2)} s, ${Math.round(job.report.rowsRead / job.seconds).toLocaleString('en')} rows/s, peak RSS ${job.peakRssMb.toFixed(0)} MB`,
+    );
+    console.log(
+      `  rows read ${job.report.rowsRead}, adjusted ${job.report.adjusted}, unchanged ${job.report.unchanged}, rejected ${job.report.rejected}`,
+    );
+    console.log(
+      `ratio: ${(job.seconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.0x); peak RSS goal < 300 MB`,
+    );
+    console.log(
+      `same job with --max-semi-space-size=1: ${lean.seconds.toFixed(2)} s (${(lean.seconds / baselineSeconds).toFixed(2)}x), peak RSS ${lean.peakRssMb.toFixed(0)} MB, adjusted ${lean.report.adjusted}`,
+    );
+    console.log(
+      `oms-inventory-sync import (the shipped CLI, process start to exit): ${cliSeconds.toFixed(2)} s (${(cliSeconds / baselineSeconds).toFixed(2)}x), peak RSS ${cliPeakMb.toFixed(0)} MB, adjusted ${cliReport.adjusted}`,
+    );
+  }
+
+  // First load: an empty store (products and facilities, no positions), a database of its own.
+  if (CASES.has('first')) {
+    const empty = await freshPostgresDatabase();
+    try {
+      const fresh = await openPostgresInventoryStore({ url: empty.url });
+      await fresh.migrate();
+      await saveCatalogue(fresh);
+      await fresh.close();
+      execFileSync('psql', [
+        empty.url,
+        '-q',
+        '-c',
+        'create table "baseline_first" (like "inventory_position" including all)',
+        '-c',
+        'vacuum analyze',
+      ]);
+      const firstBaselineSeconds = baseline(
+        empty.url,
+        `insert into "baseline_first" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
              select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint, round(s."qty" * 100000)::bigint, 0 from "staging" s
              join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"`,
-    ]);
-    const firstBaselineSeconds = Number(process.hrtime.bigint() - firstBaselineStart) / 1e9;
-    const first = runCli(empty.url);
-    const positions = execFileSync('psql', [empty.url, '-Atc', 'select count(*) from "inventory_position"'], {
-      encoding: 'utf8',
-    }).trim();
-    console.log('first load (1M rows into an empty store: products and facilities, no positions):');
-    console.log(
-      `  baseline (psql \\copy + one INSERT ... SELECT into an empty positions table): ${firstBaselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / firstBaselineSeconds).toLocaleString('en')} rows/s`,
-    );
-    console.log(
-      `  oms-inventory-sync import (the shipped CLI, process start to exit): ${first.seconds.toFixed(2)} s (${(first.seconds / firstBaselineSeconds).toFixed(2)}x; goal <= 1.0x), peak RSS ${first.peakMb.toFixed(0)} MB (goal < 300 MB); adjusted ${first.report.adjusted}, unchanged ${first.report.unchanged}; ${positions} positions after`,
-    );
-  } finally {
-    await empty.drop();
+      );
+      const first = runCli(empty.url);
+      const positions = execFileSync('psql', [empty.url, '-Atc', 'select count(*) from "inventory_position"'], {
+        encoding: 'utf8',
+      }).trim();
+      console.log('first load (1M rows into an empty store: products and facilities, no positions):');
+      console.log(
+        `  baseline (psql \\copy + one INSERT ... SELECT into an empty positions table): ${firstBaselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / firstBaselineSeconds).toLocaleString('en')} rows/s`,
+      );
+      console.log(
+        `  oms-inventory-sync import (the shipped CLI, process start to exit): ${first.seconds.toFixed(2)} s (${(first.seconds / firstBaselineSeconds).toFixed(2)}x; goal <= 1.0x), peak RSS ${first.peakMb.toFixed(0)} MB (goal < 300 MB); adjusted ${first.report.adjusted}, unchanged ${first.report.unchanged}; ${positions} positions after`,
+      );
+    } finally {
+      await empty.drop();
+    }
   }
 } finally {
   await sshd.stop();

@@ -32,8 +32,11 @@ export interface ImportCommit {
   readonly file: { readonly name: string; readonly sha256: string; readonly bytes: number };
   readonly outcome: ImportOutcome;
   readonly method: ResetMethod;
-  /** Empty for a held-back file. An array, or a table (`StockAdjustmentTable`): iterated once, in order. */
-  readonly adjustments: Iterable<StockAdjustment> & { readonly length: number };
+  /** Empty for a held-back file. An array, or a table (`StockAdjustmentTable`): read in order, or by index. */
+  readonly adjustments: Iterable<StockAdjustment> & {
+    readonly length: number;
+    readonly at: (index: number) => StockAdjustment | undefined;
+  };
   readonly counts: ImportCounts;
   readonly at: Date;
 }

@@ -40,6 +40,13 @@ export interface StoreDialect {
    */
   readonly fill: (trx: Db, table: string, columns: Columns, rows: Iterable<ReadonlyArray<Value>>) => Promise<void>;
   /**
+   * `fill` for a table of the store (the first load's positions and ledger rows): on PostgreSQL, when the table is
+   * empty and no other transaction holds any lock on it, it is locked to the commit, its secondary indexes are dropped
+   * and built again once the rows are in (one sort each instead of a million index insertions); else, and on
+   * SQLite, plainly `fill`. Inside `trx`, so a failure or a crash leaves the indexes as they were.
+   */
+  readonly load: (trx: Db, table: string, columns: Columns, rows: Iterable<ReadonlyArray<Value>>) => Promise<void>;
+  /**
    * QOH and ATP of every position, read inside the transaction `trx` (one snapshot): PostgreSQL's
    * `COPY … TO STDOUT` decoded as it streams, SQLite's pages in key order.
    */

@@ -3,7 +3,7 @@ import { SqliteDriver } from '@mikro-orm/sql';
 import { SqliteDialect, sql, type SqliteDatabase } from 'kysely';
 import { stockTableBuilder } from '../../application/columnar.ts';
 import { fromScaled } from '../../domain/index.ts';
-import type { Columns, StoreDialect, Value } from './dialect.ts';
+import type { Columns, StoreDialect } from './dialect.ts';
 
 /** Options: the database file (created when missing). */
 export interface SqliteStoreOptions {
@@ -84,6 +84,10 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     return sql`(select ${sql.join(fields)} from json_each(${JSON.stringify(values)}))`;
   };
   const names = (columns: Columns) => sql.join(columns.map(([name]) => sql.ref(name)));
+  const fill: StoreDialect['fill'] = async (trx, table, columns, values) => {
+    for (const batch of batches(values, BATCH))
+      await sql`insert into ${sql.table(table)} (${names(columns)}) select * from ${rows(columns, batch)}`.execute(trx);
+  };
   return {
     writableCte: false,
     // The file is made when the connection opens.
@@ -95,12 +99,9 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     },
     rows,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
-    fill: async (trx, table, columns, values: Iterable<ReadonlyArray<Value>>) => {
-      for (const batch of batches(values, BATCH))
-        await sql`insert into ${sql.table(table)} (${names(columns)}) select * from ${rows(columns, batch)}`.execute(
-          trx,
-        );
-    },
+    fill,
+    // SQLite's write transaction holds the whole database already; its indexes stay.
+    load: fill,
     stockLevels: async (trx) => {
       const levels = stockTableBuilder();
       let last: PositionRow | undefined;

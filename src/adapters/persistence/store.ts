@@ -1,6 +1,6 @@
 import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
-import type { SalesChannel, Store } from '../../application/index.ts';
+import type { ImportCommit, SalesChannel, Store } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel, StockTerm } from '../../domain/index.ts';
 import { fromScaled, isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
@@ -45,17 +45,22 @@ const bigint = (name: string) => [name, 'bigint'] as const;
 const names = (columns: Columns | ReadonlyArray<string>) =>
   sql.join(columns.map((c) => sql.ref(typeof c === 'string' ? c : c[0])));
 
+/** An adjustment's before and after (QOH, ATP) and the file's quantity, scaled: staged and in the ledger alike. */
+const BEFORE_AFTER: Columns = [
+  bigint('quantity_on_hand_before_scaled'),
+  bigint('quantity_on_hand_after_scaled'),
+  bigint('available_to_promise_before_scaled'),
+  bigint('available_to_promise_after_scaled'),
+  bigint('file_quantity_scaled'),
+];
+
 // The bulk tables: filled by COPY (PostgreSQL) or JSON batches (SQLite), then read by set-based statements.
 const ADJUSTMENTS = {
   name: 'adjustment_staging',
   columns: [
     text('product_id'),
     text('facility_id'),
-    bigint('quantity_on_hand_before_scaled'),
-    bigint('quantity_on_hand_after_scaled'),
-    bigint('available_to_promise_before_scaled'),
-    bigint('available_to_promise_after_scaled'),
-    bigint('file_quantity_scaled'),
+    ...BEFORE_AFTER,
     ['created', 'boolean'],
     ['line', 'int'],
     ['ord', 'bigint'],
@@ -88,6 +93,31 @@ const adjustmentRows = function* (adjustments: Iterable<StockAdjustment>): Gener
       a.line,
       ord++,
     ];
+};
+
+/** The columns of a `reset` ledger row the import writes. */
+const RESETS: Columns = [
+  bigint('sequence'),
+  text('event_id'),
+  text('type'),
+  text('product_id'),
+  text('facility_id'),
+  text('payload'),
+  text('changes'),
+  bigint('recorded_at'),
+  text('source_file'),
+  text('run_id'),
+  ['line', 'int'],
+  ...BEFORE_AFTER,
+  ['created', 'boolean'],
+];
+
+const qohDelta = (a: StockAdjustment) => toScaled(a.quantityOnHandAfter) - toScaled(a.quantityOnHandBefore);
+const atpDelta = (a: StockAdjustment) => toScaled(a.availableToPromiseAfter) - toScaled(a.availableToPromiseBefore);
+
+const everyCreated = (adjustments: Iterable<StockAdjustment>): boolean => {
+  for (const a of adjustments) if (!a.created) return false;
+  return true;
 };
 
 const levelRows = function* (levels: Iterable<StockLevel>): Generator<Value[]> {
@@ -179,6 +209,88 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   const markIdsChanged = async (trx: Db, productIds: Iterable<string>, at: number, sequence?: number) =>
     markChanged(trx, ids('product_id', productIds), at, sequence ?? (await draw(trx, 1)));
 
+  /**
+   * A commit whose every adjustment creates a position (the first load of an empty store), without a staging table:
+   * the positions straight into their table in key order (as the ledger locks them), under a savepoint, then their
+   * `reset` rows (the true before is 0 and 0) straight into the ledger (`load`: on an empty ledger, its indexes are
+   * built after the rows). False, with nothing written, when a position exists already (another writer created it
+   * since the plan read the stock): the commit then takes the general path.
+   */
+  const commitCreated = async (trx: Db, commit: ImportCommit, at: number): Promise<boolean> => {
+    const { adjustments } = commit;
+    const n = adjustments.length;
+    const productIds = new Set<string>();
+    const facilityIds = new Set<string>();
+    for (const a of adjustments) {
+      productIds.add(a.productId);
+      facilityIds.add(a.facilityId);
+    }
+    // The ids in the database's own order (its collation), so that the positions go in in the primary key's order.
+    const rank = async (column: string, values: ReadonlySet<string>) =>
+      new Map(
+        (await all(sql<Row>`select ${sql.ref(column)} from ${ids(column, values)} as "ids" order by 1`, trx)).map(
+          (r, i) => [String(r[column]), i] as const,
+        ),
+      );
+    const productRank = await rank('product_id', productIds);
+    const facilityRank = await rank('facility_id', facilityIds);
+    const keys = new Float64Array(n);
+    for (let i = 0; i < n; i++) {
+      const a = adjustments.at(i)!;
+      keys[i] = productRank.get(a.productId)! * facilityRank.size + facilityRank.get(a.facilityId)!;
+    }
+    const order = Int32Array.from({ length: n }, (_, i) => i).sort((x, y) => keys[x]! - keys[y]!);
+    const positions = function* (): Generator<Value[]> {
+      for (const i of order) {
+        const a = adjustments.at(i)!;
+        yield [a.productId, a.facilityId, qohDelta(a), atpDelta(a), at];
+      }
+    };
+    await sql`savepoint "import_created"`.execute(trx);
+    // A plain COPY: a clash with a position created meanwhile fails it, and any failure sends every row the general way.
+    const inserted = await dialect.fill(trx, 'inventory_position', POSITIONS.columns, positions()).then(
+      () => true,
+      () => false,
+    );
+    await sql
+      .raw(inserted ? 'release savepoint "import_created"' : 'rollback to savepoint "import_created"')
+      .execute(trx);
+    if (!inserted) return false;
+    // The numbers are drawn after the positions are locked, as every ledger write does.
+    const last = await draw(trx, n);
+    const first = last - n + 1;
+    const prefix = resetEventIdPrefix(commit.runId, commit.file.sha256, commit.file.name);
+    const resets = function* (): Generator<Value[]> {
+      for (let i = 0; i < n; i++) {
+        const a = adjustments.at(i)!;
+        const qoh = qohDelta(a);
+        const atp = atpDelta(a);
+        yield [
+          first + i,
+          `${prefix}${i}`,
+          'reset',
+          a.productId,
+          a.facilityId,
+          '',
+          '',
+          at,
+          commit.file.name,
+          commit.runId,
+          a.line,
+          0,
+          qoh,
+          0,
+          atp,
+          toScaled(a.fileQuantity),
+          true,
+        ];
+      }
+    };
+    await dialect.load(trx, 'inventory_event', RESETS, resets());
+    await markChanged(trx, ids('product_id', productIds), at, last);
+    return true;
+  };
+
   const mapOf = async (query: Promise<ReadonlyArray<{ k: unknown; v: unknown }>>) =>
     new Map((await query).map((r) => [String(r.k), String(r.v)]));
   const all = async (query: RawBuilder<Row>, on: Db = db()) => (await query.execute(on)).rows;
@@ -258,6 +370,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .executeTakeFirst();
           if (Number(recorded.numInsertedOrUpdatedRows ?? 0) === 0) return 'already-imported' as const;
           if (commit.adjustments.length === 0) return 'committed' as const;
+          if (everyCreated(commit.adjustments) && (await commitCreated(trx, commit, at))) return 'committed' as const;
           let created = 0;
           const counted = function* (adjustments: Iterable<StockAdjustment>): Generator<StockAdjustment> {
             for (const a of adjustments) {

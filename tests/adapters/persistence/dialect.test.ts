@@ -90,6 +90,95 @@ for (const [name, fresh] of FRESH_DATABASES) {
       );
   });
 
+  test('load: rows into a store table, empty or not; its unique constraint and indexes hold after, a rollback keeps them', async () => {
+    const db = orm.db();
+    await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean,
+      constraint "loaded_line_unique" unique ("line"))`.execute(db);
+    await sql`create index "loaded_quantity_index" on "loaded" ("quantity", "id")`.execute(db);
+    const indexes = async () =>
+      name === 'PostgreSQL'
+        ? (
+            await sql<{ d: string }>`select pg_get_indexdef(indexrelid) as "d" from pg_index
+              where indrelid = 'loaded'::regclass order by 1`.execute(db)
+          ).rows.map((r) => r.d)
+        : (
+            await sql<{ d: string }>`select "sql" as "d" from sqlite_master where "type" = 'index'
+              and "tbl_name" = 'loaded' order by "name"`.execute(db)
+          ).rows.map((r) => String(r.d));
+    const before = await indexes();
+    const oid = async () =>
+      name === 'PostgreSQL'
+        ? Number(
+            (await sql<{ o: unknown }>`select 'loaded_quantity_index'::regclass::oid as "o"`.execute(db)).rows[0]?.o,
+          )
+        : 0;
+    const first = await oid();
+    const rows = (from: number, to: number) =>
+      Array.from({ length: to - from }, (_, k): Value[] => [`id-${from + k}`, (from + k) % 10, from + k, true]);
+    // Into the empty table, then a failure: nothing stays, the indexes are as they were.
+    await orm
+      .transaction(async (trx) => {
+        await orm.dialect.load(trx, 'loaded', COLUMNS, rows(0, 1000));
+        throw new Error('rolled back');
+      })
+      .catch(() => undefined);
+    assert.equal(await indexes(), before, 'a rolled-back load keeps the indexes');
+    await orm.transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, [...ODD.slice(0, 5), ...rows(10, 5000)]));
+    assert.equal(await indexes(), before, 'the same indexes after a load into the empty table');
+    const built = await oid();
+    if (name === 'PostgreSQL') assert.is.not(built, first, 'built again after the rows went in');
+    // Not empty any more: the indexes stay in place while the rows go in.
+    await orm.transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, rows(5000, 6000)));
+    assert.equal(await indexes(), before);
+    assert.is(await oid(), built, 'not built again');
+    const count = await sql<{ n: unknown }>`select count(*) as "n" from "loaded"`.execute(db);
+    assert.is(Number(count.rows[0]?.n), 5 + 5990);
+    const found = await sql<
+      Record<string, unknown>
+    >`select * from "loaded" where "quantity" = 7 and "id" = 'id-4997'`.execute(db);
+    assert.equal(found.rows.map(normal), [['id-4997', 7, 4997, true]]);
+    const duplicate = await orm
+      .transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, [['another', 1, 4997, false]]))
+      .then(
+        () => 'loaded',
+        () => 'refused',
+      );
+    assert.is(duplicate, 'refused', 'the unique constraint holds after the load');
+  });
+
+  if (name === 'PostgreSQL')
+    test('load: with another transaction reading the empty table, its indexes stay and nothing waits', async () => {
+      const db = orm.db();
+      await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean)`.execute(
+        db,
+      );
+      await sql`create index "loaded_quantity_index" on "loaded" ("quantity")`.execute(db);
+      const oid = async () =>
+        Number(
+          (await sql<{ o: unknown }>`select 'loaded_quantity_index'::regclass::oid as "o"`.execute(db)).rows[0]?.o,
+        );
+      const before = await oid();
+      // The reader holds its lock on the table until the load has committed.
+      let release = (): void => undefined;
+      const held = new Promise<void>((resolve) => {
+        release = resolve;
+      });
+      let reading = (): void => undefined;
+      const read = new Promise<void>((resolve) => {
+        reading = resolve;
+      });
+      const reader = orm.transaction(async (trx) => {
+        await sql`select count(*) from "loaded"`.execute(trx);
+        reading();
+        await held;
+      });
+      await read;
+      await orm.transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, [['a', 1, 1, true]]));
+      release();
+      await reader;
+      assert.is(await oid(), before, 'the index was not built again');
+    });
+
   test('stockLevels: every position, in one snapshot, past a page', async () => {
     const count = 60_000;
     await orm.transaction(async (trx) => {

@@ -186,6 +186,48 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
     );
   });
 
+  test('commitImport of positions that are all new (a first load), in the plan order; one created meanwhile is moved by its delta', async () => {
+    const { store } = subject;
+    const load = [
+      adjustment('P3', 'F1', [0, 5], [0, 5], 2),
+      adjustment('P1', 'F2', [0, 2.5], [0, 2.5], 3),
+      adjustment('P1', 'F1', [0, 1], [0, 1], 4),
+    ];
+    assert.is(await run(store.commitImport(commit('first.csv', 'f'.repeat(64), load))), 'committed');
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))), [
+      { productId: 'P1', facilityId: 'F1', quantityOnHand: 1, availableToPromise: 1 },
+      { productId: 'P1', facilityId: 'F2', quantityOnHand: 2.5, availableToPromise: 2.5 },
+      { productId: 'P3', facilityId: 'F1', quantityOnHand: 5, availableToPromise: 5 },
+    ]);
+    assert.equal(
+      (await run(store.variances('first.csv'))).map(({ sourceFile, runId, recordedAt, ...a }) => a),
+      load,
+    );
+    assert.equal(await run(store.changedProductIds()), ['P1', 'P3']);
+    // The plan found P5 missing; another writer created it before the commit: it moves by the file's change.
+    await run(store.saveStockLevels([{ productId: 'P5', facilityId: 'F1', quantityOnHand: 2, availableToPromise: 1 }]));
+    const next = [adjustment('P4', 'F1', [0, 3], [0, 3], 2), adjustment('P5', 'F1', [0, 4], [0, 4], 3)];
+    assert.is(await run(store.commitImport(commit('next.csv', 'n'.repeat(64), next))), 'committed');
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))).slice(3), [
+      { productId: 'P4', facilityId: 'F1', quantityOnHand: 3, availableToPromise: 3 },
+      { productId: 'P5', facilityId: 'F1', quantityOnHand: 6, availableToPromise: 5 },
+    ]);
+    assert.equal(
+      (await run(store.variances('next.csv'))).map((v) => [
+        v.productId,
+        v.quantityOnHandBefore,
+        v.quantityOnHandAfter,
+        v.availableToPromiseBefore,
+        v.availableToPromiseAfter,
+        v.created,
+      ]),
+      [
+        ['P4', 0, 3, 0, 3, true],
+        ['P5', 2, 6, 1, 5, false],
+      ],
+    );
+  });
+
   test('a held-back file is recorded without touching stock', async () => {
     const { store } = subject;
     assert.is(await run(store.commitImport(commit('bad.csv', 'c'.repeat(64), [], 'held-back'))), 'committed');
