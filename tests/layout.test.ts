@@ -26,6 +26,7 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/product-mapping.ts',
   'src/application/push-ledger.ts',
   'src/application/shopify-inventory.ts',
+  'src/application/shopify-shop.ts',
   'src/application/store-error.ts',
 ];
 

@@ -139,6 +139,7 @@ export {
 export { recentLedgerEntries } from './recent-ledger-entries.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
 export type { FacilityRecord, MasterData, ProductRecord } from './master-data.ts';
+export type { ShopifyLocation, ShopifyShop } from './shopify-shop.ts';
 export type { InventoryTerms, StockTermCursor, StockTermKind } from './inventory-terms.ts';
 export {
   leaseLostReason,

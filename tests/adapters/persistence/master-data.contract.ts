@@ -1,13 +1,13 @@
 // The MasterData contract: one suite, run against every adapter (memory, PostgreSQL, SQLite).
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { ChannelSeed, InventorySeed, MasterData, ProductMappingStore } from '../../../src/application/index.ts';
+import type { ChannelSeed, InventorySeed, InventoryStore, MasterData } from '../../../src/application/index.ts';
 import { CHANNEL_FAC_GROUP } from '../../../src/domain/index.ts';
 import { run } from '../../support/run.ts';
 
 /** A store under test and how to dispose of it. */
 export interface MasterDataUnderTest {
-  readonly store: MasterData & InventorySeed & ChannelSeed & Pick<ProductMappingStore, 'productSkus'>;
+  readonly store: MasterData & InventorySeed & ChannelSeed & Pick<InventoryStore, 'facilityIdsByExternalId'>;
   readonly dispose: () => Promise<void>;
 }
 
