@@ -36,6 +36,7 @@ import { redact } from '../application/redaction.ts';
 import { configuredLogger, secretsOf } from '../composition/log.ts';
 import { progressBar } from './terminal.ts';
 import { formatDemoReport, runDemo } from './demo.ts';
+import { SETUP_USAGE, setupCommand } from './setup-commands.ts';
 
 const USAGE = `Usage: oms-inventory-sync <command> [options]
 
@@ -65,6 +66,9 @@ Commands:
   worker                                   runs the jobs on their schedules (config section "worker"; pg-boss on
                                            the PostgreSQL store; many workers share the work)
   help                                     this text
+
+Setup (each with --config FILE, --json and --help; see the README, "Set up an OMS in a few commands"):
+${SETUP_USAGE}
 
 Options:
   --json            the report as JSON
@@ -457,6 +461,16 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       }
       return 0;
     }
+    case 'facility':
+    case 'product':
+    case 'group':
+    case 'sell-online':
+    case 'safety-stock':
+    case 'threshold':
+    case 'channel':
+    case 'shopify':
+    case 'check':
+      return setupCommand(command, rest);
     case 'help':
     case '--help':
       process.stdout.write(`${USAGE}\n`);
