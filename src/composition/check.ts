@@ -103,7 +103,11 @@ const checkInbox = async (label: string, inbox: InboxConfig, say: (s: string) =>
       return [failed(hostKey, reason), skipped(auth, 'not attempted'), skipped(folder, 'not connected')];
     if (e._tag === 'FileStoreFailed' && e.operation === 'connect')
       return /authentication/.test(e.reason)
-        ? [ok(hostKey, `${where} presented the pinned key`), failed(auth, reason), skipped(folder, 'not logged in')]
+        ? [
+            ok(hostKey, `${where} presented the pinned key`),
+            failed(auth, `cannot log in as ${inbox.username}: ${reason}`),
+            skipped(folder, 'not logged in'),
+          ]
         : [failed(hostKey, reason), skipped(auth, 'not connected'), skipped(folder, 'not connected')];
     if (e._tag === 'FileStoreUnavailable' && !/during list/.test(e.reason))
       return [
