@@ -45,6 +45,9 @@ export interface SetupReport {
 const refused = (faults: ReadonlyArray<SetupFault>): SetupError => ({ _tag: 'SetupRefused', faults });
 const refusedOne = (field: string, reason: string): SetupError => refused([{ field, reason }]);
 
+/** A store task as a setup step's: its errors are among the step's. */
+const widen = <A>(task: TE.TaskEither<StoreError, A>): TE.TaskEither<SetupError, A> => task;
+
 const shown = (u: unknown): string => (typeof u === 'string' ? JSON.stringify(u) : String(u));
 
 /** The value as `codec` reads it, or a fault of `field` (at `line`). */
@@ -141,8 +144,7 @@ export const saveFacilityRecords = (
         : [{ line: i.line, facilityId, externalId, ...(name === undefined ? {} : { name }) }];
     });
     return pipe(
-      store.facilities(),
-      TE.mapLeft((e): SetupError => e),
+      widen(store.facilities()),
       TE.chain((existing) => {
         const byId = new Map(existing.map((f) => [f.facilityId, f]));
         faults.push(
@@ -202,8 +204,7 @@ export const saveProductRecords = (
         : [{ line: i.line, productId, externalId, sku }];
     });
     return pipe(
-      store.productIdsByExternalId(),
-      TE.mapLeft((e): SetupError => e),
+      widen(store.productIdsByExternalId()),
       TE.chain((stored) => {
         faults.push(
           ...keyFaults(
@@ -237,8 +238,7 @@ const groupNamed = (
   channel: boolean,
 ): TE.TaskEither<SetupError, FacilityGroup> =>
   pipe(
-    store.facilityGroup(facilityGroupId),
-    TE.mapLeft((e): SetupError => e),
+    widen(store.facilityGroup(facilityGroupId)),
     TE.chain((group) =>
       group === null
         ? TE.left(refusedOne('facilityGroupId', `no facility group ${facilityGroupId} (add it with group add)`))
@@ -278,13 +278,11 @@ export const addFacilityGroup = (
     );
     if (id === undefined || type === undefined) return TE.left(refused(faults));
     return pipe(
-      store.facilityGroup(id),
-      TE.mapLeft((e): SetupError => e),
+      widen(store.facilityGroup(id)),
       TE.chain((existing) =>
         existing === null
           ? pipe(
-              store.saveFacilityGroup({ facilityGroupId: id, facilityGroupTypeId: type, facilityIds: [] }),
-              TE.mapLeft((e): SetupError => e),
+              widen(store.saveFacilityGroup({ facilityGroupId: id, facilityGroupTypeId: type, facilityIds: [] })),
               TE.map((): SetupReport => ({ outcomes: [{ id, outcome: 'added' }] })),
             )
           : existing.facilityGroupTypeId === type
@@ -321,12 +319,7 @@ export const setSellOnline = (
     return pipe(
       TE.Do,
       TE.bind('group', () => groupNamed(store, groupId, true)),
-      TE.bind('facilities', () =>
-        pipe(
-          store.facilities(),
-          TE.mapLeft((e): SetupError => e),
-        ),
-      ),
+      TE.bind('facilities', () => pipe(widen(store.facilities()))),
       TE.chain(({ group, facilities }) => {
         if (!facilities.some((f) => f.facilityId === facility))
           return TE.left(refusedOne('facilityId', `no facility ${facility} (add it with facility add)`));
@@ -334,8 +327,7 @@ export const setSellOnline = (
         if (member === on) return TE.right({ outcomes: [{ id: facility, outcome: 'unchanged' as const }] });
         const facilityIds = on ? [...group.facilityIds, facility] : group.facilityIds.filter((f) => f !== facility);
         return pipe(
-          store.saveFacilityGroup({ ...group, facilityIds }),
-          TE.mapLeft((e): SetupError => e),
+          widen(store.saveFacilityGroup({ ...group, facilityIds })),
           TE.map((): SetupReport => ({ outcomes: [{ id: facility, outcome: on ? 'added' : 'removed' }] })),
         );
       }),
@@ -345,8 +337,7 @@ export const setSellOnline = (
 /** The product of exactly this id (not one whose SKU it is), or a refusal. */
 const productNamed = (store: InventoryLookup, productId: string): TE.TaskEither<SetupError, string> =>
   pipe(
-    store.productInventory(productId),
-    TE.mapLeft((e): SetupError => e),
+    widen(store.productInventory(productId)),
     TE.chain((found) =>
       found?.productId === productId
         ? TE.right(productId)
@@ -378,12 +369,7 @@ export const setSafetyStock = (
     if (product === undefined || facility === undefined || units === undefined) return TE.left(refused(faults));
     return pipe(
       productNamed(store, product),
-      TE.chain(() =>
-        pipe(
-          store.facilities(),
-          TE.mapLeft((e): SetupError => e),
-        ),
-      ),
+      TE.chain(() => pipe(widen(store.facilities()))),
       TE.chain((facilities) =>
         facilities.some((f) => f.facilityId === facility)
           ? pipe(
@@ -414,12 +400,7 @@ export const setThreshold = (
     if (product === undefined || units === undefined) return TE.left(refused(faults));
     return pipe(
       productNamed(store, product),
-      TE.chain(() =>
-        pipe(
-          store.saveThresholds([{ productId: product, threshold: units }]),
-          TE.mapLeft((e): SetupError => e),
-        ),
-      ),
+      TE.chain(() => pipe(widen(store.saveThresholds([{ productId: product, threshold: units }])))),
       TE.map((): SetupReport => ({ outcomes: [{ id: product, outcome: 'updated' }] })),
     );
   });
@@ -453,12 +434,7 @@ export const saveSalesChannel = (
     const channel = { facilityGroupId: groupId, shop: shop as string, locationId: locationId as string };
     return pipe(
       groupNamed(store, groupId, true),
-      TE.chain(() =>
-        pipe(
-          store.salesChannel(groupId),
-          TE.mapLeft((e): SetupError => e),
-        ),
-      ),
+      TE.chain(() => pipe(widen(store.salesChannel(groupId)))),
       TE.chain((before) => {
         const outcome: SetupOutcome =
           before === null
@@ -467,8 +443,7 @@ export const saveSalesChannel = (
               ? 'unchanged'
               : 'updated';
         return pipe(
-          store.saveSalesChannel(channel),
-          TE.mapLeft((e): SetupError => e),
+          widen(store.saveSalesChannel(channel)),
           TE.map((): SetupReport => ({ outcomes: [{ id: groupId, outcome }] })),
         );
       }),

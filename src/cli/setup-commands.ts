@@ -8,7 +8,6 @@ import { readFileSync } from 'node:fs';
 import { parseArgs } from 'node:util';
 import { type Either, isLeft } from 'fp-ts/lib/Either.js';
 import { readSetupCsv, type SetupCsvError } from '../adapters/csv/setup-csv.ts';
-import { shopifyInventory } from '../adapters/shopify/shopify-inventory.ts';
 import type { FacilityGroup } from '../domain/index.ts';
 import {
   addFacilityGroup,
@@ -26,7 +25,7 @@ import { redact } from '../application/redaction.ts';
 import { type Config, loadConfig } from '../composition/config.ts';
 import { type OpenedStore, openInventoryStore } from '../composition/live.ts';
 import { secretsOf } from '../composition/log.ts';
-import { checkExitCode, runChecks, shopifyReason } from '../composition/check.ts';
+import { checkExitCode, runChecks, shopifyReason, shopifyShopOf } from '../composition/check.ts';
 
 type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
 
@@ -321,15 +320,7 @@ export const setupCommand = async (command: string, argv: ReadonlyArray<string>)
         2,
         'the configuration has no shopify section (shop, and SHOPIFY_ACCESS_TOKEN in the environment)',
       );
-    const adapter = shopifyInventory({
-      shop: shopify.shop,
-      accessToken: shopify.accessToken,
-      apiVersion: shopify.apiVersion,
-      timeoutMs: shopify.timeoutMs,
-      maxAttempts: 3,
-      ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
-    });
-    const locations = await adapter.locations()();
+    const locations = await shopifyShopOf(shopify).locations()();
     if (isLeft(locations)) {
       const e = locations.left;
       const reason = redact(shopifyReason(e), secretsOf(config));

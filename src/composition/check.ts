@@ -6,7 +6,8 @@ import type { FileStoreError } from '../application/file-store.ts';
 import type { SalesChannel } from '../application/catalogue.ts';
 import { redactor } from '../application/redaction.ts';
 import type { ShopifyError } from '../application/shopify-inventory.ts';
-import { type Config, type InboxConfig, loadConfig, type StoreConfig } from './config.ts';
+import type { ShopifyShop } from '../application/shopify-shop.ts';
+import { type Config, type InboxConfig, loadConfig, type ShopifyConfig, type StoreConfig } from './config.ts';
 import { openInbox, openInventoryStore } from './live.ts';
 
 /**
@@ -125,6 +126,20 @@ const checkInbox = async (label: string, inbox: InboxConfig, say: (s: string) =>
   }
 };
 
+/**
+ * The shop's reads (`ShopifyShop`) for the setup commands and `check`: a few attempts only, since an operator waits
+ * on the answer.
+ */
+export const shopifyShopOf = (shopify: ShopifyConfig): ShopifyShop =>
+  shopifyInventory({
+    shop: shopify.shop,
+    accessToken: shopify.accessToken,
+    apiVersion: shopify.apiVersion,
+    timeoutMs: shopify.timeoutMs,
+    maxAttempts: 2,
+    ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
+  });
+
 /** A Shopify error as a sentence's end: its reason, or what it is. */
 export const shopifyReason = (e: ShopifyError): string =>
   'reason' in e ? e.reason : e._tag === 'ShopifyThrottled' ? `throttled (retry after ${e.retryAfterMs} ms)` : e._tag;
@@ -143,14 +158,7 @@ const checkShopify = async (
       skipped('shopify scopes', 'no token'),
       skipped('shopify locations', 'no token'),
     ];
-  const adapter = shopifyInventory({
-    shop: shopify.shop,
-    accessToken: shopify.accessToken,
-    apiVersion: shopify.apiVersion,
-    timeoutMs: shopify.timeoutMs,
-    maxAttempts: 2,
-    ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
-  });
+  const adapter = shopifyShopOf(shopify);
   const scopes = await adapter.accessScopes()();
   if (isLeft(scopes)) {
     const e = scopes.left;
