@@ -383,7 +383,12 @@ export const setSafetyStock = (
       TE.chain(([outcome]) =>
         outcome?.outcome === 'applied'
           ? TE.right({ outcomes: [{ id: `${product}@${facility}`, outcome: 'updated' as const }] })
-          : TE.left(refusedOne('quantity', `the ledger did not apply it: ${JSON.stringify(outcome ?? null)}`)),
+          : TE.left(
+              refusedOne(
+                'quantity',
+                `the ledger did not apply it: ${outcome === undefined ? 'no outcome' : outcome.outcome === 'refused' ? `${outcome.reason}: ${outcome.detail}` : outcome.outcome}`,
+              ),
+            ),
       ),
     );
   });
