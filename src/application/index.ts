@@ -143,6 +143,8 @@ export {
 } from './audit-ledger.ts';
 export { recentLedgerEntries } from './recent-ledger-entries.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
+export type { FacilityRecord, MasterData, ProductRecord } from './master-data.ts';
+export type { ShopifyLocation, ShopifyShop } from './shopify-shop.ts';
 export type { InventoryTerms, StockTermCursor, StockTermKind } from './inventory-terms.ts';
 export {
   leaseLostReason,

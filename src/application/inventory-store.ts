@@ -79,8 +79,9 @@ export interface InventoryHistory {
 
 /** Loading master data and stock: for setting a store up (tests, the demo, a first load). */
 export interface InventorySeed {
+  /** Saves facilities whole: an existing one gets the given external id and name (none given: no name). */
   readonly saveFacilities: (
-    facilities: ReadonlyArray<{ facilityId: string; externalId: string }>,
+    facilities: ReadonlyArray<{ facilityId: string; externalId: string; name?: string }>,
   ) => TaskEither<StoreError, void>;
   readonly saveProducts: (
     products: ReadonlyArray<{ productId: string; externalId: string }>,

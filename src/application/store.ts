@@ -7,6 +7,7 @@ import type { InventoryLookup } from './inventory-lookup.ts';
 import type { InventoryTerms } from './inventory-terms.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore } from './inventory-store.ts';
 import type { JobLease } from './job-lease.ts';
+import type { MasterData } from './master-data.ts';
 import type { ProductMappingStore } from './product-mapping.ts';
 import type { PushLedger } from './push-ledger.ts';
 import type { RunLog } from './run-log.ts';
@@ -27,6 +28,7 @@ export type Store = InventoryStore &
   InventoryLookup &
   InventoryLedger &
   InventoryTerms &
+  MasterData &
   JobLease &
   RunLog;
 
@@ -71,6 +73,9 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
   recordEvents: true,
   ledgerEntries: true,
   stockTerms: true,
+  facilities: true,
+  productPage: true,
+  facilityGroups: true,
 };
 
 /**

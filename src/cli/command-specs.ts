@@ -3,6 +3,7 @@
  * the usage text are made from), and the exit codes.
  */
 import { CONFIG_FLAG, JSON_FLAG, usageLine, type CommandSpec, type FlagSpec } from './arguments.ts';
+import { SETUP_USAGE } from './setup-commands.ts';
 
 /** The exit codes, as the README's table states them. */
 export const EXIT = {
@@ -130,6 +131,9 @@ export const usageText = (): string =>
       ([name, spec]) =>
         `  ${usageLine(name, spec).replace(/^oms-inventory-sync /, '')}\n${wrap(spec.summary, 110, '      ')}`,
     ),
+    '',
+    'Setting up an OMS (each with --help; see "Set up an OMS in a few commands" in the README):',
+    SETUP_USAGE,
     '',
     'Secrets come from the environment, each read only by the commands that use it: DATABASE_URL, SFTP_PRIVATE_KEY,',
     'SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN. OMS_WORKER_ID names this worker',

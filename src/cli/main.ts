@@ -45,6 +45,7 @@ import {
 } from './arguments.ts';
 import { COMMANDS, EXIT, usageText } from './command-specs.ts';
 import { failureSentence } from './failure.ts';
+import { isSetupCommand, setupCommand } from './setup-commands.ts';
 
 /**
  * The configuration from `--config FILE` (or the embedded defaults) and the environment, or what is wrong with it.
@@ -237,6 +238,8 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
     process.stdout.write(`${usageText()}\n`);
     return EXIT.done;
   }
+  // The setup commands (facility, product, group, ..., check) parse their own arguments as strictly.
+  if (isSetupCommand(command)) return setupCommand(command, rest);
   const spec = COMMANDS[command];
   if (spec === undefined)
     return fail(

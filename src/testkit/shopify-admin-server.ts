@@ -1,6 +1,7 @@
 /**
  * A local Shopify Admin GraphQL server for tests: the subset of the Admin API that inventory sync uses
- * (`inventoryItems`, `locations`, `inventorySetQuantities` with `@idempotent`, staged uploads and bulk operations),
+ * (`inventoryItems`, `locations`, `currentAppInstallation { accessScopes }`, `inventorySetQuantities` with
+ * `@idempotent`, staged uploads and bulk operations),
  * with Shopify's schema names, calculated query cost, leaky-bucket throttling, userErrors and idempotency, and
  * one-shot faults (throttling, 5xx, hangs, dropped answers, sales landing mid-request). Every server is independent.
  *
@@ -81,6 +82,8 @@ export interface ShopifyAdminServerOptions {
   readonly now?: () => number;
   /** How long a bulk operation takes per line, in milliseconds; default 0. */
   readonly bulkRowDelayMs?: number;
+  /** The access scopes the token's app is granted; default read_inventory, write_inventory, read_products. */
+  readonly accessScopes?: ReadonlyArray<string>;
 }
 
 /** A running server and the handles a test drives it with. */
@@ -192,6 +195,7 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
   const now = options.now ?? (() => performance.now());
   const shopDomain = 'oms-test.myshopify.com';
   const state = emptyShop(shopDomain);
+  if (options.accessScopes !== undefined) state.accessScopes = [...options.accessScopes];
   const schema = buildAdminSchema();
   const bucket = costBucket(plan, now);
   const sockets = new Set<Socket>();

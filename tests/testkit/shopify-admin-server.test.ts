@@ -881,6 +881,21 @@ reading(
   },
 );
 
+reading(
+  'currentAppInstallation lists the granted access scopes: the three inventory sync needs, or those given',
+  async () => {
+    const query = 'query AccessScopes { currentAppInstallation { accessScopes { handle } } }';
+    const granted = await gql((await started()).server, query);
+    assert.equal(
+      granted.body.data.currentAppInstallation.accessScopes.map((s: { handle: string }) => s.handle),
+      ['read_inventory', 'write_inventory', 'read_products'],
+    );
+    assert.ok(granted.body.extensions.cost.actualQueryCost > 0, 'priced like any query');
+    const narrow = await gql((await started({ accessScopes: ['read_inventory'] })).server, query);
+    assert.equal(narrow.body.data.currentAppInstallation.accessScopes, [{ handle: 'read_inventory' }]);
+  },
+);
+
 reading('servers are independent', async () => {
   const a = await started();
   const b = await started();

@@ -100,7 +100,8 @@ const answer = <A>(operation: string, work: () => A): TE.TaskEither<StoreError, 
 
 /** An inventory store in memory: the reference for the contract suites and the unit tests of the use cases. */
 export const memoryInventoryStore = (): MemoryInventoryStore => {
-  const facilities = new Map<string, string>();
+  // Master data by id, as the databases key it: saving an id again replaces its external id (and name).
+  const facilities = new Map<string, { externalId: string; name: string | null }>();
   const products = new Map<string, string>();
   const productIds = new Set<string>();
   const skus = new Map<string, string>();
@@ -264,7 +265,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   };
   const contextOf = () => ({
     knownProducts: productIds,
-    knownFacilities: new Set(facilities.values()),
+    knownFacilities: new Set(facilities.keys()),
     recorded: recordedPayloads,
   });
   /** Keeps what the fold of `events` over the current state decided (folding them when not given). */
@@ -360,8 +361,25 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   return {
     recordEvents,
     ledgerEntries,
-    facilityIdsByExternalId: () => answer('facilityIdsByExternalId', () => new Map(facilities)),
-    productIdsByExternalId: () => answer('productIdsByExternalId', () => new Map(products)),
+    facilityIdsByExternalId: () =>
+      answer('facilityIdsByExternalId', () => new Map([...facilities].map(([id, f]) => [f.externalId, id]))),
+    productIdsByExternalId: () =>
+      answer('productIdsByExternalId', () => new Map([...products].map(([id, externalId]) => [externalId, id]))),
+    facilities: () =>
+      answer('facilities', () =>
+        [...facilities]
+          .sort(([a], [b]) => byId(a, b))
+          .map(([facilityId, f]) => ({ facilityId, externalId: f.externalId, name: f.name })),
+      ),
+    productPage: (after, limit) =>
+      answer('productPage', () =>
+        [...productIds]
+          .filter((id) => after === null || id > after)
+          .sort(byId)
+          .slice(0, Math.max(0, Math.floor(limit)))
+          .map((productId) => ({ productId, externalId: products.get(productId)!, sku: skus.get(productId) ?? null })),
+      ),
+    facilityGroups: () => answer('facilityGroups', () => [...groups.keys()].sort(byId).map((id) => facilityGroup(id)!)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
     importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
     appliedFiles: () => answer('appliedFiles', () => [...files.values()].filter((f) => f.outcome === 'applied')),
@@ -434,13 +452,13 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     saveFacilities: (list) =>
       answer('saveFacilities', () => {
         storableOnly(facilityIdsOf(list));
-        for (const f of list) facilities.set(f.externalId, f.facilityId);
+        for (const f of list) facilities.set(f.facilityId, { externalId: f.externalId, name: f.name ?? null });
       }),
     saveProducts: (list) =>
       answer('saveProducts', () => {
         storableOnly(productIdsOf(list));
         for (const p of list) {
-          products.set(p.externalId, p.productId);
+          products.set(p.productId, p.externalId);
           productIds.add(p.productId);
         }
       }),

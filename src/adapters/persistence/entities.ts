@@ -12,6 +12,7 @@ export const FacilityEntity = defineEntity({
   properties: {
     facilityId: p.string().length(255).primary(),
     externalId: p.string().length(255).unique('facility_external_id_unique'),
+    name: p.string().length(255).nullable(),
   },
 });
 

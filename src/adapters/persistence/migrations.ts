@@ -29,6 +29,8 @@ export const MIGRATION_NAMES = [
   'Migration20261219000000_RunHeartbeat',
   // A refused event's detail (`inventory_event.refusal_detail`), so a replay can say how it was refused.
   'Migration20261220000000_RefusalDetail',
+  // The facility's name (`facility.name`), set by the `facility` commands.
+  'Migration20261221000000_FacilityName',
 ] as const;
 
 /**

@@ -28,6 +28,8 @@ export interface StoreOrm {
   /** Runs `run` in one transaction (`em.transactional`): committed when it resolves, rolled back when it throws. */
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
   readonly migrate: () => Promise<void>;
+  /** The names of the migration steps not yet run on the database (empty: migrated). */
+  readonly pendingMigrations: () => Promise<ReadonlyArray<string>>;
   /** The DDL that would make the database match the entity definitions: empty when migrations and entities agree. */
   readonly schemaDrift: () => Promise<string>;
   readonly close: () => Promise<void>;
@@ -93,6 +95,10 @@ export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
       } finally {
         prepared = [];
       }
+    },
+    pendingMigrations: async () => {
+      open();
+      return (await orm.migrator.getPending()).map((m) => m.name);
     },
     schemaDrift: () => orm.schema.getUpdateSchemaSQL(),
     close: async () => {

@@ -520,14 +520,14 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       attempt('saveFacilities', async () => {
         storableOnly(facilityIdsOf(facilities));
         const latest = lastByKey(facilities, (f) => f.facilityId);
-        const columns = [text('facility_id'), text('external_id')];
+        const columns = [text('facility_id'), text('external_id'), text('name')];
         if (latest.length > 0)
           await upsert(db(), {
             into: 'facility',
             columns,
-            values: latest.map((f) => [f.facilityId, f.externalId]),
+            values: latest.map((f) => [f.facilityId, f.externalId, f.name ?? null]),
             key: ['facility_id'],
-            update: ['external_id'],
+            update: ['external_id', 'name'],
           });
       }),
     saveProducts: (products) =>
@@ -837,6 +837,58 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             .execute()
         ).map(failedLineOf),
       ),
+
+    // MasterData.
+    facilities: () =>
+      attempt('facilities', async () =>
+        (
+          await db()
+            .selectFrom('facility')
+            .select(['facility_id', 'external_id', 'name'])
+            .orderBy('facility_id')
+            .execute()
+        ).map((r) => ({
+          facilityId: String(r.facility_id),
+          externalId: String(r.external_id),
+          name: r.name === null || r.name === undefined ? null : String(r.name),
+        })),
+      ),
+    productPage: (afterProduct, limit) =>
+      attempt('productPage', async () =>
+        limit <= 0
+          ? []
+          : (
+              await db()
+                .selectFrom('product')
+                .select(['product_id', 'external_id', 'sku'])
+                .$if(afterProduct !== null, (q) => q.where('product_id', '>', afterProduct!))
+                .orderBy('product_id')
+                .limit(Math.floor(limit))
+                .execute()
+            ).map((r) => ({
+              productId: String(r.product_id),
+              externalId: String(r.external_id),
+              sku: r.sku === null || r.sku === undefined ? null : String(r.sku),
+            })),
+      ),
+    facilityGroups: () =>
+      attempt('facilityGroups', async () => {
+        const rowsRead = await db()
+          .selectFrom('facility_group as g')
+          .leftJoin('facility_group_member as m', 'm.facility_group_id', 'g.facility_group_id')
+          .select(['g.facility_group_id', 'g.facility_group_type_id', 'm.facility_id'])
+          .orderBy('g.facility_group_id')
+          .orderBy('m.facility_id')
+          .execute();
+        const byGroup = new Map<string, Row[]>();
+        for (const r of rowsRead) {
+          const id = String(r.facility_group_id);
+          const list = byGroup.get(id) ?? [];
+          list.push(r as Row);
+          byGroup.set(id, list);
+        }
+        return [...byGroup].map(([id, list]) => facilityGroupOf(id, list)!);
+      }),
 
     // InventoryLookup.
     productInventory: (productIdOrSku) =>

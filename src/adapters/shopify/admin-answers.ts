@@ -138,6 +138,27 @@ export const ItemsBySkuDataCodec = t.type({
   ),
 });
 
+/** The data of `ShopLocations`: a page of the shop's locations. */
+export const LocationsDataCodec = t.type({
+  locations: t.type(
+    {
+      nodes: t.array(
+        t.type({ id: t.string, name: t.string, isActive: t.boolean, fulfillsOnlineOrders: t.boolean }, 'Location'),
+      ),
+      pageInfo: t.type({ hasNextPage: t.boolean, endCursor: nullable(t.string) }, 'PageInfo'),
+    },
+    'LocationConnection',
+  ),
+});
+
+/** The data of `AccessScopes`: the scopes granted to the app installation the token belongs to. */
+export const AccessScopesDataCodec = t.type({
+  currentAppInstallation: t.type(
+    { accessScopes: t.array(t.type({ handle: t.string }, 'AccessScope')) },
+    'AppInstallation',
+  ),
+});
+
 /**
  * A line of the bulk level query's result: an inventory item with its level at the one location asked about
  * (`inventoryLevel: null` where the item is not stocked there): one line per item, nothing of other locations.

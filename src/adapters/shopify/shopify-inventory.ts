@@ -3,6 +3,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import type * as TE from 'fp-ts/lib/TaskEither.js';
 import type * as t from 'io-ts';
 import type { SetQuantity } from '../../application/push-ledger.ts';
+import type { ShopifyLocation, ShopifyShop } from '../../application/shopify-shop.ts';
 import type {
   SetAvailableRequest,
   SetOutcome,
@@ -12,6 +13,7 @@ import type {
 } from '../../application/shopify-inventory.ts';
 import type { ItemQuantity } from '../../domain/index.ts';
 import {
+  AccessScopesDataCodec,
   AdminAnswerCodec,
   BulkLevelLineCodec,
   BulkMutationStartedCodec,
@@ -21,6 +23,7 @@ import {
   describeDecodeErrors,
   ItemsBySkuDataCodec,
   levelsDataCodec,
+  LocationsDataCodec,
   SetDataCodec,
   StagedUploadDataCodec,
   type GraphqlErrorCodec,
@@ -128,8 +131,8 @@ export interface ShopifyInventoryOptions {
   readonly sleep?: (ms: number) => Promise<void>;
 }
 
-/** The Shopify adapter: the `ShopifyInventory` port, and what it has spent (for reports and benchmarks). */
-export interface ShopifyInventoryAdapter extends ShopifyInventory {
+/** The Shopify adapter: the `ShopifyInventory` and `ShopifyShop` ports, and what it has spent (for reports and benchmarks). */
+export interface ShopifyInventoryAdapter extends ShopifyInventory, ShopifyShop {
   /** Quantities one `inventorySetQuantities` call carries: the configured maximum, capped at Shopify's 250. */
   readonly maxQuantitiesPerCall: number;
   readonly stats: () => {
@@ -185,9 +188,15 @@ const ITEMS_BY_SKU = `query ItemsBySku($first: Int!, $query: String!, $after: St
   inventoryItems(first: $first, query: $query, after: $after) { nodes { id sku } pageInfo { hasNextPage endCursor } }
 }`;
 
+const LOCATIONS = `query ShopLocations($first: Int!, $after: String) {
+  locations(first: $first, after: $after, includeInactive: true) { nodes { id name isActive fulfillsOnlineOrders } pageInfo { hasNextPage endCursor } }
+}`;
+
+const ACCESS_SCOPES = `query AccessScopes { currentAppInstallation { accessScopes { handle } } }`;
+
 // Per-request point estimates until Shopify has told the real ones: a mutation is 10, and a query of N aliased items
 // about 3 per item; the requested cost of each answered operation replaces the estimate.
-const DEFAULT_COST = { set: 10, levels: 3, bulk: 10, status: 1, sku: 52 };
+const DEFAULT_COST = { set: 10, levels: 3, bulk: 10, status: 1, sku: 52, locations: 52, scopes: 2 };
 
 /** Items per aliased level query: 3 points each keeps a query far below Shopify's 1000-point ceiling. */
 const LEVEL_QUERY_ITEMS = 100;
@@ -751,6 +760,34 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right(found);
   };
 
+  // Every location, 50 a page.
+  const locations = async (): Outcome<ReadonlyArray<ShopifyLocation>> => {
+    const found: ShopifyLocation[] = [];
+    let after: string | null = null;
+    for (;;) {
+      const answered: E.Either<ShopifyError, t.TypeOf<typeof LocationsDataCodec>['locations']> = await call(
+        'locations',
+        costs.get('locations')!,
+        LOCATIONS,
+        { first: 50, after },
+        LocationsDataCodec,
+        ({ locations: page }) =>
+          page.pageInfo.hasNextPage && page.pageInfo.endCursor === null
+            ? E.left(invalid('locations: data.locations.pageInfo: a next page without an endCursor', false))
+            : E.right(page),
+      );
+      if (answered._tag === 'Left') return answered;
+      found.push(...answered.right.nodes);
+      if (!answered.right.pageInfo.hasNextPage) return E.right(found);
+      after = answered.right.pageInfo.endCursor;
+    }
+  };
+
+  const accessScopes = (): Outcome<ReadonlyArray<string>> =>
+    call('scopes', costs.get('scopes')!, ACCESS_SCOPES, {}, AccessScopesDataCodec, (data) =>
+      E.right(data.currentAppInstallation.accessScopes.map((s) => s.handle)),
+    );
+
   // A file Shopify made or stores (a bulk result), or a transfer to its upload target: network trouble is retriable.
   const transfer = async (what: string, url: string, init: RequestInit): Outcome<Response> => {
     try {
@@ -934,6 +971,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => levelsOf(locationId, ids)),
     inventoryItemsBySku: (skus) => total('inventoryItemsBySku', () => inventoryItemsBySku(skus)),
+    locations: () => total('locations', locations),
+    accessScopes: () => total('accessScopes', accessScopes),
     stats: () => ({ ...stats }),
     bucket: () => bucket,
   };

@@ -151,6 +151,11 @@ const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
       const matching = [...state.bulkOperations.values()].filter(bulkMatcher(args.query));
       return connection(matching, (b) => -b.num, args, context, bulkView);
     },
+    currentAppInstallation: () => ({
+      __typename: 'AppInstallation',
+      id: 'gid://shopify/AppInstallation/1',
+      accessScopes: state.accessScopes.map((handle) => ({ handle, description: handle })),
+    }),
     currentBulkOperation: ({ type }: { type: 'QUERY' | 'MUTATION' }) => {
       const latest = [...state.bulkOperations.values()].filter((b) => b.type === type).sort((a, b) => b.num - a.num)[0];
       return latest === undefined ? null : bulkView(latest);

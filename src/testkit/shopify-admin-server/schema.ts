@@ -32,6 +32,7 @@ type PageInfo {
 type QueryRoot {
   bulkOperation(id: ID!): BulkOperation
   bulkOperations(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, query: String): BulkOperationConnection!
+  currentAppInstallation: AppInstallation!
   currentBulkOperation(type: BulkOperationType = QUERY): BulkOperation @deprecated(reason: "Use \`bulkOperations\` with status filter instead.")
   inventoryItem(id: ID!): InventoryItem
   inventoryItems(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, query: String): InventoryItemConnection!
@@ -55,6 +56,16 @@ type Mutation {
   bulkOperationRunQuery(query: String!, groupObjects: Boolean! = false): BulkOperationRunQueryPayload
   inventorySetQuantities(input: InventorySetQuantitiesInput!): InventorySetQuantitiesPayload
   stagedUploadsCreate(input: [StagedUploadInput!]!): StagedUploadsCreatePayload
+}
+
+type AppInstallation implements Node {
+  accessScopes: [AccessScope!]!
+  id: ID!
+}
+
+type AccessScope {
+  description: String!
+  handle: String!
 }
 
 type InventoryItem implements Node {

@@ -133,7 +133,12 @@ export interface ShopState {
   readonly stats: ServerStats;
   readonly faults: ResolverFaults;
   readonly counters: { item: number; location: number; group: number; bulk: number };
+  /** The access scopes granted to the app the token belongs to (`currentAppInstallation.accessScopes`). */
+  accessScopes: ReadonlyArray<string>;
 }
+
+/** The scopes a server grants unless told otherwise: what inventory sync needs. */
+export const DEFAULT_ACCESS_SCOPES: ReadonlyArray<string> = ['read_inventory', 'write_inventory', 'read_products'];
 
 /** A fresh, empty shop. */
 export const emptyShop = (shopDomain: string): ShopState => ({
@@ -152,6 +157,7 @@ export const emptyShop = (shopDomain: string): ShopState => ({
   stats: { requests: 0, throttled: 0, pointsSpent: 0, setCalls: 0, quantitiesApplied: 0, bulkOperations: 0 },
   faults: { userErrors: [], sales: [], bulkLimitReached: 0 },
   counters: { item: 0, location: 0, group: 0, bulk: 0 },
+  accessScopes: DEFAULT_ACCESS_SCOPES,
 });
 
 /** The map key of a level. */

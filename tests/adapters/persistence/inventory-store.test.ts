@@ -3,6 +3,7 @@ import { channelStoreContract } from './channel-store.contract.ts';
 import { inventoryLookupContract } from './inventory-lookup.contract.ts';
 import { inventoryStoreContract } from './inventory-store.contract.ts';
 import { inventoryTermsContract } from './inventory-terms.contract.ts';
+import { masterDataContract } from './master-data.contract.ts';
 import { runLogContract } from './run-log.contract.ts';
 
 for (const [adapter, open] of adapters) {
@@ -11,4 +12,5 @@ for (const [adapter, open] of adapters) {
   runLogContract(adapter, open);
   inventoryLookupContract(adapter, open);
   inventoryTermsContract(adapter, open);
+  masterDataContract(adapter, open);
 }

@@ -172,6 +172,9 @@ type ReadMethod =
   | 'productInventory'
   | 'ledgerEntries'
   | 'stockTerms'
+  | 'facilities'
+  | 'productPage'
+  | 'facilityGroups'
   | 'listRuns';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
@@ -504,6 +507,9 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       ledgerHead: store.ledgerHead(),
       changeCursor: store.changeCursor(`push:${key}`),
       stockTerms: store.stockTerms('threshold', null, 1000),
+      facilities: store.facilities(),
+      productPage: store.productPage(null, 1000),
+      facilityGroups: store.facilityGroups(),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -558,6 +564,9 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     );
     assert.ok((await run(reads.ledgerEntries)).some((e) => e.event.eventId === `E-${key}`));
     assert.ok((await run(reads.stockTerms)).some((t) => t.productId === `P-${key}` && t.quantity === 2));
+    assert.ok((await run(reads.facilities)).some((f) => f.facilityId === `F-${key}`));
+    assert.ok((await run(reads.productPage)).some((p) => p.productId === `P-${key}` && p.sku === `SKU-${key}`));
+    assert.ok((await run(reads.facilityGroups)).some((g) => g.facilityGroupId === `G-${key}`));
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {

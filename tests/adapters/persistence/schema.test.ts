@@ -69,9 +69,15 @@ for (const [name, withDatabase] of DATABASES) {
   schema(`${name}: a database made by the three legacy migrations opens, migrates without drift, keeps its data`, () =>
     withDatabase(async (location) => {
       await migrateLegacy(location);
+      // A facility in the legacy schema's own terms (it had no name then), and a run through the store.
+      const legacy = await openOrm(location);
+      try {
+        await sql`insert into "facility" ("facility_id", "external_id") values ('WH1', '101')`.execute(legacy.db());
+      } finally {
+        await legacy.close();
+      }
       const before = await openStore(location);
       try {
-        await run(before.saveFacilities([{ facilityId: 'WH1', externalId: '101' }]));
         await run(before.startRun({ runId: 'r1', job: 'import', parameters: {}, worker: 'w', startedAt: new Date(0) }));
       } finally {
         await before.close();
@@ -79,11 +85,11 @@ for (const [name, withDatabase] of DATABASES) {
       const orm = await openOrm(location);
       try {
         // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
-        // and the delta push's cursor, the run log's heartbeat).
+        // and the delta push's cursor, the run log's heartbeat, the facility's name).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
-        const added = /inventory_event|ledger_head|change_cursor|changed_product|lease_until/;
+        const added = /inventory_event|ledger_head|change_cursor|changed_product|lease_until|facility.*\bname\b/;
         assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');

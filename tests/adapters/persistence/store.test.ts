@@ -172,6 +172,9 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ],
   ['ledgerEntries', (s) => s.ledgerEntries(null, 10)],
   ['stockTerms', (s) => s.stockTerms('safety-stock', { productId: 'P1', facilityId: 'F1' }, 10)],
+  ['facilities', (s) => s.facilities()],
+  ['productPage', (s) => s.productPage('P1', 10)],
+  ['facilityGroups', (s) => s.facilityGroups()],
 ];
 const CHANNEL = {
   facilityGroup: { facilityGroupId: 'G', facilityGroupTypeId: 'CHANNEL_FAC_GROUP', facilityIds: ['F1'] },

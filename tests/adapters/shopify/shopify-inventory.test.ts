@@ -729,6 +729,8 @@ unauthorized(
       await runLeft(shopify.availableOf(location, items)),
       await runLeft(shopify.availableAtLocation(location)),
       await runLeft(shopify.inventoryItemsBySku(['SKU-0'])),
+      await runLeft(shopify.locations()),
+      await runLeft(shopify.accessScopes()),
     ];
     for (const left of lefts) {
       assert.is(left._tag, 'ShopifyUnauthorized');
@@ -747,6 +749,32 @@ unauthorized(
 );
 
 unauthorized.run();
+
+// ---------------------------------------------------------------------------------------------------------------------
+// shopifyInventory: the shop (ShopifyShop)
+
+const shopSuite = suite('shopifyInventory: the shop’s locations and the token’s access scopes');
+shopSuite.after.each(closeShops);
+
+shopSuite('locations: every location with its id, name and flags, across pages of 50', async () => {
+  const server = await openShop();
+  const ids = Array.from({ length: 53 }, (_, i) => server.addLocation(`Store ${i + 1}`));
+  const shopify = adapterFor(server);
+  const listed = await run(shopify.locations());
+  assert.equal(
+    listed.map((l) => l.id),
+    ids,
+  );
+  assert.equal(listed[0], { id: ids[0], name: 'Store 1', isActive: true, fulfillsOnlineOrders: true });
+  assert.is(shopify.stats().requests, 2, 'two pages');
+});
+
+shopSuite('accessScopes: the handles the server grants', async () => {
+  const server = await openShop({ accessScopes: ['read_inventory', 'read_products'] });
+  assert.equal(await run(adapterFor(server).accessScopes()), ['read_inventory', 'read_products']);
+});
+
+shopSuite.run();
 
 // ---------------------------------------------------------------------------------------------------------------------
 // shopifyInventory: setAvailable outcomes
