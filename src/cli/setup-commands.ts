@@ -22,7 +22,7 @@ import {
   type SetupReport,
 } from '../application/oms-setup.ts';
 import { redact } from '../application/redaction.ts';
-import { type Config, loadConfig } from '../composition/config.ts';
+import { type Config, type ConfigSection, loadConfig } from '../composition/config.ts';
 import { type OpenedStore, openInventoryStore } from '../composition/live.ts';
 import { secretsOf } from '../composition/log.ts';
 import { checkExitCode, runChecks, shopifyReason, shopifyShopOf } from '../composition/check.ts';
@@ -191,7 +191,7 @@ const outOf = (json: boolean): Out => ({
   },
 });
 
-/** The configuration from `--config FILE` (or the embedded defaults), with stand-ins for the secrets `needs` leaves out. */
+/** The configuration from `--config FILE` (or the embedded defaults), asking only for the secrets of `needs`. */
 const configFor = (
   file: string | undefined,
   needs: { readonly store: boolean; readonly shopify: boolean },
@@ -204,13 +204,11 @@ const configFor = (
       problem: `cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`,
     };
   }
-  // A command asks only for the secrets it uses: the others get a stand-in that no code path of it reads.
-  const env: Record<string, string | undefined> = { ...process.env };
-  const unused = 'unused-by-this-command';
-  if (!needs.store && !env.DATABASE_URL) env.DATABASE_URL = unused;
-  if (!needs.shopify && !env.SHOPIFY_ACCESS_TOKEN) env.SHOPIFY_ACCESS_TOKEN = unused;
-  if (!env.SFTP_PRIVATE_KEY && !env.SFTP_PRIVATE_KEY_FILE && !env.SFTP_PASSWORD) env.SFTP_PASSWORD = unused;
-  const config = loadConfig(settings, env);
+  // A command asks only for the secrets it uses.
+  const sections: ConfigSection[] = [];
+  if (needs.store) sections.push('store');
+  if (needs.shopify) sections.push('shopify');
+  const config = loadConfig(settings, process.env, sections);
   return isLeft(config)
     ? { problem: `invalid configuration:\n  ${config.left.problems.join('\n  ')}` }
     : { config: config.right };

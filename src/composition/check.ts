@@ -25,8 +25,6 @@ export interface CheckLine {
 /** The scopes the Shopify jobs need of the access token. */
 export const REQUIRED_SCOPES = ['read_inventory', 'write_inventory', 'read_products'] as const;
 
-const STAND_IN = '\u0000stand-in';
-
 const ok = (check: string, detail: string): CheckLine => ({ check, status: 'ok', detail });
 const failed = (check: string, detail: string, kind: CheckLine['kind'] = 'configuration'): CheckLine => ({
   check,
@@ -40,7 +38,7 @@ const messageOf = (error: unknown) => (error instanceof Error ? error.message : 
 /** Whether the database answers and its schema is current; never creates an SQLite file. */
 const checkStore = async (store: StoreConfig, say: (s: string) => string): Promise<CheckLine> => {
   const name = 'database';
-  if (store.kind === 'postgres' && store.url === STAND_IN)
+  if (store.kind === 'postgres' && store.url === '')
     return failed(name, 'DATABASE_URL is not set (the postgres store needs it in the environment)');
   if (store.kind === 'sqlite' && !existsSync(store.file))
     return failed(name, `no SQLite database at ${store.file} yet (any setup command creates and migrates it)`);
@@ -81,7 +79,7 @@ const checkInbox = async (label: string, inbox: InboxConfig, say: (s: string) =>
     ];
   const where = `sftp://${inbox.username}@${inbox.host}:${inbox.port}`;
   const [hostKey, auth, folder] = [`${label} host key`, `${label} authentication`, `${label} folder`];
-  if (inbox.password === STAND_IN && inbox.privateKey === undefined)
+  if (inbox.password === undefined && inbox.privateKey === undefined)
     return [
       skipped(hostKey, 'no credential to connect with'),
       failed(auth, 'no credential: set SFTP_PRIVATE_KEY, SFTP_PRIVATE_KEY_FILE (or privateKeyFile) or SFTP_PASSWORD'),
@@ -152,7 +150,7 @@ const checkShopify = async (
 ): Promise<CheckLine[]> => {
   const shopify = config.shopify;
   if (shopify === undefined) return [{ check: 'shopify', status: 'not configured', detail: 'no shopify section' }];
-  if (shopify.accessToken === STAND_IN)
+  if (shopify.accessToken === '')
     return [
       failed('shopify token', 'SHOPIFY_ACCESS_TOKEN is not set (the shopify section needs it in the environment)'),
       skipped('shopify scopes', 'no token'),
@@ -249,13 +247,8 @@ export const runChecks = async (
   const lines: CheckLine[] = [
     isLeft(real) ? failed('configuration', real.left.problems.join('; ')) : ok('configuration', 'valid'),
   ];
-  const filled = {
-    ...env,
-    DATABASE_URL: env.DATABASE_URL || STAND_IN,
-    SHOPIFY_ACCESS_TOKEN: env.SHOPIFY_ACCESS_TOKEN || STAND_IN,
-    ...(env.SFTP_PRIVATE_KEY || env.SFTP_PRIVATE_KEY_FILE || env.SFTP_PASSWORD ? {} : { SFTP_PASSWORD: STAND_IN }),
-  };
-  const shaped = isLeft(real) ? loadConfig(file, filled) : real;
+  // The configuration's shape without its secrets (none needed): each check below says what its own secret lacks.
+  const shaped = isLeft(real) ? loadConfig(file, env, []) : real;
   if (isLeft(shaped)) return [...lines, skipped('the rest', 'the configuration file is invalid')];
   const config = shaped.right;
   const secrets = [
