@@ -184,7 +184,7 @@ test('local inbox: a symlinked error/ is refused with its path; nothing is writt
   writeFileSync(join(inbox, LATER), csv('C,101,7,9002', 'B,101,1,9999'));
   symlinkSync(target, join(inbox, 'error'));
   const { status, stderr } = await cli(env(), 'import', '--config', localConfig(inbox));
-  assert.is(status, 1, stderr);
+  assert.is(status, 2, stderr); // a linked folder is for a person to fix: exit 2
   assert.ok(stderr.includes(join(inbox, 'error')), stderr);
   assert.match(stderr, /symbolic link where a folder should be/);
   assert.equal(readdirSync(target), []);
@@ -225,7 +225,7 @@ test('SFTP inbox: a symlinked error/ is a clear error naming its path, not "mkdi
   writeFileSync(join(remote, LATER), csv('C,101,7,9002', 'B,101,1,9999'));
   symlinkSync(target, join(remote, 'error'));
   const { status, stderr } = await cli(env(), 'import', '--config', sftpConfig(remote, join(dir, 'copies')));
-  assert.is(status, 1, stderr);
+  assert.is(status, 2, stderr); // a linked folder is for a person to fix: exit 2
   assert.ok(stderr.includes(join(remote, 'error')), stderr);
   assert.match(stderr, /symbolic link where a folder should be/);
   assert.not.match(stderr, /already exists/);
