@@ -8,6 +8,17 @@ import type { StoreError } from './store-error.ts';
  */
 export interface ChannelSeed {
   readonly saveFacilityGroup: (group: FacilityGroup) => TaskEither<StoreError, void>;
+  /**
+   * Puts one facility in (`member`) or out of an existing group, in one statement: concurrent toggles of a group never
+   * lose one another (as a read, edit and `saveFacilityGroup` of the whole list could). Resolves to whether the
+   * membership changed; a change marks every product stocked at the facility changed. Fails, writing nothing, for an
+   * unknown group.
+   */
+  readonly setFacilityGroupMember: (
+    facilityGroupId: string,
+    facilityId: string,
+    member: boolean,
+  ) => TaskEither<StoreError, boolean>;
   readonly saveSalesChannel: (channel: {
     readonly facilityGroupId: string;
     readonly shop: string;

@@ -299,7 +299,8 @@ export const addFacilityGroup = (
 
 /**
  * The "sell online" toggle: the facility in (`on`) or out of a `CHANNEL_FAC_GROUP` group, so its stock counts (or
- * stops counting) in the group's online ATP. The group's membership is written whole (`saveFacilityGroup`), which
+ * stops counting) in the group's online ATP. One member is added or removed in one store call
+ * (`setFacilityGroupMember`), so toggles of other facilities of the group at the same moment are all kept; a change
  * marks every product stocked at the facility changed for the next delta push.
  */
 export const setSellOnline = (
@@ -307,7 +308,7 @@ export const setSellOnline = (
   facilityGroupId: unknown,
   on: boolean,
 ): RTE.ReaderTaskEither<
-  Pick<MasterData, 'facilities'> & Pick<Catalogue, 'facilityGroup'> & Pick<ChannelSeed, 'saveFacilityGroup'>,
+  Pick<MasterData, 'facilities'> & Pick<Catalogue, 'facilityGroup'> & Pick<ChannelSeed, 'setFacilityGroupMember'>,
   SetupError,
   SetupReport
 > =>
@@ -323,12 +324,13 @@ export const setSellOnline = (
       TE.chain(({ group, facilities }) => {
         if (!facilities.some((f) => f.facilityId === facility))
           return TE.left(refusedOne('facilityId', `no facility ${facility} (add it with facility add)`));
-        const member = group.facilityIds.includes(facility);
-        if (member === on) return TE.right({ outcomes: [{ id: facility, outcome: 'unchanged' as const }] });
-        const facilityIds = on ? [...group.facilityIds, facility] : group.facilityIds.filter((f) => f !== facility);
         return pipe(
-          widen(store.saveFacilityGroup({ ...group, facilityIds })),
-          TE.map((): SetupReport => ({ outcomes: [{ id: facility, outcome: on ? 'added' : 'removed' }] })),
+          widen(store.setFacilityGroupMember(group.facilityGroupId, facility, on)),
+          TE.map(
+            (changed): SetupReport => ({
+              outcomes: [{ id: facility, outcome: !changed ? 'unchanged' : on ? 'added' : 'removed' }],
+            }),
+          ),
         );
       }),
     );

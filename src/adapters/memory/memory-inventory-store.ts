@@ -649,6 +649,20 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         const stocked = [...stock.values()].filter((l) => moved.has(l.facilityId)).map((l) => l.productId);
         if (stocked.length > 0) markChanged(stocked);
       }),
+    setFacilityGroupMember: (facilityGroupId, facilityId, member) =>
+      perform('setFacilityGroupMember', () => {
+        const group = groups.get(facilityGroupId);
+        if (group === undefined)
+          return E.left(failed('setFacilityGroupMember', `no such facility group: ${facilityGroupId}`));
+        if (group.facilityIds.includes(facilityId) === member) return E.right(false);
+        const facilityIds = member
+          ? [...group.facilityIds, facilityId].sort(byId)
+          : group.facilityIds.filter((f) => f !== facilityId);
+        groups.set(facilityGroupId, { ...group, facilityIds });
+        const stocked = [...stock.values()].filter((l) => l.facilityId === facilityId).map((l) => l.productId);
+        if (stocked.length > 0) markChanged(stocked);
+        return E.right(true);
+      }),
     saveSalesChannel: (channel) =>
       answer('saveSalesChannel', () => {
         channels.set(channel.facilityGroupId, { shop: channel.shop, locationId: channel.locationId });

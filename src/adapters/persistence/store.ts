@@ -1021,6 +1021,35 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           }
         }),
       ),
+    setFacilityGroupMember: (facilityGroupId, facilityId, member) =>
+      attempt('setFacilityGroupMember', () =>
+        transaction(async (trx) => {
+          // The group's row, locked (an update that changes nothing): toggles of one group take turns.
+          const group = await all(
+            sql<Row>`update "facility_group" set "facility_group_type_id" = "facility_group_type_id"
+              where "facility_group_id" = ${facilityGroupId} returning "facility_group_id"`,
+            trx,
+          );
+          if (group.length === 0) throw new Error(`no such facility group: ${facilityGroupId}`);
+          // One statement each way: a concurrent toggle of another facility of the group is kept.
+          const changed = member
+            ? await all(
+                sql<Row>`insert into "facility_group_member" ("facility_group_id", "facility_id")
+                  values (${facilityGroupId}, ${facilityId}) on conflict do nothing returning "facility_id"`,
+                trx,
+              )
+            : await all(
+                sql<Row>`delete from "facility_group_member"
+                  where "facility_group_id" = ${facilityGroupId} and "facility_id" = ${facilityId} returning "facility_id"`,
+                trx,
+              );
+          if (changed.length === 0) return false;
+          const stocked = sql`(select distinct "product_id" from "inventory_position" where "facility_id" = ${facilityId})`;
+          const any = await all(sql<Row>`select 1 as "one" from ${stocked} as "s" limit 1`, trx);
+          if (any.length > 0) await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
+          return true;
+        }),
+      ),
     saveSalesChannel: (channel) =>
       attempt('saveSalesChannel', async () => {
         await db()

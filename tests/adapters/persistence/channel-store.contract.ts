@@ -176,6 +176,37 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     });
   });
 
+  test('setFacilityGroupMember: one facility in or out, a change marks what is stocked there, concurrent toggles all kept', async () => {
+    const { store } = subject;
+    assert.ok((await runLeft(store.setFacilityGroupMember('NOPE', 'STORE', true))).reason.includes('NOPE'));
+    await run(
+      store.saveFacilityGroup({ facilityGroupId: 'WEB', facilityGroupTypeId: CHANNEL_FAC_GROUP, facilityIds: [] }),
+    );
+    await run(
+      store.saveStockLevels([{ productId: 'P009', facilityId: 'STORE', quantityOnHand: 4, availableToPromise: 4 }]),
+    );
+    await run(store.moveCursor('push:WEB', await run(store.ledgerHead())));
+    assert.is(await run(store.setFacilityGroupMember('WEB', 'STORE', true)), true);
+    assert.equal((await run(store.facilityGroup('WEB')))?.facilityIds, ['STORE']);
+    assert.equal(
+      (await run(store.changedProducts('push:WEB', null, 10))).map((c) => c.productId),
+      ['P009'],
+      'the product stocked at the facility that joined',
+    );
+    await run(store.moveCursor('push:WEB', await run(store.ledgerHead())));
+    assert.is(await run(store.setFacilityGroupMember('WEB', 'STORE', true)), false, 'already in: unchanged');
+    assert.is(await run(store.setFacilityGroupMember('WEB', 'OUTLET', false)), false, 'not in: unchanged');
+    assert.equal(await run(store.changedProducts('push:WEB', null, 10)), [], 'nothing changed, nothing marked');
+    // Three toggles of one group at once (each its own transaction on the SQL stores): none lost.
+    const results = await Promise.all([
+      run(store.setFacilityGroupMember('WEB', 'WAREHOUSE', true)),
+      run(store.setFacilityGroupMember('WEB', 'OUTLET', true)),
+      run(store.setFacilityGroupMember('WEB', 'STORE', false)),
+    ]);
+    assert.equal(results, [true, true, true]);
+    assert.equal((await run(store.facilityGroup('WEB')))?.facilityIds, ['OUTLET', 'WAREHOUSE']);
+  });
+
   test('mapped products: every position (excluded facilities too), reserved = QOH - ATP, safety stock, threshold, queue, defaults 0', async () => {
     const { store } = subject;
     await run(store.saveProducts(productsOf(4)));

@@ -243,6 +243,18 @@ const WRITES: {
       after: groupOf(`G-${key}`),
     }),
   ],
+  setFacilityGroupMember: [
+    'ChannelSeed',
+    async (store, key) => {
+      await run(store.saveFacilityGroup({ ...groupOf(`G-${key}`), facilityIds: [] }));
+      return {
+        task: store.setFacilityGroupMember(`G-${key}`, groupOf(`G-${key}`).facilityIds[0]!, true),
+        observe: () => run(store.facilityGroup(`G-${key}`)).then((g) => g?.facilityIds ?? null),
+        before: [],
+        after: [groupOf(`G-${key}`).facilityIds[0]!],
+      };
+    },
+  ],
   saveSalesChannel: [
     'ChannelSeed',
     async (store, key) => {
@@ -585,6 +597,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       saveProducts: () => store.saveProducts(nothing),
       saveStockLevels: () => store.saveStockLevels(nothing),
       saveFacilityGroup: () => store.saveFacilityGroup(nothing),
+      setFacilityGroupMember: () => store.setFacilityGroupMember(nothing, nothing, nothing),
       saveSalesChannel: () => store.saveSalesChannel(nothing),
       saveProductSkus: () => store.saveProductSkus(nothing),
       savePositions: () => store.savePositions(nothing),

@@ -146,6 +146,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
     'saveFacilityGroup',
     (s) => s.saveFacilityGroup({ facilityGroupId: 'G', facilityGroupTypeId: 'T', facilityIds: ['F1'] }),
   ],
+  ['setFacilityGroupMember', (s) => s.setFacilityGroupMember('G', 'F', true)],
   ['saveSalesChannel', (s) => s.saveSalesChannel({ facilityGroupId: 'G', shop: 'shop', locationId: 'L' })],
   ['saveProductSkus', (s) => s.saveProductSkus([{ productId: 'P1', sku: 'S' }])],
   [
