@@ -259,6 +259,8 @@ const describeFileError = (e: ExportFileError): string => {
       return `not valid UTF-8 at line ${e.line}: ${e.reason}`;
     case 'ExportTooLarge':
       return `the file has ${e.bytes} bytes, more than the ${e.limit} allowed`;
+    case 'ExportHeaderTooLong':
+      return `line ${e.line}, where the header should be, is over ${e.limit} bytes long (import.maxLineBytes): no header`;
     case 'ExportUnreadable':
       return `the file cannot be read: ${e.reason}`;
   }
