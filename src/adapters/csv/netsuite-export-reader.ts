@@ -6,7 +6,6 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { exportRowsBuilder } from '../../application/columnar.ts';
 import {
   DEFAULT_MAX_LINE_BYTES,
-  type ExportColumns,
   type ExportFileError,
   type ExportReadOptions,
   type InventoryExportReader,
