@@ -184,8 +184,7 @@ export interface LedgerContext {
 
 /**
  * The event as one canonical string: equal for two events exactly when they are the same event (the instant
- * compared as an instant, the quantity as its scaled integer, or as written when it is finer than that). What the
- * ledger keeps and compares for conflicts.
+ * compared as an instant, the quantity as its scaled integer). What the ledger keeps and compares for conflicts.
  */
 export const canonicalPayload = (e: InventoryEvent): string =>
   JSON.stringify({
@@ -194,11 +193,7 @@ export const canonicalPayload = (e: InventoryEvent): string =>
     productId: e.productId,
     facilityId: e.facilityId ?? null,
     toFacilityId: e.toFacilityId ?? null,
-    // Finer than the domain keeps, the quantity is kept as written: rounded, it would equal another payload's.
-    quantity:
-      !Number.isFinite(e.quantity) || quantityFault(e.quantity)?.reason === 'quantity-too-precise'
-        ? String(e.quantity)
-        : fromScaled(toScaled(e.quantity)),
+    quantity: Number.isFinite(e.quantity) ? fromScaled(toScaled(e.quantity)) : String(e.quantity),
     occurredAt: Number.isFinite(Date.parse(e.occurredAt)) ? new Date(e.occurredAt).toISOString() : e.occurredAt,
     source: e.source,
     reason: e.reason ?? null,
