@@ -7,7 +7,12 @@
 import type { Either } from 'fp-ts/lib/Either.js';
 import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
 import { importEvents, type ImportEventsReport } from '../application/import-events.ts';
-import { importInventory, type ImportReport } from '../application/import-inventory.ts';
+import {
+  HELD_BACK_REPORT,
+  importInventory,
+  REJECTED_ROWS_REPORT,
+  type ImportReport,
+} from '../application/import-inventory.ts';
 import { mapProducts, type MapProductsReport } from '../application/map-products.ts';
 import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
 import type { Progress, ProgressEvent } from '../application/progress.ts';
@@ -95,9 +100,13 @@ const formatImport = (r: ImportReport): string => {
       out.push(`    archived as archive/${f.archivedAs} (an earlier export has its name)`);
     if (f.snapshotOrder === 'arrival')
       out.push('    no export time in its name: taken in arrival order, not checked against newer snapshots');
+    // The report holds the first rejected rows (REJECTED_ROWS_SAMPLE); the error report in error/ has them all.
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
-    if (f.rejectedRows.length > 20)
-      out.push(`    ... and ${f.rejectedRows.length - 20} more in error/${f.name}.rejected-rows.csv`);
+    const more = f.rejected - Math.min(f.rejectedRows.length, 20);
+    if (more > 0)
+      out.push(
+        `    ... and ${more} more in error/${f.errorAs ?? f.name}${f.outcome === 'held-back' ? HELD_BACK_REPORT : REJECTED_ROWS_REPORT}`,
+      );
   }
   out.push(
     `  total: ${r.rowsRead} rows read, ${r.adjusted} adjusted, ${r.unchanged} unchanged, ${r.rejected} rejected`,

@@ -22,6 +22,7 @@ import type { FeedReader } from '../application/feed-file.ts';
 import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from '../application/process-uploads.ts';
 import { localFeedReader } from '../adapters/local-files/feed-reader.ts';
 import { localLineReader } from '../adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../adapters/local-files/row-spool.ts';
 import { shopifyInventory, type ShopifyInventoryAdapter } from '../adapters/shopify/shopify-inventory.ts';
 import type { Config, InboxConfig, StoreConfig } from './config.ts';
 
@@ -116,7 +117,7 @@ export const importJobOn = (config: Config, store: OpenedStore): TE.TaskEither<S
     openInbox(config.inbox),
     TE.map(
       (inbox): ImportJob => ({
-        deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
+        deps: { ...inbox, ...netsuiteExportReader(), ...localRowSpools(), ...store, ...systemClock },
         store,
         importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
         close: () => inbox.close(),

@@ -5,7 +5,7 @@ import { join, resolve } from 'node:path';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import type { FileStore, FileStoreError, LocalCopy, StoredFile } from '../../application/file-store.ts';
+import type { FileContent, FileStore, FileStoreError, LocalCopy, StoredFile } from '../../application/file-store.ts';
 import { isSafeFileName, safeFileName, safeFolder } from '../file-names.ts';
 
 /** Options: the folder on disk that is the store's root (the inbox); relative paths resolve against the cwd. */
@@ -168,7 +168,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
       ),
     );
 
-  const write = (folder: string, name: string, content: string): TE.TaskEither<FileStoreError, void> =>
+  const write = (folder: string, name: string, content: FileContent): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(folder, name)),
       TE.chain((target) =>
@@ -180,6 +180,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore => {
             try {
               const handle = await open(temp, 'wx', 0o644);
               try {
+                // A string, or its pieces as they come (writeFile takes an AsyncIterable as it is).
                 await handle.writeFile(content, 'utf8');
                 await handle.sync();
               } finally {
