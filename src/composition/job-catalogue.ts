@@ -130,7 +130,8 @@ const formatImportEvents = (r: ImportEventsReport): string => {
       );
     for (const row of f.rejectedLines.slice(0, 20))
       out.push(`    line ${row.line}, ${row.field || '(line)'}: ${row.reason}`);
-    if (f.rejectedLines.length > 20) out.push(`    ... and ${f.rejectedLines.length - 20} more`);
+    const more = f.errorRows - Math.min(f.rejectedLines.length, 20);
+    if (more > 0) out.push(`    ... and ${more} more`);
     if (f.errorReport !== undefined) out.push(`    report: error/${f.errorReport}`);
   }
   out.push(`  total: ${counts(r)}`);

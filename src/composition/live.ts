@@ -141,7 +141,7 @@ export const importEventsJobOn = (config: Config, store: OpenedStore): TE.TaskEi
     openInbox(config.importEvents.inbox),
     TE.map(
       (inbox): EventsImportJob => ({
-        deps: { ...inbox, ...localLineReader(), ...store, ...systemClock },
+        deps: { ...inbox, ...localLineReader(), ...localRowSpools(), ...store, ...systemClock },
         importEventsConfig: (runId, owner) => ({
           ...defaultImportEventsConfig(runId, owner),
           ...config.importEvents.settings,

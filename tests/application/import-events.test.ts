@@ -8,6 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import {
   defaultImportEventsConfig,
@@ -56,6 +57,7 @@ const inboxWith = (files: ReadonlyArray<[string, string | Buffer]>): string => {
 const depsOf = (store: Store, root: string, fileStore: FileStore = localFileStore({ root })): ImportEventsDeps => ({
   ...fileStore,
   ...localLineReader(),
+  ...localRowSpools(),
   ...store,
   ...testClock(),
 });

@@ -164,7 +164,12 @@ faults('PostgreSQL unreachable during the commit', async () => {
     await seed(direct);
     const inbox = localInbox('unreachable');
     const store = await openPostgresInventoryStore({ url: viaProxy.toString() });
-    const files = { ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...localRowSpools(), ...systemClock };
+    const files = {
+      ...localFileStore({ root: inbox }),
+      ...netsuiteExportReader(),
+      ...localRowSpools(),
+      ...systemClock,
+    };
     // The connection goes away a few milliseconds into the commit, while its COPY and statements run.
     const cutting: ImportDeps = {
       ...files,

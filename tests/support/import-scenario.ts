@@ -60,7 +60,13 @@ export const scenario = async (store: Store, files: ReadonlyArray<[name: string,
   await run(store.saveProducts(PRODUCTS));
   await run(store.saveStockLevels(STOCK));
   const clock = testClock();
-  const deps: ImportDeps = { ...localFileStore({ root }), ...netsuiteExportReader(), ...localRowSpools(), ...store, ...clock };
+  const deps: ImportDeps = {
+    ...localFileStore({ root }),
+    ...netsuiteExportReader(),
+    ...localRowSpools(),
+    ...store,
+    ...clock,
+  };
   return {
     root,
     deps,
