@@ -8,6 +8,7 @@
  *   - a 524 MB export with 200-character item names, none known to the store: every row rejected (the report is
  *     larger than V8's longest string, which once ended in `RangeError: Invalid string length`);
  *   - a 2 GB (sparse) file on SFTP (the test sshd): refused from the listing's size, nothing downloaded.
+ * and, through `import-events`, an event feed of 1 GiB without a line break and one of 10,000,000 lines that are no JSON.
  * Goal: peak RSS under 300 MB in every case, time linear in the bytes. Files are generated (sparse where that is
  * enough) and deleted after each case.
  *
@@ -49,9 +50,9 @@ const sparse = (path: string, head: string, size: number): void => {
   closeSync(fd);
 };
 
-const generated = async (path: string, rows: number, row: (i: number) => string): Promise<void> => {
+const generated = async (path: string, rows: number, row: (i: number) => string, head = HEADER): Promise<void> => {
   const out = createWriteStream(path);
-  out.write(HEADER);
+  out.write(head);
   for (let i = 0; i < rows; ) {
     let chunk = '';
     for (const end = Math.min(rows, i + 1_000); i < end; i++) chunk += row(i);
@@ -66,16 +67,26 @@ const wc = (path: string): number => {
   return Number(process.hrtime.bigint() - start) / 1e9;
 };
 
+interface FileOutcome {
+  readonly outcome: string;
+  readonly heldBackBecause?: string;
+  // The NetSuite import's counts, or the event import's.
+  readonly rowsRead?: number;
+  readonly lines?: number;
+  readonly rejected: number;
+  readonly errorRows?: number;
+}
+
 interface Outcome {
   readonly seconds: number;
   readonly peakMb: number;
   readonly status: number | null;
-  readonly file: { outcome: string; rowsRead: number; rejected: number; heldBackBecause?: string };
+  readonly file: FileOutcome;
 }
 
-const cli = (configFile: string): Outcome => {
+const cli = (configFile: string, command = 'import'): Outcome => {
   const start = process.hrtime.bigint();
-  const run = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, 'import', '--config', configFile, '--json'], {
+  const run = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, command, '--config', configFile, '--json'], {
     encoding: 'utf8',
     maxBuffer: 64 * 1024 * 1024,
     env: { ...process.env, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
@@ -85,7 +96,7 @@ const cli = (configFile: string): Outcome => {
   if (run.status !== 0 && run.status !== 3)
     throw new Error(`oms-inventory-sync import failed (${run.status}): ${run.stderr.slice(-2_000)}`);
   const peakMb = Number(/peak-rss-kb=(\d+)/.exec(run.stderr)?.[1] ?? Number.NaN) / 1024;
-  const report = JSON.parse(run.stdout) as { files: Outcome['file'][] };
+  const report = JSON.parse(run.stdout) as { files: FileOutcome[] };
   return { seconds, peakMb, status: run.status, file: report.files[0]! };
 };
 
@@ -96,17 +107,21 @@ const show = (name: string, bytes: number, outcome: Outcome, baseline: number | 
     [
       `${name}: ${(bytes / 2 ** 20).toFixed(0)} MiB`,
       `  import: ${outcome.seconds.toFixed(2)} s${baseline === null ? '' : ` (wc -l: ${baseline.toFixed(2)} s, ${(outcome.seconds / baseline).toFixed(1)}x)`}, peak RSS ${outcome.peakMb.toFixed(0)} MB ${outcome.peakMb < 300 ? '(< 300 MB)' : '(OVER 300 MB)'}, exit ${outcome.status}`,
-      `  ${f.outcome}: ${f.rowsRead} rows read, ${f.rejected} rejected${f.heldBackBecause === undefined ? '' : ` - ${f.heldBackBecause.slice(0, 160)}`}${extra}`,
+      `  ${f.outcome}: ${f.rowsRead === undefined ? `${f.lines} lines, ${f.errorRows} error report rows,` : `${f.rowsRead} rows read,`} ${f.rejected} rejected${f.heldBackBecause === undefined ? '' : ` - ${f.heldBackBecause.slice(0, 160)}`}${extra}`,
     ].join('\n'),
   );
   console.log(results.at(-1));
 };
 
 // One case on a local inbox of its own: the file, the import, the report's size; everything deleted after.
-const localCase = async (name: string, make: (path: string) => Promise<void> | void): Promise<void> => {
+const localCase = async (
+  name: string,
+  make: (path: string) => Promise<void> | void,
+  command: 'import' | 'import-events' = 'import',
+): Promise<void> => {
   const inbox = join(work, 'inbox');
   mkdirSync(inbox, { recursive: true });
-  const path = join(inbox, NAME);
+  const path = join(inbox, command === 'import' ? NAME : 'wms-feed.jsonl');
   await make(path);
   const bytes = statSync(path).size;
   const baseline = wc(path);
@@ -115,11 +130,15 @@ const localCase = async (name: string, make: (path: string) => Promise<void> | v
     configFile,
     JSON.stringify({
       inventoryStore: { sqlite: { file: join(work, 'inventory.sqlite') } },
-      inbox: { local: { root: inbox } },
+      inbox: { local: { root: command === 'import' ? inbox : join(work, 'unused-inbox') } },
       import: { settleMs: 0 },
+      importEvents: {
+        inbox: { local: { root: command === 'import' ? join(work, 'unused-inbox') : inbox } },
+        settleMs: 0,
+      },
     }),
   );
-  const outcome = cli(configFile);
+  const outcome = cli(configFile, command);
   const reports = readdirSync(join(inbox, 'error')).filter((n) => n.endsWith('.csv') && n !== NAME);
   const reportBytes = reports.reduce((n, r) => n + statSync(join(inbox, 'error', r)).size, 0);
   show(name, bytes, outcome, baseline, `; error report ${(reportBytes / 2 ** 20).toFixed(0)} MiB`);
@@ -138,10 +157,17 @@ try {
     generated(path, 10_000_000, (i) => `ITEM-${i},${101 + (i % 10)},lots,${9_000_000 + i}\n`),
   );
   await localCase('524 MB export, 200-character item names, none known', (path) =>
-    generated(path, 2_330_000, (i) => {
+    generated(path, 2_450_000, (i) => {
       const item = Math.floor(i / 10);
       return `${`ITEM ${item} `.padEnd(200, 'long name ')},${101 + (i % 10)},5,${100_000 + item}\n`;
     }),
+  );
+  // The event feed import (import-events) on the same kinds of bad input.
+  await localCase('event feed: 1 GiB without a line break', (path) => sparse(path, '', GiB), 'import-events');
+  await localCase(
+    'event feed: 10,000,000 lines that are no JSON',
+    (path) => generated(path, 10_000_000, (i) => `{ "eventId": "e-${i}", not json\n`, ''),
+    'import-events',
   );
 
   // 2 GB on SFTP, refused from the listing.
