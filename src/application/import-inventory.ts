@@ -771,8 +771,10 @@ const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): numbe
  * once: a file's record, its adjustments (deltas on top of the stock at commit time, so concurrent reservations and
  * shipments are kept), their history (the true before and after) and the changed-product marks are one transaction,
  * and the file moves to `archive/` or `error/` (with its report) only after it, beside (never over) an earlier file
- * of the same name there. An export older than the newest one applied (by the time in its name) is held back. A run
- * that stops anywhere and is run again ends as one clean run would.
+ * of the same name there. An export older than the newest one applied (by the time in its name) is held back, and
+ * one whose listed size is over `maxBytes` before it is downloaded. Memory does not grow with bad rows: they stream
+ * into the error report, the run report keeping their count and first rows. A run that stops anywhere and is run
+ * again ends as one clean run would.
  */
 export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
   lazily((deps) => {
