@@ -8,6 +8,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { MAX_NAME_BYTES, nameBytes } from '../../src/application/file-name-limit.ts';
@@ -261,7 +262,13 @@ events(
       readLines: (copy, options) =>
         copy.name === 'a.jsonl' ? () => Promise.reject(new TypeError('boom')) : reader.readLines(copy, options),
     };
-    const deps: ImportEventsDeps = { ...localFileStore({ root: s.root }), ...throwing, ...store, ...testClock() };
+    const deps: ImportEventsDeps = {
+      ...localFileStore({ root: s.root }),
+      ...throwing,
+      ...localRowSpools(),
+      ...store,
+      ...testClock(),
+    };
     const report = await run(importEvents({ ...defaultImportEventsConfig('run-1', 'worker-a'), settleMs: 10 })(deps));
     assert.equal(
       report.files.map((f) => [f.name, f.outcome, f.applied]),
@@ -289,6 +296,7 @@ events('a symlinked feed is reported as passed over; leftover temp files go firs
   const deps: ImportEventsDeps = {
     ...localFileStore({ root: s.root }),
     ...localLineReader(),
+    ...localRowSpools(),
     ...store,
     ...testClock(),
   };
