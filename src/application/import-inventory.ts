@@ -791,6 +791,16 @@ const failedReport = (name: string, reason: string, as: string): FileReport => (
   ...(as === name ? {} : { errorAs: as }),
 });
 
+// A failure to move a file into a folder of the store, whatever it was (an exception too): it stops the run.
+const unmovable = (operation: 'archive' | 'move', path: string, failure: ImportError | FileDefect): ImportError => ({
+  _tag: 'FileStoreFailed',
+  store: 'inbox',
+  operation,
+  path,
+  reason: failureReason(failure),
+  retriable: false,
+});
+
 // A file whose processing failed in a way of its own (`stopsTheRun` says no) is held back as failed: its report, its
 // record and the file in error/, as any held-back file, so a rerun recognises it. One an earlier step of this run
 // recorded (applied, or held back) is not set aside: the failure was in moving it, and it stops the run.
@@ -807,14 +817,7 @@ const setAside =
         done !== null && failure._tag !== 'FileDefect'
           ? TE.left<ImportError, FileReport>(failure)
           : done !== null
-            ? TE.left<ImportError, FileReport>({
-                _tag: 'FileStoreFailed',
-                store: 'inbox',
-                operation: 'archive',
-                path: copy.name,
-                reason: failureReason(failure),
-                retriable: false,
-              })
+            ? TE.left<ImportError, FileReport>(unmovable('archive', copy.name, failure))
             : holdBack(config, copy, noCounts, failureReason(failure), noRejections)(deps),
       ),
       TE.map((report): FileReport => ({ ...report, outcome: 'failed' })),
@@ -910,18 +913,7 @@ const importListed =
           if (E.isRight(refused)) return refused;
           const failure = refused.left;
           if (failure._tag === 'FileNotFound') return E.right(null);
-          return E.left(
-            failure._tag === 'FileDefect'
-              ? {
-                  _tag: 'FileStoreFailed',
-                  store: 'inbox',
-                  operation: 'move',
-                  path: file.name,
-                  reason: failureReason(failure),
-                  retriable: false,
-                }
-              : failure,
-          );
+          return E.left(failure._tag === 'FileDefect' ? unmovable('move', file.name, failure) : failure);
         }
       : importFile(config, pattern, file, signal)(deps);
 
