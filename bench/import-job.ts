@@ -2,6 +2,7 @@
 // not include stripping TypeScript types at load), the SFTP inbox of the local sshd, PostgreSQL.
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { netsuiteExportReader } from '../dist/adapters/csv/netsuite-export-reader.js';
+import { localRowSpools } from '../dist/adapters/local-files/row-spool.js';
 import { openPostgresInventoryStore } from '../dist/adapters/persistence/postgres-inventory-store.js';
 import { sftpFileStore } from '../dist/adapters/sftp/sftp-file-store.js';
 import { defaultImportConfig, importInventory } from '../dist/application/import-inventory.js';
@@ -35,6 +36,7 @@ const report = await run(
   importInventory({ ...defaultImportConfig('bench', 'bench-worker'), settleMs: 0 })({
     ...inbox,
     ...netsuiteExportReader(),
+    ...localRowSpools(),
     ...store,
     ...systemClock,
   }),

@@ -11,6 +11,7 @@ import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import {
   localFeedReader,
   localFileStore,
+  localRowSpools,
   netsuiteExportReader,
   openSqliteInventoryStore,
   shopifyInventory,
@@ -64,7 +65,7 @@ try {
   const shopify = shopifyInventory({ shop: shop.shopDomain, accessToken: shop.accessToken, adminUrl: shop.url });
 
   // Each use case asks for the ports it uses; a runner hands in the adapters that implement them.
-  const importDeps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...store, ...clock };
+  const importDeps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...localRowSpools(), ...store, ...clock };
   const shopifyDeps: MapProductsDeps & HardSyncDeps & ProcessUploadsDeps = {
     ...store,
     ...shopify,

@@ -8,6 +8,7 @@
 export { localFileStore, type LocalFileStoreOptions } from './local-files/local-file-store.ts';
 export { localFeedReader } from './local-files/feed-reader.ts';
 export { lineCursorOf, localLineReader } from './local-files/line-reader.ts';
+export { localRowSpools, type LocalRowSpoolsOptions } from './local-files/row-spool.ts';
 export {
   hostKeyFingerprint,
   sftpFileStore,

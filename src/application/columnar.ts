@@ -45,41 +45,50 @@ export interface ExportRowObject {
   readonly quantity: number;
 }
 
-/** Collects export rows into an `ExportRows` table; `capacity` is a guess of the row count (it grows past it). */
-export const exportRowsBuilder = (capacity = 1024) => {
+// A column of numbers that grows in blocks of 16 Ki entries: no copy when it grows, and no slack beyond one block. A
+// doubled array held up to three times the rows at its peak (the old array and the new, half empty): 150 MB for the
+// 2.45M rows of a 524 MB export, where the rows take 60 MB.
+const BLOCK_BITS = 14;
+const BLOCK = 1 << BLOCK_BITS;
+const blockColumn = (make: (n: number) => Int32Array | Float64Array) => {
+  const blocks: Array<Int32Array | Float64Array> = [];
+  return {
+    set: (i: number, value: number): void => {
+      const b = i >>> BLOCK_BITS;
+      if (b === blocks.length) blocks.push(make(BLOCK));
+      blocks[b]![i & (BLOCK - 1)] = value;
+    },
+    get: (i: number): number => blocks[i >>> BLOCK_BITS]![i & (BLOCK - 1)]!,
+  };
+};
+
+/** Collects export rows into an `ExportRows` table (it grows as rows come; `capacity` is kept for callers). */
+export const exportRowsBuilder = (_capacity = 1024) => {
   const strings = stringTable();
-  const size = Math.max(16, Math.ceil(capacity));
-  let line = new Int32Array(size);
-  let item = new Int32Array(size);
-  let internal = new Int32Array(size);
-  let location = new Int32Array(size);
-  let quantity = new Float64Array(size);
+  const line = blockColumn((n) => new Int32Array(n));
+  const item = blockColumn((n) => new Int32Array(n));
+  const internal = blockColumn((n) => new Int32Array(n));
+  const location = blockColumn((n) => new Int32Array(n));
+  const quantity = blockColumn((n) => new Float64Array(n));
   let n = 0;
   return {
     add: (row: ExportRowObject): void => {
-      if (n === line.length) {
-        line = grown(line, n + 1);
-        item = grown(item, n + 1);
-        internal = grown(internal, n + 1);
-        location = grown(location, n + 1);
-        quantity = grown(quantity, n + 1);
-      }
-      line[n] = row.line;
-      item[n] = strings.numberOf(row.item);
-      internal[n] = strings.numberOf(row.itemInternalId);
-      location[n] = strings.numberOf(row.location);
-      quantity[n] = row.quantity;
+      line.set(n, row.line);
+      item.set(n, strings.numberOf(row.item));
+      internal.set(n, strings.numberOf(row.itemInternalId));
+      location.set(n, strings.numberOf(row.location));
+      quantity.set(n, row.quantity);
       n++;
     },
     build: (): ExportRows => {
       const names = strings.strings;
       return {
         length: n,
-        line: (i) => line[i]!,
-        item: (i) => names[item[i]!]!,
-        itemInternalId: (i) => names[internal[i]!]!,
-        location: (i) => names[location[i]!]!,
-        quantity: (i) => quantity[i]!,
+        line: line.get,
+        item: (i) => names[item.get(i)]!,
+        itemInternalId: (i) => names[internal.get(i)]!,
+        location: (i) => names[location.get(i)]!,
+        quantity: quantity.get,
       };
     },
   };

@@ -47,6 +47,9 @@ export type FileStoreError =
       readonly cause?: unknown;
     };
 
+/** What `FileStore.write` writes: a text, or a text in pieces (UTF-8). */
+export type FileContent = string | AsyncIterable<string>;
+
 /**
  * A folder tree holding the NetSuite exports: the inbox at its root, and the sub-folders `archive` and `error`.
  * Folder arguments are relative to the root ('' is the inbox itself); names are plain file names. An adapter refuses
@@ -62,8 +65,12 @@ export interface FileStore {
    * name already there. A caller that must keep the file already there moves under another name (`as`).
    */
   readonly move: (fromFolder: string, toFolder: string, name: string, as?: string) => TaskEither<FileStoreError, void>;
-  /** Writes `content` to `folder/name` (creating `folder`) so that readers never see it half written. */
-  readonly write: (folder: string, name: string, content: string) => TaskEither<FileStoreError, void>;
+  /**
+   * Writes `content` to `folder/name` (creating `folder`) so that readers never see it half written. Content given
+   * as pieces is streamed as they come, never held whole (an error report of millions of rows); an exception while
+   * they are produced fails the write, and nothing is left under the name.
+   */
+  readonly write: (folder: string, name: string, content: FileContent) => TaskEither<FileStoreError, void>;
 }
 
 /** An entry of a folder that `list` passes over (a symbolic link, a name that is not a plain file name), and why. */

@@ -17,7 +17,6 @@ import {
   ARCHIVE_FOLDER,
   archiveName,
   ERROR_FOLDER,
-  errorReport,
   type InboxRunReport,
   type RejectedRow,
   setAsideUnfetched,
@@ -28,6 +27,7 @@ import { lazily } from './lazily.ts';
 import type { LineCursor, LineReader, TextLine } from './line-reader.ts';
 import type { Progress } from './progress.ts';
 import { recordInventoryEvents } from './record-inventory-events.ts';
+import { errorReportPieces, REJECTED_ROWS_SAMPLE, type RowSpool, type RowSpools } from './rejected-rows.ts';
 import type { StoreError } from './store-error.ts';
 
 /** The lease the event feed import holds (its own: it may run beside the NetSuite import). */
@@ -98,7 +98,12 @@ export interface EventFileReport extends EventCounts {
   readonly movedAs?: string;
   /** The error report in `error/`, when a line was rejected, refused or conflicting, or the file held back. */
   readonly errorReport?: string;
-  /** Every line rejected, refused or conflicting, in line order, with the field and the reason. */
+  /** The rows of the error report (a line with several faults has a row for each). */
+  readonly errorRows: number;
+  /**
+   * The first rows of the error report (lines rejected, refused or conflicting, in line order, with the field and
+   * the reason), at most `REJECTED_ROWS_SAMPLE`; the error report has every one.
+   */
   readonly rejectedLines: ReadonlyArray<RejectedRow>;
 }
 
@@ -111,7 +116,14 @@ export interface ImportEventsReport extends EventCounts, InboxRunReport {
 export type ImportEventsError = FileStoreError | StoreError | LeaseLost;
 
 /** The ports the event feed import uses. */
-export type ImportEventsDeps = FileStore & InboxUpkeep & LineReader & InventoryLedger & JobLease & Clock & Progress;
+export type ImportEventsDeps = FileStore &
+  InboxUpkeep &
+  LineReader &
+  RowSpools &
+  InventoryLedger &
+  JobLease &
+  Clock &
+  Progress;
 
 /**
  * The name of a feed's error report in `error/`: the feed's name, the first 8 hex digits of its SHA-256, and
@@ -153,37 +165,75 @@ export const parseErrorReportLine = (text: string): RejectedRow | null => {
   return /^[1-9]\d*$/.test(line) ? { line: Number(line), field, reason } : null;
 };
 
-// Reads an earlier report of this feed's content, when error/ has one: its rows by line.
+/** The rows an earlier reading of a feed reported, asked for by line in increasing order (read forward, not held). */
+interface EarlierReport {
+  readonly rowsOf: (line: number) => Promise<E.Either<FileStoreError, ReadonlyArray<RejectedRow>>>;
+  readonly close: () => Promise<void>;
+}
+
+const noEarlierReport: EarlierReport = { rowsOf: async () => right([]), close: async () => undefined };
+
+// Opens the earlier report of this feed's content, when error/ has one. It is read as the feed is, both in line
+// order; its first lines are read at once, so that the report is open before this reading writes its own over it.
 const earlierReport = async (
   deps: ImportEventsDeps,
   reportName: string,
   maxLineBytes: number,
-): Promise<E.Either<FileStoreError, ReadonlyMap<number, ReadonlyArray<RejectedRow>>>> => {
+): Promise<E.Either<FileStoreError, EarlierReport>> => {
   const listed = orNone(await deps.list(ERROR_FOLDER)());
   if (E.isLeft(listed)) return listed;
-  const byLine = new Map<number, RejectedRow[]>();
-  if (!listed.right.some((f) => f.name === reportName)) return right(byLine);
+  if (!listed.right.some((f) => f.name === reportName)) return right(noEarlierReport);
   const copy = await deps.fetch(ERROR_FOLDER, reportName)();
   if (E.isLeft(copy)) return copy;
-  try {
-    const cursor = await deps.readLines(copy.right, { maxLineBytes: Math.max(maxLineBytes, 64 * 1024) })();
-    if (E.isLeft(cursor)) return cursor;
-    try {
-      for (;;) {
-        const lines = await cursor.right.next(1_000)();
-        if (E.isLeft(lines)) return lines;
-        if (lines.right.length === 0) return right(byLine);
-        for (const l of lines.right) {
-          const row = 'text' in l && l.line > 1 ? parseErrorReportLine(l.text) : null;
-          if (row !== null) byLine.set(row.line, [...(byLine.get(row.line) ?? []), row]);
-        }
-      }
-    } finally {
-      await cursor.right.close();
-    }
-  } finally {
+  const opened = await deps.readLines(copy.right, { maxLineBytes: Math.max(maxLineBytes, 64 * 1024) })();
+  if (E.isLeft(opened)) {
     await copy.right.release();
+    return opened;
   }
+  const cursor = opened.right;
+  let buffered: RejectedRow[] = [];
+  let head = 0;
+  let ended = false;
+  const close = async () => {
+    ended = true;
+    buffered = [];
+    head = 0;
+    await cursor.close();
+    await copy.right.release();
+  };
+  const more = async (): Promise<E.Either<FileStoreError, void>> => {
+    const lines = await cursor.next(1_000)();
+    if (E.isLeft(lines)) return lines;
+    if (lines.right.length === 0) ended = true;
+    for (const l of lines.right) {
+      const row = 'text' in l && l.line > 1 ? parseErrorReportLine(l.text) : null;
+      if (row !== null) buffered.push(row);
+    }
+    return right(undefined);
+  };
+  const first = await more();
+  if (E.isLeft(first)) {
+    await close();
+    return first;
+  }
+  const rowsOf = async (line: number): Promise<E.Either<FileStoreError, ReadonlyArray<RejectedRow>>> => {
+    for (;;) {
+      while (head < buffered.length && buffered[head]!.line < line) head++;
+      let end = head;
+      while (end < buffered.length && buffered[end]!.line === line) end++;
+      if (end < buffered.length || ended) {
+        const rows = buffered.slice(head, end);
+        head = end;
+        return right(rows);
+      }
+      // The rows read so far may go on with this line: read more, keeping only those not passed.
+      buffered = buffered.slice(head);
+      head = 0;
+      const read = await more();
+      if (E.isLeft(read)) return read;
+    }
+  };
+  return right({ rowsOf, close });
 };
 
 // Moves a feed from the inbox into `folder`, beside (never over) a file of that name there; answers the name.
@@ -217,21 +267,75 @@ const readFeed = async (
   signal: AbortSignal,
 ): Promise<E.Either<ImportEventsError, EventFileReport>> => {
   const reportName = eventErrorReportName(copy.name, copy.sha256);
+  // The rows of the report go to a spool on the local disk; one that cannot be opened stops the run (the local disk
+  // fails every later feed too).
+  const spool = await settled(deps.openRowSpool())();
+  if (E.isLeft(spool))
+    return E.left(
+      spool.left._tag === 'FileDefect'
+        ? {
+            _tag: 'FileStoreFailed',
+            store: 'local',
+            operation: 'write',
+            path: reportName,
+            reason: spool.left.reason,
+            retriable: false,
+          }
+        : spool.left,
+    );
+  try {
+    const earlier = await settled(() => earlierReport(deps, reportName, config.maxLineBytes))();
+    try {
+      return await readFeedWith(config, deps, copy, format, signal, reportName, spool.right, earlier);
+    } finally {
+      if (E.isRight(earlier)) await earlier.right.close().catch(() => undefined);
+    }
+  } finally {
+    await spool.right.release().catch(() => undefined);
+  }
+};
+
+// A feed's lines, batch by batch: the rows of its error report go to `spool` a batch at a time, in line order (a
+// batch's rows sorted among themselves), so that memory holds one batch of them, and the report is written from it.
+// `earlier`: this feed's earlier report, or why it could not be opened (the feed is then set aside, or the run
+// stops, by `stopsTheRun`).
+const readFeedWith = async (
+  config: ImportEventsConfig,
+  deps: ImportEventsDeps,
+  copy: LocalCopy,
+  format: EventFeedFormat,
+  signal: AbortSignal,
+  reportName: string,
+  spool: RowSpool,
+  earlierOpened: E.Either<FileStoreError | FileDefect, EarlierReport>,
+): Promise<E.Either<ImportEventsError, EventFileReport>> => {
   const counts: Mutable<EventCounts> = { ...noCounts };
-  const rows: RejectedRow[] = [];
+  // This batch's rows, and the first rows of the report.
+  let batchRows: RejectedRow[] = [];
+  const sample: RejectedRow[] = [];
   const reject = (line: number, field: string, reason: string) => {
-    rows.push({ line, field, reason });
+    batchRows.push({ line, field, reason });
+  };
+  const spoolBatch = () => {
+    if (batchRows.length === 0) return;
+    batchRows.sort((a, b) => a.line - b.line);
+    for (const row of batchRows) {
+      spool.add(row);
+      if (sample.length < REJECTED_ROWS_SAMPLE) sample.push(row);
+    }
+    batchRows = [];
   };
   const writeReport = (heldBackBecause?: string) =>
-    deps.write(ERROR_FOLDER, reportName, errorReport(copy.name, heldBackBecause, rows))();
+    deps.write(ERROR_FOLDER, reportName, errorReportPieces(copy.name, heldBackBecause, spool.rows()))();
   const report = (outcome: EventFileOutcome, extra: Partial<EventFileReport>): EventFileReport => ({
     name: copy.name,
     format,
     outcome,
     ...counts,
     ...extra,
-    ...(rows.length > 0 || extra.heldBackBecause !== undefined ? { errorReport: reportName } : {}),
-    rejectedLines: rows,
+    ...(spool.count() > 0 || extra.heldBackBecause !== undefined ? { errorReport: reportName } : {}),
+    errorRows: spool.count(),
+    rejectedLines: sample,
   });
   // Nothing of a CSV feed whose header names no events can be read: it is held back whole, in error/. A feed that
   // fails in a way of its own (an exception, a read error) is set aside the same way, as failed, with the lines
@@ -240,7 +344,7 @@ const readFeed = async (
     because: string,
     outcome: 'held-back' | 'failed' = 'held-back',
   ): Promise<E.Either<ImportEventsError, EventFileReport>> => {
-    rows.sort((a, b) => a.line - b.line);
+    spoolBatch();
     const written = await writeReport(because);
     if (E.isLeft(written)) return written;
     const moved = await moveBeside(deps, copy, ERROR_FOLDER);
@@ -250,8 +354,9 @@ const readFeed = async (
     );
   };
   const failed = (e: ImportEventsError | FileDefect) => holdBack(failureReason(e), 'failed');
-  const earlier = await settled(() => earlierReport(deps, reportName, config.maxLineBytes))();
-  if (E.isLeft(earlier)) return stopping(earlier.left) ? E.left(earlier.left) : failed(earlier.left);
+  if (E.isLeft(earlierOpened))
+    return stopping(earlierOpened.left) ? E.left(earlierOpened.left) : failed(earlierOpened.left);
+  const earlier = earlierOpened.right;
   const opened = await settled(deps.readLines(copy, { maxLineBytes: config.maxLineBytes }))();
   if (E.isLeft(opened)) return stopping(opened.left) ? E.left(opened.left) : failed(opened.left);
   const cursor: LineCursor = opened.right;
@@ -260,8 +365,8 @@ const readFeed = async (
   // more: the new holder may be writing the same report.
   const stop = async (e: ImportEventsError): Promise<E.Either<ImportEventsError, EventFileReport>> => {
     if (!stopsTheRun(e)) return failed(e);
-    rows.sort((a, b) => a.line - b.line);
-    if (rows.length > 0 && leaseLostReason(signal) === null) await writeReport();
+    spoolBatch();
+    if (spool.count() > 0 && leaseLostReason(signal) === null) await writeReport();
     return E.left(e);
   };
   let header: CsvHeader | null = null;
@@ -300,7 +405,10 @@ const readFeed = async (
         inputs.push(input.right);
         lineOf.push(l.line);
       }
-      if (inputs.length === 0) continue;
+      if (inputs.length === 0) {
+        spoolBatch();
+        continue;
+      }
       const recorded = await recordInventoryEvents(inputs)(deps)();
       if (E.isLeft(recorded)) return stop(recorded.left);
       for (const o of recorded.right.outcomes) {
@@ -311,10 +419,11 @@ const readFeed = async (
             break;
           case 'duplicate': {
             counts.duplicate++;
-            // A replayed refused event is reported with the refusal the ledger kept (so a rerun reports the
-            // refusals of a call that committed just before a crash), or as this feed's earlier reading reported it.
-            const before = earlier.right.get(line);
-            if (before !== undefined) rows.push(...before);
+            // A replayed refused event is reported as this feed's earlier reading reported it, or with the refusal
+            // the ledger kept (so a rerun reports the refusals of a call that committed just before a crash).
+            const before = await earlier.rowsOf(line);
+            if (E.isLeft(before)) return stop(before.left);
+            if (before.right.length > 0) for (const row of before.right) batchRows.push(row);
             else if (o.refused !== undefined) reject(line, refusedField(o.refused.reason), refusalText(o.refused));
             break;
           }
@@ -335,6 +444,7 @@ const readFeed = async (
             break;
         }
       }
+      spoolBatch();
       deps.progress?.({ job: 'import-events', step: `lines of ${copy.name}`, done: counts.lines, total: null });
     }
   } catch (error) {
@@ -343,8 +453,8 @@ const readFeed = async (
   } finally {
     await cursor.close().catch(() => undefined);
   }
-  rows.sort((a, b) => a.line - b.line);
-  if (rows.length > 0) {
+  spoolBatch();
+  if (spool.count() > 0) {
     const written = await writeReport();
     if (E.isLeft(written)) return written;
   }
@@ -359,6 +469,7 @@ const unread = (name: string, outcome: EventFileOutcome): EventFileReport => ({
   format: eventFeedFormat(name)!,
   outcome,
   ...noCounts,
+  errorRows: 0,
   rejectedLines: [],
 });
 

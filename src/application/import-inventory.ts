@@ -5,7 +5,13 @@ import type * as RTE from 'fp-ts/lib/ReaderTaskEither.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { sequenceT } from 'fp-ts/lib/Apply.js';
-import { planInventoryResetTable, type ResetMethod, type SnapshotColumns, type StockColumns } from '../domain/index.ts';
+import {
+  planInventoryResetTable,
+  type ResetMethod,
+  type SnapshotColumns,
+  type SnapshotRejection,
+  type StockColumns,
+} from '../domain/index.ts';
 import { rowIndices, type StockTable } from './columnar.ts';
 import type { Clock } from './clock.ts';
 import { failureReason, type FileDefect, settled, stopping } from './file-failure.ts';
@@ -13,6 +19,7 @@ import { fitName, nameDigest, withSuffix } from './file-name-limit.ts';
 import type { FileStore, FileStoreError, InboxUpkeep, LocalCopy, StoredFile } from './file-store.ts';
 import {
   DEFAULT_EXPORT_COLUMNS,
+  DEFAULT_MAX_LINE_BYTES,
   type ExportColumns,
   type ExportFileError,
   type InventoryExportReader,
@@ -20,6 +27,19 @@ import {
   type RowProblem,
 } from './inventory-export.ts';
 import type { ImportCounts, InventoryStore } from './inventory-store.ts';
+import {
+  allRejections,
+  errorReport,
+  errorReportPieces,
+  fromIterable,
+  noRejections,
+  REJECTED_ROWS_SAMPLE,
+  type Rejections,
+  type RowSpool,
+  type RowSpools,
+} from './rejected-rows.ts';
+
+export { errorReport } from './rejected-rows.ts';
 import type { StoreError } from './store-error.ts';
 import { DEFAULT_LEASE_MS, leaseLostReason, withLease, type JobLease, type LeaseLost } from './job-lease.ts';
 import { stopsWhenAborted } from './store.ts';
@@ -32,8 +52,16 @@ export const RESET_INVENTORY = 'RESET_INVENTORY';
 export interface ImportConfig {
   readonly method: ResetMethod;
   readonly columns: ExportColumns;
-  /** Larger files are held back whole (`ExportTooLarge`). */
+  /**
+   * Larger files are held back whole (`ExportTooLarge`); a file whose listed size is larger is held back before it is
+   * downloaded.
+   */
   readonly maxBytes: number;
+  /**
+   * A longer line (bytes, its line break excluded) is a rejected row, read past without being held (a longer header:
+   * the file is held back).
+   */
+  readonly maxLineBytes: number;
   /** A file with a larger share of rejected rows is held back whole: most rows bad means a broken export. */
   readonly maxRejectedShare: number;
   /** Two listings this far apart must agree on a file's size and time, or the file is still being written. */
@@ -94,6 +122,7 @@ export const defaultImportConfig = (runId: string, owner: string): ImportConfig 
   method: 'exact-atp',
   columns: DEFAULT_EXPORT_COLUMNS,
   maxBytes: 1024 ** 3,
+  maxLineBytes: DEFAULT_MAX_LINE_BYTES,
   maxRejectedShare: 0.5,
   settleMs: 2_000,
   exportTimePattern: DEFAULT_EXPORT_TIME_PATTERN,
@@ -188,6 +217,7 @@ export interface FileReport extends ImportCounts {
   readonly exportedAt?: Date;
   /** Set when the name carries no export time: the file was taken in arrival order, unchecked against newer ones. */
   readonly snapshotOrder?: 'arrival';
+  /** The first rejected rows by line (at most `REJECTED_ROWS_SAMPLE`); `rejected` counts them all, the error report lists them. */
   readonly rejectedRows: ReadonlyArray<RejectedRow>;
 }
 
@@ -211,7 +241,14 @@ export interface ImportReport extends ImportCounts, InboxRunReport {
 export type ImportError = FileStoreError | StoreError | LeaseLost;
 
 /** The ports the import uses. */
-export type ImportDeps = FileStore & InboxUpkeep & InventoryExportReader & InventoryStore & JobLease & Clock & Progress;
+export type ImportDeps = FileStore &
+  InboxUpkeep &
+  InventoryExportReader &
+  RowSpools &
+  InventoryStore &
+  JobLease &
+  Clock &
+  Progress;
 
 // Names an exporter or uploader uses while a file is still being written; never imported.
 const IN_PROGRESS_NAME = /(^[.~])|\.(part|partial|tmp|temp|filepart|swp|crdownload)$/i;
@@ -299,63 +336,60 @@ const describeFileError = (e: ExportFileError): string => {
       return `not valid UTF-8 at line ${e.line}: ${e.reason}`;
     case 'ExportTooLarge':
       return `the file has ${e.bytes} bytes, more than the ${e.limit} allowed`;
+    case 'ExportHeaderTooLong':
+      return `line ${e.line}, where the header should be, is over ${e.limit} bytes long (import.maxLineBytes): no header`;
     case 'ExportUnreadable':
       return `the file cannot be read: ${e.reason}`;
   }
 };
 
-const csvField = (value: string | number): string => {
-  const text = String(value);
-  return /[",\r\n]/.test(text) ? `"${text.replace(/"/g, '""')}"` : text;
-};
-
-/** The error report written next to a file: one CSV line per rejected row, or the reason a file was held back. */
-export const errorReport = (
-  file: string,
-  heldBackBecause: string | undefined,
-  rows: ReadonlyArray<RejectedRow>,
-): string =>
-  `${[
-    'file,line,field,reason',
-    ...(heldBackBecause === undefined
-      ? []
-      : [[file, '', '', `file held back: ${heldBackBecause}`].map(csvField).join(',')]),
-    ...rows.map((r) => [file, r.line, r.field, r.reason].map(csvField).join(',')),
-  ].join('\n')}\n`;
-
 const problemRow = (p: RowProblem): RejectedRow => ({ line: p.line, field: p.field, reason: p.reason });
 
 // The rows of a parsed export that name a known item and location, as indices into its table, read as snapshot
-// rows through the id maps (no copies of a million rows); and every row naming an unknown item or location, rejected.
+// rows through the id maps (no copies of a million rows); and the rows naming an unknown item or location,
+// rejected: counted here, their report rows made again from the table when they are written.
 const resolveRows = (
   parsed: ParsedExport,
   columns: ExportColumns,
   products: ReadonlyMap<string, string>,
   facilities: ReadonlyMap<string, string>,
-): { rows: Int32Array; snapshotColumns: SnapshotColumns<number>; rejected: ReadonlyArray<RejectedRow> } => {
+): { rows: Int32Array; snapshotColumns: SnapshotColumns<number>; rejected: Rejections } => {
   const table = parsed.rows;
-  const known = new Int32Array(table.length);
-  let kept = 0;
-  const rejected: RejectedRow[] = [];
-  for (let i = 0; i < table.length; i++) {
+  const unknown = (i: number): RejectedRow | null => {
     const itemInternalId = table.itemInternalId(i);
-    const location = table.location(i);
-    if (!products.has(itemInternalId)) {
-      rejected.push({
+    if (!products.has(itemInternalId))
+      return {
         line: table.line(i),
         field: columns.itemInternalId,
         reason: `unknown item: no OMS product has NetSuite internal id '${itemInternalId}' (item '${table.item(i)}')`,
-      });
-    } else if (!facilities.has(location)) {
-      rejected.push({
+      };
+    const location = table.location(i);
+    if (!facilities.has(location))
+      return {
         line: table.line(i),
         field: columns.location,
         reason: `unknown location: no OMS facility has NetSuite location id '${location}'`,
-      });
-    } else {
-      known[kept++] = i;
+      };
+    return null;
+  };
+  const known = new Int32Array(table.length);
+  let kept = 0;
+  const sample: RejectedRow[] = [];
+  for (let i = 0; i < table.length; i++) {
+    if (products.has(table.itemInternalId(i)) && facilities.has(table.location(i))) known[kept++] = i;
+    else if (sample.length < REJECTED_ROWS_SAMPLE) sample.push(unknown(i)!);
+  }
+  function* unknownRows(): Iterable<RejectedRow> {
+    for (let i = 0; i < table.length; i++) {
+      const row = unknown(i);
+      if (row !== null) yield row;
     }
   }
+  const rejected: Rejections = {
+    count: table.length - kept,
+    sample,
+    rows: () => fromIterable(unknownRows()),
+  };
   const snapshotColumns: SnapshotColumns<number> = {
     productId: (i) => products.get(table.itemInternalId(i))!,
     facilityId: (i) => facilities.get(table.location(i))!,
@@ -363,6 +397,48 @@ const resolveRows = (
     line: (i) => table.line(i),
   };
   return { rows: known.subarray(0, kept), snapshotColumns, rejected };
+};
+
+// At most `max` values of a list, and how many there are in all when that is more.
+const listed = (values: ReadonlyArray<number>, max = 10): string =>
+  values.length <= max ? values.join(', ') : `${values.slice(0, max).join(', ')}, ... (${values.length} in all)`;
+
+// The rows of the reset plan's rejections (duplicates), one per line, in line order.
+const duplicateRejections = (rejected: ReadonlyArray<SnapshotRejection>, quantityColumn: string): Rejections => {
+  const count = rejected.reduce((n, r) => n + r.lines.length, 0);
+  // (line, rejection) pairs, sorted by line.
+  const lines = new Float64Array(count);
+  const of = new Int32Array(count);
+  const order = new Int32Array(count);
+  let k = 0;
+  rejected.forEach((r, index) => {
+    for (const line of r.lines) {
+      lines[k] = line;
+      of[k] = index;
+      order[k] = k;
+      k++;
+    }
+  });
+  order.sort((a, b) => lines[a]! - lines[b]! || a - b);
+  const row = (n: number): RejectedRow => {
+    const r = rejected[of[order[n]!]!]!;
+    return {
+      line: lines[order[n]!]!,
+      field: quantityColumn,
+      reason:
+        r.reason === 'conflicting-duplicate'
+          ? `conflicting duplicate: product ${r.productId} at facility ${r.facilityId} has quantities ${listed(r.quantities)} on lines ${listed(r.lines)}; none applied`
+          : `invalid quantity for product ${r.productId} at facility ${r.facilityId}`,
+    };
+  };
+  function* rows(): Iterable<RejectedRow> {
+    for (let n = 0; n < count; n++) yield row(n);
+  }
+  return {
+    count,
+    sample: Array.from({ length: Math.min(count, REJECTED_ROWS_SAMPLE) }, (_, n) => row(n)),
+    rows: () => fromIterable(rows()),
+  };
 };
 
 const stockColumns = (stock: StockTable): StockColumns<number> => ({
@@ -430,14 +506,18 @@ const holdBack =
     copy: LocalCopy,
     counts: ImportCounts,
     because: string,
-    rejectedRows: ReadonlyArray<RejectedRow>,
+    rejected: Rejections,
   ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) =>
     pipe(
       namesIn(ERROR_FOLDER)(deps),
       TE.map((inError) => errorName(copy.name, copy.sha256, inError, HELD_BACK_REPORT)),
       TE.chainFirstW((as) =>
-        deps.write(ERROR_FOLDER, reportName(as, HELD_BACK_REPORT), errorReport(copy.name, because, rejectedRows)),
+        deps.write(
+          ERROR_FOLDER,
+          reportName(as, HELD_BACK_REPORT),
+          errorReportPieces(copy.name, because, rejected.rows()),
+        ),
       ),
       TE.chainFirstW(() =>
         deps.commitImport({
@@ -452,7 +532,7 @@ const holdBack =
       ),
       TE.chainFirstW((as) => deps.move('', ERROR_FOLDER, copy.name, as)),
       TE.map((as) => ({
-        ...fileReport(copy.name, 'held-back', counts, rejectedRows, because),
+        ...fileReport(copy.name, 'held-back', counts, rejected.sample, because),
         ...errorAs(copy, as),
       })),
     );
@@ -477,6 +557,7 @@ const importParsed =
     config: ImportConfig,
     copy: LocalCopy,
     parsed: ParsedExport,
+    problems: Rejections,
     { products, facilities, stock }: Reference,
   ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) => {
@@ -488,33 +569,23 @@ const importParsed =
       resolved.rows,
       resolved.snapshotColumns,
     );
-    const duplicates = plan.rejected.flatMap((r) =>
-      r.lines.map(
-        (line): RejectedRow => ({
-          line,
-          field: config.columns.quantity,
-          reason:
-            r.reason === 'conflicting-duplicate'
-              ? `conflicting duplicate: product ${r.productId} at facility ${r.facilityId} has quantities ${r.quantities.join(', ')} on lines ${r.lines.join(', ')}; none applied`
-              : `invalid quantity for product ${r.productId} at facility ${r.facilityId}`,
-        }),
-      ),
-    );
-    const rejectedRows = [...parsed.problems.map(problemRow), ...resolved.rejected, ...duplicates].toSorted(
-      (a, b) => a.line - b.line,
-    );
+    const rejected = allRejections([
+      problems,
+      resolved.rejected,
+      duplicateRejections(plan.rejected, config.columns.quantity),
+    ]);
     const counts: ImportCounts = {
       rowsRead: parsed.rowsRead,
       adjusted: plan.adjustments.length,
       unchanged: plan.unchanged,
-      rejected: rejectedRows.length,
+      rejected: rejected.count,
     };
-    if (parsed.rowsRead > 0 && rejectedRows.length / parsed.rowsRead > config.maxRejectedShare) {
-      const because = `${rejectedRows.length} of ${parsed.rowsRead} rows rejected, more than the ${config.maxRejectedShare * 100}% allowed: a broken export`;
-      return holdBack(config, copy, { ...counts, adjusted: 0, unchanged: 0 }, because, rejectedRows)(deps);
+    if (parsed.rowsRead > 0 && rejected.count / parsed.rowsRead > config.maxRejectedShare) {
+      const because = `${rejected.count} of ${parsed.rowsRead} rows rejected, more than the ${config.maxRejectedShare * 100}% allowed: a broken export`;
+      return holdBack(config, copy, { ...counts, adjusted: 0, unchanged: 0 }, because, rejected)(deps);
     }
     return pipe(
-      rejectedRows.length === 0
+      rejected.count === 0
         ? TE.right<ImportError, string>(copy.name)
         : pipe(
             namesIn(ERROR_FOLDER)(deps),
@@ -523,7 +594,7 @@ const importParsed =
               deps.write(
                 ERROR_FOLDER,
                 reportName(as, REJECTED_ROWS_REPORT),
-                errorReport(copy.name, undefined, rejectedRows),
+                errorReportPieces(copy.name, undefined, rejected.rows()),
               ),
             ),
           ),
@@ -546,7 +617,7 @@ const importParsed =
                   copy.name,
                   committed === 'committed' ? 'applied' : 'already-imported',
                   committed === 'committed' ? counts : noCounts,
-                  rejectedRows,
+                  rejected.sample,
                 ),
                 ...archivedAs(copy, as),
                 ...errorAs(copy, reportAs),
@@ -591,28 +662,62 @@ export const olderSnapshotReason = (exportedAt: Date, newest: NewestSnapshot | n
     ? `older than the snapshot of ${newest.name} applied at ${newest.importedAt.toISOString()} (this export: ${exportedAt.toISOString()}, that one: ${newest.exportedAt.toISOString()})`
     : null;
 
-// Reads the export and the stock it is diffed against, then applies it or holds it back.
+// Reads the export and the stock it is diffed against, then applies it or holds it back. The rows the reader
+// rejects go to a spool on the local disk as they are found (the run report keeps their count and first rows),
+// and from it into the error report; the spool is freed whatever happens.
 const readAndImport =
   (config: ImportConfig, copy: LocalCopy): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
   (deps) =>
     pipe(
-      // One after the other: run side by side on one thread they were slower (measured 2.8 s against 2.5 s).
-      sequenceT(TE.ApplySeq)(
-        TE.fromTask<E.Either<ExportFileError, ParsedExport>, ImportError>(
-          deps.readExport(copy.path, copy.name, { columns: config.columns, maxBytes: config.maxBytes }),
-        ),
-        loadReference(deps),
-      ),
-      TE.chainW(([read, reference]) =>
-        pipe(
-          read,
-          E.match(
-            (e) => holdBack(config, copy, noCounts, describeFileError(e), [])(deps),
-            (parsed) => importParsed(config, copy, parsed, reference)(deps),
-          ),
-        ),
-      ),
+      deps.openRowSpool(),
+      // The spool is freed whatever happens, an exception included (the caller sets the file aside on one).
+      TE.chainW((spool) => async () => {
+        try {
+          return await readIntoSpool(config, copy, spool, deps)();
+        } finally {
+          await spool.release().catch(() => undefined);
+        }
+      }),
     );
+
+// `readAndImport` with its spool open.
+const readIntoSpool = (
+  config: ImportConfig,
+  copy: LocalCopy,
+  spool: RowSpool,
+  deps: ImportDeps,
+): TE.TaskEither<ImportError, FileReport> => {
+  const sample: RejectedRow[] = [];
+  const onProblem = (p: RowProblem): void => {
+    const row = problemRow(p);
+    spool.add(row);
+    if (sample.length < REJECTED_ROWS_SAMPLE) sample.push(row);
+  };
+  const problems: Rejections = { count: 0, sample, rows: spool.rows };
+  return pipe(
+    // One after the other: run side by side on one thread they were slower (measured 2.8 s against 2.5 s).
+    sequenceT(TE.ApplySeq)(
+      TE.fromTask<E.Either<ExportFileError, ParsedExport>, ImportError>(
+        deps.readExport(copy.path, copy.name, {
+          columns: config.columns,
+          maxBytes: config.maxBytes,
+          maxLineBytes: config.maxLineBytes,
+          onProblem,
+        }),
+      ),
+      loadReference(deps),
+    ),
+    TE.chainW(([read, reference]) =>
+      pipe(
+        read,
+        E.match(
+          (e) => holdBack(config, copy, noCounts, describeFileError(e), noRejections)(deps),
+          (parsed) => importParsed(config, copy, parsed, { ...problems, count: spool.count() }, reference)(deps),
+        ),
+      ),
+    ),
+  );
+};
 
 // Snapshot order: an export older than the newest one applied would put stock back to older numbers, so it is held
 // back; a name without an export time is taken in arrival order, and its report says so.
@@ -629,7 +734,9 @@ const importInOrder =
       newestSnapshot(deps, pattern),
       TE.chainW((newest) => {
         const older = olderSnapshotReason(exportedAt, newest);
-        return older === null ? readAndImport(config, copy)(deps) : holdBack(config, copy, noCounts, older, [])(deps);
+        return older === null
+          ? readAndImport(config, copy)(deps)
+          : holdBack(config, copy, noCounts, older, noRejections)(deps);
       }),
       TE.map((report): FileReport => ({ ...report, exportedAt })),
     );
@@ -684,6 +791,16 @@ const failedReport = (name: string, reason: string, as: string): FileReport => (
   ...(as === name ? {} : { errorAs: as }),
 });
 
+// A failure to move a file into a folder of the store, whatever it was (an exception too): it stops the run.
+const unmovable = (operation: 'archive' | 'move', path: string, failure: ImportError | FileDefect): ImportError => ({
+  _tag: 'FileStoreFailed',
+  store: 'inbox',
+  operation,
+  path,
+  reason: failureReason(failure),
+  retriable: false,
+});
+
 // A file whose processing failed in a way of its own (`stopsTheRun` says no) is held back as failed: its report, its
 // record and the file in error/, as any held-back file, so a rerun recognises it. One an earlier step of this run
 // recorded (applied, or held back) is not set aside: the failure was in moving it, and it stops the run.
@@ -700,15 +817,8 @@ const setAside =
         done !== null && failure._tag !== 'FileDefect'
           ? TE.left<ImportError, FileReport>(failure)
           : done !== null
-            ? TE.left<ImportError, FileReport>({
-                _tag: 'FileStoreFailed',
-                store: 'inbox',
-                operation: 'archive',
-                path: copy.name,
-                reason: failureReason(failure),
-                retriable: false,
-              })
-            : holdBack(config, copy, noCounts, failureReason(failure), [])(deps),
+            ? TE.left<ImportError, FileReport>(unmovable('archive', copy.name, failure))
+            : holdBack(config, copy, noCounts, failureReason(failure), noRejections)(deps),
       ),
       TE.map((report): FileReport => ({ ...report, outcome: 'failed' })),
     );
@@ -716,6 +826,39 @@ const setAside =
 // One file of the listing: imported, or set aside (`setAside`) when it fails in a way of its own, so that the files
 // after it are still taken; null for a file gone since the listing (its uploader took it away). A failure that
 // stops the run (`stopsTheRun`) leaves the file where it is.
+
+// 8 hex digits of FNV-1a over a file's listed size and time: what tells one file refused by its size (so never
+// downloaded, nor hashed) from an earlier one of its name in error/.
+const listingTag = (file: StoredFile): string => {
+  let hash = 0x811c9dc5;
+  for (const c of `${file.size}:${file.modifiedAt.getTime()}`) hash = Math.imul(hash ^ c.charCodeAt(0), 0x01000193);
+  return (hash >>> 0).toString(16).padStart(8, '0');
+};
+
+/**
+ * Holds back a file whose listed size is over `maxBytes` before a byte of it is downloaded: its report into error/
+ * and the file beside it (beside an earlier file of its name: `<stem>.<8 hex digits of its listed size and
+ * time><extension>`). Nothing of it was read, so no import is recorded; a run that stopped between the report and
+ * the move finds the report and puts the file beside it.
+ */
+const refuseBySize =
+  (config: ImportConfig, file: StoredFile): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport> =>
+  (deps) => {
+    const because = `the file has ${file.size} bytes (as listed), more than the ${config.maxBytes} allowed: not downloaded`;
+    return pipe(
+      namesIn(ERROR_FOLDER)(deps),
+      TE.map((inError) => errorName(file.name, listingTag(file), inError, HELD_BACK_REPORT, true)),
+      TE.chainFirstW((as) =>
+        deps.write(ERROR_FOLDER, reportName(as, HELD_BACK_REPORT), errorReport(file.name, because, [])),
+      ),
+      TE.chainFirstW((as) => deps.move('', ERROR_FOLDER, file.name, as)),
+      TE.map((as) => ({
+        ...fileReport(file.name, 'held-back', noCounts, [], because),
+        ...(as === file.name ? {} : { errorAs: as }),
+      })),
+    );
+  };
+
 const importFile =
   (
     config: ImportConfig,
@@ -753,6 +896,27 @@ const importFile =
     }
   };
 
+// A file of the listing: held back without a download when its listed size is too large, else fetched and imported
+// (`importFile`); null for a file gone since the listing. Setting a file aside by its size writes into error/ only:
+// a failure of it, an exception included, stops the run (every later file would meet it too).
+const importListed =
+  (
+    config: ImportConfig,
+    pattern: RegExp,
+    file: StoredFile,
+    signal: AbortSignal,
+  ): RTE.ReaderTaskEither<ImportDeps, ImportError, FileReport | null> =>
+  (deps) =>
+    file.size > config.maxBytes && leaseLostReason(signal) === null
+      ? async () => {
+          const refused = await settled(refuseBySize(config, file)(deps))();
+          if (E.isRight(refused)) return refused;
+          const failure = refused.left;
+          if (failure._tag === 'FileNotFound') return E.right(null);
+          return E.left(failure._tag === 'FileDefect' ? unmovable('move', file.name, failure) : failure);
+        }
+      : importFile(config, pattern, file, signal)(deps);
+
 const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): number =>
   files.reduce((n, f) => n + f[key], 0);
 
@@ -763,8 +927,10 @@ const total = (files: ReadonlyArray<FileReport>, key: keyof ImportCounts): numbe
  * once: a file's record, its adjustments (deltas on top of the stock at commit time, so concurrent reservations and
  * shipments are kept), their history (the true before and after) and the changed-product marks are one transaction,
  * and the file moves to `archive/` or `error/` (with its report) only after it, beside (never over) an earlier file
- * of the same name there. An export older than the newest one applied (by the time in its name) is held back. A run
- * that stops anywhere and is run again ends as one clean run would.
+ * of the same name there. An export older than the newest one applied (by the time in its name) is held back, and
+ * one whose listed size is over `maxBytes` before it is downloaded. Memory does not grow with bad rows: they stream
+ * into the error report, the run report keeping their count and first rows. A run that stops anywhere and is run
+ * again ends as one clean run would.
  */
 export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<ImportDeps, ImportError, ImportReport> =>
   lazily((deps) => {
@@ -819,7 +985,7 @@ export const importInventory = (config: ImportConfig): RTE.ReaderTaskEither<Impo
             A.traverseWithIndex(TE.ApplicativeSeq)((index, file) =>
               pipe(
                 // A lease lost mid-file stops the run at its next store call (its commit included).
-                importFile(config, pattern, file, signal)(stopsWhenAborted(deps, signal)),
+                importListed(config, pattern, file, signal)(stopsWhenAborted(deps, signal)),
                 TE.chainFirstIOK(
                   (report) => () =>
                     deps.progress?.({

@@ -85,10 +85,12 @@ export type { ChannelError, SharedInventoryItem, Target } from './channel-sync.t
 // Ports.
 export type { Clock } from './clock.ts';
 export type { Progress, ProgressEvent } from './progress.ts';
-export type { FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
+export type { FileContent, FileStore, FileStoreError, LocalCopy, StoredFile } from './file-store.ts';
 export type { LineCursor, LineReader, TextLine } from './line-reader.ts';
+export { REJECTED_ROWS_SAMPLE, type RowSpool, type RowSpools } from './rejected-rows.ts';
 export {
   DEFAULT_EXPORT_COLUMNS,
+  DEFAULT_MAX_LINE_BYTES,
   type ExportColumns,
   type ExportFileError,
   type ExportReadOptions,

@@ -34,11 +34,12 @@ export interface RowProblem {
 }
 
 /**
- * The decoded content of one export file. Every data row is in exactly one of `rows` and `problems`. The rows are a
- * columnar table (`exportRowsToArray` turns them into objects).
+ * The decoded content of one export file. Every data row is in exactly one of `rows` and the problems (`problems`,
+ * or those handed to `onProblem`). The rows are a columnar table (`exportRowsToArray` turns them into objects).
  */
 export interface ParsedExport {
   readonly rows: ExportRows;
+  /** The problems, in file order; empty when they went to `ExportReadOptions.onProblem`. */
   readonly problems: ReadonlyArray<RowProblem>;
   /** Data rows read (header and blank lines excluded). */
   readonly rowsRead: number;
@@ -56,12 +57,30 @@ export type ExportFileError =
     }
   | { readonly _tag: 'ExportEncodingInvalid'; readonly file: string; readonly line: number; readonly reason: string }
   | { readonly _tag: 'ExportTooLarge'; readonly file: string; readonly bytes: number; readonly limit: number }
+  | {
+      // The header line (the first non-blank one) is longer than `maxLineBytes`: no header, so no row can be read
+      // (and the rest of the file is not).
+      readonly _tag: 'ExportHeaderTooLong';
+      readonly file: string;
+      readonly line: number;
+      readonly limit: number;
+    }
   | { readonly _tag: 'ExportUnreadable'; readonly file: string; readonly reason: string; readonly cause?: unknown };
 
-/** Reading options: the column mapping, and the largest file accepted (bytes). */
+/** The longest line an export may have by default (bytes, line break excluded): 64 KiB. */
+export const DEFAULT_MAX_LINE_BYTES = 64 * 1024;
+
+/**
+ * Reading options: the column mapping, the largest file accepted (bytes), the longest line (bytes; a longer line is
+ * a problem of its row, read past without being held; default `DEFAULT_MAX_LINE_BYTES`), and where the problems go:
+ * to `onProblem` one by one as they are found, in file order, when it is given (then `ParsedExport.problems` stays
+ * empty and memory does not grow with them), else into `ParsedExport.problems`.
+ */
 export interface ExportReadOptions {
   readonly columns: ExportColumns;
   readonly maxBytes: number;
+  readonly maxLineBytes?: number;
+  readonly onProblem?: (problem: RowProblem) => void;
 }
 
 /** Reads a NetSuite inventory export from a local file, streaming it (the file is never held whole in memory). */

@@ -25,6 +25,13 @@ const IMPORT_DEFAULTS = defaultImportConfig('', '');
 const IMPORT_EVENTS_DEFAULTS = defaultImportEventsConfig('', '');
 const PROCESS_UPLOADS_DEFAULTS = defaultProcessUploadsConfig('');
 
+// The longest line a job reads (bytes): 1 KiB to 16 MiB.
+const LineBytes = t.refinement(
+  t.number,
+  (n) => Number.isSafeInteger(n) && n >= 1_024 && n <= 16 * 1024 * 1024,
+  'LineBytesFrom1KiBTo16MiB',
+);
+
 const ResetMethodCodec = t.keyof(
   Object.fromEntries(RESET_METHODS.map((m) => [m, null])) as Record<ResetMethod, null>,
   'ResetMethod',
@@ -92,6 +99,7 @@ export const ConfigFile = t.exact(
           t.partial({ item: NonEmpty, location: NonEmpty, quantity: NonEmpty, itemInternalId: NonEmpty }),
         ),
         maxBytes: PositiveInt,
+        maxLineBytes: LineBytes,
         maxRejectedShare: Share,
         settleMs: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger'),
         // A regular expression with the named groups year, month, day, hour, minute (and second).
@@ -107,11 +115,7 @@ export const ConfigFile = t.exact(
           (n) => Number.isSafeInteger(n) && n >= 1 && n <= 10_000,
           'BatchSizeUpTo10000',
         ),
-        maxLineBytes: t.refinement(
-          t.number,
-          (n) => Number.isSafeInteger(n) && n >= 1_024 && n <= 16 * 1024 * 1024,
-          'LineBytesFrom1KiBTo16MiB',
-        ),
+        maxLineBytes: LineBytes,
         settleMs: t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >= 0, 'NonNegativeInteger'),
         lockLeaseMs: PositiveInt,
       }),
@@ -267,6 +271,7 @@ const KNOWN_KEYS: KeyTree = {
     method: null,
     columns: { item: null, location: null, quantity: null, itemInternalId: null },
     maxBytes: null,
+    maxLineBytes: null,
     maxRejectedShare: null,
     settleMs: null,
     exportTimePattern: null,
@@ -670,6 +675,7 @@ export const loadConfig = (
           method: i.method ?? IMPORT_DEFAULTS.method,
           columns: { ...IMPORT_DEFAULTS.columns, ...i.columns },
           maxBytes: i.maxBytes ?? IMPORT_DEFAULTS.maxBytes,
+          maxLineBytes: i.maxLineBytes ?? IMPORT_DEFAULTS.maxLineBytes,
           maxRejectedShare: i.maxRejectedShare ?? IMPORT_DEFAULTS.maxRejectedShare,
           settleMs: i.settleMs ?? IMPORT_DEFAULTS.settleMs,
           exportTimePattern: i.exportTimePattern ?? IMPORT_DEFAULTS.exportTimePattern,

@@ -8,6 +8,7 @@ import type { Either } from 'fp-ts/lib/Either.js';
 import { hardSync, type HardSyncReport } from '../application/hard-sync.ts';
 import { importEvents, type ImportEventsReport } from '../application/import-events.ts';
 import {
+  HELD_BACK_REPORT,
   importInventory,
   type ImportReport,
   REJECTED_ROWS_REPORT,
@@ -111,10 +112,12 @@ const formatImport = (r: ImportReport): string => {
       out.push(`    archived as archive/${f.archivedAs} (an earlier export has its name)`);
     if (f.snapshotOrder === 'arrival')
       out.push('    no export time in its name: taken in arrival order, not checked against newer snapshots');
+    // The report holds the first rejected rows (REJECTED_ROWS_SAMPLE); the error report in error/ has them all.
     for (const row of f.rejectedRows.slice(0, 20)) out.push(`    line ${row.line}, ${row.field}: ${row.reason}`);
-    if (f.rejectedRows.length > 20)
+    const more = f.rejected - Math.min(f.rejectedRows.length, 20);
+    if (more > 0)
       out.push(
-        `    ... and ${f.rejectedRows.length - 20} more in error/${reportName(f.errorAs ?? f.name, REJECTED_ROWS_REPORT)}`,
+        `    ... and ${more} more in error/${reportName(f.errorAs ?? f.name, f.outcome === 'held-back' || f.outcome === 'failed' ? HELD_BACK_REPORT : REJECTED_ROWS_REPORT)}`,
       );
     if ((f.outcome === 'held-back' || f.outcome === 'failed') && f.errorAs !== undefined)
       out.push(`    moved as error/${f.errorAs} (an earlier file has its name)`);
@@ -142,7 +145,8 @@ const formatImportEvents = (r: ImportEventsReport): string => {
       );
     for (const row of f.rejectedLines.slice(0, 20))
       out.push(`    line ${row.line}, ${row.field || '(line)'}: ${row.reason}`);
-    if (f.rejectedLines.length > 20) out.push(`    ... and ${f.rejectedLines.length - 20} more`);
+    const more = f.errorRows - Math.min(f.rejectedLines.length, 20);
+    if (more > 0) out.push(`    ... and ${more} more`);
     if (f.errorReport !== undefined) out.push(`    report: error/${f.errorReport}`);
   }
   out.push(`  total: ${counts(r)}`);

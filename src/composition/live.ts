@@ -23,6 +23,7 @@ import type { FeedReader } from '../application/feed-file.ts';
 import { defaultProcessUploadsConfig, type ProcessUploadsConfig } from '../application/process-uploads.ts';
 import { localFeedReader } from '../adapters/local-files/feed-reader.ts';
 import { localLineReader } from '../adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../adapters/local-files/row-spool.ts';
 import {
   shopifyInventory,
   type ShopifyInventoryAdapter,
@@ -133,7 +134,7 @@ export const importJobOn = (config: Config, store: OpenedStore): TE.TaskEither<S
     openInbox(config.inbox),
     TE.map(
       (inbox): ImportJob => ({
-        deps: { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock },
+        deps: { ...inbox, ...netsuiteExportReader(), ...localRowSpools(), ...store, ...systemClock },
         store,
         importConfig: (runId, owner) => ({ ...defaultImportConfig(runId, owner), ...config.import }),
         close: () => inbox.close(),
@@ -157,7 +158,7 @@ export const importEventsJobOn = (config: Config, store: OpenedStore): TE.TaskEi
     openInbox(config.importEvents.inbox),
     TE.map(
       (inbox): EventsImportJob => ({
-        deps: { ...inbox, ...localLineReader(), ...store, ...systemClock },
+        deps: { ...inbox, ...localLineReader(), ...localRowSpools(), ...store, ...systemClock },
         importEventsConfig: (runId, owner) => ({
           ...defaultImportEventsConfig(runId, owner),
           ...config.importEvents.settings,

@@ -208,6 +208,26 @@ export const fileStoreContract = (
     );
   });
 
+  test('write streams content given in pieces; a failure while they are made leaves the old file and no other', async () => {
+    const { store, root } = subject;
+    let made = 0;
+    async function* pieces(fail: boolean): AsyncIterable<string> {
+      for (let i = 0; i < 2_000; i++) {
+        made++;
+        if (fail && i === 1_000) throw new Error('the report could not be made');
+        yield `line ${i} é\n`;
+      }
+    }
+    await run(store.write('error', 'report.csv', pieces(false)));
+    const whole = Array.from({ length: 2_000 }, (_, i) => `line ${i} é\n`).join('');
+    assert.is(readFileSync(join(root, 'error', 'report.csv'), 'utf8'), whole);
+    assert.is(made, 2_000);
+    const failed = await runLeft(store.write('error', 'report.csv', pieces(true)));
+    assert.is(failed._tag, 'FileStoreFailed');
+    assert.is(readFileSync(join(root, 'error', 'report.csv'), 'utf8'), whole, 'the old file stands');
+    assert.equal(readdirSync(join(root, 'error')), ['report.csv'], 'no temp file left');
+  });
+
   test('write is atomic: a reader sees the old file or the whole new one, never a part', async () => {
     const { store, root } = subject;
     const size = 2 * 1024 * 1024;

@@ -9,6 +9,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import {
   openSqliteInventoryStore,
   type SqliteInventoryStore,
@@ -61,7 +62,13 @@ const world = async (name: string) => {
 const rerun = async (root: string, file: string) => {
   const store = await openSqliteInventoryStore({ file });
   const report = await run(
-    importEvents(config('rerun'))({ ...localFileStore({ root }), ...localLineReader(), ...store, ...systemClock }),
+    importEvents(config('rerun'))({
+      ...localFileStore({ root }),
+      ...localLineReader(),
+      ...localRowSpools(),
+      ...store,
+      ...systemClock,
+    }),
   );
   // The killed run's lease is its owner's (a worker restarted under the same name): taken back at once.
   assert.ok(report.lockAcquired);

@@ -7,6 +7,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { openSqliteInventoryStore } from '../../src/adapters/persistence/sqlite-inventory-store.ts';
 import { sftpFileStore } from '../../src/adapters/sftp/sftp-file-store.ts';
 import { defaultImportEventsConfig, importEvents } from '../../src/application/import-events.ts';
@@ -61,7 +62,7 @@ test('feeds in the SFTP inbox: recorded, rejections reported in error/, archived
       join(sshd.root, 'pos-1.csv'),
       'eventId,type,productId,facilityId,quantity,occurredAt,source\np1,shipped,P1,WH,1,2026-12-01T11:00:00Z,pos\n',
     );
-    const deps = { ...inbox, ...localLineReader(), ...store, ...systemClock };
+    const deps = { ...inbox, ...localLineReader(), ...localRowSpools(), ...store, ...systemClock };
     const config = { ...defaultImportEventsConfig('sftp', 'sftp-worker'), settleMs: 10 };
     const report = await run(importEvents(config)(deps));
     assert.equal(

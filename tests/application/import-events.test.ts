@@ -8,6 +8,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import {
   defaultImportEventsConfig,
@@ -60,6 +61,7 @@ const depsOf = (
 ): ImportEventsDeps => ({
   ...fileStore,
   ...localLineReader(),
+  ...localRowSpools(),
   ...store,
   ...testClock(),
 });

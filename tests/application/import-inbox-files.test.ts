@@ -8,6 +8,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
 import { MAX_NAME_BYTES, nameBytes } from '../../src/application/file-name-limit.ts';
@@ -241,6 +242,81 @@ job('a CR-only file and UTF-16 without a BOM are held back with a short reason, 
   s.dispose();
 });
 
+job(
+  'a 250-byte name over maxBytes by its listing: set aside undownloaded, twice, every name within the limit',
+  async () => {
+    const store = memoryInventoryStore();
+    const name = `inventory-20261122T010000Z-${'x'.repeat(219)}.csv`;
+    const s = await scenario(store, [[name, GOOD]]);
+    const fetched: string[] = [];
+    const counting = {
+      ...s.deps,
+      fetch: ((folder, file) => {
+        fetched.push(file);
+        return s.deps.fetch(folder, file);
+      }) as typeof s.deps.fetch,
+    };
+    const first = await run(importInventory(config({ maxBytes: 10 }))(counting));
+    assert.equal(
+      first.files.map((f) => [f.name, f.outcome]),
+      [[name, 'held-back']],
+    );
+    assert.match(first.files[0]!.heldBackBecause!, /\(as listed\), more than the 10 allowed: not downloaded/);
+    // The same name again, other bytes: beside the first, never over it.
+    writeFileSync(join(s.root, name), LATER);
+    const second = await run(importInventory(config({ maxBytes: 10, runId: 'run-2' }))(counting));
+    assert.equal(
+      second.files.map((f) => f.outcome),
+      ['held-back'],
+    );
+    assert.ok(second.files[0]!.errorAs !== undefined && second.files[0]!.errorAs !== name);
+    assert.equal(fetched, [], 'nothing was downloaded');
+    const errors = s.folder('error');
+    assert.is(errors.length, 4, errors.join('\n'));
+    for (const n of errors) assert.ok(nameBytes(n) <= MAX_NAME_BYTES, n);
+    assert.ok(errors.includes(name));
+    assert.ok(errors.includes(second.files[0]!.errorAs!));
+    assert.equal(s.folder(''), []);
+    s.dispose();
+  },
+);
+
+job('an exception after rows were spooled: the file is set aside as failed, the next one applies', async () => {
+  const store = memoryInventoryStore();
+  const s = await scenario(store, [
+    ['inventory-20261122T010000Z.csv', exportCsv(['ITEM-9,101,1,9999'])],
+    ['inventory-20261122T020000Z.csv', LATER],
+  ]);
+  const throwing = {
+    ...s.deps,
+    readExport: ((path, name, options) =>
+      name === 'inventory-20261122T010000Z.csv'
+        ? async () => {
+            options.onProblem?.({
+              line: 2,
+              field: 'Item',
+              reason: 'a rejected row before the exception',
+              raw: 'ITEM-9,101,1,9999',
+            });
+            throw new RangeError('Invalid string length');
+          }
+        : s.deps.readExport(path, name, options)) as typeof s.deps.readExport,
+  };
+  const report = await run(importInventory(config())(throwing));
+  assert.equal(
+    report.files.map((f) => [f.name, f.outcome]),
+    [
+      ['inventory-20261122T010000Z.csv', 'failed'],
+      ['inventory-20261122T020000Z.csv', 'applied'],
+    ],
+  );
+  assert.match(report.files[0]!.heldBackBecause!, /RangeError: Invalid string length/);
+  assert.equal(s.folder('error'), ['inventory-20261122T010000Z.csv', 'inventory-20261122T010000Z.csv.errors.csv']);
+  assert.equal(s.folder('archive'), ['inventory-20261122T020000Z.csv']);
+  assert.ok((await stockOf(store)).includes('SKU-2@WAREHOUSE=7'));
+  s.dispose();
+});
+
 job.run();
 
 const events = suite('importEvents: a feed that cannot be processed goes aside, the run goes on');
@@ -261,7 +337,13 @@ events(
       readLines: (copy, options) =>
         copy.name === 'a.jsonl' ? () => Promise.reject(new TypeError('boom')) : reader.readLines(copy, options),
     };
-    const deps: ImportEventsDeps = { ...localFileStore({ root: s.root }), ...throwing, ...store, ...testClock() };
+    const deps: ImportEventsDeps = {
+      ...localFileStore({ root: s.root }),
+      ...throwing,
+      ...localRowSpools(),
+      ...store,
+      ...testClock(),
+    };
     const report = await run(importEvents({ ...defaultImportEventsConfig('run-1', 'worker-a'), settleMs: 10 })(deps));
     assert.equal(
       report.files.map((f) => [f.name, f.outcome, f.applied]),
@@ -289,6 +371,7 @@ events('a symlinked feed is reported as passed over; leftover temp files go firs
   const deps: ImportEventsDeps = {
     ...localFileStore({ root: s.root }),
     ...localLineReader(),
+    ...localRowSpools(),
     ...store,
     ...testClock(),
   };

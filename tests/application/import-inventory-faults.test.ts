@@ -9,6 +9,7 @@ import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import {
   openPostgresInventoryStore,
@@ -110,6 +111,7 @@ faults.before(async () => {
       importInventory(config('clean'))({
         ...localFileStore({ root: inbox }),
         ...netsuiteExportReader(),
+        ...localRowSpools(),
         ...store,
         ...systemClock,
       }),
@@ -140,7 +142,7 @@ faults('the SFTP connection dropped mid-download', async () => {
       tempDir: join(work, 'sftp-tmp'),
       createClient,
     });
-    const deps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...store, ...systemClock };
+    const deps: ImportDeps = { ...inbox, ...netsuiteExportReader(), ...localRowSpools(), ...store, ...systemClock };
     const failure = await runLeft(importInventory(config('dropped'))(deps));
     assert.equal([failure._tag, failure.retriable], ['FileStoreUnavailable', true]);
     assert.equal(readdirSync(join(work, 'sftp-tmp')), [], 'no partial download left');
@@ -162,7 +164,12 @@ faults('PostgreSQL unreachable during the commit', async () => {
     await seed(direct);
     const inbox = localInbox('unreachable');
     const store = await openPostgresInventoryStore({ url: viaProxy.toString() });
-    const files = { ...localFileStore({ root: inbox }), ...netsuiteExportReader(), ...systemClock };
+    const files = {
+      ...localFileStore({ root: inbox }),
+      ...netsuiteExportReader(),
+      ...localRowSpools(),
+      ...systemClock,
+    };
     // The connection goes away a few milliseconds into the commit, while its COPY and statements run.
     const cutting: ImportDeps = {
       ...files,

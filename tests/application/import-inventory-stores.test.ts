@@ -8,6 +8,7 @@ import { join } from 'node:path';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { sftpFileStore } from '../../src/adapters/sftp/sftp-file-store.ts';
 import { stockLevelsOf } from '../../src/application/columnar.ts';
@@ -168,7 +169,7 @@ const sftpScenario = async () => {
     remoteRoot: root,
     tempDir,
   });
-  const deps: ImportDeps = { ...files, ...netsuiteExportReader(), ...store, ...testClock() };
+  const deps: ImportDeps = { ...files, ...netsuiteExportReader(), ...localRowSpools(), ...store, ...testClock() };
   const folder = (name: string) => {
     try {
       return readdirSync(join(root, name)).sort();

@@ -122,6 +122,22 @@ config('a misspelt key is an error naming it, not a setting silently ignored', (
   ]);
 });
 
+config('import.maxLineBytes: 64 KiB by default, 1 KiB to 16 MiB', () => {
+  const of = (maxLineBytes?: number) => loadConfig(maxLineBytes === undefined ? {} : { import: { maxLineBytes } }, {});
+  const byDefault = of();
+  assert.ok(isRight(byDefault) && byDefault.right.import.maxLineBytes === 65_536);
+  const set = of(4_096);
+  assert.ok(isRight(set) && set.right.import.maxLineBytes === 4_096);
+  for (const bad of [10, 32 * 1024 * 1024, 1.5]) {
+    const refused = of(bad);
+    assert.ok(
+      isLeft(refused) &&
+        refused.left.problems.some((p) => /^import\.maxLineBytes: expected LineBytesFrom1KiBTo16MiB/.test(p)),
+      String(bad),
+    );
+  }
+});
+
 config('every default is the one its use case defines: the import, Process uploads', () => {
   const c = loadConfig({ shopify: { shop: 'acme.myshopify.com' } }, { SHOPIFY_ACCESS_TOKEN: 'shpat_x' });
   assert.ok(isRight(c));

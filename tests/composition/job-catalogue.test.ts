@@ -1,5 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
+import { MAX_NAME_BYTES, nameBytes } from '../../src/application/file-name-limit.ts';
+import { HELD_BACK_REPORT, REJECTED_ROWS_REPORT, reportName } from '../../src/application/import-inventory.ts';
 import { JOB_NAMES, JOBS, formatJobReport, jobNeedsAttention } from '../../src/composition/job-catalogue.ts';
 
 const catalogue = suite('the job catalogue');
@@ -126,5 +128,35 @@ catalogue('the parameters each job takes', () => {
     ],
   );
 });
+
+catalogue(
+  'the import report names the real error report of the rows beyond its first 20, within the name limit',
+  () => {
+    const long = `inventory-20261122T010000Z-${'x'.repeat(219)}.csv`;
+    const rows = Array.from({ length: 20 }, (_, i) => ({ line: i + 2, field: 'Item', reason: 'unknown item' }));
+    const counts = { rowsRead: 30, adjusted: 0, unchanged: 0, rejected: 25, rejectedRows: rows };
+    const report = (f: Record<string, unknown>) =>
+      JOBS.import.format({
+        runId: 'r',
+        startedAt: new Date(0),
+        finishedAt: new Date(5),
+        durationMs: 5,
+        lockAcquired: true,
+        filesSeen: 1,
+        files: [{ name: long, ...counts, ...f }],
+        rowsRead: 30,
+        adjusted: 0,
+        unchanged: 0,
+        rejected: 25,
+      } as never);
+    const named = (text: string): string => /\.\.\. and 5 more in error\/(.+)$/m.exec(text)![1]!;
+    const heldBack = named(report({ outcome: 'held-back', heldBackBecause: 'most rows bad' }));
+    assert.is(heldBack, reportName(long, HELD_BACK_REPORT));
+    assert.ok(nameBytes(heldBack) <= MAX_NAME_BYTES, heldBack);
+    assert.is(named(report({ outcome: 'failed', heldBackBecause: 'boom' })), heldBack);
+    const applied = named(report({ outcome: 'applied', errorAs: 'a.0123abcd.csv' }));
+    assert.is(applied, reportName('a.0123abcd.csv', REJECTED_ROWS_REPORT));
+  },
+);
 
 catalogue.run();

@@ -5,6 +5,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { memoryInventoryStore, type MemoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import type {
   Clock,
+  FileContent,
   FileStore,
   FileStoreError,
   SalesChannel,
@@ -215,10 +216,13 @@ export const memoryOutbox = (): FileStore & {
       TE.left<FileStoreError>({ _tag: 'FileNotFound', store: 'memory', path: `${folder}/${name}`, retriable: false }),
     move: () => TE.right(undefined),
     write:
-      (folder: string, name: string, content: string): TE.TaskEither<FileStoreError, void> =>
+      (folder: string, name: string, content: FileContent): TE.TaskEither<FileStoreError, void> =>
       async () => {
         if (outbox.failWrites !== null) return { _tag: 'Left', left: outbox.failWrites };
-        files.set(folder === '' ? name : `${folder}/${name}`, content);
+        let text = '';
+        if (typeof content === 'string') text = content;
+        else for await (const piece of content) text += piece;
+        files.set(folder === '' ? name : `${folder}/${name}`, text);
         return { _tag: 'Right', right: undefined };
       },
   };

@@ -10,6 +10,7 @@ import { readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { localLineReader } from '../../src/adapters/local-files/line-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import { memoryInventoryStore } from '../../src/adapters/memory/memory-inventory-store.ts';
 import { openSqliteInventoryStore } from '../../src/adapters/persistence/sqlite-inventory-store.ts';
 import { defaultImportEventsConfig, importEvents } from '../../src/application/import-events.ts';
@@ -37,6 +38,7 @@ if (mode === 'whole') {
   })({
     ...localFileStore({ root }),
     ...localLineReader(),
+    ...localRowSpools(),
     ...store,
     recordEvents: (events) => async () => {
       calls++;
@@ -59,6 +61,7 @@ if (mode === 'whole') {
   const report = await importEvents({ ...defaultImportEventsConfig('big', 'child'), settleMs: 0 })({
     ...localFileStore({ root }),
     ...localLineReader(),
+    ...localRowSpools(),
     ...store,
     recordEvents: (events) => async () => ({
       _tag: 'Right',

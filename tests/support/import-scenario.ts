@@ -6,6 +6,7 @@ import { join } from 'node:path';
 import * as T from 'fp-ts/lib/Task.js';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import { netsuiteExportReader } from '../../src/adapters/csv/netsuite-export-reader.ts';
+import { localRowSpools } from '../../src/adapters/local-files/row-spool.ts';
 import type { Clock } from '../../src/application/clock.ts';
 import type { ImportDeps } from '../../src/application/import-inventory.ts';
 import type { InventoryHistory, InventorySeed, InventoryStore, JobLease } from '../../src/application/index.ts';
@@ -59,7 +60,13 @@ export const scenario = async (store: Store, files: ReadonlyArray<[name: string,
   await run(store.saveProducts(PRODUCTS));
   await run(store.saveStockLevels(STOCK));
   const clock = testClock();
-  const deps: ImportDeps = { ...localFileStore({ root }), ...netsuiteExportReader(), ...store, ...clock };
+  const deps: ImportDeps = {
+    ...localFileStore({ root }),
+    ...netsuiteExportReader(),
+    ...localRowSpools(),
+    ...store,
+    ...clock,
+  };
   return {
     root,
     deps,

@@ -4,12 +4,13 @@ import { parse as parseCsv, type Options as CsvOptions } from 'csv-parse/sync';
 import * as E from 'fp-ts/lib/Either.js';
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
 import { exportRowsBuilder } from '../../application/columnar.ts';
-import type {
-  ExportColumns,
-  ExportFileError,
-  InventoryExportReader,
-  ParsedExport,
-  RowProblem,
+import {
+  DEFAULT_MAX_LINE_BYTES,
+  type ExportFileError,
+  type ExportReadOptions,
+  type InventoryExportReader,
+  type ParsedExport,
+  type RowProblem,
 } from '../../application/inventory-export.ts';
 import { isIdentifier, isQuantity, MAX_QUANTITY, QUANTITY_DECIMALS } from '../../domain/index.ts';
 import {
@@ -234,8 +235,7 @@ const unreadable = (file: string, cause: unknown): ExportFileError => ({
 const readFile = async (
   path: string,
   file: string,
-  columns: ExportColumns,
-  maxBytes: number,
+  { columns, maxBytes, maxLineBytes = DEFAULT_MAX_LINE_BYTES, onProblem }: ExportReadOptions,
   maxRecordLength: number,
 ): Promise<E.Either<ExportFileError, ParsedExport>> => {
   let size: number;
@@ -261,7 +261,9 @@ const readFile = async (
 
   const problem = (line: number, field: string, reason: string, raw: string): void => {
     rowsRead++;
-    problems.push({ line, field, reason, raw: cut(raw) });
+    const found = { line, field, reason, raw: cut(raw) };
+    if (onProblem === undefined) problems.push(found);
+    else onProblem(found);
   };
 
   const allMissing = (): ExportFileError => ({
@@ -580,15 +582,54 @@ const readFile = async (
     replayHead = 0;
   };
 
+  // A line over maxLineBytes: before the header, no header can be read (the file is held back: nothing after it
+  // can be a row); after it, a problem of its row. A quoted field open at it ends there, its lines read again first.
+  const takeTooLong = (at: number, bytes: number, start: string): void => {
+    if (header === undefined && recordLines.length === 0) {
+      failure = { _tag: 'ExportHeaderTooLong', file, line: at, limit: maxLineBytes };
+      return;
+    }
+    while (recordLines.length > 0 && failure === undefined) {
+      breakRecord(
+        `unterminated quoted field: line ${at} after it is over ${maxLineBytes} bytes long; the lines after it are read again as rows`,
+      );
+      drainReplay();
+    }
+    if (failure !== undefined) return;
+    flushBatch();
+    if (failure === undefined)
+      problem(at, '(row)', `line too long: ${bytes} bytes, more than the ${maxLineBytes} allowed`, start);
+  };
+  // A line of fewer characters than this is short enough whatever its characters (one takes at most 3 UTF-8 bytes).
+  const surelyShort = Math.floor(maxLineBytes / 3);
+
   const decoder = new TextDecoder('utf-8', { fatal: true });
   // 64 KiB chunks: their text stays in V8's young generation, which frees it at once; megabyte strings would wait in
   // the large-object space for a full collection and add a hundred megabytes to the peak (measured).
   const source = createReadStream(path, { highWaterMark: 1 << 16 });
   let line = 0; // lines read whole so far
-  let carry = ''; // the start of a line that continues in the next chunk
   let bytesRead = 0;
+  // The start of a line that goes on in the next chunk: its pieces (dropped once the line is over maxLineBytes, so
+  // that a file without line breaks is read past, never held nor scanned twice), its bytes, its first characters.
+  let carry: string[] = [];
+  let carryBytes = 0;
+  let carryTooLong = false;
+  let carryStart = '';
   const encodingInvalid = (at: number, reason: string): E.Either<ExportFileError, ParsedExport> =>
     E.left({ _tag: 'ExportEncodingInvalid', file, line: at, reason });
+
+  const carryOn = (text: string): void => {
+    carryBytes += Buffer.byteLength(text, 'utf8');
+    if (carryTooLong) return;
+    carry.push(text);
+    if (carryBytes > maxLineBytes) {
+      carryTooLong = true;
+      carryStart = carry.join('').slice(0, 201);
+      carry = [];
+      // No header yet: the file is held back now, unread beyond the limit.
+      if (header === undefined && recordLines.length === 0) takeTooLong(line + 1, carryBytes, carryStart);
+    }
+  };
 
   // The lines of `data` that end in it; returns the unfinished rest.
   const takeLines = (data: string): string => {
@@ -598,11 +639,40 @@ const readFile = async (
       line++;
       if (quote !== -1 && quote < start) quote = data.indexOf('"', start);
       const to = end > start && data.charCodeAt(end - 1) === 13 ? end - 1 : end;
-      takeLine(data, start, to, line, quote !== -1 && quote < to);
+      const bytes = to - start <= surelyShort ? 0 : Buffer.byteLength(data.slice(start, to), 'utf8');
+      if (bytes > maxLineBytes) takeTooLong(line, bytes, data.slice(start, start + 201));
+      else takeLine(data, start, to, line, quote !== -1 && quote < to);
       if (replayHead < replayTexts.length) drainReplay();
       start = end + 1;
     }
     return start === 0 ? data : data.slice(start);
+  };
+
+  // The text of one chunk: the line carried from the chunks before ends at its first line break, if it has one.
+  const takeText = (text: string): void => {
+    const first = text.indexOf('\n');
+    if (first === -1) {
+      carryOn(text);
+      return;
+    }
+    let rest: string;
+    if (carryTooLong) {
+      line++;
+      const head = text.slice(0, first > 0 && text.charCodeAt(first - 1) === 13 ? first - 1 : first);
+      takeTooLong(line, carryBytes + Buffer.byteLength(head, 'utf8'), carryStart);
+      carry = [];
+      carryBytes = 0;
+      carryTooLong = false;
+      if (failure !== undefined) return;
+      rest = takeLines(text.slice(first + 1));
+    } else {
+      // The carried line is read once, joined to the chunk that ends it.
+      const data = carry.length === 0 ? text : carry.join('') + text;
+      carry = [];
+      carryBytes = 0;
+      rest = takeLines(data);
+    }
+    if (rest !== '') carryOn(rest);
   };
 
   try {
@@ -629,24 +699,31 @@ const readFile = async (
           'the file is not valid UTF-8 (export it as UTF-8)',
         );
       }
-      carry = takeLines(carry === '' ? text : carry + text);
+      takeText(text);
       if (failure !== undefined) return E.left(failure);
     }
-    let last: string;
     try {
-      last = carry + decoder.decode();
+      carryOn(decoder.decode());
     } catch {
       return encodingInvalid(line + 1, 'the file ends inside a UTF-8 character (truncated, or not UTF-8)');
     }
     // The last line, when the file does not end with a line break.
-    last = takeLines(last);
-    if (last !== '' && failure === undefined) {
-      atEnd = true;
+    if (carryTooLong) {
       line++;
-      const to = last.charCodeAt(last.length - 1) === 13 ? last.length - 1 : last.length;
-      takeLine(last, 0, to, line, last.includes('"'));
+      atEnd = true;
+      takeTooLong(line, carryBytes, carryStart);
       atEnd = false;
-      drainReplay();
+    } else if (carry.length > 0 && failure === undefined) {
+      const last = carry.join('');
+      carry = [];
+      if (last !== '') {
+        atEnd = true;
+        line++;
+        const to = last.charCodeAt(last.length - 1) === 13 ? last.length - 1 : last.length;
+        takeLine(last, 0, to, line, last.includes('"'));
+        atEnd = false;
+        drainReplay();
+      }
     }
     // The file ends inside a quoted field: a truncated last row. Everything before it stands; lines after its start
     // are read again.
@@ -679,11 +756,7 @@ export const netsuiteExportReader = (settings: NetsuiteExportReaderSettings = {}
   readExport:
     (path, fileName, options): TaskEither<ExportFileError, ParsedExport> =>
     () =>
-      readFile(
-        path,
-        fileName,
-        options.columns,
-        options.maxBytes,
-        settings.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH,
-      ).catch((cause: unknown) => E.left(unreadable(fileName, cause))),
+      readFile(path, fileName, options, settings.maxRecordLength ?? DEFAULT_MAX_RECORD_LENGTH).catch((cause: unknown) =>
+        E.left(unreadable(fileName, cause)),
+      ),
 });

@@ -6,6 +6,7 @@ import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import type {
+  FileContent,
   FileStore,
   FileStoreError,
   InboxUpkeep,
@@ -216,7 +217,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
       ),
     );
 
-  const write = (folder: string, name: string, content: string): TE.TaskEither<FileStoreError, void> =>
+  const write = (folder: string, name: string, content: FileContent): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(folder, name)),
       TE.chain((target) =>
@@ -228,6 +229,7 @@ export const localFileStore = (options: LocalFileStoreOptions): FileStore & Inbo
             try {
               const handle = await open(temp, 'wx', 0o644);
               try {
+                // A string, or its pieces as they come (writeFile takes an AsyncIterable as it is).
                 await handle.writeFile(content, 'utf8');
                 await handle.sync();
               } finally {

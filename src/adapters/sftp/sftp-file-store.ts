@@ -4,11 +4,13 @@ import { createReadStream } from 'node:fs';
 import { mkdir, open, rm } from 'node:fs/promises';
 import { tmpdir } from 'node:os';
 import { join, posix } from 'node:path';
+import { Readable } from 'node:stream';
 import * as E from 'fp-ts/lib/Either.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import * as TE from 'fp-ts/lib/TaskEither.js';
 import SftpClientLibrary from 'ssh2-sftp-client';
 import type {
+  FileContent,
   FileStore,
   FileStoreError,
   InboxUpkeep,
@@ -73,7 +75,8 @@ export interface SftpClient {
       readonly step?: (transferred: number, chunk: number, total: number) => void;
     },
   ): Promise<unknown>;
-  put(content: Buffer, remotePath: string): Promise<unknown>;
+  /** Uploads a buffer, or a stream as it is read. */
+  put(content: Buffer | Readable, remotePath: string): Promise<unknown>;
   mkdir(remotePath: string, recursive?: boolean): Promise<unknown>;
   /** Rename that replaces the target (OpenSSH's posix-rename extension). */
   posixRename(fromPath: string, toPath: string): Promise<unknown>;
@@ -173,6 +176,11 @@ export const ssh2SftpClient = (): SftpClient => {
 interface Session {
   readonly client: SftpClient;
   alive: boolean;
+}
+
+// Pieces of text as UTF-8 bytes, for a stream that uploads them as they come.
+async function* utf8(pieces: AsyncIterable<string>): AsyncIterable<Buffer> {
+  for await (const piece of pieces) yield Buffer.from(piece, 'utf8');
 }
 
 /** The SSH port when the options name none. */
@@ -475,7 +483,7 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
       ),
     );
 
-  const write = (folder: string, name: string, content: string): TE.TaskEither<FileStoreError, void> =>
+  const write = (folder: string, name: string, content: FileContent): TE.TaskEither<FileStoreError, void> =>
     pipe(
       TE.fromEither(filePath(folder, name)),
       TE.chain((target) =>
@@ -484,7 +492,10 @@ export const sftpFileStore = (options: SftpFileStoreOptions): SftpFileStore => {
           // A temp name of its own per write: two writers of one name never upload into the same temp file.
           const temp = posix.join(target.folder, hiddenTempName(name, false));
           try {
-            await client.put(Buffer.from(content, 'utf8'), temp);
+            await client.put(
+              typeof content === 'string' ? Buffer.from(content, 'utf8') : Readable.from(utf8(content)),
+              temp,
+            );
             await renameOver(client, temp, target.path);
           } catch (error) {
             // Best effort: after a dropped connection the hidden temp file stays behind.

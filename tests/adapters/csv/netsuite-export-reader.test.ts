@@ -632,6 +632,130 @@ reader('a file over the limit (a sparse 2 GB file) is refused from its size, bef
   });
 });
 
+// The reader with a line limit; the problems handed over one by one when `collect` is given.
+const readLimited = (path: string, maxLineBytes: number, collect?: RowProblem[]) =>
+  netsuiteExportReader().readExport(path, 'export.csv', {
+    columns: DEFAULT_EXPORT_COLUMNS,
+    maxBytes: 1024 ** 3,
+    maxLineBytes,
+    ...(collect === undefined ? {} : { onProblem: (p: RowProblem) => collect.push(p) }),
+  });
+
+reader(
+  'a line over maxLineBytes is a problem of its row (line, field, reason), read past; the rows around it stand',
+  async () => {
+    const long = `ITEM-2,101,5,${'9'.repeat(300)}`;
+    const path = file(`${HEADER}\nITEM-1,101,5,9001\n${long}\nITEM-3,101,7,9003\n`);
+    const parsed = await run(readLimited(path, 200));
+    assert.equal(
+      exportRowsToArray(parsed.rows).map((r) => r.line),
+      [2, 4],
+    );
+    assert.equal(where(parsed.problems), [[3, '(row)', 'line too long: 313 bytes, more than the 200 allowed']]);
+    assert.is(parsed.problems[0]!.raw, `${long.slice(0, 197)}...`, 'the start of the line, cut');
+    assert.is(parsed.rowsRead, 3);
+    // Bytes, not characters: a line of 106 characters, 94 of them of 2 bytes, is 200 bytes (allowed); one more, 202.
+    const at = (name: string) => `a${name},101,5,9001`;
+    const exact = file(`${HEADER}\n${at('é'.repeat(94))}\n${at('é'.repeat(95))}\n`);
+    const bytes = await run(readLimited(exact, 200));
+    assert.equal(
+      [exportRowsToArray(bytes.rows).map((r) => r.line), where(bytes.problems)],
+      [[2], [[3, '(row)', 'line too long: 202 bytes, more than the 200 allowed']]],
+    );
+  },
+);
+
+reader(
+  'a long line spanning many chunks: rejected, its bytes counted, the next row read; also as the last line',
+  async () => {
+    const long = 'x'.repeat(300_000);
+    const path = file(`${HEADER}\r\nITEM-1,101,5,${long}\r\nITEM-3,101,7,9003\r\nITEM-4,101,8,${long}`);
+    const parsed = await run(readLimited(path, 64 * 1024));
+    assert.equal(
+      exportRowsToArray(parsed.rows).map((r) => r.line),
+      [3],
+    );
+    assert.equal(where(parsed.problems), [
+      [2, '(row)', `line too long: ${300_013} bytes, more than the 65536 allowed`],
+      [4, '(row)', `line too long: ${300_013} bytes, more than the 65536 allowed`],
+    ]);
+    assert.is(parsed.problems[0]!.raw, `ITEM-1,101,5,${'x'.repeat(184)}...`);
+  },
+);
+
+reader('a header over maxLineBytes (a file without line breaks) holds the file back, read no further', async () => {
+  const path = file(`${'Item,'.repeat(100_000)}\nITEM-1,101,5,9001\n`);
+  assert.equal(await runLeft(readLimited(path, 64 * 1024)), {
+    _tag: 'ExportHeaderTooLong',
+    file: 'export.csv',
+    line: 1,
+    limit: 64 * 1024,
+  });
+  const noBreaks = file('Item,'.repeat(1_000));
+  const refused = await runLeft(readLimited(noBreaks, 1_024));
+  assert.equal([refused._tag, refused._tag === 'ExportHeaderTooLong' && refused.line], ['ExportHeaderTooLong', 1]);
+});
+
+reader('a line over the limit inside an open quoted field ends the field; its lines are read again first', async () => {
+  const path = file(`${HEADER}\n"ITEM-1,101,5,9001\nITEM-2,101,6,9002\n${'y'.repeat(500)}\nITEM-4,101,8,9004\n`);
+  const parsed = await run(readLimited(path, 200));
+  assert.equal(
+    exportRowsToArray(parsed.rows).map((r) => r.line),
+    [3, 5],
+  );
+  assert.equal(where(parsed.problems), [
+    [
+      2,
+      '(row)',
+      'unterminated quoted field: line 4 after it is over 200 bytes long; the lines after it are read again as rows',
+    ],
+    [4, '(row)', 'line too long: 500 bytes, more than the 200 allowed'],
+  ]);
+});
+
+reader('onProblem gets every problem in file order, and none is kept in the result', async () => {
+  const lines = [HEADER];
+  for (let i = 0; i < 1_000; i++) lines.push(i % 2 === 0 ? `ITEM-${i},101,${i},9${i}` : `ITEM-${i},101,lots,9${i}`);
+  const collected: RowProblem[] = [];
+  const parsed = await run(readLimited(file(`${lines.join('\n')}\n`), 1_024, collected));
+  assert.equal([parsed.problems.length, parsed.rows.length, parsed.rowsRead], [0, 500, 1_000]);
+  assert.is(collected.length, 500);
+  assert.ok(collected.every((p, i) => p.line === 3 + 2 * i && p.reason === "not a number: 'lots'"));
+});
+
+reader('a line without breaks is scanned once: the work grows with the bytes, not with their square', async () => {
+  // Counts the characters the reader's string searches and byte counts can look at (an upper bound of its
+  // scanning). Before the limit, a line carried over 64 KiB chunks was joined to each new chunk and searched again
+  // from its start: for 4 MiB, some 130 million characters.
+  const work = async (bytes: number): Promise<number> => {
+    const path = file(`${HEADER}\nITEM-1,101,5,${'z'.repeat(bytes)}\nITEM-2,101,6,9002\n`);
+    const indexOf = String.prototype.indexOf;
+    const byteLength = Buffer.byteLength;
+    let looked = 0;
+    String.prototype.indexOf = function (this: string, search: string, from?: number) {
+      looked += this.length - Math.max(0, Math.min(from ?? 0, this.length));
+      return indexOf.call(this, search, from);
+    };
+    Buffer.byteLength = ((text: string, encoding?: BufferEncoding) => {
+      looked += text.length;
+      return byteLength(text, encoding);
+    }) as typeof Buffer.byteLength;
+    try {
+      const parsed = await run(readLimited(path, 64 * 1024));
+      assert.equal([parsed.rows.length, parsed.problems.map((p) => p.line)], [1, [2]]);
+    } finally {
+      String.prototype.indexOf = indexOf;
+      Buffer.byteLength = byteLength;
+    }
+    rmSync(path);
+    return looked;
+  };
+  const small = await work(1024 ** 2);
+  const large = await work(4 * 1024 ** 2);
+  assert.ok(large < 4 * 4 * 1024 ** 2, `looked at ${large} characters for 4 MiB`);
+  assert.ok(large < 5 * small, `4 times the bytes, ${(large / small).toFixed(1)} times the work`);
+});
+
 reader('a file that cannot be read is ExportUnreadable', async () => {
   const missing = await runLeft(read(join(folder, 'no-such-file.csv')));
   assert.equal(
