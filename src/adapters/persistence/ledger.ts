@@ -49,6 +49,28 @@ export interface LedgerDeps {
 
 type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
 
+/**
+ * How a call locks the positions it touches: `existing` locks and reads them in one statement (`select … for
+ * update`, in key order), which needs every one of them to exist; `creating` first creates the missing ones (the
+ * `insert … on conflict` lock below), then reads them. A call starts `existing`; when a position is missing it is
+ * rolled back (`MissingRows`) and runs again `creating`, so no call ever holds a lock while it waits out of key order.
+ */
+type LockMode = 'existing' | 'creating';
+
+/** Thrown inside an `existing` call that found a touched position missing: the call is rolled back and rerun. */
+class MissingRows extends Error {
+  override readonly name = 'MissingRows';
+}
+
+/** Runs `body` in a transaction `existing`, and again `creating` when a touched position was missing. */
+const lockingRows = <A>(
+  transaction: LedgerDeps['transaction'],
+  body: (trx: Db, mode: LockMode) => Promise<A>,
+): Promise<A> =>
+  transaction((trx) => body(trx, 'existing')).catch((e: unknown) =>
+    e instanceof MissingRows ? transaction((trx) => body(trx, 'creating')) : Promise.reject(e),
+  );
+
 /** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
 export class SeedRefused extends Error {
   override readonly name = 'SeedRefused';
@@ -264,6 +286,18 @@ export const inventoryLedger = ({
     return statements;
   };
 
+  /** One row per id of `ids` found in `table`, as rows of the one read (`read`): its tag, the id as `k1`, `payload`. */
+  const selected = (
+    tag: number,
+    table: string,
+    column: string,
+    ids: ReadonlyArray<string>,
+    payload: RawBuilder<unknown> = sql`cast(null as text)`,
+  ) =>
+    sql`select ${sql.lit(tag)} as "tag", ${sql.ref(column)} as "k1", cast(null as text) as "k2",
+      cast(null as bigint) as "v1", cast(null as bigint) as "v2", cast(null as bigint) as "v3", ${payload} as "payload"
+      from ${sql.table(table)} where ${among(column, ids)}`;
+
   /**
    * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
    * takes data-modifying `with` clauses (PostgreSQL: one round trip), else one after the other.
@@ -280,6 +314,7 @@ export const inventoryLedger = ({
    */
   const decide = async (
     trx: Db,
+    mode: LockMode,
     touched: ReturnType<typeof touchedKeys>,
     plan: (state: LedgerState) => ReadonlyArray<InventoryEvent>,
     check: (outcomes: ReadonlyArray<EventOutcome>, known: LedgerKnown) => void = () => {},
@@ -307,36 +342,58 @@ export const inventoryLedger = ({
         ...touched.safetyStock.map(([, f]) => f),
       ]),
     ];
-    // The known ids in one statement (products and facilities are never locked: the fold only asks whether they exist).
-    const knownIds = await all(
-      sql<Row>`select 0 as "tag", "product_id" as "id" from "product" where ${among('product_id', productIds)}
-        union all select 1 as "tag", "facility_id" as "id" from "facility" where ${among('facility_id', facilityIds)}`,
-      trx,
-    );
-    const knownProducts = new Set(knownIds.filter((r) => Number(r.tag) === 0).map((r) => String(r.id)));
-    const knownFacilities = new Set(knownIds.filter((r) => Number(r.tag) === 1).map((r) => String(r.id)));
-    const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
-    const tables = [
-      [POSITION, touched.positions.filter(known)],
-      [SAFETY, touched.safetyStock.filter(known)],
-      [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
-      [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
-    ] as const;
-    // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
-    for (const [table, keys] of tables) await lock(trx, table, keys);
-    // Then one read: the locked rows of every table and, when the events are known already, the recorded ids.
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
-    const parts = [
-      ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [lockedRows(tag, table, keys)])),
-      ...(early.length === 0
-        ? []
-        : [
-            sql`select 4 as "tag", "event_id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
-              cast(null as bigint) as "v2", cast(null as bigint) as "v3", "payload"
-              from "inventory_event" where ${among('event_id', early)}`,
-          ]),
+    // The recorded ids, when the events are known already (tag 4), and the known products and facilities (tags 5
+    // and 6; they are never locked: the fold only asks whether they exist).
+    const idsRead = early.length === 0 ? [] : [selected(4, 'inventory_event', 'event_id', early, sql`"payload"`)];
+    const knownRead = [
+      selected(5, 'product', 'product_id', productIds),
+      selected(6, 'facility', 'facility_id', facilityIds),
     ];
-    const read = parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
+    const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
+    const terms = () =>
+      [
+        [SAFETY, touched.safetyStock.filter(known)],
+        [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
+        [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
+      ] as const;
+    const lockAndRead = async (
+      tables: ReadonlyArray<readonly [LockedTable, ReadonlyArray<ReadonlyArray<Value>>]>,
+      tag0: number,
+      more: ReadonlyArray<RawBuilder<unknown>>,
+    ) => {
+      // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
+      for (const [table, keys] of tables) await lock(trx, table, keys);
+      const parts = [
+        ...tables.flatMap(([table, keys], i) => (keys.length === 0 ? [] : [lockedRows(tag0 + i, table, keys)])),
+        ...more,
+      ];
+      return parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
+    };
+    let knownProducts = new Set<string>();
+    let knownFacilities = new Set<string>();
+    const knownOf = (rows: ReadonlyArray<Row>) => {
+      knownProducts = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
+    };
+    let read: Row[];
+    if (mode === 'existing') {
+      // The positions that exist are locked and read in one statement (with the ids), in key order; a touched
+      // position that does not exist yet sends the whole call the creating way (`MissingRows`), from scratch.
+      const first = await all(
+        sql<Row>`with "p" as (${lockedRows(0, POSITION, touched.positions)}
+            order by "t"."product_id", "t"."facility_id"${dialect.forUpdate('t')})
+          select * from "p" union all ${sql.join([...knownRead, ...idsRead], sql` union all `)}`,
+        trx,
+      );
+      knownOf(first);
+      const found = new Set(first.filter((r) => Number(r.tag) === 0).map((r) => pairKey(String(r.k1), String(r.k2))));
+      if (touched.positions.some((k) => known(k) && !found.has(pairKey(k[0], k[1])))) throw new MissingRows();
+      read = [...first, ...(await lockAndRead(terms(), 1, []))];
+    } else {
+      knownOf(await all(sql<Row>`${sql.join(knownRead, sql` union all `)}`, trx));
+      read = await lockAndRead([[POSITION, touched.positions.filter(known)], ...terms()], 0, idsRead);
+    }
     const lockedOf = (tag: number, table: LockedTable) =>
       new Map(
         read
@@ -466,9 +523,10 @@ export const inventoryLedger = ({
   };
 
   const record = (events: ReadonlyArray<InventoryEvent>) =>
-    transaction((trx) =>
+    lockingRows(transaction, (trx, mode) =>
       decide(
         trx,
+        mode,
         touchedKeys(events),
         () => events,
         undefined,
@@ -482,9 +540,10 @@ export const inventoryLedger = ({
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
   const seed = (targets: SeedTargets, source: string) =>
-    transaction((trx) =>
+    lockingRows(transaction, (trx, mode) =>
       decide(
         trx,
+        mode,
         seedKeys(targets),
         (state) =>
           seedEvents(state, targets, {

@@ -127,6 +127,7 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${ids}::text[])`,
+    forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     fill: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);
       const copy = client.query(copyFrom(`copy "${table}" (${columnList(columns)}) from stdin`));

@@ -92,6 +92,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
       driverOptions: new SqliteDialect({ database: () => openDatabase(options.file) }),
     },
     rows,
+    forUpdate: () => sql``,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill: async (trx, table, columns, values: Iterable<ReadonlyArray<Value>>) => {
       for (const batch of batches(values, BATCH))
