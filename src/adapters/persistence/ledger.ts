@@ -41,10 +41,10 @@ export interface LedgerDeps {
   readonly dialect: StoreDialect;
   readonly db: () => Db;
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
-  /** Draws `n` ledger sequence numbers (the transaction's last writes follow): answers the last one drawn. */
-  readonly draw: (trx: Db, n: number) => Promise<number>;
-  /** Marks products changed at `sequence`. */
-  readonly markIdsChanged: (trx: Db, productIds: Iterable<string>, at: number, sequence: number) => Promise<unknown>;
+  /** The statement that draws `n` ledger sequence numbers (the transaction's last writes follow) and returns the last one as `sequence`. */
+  readonly drawing: (n: number) => RawBuilder<Row>;
+  /** The statement that marks the products of `products` (a relation of distinct `product_id`s) changed at `sequence`. */
+  readonly marking: (products: RawBuilder<unknown>, at: number, sequence: RawBuilder<unknown>) => RawBuilder<unknown>;
 }
 
 type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
@@ -177,6 +177,19 @@ export const entryOf = (r: Row): InventoryLedgerEntry => {
   };
 };
 
+/** The columns of a recorded event's ledger row bound in bulk (the sequence and the time are added in SQL). */
+const LEDGER_COLUMNS: Columns = [
+  ['ord', 'int'],
+  ['event_id', 'text'],
+  ['type', 'text'],
+  ['product_id', 'text'],
+  ['facility_id', 'text'],
+  ['to_facility_id', 'text'],
+  ['payload', 'text'],
+  ['changes', 'text'],
+  ['refusal', 'text'],
+];
+
 /** The columns `entryOf` reads. */
 export const ENTRY_COLUMNS = [
   'sequence',
@@ -200,8 +213,8 @@ export const inventoryLedger = ({
   dialect,
   db,
   transaction,
-  draw,
-  markIdsChanged,
+  drawing,
+  marking,
 }: LedgerDeps): InventoryLedger & { readonly seed: (targets: SeedTargets, source: string) => Promise<unknown> } => {
   const { rows, among } = dialect;
   const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
@@ -457,7 +470,6 @@ export const inventoryLedger = ({
       const e = events[i]!;
       ledgerRows.push([
         ledgerRows.length,
-        0,
         e.eventId,
         e.type,
         e.productId,
@@ -466,7 +478,6 @@ export const inventoryLedger = ({
         canonicalPayload(e),
         JSON.stringify(o.outcome === 'applied' ? o.changes : []),
         o.outcome === 'refused' ? o.reason : null,
-        at,
       ]);
       if (o.outcome !== 'applied') return;
       changedProducts.add(e.productId);
@@ -489,35 +500,44 @@ export const inventoryLedger = ({
       }
     });
     // The rows are locked already: these writes wait for no one.
-    await together(trx, [
+    const written = [
       ...writes(POSITION, positions, appliedPositions),
       ...writes(SAFETY, safety, appliedSafety),
       ...writes(THRESHOLD, thresholds, appliedThresholds),
       ...writes(QUEUE, queue, appliedQueue),
-    ]);
-    if (ledgerRows.length > 0) {
-      // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
-      const last = await draw(trx, ledgerRows.length);
-      const first = last - ledgerRows.length + 1;
-      for (const r of ledgerRows) r[1] = first + Number(r[0]);
-      const columns: Columns = [
-        ['ord', 'int'],
-        ['sequence', 'bigint'],
-        ['event_id', 'text'],
-        ['type', 'text'],
-        ['product_id', 'text'],
-        ['facility_id', 'text'],
-        ['to_facility_id', 'text'],
-        ['payload', 'text'],
-        ['changes', 'text'],
-        ['refusal', 'text'],
-        ['recorded_at', 'bigint'],
+    ];
+    const n = ledgerRows.length;
+    if (n === 0) {
+      await together(trx, written);
+      return folded.outcomes;
+    }
+    // The ledger rows, numbered from the first number drawn (an expression) in batch order.
+    const ledger = (first: RawBuilder<unknown>) =>
+      sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
+        select ${first} + "ord", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, cast(${at} as bigint)
+        from ${rows(LEDGER_COLUMNS, ledgerRows)} as "source" where true`;
+    const changed = rows(
+      [['product_id', 'text']],
+      [...changedProducts].map((id) => [id]),
+    );
+    if (dialect.writableCte) {
+      // One statement: the writes, the numbers drawn (the head's row lock, held to the commit, orders them as the
+      // commits are), the ledger rows numbered from them and the products marked changed at the last one. Both read
+      // the head first ("h"), so its row is locked before any changed product's, as every ledger write locks them.
+      const steps = [
+        ...written,
+        drawing(n),
+        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
+        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
       ];
-      const names = columns.slice(1).map(([name]) => name);
-      // In batch order, so the sequence numbers follow the order the events were applied in.
-      await sql`insert into "inventory_event" (${refs(names)})
-          select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
-      if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at, last);
+      const names = [...written.map((_, i) => `w${i}`), 'h', 'l', 'c'];
+      await sql`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select 1`.execute(trx);
+    } else {
+      await together(trx, written);
+      // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
+      const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+      await ledger(sql`cast(${last - n + 1} as bigint)`).execute(trx);
+      if (changedProducts.size > 0) await marking(changed, at, sql`cast(${last} as bigint)`).execute(trx);
     }
     return folded.outcomes;
   };

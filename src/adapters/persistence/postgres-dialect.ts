@@ -95,6 +95,26 @@ const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<str
   if (chunk.length > 0) yield chunk;
 };
 
+/**
+ * Values as the text of a PostgreSQL array (`{"a","b\\"c",NULL,5}`), bound as one parameter and cast to the column's
+ * array type: what pg would send for a JS array, built in one pass (pg escapes every element with two regular
+ * expressions, a good part of a bulk call's time). Inside a quoted element only `"` and `\` are escaped.
+ */
+export const arrayText = (values: ReadonlyArray<Value | undefined>): string => {
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) text += ',';
+    const value = values[i];
+    if (value === null || value === undefined) text += 'NULL';
+    else if (typeof value === 'string')
+      text += NEEDS_ESCAPE.test(value) ? `"${value.replace(ESCAPED, '\\$&')}"` : `"${value}"`;
+    else text += typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
+  }
+  return `${text}}`;
+};
+const NEEDS_ESCAPE = /["\\]/;
+const ESCAPED = /["\\]/g;
+
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
 
 /**
@@ -123,10 +143,10 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       driverOptions: new PostgresDialect({ pool: kyselyPool(pool) }),
     },
     rows: (columns, rows) => {
-      const arrays = columns.map(([, type], i) => sql`${rows.map((row) => row[i] ?? null)}::${sql.raw(type)}[]`);
+      const arrays = columns.map(([, type], i) => sql`${arrayText(rows.map((row) => row[i]))}::${sql.raw(type)}[]`);
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
-    among: (column, ids) => sql`${sql.ref(column)} = any(${ids}::text[])`,
+    among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     fill: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);
