@@ -182,6 +182,12 @@ export interface LedgerContext {
   readonly recorded: ReadonlyMap<string, string>;
 }
 
+/** A time as its ISO instant, parsed once; a text that is no time stays as it is. */
+const instant = (text: string): string => {
+  const time = new Date(text);
+  return Number.isFinite(time.getTime()) ? time.toISOString() : text;
+};
+
 /**
  * The event as one canonical string: equal for two events exactly when they are the same event (the instant
  * compared as an instant, the quantity as its scaled integer). What the ledger keeps and compares for conflicts.
@@ -194,7 +200,7 @@ export const canonicalPayload = (e: InventoryEvent): string =>
     facilityId: e.facilityId ?? null,
     toFacilityId: e.toFacilityId ?? null,
     quantity: Number.isFinite(e.quantity) ? fromScaled(toScaled(e.quantity)) : String(e.quantity),
-    occurredAt: Number.isFinite(Date.parse(e.occurredAt)) ? new Date(e.occurredAt).toISOString() : e.occurredAt,
+    occurredAt: instant(e.occurredAt),
     source: e.source,
     reason: e.reason ?? null,
   });
@@ -432,7 +438,12 @@ export const applyInventoryEvents = (
   state: LedgerState,
   events: ReadonlyArray<InventoryEvent>,
   context: LedgerContext,
-): { readonly state: LedgerState; readonly outcomes: ReadonlyArray<EventOutcome> } => {
+): {
+  readonly state: LedgerState;
+  readonly outcomes: ReadonlyArray<EventOutcome>;
+  /** Each event's `canonicalPayload`, in order: what a store keeps beside its outcome. */
+  readonly payloads: ReadonlyArray<string>;
+} => {
   const w: Working = {
     positions: new Map(state.positions),
     safetyStock: new Map(state.safetyStock),
@@ -440,8 +451,9 @@ export const applyInventoryEvents = (
     brokeringQueue: new Map(state.brokeringQueue),
   };
   const seen = new Map(context.recorded);
-  const outcomes = events.map((e): EventOutcome => {
-    const payload = canonicalPayload(e);
+  const payloads = events.map(canonicalPayload);
+  const outcomes = events.map((e, i): EventOutcome => {
+    const payload = payloads[i]!;
     const earlier = seen.get(e.eventId);
     if (earlier !== undefined)
       return earlier === payload
@@ -456,7 +468,7 @@ export const applyInventoryEvents = (
     if ('refused' in decision) return { outcome: 'refused', eventId: e.eventId, ...decision.refused };
     return { outcome: 'applied', eventId: e.eventId, changes: decision.writes.map((write) => write()) };
   });
-  return { state: w, outcomes };
+  return { state: w, outcomes, payloads };
 };
 
 /**

@@ -97,23 +97,26 @@ const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<str
 
 /**
  * Values as the text of a PostgreSQL array (`{"a","b\\"c",NULL,5}`), bound as one parameter and cast to the column's
- * array type: what pg would send for a JS array, built in one pass (pg escapes every element with two regular
- * expressions, a good part of a bulk call's time). Inside a quoted element only `"` and `\` are escaped.
+ * array type: what pg would send for a JS array, built faster (pg escapes every element with two regular expressions,
+ * a good part of a bulk call's time). JSON's text of the list is that text already (its brackets aside) unless it
+ * escapes something other than `"` and `\` (a control character, a lone surrogate), which only PostgreSQL's own
+ * rules (`\` before `"` and `\`) then spell.
  */
 export const arrayText = (values: ReadonlyArray<Value | undefined>): string => {
+  const json = JSON.stringify(values);
+  if (!OTHER_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
   let text = '{';
   for (let i = 0; i < values.length; i++) {
     if (i > 0) text += ',';
     const value = values[i];
     if (value === null || value === undefined) text += 'NULL';
-    else if (typeof value === 'string')
-      text += NEEDS_ESCAPE.test(value) ? `"${value.replace(ESCAPED, '\\$&')}"` : `"${value}"`;
-    else text += typeof value === 'boolean' ? (value ? 't' : 'f') : String(value);
+    else if (typeof value === 'string') text += `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    else text += String(value);
   }
   return `${text}}`;
 };
-const NEEDS_ESCAPE = /["\\]/;
-const ESCAPED = /["\\]/g;
+// A JSON escape other than \" and \\ (\n, \u0000, …).
+const OTHER_ESCAPE = /\\[^"\\]/;
 
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
 
