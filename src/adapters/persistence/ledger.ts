@@ -2,12 +2,15 @@
 // domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
 // ledger rows and mark the products changed, all in one transaction.
 //
-// Locking: one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are
-// missing (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that
-// exist without writing a new version of them; one read then answers the locked rows of every table and the recorded
-// event ids. So two writers of the same positions queue on the row locks and never read-modify-write past each
-// other; tables are locked in one fixed order (positions, safety stock, thresholds, brokering queue) and the ledger
-// head last, so they never deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
+// Locking: the positions that exist are locked and read in one `select … for update`, in key order (with the known
+// ids and the recorded event ids); a call that touches a missing position runs again from scratch the creating way,
+// where one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are missing
+// (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that exist
+// without writing a new version of them. Safety stock, thresholds and the brokering queue are always locked that way,
+// after the positions, then read. So two writers of the same positions queue on the row locks and never
+// read-modify-write past each other; tables are locked in one fixed order (positions, safety stock, thresholds,
+// brokering queue), the ledger head after them and the changed products last, so they never deadlock. SQLite's write
+// transactions are exclusive already (`begin immediate`).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
