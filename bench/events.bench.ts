@@ -269,8 +269,15 @@ const positionsDigest = async (url: string) => {
 };
 
 // BENCH_PROFILE=1: the time of each statement the store sends during the batched run, summed by its first words.
-const profile = new Map<string, { calls: number; ms: number }>();
+let profile = new Map<string, { calls: number; ms: number }>();
 let profiling = false;
+const printProfile = (title: string) => {
+  if (profile.size === 0) return;
+  console.log(`${title} (${BATCH} events a call), by total time:`);
+  for (const [text, { calls, ms }] of [...profile].sort((a, b) => b[1].ms - a[1].ms))
+    console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s ${String(calls).padStart(6)} calls  ${text}`);
+  profile = new Map();
+};
 if (process.env.BENCH_PROFILE === '1') {
   const query = pg.Client.prototype.query as (...args: unknown[]) => unknown;
   pg.Client.prototype.query = function (this: pg.Client, ...args: unknown[]) {
@@ -334,11 +341,7 @@ try {
   }
 
   profiling = false;
-  if (profile.size > 0) {
-    console.log(`store statements during the batched run (${BATCH} events a call), by total time:`);
-    for (const [text, { calls, ms }] of [...profile].sort((a, b) => b[1].ms - a[1].ms))
-      console.log(`  ${(ms / 1000).toFixed(1).padStart(6)} s ${String(calls).padStart(6)} calls  ${text}`);
-  }
+  printProfile('store statements during the batched run');
 
   // The baseline, on the identical second database.
   const client = new pg.Client({ connectionString: baselineUrl });
@@ -346,6 +349,7 @@ try {
   const baselineEvents = eventStream('e', EVENTS + SINGLES, 42);
   const baselineBatchMs: number[] = [];
   let baselineSeconds = 0;
+  profiling = true;
   for (let done = 0; done < EVENTS; done += BATCH) {
     const batch = baselineEvents.batch(Math.min(BATCH, EVENTS - done));
     const t0 = performance.now();
@@ -354,6 +358,8 @@ try {
     baselineBatchMs.push(ms);
     baselineSeconds += ms / 1000;
   }
+  profiling = false;
+  printProfile('baseline statements');
 
   const storeRate = EVENTS / storeSeconds;
   const baselineRate = EVENTS / baselineSeconds;

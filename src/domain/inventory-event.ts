@@ -217,6 +217,12 @@ export interface LedgerContext {
   readonly recorded: ReadonlyMap<string, string>;
 }
 
+/** A time as its ISO instant, parsed once; a text that is no time stays as it is. */
+const instant = (text: string): string => {
+  const time = new Date(text);
+  return Number.isFinite(time.getTime()) ? time.toISOString() : text;
+};
+
 /**
  * The event as one canonical string: equal for two events exactly when they are the same event (the instant
  * compared as an instant, the quantity as its scaled integer, or as written when it is finer than that). What the
@@ -234,7 +240,7 @@ export const canonicalPayload = (e: InventoryEvent): string =>
       !Number.isFinite(e.quantity) || quantityFault(e.quantity)?.reason === 'quantity-too-precise'
         ? String(e.quantity)
         : fromScaled(toScaled(e.quantity)),
-    occurredAt: Number.isFinite(Date.parse(e.occurredAt)) ? new Date(e.occurredAt).toISOString() : e.occurredAt,
+    occurredAt: instant(e.occurredAt),
     source: e.source,
     reason: e.reason ?? null,
   });
@@ -472,7 +478,12 @@ export const applyInventoryEvents = (
   state: LedgerState,
   events: ReadonlyArray<InventoryEvent>,
   context: LedgerContext,
-): { readonly state: LedgerState; readonly outcomes: ReadonlyArray<EventOutcome> } => {
+): {
+  readonly state: LedgerState;
+  readonly outcomes: ReadonlyArray<EventOutcome>;
+  /** Each event's `canonicalPayload`, in order: what a store keeps beside its outcome. */
+  readonly payloads: ReadonlyArray<string>;
+} => {
   const w: Working = {
     positions: new Map(state.positions),
     safetyStock: new Map(state.safetyStock),
@@ -480,8 +491,9 @@ export const applyInventoryEvents = (
     brokeringQueue: new Map(state.brokeringQueue),
   };
   const seen = new Map(context.recorded);
-  const outcomes = events.map((e): EventOutcome => {
-    const payload = canonicalPayload(e);
+  const payloads = events.map(canonicalPayload);
+  const outcomes = events.map((e, i): EventOutcome => {
+    const payload = payloads[i]!;
     const earlier = seen.get(e.eventId);
     if (earlier !== undefined)
       return earlier === payload
@@ -496,7 +508,7 @@ export const applyInventoryEvents = (
     if ('refused' in decision) return { outcome: 'refused', eventId: e.eventId, ...decision.refused };
     return { outcome: 'applied', eventId: e.eventId, changes: decision.writes.map((write) => write()) };
   });
-  return { state: w, outcomes };
+  return { state: w, outcomes, payloads };
 };
 
 /**

@@ -52,6 +52,11 @@ export interface StoreDialect {
    */
   readonly stockLevels: (trx: Db) => Promise<StockTable>;
   /**
+   * What ends a `select` that locks the rows it reads of the table `alias` names until the commit: `for update of
+   * "t"` on PostgreSQL; nothing on SQLite, whose write transactions hold the whole database (`begin immediate`).
+   */
+  readonly forUpdate: (alias: string) => RawBuilder<unknown>;
+  /**
    * Whether a `with … as (insert … returning …)` can feed the statement after it (PostgreSQL) or not (SQLite): the
    * import's history then reads the rows its upsert returned instead of joining them back to every position.
    */

@@ -2,12 +2,15 @@
 // domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
 // ledger rows and mark the products changed, all in one transaction.
 //
-// Locking: one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are
-// missing (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that
-// exist without writing a new version of them; one read then answers the locked rows of every table and the recorded
-// event ids. So two writers of the same positions queue on the row locks and never read-modify-write past each
-// other; tables are locked in one fixed order (positions, safety stock, thresholds, brokering queue) and the ledger
-// head last, so they never deadlock. SQLite's write transactions are exclusive already (`begin immediate`).
+// Locking: the positions that exist are locked and read in one `select … for update`, in key order (with the known
+// ids and the recorded event ids); a call that touches a missing position runs again from scratch the creating way,
+// where one `insert … on conflict do update … where 1 = 0` per table, in key order, creates the rows that are missing
+// (marked with a sentinel, so the ones no applied event needed are deleted again) and locks the ones that exist
+// without writing a new version of them. Safety stock, thresholds and the brokering queue are always locked that way,
+// after the positions, then read. So two writers of the same positions queue on the row locks and never
+// read-modify-write past each other; tables are locked in one fixed order (positions, safety stock, thresholds,
+// brokering queue), the ledger head after them and the changed products last, so they never deadlock. SQLite's write
+// transactions are exclusive already (`begin immediate`).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -15,7 +18,6 @@ import { type RawBuilder, sql } from 'kysely';
 import type { InventoryLedger, InventoryLedgerEntry } from '../../application/index.ts';
 import {
   applyInventoryEvents,
-  canonicalPayload,
   duplicateIds,
   type EarlierRefusal,
   type EventOutcome,
@@ -45,13 +47,35 @@ export interface LedgerDeps {
   readonly dialect: StoreDialect;
   readonly db: () => Db;
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
-  /** Draws `n` ledger sequence numbers (the transaction's last writes follow): answers the last one drawn. */
-  readonly draw: (trx: Db, n: number) => Promise<number>;
-  /** Marks products changed at `sequence`. */
-  readonly markIdsChanged: (trx: Db, productIds: Iterable<string>, at: number, sequence: number) => Promise<unknown>;
+  /** The statement that draws `n` ledger sequence numbers (the transaction's last writes follow) and returns the last one as `sequence`. */
+  readonly drawing: (n: number) => RawBuilder<Row>;
+  /** The statement that marks the products of `products` (a relation of distinct `product_id`s) changed at `sequence`. */
+  readonly marking: (products: RawBuilder<unknown>, at: number, sequence: RawBuilder<unknown>) => RawBuilder<unknown>;
 }
 
 type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
+
+/**
+ * How a call locks the positions it touches: `existing` locks and reads them in one statement (`select … for
+ * update`, in key order), which needs every one of them to exist; `creating` first creates the missing ones (the
+ * `insert … on conflict` lock below), then reads them. A call starts `existing`; when a position is missing it is
+ * rolled back (`MissingRows`) and runs again `creating`, so no call ever holds a lock while it waits out of key order.
+ */
+type LockMode = 'existing' | 'creating';
+
+/** Thrown inside an `existing` call that found a touched position missing: the call is rolled back and rerun. */
+class MissingRows extends Error {
+  override readonly name = 'MissingRows';
+}
+
+/** Runs `body` in a transaction `existing`, and again `creating` when a touched position was missing. */
+const lockingRows = <A>(
+  transaction: LedgerDeps['transaction'],
+  body: (trx: Db, mode: LockMode) => Promise<A>,
+): Promise<A> =>
+  transaction((trx) => body(trx, 'existing')).catch((e: unknown) =>
+    e instanceof MissingRows ? transaction((trx) => body(trx, 'creating')) : Promise.reject(e),
+  );
 
 /** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
 export class SeedRefused extends Error {
@@ -159,6 +183,20 @@ export const entryOf = (r: Row): InventoryLedgerEntry => {
   };
 };
 
+/** The columns of a recorded event's ledger row bound in bulk (the sequence and the time are added in SQL). */
+const LEDGER_COLUMNS: Columns = [
+  ['ord', 'int'],
+  ['event_id', 'text'],
+  ['type', 'text'],
+  ['product_id', 'text'],
+  ['facility_id', 'text'],
+  ['to_facility_id', 'text'],
+  ['payload', 'text'],
+  ['changes', 'text'],
+  ['refusal', 'text'],
+  ['refusal_detail', 'text'],
+];
+
 /** The columns `entryOf` reads. */
 export const ENTRY_COLUMNS = [
   'sequence',
@@ -182,8 +220,8 @@ export const inventoryLedger = ({
   dialect,
   db,
   transaction,
-  draw,
-  markIdsChanged,
+  drawing,
+  marking,
 }: LedgerDeps): InventoryLedger & { readonly seed: (targets: SeedTargets, source: string) => Promise<unknown> } => {
   const { rows, among } = dialect;
   const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
@@ -268,6 +306,27 @@ export const inventoryLedger = ({
     return statements;
   };
 
+  /** One row per id of `ids` found in `table`, as rows of the one read (`read`): its tag and the id as `k1`. */
+  const selected = (tag: number, table: string, column: string, ids: ReadonlyArray<string>) =>
+    sql`select ${sql.lit(tag)} as "tag", ${sql.ref(column)} as "k1", cast(null as text) as "k2",
+      cast(null as bigint) as "v1", cast(null as bigint) as "v2", cast(null as bigint) as "v3",
+      cast(null as text) as "payload" from ${sql.table(table)} where ${among(column, ids)}`;
+
+  /**
+   * The recorded events of `ids` (distinct) as rows of the one read (tag 4, the id as `k1`, its `payload`): one index
+   * probe per id, as a subquery per id (which no planner turns into a join). PostgreSQL 15 answers `= any(…)` of a
+   * thousand ids several times slower than as many probes, and a join to them with a scan of the whole ledger while
+   * its statistics still count it small.
+   */
+  const recordedIds = (ids: ReadonlyArray<string>) =>
+    sql`select * from (select 4 as "tag", "k"."id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
+        cast(null as bigint) as "v2", cast(null as bigint) as "v3",
+        (select "e"."payload" from "inventory_event" as "e" where "e"."event_id" = "k"."id") as "payload"
+      from ${rows(
+        [['id', 'text']],
+        ids.map((id) => [id]),
+      )} as "k") as "r" where "payload" is not null`;
+
   /**
    * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
    * takes data-modifying `with` clauses (PostgreSQL: one round trip), else one after the other.
@@ -284,6 +343,7 @@ export const inventoryLedger = ({
    */
   const decide = async (
     trx: Db,
+    mode: LockMode,
     touched: ReturnType<typeof touchedKeys>,
     plan: (state: LedgerState) => ReadonlyArray<InventoryEvent>,
     check: (outcomes: ReadonlyArray<EventOutcome>, known: LedgerKnown) => void = () => {},
@@ -311,36 +371,58 @@ export const inventoryLedger = ({
         ...touched.safetyStock.map(([, f]) => f),
       ]),
     ];
-    // The known ids in one statement (products and facilities are never locked: the fold only asks whether they exist).
-    const knownIds = await all(
-      sql<Row>`select 0 as "tag", "product_id" as "id" from "product" where ${among('product_id', productIds)}
-        union all select 1 as "tag", "facility_id" as "id" from "facility" where ${among('facility_id', facilityIds)}`,
-      trx,
-    );
-    const knownProducts = new Set(knownIds.filter((r) => Number(r.tag) === 0).map((r) => String(r.id)));
-    const knownFacilities = new Set(knownIds.filter((r) => Number(r.tag) === 1).map((r) => String(r.id)));
-    const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
-    const tables = [
-      [POSITION, touched.positions.filter(known)],
-      [SAFETY, touched.safetyStock.filter(known)],
-      [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
-      [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
-    ] as const;
-    // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
-    for (const [table, keys] of tables) await lock(trx, table, keys);
-    // Then one read: the locked rows of every table and, when the events are known already, the recorded ids.
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
-    const parts = [
-      ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [lockedRows(tag, table, keys)])),
-      ...(early.length === 0
-        ? []
-        : [
-            sql`select 4 as "tag", "event_id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
-              cast(null as bigint) as "v2", cast(null as bigint) as "v3", "payload"
-              from "inventory_event" where ${among('event_id', early)}`,
-          ]),
+    // The recorded ids, when the events are known already (tag 4), and the known products and facilities (tags 5
+    // and 6; they are never locked: the fold only asks whether they exist).
+    const idsRead = early.length === 0 ? [] : [recordedIds(early)];
+    const knownRead = [
+      selected(5, 'product', 'product_id', productIds),
+      selected(6, 'facility', 'facility_id', facilityIds),
     ];
-    const read = parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
+    const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
+    const terms = () =>
+      [
+        [SAFETY, touched.safetyStock.filter(known)],
+        [THRESHOLD, touched.thresholds.filter((p) => knownProducts.has(p)).map((p) => [p])],
+        [QUEUE, touched.brokeringQueue.filter((p) => knownProducts.has(p)).map((p) => [p])],
+      ] as const;
+    const lockAndRead = async (
+      tables: ReadonlyArray<readonly [LockedTable, ReadonlyArray<ReadonlyArray<Value>>]>,
+      tag0: number,
+      more: ReadonlyArray<RawBuilder<unknown>>,
+    ) => {
+      // Every row is locked (tables in this fixed order, rows in key order) before any of them is read.
+      for (const [table, keys] of tables) await lock(trx, table, keys);
+      const parts = [
+        ...tables.flatMap(([table, keys], i) => (keys.length === 0 ? [] : [lockedRows(tag0 + i, table, keys)])),
+        ...more,
+      ];
+      return parts.length === 0 ? [] : await all(sql<Row>`${sql.join(parts, sql` union all `)}`, trx);
+    };
+    let knownProducts = new Set<string>();
+    let knownFacilities = new Set<string>();
+    const knownOf = (rows: ReadonlyArray<Row>) => {
+      knownProducts = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
+    };
+    let read: Row[];
+    if (mode === 'existing') {
+      // The positions that exist are locked and read in one statement (with the ids), in key order; a touched
+      // position that does not exist yet sends the whole call the creating way (`MissingRows`), from scratch.
+      const first = await all(
+        sql<Row>`with "p" as (${lockedRows(0, POSITION, touched.positions)}
+            order by "t"."product_id", "t"."facility_id"${dialect.forUpdate('t')})
+          select * from "p" union all ${sql.join([...knownRead, ...idsRead], sql` union all `)}`,
+        trx,
+      );
+      knownOf(first);
+      const found = new Set(first.filter((r) => Number(r.tag) === 0).map((r) => pairKey(String(r.k1), String(r.k2))));
+      if (touched.positions.some((k) => known(k) && !found.has(pairKey(k[0], k[1])))) throw new MissingRows();
+      read = [...first, ...(await lockAndRead(terms(), 1, []))];
+    } else {
+      knownOf(await all(sql<Row>`${sql.join(knownRead, sql` union all `)}`, trx));
+      read = await lockAndRead([[POSITION, touched.positions.filter(known)], ...terms()], 0, idsRead);
+    }
     const lockedOf = (tag: number, table: LockedTable) =>
       new Map(
         read
@@ -404,17 +486,15 @@ export const inventoryLedger = ({
       const e = events[i]!;
       ledgerRows.push([
         ledgerRows.length,
-        0,
         e.eventId,
         e.type,
         e.productId,
         e.facilityId ?? null,
         e.toFacilityId ?? null,
-        canonicalPayload(e),
+        folded.payloads[i]!,
         JSON.stringify(o.outcome === 'applied' ? o.changes : []),
         o.outcome === 'refused' ? o.reason : null,
         o.outcome === 'refused' ? o.detail : null,
-        at,
       ]);
       if (o.outcome !== 'applied') return;
       changedProducts.add(e.productId);
@@ -437,36 +517,44 @@ export const inventoryLedger = ({
       }
     });
     // The rows are locked already: these writes wait for no one.
-    await together(trx, [
+    const written = [
       ...writes(POSITION, positions, appliedPositions),
       ...writes(SAFETY, safety, appliedSafety),
       ...writes(THRESHOLD, thresholds, appliedThresholds),
       ...writes(QUEUE, queue, appliedQueue),
-    ]);
-    if (ledgerRows.length > 0) {
-      // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
-      const last = await draw(trx, ledgerRows.length);
-      const first = last - ledgerRows.length + 1;
-      for (const r of ledgerRows) r[1] = first + Number(r[0]);
-      const columns: Columns = [
-        ['ord', 'int'],
-        ['sequence', 'bigint'],
-        ['event_id', 'text'],
-        ['type', 'text'],
-        ['product_id', 'text'],
-        ['facility_id', 'text'],
-        ['to_facility_id', 'text'],
-        ['payload', 'text'],
-        ['changes', 'text'],
-        ['refusal', 'text'],
-        ['refusal_detail', 'text'],
-        ['recorded_at', 'bigint'],
+    ];
+    const n = ledgerRows.length;
+    if (n === 0) {
+      await together(trx, written);
+      return folded.outcomes;
+    }
+    // The ledger rows, numbered from the first number drawn (an expression) in batch order.
+    const ledger = (first: RawBuilder<unknown>) =>
+      sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
+        select ${first} + "ord", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, cast(${at} as bigint)
+        from ${rows(LEDGER_COLUMNS, ledgerRows)} as "source" where true`;
+    const changed = rows(
+      [['product_id', 'text']],
+      [...changedProducts].map((id) => [id]),
+    );
+    if (dialect.writableCte) {
+      // One statement: the writes, the numbers drawn (the head's row lock, held to the commit, orders them as the
+      // commits are), the ledger rows numbered from them and the products marked changed at the last one. Both read
+      // the head first ("h"), so its row is locked before any changed product's, as every ledger write locks them.
+      const steps = [
+        ...written,
+        drawing(n),
+        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
+        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
       ];
-      const names = columns.slice(1).map(([name]) => name);
-      // In batch order, so the sequence numbers follow the order the events were applied in.
-      await sql`insert into "inventory_event" (${refs(names)})
-          select ${refs(names)} from ${rows(columns, ledgerRows)} as "source" where true order by "ord"`.execute(trx);
-      if (changedProducts.size > 0) await markIdsChanged(trx, changedProducts, at, last);
+      const names = [...written.map((_, i) => `w${i}`), 'h', 'l', 'c'];
+      await sql`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select 1`.execute(trx);
+    } else {
+      await together(trx, written);
+      // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
+      const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+      await ledger(sql`cast(${last - n + 1} as bigint)`).execute(trx);
+      if (changedProducts.size > 0) await marking(changed, at, sql`cast(${last} as bigint)`).execute(trx);
     }
     return folded.outcomes;
   };
@@ -490,9 +578,10 @@ export const inventoryLedger = ({
   };
 
   const record = (events: ReadonlyArray<InventoryEvent>) =>
-    transaction(async (trx) => {
+    lockingRows(transaction, async (trx, mode) => {
       const outcomes = await decide(
         trx,
+        mode,
         touchedKeys(events),
         () => events,
         undefined,
@@ -508,9 +597,10 @@ export const inventoryLedger = ({
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
   const seed = (targets: SeedTargets, source: string) =>
-    transaction((trx) =>
+    lockingRows(transaction, (trx, mode) =>
       decide(
         trx,
+        mode,
         seedKeys(targets),
         (state) =>
           seedEvents(state, targets, {

@@ -152,6 +152,29 @@ const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<Buf
   if (chunk.length > 0) yield Buffer.from(chunk);
 };
 
+/**
+ * Values as the text of a PostgreSQL array (`{"a","b\\"c",NULL,5}`), bound as one parameter and cast to the column's
+ * array type: what pg would send for a JS array, built faster (pg escapes every element with two regular expressions,
+ * a good part of a bulk call's time). JSON's text of the list is that text already (its brackets aside) unless it
+ * escapes something other than `"` and `\` (a control character, a lone surrogate), which only PostgreSQL's own
+ * rules (`\` before `"` and `\`) then spell.
+ */
+export const arrayText = (values: ReadonlyArray<Value | undefined>): string => {
+  const json = JSON.stringify(values);
+  if (!OTHER_ESCAPE.test(json)) return `{${json.slice(1, -1)}}`;
+  let text = '{';
+  for (let i = 0; i < values.length; i++) {
+    if (i > 0) text += ',';
+    const value = values[i];
+    if (value === null || value === undefined) text += 'NULL';
+    else if (typeof value === 'string') text += `"${value.replace(/\\/g, '\\\\').replace(/"/g, '\\"')}"`;
+    else text += String(value);
+  }
+  return `${text}}`;
+};
+// A JSON escape other than \" and \\ (\n, \u0000, …).
+const OTHER_ESCAPE = /\\[^"\\]/;
+
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
 
 const copyInto = async (
@@ -229,10 +252,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       driverOptions: new PostgresDialect({ pool: kyselyPool(pool) }),
     },
     rows: (columns, rows) => {
-      const arrays = columns.map(([, type], i) => sql`${rows.map((row) => row[i] ?? null)}::${sql.raw(type)}[]`);
+      const arrays = columns.map(([, type], i) => sql`${arrayText(rows.map((row) => row[i]))}::${sql.raw(type)}[]`);
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
-    among: (column, ids) => sql`${sql.ref(column)} = any(${ids}::text[])`,
+    among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
+    forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);

@@ -98,6 +98,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
       driverOptions: new SqliteDialect({ database: () => openDatabase(options.file) }),
     },
     rows,
+    forUpdate: () => sql``,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill,
     // SQLite's write transaction holds the whole database already; its indexes stay.

@@ -184,27 +184,29 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   };
 
   /**
-   * Draws `n` ledger sequence numbers and answers the last one. The head's row lock is held to the commit, so the
-   * numbers follow the order of commits: call it as the transaction's last step but its writes of the numbers (a
-   * transaction that locks positions first and the head last never deadlocks with another that does the same).
+   * The statement that draws `n` ledger sequence numbers and returns the last one (`sequence`); `draw` runs it. The
+   * head's row lock is held to the commit, so the numbers follow the order of commits: draw as the transaction's last
+   * step but its writes of the numbers (a transaction that locks positions first and the head last never deadlocks
+   * with another that does the same).
    */
-  const draw = async (trx: Db, n: number): Promise<number> => {
-    const drawn = await sql<Row>`insert into "ledger_head" ("id", "sequence")
+  const drawing = (n: number) =>
+    sql<Row>`insert into "ledger_head" ("id", "sequence")
       select 1, coalesce(max("sequence"), 0) + cast(${n} as bigint) from "inventory_event" where true
       on conflict ("id") do update set "sequence" = "ledger_head"."sequence" + cast(${n} as bigint)
-      returning "sequence"`.execute(trx);
-    return Number(drawn.rows[0]!.sequence);
-  };
+      returning "sequence"`;
+  const draw = async (trx: Db, n: number): Promise<number> => Number((await drawing(n).execute(trx)).rows[0]!.sequence);
 
   /**
-   * Marks the products of `products` (a relation with distinct `product_id`s) changed at ledger sequence `sequence`.
-   * Every write that moves a product's online ATP goes through here, inside the caller's transaction.
+   * Marks the products of `products` (a relation with distinct `product_id`s) changed at ledger sequence `sequence`
+   * (an expression). Every write that moves a product's online ATP goes through here, inside the caller's transaction.
    */
-  const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number, sequence: number) =>
+  const marking = (products: RawBuilder<unknown>, at: number, sequence: RawBuilder<unknown>) =>
     sql`insert into "changed_product" ("product_id", "changed_at", "sequence")
-      select "product_id", cast(${at} as bigint), cast(${sequence} as bigint) from ${products} as "changed" where true
+      select "product_id", cast(${at} as bigint), ${sequence} from ${products} as "changed" where true
       on conflict ("product_id") do update set "changed_at" = excluded."changed_at",
-        "version" = "changed_product"."version" + 1, "sequence" = excluded."sequence"`.execute(trx);
+        "version" = "changed_product"."version" + 1, "sequence" = excluded."sequence"`;
+  const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number, sequence: number) =>
+    marking(products, at, sql`cast(${sequence} as bigint)`).execute(trx);
   /** Marks products changed at `sequence`, or at a number drawn for the change (one that writes no ledger row). */
   const markIdsChanged = async (trx: Db, productIds: Iterable<string>, at: number, sequence?: number) =>
     markChanged(trx, ids('product_id', productIds), at, sequence ?? (await draw(trx, 1)));
@@ -310,7 +312,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   const after = (column: string, value: string | null) =>
     value === null ? sql`` : sql`and ${sql.ref(column)} > ${value}`;
 
-  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, draw, markIdsChanged });
+  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing, marking });
 
   return {
     migrate,

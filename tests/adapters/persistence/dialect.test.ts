@@ -1,9 +1,10 @@
 // The dialect seam: one contract for its few functions, run against PostgreSQL and SQLite.
 import { sql } from 'kysely';
+import pg from 'pg';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { Columns, Value } from '../../../src/adapters/persistence/dialect.ts';
-import { openOrm, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
+import { openOrm, type StoreLocation, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
 import { FRESH_DATABASES } from '../../support/stores.ts';
 
@@ -37,9 +38,11 @@ for (const [name, fresh] of FRESH_DATABASES) {
   const test = suite(`StoreDialect contract: ${name}`);
   let orm: StoreOrm;
   let drop: () => Promise<void>;
+  let location: StoreLocation;
   test.before.each(async () => {
     const opened = await fresh();
     drop = opened.drop;
+    location = opened.location;
     orm = await openOrm(opened.location);
     await orm.migrate();
   });
@@ -54,6 +57,36 @@ for (const [name, fresh] of FRESH_DATABASES) {
     assert.equal(back.rows.map(normal), ODD);
     const none = await sql`select * from ${rows(COLUMNS, [])} as "u"`.execute(orm.db());
     assert.equal(none.rows, [], 'no rows, no relation rows');
+    // Texts that mean something inside an array's text (PostgreSQL binds each column as one).
+    const awkward = ['NULL', 'null', '{a,b}', 'a,b', ' padded ', '\\"', '"', '\\', '{}', 'x"y\\z'].map(
+      (id, line): Value[] => [id, line, line, null],
+    );
+    const back2 = await sql<Record<string, unknown>>`select * from ${rows(COLUMNS, awkward)} as "u"`.execute(orm.db());
+    assert.equal(back2.rows.map(normal), awkward);
+  });
+
+  test('forUpdate: a select that ends with it reads the rows and keeps them for its transaction', async () => {
+    await sql`create table "locked" ("id" text primary key, "n" bigint)`.execute(orm.db());
+    await sql`insert into "locked" values ('a', 1), ('b', 2)`.execute(orm.db());
+    const read = await orm.transaction(async (trx) => {
+      const rowsRead = await sql<{ id: string }>`select "t"."id" from "locked" as "t" where "t"."id" = 'a'
+        order by "t"."id"${orm.dialect.forUpdate('t')}`.execute(trx);
+      if ('postgresUrl' in location) {
+        // Another connection cannot take the row while this transaction holds it.
+        const other = new pg.Client({ connectionString: location.postgresUrl });
+        await other.connect();
+        try {
+          const skip = (id: string) =>
+            other.query(`select "id" from "locked" where "id" = $1 for update skip locked`, [id]);
+          assert.equal((await skip('a')).rows, [], 'the row is locked');
+          assert.equal((await skip('b')).rows.length, 1, 'the row it did not read is not');
+        } finally {
+          await other.end();
+        }
+      }
+      return rowsRead.rows.map((r) => r.id);
+    });
+    assert.equal(read, ['a']);
   });
 
   test('among: a column against a list of ids bound as one parameter', async () => {
