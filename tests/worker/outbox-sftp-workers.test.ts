@@ -90,37 +90,67 @@ workers('two workers with different local folders: each feed is applied once, by
       child.stderr!.on('data', (d: Buffer) => void (output[name] += d.toString()));
       return child;
     };
-    const a = start('worker-a');
-    const b = start('worker-b');
-    for (const name of ['worker-a', 'worker-b'])
-      await until(`${name} to start`, async () => (output[name]?.includes('ready') ? true : undefined), 60_000);
+    const ready = (name: string) =>
+      until(`${name} to start`, async () => (output[name]?.includes('ready') ? true : undefined), 60_000);
     const runs = () => run(store.listRuns({ limit: 20, at: new Date() }));
     const uploadsApplied = async (n: number) => {
       const all = await runs();
       const done = all.filter((r) => r.job === 'process-uploads' && r.outcome === 'succeeded');
       return done.reduce((sum, r) => sum + (r.counts.applied ?? 0), 0) >= n ? all : undefined;
     };
+    const failWith = (e: unknown): never => {
+      throw new Error(`${String(e)}\n${output['worker-a']}\n${output['worker-b']}`);
+    };
     const hardSync = JSON.stringify({ job: 'hard-sync', parameters: { facilityGroupId: 'SHOPIFY_US' } });
 
-    // Round 1: a Hard Sync queued by worker a; the Process uploads queued after it runs wherever pg-boss sends it.
+    // Round 1, one worker's feed applied by the other: worker a alone runs the Hard Sync, while Process uploads'
+    // lease is held elsewhere (its run is skipped and retried later); a dies, b starts and takes the retry.
+    const uploadsLock = `process-uploads:${server.shopDomain}`;
+    const held = new Date();
+    assert.ok(await run(store.acquireJobLock(uploadsLock, 'elsewhere', new Date(held.getTime() + 600_000), held)));
+    const a = start('worker-a');
+    await ready('worker-a');
     a.stdin!.write(`${hardSync}\n`);
-    await until('the first feed to be applied', () => uploadsApplied(3), 60_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${output['worker-a']}\n${output['worker-b']}`);
-    });
+    await until(
+      'worker a to sync and to find the uploads lease held',
+      async () => {
+        const all = await runs();
+        return all.some((r) => r.job === 'hard-sync' && r.outcome === 'succeeded' && r.worker === 'worker-a') &&
+          all.some((r) => r.job === 'process-uploads' && r.outcome === 'skipped' && r.worker === 'worker-a')
+          ? true
+          : undefined;
+      },
+      60_000,
+    ).catch(failWith);
+    const exited = new Promise((r) => a.once('exit', r));
+    a.kill('SIGKILL');
+    await exited;
+    assert.equal(files(remote).length, 1, 'the feed waits on the server');
+    assert.is(server.stats.setCalls, 0, 'nothing applied yet');
+    const b = start('worker-b');
+    await ready('worker-b');
+    await run(store.releaseJobLock(uploadsLock, 'elsewhere'));
+    const first = await until('the first feed to be applied', () => uploadsApplied(3), 90_000).catch(failWith);
+    assert.equal(
+      first.filter((r) => r.job === 'process-uploads' && r.outcome === 'succeeded').map((r) => r.worker),
+      ['worker-b'],
+      'applied by worker b, from the feed worker a wrote',
+    );
     assert.is(server.available(s.items.P1, s.location), 75);
     assert.is(server.available(s.items.P2, s.location), 10);
     assert.is(server.stats.setCalls, 1, 'one call for the three lines');
 
-    // Round 2: a sale in the OMS, a Hard Sync queued by worker b: only the changed line is sent.
+    // Round 2, both workers running: a sale in the OMS, a Hard Sync; whichever worker takes the Process uploads
+    // sends the one changed line, once.
+    start('worker-a');
+    await ready('worker-a');
     await run(
       store.savePositions([
         { productId: 'P2', facilityId: 'WEB_WH', quantityOnHand: 8, reservedQuantity: 2, safetyStock: 0 },
       ]),
     );
     b.stdin!.write(`${hardSync}\n`);
-    await until('the second feed to be applied', () => uploadsApplied(4), 60_000).catch((e: unknown) => {
-      throw new Error(`${String(e)}\n${output['worker-a']}\n${output['worker-b']}`);
-    });
+    await until('the second feed to be applied', () => uploadsApplied(4), 60_000).catch(failWith);
     assert.is(server.available(s.items.P2, s.location), 6);
     assert.is(server.stats.setCalls, 2, 'one more call, for the one changed line');
 
@@ -131,9 +161,6 @@ workers('two workers with different local folders: each feed is applied once, by
       syncs.map((r) => r.outcome),
       ['succeeded', 'succeeded'],
     );
-    // Each worker ran at least one job of the four (the uploads are pg-boss's to hand out).
-    const ran = new Set([...syncs, ...uploads].map((r) => r.worker));
-    assert.ok(ran.has('worker-a') && ran.has('worker-b'), [...ran].join(', '));
     // Every feed is archived on the server, none left waiting, none in a worker's own folders.
     const archived = files(join(remote, 'archive'));
     assert.is(archived.length, 2, archived.join(', '));
