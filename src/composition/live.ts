@@ -30,7 +30,7 @@ import {
   type ShopifyWait,
 } from '../adapters/shopify/shopify-inventory.ts';
 import { configuredLogger, type Logger } from './log.ts';
-import type { Config, InboxConfig, StoreConfig } from './config.ts';
+import type { Config, InboxConfig, ShopifyConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
 export const systemClock: Clock = {
@@ -205,42 +205,51 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
     openInbox(config.outbox, 'outbox'),
     TE.chain((outbox) =>
       pipe(
-        TE.tryCatch(async (): Promise<ShopifyJobs> => {
-          const adapter = shopifyInventory({
-            shop: shopify.shop,
-            accessToken: shopify.accessToken,
-            apiVersion: shopify.apiVersion,
-            timeoutMs: shopify.timeoutMs,
-            throttleWaitMs: shopify.throttleWaitMs,
-            bulkWaitMs: shopify.bulkWaitMs,
-            bulkThreshold: shopify.bulkThreshold,
-            onWait: logBulkWait(configuredLogger(config)),
-            maxQuantitiesPerCall: shopify.batchSize,
-            ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
-          });
-          return {
-            deps: {
-              ...store,
-              ...adapter,
-              ...localFeedReader(),
-              outbox,
-              ...systemClock,
-            },
-            shop: shopify.shop,
-            processUploadsConfig: (runId) => ({
-              ...defaultProcessUploadsConfig(runId),
-              reason: shopify.reason,
-              staleRounds: shopify.staleRounds,
-            }),
-            close: () => outbox.close(),
-          };
-        }, startup('shopify')),
+        shopifyJobsOver(config, shopify, store, outbox),
         // The outbox opened before a failure is closed again.
         TE.orElseFirst(() => TE.fromTask(() => outbox.close())),
       ),
     ),
   );
 };
+
+// The Shopify jobs' adapters over the open store and outbox.
+const shopifyJobsOver = (
+  config: Config,
+  shopify: ShopifyConfig,
+  store: OpenedStore,
+  outbox: FileStore & { readonly close: () => Promise<void> },
+): TE.TaskEither<StartupError, ShopifyJobs> =>
+  TE.tryCatch(async (): Promise<ShopifyJobs> => {
+    const adapter = shopifyInventory({
+      shop: shopify.shop,
+      accessToken: shopify.accessToken,
+      apiVersion: shopify.apiVersion,
+      timeoutMs: shopify.timeoutMs,
+      throttleWaitMs: shopify.throttleWaitMs,
+      bulkWaitMs: shopify.bulkWaitMs,
+      bulkThreshold: shopify.bulkThreshold,
+      onWait: logBulkWait(configuredLogger(config)),
+      maxQuantitiesPerCall: shopify.batchSize,
+      ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
+    });
+    return {
+      deps: {
+        ...store,
+        ...adapter,
+        ...localFeedReader(),
+        outbox,
+        ...systemClock,
+      },
+      shop: shopify.shop,
+      processUploadsConfig: (runId) => ({
+        ...defaultProcessUploadsConfig(runId),
+        reason: shopify.reason,
+        staleRounds: shopify.staleRounds,
+      }),
+      close: () => outbox.close(),
+    };
+  }, startup('shopify'));
 
 // A job opener over a store of its own: opens (and migrates) the store, then the job's adapters; closes both.
 const withOwnStore =
