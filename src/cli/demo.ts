@@ -421,7 +421,12 @@ export const runDemo = (dataDir: string, batchSize: BatchSize): TE.TaskEither<De
                               archivedExports: filesIn(
                                 join(config.inbox.kind === 'local' ? config.inbox.root : dataDir, ARCHIVE_FOLDER),
                               ),
-                              archivedFeeds: filesIn(join(config.outbox.root, FEED_ARCHIVE_FOLDER)),
+                              archivedFeeds: filesIn(
+                                join(
+                                  config.outbox.kind === 'local' ? config.outbox.root : dataDir,
+                                  FEED_ARCHIVE_FOLDER,
+                                ),
+                              ),
                             },
                           }),
                         ),

@@ -236,7 +236,7 @@ const salesChannelsOf = async (config: Config, storeLine: CheckLine): Promise<Re
 
 /**
  * Every check of a configuration (the settings file's parsed JSON, or undefined for the embedded defaults) and the
- * environment, one line each: the configuration, the database, the inboxes, Shopify. Each check uses only its own
+ * environment, one line each: the configuration, the database, the inboxes, an SFTP outbox, Shopify. Each check uses only its own
  * settings and secrets, so a missing secret fails its own line (and the configuration's), not the others.
  */
 export const runChecks = async (
@@ -267,6 +267,8 @@ export const runChecks = async (
       ? await checkInbox('event feeds inbox', config.importEvents.inbox, say)
       : [{ check: 'event feeds inbox', status: 'not configured' as const, detail: 'no importEvents section' }]),
   );
+  // An SFTP outbox is checked as an inbox is (a local one is created by the first Hard Sync).
+  if (config.outbox.kind === 'sftp') lines.push(...(await checkInbox('outbox', config.outbox, say)));
   const channels = config.shopify === undefined ? [] : await salesChannelsOf(config, storeLine);
   lines.push(...(await checkShopify(config, channels, say)));
   return lines;

@@ -41,7 +41,7 @@ const PositiveInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n >
 const Share = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'ShareBetween0And1');
 const NonEmpty = t.refinement(t.string, (s) => s.length > 0, 'NonEmptyString');
 
-// Where files arrive: a local folder or an SFTP server (the NetSuite inbox, the event feeds' inbox).
+// Where files arrive or wait: a local folder or an SFTP server (the NetSuite inbox, the event feeds' inbox, the outbox).
 const InboxCodec = t.union([
   t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
   t.exact(
@@ -69,7 +69,7 @@ export const ConfigFile = t.exact(
       t.exact(t.type({ postgres: t.exact(t.partial({ createDatabase: t.boolean })) })),
     ]),
     inbox: InboxCodec,
-    outbox: t.exact(t.type({ local: t.exact(t.type({ root: NonEmpty })) })),
+    outbox: InboxCodec,
     shopify: t.exact(
       t.intersection([
         t.type({
@@ -178,8 +178,11 @@ export interface ShopifyConfig {
 export interface Config {
   readonly inventoryStore: StoreConfig;
   readonly inbox: InboxConfig;
-  /** Where feed files wait for Process uploads. */
-  readonly outbox: { readonly kind: 'local'; readonly root: string };
+  /**
+   * Where feed files wait for Process uploads: a local folder (one machine), or an SFTP server any worker reaches
+   * (its credential is the inbox's, from the environment; needed by the Shopify jobs).
+   */
+  readonly outbox: InboxConfig;
   /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
   readonly shopify?: ShopifyConfig;
   /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
@@ -253,7 +256,7 @@ const INBOX_KEYS: KeyTree = {
 };
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: { createDatabase: null } },
-  outbox: { local: { root: null } },
+  outbox: INBOX_KEYS,
   shopify: {
     shop: null,
     apiVersion: null,
@@ -642,6 +645,16 @@ export const loadConfig = (
         problems.push(
           'importEvents.inbox: the same folder as inbox (the NetSuite exports): the import would read the event feeds as exports; give the event feeds a folder of their own',
         );
+      // The outbox's credential is the Shopify jobs' secret: only they write and read feeds.
+      const outbox = inboxOf(c.outbox, `${DEFAULT_DATA_DIR}/outbox`, 'outbox', env, secrets.shopify);
+      if (sameFolder(outbox, inbox))
+        problems.push(
+          'outbox: the same folder as inbox (the NetSuite exports): the import would read the feeds as exports; give the feeds a folder of their own',
+        );
+      if (sameFolder(outbox, eventsInbox))
+        problems.push(
+          'outbox: the same folder as importEvents.inbox: the event import would read the feeds as event feeds; give the feeds a folder of their own',
+        );
       let shopify: ShopifyConfig | undefined;
       if (c.shopify !== undefined) {
         const token = env.SHOPIFY_ACCESS_TOKEN ?? '';
@@ -669,7 +682,7 @@ export const loadConfig = (
       const config: Config = {
         inventoryStore: store,
         inbox,
-        outbox: { kind: 'local', root: c.outbox?.local.root ?? `${DEFAULT_DATA_DIR}/outbox` },
+        outbox,
         ...(shopify === undefined ? {} : { shopify }),
         import: {
           method: i.method ?? IMPORT_DEFAULTS.method,

@@ -30,7 +30,7 @@ import {
   type ShopifyWait,
 } from '../adapters/shopify/shopify-inventory.ts';
 import { configuredLogger, type Logger } from './log.ts';
-import type { Config, InboxConfig, StoreConfig } from './config.ts';
+import type { Config, InboxConfig, ShopifyConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
 export const systemClock: Clock = {
@@ -84,9 +84,10 @@ export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupEr
 /** The exit code of a start failure: 2 for a configuration that names what is not there, 1 (worth retrying) else. */
 export const startupExitCode = (e: StartupError): number => (e.misconfigured === true ? 2 : 1);
 
-/** Opens the configured inbox. */
+/** Opens the configured inbox (or the outbox: `component` names it in a start failure). */
 export const openInbox = (
   config: InboxConfig,
+  component = 'inbox',
 ): TE.TaskEither<StartupError, FileStore & InboxUpkeep & { readonly close: () => Promise<void> }> =>
   TE.tryCatch(
     async () => {
@@ -114,7 +115,7 @@ export const openInbox = (
         ...(config.tempDir === undefined ? {} : { tempDir: config.tempDir }),
       });
     },
-    startup(`inbox (${config.kind})`),
+    startup(`${component} (${config.kind})`),
   );
 
 /** Everything the import job needs, live, and how to close it. */
@@ -190,7 +191,7 @@ export interface ShopifyJobs {
 
 /**
  * The Shopify jobs' adapters over a store that is already open; fails when the configuration has no `shopify`
- * section. `close` leaves the store open.
+ * section. The outbox is opened for the jobs; `close` closes it and leaves the store open.
  */
 export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither<StartupError, ShopifyJobs> => {
   const shopify = config.shopify;
@@ -200,8 +201,26 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
       component: 'shopify',
       reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs',
     });
-  return TE.tryCatch(async (): Promise<ShopifyJobs> => {
-    mkdirSync(config.outbox.root, { recursive: true });
+  return pipe(
+    openInbox(config.outbox, 'outbox'),
+    TE.chain((outbox) =>
+      pipe(
+        shopifyJobsOver(config, shopify, store, outbox),
+        // The outbox opened before a failure is closed again.
+        TE.orElseFirst(() => TE.fromTask(() => outbox.close())),
+      ),
+    ),
+  );
+};
+
+// The Shopify jobs' adapters over the open store and outbox.
+const shopifyJobsOver = (
+  config: Config,
+  shopify: ShopifyConfig,
+  store: OpenedStore,
+  outbox: FileStore & { readonly close: () => Promise<void> },
+): TE.TaskEither<StartupError, ShopifyJobs> =>
+  TE.tryCatch(async (): Promise<ShopifyJobs> => {
     const adapter = shopifyInventory({
       shop: shopify.shop,
       accessToken: shopify.accessToken,
@@ -219,7 +238,7 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
         ...store,
         ...adapter,
         ...localFeedReader(),
-        outbox: localFileStore({ root: config.outbox.root }),
+        outbox,
         ...systemClock,
       },
       shop: shopify.shop,
@@ -228,10 +247,9 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
         reason: shopify.reason,
         staleRounds: shopify.staleRounds,
       }),
-      close: async () => undefined,
+      close: () => outbox.close(),
     };
   }, startup('shopify'));
-};
 
 // A job opener over a store of its own: opens (and migrates) the store, then the job's adapters; closes both.
 const withOwnStore =

@@ -277,19 +277,14 @@ check(
       sshd = await startSshd();
       const keyFile = join(work, 'id');
       writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
-      const settings = (hostKeySha256: string, username: string) =>
+      const sftpAt = (remoteRoot: string, hostKeySha256: string, username: string) => ({
+        sftp: { host: sshd!.host, port: sshd!.port, username, remoteRoot, hostKeySha256, privateKeyFile: keyFile },
+      });
+      const settings = (hostKeySha256: string, username: string, outbox?: string) =>
         JSON.stringify({
           inventoryStore: { sqlite: { file: 'inventory.sqlite' } },
-          inbox: {
-            sftp: {
-              host: sshd!.host,
-              port: sshd!.port,
-              username,
-              remoteRoot: sshd!.root,
-              hostKeySha256,
-              privateKeyFile: keyFile,
-            },
-          },
+          inbox: sftpAt(sshd!.root, hostKeySha256, username),
+          ...(outbox === undefined ? {} : { outbox: sftpAt(outbox, hostKeySha256, username) }),
         });
       writeFileSync(join(work, 'good.json'), settings(sshd.hostKeySha256, sshd.username));
       writeFileSync(join(work, 'key.json'), settings(`SHA256:${'A'.repeat(43)}`, sshd.username));
@@ -301,6 +296,19 @@ check(
       assert.match(good.stdout, /^ok\s+inbox host key/m);
       assert.match(good.stdout, /^ok\s+inbox authentication\s+logged in as/m);
       assert.match(good.stdout, /^ok\s+inbox folder\s+.*1 file waiting/m);
+      assert.not.match(good.stdout, /outbox/, 'a local outbox has no line');
+      // An SFTP outbox: the same three lines; its folder must be there.
+      mkdirSync(join(sshd.root, 'outbox'));
+      writeFileSync(join(work, 'outbox.json'), settings(sshd.hostKeySha256, sshd.username, join(sshd.root, 'outbox')));
+      writeFileSync(join(work, 'nofolder.json'), settings(sshd.hostKeySha256, sshd.username, join(sshd.root, 'none')));
+      const outbox = await cli(work, {}, ['check', '--config', 'outbox.json']);
+      assert.is(outbox.status, 0, outbox.stdout);
+      assert.match(outbox.stdout, /^ok\s+outbox host key/m);
+      assert.match(outbox.stdout, /^ok\s+outbox authentication\s+logged in as/m);
+      assert.match(outbox.stdout, /^ok\s+outbox folder\s+.*0 files waiting/m);
+      const noFolder = await cli(work, {}, ['check', '--config', 'nofolder.json']);
+      assert.is(noFolder.status, 2, noFolder.stdout);
+      assert.match(noFolder.stdout, /^failed\s+outbox folder\s+/m);
       const key = await cli(work, {}, ['check', '--config', 'key.json']);
       assert.is(key.status, 2, key.stdout);
       assert.match(

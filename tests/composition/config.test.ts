@@ -245,4 +245,56 @@ config(
   },
 );
 
+config('outbox: a local folder (the default) or an SFTP server, never the inbox or the event inbox', () => {
+  const sftp = {
+    host: 'sftp.example',
+    username: 'acme',
+    remoteRoot: '/home/{sftp.user}/feeds',
+    hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+    tempDir: '/var/tmp/worker-a',
+  };
+  const byDefault = loadConfig(undefined, {});
+  assert.ok(isRight(byDefault));
+  if (!isRight(byDefault)) return;
+  assert.equal(byDefault.right.outbox, { kind: 'local', root: '.oms-inventory-sync/outbox' });
+  const remote = loadConfig({ outbox: { sftp } }, { SFTP_PRIVATE_KEY: 'PEM', SFTP_PASSPHRASE: 'pp' });
+  assert.ok(isRight(remote));
+  if (!isRight(remote)) return;
+  assert.equal(remote.right.outbox, {
+    kind: 'sftp',
+    host: 'sftp.example',
+    port: 22,
+    username: 'acme',
+    remoteRoot: '/home/acme/feeds',
+    hostKeySha256: `SHA256:${'A'.repeat(43)}`,
+    privateKey: { pem: 'PEM' },
+    passphrase: 'pp',
+    tempDir: '/var/tmp/worker-a',
+  });
+  // The credential is the Shopify jobs' secret: a command that never touches the outbox runs without it.
+  const noCredential = loadConfig({ outbox: { sftp } }, {});
+  assert.ok(isLeft(noCredential) && noCredential.left.problems.some((p) => p.startsWith('outbox.sftp: no credential')));
+  assert.ok(isRight(loadConfig({ outbox: { sftp } }, {}, ['store', 'inbox'])));
+  const unknown = loadConfig({ outbox: { sftp: { ...sftp, colour: 'red' } } }, { SFTP_PASSWORD: 'pw' });
+  assert.ok(isLeft(unknown) && unknown.left.problems.some((p) => p.startsWith('outbox.sftp.colour: unknown key')));
+  const asInbox = loadConfig(
+    { inbox: { sftp: { ...sftp, remoteRoot: '/home/acme/feeds/' } }, outbox: { sftp } },
+    { SFTP_PASSWORD: 'pw' },
+  );
+  assert.ok(isLeft(asInbox) && asInbox.left.problems.some((p) => p.startsWith('outbox: the same folder as inbox')));
+  const asEvents = loadConfig(
+    { importEvents: { inbox: { local: { root: 'data/feeds' } } }, outbox: { local: { root: './data/feeds' } } },
+    {},
+  );
+  assert.ok(
+    isLeft(asEvents) &&
+      asEvents.left.problems.some((p) => p.startsWith('outbox: the same folder as importEvents.inbox')),
+  );
+  const otherServer = loadConfig(
+    { inbox: { sftp: { ...sftp, host: 'other.example' } }, outbox: { sftp } },
+    { SFTP_PASSWORD: 'pw' },
+  );
+  assert.ok(isRight(otherServer), 'the same path on another server is another folder');
+});
+
 config.run();
