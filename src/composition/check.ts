@@ -1,6 +1,7 @@
 import { existsSync } from 'node:fs';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import { openOrm, type StoreLocation } from '../adapters/persistence/orm.ts';
+import { isDatabaseMissing } from '../adapters/persistence/postgres-dialect.ts';
 import { shopifyInventory } from '../adapters/shopify/shopify-inventory.ts';
 import type { FileStoreError } from '../application/file-store.ts';
 import type { SalesChannel } from '../application/catalogue.ts';
@@ -54,6 +55,8 @@ const checkStore = async (store: StoreConfig, say: (s: string) => string): Promi
           `${store.kind} reachable but not migrated: ${pending.length} step${pending.length === 1 ? '' : 's'} pending (${pending.join(', ')}); any setup command applies them`,
         );
   } catch (error) {
+    // A database that is not there is for a person to fix (its name, or createDatabase), not a server away.
+    if (isDatabaseMissing(error)) return failed(name, say(messageOf(error)));
     return failed(name, `${store.kind} not reachable: ${say(messageOf(error))}`, 'unavailable');
   } finally {
     await orm?.close().catch(() => undefined);

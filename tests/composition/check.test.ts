@@ -55,6 +55,13 @@ checks(
         await admin.query(`create database ${name}`);
         const url = new URL(DATABASE_URL);
         url.pathname = `/${name}`;
+        const missing = new URL(url.href);
+        missing.pathname = `/${name}_typo`;
+        const typo = await runChecks(settings, { DATABASE_URL: missing.href });
+        const line = typo.find((l) => l.check === 'database')!;
+        assert.equal([line.status, line.kind], ['failed', 'configuration']);
+        assert.match(line.detail, /does not exist/);
+        assert.is(checkExitCode(typo), 2, 'a mistyped database is for a person to fix');
         const fresh = await runChecks(settings, { DATABASE_URL: url.href });
         assert.match(
           fresh.find((l) => l.check === 'database')!.detail,
