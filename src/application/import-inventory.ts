@@ -550,13 +550,10 @@ interface Reference {
   readonly stock: StockTable;
 }
 
-const loadReference = (deps: ImportDeps): TE.TaskEither<ImportError, Reference> =>
-  pipe(
-    TE.Do,
-    TE.apS('products', deps.productIdsByExternalId()),
-    TE.apS('facilities', deps.facilityIdsByExternalId()),
-    TE.apS('stock', deps.stockLevels()),
-  );
+// The id maps, which the reader refuses rows with; the stock is loaded after the parse (`withStock`), so that the
+// parse runs beside a small heap.
+const loadIds = (deps: ImportDeps): TE.TaskEither<ImportError, Omit<Reference, 'stock'>> =>
+  pipe(TE.Do, TE.apS('products', deps.productIdsByExternalId()), TE.apS('facilities', deps.facilityIdsByExternalId()));
 
 const importParsed =
   (
@@ -701,9 +698,9 @@ const readIntoSpool = (
   };
   const problems: Rejections = { count: 0, sample, rows: spool.rows };
   return pipe(
-    // The reference first: the reader refuses rows of unknown items and locations with it as it reads them.
-    loadReference(deps),
-    TE.chainW((reference) =>
+    // The id maps first: the reader refuses rows of unknown items and locations with them as it reads them.
+    loadIds(deps),
+    TE.chainW((ids) =>
       pipe(
         TE.fromTask<E.Either<ExportFileError, ParsedExport>, ImportError>(
           deps.readExport(copy.path, copy.name, {
@@ -711,7 +708,7 @@ const readIntoSpool = (
             maxBytes: config.maxBytes,
             maxLineBytes: config.maxLineBytes,
             onProblem,
-            refuseRow: unknownIds(config.columns, reference.products, reference.facilities),
+            refuseRow: unknownIds(config.columns, ids.products, ids.facilities),
             itemNames: false,
           }),
         ),
@@ -720,7 +717,13 @@ const readIntoSpool = (
             read,
             E.match(
               (e) => holdBack(config, copy, noCounts, describeFileError(e), noRejections)(deps),
-              (parsed) => importParsed(config, copy, parsed, { ...problems, count: spool.count() }, reference)(deps),
+              (parsed) =>
+                pipe(
+                  deps.stockLevels(),
+                  TE.chainW((stock) =>
+                    importParsed(config, copy, parsed, { ...problems, count: spool.count() }, { ...ids, stock })(deps),
+                  ),
+                ),
             ),
           ),
         ),
