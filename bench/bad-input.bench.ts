@@ -12,7 +12,7 @@
  * Goal: peak RSS under 300 MB in every case, time linear in the bytes. Files are generated (sparse where that is
  * enough) and deleted after each case.
  *
- *   npm run bench:bad-input
+ *   npm run bench:bad-input      (BENCH_CASES=524,sftp runs the cases whose names contain one of these words)
  */
 import { execFileSync, spawnSync } from 'node:child_process';
 import {
@@ -100,6 +100,13 @@ const cli = (configFile: string, command = 'import'): Outcome => {
   return { seconds, peakMb, status: run.status, file: report.files[0]! };
 };
 
+// BENCH_CASES: words (case-insensitive) of the case names to run; unset, every case.
+const WANTED = (process.env.BENCH_CASES ?? '')
+  .toLowerCase()
+  .split(',')
+  .filter((w) => w !== '');
+const wanted = (name: string): boolean => WANTED.length === 0 || WANTED.some((w) => name.toLowerCase().includes(w));
+
 const results: string[] = [];
 const show = (name: string, bytes: number, outcome: Outcome, baseline: number | null, extra = ''): void => {
   const f = outcome.file;
@@ -119,6 +126,7 @@ const localCase = async (
   make: (path: string) => Promise<void> | void,
   command: 'import' | 'import-events' = 'import',
 ): Promise<void> => {
+  if (!wanted(name)) return;
   const inbox = join(work, 'inbox');
   mkdirSync(inbox, { recursive: true });
   const path = join(inbox, command === 'import' ? NAME : 'wms-feed.jsonl');
@@ -171,38 +179,39 @@ try {
   );
 
   // 2 GB on SFTP, refused from the listing.
-  const sshd = await startSshd();
-  try {
-    const path = join(sshd.root, NAME);
-    sparse(path, HEADER, 2 * 10 ** 9);
-    const keyFile = join(work, 'id_ed25519');
-    writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
-    const tempDir = join(work, 'sftp-tmp');
-    mkdirSync(tempDir, { recursive: true });
-    const configFile = join(work, 'sftp.json');
-    writeFileSync(
-      configFile,
-      JSON.stringify({
-        inventoryStore: { sqlite: { file: join(work, 'inventory.sqlite') } },
-        inbox: {
-          sftp: {
-            host: sshd.host,
-            port: sshd.port,
-            username: sshd.username,
-            remoteRoot: sshd.root,
-            hostKeySha256: sshd.hostKeySha256,
-            privateKeyFile: keyFile,
-            tempDir,
+  const sshd = wanted('2 GB (sparse) on SFTP') ? await startSshd() : null;
+  if (sshd !== null)
+    try {
+      const path = join(sshd.root, NAME);
+      sparse(path, HEADER, 2 * 10 ** 9);
+      const keyFile = join(work, 'id_ed25519');
+      writeFileSync(keyFile, sshd.privateKey, { mode: 0o600 });
+      const tempDir = join(work, 'sftp-tmp');
+      mkdirSync(tempDir, { recursive: true });
+      const configFile = join(work, 'sftp.json');
+      writeFileSync(
+        configFile,
+        JSON.stringify({
+          inventoryStore: { sqlite: { file: join(work, 'inventory.sqlite') } },
+          inbox: {
+            sftp: {
+              host: sshd.host,
+              port: sshd.port,
+              username: sshd.username,
+              remoteRoot: sshd.root,
+              hostKeySha256: sshd.hostKeySha256,
+              privateKeyFile: keyFile,
+              tempDir,
+            },
           },
-        },
-        import: { settleMs: 0 },
-      }),
-    );
-    const outcome = cli(configFile);
-    show('2 GB (sparse) on SFTP', 2 * 10 ** 9, outcome, null, `; local temp copies: ${readdirSync(tempDir).length}`);
-  } finally {
-    await sshd.stop();
-  }
+          import: { settleMs: 0 },
+        }),
+      );
+      const outcome = cli(configFile);
+      show('2 GB (sparse) on SFTP', 2 * 10 ** 9, outcome, null, `; local temp copies: ${readdirSync(tempDir).length}`);
+    } finally {
+      await sshd.stop();
+    }
 } finally {
   rmSync(work, { recursive: true, force: true });
 }

@@ -81,6 +81,20 @@ export interface ExportReadOptions {
   readonly maxBytes: number;
   readonly maxLineBytes?: number;
   readonly onProblem?: (problem: RowProblem) => void;
+  /**
+   * A check of each row that passed the reader's own (`item` is the trimmed item name): the field and reason it is
+   * refused for (a problem of its row, as the reader's), or null to take it. The import refuses unknown items and
+   * locations here, so their rows never enter the table.
+   */
+  readonly refuseRow?: (itemInternalId: string, location: string, item: string) => RowRefusal | null;
+  /** False: the table keeps no item names (`ExportRows.item` answers ''); the import needs the ids only. */
+  readonly itemNames?: boolean;
+}
+
+/** Why `ExportReadOptions.refuseRow` refuses a row. */
+export interface RowRefusal {
+  readonly field: string;
+  readonly reason: string;
 }
 
 /** Reads a NetSuite inventory export from a local file, streaming it (the file is never held whole in memory). */

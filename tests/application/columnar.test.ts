@@ -44,6 +44,27 @@ columnar('export rows round-trip, one string kept per distinct id', () => {
   assert.ok(table.item(0) === table.item(49), 'the same id is one string');
 });
 
+columnar('export rows without item names: every other column kept, no name held (item answers empty)', () => {
+  const builder = exportRowsBuilder(2, { itemNames: false });
+  const rows = Array.from({ length: 40_000 }, (_, i) => ({
+    line: i + 2,
+    item: `ITEM ${i} `.padEnd(200, 'long name '),
+    itemInternalId: String(9000 + (i % 7)),
+    location: String(100 + (i % 3)),
+    quantity: i / 4,
+  }));
+  for (const row of rows) builder.add(row);
+  const table = builder.build();
+  assert.equal(
+    exportRowsToArray(table),
+    rows.map((r) => ({ ...r, item: '' })),
+  );
+  // With names, the same rows keep each one.
+  const named = exportRowsBuilder();
+  for (const row of rows) named.add(row);
+  assert.is(named.build().item(39_999), rows[39_999]!.item);
+});
+
 columnar('rowIndices are the handles 0 .. n-1', () => {
   assert.equal([...rowIndices(4)], [0, 1, 2, 3]);
   assert.is(rowIndices(0).length, 0);

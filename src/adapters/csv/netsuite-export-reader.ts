@@ -235,7 +235,7 @@ const unreadable = (file: string, cause: unknown): ExportFileError => ({
 const readFile = async (
   path: string,
   file: string,
-  { columns, maxBytes, maxLineBytes = DEFAULT_MAX_LINE_BYTES, onProblem }: ExportReadOptions,
+  { columns, maxBytes, maxLineBytes = DEFAULT_MAX_LINE_BYTES, onProblem, refuseRow, itemNames }: ExportReadOptions,
   maxRecordLength: number,
 ): Promise<E.Either<ExportFileError, ParsedExport>> => {
   let size: number;
@@ -247,7 +247,7 @@ const readFile = async (
   // Refused before a byte is read: a 2 GB "export" is a broken one, and reading it would only cost time and memory.
   if (size > maxBytes) return E.left({ _tag: 'ExportTooLarge', file, bytes: size, limit: maxBytes });
 
-  const rows = exportRowsBuilder();
+  const rows = exportRowsBuilder(1024, { itemNames: itemNames !== false });
   const problems: RowProblem[] = [];
   let rowsRead = 0;
   let header: Header | undefined;
@@ -331,6 +331,11 @@ const readFile = async (
     const quantity = scanQuantity(qSource, qFrom, qTo);
     if (quantity < 0) {
       problem(line, columns.quantity, quantityReason(quantity, qSource.slice(qFrom, qTo)), raw.slice(rawFrom, rawTo));
+      return;
+    }
+    const refused = refuseRow?.(internalId, location, item) ?? null;
+    if (refused !== null) {
+      problem(line, refused.field, refused.reason, raw.slice(rawFrom, rawTo));
       return;
     }
     rowsRead++;

@@ -723,6 +723,50 @@ reader('onProblem gets every problem in file order, and none is kept in the resu
   assert.ok(collected.every((p, i) => p.line === 3 + 2 * i && p.reason === "not a number: 'lots'"));
 });
 
+reader(
+  'refuseRow: a refused row is a problem of its row (line, field, reason), never a row; itemNames: false keeps no names',
+  async () => {
+    const path = file(
+      `${HEADER}\nITEM-1,101,5,9001\n"Big, ""red"" ball",101,6,9002\nITEM-3,101,lots,9002\nITEM-4,102,7,9004\n`,
+    );
+    const asked: string[][] = [];
+    const collected: RowProblem[] = [];
+    const parsed = await run(
+      netsuiteExportReader().readExport(path, 'export.csv', {
+        columns: DEFAULT_EXPORT_COLUMNS,
+        maxBytes: 1024 ** 3,
+        onProblem: (p) => collected.push(p),
+        itemNames: false,
+        refuseRow: (itemInternalId, location, item) => {
+          asked.push([itemInternalId, location, item]);
+          return itemInternalId === '9002' ? { field: 'idValue', reason: `unknown item '${item}'` } : null;
+        },
+      }),
+    );
+    // Asked of the rows that passed the reader's checks only (not of line 4, whose quantity is no number), quoted or not.
+    assert.equal(asked, [
+      ['9001', '101', 'ITEM-1'],
+      ['9002', '101', 'Big, "red" ball'],
+      ['9004', '102', 'ITEM-4'],
+    ]);
+    assert.equal(
+      collected.map((p) => [p.line, p.field, p.reason]),
+      [
+        [3, 'idValue', `unknown item 'Big, "red" ball'`],
+        [4, 'availableQty', "not a number: 'lots'"],
+      ],
+    );
+    assert.is(parsed.rowsRead, 4);
+    assert.equal(
+      exportRowsToArray(parsed.rows).map((r) => [r.line, r.item, r.itemInternalId, r.location, r.quantity]),
+      [
+        [2, '', '9001', '101', 5],
+        [5, '', '9004', '102', 7],
+      ],
+    );
+  },
+);
+
 reader('a line without breaks is scanned once: the work grows with the bytes, not with their square', async () => {
   // Counts the characters the reader's string searches and byte counts can look at (an upper bound of its
   // scanning). Before the limit, a line carried over 64 KiB chunks was joined to each new chunk and searched again
