@@ -113,7 +113,8 @@ export interface ShopifyInventoryOptions {
   /**
    * A set request with at least this many quantities goes through a bulk mutation (staged JSONL file,
    * `bulkOperationRunMutation`) instead of calls of 250: bulk work does not spend the bucket. Default 50,000: what a
-   * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon.
+   * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon. `availableOf` of
+   * this many items or more reads them by bulk query instead of aliased queries (3 points an item).
    */
   readonly bulkThreshold?: number;
   /** Polling interval of a bulk operation, and of a wait for a free one (default 1 s). */
@@ -724,6 +725,16 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return bad === undefined ? E.right(levels) : E.left(bad);
   };
 
+  // The levels of these items: by aliased queries (3 points an item) below `bulkThreshold` items, else the bulk read of
+  // the location (no bucket), kept to these items. A rerun after a crash mid bulk push re-reads a whole window at once.
+  const availableOf = async (locationId: string, ids: ReadonlyArray<string>): Outcome<ReadonlyArray<ItemQuantity>> => {
+    if (ids.length < bulkThreshold) return levelsOf(locationId, ids);
+    const read = await availableAtLocation(locationId);
+    if (read._tag === 'Left') return read;
+    const wanted = new Set(ids);
+    return E.right(read.right.filter((l) => wanted.has(l.inventoryItemId)));
+  };
+
   const inventoryItemsBySku = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
     const found = new Map<string, string[]>(skus.map((s) => [s, []]));
     for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
@@ -969,7 +980,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     quantitiesAtOnce: (waiting) => Math.max(1, waiting >= bulkThreshold ? waiting : maxQuantities),
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
-    availableOf: (locationId, ids) => total('availableOf', () => levelsOf(locationId, ids)),
+    availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),
     inventoryItemsBySku: (skus) => total('inventoryItemsBySku', () => inventoryItemsBySku(skus)),
     locations: () => total('locations', locations),
     accessScopes: () => total('accessScopes', accessScopes),
