@@ -35,6 +35,7 @@ import {
   type ShopifyAdminServerOptions,
 } from '../../../src/testkit/index.ts';
 import { run, runLeft } from '../../support/run.ts';
+import { requestKinds } from '../../support/shopify-scenario.ts';
 
 // The adapter on its own, against the test kit's local Shopify Admin GraphQL server: one fresh server per test.
 
@@ -1332,19 +1333,6 @@ const levelsFixture = async () => {
   return { server, warehouse, ids, expected };
 };
 
-// The operation name of every GraphQL request the adapter sends (`LevelsOf`, `BulkLevels`, `BulkStatus`, …).
-const requestKinds = () => {
-  const kinds: string[] = [];
-  const fetch: FetchApi = (url, init) => {
-    const body = typeof init?.body === 'string' ? init.body : '';
-    const name = /^\s*(?:query|mutation)\s+(\w+)/.exec((JSON.parse(body || '{}') as { query?: string }).query ?? '');
-    if (name !== null) kinds.push(name[1]!);
-    return globalThis.fetch(url, init);
-  };
-  const count = (kind: string) => kinds.filter((k) => k === kind).length;
-  return { kinds, fetch, count };
-};
-
 levelsOf('250 ids (three aliased queries): only the items stocked at the location, with their quantities', async () => {
   const { server, warehouse, ids, expected } = await levelsFixture();
   const shopify = adapterFor(server);
@@ -1357,21 +1345,26 @@ levelsOf('250 ids (three aliased queries): only the items stocked at the locatio
   assert.is(server.stats.requests, 3, 'no ids, no request');
 });
 
-levelsOf('from bulkThreshold ids on, one bulk read of the location kept to those ids, no aliased query', async () => {
-  const { server, warehouse, ids, expected } = await levelsFixture();
-  const below = requestKinds();
-  const byQueries = await run(adapterFor(server, { bulkThreshold: 251, fetch: below.fetch }).availableOf(warehouse, ids));
-  assert.equal(byItem(byQueries), byItem(expected));
-  assert.equal([below.count('LevelsOf'), below.count('BulkLevels'), server.stats.bulkOperations], [3, 0, 0]);
-  // An item stocked at the location but not asked for stays out of the answer.
-  server.stock(server.addInventoryItem({ sku: 'NOT-ASKED' }), warehouse, 5);
-  const from = requestKinds();
-  const shopify = adapterFor(server, { bulkThreshold: 250, fetch: from.fetch });
-  const inBulk = await run(shopify.availableOf(warehouse, ids));
-  assert.equal(byItem(inBulk), byItem(expected));
-  assert.equal([from.count('LevelsOf'), from.count('BulkLevels'), server.stats.bulkOperations], [0, 1, 1]);
-  assert.ok(shopify.stats().pointsRequested < 50, `a bulk read costs a few points, not ${3 * ids.length}`);
-});
+levelsOf(
+  'from bulkReadThreshold ids on, one bulk read of the location kept to those ids, no aliased query',
+  async () => {
+    const { server, warehouse, ids, expected } = await levelsFixture();
+    const below = requestKinds();
+    const byQueries = await run(
+      adapterFor(server, { bulkReadThreshold: 251, fetch: below.fetch }).availableOf(warehouse, ids),
+    );
+    assert.equal(byItem(byQueries), byItem(expected));
+    assert.equal([below.count('LevelsOf'), below.count('BulkLevels'), server.stats.bulkOperations], [3, 0, 0]);
+    // An item stocked at the location but not asked for stays out of the answer.
+    server.stock(server.addInventoryItem({ sku: 'NOT-ASKED' }), warehouse, 5);
+    const from = requestKinds();
+    const shopify = adapterFor(server, { bulkReadThreshold: 250, fetch: from.fetch });
+    const inBulk = await run(shopify.availableOf(warehouse, ids));
+    assert.equal(byItem(inBulk), byItem(expected));
+    assert.equal([from.count('LevelsOf'), from.count('BulkLevels'), server.stats.bulkOperations], [0, 1, 1]);
+    assert.ok(shopify.stats().pointsRequested < 50, `a bulk read costs a few points, not ${3 * ids.length}`);
+  },
+);
 
 levelsOf.run();
 
@@ -1520,7 +1513,7 @@ const scripted = (script: Script, results = '', options: Partial<ShopifyInventor
 const everyOperation = (shopify: ShopifyInventoryAdapter): Record<string, TaskEither<ShopifyError, unknown>> => ({
   'setAvailable (a call)': shopify.setAvailable(setRequest('one', twoQuantities.slice(0, 1))),
   'setAvailable (bulk)': shopify.setAvailable(setRequest('two', twoQuantities)),
-  availableOf: shopify.availableOf(LOCATION, [ITEM(1)]), // below bulkThreshold: an aliased query
+  availableOf: shopify.availableOf(LOCATION, [ITEM(1), ITEM(2)]),
   availableAtLocation: shopify.availableAtLocation(LOCATION),
   inventoryItemsBySku: shopify.inventoryItemsBySku(['SKU-1']),
 });
