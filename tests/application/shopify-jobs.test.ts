@@ -10,7 +10,7 @@ import { defaultProcessUploadsConfig, processUploads } from '../../src/applicati
 import { pushRecentChanges } from '../../src/application/push-recent-changes.ts';
 import { run, runLeft } from '../support/run.ts';
 import { shopifyInventory } from '../../src/adapters/shopify/shopify-inventory.ts';
-import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
+import { requestKinds, shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 import { STORE_ADAPTERS, type StoreUnderTest } from '../support/stores.ts';
 
 // The same jobs over each inventory store: the in-memory one, PostgreSQL and SQLite.
@@ -406,6 +406,65 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         20,
         'every line, equal or set, is in the ledger',
       );
+      await s.dispose();
+    },
+  );
+
+  jobs(
+    'killed mid bulk push, part of the window applied unrecorded: the rerun re-reads by one bulk query, nothing twice',
+    async () => {
+      const kinds = requestKinds();
+      const target = (i: number) => 20 + (i % 50);
+      const { store, s, ids } = await catalogue(40, () => true, {
+        bulkThreshold: 30,
+        bulkReadThreshold: 20,
+        maxQuantitiesPerCall: 10,
+        fetch: kinds.fetch,
+      });
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-kill', pageSize: 100 })(s.deps));
+      assert.is(sync.lines - sync.alreadyEqual, 40);
+      // The process dies while the bulk mutation runs: the window is frozen, its answer never read.
+      const killed = {
+        ...s.deps,
+        setAvailable: () =>
+          TE.left({ _tag: 'ShopifyUnavailable' as const, reason: 'killed', retriable: true as const }),
+      };
+      await runLeft(uploads('upload-1')(killed));
+      const progress = await run(store.feedProgress(sync.feed!));
+      assert.equal([progress?.pending?.fromLine, progress?.pending?.toLine], [0, 40], 'one frozen window');
+      // The operation had set 25 items when the process died, and Shopify answers the resent keys from no record.
+      for (const [i, id] of ids.slice(0, 25).entries()) s.server.stock(id, s.location, target(i));
+      const sent = kinds.kinds.length;
+      const resumed = await run(uploads('upload-2')(s.deps));
+      assert.equal(
+        [resumed.feeds[0]!.resumed, resumed.applied, resumed.feeds[0]!.staleResolved, resumed.failed],
+        [true, 15, 25, 0],
+      );
+      const rerun = kinds.kinds.slice(sent);
+      assert.equal(
+        ['BulkSet', 'BulkLevels', 'LevelsOf'].map((k) => rerun.filter((r) => r === k).length),
+        [1, 1, 0],
+        'the window resent by one bulk mutation, its 25 raced items re-read by one bulk query, no aliased query',
+      );
+      assert.equal(
+        s.server
+          .adjustments()
+          .map((a) => a.inventoryItemId)
+          .sort(),
+        ids.slice(25).sort(),
+        'only the 15 items the killed operation had not reached were applied, each once',
+      );
+      assert.equal(
+        ids.filter((id, i) => s.server.available(id, s.location) !== target(i)).length,
+        0,
+        'every item at online ATP, none above',
+      );
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, ids))).map((e) => e.quantity).sort((a, b) => a - b),
+        ids.map((_, i) => target(i)).sort((a, b) => a - b),
+        'the ledger holds every item at its target',
+      );
+      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 40, pending: null });
       await s.dispose();
     },
   );

@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { localFeedReader } from '../../src/adapters/local-files/feed-reader.ts';
 import { localFileStore } from '../../src/adapters/local-files/local-file-store.ts';
 import {
+  type FetchApi,
   shopifyInventory,
   type ShopifyInventoryAdapter,
   type ShopifyInventoryOptions,
@@ -28,6 +29,19 @@ import { run } from './run.ts';
 export type ChannelTestStore = Catalogue & ChangeLog & PushLedger & ProductMappingStore & ChannelSeed & InventorySeed;
 
 export const TOKEN = 'shpat_test_token';
+
+// The operation name of every GraphQL request the adapter sends (`LevelsOf`, `BulkLevels`, `BulkStatus`, …).
+export const requestKinds = () => {
+  const kinds: string[] = [];
+  const fetch: FetchApi = (url, init) => {
+    const body = typeof init?.body === 'string' ? init.body : '';
+    const name = /^\s*(?:query|mutation)\s+(\w+)/.exec((JSON.parse(body || '{}') as { query?: string }).query ?? '');
+    if (name !== null) kinds.push(name[1]!);
+    return globalThis.fetch(url, init);
+  };
+  const count = (kind: string) => kinds.filter((k) => k === kind).length;
+  return { kinds, fetch, count };
+};
 
 /**
  * The worked example of the seed, as OMS data and a Shopify shop: product P1 has QOH 100 (95 at the web warehouse,

@@ -35,6 +35,7 @@ import {
   type ShopifyAdminServerOptions,
 } from '../../../src/testkit/index.ts';
 import { run, runLeft } from '../../support/run.ts';
+import { requestKinds } from '../../support/shopify-scenario.ts';
 
 // The adapter on its own, against the test kit's local Shopify Admin GraphQL server: one fresh server per test.
 
@@ -1308,7 +1309,8 @@ lines.run();
 const levelsOf = suite('shopifyInventory: availableOf');
 levelsOf.after.each(closeShops);
 
-levelsOf('250 ids (three aliased queries): only the items stocked at the location, with their quantities', async () => {
+// 250 ids at a warehouse: stocked there, elsewhere only, nowhere, and unknown ids spread through the list.
+const levelsFixture = async () => {
   const server = await openShop();
   const warehouse = server.addLocation('Warehouse');
   const store = server.addLocation('Store');
@@ -1330,6 +1332,11 @@ levelsOf('250 ids (three aliased queries): only the items stocked at the locatio
   const ids = items.flatMap((item, i) => (i % 12 === 0 && unknown.length > 0 ? [unknown.pop()!, item] : [item]));
   ids.push(...unknown);
   assert.is(ids.length, 250);
+  return { server, warehouse, ids, expected };
+};
+
+levelsOf('250 ids (three aliased queries): only the items stocked at the location, with their quantities', async () => {
+  const { server, warehouse, ids, expected } = await levelsFixture();
   const shopify = adapterFor(server);
   const levels = await run(shopify.availableOf(warehouse, ids));
   assert.equal(byItem(levels), byItem(expected));
@@ -1339,6 +1346,27 @@ levelsOf('250 ids (three aliased queries): only the items stocked at the locatio
   assert.equal(await run(shopify.availableOf(warehouse, [])), []);
   assert.is(server.stats.requests, 3, 'no ids, no request');
 });
+
+levelsOf(
+  'from bulkReadThreshold ids on, one bulk read of the location kept to those ids, no aliased query',
+  async () => {
+    const { server, warehouse, ids, expected } = await levelsFixture();
+    const below = requestKinds();
+    const byQueries = await run(
+      adapterFor(server, { bulkReadThreshold: 251, fetch: below.fetch }).availableOf(warehouse, ids),
+    );
+    assert.equal(byItem(byQueries), byItem(expected));
+    assert.equal([below.count('LevelsOf'), below.count('BulkLevels'), server.stats.bulkOperations], [3, 0, 0]);
+    // An item stocked at the location but not asked for stays out of the answer.
+    server.stock(server.addInventoryItem({ sku: 'NOT-ASKED' }), warehouse, 5);
+    const from = requestKinds();
+    const shopify = adapterFor(server, { bulkReadThreshold: 250, fetch: from.fetch });
+    const inBulk = await run(shopify.availableOf(warehouse, ids));
+    assert.equal(byItem(inBulk), byItem(expected));
+    assert.equal([from.count('LevelsOf'), from.count('BulkLevels'), server.stats.bulkOperations], [0, 1, 1]);
+    assert.ok(shopify.stats().pointsRequested < 50, `a bulk read costs a few points, not ${3 * ids.length}`);
+  },
+);
 
 levelsOf.run();
 
