@@ -894,6 +894,12 @@ worker(
       assert.is(queuedAt.length, 1);
       const wait = mine('job started', 'import')[0]!.at - queuedAt[0]!.at;
       assert.ok(wait < 500, `the import started ${wait} ms after it was queued (pg-boss polls every 2 s)`);
+      // Logged just after the import's own "job finished": waited for, not read at once.
+      await until(
+        'the delta push queued',
+        () => mine('delta push queued: the stock changed', 'import').length > 0,
+        5_000,
+      );
       assert.is(mine('delta push queued: the stock changed', 'import').length, 1);
       assert.ok((await jobsOf(boss, 'push-changes')).length >= 1, 'the delta push is in its queue');
       // The archived file is not pending: no further import is queued.
