@@ -109,7 +109,7 @@ const localConfig = (root: string) => {
   return file;
 };
 
-const sftpConfig = (remoteRoot: string, tempDir: string) => {
+const sftpConfig = (remoteRoot: string, tempDir: string, importSettings: Record<string, unknown> = {}) => {
   const file = join(dir, 'config.json');
   writeFileSync(
     file,
@@ -125,7 +125,7 @@ const sftpConfig = (remoteRoot: string, tempDir: string) => {
           tempDir,
         },
       },
-      import: { settleMs: 0 },
+      import: { settleMs: 0, ...importSettings },
     }),
   );
   return file;
@@ -217,6 +217,31 @@ test('SFTP inbox: a 250-byte name imports, and the temp copies a killed run left
   assert.equal(readdirSync(tempDir), [], 'the leftover copy is gone and no copy of this run stayed');
   assert.equal(readdirSync(join(remote, 'archive')).sort(), [LATER, LONG].sort());
   assert.ok(readdirSync(join(remote, 'error')).every((n) => Buffer.byteLength(n) <= 255));
+});
+
+test('SFTP inbox: a file over maxBytes by its listing is set aside undownloaded; the file after it imports', async () => {
+  const remote = mkdtempSync(join(server.root, 'inbox-'));
+  const tempDir = join(dir, 'copies');
+  mkdirSync(tempDir);
+  const big = 'inventory-20261122T010000Z.csv';
+  // 64 KiB of rows against a 4 KiB limit; the later, small file still imports in the same run.
+  writeFileSync(join(remote, big), csv(...Array.from({ length: 3_000 }, (_, i) => `A,101,${i},9001`)));
+  writeFileSync(join(remote, LATER), csv('C,101,7,9002'));
+  const config = sftpConfig(remote, tempDir, { maxBytes: 4_096 });
+  const { status, stdout, stderr } = await cli(env(), 'import', '--config', config, '--json');
+  assert.is(status, 3, stderr);
+  const files = (JSON.parse(stdout) as { files: FileReport[] }).files;
+  assert.equal(
+    files.map((f) => [f.name, f.outcome]),
+    [
+      [big, 'held-back'],
+      [LATER, 'applied'],
+    ],
+  );
+  assert.equal(await stock(), ['P2@WH=7']);
+  assert.equal(readdirSync(tempDir), [], 'no copy of the big file was made');
+  assert.ok(readdirSync(join(remote, 'error')).includes(big), 'the big file is in error/');
+  assert.equal(readdirSync(join(remote, 'archive')), [LATER]);
 });
 
 test('SFTP inbox: a symlinked error/ is a clear error naming its path, not "mkdir ... already exists"', async () => {
