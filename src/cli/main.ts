@@ -7,7 +7,7 @@
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
  * file was held back, 4 skipped: another run holds the job's lease; the README's table).
  */
-import { createReadStream, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { createReadStream, mkdtempSync, openSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { isLeft, left, right, type Either } from 'fp-ts/lib/Either.js';
@@ -21,7 +21,7 @@ import type { LineCursor } from '../application/line-reader.ts';
 import { recordInventoryEvents, type RecordedEventOutcome } from '../application/record-inventory-events.ts';
 import type { JobRun } from '../application/run-log.ts';
 import { openInventoryStore, startupExitCode } from '../composition/live.ts';
-import { CONFIG_SECTIONS, loadConfig, type Config, type ConfigSection } from '../composition/config.ts';
+import { CONFIG_SECTIONS, type Config, type ConfigSection } from '../composition/config.ts';
 import {
   BatchSize,
   CHANNEL_FAC_GROUP,
@@ -45,6 +45,7 @@ import {
 } from './arguments.ts';
 import { COMMANDS, EXIT, usageText } from './command-specs.ts';
 import { failureSentence } from './failure.ts';
+import { readSettings } from './settings-file.ts';
 import { isSetupCommand, setupCommand } from './setup-commands.ts';
 
 /**
@@ -57,14 +58,8 @@ const configFrom = (
   shopifySection = needs.includes('shopify'),
 ): Either<string, Config> => {
   const file = textFlag(args, 'config');
-  let settings: unknown;
-  try {
-    settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    return left(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
-  }
-  const config = loadConfig(settings, process.env, needs);
-  if (isLeft(config)) return left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`);
+  const config = readSettings(file, needs);
+  if (isLeft(config)) return config;
   if (shopifySection && config.right.shopify === undefined)
     return left(
       file === undefined

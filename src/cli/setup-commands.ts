@@ -22,7 +22,8 @@ import {
   type SetupReport,
 } from '../application/oms-setup.ts';
 import { redact } from '../application/redaction.ts';
-import { type Config, type ConfigSection, loadConfig } from '../composition/config.ts';
+import type { Config, ConfigSection } from '../composition/config.ts';
+import { readSettings } from './settings-file.ts';
 import { type OpenedStore, openInventoryStore } from '../composition/live.ts';
 import { secretsOf } from '../composition/log.ts';
 import { checkExitCode, runChecks, shopifyReason, shopifyShopOf } from '../composition/check.ts';
@@ -196,22 +197,11 @@ const configFor = (
   file: string | undefined,
   needs: { readonly store: boolean; readonly shopify: boolean },
 ): { readonly config: Config } | { readonly problem: string } => {
-  let settings: unknown;
-  try {
-    settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
-  } catch (error) {
-    return {
-      problem: `cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`,
-    };
-  }
-  // A command asks only for the secrets it uses.
   const sections: ConfigSection[] = [];
   if (needs.store) sections.push('store');
   if (needs.shopify) sections.push('shopify');
-  const config = loadConfig(settings, process.env, sections);
-  return isLeft(config)
-    ? { problem: `invalid configuration:\n  ${config.left.problems.join('\n  ')}` }
-    : { config: config.right };
+  const config = readSettings(file, sections);
+  return isLeft(config) ? { problem: config.left } : { config: config.right };
 };
 
 const describeStartup = (e: { readonly component: string; readonly reason: string }) =>
