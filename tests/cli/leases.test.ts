@@ -1,6 +1,6 @@
 // The import's lease and run log through the real command line on PostgreSQL: a run that finds the lease held
 // (exit 4, `skipped`), a run killed with SIGKILL with and without OMS_WORKER_ID (`abandoned` once its heartbeat
-// lapsed, then the rerun imports), an exception mid-run (the lease released at once), and a mistyped database name
+// lapsed, then the rerun imports), an exception mid-run, in-process and through the command line (the lease released at once), and a mistyped database name
 // (exit 2, nothing created).
 import { execFile, spawn } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
@@ -226,6 +226,41 @@ leases('an exception mid-run fails the run and releases the lease at once: the n
     await w.dispose();
   }
 });
+
+const THROW_MID_IMPORT = fileURLToPath(new URL('../support/throw-mid-import.ts', import.meta.url));
+
+leases(
+  'through the command line, an exception mid-run exits 2 (a rerun would repeat it), is recorded failed and releases the lease at once',
+  async () => {
+    // A lease far longer than the test: only its release lets the next run in.
+    const w = await world('cli-exception', { settleMs: 0, lockLeaseMs: 10 * 60_000 });
+    try {
+      const failed = await new Promise<{ status: number; stdout: string; stderr: string }>((resolve) => {
+        execFile(
+          process.execPath,
+          ['--import', THROW_MID_IMPORT, main, 'import', '--config', w.config],
+          { encoding: 'utf8', env: { ...process.env, DATABASE_URL: w.url } },
+          (error, stdout, stderr) =>
+            resolve({ status: error === null ? 0 : typeof error.code === 'number' ? error.code : 1, stdout, stderr }),
+        );
+      });
+      assert.is(failed.status, 2, failed.stdout + failed.stderr);
+      assert.match(failed.stderr + failed.stdout, /unexpected exception in the middle of the run/);
+      assert.not.match(failed.stderr + failed.stdout, /at .*\.ts:\d+/, 'a sentence, not a stack trace');
+      assert.not.ok(w.imported(), 'the file waits in the inbox for the rerun');
+      const [recorded] = await w.runs();
+      assert.equal([recorded?.outcome, recorded?.finishedAt === null], ['failed', false]);
+      assert.match(recorded?.error ?? '', /unexpected exception/);
+      // The lease was released on the way out: the next run (no exception) imports at once, not in 10 minutes.
+      const rerun = await cli({ DATABASE_URL: w.url }, 'import', '--config', w.config);
+      assert.is(rerun.status, 0, rerun.stderr);
+      assert.ok(w.imported());
+      assert.is(await skuOneAtWarehouse(w.store), 52);
+    } finally {
+      await w.dispose();
+    }
+  },
+);
 
 const databaseExists = async (name: string): Promise<boolean> => {
   const client = new pg.Client({ connectionString: DATABASE_URL });
