@@ -35,3 +35,47 @@ export function* positionIdsOf(levels: Iterable<StockLevel>): Generator<KeyedId>
     yield ['facilityId', l.facilityId];
   }
 }
+
+/** The ids of a facility group being saved (the group, its type and its members), with their fields. */
+export function* groupIdsOf(group: {
+  facilityGroupId: string;
+  facilityGroupTypeId: string;
+  facilityIds: ReadonlyArray<string>;
+}): Generator<KeyedId> {
+  yield ['facilityGroupId', group.facilityGroupId];
+  yield ['facilityGroupTypeId', group.facilityGroupTypeId];
+  for (const facilityId of group.facilityIds) yield ['facilityId', facilityId];
+}
+
+/** The ids of a sales channel being saved, with their fields. */
+export function* channelIdsOf(channel: {
+  facilityGroupId: string;
+  shop: string;
+  locationId: string;
+}): Generator<KeyedId> {
+  yield ['facilityGroupId', channel.facilityGroupId];
+  yield ['shop', channel.shop];
+  yield ['locationId', channel.locationId];
+}
+
+/** The ids of products' SKUs being set (a cleared SKU has none), with their fields. */
+export function* skuIdsOf(list: Iterable<{ productId: string; sku: string | null }>): Generator<KeyedId> {
+  for (const s of list) {
+    yield ['productId', s.productId];
+    yield ['sku', s.sku ?? undefined];
+  }
+}
+
+/** The ids of a shop's product mappings being saved (ambiguous candidates included), with their fields. */
+export function* mappingIdsOf(
+  shop: string,
+  list: Iterable<{ productId: string; sku: string; inventoryItemId?: string; candidates?: ReadonlyArray<string> }>,
+): Generator<KeyedId> {
+  yield ['shop', shop];
+  for (const m of list) {
+    yield ['productId', m.productId];
+    yield ['sku', m.sku];
+    yield ['inventoryItemId', m.inventoryItemId];
+    for (const candidate of m.candidates ?? []) yield ['candidates', candidate];
+  }
+}

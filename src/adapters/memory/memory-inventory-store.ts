@@ -14,7 +14,16 @@ import type {
   StockTermKind,
 } from '../../application/index.ts';
 import { validSeed } from '../../application/channel-seed-rules.ts';
-import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
+import {
+  channelIdsOf,
+  facilityIdsOf,
+  groupIdsOf,
+  mappingIdsOf,
+  positionIdsOf,
+  productIdsOf,
+  skuIdsOf,
+  storableOnly,
+} from '../stored-ids.ts';
 import { stockTableOf } from '../../application/columnar.ts';
 import { outcomeSeenAt, type JobRun } from '../../application/run-log.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
@@ -571,6 +580,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
     saveMappings: (shop, list) =>
       answer('saveMappings', () => {
+        storableOnly(mappingIdsOf(shop, list));
         const entry = shopItems(shop);
         const newlyMapped: string[] = [];
         for (const m of list) {
@@ -637,6 +647,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
 
     saveFacilityGroup: (group) =>
       answer('saveFacilityGroup', () => {
+        storableOnly(groupIdsOf(group));
         const before = new Set(groups.get(group.facilityGroupId)?.facilityIds ?? []);
         const after = new Set(group.facilityIds);
         groups.set(group.facilityGroupId, {
@@ -651,6 +662,10 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
     setFacilityGroupMember: (facilityGroupId, facilityId, member) =>
       perform('setFacilityGroupMember', () => {
+        storableOnly([
+          ['facilityGroupId', facilityGroupId],
+          ['facilityId', facilityId],
+        ]);
         const group = groups.get(facilityGroupId);
         if (group === undefined)
           return E.left(failed('setFacilityGroupMember', `no such facility group: ${facilityGroupId}`));
@@ -665,10 +680,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
     saveSalesChannel: (channel) =>
       answer('saveSalesChannel', () => {
+        storableOnly(channelIdsOf(channel));
         channels.set(channel.facilityGroupId, { shop: channel.shop, locationId: channel.locationId });
       }),
     saveProductSkus: (list) =>
       perform('saveProductSkus', () => {
+        storableOnly(skuIdsOf(list));
         const unknown = list.filter((s) => !productIds.has(s.productId)).map((s) => s.productId);
         if (unknown.length > 0) return E.left(failed('saveProductSkus', `no such product: ${unknown.join(', ')}`));
         for (const s of list) {

@@ -7,7 +7,16 @@ import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
 import { inventoryLedger } from './ledger.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
-import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
+import {
+  channelIdsOf,
+  facilityIdsOf,
+  groupIdsOf,
+  mappingIdsOf,
+  positionIdsOf,
+  productIdsOf,
+  skuIdsOf,
+  storableOnly,
+} from '../stored-ids.ts';
 import {
   facilityGroupOf,
   failedLineOf,
@@ -951,6 +960,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       ),
     saveMappings: (shop, mappings) =>
       attempt('saveMappings', async () => {
+        storableOnly(mappingIdsOf(shop, mappings));
         const latest = lastByKey(mappings, (m) => m.productId);
         if (latest.length === 0) return;
         const columns = [
@@ -987,8 +997,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
 
     // ChannelSeed.
     saveFacilityGroup: (group) =>
-      attempt('saveFacilityGroup', () =>
-        transaction(async (trx) => {
+      attempt('saveFacilityGroup', () => {
+        storableOnly(groupIdsOf(group));
+        return transaction(async (trx) => {
           await trx
             .insertInto('facility_group')
             .values({ facility_group_id: group.facilityGroupId, facility_group_type_id: group.facilityGroupTypeId })
@@ -1021,11 +1032,15 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             const any = await all(sql<Row>`select 1 as "one" from ${stocked} as "s" limit 1`, trx);
             if (any.length > 0) await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
           }
-        }),
-      ),
+        });
+      }),
     setFacilityGroupMember: (facilityGroupId, facilityId, member) =>
-      attempt('setFacilityGroupMember', () =>
-        transaction(async (trx) => {
+      attempt('setFacilityGroupMember', () => {
+        storableOnly([
+          ['facilityGroupId', facilityGroupId],
+          ['facilityId', facilityId],
+        ]);
+        return transaction(async (trx) => {
           // The group's row, locked (an update that changes nothing): toggles of one group take turns.
           const group = await all(
             sql<Row>`update "facility_group" set "facility_group_type_id" = "facility_group_type_id"
@@ -1050,10 +1065,11 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           const any = await all(sql<Row>`select 1 as "one" from ${stocked} as "s" limit 1`, trx);
           if (any.length > 0) await markChanged(trx, stocked, Date.now(), await draw(trx, 1));
           return true;
-        }),
-      ),
+        });
+      }),
     saveSalesChannel: (channel) =>
       attempt('saveSalesChannel', async () => {
+        storableOnly(channelIdsOf(channel));
         await db()
           .insertInto('sales_channel')
           .values({ facility_group_id: channel.facilityGroupId, shop: channel.shop, location_id: channel.locationId })
@@ -1065,8 +1081,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .execute();
       }),
     saveProductSkus: (skus) =>
-      attempt('saveProductSkus', () =>
-        transaction(async (trx) => {
+      attempt('saveProductSkus', () => {
+        storableOnly(skuIdsOf(skus));
+        return transaction(async (trx) => {
           const latest = lastByKey(skus, (s) => s.productId);
           if (latest.length === 0) return;
           const columns = [text('product_id'), text('sku')];
@@ -1084,8 +1101,8 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             );
             throw new Error(`no such product: ${productIds.filter((id) => !known.has(id)).join(', ')}`);
           }
-        }),
-      ),
+        });
+      }),
     // The setters write through the ledger: their absolute values become events (counted, reserved/released,
     // safety-stock-set, threshold-set, brokering-queue-changed) folded under the same row locks as any event.
     savePositions: (positions) =>
