@@ -8,12 +8,17 @@ import { type Config, type ConfigSection, loadConfig } from '../composition/conf
 
 /** The configuration, or what is wrong with it as a sentence (never a secret's value). */
 export const readSettings = (file: string | undefined, needs: ReadonlyArray<ConfigSection>): Either<string, Config> => {
-  let settings: unknown;
+  const settings = readSettingsFile(file);
+  if (isLeft(settings)) return settings;
+  const config = loadConfig(settings.right, process.env, needs);
+  return isLeft(config) ? left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`) : right(config.right);
+};
+
+/** The settings file's JSON as it is (undefined without a file: the embedded defaults), or why it cannot be read. */
+export const readSettingsFile = (file: string | undefined): Either<string, unknown> => {
   try {
-    settings = file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8'));
+    return right(file === undefined ? undefined : JSON.parse(readFileSync(file, 'utf8')));
   } catch (error) {
     return left(`cannot read the config file ${file}: ${error instanceof Error ? error.message : String(error)}`);
   }
-  const config = loadConfig(settings, process.env, needs);
-  return isLeft(config) ? left(`invalid configuration:\n  ${config.left.problems.join('\n  ')}`) : right(config.right);
 };

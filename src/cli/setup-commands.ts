@@ -4,8 +4,6 @@
  * `node:util` parseArgs, each needing only its own settings and secrets, each with `--json`.
  */
 import { randomUUID } from 'node:crypto';
-import { readFileSync } from 'node:fs';
-import { parseArgs } from 'node:util';
 import { type Either, isLeft } from 'fp-ts/lib/Either.js';
 import { readSetupCsv, type SetupCsvError } from '../adapters/csv/setup-csv.ts';
 import type { FacilityGroup } from '../domain/index.ts';
@@ -23,123 +21,109 @@ import {
 } from '../application/oms-setup.ts';
 import { redact } from '../application/redaction.ts';
 import type { Config, ConfigSection } from '../composition/config.ts';
-import { readSettings } from './settings-file.ts';
+import { readSettings, readSettingsFile } from './settings-file.ts';
+import {
+  CONFIG_FLAG,
+  type CommandSpec,
+  commandHelp,
+  type FlagSpec,
+  JSON_FLAG,
+  parseCommandArguments,
+  textFlag,
+  usageLine,
+} from './arguments.ts';
 import { type OpenedStore, openInventoryStore } from '../composition/live.ts';
 import { secretsOf } from '../composition/log.ts';
 import { checkExitCode, runChecks, shopifyReason, shopifyShopOf } from '../composition/check.ts';
 
-type Options = NonNullable<Parameters<typeof parseArgs>[0]>['options'];
-
-/** One command: its usage line, its own options (besides --config, --json, --help) and how many positionals. */
-interface CommandSpec {
-  readonly usage: string;
-  readonly summary: string;
-  readonly options: Options;
-  /** The options that must be given. */
-  readonly required?: ReadonlyArray<string>;
-  readonly positionals: ReadonlyArray<string>;
-}
-
-const COMMON: Options = {
-  config: { type: 'string' },
-  json: { type: 'boolean' },
-  help: { type: 'boolean' },
-};
+/** One setup command's arguments (arguments.ts's spec: its flags, positionals and required flags). */
+const setup = (
+  summary: string,
+  flags: Readonly<Record<string, FlagSpec>>,
+  more: Pick<CommandSpec, 'positionals' | 'required'> = {},
+): CommandSpec => ({ summary, ...more, flags: { ...flags, ...CONFIG_FLAG, ...JSON_FLAG } });
 
 const SPECS: Readonly<Record<string, CommandSpec>> = {
-  'facility add': {
-    usage: 'facility add --id ID --netsuite-location ID [--name NAME]',
-    summary: 'adds a facility (or saves it again, whole) with its NetSuite location internal id',
-    options: { id: { type: 'string' }, 'netsuite-location': { type: 'string' }, name: { type: 'string' } },
-    required: ['id', 'netsuite-location'],
-    positionals: [],
-  },
-  'facility list': { usage: 'facility list', summary: 'every facility', options: {}, positionals: [] },
-  'facility import': {
-    usage: 'facility import FILE.csv',
-    summary: 'facilities from a CSV file (columns facilityId, netsuiteLocationId, name); all or nothing',
-    options: {},
-    positionals: ['FILE.csv'],
-  },
-  'product add': {
-    usage: 'product add --id ID --netsuite-item ID [--sku SKU]',
-    summary: 'adds a product (or saves it again, whole) with its NetSuite item internal id and SKU',
-    options: { id: { type: 'string' }, 'netsuite-item': { type: 'string' }, sku: { type: 'string' } },
-    required: ['id', 'netsuite-item'],
-    positionals: [],
-  },
-  'product list': {
-    usage: 'product list [--after ID] [--limit N]',
-    summary: 'products in id order (all of them unless --limit)',
-    options: { after: { type: 'string' }, limit: { type: 'string' } },
-    positionals: [],
-  },
-  'product import': {
-    usage: 'product import FILE.csv',
-    summary: 'products from a CSV file (columns productId, netsuiteItemId, sku); all or nothing',
-    options: {},
-    positionals: ['FILE.csv'],
-  },
-  'group add': {
-    usage: 'group add --id ID --type TYPE',
-    summary: 'adds a facility group (type CHANNEL_FAC_GROUP for a group that sells online), without members',
-    options: { id: { type: 'string' }, type: { type: 'string' } },
-    required: ['id', 'type'],
-    positionals: [],
-  },
-  'group list': {
-    usage: 'group list',
-    summary: 'every facility group, its members and sales channel',
-    options: {},
-    positionals: [],
-  },
-  'group show': {
-    usage: 'group show ID',
-    summary: "one group's type, members and sales channel",
-    options: {},
-    positionals: ['ID'],
-  },
-  'sell-online': {
-    usage: 'sell-online FACILITY --group ID on|off',
-    summary: "puts a facility in (on) or out of (off) a CHANNEL_FAC_GROUP group's online ATP",
-    options: { group: { type: 'string' } },
-    required: ['group'],
-    positionals: ['FACILITY', 'on|off'],
-  },
-  'safety-stock set': {
-    usage: 'safety-stock set --product ID --facility ID --quantity N',
-    summary: 'the safety stock of a product at a facility (a ledger event)',
-    options: { product: { type: 'string' }, facility: { type: 'string' }, quantity: { type: 'string' } },
-    required: ['product', 'facility', 'quantity'],
-    positionals: [],
-  },
-  'threshold set': {
-    usage: 'threshold set --product ID --quantity N',
-    summary: "a product's threshold: units held back from online sale",
-    options: { product: { type: 'string' }, quantity: { type: 'string' } },
-    required: ['product', 'quantity'],
-    positionals: [],
-  },
-  'channel add': {
-    usage: 'channel add --group ID --shop SHOP.myshopify.com --location gid://shopify/Location/N',
-    summary: 'the shop and Shopify location a CHANNEL_FAC_GROUP group sells through',
-    options: { group: { type: 'string' }, shop: { type: 'string' }, location: { type: 'string' } },
-    required: ['group', 'shop', 'location'],
-    positionals: [],
-  },
-  'shopify locations': {
-    usage: 'shopify locations',
-    summary: "the shop's locations and their ids (for channel add)",
-    options: {},
-    positionals: [],
-  },
-  check: {
-    usage: 'check',
-    summary: 'configuration, database, SFTP inboxes and Shopify, one line each; exit 0 only when all pass',
-    options: {},
-    positionals: [],
-  },
+  'facility add': setup(
+    'adds a facility (or saves it again, whole) with its NetSuite location internal id',
+    {
+      id: { value: 'ID', help: 'the OMS facility id' },
+      'netsuite-location': { value: 'ID', help: 'the NetSuite location internal id' },
+      name: { value: 'NAME', help: 'a name to show' },
+    },
+    { required: ['id', 'netsuite-location'] },
+  ),
+  'facility list': setup('every facility', {}),
+  'facility import': setup(
+    'facilities from a CSV file (columns facilityId, netsuiteLocationId, name); all or nothing',
+    {},
+    { positionals: ['FILE.csv'] },
+  ),
+  'product add': setup(
+    'adds a product (or saves it again, whole) with its NetSuite item internal id and SKU',
+    {
+      id: { value: 'ID', help: 'the OMS product id' },
+      'netsuite-item': { value: 'ID', help: 'the NetSuite item internal id' },
+      sku: { value: 'SKU', help: 'the SKU Shopify knows it by' },
+    },
+    { required: ['id', 'netsuite-item'] },
+  ),
+  'product list': setup('products in id order (all of them unless --limit)', {
+    after: { value: 'ID', help: 'start after this product id' },
+    limit: { value: 'N', help: 'at most N products' },
+  }),
+  'product import': setup(
+    'products from a CSV file (columns productId, netsuiteItemId, sku); all or nothing',
+    {},
+    { positionals: ['FILE.csv'] },
+  ),
+  'group add': setup(
+    'adds a facility group (type CHANNEL_FAC_GROUP for a group that sells online), without members',
+    {
+      id: { value: 'ID', help: 'the facility group id' },
+      type: { value: 'TYPE', help: 'its type, e.g. CHANNEL_FAC_GROUP' },
+    },
+    { required: ['id', 'type'] },
+  ),
+  'group list': setup('every facility group, its members and sales channel', {}),
+  'group show': setup("one group's type, members and sales channel", {}, { positionals: ['ID'] }),
+  'sell-online': setup(
+    "puts a facility in (on) or out of (off) a CHANNEL_FAC_GROUP group's online ATP",
+    { group: { value: 'ID', help: 'the CHANNEL_FAC_GROUP group' } },
+    { positionals: ['FACILITY', 'on|off'], required: ['group'] },
+  ),
+  'safety-stock set': setup(
+    'the safety stock of a product at a facility (a ledger event)',
+    {
+      product: { value: 'ID', help: 'the product id' },
+      facility: { value: 'ID', help: 'the facility id' },
+      quantity: { value: 'N', help: 'units held back at the facility' },
+    },
+    { required: ['product', 'facility', 'quantity'] },
+  ),
+  'threshold set': setup(
+    "a product's threshold: units held back from online sale",
+    {
+      product: { value: 'ID', help: 'the product id' },
+      quantity: { value: 'N', help: 'units held back from online sale' },
+    },
+    { required: ['product', 'quantity'] },
+  ),
+  'channel add': setup(
+    'the shop and Shopify location a CHANNEL_FAC_GROUP group sells through',
+    {
+      group: { value: 'ID', help: 'the CHANNEL_FAC_GROUP group' },
+      shop: { value: 'SHOP.myshopify.com', help: 'the shop' },
+      location: { value: 'gid://shopify/Location/N', help: 'the Shopify location (see shopify locations)' },
+    },
+    { required: ['group', 'shop', 'location'] },
+  ),
+  'shopify locations': setup("the shop's locations and their ids (for channel add)", {}),
+  check: setup('configuration, database, SFTP inboxes and Shopify, one line each; exit 0 only when all pass', {}),
 };
+
+/** A setup command's usage line (`oms-inventory-sync facility add --id ID ...`), without the program name. */
+const usageOf = (key: string): string => usageLine(key, SPECS[key]!).replace(/^oms-inventory-sync /, '');
 
 /** The commands this file runs (the first word of each). */
 export const SETUP_COMMANDS: ReadonlyArray<string> = [...new Set(Object.keys(SPECS).map((k) => k.split(' ')[0]!))];
@@ -149,14 +133,12 @@ export const SETUP_COMMANDS: ReadonlyArray<string> = [...new Set(Object.keys(SPE
 export const isSetupCommand = (command: string): boolean =>
   Object.keys(SPECS).some((k) => k === command || k.startsWith(`${command} `));
 
-export const SETUP_USAGE = Object.values(SPECS)
-  .map((s) =>
-    s.usage.length > 40 ? `  ${s.usage}\n${' '.repeat(43)}${s.summary}` : `  ${s.usage.padEnd(40)} ${s.summary}`,
-  )
+export const SETUP_USAGE = Object.entries(SPECS)
+  .map(([key, spec]) => {
+    const usage = usageOf(key);
+    return usage.length > 40 ? `  ${usage}\n${' '.repeat(43)}${spec.summary}` : `  ${usage.padEnd(40)} ${spec.summary}`;
+  })
   .join('\n');
-
-const flagsOf = (spec: CommandSpec): string =>
-  [...Object.keys(spec.options ?? {}), ...Object.keys(COMMON ?? {})].map((f) => `--${f}`).join(', ');
 
 /** What the command prints and the exit code it ends with. */
 interface Out {
@@ -225,73 +207,30 @@ export const setupCommand = async (command: string, argv: ReadonlyArray<string>)
   if (spec === undefined) {
     const subcommands = Object.keys(SPECS).filter((k) => k.startsWith(`${command} `));
     if (argv.includes('--help') && (second === undefined || second.startsWith('--'))) {
-      process.stdout.write(`${subcommands.map((k) => `oms-inventory-sync ${SPECS[k]!.usage}`).join('\n')}\n`);
+      process.stdout.write(`${subcommands.map((k) => `oms-inventory-sync ${usageOf(k)}`).join('\n')}\n`);
       return 0;
     }
     return out.fail(
       2,
       `${command} needs one of: ${subcommands.map((k) => k.split(' ')[1]).join(', ')}${second === undefined ? '' : ` (not ${JSON.stringify(second)})`}`,
       [],
-      subcommands.map((k) => SPECS[k]!.usage).join(' | '),
+      subcommands.map(usageOf).join(' | '),
     );
   }
-  const args = key === command ? argv : argv.slice(1);
-  let parsed: ReturnType<typeof parseArgs>;
-  try {
-    parsed = parseArgs({
-      args: [...args],
-      options: { ...spec.options, ...COMMON },
-      strict: true,
-      allowPositionals: true,
-    });
-  } catch (error) {
-    const message = error instanceof Error ? error.message : String(error);
-    const code = (error as { code?: string }).code;
-    const flag = /'(-[^' ]+)/.exec(message)?.[1];
-    return out.fail(
-      2,
-      code === 'ERR_PARSE_ARGS_UNKNOWN_OPTION'
-        ? `unknown option ${flag} for ${key} (its options: ${flagsOf(spec)})`
-        : code === 'ERR_PARSE_ARGS_INVALID_OPTION_VALUE'
-          ? `${flag ?? 'an option'} ${/does not take/.test(message) ? 'takes no value' : 'needs a value'} (${key} options: ${flagsOf(spec)})`
-          : message,
-      [],
-      spec.usage,
-    );
-  }
-  const values = parsed.values as Record<string, string | boolean | undefined>;
-  if (values.help === true) {
-    process.stdout.write(`usage: oms-inventory-sync ${spec.usage}\n  ${spec.summary}\n  options: ${flagsOf(spec)}\n`);
+  const parsed = parseCommandArguments(key, spec, key === command ? argv : argv.slice(1));
+  if (parsed._tag === 'help') {
+    process.stdout.write(`${commandHelp(key, spec)}\n`);
     return 0;
   }
-  if (parsed.positionals.length !== spec.positionals.length)
-    return out.fail(
-      2,
-      spec.positionals.length === 0
-        ? `${key} takes no arguments (got ${parsed.positionals.map((p) => JSON.stringify(p)).join(' ')})`
-        : `${key} needs ${spec.positionals.join(' ')}`,
-      [],
-      spec.usage,
-    );
-  const required = (name: string): string | undefined => {
-    const v = values[name];
-    return typeof v === 'string' ? v : undefined;
-  };
-  const missing = (spec.required ?? []).filter((name) => required(name) === undefined);
-  if (missing.length > 0) return out.fail(2, `${key} needs ${missing.map((m) => `--${m}`).join(', ')}`, [], spec.usage);
+  if (parsed._tag === 'usage-error') return out.fail(2, parsed.message, [], usageOf(key));
+  const { values, positionals } = parsed.args;
+  const required = (name: string): string | undefined => textFlag(parsed.args, name);
   const configFile = required('config');
 
   if (key === 'check') {
-    let settings: unknown;
-    try {
-      settings = configFile === undefined ? undefined : JSON.parse(readFileSync(configFile, 'utf8'));
-    } catch (error) {
-      return out.fail(
-        2,
-        `cannot read the config file ${configFile}: ${error instanceof Error ? error.message : String(error)}`,
-      );
-    }
-    const lines = await runChecks(settings, process.env);
+    const settings = readSettingsFile(configFile);
+    if (isLeft(settings)) return out.fail(2, settings.left);
+    const lines = await runChecks(settings.right, process.env);
     const code = checkExitCode(lines);
     process.stdout.write(
       json
@@ -335,7 +274,7 @@ export const setupCommand = async (command: string, argv: ReadonlyArray<string>)
   if (isLeft(opened)) return out.fail(1, redact(describeStartup(opened.left), secretsOf(config)));
   const store = opened.right;
   try {
-    return await withStore(key, store, values, parsed.positionals, out);
+    return await withStore(key, store, values, positionals, out);
   } finally {
     await store.close();
   }
@@ -445,12 +384,7 @@ const withStore = async (
     case 'product list': {
       const limitText = text('limit');
       if (limitText !== undefined && !/^[1-9]\d*$/.test(limitText))
-        return out.fail(
-          2,
-          `--limit must be a whole number from 1, got ${JSON.stringify(limitText)}`,
-          [],
-          SPECS[key]!.usage,
-        );
+        return out.fail(2, `--limit must be a whole number from 1, got ${JSON.stringify(limitText)}`, [], usageOf(key));
       // A page at a time, printed as it comes: a store may hold a million products.
       let left = limitText === undefined ? Number.POSITIVE_INFINITY : Number(limitText);
       let after = text('after') ?? null;
@@ -506,7 +440,7 @@ const withStore = async (
     case 'sell-online': {
       const [facility, toggle] = positionals;
       if (toggle !== 'on' && toggle !== 'off')
-        return out.fail(2, `sell-online takes on or off, not ${JSON.stringify(toggle)}`, [], SPECS[key]!.usage);
+        return out.fail(2, `sell-online takes on or off, not ${JSON.stringify(toggle)}`, [], usageOf(key));
       return reported(out, setSellOnline(facility, text('group'), toggle === 'on')(store));
     }
     case 'safety-stock set':

@@ -116,30 +116,37 @@ args.before.each(() => {
 args.after.each(() => rmSync(dir, { recursive: true, force: true }));
 const run = (...a: string[]) => cli(dir, {}, [...a, '--config', 'oms.json']);
 
-args('an unknown option or a missing value: exit 2, naming it, the command’s options and usage line', async () => {
-  const typo = await run('facility', 'add', '--id', 'WH1', '--netsuite-locaton', '12');
-  assert.is(typo.status, 2);
-  assert.match(
-    typo.stderr,
-    /unknown option --netsuite-locaton for facility add \(its options: --id, --netsuite-location/,
-  );
-  assert.match(typo.stderr, /usage: oms-inventory-sync facility add --id ID --netsuite-location ID/);
-  assert.not.match(typo.stderr, /Commands:/, 'the command’s usage line, not the whole text');
-  const missing = await run('threshold', 'set', '--product');
-  assert.is(missing.status, 2);
-  assert.match(missing.stderr, /--product needs a value/);
-  const absent = await run('channel', 'add', '--group', 'WEB');
-  assert.is(absent.status, 2);
-  assert.match(absent.stderr, /channel add needs --shop, --location/);
-  const sub = await run('group', 'remove');
-  assert.is(sub.status, 2);
-  assert.match(sub.stderr, /group needs one of: add, list, show \(not "remove"\)/);
-});
+args(
+  'an unknown flag or a missing value: exit 2, naming it, the command’s flags and usage line (the parser of every command)',
+  async () => {
+    const typo = await run('facility', 'add', '--id', 'WH1', '--netsuite-locaton', '12');
+    assert.is(typo.status, 2);
+    assert.match(
+      typo.stderr,
+      /facility add: unknown flag --netsuite-locaton \(its flags: --id, --netsuite-location, --name, --config, --json\)/,
+    );
+    assert.match(
+      typo.stderr,
+      /usage: oms-inventory-sync facility add --id ID --netsuite-location ID \[--name NAME\] \[--config FILE\] \[--json\]/,
+    );
+    assert.not.match(typo.stderr, /Commands:/, 'the command’s usage line, not the whole text');
+    const missing = await run('threshold', 'set', '--product');
+    assert.is(missing.status, 2);
+    assert.match(missing.stderr, /threshold set: --product needs a value \(--product ID\)/);
+    const absent = await run('channel', 'add', '--group', 'WEB');
+    assert.is(absent.status, 2);
+    assert.match(absent.stderr, /channel add: needs --shop SHOP\.myshopify\.com/);
+    const sub = await run('group', 'remove');
+    assert.is(sub.status, 2);
+    assert.match(sub.stderr, /group needs one of: add, list, show \(not "remove"\)/);
+  },
+);
 
 args('--help prints the command’s help and does nothing else; --flag=value works', async () => {
   const help = await run('facility', 'add', '--id', 'WH1', '--netsuite-location', '12', '--help');
   assert.is(help.status, 0);
-  assert.match(help.stdout, /^usage: oms-inventory-sync facility add/);
+  assert.match(help.stdout, /^Usage: oms-inventory-sync facility add --id ID --netsuite-location ID/);
+  assert.match(help.stdout, /--netsuite-location ID +the NetSuite location internal id/);
   assert.equal(JSON.parse((await run('facility', 'list', '--json')).stdout), [], 'nothing added');
   const added = await run('facility', 'add', '--id=WH1', '--netsuite-location=12', '--name=Main warehouse');
   assert.is(added.status, 0, added.stderr);
@@ -160,7 +167,10 @@ args('with --json a failure is one JSON error object on stdout', async () => {
   ]);
   const usage = await run('facility', 'add', '--bogus', '--json');
   assert.is(usage.status, 2);
-  assert.match((JSON.parse(usage.stdout) as { error: { message: string } }).error.message, /unknown option --bogus/);
+  assert.match(
+    (JSON.parse(usage.stdout) as { error: { message: string } }).error.message,
+    /facility add: unknown flag --bogus/,
+  );
 });
 
 args(
