@@ -37,10 +37,16 @@ const shown = (s: string): string => JSON.stringify(s.length > MAX_SHOWN ? `${s.
 /** One line of JSON Lines as an input: the parsed object, or why the line is none (a JSON syntax error, not an object). */
 export const jsonLineInput = (text: string): E.Either<ReadonlyArray<EventFieldError>, unknown> => {
   let value: unknown;
+  // A feed of bad lines throws once a line: without a stack trace to capture (only the message is reported), each
+  // throw costs about a third less time and garbage.
+  const stackTraceLimit = Error.stackTraceLimit;
+  Error.stackTraceLimit = 0;
   try {
     value = JSON.parse(text);
   } catch (error) {
     return E.left([{ field: '', reason: `not JSON: ${error instanceof Error ? error.message : String(error)}` }]);
+  } finally {
+    Error.stackTraceLimit = stackTraceLimit;
   }
   return typeof value === 'object' && value !== null && !Array.isArray(value)
     ? E.right(value)
