@@ -16,6 +16,9 @@ import { sessionStore, type ConsoleCredentials } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { csrfField, html } from './html.ts';
 import { csrfUserInfo, sendPage, sendProblem, wantsJson } from './http.ts';
+import { registerJobsPages } from './pages/jobs.ts';
+import { registerPipelinePages } from './pages/pipeline.ts';
+import { registerRunPages } from './pages/runs.ts';
 
 /** How the console serves. */
 export interface ConsoleOptions {
@@ -34,7 +37,7 @@ export interface ConsoleOptions {
 export type PageModule = (app: FastifyInstance, deps: ConsoleDeps) => void | Promise<void>;
 
 /** Every page module of the console, one line each. */
-export const PAGES: ReadonlyArray<PageModule> = [];
+export const PAGES: ReadonlyArray<PageModule> = [registerJobsPages, registerPipelinePages, registerRunPages];
 
 const SESSION_COOKIE = 'oms_console_session';
 

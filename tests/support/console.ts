@@ -10,6 +10,7 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/composition/config.ts';
+import type { JobControl } from '../../src/composition/job-control.ts';
 import { openLiveStore, type LiveStore } from '../../src/composition/jobs.ts';
 import type { Logger } from '../../src/composition/log.ts';
 import { credentialsFromEnv } from '../../src/console/auth.ts';
@@ -60,6 +61,29 @@ export const prefixedDatabase = async (prefix: string): Promise<{ url: string; d
   };
 };
 
+const refused = async () =>
+  ({ _tag: 'Left', left: { _tag: 'JobControlFailed', message: 'no job control in this test' } }) as const;
+
+/** A job control that refuses every call: for the tests of pages that do not use it. */
+export const noJobControl: JobControl = {
+  schedulesShared: false,
+  cards: refused,
+  setSchedule: refused,
+  removeSchedule: refused,
+  pause: refused,
+  resume: refused,
+  skipOnce: refused,
+  resetSchedules: refused,
+  preview: () => ({ _tag: 'Left', left: { _tag: 'JobControlFailed', message: 'no job control in this test' } }),
+  runNow: refused,
+  rerun: refused,
+  cancel: refused,
+  pipeline: refused,
+  run: refused,
+  errorFile: refused,
+  close: async () => undefined,
+};
+
 /** What a console test drives. */
 export interface ConsoleWorld {
   readonly url: string;
@@ -80,6 +104,7 @@ export interface ConsoleWorld {
   readonly freshPage: () => Promise<Page>;
   /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
   readonly screenshot: (page: Page, name: string) => Promise<void>;
+  readonly jobs: JobControl;
   readonly close: () => Promise<void>;
 }
 
@@ -91,8 +116,11 @@ export interface ConsoleWorldOptions {
   readonly pages?: ReadonlyArray<PageModule>;
   /** Extra settings merged into the config file (worker schedules, import settings ...). */
   readonly settings?: Readonly<Record<string, unknown>>;
-  /** Builds the console's dependencies from the base ones (e.g. to add job control); default the base ones. */
-  readonly deps?: (base: ConsoleDeps) => Promise<ConsoleDeps> | ConsoleDeps;
+  /**
+   * Opens the job control over the world's live store; without it, a job control that refuses every call (for the
+   * tests of pages that never touch the jobs).
+   */
+  readonly openJobs?: (live: LiveStore, log: Logger) => Promise<JobControl>;
   /** Sign-in attempts allowed a minute (default 1,000, so the tests' own sign-ins never hit it). */
   readonly signInMax?: number;
 }
@@ -141,8 +169,9 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
     cleanups.push(() => live.right.close());
     const logLines: Array<{ level: string; msg: string; fields: Readonly<Record<string, unknown>> }> = [];
     const log: Logger = (level, msg, fields = {}) => logLines.push({ level, msg, fields });
-    const base: ConsoleDeps = { config: config.right, live: live.right, now: () => new Date(), log };
-    const deps = options.deps === undefined ? base : await options.deps(base);
+    const jobs = options.openJobs === undefined ? noJobControl : await options.openJobs(live.right, log);
+    cleanups.push(() => jobs.close());
+    const deps: ConsoleDeps = { config: config.right, live: live.right, jobs, now: () => new Date(), log };
     const credentials = credentialsFromEnv(env);
     if (!credentials.ok) throw new Error(credentials.message);
     const running = await startConsole(
@@ -175,6 +204,7 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
       inbox,
       outbox,
       logLines,
+      jobs,
       freshPage,
       signedInPage: async () => {
         const page = await freshPage();
