@@ -3,7 +3,7 @@
  * 127.0.0.1 (or the host given) until SIGTERM or SIGINT; then stops serving and closes what it opened.
  * Loaded by the CLI with a dynamic import, so Fastify never loads for another command or a library user.
  */
-import { isLeft } from 'fp-ts/lib/Either.js';
+import { type Either, isLeft } from 'fp-ts/lib/Either.js';
 import type { Config } from '../composition/config.ts';
 import type { JobControl } from '../composition/job-control.ts';
 import { openLiveStore, type LiveStore } from '../composition/jobs.ts';
@@ -23,8 +23,11 @@ export interface ConsoleStartFailed {
 export interface ConsoleCommandOptions {
   readonly host: string;
   readonly port: number;
-  /** Opens the job control over the live store (the composition's; injected so tests hand in their own). */
-  readonly openJobs: (live: LiveStore, log: Logger) => Promise<JobControl>;
+  /**
+   * Opens the job control over the live store (the edge that calls this hands in the live one, with pg-boss on
+   * PostgreSQL, which the console itself never imports), or says why it could not.
+   */
+  readonly openJobs: (live: LiveStore, log: Logger) => Promise<Either<{ readonly reason: string }, JobControl>>;
 }
 
 /** The console, started: its URL, and `stop` closing the server, the job control and the store. */
@@ -55,13 +58,17 @@ export const startConsoleCommand = async (
   const live = await openLiveStore(config)();
   if (isLeft(live))
     return failed(`${live.left.component}: ${live.left.reason}`, live.left.misconfigured === true ? 2 : 1);
-  let jobs: JobControl;
-  try {
-    jobs = await options.openJobs(live.right, log);
-  } catch (error) {
+  const opened = await options.openJobs(live.right, log).catch(
+    (error: unknown): Either<{ reason: string }, never> => ({
+      _tag: 'Left',
+      left: { reason: error instanceof Error ? error.message : String(error) },
+    }),
+  );
+  if (isLeft(opened)) {
     await live.right.close().catch(() => undefined);
-    return failed(`job control: ${error instanceof Error ? error.message : String(error)}`, 1);
+    return failed(`job control: ${opened.left.reason}`, 1);
   }
+  const jobs = opened.right;
   const deps: ConsoleDeps = { config, live: live.right, jobs, now: () => new Date(), log };
   try {
     const running = await startConsole(deps, {

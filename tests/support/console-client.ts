@@ -13,9 +13,18 @@ export interface ConsoleClient {
   readonly app: FastifyInstance;
   readonly get: (url: string, headers?: Readonly<Record<string, string>>) => Promise<LightMyRequestResponse>;
   /** A form post, with the CSRF token unless `csrf` is false. */
-  readonly post: (url: string, form?: Readonly<Record<string, string>>, csrf?: boolean) => Promise<LightMyRequestResponse>;
+  readonly post: (
+    url: string,
+    form?: Readonly<Record<string, string>>,
+    csrf?: boolean,
+  ) => Promise<LightMyRequestResponse>;
   /** A JSON request to the API, with the CSRF token in x-csrf-token unless `csrf` is false. */
-  readonly api: (method: 'POST' | 'PUT', url: string, body?: unknown, csrf?: boolean) => Promise<LightMyRequestResponse>;
+  readonly api: (
+    method: 'POST' | 'PUT',
+    url: string,
+    body?: unknown,
+    csrf?: boolean,
+  ) => Promise<LightMyRequestResponse>;
   readonly close: () => Promise<void>;
 }
 
@@ -30,8 +39,9 @@ export const consoleClient = async (
   const jar = new Map<string, string>();
   let token = '';
   const keep = (res: LightMyRequestResponse) => {
-    for (const c of res.cookies) if (c.value === '') jar.delete(c.name);
-    else jar.set(c.name, c.value);
+    for (const c of res.cookies)
+      if (c.value === '') jar.delete(c.name);
+      else jar.set(c.name, c.value);
     const found = /name="_csrf" value="([^"]+)"/.exec(res.body)?.[1];
     if (found !== undefined) token = found;
     return res;

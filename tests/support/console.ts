@@ -16,6 +16,7 @@ import type { Logger } from '../../src/composition/log.ts';
 import { credentialsFromEnv } from '../../src/console/auth.ts';
 import type { ConsoleDeps } from '../../src/console/deps.ts';
 import { PAGES, startConsole, type PageModule, type RunningConsole } from '../../src/console/server.ts';
+import { openJobControl } from '../../src/worker/job-control-live.ts';
 import { startShopifyAdminServer, type ShopifyAdminServer } from '../../src/testkit/shopify-admin-server.ts';
 import { DATABASE_URL } from './postgres.ts';
 
@@ -117,8 +118,8 @@ export interface ConsoleWorldOptions {
   /** Extra settings merged into the config file (worker schedules, import settings ...). */
   readonly settings?: Readonly<Record<string, unknown>>;
   /**
-   * Opens the job control over the world's live store; without it, a job control that refuses every call (for the
-   * tests of pages that never touch the jobs).
+   * Opens the job control over the world's live store; by default the live one (src/worker/job-control-live.ts:
+   * pg-boss on PostgreSQL, in-process runs on SQLite). `async () => noJobControl` for pages that never use it.
    */
   readonly openJobs?: (live: LiveStore, log: Logger) => Promise<JobControl>;
   /** Sign-in attempts allowed a minute (default 1,000, so the tests' own sign-ins never hit it). */
@@ -169,7 +170,13 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
     cleanups.push(() => live.right.close());
     const logLines: Array<{ level: string; msg: string; fields: Readonly<Record<string, unknown>> }> = [];
     const log: Logger = (level, msg, fields = {}) => logLines.push({ level, msg, fields });
-    const jobs = options.openJobs === undefined ? noJobControl : await options.openJobs(live.right, log);
+    const jobs =
+      options.openJobs === undefined
+        ? await openJobControl(live.right, { log }).then((j) => {
+            if (j._tag === 'Left') throw new Error(`console world job control: ${j.left.reason}`);
+            return j.right;
+          })
+        : await options.openJobs(live.right, log);
     cleanups.push(() => jobs.close());
     const deps: ConsoleDeps = { config: config.right, live: live.right, jobs, now: () => new Date(), log };
     const credentials = credentialsFromEnv(env);

@@ -152,7 +152,9 @@ export const jobControlDouble = (options: {
             })),
           ),
           running: all.filter((r) => r.outcome === 'running'),
-          history: all.filter((r) => r.outcome !== 'running' && (filter.status === undefined || r.outcome === filter.status)),
+          history: all.filter(
+            (r) => r.outcome !== 'running' && (filter.status === undefined || r.outcome === filter.status),
+          ),
           next: null,
         },
       };

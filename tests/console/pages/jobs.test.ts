@@ -6,23 +6,34 @@ import { doubleDeps } from '../../support/console-deps.ts';
 
 const Jobs = suite('Jobs page');
 
-Jobs('a card per job with its state; required parameters as chips; the facility group a choice of channel groups', async () => {
-  const { deps } = doubleDeps();
-  const client = await consoleClient(deps, [registerJobsPages]);
-  const page = await client.get('/jobs');
-  assert.is(page.statusCode, 200);
-  for (const title of ['Hard Sync', 'Upload recent inventory changes', 'Process uploads to eCommerce', 'Map products to Shopify'])
-    assert.match(page.body, `${title} <span class="badge not-configured">`);
-  assert.match(page.body, '<span class="chip missing">Facility group</span>');
-  assert.match(page.body, '<option value="SHOPIFY_US">SHOPIFY_US</option>');
-  assert.match(page.body, /<select id="hard-sync-schedule-facilityGroupId" name="facilityGroupId" required>/);
-  assert.match(page.body, 'Schedules live in the database');
-  // Hard Sync is slow: hourly or slower only.
-  const hardSync = page.body.slice(page.body.indexOf('id="job-hard-sync"'), page.body.indexOf('id="job-push-changes"'));
-  assert.not.match(hardSync, 'Every 15 minutes');
-  assert.match(hardSync, '<option value="hourly">Hourly</option>');
-  await client.close();
-});
+Jobs(
+  'a card per job with its state; required parameters as chips; the facility group a choice of channel groups',
+  async () => {
+    const { deps } = doubleDeps();
+    const client = await consoleClient(deps, [registerJobsPages]);
+    const page = await client.get('/jobs');
+    assert.is(page.statusCode, 200);
+    for (const title of [
+      'Hard Sync',
+      'Upload recent inventory changes',
+      'Process uploads to eCommerce',
+      'Map products to Shopify',
+    ])
+      assert.match(page.body, `${title} <span class="badge not-configured">`);
+    assert.match(page.body, '<span class="chip missing">Facility group</span>');
+    assert.match(page.body, '<option value="SHOPIFY_US">SHOPIFY_US</option>');
+    assert.match(page.body, /<select id="hard-sync-schedule-facilityGroupId" name="facilityGroupId" required>/);
+    assert.match(page.body, 'Schedules live in the database');
+    // Hard Sync is slow: hourly or slower only.
+    const hardSync = page.body.slice(
+      page.body.indexOf('id="job-hard-sync"'),
+      page.body.indexOf('id="job-push-changes"'),
+    );
+    assert.not.match(hardSync, 'Every 15 minutes');
+    assert.match(hardSync, '<option value="hourly">Hourly</option>');
+    await client.close();
+  },
+);
 
 Jobs('save every 15 minutes for the channel group: the card shows the schedule and its next run times', async () => {
   const { deps, jobs } = doubleDeps();
@@ -74,7 +85,10 @@ Jobs('pause, resume, skip once and remove go to job control with the schedule ke
   const client = await consoleClient(deps, [registerJobsPages]);
   await client.get('/jobs');
   await client.post('/jobs/push-changes/schedules', { preset: 'every-15-minutes', facilityGroupId: 'SHOPIFY_US' });
-  assert.is((await client.post('/jobs/push-changes/schedules/skip', { key: 'SHOPIFY_US', skip: 'true' })).headers.location, '/jobs?done=skipped#job-push-changes');
+  assert.is(
+    (await client.post('/jobs/push-changes/schedules/skip', { key: 'SHOPIFY_US', skip: 'true' })).headers.location,
+    '/jobs?done=skipped#job-push-changes',
+  );
   assert.match((await client.get('/jobs')).body, 'skipped once');
   assert.is((await client.post('/jobs/push-changes/schedules/pause', { key: 'SHOPIFY_US' })).statusCode, 303);
   assert.match((await client.get('/jobs')).body, 'Upload recent inventory changes <span class="badge paused">');
@@ -94,30 +108,40 @@ Jobs('pause, resume, skip once and remove go to job control with the schedule ke
   await client.close();
 });
 
-Jobs('Run now: queued on PostgreSQL (to the pipeline), started in process on SQLite (to the run); the page says schedules need PostgreSQL', async () => {
-  const pg = doubleDeps(true);
-  const client = await consoleClient(pg.deps, [registerJobsPages]);
-  await client.get('/jobs');
-  const queued = await client.post('/jobs/hard-sync/run', { facilityGroupId: 'SHOPIFY_US', stray: 'x' });
-  assert.is(queued.headers.location, '/pipeline?job=hard-sync&queued=1');
-  assert.equal(pg.jobs.calls.at(-1)?.args[0], { job: 'hard-sync', parameters: { facilityGroupId: 'SHOPIFY_US' }, by: 'ops' });
-  await client.close();
-  const lite = doubleDeps(false);
-  const local = await consoleClient(lite.deps, [registerJobsPages]);
-  const page = await local.get('/jobs');
-  assert.match(page.body, 'Schedules need the PostgreSQL store');
-  assert.match(page.body, 'Run now runs the job in the console's process');
-  assert.not.match(page.body, 'Save schedule');
-  const started = await local.post('/jobs/hard-sync/run', { facilityGroupId: 'SHOPIFY_US' });
-  assert.is(started.headers.location, '/runs/hard-sync-run-1');
-  await local.close();
-});
+Jobs(
+  'Run now: queued on PostgreSQL (to the pipeline), started in process on SQLite (to the run); the page says schedules need PostgreSQL',
+  async () => {
+    const pg = doubleDeps(true);
+    const client = await consoleClient(pg.deps, [registerJobsPages]);
+    await client.get('/jobs');
+    const queued = await client.post('/jobs/hard-sync/run', { facilityGroupId: 'SHOPIFY_US', stray: 'x' });
+    assert.is(queued.headers.location, '/pipeline?job=hard-sync&queued=1');
+    assert.equal(pg.jobs.calls.at(-1)?.args[0], {
+      job: 'hard-sync',
+      parameters: { facilityGroupId: 'SHOPIFY_US' },
+      by: 'ops',
+    });
+    await client.close();
+    const lite = doubleDeps(false);
+    const local = await consoleClient(lite.deps, [registerJobsPages]);
+    const page = await local.get('/jobs');
+    assert.match(page.body, 'Schedules need the PostgreSQL store');
+    assert.match(page.body, "Run now runs the job in the console's process");
+    assert.not.match(page.body, 'Save schedule');
+    const started = await local.post('/jobs/hard-sync/run', { facilityGroupId: 'SHOPIFY_US' });
+    assert.is(started.headers.location, '/runs/hard-sync-run-1');
+    await local.close();
+  },
+);
 
 Jobs('the cron preview fragment: next times, or the problem', async () => {
   const { deps } = doubleDeps();
   const client = await consoleClient(deps, [registerJobsPages]);
   assert.match((await client.get('/jobs/import/preview?cron=*/15+*+*+*+*')).body, 'Next: 2026-12-02 04:15:00 UTC');
-  assert.match((await client.get('/jobs/import/preview?cron=%3Cb%3E')).body, '&#39;&lt;b&gt;&#39; is not a cron expression');
+  assert.match(
+    (await client.get('/jobs/import/preview?cron=%3Cb%3E')).body,
+    '&#39;&lt;b&gt;&#39; is not a cron expression',
+  );
   await client.close();
 });
 
@@ -138,7 +162,12 @@ Jobs('the JSON API: the cards, a schedule saved, Run now (202); without the CSRF
   const run = await client.api('POST', '/api/jobs/hard-sync/run', { parameters: { facilityGroupId: 'SHOPIFY_US' } });
   assert.is(run.statusCode, 202);
   assert.equal(run.json(), { kind: 'queued', job: 'hard-sync', queuedId: 'q-1' });
-  const refused = await client.api('POST', '/api/jobs/hard-sync/run', { parameters: { facilityGroupId: 'SHOPIFY_US' } }, false);
+  const refused = await client.api(
+    'POST',
+    '/api/jobs/hard-sync/run',
+    { parameters: { facilityGroupId: 'SHOPIFY_US' } },
+    false,
+  );
   assert.is(refused.statusCode, 403);
   const invalid = await client.api('PUT', '/api/jobs/hard-sync/schedules', { cron: 'nope' });
   assert.is(invalid.statusCode, 400);
