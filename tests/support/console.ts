@@ -11,7 +11,8 @@ import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/composition/config.ts';
 import type { JobControl } from '../../src/composition/job-control.ts';
-import { openLiveStore, type LiveStore } from '../../src/composition/jobs.ts';
+import { openLiveStore, runJobOn, type LiveStore } from '../../src/composition/jobs.ts';
+import * as demo from '../../src/cli/demo-data.ts';
 import type { Logger } from '../../src/composition/log.ts';
 import { credentialsFromEnv } from '../../src/console/auth.ts';
 import type { ConsoleDeps } from '../../src/console/deps.ts';
@@ -83,6 +84,50 @@ export const noJobControl: JobControl = {
   run: refused,
   errorFile: refused,
   close: async () => undefined,
+};
+
+/** What `seedDemoChannel` set up: the demo's channel group, its Shopify location and an item per product. */
+export interface SeededChannel {
+  readonly facilityGroupId: string;
+  readonly locationId: string;
+  readonly items: ReadonlyMap<string, string>;
+}
+
+/**
+ * The demo's small retailer (src/cli/demo-data.ts) in the world's store and shop: facilities, products, the
+ * SHOPIFY_US channel group selling through a Shopify location, SKUs, positions, thresholds, the brokering queue, an
+ * item per SKU in the test kit's shop; then the real map-products job maps them.
+ */
+export const seedDemoChannel = async (world: Pick<ConsoleWorld, 'live' | 'shopify'>): Promise<SeededChannel> => {
+  const store = world.live.store;
+  const locationId = world.shopify.addLocation(demo.demoShopifyLocationName);
+  const items = new Map<string, string>();
+  for (const p of demo.demoProducts) {
+    const item = world.shopify.addInventoryItem({ sku: p.sku });
+    world.shopify.stock(item, locationId, p.shopifyAvailable);
+    items.set(p.productId, item);
+  }
+  const steps = [
+    store.saveFacilities(demo.demoFacilities),
+    store.saveProducts(demo.demoProducts.map((p) => ({ productId: p.productId, externalId: p.externalId }))),
+    store.saveFacilityGroup(demo.demoChannelGroup),
+    store.saveSalesChannel({
+      facilityGroupId: demo.demoChannelGroup.facilityGroupId,
+      shop: world.shopify.shopDomain,
+      locationId,
+    }),
+    store.saveProductSkus(demo.demoProducts.map((p) => ({ productId: p.productId, sku: p.sku }))),
+    store.savePositions(demo.demoPositions),
+    store.saveThresholds(demo.demoThresholds),
+    store.saveBrokeringQueue(demo.demoBrokeringQueue),
+  ];
+  for (const step of steps) {
+    const done = await step();
+    if (done._tag === 'Left') throw new Error(`seedDemoChannel: ${JSON.stringify(done.left)}`);
+  }
+  const mapped = await runJobOn(world.live, { job: 'map-products', parameters: {} }, { worker: 'test-seed' });
+  if (mapped._tag === 'Left') throw new Error(`seedDemoChannel: map-products: ${mapped.left._tag}`);
+  return { facilityGroupId: demo.demoChannelGroup.facilityGroupId, locationId, items };
 };
 
 /** What a console test drives. */
