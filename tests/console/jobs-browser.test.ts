@@ -46,7 +46,7 @@ Browser(
     assert.is(
       await hardSync
         .locator('details.schedule-form select[name=facilityGroupId]')
-        .evaluate((e) => (e as HTMLSelectElement).validity.valueMissing),
+        .evaluate((e) => (e as unknown as { validity: { valueMissing: boolean } }).validity.valueMissing),
       true,
     );
     // Upload recent inventory changes, every 15 minutes, for SHOPIFY_US.
