@@ -1,0 +1,42 @@
+// On the SQLite store, in a real chromium: the Jobs page says schedules need PostgreSQL, and Run now runs the job
+// in the console's own process; its page follows it to the end.
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import * as demo from '../../src/cli/demo-data.ts';
+import { seedDemoChannel, startConsoleWorld, type ConsoleWorld } from '../support/console.ts';
+
+const Lite = suite<{ world: ConsoleWorld }>('console Jobs on SQLite (browser)');
+
+Lite.before(async (context) => {
+  context.world = await startConsoleWorld({ store: 'sqlite' });
+  await seedDemoChannel(context.world);
+});
+Lite.after(async ({ world }) => {
+  await world?.close();
+});
+
+Lite(
+  'schedules need PostgreSQL; Run now runs Hard Sync in the console and its page shows it succeeded',
+  async ({ world }) => {
+    const page = await world.signedInPage();
+    page.on('dialog', (d) => void d.accept());
+    await page.goto(`${world.url}/jobs`);
+    assert.match((await page.locator('main').textContent()) ?? '', 'Schedules need the PostgreSQL store');
+    assert.is(await page.locator('button', { hasText: 'Save schedule' }).count(), 0);
+    await world.screenshot(page, 'jobs-sqlite');
+    await page.locator('#job-hard-sync button', { hasText: 'Run now…' }).click();
+    await page
+      .locator('dialog#run-hard-sync select[name=facilityGroupId]')
+      .selectOption(demo.demoChannelGroup.facilityGroupId);
+    await Promise.all([
+      page.waitForURL((u) => u.pathname.startsWith('/runs/')),
+      page.locator('dialog#run-hard-sync button', { hasText: 'Run now' }).click(),
+    ]);
+    await page.locator('#run-facts[data-status="succeeded"]').waitFor({ timeout: 30_000 });
+    assert.match((await page.locator('#run-facts').textContent()) ?? '', 'console:');
+    await page.goto(`${world.url}/pipeline`);
+    assert.is(await page.locator('#history tr.history[data-job="hard-sync"][data-status="succeeded"]').count(), 1);
+  },
+);
+
+Lite.run();
