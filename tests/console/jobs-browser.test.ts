@@ -210,4 +210,8 @@ Browser('a change without the CSRF token is refused (403), with a clear page and
   assert.is(((await jobs.json()) as { schedulesShared: boolean }).schedulesShared, true);
 });
 
+Browser('the browser reported no error on any page (no CSP refusal, no script error)', ({ world }) => {
+  assert.equal(world.browserErrors, []);
+});
+
 Browser.run();

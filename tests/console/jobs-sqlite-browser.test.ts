@@ -39,4 +39,8 @@ Lite(
   },
 );
 
+Lite('the browser reported no error on any page (no CSP refusal, no script error)', ({ world }) => {
+  assert.equal(world.browserErrors, []);
+});
+
 Lite.run();

@@ -43,4 +43,8 @@ SignIn('sign-out ends the session: the next page asks to sign in again', async (
   assert.is(new URL(page.url()).pathname, '/sign-in');
 });
 
+SignIn('the browser reported no error on any page (no CSP refusal, no script error)', ({ world }) => {
+  assert.equal(world.browserErrors, []);
+});
+
 SignIn.run();

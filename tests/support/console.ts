@@ -151,6 +151,8 @@ export interface ConsoleWorld {
   /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
   readonly screenshot: (page: Page, name: string) => Promise<void>;
   readonly jobs: JobControl;
+  /** Errors the browser reported (console errors, CSP refusals, uncaught exceptions), of every page. */
+  readonly browserErrors: ReadonlyArray<string>;
   readonly close: () => Promise<void>;
 }
 
@@ -240,10 +242,17 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
     const browser = await launchChromium();
     cleanups.push(() => browser.close());
     const contexts: BrowserContext[] = [];
+    const browserErrors: string[] = [];
     const freshPage = async (): Promise<Page> => {
       const context = await browser.newContext({ viewport: { width: 1280, height: 860 } });
       contexts.push(context);
-      return context.newPage();
+      const page = await context.newPage();
+      // A CSP refusal, a script error or a failed htmx request shows here; the tests expect none.
+      page.on('console', (m) => {
+        if (m.type() === 'error' && !/status of (401|403|404)/.test(m.text())) browserErrors.push(m.text());
+      });
+      page.on('pageerror', (e) => browserErrors.push(e.message));
+      return page;
     };
     return {
       url: running.url,
@@ -257,6 +266,7 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
       outbox,
       logLines,
       jobs,
+      browserErrors,
       freshPage,
       signedInPage: async () => {
         const page = await freshPage();
