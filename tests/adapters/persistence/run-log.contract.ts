@@ -187,10 +187,10 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
     await run(store.progressRun('run-1', { step: 'rows of a.csv', done: 500, total: 1000, at: at(1) }));
     await run(store.progressRun('run-1', { step: 'rows of a.csv', done: 900, total: null, at: at(2) }));
     const [listed] = await run(store.listRuns({ limit: 1 }));
-    assert.equal([listed?.trigger, listed?.progress], [
-      'schedule',
-      { step: 'rows of a.csv', done: 900, total: null, at: at(2) },
-    ]);
+    assert.equal(
+      [listed?.trigger, listed?.progress],
+      ['schedule', { step: 'rows of a.csv', done: 900, total: null, at: at(2) }],
+    );
     assert.equal((await run(store.runReport('run-1')))?.report, null);
     const report: RunReport = {
       counts: { rowsRead: 3, rejected: 1 },
@@ -202,16 +202,17 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
       attention: true,
       text: 'Import inventory\n  line 3',
     };
-    await run(store.finishRun('run-1', { finishedAt: at(3), outcome: 'succeeded', counts: report.counts, error: null, report }));
+    await run(
+      store.finishRun('run-1', { finishedAt: at(3), outcome: 'succeeded', counts: report.counts, error: null, report }),
+    );
     // A late progress changes nothing once the run ended.
     await run(store.progressRun('run-1', { step: 'late', done: 1, total: 1, at: at(4) }));
     const detail = await run(store.runReport('run-1'));
     assert.equal(detail?.report, report);
-    assert.equal([detail?.run.outcome, detail?.run.progress?.step, detail?.run.trigger], [
-      'succeeded',
-      'rows of a.csv',
-      'schedule',
-    ]);
+    assert.equal(
+      [detail?.run.outcome, detail?.run.progress?.step, detail?.run.trigger],
+      ['succeeded', 'rows of a.csv', 'schedule'],
+    );
     assert.is(await run(store.runReport('nope')), null);
     // runReport judges abandonment as listRuns does.
     await run(store.startRun({ ...started('run-2', 'import', 5), leaseUntil: at(6) }));
