@@ -14,7 +14,8 @@ import pg from 'pg';
 import { loadConfig } from '../src/composition/config.ts';
 import { jobControl, type PipelineFilter } from '../src/composition/job-control.ts';
 import { openLiveStore } from '../src/composition/jobs.ts';
-import { DATABASE_URL, freshPostgresDatabase } from '../tests/support/postgres.ts';
+import { randomBytes } from 'node:crypto';
+import { DATABASE_URL } from '../tests/support/postgres.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100_000);
 const REPEAT = 30;
@@ -56,12 +57,12 @@ const seed = async (url: string): Promise<void> => {
             ($2::text[])[1 + i % 7],
             '{"facilityGroupId":"SHOPIFY_US"}',
             'worker-' || (i % 3),
-            $3::bigint + i * 60000,
-            case when i % 100 = 99 then null else $3::bigint + i * 60000 + 30000 end,
+            $3::bigint + i::bigint * 60000,
+            case when i % 100 = 99 then null else $3::bigint + i::bigint * 60000 + 30000 end,
             case when i % 100 = 99 then 'running' when i % 100 < 6 then 'failed' when i % 100 < 9 then 'skipped' else 'succeeded' end,
             '{"lines":100}',
             case when i % 100 < 6 then 'ShopifyUnavailable: 503' else null end,
-            $3::bigint + i * 60000 + 60000,
+            $3::bigint + i::bigint * 60000 + 60000,
             case when i % 2 = 0 then 'schedule' else 'console' end,
             null,
             case when i % 100 < 6 then $4 else null end
@@ -115,7 +116,26 @@ const measure = async (url: string) => {
   return { results, firstPage: first.history.length, running: first.running.length };
 };
 
-const database = await freshPostgresDatabase();
+// A database of its own name (BENCH_DB_PREFIX), so no test suite's clean-up of its databases reaches it.
+const freshDatabase = async () => {
+  const name = `${process.env.BENCH_DB_PREFIX ?? 'oms_inventory_sync_bench_'}${randomBytes(4).toString('hex')}`;
+  const admin = new pg.Client({ connectionString: DATABASE_URL });
+  await admin.connect();
+  await admin.query(`create database "${name}"`);
+  await admin.end();
+  const url = new URL(DATABASE_URL);
+  url.pathname = `/${name}`;
+  return {
+    url: url.toString(),
+    drop: async () => {
+      const client = new pg.Client({ connectionString: DATABASE_URL });
+      await client.connect();
+      await client.query(`drop database if exists "${name}" with (force)`);
+      await client.end();
+    },
+  };
+};
+const database = await freshDatabase();
 const baselineName = `${new URL(database.url).pathname.slice(1)}_baseline`;
 try {
   const config = loadConfig({ inventoryStore: { postgres: {} } }, { DATABASE_URL: database.url });
