@@ -61,6 +61,8 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   'src/application/process-uploads.ts': ['tests/application/shopify-jobs.test.ts'],
   // The run-log port (and JOB_NAMES): its contract suite, run against every store.
   'src/application/run-log.ts': ['tests/adapters/persistence/run-log.contract.ts'],
+  // The pg-boss job queue: through job control on PostgreSQL and the worker's own tests.
+  'src/worker/boss-queue.ts': ['tests/worker/job-control-live.test.ts', 'tests/worker/worker.test.ts'],
   // The schedule book port: its contract suite, run against every store.
   'src/application/schedule-book.ts': ['tests/adapters/persistence/schedule-book.contract.ts'],
   // The demo's data: the demo runs on it.

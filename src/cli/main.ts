@@ -299,7 +299,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       // Job events as JSON lines on stderr, every secret of the configuration redacted (as the worker's).
       const log = configuredLogger(config.right);
       log('info', 'job started', { job: command, parameters, worker });
-      const result = await runJob(config.right, request.right, { worker, progress: bar.update });
+      const result = await runJob(config.right, request.right, { worker, progress: bar.update, trigger: 'cli', log });
       bar.done();
       if (isLeft(result)) {
         const e = result.left;

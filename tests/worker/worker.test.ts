@@ -432,7 +432,7 @@ worker('process-uploads is queued after a successful sync only, and coalesces: o
 });
 
 worker(
-  'schedules are registered per job and facility group, stale ones removed; the CLI command stops on SIGTERM',
+  'schedules are seeded per job and facility group where the database has none, and kept; the CLI command stops on SIGTERM',
   async () => {
     const url = await database();
     const config = configFor(url, { facilityGroupId: 'SHOPIFY_US', timezone: 'Europe/Berlin', stopTimeoutSeconds: 1 });
@@ -460,7 +460,7 @@ worker(
         key: 'SHOPIFY_CA',
         cron: '30 3 * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_CA' },
+        data: { facilityGroupId: 'SHOPIFY_CA', _oms: { trigger: 'schedule', key: 'SHOPIFY_CA' } },
         singletonKey: SHOP,
       },
       {
@@ -468,7 +468,7 @@ worker(
         key: 'SHOPIFY_US',
         cron: '0 3 * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_US' },
+        data: { facilityGroupId: 'SHOPIFY_US', _oms: { trigger: 'schedule', key: 'SHOPIFY_US' } },
         singletonKey: SHOP,
       },
       {
@@ -476,7 +476,7 @@ worker(
         key: '',
         cron: '0 2 * * *',
         timezone: 'Europe/Berlin',
-        data: {},
+        data: { _oms: { trigger: 'schedule', key: '' } },
         singletonKey: undefined,
       },
       {
@@ -484,7 +484,7 @@ worker(
         key: 'SHOPIFY_US',
         cron: '*/15 * * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_US' },
+        data: { facilityGroupId: 'SHOPIFY_US', _oms: { trigger: 'schedule', key: 'SHOPIFY_US' } },
         singletonKey: SHOP,
       },
     ]);
@@ -524,9 +524,14 @@ worker(
     );
     await until('the command started its worker', () => logged.includes('worker started'), 10_000);
     assert.equal(
-      (await read()).map((s) => s.name),
-      ['oms-inventory-sync.import'],
-      'schedules no longer configured are removed',
+      (await read()).map((s) => `${s.name} ${s.key} ${s.cron}`),
+      [
+        'oms-inventory-sync.hard-sync SHOPIFY_CA 30 3 * * *',
+        'oms-inventory-sync.hard-sync SHOPIFY_US 0 3 * * *',
+        'oms-inventory-sync.import  0 2 * * *',
+        'oms-inventory-sync.push-changes SHOPIFY_US */15 * * * *',
+      ],
+      'the schedules in the database stay: the settings only seed them',
     );
     signals.emit('SIGTERM');
     const ended = await command;
