@@ -62,6 +62,24 @@ export interface RunFilter {
   readonly at?: Date;
 }
 
+/** How many runs of one outcome started on one day (UTC). */
+export interface RunDayCount {
+  /** The day, `YYYY-MM-DD` in UTC. */
+  readonly day: string;
+  readonly outcome: RunOutcome;
+  readonly runs: number;
+}
+
+/** Which runs `runsPerDay` counts: those started in [from, to), seen at `at` (see `RunFilter.at`). */
+export interface RunDayFilter {
+  readonly from: Date;
+  readonly to: Date;
+  readonly at?: Date;
+}
+
+/** The UTC day (`YYYY-MM-DD`) of a time given in epoch milliseconds' whole days. */
+export const dayOfEpochDay = (epochDay: number): string => new Date(epochDay * 86_400_000).toISOString().slice(0, 10);
+
 /** The record of every run. */
 export interface RunLog {
   /** Records a run as started (outcome `running`), with its lease's first expiry when it keeps a heartbeat. */
@@ -85,6 +103,8 @@ export interface RunLog {
       readonly error: string | null;
     },
   ) => TaskEither<StoreError, void>;
+  /** The runs started in the filter's window, counted per UTC day and outcome, in day then outcome order. */
+  readonly runsPerDay: (filter: RunDayFilter) => TaskEither<StoreError, ReadonlyArray<RunDayCount>>;
   /** Runs, newest first. */
   readonly listRuns: (filter: RunFilter) => TaskEither<StoreError, ReadonlyArray<JobRun>>;
 }

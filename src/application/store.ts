@@ -76,6 +76,7 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
   stockTerms: true,
   facilities: true,
   productPage: true,
+  searchProducts: true,
   facilityGroups: true,
 };
 
