@@ -27,6 +27,7 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/shopify-inventory.ts',
   'src/application/shopify-shop.ts',
   'src/application/store-error.ts',
+  'src/console/deps.ts',
 ];
 
 /** Entry points of the package that only re-export (tests/package.test.ts imports them from the built package). */
@@ -61,6 +62,9 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   'src/application/run-log.ts': ['tests/adapters/persistence/run-log.contract.ts'],
   // The demo's data: the demo runs on it.
   'src/cli/demo-data.ts': ['tests/cli/demo.test.ts'],
+  // The console's static files and shared route helpers: served and used by the server under test.
+  'src/console/assets.ts': ['tests/console/server.test.ts'],
+  'src/console/http.ts': ['tests/console/server.test.ts'],
   // The live wiring: the CLI and the job catalogue run through it.
   'src/composition/live.ts': ['tests/cli/main.test.ts', 'tests/composition/jobs.test.ts'],
   // SuiteScript entry points are bundled and run against the fake NetSuite; the scripts are tested through them.

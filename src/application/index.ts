@@ -183,7 +183,15 @@ export {
   type RunFilter,
   type RunLog,
   type RunOutcome,
+  type RunCursor,
+  type RunProgress,
+  type RunReport,
+  type RunReportFile,
+  type RunTrigger,
+  REPORT_SAMPLE,
+  REPORT_TEXT_MAX,
 } from './run-log.ts';
+export type { ScheduleBook, StoredSchedule } from './schedule-book.ts';
 
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).
 export {

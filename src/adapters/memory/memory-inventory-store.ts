@@ -16,8 +16,15 @@ import type {
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
 import { stockTableOf } from '../../application/columnar.ts';
-import { dayOfEpochDay, outcomeSeenAt, type JobRun, type RunDayCount } from '../../application/run-log.ts';
+import {
+  dayOfEpochDay,
+  outcomeSeenAt,
+  type JobRun,
+  type RunDayCount,
+  type RunReport,
+} from '../../application/run-log.ts';
 import type { ProductMatch } from '../../application/master-data.ts';
+import type { StoredSchedule } from '../../application/schedule-book.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
   applyInventoryEvents,
@@ -133,6 +140,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
   const runs = new Map<string, JobRun>();
+  const reports = new Map<string, RunReport>();
+  const schedules = new Map<string, StoredSchedule>();
   const fileKey = (name: string, sha256: string) => pairKey(name, sha256);
   const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) =>
     pairKey(shop, pairKey(locationId, inventoryItemId));
@@ -617,8 +626,15 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           leaseUntil: run.leaseUntil ?? null,
           counts: {},
           error: null,
+          trigger: run.trigger ?? null,
+          progress: null,
         });
         return E.right(undefined);
+      }),
+    progressRun: (runId, at) =>
+      answer('progressRun', () => {
+        const started = runs.get(runId);
+        if (started?.outcome === 'running') runs.set(runId, { ...started, progress: { ...at } });
       }),
     renewRun: (runId, leaseUntil) =>
       answer('renewRun', () => {
@@ -636,6 +652,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           counts: { ...end.counts },
           error: end.error,
         });
+        if (end.report !== undefined) reports.set(runId, structuredClone(end.report));
         return E.right(undefined);
       }),
     runsPerDay: (filter) =>
@@ -658,11 +675,49 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           .filter(
             (r) =>
               (filter.job === undefined || r.job === filter.job) &&
-              (filter.outcome === undefined || r.outcome === filter.outcome),
+              (filter.outcome === undefined ||
+                r.outcome === filter.outcome ||
+                (filter.outcome === 'ended' && r.outcome !== 'running')) &&
+              (filter.before === undefined ||
+                r.startedAt.getTime() < filter.before.startedAt.getTime() ||
+                (r.startedAt.getTime() === filter.before.startedAt.getTime() &&
+                  byId(r.runId, filter.before.runId) < 0)),
           )
           .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || byId(b.runId, a.runId))
           .slice(0, Math.max(0, Math.floor(filter.limit))),
       ),
+    runReport: (runId, at) =>
+      answer('runReport', () => {
+        const r = runs.get(runId);
+        return r === undefined
+          ? null
+          : {
+              run: { ...r, outcome: outcomeSeenAt(r.outcome, r.leaseUntil, at) },
+              report: reports.has(runId) ? structuredClone(reports.get(runId)!) : null,
+            };
+      }),
+
+    storedSchedules: () =>
+      answer('storedSchedules', () =>
+        [...schedules.values()]
+          .sort((a, b) => byId(a.job, b.job) || byId(a.key, b.key))
+          .map((x) => ({ ...x, parameters: { ...x.parameters } })),
+      ),
+    saveSchedule: (schedule) =>
+      answer('saveSchedule', () => {
+        schedules.set(pairKey(schedule.job, schedule.key), { ...schedule, parameters: { ...schedule.parameters } });
+      }),
+    removeSchedule: (job, key) =>
+      answer('removeSchedule', () => {
+        schedules.delete(pairKey(job, key));
+      }),
+    takeSkip: (job, key, queuedAt) =>
+      answer('takeSkip', () => {
+        const stored = schedules.get(pairKey(job, key));
+        if (stored?.skipAfter == null || stored.skipAfter.getTime() > queuedAt.getTime()) return false;
+        schedules.set(pairKey(job, key), { ...stored, skipAfter: null });
+        return true;
+      }),
 
     saveFacilityGroup: (group) =>
       answer('saveFacilityGroup', () => {

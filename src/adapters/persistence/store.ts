@@ -31,9 +31,28 @@ import {
   productChangeOf,
   productInventoryOf,
   productInventoryQuery,
+  progressColumn,
+  reportOf,
   type Row,
+  storedScheduleOf,
   varianceOf,
 } from './rows.ts';
+
+// The run log's columns but the report (read only for one run): a page of runs stays small.
+const RUN_COLUMNS = [
+  'run_id',
+  'job',
+  'parameters',
+  'worker',
+  'started_at',
+  'finished_at',
+  'outcome',
+  'counts',
+  'error',
+  'lease_until',
+  'trigger',
+  'progress',
+] as const;
 
 /** A store on PostgreSQL or SQLite: every role a store plays, and its schema and connections. */
 export type SqlStore = Store & {
@@ -633,7 +652,17 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             counts: '{}',
             error: null,
             ...(run.leaseUntil === undefined ? {} : { lease_until: run.leaseUntil.getTime() }),
+            ...(run.trigger === undefined ? {} : { trigger: run.trigger }),
           })
+          .execute();
+      }),
+    progressRun: (runId, progress) =>
+      attempt('progressRun', async () => {
+        await db()
+          .updateTable('job_run')
+          .set({ progress: progressColumn(progress) })
+          .where('run_id', '=', runId)
+          .where('outcome', '=', 'running')
           .execute();
       }),
     renewRun: (runId, leaseUntil) =>
@@ -654,6 +683,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             outcome: end.outcome,
             counts: JSON.stringify(end.counts),
             error: end.error,
+            ...(end.report === undefined ? {} : { report: JSON.stringify(end.report) }),
           })
           .where('run_id', '=', runId)
           .executeTakeFirst();
@@ -682,12 +712,31 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         const { job, outcome, at } = filter;
         // `abandoned` is never stored: it is a `running` run whose heartbeat lapsed before `at` (see outcomeSeenAt).
         const lapsed = at?.getTime() ?? null;
+        const { before } = filter;
         const runs = await db()
           .selectFrom('job_run')
-          .selectAll()
+          .select(RUN_COLUMNS)
           .$if(job !== undefined, (q) => q.where('job', '=', job!))
-          .$if(outcome !== undefined && outcome !== 'running' && outcome !== 'abandoned', (q) =>
+          .$if(outcome !== undefined && outcome !== 'running' && outcome !== 'abandoned' && outcome !== 'ended', (q) =>
             q.where('outcome', '=', outcome!),
+          )
+          .$if(outcome === 'ended', (q) =>
+            lapsed === null
+              ? q.where('outcome', '<>', 'running')
+              : q.where((eb) =>
+                  eb.or([
+                    eb('outcome', '<>', 'running'),
+                    eb.and([eb('outcome', '=', 'running'), eb('lease_until', '<=', lapsed)]),
+                  ]),
+                ),
+          )
+          .$if(before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('started_at', '<', before!.startedAt.getTime()),
+                eb.and([eb('started_at', '=', before!.startedAt.getTime()), eb('run_id', '<', before!.runId)]),
+              ]),
+            ),
           )
           .$if(outcome === 'abandoned', (q) =>
             lapsed === null
@@ -706,6 +755,58 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .limit(Math.floor(filter.limit))
           .execute();
         return runs.map((r) => jobRunOf(r, at));
+      }),
+    runReport: (runId, at) =>
+      attempt('runReport', async () => {
+        const row = await db()
+          .selectFrom('job_run')
+          .select([...RUN_COLUMNS, 'report'])
+          .where('run_id', '=', runId)
+          .executeTakeFirst();
+        return row === undefined ? null : { run: jobRunOf(row, at), report: reportOf(row.report) };
+      }),
+
+    // ScheduleBook.
+    storedSchedules: () =>
+      attempt('storedSchedules', async () =>
+        (await db().selectFrom('job_schedule').selectAll().orderBy('job').orderBy('key').execute()).map(
+          storedScheduleOf,
+        ),
+      ),
+    saveSchedule: (schedule) =>
+      attempt('saveSchedule', async () => {
+        const row = {
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          parameters: JSON.stringify(schedule.parameters),
+          paused: schedule.paused,
+          skip_after: schedule.skipAfter?.getTime() ?? null,
+          changed_by: schedule.changedBy,
+          changed_at: schedule.changedAt.getTime(),
+        };
+        await db()
+          .insertInto('job_schedule')
+          .values({ job: schedule.job, key: schedule.key, ...row })
+          .onConflict((oc) => oc.columns(['job', 'key']).doUpdateSet(row))
+          .execute();
+      }),
+    removeSchedule: (job, key) =>
+      attempt('removeSchedule', async () => {
+        await db().deleteFrom('job_schedule').where('job', '=', job).where('key', '=', key).execute();
+      }),
+    takeSkip: (job, key, queuedAt) =>
+      attempt('takeSkip', async () => {
+        // One statement: of two workers handed runs of one schedule, one clears the mark and skips.
+        const taken = await db()
+          .updateTable('job_schedule')
+          .set({ skip_after: null })
+          .where('job', '=', job)
+          .where('key', '=', key)
+          .where('skip_after', 'is not', null)
+          .where('skip_after', '<=', queuedAt.getTime())
+          .returning('job')
+          .executeTakeFirst();
+        return taken !== undefined;
       }),
 
     // Catalogue.
