@@ -56,7 +56,7 @@ const frame = (input: ChartInput, max: number, body: Html, xLabels: Html): Html 
     (s, i) =>
       html`<g transform="translate(${MARGIN.left + i * 130},${height - 12})"><rect width="10" height="10" y="-9" fill="${s.color}"/><text x="14" font-size="11" fill="#1d2330">${s.name}</text></g>`,
   );
-  return html`<figure class="chart" id="${input.id}"><svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="${width}" height="${height}" aria-labelledby="${input.id}-title ${input.id}-desc"><title id="${input.id}-title">${input.title}</title><desc id="${input.id}-desc">${input.description}</desc>${ticks}${body}${xLabels}${legend}</svg><figcaption>${input.title}</figcaption></figure>`;
+  return html`<figure class="chart" id="${input.id}"><svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${input.id}-title ${input.id}-desc"><title id="${input.id}-title">${input.title}</title><desc id="${input.id}-desc">${input.description}</desc>${ticks}${body}${xLabels}${legend}</svg><figcaption>${input.title}</figcaption></figure>`;
 };
 
 const plotSize = (input: ChartInput) => ({

@@ -16,6 +16,11 @@ import { sessionStore, type ConsoleCredentials } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { csrfField, html } from './html.ts';
 import { csrfUserInfo, sendPage, sendProblem, wantsJson } from './http.ts';
+import { registerDashboardPages } from './pages/dashboard.ts';
+import { registerDriftPages } from './pages/drift.ts';
+import { registerFacilitiesPages } from './pages/facilities.ts';
+import { registerGroupsPages } from './pages/groups.ts';
+import { registerProductsPages } from './pages/products.ts';
 
 /** How the console serves. */
 export interface ConsoleOptions {
@@ -34,7 +39,13 @@ export interface ConsoleOptions {
 export type PageModule = (app: FastifyInstance, deps: ConsoleDeps) => void | Promise<void>;
 
 /** Every page module of the console, one line each. */
-export const PAGES: ReadonlyArray<PageModule> = [];
+export const PAGES: ReadonlyArray<PageModule> = [
+  registerDashboardPages,
+  registerFacilitiesPages,
+  registerGroupsPages,
+  registerProductsPages,
+  registerDriftPages,
+];
 
 const SESSION_COOKIE = 'oms_console_session';
 
