@@ -148,7 +148,7 @@ ${next === null ? '' : html`<p><a rel="next" href="${next}">Next ${PAGE} →</a>
 ${
   overview.explanations.length === 0
     ? html`<p class="muted">No CHANNEL_FAC_GROUP group: online ATP is computed for a channel group.</p>`
-    : html`<div class="cards">${overview.explanations.map((e) => breakdown(e, product.productId))}</div>`
+    : html`<div class="atp-groups">${overview.explanations.map((e) => breakdown(e, product.productId))}</div>`
 }
 <h2>Latest ledger events <span class="muted">(newest first, at most ${EVENTS})</span></h2>
 ${eventsTable(overview.events)}`,
