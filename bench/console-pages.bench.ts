@@ -16,6 +16,7 @@ import type { ConsoleDeps } from '../src/console/deps.ts';
 import { buildConsole, PAGES } from '../src/console/server.ts';
 import { QUANTITY_SCALE } from '../src/domain/index.ts';
 import { startShopifyAdminServer } from '../src/testkit/shopify-admin-server.ts';
+import { openJobControl } from '../src/worker/job-control-live.ts';
 import { prefixedDatabase } from '../tests/support/console.ts';
 
 const PRODUCTS = Number(process.env.BENCH_PRODUCTS ?? 100_000);
@@ -134,6 +135,7 @@ const main = async () => {
   if (live._tag === 'Left') throw new Error(live.left.reason);
   const client = new pg.Client({ connectionString: database.url });
   await client.connect();
+  let closeJobs = async () => undefined as unknown;
   try {
     const now = Date.now();
     console.log(`filling PostgreSQL (${database.url.replace(/\/\/[^@]*@/, '//')}):`);
@@ -143,7 +145,17 @@ const main = async () => {
 
     const credentials = credentialsFromEnv(env);
     if (!credentials.ok) throw new Error(credentials.message);
-    const deps: ConsoleDeps = { config: config.right, live: live.right, now: () => new Date(), log: () => undefined };
+    // The live job control (pg-boss on PostgreSQL), as the `console` command opens it: the Jobs and Pipeline pages too.
+    const jobs = await openJobControl(live.right);
+    if (jobs._tag === 'Left') throw new Error(`job control: ${jobs.left.reason}`);
+    closeJobs = () => jobs.right.close();
+    const deps: ConsoleDeps = {
+      config: config.right,
+      live: live.right,
+      jobs: jobs.right,
+      now: () => new Date(),
+      log: () => undefined,
+    };
     const app = await buildConsole(deps, { credentials: credentials.credentials, sessionSecret: 'bench' }, PAGES);
     // Signed in as a browser would: the sign-in form's CSRF token and cookie, then the session cookie.
     const form = await app.inject({ method: 'GET', url: '/sign-in' });
@@ -245,6 +257,27 @@ const main = async () => {
         },
       },
       {
+        name: 'jobs (CORE)',
+        url: '/jobs',
+        expect: 'Hard Sync',
+        baseline: { sql: 'select * from "job_schedule" order by "job", "key"' },
+      },
+      {
+        name: 'pipeline (CORE)',
+        url: '/pipeline',
+        expect: 'run-',
+        baseline: { sql: 'select * from "job_run" order by "started_at" desc, "run_id" desc limit 50' },
+      },
+      {
+        name: 'a run (CORE)',
+        url: `/runs/run-${String(RUNS).padStart(7, '0')}`,
+        expect: `run-${String(RUNS).padStart(7, '0')}`,
+        baseline: {
+          sql: 'select * from "job_run" where "run_id" = $1',
+          values: [`run-${String(RUNS).padStart(7, '0')}`],
+        },
+      },
+      {
         name: 'drift',
         url: '/drift?group=WEB',
         expect: 'last-verify',
@@ -286,6 +319,7 @@ const main = async () => {
     );
     await app.close();
   } finally {
+    await closeJobs();
     await client.end();
     await live.right.close();
     await shopify.close();

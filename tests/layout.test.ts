@@ -60,6 +60,8 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   'src/application/process-uploads.ts': ['tests/application/shopify-jobs.test.ts'],
   // The run-log port (and JOB_NAMES): its contract suite, run against every store.
   'src/application/run-log.ts': ['tests/adapters/persistence/run-log.contract.ts'],
+  // The schedule book port: its contract suite, run against every store.
+  'src/application/schedule-book.ts': ['tests/adapters/persistence/schedule-book.contract.ts'],
   // The demo's data: the demo runs on it.
   'src/cli/demo-data.ts': ['tests/cli/demo.test.ts'],
   // The console's static files and shared route helpers: served and used by the server under test.

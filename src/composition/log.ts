@@ -23,6 +23,7 @@ export const jsonLineLogger =
 export const secretsOf = (config: Config): ReadonlyArray<string | undefined> => [
   config.inventoryStore.kind === 'postgres' ? config.inventoryStore.url : undefined,
   config.shopify?.accessToken,
+  config.notifications?.webhookUrl ?? undefined,
   ...(config.inbox.kind === 'sftp'
     ? [
         config.inbox.password,

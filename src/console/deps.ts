@@ -3,6 +3,7 @@
  * store opened once for the process, the job control, a clock and the log (secrets redacted).
  */
 import type { Config } from '../composition/config.ts';
+import type { JobControl } from '../composition/job-control.ts';
 import type { LiveStore } from '../composition/jobs.ts';
 import type { Logger } from '../composition/log.ts';
 
@@ -11,6 +12,8 @@ export interface ConsoleDeps {
   readonly config: Config;
   /** The process's store, opened once (composition/jobs.ts). */
   readonly live: LiveStore;
+  /** Schedules, Run now, the pipeline and the runs' reports (composition/job-control.ts). */
+  readonly jobs: JobControl;
   readonly now: () => Date;
   readonly log: Logger;
 }

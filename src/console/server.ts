@@ -20,7 +20,10 @@ import { registerDashboardPages } from './pages/dashboard.ts';
 import { registerDriftPages } from './pages/drift.ts';
 import { registerFacilitiesPages } from './pages/facilities.ts';
 import { registerGroupsPages } from './pages/groups.ts';
+import { registerJobsPages } from './pages/jobs.ts';
+import { registerPipelinePages } from './pages/pipeline.ts';
 import { registerProductsPages } from './pages/products.ts';
+import { registerRunPages } from './pages/runs.ts';
 
 /** How the console serves. */
 export interface ConsoleOptions {
@@ -40,6 +43,9 @@ export type PageModule = (app: FastifyInstance, deps: ConsoleDeps) => void | Pro
 
 /** Every page module of the console, one line each. */
 export const PAGES: ReadonlyArray<PageModule> = [
+  registerJobsPages,
+  registerPipelinePages,
+  registerRunPages,
   registerDashboardPages,
   registerFacilitiesPages,
   registerGroupsPages,

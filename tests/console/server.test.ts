@@ -7,6 +7,7 @@ import { html } from '../../src/console/html.ts';
 import { idParams, sendPage } from '../../src/console/http.ts';
 import { buildConsole, SECURITY_HEADERS, type PageModule } from '../../src/console/server.ts';
 import { loadConfig } from '../../src/composition/config.ts';
+import type { JobControl } from '../../src/composition/job-control.ts';
 import type { LiveStore } from '../../src/composition/jobs.ts';
 
 const PASSWORD = 's3cret-Pa55word';
@@ -34,6 +35,7 @@ const deps = (): ConsoleDeps => {
     config: config.right,
     // The server itself never touches the store; the pages of this test neither.
     live: { config: config.right } as unknown as LiveStore,
+    jobs: {} as unknown as JobControl,
     now: () => new Date(),
     log: (level, msg, fields) => logged.push({ level, msg, fields }),
   };

@@ -10,11 +10,14 @@ import { fileURLToPath } from 'node:url';
 import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/composition/config.ts';
-import { openLiveStore, type LiveStore } from '../../src/composition/jobs.ts';
+import type { JobControl } from '../../src/composition/job-control.ts';
+import { openLiveStore, runJobOn, type LiveStore } from '../../src/composition/jobs.ts';
+import * as demo from '../../src/cli/demo-data.ts';
 import type { Logger } from '../../src/composition/log.ts';
 import { credentialsFromEnv } from '../../src/console/auth.ts';
 import type { ConsoleDeps } from '../../src/console/deps.ts';
 import { PAGES, startConsole, type PageModule, type RunningConsole } from '../../src/console/server.ts';
+import { openJobControl } from '../../src/worker/job-control-live.ts';
 import { startShopifyAdminServer, type ShopifyAdminServer } from '../../src/testkit/shopify-admin-server.ts';
 import { DATABASE_URL } from './postgres.ts';
 
@@ -60,6 +63,73 @@ export const prefixedDatabase = async (prefix: string): Promise<{ url: string; d
   };
 };
 
+const refused = async () =>
+  ({ _tag: 'Left', left: { _tag: 'JobControlFailed', message: 'no job control in this test' } }) as const;
+
+/** A job control that refuses every call: for the tests of pages that do not use it. */
+export const noJobControl: JobControl = {
+  schedulesShared: false,
+  cards: refused,
+  setSchedule: refused,
+  removeSchedule: refused,
+  pause: refused,
+  resume: refused,
+  skipOnce: refused,
+  resetSchedules: refused,
+  preview: () => ({ _tag: 'Left', left: { _tag: 'JobControlFailed', message: 'no job control in this test' } }),
+  runNow: refused,
+  rerun: refused,
+  cancel: refused,
+  pipeline: refused,
+  run: refused,
+  errorFile: refused,
+  close: async () => undefined,
+};
+
+/** What `seedDemoChannel` set up: the demo's channel group, its Shopify location and an item per product. */
+export interface SeededChannel {
+  readonly facilityGroupId: string;
+  readonly locationId: string;
+  readonly items: ReadonlyMap<string, string>;
+}
+
+/**
+ * The demo's small retailer (src/cli/demo-data.ts) in the world's store and shop: facilities, products, the
+ * SHOPIFY_US channel group selling through a Shopify location, SKUs, positions, thresholds, the brokering queue, an
+ * item per SKU in the test kit's shop; then the real map-products job maps them.
+ */
+export const seedDemoChannel = async (world: Pick<ConsoleWorld, 'live' | 'shopify'>): Promise<SeededChannel> => {
+  const store = world.live.store;
+  const locationId = world.shopify.addLocation(demo.demoShopifyLocationName);
+  const items = new Map<string, string>();
+  for (const p of demo.demoProducts) {
+    const item = world.shopify.addInventoryItem({ sku: p.sku });
+    world.shopify.stock(item, locationId, p.shopifyAvailable);
+    items.set(p.productId, item);
+  }
+  const steps = [
+    store.saveFacilities(demo.demoFacilities),
+    store.saveProducts(demo.demoProducts.map((p) => ({ productId: p.productId, externalId: p.externalId }))),
+    store.saveFacilityGroup(demo.demoChannelGroup),
+    store.saveSalesChannel({
+      facilityGroupId: demo.demoChannelGroup.facilityGroupId,
+      shop: world.shopify.shopDomain,
+      locationId,
+    }),
+    store.saveProductSkus(demo.demoProducts.map((p) => ({ productId: p.productId, sku: p.sku }))),
+    store.savePositions(demo.demoPositions),
+    store.saveThresholds(demo.demoThresholds),
+    store.saveBrokeringQueue(demo.demoBrokeringQueue),
+  ];
+  for (const step of steps) {
+    const done = await step();
+    if (done._tag === 'Left') throw new Error(`seedDemoChannel: ${JSON.stringify(done.left)}`);
+  }
+  const mapped = await runJobOn(world.live, { job: 'map-products', parameters: {} }, { worker: 'test-seed' });
+  if (mapped._tag === 'Left') throw new Error(`seedDemoChannel: map-products: ${mapped.left._tag}`);
+  return { facilityGroupId: demo.demoChannelGroup.facilityGroupId, locationId, items };
+};
+
 /** What a console test drives. */
 export interface ConsoleWorld {
   readonly url: string;
@@ -80,6 +150,7 @@ export interface ConsoleWorld {
   readonly freshPage: () => Promise<Page>;
   /** Saves a full-page screenshot as test-output/screenshots/<name>.png. */
   readonly screenshot: (page: Page, name: string) => Promise<void>;
+  readonly jobs: JobControl;
   readonly close: () => Promise<void>;
 }
 
@@ -91,8 +162,11 @@ export interface ConsoleWorldOptions {
   readonly pages?: ReadonlyArray<PageModule>;
   /** Extra settings merged into the config file (worker schedules, import settings ...). */
   readonly settings?: Readonly<Record<string, unknown>>;
-  /** Builds the console's dependencies from the base ones (e.g. to add job control); default the base ones. */
-  readonly deps?: (base: ConsoleDeps) => Promise<ConsoleDeps> | ConsoleDeps;
+  /**
+   * Opens the job control over the world's live store; by default the live one (src/worker/job-control-live.ts:
+   * pg-boss on PostgreSQL, in-process runs on SQLite). `async () => noJobControl` for pages that never use it.
+   */
+  readonly openJobs?: (live: LiveStore, log: Logger) => Promise<JobControl>;
   /** Sign-in attempts allowed a minute (default 1,000, so the tests' own sign-ins never hit it). */
   readonly signInMax?: number;
 }
@@ -141,8 +215,15 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
     cleanups.push(() => live.right.close());
     const logLines: Array<{ level: string; msg: string; fields: Readonly<Record<string, unknown>> }> = [];
     const log: Logger = (level, msg, fields = {}) => logLines.push({ level, msg, fields });
-    const base: ConsoleDeps = { config: config.right, live: live.right, now: () => new Date(), log };
-    const deps = options.deps === undefined ? base : await options.deps(base);
+    const jobs =
+      options.openJobs === undefined
+        ? await openJobControl(live.right, { log }).then((j) => {
+            if (j._tag === 'Left') throw new Error(`console world job control: ${j.left.reason}`);
+            return j.right;
+          })
+        : await options.openJobs(live.right, log);
+    cleanups.push(() => jobs.close());
+    const deps: ConsoleDeps = { config: config.right, live: live.right, jobs, now: () => new Date(), log };
     const credentials = credentialsFromEnv(env);
     if (!credentials.ok) throw new Error(credentials.message);
     const running = await startConsole(
@@ -175,6 +256,7 @@ export const startConsoleWorld = async (options: ConsoleWorldOptions = {}): Prom
       inbox,
       outbox,
       logLines,
+      jobs,
       freshPage,
       signedInPage: async () => {
         const page = await freshPage();

@@ -2,7 +2,7 @@
 // example (P100: 100 - (5+5+5+5+5) = 75 in WEB, Shopify holding 70), a few products, groups and runs.
 import type { RunReport } from '../../src/application/run-log.ts';
 import { CHANNEL_FAC_GROUP } from '../../src/domain/index.ts';
-import { startConsoleWorld, type ConsoleWorld } from './console.ts';
+import { noJobControl, startConsoleWorld, type ConsoleWorld } from './console.ts';
 import { run } from './run.ts';
 
 /** The world and the Shopify item and location of P100. */
@@ -27,7 +27,8 @@ const reportOf = (counts: Record<string, number>, text: string): RunReport => ({
 
 /** Starts the console world (database prefix h_cd_) and seeds it. */
 export const startDataWorld = async (): Promise<DataWorld> => {
-  const world = await startConsoleWorld({ prefix: 'h_cd_' });
+  // The data pages never use job control.
+  const world = await startConsoleWorld({ prefix: 'h_cd_', openJobs: async () => noJobControl });
   const context = { world, item: '', location: '' };
   const store = world.live.store;
   // The seed's worked example: P100 has 95 at WH (reserved 5, safety stock 5: 90 saved, 5 received through the

@@ -147,6 +147,21 @@ const receivedOf = (key: string) => ({
   source: 'lazy-writes',
 });
 const startOf = (runId: string) => ({ runId, job: 'import' as const, parameters: {}, worker: 'w', startedAt: AT });
+const scheduleOf = (key: string, skipAfter: Date | null = null) => ({
+  job: 'push-changes' as const,
+  key: `G-${key}`,
+  cron: '*/15 * * * *',
+  timezone: 'UTC',
+  parameters: { facilityGroupId: `G-${key}` },
+  paused: false,
+  skipAfter,
+  changedBy: 'operator',
+  changedAt: AT,
+});
+const schedulesOf = async (store: Store, key: string) =>
+  (await run(store.storedSchedules()))
+    .filter((s) => s.key === `G-${key}`)
+    .map((s) => [s.cron, s.skipAfter?.getTime() ?? null]);
 
 // The methods that only read; every other method of `Store` is a write and must have its case below (the type
 // checker refuses the contract when a new write has none).
@@ -177,7 +192,9 @@ type ReadMethod =
   | 'facilityGroups'
   | 'searchProducts'
   | 'runsPerDay'
-  | 'listRuns';
+  | 'listRuns'
+  | 'runReport'
+  | 'storedSchedules';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
 // Every write method of `Store` under its role, each on keys of its own, so that one store serves all of them.
@@ -442,6 +459,54 @@ const WRITES: {
       };
     },
   ],
+  progressRun: [
+    'RunLog',
+    async (store, key) => {
+      await run(store.startRun(startOf(`run-${key}`)));
+      const progressOf = async () =>
+        (await run(store.listRuns({ limit: 1000 }))).filter((r) => r.runId === `run-${key}`).map((r) => r.progress);
+      return {
+        task: store.progressRun(`run-${key}`, { step: 'rows', done: 5, total: 10, at: LATER }),
+        observe: progressOf,
+        before: [null],
+        after: [{ step: 'rows', done: 5, total: 10, at: LATER }],
+      };
+    },
+  ],
+  saveSchedule: [
+    'ScheduleBook',
+    async (store, key) => ({
+      task: store.saveSchedule(scheduleOf(key)),
+      observe: () => schedulesOf(store, key),
+      before: [],
+      after: [['*/15 * * * *', null]],
+    }),
+  ],
+  removeSchedule: [
+    'ScheduleBook',
+    async (store, key) => {
+      await run(store.saveSchedule(scheduleOf(key)));
+      return {
+        task: store.removeSchedule('push-changes', `G-${key}`),
+        observe: () => schedulesOf(store, key),
+        before: [['*/15 * * * *', null]],
+        after: [],
+      };
+    },
+  ],
+  takeSkip: [
+    'ScheduleBook',
+    async (store, key) => {
+      await run(store.saveSchedule(scheduleOf(key, AT)));
+      return {
+        task: store.takeSkip('push-changes', `G-${key}`, LATER),
+        observe: () => schedulesOf(store, key),
+        before: [['*/15 * * * *', AT.getTime()]],
+        after: [['*/15 * * * *', null]],
+        answers: true,
+      };
+    },
+  ],
   renewRun: [
     'RunLog',
     async (store, key) => {
@@ -517,6 +582,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       productSkus: store.productSkus(null, 1000),
       productInventory: store.productInventory(`P-${key}`),
       listRuns: store.listRuns({ limit: 1000 }),
+      runReport: store.runReport(`run-${key}`),
+      storedSchedules: store.storedSchedules(),
       ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
       ledgerHead: store.ledgerHead(),
       changeCursor: store.changeCursor(`push:${key}`),
@@ -540,6 +607,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     );
     await run(store.settleBatch(settlementOf(key)));
     await run(store.startRun(startOf(`run-${key}`)));
+    await run(store.saveSchedule(scheduleOf(`read-${key}`)));
     await run(store.recordEvents([receivedOf(key)]));
     await run(store.saveThresholds([{ productId: `P-${key}`, threshold: 2 }]));
 
@@ -573,6 +641,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.ok((await run(reads.productSkus)).some((s) => s.sku === `SKU-${key}`));
     assert.is((await run(reads.productInventory))?.sku, `SKU-${key}`);
     assert.ok((await run(reads.listRuns)).some((r) => r.runId === `run-${key}`));
+    assert.is((await run(reads.runReport))?.run.runId, `run-${key}`);
+    assert.ok((await run(reads.storedSchedules)).some((s) => s.key === `G-read-${key}`));
     assert.equal(
       (await run(reads.ledgerEntries)).map((e) => e.event.type),
       ['reset', 'received', 'threshold-set'],
@@ -621,6 +691,10 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       startRun: () => store.startRun(nothing),
       finishRun: () => store.finishRun(nothing, nothing),
       renewRun: () => store.renewRun(nothing, nothing),
+      progressRun: () => store.progressRun(nothing, nothing),
+      saveSchedule: () => store.saveSchedule(nothing),
+      removeSchedule: () => store.removeSchedule(nothing, nothing),
+      takeSkip: () => store.takeSkip(nothing, nothing, nothing),
       recordEvents: () => store.recordEvents(nothing),
     };
     for (const [method, build] of Object.entries(unusable)) {
