@@ -22,7 +22,6 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/inventory-store.ts',
   'src/application/inventory-terms.ts',
   'src/application/line-reader.ts',
-  'src/application/master-data.ts',
   'src/application/product-mapping.ts',
   'src/application/push-ledger.ts',
   'src/application/shopify-inventory.ts',

@@ -145,7 +145,14 @@ export {
 } from './audit-ledger.ts';
 export { recentLedgerEntries } from './recent-ledger-entries.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
-export type { FacilityRecord, MasterData, ProductRecord } from './master-data.ts';
+export {
+  prefixSuccessor,
+  type FacilityRecord,
+  type MasterData,
+  type ProductMatch,
+  type ProductRecord,
+  type ProductSearchCursor,
+} from './master-data.ts';
 export type { ShopifyLocation, ShopifyShop } from './shopify-shop.ts';
 export type { InventoryTerms, StockTermCursor, StockTermKind } from './inventory-terms.ts';
 export {
@@ -166,9 +173,12 @@ export type {
   ShopifyInventory,
 } from './shopify-inventory.ts';
 export {
+  dayOfEpochDay,
   JOB_NAMES,
   type JobName,
   type JobRun,
+  type RunDayCount,
+  type RunDayFilter,
   type RunEnd,
   type RunFilter,
   type RunLog,

@@ -130,6 +130,24 @@ export interface RunFilter {
   readonly at?: Date;
 }
 
+/** How many runs of one outcome started on one day (UTC). */
+export interface RunDayCount {
+  /** The day, `YYYY-MM-DD` in UTC. */
+  readonly day: string;
+  readonly outcome: RunOutcome;
+  readonly runs: number;
+}
+
+/** Which runs `runsPerDay` counts: those started in [from, to), seen at `at` (see `RunFilter.at`). */
+export interface RunDayFilter {
+  readonly from: Date;
+  readonly to: Date;
+  readonly at?: Date;
+}
+
+/** The UTC day (`YYYY-MM-DD`) of a time given in epoch milliseconds' whole days. */
+export const dayOfEpochDay = (epochDay: number): string => new Date(epochDay * 86_400_000).toISOString().slice(0, 10);
+
 /** A place in the run listing: the last run of a page. */
 export interface RunCursor {
   readonly startedAt: Date;
@@ -163,6 +181,8 @@ export interface RunLog {
       readonly report?: RunReport;
     },
   ) => TaskEither<StoreError, void>;
+  /** The runs started in the filter's window, counted per UTC day and outcome, in day then outcome order. */
+  readonly runsPerDay: (filter: RunDayFilter) => TaskEither<StoreError, ReadonlyArray<RunDayCount>>;
   /** Runs, newest first. */
   readonly listRuns: (filter: RunFilter) => TaskEither<StoreError, ReadonlyArray<JobRun>>;
   /** One run (seen at `at`, as listRuns sees runs) with its stored report, or null when there is no such run. */

@@ -16,8 +16,13 @@ import { sessionStore, type ConsoleCredentials } from './auth.ts';
 import type { ConsoleDeps } from './deps.ts';
 import { csrfField, html } from './html.ts';
 import { csrfUserInfo, sendPage, sendProblem, wantsJson } from './http.ts';
+import { registerDashboardPages } from './pages/dashboard.ts';
+import { registerDriftPages } from './pages/drift.ts';
+import { registerFacilitiesPages } from './pages/facilities.ts';
+import { registerGroupsPages } from './pages/groups.ts';
 import { registerJobsPages } from './pages/jobs.ts';
 import { registerPipelinePages } from './pages/pipeline.ts';
+import { registerProductsPages } from './pages/products.ts';
 import { registerRunPages } from './pages/runs.ts';
 
 /** How the console serves. */
@@ -37,7 +42,16 @@ export interface ConsoleOptions {
 export type PageModule = (app: FastifyInstance, deps: ConsoleDeps) => void | Promise<void>;
 
 /** Every page module of the console, one line each. */
-export const PAGES: ReadonlyArray<PageModule> = [registerJobsPages, registerPipelinePages, registerRunPages];
+export const PAGES: ReadonlyArray<PageModule> = [
+  registerJobsPages,
+  registerPipelinePages,
+  registerRunPages,
+  registerDashboardPages,
+  registerFacilitiesPages,
+  registerGroupsPages,
+  registerProductsPages,
+  registerDriftPages,
+];
 
 const SESSION_COOKIE = 'oms_console_session';
 

@@ -16,7 +16,14 @@ import type {
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import { facilityIdsOf, positionIdsOf, productIdsOf, storableOnly } from '../stored-ids.ts';
 import { stockTableOf } from '../../application/columnar.ts';
-import { outcomeSeenAt, type JobRun, type RunReport } from '../../application/run-log.ts';
+import {
+  dayOfEpochDay,
+  outcomeSeenAt,
+  type JobRun,
+  type RunDayCount,
+  type RunReport,
+} from '../../application/run-log.ts';
+import type { ProductMatch } from '../../application/master-data.ts';
 import type { StoredSchedule } from '../../application/schedule-book.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
@@ -382,6 +389,21 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           .slice(0, Math.max(0, Math.floor(limit)))
           .map((productId) => ({ productId, externalId: products.get(productId)!, sku: skus.get(productId) ?? null })),
       ),
+    searchProducts: (prefix, after, limit) =>
+      answer('searchProducts', () => {
+        const matches: ProductMatch[] = [];
+        for (const productId of productIds) {
+          const record = { productId, externalId: products.get(productId)!, sku: skus.get(productId) ?? null };
+          if (productId.startsWith(prefix)) matches.push({ ...record, matchedOn: 'productId', key: productId });
+          if (record.sku?.startsWith(prefix) === true) matches.push({ ...record, matchedOn: 'sku', key: record.sku });
+        }
+        const order = (a: Omit<ProductMatch, 'externalId' | 'sku'>, b: Omit<ProductMatch, 'externalId' | 'sku'>) =>
+          byId(a.key, b.key) || byId(a.productId, b.productId) || byId(a.matchedOn, b.matchedOn);
+        return matches
+          .filter((m) => after === null || order(m, after) > 0)
+          .sort(order)
+          .slice(0, Math.max(0, Math.floor(limit)));
+      }),
     facilityGroups: () => answer('facilityGroups', () => [...groups.keys()].sort(byId).map((id) => facilityGroup(id)!)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
     importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
@@ -632,6 +654,19 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         });
         if (end.report !== undefined) reports.set(runId, structuredClone(end.report));
         return E.right(undefined);
+      }),
+    runsPerDay: (filter) =>
+      answer('runsPerDay', () => {
+        const counts = new Map<string, RunDayCount>();
+        for (const r of runs.values()) {
+          const t = r.startedAt.getTime();
+          if (t < filter.from.getTime() || t >= filter.to.getTime()) continue;
+          const day = dayOfEpochDay(Math.floor(t / 86_400_000));
+          const outcome = outcomeSeenAt(r.outcome, r.leaseUntil, filter.at);
+          const key = `${day} ${outcome}`;
+          counts.set(key, { day, outcome, runs: (counts.get(key)?.runs ?? 0) + 1 });
+        }
+        return [...counts.values()].sort((a, b) => byId(a.day, b.day) || byId(a.outcome, b.outcome));
       }),
     listRuns: (filter) =>
       answer('listRuns', () =>

@@ -175,6 +175,9 @@ export const arrayText = (values: ReadonlyArray<Value | undefined>): string => {
 // A JSON escape other than \" and \\ (\n, \u0000, …).
 const OTHER_ESCAPE = /\\[^"\\]/;
 
+// The collations that order text by code point (glibc's C.UTF-8 does; `ucs_basic` is PostgreSQL's own name for C).
+const CODE_POINT_COLLATIONS: ReadonlySet<string> = new Set(['c', 'posix', 'c.utf-8', 'c.utf8', 'ucs_basic']);
+
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
 
 const copyInto = async (
@@ -257,6 +260,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
+    codePointOrder: async (db) => {
+      const { rows } = await sql<{ collation: string }>`
+        select "datcollate" as "collation" from pg_database where "datname" = current_database()`.execute(db);
+      return CODE_POINT_COLLATIONS.has((rows[0]?.collation ?? '').toLowerCase());
+    },
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);

@@ -1,6 +1,15 @@
 import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
-import type { ImportCommit, SalesChannel, Store } from '../../application/index.ts';
+import {
+  dayOfEpochDay,
+  type ImportCommit,
+  type ProductMatch,
+  prefixSuccessor,
+  type RunDayCount,
+  type RunOutcome,
+  type SalesChannel,
+  type Store,
+} from '../../application/index.ts';
 import type { StockAdjustment, StockLevel, StockTerm } from '../../domain/index.ts';
 import { fromScaled, isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
@@ -330,6 +339,20 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     sql`select "product_id", "inventory_item_id" from "shopify_inventory_item" where "shop" = ${shop} and "status" = 'mapped'`;
   const after = (column: string, value: string | null) =>
     value === null ? sql`` : sql`and ${sql.ref(column)} > ${value}`;
+  // Whether the database orders text by code point, asked once (a prefix search's range depends on it).
+  let codePointOrder: Promise<boolean> | undefined;
+  // The condition "`column` starts with `prefix`": exact in any collation (`substr`), and one index range where the
+  // database orders by code point; from the prefix on otherwise.
+  const startsWith = async (column: string, prefix: string) => {
+    codePointOrder ??= dialect.codePointOrder(db()).catch((error: unknown) => {
+      codePointOrder = undefined;
+      throw error;
+    });
+    const successor = (await codePointOrder) ? prefixSuccessor(prefix) : null;
+    const ref = sql.ref(column);
+    return sql`${ref} >= ${prefix} ${successor === null ? sql`` : sql`and ${ref} < ${successor}`}
+      and substr(${ref}, 1, ${[...prefix].length}) = ${prefix}`;
+  };
 
   const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing, marking });
 
@@ -666,6 +689,23 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) throw new Error(`no such run: ${runId}`);
       }),
+    runsPerDay: (filter) =>
+      attempt('runsPerDay', async (): Promise<RunDayCount[]> => {
+        // `abandoned` is never stored: a `running` run whose heartbeat lapsed before `at` (see outcomeSeenAt).
+        const lapsed = filter.at?.getTime() ?? null;
+        const counted = await all(sql<Row>`
+          select "started_at" / 86400000 as "day",
+            case when "outcome" = 'running' and ${lapsed === null ? sql`false` : sql`"lease_until" <= ${lapsed}`}
+              then 'abandoned' else "outcome" end as "outcome",
+            count(*) as "runs"
+          from "job_run" where "started_at" >= ${filter.from.getTime()} and "started_at" < ${filter.to.getTime()}
+          group by 1, 2 order by 1, 2`);
+        return counted.map((r) => ({
+          day: dayOfEpochDay(Number(r.day)),
+          outcome: String(r.outcome) as RunOutcome,
+          runs: Number(r.runs),
+        }));
+      }),
     listRuns: (filter) =>
       attempt('listRuns', async () => {
         if (filter.limit <= 0) return [];
@@ -974,6 +1014,41 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               sku: r.sku === null || r.sku === undefined ? null : String(r.sku),
             })),
       ),
+    searchProducts: (prefix, afterMatch, limit) =>
+      attempt('searchProducts', async (): Promise<ProductMatch[]> => {
+        if (limit <= 0) return [];
+        const page = Math.floor(limit);
+        // Each branch reads at most a page from its own index range; the union is ordered as the port says.
+        const afterId =
+          afterMatch === null
+            ? sql``
+            : sql`and "product_id" >= ${afterMatch.key}
+                and ("product_id" > ${afterMatch.key} or "product_id" > ${afterMatch.productId})`;
+        const afterSku =
+          afterMatch === null
+            ? sql``
+            : sql`and "sku" >= ${afterMatch.key} and ("sku" > ${afterMatch.key} or ${
+                afterMatch.matchedOn === 'productId'
+                  ? sql`"product_id" >= ${afterMatch.productId}`
+                  : sql`"product_id" > ${afterMatch.productId}`
+              })`;
+        const rowsRead = await all(sql<Row>`select * from (
+            select * from (select 'productId' as "matched_on", "product_id" as "key", "product_id", "external_id", "sku"
+              from "product" where ${await startsWith('product_id', prefix)} ${afterId}
+              order by "product_id" limit ${page}) as "by_id"
+            union all
+            select * from (select 'sku' as "matched_on", "sku" as "key", "product_id", "external_id", "sku"
+              from "product" where "sku" is not null and ${await startsWith('sku', prefix)} ${afterSku}
+              order by "sku", "product_id" limit ${page}) as "by_sku"
+          ) as "m" order by "key", "product_id", "matched_on" limit ${page}`);
+        return rowsRead.map((r) => ({
+          productId: String(r.product_id),
+          externalId: String(r.external_id),
+          sku: r.sku === null || r.sku === undefined ? null : String(r.sku),
+          matchedOn: r.matched_on === 'sku' ? 'sku' : 'productId',
+          key: String(r.key),
+        }));
+      }),
     facilityGroups: () =>
       attempt('facilityGroups', async () => {
         const rowsRead = await db()

@@ -190,6 +190,8 @@ type ReadMethod =
   | 'facilities'
   | 'productPage'
   | 'facilityGroups'
+  | 'searchProducts'
+  | 'runsPerDay'
   | 'listRuns'
   | 'runReport'
   | 'storedSchedules';
@@ -589,6 +591,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       facilities: store.facilities(),
       productPage: store.productPage(null, 1000),
       facilityGroups: store.facilityGroups(),
+      searchProducts: store.searchProducts(`P-${key}`, null, 10),
+      runsPerDay: store.runsPerDay({ from: new Date(0), to: new Date(Date.UTC(3000, 0)) }),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -649,6 +653,11 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.ok((await run(reads.facilities)).some((f) => f.facilityId === `F-${key}`));
     assert.ok((await run(reads.productPage)).some((p) => p.productId === `P-${key}` && p.sku === `SKU-${key}`));
     assert.ok((await run(reads.facilityGroups)).some((g) => g.facilityGroupId === `G-${key}`));
+    assert.equal(
+      (await run(reads.searchProducts)).map((m) => m.productId),
+      [`P-${key}`],
+    );
+    assert.ok((await run(reads.runsPerDay)).some((c) => c.outcome === 'running' && c.runs > 0));
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {

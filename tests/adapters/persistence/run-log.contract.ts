@@ -236,5 +236,49 @@ export const runLogContract = (adapter: string, open: () => Promise<RunLogUnderT
     );
   });
 
+  test('runs per day: counted per UTC day and outcome in the window, a lapsed running run as abandoned', async () => {
+    const { store } = subject;
+    const day = (d: number, hour: number) => new Date(Date.UTC(2026, 11, d, hour, 30));
+    const start = (runId: string, when: Date, leaseUntil?: Date) =>
+      run(
+        store.startRun({
+          runId,
+          job: 'verify',
+          parameters: {},
+          worker: 'w',
+          startedAt: when,
+          ...(leaseUntil === undefined ? {} : { leaseUntil }),
+        }),
+      );
+    const end = (runId: string, outcome: 'succeeded' | 'failed' | 'skipped') =>
+      run(store.finishRun(runId, { finishedAt: day(20, 0), outcome, counts: {}, error: null }));
+    await start('before', day(9, 23));
+    await start('a', day(10, 0));
+    await end('a', 'succeeded');
+    await start('b', day(10, 23));
+    await end('b', 'succeeded');
+    await start('c', day(10, 12));
+    await end('c', 'failed');
+    await start('d', day(11, 1), day(11, 2));
+    await start('e', day(11, 3), day(30, 0));
+    await start('f', day(12, 5));
+    await end('f', 'skipped');
+    await start('after', day(13, 0));
+    const window = { from: new Date(Date.UTC(2026, 11, 10)), to: new Date(Date.UTC(2026, 11, 13)) };
+    assert.equal(await run(store.runsPerDay({ ...window, at: day(12, 0) })), [
+      { day: '2026-12-10', outcome: 'failed', runs: 1 },
+      { day: '2026-12-10', outcome: 'succeeded', runs: 2 },
+      { day: '2026-12-11', outcome: 'abandoned', runs: 1 },
+      { day: '2026-12-11', outcome: 'running', runs: 1 },
+      { day: '2026-12-12', outcome: 'skipped', runs: 1 },
+    ]);
+    assert.equal(
+      (await run(store.runsPerDay(window))).filter((c) => c.day === '2026-12-11'),
+      [{ day: '2026-12-11', outcome: 'running', runs: 2 }],
+      'seen at no time, no run is abandoned',
+    );
+    assert.equal(await run(store.runsPerDay({ from: window.to, to: window.to })), []);
+  });
+
   test.run();
 };

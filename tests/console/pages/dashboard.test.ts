@@ -1,0 +1,28 @@
+// In a real chromium against the console on PostgreSQL with the test kit's Shopify (tests/support/data-world.ts).
+import { suite } from 'uvu';
+import * as assert from 'uvu/assert';
+import { startDataWorld, type DataWorld } from '../../support/data-world.ts';
+
+const Page = suite<DataWorld>('console dashboard page (browser)');
+
+Page.before(async (context) => {
+  Object.assign(context, await startDataWorld());
+});
+
+Page.after(async ({ world }) => {
+  await world?.close();
+});
+
+Page('the dashboard draws its four charts, each an accessible image with its numbers', async ({ world }) => {
+  const page = await world.signedInPage();
+  await page.goto(`${world.url}/`);
+  assert.is(await page.locator('figure.chart svg[role=img]').count(), 5, 'runs per day, lines, rows, variances, drift');
+  assert.match((await page.textContent('#runs-per-day title')) ?? '', 'Runs per day');
+  assert.ok((await page.locator('#runs-per-day rect.bar').count()) >= 2, 'bars of runs');
+  assert.match((await page.locator('#runs-per-day').innerHTML()) ?? '', 'failed: 1');
+  assert.is(await page.locator('#lines-per-push rect.bar').count(), 2);
+  assert.is(await page.locator('#drift circle.point').count(), 2);
+  await world.screenshot(page, 'data-dashboard');
+});
+
+Page.run();
