@@ -36,6 +36,8 @@ export interface ConsoleOptions {
   readonly signInLimit?: { readonly max: number; readonly windowMs: number };
   /** Mark cookies Secure (behind an HTTPS proxy); default false (plain HTTP on loopback). */
   readonly secureCookies?: boolean;
+  /** The address listened on when it is not loopback: the sign-in page then says the console is reachable. */
+  readonly exposedOn?: string;
 }
 
 /** A page module: registers its routes (pages, fragments, API) on the app. */
@@ -70,9 +72,14 @@ const htmxSource = (): string =>
   readFileSync(createRequire(import.meta.url).resolve('htmx.org/dist/htmx.min.js'), 'utf8');
 
 const signInPage =
-  (problem: string | null, next: string, user = '') =>
+  (problem: string | null, next: string, user = '', exposedOn?: string) =>
   (token: string) =>
     html`
+${
+  exposedOn === undefined
+    ? ''
+    : html`<p class="notice">This console listens on ${exposedOn}, beyond this machine: anyone who can reach it sees this page.</p>`
+}
 <form class="sign-in" method="post" action="/sign-in">
   ${csrfField(token)}
   ${problem === null ? '' : html`<p class="problem" role="alert">${problem}</p>`}
@@ -174,7 +181,11 @@ export const buildConsole = async (
   app.get('/sign-in', publicRoute, (request, reply) => {
     if (request.consoleSession !== null) return reply.redirect('/');
     const next = safeNext((request.query as Record<string, unknown>).next);
-    return sendPage(request, reply, { title: 'Sign in', nav: null, body: signInPage(null, next) });
+    return sendPage(request, reply, {
+      title: 'Sign in',
+      nav: null,
+      body: signInPage(null, next, '', options.exposedOn),
+    });
   });
   app.post(
     '/sign-in',
@@ -195,7 +206,7 @@ export const buildConsole = async (
           title: 'Sign in',
           nav: null,
           status: 401,
-          body: signInPage('Wrong user name or password.', next, user),
+          body: signInPage('Wrong user name or password.', next, user, options.exposedOn),
         });
       }
       const session = sessions.open(options.credentials.user);
@@ -243,8 +254,8 @@ export const startConsole = async (
   options: ConsoleOptions & { readonly host?: string; readonly port?: number },
   pages: ReadonlyArray<PageModule> = PAGES,
 ): Promise<RunningConsole> => {
-  const app = await buildConsole(deps, options, pages);
   const host = options.host ?? '127.0.0.1';
+  const app = await buildConsole(deps, LOOPBACK.has(host) ? options : { ...options, exposedOn: host }, pages);
   await app.listen({ host, port: options.port ?? 8080 });
   const address = app.server.address();
   const port = typeof address === 'object' && address !== null ? address.port : (options.port ?? 8080);

@@ -243,4 +243,15 @@ Server('the sign-in page never redirects to another origin', async () => {
   await app.close();
 });
 
+Server('listening beyond loopback: the sign-in page says so; on loopback it does not', async () => {
+  const credentials = credentialsFromEnv({ CONSOLE_PASSWORD: PASSWORD });
+  if (!credentials.ok) throw new Error(credentials.message);
+  const exposed = await buildConsole(deps(), { credentials: credentials.credentials, exposedOn: '0.0.0.0' }, []);
+  assert.match((await exposed.inject({ method: 'GET', url: '/sign-in' })).body, 'This console listens on 0.0.0.0');
+  await exposed.close();
+  const local = await build();
+  assert.not.match((await local.inject({ method: 'GET', url: '/sign-in' })).body, 'This console listens on');
+  await local.close();
+});
+
 Server.run();
