@@ -243,6 +243,26 @@ Server('the sign-in page never redirects to another origin', async () => {
   await app.close();
 });
 
+Server('an API client signs in with JSON: the token from /api/session, then the session cookie', async () => {
+  const app = await build();
+  const jar = new Map<string, string>();
+  const session = await app.inject({ method: 'GET', url: '/api/session' });
+  cookiesOf(session, jar);
+  const { user, csrfToken } = session.json() as { user: string | null; csrfToken: string };
+  assert.is(user, null);
+  const signIn = await app.inject({
+    method: 'POST',
+    url: '/sign-in',
+    headers: { cookie: cookieHeader(jar), 'x-csrf-token': csrfToken },
+    payload: { user: 'ops', password: PASSWORD },
+  });
+  assert.is(signIn.statusCode, 303);
+  cookiesOf(signIn, jar);
+  const after = await app.inject({ method: 'GET', url: '/api/session', headers: { cookie: cookieHeader(jar) } });
+  assert.is((after.json() as { user: string }).user, 'ops');
+  await app.close();
+});
+
 Server('listening beyond loopback: the sign-in page says so; on loopback it does not', async () => {
   const credentials = credentialsFromEnv({ CONSOLE_PASSWORD: PASSWORD });
   if (!credentials.ok) throw new Error(credentials.message);

@@ -103,5 +103,28 @@ Pipeline('cancel a queued run (CSRF needed); the JSON API', async () => {
   await client.close();
 });
 
+Pipeline(
+  'paged: an "Older runs" link with the cursor job control gave, keeping the filters; "Newest" back',
+  async () => {
+    const { deps, jobs } = doubleDeps();
+    jobs.runs.set('hard-sync-1', { run: run({}), report: null, rerunnable: false });
+    const paged = {
+      ...jobs,
+      pipeline: async (filter: Parameters<typeof jobs.pipeline>[0]) => {
+        const page = await jobs.pipeline(filter);
+        return page._tag === 'Left' ? page : { ...page, right: { ...page.right, next: 'c1:hard-sync-1' } };
+      },
+    };
+    const client = await consoleClient({ ...deps, jobs: paged }, [registerPipelinePages]);
+    const first = await client.get('/pipeline?job=hard-sync');
+    assert.match(first.body, '<a rel="next" href="/pipeline?job=hard-sync&amp;before=c1%3Ahard-sync-1">');
+    assert.not.match(first.body, '>Newest</a>');
+    const second = await client.get('/pipeline?job=hard-sync&before=c1%3Ahard-sync-1');
+    assert.equal(jobs.calls.at(-1), { method: 'pipeline', args: [{ job: 'hard-sync', before: 'c1:hard-sync-1' }] });
+    assert.match(second.body, '<a href="/pipeline?job=hard-sync">Newest</a>');
+    await client.close();
+  },
+);
+
 Filter.run();
 Pipeline.run();
