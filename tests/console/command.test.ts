@@ -8,6 +8,7 @@ import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/composition/config.ts';
 import { startConsoleCommand } from '../../src/console/command.ts';
 import { openJobControl } from '../../src/worker/job-control-live.ts';
+import { prefixedDatabase } from '../support/console.ts';
 
 const main = fileURLToPath(new URL('../../src/cli/main.ts', import.meta.url));
 const src = fileURLToPath(new URL('../../src/', import.meta.url));
@@ -78,6 +79,52 @@ Command('on SQLite it serves on 127.0.0.1: sign-in page, security headers; a use
     rmSync(dir, { recursive: true, force: true });
   }
 });
+
+Command(
+  "on PostgreSQL it serves with the workers' queue (pg-boss): the Jobs API says schedules are shared",
+  async () => {
+    const database = await prefixedDatabase('h_cc_cmd_');
+    try {
+      const c = loadConfig({ inventoryStore: { postgres: {} } }, { DATABASE_URL: database.url });
+      if (c._tag === 'Left') throw new Error(c.left.problems.join('; '));
+      const started = await startConsoleCommand(
+        c.right,
+        { host: '127.0.0.1', port: 0, openJobs: (live, log) => openJobControl(live, { log }) },
+        { CONSOLE_PASSWORD: 'pw-pg-test' },
+        () => undefined,
+      );
+      if (started._tag === 'Left') throw new Error(started.left.reason);
+      try {
+        const url = started.right.url;
+        const session = await fetch(`${url}/api/session`);
+        const cookie = session.headers
+          .getSetCookie()
+          .map((h) => h.split(';')[0])
+          .join('; ');
+        const { csrfToken } = (await session.json()) as { csrfToken: string };
+        const signIn = await fetch(`${url}/sign-in`, {
+          method: 'POST',
+          redirect: 'manual',
+          headers: { cookie, 'x-csrf-token': csrfToken, 'content-type': 'application/json' },
+          body: JSON.stringify({ user: 'operator', password: 'pw-pg-test' }),
+        });
+        assert.is(signIn.status, 303);
+        const sessionCookie = signIn.headers
+          .getSetCookie()
+          .find((h) => h.startsWith('oms_console_session='))
+          ?.split(';')[0];
+        assert.ok(sessionCookie);
+        const jobs = await fetch(`${url}/api/jobs`, { headers: { cookie: sessionCookie } });
+        assert.is(jobs.status, 200);
+        assert.is(((await jobs.json()) as { schedulesShared: boolean }).schedulesShared, true);
+      } finally {
+        await started.right.stop();
+      }
+    } finally {
+      await database.drop();
+    }
+  },
+);
 
 Command(
   'the CLI: `console --port 0` prints its URL, serves, and stops on SIGTERM with exit 0; bad flags exit 2',
