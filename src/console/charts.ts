@@ -23,7 +23,7 @@ export interface ChartInput {
   readonly height?: number;
 }
 
-const MARGIN = { top: 12, right: 12, bottom: 42, left: 56 } as const;
+const MARGIN = { top: 12, right: 40, bottom: 42, left: 56 } as const;
 
 /** The smallest "nice" number (1, 2 or 5 times a power of ten) at least `value`; 1 for 0 or less. */
 export const niceCeiling = (value: number): number => {

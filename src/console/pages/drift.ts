@@ -57,13 +57,13 @@ ${report?.report?.text === undefined ? '' : html`<h3>Report</h3><pre class="repo
 ${
   finished.length === 0
     ? ''
-    : lineChart({
+    : html`<div class="cards"><section class="card"><h2>Drift over time</h2>${lineChart({
         id: 'drift-over-time',
         title: `Drift over time in ${group ?? ''}`,
         description: `Items drifted in each of the last ${finished.length} verifications of ${group ?? ''}, oldest first.`,
         categories: finished.map((r) => r.startedAt.toISOString().slice(5, 16).replace('T', ' ')),
         series: [{ name: 'drifted items', color: '#b42318', values: finished.map((r) => r.counts.drifted ?? 0) }],
-      })
+      })}</section></div>`
 }`,
     });
   });
