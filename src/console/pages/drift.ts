@@ -8,7 +8,7 @@ import { lineChart } from '../charts.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { html } from '../html.ts';
 import { sendPage, sendProblem } from '../http.ts';
-import { storeId, valueOf } from '../store-reads.ts';
+import { storeId, readValue } from '../store-reads.ts';
 
 // How many of the newest verifications are read to find a group's (each one row of an index range).
 const VERIFICATIONS = 200;
@@ -19,7 +19,7 @@ export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): voi
   const store = deps.live.store;
   app.get('/drift', async (request, reply) => {
     const asked = (request.query as Record<string, unknown>).group;
-    const groups = (await valueOf(store.facilityGroups())).filter(isChannelFacilityGroup);
+    const groups = (await readValue(store.facilityGroups())).filter(isChannelFacilityGroup);
     const group = asked === undefined ? (groups[0]?.facilityGroupId ?? null) : storeId(asked);
     if (group === null && asked !== undefined)
       return sendProblem(request, reply, 400, 'Bad request', 'That is not a facility group id.');
@@ -27,11 +27,11 @@ export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): voi
     const runs =
       group === null
         ? []
-        : (await valueOf(store.listRuns({ job: 'verify', limit: VERIFICATIONS, at: now }))).filter(
+        : (await readValue(store.listRuns({ job: 'verify', limit: VERIFICATIONS, at: now }))).filter(
             (r) => r.parameters.facilityGroupId === group,
           );
     const last = runs.find((r) => r.outcome !== 'running') ?? null;
-    const report = last === null ? null : await valueOf(store.runReport(last.runId, now));
+    const report = last === null ? null : await readValue(store.runReport(last.runId, now));
     const finished = runs
       .filter((r) => r.outcome === 'succeeded')
       .slice(0, CHARTED)
