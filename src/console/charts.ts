@@ -23,7 +23,39 @@ export interface ChartInput {
   readonly height?: number;
 }
 
-const MARGIN = { top: 12, right: 12, bottom: 42, left: 56 } as const;
+const MARGIN = { top: 12, right: 40, left: 52 } as const;
+const WIDTH = 420;
+const HEIGHT = 230;
+
+// Where each legend entry goes (wrapping to more rows when the names do not fit one), and the bottom margin that
+// leaves room for the category labels and the legend's rows.
+const layoutOf = (input: ChartInput) => {
+  const width = input.width ?? WIDTH;
+  const height = input.height ?? HEIGHT;
+  let x = MARGIN.left;
+  let row = 0;
+  const legend = input.series.map((s) => {
+    const w = 18 + 6.2 * s.name.length + 12;
+    if (x + w > width && x > MARGIN.left) {
+      x = MARGIN.left;
+      row++;
+    }
+    const at = { x: round(x), row };
+    x += w;
+    return at;
+  });
+  const rows = input.series.length === 0 ? 0 : row + 1;
+  const bottom = 28 + 14 * rows;
+  return {
+    width,
+    height,
+    bottom,
+    legend,
+    rows,
+    plotWidth: width - MARGIN.left - MARGIN.right,
+    plotHeight: height - MARGIN.top - bottom,
+  };
+};
 
 /** The smallest "nice" number (1, 2 or 5 times a power of ten) at least `value`; 1 for 0 or less. */
 export const niceCeiling = (value: number): number => {
@@ -45,30 +77,29 @@ const round = (n: number): number => Math.round(n * 10) / 10;
 
 // The frame both charts share: the svg element, its title and description, the y axis with 4 ticks, the legend.
 const frame = (input: ChartInput, max: number, body: Html, xLabels: Html): Html => {
-  const width = input.width ?? 640;
-  const height = input.height ?? 240;
-  const plotHeight = height - MARGIN.top - MARGIN.bottom;
+  const { width, height, plotHeight, legend, rows } = layoutOf(input);
   const ticks = [0, 0.25, 0.5, 0.75, 1].map((f) => {
     const y = round(MARGIN.top + plotHeight * (1 - f));
     return html`<line x1="${MARGIN.left}" x2="${width - MARGIN.right}" y1="${y}" y2="${y}" stroke="#d9dde5" stroke-width="1"/><text x="${MARGIN.left - 6}" y="${y + 4}" text-anchor="end" font-size="11" fill="#5b6474">${compactNumber(max * f)}</text>`;
   });
-  const legend = input.series.map(
+  const legendMarks = input.series.map(
     (s, i) =>
-      html`<g transform="translate(${MARGIN.left + i * 130},${height - 12})"><rect width="10" height="10" y="-9" fill="${s.color}"/><text x="14" font-size="11" fill="#1d2330">${s.name}</text></g>`,
+      html`<g transform="translate(${legend[i]!.x},${height - 6 - 14 * (rows - 1 - legend[i]!.row)})"><rect width="10" height="10" y="-9" fill="${s.color}"/><text x="14" font-size="11" fill="#1d2330">${s.name}</text></g>`,
   );
-  return html`<figure class="chart" id="${input.id}"><svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${input.id}-title ${input.id}-desc"><title id="${input.id}-title">${input.title}</title><desc id="${input.id}-desc">${input.description}</desc>${ticks}${body}${xLabels}${legend}</svg><figcaption>${input.title}</figcaption></figure>`;
+  return html`<div class="chart" id="${input.id}"><svg xmlns="http://www.w3.org/2000/svg" role="img" viewBox="0 0 ${width} ${height}" width="100%" preserveAspectRatio="xMidYMid meet" aria-labelledby="${input.id}-title ${input.id}-desc"><title id="${input.id}-title">${input.title}</title><desc id="${input.id}-desc">${input.description}</desc>${ticks}${body}${xLabels}${legendMarks}</svg><p class="muted">${input.title}</p></div>`;
 };
 
-const plotSize = (input: ChartInput) => ({
-  width: (input.width ?? 640) - MARGIN.left - MARGIN.right,
-  height: (input.height ?? 240) - MARGIN.top - MARGIN.bottom,
-});
+const plotSize = (input: ChartInput) => {
+  const layout = layoutOf(input);
+  return { width: layout.plotWidth, height: layout.plotHeight };
+};
 
 // At most ~12 category labels under the axis, evenly spread, so long series stay legible.
 const xLabelsOf = (input: ChartInput, xOf: (i: number) => number): Html => {
   const n = input.categories.length;
   const every = Math.max(1, Math.ceil(n / 12));
-  const y = (input.height ?? 240) - MARGIN.bottom + 14;
+  const layout = layoutOf(input);
+  const y = layout.height - layout.bottom + 14;
   return html`${input.categories.map((c, i) =>
     i % every === 0
       ? html`<text x="${round(xOf(i))}" y="${y}" text-anchor="middle" font-size="10" fill="#5b6474">${c}</text>`

@@ -16,7 +16,7 @@ export class ReadFailed extends Error {
 }
 
 /** The task's value; a Left is thrown as a `ReadFailed` naming its tag and reason. */
-export const valueOf = async <A>(task: TaskEither<unknown, A>): Promise<A> => {
+export const readValue = async <A>(task: TaskEither<unknown, A>): Promise<A> => {
   const result = await task();
   if (isLeft(result)) throw new ReadFailed(describeError(result.left));
   return result.right;

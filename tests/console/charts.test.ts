@@ -30,7 +30,7 @@ bars('an accessible image: role img, labelled by its title and description', () 
   assert.match(svg, 'aria-labelledby="runs-title runs-desc"');
   assert.match(svg, '<title id="runs-title">Runs per day</title>');
   assert.match(svg, '<desc id="runs-desc">Runs of every job per day, by outcome</desc>');
-  assert.match(svg, '<figcaption>Runs per day</figcaption>');
+  assert.match(svg, '<p class="muted">Runs per day</p>');
 });
 
 bars('one segment per non-zero value, each with its tooltip; stacked segments touch, taller for more', () => {
@@ -60,6 +60,18 @@ bars('every label escaped: a category or series name with markup stays text', ()
   assert.match(svg, '&lt;script&gt;alert(1)&lt;/script&gt;');
 });
 
+bars('a legend entry per series, wrapped to a second row when the names do not fit one', () => {
+  const many = ['succeeded', 'failed', 'abandoned', 'skipped', 'running'].map((name) => ({
+    name,
+    color: '#000',
+    values: [1, 1, 1],
+  }));
+  const svg = render(stackedBarChart({ ...input, series: many }));
+  const rows = new Set([...svg.matchAll(/<g transform="translate\([\d.]+,([\d.]+)\)">/g)].map((m) => m[1]));
+  assert.is(rows.size, 2);
+  assert.is(svg.match(/<g transform=/g)?.length, 5);
+});
+
 bars('no categories: the frame alone, no bar', () => {
   const svg = render(stackedBarChart({ ...input, categories: [], series: [] }));
   assert.is(rects(svg).length, 0);
@@ -72,8 +84,11 @@ bars('property: every segment inside the plot, whatever the values', () => {
       const svg = render(
         stackedBarChart({ ...input, series: values.map((v, i) => ({ name: `s${i}`, color: '#000', values: v })) }),
       );
+      // The plot lies between the top tick line and the zero line (the first tick drawn).
+      const ys = [...svg.matchAll(/<line x1="[\d.]+" x2="[\d.]+" y1="([\d.]+)"/g)].map((m) => Number(m[1]));
+      const [zero, top] = [ys[0]!, ys[ys.length - 1]!];
       for (const r of rects(svg)) {
-        assert.ok(r.y >= 11.9 && r.y + r.height <= 240 - 42 + 0.6, `${r.y} + ${r.height}`);
+        assert.ok(r.y >= top - 0.1 && r.y + r.height <= zero + 0.6, `${r.y} + ${r.height} within ${top}..${zero}`);
       }
     }),
   );

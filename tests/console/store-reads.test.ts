@@ -2,14 +2,14 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { loadConfig } from '../../src/composition/config.ts';
-import { describeError, pathId, ReadFailed, shownError, storeId, valueOf } from '../../src/console/store-reads.ts';
+import { describeError, pathId, ReadFailed, shownError, storeId, readValue } from '../../src/console/store-reads.ts';
 
 const test = suite('console store reads');
 
-test('valueOf: the value, or a ReadFailed naming the error tag and reason', async () => {
-  assert.is(await valueOf(TE.right(7)), 7);
+test('readValue: the value, or a ReadFailed naming the error tag and reason', async () => {
+  assert.is(await readValue(TE.right(7)), 7);
   try {
-    await valueOf(TE.left({ _tag: 'InventoryStoreUnavailable', reason: 'connection refused', retriable: true }));
+    await readValue(TE.left({ _tag: 'InventoryStoreUnavailable', reason: 'connection refused', retriable: true }));
     assert.unreachable('a Left throws');
   } catch (error) {
     assert.instance(error, ReadFailed);

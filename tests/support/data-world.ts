@@ -25,10 +25,10 @@ const reportOf = (counts: Record<string, number>, text: string): RunReport => ({
   text,
 });
 
-/** Starts the console world (database prefix h_cd_) and seeds it. */
-export const startDataWorld = async (): Promise<DataWorld> => {
+/** Starts the console world (PostgreSQL database prefix h_cd_, or SQLite) and seeds it. */
+export const startDataWorld = async (kind: 'postgres' | 'sqlite' = 'postgres'): Promise<DataWorld> => {
   // The data pages never use job control.
-  const world = await startConsoleWorld({ prefix: 'h_cd_', openJobs: async () => noJobControl });
+  const world = await startConsoleWorld({ prefix: 'h_cd_', store: kind, openJobs: async () => noJobControl });
   const context = { world, item: '', location: '' };
   const store = world.live.store;
   // The seed's worked example: P100 has 95 at WH (reserved 5, safety stock 5: 90 saved, 5 received through the

@@ -9,7 +9,7 @@ import { lineChart, stackedBarChart } from '../charts.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { html, type Html } from '../html.ts';
 import { sendPage } from '../http.ts';
-import { valueOf } from '../store-reads.ts';
+import { readValue } from '../store-reads.ts';
 
 const DAYS = 14;
 const RUNS = 30;
@@ -36,7 +36,7 @@ const empty = (what: string): Html => html`<p class="muted">No ${what} recorded 
 /** Registers / (the dashboard). */
 export const registerDashboardPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
   app.get('/', async (request, reply) => {
-    const figures = await valueOf(dashboardFigures({ at: deps.now(), days: DAYS, runs: RUNS })(deps.live.store));
+    const figures = await readValue(dashboardFigures({ at: deps.now(), days: DAYS, runs: RUNS })(deps.live.store));
     const days = figures.runsPerDay;
     return sendPage(request, reply, {
       title: 'Dashboard',

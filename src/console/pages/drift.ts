@@ -8,7 +8,7 @@ import { lineChart } from '../charts.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { html } from '../html.ts';
 import { sendPage, sendProblem } from '../http.ts';
-import { storeId, valueOf } from '../store-reads.ts';
+import { storeId, readValue } from '../store-reads.ts';
 
 // How many of the newest verifications are read to find a group's (each one row of an index range).
 const VERIFICATIONS = 200;
@@ -19,7 +19,7 @@ export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): voi
   const store = deps.live.store;
   app.get('/drift', async (request, reply) => {
     const asked = (request.query as Record<string, unknown>).group;
-    const groups = (await valueOf(store.facilityGroups())).filter(isChannelFacilityGroup);
+    const groups = (await readValue(store.facilityGroups())).filter(isChannelFacilityGroup);
     const group = asked === undefined ? (groups[0]?.facilityGroupId ?? null) : storeId(asked);
     if (group === null && asked !== undefined)
       return sendProblem(request, reply, 400, 'Bad request', 'That is not a facility group id.');
@@ -27,11 +27,11 @@ export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): voi
     const runs =
       group === null
         ? []
-        : (await valueOf(store.listRuns({ job: 'verify', limit: VERIFICATIONS, at: now }))).filter(
+        : (await readValue(store.listRuns({ job: 'verify', limit: VERIFICATIONS, at: now }))).filter(
             (r) => r.parameters.facilityGroupId === group,
           );
     const last = runs.find((r) => r.outcome !== 'running') ?? null;
-    const report = last === null ? null : await valueOf(store.runReport(last.runId, now));
+    const report = last === null ? null : await readValue(store.runReport(last.runId, now));
     const finished = runs
       .filter((r) => r.outcome === 'succeeded')
       .slice(0, CHARTED)
@@ -57,13 +57,13 @@ ${report?.report?.text === undefined ? '' : html`<h3>Report</h3><pre class="repo
 ${
   finished.length === 0
     ? ''
-    : lineChart({
+    : html`<div class="cards"><section class="card"><h2>Drift over time</h2>${lineChart({
         id: 'drift-over-time',
         title: `Drift over time in ${group ?? ''}`,
         description: `Items drifted in each of the last ${finished.length} verifications of ${group ?? ''}, oldest first.`,
         categories: finished.map((r) => r.startedAt.toISOString().slice(5, 16).replace('T', ' ')),
         series: [{ name: 'drifted items', color: '#b42318', values: finished.map((r) => r.counts.drifted ?? 0) }],
-      })
+      })}</section></div>`
 }`,
     });
   });

@@ -9,7 +9,7 @@ import { setSellOnline } from '../../application/oms-setup.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { csrfField, html, type Html } from '../html.ts';
 import { csrfToken, sendFragment, sendPage, sendProblem } from '../http.ts';
-import { pathId, shownError, storeId, valueOf } from '../store-reads.ts';
+import { pathId, shownError, storeId, readValue } from '../store-reads.ts';
 
 const facilityLink = (facilityId: string): Html => html`<a href="/facilities/${pathId(facilityId)}">${facilityId}</a>`;
 
@@ -32,7 +32,7 @@ export const registerFacilitiesPages = (app: FastifyInstance, deps: ConsoleDeps)
   const store = deps.live.store;
 
   app.get('/facilities', async (request, reply) => {
-    const facilities = await valueOf(facilityListings()(store));
+    const facilities = await readValue(facilityListings()(store));
     return sendPage(request, reply, {
       title: 'Facilities',
       nav: 'facilities',
@@ -57,7 +57,7 @@ ${facilities.map(
   app.get('/facilities/:facilityId', async (request, reply) => {
     const facilityId = facilityOf(request, reply);
     if (facilityId === null) return reply;
-    const detail = await valueOf(facilityDetail(facilityId)(store));
+    const detail = await readValue(facilityDetail(facilityId)(store));
     if (detail === null) return sendProblem(request, reply, 404, 'Not found', `There is no facility ${facilityId}.`);
     const { facility } = detail;
     return sendPage(request, reply, {
@@ -103,7 +103,7 @@ ${detail.sellOnline.map((t) => toggleRow(facility.facilityId, t, token))}
       user: request.consoleSession?.user,
     });
     if (request.headers['hx-request'] !== 'true') return reply.redirect(`/facilities/${pathId(facilityId)}`, 303);
-    const detail = await valueOf(facilityDetail(facilityId)(store));
+    const detail = await readValue(facilityDetail(facilityId)(store));
     const toggle = detail?.sellOnline.find((t) => t.group.facilityGroupId === group);
     if (toggle === undefined) return sendProblem(request, reply, 404, 'Not found', `There is no group ${group}.`);
     const token = csrfToken(request, reply);

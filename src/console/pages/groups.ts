@@ -5,12 +5,12 @@ import { CHANNEL_FAC_GROUP } from '../../domain/index.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { html } from '../html.ts';
 import { sendPage } from '../http.ts';
-import { pathId, valueOf } from '../store-reads.ts';
+import { pathId, readValue } from '../store-reads.ts';
 
 /** Registers /groups. */
 export const registerGroupsPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
   app.get('/groups', async (request, reply) => {
-    const groups = await valueOf(groupOverviews()(deps.live.store));
+    const groups = await readValue(groupOverviews()(deps.live.store));
     return sendPage(request, reply, {
       title: 'Groups',
       nav: 'groups',

@@ -12,7 +12,7 @@ import type { LedgerChange, OnlineAtpExplanation } from '../../domain/index.ts';
 import type { ConsoleDeps } from '../deps.ts';
 import { html, type Html } from '../html.ts';
 import { sendFragment, sendPage, sendProblem } from '../http.ts';
-import { pathId, shownError, storeId, valueOf } from '../store-reads.ts';
+import { pathId, shownError, storeId, readValue } from '../store-reads.ts';
 
 const PAGE = 50;
 const EVENTS = 20;
@@ -91,8 +91,8 @@ export const registerProductsPages = (app: FastifyInstance, deps: ConsoleDeps): 
     const after = cursorOf(query);
     if (q.length > 255 || after === 'invalid')
       return sendProblem(request, reply, 400, 'Bad request', 'That is not a search the console can run.');
-    const matches = q === '' ? null : await valueOf(store.searchProducts(q, after, PAGE + 1));
-    const browse = q === '' ? await valueOf(store.productPage(storeId(query.afterId), PAGE + 1)) : null;
+    const matches = q === '' ? null : await readValue(store.searchProducts(q, after, PAGE + 1));
+    const browse = q === '' ? await readValue(store.productPage(storeId(query.afterId), PAGE + 1)) : null;
     const rows =
       matches !== null
         ? matches
@@ -135,7 +135,7 @@ ${next === null ? '' : html`<p><a rel="next" href="${next}">Next ${PAGE} →</a>
   app.get('/products/:productId', async (request, reply) => {
     const productId = productOf(request, reply);
     if (productId === null) return reply;
-    const overview = await valueOf(productOverview(productId, EVENTS)(store));
+    const overview = await readValue(productOverview(productId, EVENTS)(store));
     if (overview === null)
       return sendProblem(request, reply, 404, 'Not found', `There is no product with id or SKU ${productId}.`);
     const { product } = overview;
@@ -160,7 +160,7 @@ ${eventsTable(overview.events)}`,
     if (productId === null) return reply;
     const group = storeId((request.query as Record<string, unknown>).group);
     if (group === null) return sendProblem(request, reply, 400, 'Bad request', 'Give the channel group (group=...).');
-    const overview = await valueOf(productOverview(productId, 0)(store));
+    const overview = await readValue(productOverview(productId, 0)(store));
     const explanation = overview?.explanations.find((e) => e.facilityGroupId === group);
     if (overview === null || explanation === undefined)
       return sendProblem(request, reply, 404, 'Not found', `No product ${productId} in a channel group ${group}.`);

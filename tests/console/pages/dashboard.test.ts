@@ -16,7 +16,7 @@ Page.after(async ({ world }) => {
 Page('the dashboard draws its four charts, each an accessible image with its numbers', async ({ world }) => {
   const page = await world.signedInPage();
   await page.goto(`${world.url}/`);
-  assert.is(await page.locator('figure.chart svg[role=img]').count(), 5, 'runs per day, lines, rows, variances, drift');
+  assert.is(await page.locator('div.chart svg[role=img]').count(), 5, 'runs per day, lines, rows, variances, drift');
   assert.match((await page.textContent('#runs-per-day title')) ?? '', 'Runs per day');
   assert.ok((await page.locator('#runs-per-day rect.bar').count()) >= 2, 'bars of runs');
   assert.match((await page.locator('#runs-per-day').innerHTML()) ?? '', 'failed: 1');

@@ -84,3 +84,29 @@ Page("on request, Shopify's live available with the drift", async ({ world, item
 });
 
 Page.run();
+
+// The same pages on the SQLite store: its prefix search, aggregate and breakdown through the console.
+const OnSqlite = suite<DataWorld>('console data pages on SQLite (browser)');
+
+OnSqlite.before(async (context) => {
+  Object.assign(context, await startDataWorld('sqlite'));
+});
+
+OnSqlite.after(async ({ world }) => {
+  await world?.close();
+});
+
+OnSqlite('search, the 100 -> 75 breakdown, the dashboard and the drift page render from SQLite', async ({ world }) => {
+  const page = await world.signedInPage();
+  await page.goto(`${world.url}/products?q=SKU-100`);
+  assert.equal(await page.locator('table.products tbody tr td:first-child').allTextContents(), ['P100', 'P1000']);
+  await page.goto(`${world.url}/products/P100`);
+  assert.is(await page.locator('#atp-WEB .online-atp').getAttribute('data-online-atp'), '75');
+  await page.goto(`${world.url}/`);
+  assert.match((await page.locator('#runs-per-day').innerHTML()) ?? '', 'failed: 1');
+  await page.goto(`${world.url}/drift`);
+  assert.is(((await page.locator('section.last-verify dd.drifted').textContent()) ?? '').trim(), '1');
+  await world.screenshot(page, 'data-drift-sqlite');
+});
+
+OnSqlite.run();
