@@ -272,6 +272,7 @@ export const runJobOn = async (
     outcome: 'failed' | 'needs-attention',
     reason: string,
     report: RunReport | null,
+    mayRetry = false,
   ): Promise<void> => {
     await (context.notify ?? notifyRunEnded)(
       live.config,
@@ -282,6 +283,7 @@ export const runJobOn = async (
         outcome,
         reason,
         report,
+        retriable: mayRetry,
       },
       context.log,
     ).catch(() => undefined);
@@ -324,7 +326,7 @@ export const runJobOn = async (
             error: describe(result.left),
           })(),
         );
-        await announce('failed', describe(result.left), null);
+        await announce('failed', describe(result.left), null, retriable(result.left));
         return { _tag: 'Left', left: failed(result.left) };
       }
       if (definition.busy(result.right as never)) return { _tag: 'Right', right: await skipped(result.right) };
@@ -350,7 +352,7 @@ export const runJobOn = async (
     )();
     if (isLeft(leased)) {
       if (leased.left._tag === 'JobFailed') return { _tag: 'Left', left: leased.left };
-      await announce('failed', describe(leased.left), null);
+      await announce('failed', describe(leased.left), null, retriable(leased.left));
       return { _tag: 'Left', left: failed(leased.left) };
     }
     if (leased.right._tag === 'ran') return { _tag: 'Right', right: leased.right.value };

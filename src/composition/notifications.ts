@@ -20,6 +20,8 @@ export interface RunEnded {
   readonly outcome: 'failed' | 'needs-attention';
   /** Why it failed, or what it left for a person. */
   readonly reason: string;
+  /** For a failed run: whether running it again may succeed (a worker retries such a run before announcing it). */
+  readonly retriable: boolean;
   readonly report: RunReport | null;
 }
 

@@ -80,15 +80,22 @@ export const queueOptionsOf = (settings: WorkerConfig) => ({
 });
 
 /**
- * Creates each job's queue with its policy, and brings an existing one's retry and expiry settings up to
- * `settings` (createQueue leaves an existing queue as it is); a queue with another policy is logged.
+ * Creates each job's queue with its policy, and (unless `update` is false: a process that runs no worker leaves the
+ * workers' settings alone) brings an existing one's retry and expiry settings up to `settings` (createQueue leaves
+ * an existing queue as it is); a queue with another policy is logged.
  */
-export const ensureQueues = async (boss: Boss, settings: WorkerConfig, log: Logger, worker: string): Promise<void> => {
+export const ensureQueues = async (
+  boss: Boss,
+  settings: WorkerConfig,
+  log: Logger,
+  worker: string,
+  update = true,
+): Promise<void> => {
   const options = queueOptionsOf(settings);
   for (const job of JOB_NAMES) {
     const queue = queueName(job);
     await boss.createQueue(queue, { policy: QUEUE_POLICY[job], ...options });
-    await boss.updateQueue(queue, options);
+    if (update) await boss.updateQueue(queue, options);
     const existing = await boss.getQueue(queue);
     if (existing !== null && existing.policy !== QUEUE_POLICY[job])
       log(
@@ -197,7 +204,7 @@ export const openBossQueue = async (
   boss.on('error', (e) => log('error', 'pg-boss error', { error: message(e) }));
   const started = await attempt('starting pg-boss', async () => {
     await boss.start();
-    await ensureQueues(boss, config.worker ?? { ...WORKER_DEFAULTS, schedules: [] }, log, name);
+    await ensureQueues(boss, config.worker ?? { ...WORKER_DEFAULTS, schedules: [] }, log, name, false);
   });
   if (started._tag === 'Left') {
     await boss.stop({ graceful: false }).catch(() => undefined);

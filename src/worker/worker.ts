@@ -47,6 +47,7 @@ import {
 import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
 import { originOf, parametersOf, seedSchedules, type JobQueue } from '../composition/job-queue.ts';
 import { configuredLogger, type Logger } from '../composition/log.ts';
+import { notifyRunEnded } from '../composition/notifications.ts';
 import { openInbox } from '../composition/live.ts';
 import { startInboxWatch, watchedInboxes, type InboxWatch, type InboxWatchOptions } from './inbox-watch.ts';
 import { bossOptions, bossQueue, ensureQueues, QUEUE_POLICY, queueName, singletonKeyOf } from './boss-queue.ts';
@@ -289,6 +290,11 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
             leaseMs: leaseMsOf(settings),
             trigger: origin?.trigger ?? 'worker',
             log,
+            // A failure pg-boss will retry is announced once the retries are spent (or it is not retriable).
+            notify: (c, event, l) =>
+              event.outcome === 'failed' && event.retriable && j.retryCount < j.retryLimit
+                ? Promise.resolve()
+                : notifyRunEnded(c, event, l),
           })
             .catch(
               (e: unknown): Either<JobError, JobOutcome> =>

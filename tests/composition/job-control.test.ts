@@ -473,6 +473,8 @@ local('schedules need PostgreSQL; Run now runs the import here, its report and e
     30_000,
   );
   assert.equal([detail.run.outcome, detail.run.trigger, detail.run.worker], ['succeeded', 'console', 'console-test']);
+  // The run's first progress event was written to the run log (at most one a second), and stays once it ended.
+  assert.ok(detail.run.progress !== null && detail.run.progress.done >= 0, JSON.stringify(detail.run.progress));
   const report = detail.report!;
   assert.equal(report.counts.rejected, 1);
   assert.is(report.attention, false);
