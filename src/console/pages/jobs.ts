@@ -86,12 +86,14 @@ ${card.facilityGroups.map((g) => html`<option value="${g}">${g}</option>`)}
 <input id="${id}" name="${name}"${name === 'sample' ? html` inputmode="numeric" pattern="[1-9][0-9]*"` : ''}${required ? html` required` : ''}></label>`;
 };
 
+// A required parameter no schedule gives yet is marked missing (red); one every schedule gives, plain.
 const requiredChips = (card: JobCard): Html =>
   card.parameters.required.length === 0
     ? html``
-    : html`<p class="chips">Needs: ${card.parameters.required.map(
-        (p) => html`<span class="chip missing">${PARAMETER_LABELS[p] ?? p}</span>`,
-      )}</p>`;
+    : html`<p class="chips">Needs: ${card.parameters.required.map((p) => {
+        const given = card.schedules.length > 0 && card.schedules.every((s) => (s.parameters[p] ?? '') !== '');
+        return html`<span class="chip${given ? '' : ' missing'}">${PARAMETER_LABELS[p] ?? p}</span>`;
+      })}</p>`;
 
 const scheduleLabel = (s: JobSchedule): string =>
   s.preset === null ? `Custom: ${s.cron}` : `${PRESET_LABELS[s.preset]} (${s.cron})`;

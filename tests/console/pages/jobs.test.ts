@@ -59,6 +59,11 @@ Jobs('save every 15 minutes for the channel group: the card shows the schedule a
   });
   const page = await client.get('/jobs?done=saved');
   assert.match(page.body, 'Schedule saved.');
+  const pushCard = page.body.slice(
+    page.body.indexOf('id="job-push-changes"'),
+    page.body.indexOf('id="job-process-uploads"'),
+  );
+  assert.match(pushCard, 'Needs: <span class="chip">Facility group</span>', 'given by its schedule: no longer missing');
   assert.match(page.body, 'Every 15 minutes (*/15 * * * *)');
   assert.match(page.body, '2026-12-02 04:15:00 UTC');
   assert.match(page.body, 'in 15 min');
