@@ -104,7 +104,7 @@ const historyRow = (
 <td class="num">${r.finishedAt === null ? '-' : formatDuration(r.finishedAt.getTime() - r.startedAt.getTime())}</td>
 <td>${formatCounts(r.counts)}</td>
 <td>${r.error === null ? '' : html`<details><summary>Why</summary><p class="problem">${r.error}</p></details>`}</td>
-<td class="muted">${r.trigger ?? ''} ${r.worker}</td>
+<td class="muted">${r.trigger === null ? '' : `${r.trigger} · `}${r.worker}</td>
 </tr>`;
 
 /** The three sections (pending, running, history) of a pipeline page, as polled every 2 s. */
