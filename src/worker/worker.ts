@@ -20,6 +20,12 @@
  *   an event feed import that applied an event, the delta push of every scheduled group is queued at once.
  * - The inbox watch (worker.inboxPollSeconds, src/worker/inbox-watch.ts) queues the import, or the event feed
  *   import, as soon as a file waits in its inbox: with the delta push after it, an export reaches Shopify in seconds.
+ * - The schedules live in the database (pg-boss's schedule table, read by every worker's cron monitor, and the
+ *   store's ScheduleBook for paused ones and skip-once marks): a worker starting only seeds the settings' schedules
+ *   where the database has none (src/composition/job-queue.ts seedSchedules), so the console changes them for every
+ *   worker without a restart. A scheduled occurrence marked skip once is recorded as skipped instead of run. Each
+ *   run records what started it (a schedule, the console, this worker); a failure that pg-boss will retry is
+ *   announced (notifications) only once its retries are spent.
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
 import { PgBoss, type JobResult, type JobWithMetadata } from 'pg-boss';
