@@ -261,9 +261,15 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     codePointOrder: async (db) => {
-      const { rows } = await sql<{ collation: string }>`
-        select "datcollate" as "collation" from pg_database where "datname" = current_database()`.execute(db);
-      return CODE_POINT_COLLATIONS.has((rows[0]?.collation ?? '').toLowerCase());
+      // The provider column (PostgreSQL 15+: c libc, i ICU, b builtin) read through to_jsonb, so older servers answer
+      // too; an ICU collation never orders by code point, the builtin ones (C, C.UTF-8) always do.
+      const { rows } = await sql<{ collation: string | null; provider: string | null }>`
+        select "datcollate" as "collation", to_jsonb(d) ->> 'datlocprovider' as "provider"
+        from pg_database as d where "datname" = current_database()`.execute(db);
+      const { collation, provider } = rows[0] ?? { collation: null, provider: null };
+      if (provider === 'b') return true;
+      if (provider !== null && provider !== 'c') return false;
+      return CODE_POINT_COLLATIONS.has((collation ?? '').toLowerCase());
     },
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows) => {

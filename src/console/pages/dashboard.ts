@@ -33,8 +33,11 @@ const numbers = (headers: ReadonlyArray<string>, rows: ReadonlyArray<ReadonlyArr
 
 const empty = (what: string): Html => html`<p class="muted">No ${what} recorded yet.</p>`;
 
-/** Registers / (the dashboard). */
+/** Registers / (the dashboard) and /api/dashboard (its figures). */
 export const registerDashboardPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
+  app.get('/api/dashboard', async (_request, reply) =>
+    reply.send(await readValue(dashboardFigures({ at: deps.now(), days: DAYS, runs: RUNS })(deps.live.store))),
+  );
   app.get('/', async (request, reply) => {
     const figures = await readValue(dashboardFigures({ at: deps.now(), days: DAYS, runs: RUNS })(deps.live.store));
     const days = figures.runsPerDay;

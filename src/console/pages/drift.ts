@@ -2,7 +2,7 @@
  * Drift: the last verification of a channel group (when, what it checked, how many items drifted, its report with
  * the drifted items) and the drift of its recent verifications over time.
  */
-import type { FastifyInstance } from 'fastify';
+import type { FastifyInstance, FastifyReply, FastifyRequest } from 'fastify';
 import { isChannelFacilityGroup } from '../../domain/index.ts';
 import { lineChart } from '../charts.ts';
 import type { ConsoleDeps } from '../deps.ts';
@@ -14,15 +14,17 @@ import { storeId, readValue } from '../store-reads.ts';
 const VERIFICATIONS = 200;
 const CHARTED = 30;
 
-/** Registers /drift. */
+/** Registers /drift and /api/drift?group= (the last verification, its report and the group's recent drift). */
 export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
   const store = deps.live.store;
-  app.get('/drift', async (request, reply) => {
+  const driftOf = async (request: FastifyRequest, reply: FastifyReply) => {
     const asked = (request.query as Record<string, unknown>).group;
     const groups = (await readValue(store.facilityGroups())).filter(isChannelFacilityGroup);
     const group = asked === undefined ? (groups[0]?.facilityGroupId ?? null) : storeId(asked);
-    if (group === null && asked !== undefined)
-      return sendProblem(request, reply, 400, 'Bad request', 'That is not a facility group id.');
+    if (group === null && asked !== undefined) {
+      sendProblem(request, reply, 400, 'Bad request', 'That is not a facility group id.');
+      return null;
+    }
     const now = deps.now();
     const runs =
       group === null
@@ -36,6 +38,24 @@ export const registerDriftPages = (app: FastifyInstance, deps: ConsoleDeps): voi
       .filter((r) => r.outcome === 'succeeded')
       .slice(0, CHARTED)
       .toReversed();
+    return { groups, group, last, report: report?.report ?? null, finished };
+  };
+  app.get('/api/drift', async (request, reply) => {
+    const drift = await driftOf(request, reply);
+    if (drift === null) return reply;
+    return reply.send({
+      facilityGroupId: drift.group,
+      groups: drift.groups.map((g) => g.facilityGroupId),
+      last: drift.last,
+      report: drift.report,
+      history: drift.finished.map((r) => ({ runId: r.runId, startedAt: r.startedAt, counts: r.counts })),
+    });
+  });
+  app.get('/drift', async (request, reply) => {
+    const drift = await driftOf(request, reply);
+    if (drift === null) return reply;
+    const { groups, group, last, finished } = drift;
+    const report = drift.report === null ? null : { report: drift.report };
     return sendPage(request, reply, {
       title: 'Drift',
       nav: 'drift',

@@ -27,7 +27,10 @@ ${note === null ? '' : html` <span class="muted" role="status">${note}</span>`}<
 </tr>`;
 };
 
-/** Registers /facilities and /facilities/:facilityId (GET) and the sell-online toggle (POST). */
+/**
+ * Registers /facilities and /facilities/:facilityId (GET), the sell-online toggle (POST), and their JSON API
+ * (/api/facilities, /api/facilities/:facilityId, POST /api/facilities/:facilityId/sell-online).
+ */
 export const registerFacilitiesPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
   const store = deps.live.store;
 
@@ -79,12 +82,13 @@ ${detail.sellOnline.map((t) => toggleRow(facility.facilityId, t, token))}
     });
   });
 
-  app.post('/facilities/:facilityId/sell-online', async (request, reply) => {
+  // The toggle, for the page (form fields `group`, `on`: on|off) and the API (JSON `group`, `on`: true|false).
+  const toggle = async (request: FastifyRequest, reply: FastifyReply, api: boolean) => {
     const facilityId = facilityOf(request, reply);
     if (facilityId === null) return reply;
     const body = (request.body ?? {}) as Record<string, unknown>;
     const group = storeId(body.group);
-    const on = body.on === 'on' ? true : body.on === 'off' ? false : null;
+    const on = body.on === 'on' || body.on === true ? true : body.on === 'off' || body.on === false ? false : null;
     if (group === null || on === null)
       return sendProblem(request, reply, 400, 'Bad request', 'Give a channel group and on or off.');
     const result = await setSellOnline(facilityId, group, on)(store)();
@@ -102,19 +106,38 @@ ${detail.sellOnline.map((t) => toggleRow(facility.facilityId, t, token))}
       outcome,
       user: request.consoleSession?.user,
     });
+    if (api) return reply.send({ facilityId, facilityGroupId: group, member: on, outcome });
     if (request.headers['hx-request'] !== 'true') return reply.redirect(`/facilities/${pathId(facilityId)}`, 303);
     const detail = await readValue(facilityDetail(facilityId)(store));
-    const toggle = detail?.sellOnline.find((t) => t.group.facilityGroupId === group);
-    if (toggle === undefined) return sendProblem(request, reply, 404, 'Not found', `There is no group ${group}.`);
+    const state = detail?.sellOnline.find((t) => t.group.facilityGroupId === group);
+    if (state === undefined) return sendProblem(request, reply, 404, 'Not found', `There is no group ${group}.`);
     const token = csrfToken(request, reply);
     return sendFragment(
       reply,
       toggleRow(
         facilityId,
-        toggle,
+        state,
         token,
         html`${outcome === 'unchanged' ? 'unchanged' : on ? 'turned on' : 'turned off'}`,
       ),
     );
+  };
+  app.post('/facilities/:facilityId/sell-online', (request, reply) => toggle(request, reply, false));
+
+  // The JSON API.
+  app.get('/api/facilities', async (_request, reply) =>
+    reply.send({ facilities: await readValue(facilityListings()(store)) }),
+  );
+  app.get('/api/facilities/:facilityId', async (request, reply) => {
+    const facilityId = facilityOf(request, reply);
+    if (facilityId === null) return reply;
+    const detail = await readValue(facilityDetail(facilityId)(store));
+    if (detail === null) return sendProblem(request, reply, 404, 'Not found', `There is no facility ${facilityId}.`);
+    return reply.send({
+      facility: detail.facility,
+      sellOnline: detail.sellOnline.map((t) => ({ facilityGroupId: t.group.facilityGroupId, member: t.member })),
+      otherGroups: detail.otherGroups,
+    });
   });
+  app.post('/api/facilities/:facilityId/sell-online', (request, reply) => toggle(request, reply, true));
 };

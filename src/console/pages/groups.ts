@@ -7,8 +7,11 @@ import { html } from '../html.ts';
 import { sendPage } from '../http.ts';
 import { pathId, readValue } from '../store-reads.ts';
 
-/** Registers /groups. */
+/** Registers /groups and /api/groups. */
 export const registerGroupsPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
+  app.get('/api/groups', async (_request, reply) =>
+    reply.send({ groups: await readValue(groupOverviews()(deps.live.store)) }),
+  );
   app.get('/groups', async (request, reply) => {
     const groups = await readValue(groupOverviews()(deps.live.store));
     return sendPage(request, reply, {

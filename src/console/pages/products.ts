@@ -81,18 +81,44 @@ ${entries.map(
     html`<tr><td class="num">${e.sequence}</td><td>${e.event.occurredAt}</td><td>${e.event.type}</td><td class="num">${e.event.quantity}</td><td>${e.event.facilityId ?? '—'}${e.event.toFacilityId === undefined ? '' : html` → ${e.event.toFacilityId}`}</td><td>${e.event.source}${e.event.reason === undefined ? '' : html` <span class="muted">(${e.event.reason})</span>`}</td><td>${e.changes.map(changeText).join('; ')}</td></tr>`,
 )}</tbody></table>`;
 
-/** Registers /products (search), /products/:productId and its Shopify fragment /products/:productId/shopify. */
+/**
+ * Registers /products (search), /products/:productId and its Shopify fragment /products/:productId/shopify, and
+ * their JSON API: /api/products?q=, /api/products/:productId, /api/products/:productId/shopify?group=.
+ */
 export const registerProductsPages = (app: FastifyInstance, deps: ConsoleDeps): void => {
   const store = deps.live.store;
 
-  app.get('/products', async (request, reply) => {
-    const query = request.query as Record<string, unknown>;
+  // A search (q given: matches of the prefix) or a browse (no q: products in id order), a page and one more.
+  const searchOf = async (query: Record<string, unknown>) => {
     const q = typeof query.q === 'string' ? query.q.trim() : '';
     const after = cursorOf(query);
-    if (q.length > 255 || after === 'invalid')
-      return sendProblem(request, reply, 400, 'Bad request', 'That is not a search the console can run.');
+    if (q.length > 255 || after === 'invalid') return null;
     const matches = q === '' ? null : await readValue(store.searchProducts(q, after, PAGE + 1));
     const browse = q === '' ? await readValue(store.productPage(storeId(query.afterId), PAGE + 1)) : null;
+    return { q, matches, browse };
+  };
+  app.get('/api/products', async (request, reply) => {
+    const search = await searchOf(request.query as Record<string, unknown>);
+    if (search === null)
+      return sendProblem(request, reply, 400, 'Bad request', 'That is not a search the console can run.');
+    const { matches, browse } = search;
+    const last = matches === null ? undefined : matches.length > PAGE ? matches[PAGE - 1] : undefined;
+    const lastBrowsed = browse !== null && browse.length > PAGE ? browse[PAGE - 1] : undefined;
+    return reply.send({
+      products: (matches ?? browse ?? []).slice(0, PAGE),
+      next:
+        last !== undefined
+          ? { afterKey: last.key, afterId: last.productId, afterOn: last.matchedOn }
+          : lastBrowsed !== undefined
+            ? { afterId: lastBrowsed.productId }
+            : null,
+    });
+  });
+  app.get('/products', async (request, reply) => {
+    const search = await searchOf(request.query as Record<string, unknown>);
+    if (search === null)
+      return sendProblem(request, reply, 400, 'Bad request', 'That is not a search the console can run.');
+    const { q, matches, browse } = search;
     const rows =
       matches !== null
         ? matches
@@ -132,6 +158,14 @@ ${next === null ? '' : html`<p><a rel="next" href="${next}">Next ${PAGE} →</a>
     return id;
   };
 
+  app.get('/api/products/:productId', async (request, reply) => {
+    const productId = productOf(request, reply);
+    if (productId === null) return reply;
+    const overview = await readValue(productOverview(productId, EVENTS)(store));
+    if (overview === null)
+      return sendProblem(request, reply, 404, 'Not found', `There is no product with id or SKU ${productId}.`);
+    return reply.send(overview);
+  });
   app.get('/products/:productId', async (request, reply) => {
     const productId = productOf(request, reply);
     if (productId === null) return reply;
@@ -155,16 +189,45 @@ ${eventsTable(overview.events)}`,
     });
   });
 
-  app.get('/products/:productId/shopify', async (request, reply) => {
+  // Shopify read now for one product in one group: the product's explanation there and the verify report.
+  const liveOf = async (request: FastifyRequest, reply: FastifyReply) => {
     const productId = productOf(request, reply);
-    if (productId === null) return reply;
+    if (productId === null) return null;
     const group = storeId((request.query as Record<string, unknown>).group);
-    if (group === null) return sendProblem(request, reply, 400, 'Bad request', 'Give the channel group (group=...).');
+    if (group === null) {
+      sendProblem(request, reply, 400, 'Bad request', 'Give the channel group (group=...).');
+      return null;
+    }
     const overview = await readValue(productOverview(productId, 0)(store));
     const explanation = overview?.explanations.find((e) => e.facilityGroupId === group);
-    if (overview === null || explanation === undefined)
-      return sendProblem(request, reply, 404, 'Not found', `No product ${productId} in a channel group ${group}.`);
+    if (overview === null || explanation === undefined) {
+      sendProblem(request, reply, 404, 'Not found', `No product ${productId} in a channel group ${group}.`);
+      return null;
+    }
     const report = await liveDrift(deps.config, store, group, [overview.product.productId])();
+    return { group, overview, explanation, report };
+  };
+  app.get('/api/products/:productId/shopify', async (request, reply) => {
+    const live = await liveOf(request, reply);
+    if (live === null) return reply;
+    const { report, explanation } = live;
+    if (report._tag === 'Left')
+      return sendProblem(request, reply, 502, 'Shopify could not be read', shownError(deps.config, report.left));
+    const drift = report.right.drifted[0];
+    return reply.send({
+      facilityGroupId: live.group,
+      productId: live.overview.product.productId,
+      mapped: report.right.checked > 0,
+      onlineAtp: drift?.quantity ?? explanation.onlineAtp,
+      shopifyAvailable: report.right.checked === 0 ? null : drift === undefined ? explanation.onlineAtp : drift.shopify,
+      drifted: drift !== undefined,
+      report: report.right,
+    });
+  });
+  app.get('/products/:productId/shopify', async (request, reply) => {
+    const live = await liveOf(request, reply);
+    if (live === null) return reply;
+    const { group, overview, explanation, report } = live;
     const body =
       report._tag === 'Left'
         ? html`<p class="problem" role="alert">Shopify could not be read: ${shownError(deps.config, report.left)}</p>`

@@ -25,4 +25,30 @@ Page('the dashboard draws its four charts, each an accessible image with its num
   await world.screenshot(page, 'data-dashboard');
 });
 
+Page('the JSON API: /api/dashboard has the figures the charts draw', async ({ world }) => {
+  const page = await world.signedInPage();
+  const answer = await page.request.get(`${world.url}/api/dashboard`);
+  assert.is(answer.status(), 200);
+  const figures = (await answer.json()) as {
+    runsPerDay: Array<{ day: string; runs: Record<string, number> }>;
+    linesPerPush: Array<{ runId: string; values: Record<string, number> }>;
+    drift: unknown[];
+  };
+  assert.is(figures.runsPerDay.length, 14);
+  assert.is(
+    figures.runsPerDay.reduce((sum, d) => sum + (d.runs.failed ?? 0), 0),
+    1,
+  );
+  assert.equal(
+    figures.linesPerPush.map((p) => [p.runId, p.values.lines]),
+    [
+      ['hard-sync-1', 300],
+      ['push-1', 12],
+    ],
+  );
+  assert.is(figures.drift.length, 2);
+  const signedOut = await (await world.freshPage()).request.get(`${world.url}/api/dashboard`);
+  assert.is(signedOut.status(), 401);
+});
+
 Page.run();

@@ -26,4 +26,21 @@ Page('the drift page: the last verification of the group, its report, drift over
   assert.is(bad.status(), 400);
 });
 
+Page('the JSON API: /api/drift', async ({ world }) => {
+  const page = await world.signedInPage();
+  const drift = (await (await page.request.get(`${world.url}/api/drift?group=WEB`)).json()) as {
+    facilityGroupId: string;
+    last: { runId: string; counts: Record<string, number> };
+    report: { text: string };
+    history: Array<{ runId: string }>;
+  };
+  assert.is(drift.last.runId, 'verify-2');
+  assert.is(drift.last.counts.drifted, 1);
+  assert.match(drift.report.text, 'OMS 75, Shopify 70');
+  assert.equal(
+    drift.history.map((h) => h.runId),
+    ['verify-1', 'verify-2'],
+  );
+});
+
 Page.run();

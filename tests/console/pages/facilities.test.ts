@@ -74,4 +74,43 @@ Page("turning a facility's sell online off moves the product's online ATP on its
   assert.equal((await run(world.live.store.facilityGroup('WEB')))?.facilityIds, ['STORE7']);
 });
 
+Page('the JSON API: facilities, a facility, and the toggle (refused without the CSRF token)', async ({ world }) => {
+  const page = await world.signedInPage();
+  const { facilities } = (await (await page.request.get(`${world.url}/api/facilities`)).json()) as {
+    facilities: Array<{ facilityId: string; externalId: string; name: string | null }>;
+  };
+  assert.equal(
+    facilities.map((f) => [f.facilityId, f.externalId]),
+    [
+      ['STORE7', '13'],
+      ['WH', '12'],
+    ],
+  );
+  const refused = await page.request.post(`${world.url}/api/facilities/STORE7/sell-online`, {
+    data: { group: 'WEB', on: false },
+  });
+  assert.is(refused.status(), 403);
+  const { csrfToken } = (await (await page.request.get(`${world.url}/api/session`)).json()) as { csrfToken: string };
+  const toggled = await page.request.post(`${world.url}/api/facilities/STORE7/sell-online`, {
+    data: { group: 'WEB', on: false },
+    headers: { 'x-csrf-token': csrfToken },
+  });
+  assert.is(toggled.status(), 200);
+  assert.equal(await toggled.json(), {
+    facilityId: 'STORE7',
+    facilityGroupId: 'WEB',
+    member: false,
+    outcome: 'removed',
+  });
+  const detail = (await (await page.request.get(`${world.url}/api/facilities/STORE7`)).json()) as {
+    sellOnline: Array<{ facilityGroupId: string; member: boolean }>;
+  };
+  assert.equal(detail.sellOnline, [{ facilityGroupId: 'WEB', member: false }]);
+  const unknown = await page.request.post(`${world.url}/api/facilities/STORE7/sell-online`, {
+    data: { group: 'PICKERS', on: true },
+    headers: { 'x-csrf-token': csrfToken },
+  });
+  assert.is(unknown.status(), 400, 'a group of another type is refused');
+});
+
 Page.run();

@@ -30,4 +30,17 @@ Page(
   },
 );
 
+Page('the JSON API: /api/groups', async ({ world, location }) => {
+  const page = await world.signedInPage();
+  const { groups } = (await (await page.request.get(`${world.url}/api/groups`)).json()) as {
+    groups: Array<{ group: { facilityGroupId: string }; members: Array<{ facilityId: string }>; channel: unknown }>;
+  };
+  const web = groups.find((g) => g.group.facilityGroupId === 'WEB');
+  assert.equal(web?.channel, { shop: world.shopify.shopDomain, locationId: location });
+  assert.equal(
+    web?.members.map((m) => m.facilityId),
+    ['WH'],
+  );
+});
+
 Page.run();

@@ -83,6 +83,41 @@ Page("on request, Shopify's live available with the drift", async ({ world, item
   world.shopify.stock(item, location, 70);
 });
 
+Page('the JSON API: search, the breakdown and the live Shopify read', async ({ world }) => {
+  const page = await world.signedInPage();
+  const search = (await (await page.request.get(`${world.url}/api/products?q=SKU-100`)).json()) as {
+    products: Array<{ productId: string; matchedOn: string }>;
+    next: unknown;
+  };
+  assert.equal(
+    search.products.map((p) => [p.productId, p.matchedOn]),
+    [
+      ['P100', 'sku'],
+      ['P1000', 'sku'],
+    ],
+  );
+  assert.is(search.next, null);
+  const product = (await (await page.request.get(`${world.url}/api/products/SKU-100`)).json()) as {
+    product: { productId: string };
+    explanations: Array<{ facilityGroupId: string; onlineAtp: number; quantityOnHand: number }>;
+    events: Array<{ event: { eventId: string } }>;
+  };
+  assert.is(product.product.productId, 'P100');
+  assert.equal(
+    product.explanations.map((e) => [e.facilityGroupId, e.onlineAtp, e.quantityOnHand]),
+    [['WEB', 75, 100]],
+  );
+  assert.is(product.events[0]?.event.eventId, 'RCV-1');
+  const live = (await (await page.request.get(`${world.url}/api/products/P100/shopify?group=WEB`)).json()) as {
+    onlineAtp: number;
+    shopifyAvailable: number;
+    drifted: boolean;
+  };
+  assert.equal([live.onlineAtp, live.shopifyAvailable, live.drifted], [75, 70, true]);
+  assert.is((await page.request.get(`${world.url}/api/products/NOPE`)).status(), 404);
+  assert.is((await page.request.get(`${world.url}/api/products?q=${'x'.repeat(300)}`)).status(), 400);
+});
+
 Page.run();
 
 // The same pages on the SQLite store: its prefix search, aggregate and breakdown through the console.
