@@ -39,6 +39,35 @@ Lite(
   },
 );
 
+Lite("a failed run's reason, opened on the Pipeline page, stays open across the 2 s refresh", async ({ world }) => {
+  const store = world.live.store;
+  const startedAt = new Date(Date.now() - 60_000);
+  const runId = 'verify-20261202T000000000Z-f41led';
+  await store.startRun({
+    runId,
+    job: 'verify',
+    parameters: { facilityGroupId: 'SHOPIFY_US' },
+    worker: 'w-test',
+    startedAt,
+  })();
+  await store.finishRun(runId, {
+    finishedAt: new Date(),
+    outcome: 'failed',
+    counts: {},
+    error: 'ShopifyUnavailable: 503 <gateway>',
+  })();
+  const page = await world.signedInPage();
+  await page.goto(`${world.url}/pipeline?job=verify`);
+  const why = page.locator(`details[id="why-${runId}"]`);
+  await why.locator('summary').click();
+  assert.match((await why.locator('p.problem').textContent()) ?? '', 'ShopifyUnavailable: 503 <gateway>');
+  // Two refreshes later it is still open.
+  await page.waitForResponse((r) => r.url().includes('/pipeline/sections'));
+  await page.waitForResponse((r) => r.url().includes('/pipeline/sections'));
+  assert.is(await why.evaluate((d) => (d as unknown as { open: boolean }).open), true);
+  await world.screenshot(page, 'pipeline-failure-reason');
+});
+
 Lite('the browser reported no error on any page (no CSP refusal, no script error)', ({ world }) => {
   assert.equal(world.browserErrors, []);
 });

@@ -103,7 +103,12 @@ const historyRow = (
 <td><time datetime="${r.startedAt.toISOString()}">${formatTime(r.startedAt)}</time></td>
 <td class="num">${r.finishedAt === null ? '-' : formatDuration(r.finishedAt.getTime() - r.startedAt.getTime())}</td>
 <td>${formatCounts(r.counts)}</td>
-<td>${r.error === null ? '' : html`<details><summary>Why</summary><p class="problem">${r.error}</p></details>`}</td>
+<td>${
+  r.error === null
+    ? ''
+    : // Kept as it is across the 2 s refresh (hx-preserve), so a reason opened stays open.
+      html`<details id="why-${r.runId}" hx-preserve><summary>Why</summary><p class="problem">${r.error}</p></details>`
+}</td>
 <td class="muted">${r.trigger === null ? '' : `${r.trigger} · `}${r.worker}</td>
 </tr>`;
 

@@ -76,6 +76,7 @@ Pipeline(
     assert.match(page.body, '1 min 00 s');
     assert.match(page.body, 'lines 3');
     assert.match(page.body, 'ShopifyUnavailable: &lt;503&gt;');
+    assert.match(page.body, '<details id="why-push-1" hx-preserve><summary>Why</summary>');
     const filtered = await client.get('/pipeline?job=push-changes&status=failed');
     assert.match(filtered.body, 'data-run="push-1"');
     assert.not.match(filtered.body, 'data-run="hard-sync-1" data-job="hard-sync" data-status');
