@@ -266,6 +266,8 @@ export const registerJobsPages = (app: FastifyInstance, deps: ConsoleDeps): void
       const { job } = request.params as { job: JobName };
       const result = await act(job, (request.body ?? {}) as Body, userOf(request));
       if (result._tag === 'Left') return showJobs(request, reply, null, result.left);
+      // A skip asked for on the Pipeline page goes back there.
+      if (text((request.body ?? {}) as Body, 'back') === 'pipeline') return reply.redirect(`/pipeline?job=${job}`, 303);
       return reply.redirect(`/jobs?done=${result.right}#job-${job}`, 303);
     };
   const invalidKey = (): { _tag: 'Left'; left: JobControlProblem } => ({

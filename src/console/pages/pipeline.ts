@@ -78,7 +78,7 @@ const pendingRow = (p: PendingRun, token: string, now: Date): Html =>
 <td>${badge(p.skip ? 'skipped' : 'scheduled')}</td><td>${jobTitle(p.job)}</td><td>${parameterChips(p.parameters)}</td>
 <td><time datetime="${p.at.toISOString()}">${formatTime(p.at)}</time> <span class="muted">${formatRelative(p.at, now)}</span></td>
 <td><code>${p.cron}</code>${p.skip ? ' (skipped once)' : ''}</td><td class="num">-</td>
-<td><a href="/jobs#job-${p.job}">Schedule</a></td>
+<td><form class="inline" method="post" action="/jobs/${p.job}/schedules/skip">${csrfField(token)}<input type="hidden" name="key" value="${p.key}"><input type="hidden" name="skip" value="${p.skip ? 'false' : 'true'}"><input type="hidden" name="back" value="pipeline"><button type="submit">${p.skip ? 'Do not skip' : 'Skip once'}</button></form> <a href="/jobs#job-${p.job}">Schedule</a></td>
 </tr>`;
 
 const progressText = (r: JobRun): string =>

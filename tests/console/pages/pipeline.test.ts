@@ -1,6 +1,7 @@
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import type { JobRun } from '../../../src/composition/job-control.ts';
+import { registerJobsPages } from '../../../src/console/pages/jobs.ts';
 import { pipelineFilterFrom, registerPipelinePages } from '../../../src/console/pages/pipeline.ts';
 import { consoleClient } from '../../support/console-client.ts';
 import { doubleDeps, NOW } from '../../support/console-deps.ts';
@@ -123,6 +124,33 @@ Pipeline(
     const second = await client.get('/pipeline?job=hard-sync&before=c1%3Ahard-sync-1');
     assert.equal(jobs.calls.at(-1), { method: 'pipeline', args: [{ job: 'hard-sync', before: 'c1:hard-sync-1' }] });
     assert.match(second.body, '<a href="/pipeline?job=hard-sync">Newest</a>');
+    await client.close();
+  },
+);
+
+Pipeline(
+  'Skip once from a pending scheduled run: back to the pipeline, the row marked; Do not skip takes it back',
+  async () => {
+    const { deps, jobs } = doubleDeps();
+    await jobs.setSchedule({
+      job: 'push-changes',
+      parameters: { facilityGroupId: 'SHOPIFY_US' },
+      schedule: { preset: 'every-15-minutes' },
+      by: 'ops',
+    });
+    const client = await consoleClient(deps, [registerPipelinePages, registerJobsPages]);
+    const page = await client.get('/pipeline');
+    assert.match(page.body, 'action="/jobs/push-changes/schedules/skip"');
+    const skipped = await client.post('/jobs/push-changes/schedules/skip', {
+      key: 'SHOPIFY_US',
+      skip: 'true',
+      back: 'pipeline',
+    });
+    assert.is(skipped.headers.location, '/pipeline?job=push-changes');
+    const after = await client.get('/pipeline');
+    assert.match(after.body, '<span class="badge skipped">skipped</span>');
+    assert.match(after.body, '(skipped once)');
+    assert.match(after.body, 'Do not skip');
     await client.close();
   },
 );
