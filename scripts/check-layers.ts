@@ -7,6 +7,8 @@
  * - src/composition imports the layers below it, never an edge (cli, worker) nor pg-boss or graphql (heavy clients
  *   load only where they are used, so `oms-inventory-sync/composition` stays light);
  * - src/worker imports the composition and the layers below it, never the CLI.
+ * - src/console (an edge like the CLI and the worker) imports the composition and the layers below it, never the CLI,
+ *   the worker or an adapter.
  * Run as a script, it prints every violation and exits 1 when there is one.
  */
 import { readdirSync, readFileSync } from 'node:fs';
@@ -64,6 +66,12 @@ const LAYERS: ReadonlyArray<Layer> = [
     packages: /^/,
     folders: ['src/domain', 'src/application', 'src/composition', 'src/worker'],
     rule: 'the worker imports the composition and the layers below it, never the CLI or an adapter',
+  },
+  {
+    folder: 'src/console',
+    packages: /^/,
+    folders: ['src/domain', 'src/application', 'src/composition', 'src/console'],
+    rule: 'the console imports the composition and the layers below it, never the CLI, the worker or an adapter',
   },
 ];
 

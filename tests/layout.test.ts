@@ -22,12 +22,12 @@ const TYPE_ONLY: ReadonlyArray<string> = [
   'src/application/inventory-store.ts',
   'src/application/inventory-terms.ts',
   'src/application/line-reader.ts',
-  'src/application/master-data.ts',
   'src/application/product-mapping.ts',
   'src/application/push-ledger.ts',
   'src/application/shopify-inventory.ts',
   'src/application/shopify-shop.ts',
   'src/application/store-error.ts',
+  'src/console/deps.ts',
 ];
 
 /** Entry points of the package that only re-export (tests/package.test.ts imports them from the built package). */
@@ -60,8 +60,15 @@ const TESTED_ELSEWHERE: Readonly<Record<string, ReadonlyArray<string>>> = {
   'src/application/process-uploads.ts': ['tests/application/shopify-jobs.test.ts'],
   // The run-log port (and JOB_NAMES): its contract suite, run against every store.
   'src/application/run-log.ts': ['tests/adapters/persistence/run-log.contract.ts'],
+  // The pg-boss job queue: through job control on PostgreSQL and the worker's own tests.
+  'src/worker/boss-queue.ts': ['tests/worker/job-control-live.test.ts', 'tests/worker/worker.test.ts'],
+  // The schedule book port: its contract suite, run against every store.
+  'src/application/schedule-book.ts': ['tests/adapters/persistence/schedule-book.contract.ts'],
   // The demo's data: the demo runs on it.
   'src/cli/demo-data.ts': ['tests/cli/demo.test.ts'],
+  // The console's static files and shared route helpers: served and used by the server under test.
+  'src/console/assets.ts': ['tests/console/server.test.ts'],
+  'src/console/http.ts': ['tests/console/server.test.ts'],
   // The live wiring: the CLI and the job catalogue run through it.
   'src/composition/live.ts': ['tests/cli/main.test.ts', 'tests/composition/jobs.test.ts'],
   // SuiteScript entry points are bundled and run against the fake NetSuite; the scripts are tested through them.

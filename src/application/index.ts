@@ -145,7 +145,14 @@ export {
 } from './audit-ledger.ts';
 export { recentLedgerEntries } from './recent-ledger-entries.ts';
 export type { InventoryLookup, ProductInventoryRecord } from './inventory-lookup.ts';
-export type { FacilityRecord, MasterData, ProductRecord } from './master-data.ts';
+export {
+  prefixSuccessor,
+  type FacilityRecord,
+  type MasterData,
+  type ProductMatch,
+  type ProductRecord,
+  type ProductSearchCursor,
+} from './master-data.ts';
 export type { ShopifyLocation, ShopifyShop } from './shopify-shop.ts';
 export type { InventoryTerms, StockTermCursor, StockTermKind } from './inventory-terms.ts';
 export {
@@ -166,14 +173,25 @@ export type {
   ShopifyInventory,
 } from './shopify-inventory.ts';
 export {
+  dayOfEpochDay,
   JOB_NAMES,
   type JobName,
   type JobRun,
+  type RunDayCount,
+  type RunDayFilter,
   type RunEnd,
   type RunFilter,
   type RunLog,
   type RunOutcome,
+  type RunCursor,
+  type RunProgress,
+  type RunReport,
+  type RunReportFile,
+  type RunTrigger,
+  REPORT_SAMPLE,
+  REPORT_TEXT_MAX,
 } from './run-log.ts';
+export type { ScheduleBook, StoredSchedule } from './schedule-book.ts';
 
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).
 export {

@@ -11,6 +11,7 @@ import type { MasterData } from './master-data.ts';
 import type { ProductMappingStore } from './product-mapping.ts';
 import type { PushLedger } from './push-ledger.ts';
 import type { RunLog } from './run-log.ts';
+import type { ScheduleBook } from './schedule-book.ts';
 import type { StoreError } from './store-error.ts';
 
 /**
@@ -30,7 +31,8 @@ export type Store = InventoryStore &
   InventoryTerms &
   MasterData &
   JobLease &
-  RunLog;
+  RunLog &
+  ScheduleBook;
 
 /**
  * The store's methods that read or write data (every role but the lease and the run log): the ones a leased run
@@ -76,7 +78,12 @@ const DATA_METHODS: Record<Exclude<keyof Store, keyof JobLease | keyof RunLog>, 
   stockTerms: true,
   facilities: true,
   productPage: true,
+  searchProducts: true,
   facilityGroups: true,
+  storedSchedules: true,
+  saveSchedule: true,
+  removeSchedule: true,
+  takeSkip: true,
 };
 
 /**

@@ -9,11 +9,15 @@ import type { Clock } from './clock.ts';
 import type { StoreError } from './store-error.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
 
-/** Parameters of a verification: a channel, and how many mapped products to check (null: all of them). */
+/**
+ * Parameters of a verification: a channel, and how many mapped products to check (null: all of them), or which ones
+ * (`productIds`: those of them mapped in the channel's shop, read by id; `sample` is then not used).
+ */
 export interface VerifyConfig {
   readonly facilityGroupId: string;
   readonly sample: number | null;
   readonly pageSize: number;
+  readonly productIds?: ReadonlyArray<string>;
 }
 
 /** An item whose Shopify quantity is not the OMS's online ATP. */
@@ -53,24 +57,29 @@ export const verifyInventory = (
       channelOf(deps, config.facilityGroupId),
       TE.chainW((channel) =>
         pipe(
-          foldPages(
-            // A full sample ends the paging: an empty page stops foldPages.
-            (after) => (full(collected) ? TE.right([]) : deps.mappedProductPage(channel, after, limit)),
-            (p) => p.productId,
-            limit,
-            [] as Target[],
-            (all, page) => {
-              for (const t of targetsOf(channel, page).targets) if (!full(all.length)) all.push(t);
-              // (items two products claim on different pages are left out below, as Hard Sync does)
-              collected = all.length;
-              return TE.right(all);
-            },
-          ),
+          config.productIds !== undefined
+            ? pipe(
+                deps.mappedProducts(channel, config.productIds),
+                TE.map((products) => targetsOf(channel, products).targets),
+              )
+            : foldPages(
+                // A full sample ends the paging: an empty page stops foldPages.
+                (after) => (full(collected) ? TE.right([]) : deps.mappedProductPage(channel, after, limit)),
+                (p) => p.productId,
+                limit,
+                [] as Target[],
+                (all, page) => {
+                  for (const t of targetsOf(channel, page).targets) if (!full(all.length)) all.push(t);
+                  // (items two products claim on different pages are left out below, as Hard Sync does)
+                  collected = all.length;
+                  return TE.right(all);
+                },
+              ),
           // An item claimed by two products anywhere in what was read is left out, whichever pages they were on.
           TE.map((all) => withoutSharedItems(all).targets),
           TE.chainW((targets) =>
             pipe(
-              (config.sample === null
+              (config.sample === null && config.productIds === undefined
                 ? deps.availableAtLocation(channel.locationId)
                 : deps.availableOf(
                     channel.locationId,

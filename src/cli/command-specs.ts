@@ -105,6 +105,18 @@ export const COMMANDS: Readonly<Record<string, CommandSpec>> = {
       'Runs the jobs on their schedules (config section "worker"; pg-boss on the PostgreSQL store; many workers share the work).',
     flags: CONFIG_FLAG,
   },
+  console: {
+    summary:
+      'Serves the web console (Jobs, Pipeline, runs, facilities, products, dashboard) and its JSON API, on 127.0.0.1:8080 unless --host/--port say otherwise; sign-in with CONSOLE_USER (default operator) and CONSOLE_PASSWORD (or CONSOLE_PASSWORD_HASH). Stops on SIGTERM or SIGINT.',
+    flags: {
+      host: {
+        value: 'HOST',
+        help: 'the address to listen on (default 127.0.0.1; any other is reachable from other machines)',
+      },
+      port: { value: 'PORT', help: 'the port to listen on (default 8080; 0 picks a free one)' },
+      ...CONFIG_FLAG,
+    },
+  },
   help: { summary: 'This text.', flags: {} },
 };
 
@@ -136,7 +148,8 @@ export const usageText = (): string =>
     SETUP_USAGE,
     '',
     'Secrets come from the environment, each read only by the commands that use it: DATABASE_URL, SFTP_PRIVATE_KEY,',
-    'SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN. OMS_WORKER_ID names this worker',
+    'SFTP_PRIVATE_KEY_FILE, SFTP_PASSWORD, SFTP_PASSPHRASE, SHOPIFY_ACCESS_TOKEN; the console: CONSOLE_USER, CONSOLE_PASSWORD',
+    '(or CONSOLE_PASSWORD_HASH), CONSOLE_SESSION_SECRET, CONSOLE_SECURE_COOKIES. OMS_WORKER_ID names this worker',
     '(default: host:pid). Progress bars go to stderr on a terminal; job events are JSON lines on stderr.',
     '',
     `Exit codes: ${EXIT.done} done; ${EXIT.retry} failed, worth retrying; ${EXIT.usage} usage or configuration error (a rerun cannot fix it);`,

@@ -212,6 +212,7 @@ const NEEDS: Readonly<Record<string, ReadonlyArray<ConfigSection>>> = {
   'process-uploads': ['store', 'shopify'],
   verify: ['store', 'shopify'],
   worker: CONFIG_SECTIONS,
+  console: CONFIG_SECTIONS,
 };
 const needsOf = (command: string): ReadonlyArray<ConfigSection> => NEEDS[command] ?? ['store'];
 
@@ -298,7 +299,7 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
       // Job events as JSON lines on stderr, every secret of the configuration redacted (as the worker's).
       const log = configuredLogger(config.right);
       log('info', 'job started', { job: command, parameters, worker });
-      const result = await runJob(config.right, request.right, { worker, progress: bar.update });
+      const result = await runJob(config.right, request.right, { worker, progress: bar.update, trigger: 'cli', log });
       bar.done();
       if (isLeft(result)) {
         const e = result.left;
@@ -492,6 +493,24 @@ export const main = async (argv: ReadonlyArray<string>): Promise<number> => {
         );
       }
       return 0;
+    }
+    case 'console': {
+      const port = wholeNumber(args, 'port', 8080, 0);
+      if (!port.ok || port.value > 65_535)
+        return usage(port.ok ? `--port must be a whole number from 0 to 65535, got "${port.value}"` : port.message);
+      const host = textFlag(args, 'host') ?? '127.0.0.1';
+      // Every configured section's secrets (Run now runs any job); the shopify section itself only when there is one.
+      const config = configFrom(args, needsOf(command), false);
+      if (isLeft(config)) return fail(config.left, EXIT.usage);
+      // Loaded on demand: Fastify and the pages load for this command only.
+      const { consoleCommand } = await import('../console/command.ts');
+      // Job control with the workers' pg-boss queue on PostgreSQL (the console itself never loads pg-boss).
+      const { openJobControl } = await import('../worker/job-control-live.ts');
+      return consoleCommand(
+        config.right,
+        { host, port: port.value, openJobs: (live, log) => openJobControl(live, { log }) },
+        process.env,
+      );
     }
     default:
       return fail(`unknown command '${command}'`, EXIT.usage);

@@ -40,6 +40,15 @@ const ResetMethodCodec = t.keyof(
 const PositiveInt = t.refinement(t.number, (n) => Number.isSafeInteger(n) && n > 0, 'PositiveInteger');
 const Share = t.refinement(t.number, (n) => n >= 0 && n <= 1, 'ShareBetween0And1');
 const NonEmpty = t.refinement(t.string, (s) => s.length > 0, 'NonEmptyString');
+const isHttpUrl = (s: string): boolean => {
+  try {
+    const u = new URL(s);
+    return u.protocol === 'http:' || u.protocol === 'https:';
+  } catch {
+    return false;
+  }
+};
+const HttpUrl = t.refinement(t.string, isHttpUrl, 'HttpUrl');
 
 // Where files arrive or wait: a local folder or an SFTP server (the NetSuite inbox, the event feeds' inbox, the outbox).
 const InboxCodec = t.union([
@@ -122,6 +131,15 @@ export const ConfigFile = t.exact(
     ),
     // Checked by workerSettings below, which names a bad schedule by its index.
     worker: t.unknown,
+    notifications: t.exact(
+      t.partial({
+        // A webhook whose URL holds no secret; a Slack URL does (its path is the token): give it in
+        // NOTIFY_WEBHOOK_URL instead.
+        webhookUrl: HttpUrl,
+        consoleUrl: HttpUrl,
+        timeoutMs: PositiveInt,
+      }),
+    ),
   }),
   'ConfigFile',
 );
@@ -199,7 +217,25 @@ export interface Config {
   };
   /** How the `worker` command runs the jobs; loadConfig always fills it in (the defaults without a `worker` section). */
   readonly worker?: WorkerConfig;
+  /** Where failed runs and runs that need a person are announced; absent: nowhere. */
+  readonly notifications?: NotificationsConfig;
 }
+
+/**
+ * The webhook called (Slack-compatible JSON `{"text": ...}`) when a run fails or needs a person. The URL comes from
+ * NOTIFY_WEBHOOK_URL (which wins) or the file's `notifications.webhookUrl`; it is treated as a secret either way.
+ */
+export interface NotificationsConfig {
+  /** Null: no webhook (the console link base may still be set). */
+  readonly webhookUrl: string | null;
+  /** The console's base URL, for the run's link in a message (`<consoleUrl>/runs/<runId>`); null: no link. */
+  readonly consoleUrl: string | null;
+  /** How long the webhook may take before it is given up (logged, never failing the run). */
+  readonly timeoutMs: number;
+}
+
+/** How long a webhook call may take by default. */
+export const NOTIFY_TIMEOUT_MS = 5_000;
 
 /** A job the worker runs on a cron schedule, with the job's parameters (`facilityGroupId`, `sample`). */
 export interface WorkerSchedule {
@@ -289,6 +325,7 @@ const KNOWN_KEYS: KeyTree = {
   },
   // Its keys (and each schedule's) are checked by workerSettings.
   worker: null,
+  notifications: { webhookUrl: null, consoleUrl: null, timeoutMs: null },
 };
 
 const unknownKeys = (value: unknown, known: KeyTree, path: string): ReadonlyArray<string> => {
@@ -677,6 +714,14 @@ export const loadConfig = (
         };
       }
       const i = c.import ?? {};
+      const n = c.notifications ?? {};
+      const webhookUrl = env.NOTIFY_WEBHOOK_URL ?? n.webhookUrl ?? null;
+      if (webhookUrl !== null && !isHttpUrl(webhookUrl))
+        problems.push('NOTIFY_WEBHOOK_URL: not an http(s) URL (its value is not shown)');
+      const notifications: NotificationsConfig | undefined =
+        webhookUrl === null && n.consoleUrl === undefined
+          ? undefined
+          : { webhookUrl, consoleUrl: n.consoleUrl ?? null, timeoutMs: n.timeoutMs ?? NOTIFY_TIMEOUT_MS };
       const worker = workerSettings(c.worker, store, shopify !== undefined);
       problems.push(...worker.problems);
       const config: Config = {
@@ -705,6 +750,7 @@ export const loadConfig = (
           },
         },
         worker: worker.worker,
+        ...(notifications === undefined ? {} : { notifications }),
       };
       for (const section of needs) problems.push(...secrets[section]);
       return problems.length === 0 ? E.right(config) : E.left({ _tag: 'ConfigInvalid', problems });

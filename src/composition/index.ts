@@ -54,3 +54,23 @@ export {
   type JobRunContext,
   type LocalJobName,
 } from './job-catalogue.ts';
+export {
+  jobControl,
+  PRESET_NAMES,
+  SCHEDULE_PRESETS,
+  SLOW_JOBS,
+  type JobCard,
+  type JobControl,
+  type JobControlDeps,
+  type JobControlProblem,
+  type JobSchedule,
+  type PipelineFilter,
+  type PipelinePage,
+  type RunDetail,
+  type RunStarted,
+  type ScheduleInput,
+  type ScheduleKey,
+  type SchedulePreset,
+} from './job-control.ts';
+export type { JobQueue, QueuedRun, QueueError, QueueSchedule, RunOrigin } from './job-queue.ts';
+export { notifyRunEnded, type Notify, type RunEnded } from './notifications.ts';

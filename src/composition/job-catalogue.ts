@@ -20,7 +20,14 @@ import { mapProducts, type MapProductsReport } from '../application/map-products
 import { processUploads, type ProcessUploadsReport } from '../application/process-uploads.ts';
 import type { Progress, ProgressEvent } from '../application/progress.ts';
 import { pushRecentChanges, type PushChangesReport } from '../application/push-recent-changes.ts';
-import { JOB_NAMES, type JobName } from '../application/run-log.ts';
+import {
+  JOB_NAMES,
+  type JobName,
+  REPORT_SAMPLE,
+  REPORT_TEXT_MAX,
+  type RunReport,
+  type RunReportFile,
+} from '../application/run-log.ts';
 import { verifyInventory, type VerifyReport } from '../application/verify-inventory.ts';
 import type { EventsImportJob, ImportJob, ShopifyJobs } from './live.ts';
 
@@ -82,11 +89,86 @@ export interface JobDefinition<K extends JobName> {
   readonly format: (report: JobReports[K]) => string;
   /** True when a finished run left something for a person (the command's exit code 3). */
   readonly needsAttention: (report: JobReports[K]) => boolean;
+  /** What the console's run page shows of a report beyond its counts: files, rejected rows, refused lines. */
+  readonly details: (report: JobReports[K]) => RunDetails;
   /** True when the run found its own lease held by another owner and did nothing (the imports hold theirs). */
   readonly busy: (report: JobReports[K]) => boolean;
   /** How long the job's lease lasts without renewal when the runner does not say: the imports' configured one. */
   readonly leaseMs: (adapters: JobAdapters<K>) => number;
 }
+
+/** A report's files, rejected rows and Shopify's refused lines, unbounded (runReportOf bounds them). */
+export interface RunDetails {
+  readonly files: ReadonlyArray<RunReportFile>;
+  readonly rejectedRows: RunReport['rejectedRows'];
+  readonly rejectedRowsTotal: number;
+  readonly refusedLines: RunReport['refusedLines'];
+  readonly refusedLinesTotal: number;
+}
+
+const NO_DETAILS: RunDetails = {
+  files: [],
+  rejectedRows: [],
+  rejectedRowsTotal: 0,
+  refusedLines: [],
+  refusedLinesTotal: 0,
+};
+
+const importDetails = (r: ImportReport): RunDetails => ({
+  files: r.files.map((f) => {
+    const inError = f.outcome === 'held-back' || f.outcome === 'failed';
+    // The error report the import wrote for the file in error/: the held-back file's, or the rejected rows'.
+    const errorFile = inError
+      ? reportName(f.errorAs ?? f.name, HELD_BACK_REPORT)
+      : f.rejected > 0 && f.outcome === 'applied'
+        ? reportName(f.errorAs ?? f.name, REJECTED_ROWS_REPORT)
+        : undefined;
+    return {
+      name: f.name,
+      outcome: f.outcome,
+      ...(f.heldBackBecause === undefined ? {} : { reason: f.heldBackBecause }),
+      rowsRead: f.rowsRead,
+      applied: f.adjusted,
+      rejected: f.rejected,
+      ...(errorFile === undefined ? {} : { errorFile }),
+    };
+  }),
+  rejectedRows: r.files.flatMap((f) => f.rejectedRows.map((row) => ({ file: f.name, ...row }))),
+  rejectedRowsTotal: r.rejected,
+  refusedLines: [],
+  refusedLinesTotal: 0,
+});
+
+const importEventsDetails = (r: ImportEventsReport): RunDetails => ({
+  files: r.files.map((f) => ({
+    name: f.name,
+    outcome: f.outcome,
+    ...(f.heldBackBecause === undefined ? {} : { reason: f.heldBackBecause }),
+    rowsRead: f.lines,
+    applied: f.applied,
+    rejected: f.errorRows,
+    ...(f.errorReport === undefined ? {} : { errorFile: f.errorReport }),
+  })),
+  rejectedRows: r.files.flatMap((f) => f.rejectedLines.map((row) => ({ file: f.name, ...row }))),
+  rejectedRowsTotal: r.files.reduce((n, f) => n + f.errorRows, 0),
+  refusedLines: [],
+  refusedLinesTotal: 0,
+});
+
+const uploadsDetails = (u: ProcessUploadsReport): RunDetails => ({
+  files: u.feeds.map((f) => ({
+    name: f.feed,
+    outcome: f.outcome,
+    ...(f.invalid === undefined ? {} : { reason: `line ${f.invalid.line}: ${f.invalid.reason}` }),
+    rowsRead: f.lines,
+    applied: f.applied,
+    rejected: f.failed.length,
+  })),
+  rejectedRows: [],
+  rejectedRowsTotal: 0,
+  refusedLines: u.feeds.flatMap((f) => f.failed),
+  refusedLinesTotal: u.feeds.reduce((n, f) => n + f.failed.length, 0),
+});
 
 const PAGE_SIZE = 10_000;
 const MAP_PAGE_SIZE = 1_000;
@@ -180,6 +262,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
     }),
     format: formatImport,
     needsAttention: (i) => i.files.some((f) => ATTENTION.has(f.outcome)),
+    details: importDetails,
     busy: (i) => !i.lockAcquired,
     leaseMs: (job) => job.importConfig('', '').lockLeaseMs,
   },
@@ -204,6 +287,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
       rejected: r.rejected,
     }),
     format: formatImportEvents,
+    details: importEventsDetails,
     needsAttention: (r) => r.refused + r.conflict + r.rejected > 0 || r.files.some((f) => ATTENTION.has(f.outcome)),
     busy: (r) => !r.lockAcquired,
     leaseMs: (job) => job.importEventsConfig('', '').lockLeaseMs,
@@ -246,6 +330,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
           : []),
       ].join('\n'),
     needsAttention: () => false,
+    details: () => NO_DETAILS,
     ...RUNNER_LEASE,
   },
   'push-changes': {
@@ -270,6 +355,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         `  feed: ${p.feed ?? 'none: no change, no call'}`,
       ].join('\n'),
     needsAttention: () => false,
+    details: () => NO_DETAILS,
     ...RUNNER_LEASE,
   },
   'process-uploads': {
@@ -293,6 +379,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ]),
       ].join('\n'),
     needsAttention: (u) => u.failed > 0,
+    details: uploadsDetails,
     ...RUNNER_LEASE,
   },
   'map-products': {
@@ -322,6 +409,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ),
       ].join('\n'),
     needsAttention: (m) => m.unmatched.length > 0 || m.ambiguous.length > 0,
+    details: () => NO_DETAILS,
     ...RUNNER_LEASE,
   },
   verify: {
@@ -346,6 +434,7 @@ export const JOBS: { readonly [K in JobName]: JobDefinition<K> } = {
         ),
       ].join('\n'),
     needsAttention: (v) => v.drifted.length > 0,
+    details: () => NO_DETAILS,
     ...RUNNER_LEASE,
   },
 };
@@ -364,3 +453,24 @@ export const formatJobReport = <K extends JobName>(job: K, report: JobReports[K]
 /** Whether a finished run of `job` left something for a person. */
 export const jobNeedsAttention = <K extends JobName>(job: K, report: JobReports[K]): boolean =>
   jobDefinition(job).needsAttention(report);
+
+/**
+ * A finished run's report as the run log stores it, bounded whatever the run's size: its counts, files, the first
+ * REPORT_SAMPLE rejected rows and refused lines (with their totals), whether it needs a person, its text cut at
+ * REPORT_TEXT_MAX characters.
+ */
+export const runReportOf = <K extends JobName>(job: K, report: JobReports[K]): RunReport => {
+  const definition = jobDefinition(job);
+  const details = definition.details(report);
+  const text = definition.format(report);
+  return {
+    counts: definition.counts(report),
+    files: details.files.slice(0, REPORT_SAMPLE),
+    rejectedRows: details.rejectedRows.slice(0, REPORT_SAMPLE),
+    rejectedRowsTotal: details.rejectedRowsTotal,
+    refusedLines: details.refusedLines.slice(0, REPORT_SAMPLE),
+    refusedLinesTotal: details.refusedLinesTotal,
+    attention: definition.needsAttention(report),
+    text: text.length > REPORT_TEXT_MAX ? `${text.slice(0, REPORT_TEXT_MAX)}\n...` : text,
+  };
+};

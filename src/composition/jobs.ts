@@ -11,9 +11,19 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { pipe } from 'fp-ts/lib/function.js';
 import { type JobLease, withLease } from '../application/job-lease.ts';
 import type { ProgressEvent } from '../application/progress.ts';
+import type { RunReport, RunTrigger } from '../application/run-log.ts';
 import { stopsWhenAborted } from '../application/store.ts';
 import type { Config } from './config.ts';
-import { JOB_NAMES, jobDefinition, type JobAdapters, type JobName, type JobReport } from './job-catalogue.ts';
+import {
+  JOB_NAMES,
+  jobDefinition,
+  runReportOf,
+  type JobAdapters,
+  type JobName,
+  type JobReport,
+} from './job-catalogue.ts';
+import type { Logger } from './log.ts';
+import { notifyRunEnded, type Notify } from './notifications.ts';
 import {
   importEventsJobOn,
   importJobOn,
@@ -79,7 +89,16 @@ export interface RunContext {
   readonly leaseMs?: number;
   /** Progress of the run's long steps (rows, lines), for a progress bar. */
   readonly progress?: (event: ProgressEvent) => void;
+  /** What started the run, recorded in the run log (a schedule, the console, the CLI, a worker). */
+  readonly trigger?: RunTrigger;
+  /** Where a failed notification is logged (secrets redacted); nowhere by default. */
+  readonly log?: Logger;
+  /** How a finished run that failed or needs a person is announced: notifyRunEnded (the configured webhook) by default. */
+  readonly notify?: Notify;
 }
+
+/** How often a run's progress is written to the run log at most (the console polls it). */
+export const PROGRESS_WRITE_MS = 1_000;
 
 /** The worker name of this process: `OMS_WORKER_ID`, else host:pid. */
 export const workerName = (env: Readonly<Record<string, string | undefined>> = process.env): string =>
@@ -134,6 +153,20 @@ const startFailed = (job: JobName, e: StartupError): JobError => ({
   reason: e.reason,
   retriable: e.misconfigured !== true,
 });
+
+/** Why a run that succeeded needs a person, in a line: its files held back or failed, rows rejected, lines refused. */
+export const attentionReason = (report: RunReport): string => {
+  const byOutcome = new Map<string, number>();
+  for (const f of report.files)
+    if (f.outcome === 'held-back' || f.outcome === 'failed' || f.outcome === 'passed-over')
+      byOutcome.set(f.outcome, (byOutcome.get(f.outcome) ?? 0) + 1);
+  const parts = [
+    ...[...byOutcome].map(([outcome, n]) => `${n} file(s) ${outcome}`),
+    ...(report.rejectedRowsTotal > 0 ? [`${report.rejectedRowsTotal} row(s) rejected`] : []),
+    ...(report.refusedLinesTotal > 0 ? [`${report.refusedLinesTotal} line(s) refused by Shopify`] : []),
+  ];
+  return parts.length > 0 ? parts.join(', ') : (report.text.split('\n')[0] ?? 'the run needs a person');
+};
 
 /** The process's live store: opened (and its schema brought up to date) once, shared by every run. */
 export interface LiveStore {
@@ -201,6 +234,7 @@ export const runJobOn = async (
         worker: context.worker,
         startedAt,
         leaseUntil: new Date(startedAt.getTime() + leaseMs),
+        ...(context.trigger === undefined ? {} : { trigger: context.trigger }),
       })(),
     );
   };
@@ -220,6 +254,39 @@ export const runJobOn = async (
       })(),
     );
     return outcome('skipped', report, {});
+  };
+  // The latest progress goes to the run log at most once every PROGRESS_WRITE_MS, for the console's live view.
+  let progressWritten = 0;
+  const progress = (event: ProgressEvent): void => {
+    context.progress?.(event);
+    const now = Date.now();
+    if (now - progressWritten < PROGRESS_WRITE_MS) return;
+    progressWritten = now;
+    void record(() =>
+      store.progressRun(runId, { step: event.step, done: event.done, total: event.total, at: new Date(now) })(),
+    );
+  };
+  // A failed run, or one that left something for a person, is announced (never failing or delaying the run's end
+  // beyond the webhook's timeout).
+  const announce = async (
+    outcome: 'failed' | 'needs-attention',
+    reason: string,
+    report: RunReport | null,
+    mayRetry = false,
+  ): Promise<void> => {
+    await (context.notify ?? notifyRunEnded)(
+      live.config,
+      {
+        runId,
+        job: request.job,
+        parameters: request.parameters,
+        outcome,
+        reason,
+        report,
+        retriable: mayRetry,
+      },
+      context.log,
+    ).catch(() => undefined);
   };
   const failed = (error: unknown): JobError => ({
     _tag: 'JobFailed',
@@ -247,7 +314,7 @@ export const runJobOn = async (
           parameters: request.parameters,
           signal,
           leaseMs,
-          ...(context.progress === undefined ? {} : { progress: context.progress }),
+          progress,
         })
         .catch((error: unknown): Either<unknown, JobReport> => ({ _tag: 'Left', left: error }));
       if (isLeft(result)) {
@@ -259,13 +326,16 @@ export const runJobOn = async (
             error: describe(result.left),
           })(),
         );
+        await announce('failed', describe(result.left), null, retriable(result.left));
         return { _tag: 'Left', left: failed(result.left) };
       }
       if (definition.busy(result.right as never)) return { _tag: 'Right', right: await skipped(result.right) };
       const counts = definition.counts(result.right as never);
+      const report = runReportOf(request.job, result.right as never);
       await record(() =>
-        store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null })(),
+        store.finishRun(runId, { finishedAt: new Date(), outcome: 'succeeded', counts, error: null, report })(),
       );
+      if (report.attention) await announce('needs-attention', attentionReason(report), report);
       return { _tag: 'Right', right: outcome('succeeded', result.right, counts) };
     };
   try {
@@ -280,8 +350,11 @@ export const runJobOn = async (
         return run(signal)();
       },
     )();
-    if (isLeft(leased))
-      return { _tag: 'Left', left: leased.left._tag === 'JobFailed' ? leased.left : failed(leased.left) };
+    if (isLeft(leased)) {
+      if (leased.left._tag === 'JobFailed') return { _tag: 'Left', left: leased.left };
+      await announce('failed', describe(leased.left), null, retriable(leased.left));
+      return { _tag: 'Left', left: failed(leased.left) };
+    }
     if (leased.right._tag === 'ran') return { _tag: 'Right', right: leased.right.value };
     await start();
     return { _tag: 'Right', right: await skipped(null) };

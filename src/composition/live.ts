@@ -213,6 +213,21 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
   );
 };
 
+/** The Shopify Admin API adapter of the configured shop (no outbox: for reads such as a console's live drift). */
+export const shopifyAdapterOf = (config: Config, shopify: ShopifyConfig): ShopifyInventoryAdapter =>
+  shopifyInventory({
+    shop: shopify.shop,
+    accessToken: shopify.accessToken,
+    apiVersion: shopify.apiVersion,
+    timeoutMs: shopify.timeoutMs,
+    throttleWaitMs: shopify.throttleWaitMs,
+    bulkWaitMs: shopify.bulkWaitMs,
+    bulkThreshold: shopify.bulkThreshold,
+    onWait: logBulkWait(configuredLogger(config)),
+    maxQuantitiesPerCall: shopify.batchSize,
+    ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
+  });
+
 // The Shopify jobs' adapters over the open store and outbox.
 const shopifyJobsOver = (
   config: Config,
@@ -221,18 +236,7 @@ const shopifyJobsOver = (
   outbox: FileStore & { readonly close: () => Promise<void> },
 ): TE.TaskEither<StartupError, ShopifyJobs> =>
   TE.tryCatch(async (): Promise<ShopifyJobs> => {
-    const adapter = shopifyInventory({
-      shop: shopify.shop,
-      accessToken: shopify.accessToken,
-      apiVersion: shopify.apiVersion,
-      timeoutMs: shopify.timeoutMs,
-      throttleWaitMs: shopify.throttleWaitMs,
-      bulkWaitMs: shopify.bulkWaitMs,
-      bulkThreshold: shopify.bulkThreshold,
-      onWait: logBulkWait(configuredLogger(config)),
-      maxQuantitiesPerCall: shopify.batchSize,
-      ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
-    });
+    const adapter = shopifyAdapterOf(config, shopify);
     return {
       deps: {
         ...store,

@@ -19,7 +19,10 @@ export const jsonLineLogger =
   (level, msg, fields = {}) =>
     write(`${JSON.stringify({ time: now().toISOString(), level, msg, ...fields })}\n`);
 
-/** The secrets a configuration carries: the database URL, the Shopify token, the SFTP password, passphrase and key. */
+/**
+ * The secrets a configuration carries: the database URL, the Shopify token, the SFTP password, passphrase and key,
+ * and the notification webhook's URL (a Slack URL's path is its token).
+ */
 export const secretsOf = (config: Config): ReadonlyArray<string | undefined> => [
   config.inventoryStore.kind === 'postgres' ? config.inventoryStore.url : undefined,
   config.shopify?.accessToken,
@@ -32,6 +35,7 @@ export const secretsOf = (config: Config): ReadonlyArray<string | undefined> => 
           : undefined,
       ]
     : []),
+  ...(config.notifications?.webhookUrl == null ? [] : [config.notifications.webhookUrl]),
 ];
 
 /** `logger` with every secret of `secrets` (and every secret of a known form) redacted in the message and fields. */

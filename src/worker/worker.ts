@@ -20,9 +20,15 @@
  *   an event feed import that applied an event, the delta push of every scheduled group is queued at once.
  * - The inbox watch (worker.inboxPollSeconds, src/worker/inbox-watch.ts) queues the import, or the event feed
  *   import, as soon as a file waits in its inbox: with the delta push after it, an export reaches Shopify in seconds.
+ * - The schedules live in the database (pg-boss's schedule table, read by every worker's cron monitor, and the
+ *   store's ScheduleBook for paused ones and skip-once marks): a worker starting only seeds the settings' schedules
+ *   where the database has none (src/composition/job-queue.ts seedSchedules), so the console changes them for every
+ *   worker without a restart. A scheduled occurrence marked skip once is recorded as skipped instead of run. Each
+ *   run records what started it (a schedule, the console, this worker); a failure that pg-boss will retry is
+ *   announced (notifications) only once its retries are spent.
  */
 import { isLeft, type Either } from 'fp-ts/lib/Either.js';
-import { PgBoss, type JobResult, type JobWithMetadata, type QueuePolicy } from 'pg-boss';
+import { PgBoss, type JobResult, type JobWithMetadata } from 'pg-boss';
 import {
   defaultSchedules,
   WORKER_BOSS_SCHEMA,
@@ -39,16 +45,20 @@ import {
   validateRequest,
   workerName,
   type JobError,
-  type LiveStore,
   type JobName,
   type JobOutcome,
   type JobRequest,
   type RunContext,
 } from '../composition/jobs.ts';
 import { cronEntryProblem, timezoneProblem } from '../composition/cron.ts';
+import { originOf, parametersOf, seedSchedules, type JobQueue } from '../composition/job-queue.ts';
 import { configuredLogger, type Logger } from '../composition/log.ts';
+import { notifyRunEnded } from '../composition/notifications.ts';
 import { openInbox } from '../composition/live.ts';
 import { startInboxWatch, watchedInboxes, type InboxWatch, type InboxWatchOptions } from './inbox-watch.ts';
+import { bossOptions, bossQueue, ensureQueues, QUEUE_POLICY, queueName, singletonKeyOf } from './boss-queue.ts';
+
+export { QUEUE_POLICY, queueName, singletonKeyOf };
 
 /** Runs one job; runJob unless a test hands in another. */
 export type RunJob = (
@@ -69,6 +79,12 @@ export interface WorkerTuning {
   readonly pollingIntervalSeconds?: number;
   /** How often expired and heartbeat-less runs are looked for (pg-boss default 60 s). */
   readonly superviseIntervalSeconds?: number;
+  /**
+   * How often the cron monitor looks for due schedules (pg-boss default 30 s, 1 to 45) and how often the queued
+   * occurrences are forwarded to the job queues (default 5 s, 1 to 45): tests shorten both to see schedules fire.
+   */
+  readonly cronMonitorIntervalSeconds?: number;
+  readonly cronWorkerIntervalSeconds?: number;
 }
 
 /** What startWorker needs: the configuration (PostgreSQL store), and optionally who it is and what it runs. */
@@ -76,7 +92,10 @@ export interface StartWorkerOptions {
   readonly config: Config;
   /** The lease owner and run log worker; workerName() by default. */
   readonly worker?: string;
-  /** The schedules to register; the configuration's (config.worker) by default. */
+  /**
+   * The schedules that seed the database (added where it has none for their job and key); the configuration's
+   * (config.worker) by default.
+   */
   readonly schedules?: ReadonlyArray<WorkerSchedule>;
   readonly run?: RunJob;
   /** JSON lines on stderr by default; secrets are redacted either way. */
@@ -100,20 +119,6 @@ export interface Worker {
   readonly stop: () => Promise<void>;
 }
 
-/** The pg-boss queue of a job. */
-export const queueName = (job: JobName): string => `oms-inventory-sync.${job}`;
-
-/** Each job's queue policy (see the file comment for why). */
-export const QUEUE_POLICY: Readonly<Record<JobName, QueuePolicy>> = {
-  import: 'stately',
-  'import-events': 'stately',
-  'hard-sync': 'singleton',
-  'push-changes': 'singleton',
-  verify: 'singleton',
-  'process-uploads': 'stately',
-  'map-products': 'stately',
-};
-
 /** The jobs after whose success process-uploads is queued. */
 const FOLLOWED_BY_UPLOADS: ReadonlyArray<JobName> = ['hard-sync', 'push-changes'];
 
@@ -134,10 +139,6 @@ export const pushedGroupsOf = (schedules: ReadonlyArray<WorkerSchedule>): Readon
 export const changedStock = (job: JobName, counts: Readonly<Record<string, number>>): boolean =>
   (job === 'import' && (counts.adjusted ?? 0) > 0) || (job === 'import-events' && (counts.applied ?? 0) > 0);
 
-/** The singleton key of a job's runs: the shop for the Shopify jobs, none for the imports (they have their own locks). */
-export const singletonKeyOf = (config: Config, job: JobName): string | undefined =>
-  job === 'import' || job === 'import-events' ? undefined : (config.shopify?.shop ?? 'no-shop');
-
 /** The store lease of a run: half the heartbeat window, so a dead worker's lease has lapsed when its run is taken over. */
 export const leaseMsOf = (worker: WorkerConfig): number => worker.heartbeatSeconds * 500;
 
@@ -146,12 +147,10 @@ const right = <A>(a: A): Either<never, A> => ({ _tag: 'Right', right: a });
 const message = (e: unknown): string =>
   e instanceof Error ? e.message : typeof e === 'string' ? e : JSON.stringify(e);
 
-const parametersOf = (data: unknown): Record<string, string> =>
-  typeof data === 'object' && data !== null && !Array.isArray(data)
-    ? Object.fromEntries(Object.entries(data).filter((e): e is [string, string] => typeof e[1] === 'string'))
-    : {};
-
-/** Starts a worker: connects pg-boss, creates the queues, registers the schedules (removing stale ones) and works every queue. */
+/**
+ * Starts a worker: connects pg-boss, creates the queues, seeds the schedules from the settings where the database has
+ * none (seedSchedules: the database is the truth, shared by every worker) and works every queue.
+ */
 export const startWorker = async (options: StartWorkerOptions): Promise<Either<WorkerError, Worker>> => {
   const { config } = options;
   if (config.inventoryStore.kind !== 'postgres')
@@ -163,7 +162,6 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     });
   const settings: WorkerConfig = config.worker ?? { ...WORKER_DEFAULTS, schedules: defaultSchedules() };
   const schedules = options.schedules ?? settings.schedules;
-  const pushedGroups = pushedGroupsOf(schedules);
   // The configuration's own check (src/composition/cron.ts), for schedules handed in past it: nothing is registered
   // unless pg-boss takes every one.
   const zoneRefused = timezoneProblem(settings.timezone);
@@ -173,26 +171,25 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
   ];
   if (refused.length > 0) return left({ _tag: 'WorkerConfigInvalid', problems: refused });
   const name = options.worker ?? workerName();
-  // The process's one store, opened (and migrated) once and shared by every run; a test's own runner opens its own.
-  const live = options.run === undefined ? await openLiveStore(config)() : undefined;
-  if (live !== undefined && isLeft(live))
+  // The process's one store, opened (and migrated) once and shared by every run. It also keeps the schedules' own
+  // state (ScheduleBook: paused schedules, skip-once marks), so it is opened even when a test hands in its runner.
+  const live = await openLiveStore(config)();
+  if (isLeft(live))
     return left(
       live.left.misconfigured === true
         ? { _tag: 'WorkerConfigInvalid', problems: [`${live.left.component}: ${live.left.reason}`] }
         : { _tag: 'WorkerStartFailed', reason: `${live.left.component}: ${live.left.reason}`, cause: live.left },
     );
-  const liveStore = live?.right;
-  const run: RunJob =
-    options.run ?? ((_config, request, context) => runJobOn(liveStore as LiveStore, request, context));
-  const closeStore = async (): Promise<void> => {
-    await liveStore?.close().catch(() => undefined);
-  };
+  const liveStore = live.right;
+  const book = liveStore.store;
   const log = configuredLogger(config, options.logger);
+  const run: RunJob = options.run ?? ((_config, request, context) => runJobOn(liveStore, request, context));
+  const closeStore = async (): Promise<void> => {
+    await liveStore.close().catch(() => undefined);
+  };
   const tuning = options.tuning ?? {};
   const boss = new PgBoss({
-    connectionString: config.inventoryStore.url,
-    schema: WORKER_BOSS_SCHEMA,
-    application_name: `oms-inventory-sync worker ${name}`.slice(0, 63),
+    ...bossOptions({ ...config, inventoryStore: config.inventoryStore }, `worker ${name}`),
     instanceName: name,
     ...(tuning.superviseIntervalSeconds === undefined
       ? {}
@@ -200,38 +197,38 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           superviseIntervalSeconds: tuning.superviseIntervalSeconds,
           monitorIntervalSeconds: tuning.superviseIntervalSeconds,
         }),
+    ...(tuning.cronMonitorIntervalSeconds === undefined
+      ? {}
+      : { cronMonitorIntervalSeconds: tuning.cronMonitorIntervalSeconds }),
+    ...(tuning.cronWorkerIntervalSeconds === undefined
+      ? {}
+      : { cronWorkerIntervalSeconds: tuning.cronWorkerIntervalSeconds }),
   });
   boss.on('error', (e) => log('error', 'pg-boss error', { worker: name, error: message(e) }));
   boss.on('warning', (w) => log('warn', `pg-boss: ${w.message}`, { worker: name }));
 
-  const queueOptions = {
-    retryLimit: settings.retryLimit,
-    retryDelay: settings.retryDelaySeconds,
-    retryBackoff: true,
-    retryDelayMax: settings.retryDelayMaxSeconds,
-    expireInSeconds: settings.expireInSeconds,
-    heartbeatSeconds: settings.heartbeatSeconds,
-  };
-
   // This worker's pg-boss worker of each queue: woken when a run is queued here, so it fetches the run at once
   // instead of at its next poll (up to pollingIntervalSeconds later).
   const localWorkers = new Map<JobName, string>();
+  const queue: JobQueue = bossQueue(boss, config, (job) => {
+    const local = localWorkers.get(job);
+    if (local !== undefined) boss.notifyWorker(local);
+  });
   const send = async (
     request: JobRequest,
   ): Promise<Either<Extract<WorkerError, { _tag: 'WorkerEnqueueFailed' }>, string | null>> => {
-    const singletonKey = singletonKeyOf(config, request.job);
-    try {
-      const id = await boss.send(
-        queueName(request.job),
-        { ...request.parameters },
-        singletonKey === undefined ? {} : { singletonKey },
-      );
-      const local = localWorkers.get(request.job);
-      if (id !== null && local !== undefined) boss.notifyWorker(local);
-      return right(id);
-    } catch (cause) {
-      return left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: message(cause), cause });
-    }
+    const sent = await queue.send(request);
+    return isLeft(sent)
+      ? left({ _tag: 'WorkerEnqueueFailed', job: request.job, reason: sent.left.reason, cause: sent.left.cause })
+      : sent;
+  };
+  // The groups whose delta push follows a stock change: those of the active push-changes schedules in the database
+  // (what every worker fires), read when needed, so a schedule set in the console counts at once.
+  const pushedGroups = async (): Promise<ReadonlyArray<string>> => {
+    const active = await queue.schedules();
+    return isLeft(active)
+      ? pushedGroupsOf(schedules)
+      : pushedGroupsOf(active.right.map((s) => ({ job: s.job, cron: s.cron, parameters: s.parameters })));
   };
 
   // The runs of each job this worker is running now (the inbox watch queues no second one behind them).
@@ -254,6 +251,30 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
             return { id: j.id, status: 'deadletter', output: { error: request.left.problems.join('; ') } };
           }
           const runId = newRunId(job);
+          const origin = originOf(j.data);
+          // A schedule's occurrence marked to be skipped (skip once): recorded as skipped, not run. The mark is taken
+          // in one statement, so of the occurrences two workers may hold, exactly one is skipped.
+          if (origin?.trigger === 'schedule') {
+            const skip = await book.takeSkip(job, origin.key, new Date(j.createdOn))();
+            if (isLeft(skip))
+              log('error', 'the skip-once mark could not be read; the run goes ahead', {
+                ...base,
+                runId,
+                error: skip.left.reason,
+              });
+            else if (skip.right) {
+              const at = new Date();
+              await book.startRun({ runId, job, parameters, worker: name, startedAt: at, trigger: 'schedule' })();
+              await book.finishRun(runId, {
+                finishedAt: at,
+                outcome: 'skipped',
+                counts: {},
+                error: 'skipped once, as asked: this scheduled occurrence did not run',
+              })();
+              log('info', 'scheduled run skipped once, as asked', { ...base, runId });
+              return { id: j.id, status: 'completed', output: { runId, skipped: 'once' } };
+            }
+          }
           // pg-boss aborts the signal when the run's claim is gone (expired, heartbeat lost, worker stopping), and
           // also once a handler has returned: only the first case is news.
           let held = true;
@@ -269,7 +290,18 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           log('info', 'job started', { ...base, runId, parameters });
           const started = Date.now();
           running.set(job, (running.get(job) ?? 0) + 1);
-          const result = await run(config, request.right, { worker: name, runId, leaseMs: leaseMsOf(settings) })
+          const result = await run(config, request.right, {
+            worker: name,
+            runId,
+            leaseMs: leaseMsOf(settings),
+            trigger: origin?.trigger ?? 'worker',
+            log,
+            // A failure pg-boss will retry is announced once the retries are spent (or it is not retriable).
+            notify: (c, event, l) =>
+              event.outcome === 'failed' && event.retriable && j.retryCount < j.retryLimit
+                ? Promise.resolve()
+                : notifyRunEnded(c, event, l),
+          })
             .catch(
               (e: unknown): Either<JobError, JobOutcome> =>
                 left({ _tag: 'JobFailed', job, runId, reason: message(e), retriable: true, error: e }),
@@ -307,7 +339,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
           }
           log('info', 'job finished', { ...base, runId: outcome.runId, ms, counts: outcome.counts });
           if (changedStock(job, outcome.counts))
-            for (const facilityGroupId of pushedGroups) {
+            for (const facilityGroupId of await pushedGroups()) {
               const queued = await send({ job: 'push-changes', parameters: { facilityGroupId } });
               log(
                 isLeft(queued) ? 'error' : 'info',
@@ -345,20 +377,9 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
 
   try {
     await boss.start();
-    for (const job of JOB_NAMES) {
-      const queue = queueName(job);
-      await boss.createQueue(queue, { policy: QUEUE_POLICY[job], ...queueOptions });
-      // createQueue leaves an existing queue as it is: bring its retry and expiry settings up to this configuration.
-      await boss.updateQueue(queue, queueOptions);
-      const existing = await boss.getQueue(queue);
-      if (existing !== null && existing.policy !== QUEUE_POLICY[job])
-        log(
-          'warn',
-          `queue ${queue} has the policy ${existing.policy}, not ${QUEUE_POLICY[job]}; delete the queue to recreate it`,
-          { job, worker: name },
-        );
-    }
-    await registerSchedules(boss, config, schedules, settings.timezone, log, name);
+    await ensureQueues(boss, settings, log, name);
+    const seeded = await seedSchedules(queue, book, schedules, settings.timezone, new Date(), log, name);
+    if (isLeft(seeded)) throw seeded.left.cause ?? new Error(seeded.left.reason);
     for (const job of JOB_NAMES) {
       const id = await boss.work(
         queueName(job),
@@ -380,7 +401,12 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
     log('error', 'worker could not start', { worker: name, error: message(cause) });
     return left({ _tag: 'WorkerStartFailed', reason: message(cause), cause });
   }
-  const watched = settings.inboxPollSeconds === 0 ? [] : watchedInboxes(config, schedules);
+  // The schedules in force: the database's (seeded from the settings), shared by every worker.
+  const inForce = await queue.schedules();
+  const active = isLeft(inForce)
+    ? schedules
+    : inForce.right.map((s) => ({ job: s.job, cron: s.cron, parameters: s.parameters }));
+  const watched = settings.inboxPollSeconds === 0 ? [] : watchedInboxes(config, [...schedules, ...active]);
   const watch: InboxWatch | undefined =
     watched.length === 0
       ? undefined
@@ -399,7 +425,7 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
         });
   log('info', 'worker started', {
     worker: name,
-    schedules: schedules.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })),
+    schedules: active.map((s) => ({ job: s.job, cron: s.cron, ...s.parameters })),
     timezone: settings.timezone,
     inboxPollSeconds: settings.inboxPollSeconds,
     inboxWatch: watched.map((w) => w.job),
@@ -425,44 +451,6 @@ export const startWorker = async (options: StartWorkerOptions): Promise<Either<W
       return stopping;
     },
   });
-};
-
-/**
- * Registers each schedule on its job's queue, keyed by facility group (two groups' schedules of one job coexist),
- * and removes the schedules of our queues the configuration no longer has: the configuration is the truth.
- * A missed occurrence (every worker down at 02:00) is sent once when a worker is back.
- */
-const registerSchedules = async (
-  boss: PgBoss,
-  config: Config,
-  schedules: ReadonlyArray<WorkerSchedule>,
-  timezone: string,
-  log: Logger,
-  worker: string,
-): Promise<void> => {
-  const wanted = new Set(schedules.map((s) => `${queueName(s.job)}\n${s.parameters.facilityGroupId ?? ''}`));
-  for (const job of JOB_NAMES) {
-    for (const s of await boss.getSchedules(queueName(job))) {
-      if (!wanted.has(`${s.name}\n${s.key}`)) {
-        await boss.unschedule(s.name, s.key);
-        log('info', 'schedule removed: no longer configured', { job, worker, cron: s.cron, key: s.key });
-      }
-    }
-  }
-  for (const s of schedules) {
-    const singletonKey = singletonKeyOf(config, s.job);
-    await boss.schedule(
-      queueName(s.job),
-      s.cron,
-      { ...s.parameters },
-      {
-        tz: timezone,
-        key: s.parameters.facilityGroupId ?? '',
-        missed: 'once',
-        ...(singletonKey === undefined ? {} : { singletonKey }),
-      },
-    );
-  }
 };
 
 /** How the worker command ended. */

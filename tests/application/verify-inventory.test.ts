@@ -168,6 +168,21 @@ sampled('sample 0 checks nothing', async () => {
   assert.equal(pages, []);
 });
 
+const named = suite('verifyInventory: named products (productIds)');
+
+named('only the named mapped products, read by id with one per-item read; an unmapped one is left out', async () => {
+  const { deps, shopify, pages } = await workedExample();
+  const report = await run(verifyInventory(config({ productIds: ['P2', 'P4'], sample: 1 }))(deps));
+  assert.equal([report.checked, report.equal], [1, 0]);
+  assert.equal(report.drifted, [
+    { productId: 'P2', inventoryItemId: item(2), locationId: LOCATION, quantity: 10, shopify: 9 },
+  ]);
+  assert.equal(pages, [], 'no page of the catalogue read');
+  assert.equal(shopify.calls, [{ op: 'availableOf', locationId: LOCATION, inventoryItemIds: [item(2)] }]);
+  const equal = await run(verifyInventory(config({ productIds: ['P1'] }))(deps));
+  assert.equal([equal.checked, equal.equal, equal.drifted], [1, 1, []], 'the worked example: 75 against 75');
+});
+
 const failures = suite('verifyInventory: what stops it');
 
 failures('a facility group that does not exist, is not a channel group, or has no Shopify location', async () => {
@@ -328,6 +343,7 @@ server('before any push every item drifts from 0; once Shopify holds the online 
 
 all.run();
 sampled.run();
+named.run();
 failures.run();
 properties.run();
 server.run();

@@ -65,6 +65,19 @@ log('the configuration names its secrets: database URL, Shopify token, SFTP pass
   ]);
 });
 
+log('the notification webhook URL is a secret too', () => {
+  const hook = 'https://hooks.slack.com/services/T000/B000/abcdefSECRET';
+  const config = loadConfig({}, { NOTIFY_WEBHOOK_URL: hook });
+  if (config._tag === 'Left') throw new Error(config.left.problems.join('; '));
+  assert.equal(secretsOf(config.right).at(-1), hook);
+  const lines: string[] = [];
+  configuredLogger(
+    config.right,
+    jsonLineLogger((line) => lines.push(line)),
+  )('warn', `posting to ${hook} failed`);
+  assert.not.ok(lines[0]!.includes('abcdefSECRET'), lines[0]);
+});
+
 log('a line never holds a configured secret, in the message, a field, an error, a list or a nested object', () => {
   const lines: string[] = [];
   const logger = configuredLogger(

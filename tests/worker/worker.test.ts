@@ -1,6 +1,8 @@
 // The worker against a real PostgreSQL: pg-boss queues shared by several workers, retries, a worker killed mid-run,
 // process-uploads after a sync, schedules and the worker configuration. Runs are recorded by an injected `run`.
 import { spawn, type ChildProcess } from 'node:child_process';
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { EventEmitter } from 'node:events';
 import { mkdtempSync, readdirSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -432,7 +434,7 @@ worker('process-uploads is queued after a successful sync only, and coalesces: o
 });
 
 worker(
-  'schedules are registered per job and facility group, stale ones removed; the CLI command stops on SIGTERM',
+  'schedules are seeded per job and facility group where the database has none, and kept; the CLI command stops on SIGTERM',
   async () => {
     const url = await database();
     const config = configFor(url, { facilityGroupId: 'SHOPIFY_US', timezone: 'Europe/Berlin', stopTimeoutSeconds: 1 });
@@ -460,7 +462,7 @@ worker(
         key: 'SHOPIFY_CA',
         cron: '30 3 * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_CA' },
+        data: { facilityGroupId: 'SHOPIFY_CA', _oms: { trigger: 'schedule', key: 'SHOPIFY_CA' } },
         singletonKey: SHOP,
       },
       {
@@ -468,7 +470,7 @@ worker(
         key: 'SHOPIFY_US',
         cron: '0 3 * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_US' },
+        data: { facilityGroupId: 'SHOPIFY_US', _oms: { trigger: 'schedule', key: 'SHOPIFY_US' } },
         singletonKey: SHOP,
       },
       {
@@ -476,7 +478,7 @@ worker(
         key: '',
         cron: '0 2 * * *',
         timezone: 'Europe/Berlin',
-        data: {},
+        data: { _oms: { trigger: 'schedule', key: '' } },
         singletonKey: undefined,
       },
       {
@@ -484,7 +486,7 @@ worker(
         key: 'SHOPIFY_US',
         cron: '*/15 * * * *',
         timezone: 'Europe/Berlin',
-        data: { facilityGroupId: 'SHOPIFY_US' },
+        data: { facilityGroupId: 'SHOPIFY_US', _oms: { trigger: 'schedule', key: 'SHOPIFY_US' } },
         singletonKey: SHOP,
       },
     ]);
@@ -524,9 +526,14 @@ worker(
     );
     await until('the command started its worker', () => logged.includes('worker started'), 10_000);
     assert.equal(
-      (await read()).map((s) => s.name),
-      ['oms-inventory-sync.import'],
-      'schedules no longer configured are removed',
+      (await read()).map((s) => `${s.name} ${s.key} ${s.cron}`),
+      [
+        'oms-inventory-sync.hard-sync SHOPIFY_CA 30 3 * * *',
+        'oms-inventory-sync.hard-sync SHOPIFY_US 0 3 * * *',
+        'oms-inventory-sync.import  0 2 * * *',
+        'oms-inventory-sync.push-changes SHOPIFY_US */15 * * * *',
+      ],
+      'the schedules in the database stay: the settings only seed them',
     );
     signals.emit('SIGTERM');
     const ended = await command;
@@ -975,6 +982,59 @@ worker(
     );
   },
 );
+
+worker('a retriable failure is announced once the retries are spent; a non-retriable one at once', async () => {
+  const url = await database();
+  const posted: string[] = [];
+  const server = createServer((req, res) => {
+    let body = '';
+    req.on('data', (c: Buffer) => void (body += c.toString()));
+    req.on('end', () => {
+      posted.push((JSON.parse(body) as { text: string }).text);
+      res.end('ok');
+    });
+  });
+  await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
+  drops.push(() => new Promise<void>((resolve) => server.close(() => resolve())));
+  const { port } = server.address() as AddressInfo;
+  const config = configFor(
+    url,
+    { retryLimit: 1, retryDelaySeconds: 1, retryDelayMaxSeconds: 1 },
+    { notifications: { webhookUrl: `http://127.0.0.1:${port}/hook` } },
+  );
+  const attempts: string[] = [];
+  // As runJobOn does as a run fails: it announces through the context's notify.
+  const failing: RunJob = async (c, request, context) => {
+    const group = request.parameters.facilityGroupId ?? '';
+    const retriable = group === 'RETRIED';
+    attempts.push(group);
+    await context.notify?.(c, {
+      runId: context.runId ?? '',
+      job: request.job,
+      parameters: request.parameters,
+      outcome: 'failed',
+      reason: 'ShopifyUnavailable: 503',
+      report: null,
+      retriable,
+    });
+    return {
+      _tag: 'Left',
+      left: { _tag: 'JobFailed', job: request.job, runId: context.runId ?? '', reason: 'down', retriable, error: null },
+    };
+  };
+  const w = await start({ config, worker: 'worker-notify', run: failing });
+  await w.enqueue({ job: 'verify', parameters: { facilityGroupId: 'RETRIED' } });
+  await until('two attempts', () => attempts.filter((a) => a === 'RETRIED').length === 2, 20_000);
+  await until('one post', () => posted.length === 1, 10_000);
+  await w.enqueue({ job: 'verify', parameters: { facilityGroupId: 'FATAL' } });
+  await until('the second post', () => posted.length === 2, 20_000);
+  await sleep(1_500);
+  assert.equal(attempts, ['RETRIED', 'RETRIED', 'FATAL']);
+  assert.equal(
+    posted.map((p) => p.split('\n')[0]?.replace(/run [^)]+/, 'run')),
+    [':x: verify (RETRIED) failed (run)', ':x: verify (FATAL) failed (run)'],
+  );
+});
 
 worker.run();
 

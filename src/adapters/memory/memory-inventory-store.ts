@@ -25,7 +25,15 @@ import {
   storableOnly,
 } from '../stored-ids.ts';
 import { stockTableOf } from '../../application/columnar.ts';
-import { outcomeSeenAt, type JobRun } from '../../application/run-log.ts';
+import {
+  dayOfEpochDay,
+  outcomeSeenAt,
+  type JobRun,
+  type RunDayCount,
+  type RunReport,
+} from '../../application/run-log.ts';
+import type { ProductMatch } from '../../application/master-data.ts';
+import type { StoredSchedule } from '../../application/schedule-book.ts';
 import type { ImportedFile, InventoryLedgerEntry, StoreError, VarianceRecord } from '../../application/index.ts';
 import {
   applyInventoryEvents,
@@ -141,6 +149,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
   const runs = new Map<string, JobRun>();
+  const reports = new Map<string, RunReport>();
+  const schedules = new Map<string, StoredSchedule>();
   const fileKey = (name: string, sha256: string) => pairKey(name, sha256);
   const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) =>
     pairKey(shop, pairKey(locationId, inventoryItemId));
@@ -388,6 +398,21 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           .slice(0, Math.max(0, Math.floor(limit)))
           .map((productId) => ({ productId, externalId: products.get(productId)!, sku: skus.get(productId) ?? null })),
       ),
+    searchProducts: (prefix, after, limit) =>
+      answer('searchProducts', () => {
+        const matches: ProductMatch[] = [];
+        for (const productId of productIds) {
+          const record = { productId, externalId: products.get(productId)!, sku: skus.get(productId) ?? null };
+          if (productId.startsWith(prefix)) matches.push({ ...record, matchedOn: 'productId', key: productId });
+          if (record.sku?.startsWith(prefix) === true) matches.push({ ...record, matchedOn: 'sku', key: record.sku });
+        }
+        const order = (a: Omit<ProductMatch, 'externalId' | 'sku'>, b: Omit<ProductMatch, 'externalId' | 'sku'>) =>
+          byId(a.key, b.key) || byId(a.productId, b.productId) || byId(a.matchedOn, b.matchedOn);
+        return matches
+          .filter((m) => after === null || order(m, after) > 0)
+          .sort(order)
+          .slice(0, Math.max(0, Math.floor(limit)));
+      }),
     facilityGroups: () => answer('facilityGroups', () => [...groups.keys()].sort(byId).map((id) => facilityGroup(id)!)),
     stockLevels: () => answer('stockLevels', () => stockTableOf([...stock.values()])),
     importedFile: (name, sha256) => answer('importedFile', () => files.get(fileKey(name, sha256)) ?? null),
@@ -611,8 +636,15 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           leaseUntil: run.leaseUntil ?? null,
           counts: {},
           error: null,
+          trigger: run.trigger ?? null,
+          progress: null,
         });
         return E.right(undefined);
+      }),
+    progressRun: (runId, at) =>
+      answer('progressRun', () => {
+        const started = runs.get(runId);
+        if (started?.outcome === 'running') runs.set(runId, { ...started, progress: { ...at } });
       }),
     renewRun: (runId, leaseUntil) =>
       answer('renewRun', () => {
@@ -630,7 +662,21 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           counts: { ...end.counts },
           error: end.error,
         });
+        if (end.report !== undefined) reports.set(runId, structuredClone(end.report));
         return E.right(undefined);
+      }),
+    runsPerDay: (filter) =>
+      answer('runsPerDay', () => {
+        const counts = new Map<string, RunDayCount>();
+        for (const r of runs.values()) {
+          const t = r.startedAt.getTime();
+          if (t < filter.from.getTime() || t >= filter.to.getTime()) continue;
+          const day = dayOfEpochDay(Math.floor(t / 86_400_000));
+          const outcome = outcomeSeenAt(r.outcome, r.leaseUntil, filter.at);
+          const key = `${day} ${outcome}`;
+          counts.set(key, { day, outcome, runs: (counts.get(key)?.runs ?? 0) + 1 });
+        }
+        return [...counts.values()].sort((a, b) => byId(a.day, b.day) || byId(a.outcome, b.outcome));
       }),
     listRuns: (filter) =>
       answer('listRuns', () =>
@@ -639,11 +685,49 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           .filter(
             (r) =>
               (filter.job === undefined || r.job === filter.job) &&
-              (filter.outcome === undefined || r.outcome === filter.outcome),
+              (filter.outcome === undefined ||
+                r.outcome === filter.outcome ||
+                (filter.outcome === 'ended' && r.outcome !== 'running')) &&
+              (filter.before === undefined ||
+                r.startedAt.getTime() < filter.before.startedAt.getTime() ||
+                (r.startedAt.getTime() === filter.before.startedAt.getTime() &&
+                  byId(r.runId, filter.before.runId) < 0)),
           )
           .sort((a, b) => b.startedAt.getTime() - a.startedAt.getTime() || byId(b.runId, a.runId))
           .slice(0, Math.max(0, Math.floor(filter.limit))),
       ),
+    runReport: (runId, at) =>
+      answer('runReport', () => {
+        const r = runs.get(runId);
+        return r === undefined
+          ? null
+          : {
+              run: { ...r, outcome: outcomeSeenAt(r.outcome, r.leaseUntil, at) },
+              report: reports.has(runId) ? structuredClone(reports.get(runId)!) : null,
+            };
+      }),
+
+    storedSchedules: () =>
+      answer('storedSchedules', () =>
+        [...schedules.values()]
+          .sort((a, b) => byId(a.job, b.job) || byId(a.key, b.key))
+          .map((x) => ({ ...x, parameters: { ...x.parameters } })),
+      ),
+    saveSchedule: (schedule) =>
+      answer('saveSchedule', () => {
+        schedules.set(pairKey(schedule.job, schedule.key), { ...schedule, parameters: { ...schedule.parameters } });
+      }),
+    removeSchedule: (job, key) =>
+      answer('removeSchedule', () => {
+        schedules.delete(pairKey(job, key));
+      }),
+    takeSkip: (job, key, queuedAt) =>
+      answer('takeSkip', () => {
+        const stored = schedules.get(pairKey(job, key));
+        if (stored?.skipAfter == null || stored.skipAfter.getTime() > queuedAt.getTime()) return false;
+        schedules.set(pairKey(job, key), { ...stored, skipAfter: null });
+        return true;
+      }),
 
     saveFacilityGroup: (group) =>
       answer('saveFacilityGroup', () => {

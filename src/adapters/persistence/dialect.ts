@@ -67,4 +67,11 @@ export interface StoreDialect {
    * when it opens.
    */
   readonly prepare: () => Promise<void>;
+  /**
+   * Whether the database orders text by code point (byte order of UTF-8: SQLite's BINARY, PostgreSQL's `C`, `POSIX`
+   * and `C.UTF-8` under libc, the builtin provider), so that the strings starting with a prefix are exactly one index
+   * range [prefix, successor); asked once per store. Under a linguistic collation (`en_US.UTF-8`, any ICU locale) a
+   * prefix search reads from the prefix on instead.
+   */
+  readonly codePointOrder: (db: Db) => Promise<boolean>;
 }

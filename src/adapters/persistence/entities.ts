@@ -275,8 +275,39 @@ export const JobRunEntity = defineEntity({
     error: p.text().nullable(),
     // The run's heartbeat: until when its lease was last renewed (a running run past it was abandoned).
     leaseUntil: p.bigint('number').nullable(),
+    // What started it (RunTrigger), its latest progress (JSON, written at most once a second) and its bounded
+    // report (RunReport as JSON), for the console.
+    trigger: p.string().length(16).nullable(),
+    progress: p.text().nullable(),
+    report: p.text().nullable(),
   },
-  indexes: [{ name: 'job_run_job_started_at_index', properties: ['job', 'startedAt'] }],
+  indexes: [
+    { name: 'job_run_job_started_at_index', properties: ['job', 'startedAt'] },
+    // The console's pages: newest first by outcome, and by job and outcome, each keyset-paged on (start, run id).
+    { name: 'job_run_started_at_run_id_index', properties: ['startedAt', 'runId'] },
+    { name: 'job_run_outcome_started_at_index', properties: ['outcome', 'startedAt', 'runId'] },
+    { name: 'job_run_job_outcome_started_at_index', properties: ['job', 'outcome', 'startedAt', 'runId'] },
+  ],
+});
+
+/**
+ * A schedule's own state beside pg-boss's schedule table (ScheduleBook): its cron kept while paused, its skip-once
+ * mark, who changed it and when.
+ */
+export const JobScheduleEntity = defineEntity({
+  name: 'JobSchedule',
+  tableName: 'job_schedule',
+  properties: {
+    job: p.string().length(255).primary(),
+    key: p.string().length(255).primary(),
+    cron: p.string().length(255),
+    timezone: p.string().length(255),
+    parameters: p.text(),
+    paused: p.boolean(),
+    skipAfter: p.bigint('number').nullable(),
+    changedBy: p.string().length(255),
+    changedAt: p.bigint('number'),
+  },
 });
 
 /**
@@ -344,6 +375,7 @@ export const ENTITIES = [
   FeedFailureEntity,
   JobRunEntity,
   InventoryEventEntity,
+  JobScheduleEntity,
 ];
 
 /** The tables and columns of the entities as kysely's database type: the store's statements are checked against it. */

@@ -31,6 +31,9 @@ export const MIGRATION_NAMES = [
   'Migration20261220000000_RefusalDetail',
   // The facility's name (`facility.name`), set by the `facility` commands.
   'Migration20261221000000_FacilityName',
+  // The console's run log columns (`job_run.trigger`, `progress`, `report`), its keyset indexes, and the schedules'
+  // own state (`job_schedule`).
+  'Migration20261231000000_ConsoleJobControl',
 ] as const;
 
 /**

@@ -175,6 +175,9 @@ export const arrayText = (values: ReadonlyArray<Value | undefined>): string => {
 // A JSON escape other than \" and \\ (\n, \u0000, …).
 const OTHER_ESCAPE = /\\[^"\\]/;
 
+// The collations that order text by code point (glibc's C.UTF-8 does; `ucs_basic` is PostgreSQL's own name for C).
+const CODE_POINT_COLLATIONS: ReadonlySet<string> = new Set(['c', 'posix', 'c.utf-8', 'c.utf8', 'ucs_basic']);
+
 const columnList = (columns: Columns): string => columns.map(([name]) => `"${name}"`).join(', ');
 
 const copyInto = async (
@@ -257,6 +260,17 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
+    codePointOrder: async (db) => {
+      // The provider column (PostgreSQL 15+: c libc, i ICU, b builtin) read through to_jsonb, so older servers answer
+      // too; an ICU collation never orders by code point, the builtin ones (C, C.UTF-8) always do.
+      const { rows } = await sql<{ collation: string | null; provider: string | null }>`
+        select "datcollate" as "collation", to_jsonb(d) ->> 'datlocprovider' as "provider"
+        from pg_database as d where "datname" = current_database()`.execute(db);
+      const { collation, provider } = rows[0] ?? { collation: null, provider: null };
+      if (provider === 'b') return true;
+      if (provider !== null && provider !== 'c') return false;
+      return CODE_POINT_COLLATIONS.has((collation ?? '').toLowerCase());
+    },
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);

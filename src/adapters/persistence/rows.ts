@@ -13,7 +13,16 @@ import type {
   ProductInventoryRecord,
   VarianceRecord,
 } from '../../application/index.ts';
-import { outcomeSeenAt, type JobName, type JobRun, type RunOutcome } from '../../application/run-log.ts';
+import {
+  outcomeSeenAt,
+  type JobName,
+  type JobRun,
+  type RunOutcome,
+  type RunProgress,
+  type RunReport,
+  type RunTrigger,
+} from '../../application/run-log.ts';
+import type { StoredSchedule } from '../../application/schedule-book.ts';
 import { fromScaled, type FacilityGroup, type FacilityStock } from '../../domain/index.ts';
 import type { Value } from './dialect.ts';
 
@@ -190,8 +199,37 @@ export const jobRunOf = (r: Row, at: Date | undefined): JobRun => {
     leaseUntil,
     counts: JSON.parse(String(r.counts)) as Record<string, number>,
     error: text(r.error),
+    trigger: (text(r.trigger) as RunTrigger | null) ?? null,
+    progress: progressOf(text(r.progress)),
   };
 };
+
+/** A run's progress as the `job_run.progress` column stores it (JSON, `at` in epoch ms). */
+export const progressColumn = (p: RunProgress): string =>
+  JSON.stringify({ step: p.step, done: p.done, total: p.total, at: p.at.getTime() });
+
+const progressOf = (column: string | null): RunProgress | null => {
+  if (column === null) return null;
+  const p = JSON.parse(column) as { step: string; done: number; total: number | null; at: number };
+  return { step: p.step, done: p.done, total: p.total, at: new Date(p.at) };
+};
+
+/** A run's stored report (`job_run.report`, JSON), or null. */
+export const reportOf = (column: unknown): RunReport | null =>
+  column === null || column === undefined ? null : (JSON.parse(String(column)) as RunReport);
+
+/** A `job_schedule` row as a stored schedule (SQLite answers booleans as 0/1, PostgreSQL BIGINT as text). */
+export const storedScheduleOf = (r: Row): StoredSchedule => ({
+  job: String(r.job) as JobName,
+  key: String(r.key),
+  cron: String(r.cron),
+  timezone: String(r.timezone),
+  parameters: JSON.parse(String(r.parameters)) as Record<string, string>,
+  paused: r.paused === true || r.paused === 1 || r.paused === '1' || r.paused === 't',
+  skipAfter: r.skip_after === null || r.skip_after === undefined ? null : new Date(num(r.skip_after)),
+  changedBy: String(r.changed_by),
+  changedAt: new Date(num(r.changed_at)),
+});
 
 /** A mapping as the columns of `shopify_inventory_item` after the shop: product, SKU, status, item, candidates. */
 export const mappingColumns = (m: InventoryItemMapping): Value[] => [

@@ -99,6 +99,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     },
     rows,
     forUpdate: () => sql``,
+    codePointOrder: async () => true,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill,
     // SQLite's write transaction holds the whole database already; its indexes stay.

@@ -1,6 +1,15 @@
 import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
-import type { ImportCommit, SalesChannel, Store } from '../../application/index.ts';
+import {
+  dayOfEpochDay,
+  type ImportCommit,
+  type ProductMatch,
+  prefixSuccessor,
+  type RunDayCount,
+  type RunOutcome,
+  type SalesChannel,
+  type Store,
+} from '../../application/index.ts';
 import type { StockAdjustment, StockLevel, StockTerm } from '../../domain/index.ts';
 import { fromScaled, isChannelFacilityGroup, pairKey, resetEventIdPrefix, toScaled } from '../../domain/index.ts';
 import type { Columns, Db, Value } from './dialect.ts';
@@ -31,9 +40,28 @@ import {
   productChangeOf,
   productInventoryOf,
   productInventoryQuery,
+  progressColumn,
+  reportOf,
   type Row,
+  storedScheduleOf,
   varianceOf,
 } from './rows.ts';
+
+// The run log's columns but the report (read only for one run): a page of runs stays small.
+const RUN_COLUMNS = [
+  'run_id',
+  'job',
+  'parameters',
+  'worker',
+  'started_at',
+  'finished_at',
+  'outcome',
+  'counts',
+  'error',
+  'lease_until',
+  'trigger',
+  'progress',
+] as const;
 
 /** A store on PostgreSQL or SQLite: every role a store plays, and its schema and connections. */
 export type SqlStore = Store & {
@@ -320,6 +348,20 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     sql`select "product_id", "inventory_item_id" from "shopify_inventory_item" where "shop" = ${shop} and "status" = 'mapped'`;
   const after = (column: string, value: string | null) =>
     value === null ? sql`` : sql`and ${sql.ref(column)} > ${value}`;
+  // Whether the database orders text by code point, asked once (a prefix search's range depends on it).
+  let codePointOrder: Promise<boolean> | undefined;
+  // The condition "`column` starts with `prefix`": exact in any collation (`substr`), and one index range where the
+  // database orders by code point; from the prefix on otherwise.
+  const startsWith = async (column: string, prefix: string) => {
+    codePointOrder ??= dialect.codePointOrder(db()).catch((error: unknown) => {
+      codePointOrder = undefined;
+      throw error;
+    });
+    const successor = (await codePointOrder) ? prefixSuccessor(prefix) : null;
+    const ref = sql.ref(column);
+    return sql`${ref} >= ${prefix} ${successor === null ? sql`` : sql`and ${ref} < ${successor}`}
+      and substr(${ref}, 1, ${[...prefix].length}) = ${prefix}`;
+  };
 
   const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing, marking });
 
@@ -619,7 +661,17 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             counts: '{}',
             error: null,
             ...(run.leaseUntil === undefined ? {} : { lease_until: run.leaseUntil.getTime() }),
+            ...(run.trigger === undefined ? {} : { trigger: run.trigger }),
           })
+          .execute();
+      }),
+    progressRun: (runId, progress) =>
+      attempt('progressRun', async () => {
+        await db()
+          .updateTable('job_run')
+          .set({ progress: progressColumn(progress) })
+          .where('run_id', '=', runId)
+          .where('outcome', '=', 'running')
           .execute();
       }),
     renewRun: (runId, leaseUntil) =>
@@ -640,10 +692,28 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
             outcome: end.outcome,
             counts: JSON.stringify(end.counts),
             error: end.error,
+            ...(end.report === undefined ? {} : { report: JSON.stringify(end.report) }),
           })
           .where('run_id', '=', runId)
           .executeTakeFirst();
         if (Number(result.numUpdatedRows) === 0) throw new Error(`no such run: ${runId}`);
+      }),
+    runsPerDay: (filter) =>
+      attempt('runsPerDay', async (): Promise<RunDayCount[]> => {
+        // `abandoned` is never stored: a `running` run whose heartbeat lapsed before `at` (see outcomeSeenAt).
+        const lapsed = filter.at?.getTime() ?? null;
+        const counted = await all(sql<Row>`
+          select "started_at" / 86400000 as "day",
+            case when "outcome" = 'running' and ${lapsed === null ? sql`false` : sql`"lease_until" <= ${lapsed}`}
+              then 'abandoned' else "outcome" end as "outcome",
+            count(*) as "runs"
+          from "job_run" where "started_at" >= ${filter.from.getTime()} and "started_at" < ${filter.to.getTime()}
+          group by 1, 2 order by 1, 2`);
+        return counted.map((r) => ({
+          day: dayOfEpochDay(Number(r.day)),
+          outcome: String(r.outcome) as RunOutcome,
+          runs: Number(r.runs),
+        }));
       }),
     listRuns: (filter) =>
       attempt('listRuns', async () => {
@@ -651,12 +721,31 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         const { job, outcome, at } = filter;
         // `abandoned` is never stored: it is a `running` run whose heartbeat lapsed before `at` (see outcomeSeenAt).
         const lapsed = at?.getTime() ?? null;
+        const { before } = filter;
         const runs = await db()
           .selectFrom('job_run')
-          .selectAll()
+          .select(RUN_COLUMNS)
           .$if(job !== undefined, (q) => q.where('job', '=', job!))
-          .$if(outcome !== undefined && outcome !== 'running' && outcome !== 'abandoned', (q) =>
+          .$if(outcome !== undefined && outcome !== 'running' && outcome !== 'abandoned' && outcome !== 'ended', (q) =>
             q.where('outcome', '=', outcome!),
+          )
+          .$if(outcome === 'ended', (q) =>
+            lapsed === null
+              ? q.where('outcome', '<>', 'running')
+              : q.where((eb) =>
+                  eb.or([
+                    eb('outcome', '<>', 'running'),
+                    eb.and([eb('outcome', '=', 'running'), eb('lease_until', '<=', lapsed)]),
+                  ]),
+                ),
+          )
+          .$if(before !== undefined, (q) =>
+            q.where((eb) =>
+              eb.or([
+                eb('started_at', '<', before!.startedAt.getTime()),
+                eb.and([eb('started_at', '=', before!.startedAt.getTime()), eb('run_id', '<', before!.runId)]),
+              ]),
+            ),
           )
           .$if(outcome === 'abandoned', (q) =>
             lapsed === null
@@ -675,6 +764,58 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           .limit(Math.floor(filter.limit))
           .execute();
         return runs.map((r) => jobRunOf(r, at));
+      }),
+    runReport: (runId, at) =>
+      attempt('runReport', async () => {
+        const row = await db()
+          .selectFrom('job_run')
+          .select([...RUN_COLUMNS, 'report'])
+          .where('run_id', '=', runId)
+          .executeTakeFirst();
+        return row === undefined ? null : { run: jobRunOf(row, at), report: reportOf(row.report) };
+      }),
+
+    // ScheduleBook.
+    storedSchedules: () =>
+      attempt('storedSchedules', async () =>
+        (await db().selectFrom('job_schedule').selectAll().orderBy('job').orderBy('key').execute()).map(
+          storedScheduleOf,
+        ),
+      ),
+    saveSchedule: (schedule) =>
+      attempt('saveSchedule', async () => {
+        const row = {
+          cron: schedule.cron,
+          timezone: schedule.timezone,
+          parameters: JSON.stringify(schedule.parameters),
+          paused: schedule.paused,
+          skip_after: schedule.skipAfter?.getTime() ?? null,
+          changed_by: schedule.changedBy,
+          changed_at: schedule.changedAt.getTime(),
+        };
+        await db()
+          .insertInto('job_schedule')
+          .values({ job: schedule.job, key: schedule.key, ...row })
+          .onConflict((oc) => oc.columns(['job', 'key']).doUpdateSet(row))
+          .execute();
+      }),
+    removeSchedule: (job, key) =>
+      attempt('removeSchedule', async () => {
+        await db().deleteFrom('job_schedule').where('job', '=', job).where('key', '=', key).execute();
+      }),
+    takeSkip: (job, key, queuedAt) =>
+      attempt('takeSkip', async () => {
+        // One statement: of two workers handed runs of one schedule, one clears the mark and skips.
+        const taken = await db()
+          .updateTable('job_schedule')
+          .set({ skip_after: null })
+          .where('job', '=', job)
+          .where('key', '=', key)
+          .where('skip_after', 'is not', null)
+          .where('skip_after', '<=', queuedAt.getTime())
+          .returning('job')
+          .executeTakeFirst();
+        return taken !== undefined;
       }),
 
     // Catalogue.
@@ -882,6 +1023,41 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               sku: r.sku === null || r.sku === undefined ? null : String(r.sku),
             })),
       ),
+    searchProducts: (prefix, afterMatch, limit) =>
+      attempt('searchProducts', async (): Promise<ProductMatch[]> => {
+        if (limit <= 0) return [];
+        const page = Math.floor(limit);
+        // Each branch reads at most a page from its own index range; the union is ordered as the port says.
+        const afterId =
+          afterMatch === null
+            ? sql``
+            : sql`and "product_id" >= ${afterMatch.key}
+                and ("product_id" > ${afterMatch.key} or "product_id" > ${afterMatch.productId})`;
+        const afterSku =
+          afterMatch === null
+            ? sql``
+            : sql`and "sku" >= ${afterMatch.key} and ("sku" > ${afterMatch.key} or ${
+                afterMatch.matchedOn === 'productId'
+                  ? sql`"product_id" >= ${afterMatch.productId}`
+                  : sql`"product_id" > ${afterMatch.productId}`
+              })`;
+        const rowsRead = await all(sql<Row>`select * from (
+            select * from (select 'productId' as "matched_on", "product_id" as "key", "product_id", "external_id", "sku"
+              from "product" where ${await startsWith('product_id', prefix)} ${afterId}
+              order by "product_id" limit ${page}) as "by_id"
+            union all
+            select * from (select 'sku' as "matched_on", "sku" as "key", "product_id", "external_id", "sku"
+              from "product" where "sku" is not null and ${await startsWith('sku', prefix)} ${afterSku}
+              order by "sku", "product_id" limit ${page}) as "by_sku"
+          ) as "m" order by "key", "product_id", "matched_on" limit ${page}`);
+        return rowsRead.map((r) => ({
+          productId: String(r.product_id),
+          externalId: String(r.external_id),
+          sku: r.sku === null || r.sku === undefined ? null : String(r.sku),
+          matchedOn: r.matched_on === 'sku' ? 'sku' : 'productId',
+          key: String(r.key),
+        }));
+      }),
     facilityGroups: () =>
       attempt('facilityGroups', async () => {
         const rowsRead = await db()

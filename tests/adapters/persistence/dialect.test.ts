@@ -6,6 +6,9 @@ import * as assert from 'uvu/assert';
 import type { Columns, Value } from '../../../src/adapters/persistence/dialect.ts';
 import { openOrm, type StoreLocation, type StoreOrm } from '../../../src/adapters/persistence/orm.ts';
 import { stockLevelsOf } from '../../../src/application/columnar.ts';
+import { openStore } from '../../../src/adapters/persistence/store.ts';
+import { DATABASE_URL, freshPostgresDatabase } from '../../support/postgres.ts';
+import { run } from '../../support/run.ts';
 import { FRESH_DATABASES } from '../../support/stores.ts';
 
 const COLUMNS: Columns = [
@@ -242,3 +245,70 @@ for (const [name, fresh] of FRESH_DATABASES) {
 
   test.run();
 }
+
+// A prefix search's one index range holds only under code-point order: PostgreSQL with an ICU collation (where `{`
+// sorts before `z`) answers false, and the store's search still finds every match there.
+const collation = suite('codePointOrder and searchProducts under the database collation (PostgreSQL)');
+
+collation(
+  'C.UTF-8 (the test server) orders by code point; an ICU database does not, and its search is exact',
+  async () => {
+    const plain = await freshPostgresDatabase();
+    const icuName = `h_cd_icu_${Math.random().toString(16).slice(2, 10)}`;
+    const admin = new pg.Client({ connectionString: DATABASE_URL });
+    await admin.connect();
+    try {
+      const orm = await openOrm({ postgresUrl: plain.url });
+      try {
+        assert.is(await orm.dialect.codePointOrder(orm.db()), true);
+      } finally {
+        await orm.close();
+        await plain.drop();
+      }
+      await admin.query(
+        `create database "${icuName}" template template0 locale_provider icu icu_locale 'en-US' encoding 'UTF8'`,
+      );
+      const url = new URL(DATABASE_URL);
+      url.pathname = `/${icuName}`;
+      const store = await openStore({ postgresUrl: url.toString() });
+      try {
+        await store.migrate();
+        assert.is(await storeDialectOrder(url.toString()), false);
+        await run(
+          store.saveProducts([
+            { productId: 'Pz1', externalId: '1' },
+            { productId: 'Pz', externalId: '2' },
+            { productId: 'P{', externalId: '3' },
+            { productId: 'Q', externalId: '4' },
+          ]),
+        );
+        await run(store.saveProductSkus([{ productId: 'Q', sku: 'SKU-zebra' }]));
+        assert.equal(
+          (await run(store.searchProducts('Pz', null, 10))).map((m) => m.productId),
+          ['Pz', 'Pz1'],
+          'P{ (the code-point successor of Pz) sorts before Pz under ICU: a range would find nothing',
+        );
+        assert.equal(
+          (await run(store.searchProducts('SKU-z', null, 10))).map((m) => m.key),
+          ['SKU-zebra'],
+        );
+      } finally {
+        await store.close();
+      }
+    } finally {
+      await admin.query(`drop database if exists "${icuName}" with (force)`);
+      await admin.end();
+    }
+  },
+);
+
+const storeDialectOrder = async (url: string): Promise<boolean> => {
+  const orm = await openOrm({ postgresUrl: url });
+  try {
+    return await orm.dialect.codePointOrder(orm.db());
+  } finally {
+    await orm.close();
+  }
+};
+
+collation.run();

@@ -5,11 +5,13 @@ import { inventoryStoreContract } from './inventory-store.contract.ts';
 import { inventoryTermsContract } from './inventory-terms.contract.ts';
 import { masterDataContract } from './master-data.contract.ts';
 import { runLogContract } from './run-log.contract.ts';
+import { scheduleBookContract } from './schedule-book.contract.ts';
 
 for (const [adapter, open] of adapters) {
   inventoryStoreContract(adapter, open);
   channelStoreContract(adapter, open);
   runLogContract(adapter, open);
+  scheduleBookContract(adapter, open);
   inventoryLookupContract(adapter, open);
   inventoryTermsContract(adapter, open);
   masterDataContract(adapter, open);

@@ -147,6 +147,21 @@ const receivedOf = (key: string) => ({
   source: 'lazy-writes',
 });
 const startOf = (runId: string) => ({ runId, job: 'import' as const, parameters: {}, worker: 'w', startedAt: AT });
+const scheduleOf = (key: string, skipAfter: Date | null = null) => ({
+  job: 'push-changes' as const,
+  key: `G-${key}`,
+  cron: '*/15 * * * *',
+  timezone: 'UTC',
+  parameters: { facilityGroupId: `G-${key}` },
+  paused: false,
+  skipAfter,
+  changedBy: 'operator',
+  changedAt: AT,
+});
+const schedulesOf = async (store: Store, key: string) =>
+  (await run(store.storedSchedules()))
+    .filter((s) => s.key === `G-${key}`)
+    .map((s) => [s.cron, s.skipAfter?.getTime() ?? null]);
 
 // The methods that only read; every other method of `Store` is a write and must have its case below (the type
 // checker refuses the contract when a new write has none).
@@ -175,7 +190,11 @@ type ReadMethod =
   | 'facilities'
   | 'productPage'
   | 'facilityGroups'
-  | 'listRuns';
+  | 'searchProducts'
+  | 'runsPerDay'
+  | 'listRuns'
+  | 'runReport'
+  | 'storedSchedules';
 type WriteMethod = Exclude<keyof Store, ReadMethod>;
 
 // Every write method of `Store` under its role, each on keys of its own, so that one store serves all of them.
@@ -440,6 +459,54 @@ const WRITES: {
       };
     },
   ],
+  progressRun: [
+    'RunLog',
+    async (store, key) => {
+      await run(store.startRun(startOf(`run-${key}`)));
+      const progressOf = async () =>
+        (await run(store.listRuns({ limit: 1000 }))).filter((r) => r.runId === `run-${key}`).map((r) => r.progress);
+      return {
+        task: store.progressRun(`run-${key}`, { step: 'rows', done: 5, total: 10, at: LATER }),
+        observe: progressOf,
+        before: [null],
+        after: [{ step: 'rows', done: 5, total: 10, at: LATER }],
+      };
+    },
+  ],
+  saveSchedule: [
+    'ScheduleBook',
+    async (store, key) => ({
+      task: store.saveSchedule(scheduleOf(key)),
+      observe: () => schedulesOf(store, key),
+      before: [],
+      after: [['*/15 * * * *', null]],
+    }),
+  ],
+  removeSchedule: [
+    'ScheduleBook',
+    async (store, key) => {
+      await run(store.saveSchedule(scheduleOf(key)));
+      return {
+        task: store.removeSchedule('push-changes', `G-${key}`),
+        observe: () => schedulesOf(store, key),
+        before: [['*/15 * * * *', null]],
+        after: [],
+      };
+    },
+  ],
+  takeSkip: [
+    'ScheduleBook',
+    async (store, key) => {
+      await run(store.saveSchedule(scheduleOf(key, AT)));
+      return {
+        task: store.takeSkip('push-changes', `G-${key}`, LATER),
+        observe: () => schedulesOf(store, key),
+        before: [['*/15 * * * *', AT.getTime()]],
+        after: [['*/15 * * * *', null]],
+        answers: true,
+      };
+    },
+  ],
   renewRun: [
     'RunLog',
     async (store, key) => {
@@ -515,6 +582,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       productSkus: store.productSkus(null, 1000),
       productInventory: store.productInventory(`P-${key}`),
       listRuns: store.listRuns({ limit: 1000 }),
+      runReport: store.runReport(`run-${key}`),
+      storedSchedules: store.storedSchedules(),
       ledgerEntries: store.ledgerEntries(null, 1000, { productId: `P-${key}` }),
       ledgerHead: store.ledgerHead(),
       changeCursor: store.changeCursor(`push:${key}`),
@@ -522,6 +591,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       facilities: store.facilities(),
       productPage: store.productPage(null, 1000),
       facilityGroups: store.facilityGroups(),
+      searchProducts: store.searchProducts(`P-${key}`, null, 10),
+      runsPerDay: store.runsPerDay({ from: new Date(0), to: new Date(Date.UTC(3000, 0)) }),
     } satisfies { readonly [M in ReadMethod]: TaskEither<StoreError, unknown> };
     await run(store.saveFacilities([{ facilityId: `F-${key}`, externalId: `x-${key}` }]));
     await run(store.saveProducts([{ productId: `P-${key}`, externalId: `x-${key}` }]));
@@ -536,6 +607,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     );
     await run(store.settleBatch(settlementOf(key)));
     await run(store.startRun(startOf(`run-${key}`)));
+    await run(store.saveSchedule(scheduleOf(`read-${key}`)));
     await run(store.recordEvents([receivedOf(key)]));
     await run(store.saveThresholds([{ productId: `P-${key}`, threshold: 2 }]));
 
@@ -569,6 +641,8 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.ok((await run(reads.productSkus)).some((s) => s.sku === `SKU-${key}`));
     assert.is((await run(reads.productInventory))?.sku, `SKU-${key}`);
     assert.ok((await run(reads.listRuns)).some((r) => r.runId === `run-${key}`));
+    assert.is((await run(reads.runReport))?.run.runId, `run-${key}`);
+    assert.ok((await run(reads.storedSchedules)).some((s) => s.key === `G-read-${key}`));
     assert.equal(
       (await run(reads.ledgerEntries)).map((e) => e.event.type),
       ['reset', 'received', 'threshold-set'],
@@ -579,6 +653,11 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     assert.ok((await run(reads.facilities)).some((f) => f.facilityId === `F-${key}`));
     assert.ok((await run(reads.productPage)).some((p) => p.productId === `P-${key}` && p.sku === `SKU-${key}`));
     assert.ok((await run(reads.facilityGroups)).some((g) => g.facilityGroupId === `G-${key}`));
+    assert.equal(
+      (await run(reads.searchProducts)).map((m) => m.productId),
+      [`P-${key}`],
+    );
+    assert.ok((await run(reads.runsPerDay)).some((c) => c.outcome === 'running' && c.runs > 0));
   });
 
   test('a task run twice does its work twice, each time on the state of that moment', async () => {
@@ -612,6 +691,10 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       startRun: () => store.startRun(nothing),
       finishRun: () => store.finishRun(nothing, nothing),
       renewRun: () => store.renewRun(nothing, nothing),
+      progressRun: () => store.progressRun(nothing, nothing),
+      saveSchedule: () => store.saveSchedule(nothing),
+      removeSchedule: () => store.removeSchedule(nothing, nothing),
+      takeSkip: () => store.takeSkip(nothing, nothing, nothing),
       recordEvents: () => store.recordEvents(nothing),
     };
     for (const [method, build] of Object.entries(unusable)) {

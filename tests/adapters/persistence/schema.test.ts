@@ -85,11 +85,13 @@ for (const [name, withDatabase] of DATABASES) {
       const orm = await openOrm(location);
       try {
         // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
-        // and the delta push's cursor, the run log's heartbeat, the facility's name).
+        // and the delta push's cursor, the run log's heartbeat, the facility's name, the console's run log columns
+        // and indexes and the schedules' state).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
-        const added = /inventory_event|ledger_head|change_cursor|changed_product|lease_until|facility.*\bname\b/;
+        const added =
+          /inventory_event|ledger_head|change_cursor|changed_product|lease_until|facility.*\bname\b|job_schedule|job_run.*\b(trigger|progress|report)\b|job_run_(started_at_run_id|outcome_started_at|job_outcome_started_at)_index/;
         assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');

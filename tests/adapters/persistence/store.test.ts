@@ -122,7 +122,28 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ['startRun', (s) => s.startRun({ runId: 'r', job: 'import', parameters: {}, worker: 'w', startedAt: new Date(0) })],
   ['finishRun', (s) => s.finishRun('r', { finishedAt: new Date(1), outcome: 'succeeded', counts: {}, error: null })],
   ['listRuns', (s) => s.listRuns({ limit: 1 })],
+  ['runsPerDay', (s) => s.runsPerDay({ from: new Date(0), to: new Date(), at: new Date() })],
   ['renewRun', (s) => s.renewRun('r', new Date(1))],
+  ['progressRun', (s) => s.progressRun('r', { step: 'rows', done: 1, total: null, at: new Date(1) })],
+  ['runReport', (s) => s.runReport('r')],
+  ['storedSchedules', (s) => s.storedSchedules()],
+  [
+    'saveSchedule',
+    (s) =>
+      s.saveSchedule({
+        job: 'import',
+        key: '',
+        cron: '0 2 * * *',
+        timezone: 'UTC',
+        parameters: {},
+        paused: false,
+        skipAfter: null,
+        changedBy: 'x',
+        changedAt: new Date(1),
+      }),
+  ],
+  ['removeSchedule', (s) => s.removeSchedule('import', '')],
+  ['takeSkip', (s) => s.takeSkip('import', '', new Date(1))],
   ['salesChannel', (s) => s.salesChannel('G')],
   ['facilityGroup', (s) => s.facilityGroup('G')],
   ['mappedProductPage', (s) => s.mappedProductPage(CHANNEL, null, 10)],
@@ -176,6 +197,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ['facilities', (s) => s.facilities()],
   ['productPage', (s) => s.productPage('P1', 10)],
   ['facilityGroups', (s) => s.facilityGroups()],
+  ['searchProducts', (s) => s.searchProducts('P', { key: 'P1', productId: 'P1', matchedOn: 'productId' }, 10)],
 ];
 const CHANNEL = {
   facilityGroup: { facilityGroupId: 'G', facilityGroupTypeId: 'CHANNEL_FAC_GROUP', facilityIds: ['F1'] },
