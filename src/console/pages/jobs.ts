@@ -206,6 +206,7 @@ const NOTICES: Readonly<Record<string, string>> = {
   skipped: 'The next run will be skipped.',
   unskipped: 'The next run will run.',
   removed: 'Schedule removed.',
+  reset: "Every schedule is the settings file's again.",
 };
 
 const jobsBody =
@@ -216,7 +217,8 @@ ${problem === null ? '' : html`<p class="problem" role="alert">${problem}</p>`}
 ${notice === null ? '' : html`<p class="notice" role="status">${notice}</p>`}
 ${
   schedulesShared
-    ? html`<p class="muted">Schedules live in the database (pg-boss): every worker shares them, and a change takes effect without a restart. The settings file only seeds them.</p>`
+    ? html`<p class="muted">Schedules live in the database (pg-boss): every worker shares them, and a change takes effect without a restart. The settings file only seeds them.</p>
+<form method="post" action="/jobs/schedules/reset" data-confirm="Replace every schedule with the settings file's? Schedules added here, pauses and skip marks are dropped.">${csrfField(token)}<button type="submit">Reset to the settings file</button></form>`
     : html`<p class="notice">Schedules need the PostgreSQL store: on this SQLite store the worker runs the settings file's schedules, and Run now runs the job in the console's process.</p>`
 }
 <div class="cards">${cards.map((c) => jobCard(c, token, now, schedulesShared))}</div>`;
@@ -334,6 +336,12 @@ export const registerJobsPages = (app: FastifyInstance, deps: ConsoleDeps): void
       return r._tag === 'Left' ? r : { _tag: 'Right', right: 'saved' };
     }),
   );
+  // Every schedule back to the settings file's (the seed): a global action, not a job's.
+  app.post('/jobs/schedules/reset', async (request, reply) => {
+    const reset = await jobs.resetSchedules(userOf(request));
+    if (reset._tag === 'Left') return showJobs(request, reply, null, reset.left);
+    return reply.redirect('/jobs?done=reset', 303);
+  });
   app.post('/jobs/:job/schedules/pause', jobParams, formAction(pause));
   app.post('/jobs/:job/schedules/resume', jobParams, formAction(resume));
   app.post('/jobs/:job/schedules/skip', jobParams, formAction(skip));
@@ -395,6 +403,9 @@ export const registerJobsPages = (app: FastifyInstance, deps: ConsoleDeps): void
       return json(reply, await act(job, (request.body ?? {}) as Body, userOf(request)), status);
     };
   app.put('/api/jobs/:job/schedules', jobParams, apiAction(saveSchedule));
+  app.post('/api/jobs/schedules/reset', async (request, reply) =>
+    json(reply, await jobs.resetSchedules(userOf(request))),
+  );
   app.post('/api/jobs/:job/schedules/pause', jobParams, apiAction(pause));
   app.post('/api/jobs/:job/schedules/resume', jobParams, apiAction(resume));
   app.post('/api/jobs/:job/schedules/skip', jobParams, apiAction(skip));

@@ -193,5 +193,33 @@ Parameters("only the job's own parameters, trimmed, blanks left out; a JSON body
   });
 });
 
+Jobs(
+  'reset to the settings file: a confirmed form (and the API) replaces every schedule; refused without CSRF',
+  async () => {
+    const { deps, jobs } = doubleDeps();
+    const client = await consoleClient(deps, [registerJobsPages]);
+    const page = await client.get('/jobs');
+    assert.match(
+      page.body,
+      /<form method="post" action="\/jobs\/schedules\/reset" data-confirm="Replace every schedule/,
+    );
+    const refused = await client.post('/jobs/schedules/reset', {}, false);
+    assert.is(refused.statusCode, 403);
+    assert.not.ok(
+      jobs.calls.some((c) => c.method === 'resetSchedules'),
+      'nothing reset without the token',
+    );
+    const reset = await client.post('/jobs/schedules/reset');
+    assert.is(reset.statusCode, 303);
+    assert.is(reset.headers.location, '/jobs?done=reset');
+    assert.equal(jobs.calls.at(-1), { method: 'resetSchedules', args: ['ops'] });
+    assert.match((await client.get('/jobs?done=reset')).body, 'Every schedule is the settings file&#39;s again.');
+    const api = await client.api('POST', '/api/jobs/schedules/reset', {});
+    assert.is(api.statusCode, 200);
+    assert.is(jobs.calls.filter((c) => c.method === 'resetSchedules').length, 2);
+    await client.close();
+  },
+);
+
 Jobs.run();
 Parameters.run();
