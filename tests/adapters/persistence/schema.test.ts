@@ -193,9 +193,10 @@ conflicts('a serialization failure (40001) is retriable', async () => {
     for (const c of [a, b]) await c.query('begin isolation level repeatable read');
     for (const c of [a, b]) await c.query('select * from "t"');
     await a.query('update "t" set "n" = 1 where "id" = 1');
-    const waiting = b.query('update "t" set "n" = 2 where "id" = 1');
+    // Settled from the start: b's failure may arrive before a's commit answers, and must not be an unhandled rejection.
+    const waiting = Promise.allSettled([b.query('update "t" set "n" = 2 where "id" = 1')]);
     await a.query('commit');
-    const settled = await Promise.allSettled([waiting]);
+    const settled = await waiting;
     await b.query('rollback');
     return failure(settled);
   });
