@@ -43,6 +43,13 @@ export const SHOPIFY_DEFAULT_THROTTLE_WAIT_MS = 600_000;
 
 /** From this many quantities on a set request goes through a bulk mutation, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
+/**
+ * The most quantities one set request sized by `quantitiesAtOnce` holds on the bulk path, unless configured otherwise:
+ * a million-line feed goes as several bulk operations, each frozen, sent and settled on its own, so no more than this
+ * many quantities are held at once (a bulk operation then sets 50,000 to 100,000 quantities).
+ */
+export const SHOPIFY_DEFAULT_BULK_BATCH = 50_000;
+
 /** Items from which `availableOf` reads by bulk query (`bulkReadThreshold`). */
 export const SHOPIFY_DEFAULT_BULK_READ_THRESHOLD = 1_000;
 
@@ -118,6 +125,12 @@ export interface ShopifyInventoryOptions {
    * full Standard bucket (2,000 points, 10 a call) absorbs at once; below it, calls finish as soon.
    */
   readonly bulkThreshold?: number;
+  /**
+   * On the bulk path, `quantitiesAtOnce` answers at most this many quantities (default 50,000), the rest going in
+   * further bulk operations: what one request holds in memory. A remainder smaller than `bulkThreshold` joins the
+   * last one rather than go by calls.
+   */
+  readonly bulkBatch?: number;
   /**
    * `availableOf` of at least this many items reads the location by one bulk query (no bucket) instead of aliased
    * queries (3 points an item): the re-read of a window raced or resent after a crash. Default 1,000: 3,000 points,
@@ -380,6 +393,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const onWait = options.onWait ?? (() => undefined);
   const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const bulkReadThreshold = options.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD;
+  const bulkBatch = Math.max(1, options.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH);
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -985,7 +999,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   return {
     shop: options.shop,
     maxQuantitiesPerCall: maxQuantities,
-    quantitiesAtOnce: (waiting) => Math.max(1, waiting >= bulkThreshold ? waiting : maxQuantities),
+    quantitiesAtOnce: (waiting) =>
+      Math.max(1, waiting < bulkThreshold ? maxQuantities : waiting < bulkBatch + bulkThreshold ? waiting : bulkBatch),
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),

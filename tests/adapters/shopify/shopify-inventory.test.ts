@@ -1001,18 +1001,23 @@ bySize("a configured maximum is honoured, is never above Shopify's 250, and an e
   assert.is(server.stats.requests, requests);
 });
 
-bySize("quantitiesAtOnce: a call's worth below bulkThreshold, everything waiting from it on", async () => {
-  const server = await openShop();
-  const shopify = adapterFor(server, { maxQuantitiesPerCall: 100, bulkThreshold: 1_000 });
-  assert.equal(
-    [1, 99, 100, 101, 999, 1_000, 1_001, 1_000_000].map(shopify.quantitiesAtOnce),
-    [100, 100, 100, 100, 100, 1_000, 1_001, 1_000_000],
-  );
-  assert.is(adapterFor(server).quantitiesAtOnce(49_999), 250, 'default threshold 50,000');
-  assert.is(adapterFor(server).quantitiesAtOnce(50_000), 50_000);
-  assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
-  assert.is(server.stats.requests, 0, 'a hint, asked of no one');
-});
+bySize(
+  "quantitiesAtOnce: a call's worth below bulkThreshold, from it on everything waiting up to bulkBatch",
+  async () => {
+    const server = await openShop();
+    const shopify = adapterFor(server, { maxQuantitiesPerCall: 100, bulkThreshold: 1_000, bulkBatch: 10_000 });
+    assert.equal(
+      [1, 99, 100, 101, 999, 1_000, 1_001, 10_999, 11_000, 1_000_000].map(shopify.quantitiesAtOnce),
+      [100, 100, 100, 100, 100, 1_000, 1_001, 10_999, 10_000, 10_000],
+    );
+    assert.is(adapterFor(server).quantitiesAtOnce(49_999), 250, 'default threshold 50,000');
+    assert.is(adapterFor(server).quantitiesAtOnce(50_000), 50_000);
+    assert.is(adapterFor(server).quantitiesAtOnce(99_999), 99_999, 'default bulkBatch 50,000');
+    assert.is(adapterFor(server).quantitiesAtOnce(1_000_000), 50_000);
+    assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
+    assert.is(server.stats.requests, 0, 'a hint, asked of no one');
+  },
+);
 
 bySize(
   'the same 520 quantities by calls below bulkThreshold and by one bulk operation from it: the same groups and keys',
