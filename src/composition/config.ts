@@ -69,7 +69,7 @@ export const ConfigFile = t.exact(
       t.exact(t.type({ postgres: t.exact(t.partial({ createDatabase: t.boolean })) })),
     ]),
     inbox: InboxCodec,
-    outbox: InboxCodec,
+    outbox: t.union([InboxCodec, t.exact(t.type({ store: t.exact(t.partial({ tempDir: NonEmpty })) }))]),
     shopify: t.exact(
       t.intersection([
         t.type({
@@ -153,6 +153,9 @@ export type InboxConfig =
       readonly tempDir?: string;
     };
 
+/** Where the feeds wait: a folder like an inbox, or the inventory store (`tempDir`: where fetched copies go). */
+export type OutboxConfig = InboxConfig | { readonly kind: 'store'; readonly tempDir?: string };
+
 /** The Shopify shop the push jobs write to; the access token comes from SHOPIFY_ACCESS_TOKEN, never from the file. */
 export interface ShopifyConfig {
   readonly shop: string;
@@ -179,10 +182,11 @@ export interface Config {
   readonly inventoryStore: StoreConfig;
   readonly inbox: InboxConfig;
   /**
-   * Where feed files wait for Process uploads: a local folder (one machine), or an SFTP server any worker reaches
-   * (its credential is the inbox's, from the environment; needed by the Shopify jobs).
+   * Where feed files wait for Process uploads: the inventory store's database (`store`, the default with the
+   * PostgreSQL store: every worker on the store reaches it), a local folder (one machine; the default with SQLite), or
+   * an SFTP server any worker reaches (its credential is the inbox's, from the environment; needed by the Shopify jobs).
    */
-  readonly outbox: InboxConfig;
+  readonly outbox: OutboxConfig;
   /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
   readonly shopify?: ShopifyConfig;
   /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
@@ -256,7 +260,7 @@ const INBOX_KEYS: KeyTree = {
 };
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: { createDatabase: null } },
-  outbox: INBOX_KEYS,
+  outbox: { ...INBOX_KEYS, store: { tempDir: null } },
   shopify: {
     shop: null,
     apiVersion: null,
@@ -646,12 +650,20 @@ export const loadConfig = (
           'importEvents.inbox: the same folder as inbox (the NetSuite exports): the import would read the event feeds as exports; give the event feeds a folder of their own',
         );
       // The outbox's credential is the Shopify jobs' secret: only they write and read feeds.
-      const outbox = inboxOf(c.outbox, `${DEFAULT_DATA_DIR}/outbox`, 'outbox', env, secrets.shopify);
-      if (sameFolder(outbox, inbox))
+      // The feeds are kept in the store by default with PostgreSQL (any worker reaches them), in a folder with SQLite.
+      const outboxSection = c.outbox === undefined && store.kind === 'postgres' ? { store: {} } : c.outbox;
+      const outbox: OutboxConfig =
+        outboxSection !== undefined && 'store' in outboxSection
+          ? {
+              kind: 'store',
+              ...(outboxSection.store.tempDir === undefined ? {} : { tempDir: outboxSection.store.tempDir }),
+            }
+          : inboxOf(outboxSection, `${DEFAULT_DATA_DIR}/outbox`, 'outbox', env, secrets.shopify);
+      if (outbox.kind !== 'store' && sameFolder(outbox, inbox))
         problems.push(
           'outbox: the same folder as inbox (the NetSuite exports): the import would read the feeds as exports; give the feeds a folder of their own',
         );
-      if (sameFolder(outbox, eventsInbox))
+      if (outbox.kind !== 'store' && sameFolder(outbox, eventsInbox))
         problems.push(
           'outbox: the same folder as importEvents.inbox: the event import would read the feeds as event feeds; give the feeds a folder of their own',
         );

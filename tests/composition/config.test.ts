@@ -297,4 +297,17 @@ config('outbox: a local folder (the default) or an SFTP server, never the inbox 
   assert.ok(isRight(otherServer), 'the same path on another server is another folder');
 });
 
+config('outbox: the store, by default with the PostgreSQL store and on request with SQLite', () => {
+  const url = { DATABASE_URL: 'postgres://u@h:5432/d' };
+  const postgres = loadConfig({ inventoryStore: { postgres: {} } }, url);
+  assert.ok(isRight(postgres) && postgres.right.outbox.kind === 'store');
+  const folder = loadConfig({ inventoryStore: { postgres: {} }, outbox: { local: { root: 'feeds' } } }, url);
+  assert.ok(isRight(folder) && folder.right.outbox.kind === 'local', 'a folder when the file names one');
+  const sqlite = loadConfig({ outbox: { store: { tempDir: '/var/tmp/copies' } } }, {});
+  assert.ok(isRight(sqlite));
+  if (isRight(sqlite)) assert.equal(sqlite.right.outbox, { kind: 'store', tempDir: '/var/tmp/copies' });
+  const unknown = loadConfig({ outbox: { store: { table: 'x' } } }, {});
+  assert.ok(isLeft(unknown) && unknown.left.problems.some((p) => p.startsWith('outbox.store.table: unknown key')));
+});
+
 config.run();

@@ -85,11 +85,12 @@ for (const [name, withDatabase] of DATABASES) {
       const orm = await openOrm(location);
       try {
         // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
-        // and the delta push's cursor, the run log's heartbeat, the facility's name).
+        // and the delta push's cursor, the run log's heartbeat, the facility's name, the outbox in the store).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
-        const added = /inventory_event|ledger_head|change_cursor|changed_product|lease_until|facility.*\bname\b/;
+        const added =
+          /inventory_event|ledger_head|change_cursor|changed_product|lease_until|outbox_(file|chunk)|facility.*\bname\b/;
         assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');
