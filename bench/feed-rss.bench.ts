@@ -107,6 +107,7 @@ try {
       maxRssMb: number;
       heapMb: number;
       externalMb: number;
+      live: boolean;
     };
   };
   console.log(`node ${process.version}; Process uploads in a child process, peak RSS by feed length`);
@@ -118,7 +119,7 @@ try {
     );
     peaks.push(r.maxRssMb);
     console.log(
-      `  ${size.toLocaleString('en')} lines, ${changed.toLocaleString('en')} changed: ${r.applied.toLocaleString('en')} applied, ${r.alreadyEqual.toLocaleString('en')} already equal, ${r.failed} failed, ${r.calls} calls in ${r.seconds.toFixed(1)} s; peak RSS ${r.maxRssMb.toFixed(0)} MB (heap ${r.heapMb.toFixed(0)} MB, buffers ${r.externalMb.toFixed(0)} MB)`,
+      `  ${size.toLocaleString('en')} lines, ${changed.toLocaleString('en')} changed: ${r.applied.toLocaleString('en')} applied, ${r.alreadyEqual.toLocaleString('en')} already equal, ${r.failed} failed, ${r.calls} calls in ${r.seconds.toFixed(1)} s; peak RSS ${r.maxRssMb.toFixed(0)} MB (${r.live ? 'live ' : ''}heap ${r.heapMb.toFixed(0)} MB, buffers ${r.externalMb.toFixed(0)} MB)`,
     );
   }
   if (peaks.length > 1)
@@ -133,7 +134,7 @@ try {
   let wrong = 0;
   for (let i = 0; i < largest; i += 997) if (server.available(ids[i]!, location) !== expected[i]) wrong++;
   console.log(
-    `  ${largest.toLocaleString('en')} lines all changed (${all.toLocaleString('en')}) through the bulk path: ${bulk.applied.toLocaleString('en')} applied, ${bulk.failed} failed, ${bulk.bulkOperations} bulk operations, ${bulk.calls} calls in ${bulk.seconds.toFixed(1)} s; peak RSS ${bulk.maxRssMb.toFixed(0)} MB (heap ${bulk.heapMb.toFixed(0)} MB, buffers ${bulk.externalMb.toFixed(0)} MB; goal under 300 MB); spot check ${wrong} wrong of ${Math.ceil(largest / 997)}`,
+    `  ${largest.toLocaleString('en')} lines all changed (${all.toLocaleString('en')}) through the bulk path: ${bulk.applied.toLocaleString('en')} applied, ${bulk.failed} failed, ${bulk.bulkOperations} bulk operations, ${bulk.calls} calls in ${bulk.seconds.toFixed(1)} s; peak RSS ${bulk.maxRssMb.toFixed(0)} MB (${bulk.live ? 'live ' : ''}heap ${bulk.heapMb.toFixed(0)} MB, buffers ${bulk.externalMb.toFixed(0)} MB; goal under 300 MB); spot check ${wrong} wrong of ${Math.ceil(largest / 997)}`,
   );
 } finally {
   await server.close();

@@ -9,6 +9,8 @@ import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
 import {
+  SHOPIFY_DEFAULT_BULK_BATCH,
+  SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -89,6 +91,9 @@ export const ConfigFile = t.exact(
           throttleWaitMs: PositiveInt,
           bulkWaitMs: PositiveInt,
           bulkThreshold: PositiveInt,
+          bulkBatch: PositiveInt,
+          bulkReadThreshold: PositiveInt,
+          maxInFlight: t.union([PositiveInt, t.literal('auto')]),
         }),
       ]),
     ),
@@ -175,6 +180,12 @@ export interface ShopifyConfig {
   readonly bulkWaitMs: number;
   /** From this many quantities on, a set request goes through a bulk mutation instead of calls. */
   readonly bulkThreshold: number;
+  /** The most quantities of one bulk window (a large feed takes several). */
+  readonly bulkBatch: number;
+  /** From this many items on, a re-read of Shopify's levels (after a race or a crash) is one bulk query. */
+  readonly bulkReadThreshold: number;
+  /** Calls in flight at once: `auto` (by the bucket's restore rate: one on Standard) or a number. */
+  readonly maxInFlight: number | 'auto';
 }
 
 /** The validated configuration of the jobs. */
@@ -272,6 +283,9 @@ const KNOWN_KEYS: KeyTree = {
     throttleWaitMs: null,
     bulkWaitMs: null,
     bulkThreshold: null,
+    bulkBatch: null,
+    bulkReadThreshold: null,
+    maxInFlight: null,
   },
   inbox: INBOX_KEYS,
   import: {
@@ -686,6 +700,9 @@ export const loadConfig = (
           throttleWaitMs: c.shopify.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
           bulkWaitMs: c.shopify.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS,
           bulkThreshold: c.shopify.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD,
+          bulkBatch: c.shopify.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH,
+          bulkReadThreshold: c.shopify.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+          maxInFlight: c.shopify.maxInFlight ?? 'auto',
         };
       }
       const i = c.import ?? {};

@@ -6,6 +6,8 @@ import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
 import {
+  SHOPIFY_DEFAULT_BULK_BATCH,
+  SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -150,23 +152,46 @@ config('every default is the one its use case defines: the import, Process uploa
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
     [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
   );
-  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold } = c.right.shopify ?? {};
+  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight } =
+    c.right.shopify ?? {};
   assert.equal(
-    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold],
+    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight],
     [
       SHOPIFY_DEFAULT_TIMEOUT_MS,
       SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
       SHOPIFY_DEFAULT_BULK_WAIT_MS,
       SHOPIFY_DEFAULT_BULK_THRESHOLD,
+      SHOPIFY_DEFAULT_BULK_BATCH,
+      SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+      'auto',
     ],
   );
   // Each is settable.
-  const settings = { timeoutMs: 5_000, throttleWaitMs: 60_000, bulkWaitMs: 120_000, bulkThreshold: 1_000 };
+  const settings = {
+    timeoutMs: 5_000,
+    throttleWaitMs: 60_000,
+    bulkWaitMs: 120_000,
+    bulkThreshold: 1_000,
+    bulkBatch: 2_000,
+    bulkReadThreshold: 300,
+    maxInFlight: 4,
+  };
   const set = loadConfig({ shopify: { shop: 'acme.myshopify.com', ...settings } }, { SHOPIFY_ACCESS_TOKEN: 'x' });
   assert.ok(isRight(set));
   if (isRight(set)) {
     const s = set.right.shopify;
-    assert.equal([s?.timeoutMs, s?.throttleWaitMs, s?.bulkWaitMs, s?.bulkThreshold], Object.values(settings));
+    assert.equal(
+      [
+        s?.timeoutMs,
+        s?.throttleWaitMs,
+        s?.bulkWaitMs,
+        s?.bulkThreshold,
+        s?.bulkBatch,
+        s?.bulkReadThreshold,
+        s?.maxInFlight,
+      ],
+      Object.values(settings),
+    );
   }
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(

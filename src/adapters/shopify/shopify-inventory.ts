@@ -50,6 +50,16 @@ export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
  */
 export const SHOPIFY_DEFAULT_BULK_BATCH = 50_000;
 
+/** The most calls in flight the `'auto'` setting of `maxInFlight` picks (Enterprise's 2,000 points a second). */
+export const SHOPIFY_MAX_AUTO_IN_FLIGHT = 32;
+
+/** Calls of one batch per call in flight: a batch frozen for pipelined calls holds this many calls' worth each. */
+export const SHOPIFY_CALLS_PER_SLOT = 8;
+
+/** Calls in flight for a bucket restoring `restoreRate` points a second, by the `'auto'` rule of `maxInFlight`. */
+export const autoInFlight = (restoreRate: number): number =>
+  restoreRate <= 100 ? 1 : Math.max(1, Math.min(SHOPIFY_MAX_AUTO_IN_FLIGHT, Math.floor(restoreRate / 50)));
+
 /** Items from which `availableOf` reads by bulk query (`bulkReadThreshold`). */
 export const SHOPIFY_DEFAULT_BULK_READ_THRESHOLD = 1_000;
 
@@ -137,6 +147,14 @@ export interface ShopifyInventoryOptions {
    * more than a full Standard bucket, where the aliased queries start waiting on the restore rate.
    */
   readonly bulkReadThreshold?: number;
+  /**
+   * Calls in flight at once on the call path: `'auto'` (the default) sends one at a time on a bucket restoring 100
+   * points a second or less (Standard: a call's round trip is shorter than its refill), else one per 50 points a second
+   * of restore rate, at most 32 (Advanced 4, Plus 20, Enterprise 32), so that a Plus shop with 150 ms of latency
+   * still spends its bucket as fast as it refills. Every call is paced by the bucket before it is sent; the outcomes
+   * come back in the order of the quantities. A number sets it (1: one call at a time).
+   */
+  readonly maxInFlight?: number | 'auto';
   /** Polling interval of a bulk operation, and of a wait for a free one (default 1 s). */
   readonly bulkPollMs?: number;
   /**
@@ -394,6 +412,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const bulkReadThreshold = options.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD;
   const bulkBatch = Math.max(1, options.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH);
+  const maxInFlight = options.maxInFlight ?? 'auto';
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -414,6 +433,28 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     });
 
   let bucket: BucketState | null = null;
+  // Points of requests sent and not answered yet: an answer's throttleStatus does not count the requests sent after
+  // it, so they are taken off what it reports (the bucket is seen no fuller than it may be).
+  let unanswered = 0;
+  // Requests take their turn to be paced, one after another: each waits for the bucket to hold its cost, spends it,
+  // and lets the next one look; a request in flight never holds up the pacing of the next.
+  let pacing: Promise<void> = Promise.resolve();
+  const paced = (cost: number): Promise<void> => {
+    const turn = pacing.then(async () => {
+      await pause(waitBefore(bucket, cost, now()));
+      bucket = spend(bucket, cost, now());
+      unanswered += cost;
+    });
+    pacing = turn.catch(() => undefined);
+    return turn;
+  };
+  // Calls in flight at once now, by the setting and the bucket seen (one until the first answer shows it).
+  const inFlight = (): number =>
+    typeof maxInFlight === 'number'
+      ? Math.max(1, Math.floor(maxInFlight))
+      : bucket === null
+        ? 1
+        : autoInFlight(bucket.status.restoreRate);
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
   const stats = {
     requests: 0,
@@ -461,12 +502,13 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     let throttledMs = 0;
     let lastThrottled: BucketState | null = null;
     for (let attempt = 1; ; ) {
-      await pause(waitBefore(bucket, cost, now()));
-      bucket = spend(bucket, cost, now());
+      await paced(cost);
       stats.requests++;
       if (kind === 'set') stats.setRequests++;
       stats.pointsRequested += cost;
-      const outcome = await once(kind, operation, variables, codec, interpret);
+      const outcome = await once(kind, cost, operation, variables, codec, interpret).finally(() => {
+        unanswered -= cost;
+      });
       if ('done' in outcome) return E.right(outcome.done);
       if ('fail' in outcome) return E.left(outcome.fail);
       if ('throttled' in outcome) {
@@ -497,6 +539,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   const once = async <D, A>(
     kind: string,
+    sent: number,
     operation: string,
     variables: Record<string, unknown>,
     codec: t.Decoder<unknown, D>,
@@ -512,7 +555,14 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (E.isLeft(decoded)) return { fail: invalid(`${kind}: ${describeDecodeErrors(decoded.left, 'answer')}`, false) };
     const response = decoded.right;
     const cost = response.extensions?.cost;
-    if (cost?.throttleStatus !== undefined) bucket = { status: cost.throttleStatus, at: now() };
+    if (cost?.throttleStatus !== undefined) {
+      // The requests in flight besides this one were spent after Shopify reported: they are not in its figure.
+      const others = Math.max(0, unanswered - sent);
+      bucket = {
+        status: { ...cost.throttleStatus, currentlyAvailable: cost.throttleStatus.currentlyAvailable - others },
+        at: now(),
+      };
+    }
     if (typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > 0)
       costs.set(kind, cost.requestedQueryCost);
     const graphql = response.errors?.graphQLErrors ?? [];
@@ -973,15 +1023,27 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right({ outcomes, bulkOperations });
   };
 
-  // Groups of a request call by call, in order.
+  // Groups of a request by calls: up to `inFlight()` at once, each paced by the bucket, outcomes in the groups'
+  // order. A failure stops sending more; the calls in flight are waited for, and the request fails as a whole (a
+  // resend goes under the same keys, so what did apply is answered from Shopify's record of its key).
   const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
-    const outcomes: SetOutcome[] = [];
-    for (const group of groups) {
+    const results: Array<ReadonlyArray<SetOutcome>> = new Array(groups.length);
+    let next = 0;
+    let failed: ShopifyError | null = null;
+    const one = async (i: number): Promise<void> => {
+      const group = groups[i]!;
       const done = await setRound(group, group.idempotencyKey, group.quantities);
-      if (done._tag === 'Left') return done;
-      for (const o of done.right) outcomes.push(o);
-    }
-    return E.right({ outcomes, bulkOperations: 0 });
+      if (done._tag === 'Left') failed ??= done.left;
+      else results[i] = done.right;
+    };
+    const lane = async (): Promise<void> => {
+      while (failed === null && next < groups.length) await one(next++);
+    };
+    // The first call goes alone when the bucket is not known yet: its answer tells how many may follow at once.
+    if (bucket === null && groups.length > 1) await one(next++);
+    await Promise.all(Array.from({ length: Math.min(inFlight(), groups.length - next) }, lane));
+    if (failed !== null) return E.left(failed);
+    return E.right({ outcomes: results.flat(), bulkOperations: 0 });
   };
 
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
@@ -999,8 +1061,14 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   return {
     shop: options.shop,
     maxQuantitiesPerCall: maxQuantities,
-    quantitiesAtOnce: (waiting) =>
-      Math.max(1, waiting < bulkThreshold ? maxQuantities : waiting < bulkBatch + bulkThreshold ? waiting : bulkBatch),
+    // On the call path a batch holds SHOPIFY_CALLS_PER_SLOT calls per call in flight (one call when one is in
+    // flight), so that the calls of a batch keep the pipeline full; below bulkThreshold, never enough for a bulk.
+    quantitiesAtOnce: (waiting) => {
+      if (waiting >= bulkThreshold) return waiting < bulkBatch + bulkThreshold ? waiting : bulkBatch;
+      const slots = inFlight();
+      const calls = slots === 1 ? 1 : slots * SHOPIFY_CALLS_PER_SLOT;
+      return Math.max(1, Math.min(calls * maxQuantities, Math.max(maxQuantities, bulkThreshold - 1)));
+    },
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),
