@@ -43,6 +43,8 @@ const sampler = setInterval(
   },
   collect === undefined ? 100 : 1000,
 );
+// The parent times a killed run from here (module loading left out, as for a run that finishes).
+console.log(JSON.stringify({ started: true }));
 const start = performance.now();
 const report = await run(
   processUploads(defaultProcessUploadsConfig(`rss-${process.pid}`))({

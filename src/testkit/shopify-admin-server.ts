@@ -422,8 +422,8 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
         const t = now();
         owed += (Math.max(0, t - last) * pointsPerSecond) / 1000;
         last = t;
-        const points = Math.floor(owed);
-        // A request the bucket cannot take now is throttled and sent again: the points stay owed.
+        // What the bucket cannot give now is throttled and asked again: those points stay owed.
+        const points = Math.min(Math.floor(owed), Math.floor(bucket.status().currentlyAvailable));
         if (points > 0 && bucket.take(points)) owed -= points;
       }, 20);
       timers.add(timer);

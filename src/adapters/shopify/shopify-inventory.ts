@@ -928,8 +928,10 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   // One bulk mutation over lines of at most 250 quantities, each with its own key; the outcomes by line.
   const bulkRound = async (lines: ReadonlyArray<SetAvailableRequest>): Outcome<ReadonlyArray<SetOutcome>> => {
-    const jsonl = lines
-      .map((line) =>
+    // The file as one Blob of its lines (each line's text is garbage once copied in): never one joined string.
+    const parts = lines.map(
+      (line, n) =>
+        (n === 0 ? '' : '\n') +
         JSON.stringify({
           key: line.idempotencyKey,
           input: {
@@ -944,14 +946,15 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
             })),
           },
         }),
-      )
-      .join('\n');
+    );
+    const jsonl = new Blob(parts, { type: 'text/jsonl' });
+    parts.length = 0;
     const file = {
       resource: 'BULK_MUTATION_VARIABLES',
       filename: 'inventory-set-quantities.jsonl',
       mimeType: 'text/jsonl',
       httpMethod: 'POST',
-      fileSize: String(Buffer.byteLength(jsonl)),
+      fileSize: String(jsonl.size),
     };
     const staged = await call('stage', 10, STAGED_UPLOAD, { input: [file] }, StagedUploadDataCodec, (data) => {
       const target = data.stagedUploadsCreate.stagedTargets?.[0];
@@ -967,7 +970,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (staged._tag === 'Left') return staged;
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
-    form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
+    form.append('file', jsonl, 'inventory-set-quantities.jsonl');
     const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form });
     if (uploaded._tag === 'Left') return uploaded;
     // Five bulk mutations may run per shop: wait for a place rather than fail.
