@@ -5,7 +5,8 @@
  * read line by line, so the peak must stay flat in the number of lines: 1% of the lines changed (calls), then a
  * million lines all changed through the bulk path (bulk mutations of `bulkBatch` quantities; goal under 300 MB).
  *
- *   node bench/feed-rss.bench.ts      (BENCH_RSS_LINES=100000,1000000 to choose the sizes)
+ *   node bench/feed-rss.bench.ts      (BENCH_RSS_LINES=100000,1000000 to choose the sizes; BENCH_RSS_BULK_ONLY=1 for
+ *   the bulk path alone; BENCH_CHILD_NODE_OPTIONS=--expose-gc samples the live heap after a collection each second)
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
@@ -112,7 +113,7 @@ try {
   };
   console.log(`node ${process.version}; Process uploads in a child process, peak RSS by feed length`);
   const peaks: number[] = [];
-  for (const size of SIZES) {
+  for (const size of process.env.BENCH_RSS_BULK_ONLY === undefined ? SIZES : []) {
     const changed = await writeFeed(size, (i) => i % 100 === 0);
     const r = await child(
       process.env.BENCH_CHILD_NODE_OPTIONS ? { NODE_OPTIONS: process.env.BENCH_CHILD_NODE_OPTIONS } : {},
