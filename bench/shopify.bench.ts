@@ -9,9 +9,18 @@
  * First a Hard Sync where only a share of the catalogue differs from Shopify (BENCH_CHANGED_SHARE, default 0.05): its
  * calls against ceil(changed / 250), what it must cost whatever the catalogue size.
  *
+ * Then, for the same two cases, Process uploads killed (SIGKILL) halfway through its calls and run again, against a
+ * clean run of the same feed, both in a child process (`process-uploads-child.ts`; goal within 1.2x, nothing applied
+ * twice); another client of the app spending 50% and 90% of the restore rate during a run (zero failed; minimum at
+ * the restore rate left); the Plus bucket with 150 ms of latency on every answer, the bucket emptied first so that the
+ * restore rate bounds the run (goal within 1.2x), against one call at a time. The million-line feeds through the
+ * bulk path are `feed-rss.bench.ts`, the second half of `npm run bench:shopify`.
+ *
  *   npm run bench:shopify            (BENCH_ITEMS=20000 for a shorter run; BENCH_PLAN=plus for another bucket)
  */
+import { spawn } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
+import { createInterface } from 'node:readline';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localFeedReader } from '../src/adapters/local-files/feed-reader.ts';
@@ -176,6 +185,122 @@ try {
   for (let i = 0; i < ITEMS; i += 997) if (server.available(itemIds[i]!, location) !== atp(i)) wrong++;
   console.log(`  spot check of Shopify against online ATP: ${wrong} wrong of ${Math.ceil(ITEMS / 997)}`);
 
+  // Shopify moved away from online ATP on a share of the items (all of them at 1): the next Hard Sync sets them.
+  let drift = 0;
+  const moveShopify = (share: number) => {
+    drift++;
+    for (let i = 0; i < ITEMS; i++)
+      server.stock(itemIds[i]!, location, share >= 1 || i % changedEvery === 0 ? atp(i) + 1 + (drift % 3) : atp(i));
+  };
+  const wrongItems = () => {
+    let n = 0;
+    for (let i = 0; i < ITEMS; i++) if (server.available(itemIds[i]!, location) !== atp(i)) n++;
+    return n;
+  };
+  const fullBucket = () => new Promise((r) => setTimeout(r, (plan.maximumAvailable / plan.restoreRate) * 1000 + 500));
+  // Process uploads in a child process of its own: its time from the run's start (module loading left out), or, with
+  // `killAtCalls`, killed with SIGKILL once the server has taken that many more calls (its time until then).
+  const child = (killAtCalls?: number) =>
+    new Promise<{ seconds: number; applied: number; failed: number; calls: number; killed: boolean }>(
+      (resolve, reject) => {
+        const proc = spawn(process.execPath, [join(import.meta.dirname, 'process-uploads-child.ts')], {
+          env: {
+            ...process.env,
+            BENCH_DB_URL: database.url,
+            BENCH_ADMIN_URL: server.url,
+            BENCH_SHOP: server.shopDomain,
+            BENCH_TOKEN: TOKEN,
+            BENCH_OUTBOX: outboxDir,
+            BENCH_BULK_THRESHOLD: 'Infinity',
+          },
+          stdio: ['ignore', 'pipe', 'inherit'],
+        });
+        let started = 0;
+        let last = '';
+        const base = server.stats.setCalls;
+        let watch: NodeJS.Timeout | undefined;
+        createInterface({ input: proc.stdout! }).on('line', (line) => {
+          last = line;
+          if (line.includes('"started"')) {
+            started = performance.now();
+            if (killAtCalls !== undefined)
+              watch = setInterval(() => {
+                if (server.stats.setCalls - base >= killAtCalls) {
+                  clearInterval(watch);
+                  proc.kill('SIGKILL');
+                }
+              }, 2);
+          }
+        });
+        proc.on('exit', (code, signal) => {
+          if (watch !== undefined) clearInterval(watch);
+          if (signal === 'SIGKILL')
+            return resolve({
+              seconds: (performance.now() - started) / 1000,
+              applied: 0,
+              failed: 0,
+              calls: server.stats.setCalls - base,
+              killed: true,
+            });
+          if (code !== 0) return reject(new Error(`Process uploads child exited ${code}`));
+          const r = JSON.parse(last) as { seconds: number; applied: number; failed: number; calls: number };
+          resolve({ ...r, killed: false });
+        });
+      },
+    );
+  let syncs = 0;
+  const syncFeed = async (share: number) => {
+    moveShopify(share);
+    const sync = await run(
+      hardSync({ facilityGroupId: 'SHOPIFY_US', runId: `bench-kill-${++syncs}`, pageSize: 10_000 })(deps),
+    );
+    return sync.lines - sync.alreadyEqual;
+  };
+  for (const share of [CHANGED_SHARE, 1]) {
+    const label = share >= 1 ? 'all changed' : `${share * 100}% changed`;
+    const changed = await syncFeed(share);
+    await fullBucket();
+    const clean = await child();
+    const cleanWrong = wrongItems();
+    const changedAgain = await syncFeed(share);
+    await fullBucket();
+    const adjustmentsBefore = server.adjustments().length;
+    const expectedCalls = Math.ceil(changedAgain / 250);
+    const killed = await child(Math.max(1, Math.floor(expectedCalls / 2)));
+    const rerun = await child();
+    const applied = server.adjustments().length - adjustmentsBefore;
+    const total = killed.seconds + rerun.seconds;
+    console.log(
+      `Process uploads killed mid-run, ${label} (${changedAgain.toLocaleString('en')} lines to set): killed after ${killed.calls} of ${expectedCalls} calls at ${killed.seconds.toFixed(1)} s, rerun ${rerun.seconds.toFixed(1)} s (${rerun.calls} calls, ${rerun.failed} failed) = ${total.toFixed(1)} s`,
+    );
+    console.log(
+      `  clean run of the same feed (${changed.toLocaleString('en')} lines): ${clean.seconds.toFixed(1)} s, ${clean.calls} calls, ${clean.failed} failed -> ${(total / clean.seconds).toFixed(3)}x (goal <= 1.2x); ${applied.toLocaleString('en')} quantity changes at Shopify for ${changedAgain.toLocaleString('en')} lines (each applied once: ${applied === changedAgain ? 'yes' : 'NO'}); wrong after: ${cleanWrong} clean, ${wrongItems()} killed + rerun`,
+    );
+  }
+
+  // Another client of the same app spends a share of the restore rate while a Hard Sync's feed is applied.
+  for (const share of [0.5, 0.9]) {
+    await syncFeed(1);
+    await fullBucket();
+    const stop = server.compete(plan.restoreRate * share);
+    const before = shopify.stats();
+    const bucket = shopify.bucket();
+    const startAvailable = bucket === null ? plan.maximumAvailable : availableAt(bucket, performance.now());
+    const start = performance.now();
+    const applied = await run(processUploads(defaultProcessUploadsConfig(`bench-compete-${share}`))(deps));
+    const seconds = (performance.now() - start) / 1000;
+    stop();
+    const after = shopify.stats();
+    const points = after.pointsRequested - before.pointsRequested;
+    const minimum = minimumSeconds(points, startAvailable, plan.restoreRate * (1 - share));
+    console.log(
+      `A competing client at ${share * 100}% of the restore rate: ${applied.applied.toLocaleString('en')} applied, ${applied.failed} failed in ${seconds.toFixed(1)} s; ${after.requests - before.requests} requests, throttled ${after.throttled - before.throttled} (waited ${((after.throttleWaitedMs - before.throttleWaitedMs) / 1000).toFixed(1)} s), retries ${after.retries - before.retries}`,
+    );
+    console.log(
+      `  minimum at the ${Math.round(plan.restoreRate * (1 - share))} points/s left: ${minimum.toFixed(1)} s -> ${(seconds / minimum).toFixed(3)}x; ${wrongItems()} items wrong after`,
+    );
+  }
+
   // 10,000 sales: one more unit reserved on each of CHANGES products, right after the Hard Sync drained the bucket.
   await run(
     store.savePositions(
@@ -225,6 +350,54 @@ try {
   console.log(
     `  ${(bulkSeconds / callMinimum).toFixed(3)}x the call path's theoretical minimum (${callMinimum.toFixed(1)} s, full bucket at the start)`,
   );
+  // The Plus bucket (20,000 points, 1,000 a second) with 150 ms on every answer: the same shop on a server of its own
+  // (the same ids), the bucket emptied before Process uploads so that its restore rate bounds the run.
+  const plus = await startShopifyAdminServer({ accessToken: TOKEN, plan: SHOPIFY_PLANS.plus, latencyMs: 150 });
+  try {
+    const plusLocation = plus.addLocation('Web warehouse');
+    for (let i = 0; i < ITEMS; i++) plus.stock(plus.addInventoryItem({ sku: `SKU-${i}` }), plusLocation, atp(i) + 1);
+    const plusRun = async (maxInFlight: number | 'auto', label: string) => {
+      for (let i = 0; i < ITEMS; i++) plus.stock(itemIds[i]!, plusLocation, atp(i) + 1 + (i % 2));
+      const plusShopify = shopifyInventory({
+        shop: plus.shopDomain,
+        accessToken: TOKEN,
+        adminUrl: plus.url,
+        bulkPollMs: 50,
+        bulkThreshold: Number.POSITIVE_INFINITY,
+        maxInFlight,
+      });
+      const plusDeps = { ...deps, ...plusShopify };
+      const sync = await run(
+        hardSync({ facilityGroupId: 'SHOPIFY_US', runId: `bench-plus-${label}`, pageSize: 10_000 })(plusDeps),
+      );
+      // Another client empties the bucket; the adapter reads it with one query.
+      const stop = plus.compete(1_000_000);
+      await new Promise((r) => setTimeout(r, 200));
+      stop();
+      await run(plusShopify.locations());
+      const bucket = plusShopify.bucket();
+      const startAvailable = bucket === null ? 0 : Math.max(0, availableAt(bucket, performance.now()));
+      const before = plusShopify.stats();
+      const start = performance.now();
+      const applied = await run(processUploads(defaultProcessUploadsConfig(`bench-plus-upload-${label}`))(plusDeps));
+      const seconds = (performance.now() - start) / 1000;
+      const after = plusShopify.stats();
+      const points = after.pointsRequested - before.pointsRequested;
+      const minimum = minimumSeconds(points, startAvailable, SHOPIFY_PLANS.plus.restoreRate);
+      console.log(
+        `Plus bucket, 150 ms latency, ${label}: ${sync.lines - sync.alreadyEqual} lines to set, ${applied.applied.toLocaleString('en')} applied, ${applied.failed} failed in ${seconds.toFixed(1)} s; ${after.requests - before.requests} requests, ${points} points, throttled ${after.throttled - before.throttled}; bucket held ${Math.round(startAvailable)} at the start`,
+      );
+      console.log(
+        `  bucket minimum ${minimum.toFixed(1)} s -> ${(seconds / minimum).toFixed(3)}x (goal <= 1.2x); ${Math.round(points / seconds)} points/s of 1,000`,
+      );
+      return seconds;
+    };
+    const pipelined = await plusRun('auto', 'maxInFlight auto (20)');
+    const single = await plusRun(1, 'maxInFlight 1');
+    console.log(`  pipelined ${(single / pipelined).toFixed(1)}x faster than one call at a time`);
+  } finally {
+    await plus.close();
+  }
   await store.close();
 } finally {
   await server.close();

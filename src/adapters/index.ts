@@ -30,6 +30,7 @@ export {
 // Inventory stores: PostgreSQL (production), SQLite (the embedded default), in memory (tests). `openStore` opens
 // either by location; the two `open…InventoryStore` functions are the same store with their own options.
 export { openStore, type SqlStore } from './persistence/store.ts';
+export { storeFileStore, type StoreFileStoreOptions } from './persistence/store-file-store.ts';
 export type { StoreLocation } from './persistence/orm.ts';
 export {
   openPostgresInventoryStore,

@@ -196,14 +196,23 @@ export type { ScheduleBook, StoredSchedule } from './schedule-book.ts';
 // Feed files (what Hard Sync and the delta push write, and Process uploads applies).
 export {
   decodeFeed,
+  decodeFeedHeader,
+  decodeFeedLine,
   encodeFeed,
+  FEED_MAX_LINE_BYTES,
   feedFileName,
+  feedLineCursor,
+  feedPieces,
+  isFeedCandidate,
+  scanFeed,
   writeFeed,
   type Feed,
   type FeedFileInvalid,
   type FeedHeader,
   type FeedJob,
+  type FeedLineCursor,
   type FeedReader,
+  type FeedSummary,
 } from './feed-file.ts';
 
 // The columnar tables the store and reader ports exchange, for implementing them.

@@ -6,7 +6,15 @@ import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
 import type { FailedLine, FeedProgress, FrozenBatch, LedgerEntry, PushLedger, SetQuantity } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
-import { decodeFeed, type Feed, type FeedFileInvalid, type FeedReader } from './feed-file.ts';
+import {
+  feedLineCursor,
+  isFeedCandidate,
+  scanFeed,
+  type FeedFileInvalid,
+  type FeedLineCursor,
+  type FeedReader,
+  type FeedSummary,
+} from './feed-file.ts';
 import type { FileStore, FileStoreError } from './file-store.ts';
 import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
@@ -86,8 +94,10 @@ const roundOf = (key: string): number => Number(/:(\d+)$/.exec(key)?.[1] ?? 0);
 
 interface Planned {
   readonly quantities: SetQuantity[];
-  readonly confirmed: LedgerEntry[];
-  readonly failed: FailedLine[];
+  confirmed: LedgerEntry[];
+  failed: FailedLine[];
+  /** The line index of each quantity's item. */
+  readonly lines: Map<string, number>;
 }
 
 interface Tally {
@@ -96,16 +106,30 @@ interface Tally {
   alreadyEqual: number;
   staleResolved: number;
   calls: number;
-  readonly failed: FailedLine[];
 }
+
+// The most lines classified at once, and the most ledger entries or failures held before they are settled: a batch
+// of a bulk operation spans many lines, and none of them is held longer than needed.
+const STRETCH_LINES = 10_000;
+const SETTLE_AT_ONCE = 5000;
+
+// The feed being applied: its summary, and a cursor that reads its lines forward from where the feed is.
+interface FeedSource {
+  readonly summary: FeedSummary;
+  readonly open: () => TE.TaskEither<ProcessUploadsError, FeedLineCursor>;
+}
+
+type Step<A> = Promise<E.Either<ProcessUploadsError, A>>;
 
 const processFeed = (
   config: ProcessUploadsConfig,
   deps: ProcessUploadsDeps,
-  feed: Feed,
+  source: FeedSource,
 ): TE.TaskEither<ProcessUploadsError, FeedReport> => {
-  const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0, failed: [] };
-  const { shop, locationId } = feed.header;
+  const { name: feedName, header } = source.summary;
+  const total = header.lines;
+  const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0 };
+  const { shop, locationId } = header;
   const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({
     inventoryItemId: q.inventoryItemId,
     locationId,
@@ -118,43 +142,28 @@ const processFeed = (
     code: string,
     message: string,
   ): FailedLine => ({
-    feed: feed.name,
+    feed: feedName,
     line,
     productId: q.productId,
     inventoryItemId: q.inventoryItemId,
     code,
     message,
   });
-  const settle = (nextLine: number, confirmed: ReadonlyArray<LedgerEntry>, failed: ReadonlyArray<FailedLine>) => {
-    for (const f of failed) tally.failed.push(f);
-    return pipe(
-      deps.settleBatch({ feed: feed.name, nextLine, shop, confirmed, failed, at: deps.now() }),
-      TE.map(() =>
-        deps.progress?.({
-          job: 'process-uploads',
-          step: `lines of ${feed.name}`,
-          done: nextLine,
-          total: feed.lines.length,
-        }),
-      ),
+  const settle = (nextLine: number, confirmed: ReadonlyArray<LedgerEntry>, failed: ReadonlyArray<FailedLine>) =>
+    pipe(
+      deps.settleBatch({ feed: feedName, nextLine, shop, confirmed, failed, at: deps.now() }),
+      TE.map(() => deps.progress?.({ job: 'process-uploads', step: `lines of ${feedName}`, done: nextLine, total })),
     );
-  };
-  const lineIndex = (batch: { fromLine: number; toLine: number }) => {
-    const index = new Map<string, number>();
-    for (let i = batch.fromLine; i < batch.toLine; i++) index.set(feed.lines[i]!.inventoryItemId, i);
-    return index;
-  };
 
   // Sends a frozen batch, settles what Shopify took or refused, and sends the raced quantities again (frozen anew)
-  // against Shopify's live values, up to `staleRounds` times.
-  const send = (batch: FrozenBatch): TE.TaskEither<ProcessUploadsError, void> => {
+  // against Shopify's live values, up to `staleRounds` times. `lines` maps the batch's items to their line index.
+  const send = (batch: FrozenBatch, lines: ReadonlyMap<string, number>): TE.TaskEither<ProcessUploadsError, void> => {
     const round = roundOf(batch.idempotencyKey);
-    const lines = lineIndex(batch);
     return pipe(
       deps.setAvailable({
         idempotencyKey: batch.idempotencyKey,
         reason: config.reason,
-        referenceDocumentUri: referenceDocumentUri(feed.name),
+        referenceDocumentUri: referenceDocumentUri(feedName),
         quantities: batch.quantities,
       }),
       TE.chainW(({ outcomes, calls, bulkOperations }) => {
@@ -212,13 +221,13 @@ const processFeed = (
             const next: FrozenBatch = {
               fromLine: batch.fromLine,
               toLine: batch.toLine,
-              idempotencyKey: batchKey(feed.name, batch.fromLine, round + 1),
+              idempotencyKey: batchKey(feedName, batch.fromLine, round + 1),
               quantities: again,
             };
             return pipe(
               settle(batch.fromLine, confirmed, failed),
-              TE.chainW(() => deps.freezeBatch(feed.name, next)),
-              TE.chainW(() => send(next)),
+              TE.chainW(() => deps.freezeBatch(feedName, next)),
+              TE.chainW(() => send(next, lines)),
             );
           }),
         );
@@ -226,23 +235,19 @@ const processFeed = (
     );
   };
 
-  // Lines that may need a call: those without a basis (the ledger or Shopify decides) and those whose basis differs
-  // from their quantity. `candidatesFrom[i]` counts them from line i on, so sizing a batch costs no scan.
-  const candidatesFrom = new Int32Array(feed.lines.length + 1);
-  const isCandidate = (l: FeedLine): boolean => l.basis === null || l.basis !== l.quantity;
-  for (let i = feed.lines.length - 1; i >= 0; i--)
-    candidatesFrom[i] = candidatesFrom[i + 1]! + (isCandidate(feed.lines[i]!) ? 1 : 0);
-
   // When the feed's basis was read: a ledger entry settled after it (a feed applied since, such as a push before
   // this Hard Sync's feed) knows better what Shopify holds.
-  const readAt = new Date(feed.header.createdAt);
+  const readAt = new Date(header.createdAt);
   const readAtKnown = !Number.isNaN(readAt.getTime());
 
-  // What the lines [from, to) need: a quantity to send, a ledger entry (Shopify already holds it) or a failure. Each
-  // line's basis is the ledger's when settled after the feed was made, else the feed's (Hard Sync), else the
-  // ledger's, else Shopify's live value.
-  const classify = (from: number, to: number, into: Planned): TE.TaskEither<ProcessUploadsError, Planned> => {
-    const slice: ReadonlyArray<FeedLine> = feed.lines.slice(from, to);
+  // What the lines of `slice` (the first at index `from`) need: a quantity to send, a ledger entry (Shopify already
+  // holds it) or a failure. Each line's basis is the ledger's when settled after the feed was made, else the feed's
+  // (Hard Sync), else the ledger's, else Shopify's live value.
+  const classify = (
+    from: number,
+    slice: ReadonlyArray<FeedLine>,
+    into: Planned,
+  ): TE.TaskEither<ProcessUploadsError, Planned> => {
     const withoutBasis = slice.filter((l) => l.basis === null).map((l) => l.inventoryItemId);
     const withBasis = slice.filter((l) => l.basis !== null).map((l) => l.inventoryItemId);
     return pipe(
@@ -274,7 +279,7 @@ const processFeed = (
               else if (basis === l.quantity) {
                 into.confirmed.push(entry(l));
                 tally.alreadyEqual++;
-              } else
+              } else {
                 into.quantities.push({
                   productId: l.productId,
                   inventoryItemId: l.inventoryItemId,
@@ -282,6 +287,8 @@ const processFeed = (
                   quantity: l.quantity,
                   changeFromQuantity: basis,
                 });
+                into.lines.set(l.inventoryItemId, from + i);
+              }
             });
             return into;
           }),
@@ -290,63 +297,133 @@ const processFeed = (
     );
   };
 
-  // Plans the batch that starts at `fromLine`: lines are taken until it holds as many quantities to send as Shopify
-  // takes at once (a call's worth, or all that is left of a large feed for one bulk operation), so lines Shopify
-  // already matches cost no call and never leave a call half empty. They are settled first; the batch is frozen and
-  // sent. The batch is cut right after its last candidate line, the same way every time the feed is planned again.
-  const plan = (fromLine: number): TE.TaskEither<ProcessUploadsError, void> => {
-    const want = Math.max(1, deps.quantitiesAtOnce(candidatesFrom[fromLine]!));
-    const planned: Planned = { quantities: [], confirmed: [], failed: [] };
-    const take = (pos: number): TE.TaskEither<ProcessUploadsError, number> => {
-      if (pos >= feed.lines.length || planned.quantities.length >= want) return TE.right(pos);
-      // The next stretch holds exactly as many candidates as the batch still has room for (or the feed's end).
-      const need = want - planned.quantities.length;
-      let end = pos;
-      for (let found = 0; end < feed.lines.length && found < need; end++) if (isCandidate(feed.lines[end]!)) found++;
-      return pipe(
-        classify(pos, end, planned),
-        TE.chainW(() => take(end)),
-      );
+  // The feed read forward, one line at a time from a buffer of what the cursor read: `at` is the index of the next
+  // line, `candidatesSeen` counts the lines before it that may need a call (`isFeedCandidate`).
+  const reading = (cursor: FeedLineCursor) => {
+    let buffer: ReadonlyArray<FeedLine> = [];
+    let offset = 0;
+    const state = { at: 0, candidatesSeen: 0 };
+    const peek = async (): Step<FeedLine | null> => {
+      if (offset < buffer.length) return E.right(buffer[offset]!);
+      if (state.at >= total) return E.right(null);
+      const rows = await cursor.next(1000)();
+      if (E.isLeft(rows)) return E.left(rows.left._tag === 'FeedFileInvalid' ? changed(rows.left) : rows.left);
+      buffer = rows.right;
+      offset = 0;
+      return E.right(buffer[0] ?? null);
     };
+    const take = async (): Step<FeedLine | null> => {
+      const line = await peek();
+      if (E.isRight(line) && line.right !== null) {
+        offset++;
+        state.at++;
+        if (isFeedCandidate(line.right)) state.candidatesSeen++;
+      }
+      return line;
+    };
+    // Reads past the lines before `index` (settled by an earlier run), or the lines [at, index) into `into`.
+    const to = async (index: number, into?: FeedLine[]): Step<void> => {
+      while (state.at < index) {
+        const line = await take();
+        if (E.isLeft(line)) return line;
+        if (line.right === null) return E.left(cut(index));
+        into?.push(line.right);
+      }
+      return E.right(undefined);
+    };
+    return { state, take, peek, to };
+  };
+  // The feed was whole when scanned: a line missing now means the file changed under the run.
+  const cut = (index: number): ProcessUploadsError => ({
+    _tag: 'FileStoreFailed',
+    store: 'outbox',
+    operation: 'readFeedLines',
+    path: feedName,
+    reason: `the feed ended before line ${index + 2}, though it was whole when read first`,
+    retriable: true,
+  });
+
+  // Plans the batch that starts at the reader's line: lines are taken until it holds as many quantities to send as
+  // Shopify takes at once (a call's worth, or a large share of a large feed for one bulk operation), so lines Shopify
+  // already matches cost no call and never leave a call half empty. They are settled first (in pieces, at the
+  // batch's first line); the batch is frozen and sent. The batch is cut right after its last candidate line, the
+  // same way every time the feed is planned again.
+  const plan = async (reader: ReturnType<typeof reading>): Step<void> => {
+    const fromLine = reader.state.at;
+    const want = Math.max(1, deps.quantitiesAtOnce(source.summary.candidates - reader.state.candidatesSeen));
+    const planned: Planned = { quantities: [], confirmed: [], failed: [], lines: new Map() };
+    while (planned.quantities.length < want && reader.state.at < total) {
+      // The next stretch holds as many candidates as the batch still has room for (or the feed's end), at most
+      // STRETCH_LINES lines.
+      const need = want - planned.quantities.length;
+      const from = reader.state.at;
+      const slice: FeedLine[] = [];
+      for (let found = 0; found < need && slice.length < STRETCH_LINES && reader.state.at < total; ) {
+        const line = await reader.take();
+        if (E.isLeft(line)) return line;
+        if (line.right === null) return E.left(cut(reader.state.at));
+        slice.push(line.right);
+        if (isFeedCandidate(line.right)) found++;
+      }
+      const classified = await classify(from, slice, planned)();
+      if (E.isLeft(classified)) return classified;
+      if (planned.confirmed.length + planned.failed.length >= SETTLE_AT_ONCE) {
+        const settled = await settle(fromLine, planned.confirmed, planned.failed)();
+        if (E.isLeft(settled)) return settled;
+        planned.confirmed = [];
+        planned.failed = [];
+      }
+    }
+    const toLine = reader.state.at;
+    const { quantities, confirmed, failed } = planned;
+    if (quantities.length === 0) return settle(toLine, confirmed, failed)();
+    const batch: FrozenBatch = { fromLine, toLine, idempotencyKey: batchKey(feedName, fromLine, 0), quantities };
     return pipe(
-      take(fromLine),
-      TE.chainW((toLine) => {
-        const { quantities, confirmed, failed } = planned;
-        if (quantities.length === 0) return settle(toLine, confirmed, failed);
-        const batch: FrozenBatch = { fromLine, toLine, idempotencyKey: batchKey(feed.name, fromLine, 0), quantities };
-        return pipe(
-          confirmed.length + failed.length === 0 ? TE.right(undefined) : settle(fromLine, confirmed, failed),
-          TE.chainW(() => deps.freezeBatch(feed.name, batch)),
-          TE.chainW(() => send(batch)),
-        );
-      }),
-    );
+      confirmed.length + failed.length === 0 ? TE.right(undefined) : settle(fromLine, confirmed, failed),
+      TE.chainW(() => deps.freezeBatch(feedName, batch)),
+      TE.chainW(() => send(batch, planned.lines)),
+    )();
   };
 
-  const from = (progress: FeedProgress): TE.TaskEither<ProcessUploadsError, void> =>
-    progress.pending !== null
-      ? pipe(
-          send(progress.pending),
-          TE.chainW(() => from({ nextLine: progress.pending!.toLine, pending: null })),
-        )
-      : progress.nextLine >= feed.lines.length
-        ? TE.right(undefined)
-        : pipe(
-            plan(progress.nextLine),
-            TE.chainW(() => deps.feedProgress(feed.name)),
-            TE.chainW((next) => from(next ?? { nextLine: feed.lines.length, pending: null })),
-          );
+  // Resumes at the batch an earlier run froze and did not settle (resent unchanged), then plans batch after batch.
+  const apply = async (cursor: FeedLineCursor, progress: FeedProgress | null): Step<void> => {
+    const reader = reading(cursor);
+    if (progress?.pending != null) {
+      const pending = progress.pending;
+      const skipped = await reader.to(pending.fromLine);
+      if (E.isLeft(skipped)) return skipped;
+      const span: FeedLine[] = [];
+      const read = await reader.to(pending.toLine, span);
+      if (E.isLeft(read)) return read;
+      const lines = new Map<string, number>();
+      for (const [i, l] of span.entries()) lines.set(l.inventoryItemId, pending.fromLine + i);
+      const sent = await send(pending, lines)();
+      if (E.isLeft(sent)) return sent;
+    } else {
+      const skipped = await reader.to(progress?.nextLine ?? 0);
+      if (E.isLeft(skipped)) return skipped;
+    }
+    while (reader.state.at < total) {
+      const planned = await plan(reader);
+      if (E.isLeft(planned)) return planned;
+    }
+    return E.right(undefined);
+  };
 
   return pipe(
-    deps.feedProgress(feed.name),
+    deps.feedProgress(feedName),
     TE.chainW((progress) =>
       pipe(
-        from(progress ?? { nextLine: 0, pending: null }),
-        TE.chainW(() => deps.failedLines(feed.name)),
+        TE.bracketW(
+          source.open(),
+          (cursor) => () => apply(cursor, progress),
+          (cursor) => TE.fromTask(() => cursor.close()),
+        ),
+        TE.chainW(() => deps.failedLines(feedName)),
         TE.map((failed) => ({
-          feed: feed.name,
+          feed: feedName,
           outcome: 'applied' as const,
-          lines: feed.lines.length,
+          lines: total,
           applied: tally.applied,
           alreadyEqual: tally.alreadyEqual,
           staleResolved: tally.staleResolved,
@@ -359,6 +436,16 @@ const processFeed = (
     ),
   );
 };
+
+// A feed line that reads differently the second time: the file changed under the run (an outbox is never changed).
+const changed = (e: FeedFileInvalid): ProcessUploadsError => ({
+  _tag: 'FileStoreFailed',
+  store: 'outbox',
+  operation: 'readFeedLines',
+  path: e.file,
+  reason: `line ${e.line} changed since the feed was read first: ${e.reason}`,
+  retriable: true,
+});
 
 // The report of a feed that was not applied (unreadable, or for another shop): nothing sent, nothing settled.
 const untouched = (feed: string, outcome: 'invalid' | 'other-shop', lines: number): FeedReport => ({
@@ -392,35 +479,40 @@ export const processUploads = (
 ): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>
   lazily((deps) => {
     const startedAt = deps.now();
+    // The feed is read twice, line by line: once whole before anything is applied (a cut or bad file goes to
+    // error/ untouched), then forward from where its progress stands.
     const one = (name: string): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-      pipe(
+      TE.bracketW(
         deps.outbox.fetch('', name),
-        TE.chainW((copy) =>
+        (copy) =>
           pipe(
-            deps.readFeedText(copy),
-            TE.chainFirstTaskK(() => () => copy.release().catch(() => undefined)),
-          ),
-        ),
-        TE.chainW((text) =>
-          pipe(
-            decodeFeed(name, text),
-            E.match(
-              (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-                pipe(
-                  deps.outbox.move('', FEED_ERROR_FOLDER, name),
-                  TE.map(() => ({ ...untouched(name, 'invalid', 0), invalid })),
-                ),
-              (feed): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-                // A feed for another shop must never reach this one: it waits for a run connected to its shop.
-                feed.header.shop !== deps.shop
-                  ? TE.right(untouched(name, 'other-shop', feed.lines.length))
-                  : pipe(
-                      processFeed(config, deps, feed),
-                      TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name)),
-                    ),
+            scanFeed(deps, copy, name),
+            TE.chainW(
+              E.match(
+                (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+                  pipe(
+                    deps.outbox.move('', FEED_ERROR_FOLDER, name),
+                    TE.map(() => ({ ...untouched(name, 'invalid', 0), invalid })),
+                  ),
+                (summary): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+                  // A feed for another shop must never reach this one: it waits for a run connected to its shop.
+                  summary.header.shop !== deps.shop
+                    ? TE.right(untouched(name, 'other-shop', summary.header.lines))
+                    : pipe(
+                        processFeed(config, deps, {
+                          summary,
+                          open: () =>
+                            pipe(
+                              feedLineCursor(deps, copy, name),
+                              TE.mapLeft((e): ProcessUploadsError => (e._tag === 'FeedFileInvalid' ? changed(e) : e)),
+                            ),
+                        }),
+                        TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name)),
+                      ),
+              ),
             ),
           ),
-        ),
+        (copy) => TE.fromTask(() => copy.release().catch(() => undefined)),
       );
     const all = (names: ReadonlyArray<string>, done: FeedReport[]): TE.TaskEither<ProcessUploadsError, FeedReport[]> =>
       names.length === 0

@@ -9,6 +9,8 @@ import { RESET_METHODS, type ResetMethod } from '../domain/index.ts';
 import { SFTP_DEFAULT_PORT } from '../adapters/sftp/sftp-file-store.ts';
 import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
 import {
+  SHOPIFY_DEFAULT_BULK_BATCH,
+  SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -78,7 +80,7 @@ export const ConfigFile = t.exact(
       t.exact(t.type({ postgres: t.exact(t.partial({ createDatabase: t.boolean })) })),
     ]),
     inbox: InboxCodec,
-    outbox: InboxCodec,
+    outbox: t.union([InboxCodec, t.exact(t.type({ store: t.exact(t.partial({ tempDir: NonEmpty })) }))]),
     shopify: t.exact(
       t.intersection([
         t.type({
@@ -98,6 +100,9 @@ export const ConfigFile = t.exact(
           throttleWaitMs: PositiveInt,
           bulkWaitMs: PositiveInt,
           bulkThreshold: PositiveInt,
+          bulkBatch: PositiveInt,
+          bulkReadThreshold: PositiveInt,
+          maxInFlight: t.union([PositiveInt, t.literal('auto')]),
         }),
       ]),
     ),
@@ -171,6 +176,9 @@ export type InboxConfig =
       readonly tempDir?: string;
     };
 
+/** Where the feeds wait: a folder like an inbox, or the inventory store (`tempDir`: where fetched copies go). */
+export type OutboxConfig = InboxConfig | { readonly kind: 'store'; readonly tempDir?: string };
+
 /** The Shopify shop the push jobs write to; the access token comes from SHOPIFY_ACCESS_TOKEN, never from the file. */
 export interface ShopifyConfig {
   readonly shop: string;
@@ -190,6 +198,12 @@ export interface ShopifyConfig {
   readonly bulkWaitMs: number;
   /** From this many quantities on, a set request goes through a bulk mutation instead of calls. */
   readonly bulkThreshold: number;
+  /** The most quantities of one bulk window (a large feed takes several). */
+  readonly bulkBatch: number;
+  /** From this many items on, a re-read of Shopify's levels (after a race or a crash) is one bulk query. */
+  readonly bulkReadThreshold: number;
+  /** Calls in flight at once: `auto` (by the bucket's restore rate: one on Standard) or a number. */
+  readonly maxInFlight: number | 'auto';
 }
 
 /** The validated configuration of the jobs. */
@@ -197,10 +211,11 @@ export interface Config {
   readonly inventoryStore: StoreConfig;
   readonly inbox: InboxConfig;
   /**
-   * Where feed files wait for Process uploads: a local folder (one machine), or an SFTP server any worker reaches
-   * (its credential is the inbox's, from the environment; needed by the Shopify jobs).
+   * Where feed files wait for Process uploads: the inventory store's database (`store`, the default with the
+   * PostgreSQL store: every worker on the store reaches it), a local folder (one machine; the default with SQLite), or
+   * an SFTP server any worker reaches (its credential is the inbox's, from the environment; needed by the Shopify jobs).
    */
-  readonly outbox: InboxConfig;
+  readonly outbox: OutboxConfig;
   /** Absent when the file has no `shopify` section: the Shopify jobs then refuse to start. */
   readonly shopify?: ShopifyConfig;
   /** The import's settings (defaultImportConfig's defaults where the file has none); the run names its run and owner. */
@@ -292,7 +307,7 @@ const INBOX_KEYS: KeyTree = {
 };
 const KNOWN_KEYS: KeyTree = {
   inventoryStore: { sqlite: { file: null }, postgres: { createDatabase: null } },
-  outbox: INBOX_KEYS,
+  outbox: { ...INBOX_KEYS, store: { tempDir: null } },
   shopify: {
     shop: null,
     apiVersion: null,
@@ -304,6 +319,9 @@ const KNOWN_KEYS: KeyTree = {
     throttleWaitMs: null,
     bulkWaitMs: null,
     bulkThreshold: null,
+    bulkBatch: null,
+    bulkReadThreshold: null,
+    maxInFlight: null,
   },
   inbox: INBOX_KEYS,
   import: {
@@ -683,12 +701,20 @@ export const loadConfig = (
           'importEvents.inbox: the same folder as inbox (the NetSuite exports): the import would read the event feeds as exports; give the event feeds a folder of their own',
         );
       // The outbox's credential is the Shopify jobs' secret: only they write and read feeds.
-      const outbox = inboxOf(c.outbox, `${DEFAULT_DATA_DIR}/outbox`, 'outbox', env, secrets.shopify);
-      if (sameFolder(outbox, inbox))
+      // The feeds are kept in the store by default with PostgreSQL (any worker reaches them), in a folder with SQLite.
+      const outboxSection = c.outbox === undefined && store.kind === 'postgres' ? { store: {} } : c.outbox;
+      const outbox: OutboxConfig =
+        outboxSection !== undefined && 'store' in outboxSection
+          ? {
+              kind: 'store',
+              ...(outboxSection.store.tempDir === undefined ? {} : { tempDir: outboxSection.store.tempDir }),
+            }
+          : inboxOf(outboxSection, `${DEFAULT_DATA_DIR}/outbox`, 'outbox', env, secrets.shopify);
+      if (outbox.kind !== 'store' && sameFolder(outbox, inbox))
         problems.push(
           'outbox: the same folder as inbox (the NetSuite exports): the import would read the feeds as exports; give the feeds a folder of their own',
         );
-      if (sameFolder(outbox, eventsInbox))
+      if (outbox.kind !== 'store' && sameFolder(outbox, eventsInbox))
         problems.push(
           'outbox: the same folder as importEvents.inbox: the event import would read the feeds as event feeds; give the feeds a folder of their own',
         );
@@ -711,6 +737,9 @@ export const loadConfig = (
           throttleWaitMs: c.shopify.throttleWaitMs ?? SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
           bulkWaitMs: c.shopify.bulkWaitMs ?? SHOPIFY_DEFAULT_BULK_WAIT_MS,
           bulkThreshold: c.shopify.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD,
+          bulkBatch: c.shopify.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH,
+          bulkReadThreshold: c.shopify.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+          maxInFlight: c.shopify.maxInFlight ?? 'auto',
         };
       }
       const i = c.import ?? {};

@@ -9,6 +9,7 @@ export {
   type Config,
   type ConfigError,
   type InboxConfig,
+  type OutboxConfig,
   type ShopifyConfig,
   type StoreConfig,
 } from './config.ts';

@@ -30,7 +30,7 @@ import {
   type ShopifyWait,
 } from '../adapters/shopify/shopify-inventory.ts';
 import { configuredLogger, type Logger } from './log.ts';
-import type { Config, InboxConfig, ShopifyConfig, StoreConfig } from './config.ts';
+import type { Config, InboxConfig, OutboxConfig, ShopifyConfig, StoreConfig } from './config.ts';
 
 /** The system clock. */
 export const systemClock: Clock = {
@@ -56,7 +56,11 @@ const startup =
   });
 
 /** An opened inventory store (migrated to the current schema) and how to close it. */
-export type OpenedStore = Store & { readonly close: () => Promise<void> };
+export type OpenedStore = Store & {
+  readonly close: () => Promise<void>;
+  /** A file store in the store's database (the SQL stores have it): the `store` outbox. */
+  readonly fileStore?: (options?: { readonly tempDir?: string }) => FileStore;
+};
 
 /** Opens the configured inventory store and brings its schema up to date. */
 export const openInventoryStore = (config: StoreConfig): TE.TaskEither<StartupError, OpenedStore> =>
@@ -202,7 +206,7 @@ export const shopifyJobsOn = (config: Config, store: OpenedStore): TE.TaskEither
       reason: 'the configuration has no shopify section (shop, apiVersion) for the Shopify jobs',
     });
   return pipe(
-    openInbox(config.outbox, 'outbox'),
+    openOutbox(config.outbox, store),
     TE.chain((outbox) =>
       pipe(
         shopifyJobsOver(config, shopify, store, outbox),
@@ -223,10 +227,33 @@ export const shopifyAdapterOf = (config: Config, shopify: ShopifyConfig): Shopif
     throttleWaitMs: shopify.throttleWaitMs,
     bulkWaitMs: shopify.bulkWaitMs,
     bulkThreshold: shopify.bulkThreshold,
+    bulkBatch: shopify.bulkBatch,
+    bulkReadThreshold: shopify.bulkReadThreshold,
+    maxInFlight: shopify.maxInFlight,
     onWait: logBulkWait(configuredLogger(config)),
     maxQuantitiesPerCall: shopify.batchSize,
     ...(shopify.adminUrl === undefined ? {} : { adminUrl: shopify.adminUrl }),
   });
+
+// The configured outbox: a folder (local, SFTP) as an inbox is opened, or the store's own file store.
+const openOutbox = (
+  config: OutboxConfig,
+  store: OpenedStore,
+): TE.TaskEither<StartupError, FileStore & { readonly close: () => Promise<void> }> => {
+  if (config.kind !== 'store') return openInbox(config, 'outbox');
+  const fileStore = store.fileStore;
+  if (fileStore === undefined)
+    return TE.left({
+      _tag: 'StartupFailed',
+      component: 'outbox (store)',
+      reason: 'this inventory store keeps no files: give the outbox a local folder or an SFTP server',
+      misconfigured: true,
+    });
+  return TE.right({
+    ...fileStore(config.tempDir === undefined ? {} : { tempDir: config.tempDir }),
+    close: async () => undefined,
+  });
+};
 
 // The Shopify jobs' adapters over the open store and outbox.
 const shopifyJobsOver = (

@@ -84,6 +84,11 @@ export interface ShopifyAdminServerOptions {
   readonly bulkRowDelayMs?: number;
   /** The access scopes the token's app is granted; default read_inventory, write_inventory, read_products. */
   readonly accessScopes?: ReadonlyArray<string>;
+  /**
+   * Network latency of every GraphQL request, in milliseconds (default 0): half before the request reaches the
+   * server (and its bucket), half before its answer leaves, as a round trip over a real network would.
+   */
+  readonly latencyMs?: number;
 }
 
 /** A running server and the handles a test drives it with. */
@@ -134,6 +139,11 @@ export interface ShopifyAdminServer {
     quantitiesApplied: number;
     bulkOperations: number;
   };
+  /**
+   * Another client of the same app on the same bucket: it spends `pointsPerSecond` from now on, in small requests
+   * every 20 ms, waiting like a throttled client when the bucket is short. Answers a function that stops it.
+   */
+  compete(pointsPerSecond: number): () => void;
   /** Every quantity change applied so far (one per changed row, zero deltas excluded), oldest first. */
   adjustments(): ReadonlyArray<{
     inventoryItemId: string;
@@ -226,15 +236,34 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
   // Shopify's 401 body for a missing or wrong token.
   const unauthorized = { errors: '[API] Invalid API key or access token (unrecognized login or wrong password)' };
 
+  const latency = Math.max(0, options.latencyMs ?? 0);
+  const delay = (ms: number): Promise<void> =>
+    ms <= 0 || closed ? Promise.resolve() : new Promise((resolve) => schedule(resolve, ms));
   const graphql = async (request: IncomingMessage, response: ServerResponse, version: string): Promise<void> => {
-    if (request.method !== 'POST') return sendJson(response, 405, { errors: 'Method Not Allowed' });
-    if (request.headers['x-shopify-access-token'] !== accessToken) return sendJson(response, 401, unauthorized);
+    await delay(latency / 2);
+    const answer = await answerGraphql(request, version);
+    if (answer === undefined) return;
+    await delay(latency / 2);
+    if (answer === 'drop') {
+      request.socket.destroy();
+      return;
+    }
+    sendJson(response, answer.status, answer.body, answer.headers);
+  };
+
+  // The answer to a GraphQL request: status, body and headers; `drop` to destroy the socket; undefined: no answer.
+  const answerGraphql = async (
+    request: IncomingMessage,
+    version: string,
+  ): Promise<{ status: number; body: unknown; headers?: Record<string, string> } | 'drop' | undefined> => {
+    if (request.method !== 'POST') return { status: 405, body: { errors: 'Method Not Allowed' } };
+    if (request.headers['x-shopify-access-token'] !== accessToken) return { status: 401, body: unauthorized };
     state.stats.requests += 1;
     const fault = requestFaults.shift();
-    if (fault?.kind === 'hang') return; // the socket stays open until the client gives up or the server closes
+    if (fault?.kind === 'hang') return undefined; // the socket stays open until the client gives up or the server closes
     const body = await readBody(request, 10 * 1024 * 1024);
     if (fault?.kind === 'serverError')
-      return sendJson(response, fault.status, { errors: STATUS_TEXT[fault.status] ?? 'Server Error' });
+      return { status: fault.status, body: { errors: STATUS_TEXT[fault.status] ?? 'Server Error' } };
     let parsed: GraphqlRequest | undefined;
     try {
       const json: unknown = JSON.parse(body?.toString('utf8') ?? '');
@@ -255,15 +284,14 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
     }
     // Shopify's answer to a body without a query string (not captured for 2026; this is the long-standing shape).
     if (parsed === undefined)
-      return sendJson(response, 400, { errors: { query: 'Required parameter missing or invalid' } });
+      return { status: 400, body: { errors: { query: 'Required parameter missing or invalid' } } };
     // A throttle fault on a request that does not parse or validate is used up by it; the request gets its errors.
     const answer: EndpointAnswer = endpoint.handle(parsed, fault?.kind === 'throttle');
     if (answer.mutationExecuted && dropsLeft > 0) {
       dropsLeft -= 1;
-      request.socket.destroy();
-      return;
+      return 'drop';
     }
-    sendJson(response, answer.status, answer.body, { 'X-Shopify-API-Version': version });
+    return { status: answer.status, body: answer.body, headers: { 'X-Shopify-API-Version': version } };
   };
 
   const stagedUpload = async (request: IncomingMessage, response: ServerResponse, path: string): Promise<void> => {
@@ -387,6 +415,23 @@ export const startShopifyAdminServer = async (options: ShopifyAdminServerOptions
       },
     },
     stats,
+    compete: (pointsPerSecond) => {
+      let owed = 0;
+      let last = now();
+      const timer = setInterval(() => {
+        const t = now();
+        owed += (Math.max(0, t - last) * pointsPerSecond) / 1000;
+        last = t;
+        // What the bucket cannot give now is throttled and asked again: those points stay owed.
+        const points = Math.min(Math.floor(owed), Math.floor(bucket.status().currentlyAvailable));
+        if (points > 0 && bucket.take(points)) owed -= points;
+      }, 20);
+      timers.add(timer);
+      return () => {
+        clearInterval(timer);
+        timers.delete(timer);
+      };
+    },
     adjustments: (): ReadonlyArray<AdjustmentRecord> => [...state.adjustments],
     close: async () => {
       closed = true;

@@ -1,7 +1,20 @@
 import { isLeft, isRight } from 'fp-ts/lib/Either.js';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import { decodeFeed, encodeFeed, feedFileName } from '../../src/application/feed-file.ts';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { localFeedReader } from '../../src/adapters/local-files/feed-reader.ts';
+import {
+  decodeFeed,
+  encodeFeed,
+  feedFileName,
+  feedLineCursor,
+  feedPieces,
+  scanFeed,
+} from '../../src/application/feed-file.ts';
+import type { LocalCopy } from '../../src/application/file-store.ts';
+import { run } from '../support/run.ts';
 
 const feed = suite('feed files');
 const header = {
@@ -63,6 +76,55 @@ feed('file names sort by creation time and keep only safe characters', () => {
   assert.ok(early < late);
   assert.match(early, /^[A-Za-z0-9_.-]+\.jsonl$/);
   assert.not.match(early, /\/|\.\./);
+});
+
+feed('a feed is written in pieces of at most 1,000 lines, the same text as whole', () => {
+  const many = Array.from({ length: 2500 }, (_, i) => ({ ...lines[0]!, productId: `P${i}` }));
+  const pieces = [...feedPieces(header, many)];
+  assert.is(pieces.length, 1 + 3);
+  assert.is(pieces.join(''), encodeFeed(header, many));
+  assert.ok(pieces.every((p) => p.split('\n').length - 1 <= 1000));
+});
+
+const onDisk = (text: string): { copy: LocalCopy; done: () => void } => {
+  const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-feed-file-'));
+  writeFileSync(join(dir, 'f.jsonl'), text);
+  return {
+    copy: { name: 'f.jsonl', path: join(dir, 'f.jsonl'), bytes: 0, sha256: '', release: async () => undefined },
+    done: () => rmSync(dir, { recursive: true, force: true }),
+  };
+};
+
+feed('scanFeed reads a file line by line: its header and its candidates, or its first bad line', async () => {
+  const equal = { ...lines[0]!, inventoryItemId: 'gid://shopify/InventoryItem/3', quantity: 5, basis: 5 };
+  const good = onDisk(encodeFeed(header, [...lines, equal]));
+  const summary = await run(scanFeed(localFeedReader(), good.copy, 'f.jsonl'));
+  good.done();
+  assert.ok(isRight(summary));
+  if (isRight(summary)) assert.equal([summary.right.header.lines, summary.right.candidates], [3, 2]);
+  const text = encodeFeed(header, lines);
+  for (const [bad, line, reason] of [
+    [text.split('\n').slice(0, 2).join('\n'), 2, /announces 2 lines, the file has 1/],
+    ['', 1, /empty/],
+    [text.replace('"quantity":3', '"quantity":3.5'), 3, /not a feed line/],
+    [`{"hello":1}\n`, 1, /header/],
+  ] as const) {
+    const file = onDisk(bad);
+    const scanned = await run(scanFeed(localFeedReader(), file.copy, 'f.jsonl'));
+    file.done();
+    assert.ok(isLeft(scanned) && scanned.left.line === line && reason.test(scanned.left.reason), bad);
+  }
+});
+
+feed('feedLineCursor answers the decoded lines after the header, a few at a time', async () => {
+  const file = onDisk(encodeFeed(header, lines));
+  const cursor = await run(feedLineCursor(localFeedReader(), file.copy, 'f.jsonl'));
+  const first = await run(cursor.next(1));
+  const rest = await run(cursor.next(10));
+  const after = await run(cursor.next(10));
+  await cursor.close();
+  file.done();
+  assert.equal([first, rest, after], [[lines[0]], [lines[1]], []]);
 });
 
 feed.run();

@@ -6,6 +6,8 @@ import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
 import {
+  SHOPIFY_DEFAULT_BULK_BATCH,
+  SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -150,23 +152,46 @@ config('every default is the one its use case defines: the import, Process uploa
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
     [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
   );
-  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold } = c.right.shopify ?? {};
+  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight } =
+    c.right.shopify ?? {};
   assert.equal(
-    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold],
+    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight],
     [
       SHOPIFY_DEFAULT_TIMEOUT_MS,
       SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
       SHOPIFY_DEFAULT_BULK_WAIT_MS,
       SHOPIFY_DEFAULT_BULK_THRESHOLD,
+      SHOPIFY_DEFAULT_BULK_BATCH,
+      SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+      'auto',
     ],
   );
   // Each is settable.
-  const settings = { timeoutMs: 5_000, throttleWaitMs: 60_000, bulkWaitMs: 120_000, bulkThreshold: 1_000 };
+  const settings = {
+    timeoutMs: 5_000,
+    throttleWaitMs: 60_000,
+    bulkWaitMs: 120_000,
+    bulkThreshold: 1_000,
+    bulkBatch: 2_000,
+    bulkReadThreshold: 300,
+    maxInFlight: 4,
+  };
   const set = loadConfig({ shopify: { shop: 'acme.myshopify.com', ...settings } }, { SHOPIFY_ACCESS_TOKEN: 'x' });
   assert.ok(isRight(set));
   if (isRight(set)) {
     const s = set.right.shopify;
-    assert.equal([s?.timeoutMs, s?.throttleWaitMs, s?.bulkWaitMs, s?.bulkThreshold], Object.values(settings));
+    assert.equal(
+      [
+        s?.timeoutMs,
+        s?.throttleWaitMs,
+        s?.bulkWaitMs,
+        s?.bulkThreshold,
+        s?.bulkBatch,
+        s?.bulkReadThreshold,
+        s?.maxInFlight,
+      ],
+      Object.values(settings),
+    );
   }
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(
@@ -295,6 +320,19 @@ config('outbox: a local folder (the default) or an SFTP server, never the inbox 
     { SFTP_PASSWORD: 'pw' },
   );
   assert.ok(isRight(otherServer), 'the same path on another server is another folder');
+});
+
+config('outbox: the store, by default with the PostgreSQL store and on request with SQLite', () => {
+  const url = { DATABASE_URL: 'postgres://u@h:5432/d' };
+  const postgres = loadConfig({ inventoryStore: { postgres: {} } }, url);
+  assert.ok(isRight(postgres) && postgres.right.outbox.kind === 'store');
+  const folder = loadConfig({ inventoryStore: { postgres: {} }, outbox: { local: { root: 'feeds' } } }, url);
+  assert.ok(isRight(folder) && folder.right.outbox.kind === 'local', 'a folder when the file names one');
+  const sqlite = loadConfig({ outbox: { store: { tempDir: '/var/tmp/copies' } } }, {});
+  assert.ok(isRight(sqlite));
+  if (isRight(sqlite)) assert.equal(sqlite.right.outbox, { kind: 'store', tempDir: '/var/tmp/copies' });
+  const unknown = loadConfig({ outbox: { store: { table: 'x' } } }, {});
+  assert.ok(isLeft(unknown) && unknown.left.problems.some((p) => p.startsWith('outbox.store.table: unknown key')));
 });
 
 config.run();

@@ -388,6 +388,33 @@ cost('faults.throttle answers THROTTLED for the next N requests whatever the buc
   assert.is(server.stats.requests, 3);
 });
 
+cost('latencyMs: every GraphQL answer takes that long, however cheap', async () => {
+  const { server } = await started({ latencyMs: 120 });
+  const at = performance.now();
+  const answer = await gql(server, '{ locations(first: 1) { nodes { id } } }');
+  const ms = performance.now() - at;
+  assert.is(answer.status, 200);
+  assert.ok(ms >= 115, `${Math.round(ms)} ms`);
+});
+
+cost('compete: another client spends that many points a second from the same bucket until stopped', async () => {
+  const clock = manualClock();
+  const { server } = await started({ now: clock.now });
+  const stop = server.compete(500);
+  for (let i = 0; i < 10; i++) {
+    clock.advance(100);
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  stop();
+  // A second of 500 points a second spent, while 100 a second refilled: 2,000 - 500 + 100 = 1,600 left.
+  const answer = await gql(server, '{ locations(first: 1) { nodes { id } } }');
+  const left = answer.body.extensions.cost.throttleStatus.currentlyAvailable as number;
+  assert.ok(left >= 1_590 - 4 && left <= 1_610, String(left));
+  clock.advance(1_000);
+  const after = await gql(server, '{ locations(first: 1) { nodes { id } } }');
+  assert.ok(after.body.extensions.cost.throttleStatus.currentlyAvailable > left, 'stopped: the bucket refills');
+});
+
 cost.run();
 
 // --- inventorySetQuantities ------------------------------------------------------------------------------------------

@@ -259,6 +259,35 @@ export const FeedFailureEntity = defineEntity({
   },
 });
 
+/**
+ * A file of the store's file store (the feeds' outbox kept in the database): its folder ('' the outbox itself,
+ * `archive`, `error`), name, size, hash and time, and the id of its content (`outbox_chunk`). A write inserts the
+ * content first and the row last, in one transaction, so no reader sees a file half written.
+ */
+export const OutboxFileEntity = defineEntity({
+  name: 'OutboxFile',
+  tableName: 'outbox_file',
+  properties: {
+    folder: p.string().length(255).primary(),
+    name: p.string().length(255).primary(),
+    contentId: p.string().length(64),
+    bytes: p.bigint('number'),
+    sha256: p.string().length(64),
+    modifiedAt: p.bigint('number'),
+  },
+});
+
+/** A piece of a stored file's text, in order (`seq`): a file is written and read a piece at a time, never whole. */
+export const OutboxChunkEntity = defineEntity({
+  name: 'OutboxChunk',
+  tableName: 'outbox_chunk',
+  properties: {
+    contentId: p.string().length(64).primary(),
+    seq: p.integer().primary(),
+    text: p.text(),
+  },
+});
+
 /** One run of a job: what ran, where, when, how it ended, its counts (JSON) and parameters (JSON). */
 export const JobRunEntity = defineEntity({
   name: 'JobRun',
@@ -373,6 +402,8 @@ export const ENTITIES = [
   ChangeCursorEntity,
   FeedProgressEntity,
   FeedFailureEntity,
+  OutboxFileEntity,
+  OutboxChunkEntity,
   JobRunEntity,
   InventoryEventEntity,
   JobScheduleEntity,

@@ -31,6 +31,8 @@ export const MIGRATION_NAMES = [
   'Migration20261220000000_RefusalDetail',
   // The facility's name (`facility.name`), set by the `facility` commands.
   'Migration20261221000000_FacilityName',
+  // The feeds' outbox in the store (`outbox_file`, `outbox_chunk`): any worker applies any feed.
+  'Migration20261228000000_OutboxInStore',
   // The console's run log columns (`job_run.trigger`, `progress`, `report`), its keyset indexes, and the schedules'
   // own state (`job_schedule`).
   'Migration20261231000000_ConsoleJobControl',

@@ -16,6 +16,8 @@ import type { Columns, Db, Value } from './dialect.ts';
 import type { StoreDatabase } from './entities.ts';
 import { inventoryLedger } from './ledger.ts';
 import { attempt, openOrm, type StoreLocation, type StoreOrm } from './orm.ts';
+import { storeFileStore, type StoreFileStoreOptions } from './store-file-store.ts';
+import type { FileStore } from '../../application/file-store.ts';
 import {
   channelIdsOf,
   facilityIdsOf,
@@ -69,6 +71,8 @@ export type SqlStore = Store & {
   readonly migrate: () => Promise<void>;
   /** Closes the store's connections. */
   readonly close: () => Promise<void>;
+  /** A file store kept in this database (`storeFileStore`): the feeds' outbox every worker on the store shares. */
+  readonly fileStore: (options?: StoreFileStoreOptions) => FileStore;
 };
 
 /**
@@ -368,6 +372,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   return {
     migrate,
     close,
+    fileStore: (options) => storeFileStore({ db, transaction }, options),
     ...ledgerPort,
 
     // InventoryStore, InventoryHistory, InventorySeed: the NetSuite import.

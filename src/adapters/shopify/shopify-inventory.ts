@@ -43,6 +43,23 @@ export const SHOPIFY_DEFAULT_THROTTLE_WAIT_MS = 600_000;
 
 /** From this many quantities on a set request goes through a bulk mutation, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
+/**
+ * The most quantities one set request sized by `quantitiesAtOnce` holds on the bulk path, unless configured otherwise:
+ * a million-line feed goes as several bulk operations, each frozen, sent and settled on its own, so no more than this
+ * many quantities are held at once (a bulk operation then sets 50,000 to 100,000 quantities).
+ */
+export const SHOPIFY_DEFAULT_BULK_BATCH = 50_000;
+
+/** The most calls in flight the `'auto'` setting of `maxInFlight` picks (Enterprise's 2,000 points a second). */
+export const SHOPIFY_MAX_AUTO_IN_FLIGHT = 32;
+
+/** Calls of one batch per call in flight: a batch frozen for pipelined calls holds this many calls' worth each. */
+export const SHOPIFY_CALLS_PER_SLOT = 8;
+
+/** Calls in flight for a bucket restoring `restoreRate` points a second, by the `'auto'` rule of `maxInFlight`. */
+export const autoInFlight = (restoreRate: number): number =>
+  restoreRate <= 100 ? 1 : Math.max(1, Math.min(SHOPIFY_MAX_AUTO_IN_FLIGHT, Math.floor(restoreRate / 50)));
+
 /** Items from which `availableOf` reads by bulk query (`bulkReadThreshold`). */
 export const SHOPIFY_DEFAULT_BULK_READ_THRESHOLD = 1_000;
 
@@ -119,11 +136,25 @@ export interface ShopifyInventoryOptions {
    */
   readonly bulkThreshold?: number;
   /**
+   * On the bulk path, `quantitiesAtOnce` answers at most this many quantities (default 50,000), the rest going in
+   * further bulk operations: what one request holds in memory. A remainder smaller than `bulkThreshold` joins the
+   * last one rather than go by calls.
+   */
+  readonly bulkBatch?: number;
+  /**
    * `availableOf` of at least this many items reads the location by one bulk query (no bucket) instead of aliased
    * queries (3 points an item): the re-read of a window raced or resent after a crash. Default 1,000: 3,000 points,
    * more than a full Standard bucket, where the aliased queries start waiting on the restore rate.
    */
   readonly bulkReadThreshold?: number;
+  /**
+   * Calls in flight at once on the call path: `'auto'` (the default) sends one at a time on a bucket restoring 100
+   * points a second or less (Standard: a call's round trip is shorter than its refill), else one per 50 points a second
+   * of restore rate, at most 32 (Advanced 4, Plus 20, Enterprise 32), so that a Plus shop with 150 ms of latency
+   * still spends its bucket as fast as it refills. Every call is paced by the bucket before it is sent; the outcomes
+   * come back in the order of the quantities. A number sets it (1: one call at a time).
+   */
+  readonly maxInFlight?: number | 'auto';
   /** Polling interval of a bulk operation, and of a wait for a free one (default 1 s). */
   readonly bulkPollMs?: number;
   /**
@@ -380,6 +411,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const onWait = options.onWait ?? (() => undefined);
   const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const bulkReadThreshold = options.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD;
+  const bulkBatch = Math.max(1, options.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH);
+  const maxInFlight = options.maxInFlight ?? 'auto';
   const maxQuantities = Math.max(
     1,
     Math.min(options.maxQuantitiesPerCall ?? SHOPIFY_MAX_QUANTITIES_PER_CALL, SHOPIFY_MAX_QUANTITIES_PER_CALL),
@@ -400,6 +433,28 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     });
 
   let bucket: BucketState | null = null;
+  // Points of requests sent and not answered yet: an answer's throttleStatus does not count the requests sent after
+  // it, so they are taken off what it reports (the bucket is seen no fuller than it may be).
+  let unanswered = 0;
+  // Requests take their turn to be paced, one after another: each waits for the bucket to hold its cost, spends it,
+  // and lets the next one look; a request in flight never holds up the pacing of the next.
+  let pacing: Promise<void> = Promise.resolve();
+  const paced = (cost: number): Promise<void> => {
+    const turn = pacing.then(async () => {
+      await pause(waitBefore(bucket, cost, now()));
+      bucket = spend(bucket, cost, now());
+      unanswered += cost;
+    });
+    pacing = turn.catch(() => undefined);
+    return turn;
+  };
+  // Calls in flight at once now, by the setting and the bucket seen (one until the first answer shows it).
+  const inFlight = (): number =>
+    typeof maxInFlight === 'number'
+      ? Math.max(1, Math.floor(maxInFlight))
+      : bucket === null
+        ? 1
+        : autoInFlight(bucket.status.restoreRate);
   const costs = new Map<string, number>(Object.entries(DEFAULT_COST));
   const stats = {
     requests: 0,
@@ -447,12 +502,13 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     let throttledMs = 0;
     let lastThrottled: BucketState | null = null;
     for (let attempt = 1; ; ) {
-      await pause(waitBefore(bucket, cost, now()));
-      bucket = spend(bucket, cost, now());
+      await paced(cost);
       stats.requests++;
       if (kind === 'set') stats.setRequests++;
       stats.pointsRequested += cost;
-      const outcome = await once(kind, operation, variables, codec, interpret);
+      const outcome = await once(kind, cost, operation, variables, codec, interpret).finally(() => {
+        unanswered -= cost;
+      });
       if ('done' in outcome) return E.right(outcome.done);
       if ('fail' in outcome) return E.left(outcome.fail);
       if ('throttled' in outcome) {
@@ -483,6 +539,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   const once = async <D, A>(
     kind: string,
+    sent: number,
     operation: string,
     variables: Record<string, unknown>,
     codec: t.Decoder<unknown, D>,
@@ -498,7 +555,14 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (E.isLeft(decoded)) return { fail: invalid(`${kind}: ${describeDecodeErrors(decoded.left, 'answer')}`, false) };
     const response = decoded.right;
     const cost = response.extensions?.cost;
-    if (cost?.throttleStatus !== undefined) bucket = { status: cost.throttleStatus, at: now() };
+    if (cost?.throttleStatus !== undefined) {
+      // The requests in flight besides this one were spent after Shopify reported: they are not in its figure.
+      const others = Math.max(0, unanswered - sent);
+      bucket = {
+        status: { ...cost.throttleStatus, currentlyAvailable: cost.throttleStatus.currentlyAvailable - others },
+        at: now(),
+      };
+    }
     if (typeof cost?.requestedQueryCost === 'number' && cost.requestedQueryCost > 0)
       costs.set(kind, cost.requestedQueryCost);
     const graphql = response.errors?.graphQLErrors ?? [];
@@ -864,8 +928,10 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
 
   // One bulk mutation over lines of at most 250 quantities, each with its own key; the outcomes by line.
   const bulkRound = async (lines: ReadonlyArray<SetAvailableRequest>): Outcome<ReadonlyArray<SetOutcome>> => {
-    const jsonl = lines
-      .map((line) =>
+    // The file as one Blob of its lines (each line's text is garbage once copied in): never one joined string.
+    const parts = lines.map(
+      (line, n) =>
+        (n === 0 ? '' : '\n') +
         JSON.stringify({
           key: line.idempotencyKey,
           input: {
@@ -880,14 +946,15 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
             })),
           },
         }),
-      )
-      .join('\n');
+    );
+    const jsonl = new Blob(parts, { type: 'text/jsonl' });
+    parts.length = 0;
     const file = {
       resource: 'BULK_MUTATION_VARIABLES',
       filename: 'inventory-set-quantities.jsonl',
       mimeType: 'text/jsonl',
       httpMethod: 'POST',
-      fileSize: String(Buffer.byteLength(jsonl)),
+      fileSize: String(jsonl.size),
     };
     const staged = await call('stage', 10, STAGED_UPLOAD, { input: [file] }, StagedUploadDataCodec, (data) => {
       const target = data.stagedUploadsCreate.stagedTargets?.[0];
@@ -903,7 +970,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (staged._tag === 'Left') return staged;
     const form = new FormData();
     for (const p of staged.right.parameters) form.append(p.name, p.value);
-    form.append('file', new Blob([jsonl], { type: 'text/jsonl' }), 'inventory-set-quantities.jsonl');
+    form.append('file', jsonl, 'inventory-set-quantities.jsonl');
     const uploaded = await transfer('staged upload', staged.right.url, { method: 'POST', body: form });
     if (uploaded._tag === 'Left') return uploaded;
     // Five bulk mutations may run per shop: wait for a place rather than fail.
@@ -959,15 +1026,27 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right({ outcomes, bulkOperations });
   };
 
-  // Groups of a request call by call, in order.
+  // Groups of a request by calls: up to `inFlight()` at once, each paced by the bucket, outcomes in the groups'
+  // order. A failure stops sending more; the calls in flight are waited for, and the request fails as a whole (a
+  // resend goes under the same keys, so what did apply is answered from Shopify's record of its key).
   const setByCalls = async (groups: ReadonlyArray<SetAvailableRequest>): Outcome<Omit<SetResult, 'calls'>> => {
-    const outcomes: SetOutcome[] = [];
-    for (const group of groups) {
+    const results: Array<ReadonlyArray<SetOutcome>> = new Array(groups.length);
+    let next = 0;
+    let failed: ShopifyError | null = null;
+    const one = async (i: number): Promise<void> => {
+      const group = groups[i]!;
       const done = await setRound(group, group.idempotencyKey, group.quantities);
-      if (done._tag === 'Left') return done;
-      for (const o of done.right) outcomes.push(o);
-    }
-    return E.right({ outcomes, bulkOperations: 0 });
+      if (done._tag === 'Left') failed ??= done.left;
+      else results[i] = done.right;
+    };
+    const lane = async (): Promise<void> => {
+      while (failed === null && next < groups.length) await one(next++);
+    };
+    // The first call goes alone when the bucket is not known yet: its answer tells how many may follow at once.
+    if (bucket === null && groups.length > 1) await one(next++);
+    await Promise.all(Array.from({ length: Math.min(inFlight(), groups.length - next) }, lane));
+    if (failed !== null) return E.left(failed);
+    return E.right({ outcomes: results.flat(), bulkOperations: 0 });
   };
 
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
@@ -985,7 +1064,14 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   return {
     shop: options.shop,
     maxQuantitiesPerCall: maxQuantities,
-    quantitiesAtOnce: (waiting) => Math.max(1, waiting >= bulkThreshold ? waiting : maxQuantities),
+    // On the call path a batch holds SHOPIFY_CALLS_PER_SLOT calls per call in flight (one call when one is in
+    // flight), so that the calls of a batch keep the pipeline full; below bulkThreshold, never enough for a bulk.
+    quantitiesAtOnce: (waiting) => {
+      if (waiting >= bulkThreshold) return waiting < bulkBatch + bulkThreshold ? waiting : bulkBatch;
+      const slots = inFlight();
+      const calls = slots === 1 ? 1 : slots * SHOPIFY_CALLS_PER_SLOT;
+      return Math.max(1, Math.min(calls * maxQuantities, Math.max(maxQuantities, bulkThreshold - 1)));
+    },
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),

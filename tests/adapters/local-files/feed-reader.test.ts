@@ -5,7 +5,9 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { localFeedReader } from '../../../src/adapters/local-files/feed-reader.ts';
 import { localFileStore } from '../../../src/adapters/local-files/local-file-store.ts';
+import { FEED_MAX_LINE_BYTES } from '../../../src/application/feed-file.ts';
 import type { LocalCopy } from '../../../src/application/file-store.ts';
+import type { LineCursor, TextLine } from '../../../src/application/line-reader.ts';
 import { run, runLeft } from '../../support/run.ts';
 
 const reader = suite('localFeedReader');
@@ -23,28 +25,55 @@ const copyOf = (path: string): LocalCopy => ({
   release: async () => undefined,
 });
 
-reader('reads the whole text of a local copy as UTF-8, line breaks and all', async () => {
-  const text = '{"format":"oms-inventory-sync/feed@1"}\n{"productId":"Größe-✓"}\n';
+const all = async (cursor: LineCursor): Promise<TextLine[]> => {
+  const out: TextLine[] = [];
+  for (;;) {
+    const rows = await run(cursor.next(2));
+    if (rows.length === 0) break;
+    out.push(...rows);
+  }
+  await cursor.close();
+  return out;
+};
+
+reader('reads a local copy line by line as UTF-8, a few lines at a time', async () => {
+  const text = '{"format":"oms-inventory-sync/feed@1"}\n{"productId":"Größe-✓"}\n{"x":1}\n';
   writeFileSync(join(dir, 'feed.jsonl'), text);
-  assert.is(await run(localFeedReader().readFeedText(copyOf(join(dir, 'feed.jsonl')))), text);
+  const lines = await all(await run(localFeedReader().readFeedLines(copyOf(join(dir, 'feed.jsonl')))));
+  assert.equal(lines, [
+    { line: 1, text: '{"format":"oms-inventory-sync/feed@1"}' },
+    { line: 2, text: '{"productId":"Größe-✓"}' },
+    { line: 3, text: '{"x":1}' },
+  ]);
 });
 
 reader('reads the copy a file store hands out', async () => {
   writeFileSync(join(dir, 'feed.jsonl'), 'line\n');
   const copy = await run(localFileStore({ root: dir }).fetch('', 'feed.jsonl'));
-  assert.is(await run(localFeedReader().readFeedText(copy)), 'line\n');
+  assert.equal(await all(await run(localFeedReader().readFeedLines(copy))), [{ line: 1, text: 'line' }]);
   await copy.release();
 });
 
-reader('a copy that is gone is FileStoreFailed, not retriable, naming the path and the operation', async () => {
+reader('a line longer than FEED_MAX_LINE_BYTES is never held: it is answered too-long', async () => {
+  writeFileSync(join(dir, 'feed.jsonl'), `${'x'.repeat(FEED_MAX_LINE_BYTES + 1)}\nshort\n`);
+  const lines = await all(await run(localFeedReader().readFeedLines(copyOf(join(dir, 'feed.jsonl')))));
+  assert.equal(lines, [
+    { line: 1, unreadable: 'too-long', bytes: FEED_MAX_LINE_BYTES + 1 },
+    { line: 2, text: 'short' },
+  ]);
+});
+
+reader('a copy that is gone is FileStoreFailed, not retriable, naming the path, never a rejection', async () => {
   const path = join(dir, 'gone.jsonl');
-  const error = await runLeft(localFeedReader().readFeedText(copyOf(path)));
+  const cursor = await run(localFeedReader().readFeedLines(copyOf(path)));
+  const error = await runLeft(cursor.next(1));
+  await cursor.close();
   assert.equal(
     { ...error, reason: 'reason', cause: undefined },
     {
       _tag: 'FileStoreFailed',
       store: 'local',
-      operation: 'readFeedText',
+      operation: 'readLines',
       path,
       reason: 'reason',
       retriable: false,
@@ -54,16 +83,11 @@ reader('a copy that is gone is FileStoreFailed, not retriable, naming the path a
   assert.match((error as { reason: string }).reason, /ENOENT/);
 });
 
-reader('a folder in place of the copy is an error too, never a rejection', async () => {
-  const error = await runLeft(localFeedReader().readFeedText(copyOf(dir)));
-  assert.is(error._tag, 'FileStoreFailed');
-});
-
 reader('reads nothing until the task runs', async () => {
   const path = join(dir, 'later.jsonl');
-  const task = localFeedReader().readFeedText(copyOf(path));
-  writeFileSync(path, 'written after the task was built');
-  assert.is(await run(task), 'written after the task was built');
+  const task = localFeedReader().readFeedLines(copyOf(path));
+  writeFileSync(path, 'written after the task was built\n');
+  assert.equal(await all(await run(task)), [{ line: 1, text: 'written after the task was built' }]);
 });
 
 reader.run();

@@ -11,6 +11,7 @@ import {
   type BucketState,
 } from '../../../src/adapters/shopify/leaky-bucket.ts';
 import {
+  autoInFlight,
   linesOf,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
@@ -1001,18 +1002,23 @@ bySize("a configured maximum is honoured, is never above Shopify's 250, and an e
   assert.is(server.stats.requests, requests);
 });
 
-bySize("quantitiesAtOnce: a call's worth below bulkThreshold, everything waiting from it on", async () => {
-  const server = await openShop();
-  const shopify = adapterFor(server, { maxQuantitiesPerCall: 100, bulkThreshold: 1_000 });
-  assert.equal(
-    [1, 99, 100, 101, 999, 1_000, 1_001, 1_000_000].map(shopify.quantitiesAtOnce),
-    [100, 100, 100, 100, 100, 1_000, 1_001, 1_000_000],
-  );
-  assert.is(adapterFor(server).quantitiesAtOnce(49_999), 250, 'default threshold 50,000');
-  assert.is(adapterFor(server).quantitiesAtOnce(50_000), 50_000);
-  assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
-  assert.is(server.stats.requests, 0, 'a hint, asked of no one');
-});
+bySize(
+  "quantitiesAtOnce: a call's worth below bulkThreshold, from it on everything waiting up to bulkBatch",
+  async () => {
+    const server = await openShop();
+    const shopify = adapterFor(server, { maxQuantitiesPerCall: 100, bulkThreshold: 1_000, bulkBatch: 10_000 });
+    assert.equal(
+      [1, 99, 100, 101, 999, 1_000, 1_001, 10_999, 11_000, 1_000_000].map(shopify.quantitiesAtOnce),
+      [100, 100, 100, 100, 100, 1_000, 1_001, 10_999, 10_000, 10_000],
+    );
+    assert.is(adapterFor(server).quantitiesAtOnce(49_999), 250, 'default threshold 50,000');
+    assert.is(adapterFor(server).quantitiesAtOnce(50_000), 50_000);
+    assert.is(adapterFor(server).quantitiesAtOnce(99_999), 99_999, 'default bulkBatch 50,000');
+    assert.is(adapterFor(server).quantitiesAtOnce(1_000_000), 50_000);
+    assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
+    assert.is(server.stats.requests, 0, 'a hint, asked of no one');
+  },
+);
 
 bySize(
   'the same 520 quantities by calls below bulkThreshold and by one bulk operation from it: the same groups and keys',
@@ -1810,3 +1816,160 @@ malformed(
 );
 
 malformed.run();
+
+const pipelined = suite('pipelined calls: several in flight, paced by the bucket, outcomes in order');
+pipelined.after.each(closeShops);
+
+// A fetch that counts the GraphQL requests in flight at once.
+const countingFetch = () => {
+  const seen = { now: 0, most: 0 };
+  const fetchApi: FetchApi = async (url, init) => {
+    seen.now++;
+    seen.most = Math.max(seen.most, seen.now);
+    try {
+      return await fetch(url, init);
+    } finally {
+      seen.now--;
+    }
+  };
+  return { seen, fetchApi };
+};
+
+const quantitiesOf = (items: ReadonlyArray<string>, location: string, quantity: (i: number) => number) =>
+  items.map(
+    (inventoryItemId, i): SetQuantity => ({
+      productId: `P${i}`,
+      inventoryItemId,
+      locationId: location,
+      quantity: quantity(i),
+      changeFromQuantity: 0,
+    }),
+  );
+
+pipelined('autoInFlight: one call on Standard, one per 50 points a second of restore rate above, at most 32', () => {
+  assert.equal(
+    [SHOPIFY_PLANS.standard, SHOPIFY_PLANS.advanced, SHOPIFY_PLANS.plus, SHOPIFY_PLANS.enterprise].map((p) =>
+      autoInFlight(p.restoreRate),
+    ),
+    [1, 4, 20, 32],
+  );
+});
+
+pipelined(
+  'a Plus shop 100 ms away: the calls go many at once, every outcome in its order, none throttled',
+  async () => {
+    const { server, location, items } = await stockedShop(5_000, 0, { plan: SHOPIFY_PLANS.plus, latencyMs: 100 });
+    const { seen, fetchApi } = countingFetch();
+    const shopify = adapterFor(server, { fetch: fetchApi });
+    const started = performance.now();
+    const result = await run(
+      shopify.setAvailable(
+        setRequest(
+          'plus',
+          quantitiesOf(items, location, (i) => 1 + (i % 9)),
+        ),
+      ),
+    );
+    const ms = performance.now() - started;
+    assert.is(result.calls, 20);
+    assert.equal(
+      result.outcomes.map((o) => o.quantity.inventoryItemId),
+      items,
+      'outcomes in the order of the quantities',
+    );
+    assert.ok(result.outcomes.every((o) => o.status === 'applied'));
+    for (const [i, item] of items.entries())
+      if (server.available(item, location) !== 1 + (i % 9)) assert.unreachable(item);
+    assert.is(server.stats.throttled, 0);
+    assert.ok(seen.most >= 10, `at most ${seen.most} in flight`);
+    // One at a time would take 20 round trips (2 s); the first goes alone, then the other 19 at once.
+    assert.ok(ms < 1_200, `${Math.round(ms)} ms`);
+    assert.is(shopify.quantitiesAtOnce(1_000_000), 50_000, 'the bulk path from bulkThreshold on');
+    assert.is(shopify.quantitiesAtOnce(10_000), 20 * 8 * 250, 'a batch keeps 20 calls in flight 8 times over');
+  },
+);
+
+pipelined('maxInFlight 1 sends one call at a time, and Standard does by default', async () => {
+  const { server, location, items } = await stockedShop(1_000, 0, { plan: SHOPIFY_PLANS.plus, latencyMs: 50 });
+  const one = countingFetch();
+  await run(
+    adapterFor(server, { fetch: one.fetchApi, maxInFlight: 1 }).setAvailable(
+      setRequest(
+        'one',
+        quantitiesOf(items, location, () => 3),
+      ),
+    ),
+  );
+  assert.is(one.seen.most, 1);
+  const standard = await stockedShop(1_000, 0, { latencyMs: 10 });
+  const byDefault = countingFetch();
+  const shopify = adapterFor(standard.server, { fetch: byDefault.fetchApi });
+  await run(
+    shopify.setAvailable(
+      setRequest(
+        'std',
+        quantitiesOf(standard.items, standard.location, () => 3),
+      ),
+    ),
+  );
+  assert.is(byDefault.seen.most, 1);
+  assert.is(shopify.quantitiesAtOnce(10_000), 250, 'a call a batch');
+});
+
+pipelined(
+  'in flight on a small bucket: paced by it, the calls in flight counted against it, never throttled',
+  async () => {
+    // 100 points (10 calls) refilled at 1,000 a second: 40 calls must wait on the refill for 300 points.
+    const { server, location, items } = await stockedShop(10_000, 0, {
+      plan: { maximumAvailable: 100, restoreRate: 1_000 },
+      latencyMs: 40,
+    });
+    const { seen, fetchApi } = countingFetch();
+    const shopify = adapterFor(server, { fetch: fetchApi });
+    const started = performance.now();
+    const result = await run(
+      shopify.setAvailable(
+        setRequest(
+          'small',
+          quantitiesOf(items, location, () => 5),
+        ),
+      ),
+    );
+    const ms = performance.now() - started;
+    assert.is(result.calls, 40);
+    assert.is(server.stats.throttled, 0, 'no request was sent before the bucket held its cost');
+    assert.ok(ms >= 280, `${Math.round(ms)} ms: the refill is the floor`);
+    assert.ok(seen.most > 1 && seen.most <= 20, `${seen.most} in flight`);
+    assert.ok(items.every((item) => server.available(item, location) === 5));
+  },
+);
+
+pipelined(
+  'a call refused in flight fails the request; a resend under the same keys applies each quantity once',
+  async () => {
+    const { server, location, items } = await stockedShop(2_500, 0, { plan: SHOPIFY_PLANS.plus, latencyMs: 20 });
+    const shopify = adapterFor(server, { maxAttempts: 1 });
+    await run(
+      shopify.setAvailable(
+        setRequest(
+          'warm',
+          quantitiesOf(items.slice(0, 1), location, () => 0),
+        ),
+      ),
+    );
+    const request = setRequest(
+      'fail',
+      quantitiesOf(items, location, () => 7),
+    );
+    server.faults.serverError(3);
+    const failed = await runLeft(shopify.setAvailable(request));
+    assert.is(failed._tag, 'ShopifyUnavailable');
+    const again = await run(adapterFor(server).setAvailable(request));
+    assert.ok(again.outcomes.every((o) => o.status === 'applied'));
+    assert.ok(items.every((item) => server.available(item, location) === 7));
+    const applied = server.adjustments().filter((a) => a.idempotencyKey.startsWith('fail#'));
+    assert.is(applied.length, items.length, 'each quantity changed once');
+  },
+);
+
+pipelined.run();
