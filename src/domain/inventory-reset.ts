@@ -172,7 +172,32 @@ export const planInventoryResetBy = <C, S>(
 export interface StockAdjustmentTable extends Iterable<StockAdjustment> {
   readonly length: number;
   readonly at: (i: number) => StockAdjustment;
+  /** The same rows field by field, read by index without an object per row. */
+  readonly columns: StockAdjustmentColumns;
 }
+
+/** The fields of adjustments, each read by the adjustment's index. */
+export type StockAdjustmentColumns = {
+  readonly [K in keyof StockAdjustment]: (i: number) => StockAdjustment[K];
+};
+
+/** Column readers over adjustments read by index (an array, or anything with `at`): one object read per field. */
+export const stockAdjustmentColumnsOf = (adjustments: {
+  readonly at: (i: number) => StockAdjustment | undefined;
+}): StockAdjustmentColumns => {
+  const row = (i: number) => adjustments.at(i)!;
+  return {
+    productId: (i) => row(i).productId,
+    facilityId: (i) => row(i).facilityId,
+    quantityOnHandBefore: (i) => row(i).quantityOnHandBefore,
+    quantityOnHandAfter: (i) => row(i).quantityOnHandAfter,
+    availableToPromiseBefore: (i) => row(i).availableToPromiseBefore,
+    availableToPromiseAfter: (i) => row(i).availableToPromiseAfter,
+    fileQuantity: (i) => row(i).fileQuantity,
+    created: (i) => row(i).created,
+    line: (i) => row(i).line,
+  };
+};
 
 /** A plan whose adjustments are a table (see `planInventoryResetTable`). */
 export interface ResetPlanTable extends Omit<ResetPlan, 'adjustments'> {
@@ -226,9 +251,24 @@ const adjustmentTableBuilder = (capacity: number) => {
         line: Number.isNaN(line) ? null : line,
       };
     };
+    const lineAt = (i: number): number | null => {
+      const line = numbers[i * 6 + 5]!;
+      return Number.isNaN(line) ? null : line;
+    };
     return {
       length,
       at,
+      columns: {
+        productId: (i) => product[i]!,
+        facilityId: (i) => facility[i]!,
+        quantityOnHandBefore: (i) => numbers[i * 6]!,
+        quantityOnHandAfter: (i) => numbers[i * 6 + 1]!,
+        availableToPromiseBefore: (i) => numbers[i * 6 + 2]!,
+        availableToPromiseAfter: (i) => numbers[i * 6 + 3]!,
+        fileQuantity: (i) => numbers[i * 6 + 4]!,
+        created: (i) => created[i] === 1,
+        line: lineAt,
+      },
       [Symbol.iterator]: function* () {
         for (let i = 0; i < length; i++) yield at(i);
       },

@@ -135,21 +135,27 @@ const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
   return rows[0] as pg.PoolClient;
 };
 
-// Rows as COPY text, in chunks of about 64 KiB, each encoded at once: a chunk waiting in the stream's buffer is then
-// one buffer, not a string of thousands of pieces that outlives V8's young generation (a million rows of such
-// pieces, promoted and left for the old generation's collector, were 150 MB of peak memory).
+// Rows as COPY text, in buffers of about 64 KiB, each line written into its buffer as it is made: neither a line
+// nor a chunk outlives V8's young generation (a chunk built as one string of thousands of pieces was promoted with
+// them, and a million rows of such pieces, left for the old generation's collector, were 50-150 MB of peak memory).
+const CHUNK_BYTES = 1 << 16;
 const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<Buffer> {
-  let chunk = '';
+  let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+  let used = 0;
   for (const row of rows) {
     let line = copyField(row[0] ?? null);
     for (let i = 1; i < row.length; i++) line += `\t${copyField(row[i] ?? null)}`;
-    chunk += `${line}\n`;
-    if (chunk.length > 1 << 16) {
-      yield Buffer.from(chunk);
-      chunk = '';
+    line += '\n';
+    // At most 3 bytes of UTF-8 per UTF-16 code unit.
+    const most = line.length * 3;
+    if (used + most > chunk.length) {
+      if (used > 0) yield chunk.subarray(0, used);
+      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most));
+      used = 0;
     }
+    used += chunk.write(line, used);
   }
-  if (chunk.length > 0) yield Buffer.from(chunk);
+  if (used > 0) yield chunk.subarray(0, used);
 };
 
 /**
@@ -190,18 +196,19 @@ const copyInto = async (
 /**
  * When `table` is empty and no other transaction holds a lock on it (`nowait`: never a wait, so never a deadlock),
  * locks it to the commit (`access exclusive`: readers of it wait too), drops its secondary indexes and unique
- * constraints, and answers the statements that build them again (PostgreSQL's own definitions); else changes nothing
- * and answers none. A failure on the way (a lock held, an object depending on an index) is undone by its savepoint.
+ * constraints (and its primary key, with `primaryKey`), and answers the statements that build them again
+ * (PostgreSQL's own definitions); else changes nothing and answers none. A failure on the way (a lock held, an
+ * object depending on an index) is undone by its savepoint.
  */
-const dropIndexesOfEmpty = async (client: pg.PoolClient, table: string): Promise<string[]> => {
+const dropIndexesOfEmpty = async (client: pg.PoolClient, table: string, primaryKey: boolean): Promise<string[]> => {
   const { rows: indexes } = await client.query<{ drop: string; create: string }>(
     `select case when c.oid is null then format('drop index %s', i.indexrelid::regclass)
         else format('alter table %s drop constraint %I', i.indrelid::regclass, c.conname) end as "drop",
       case when c.oid is null then pg_get_indexdef(i.indexrelid)
         else format('alter table %s add constraint %I %s', i.indrelid::regclass, c.conname, pg_get_constraintdef(c.oid)) end as "create"
     from pg_index i left join pg_constraint c on c.conindid = i.indexrelid and c.conrelid = i.indrelid
-    where i.indrelid = $1::regclass and not i.indisprimary order by i.indexrelid`,
-    [table],
+    where i.indrelid = $1::regclass and (not i.indisprimary or $2) order by i.indisprimary desc, i.indexrelid`,
+    [table, primaryKey],
   );
   if (indexes.length === 0) return [];
   const empty = async () =>
@@ -258,11 +265,14 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
-    load: async (trx, table, columns, rows) => {
+    load: async (trx, table, columns, rows, { primaryKey = false } = {}) => {
       const client = await clientOf(trx);
-      const rebuild = await dropIndexesOfEmpty(client, table);
-      await copyInto(client, table, columns, rows);
+      const rebuild = await dropIndexesOfEmpty(client, table, primaryKey);
+      const locked = rebuild.length > 0;
+      await copyInto(client, table, columns, typeof rows === 'function' ? await rows(locked) : rows);
+      // The primary key first (it is listed first), as the table had it.
       for (const statement of rebuild) await client.query(statement);
+      return locked;
     },
     stockLevels: async (trx) => {
       // Sized from the planner's row estimate, so a million rows are not copied over and over as the table grows.

@@ -179,6 +179,78 @@ for (const [name, fresh] of FRESH_DATABASES) {
     assert.is(duplicate, 'refused', 'the unique constraint holds after the load');
   });
 
+  test('load: with primaryKey, an empty table gets its rows in any order and its primary key built after them', async () => {
+    const db = orm.db();
+    await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean)`.execute(
+      db,
+    );
+    const key = async () =>
+      name === 'PostgreSQL'
+        ? (
+            await sql<{ o: unknown; d: string }>`select indexrelid::oid as "o", pg_get_indexdef(indexrelid) as "d"
+              from pg_index where indrelid = 'loaded'::regclass and indisprimary`.execute(db)
+          ).rows.map((r) => ({ oid: Number(r.o), definition: r.d }))
+        : [];
+    const before = await key();
+    const told: boolean[] = [];
+    const rows = (from: number, to: number) => (locked: boolean) => {
+      told.push(locked);
+      // Backwards: the order does not matter when the table is locked.
+      return Array.from({ length: to - from }, (_, k): Value[] => [`id-${to - 1 - k}`, k, k, true]);
+    };
+    const locked = await orm.transaction((trx) =>
+      orm.dialect.load(trx, 'loaded', COLUMNS, rows(0, 3000), { primaryKey: true }),
+    );
+    assert.is(locked, name === 'PostgreSQL', 'locked (PostgreSQL) as the rows were made');
+    assert.equal(told, [locked]);
+    const after = await key();
+    assert.equal(
+      after.map((k) => k.definition),
+      before.map((k) => k.definition),
+      'the same primary key',
+    );
+    if (name === 'PostgreSQL') assert.is.not(after[0]!.oid, before[0]!.oid, 'built again after the rows');
+    const count = await sql<{ n: unknown }>`select count(*) as "n" from "loaded"`.execute(db);
+    assert.is(Number(count.rows[0]?.n), 3000);
+    // Not empty any more: the key stays, the rows are told so, and a duplicate is refused.
+    const again = await orm.transaction((trx) =>
+      orm.dialect.load(trx, 'loaded', COLUMNS, rows(3000, 3001), { primaryKey: true }),
+    );
+    assert.is(again, false);
+    assert.equal(told, [locked, false]);
+    const duplicate = await orm
+      .transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, [['id-5', 1, 1, false]], { primaryKey: true }))
+      .then(
+        () => 'loaded',
+        () => 'refused',
+      );
+    assert.is(duplicate, 'refused', 'the primary key holds after the load');
+    // A load into the empty table whose rows break the key fails whole, and the key is as it was.
+    await sql`delete from "loaded"`.execute(db);
+    const broken = await orm
+      .transaction((trx) =>
+        orm.dialect.load(
+          trx,
+          'loaded',
+          COLUMNS,
+          [
+            ['same', 1, 1, true],
+            ['same', 2, 2, true],
+          ],
+          { primaryKey: true },
+        ),
+      )
+      .then(
+        () => 'loaded',
+        () => 'refused',
+      );
+    assert.is(broken, 'refused');
+    assert.equal(
+      (await key()).map((k) => k.definition),
+      before.map((k) => k.definition),
+    );
+  });
+
   if (name === 'PostgreSQL')
     test('load: with another transaction reading the empty table, its indexes stay and nothing waits', async () => {
       const db = orm.db();
