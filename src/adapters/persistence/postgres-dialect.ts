@@ -1,6 +1,5 @@
 import { StringDecoder } from 'node:string_decoder';
-import { Readable } from 'node:stream';
-import { pipeline } from 'node:stream/promises';
+import type { Writable } from 'node:stream';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { CompiledQuery, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
 import pg from 'pg';
@@ -135,27 +134,54 @@ const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
   return rows[0] as pg.PoolClient;
 };
 
-// Rows as COPY text, in buffers of about 64 KiB, each line written into its buffer as it is made: neither a line
-// nor a chunk outlives V8's young generation (a chunk built as one string of thousands of pieces was promoted with
-// them, and a million rows of such pieces, left for the old generation's collector, were 50-150 MB of peak memory).
+// Rows as COPY text, in two buffers of 64 KiB taking turns: one is filled while the other is being sent, and is
+// filled again only once it has been handed to the socket whole. A fresh buffer per chunk (or a chunk built as one
+// string of thousands of pieces) outlived V8's young generation in the stream's queue and waited for the old
+// generation's collector: 20-150 MB of peak memory for a million rows.
 const CHUNK_BYTES = 1 << 16;
-const copyText = function* (rows: Iterable<ReadonlyArray<Value>>): Generator<Buffer> {
-  let chunk = Buffer.allocUnsafeSlow(CHUNK_BYTES);
+const writeCopyText = async (copy: Writable, rows: Iterable<ReadonlyArray<Value>>): Promise<void> => {
+  // A COPY the server refuses fails here, whatever write is waiting (its callback may never come). `on`, not
+  // `once`: a refused stream may report its error again as it is destroyed.
+  const failed = new Promise<never>((_, reject) => copy.on('error', reject));
+  failed.catch(() => undefined);
+  const write = (chunk: Buffer) =>
+    Promise.race([
+      new Promise<void>((resolve, reject) => copy.write(chunk, (error) => (error ? reject(error) : resolve()))),
+      failed,
+    ]);
+  const buffers = [Buffer.allocUnsafeSlow(CHUNK_BYTES), Buffer.allocUnsafeSlow(CHUNK_BYTES)] as const;
+  let turn = 0;
+  let chunk: Buffer = buffers[0];
   let used = 0;
+  let sending: Promise<void> = Promise.resolve();
+  const send = async (bytes: Buffer) => {
+    await sending;
+    sending = write(bytes);
+  };
   for (const row of rows) {
     let line = copyField(row[0] ?? null);
     for (let i = 1; i < row.length; i++) line += `\t${copyField(row[i] ?? null)}`;
     line += '\n';
     // At most 3 bytes of UTF-8 per UTF-16 code unit.
     const most = line.length * 3;
-    if (used + most > chunk.length) {
-      if (used > 0) yield chunk.subarray(0, used);
-      chunk = Buffer.allocUnsafeSlow(Math.max(CHUNK_BYTES, most));
+    if (used + most <= chunk.length) {
+      used += chunk.write(line, used);
+      continue;
+    }
+    if (used > 0) {
+      await send(chunk.subarray(0, used));
+      turn ^= 1;
+      chunk = turn === 0 ? buffers[0] : buffers[1];
       used = 0;
     }
-    used += chunk.write(line, used);
+    // The other buffer's turn comes once its bytes are sent; a line longer than a buffer goes on its own.
+    await sending;
+    if (most <= chunk.length) used = chunk.write(line, 0);
+    else await send(Buffer.from(line));
   }
-  if (used > 0) yield chunk.subarray(0, used);
+  if (used > 0) await send(chunk.subarray(0, used));
+  await sending;
+  await Promise.race([new Promise<void>((resolve) => copy.end(resolve)), failed]);
 };
 
 /**
@@ -190,7 +216,13 @@ const copyInto = async (
   rows: Iterable<ReadonlyArray<Value>>,
 ) => {
   const copy = client.query(copyFrom(`copy "${table}" (${columnList(columns)}) from stdin`));
-  await pipeline(Readable.from(copyText(rows)), copy);
+  try {
+    await writeCopyText(copy, rows);
+  } catch (error) {
+    // A failure of the rows themselves (not of the server) ends the COPY with CopyFail, so the connection is usable.
+    if (!copy.destroyed) await new Promise<void>((resolve) => copy.destroy(error as Error).once('close', resolve));
+    throw error;
+  }
 };
 
 /**

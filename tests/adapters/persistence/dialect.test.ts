@@ -123,6 +123,31 @@ for (const [name, fresh] of FRESH_DATABASES) {
       );
   });
 
+  test('fill: rows that fail as they are made fail the fill, past many chunks; the store goes on', async () => {
+    const failing = function* (): Generator<Value[]> {
+      for (let i = 0; i < 50_000; i++) yield [`id-${i}`, i, i, true];
+      throw new Error('the rows broke');
+    };
+    const outcome = await orm
+      .transaction(async (trx) => {
+        await sql`create temp table "staging" ("id" text, "quantity" bigint, "line" int, "created" boolean)`.execute(
+          trx,
+        );
+        await orm.dialect.fill(trx, 'staging', COLUMNS, failing());
+      })
+      .then(
+        () => 'filled',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+    assert.match(outcome, 'the rows broke');
+    const after = await orm.transaction(async (trx) => {
+      await sql`create temp table "staging" ("id" text, "quantity" bigint, "line" int, "created" boolean)`.execute(trx);
+      await orm.dialect.fill(trx, 'staging', COLUMNS, [['one', 1, 1, true]]);
+      return Number((await sql<{ n: unknown }>`select count(*) as "n" from "staging"`.execute(trx)).rows[0]?.n);
+    });
+    assert.is(after, 1, 'the next fill works');
+  });
+
   test('load: rows into a store table, empty or not; its unique constraint and indexes hold after, a rollback keeps them', async () => {
     const db = orm.db();
     await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean,
