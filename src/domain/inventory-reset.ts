@@ -206,8 +206,10 @@ export interface ResetPlanTable extends Omit<ResetPlan, 'adjustments'> {
 
 /** Collects adjustments into a `StockAdjustmentTable` of at most `capacity` rows. */
 const adjustmentTableBuilder = (capacity: number) => {
-  const product: string[] = [];
-  const facility: string[] = [];
+  // Sized once, like the numbers: grown by push, a million entries left as much again in copies for the old
+  // generation's collector.
+  const product: string[] = new Array<string>(capacity);
+  const facility: string[] = new Array<string>(capacity);
   const numbers = new Float64Array(capacity * 6);
   const created = new Uint8Array(capacity);
   let n = 0;
@@ -222,8 +224,8 @@ const adjustmentTableBuilder = (capacity: number) => {
     isCreated: boolean,
     line: number | null,
   ): void => {
-    product.push(productId);
-    facility.push(facilityId);
+    product[n] = productId;
+    facility[n] = facilityId;
     const o = n * 6;
     numbers[o] = qohBefore;
     numbers[o + 1] = qohAfter;
