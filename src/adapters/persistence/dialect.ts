@@ -46,7 +46,8 @@ export interface StoreDialect {
    * `fill` for a table of the store (the first load's positions and ledger rows): on PostgreSQL, when the table is
    * empty and no other transaction holds any lock on it, it is locked to the commit, its secondary indexes (and its
    * primary key too, with `primaryKey`) are dropped and built again once the rows are in (one sort each instead of a
-   * million index insertions); else, and on SQLite, plainly `fill`. Inside `trx`, so a failure or a crash leaves the
+   * million index insertions, with `maintenance_work_mem` raised to 256 MB to the commit when it is lower); else,
+   * and on SQLite, plainly `fill`. Inside `trx`, so a failure or a crash leaves the
    * indexes as they were. `rows` may be a function told whether the table is locked that way (no other writer can
    * touch it to the commit, so the rows may go in any order); answers the same.
    */

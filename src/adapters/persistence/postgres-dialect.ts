@@ -302,6 +302,13 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       const rebuild = await dropIndexesOfEmpty(client, table, primaryKey);
       const locked = rebuild.length > 0;
       await copyInto(client, table, columns, typeof rows === 'function' ? await rows(locked) : rows);
+      // The sorts of the builds in memory: at least 256 MB for them, to the commit (PostgreSQL's default, 64 MB, made
+      // the four ledger indexes of a million rows sort on disk: 3.9-4.1 s against 3.1 s). A larger setting stays.
+      if (locked)
+        await client.query(
+          `select set_config('maintenance_work_mem', '256MB', true)
+           where pg_size_bytes(current_setting('maintenance_work_mem')) < pg_size_bytes('256MB')`,
+        );
       // The primary key first (it is listed first), as the table had it.
       for (const statement of rebuild) await client.query(statement);
       return locked;

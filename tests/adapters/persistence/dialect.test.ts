@@ -223,9 +223,26 @@ for (const [name, fresh] of FRESH_DATABASES) {
       // Backwards: the order does not matter when the table is locked.
       return Array.from({ length: to - from }, (_, k): Value[] => [`id-${to - 1 - k}`, k, k, true]);
     };
-    const locked = await orm.transaction((trx) =>
-      orm.dialect.load(trx, 'loaded', COLUMNS, rows(0, 3000), { primaryKey: true }),
-    );
+    // The index builds get 256 MB of maintenance_work_mem (PostgreSQL), to the commit only.
+    const setting = async (trx: Parameters<Parameters<typeof orm.transaction>[0]>[0]) =>
+      name === 'PostgreSQL'
+        ? Number(
+            (
+              await sql<{
+                m: unknown;
+              }>`select pg_size_bytes(current_setting('maintenance_work_mem')) as "m"`.execute(trx)
+            ).rows[0]?.m,
+          )
+        : 0;
+    const { locked, during, unlocked } = await orm.transaction(async (trx) => {
+      const unlocked = await setting(trx);
+      const locked = await orm.dialect.load(trx, 'loaded', COLUMNS, rows(0, 3000), { primaryKey: true });
+      return { locked, during: await setting(trx), unlocked };
+    });
+    if (name === 'PostgreSQL') {
+      assert.is(during, Math.max(unlocked, 256 * 2 ** 20));
+      assert.is(await orm.transaction(setting), unlocked, 'as it was after the commit');
+    }
     assert.is(locked, name === 'PostgreSQL', 'locked (PostgreSQL) as the rows were made');
     assert.equal(told, [locked]);
     const after = await key();
