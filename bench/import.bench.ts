@@ -40,8 +40,8 @@ const saveCatalogue = async (store: Awaited<ReturnType<typeof openPostgresInvent
   );
 };
 
-// The baseline in seconds: `psql \\copy` of the file into a staging table, then `insert` (SQL reading "staging").
-const baseline = (url: string, insert: string): number => {
+// The baseline in seconds: `psql \\copy` of the file into a staging table, then `inserts` (SQL reading "staging").
+const baseline = (url: string, ...inserts: ReadonlyArray<string>): number => {
   const start = process.hrtime.bigint();
   execFileSync('psql', [
     url,
@@ -52,8 +52,7 @@ const baseline = (url: string, insert: string): number => {
     'create temp table "staging" ("item" text, "location" text, "qty" numeric, "id_value" text)',
     '-c',
     `\\copy "staging" from '${file}' with (format csv, header true)`,
-    '-c',
-    insert,
+    ...inserts.flatMap((insert) => ['-c', insert]),
   ]);
   return Number(process.hrtime.bigint() - start) / 1e9;
 };
@@ -248,6 +247,10 @@ try {
         '-c',
         'create table "baseline_first" (like "inventory_position" including all)',
         '-c',
+        'create table "baseline_ledger_position" (like "inventory_position" including all)',
+        '-c',
+        'create table "baseline_ledger_event" (like "inventory_event" including all)',
+        '-c',
         'vacuum analyze',
       ]);
       const firstBaselineSeconds = baseline(
@@ -255,6 +258,25 @@ try {
         `insert into "baseline_first" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
              select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint, round(s."qty" * 100000)::bigint, 0 from "staging" s
              join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"`,
+      );
+      // The same with the ledger: the positions and one `reset` row each (the columns the import writes), both
+      // into empty tables of the store's shape, indexes and all, in one transaction.
+      const ledgerBaselineSeconds = baseline(
+        empty.url,
+        'begin',
+        `insert into "baseline_ledger_position" ("product_id", "facility_id", "quantity_on_hand_scaled", "available_to_promise_scaled", "updated_at")
+             select p."product_id", f."facility_id", round(s."qty" * 100000)::bigint, round(s."qty" * 100000)::bigint, 0 from "staging" s
+             join "product" p on p."external_id" = s."id_value" join "facility" f on f."external_id" = s."location"`,
+        `insert into "baseline_ledger_event" ("sequence", "event_id", "type", "product_id", "facility_id", "payload", "changes",
+               "recorded_at", "source_file", "run_id", "line", "quantity_on_hand_before_scaled", "quantity_on_hand_after_scaled",
+               "available_to_promise_before_scaled", "available_to_promise_after_scaled", "file_quantity_scaled", "created")
+             select n, 'reset:import-20261122T010000000Z-000000:000000000000:00000000:' || (n - 1), 'reset', "product_id",
+               "facility_id", '', '', 0, 'inventory-2026-11-22T010000Z.csv', 'import-20261122T010000000Z-000000', n + 1,
+               0, "q", 0, "q", "q", true
+             from (select row_number() over () as n, p."product_id", f."facility_id", round(s."qty" * 100000)::bigint as "q"
+               from "staging" s join "product" p on p."external_id" = s."id_value"
+               join "facility" f on f."external_id" = s."location") as "rows"`,
+        'commit',
       );
       const first = runCli(empty.url);
       const positions = execFileSync('psql', [empty.url, '-Atc', 'select count(*) from "inventory_position"'], {
@@ -265,7 +287,10 @@ try {
         `  baseline (psql \\copy + one INSERT ... SELECT into an empty positions table): ${firstBaselineSeconds.toFixed(2)} s, ${Math.round((ITEMS * LOCATIONS) / firstBaselineSeconds).toLocaleString('en')} rows/s`,
       );
       console.log(
-        `  oms-inventory-sync import (the shipped CLI, process start to exit): ${first.seconds.toFixed(2)} s (${(first.seconds / firstBaselineSeconds).toFixed(2)}x; goal <= 1.0x), peak RSS ${first.peakMb.toFixed(0)} MB (goal < 300 MB); adjusted ${first.report.adjusted}, unchanged ${first.report.unchanged}; ${positions} positions after`,
+        `  baseline with the ledger (the same, plus one reset row per position into an empty ledger table, one transaction): ${ledgerBaselineSeconds.toFixed(2)} s`,
+      );
+      console.log(
+        `  oms-inventory-sync import (the shipped CLI, process start to exit): ${first.seconds.toFixed(2)} s (${(first.seconds / firstBaselineSeconds).toFixed(2)}x; goal <= 1.0x; ${(first.seconds / ledgerBaselineSeconds).toFixed(2)}x the baseline with the ledger), peak RSS ${first.peakMb.toFixed(0)} MB (goal < 300 MB); adjusted ${first.report.adjusted}, unchanged ${first.report.unchanged}; ${positions} positions after`,
       );
     } finally {
       await empty.drop();

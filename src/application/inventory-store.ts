@@ -1,5 +1,5 @@
 import type { TaskEither } from 'fp-ts/lib/TaskEither.js';
-import type { ResetMethod, StockAdjustment, StockLevel } from '../domain/index.ts';
+import type { ResetMethod, StockAdjustment, StockAdjustmentColumns, StockLevel } from '../domain/index.ts';
 import type { StockTable } from './columnar.ts';
 import type { StoreError } from './store-error.ts';
 
@@ -36,6 +36,8 @@ export interface ImportCommit {
   readonly adjustments: Iterable<StockAdjustment> & {
     readonly length: number;
     readonly at: (index: number) => StockAdjustment | undefined;
+    /** A table's fields by index (`StockAdjustmentTable.columns`): read without an object per row. */
+    readonly columns?: StockAdjustmentColumns;
   };
   readonly counts: ImportCounts;
   readonly at: Date;

@@ -8,6 +8,7 @@ import {
   planInventoryResetBy,
   planInventoryResetTable,
   RESET_METHODS,
+  stockAdjustmentColumnsOf,
   toScaled,
   type SnapshotRow,
   type StockLevel,
@@ -146,6 +147,14 @@ properties('planInventoryResetTable: the same plan, its adjustments as a table (
         Array.from({ length: adjustments.length }, (_, i) => adjustments.at(i)),
         expected,
       );
+      // Field by field: the table's own columns, and the columns read over the objects, give the same adjustments.
+      for (const columns of [adjustments.columns, stockAdjustmentColumnsOf(expected)])
+        assert.equal(
+          Array.from({ length: adjustments.length }, (_, i) =>
+            Object.fromEntries(Object.entries(columns).map(([field, read]) => [field, read(i)])),
+          ),
+          expected,
+        );
     }),
     { numRuns: 300 },
   );

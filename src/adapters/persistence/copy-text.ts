@@ -39,8 +39,10 @@ const bytesOf = (run: string): string =>
 
 /** One field for COPY ... FROM STDIN (text format): `\N` for null, `t`/`f` for a boolean, text escaped as COPY TO does. */
 export const copyField = (value: string | number | boolean | null): string => {
-  // A million rows of a dozen fields go through here: numbers and plain texts as they are, no replace.
-  if (typeof value === 'number') return String(value);
+  // A million rows of a dozen fields go through here: numbers and plain texts as they are, no replace. An integer
+  // is spelled by `toFixed`, which (unlike `String`) keeps no copy in V8's number-to-string cache: the cache held
+  // each one past the young generation, and a million rows' numbers were 70 MB of old-generation garbage.
+  if (typeof value === 'number') return Number.isInteger(value) ? value.toFixed(0) : String(value);
   if (typeof value === 'string')
     return ESCAPES.test(value) ? value.replace(ESCAPED, (character) => `\\${LETTER_OF[character]}`) : value;
   return value === null ? '\\N' : value ? 't' : 'f';

@@ -19,6 +19,9 @@ export type ColumnType = 'text' | 'bigint' | 'int' | 'boolean';
 /** The named, typed columns of rows bound in bulk. */
 export type Columns = ReadonlyArray<readonly [name: string, type: ColumnType]>;
 
+/** Rows for `load`, made once it is known whether the table is locked to the commit (`locked`). */
+export type LoadedRows = (locked: boolean) => Iterable<ReadonlyArray<Value>> | Promise<Iterable<ReadonlyArray<Value>>>;
+
 /** What differs between PostgreSQL and SQLite. */
 export interface StoreDialect {
   /** MikroORM's options for the database: its driver, and the kysely dialect over the store's one pool or connection. */
@@ -41,11 +44,20 @@ export interface StoreDialect {
   readonly fill: (trx: Db, table: string, columns: Columns, rows: Iterable<ReadonlyArray<Value>>) => Promise<void>;
   /**
    * `fill` for a table of the store (the first load's positions and ledger rows): on PostgreSQL, when the table is
-   * empty and no other transaction holds any lock on it, it is locked to the commit, its secondary indexes are dropped
-   * and built again once the rows are in (one sort each instead of a million index insertions); else, and on
-   * SQLite, plainly `fill`. Inside `trx`, so a failure or a crash leaves the indexes as they were.
+   * empty and no other transaction holds any lock on it, it is locked to the commit, its secondary indexes (and its
+   * primary key too, with `primaryKey`) are dropped and built again once the rows are in (one sort each instead of a
+   * million index insertions, with `maintenance_work_mem` raised to 256 MB to the commit when it is lower); else,
+   * and on SQLite, plainly `fill`. Inside `trx`, so a failure or a crash leaves the
+   * indexes as they were. `rows` may be a function told whether the table is locked that way (no other writer can
+   * touch it to the commit, so the rows may go in any order); answers the same.
    */
-  readonly load: (trx: Db, table: string, columns: Columns, rows: Iterable<ReadonlyArray<Value>>) => Promise<void>;
+  readonly load: (
+    trx: Db,
+    table: string,
+    columns: Columns,
+    rows: Iterable<ReadonlyArray<Value>> | LoadedRows,
+    options?: { readonly primaryKey?: boolean },
+  ) => Promise<boolean>;
   /**
    * QOH and ATP of every position, read inside the transaction `trx` (one snapshot): PostgreSQL's
    * `COPY … TO STDOUT` decoded as it streams, SQLite's pages in key order.

@@ -103,7 +103,10 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill,
     // SQLite's write transaction holds the whole database already; its indexes stay.
-    load: fill,
+    load: async (trx, table, columns, rows) => {
+      await fill(trx, table, columns, typeof rows === 'function' ? await rows(false) : rows);
+      return false;
+    },
     stockLevels: async (trx) => {
       const levels = stockTableBuilder();
       let last: PositionRow | undefined;

@@ -126,6 +126,31 @@ for (const [name, fresh] of FRESH_DATABASES) {
       );
   });
 
+  test('fill: rows that fail as they are made fail the fill, past many chunks; the store goes on', async () => {
+    const failing = function* (): Generator<Value[]> {
+      for (let i = 0; i < 50_000; i++) yield [`id-${i}`, i, i, true];
+      throw new Error('the rows broke');
+    };
+    const outcome = await orm
+      .transaction(async (trx) => {
+        await sql`create temp table "staging" ("id" text, "quantity" bigint, "line" int, "created" boolean)`.execute(
+          trx,
+        );
+        await orm.dialect.fill(trx, 'staging', COLUMNS, failing());
+      })
+      .then(
+        () => 'filled',
+        (error: unknown) => (error instanceof Error ? error.message : String(error)),
+      );
+    assert.match(outcome, 'the rows broke');
+    const after = await orm.transaction(async (trx) => {
+      await sql`create temp table "staging" ("id" text, "quantity" bigint, "line" int, "created" boolean)`.execute(trx);
+      await orm.dialect.fill(trx, 'staging', COLUMNS, [['one', 1, 1, true]]);
+      return Number((await sql<{ n: unknown }>`select count(*) as "n" from "staging"`.execute(trx)).rows[0]?.n);
+    });
+    assert.is(after, 1, 'the next fill works');
+  });
+
   test('load: rows into a store table, empty or not; its unique constraint and indexes hold after, a rollback keeps them', async () => {
     const db = orm.db();
     await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean,
@@ -180,6 +205,95 @@ for (const [name, fresh] of FRESH_DATABASES) {
         () => 'refused',
       );
     assert.is(duplicate, 'refused', 'the unique constraint holds after the load');
+  });
+
+  test('load: with primaryKey, an empty table gets its rows in any order and its primary key built after them', async () => {
+    const db = orm.db();
+    await sql`create table "loaded" ("id" text primary key, "quantity" bigint, "line" int, "created" boolean)`.execute(
+      db,
+    );
+    const key = async () =>
+      name === 'PostgreSQL'
+        ? (
+            await sql<{ o: unknown; d: string }>`select indexrelid::oid as "o", pg_get_indexdef(indexrelid) as "d"
+              from pg_index where indrelid = 'loaded'::regclass and indisprimary`.execute(db)
+          ).rows.map((r) => ({ oid: Number(r.o), definition: r.d }))
+        : [];
+    const before = await key();
+    const told: boolean[] = [];
+    const rows = (from: number, to: number) => (locked: boolean) => {
+      told.push(locked);
+      // Backwards: the order does not matter when the table is locked.
+      return Array.from({ length: to - from }, (_, k): Value[] => [`id-${to - 1 - k}`, k, k, true]);
+    };
+    // The index builds get 256 MB of maintenance_work_mem (PostgreSQL), to the commit only.
+    const setting = async (trx: Parameters<Parameters<typeof orm.transaction>[0]>[0]) =>
+      name === 'PostgreSQL'
+        ? Number(
+            (
+              await sql<{
+                m: unknown;
+              }>`select pg_size_bytes(current_setting('maintenance_work_mem')) as "m"`.execute(trx)
+            ).rows[0]?.m,
+          )
+        : 0;
+    const { locked, during, unlocked } = await orm.transaction(async (trx) => {
+      const unlocked = await setting(trx);
+      const locked = await orm.dialect.load(trx, 'loaded', COLUMNS, rows(0, 3000), { primaryKey: true });
+      return { locked, during: await setting(trx), unlocked };
+    });
+    if (name === 'PostgreSQL') {
+      assert.is(during, Math.max(unlocked, 256 * 2 ** 20));
+      assert.is(await orm.transaction(setting), unlocked, 'as it was after the commit');
+    }
+    assert.is(locked, name === 'PostgreSQL', 'locked (PostgreSQL) as the rows were made');
+    assert.equal(told, [locked]);
+    const after = await key();
+    assert.equal(
+      after.map((k) => k.definition),
+      before.map((k) => k.definition),
+      'the same primary key',
+    );
+    if (name === 'PostgreSQL') assert.is.not(after[0]!.oid, before[0]!.oid, 'built again after the rows');
+    const count = await sql<{ n: unknown }>`select count(*) as "n" from "loaded"`.execute(db);
+    assert.is(Number(count.rows[0]?.n), 3000);
+    // Not empty any more: the key stays, the rows are told so, and a duplicate is refused.
+    const again = await orm.transaction((trx) =>
+      orm.dialect.load(trx, 'loaded', COLUMNS, rows(3000, 3001), { primaryKey: true }),
+    );
+    assert.is(again, false);
+    assert.equal(told, [locked, false]);
+    const duplicate = await orm
+      .transaction((trx) => orm.dialect.load(trx, 'loaded', COLUMNS, [['id-5', 1, 1, false]], { primaryKey: true }))
+      .then(
+        () => 'loaded',
+        () => 'refused',
+      );
+    assert.is(duplicate, 'refused', 'the primary key holds after the load');
+    // A load into the empty table whose rows break the key fails whole, and the key is as it was.
+    await sql`delete from "loaded"`.execute(db);
+    const broken = await orm
+      .transaction((trx) =>
+        orm.dialect.load(
+          trx,
+          'loaded',
+          COLUMNS,
+          [
+            ['same', 1, 1, true],
+            ['same', 2, 2, true],
+          ],
+          { primaryKey: true },
+        ),
+      )
+      .then(
+        () => 'loaded',
+        () => 'refused',
+      );
+    assert.is(broken, 'refused');
+    assert.equal(
+      (await key()).map((k) => k.definition),
+      before.map((k) => k.definition),
+    );
   });
 
   if (name === 'PostgreSQL')

@@ -204,11 +204,22 @@ export const inventoryStoreContract = (adapter: string, open: () => Promise<Stor
       load,
     );
     assert.equal(await run(store.changedProductIds()), ['P1', 'P3']);
+    // All new again, for P1 (marked by the first load already) and P6: P6 is marked too.
+    const more = [adjustment('P1', 'F3', [0, 7], [0, 7], 2), adjustment('P6', 'F1', [0, 1], [0, 1], 3)];
+    assert.is(await run(store.commitImport(commit('more.csv', 'm'.repeat(64), more))), 'committed');
+    assert.equal(await run(store.changedProductIds()), ['P1', 'P3', 'P6']);
+    assert.equal(
+      (await run(store.variances('more.csv'))).map((v) => [v.productId, v.created]),
+      [
+        ['P1', true],
+        ['P6', true],
+      ],
+    );
     // The plan found P5 missing; another writer created it before the commit: it moves by the file's change.
     await run(store.saveStockLevels([{ productId: 'P5', facilityId: 'F1', quantityOnHand: 2, availableToPromise: 1 }]));
     const next = [adjustment('P4', 'F1', [0, 3], [0, 3], 2), adjustment('P5', 'F1', [0, 4], [0, 4], 3)];
     assert.is(await run(store.commitImport(commit('next.csv', 'n'.repeat(64), next))), 'committed');
-    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))).slice(3), [
+    assert.equal(byKey(stockLevelsOf(await run(store.stockLevels()))).slice(4, 6), [
       { productId: 'P4', facilityId: 'F1', quantityOnHand: 3, availableToPromise: 3 },
       { productId: 'P5', facilityId: 'F1', quantityOnHand: 6, availableToPromise: 5 },
     ]);
