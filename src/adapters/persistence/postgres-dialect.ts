@@ -257,6 +257,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
+    rowAddress: {
+      of: (alias) => sql`cast(${sql.ref(`${alias}.ctid`)} as text)`,
+      at: (alias, address) => sql`${sql.ref(`${alias}.ctid`)} = cast(${address} as tid)`,
+      waitAtMost: (ms) => sql`set_config('lock_timeout', ${`${Math.round(ms)}ms`}, true)`,
+    },
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows) => {
       const client = await clientOf(trx);
