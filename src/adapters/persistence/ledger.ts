@@ -400,23 +400,37 @@ export const inventoryLedger = ({
     applied: ReadonlyMap<string, ReadonlyArray<Value>>,
     touched: ReadonlyArray<ReadonlyArray<Value>>,
   ): { readonly statements: RawBuilder<unknown>[]; readonly expected: number } | null => {
-    const byKey = (a: readonly [string, unknown], b: readonly [string, unknown]) =>
-      a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0;
-    const olds = (r: Row) => table.guard.map((c) => Number(r[c]));
+    // In key order (the database's, for ids of one plane of Unicode), as a locking call takes its locks.
+    const keyCount = table.keys.length;
+    const byKeys = (a: ReadonlyArray<Value>, b: ReadonlyArray<Value>) => {
+      for (let i = 0; i < keyCount; i++) {
+        const x = String(a[i]);
+        const y = String(b[i]);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+    const keyOfValues = (v: ReadonlyArray<Value>) =>
+      keyCount === 1 ? String(v[0]) : pairKey(String(v[0]), String(v[1]));
+    const withOlds = (row: Value[], r: Row) => {
+      for (const c of table.guard) row.push(Number(r[c]));
+      return row;
+    };
     const updates: Value[][] = [];
     const inserts: ReadonlyArray<Value>[] = [];
-    for (const [key, values] of [...applied].sort(byKey)) {
+    for (const values of [...applied.values()].sort(byKeys)) {
+      const key = keyOfValues(values);
       const r = read.get(key);
       if (r === undefined) inserts.push(values);
-      else updates.push([addresses.get(key)!, ...values, ...olds(r)]);
+      else updates.push(withOlds([addresses.get(key)!, ...values], r));
     }
     const checks: Value[][] = [];
     for (const k of touched) {
-      const key = k.map(String).reduce(pairKey);
+      const key = keyOfValues(k);
       if (applied.has(key)) continue;
       const r = read.get(key);
       if (r === undefined) return null;
-      checks.push([addresses.get(key)!, ...k, ...olds(r)]);
+      checks.push(withOlds([addresses.get(key)!, ...k], r));
     }
     const keyed = (alias: string) =>
       sql.join(
@@ -709,7 +723,7 @@ export const inventoryLedger = ({
             .map(
               (r) =>
                 [
-                  keyOf(table, { [table.keys[0]![0]]: r.k1, [table.keys[1]?.[0] ?? '']: r.k2 }),
+                  table.keys.length === 1 ? String(r.k1) : pairKey(String(r.k1), String(r.k2)),
                   String(r.payload),
                 ] as const,
             ),
