@@ -74,6 +74,19 @@ export interface StoreDialect {
    */
   readonly writableCte: boolean;
   /**
+   * PostgreSQL: a row's physical address (`ctid`) as text (`of`), and the condition that the row of `alias` is the one
+   * at `address` (`at`: one tuple fetched, no index descent); a write guarded by it and by the values read applies
+   * only to a row no one changed since (an update moves the row, and PostgreSQL rechecks the condition on the newest
+   * version of a row it waited for). What lets the ledger read without locks and write under guards. Absent on
+   * SQLite, whose write transactions hold the whole database (the ledger locks as it reads there).
+   */
+  readonly rowAddress?: {
+    readonly of: (alias: string) => RawBuilder<unknown>;
+    readonly at: (alias: string, address: RawBuilder<unknown>) => RawBuilder<unknown>;
+    /** An expression (a text) that makes the transaction's lock waits fail after `ms` (`lock_timeout`, to its end). */
+    readonly waitAtMost: (ms: number) => RawBuilder<unknown>;
+  };
+  /**
    * Makes sure the database is there before MikroORM opens on it: PostgreSQL checks that the URL's database exists
    * and creates it only when asked to (`createDatabase`), else fails with `DatabaseMissing`; SQLite's file is made
    * when it opens.

@@ -72,7 +72,9 @@ export const ChangedProductEntity = defineEntity({
     productId: p.string().length(255).primary(),
     changedAt: p.bigint('number'),
     version: p.bigint('number').defaultRaw('1'),
-    sequence: p.bigint('number').defaultRaw('0').index('changed_product_sequence_index'),
+    // Not indexed: the products changed after a cursor are read in product order (a walk of the primary key), and a
+    // row whose indexed columns stay as they are is updated in place (HOT) each time its product changes again.
+    sequence: p.bigint('number').defaultRaw('0'),
   },
 });
 

@@ -11,6 +11,15 @@
 // read-modify-write past each other; tables are locked in one fixed order (positions, safety stock, thresholds,
 // brokering queue), the ledger head after them and the changed products last, so they never deadlock. SQLite's write
 // transactions are exclusive already (`begin immediate`).
+//
+// On PostgreSQL a call first runs without locks (`reading`): one statement reads every touched row with its address
+// (`ctid`), the known ids and the recorded event ids; the fold runs; one statement writes, each row only where it is
+// still at its address with the values read (a row that did not exist is inserted only if it still does not, a row
+// read and not written is locked and compared), then draws the numbers, inserts the ledger rows and marks the
+// products. When any row moved meanwhile (another writer's commit; PostgreSQL rechecks the guard on the newest
+// version of a row it waited for), the call is rolled back and runs again the locking way above, so what a call
+// decides always rests on the rows as they are when it commits. A row lock is then written only by the writes
+// themselves (`select … for update` wrote one into every row it read, and a WAL record for each).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -61,21 +70,60 @@ type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
  * `insert … on conflict` lock below), then reads them. A call starts `existing`; when a position is missing it is
  * rolled back (`MissingRows`) and runs again `creating`, so no call ever holds a lock while it waits out of key order.
  */
-type LockMode = 'existing' | 'creating';
+type LockMode = 'reading' | 'existing' | 'creating';
 
 /** Thrown inside an `existing` call that found a touched position missing: the call is rolled back and rerun. */
 class MissingRows extends Error {
   override readonly name = 'MissingRows';
 }
 
-/** Runs `body` in a transaction `existing`, and again `creating` when a touched position was missing. */
-const lockingRows = <A>(
+/** Thrown inside a `reading` call whose guarded writes found a row changed since it was read: rolled back and rerun. */
+class GuardFailed extends Error {
+  override readonly name = 'GuardFailed';
+  /** True when another writer changed a row (not when the decision rested on a row's absence). */
+  readonly raced: boolean;
+  constructor(message: string, raced: boolean) {
+    super(message);
+    this.raced = raced;
+  }
+}
+
+// SQLSTATEs a `reading` call can meet when another writer raced it: a deadlock (its writes lock rows as they go, not
+// all first in key order), a lock waited for longer than `READING_WAIT_MS`, a unique violation (the same event id
+// recorded meanwhile), a serialization failure.
+const RACED = new Set(['40P01', '55P03', '23505', '40001']);
+// How long a `reading` call's writes wait for a lock before it gives up and runs the locking way: a row held that long
+// is contended (and a deadlock is broken here rather than after PostgreSQL's `deadlock_timeout` of a second).
+const READING_WAIT_MS = 200;
+// How many calls after one that raced run the locking way at once: under contention, reading first only adds a try.
+const LOCKING_AFTER_RACE = 16;
+const DEADLOCK = '40P01';
+const codeOf = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '');
+
+/**
+ * Runs `body` in a transaction `reading` when `optimistic`, then (or at once) `existing` when a guard failed or a race
+ * aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call chosen as a
+ * deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
+ */
+const lockingRowsOf = <A>(
   transaction: LedgerDeps['transaction'],
+  optimistic: boolean,
+  raced: () => void,
   body: (trx: Db, mode: LockMode) => Promise<A>,
-): Promise<A> =>
-  transaction((trx) => body(trx, 'existing')).catch((e: unknown) =>
-    e instanceof MissingRows ? transaction((trx) => body(trx, 'creating')) : Promise.reject(e),
-  );
+): Promise<A> => {
+  const locking = (tries: number): Promise<A> =>
+    transaction((trx) => body(trx, 'existing'))
+      .catch((e: unknown) =>
+        e instanceof MissingRows ? transaction((trx) => body(trx, 'creating')) : Promise.reject(e),
+      )
+      .catch((e: unknown) => (codeOf(e) === DEADLOCK && tries > 1 ? locking(tries - 1) : Promise.reject(e)));
+  if (!optimistic) return locking(3);
+  return transaction((trx) => body(trx, 'reading')).catch((e: unknown) => {
+    if (!(e instanceof GuardFailed || RACED.has(codeOf(e)))) return Promise.reject(e);
+    if (!(e instanceof GuardFailed) || e.raced) raced();
+    return locking(3);
+  });
+};
 
 /** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
 export class SeedRefused extends Error {
@@ -92,6 +140,8 @@ interface LockedTable {
   /** Every non-key column with the value a created row gets (the sentinel column gets CREATED). */
   readonly fill: ReadonlyArray<readonly [name: string, type: 'bigint', value: number]>;
   readonly sentinel: string;
+  /** The value columns the fold reads: a guarded write compares them with the values read. */
+  readonly guard: ReadonlyArray<string>;
 }
 
 const POSITION: LockedTable = {
@@ -106,24 +156,28 @@ const POSITION: LockedTable = {
     ['updated_at', 'bigint', CREATED],
   ],
   sentinel: 'updated_at',
+  guard: ['quantity_on_hand_scaled', 'available_to_promise_scaled'],
 };
 const SAFETY: LockedTable = {
   name: 'product_facility',
   keys: POSITION.keys,
   fill: [['safety_stock_scaled', 'bigint', CREATED]],
   sentinel: 'safety_stock_scaled',
+  guard: ['safety_stock_scaled'],
 };
 const THRESHOLD: LockedTable = {
   name: 'product_threshold',
   keys: [['product_id', 'text']],
   fill: [['threshold_scaled', 'bigint', CREATED]],
   sentinel: 'threshold_scaled',
+  guard: ['threshold_scaled'],
 };
 const QUEUE: LockedTable = {
   name: 'brokering_queue',
   keys: [['product_id', 'text']],
   fill: [['quantity_scaled', 'bigint', CREATED]],
   sentinel: 'quantity_scaled',
+  guard: ['quantity_scaled'],
 };
 
 const refs = (columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(c)));
@@ -306,6 +360,113 @@ export const inventoryLedger = ({
     return statements;
   };
 
+  /**
+   * The rows of `keys` in `table` as rows of the one read, unlocked, each with its address (as `payload`): one index
+   * probe per key (a lateral subquery the planner cannot turn into a join, which it would answer with a scan of a
+   * term table while its statistics still count it small).
+   */
+  const probed = (
+    address: NonNullable<StoreDialect['rowAddress']>,
+    tag: number,
+    table: LockedTable,
+    keys: ReadonlyArray<ReadonlyArray<Value>>,
+  ) => {
+    const key = (i: number) =>
+      table.keys[i] === undefined ? sql`cast(null as text)` : sql.ref(`t.${table.keys[i]![0]}`);
+    const value = (i: number) =>
+      table.fill[i] === undefined ? sql`cast(null as bigint)` : sql.ref(`t.${table.fill[i]![0]}`);
+    const on = sql.join(
+      table.keys.map(([k]) => sql`${sql.ref(`r.${k}`)} = "k".${sql.ref(k)}`),
+      sql` and `,
+    );
+    return sql`select ${sql.lit(tag)} as "tag", ${key(0)} as "k1", ${key(1)} as "k2", ${value(0)} as "v1",
+      ${value(1)} as "v2", ${value(2)} as "v3", "t"."address" as "payload"
+      from ${rows(table.keys, keys)} as "k" cross join lateral (select "r".*, ${address.of('r')} as "address"
+        from ${sql.table(table.name)} as "r" where ${on} offset 0) as "t"`;
+  };
+
+  /**
+   * The guarded writes of a `reading` call to `table` (each returns one row per row it wrote or checked) and how many
+   * rows they must return: the applied keys read are updated where they are still at their address with the values
+   * read; the applied keys not read are inserted unless someone created them since; the other keys read (`touched`)
+   * are locked and compared. Null when a touched key was neither read nor written (a refusal that rests on a row's
+   * absence, which no row lock can hold): the call then takes the locking way.
+   */
+  const guarded = (
+    address: NonNullable<StoreDialect['rowAddress']>,
+    table: LockedTable,
+    read: ReadonlyMap<string, Row>,
+    addresses: ReadonlyMap<string, string>,
+    applied: ReadonlyMap<string, ReadonlyArray<Value>>,
+    touched: ReadonlyArray<ReadonlyArray<Value>>,
+  ): { readonly statements: RawBuilder<unknown>[]; readonly expected: number } | null => {
+    // In key order (the database's, for ids of one plane of Unicode), as a locking call takes its locks.
+    const keyCount = table.keys.length;
+    const byKeys = (a: ReadonlyArray<Value>, b: ReadonlyArray<Value>) => {
+      for (let i = 0; i < keyCount; i++) {
+        const x = String(a[i]);
+        const y = String(b[i]);
+        if (x !== y) return x < y ? -1 : 1;
+      }
+      return 0;
+    };
+    const keyOfValues = (v: ReadonlyArray<Value>) =>
+      keyCount === 1 ? String(v[0]) : pairKey(String(v[0]), String(v[1]));
+    const withOlds = (row: Value[], r: Row) => {
+      for (const c of table.guard) row.push(Number(r[c]));
+      return row;
+    };
+    const updates: Value[][] = [];
+    const inserts: ReadonlyArray<Value>[] = [];
+    for (const values of [...applied.values()].sort(byKeys)) {
+      const key = keyOfValues(values);
+      const r = read.get(key);
+      if (r === undefined) inserts.push(values);
+      else updates.push(withOlds([addresses.get(key)!, ...values], r));
+    }
+    const checks: Value[][] = [];
+    for (const k of touched) {
+      const key = keyOfValues(k);
+      if (applied.has(key)) continue;
+      const r = read.get(key);
+      if (r === undefined) return null;
+      checks.push(withOlds([addresses.get(key)!, ...k], r));
+    }
+    const keyed = (alias: string) =>
+      sql.join(
+        table.keys.map(([k]) => sql`${sql.ref(`${alias}.${k}`)} = "u".${sql.ref(k)}`),
+        sql` and `,
+      );
+    const unchanged = (alias: string) =>
+      sql.join(
+        table.guard.map((c) => sql`${sql.ref(`${alias}.${c}`)} = "u".${sql.ref(`old_${c}`)}`),
+        sql` and `,
+      );
+    const oldColumns: Columns = table.guard.map((c) => [`old_${c}`, 'bigint'] as const);
+    const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
+    const statements: RawBuilder<unknown>[] = [];
+    if (updates.length > 0)
+      statements.push(
+        sql`update ${sql.table(table.name)} set ${sql.join(table.fill.map(([name]) => sql`${sql.ref(name)} = "u".${sql.ref(name)}`))}
+          from ${rows([['address', 'text'], ...columns, ...oldColumns], updates)} as "u"
+          where ${address.at(table.name, sql.ref('u.address'))} and ${keyed(table.name)} and ${unchanged(table.name)}
+          returning 1`,
+      );
+    if (inserts.length > 0)
+      statements.push(
+        sql`insert into ${sql.table(table.name)} (${refs(columns.map(([name]) => name))})
+          select ${refs(columns.map(([name]) => name))} from ${rows(columns, inserts)} as "source" where true
+          on conflict (${refs(table.keys.map(([k]) => k))}) do nothing returning 1`,
+      );
+    if (checks.length > 0)
+      statements.push(
+        sql`select 1 from ${sql.table(table.name)} as "t"
+          join ${rows([['address', 'text'], ...table.keys, ...oldColumns], checks)} as "u"
+          on ${address.at('t', sql.ref('u.address'))} and ${keyed('t')} and ${unchanged('t')}${dialect.forUpdate('t')}`,
+      );
+    return { statements, expected: updates.length + inserts.length + checks.length };
+  };
+
   /** One row per id of `ids` found in `table`, as rows of the one read (`read`): its tag and the id as `k1`. */
   const selected = (tag: number, table: string, column: string, ids: ReadonlyArray<string>) =>
     sql`select ${sql.lit(tag)} as "tag", ${sql.ref(column)} as "k1", cast(null as text) as "k2",
@@ -406,7 +567,33 @@ export const inventoryLedger = ({
       knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
     };
     let read: Row[];
-    if (mode === 'existing') {
+    const address = dialect.rowAddress;
+    if (mode === 'reading') {
+      if (address === undefined || !dialect.writableCte) throw new Error('a reading call needs row addresses');
+      // Every touched row, unlocked, with its address; the known ids and the recorded ones: one statement.
+      const tables = [
+        [POSITION, touched.positions],
+        [SAFETY, touched.safetyStock],
+        [THRESHOLD, touched.thresholds.map((p) => [p])],
+        [QUEUE, touched.brokeringQueue.map((p) => [p])],
+      ] as const;
+      read = await all(
+        sql<Row>`${sql.join(
+          [
+            // Tag 7: the transaction's lock waits end after READING_WAIT_MS (no round trip of its own).
+            sql`select 7 as "tag", ${address.waitAtMost(READING_WAIT_MS)} as "k1", cast(null as text) as "k2",
+              cast(null as bigint) as "v1", cast(null as bigint) as "v2", cast(null as bigint) as "v3",
+              cast(null as text) as "payload"`,
+            ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [probed(address, tag, table, keys)])),
+            ...knownRead,
+            ...idsRead,
+          ],
+          sql` union all `,
+        )}`,
+        trx,
+      );
+      knownOf(read);
+    } else if (mode === 'existing') {
       // The positions that exist are locked and read in one statement (with the ids), in key order; a touched
       // position that does not exist yet sends the whole call the creating way (`MissingRows`), from scratch.
       const first = await all(
@@ -516,18 +703,7 @@ export const inventoryLedger = ({
         else appliedQueue.set(c.productId, [c.productId, folded.state.brokeringQueue.get(c.productId)!]);
       }
     });
-    // The rows are locked already: these writes wait for no one.
-    const written = [
-      ...writes(POSITION, positions, appliedPositions),
-      ...writes(SAFETY, safety, appliedSafety),
-      ...writes(THRESHOLD, thresholds, appliedThresholds),
-      ...writes(QUEUE, queue, appliedQueue),
-    ];
     const n = ledgerRows.length;
-    if (n === 0) {
-      await together(trx, written);
-      return folded.outcomes;
-    }
     // The ledger rows, numbered from the first number drawn (an expression) in batch order.
     const ledger = (first: RawBuilder<unknown>) =>
       sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
@@ -537,6 +713,87 @@ export const inventoryLedger = ({
       [['product_id', 'text']],
       [...changedProducts].map((id) => [id]),
     );
+    if (mode === 'reading') {
+      // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
+      if (n === 0) return folded.outcomes;
+      const addressesOf = (tag: number, table: LockedTable) =>
+        new Map(
+          read
+            .filter((r) => Number(r.tag) === tag)
+            .map(
+              (r) =>
+                [
+                  table.keys.length === 1 ? String(r.k1) : pairKey(String(r.k1), String(r.k2)),
+                  String(r.payload),
+                ] as const,
+            ),
+        );
+      const knownProduct = (p: string) => knownProducts.has(p);
+      const plans = [
+        guarded(
+          address!,
+          POSITION,
+          positions,
+          addressesOf(0, POSITION),
+          appliedPositions,
+          touched.positions.filter(known),
+        ),
+        guarded(address!, SAFETY, safety, addressesOf(1, SAFETY), appliedSafety, touched.safetyStock.filter(known)),
+        guarded(
+          address!,
+          THRESHOLD,
+          thresholds,
+          addressesOf(2, THRESHOLD),
+          appliedThresholds,
+          touched.thresholds.filter(knownProduct).map((p) => [p]),
+        ),
+        guarded(
+          address!,
+          QUEUE,
+          queue,
+          addressesOf(3, QUEUE),
+          appliedQueue,
+          touched.brokeringQueue.filter(knownProduct).map((p) => [p]),
+        ),
+      ];
+      if (plans.some((plan) => plan === null))
+        throw new GuardFailed('a decision rests on a row that does not exist', false);
+      const guards = plans.flatMap((plan) => plan!.statements);
+      const expected = plans.reduce((total, plan) => total + plan!.expected, 0);
+      // The guarded writes run first, in this order (the select's counts read them), then the numbers are drawn and
+      // the ledger rows and changed products written (the head's row lock before any changed product's).
+      const steps = [
+        ...guards,
+        drawing(n),
+        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
+        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
+      ];
+      const names = [...guards.map((_, i) => `g${i}`), 'h', 'l', 'c'];
+      const count =
+        guards.length === 0
+          ? sql`0`
+          : sql.join(
+              guards.map((_, i) => sql`(select count(*) from ${sql.ref(`g${i}`)})`),
+              sql` + `,
+            );
+      const result = await all(
+        sql<Row>`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select ${count} as "n"`,
+        trx,
+      );
+      if (Number(result[0]!.n) !== expected) throw new GuardFailed('a row changed since it was read', true);
+      return folded.outcomes;
+    }
+    // The rows are locked already: these writes wait for no one.
+    const written = [
+      ...writes(POSITION, positions, appliedPositions),
+      ...writes(SAFETY, safety, appliedSafety),
+      ...writes(THRESHOLD, thresholds, appliedThresholds),
+      ...writes(QUEUE, queue, appliedQueue),
+    ];
+    if (n === 0) {
+      await together(trx, written);
+      return folded.outcomes;
+    }
     if (dialect.writableCte) {
       // One statement: the writes, the numbers drawn (the head's row lock, held to the commit, orders them as the
       // commits are), the ledger rows numbered from them and the products marked changed at the last one. Both read
@@ -577,8 +834,24 @@ export const inventoryLedger = ({
     return refusals;
   };
 
+  // PostgreSQL reads without locks first (`reading`); SQLite, whose writes hold the database, locks as it reads. After
+  // a call that raced, the next LOCKING_AFTER_RACE calls of this store lock at once.
+  const reads = dialect.rowAddress !== undefined && dialect.writableCte;
+  let lockingCalls = 0;
+  const lockingRows = <A>(body: (trx: Db, mode: LockMode) => Promise<A>) => {
+    const optimistic = reads && lockingCalls === 0;
+    if (lockingCalls > 0) lockingCalls--;
+    return lockingRowsOf(
+      transaction,
+      optimistic,
+      () => {
+        lockingCalls = LOCKING_AFTER_RACE;
+      },
+      body,
+    );
+  };
   const record = (events: ReadonlyArray<InventoryEvent>) =>
-    lockingRows(transaction, async (trx, mode) => {
+    lockingRows(async (trx, mode) => {
       const outcomes = await decide(
         trx,
         mode,
@@ -597,7 +870,7 @@ export const inventoryLedger = ({
 
   /** A seed's absolute values as events, under the same locks; refused whole when one is refused or names an unknown id. */
   const seed = (targets: SeedTargets, source: string) =>
-    lockingRows(transaction, (trx, mode) =>
+    lockingRows((trx, mode) =>
       decide(
         trx,
         mode,

@@ -31,6 +31,9 @@ export const MIGRATION_NAMES = [
   'Migration20261220000000_RefusalDetail',
   // The facility's name (`facility.name`), set by the `facility` commands.
   'Migration20261221000000_FacilityName',
+  // `changed_product` without its index on `sequence`, so that marking a product changed (every ledger write marks
+  // each product it changed) updates the row in place (a HOT update: no index entry) instead of indexing a new one.
+  'Migration20261227000000_ChangedProductInPlace',
   // The feeds' outbox in the store (`outbox_file`, `outbox_chunk`): any worker applies any feed.
   'Migration20261228000000_OutboxInStore',
   // The console's run log columns (`job_run.trigger`, `progress`, `report`), its keyset indexes, and the schedules'
@@ -38,18 +41,25 @@ export const MIGRATION_NAMES = [
   'Migration20261231000000_ConsoleJobControl',
 ] as const;
 
+// Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
+const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
+  Migration20261227000000_ChangedProductInPlace: ['changed_product_sequence_index'],
+};
+
 /**
  * The migration steps for MikroORM's migrator. `statements` hands over the statements that bring the database to the
  * entities' schema (`entitySchemaStatements`, generated before the migrator's transaction opens), once: the first
  * pending step applies them, a later one in the same run finds none left.
  */
 export const migrationSteps = (statements: () => ReadonlyArray<string>): MigrationObject[] => {
-  class EntitySchema extends Migration {
-    override up(): void {
-      for (const statement of statements()) this.addSql(statement);
-    }
-  }
-  return MIGRATION_NAMES.map((name) => ({ name, class: EntitySchema }));
+  const step = (name: (typeof MIGRATION_NAMES)[number]) =>
+    class EntitySchema extends Migration {
+      override up(): void {
+        for (const statement of statements()) this.addSql(statement);
+        for (const index of DROPPED_INDEXES[name] ?? []) this.addSql(`drop index if exists "${index}"`);
+      }
+    };
+  return MIGRATION_NAMES.map((name) => ({ name, class: step(name) }));
 };
 
 /**

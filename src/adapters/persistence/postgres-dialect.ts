@@ -310,6 +310,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       if (provider !== null && provider !== 'c') return false;
       return CODE_POINT_COLLATIONS.has((collation ?? '').toLowerCase());
     },
+    rowAddress: {
+      of: (alias) => sql`cast(${sql.ref(`${alias}.ctid`)} as text)`,
+      at: (alias, address) => sql`${sql.ref(`${alias}.ctid`)} = cast(${address} as tid)`,
+      waitAtMost: (ms) => sql`set_config('lock_timeout', ${`${Math.round(ms)}ms`}, true)`,
+    },
     fill: async (trx, table, columns, rows) => copyInto(await clientOf(trx), table, columns, rows),
     load: async (trx, table, columns, rows, { primaryKey = false } = {}) => {
       const client = await clientOf(trx);
