@@ -10,7 +10,7 @@
  */
 import { execFile } from 'node:child_process';
 import { promisify } from 'node:util';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { localFileStore } from '../src/adapters/local-files/local-file-store.ts';
@@ -20,6 +20,14 @@ import type { FeedLine } from '../src/domain/index.ts';
 import { SHOPIFY_PLANS, startShopifyAdminServer } from '../src/testkit/index.ts';
 import { freshPostgresDatabase } from '../tests/support/postgres.ts';
 import { run } from '../tests/support/run.ts';
+
+// The node flags of the shipped command's launcher (src/cli/bin.ts's first line, `#!/usr/bin/env -S node <flags>`).
+const SHIPPED_NODE_FLAGS: ReadonlyArray<string> = (
+  /^#!.*\bnode((?: --[^\s]+)*)/.exec(readFileSync(join(import.meta.dirname, '../src/cli/bin.ts'), 'utf8'))?.[1] ?? ''
+)
+  .trim()
+  .split(/\s+/)
+  .filter((f) => f !== '');
 
 const SIZES = (process.env.BENCH_RSS_LINES ?? '100000,1000000').split(',').map(Number);
 const TOKEN = 'shpat_bench';
@@ -77,11 +85,12 @@ try {
     for (const [i, l] of feedLines.entries()) expected[i] = l.quantity;
     return feedLines.filter((l) => l.quantity !== l.basis).length;
   };
-  // The child runs while this process serves its requests: never a synchronous spawn here.
+  // The child runs while this process serves its requests: never a synchronous spawn here. It runs with the V8
+  // flags of the shipped command (its launcher's `#!/usr/bin/env -S node ...` line), as a user's run would.
   const child = async (extra: Record<string, string> = {}) => {
     const { stdout, stderr } = await promisify(execFile)(
       process.execPath,
-      [join(import.meta.dirname, 'process-uploads-child.ts')],
+      [...SHIPPED_NODE_FLAGS, join(import.meta.dirname, 'process-uploads-child.ts')],
       {
         env: {
           ...process.env,

@@ -2,6 +2,7 @@ import { StringDecoder } from 'node:string_decoder';
 import type { Writable } from 'node:stream';
 import { PostgreSqlDriver } from '@mikro-orm/postgresql';
 import { CompiledQuery, PostgresDialect, sql, type PostgresPool, type PostgresPoolClient } from 'kysely';
+import { finished } from 'node:stream/promises';
 import pg from 'pg';
 import { from as copyFrom, to as copyTo } from 'pg-copy-streams';
 import { stockTableBuilder } from '../../application/columnar.ts';
@@ -140,9 +141,13 @@ const clientOf = async (trx: Db): Promise<pg.PoolClient> => {
 // generation's collector: 20-150 MB of peak memory for a million rows.
 const CHUNK_BYTES = 1 << 16;
 const writeCopyText = async (copy: Writable, rows: Iterable<ReadonlyArray<Value>>): Promise<void> => {
-  // A COPY the server refuses fails here, whatever write is waiting (its callback may never come). `on`, not
-  // `once`: a refused stream may report its error again as it is destroyed.
-  const failed = new Promise<never>((_, reject) => copy.on('error', reject));
+  // A COPY the server refuses, or a stream closed before it finished (the connection lost under it), fails here,
+  // whatever write is waiting (its callback may never come): `finished` rejects on an error or a premature close.
+  const ended = finished(copy);
+  ended.catch(() => undefined);
+  const failed = ended.then((): never => {
+    throw new Error('the COPY stream ended before its rows were written');
+  });
   failed.catch(() => undefined);
   const write = (chunk: Buffer) =>
     Promise.race([
@@ -181,7 +186,8 @@ const writeCopyText = async (copy: Writable, rows: Iterable<ReadonlyArray<Value>
   }
   if (used > 0) await send(chunk.subarray(0, used));
   await sending;
-  await Promise.race([new Promise<void>((resolve) => copy.end(resolve)), failed]);
+  copy.end();
+  await ended;
 };
 
 /**
@@ -219,11 +225,18 @@ const copyInto = async (
   rows: Iterable<ReadonlyArray<Value>>,
 ) => {
   const copy = client.query(copyFrom(`copy "${table}" (${columnList(columns)}) from stdin`));
+  // Whether the stream itself failed (the server refused the COPY, or the connection was lost under it).
+  let streamFailed = false;
+  copy.on('error', () => {
+    streamFailed = true;
+  });
   try {
     await writeCopyText(copy, rows);
   } catch (error) {
     // A failure of the rows themselves (not of the server) ends the COPY with CopyFail, so the connection is usable.
-    if (!copy.destroyed) await new Promise<void>((resolve) => copy.destroy(error as Error).once('close', resolve));
+    // Not after the stream failed: its CopyFail would wait for an answer a lost connection never sends.
+    if (!streamFailed && !copy.destroyed)
+      await new Promise<void>((resolve) => copy.destroy(error as Error).once('close', resolve));
     throw error;
   }
 };
