@@ -18,8 +18,7 @@ import pg from 'pg';
 import { loadConfig } from '../src/composition/config.ts';
 import { jobControl, type PipelineFilter } from '../src/composition/job-control.ts';
 import { openLiveStore } from '../src/composition/jobs.ts';
-import { randomBytes } from 'node:crypto';
-import { DATABASE_URL } from '../tests/support/postgres.ts';
+import { DATABASE_URL, freshPostgresDatabase } from '../tests/support/postgres.ts';
 
 const RUNS = Number(process.env.BENCH_RUNS ?? 100_000);
 const REPEAT = 30;
@@ -191,24 +190,7 @@ const sqlite = async (): Promise<void> => {
 };
 
 // A database of its own name (BENCH_DB_PREFIX), so no test suite's clean-up of its databases reaches it.
-const freshDatabase = async () => {
-  const name = `${process.env.BENCH_DB_PREFIX ?? 'oms_inventory_sync_bench_'}${randomBytes(4).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
-};
+const freshDatabase = () => freshPostgresDatabase(process.env.BENCH_DB_PREFIX ?? 'oms_inventory_sync_bench_');
 const database = await freshDatabase();
 const baselineName = `${new URL(database.url).pathname.slice(1)}_baseline`;
 try {

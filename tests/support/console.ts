@@ -1,13 +1,7 @@
-// The console under test in a real browser: a fresh store (PostgreSQL by default, own database name prefix, or
-// SQLite), the test kit's local Shopify Admin server, local inbox and outbox folders, the console on an ephemeral
-// port, and Debian's chromium driven by playwright-core. `signedInPage` signs in; `screenshot` saves a picture of
-// the page under test-output/screenshots/ (not committed).
-import { randomBytes } from 'node:crypto';
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import pg from 'pg';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import { loadConfig, type Config } from '../../src/composition/config.ts';
 import type { JobControl } from '../../src/composition/job-control.ts';
@@ -19,7 +13,7 @@ import type { ConsoleDeps } from '../../src/console/deps.ts';
 import { PAGES, startConsole, type PageModule, type RunningConsole } from '../../src/console/server.ts';
 import { openJobControl } from '../../src/worker/job-control-live.ts';
 import { startShopifyAdminServer, type ShopifyAdminServer } from '../../src/testkit/shopify-admin-server.ts';
-import { DATABASE_URL } from './postgres.ts';
+import { freshPostgresDatabase } from './postgres.ts';
 
 /** The operator the console under test accepts. */
 export const CONSOLE_USER = 'operator';
@@ -44,24 +38,8 @@ export const launchChromium = (): Promise<Browser> =>
   chromium.launch({ executablePath: process.env.CHROMIUM_PATH ?? '/usr/bin/chromium', args: CHROMIUM_ARGS });
 
 /** A PostgreSQL database of its own (name `<prefix><random>`), and how to drop it. */
-export const prefixedDatabase = async (prefix: string): Promise<{ url: string; drop: () => Promise<void> }> => {
-  const name = `${prefix}${randomBytes(5).toString('hex')}`;
-  const admin = new pg.Client({ connectionString: DATABASE_URL });
-  await admin.connect();
-  await admin.query(`create database "${name}"`);
-  await admin.end();
-  const url = new URL(DATABASE_URL);
-  url.pathname = `/${name}`;
-  return {
-    url: url.toString(),
-    drop: async () => {
-      const client = new pg.Client({ connectionString: DATABASE_URL });
-      await client.connect();
-      await client.query(`drop database if exists "${name}" with (force)`);
-      await client.end();
-    },
-  };
-};
+export const prefixedDatabase = (prefix: string): Promise<{ url: string; drop: () => Promise<void> }> =>
+  freshPostgresDatabase(prefix);
 
 const refused = async () =>
   ({ _tag: 'Left', left: { _tag: 'JobControlFailed', message: 'no job control in this test' } }) as const;

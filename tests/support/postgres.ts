@@ -6,9 +6,11 @@ import pg from 'pg';
 /** The server the tests use. */
 export const DATABASE_URL = process.env.DATABASE_URL ?? 'postgres://postgres@127.0.0.1:5432/test';
 
-/** Creates an empty database and returns its URL and a function that drops it. */
-export const freshPostgresDatabase = async (): Promise<{ url: string; drop: () => Promise<void> }> => {
-  const name = `oms_inventory_sync_test_${randomBytes(6).toString('hex')}`;
+/** Creates an empty database (named `<prefix><random>`) and returns its URL and a function that drops it. */
+export const freshPostgresDatabase = async (
+  prefix = 'oms_inventory_sync_test_',
+): Promise<{ url: string; drop: () => Promise<void> }> => {
+  const name = `${prefix}${randomBytes(6).toString('hex')}`;
   const admin = new pg.Client({ connectionString: DATABASE_URL });
   await admin.connect();
   await admin.query(`create database "${name}"`);
