@@ -2,11 +2,10 @@
 // PostgreSQL store whose database keeps the feeds (the outbox's default with PostgreSQL: no `outbox` setting):
 // whichever worker takes a Process uploads applies every feed, whichever worker's Hard Sync wrote it, and each feed
 // is applied once.
-import { spawn, type ChildProcess } from 'node:child_process';
-import { mkdirSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import type { ChildProcess } from 'node:child_process';
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { openPostgresInventoryStore } from '../../src/adapters/persistence/postgres-inventory-store.ts';
@@ -16,8 +15,7 @@ import { freshPostgresDatabase } from '../support/postgres.ts';
 import { run } from '../support/run.ts';
 import { shopifyScenario, TOKEN } from '../support/shopify-scenario.ts';
 import { until } from '../support/wait.ts';
-
-const shopifyWorker = fileURLToPath(new URL('./support/shopify-worker.ts', import.meta.url));
+import { workerPair } from './support/worker-pair.ts';
 
 const workers = suite('two workers, the outbox in the PostgreSQL store');
 const children: ChildProcess[] = [];
@@ -42,7 +40,6 @@ workers('two workers with different local folders: each feed is applied once, by
   const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-store-outbox-workers-'));
   const outbox = store.fileStore();
   const feeds = async (folder: string) => (await run(outbox.list(folder))).map((f) => f.name).sort();
-  const output: Record<string, string> = {};
   let s: Awaited<ReturnType<typeof shopifyScenario>> | undefined;
   try {
     await store.migrate();
@@ -67,32 +64,7 @@ workers('two workers with different local folders: each feed is applied once, by
     await live.right.close();
     assert.ok(mapped._tag === 'Right' && mapped.right.status === 'succeeded', JSON.stringify(mapped));
 
-    const start = (name: string) => {
-      const own = join(dir, name);
-      mkdirSync(join(own, 'inbox'), { recursive: true });
-      const child = spawn(process.execPath, [shopifyWorker], {
-        env: { ...process.env, ...env, SETTINGS: JSON.stringify(settingsOf(own)), WORKER_NAME: name },
-        // In its own folder: a local outbox by default would be written here.
-        cwd: own,
-        stdio: ['pipe', 'pipe', 'pipe'],
-      });
-      children.push(child);
-      output[name] = '';
-      child.stdout!.on('data', (d: Buffer) => void (output[name] += d.toString()));
-      child.stderr!.on('data', (d: Buffer) => void (output[name] += d.toString()));
-      return child;
-    };
-    const ready = (name: string) =>
-      until(`${name} to start`, async () => (output[name]?.includes('ready') ? true : undefined), 60_000);
-    const runs = () => run(store.listRuns({ limit: 20, at: new Date() }));
-    const uploadsApplied = async (n: number) => {
-      const all = await runs();
-      const done = all.filter((r) => r.job === 'process-uploads' && r.outcome === 'succeeded');
-      return done.reduce((sum, r) => sum + (r.counts.applied ?? 0), 0) >= n ? all : undefined;
-    };
-    const failWith = (e: unknown): never => {
-      throw new Error(`${String(e)}\n${output['worker-a']}\n${output['worker-b']}`);
-    };
+    const { start, ready, runs, uploadsApplied, failWith } = workerPair({ dir, env, settingsOf, store, children });
     const hardSync = JSON.stringify({ job: 'hard-sync', parameters: { facilityGroupId: 'SHOPIFY_US' } });
 
     // Round 1, one worker's feed applied by the other: worker a alone runs the Hard Sync, while Process uploads'
