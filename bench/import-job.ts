@@ -32,14 +32,39 @@ const inbox = sftpFileStore({
   hostKeySha256: ssh.hostKeySha256,
   remoteRoot: ssh.root,
 });
+// Each port call the import makes, timed (wall time from its call to its answer, summed by name): the phases.
+const phases: Record<string, number> = {};
+const timed = <D extends object>(deps: D): D =>
+  Object.fromEntries(
+    Object.entries(deps).map(([name, f]) => [
+      name,
+      typeof f !== 'function'
+        ? f
+        : (...args: unknown[]) => {
+            const answer = f(...args);
+            if (typeof answer !== 'function') return answer;
+            return async () => {
+              const began = process.hrtime.bigint();
+              try {
+                return await answer();
+              } finally {
+                phases[name] = (phases[name] ?? 0) + Number(process.hrtime.bigint() - began) / 1e6;
+              }
+            };
+          },
+    ]),
+  ) as D;
+const opened = Number(process.hrtime.bigint() - start) / 1e6;
 const report = await run(
-  importInventory({ ...defaultImportConfig('bench', 'bench-worker'), settleMs: 0 })({
-    ...inbox,
-    ...netsuiteExportReader(),
-    ...localRowSpools(),
-    ...store,
-    ...systemClock,
-  }),
+  importInventory({ ...defaultImportConfig('bench', 'bench-worker'), settleMs: 0 })(
+    timed({
+      ...inbox,
+      ...netsuiteExportReader(),
+      ...localRowSpools(),
+      ...store,
+      ...systemClock,
+    }),
+  ),
 );
 await inbox.close();
 await store.close();
@@ -48,6 +73,7 @@ process.stdout.write(
   JSON.stringify({
     seconds,
     peakRssMb: process.resourceUsage().maxRSS / 1024,
+    phasesMs: { open: opened, ...phases },
     report: {
       rowsRead: report.rowsRead,
       adjusted: report.adjusted,
