@@ -108,7 +108,7 @@ try {
       import: { settleMs: 0 },
     }),
   );
-  const bin = fileURLToPath(new URL('../dist/cli/main.js', import.meta.url));
+  const bin = fileURLToPath(new URL('../dist/cli/bin.js', import.meta.url));
   chmodSync(bin, 0o755); // as npm makes an installed package's bin
   const runCli = (url: string) => {
     copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
@@ -219,7 +219,7 @@ try {
     putBack();
     const lean = runJob(['--max-semi-space-size=1']);
 
-    // The shipped command as users run it (dist/cli/main.js started through its shebang, which passes
+    // The shipped command as users run it (dist/cli/bin.js, the package's bin, started through its shebang, which passes
     // --max-semi-space-size=1; configured by a file and the environment; GNU time reports its peak RSS) and the
     // baseline, taking turns: a busy moment of the shared machine then falls on both alike, and the ratio is each
     // pair's own, their median the figure.

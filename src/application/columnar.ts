@@ -147,6 +147,27 @@ export const stockTableBuilder = (capacity = 1024) => {
       atp[n] = availableToPromise;
       n++;
     },
+    /** The number `add` files an id under (the same for the same text), for `addNumbered`. */
+    numberOf: strings.numberOf,
+    /** `add` with the ids given by their numbers (`numberOf`): a reader that knows a repeated id skips its lookup. */
+    addNumbered: (
+      productNumber: number,
+      facilityNumber: number,
+      quantityOnHand: number,
+      availableToPromise: number,
+    ) => {
+      if (n === product.length) {
+        product = grown(product, n + 1);
+        facility = grown(facility, n + 1);
+        qoh = grown(qoh, n + 1);
+        atp = grown(atp, n + 1);
+      }
+      product[n] = productNumber;
+      facility[n] = facilityNumber;
+      qoh[n] = quantityOnHand;
+      atp[n] = availableToPromise;
+      n++;
+    },
     build: (): StockTable => {
       const names = strings.strings;
       return {

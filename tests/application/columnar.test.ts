@@ -27,6 +27,29 @@ columnar('stock levels round-trip through a table, across growth past the first 
   );
 });
 
+columnar('stock levels added by id numbers (numberOf, addNumbered) read as those added by id, mixed alike', () => {
+  fc.assert(
+    fc.property(stockLevels(), fc.integer({ min: 1, max: 4 }), (levels, capacity) => {
+      const builder = stockTableBuilder(capacity);
+      levels.forEach((l, i) => {
+        if (i % 2 === 0) builder.add(l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise);
+        else
+          builder.addNumbered(
+            builder.numberOf(l.productId),
+            builder.numberOf(l.facilityId),
+            l.quantityOnHand,
+            l.availableToPromise,
+          );
+      });
+      assert.equal(
+        stockLevelsOf(builder.build()),
+        levels.map((l) => ({ ...l })),
+      );
+    }),
+    { numRuns: 200 },
+  );
+});
+
 columnar('export rows round-trip, one string kept per distinct id', () => {
   const builder = exportRowsBuilder(2);
   const long = 'SKU-0000001-BLUE-MEDIUM';

@@ -1,7 +1,9 @@
 // The installed command's launcher: on a Node.js older than the dependencies need, one line and exit 2; otherwise the
 // command line itself.
 import { spawnSync } from 'node:child_process';
-import { existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
@@ -14,6 +16,22 @@ launcher('runs the command line on this Node.js', () => {
   const { status, stdout } = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8' });
   assert.is(status, 0);
   assert.ok(stdout.startsWith('Usage: oms-inventory-sync <command>'), stdout);
+});
+
+launcher("turns on Node's compile cache, in the temp folder, before the command line loads", () => {
+  const tmp = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-bin-'));
+  try {
+    const { NODE_COMPILE_CACHE: _set, NODE_DISABLE_COMPILE_CACHE: _off, ...env } = process.env;
+    const { status } = spawnSync(process.execPath, [bin, 'help'], { encoding: 'utf8', env: { ...env, TMPDIR: tmp } });
+    assert.is(status, 0);
+    const cache = join(tmp, 'node-compile-cache');
+    assert.ok(existsSync(cache), 'no node-compile-cache in the temp folder');
+    // The command line's modules are in it (one folder per Node.js version and cache format, its entries inside).
+    const entries = readdirSync(cache, { recursive: true });
+    assert.ok(entries.length > 20, `${entries.length} entries`);
+  } finally {
+    rmSync(tmp, { recursive: true, force: true });
+  }
 });
 
 // The machine's own Node.js (Debian's /usr/bin/node, 20 here) stands for an older install. Node 20 cannot strip

@@ -357,6 +357,40 @@ for (const [name, fresh] of FRESH_DATABASES) {
     assert.is(byProduct.size, count, 'no position read twice');
   });
 
+  test('stockLevels: runs of one product, facilities in a repeated order and out of it, ids alike but for their ends', async () => {
+    // In the table's order: a product's positions together, its facilities in the order the previous product had
+    // them, then in another; ids that start like the previous row's (one longer, one shorter), escaped ones repeated.
+    const facilities = ['F1', 'F\t', 'F1x', 'F', 'F\\'];
+    const rows: Value[][] = [];
+    const products = ['P1', 'P12', 'P1', 'P\\1', 'P\\1', 'P\n', 'P', 'Ø😀', 'P12'];
+    // (A product met again takes other facilities: a position is one row.)
+    const suffixes = ['', '', 'b', '', 'c', '', '6', '7', '8'];
+    for (const [p, product] of products.entries()) {
+      const order = p % 3 === 2 ? [...facilities].reverse() : p % 3 === 1 ? facilities.slice(1) : facilities;
+      for (const [f, facility] of order.entries())
+        rows.push([product, `${facility}${suffixes[p]}`, (p * 10 + f) * 100_000 + 1, -(p * 10 + f) * 7, 0]);
+    }
+    await orm.transaction(async (trx) => {
+      await orm.dialect.fill(
+        trx,
+        'inventory_position',
+        [
+          ['product_id', 'text'],
+          ['facility_id', 'text'],
+          ['quantity_on_hand_scaled', 'bigint'],
+          ['available_to_promise_scaled', 'bigint'],
+          ['updated_at', 'bigint'],
+        ],
+        rows,
+      );
+    });
+    const expected = rows.map((r) => [r[0], r[1], Number(r[2]) / 100_000, Number(r[3]) / 100_000].join('|')).sort();
+    const read = stockLevelsOf(await orm.transaction(orm.dialect.stockLevels))
+      .map((l) => [l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise].join('|'))
+      .sort();
+    assert.equal(read, expected);
+  });
+
   test.run();
 }
 
