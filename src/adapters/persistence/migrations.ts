@@ -39,6 +39,11 @@ export const MIGRATION_NAMES = [
   // The console's run log columns (`job_run.trigger`, `progress`, `report`), its keyset indexes, and the schedules'
   // own state (`job_schedule`).
   'Migration20261231000000_ConsoleJobControl',
+  // PostgreSQL: `inventory_position` keeps a tenth of each page free (fillfactor 90), so that a position's update
+  // (every event, every import's delta) writes its new version on the same page (a HOT update: no new primary key
+  // entry, no write to the index's pages). Pages written from then on keep the room; a store's older pages get it as
+  // their rows are updated and vacuumed.
+  'Migration20270101000000_PositionsUpdatedInPlace',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
@@ -46,17 +51,24 @@ const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], Readonly
   Migration20261227000000_ChangedProductInPlace: ['changed_product_sequence_index'],
 };
 
+// Storage settings of PostgreSQL a step sets (the entities cannot say them; SQLite has none).
+const POSTGRES_STORAGE: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
+  Migration20270101000000_PositionsUpdatedInPlace: ['alter table "inventory_position" set (fillfactor = 90)'],
+};
+
 /**
  * The migration steps for MikroORM's migrator. `statements` hands over the statements that bring the database to the
  * entities' schema (`entitySchemaStatements`, generated before the migrator's transaction opens), once: the first
- * pending step applies them, a later one in the same run finds none left.
+ * pending step applies them, a later one in the same run finds none left. `postgres`: the database is PostgreSQL
+ * (a step's storage settings apply).
  */
-export const migrationSteps = (statements: () => ReadonlyArray<string>): MigrationObject[] => {
+export const migrationSteps = (statements: () => ReadonlyArray<string>, postgres = false): MigrationObject[] => {
   const step = (name: (typeof MIGRATION_NAMES)[number]) =>
     class EntitySchema extends Migration {
       override up(): void {
         for (const statement of statements()) this.addSql(statement);
         for (const index of DROPPED_INDEXES[name] ?? []) this.addSql(`drop index if exists "${index}"`);
+        if (postgres) for (const statement of POSTGRES_STORAGE[name] ?? []) this.addSql(statement);
       }
     };
   return MIGRATION_NAMES.map((name) => ({ name, class: step(name) }));

@@ -70,7 +70,9 @@ export const openOrm = async (location: StoreLocation): Promise<StoreOrm> => {
     prepared = [];
     return statements;
   };
-  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>(ormOptions(dialect, migrationSteps(take)));
+  const orm = await MikroORM.init<AbstractSqlDriver, SqlEntityManager>(
+    ormOptions(dialect, migrationSteps(take, 'postgresUrl' in location)),
+  );
   // MikroORM reconnects a closed ORM on its next query; a closed store stays closed instead.
   let closed = false;
   const open = (): void => {
