@@ -346,21 +346,45 @@ const describeFileError = (e: ExportFileError): string => {
 const problemRow = (p: RowProblem): RejectedRow => ({ line: p.line, field: p.field, reason: p.reason });
 
 // Why a row naming these ids is refused: an unknown item or location (null: both known). The reader refuses these
-// rows as it reads them (`ExportReadOptions.refuseRow`), so the table never holds them nor any item name.
-const unknownIds =
-  (columns: ExportColumns, products: ReadonlyMap<string, string>, facilities: ReadonlyMap<string, string>) =>
-  (itemInternalId: string, location: string, item: string): RowRefusal | null =>
-    !products.has(itemInternalId)
-      ? {
+// rows as it reads them (`ExportReadOptions.refuseRow`), so the table never holds them nor any item name. An export
+// lists an item's locations together: the item of the row before, found known, is not looked up again.
+const unknownIds = (
+  columns: ExportColumns,
+  products: ReadonlyMap<string, string>,
+  facilities: ReadonlyMap<string, string>,
+) => {
+  let knownItem: string | null = null;
+  return (itemInternalId: string, location: string, item: string): RowRefusal | null => {
+    if (itemInternalId !== knownItem) {
+      if (!products.has(itemInternalId))
+        return {
           field: columns.itemInternalId,
           reason: `unknown item: no OMS product has NetSuite internal id '${itemInternalId}' (item '${item}')`,
-        }
-      : !facilities.has(location)
-        ? {
-            field: columns.location,
-            reason: `unknown location: no OMS facility has NetSuite location id '${location}'`,
-          }
-        : null;
+        };
+      knownItem = itemInternalId;
+    }
+    return facilities.has(location)
+      ? null
+      : {
+          field: columns.location,
+          reason: `unknown location: no OMS facility has NetSuite location id '${location}'`,
+        };
+  };
+};
+
+// The value of `map` at a key, remembering the last key asked for: a table's rows of one item come together, and
+// hand over the one string the table keeps for it, so the next row's key is that string again.
+const lastLookup = (map: ReadonlyMap<string, string>) => {
+  let key: string | null = null;
+  let value: string | undefined;
+  return (k: string): string | undefined => {
+    if (k !== key) {
+      key = k;
+      value = map.get(k);
+    }
+    return value;
+  };
+};
 
 // The rows of a parsed export that name a known item and location, as indices into its table, read as snapshot
 // rows through the id maps (no copies of a million rows); and the rows naming an unknown item or location (none
@@ -381,8 +405,9 @@ const resolveRows = (
   const known = new Int32Array(table.length);
   let kept = 0;
   const sample: RejectedRow[] = [];
+  const productOf = lastLookup(products);
   for (let i = 0; i < table.length; i++) {
-    if (products.has(table.itemInternalId(i)) && facilities.has(table.location(i))) known[kept++] = i;
+    if (productOf(table.itemInternalId(i)) !== undefined && facilities.has(table.location(i))) known[kept++] = i;
     else if (sample.length < REJECTED_ROWS_SAMPLE) sample.push(unknown(i)!);
   }
   function* unknownRows(): Iterable<RejectedRow> {
@@ -397,7 +422,7 @@ const resolveRows = (
     rows: () => fromIterable(unknownRows()),
   };
   const snapshotColumns: SnapshotColumns<number> = {
-    productId: (i) => products.get(table.itemInternalId(i))!,
+    productId: (i) => productOf(table.itemInternalId(i))!,
     facilityId: (i) => facilities.get(table.location(i))!,
     quantity: (i) => table.quantity(i),
     line: (i) => table.line(i),
