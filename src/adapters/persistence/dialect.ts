@@ -59,6 +59,12 @@ export interface StoreDialect {
     options?: { readonly primaryKey?: boolean },
   ) => Promise<boolean>;
   /**
+   * Gives the sorts and hashes of the transaction `trx`'s statements at least 64 MB of memory each, to its end: on
+   * PostgreSQL `work_mem` (whose default, 4 MB, made the import's sorts of 50,000 adjustments spill to disk; a larger
+   * setting stays); nothing on SQLite.
+   */
+  readonly roomToSort: (trx: Db) => Promise<void>;
+  /**
    * QOH and ATP of every position, read inside the transaction `trx` (one snapshot): PostgreSQL's
    * `COPY … TO STDOUT` decoded as it streams, SQLite's pages in key order.
    */

@@ -354,6 +354,10 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       for (const statement of rebuild) await client.query(statement);
       return locked;
     },
+    roomToSort: async (trx) => {
+      await sql`select set_config('work_mem', '64MB', true)
+        where pg_size_bytes(current_setting('work_mem')) < pg_size_bytes('64MB')`.execute(trx);
+    },
     stockLevels: async (trx) => {
       // Sized from the planner's row estimate, so a million rows are not copied over and over as the table grows.
       const estimate = await sql<{ rows: number }>`

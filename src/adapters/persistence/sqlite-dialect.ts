@@ -107,6 +107,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
       await fill(trx, table, columns, typeof rows === 'function' ? await rows(false) : rows);
       return false;
     },
+    roomToSort: async () => undefined,
     stockLevels: async (trx) => {
       const levels = stockTableBuilder();
       let last: PositionRow | undefined;

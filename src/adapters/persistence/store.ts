@@ -468,6 +468,9 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           if (Number(recorded.numInsertedOrUpdatedRows ?? 0) === 0) return 'already-imported' as const;
           if (commit.adjustments.length === 0) return 'committed' as const;
           if (everyCreated(commit.adjustments) && (await commitCreated(trx, commit, at))) return 'committed' as const;
+          // The statements below sort and join every adjustment (in key order, staging against what the upsert
+          // returned): in memory.
+          await dialect.roomToSort(trx);
           let created = 0;
           const counted = function* (adjustments: Iterable<StockAdjustment>): Generator<StockAdjustment> {
             for (const a of adjustments) {

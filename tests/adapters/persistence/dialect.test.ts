@@ -329,6 +329,30 @@ for (const [name, fresh] of FRESH_DATABASES) {
       assert.is(await oid(), before, 'the index was not built again');
     });
 
+  test('roomToSort: 64 MB of work_mem (PostgreSQL) to the commit only, a larger setting kept; nothing on SQLite', async () => {
+    const setting = async (trx: Parameters<Parameters<typeof orm.transaction>[0]>[0]) =>
+      name === 'PostgreSQL'
+        ? Number(
+            (await sql<{ m: unknown }>`select pg_size_bytes(current_setting('work_mem')) as "m"`.execute(trx)).rows[0]
+              ?.m,
+          )
+        : 0;
+    const { before, during } = await orm.transaction(async (trx) => {
+      const before = await setting(trx);
+      await orm.dialect.roomToSort(trx);
+      return { before, during: await setting(trx) };
+    });
+    if (name !== 'PostgreSQL') return;
+    assert.is(during, Math.max(before, 64 * 2 ** 20));
+    assert.is(await orm.transaction(setting), before, 'as it was after the commit');
+    const larger = await orm.transaction(async (trx) => {
+      await sql`select set_config('work_mem', '128MB', true)`.execute(trx);
+      await orm.dialect.roomToSort(trx);
+      return setting(trx);
+    });
+    assert.is(larger, 128 * 2 ** 20, 'a larger setting stays');
+  });
+
   test('stockLevels: every position, in one snapshot, past a page', async () => {
     const count = 60_000;
     await orm.transaction(async (trx) => {
