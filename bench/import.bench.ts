@@ -113,16 +113,22 @@ try {
   const runCli = (url: string) => {
     copyFileSync(file, join(sshd.root, 'inventory-2026-11-22T010000Z.csv'));
     const cliStart = process.hrtime.bigint();
-    const cli = spawnSync('/usr/bin/time', ['-f', 'peak-rss-kb=%M', bin, 'import', '--config', configFile, '--json'], {
-      encoding: 'utf8',
-      env: { ...process.env, DATABASE_URL: url, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
-    });
+    const cli = spawnSync(
+      '/usr/bin/time',
+      ['-f', 'peak-rss-kb=%M cpu-s=%U+%S', bin, 'import', '--config', configFile, '--json'],
+      {
+        encoding: 'utf8',
+        env: { ...process.env, DATABASE_URL: url, PATH: `${dirname(process.execPath)}:${process.env.PATH ?? ''}` },
+      },
+    );
     const seconds = Number(process.hrtime.bigint() - cliStart) / 1e9;
     if (cli.status !== 0) throw new Error(`oms-inventory-sync import failed: ${cli.stderr}`);
     const peakMb = Number(/peak-rss-kb=(\d+)/.exec(cli.stderr)?.[1] ?? Number.NaN) / 1024;
+    const cpu = /cpu-s=([\d.]+)\+([\d.]+)/.exec(cli.stderr);
     return {
       seconds,
       peakMb,
+      cpuSeconds: Number(cpu?.[1] ?? Number.NaN) + Number(cpu?.[2] ?? Number.NaN),
       report: JSON.parse(cli.stdout) as { adjusted: number; unchanged: number; rowsRead: number },
     };
   };
@@ -224,14 +230,33 @@ try {
     // baseline, taking turns: a busy moment of the shared machine then falls on both alike, and the ratio is each
     // pair's own, their median the figure.
     const PAIRS = Number(process.env.BENCH_PAIRS ?? 3);
-    const pairs: Array<{ cli: ReturnType<typeof runCli>; baselineSeconds: number; load: string }> = [];
+    const pairs: Array<{
+      cli: ReturnType<typeof runCli>;
+      baselineSeconds: number;
+      load: string;
+      cliCheckpoints: number;
+      baselineCheckpoints: number;
+    }> = [];
+    // The server's checkpoints so far (any database's, this machine's other work too): the first write of a page
+    // after one logs the whole page, so a run with a checkpoint in it writes several times the WAL of one without.
+    const checkpoints = (): number =>
+      Number(
+        execFileSync(
+          'psql',
+          [database.url, '-Atc', 'select checkpoints_timed + checkpoints_req from pg_stat_bgwriter'],
+          { encoding: 'utf8' },
+        ).trim(),
+      );
     for (let k = 0; k < PAIRS; k++) {
       const load = readFileSync('/proc/loadavg', 'utf8').split(' ').slice(0, 3).join(' ');
       putBack();
+      let before = checkpoints();
       const cli = runCli(database.url);
+      const cliCheckpoints = checkpoints() - before;
       putBack();
+      before = checkpoints();
       const baselineSeconds = changedBaseline();
-      pairs.push({ cli, baselineSeconds, load });
+      pairs.push({ cli, baselineSeconds, load, cliCheckpoints, baselineCheckpoints: checkpoints() - before });
     }
 
     console.log(
@@ -252,7 +277,7 @@ try {
     );
     for (const [k, pair] of pairs.entries())
       console.log(
-        `pair ${k + 1} (load ${pair.load}): oms-inventory-sync import (the shipped command, process start to exit) ${pair.cli.seconds.toFixed(2)} s, peak RSS ${pair.cli.peakMb.toFixed(0)} MB, adjusted ${pair.cli.report.adjusted}; baseline (psql \\copy + one INSERT ... ON CONFLICT, local file) ${pair.baselineSeconds.toFixed(2)} s; ratio ${(pair.cli.seconds / pair.baselineSeconds).toFixed(2)}x`,
+        `pair ${k + 1} (load ${pair.load}): oms-inventory-sync import (the shipped command, process start to exit) ${pair.cli.seconds.toFixed(2)} s (CPU ${pair.cli.cpuSeconds.toFixed(2)} s), peak RSS ${pair.cli.peakMb.toFixed(0)} MB, adjusted ${pair.cli.report.adjusted}; baseline (psql \\copy + one INSERT ... ON CONFLICT, local file) ${pair.baselineSeconds.toFixed(2)} s; ratio ${(pair.cli.seconds / pair.baselineSeconds).toFixed(2)}x; server checkpoints during them: ${pair.cliCheckpoints}, ${pair.baselineCheckpoints}`,
       );
     const ratios = pairs.map((pair) => pair.cli.seconds / pair.baselineSeconds).sort((a, b) => a - b);
     const median = ratios[Math.floor(ratios.length / 2)]!;
