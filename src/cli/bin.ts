@@ -4,7 +4,7 @@
  * older Node would otherwise die on `node:sqlite` or MikroORM with a stack trace), then runs the command line.
  *
  * (The shebang's `--max-semi-space-size=1` keeps V8's young generation at 1 MB: a 1M-row import then peaks near
- * 280 MB instead of 430 MB for a few percent of speed; `npm run bench:import` measures both.)
+ * 260-280 MB instead of 400-430 MB for a few percent of speed; `npm run bench:import` measures the command with it.)
  *
  * Its static imports have no imports of their own, so that this file loads on any Node.js.
  *

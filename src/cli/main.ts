@@ -1,7 +1,7 @@
 #!/usr/bin/env -S node --max-semi-space-size=1
 /**
  * (The shebang's `--max-semi-space-size=1` keeps V8's young generation at 1 MB: a 1M-row import then peaks near
- * 280 MB instead of 430 MB for a few percent of speed; `npm run bench:import` measures both.)
+ * 260-280 MB instead of 400-430 MB for a few percent of speed; `npm run bench:import` measures the command with it.)
  *
  * The `oms-inventory-sync` command line: a thin edge that builds a job from the configuration, runs it, prints its
  * report and sets the exit code (0 done, 1 failed and worth retrying, 2 usage or configuration error, 3 done but a
