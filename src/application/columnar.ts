@@ -74,12 +74,30 @@ export const exportRowsBuilder = (_capacity = 1024, { itemNames = true }: { read
   const location = blockColumn((n) => new Int32Array(n));
   const quantity = blockColumn((n) => new Float64Array(n));
   let n = 0;
+  // An export lists an item's locations together, in the same order item after item: the item id of the row before
+  // and the location that followed this row's predecessor last time are compared before any lookup.
+  let lastInternal: string | null = null;
+  let lastInternalNumber = -1;
+  let lastLocation = -1;
+  const nextLocation: number[] = [];
+  const locationNumber = (s: string): number => {
+    const predicted = lastLocation === -1 ? undefined : nextLocation[lastLocation];
+    if (predicted !== undefined && strings.strings[predicted] === s) return predicted;
+    const number = strings.numberOf(s);
+    if (lastLocation !== -1) nextLocation[lastLocation] = number;
+    return number;
+  };
   return {
     add: (row: ExportRowObject): void => {
       line.set(n, row.line);
       if (itemNames) item.set(n, strings.numberOf(row.item));
-      internal.set(n, strings.numberOf(row.itemInternalId));
-      location.set(n, strings.numberOf(row.location));
+      if (row.itemInternalId !== lastInternal) {
+        lastInternal = row.itemInternalId;
+        lastInternalNumber = strings.numberOf(row.itemInternalId);
+      }
+      internal.set(n, lastInternalNumber);
+      lastLocation = locationNumber(row.location);
+      location.set(n, lastLocation);
       quantity.set(n, row.quantity);
       n++;
     },

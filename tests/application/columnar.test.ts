@@ -50,6 +50,33 @@ columnar('stock levels added by id numbers (numberOf, addNumbered) read as those
   );
 });
 
+columnar('export rows round-trip whatever the runs of items and the order of their locations', () => {
+  const row = fc.record({
+    line: fc.integer({ min: 1, max: 1_000_000 }),
+    item: fc.constantFrom('a', 'b', ''),
+    itemInternalId: fc.constantFrom('1', '2', '12', '21'),
+    location: fc.constantFrom('1', '2', '12', '101', '10'),
+    quantity: fc.integer({ min: 0, max: 100 }),
+  });
+  fc.assert(
+    fc.property(
+      // Runs of one item over a few locations, as exports list them, and rows in any order.
+      fc.array(fc.tuple(row, fc.integer({ min: 1, max: 4 }), fc.shuffledSubarray(['1', '2', '12', '101']))),
+      (runs) => {
+        const rows = runs.flatMap(([r, times, locations]) =>
+          Array.from({ length: times }, (_, t) =>
+            locations.map((location, k) => ({ ...r, line: r.line + t + k, location })),
+          ).flat(),
+        );
+        const builder = exportRowsBuilder();
+        for (const r of rows) builder.add(r);
+        assert.equal(exportRowsToArray(builder.build()), rows);
+      },
+    ),
+    { numRuns: 300 },
+  );
+});
+
 columnar('export rows round-trip, one string kept per distinct id', () => {
   const builder = exportRowsBuilder(2);
   const long = 'SKU-0000001-BLUE-MEDIUM';
