@@ -18,6 +18,15 @@ const COLUMNS: Columns = [
   ['created', 'boolean'],
 ];
 
+// The columns of `inventory_position`, for positions filled in directly.
+const POSITION_COLUMNS: Columns = [
+  ['product_id', 'text'],
+  ['facility_id', 'text'],
+  ['quantity_on_hand_scaled', 'bigint'],
+  ['available_to_promise_scaled', 'bigint'],
+  ['updated_at', 'bigint'],
+];
+
 // Texts a store must not mangle (tabs, line breaks and backslashes are COPY's own syntax), extreme integers, nulls.
 const ODD: ReadonlyArray<ReadonlyArray<Value>> = [
   ['plain', 0, 1, true],
@@ -359,13 +368,7 @@ for (const [name, fresh] of FRESH_DATABASES) {
       await orm.dialect.fill(
         trx,
         'inventory_position',
-        [
-          ['product_id', 'text'],
-          ['facility_id', 'text'],
-          ['quantity_on_hand_scaled', 'bigint'],
-          ['available_to_promise_scaled', 'bigint'],
-          ['updated_at', 'bigint'],
-        ],
+        POSITION_COLUMNS,
         Array.from({ length: count }, (_, i) => [`P\\${i}`, i % 3 === 0 ? 'F\t1' : 'F 2', i * 100_000, -i, 0]),
       );
     });
@@ -395,18 +398,7 @@ for (const [name, fresh] of FRESH_DATABASES) {
         rows.push([product, `${facility}${suffixes[p]}`, (p * 10 + f) * 100_000 + 1, -(p * 10 + f) * 7, 0]);
     }
     await orm.transaction(async (trx) => {
-      await orm.dialect.fill(
-        trx,
-        'inventory_position',
-        [
-          ['product_id', 'text'],
-          ['facility_id', 'text'],
-          ['quantity_on_hand_scaled', 'bigint'],
-          ['available_to_promise_scaled', 'bigint'],
-          ['updated_at', 'bigint'],
-        ],
-        rows,
-      );
+      await orm.dialect.fill(trx, 'inventory_position', POSITION_COLUMNS, rows);
     });
     const expected = rows.map((r) => [r[0], r[1], Number(r[2]) / 100_000, Number(r[3]) / 100_000].join('|')).sort();
     const read = stockLevelsOf(await orm.transaction(orm.dialect.stockLevels))
