@@ -401,7 +401,7 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
           const t1 = text.indexOf('\t', start);
           const t2 = text.indexOf('\t', t1 + 1);
           const t3 = text.indexOf('\t', t2 + 1);
-          if (!known(text, start, t1, product)) {
+          if (productNumber === -1 || !known(text, start, t1, product)) {
             product = text.slice(start, t1);
             productNumber = levels.numberOf(copyValue(product));
           }

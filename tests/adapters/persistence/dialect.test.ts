@@ -389,9 +389,10 @@ for (const [name, fresh] of FRESH_DATABASES) {
     // them, then in another; ids that start like the previous row's (one longer, one shorter), escaped ones repeated.
     const facilities = ['F1', 'F\t', 'F1x', 'F', 'F\\'];
     const rows: Value[][] = [];
-    const products = ['P1', 'P12', 'P1', 'P\\1', 'P\\1', 'P\n', 'P', 'Ø😀', 'P12'];
+    // (An empty id first: no row before it to be taken for.)
+    const products = ['', 'P1', 'P12', 'P1', 'P\\1', 'P\\1', 'P\n', 'P', 'Ø😀', 'P12'];
     // (A product met again takes other facilities: a position is one row.)
-    const suffixes = ['', '', 'b', '', 'c', '', '6', '7', '8'];
+    const suffixes = ['', '', '', 'b', '', 'c', '', '6', '7', '8'];
     for (const [p, product] of products.entries()) {
       const order = p % 3 === 2 ? [...facilities].reverse() : p % 3 === 1 ? facilities.slice(1) : facilities;
       for (const [f, facility] of order.entries())
@@ -400,9 +401,11 @@ for (const [name, fresh] of FRESH_DATABASES) {
     await orm.transaction(async (trx) => {
       await orm.dialect.fill(trx, 'inventory_position', POSITION_COLUMNS, rows);
     });
-    const expected = rows.map((r) => [r[0], r[1], Number(r[2]) / 100_000, Number(r[3]) / 100_000].join('|')).sort();
+    const expected = rows
+      .map((r) => JSON.stringify([r[0], r[1], Number(r[2]) / 100_000, Number(r[3]) / 100_000]))
+      .sort();
     const read = stockLevelsOf(await orm.transaction(orm.dialect.stockLevels))
-      .map((l) => [l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise].join('|'))
+      .map((l) => JSON.stringify([l.productId, l.facilityId, l.quantityOnHand, l.availableToPromise]))
       .sort();
     assert.equal(read, expected);
   });
