@@ -98,14 +98,20 @@ const READING_WAIT_MS = 200;
 // How many calls after one that raced run the locking way at once: under contention, reading first only adds a try.
 const LOCKING_AFTER_RACE = 16;
 const DEADLOCK = '40P01';
+// What a `reading` call's write fails with when a guard failed: the SQLSTATE of a text cast to a number (22P02), with
+// this text in its message.
+const INVALID_TEXT = '22P02';
+const GUARD_FAILED = 'ledger guard failed, rows written: ';
 const codeOf = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '');
 
 /**
- * Runs `body` in a transaction `reading` when `optimistic`, then (or at once) `existing` when a guard failed or a race
- * aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call chosen as a
- * deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
+ * Runs `body` `reading` when `optimistic`, outside a transaction (on `db`: its read and its one write are statements of
+ * their own, the write committed or undone whole), then (or at once) `existing` in a transaction when a guard failed
+ * or a race aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call
+ * chosen as a deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
  */
 const lockingRowsOf = <A>(
+  db: LedgerDeps['db'],
   transaction: LedgerDeps['transaction'],
   optimistic: boolean,
   raced: () => void,
@@ -118,11 +124,13 @@ const lockingRowsOf = <A>(
       )
       .catch((e: unknown) => (codeOf(e) === DEADLOCK && tries > 1 ? locking(tries - 1) : Promise.reject(e)));
   if (!optimistic) return locking(3);
-  return transaction((trx) => body(trx, 'reading')).catch((e: unknown) => {
-    if (!(e instanceof GuardFailed || RACED.has(codeOf(e)))) return Promise.reject(e);
-    if (!(e instanceof GuardFailed) || e.raced) raced();
-    return locking(3);
-  });
+  return Promise.resolve()
+    .then(() => body(db(), 'reading'))
+    .catch((e: unknown) => {
+      if (!(e instanceof GuardFailed || RACED.has(codeOf(e)))) return Promise.reject(e);
+      if (!(e instanceof GuardFailed) || e.raced) raced();
+      return locking(3);
+    });
 };
 
 /** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
@@ -443,6 +451,8 @@ export const inventoryLedger = ({
         sql` and `,
       );
     const oldColumns: Columns = table.guard.map((c) => [`old_${c}`, 'bigint'] as const);
+    // Before any row is locked (a one-time filter, run first): the statement's lock waits end after READING_WAIT_MS.
+    const gate = sql`(select ${address.waitAtMost(READING_WAIT_MS)}) is not null`;
     const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
     const statements: RawBuilder<unknown>[] = [];
     if (updates.length > 0)
@@ -450,19 +460,20 @@ export const inventoryLedger = ({
         sql`update ${sql.table(table.name)} set ${sql.join(table.fill.map(([name]) => sql`${sql.ref(name)} = "u".${sql.ref(name)}`))}
           from ${rows([['address', 'text'], ...columns, ...oldColumns], updates)} as "u"
           where ${address.at(table.name, sql.ref('u.address'))} and ${keyed(table.name)} and ${unchanged(table.name)}
-          returning 1`,
+          and ${gate} returning 1`,
       );
     if (inserts.length > 0)
       statements.push(
         sql`insert into ${sql.table(table.name)} (${refs(columns.map(([name]) => name))})
-          select ${refs(columns.map(([name]) => name))} from ${rows(columns, inserts)} as "source" where true
+          select ${refs(columns.map(([name]) => name))} from ${rows(columns, inserts)} as "source" where ${gate}
           on conflict (${refs(table.keys.map(([k]) => k))}) do nothing returning 1`,
       );
     if (checks.length > 0)
       statements.push(
         sql`select 1 from ${sql.table(table.name)} as "t"
           join ${rows([['address', 'text'], ...table.keys, ...oldColumns], checks)} as "u"
-          on ${address.at('t', sql.ref('u.address'))} and ${keyed('t')} and ${unchanged('t')}${dialect.forUpdate('t')}`,
+          on ${address.at('t', sql.ref('u.address'))} and ${keyed('t')} and ${unchanged('t')}
+          where ${gate}${dialect.forUpdate('t')}`,
       );
     return { statements, expected: updates.length + inserts.length + checks.length };
   };
@@ -477,7 +488,8 @@ export const inventoryLedger = ({
    * The recorded events of `ids` (distinct) as rows of the one read (tag 4, the id as `k1`, its `payload`): one index
    * probe per id, as a subquery per id (which no planner turns into a join). PostgreSQL 15 answers `= any(…)` of a
    * thousand ids several times slower than as many probes, and a join to them with a scan of the whole ledger while
-   * its statistics still count it small.
+   * its statistics still count it small. The fence keeps the subquery under the filter on its result (merged into it,
+   * the filter and the column each ran the probe: two per id).
    */
   const recordedIds = (ids: ReadonlyArray<string>) =>
     sql`select * from (select 4 as "tag", "k"."id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
@@ -486,7 +498,7 @@ export const inventoryLedger = ({
       from ${rows(
         [['id', 'text']],
         ids.map((id) => [id]),
-      )} as "k") as "r" where "payload" is not null`;
+      )} as "k"${dialect.fence}) as "r" where "payload" is not null`;
 
   /**
    * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
@@ -580,10 +592,6 @@ export const inventoryLedger = ({
       read = await all(
         sql<Row>`${sql.join(
           [
-            // Tag 7: the transaction's lock waits end after READING_WAIT_MS (no round trip of its own).
-            sql`select 7 as "tag", ${address.waitAtMost(READING_WAIT_MS)} as "k1", cast(null as text) as "k2",
-              cast(null as bigint) as "v1", cast(null as bigint) as "v2", cast(null as bigint) as "v3",
-              cast(null as text) as "payload"`,
             ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [probed(address, tag, table, keys)])),
             ...knownRead,
             ...idsRead,
@@ -776,11 +784,20 @@ export const inventoryLedger = ({
               guards.map((_, i) => sql`(select count(*) from ${sql.ref(`g${i}`)})`),
               sql` + `,
             );
-      const result = await all(
-        sql<Row>`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select ${count} as "n"`,
+      // Outside a transaction the statement commits on its own: when a guard failed, it fails (a text that is no
+      // number cast to one, not foldable to a constant: its counts are read), so nothing of it commits.
+      await all(
+        sql<Row>`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))}
+          select case when "n" = ${expected} then "n" else cast(${GUARD_FAILED} || "n" as int) end as "n"
+          from (select ${count} as "n") as "counts"`,
         trx,
+      ).catch((e: unknown) =>
+        Promise.reject(
+          codeOf(e) === INVALID_TEXT && String((e as Error).message).includes(GUARD_FAILED)
+            ? new GuardFailed('a row changed since it was read', true)
+            : e,
+        ),
       );
-      if (Number(result[0]!.n) !== expected) throw new GuardFailed('a row changed since it was read', true);
       return folded.outcomes;
     }
     // The rows are locked already: these writes wait for no one.
@@ -842,6 +859,7 @@ export const inventoryLedger = ({
     const optimistic = reads && lockingCalls === 0;
     if (lockingCalls > 0) lockingCalls--;
     return lockingRowsOf(
+      db,
       transaction,
       optimistic,
       () => {
