@@ -58,8 +58,6 @@ export interface LedgerDeps {
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
   /** The statement that draws `n` ledger sequence numbers (the transaction's last writes follow) and returns the last one as `sequence`. */
   readonly drawing: (n: number) => RawBuilder<Row>;
-  /** The statement that marks the products of `products` (a relation of distinct `product_id`s) changed at `sequence`. */
-  readonly marking: (products: RawBuilder<unknown>, at: number, sequence: RawBuilder<unknown>) => RawBuilder<unknown>;
 }
 
 type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
@@ -283,7 +281,6 @@ export const inventoryLedger = ({
   db,
   transaction,
   drawing,
-  marking,
 }: LedgerDeps): InventoryLedger & { readonly seed: (targets: SeedTargets, source: string) => Promise<unknown> } => {
   const { rows, among } = dialect;
   const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
@@ -675,7 +672,6 @@ export const inventoryLedger = ({
     const appliedThresholds = new Map<string, Value[]>();
     const appliedQueue = new Map<string, Value[]>();
     const ledgerRows: Value[][] = [];
-    const changedProducts = new Set<string>();
     folded.outcomes.forEach((o, i) => {
       if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
       const e = events[i]!;
@@ -692,7 +688,6 @@ export const inventoryLedger = ({
         o.outcome === 'refused' ? o.detail : null,
       ]);
       if (o.outcome !== 'applied') return;
-      changedProducts.add(e.productId);
       for (const c of o.changes) {
         if (c.kind === 'position') {
           const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
@@ -717,10 +712,6 @@ export const inventoryLedger = ({
       sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
         select ${first} + "ord", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, cast(${at} as bigint)
         from ${rows(LEDGER_COLUMNS, ledgerRows)} as "source" where true`;
-    const changed = rows(
-      [['product_id', 'text']],
-      [...changedProducts].map((id) => [id]),
-    );
     if (mode === 'reading') {
       // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
       if (n === 0) return folded.outcomes;
@@ -769,14 +760,9 @@ export const inventoryLedger = ({
       const guards = plans.flatMap((plan) => plan!.statements);
       const expected = plans.reduce((total, plan) => total + plan!.expected, 0);
       // The guarded writes run first, in this order (the select's counts read them), then the numbers are drawn and
-      // the ledger rows and changed products written (the head's row lock before any changed product's).
-      const steps = [
-        ...guards,
-        drawing(n),
-        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
-        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
-      ];
-      const names = [...guards.map((_, i) => `g${i}`), 'h', 'l', 'c'];
+      // the ledger rows written.
+      const steps = [...guards, drawing(n), ledger(sql`(select "sequence" from "h") - ${n - 1}`)];
+      const names = [...guards.map((_, i) => `g${i}`), 'h', 'l'];
       const count =
         guards.length === 0
           ? sql`0`
@@ -813,22 +799,15 @@ export const inventoryLedger = ({
     }
     if (dialect.writableCte) {
       // One statement: the writes, the numbers drawn (the head's row lock, held to the commit, orders them as the
-      // commits are), the ledger rows numbered from them and the products marked changed at the last one. Both read
-      // the head first ("h"), so its row is locked before any changed product's, as every ledger write locks them.
-      const steps = [
-        ...written,
-        drawing(n),
-        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
-        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
-      ];
-      const names = [...written.map((_, i) => `w${i}`), 'h', 'l', 'c'];
+      // commits are) and the ledger rows numbered from them.
+      const steps = [...written, drawing(n), ledger(sql`(select "sequence" from "h") - ${n - 1}`)];
+      const names = [...written.map((_, i) => `w${i}`), 'h', 'l'];
       await sql`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select 1`.execute(trx);
     } else {
       await together(trx, written);
       // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
       const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
       await ledger(sql`cast(${last - n + 1} as bigint)`).execute(trx);
-      if (changedProducts.size > 0) await marking(changed, at, sql`cast(${last} as bigint)`).execute(trx);
     }
     return folded.outcomes;
   };

@@ -39,11 +39,24 @@ export const MIGRATION_NAMES = [
   // The console's run log columns (`job_run.trigger`, `progress`, `report`), its keyset indexes, and the schedules'
   // own state (`job_schedule`).
   'Migration20261231000000_ConsoleJobControl',
+  // The ledger's writes no longer mark the products they change: `changed_product_mark` says how far the ledger's
+  // rows are folded into `changed_product`, from the head on (every row before it was marked as it was written).
+  'Migration20270103000000_ChangedProductMark',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
 const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
   Migration20261227000000_ChangedProductInPlace: ['changed_product_sequence_index'],
+};
+
+// Rows a step writes after the schema is synced (a fresh database runs every step too, in order).
+const AFTER_SCHEMA: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
+  Migration20270103000000_ChangedProductMark: [
+    `insert into "changed_product_mark" ("id", "sequence")
+      select 1, (select coalesce(max("n"), 0) from (select "sequence" as "n" from "ledger_head"
+        union all select max("sequence") from "inventory_event") as "numbers")
+      where not exists (select 1 from "changed_product_mark")`,
+  ],
 };
 
 /**
@@ -57,6 +70,7 @@ export const migrationSteps = (statements: () => ReadonlyArray<string>): Migrati
       override up(): void {
         for (const statement of statements()) this.addSql(statement);
         for (const index of DROPPED_INDEXES[name] ?? []) this.addSql(`drop index if exists "${index}"`);
+        for (const statement of AFTER_SCHEMA[name] ?? []) this.addSql(statement);
       }
     };
   return MIGRATION_NAMES.map((name) => ({ name, class: step(name) }));

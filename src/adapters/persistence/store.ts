@@ -253,6 +253,41 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         "version" = "changed_product"."version" + 1, "sequence" = excluded."sequence"`;
   const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number, sequence: number) =>
     marking(products, at, sql`cast(${sequence} as bigint)`).execute(trx);
+  /**
+   * Folds the ledger rows numbered after `changed_product_mark` into `changed_product` (each product at the number and
+   * time of its last row), up to the head, and moves the mark there: the ledger's writes mark nothing, so the marks
+   * are complete up to the head once this ran. The head's row lock is taken first, as every writer of marks takes it
+   * before any mark's (so none waits in another order), and every number drawn is then committed. Refused events
+   * changed nothing; the import's resets (`source_file`) are marked by the import as it commits them.
+   */
+  const markLedgerChanges = () =>
+    transaction(async (trx) => {
+      const head = await all(
+        sql<Row>`select "h"."sequence" from "ledger_head" as "h" where "h"."id" = 1${dialect.forUpdate('h')}`,
+        trx,
+      );
+      if (head.length === 0) return;
+      const through = Number(head[0]!.sequence);
+      const mark = await all(sql<Row>`select "sequence" from "changed_product_mark" where "id" = 1`, trx);
+      const from = mark.length === 0 ? 0 : Number(mark[0]!.sequence);
+      if (from >= through) return;
+      // A walk of the ledger's primary key over the new rows only, in product order (as the marks' locks are taken).
+      await sql`insert into "changed_product" ("product_id", "changed_at", "sequence")
+        select "product_id", max("recorded_at"), max("sequence") from "inventory_event"
+        where "sequence" > ${from} and "sequence" <= ${through} and "refusal" is null and "source_file" is null
+        group by "product_id" order by "product_id"
+        on conflict ("product_id") do update set "changed_at" = excluded."changed_at",
+          "version" = "changed_product"."version" + 1,
+          "sequence" = case when excluded."sequence" > "changed_product"."sequence" then excluded."sequence"
+            else "changed_product"."sequence" end`.execute(trx);
+      await upsert(trx, {
+        into: 'changed_product_mark',
+        columns: [['id', 'int'], bigint('sequence')],
+        values: [[1, through]],
+        key: ['id'],
+        update: ['sequence'],
+      });
+    });
   /** Marks products changed at `sequence`, or at a number drawn for the change (one that writes no ledger row). */
   const markIdsChanged = async (trx: Db, productIds: Iterable<string>, at: number, sequence?: number) =>
     markChanged(trx, ids('product_id', productIds), at, sequence ?? (await draw(trx, 1)));
@@ -406,7 +441,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       and substr(${ref}, 1, ${[...prefix].length}) = ${prefix}`;
   };
 
-  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing, marking });
+  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing });
 
   return {
     migrate,
@@ -608,11 +643,12 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         return [...legacy, ...resets].map((r) => varianceOf(r as Row));
       }),
     changedProductIds: () =>
-      attempt('changedProductIds', async () =>
-        (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map((r) =>
-          String(r.product_id),
-        ),
-      ),
+      attempt('changedProductIds', async () => {
+        await markLedgerChanges();
+        return (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map(
+          (r) => String(r.product_id),
+        );
+      }),
     saveFacilities: (facilities) =>
       attempt('saveFacilities', async () => {
         storableOnly(facilityIdsOf(facilities));
@@ -916,14 +952,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         return cursor === undefined ? null : Number(cursor.sequence);
       }),
     changedProducts: (consumer, afterProduct, limit) =>
-      attempt('changedProducts', async () =>
-        (
+      attempt('changedProducts', async () => {
+        // A run's first page: the ledger's rows up to the head (which the run read before) are marked first.
+        if (afterProduct === null) await markLedgerChanges();
+        return (
           await all(sql<Row>`select "c"."product_id", "c"."sequence" from "changed_product" "c"
             where "c"."sequence" > coalesce((select "k"."sequence" from "change_cursor" "k" where "k"."consumer" = ${consumer}), -1)
             ${after('c.product_id', afterProduct)}
             order by "c"."product_id" limit ${limit}`)
-        ).map(productChangeOf),
-      ),
+        ).map(productChangeOf);
+      }),
     moveCursor: (consumer, through) =>
       attempt('moveCursor', async () => {
         await upsert(db(), {

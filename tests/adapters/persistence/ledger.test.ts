@@ -5,7 +5,8 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { sql } from 'kysely';
+import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
 import { openStore } from '../../../src/adapters/persistence/store.ts';
 import { applyInventoryEvents, emptyLedgerState } from '../../../src/domain/index.ts';
 import { CONCURRENT_FACILITIES, CONCURRENT_PRODUCTS } from '../../support/concurrent-positions.ts';
@@ -215,3 +216,100 @@ upgraded('SQLite: its replay is a duplicate carrying the reason, with the reason
 });
 
 upgraded.run();
+
+// ---- The marks of changed products: the ledger's writes mark nothing; the delta push's first page folds them in. ----
+
+const marks = suite('InventoryLedger: changed products marked from the ledger');
+for (const [name, fresh] of FRESH_DATABASES)
+  marks(
+    `${name}: the rows after the mark are folded in once, up to the head; the import's resets are not`,
+    async () => {
+      const database = await fresh();
+      const store = await openStore(database.location);
+      const orm = await openOrm(database.location);
+      try {
+        await store.migrate();
+        await seedCatalogue(store, ['P1', 'P2', 'P3']);
+        const marked = async () =>
+          (
+            await sql<{ product_id: string; sequence: unknown; version: unknown }>`select "product_id", "sequence",
+            "version" from "changed_product" order by "product_id"`.execute(orm.db())
+          ).rows.map((r) => [r.product_id, Number(r.sequence), Number(r.version)]);
+        const mark = async () =>
+          Number(
+            (await sql<{ sequence: unknown }>`select "sequence" from "changed_product_mark"`.execute(orm.db())).rows[0]!
+              .sequence,
+          );
+        assert.is(await mark(), 0, 'a fresh database: nothing to fold');
+        const received = (n: number, productId: string) => ({
+          eventId: `mark-${n}`,
+          type: 'received' as const,
+          productId,
+          facilityId: 'WH1',
+          quantity: 1,
+          occurredAt: '2026-12-01T10:00:00Z',
+          source: 'marks-test',
+        });
+        await run(store.recordEvents([received(1, 'P1'), received(2, 'P2'), received(3, 'P1')]));
+        assert.equal(await marked(), [], 'the ledger write marked nothing');
+        assert.equal(
+          (await run(store.changedProducts('c', null, 10))).map((c) => [c.productId, c.sequence]),
+          [
+            ['P1', 3],
+            ['P2', 2],
+          ],
+          "each product at its last row's number",
+        );
+        assert.is(await mark(), 3, 'the mark at the head');
+        await run(store.changedProducts('c', null, 10));
+        assert.equal(
+          await marked(),
+          [
+            ['P1', 3, 1],
+            ['P2', 2, 1],
+          ],
+          'folded once',
+        );
+        await run(
+          store.commitImport({
+            runId: 'run-marks',
+            file: { name: 'inv.csv', sha256: 'b'.repeat(64), bytes: 10 },
+            outcome: 'applied',
+            method: 'exact-atp',
+            adjustments: [
+              {
+                productId: 'P3',
+                facilityId: 'WH1',
+                quantityOnHandBefore: 0,
+                quantityOnHandAfter: 4,
+                availableToPromiseBefore: 0,
+                availableToPromiseAfter: 4,
+                fileQuantity: 4,
+                created: true,
+                line: 2,
+              },
+            ],
+            counts: { rowsRead: 1, adjusted: 1, unchanged: 0, rejected: 0 },
+            at: new Date('2026-12-01T00:00:00.000Z'),
+          }),
+        );
+        await run(store.recordEvents([received(4, 'P2')]));
+        await run(store.changedProducts('c', null, 10));
+        assert.equal(
+          await marked(),
+          [
+            ['P1', 3, 1],
+            ['P2', 5, 2],
+            ['P3', 4, 1],
+          ],
+          'the reset marked by the import only; P2 again at its new row',
+        );
+        assert.is(await mark(), 5);
+      } finally {
+        await orm.close();
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
+marks.run();
