@@ -7,6 +7,7 @@ import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { sql } from 'kysely';
 import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { changesOf, changesText } from '../../../src/adapters/persistence/ledger.ts';
 import { openStore } from '../../../src/adapters/persistence/store.ts';
 import { applyInventoryEvents, emptyLedgerState } from '../../../src/domain/index.ts';
 import { CONCURRENT_FACILITIES, CONCURRENT_PRODUCTS } from '../../support/concurrent-positions.ts';
@@ -313,3 +314,43 @@ for (const [name, fresh] of FRESH_DATABASES)
     },
   );
 marks.run();
+
+// ---- The changes as the ledger keeps them: compact when they follow the event, objects otherwise (and as before). ----
+
+const compact = suite('InventoryLedger: the changes kept compact');
+compact('each change as numbers when it follows the event; read back whole; rows of objects read as before', () => {
+  const base = { productId: 'P1', occurredAt: '2026-12-01T10:00:00Z', source: 'test' };
+  const at = (facilityId: string, qb: number, rb: number, qa: number, ra: number) => ({
+    kind: 'position' as const,
+    productId: 'P1',
+    facilityId,
+    before: { quantityOnHand: qb, reservedQuantity: rb },
+    after: { quantityOnHand: qa, reservedQuantity: ra },
+  });
+  const transfer = {
+    ...base,
+    eventId: 't',
+    type: 'transferred' as const,
+    facilityId: 'WH1',
+    toFacilityId: 'WH2',
+    quantity: 2,
+  };
+  const moved = [at('WH1', 5, 1, 3, 1), at('WH2', 0, 0, 2, 0)];
+  assert.is(changesText(transfer, moved), '[[5,1,3,1],[0,0,2,0]]');
+  assert.equal(changesOf(transfer, changesText(transfer, moved)), moved);
+  const safety = { ...base, eventId: 's', type: 'safety-stock-set' as const, facilityId: 'WH1', quantity: 1.5 };
+  const set = [{ kind: 'safety-stock' as const, productId: 'P1', facilityId: 'WH1', before: 0, after: 1.5 }];
+  assert.is(changesText(safety, set), '[[0,1.5]]');
+  assert.equal(changesOf(safety, changesText(safety, set)), set);
+  const queue = { ...base, eventId: 'q', type: 'brokering-queue-changed' as const, quantity: -1 };
+  const queued = [{ kind: 'brokering-queue' as const, productId: 'P1', before: 3, after: 2 }];
+  assert.equal(changesOf(queue, changesText(queue, queued)), queued);
+  // A change that does not follow its event (another facility) is kept as objects, and read back as such.
+  const odd = [at('WH3', 1, 0, 2, 0)];
+  const received = { ...base, eventId: 'r', type: 'received' as const, facilityId: 'WH1', quantity: 1 };
+  assert.is(changesText(received, odd), JSON.stringify(odd));
+  assert.equal(changesOf(received, changesText(received, odd)), odd);
+  assert.equal(changesOf(received, '[]'), []);
+  assert.throws(() => changesOf(received, '[[1,2]]'), /unreadable changes list/, 'a position needs four numbers');
+});
+compact.run();
