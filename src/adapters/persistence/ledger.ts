@@ -548,6 +548,20 @@ export const inventoryLedger = ({
       cast(null as text) as "payload" from ${sql.table(table)} where ${among(column, ids)}`;
 
   /**
+   * The ids of `ids` (distinct) not in `table`, as rows of the one read (`read`): its tag and the id as `k1`; one index
+   * probe per id (a subquery per id, fenced as `recordedIds`'), and a row only for an id that is missing (as a rule
+   * none: the known ones are the others).
+   */
+  const absentIds = (tag: number, table: string, column: string, ids: ReadonlyArray<string>) =>
+    sql`select * from (select ${sql.lit(tag)} as "tag", "k"."id" as "k1", cast(null as text) as "k2",
+        (select 1 from ${sql.table(table)} as "t" where ${sql.ref(`t.${column}`)} = "k"."id") as "v1",
+        cast(null as bigint) as "v2", cast(null as bigint) as "v3", cast(null as text) as "payload"
+      from ${rows(
+        [['id', 'text']],
+        ids.map((id) => [id]),
+      )} as "k"${dialect.fence}) as "a" where "v1" is null`;
+
+  /**
    * The recorded events of `ids` (distinct) as rows of the one read (tag 4, the id as `k1`, its `payload`): one index
    * probe per id, as a subquery per id (which no planner turns into a join). PostgreSQL 15 answers `= any(…)` of a
    * thousand ids several times slower than as many probes, and a join to them with a scan of the whole ledger while
@@ -608,11 +622,13 @@ export const inventoryLedger = ({
       ]),
     ];
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
-    // The recorded ids, when the events are known already (tag 4), and the known products and facilities (tags 5
-    // and 6; they are never locked: the fold only asks whether they exist).
-    const idsRead = early.length === 0 ? [] : [recordedIds(early)];
+    // The recorded ids, when the events are known already (tag 4), and the products that do not exist and the
+    // facilities that do (tags 5 and 6; they are never locked: the fold only asks whether they exist). A reading
+    // call reads no recorded ids: its fold takes every id for new, and the ledger's unique event id guards that (a
+    // replay, or an id recorded meanwhile, fails the write, and the call runs the locking way, which reads them).
+    const idsRead = early.length === 0 || mode === 'reading' ? [] : [recordedIds(early)];
     const knownRead = [
-      selected(5, 'product', 'product_id', productIds),
+      absentIds(5, 'product', 'product_id', productIds),
       selected(6, 'facility', 'facility_id', facilityIds),
     ];
     const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
@@ -638,7 +654,8 @@ export const inventoryLedger = ({
     let knownProducts = new Set<string>();
     let knownFacilities = new Set<string>();
     const knownOf = (rows: ReadonlyArray<Row>) => {
-      knownProducts = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      const absent = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      knownProducts = new Set(productIds.filter((id) => !absent.has(id)));
       knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
     };
     let read: Row[];
