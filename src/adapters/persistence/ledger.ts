@@ -187,7 +187,6 @@ const QUEUE: LockedTable = {
 };
 
 const refs = (columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(c)));
-const keyOf = (table: LockedTable, r: Row) => table.keys.map(([k]) => String(r[k])).reduce(pairKey);
 
 // A stored changes list, decoded before it is trusted.
 const Before = t.type({ quantityOnHand: t.number, reservedQuantity: t.number });
@@ -473,10 +472,10 @@ export const inventoryLedger = ({
   ): { readonly statements: RawBuilder<unknown>[]; readonly expected: number } | null => {
     // In key order (the database's, for ids of one plane of Unicode), as a locking call takes its locks.
     const keyCount = table.keys.length;
-    const byKeys = (a: ReadonlyArray<Value>, b: ReadonlyArray<Value>) => {
+    const byKeys = ([, a]: readonly [string, ReadonlyArray<Value>], [, b]: readonly [string, ReadonlyArray<Value>]) => {
       for (let i = 0; i < keyCount; i++) {
-        const x = String(a[i]);
-        const y = String(b[i]);
+        const x = a[i] as string;
+        const y = b[i] as string;
         if (x !== y) return x < y ? -1 : 1;
       }
       return 0;
@@ -489,8 +488,7 @@ export const inventoryLedger = ({
     };
     const updates: Value[][] = [];
     const inserts: ReadonlyArray<Value>[] = [];
-    for (const values of [...applied.values()].sort(byKeys)) {
-      const key = keyOfValues(values);
+    for (const [key, values] of [...applied].sort(byKeys)) {
       const r = read.get(key);
       if (r === undefined) inserts.push(values);
       else updates.push(withOlds([addresses.get(key)!, ...values], r));
@@ -698,23 +696,32 @@ export const inventoryLedger = ({
       knownOf(await all(sql<Row>`${sql.join(knownRead, sql` union all `)}`, trx));
       read = await lockAndRead([[POSITION, touched.positions.filter(known)], ...terms()], 0, idsRead);
     }
-    const lockedOf = (tag: number, table: LockedTable) =>
-      new Map(
-        read
-          .filter((r) => Number(r.tag) === tag)
-          .map((r): [string, Row] => {
-            const row: Row = { [table.keys[0]![0]]: r.k1 };
-            if (table.keys[1] !== undefined) row[table.keys[1][0]] = r.k2;
-            table.fill.forEach(([name], i) => {
-              row[name] = r[`v${i + 1}`];
-            });
-            return [keyOf(table, row), row];
-          }),
-      );
-    const positions = lockedOf(0, POSITION);
-    const safety = lockedOf(1, SAFETY);
-    const thresholds = lockedOf(2, THRESHOLD);
-    const queue = lockedOf(3, QUEUE);
+    // The rows read of each table (tags 0-3), by key, with their addresses (a reading call's), in one pass.
+    const LOCKED = [POSITION, SAFETY, THRESHOLD, QUEUE] as const;
+    const lockedRowsOf = LOCKED.map(() => new Map<string, Row>());
+    const addressOf = LOCKED.map(() => new Map<string, string>());
+    for (const r of read) {
+      const tag = Number(r.tag);
+      const table = LOCKED[tag];
+      if (table === undefined) continue;
+      const k1 = String(r.k1);
+      const row: Row = { [table.keys[0]![0]]: k1 };
+      let key = k1;
+      if (table.keys[1] !== undefined) {
+        const k2 = String(r.k2);
+        row[table.keys[1][0]] = k2;
+        key = pairKey(k1, k2);
+      }
+      for (let i = 0; i < table.fill.length; i++) row[table.fill[i]![0]] = r[`v${i + 1}`];
+      lockedRowsOf[tag]!.set(key, row);
+      if (r.payload !== null && r.payload !== undefined) addressOf[tag]!.set(key, String(r.payload));
+    }
+    const [positions, safety, thresholds, queue] = lockedRowsOf as [
+      Map<string, Row>,
+      Map<string, Row>,
+      Map<string, Row>,
+      Map<string, Row>,
+    ];
     const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
       new Map(
         [...locked]
@@ -773,14 +780,9 @@ export const inventoryLedger = ({
       if (o.outcome !== 'applied') return;
       for (const c of o.changes) {
         if (c.kind === 'position') {
-          const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
-          appliedPositions.set(pairKey(c.productId, c.facilityId), [
-            c.productId,
-            c.facilityId,
-            p.quantityOnHand,
-            p.quantityOnHand - p.reserved,
-            at,
-          ]);
+          const key = pairKey(c.productId, c.facilityId);
+          const p = folded.state.positions.get(key)!;
+          appliedPositions.set(key, [c.productId, c.facilityId, p.quantityOnHand, p.quantityOnHand - p.reserved, at]);
         } else if (c.kind === 'safety-stock') {
           const key = pairKey(c.productId, c.facilityId);
           appliedSafety.set(key, [c.productId, c.facilityId, folded.state.safetyStock.get(key)!]);
@@ -798,34 +800,16 @@ export const inventoryLedger = ({
     if (mode === 'reading') {
       // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
       if (n === 0) return folded.outcomes;
-      const addressesOf = (tag: number, table: LockedTable) =>
-        new Map(
-          read
-            .filter((r) => Number(r.tag) === tag)
-            .map(
-              (r) =>
-                [
-                  table.keys.length === 1 ? String(r.k1) : pairKey(String(r.k1), String(r.k2)),
-                  String(r.payload),
-                ] as const,
-            ),
-        );
+      const addressesOf = (tag: number) => addressOf[tag]!;
       const knownProduct = (p: string) => knownProducts.has(p);
       const plans = [
-        guarded(
-          address!,
-          POSITION,
-          positions,
-          addressesOf(0, POSITION),
-          appliedPositions,
-          touched.positions.filter(known),
-        ),
-        guarded(address!, SAFETY, safety, addressesOf(1, SAFETY), appliedSafety, touched.safetyStock.filter(known)),
+        guarded(address!, POSITION, positions, addressesOf(0), appliedPositions, touched.positions.filter(known)),
+        guarded(address!, SAFETY, safety, addressesOf(1), appliedSafety, touched.safetyStock.filter(known)),
         guarded(
           address!,
           THRESHOLD,
           thresholds,
-          addressesOf(2, THRESHOLD),
+          addressesOf(2),
           appliedThresholds,
           touched.thresholds.filter(knownProduct).map((p) => [p]),
         ),
@@ -833,7 +817,7 @@ export const inventoryLedger = ({
           address!,
           QUEUE,
           queue,
-          addressesOf(3, QUEUE),
+          addressesOf(3),
           appliedQueue,
           touched.brokeringQueue.filter(knownProduct).map((p) => [p]),
         ),
