@@ -240,7 +240,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       select 1, coalesce(max("sequence"), 0) + cast(${n} as bigint) from "inventory_event" where true
       on conflict ("id") do update set "sequence" = "ledger_head"."sequence" + cast(${n} as bigint)
       returning "sequence"`;
-  const draw = async (trx: Db, n: number): Promise<number> => Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+  const draw = async (trx: Db, n: number): Promise<number> => {
+    const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+    // Numbers drawn here are those of changes their transaction marks itself (the import's resets, changes that are
+    // no ledger rows): when every number before them is folded into the marks already, so are these, and the mark
+    // moves past them (the delta push's fold then never reads them). Under the head's lock, as the fold takes it.
+    await sql`update "changed_product_mark" set "sequence" = ${last} where "id" = 1 and "sequence" = ${last - n}`.execute(
+      trx,
+    );
+    return last;
+  };
 
   /**
    * Marks the products of `products` (a relation with distinct `product_id`s) changed at ledger sequence `sequence`

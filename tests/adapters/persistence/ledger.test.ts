@@ -294,6 +294,7 @@ for (const [name, fresh] of FRESH_DATABASES)
             at: new Date('2026-12-01T00:00:00.000Z'),
           }),
         );
+        assert.is(await mark(), 4, "nothing was left to fold before the import's numbers: the mark moved past them");
         await run(store.recordEvents([received(4, 'P2')]));
         await run(store.changedProducts('c', null, 10));
         assert.equal(
@@ -306,6 +307,25 @@ for (const [name, fresh] of FRESH_DATABASES)
           'the reset marked by the import only; P2 again at its new row',
         );
         assert.is(await mark(), 5);
+        // A change that is no ledger row (a new mapping) drawn while a ledger row waits to be folded: the mark stays.
+        await run(store.recordEvents([received(5, 'P1')]));
+        await run(
+          store.saveMappings('marks.myshopify.com', [
+            { productId: 'P3', sku: 'SKU-3', status: 'mapped', inventoryItemId: 'gid://shopify/InventoryItem/3' },
+          ]),
+        );
+        assert.is(await mark(), 5, 'a ledger row before it is not folded yet');
+        assert.equal(
+          (await run(store.changedProducts('c', 'P1', 10))).map((c) => c.productId),
+          ['P2', 'P3'],
+          'a later page folds nothing',
+        );
+        assert.is(await mark(), 5);
+        assert.equal(
+          (await run(store.changedProducts('c', null, 10))).map((c) => c.productId),
+          ['P1', 'P2', 'P3'],
+        );
+        assert.is(await mark(), await run(store.ledgerHead()));
       } finally {
         await orm.close();
         await store.close();
