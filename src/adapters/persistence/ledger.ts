@@ -1,6 +1,7 @@
 // The inventory ledger on PostgreSQL and SQLite, written once: lock the rows the events touch, read them, apply the
-// domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
-// ledger rows and mark the products changed, all in one transaction.
+// domain's fold (the same one the memory store applies), write the new values with set-based statements and insert
+// the ledger rows, all in one transaction. The products changed are not marked here: the delta push folds the
+// ledger's new rows into `changed_product` before it reads it (`changed_product_mark`, in store.ts).
 //
 // Locking: the positions that exist are locked and read in one `select … for update`, in key order (with the known
 // ids and the recorded event ids); a call that touches a missing position runs again from scratch the creating way,
@@ -9,17 +10,19 @@
 // without writing a new version of them. Safety stock, thresholds and the brokering queue are always locked that way,
 // after the positions, then read. So two writers of the same positions queue on the row locks and never
 // read-modify-write past each other; tables are locked in one fixed order (positions, safety stock, thresholds,
-// brokering queue), the ledger head after them and the changed products last, so they never deadlock. SQLite's write
-// transactions are exclusive already (`begin immediate`).
+// brokering queue), the ledger head after them, so they never deadlock. SQLite's write transactions are exclusive
+// already (`begin immediate`).
 //
-// On PostgreSQL a call first runs without locks (`reading`): one statement reads every touched row with its address
-// (`ctid`), the known ids and the recorded event ids; the fold runs; one statement writes, each row only where it is
-// still at its address with the values read (a row that did not exist is inserted only if it still does not, a row
-// read and not written is locked and compared), then draws the numbers, inserts the ledger rows and marks the
-// products. When any row moved meanwhile (another writer's commit; PostgreSQL rechecks the guard on the newest
-// version of a row it waited for), the call is rolled back and runs again the locking way above, so what a call
-// decides always rests on the rows as they are when it commits. A row lock is then written only by the writes
-// themselves (`select … for update` wrote one into every row it read, and a WAL record for each).
+// On PostgreSQL a call first runs without locks and without a transaction (`reading`): one statement reads every
+// touched row with its address (`ctid`) and the known ids; the fold runs, taking every event id for new; one
+// statement writes, each row only where it is still at its address with the values read (a row that did not exist
+// is inserted only if it still does not, a row read and not written is locked and compared), then draws the numbers
+// and inserts the ledger rows, whose unique event id guards the ids taken for new. The statement commits on its own,
+// or fails whole: when any row moved meanwhile (another writer's commit; PostgreSQL rechecks the guard on the newest
+// version of a row it waited for) its last step fails it, as an id recorded meanwhile or replayed does, and the call
+// runs again the locking way above, so what a call decides always rests on the rows as they are when it commits.
+// Two round trips a call; a row lock is written only by the writes themselves (`select … for update` wrote one into
+// every row it read, and a WAL record for each).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
