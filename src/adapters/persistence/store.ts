@@ -244,10 +244,10 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
     // Numbers drawn here are those of changes their transaction marks itself (the import's resets, changes that are
     // no ledger rows): when every number before them is folded into the marks already, so are these, and the mark
-    // moves past them (the delta push's fold then never reads them). Under the head's lock, as the fold takes it.
-    await sql`update "changed_product_mark" set "sequence" = ${last} where "id" = 1 and "sequence" = ${last - n}`.execute(
-      trx,
-    );
+    // moves past them (the delta push's fold then never reads them). The mark's row is locked either way, before
+    // any mark's, as the fold locks them (a fold running meanwhile is waited for).
+    await sql`update "changed_product_mark" set "sequence" = case when "sequence" = ${last - n} then ${last}
+      else "sequence" end where "id" = 1`.execute(trx);
     return last;
   };
 
@@ -265,19 +265,20 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   /**
    * Folds the ledger rows numbered after `changed_product_mark` into `changed_product` (each product at the number and
    * time of its last row), up to the head, and moves the mark there: the ledger's writes mark nothing, so the marks
-   * are complete up to the head once this ran. The head's row lock is taken first, as every writer of marks takes it
-   * before any mark's (so none waits in another order), and every number drawn is then committed. Refused events
-   * changed nothing; the import's resets (`source_file`) are marked by the import as it commits them.
+   * are complete up to the head once this ran. The mark's row lock is taken first, as every other writer of marks
+   * takes it before any mark's (`draw`), so none waits in another order; the ledger's writers take no lock of it and
+   * never wait for a fold. Every number up to the head read is committed (the head's row lock is held from a draw to
+   * its commit). Refused events changed nothing; the import's resets (`source_file`) are marked by the import.
    */
   const markLedgerChanges = () =>
     transaction(async (trx) => {
-      const head = await all(
-        sql<Row>`select "h"."sequence" from "ledger_head" as "h" where "h"."id" = 1${dialect.forUpdate('h')}`,
+      const mark = await all(
+        sql<Row>`select "m"."sequence" from "changed_product_mark" as "m" where "m"."id" = 1${dialect.forUpdate('m')}`,
         trx,
       );
+      const head = await all(sql<Row>`select "sequence" from "ledger_head" where "id" = 1`, trx);
       if (head.length === 0) return;
       const through = Number(head[0]!.sequence);
-      const mark = await all(sql<Row>`select "sequence" from "changed_product_mark" where "id" = 1`, trx);
       const from = mark.length === 0 ? 0 : Number(mark[0]!.sequence);
       if (from >= through) return;
       // A walk of the ledger's primary key over the new rows only, in product order (as the marks' locks are taken).
