@@ -219,9 +219,14 @@ export interface LedgerContext {
 
 /** A time as its ISO instant, parsed once; a text that is no time stays as it is. */
 const instant = (text: string): string => {
+  // The events of one call mostly share their time: the last text parsed is kept.
+  if (text === lastInstant[0]) return lastInstant[1];
   const time = new Date(text);
-  return Number.isFinite(time.getTime()) ? time.toISOString() : text;
+  const iso = Number.isFinite(time.getTime()) ? time.toISOString() : text;
+  lastInstant = [text, iso];
+  return iso;
 };
+let lastInstant: readonly [text: string, iso: string] = ['', ''];
 
 /**
  * The event as one canonical string: equal for two events exactly when they are the same event (the instant

@@ -75,6 +75,12 @@ export interface StoreDialect {
    */
   readonly forUpdate: (alias: string) => RawBuilder<unknown>;
   /**
+   * What ends a subquery in `from` so that it is planned on its own, not merged into the query around it (whose
+   * conditions on its columns would then run its scalar subqueries a second time): `offset 0` on PostgreSQL,
+   * `limit -1 offset 0` on SQLite.
+   */
+  readonly fence: RawBuilder<unknown>;
+  /**
    * Whether a `with … as (insert … returning …)` can feed the statement after it (PostgreSQL) or not (SQLite): the
    * import's history then reads the rows its upsert returned instead of joining them back to every position.
    */

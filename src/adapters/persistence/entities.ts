@@ -212,6 +212,22 @@ export const LedgerHeadEntity = defineEntity({
   },
 });
 
+/**
+ * How far the ledger's rows are folded into `changed_product` (one row, id 1): every product changed by a ledger row
+ * numbered at or below `sequence` is marked there. The ledger's own writes mark nothing (a mark per product per call
+ * was a tenth of a call's time); the delta push folds the rows after this number in, up to the head, before it reads
+ * the marks (`changedProducts`). The import's resets, and changes that are no ledger rows, mark their products as
+ * they are written.
+ */
+export const ChangedProductMarkEntity = defineEntity({
+  name: 'ChangedProductMark',
+  tableName: 'changed_product_mark',
+  properties: {
+    id: p.integer().primary().autoincrement(false),
+    sequence: p.bigint('number'),
+  },
+});
+
 /** How far a consumer (the delta push of a facility group) has taken the ledger: every change at or below `sequence`. */
 export const ChangeCursorEntity = defineEntity({
   name: 'ChangeCursor',
@@ -401,6 +417,7 @@ export const ENTITIES = [
   ShopifyLedgerEntity,
   ChangeConsumerEntity,
   LedgerHeadEntity,
+  ChangedProductMarkEntity,
   ChangeCursorEntity,
   FeedProgressEntity,
   FeedFailureEntity,

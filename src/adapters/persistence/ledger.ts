@@ -1,6 +1,7 @@
 // The inventory ledger on PostgreSQL and SQLite, written once: lock the rows the events touch, read them, apply the
-// domain's fold (the same one the memory store applies), write the new values with set-based statements, insert the
-// ledger rows and mark the products changed, all in one transaction.
+// domain's fold (the same one the memory store applies), write the new values with set-based statements and insert
+// the ledger rows, all in one transaction. The products changed are not marked here: the delta push folds the
+// ledger's new rows into `changed_product` before it reads it (`changed_product_mark`, in store.ts).
 //
 // Locking: the positions that exist are locked and read in one `select … for update`, in key order (with the known
 // ids and the recorded event ids); a call that touches a missing position runs again from scratch the creating way,
@@ -9,17 +10,19 @@
 // without writing a new version of them. Safety stock, thresholds and the brokering queue are always locked that way,
 // after the positions, then read. So two writers of the same positions queue on the row locks and never
 // read-modify-write past each other; tables are locked in one fixed order (positions, safety stock, thresholds,
-// brokering queue), the ledger head after them and the changed products last, so they never deadlock. SQLite's write
-// transactions are exclusive already (`begin immediate`).
+// brokering queue), the ledger head after them, so they never deadlock. SQLite's write transactions are exclusive
+// already (`begin immediate`).
 //
-// On PostgreSQL a call first runs without locks (`reading`): one statement reads every touched row with its address
-// (`ctid`), the known ids and the recorded event ids; the fold runs; one statement writes, each row only where it is
-// still at its address with the values read (a row that did not exist is inserted only if it still does not, a row
-// read and not written is locked and compared), then draws the numbers, inserts the ledger rows and marks the
-// products. When any row moved meanwhile (another writer's commit; PostgreSQL rechecks the guard on the newest
-// version of a row it waited for), the call is rolled back and runs again the locking way above, so what a call
-// decides always rests on the rows as they are when it commits. A row lock is then written only by the writes
-// themselves (`select … for update` wrote one into every row it read, and a WAL record for each).
+// On PostgreSQL a call first runs without locks and without a transaction (`reading`): one statement reads every
+// touched row with its address (`ctid`) and the known ids; the fold runs, taking every event id for new; one
+// statement writes, each row only where it is still at its address with the values read (a row that did not exist
+// is inserted only if it still does not, a row read and not written is locked and compared), then draws the numbers
+// and inserts the ledger rows, whose unique event id guards the ids taken for new. The statement commits on its own,
+// or fails whole: when any row moved meanwhile (another writer's commit; PostgreSQL rechecks the guard on the newest
+// version of a row it waited for) its last step fails it, as an id recorded meanwhile or replayed does, and the call
+// runs again the locking way above, so what a call decides always rests on the rows as they are when it commits.
+// Two round trips a call; a row lock is written only by the writes themselves (`select … for update` wrote one into
+// every row it read, and a WAL record for each).
 import { randomUUID } from 'node:crypto';
 import { isLeft } from 'fp-ts/lib/Either.js';
 import * as t from 'io-ts';
@@ -58,8 +61,6 @@ export interface LedgerDeps {
   readonly transaction: <A>(run: (trx: Db) => Promise<A>) => Promise<A>;
   /** The statement that draws `n` ledger sequence numbers (the transaction's last writes follow) and returns the last one as `sequence`. */
   readonly drawing: (n: number) => RawBuilder<Row>;
-  /** The statement that marks the products of `products` (a relation of distinct `product_id`s) changed at `sequence`. */
-  readonly marking: (products: RawBuilder<unknown>, at: number, sequence: RawBuilder<unknown>) => RawBuilder<unknown>;
 }
 
 type LedgerKnown = Pick<LedgerContext, 'knownProducts' | 'knownFacilities'>;
@@ -98,14 +99,20 @@ const READING_WAIT_MS = 200;
 // How many calls after one that raced run the locking way at once: under contention, reading first only adds a try.
 const LOCKING_AFTER_RACE = 16;
 const DEADLOCK = '40P01';
+// What a `reading` call's write fails with when a guard failed: the SQLSTATE of a text cast to a number (22P02), with
+// this text in its message.
+const INVALID_TEXT = '22P02';
+const GUARD_FAILED = 'ledger guard failed, rows written: ';
 const codeOf = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '');
 
 /**
- * Runs `body` in a transaction `reading` when `optimistic`, then (or at once) `existing` when a guard failed or a race
- * aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call chosen as a
- * deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
+ * Runs `body` `reading` when `optimistic`, outside a transaction (on `db`: its read and its one write are statements of
+ * their own, the write committed or undone whole), then (or at once) `existing` in a transaction when a guard failed
+ * or a race aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call
+ * chosen as a deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
  */
 const lockingRowsOf = <A>(
+  db: LedgerDeps['db'],
   transaction: LedgerDeps['transaction'],
   optimistic: boolean,
   raced: () => void,
@@ -118,11 +125,13 @@ const lockingRowsOf = <A>(
       )
       .catch((e: unknown) => (codeOf(e) === DEADLOCK && tries > 1 ? locking(tries - 1) : Promise.reject(e)));
   if (!optimistic) return locking(3);
-  return transaction((trx) => body(trx, 'reading')).catch((e: unknown) => {
-    if (!(e instanceof GuardFailed || RACED.has(codeOf(e)))) return Promise.reject(e);
-    if (!(e instanceof GuardFailed) || e.raced) raced();
-    return locking(3);
-  });
+  return Promise.resolve()
+    .then(() => body(db(), 'reading'))
+    .catch((e: unknown) => {
+      if (!(e instanceof GuardFailed || RACED.has(codeOf(e)))) return Promise.reject(e);
+      if (!(e instanceof GuardFailed) || e.raced) raced();
+      return locking(3);
+    });
 };
 
 /** A seed refused by the ledger's rules: the setter's whole call is refused and nothing is written. */
@@ -181,7 +190,6 @@ const QUEUE: LockedTable = {
 };
 
 const refs = (columns: ReadonlyArray<string>) => sql.join(columns.map((c) => sql.ref(c)));
-const keyOf = (table: LockedTable, r: Row) => table.keys.map(([k]) => String(r[k])).reduce(pairKey);
 
 // A stored changes list, decoded before it is trusted.
 const Before = t.type({ quantityOnHand: t.number, reservedQuantity: t.number });
@@ -203,10 +211,76 @@ const Change = t.union([
 ]);
 const Changes = t.readonlyArray(Change);
 
-const decoded = <A>(codec: t.Decoder<unknown, A>, json: string, what: string): A => {
-  const result = codec.decode(JSON.parse(json));
+const decoded = <A>(codec: t.Decoder<unknown, A>, value: unknown, json: string, what: string): A => {
+  const result = codec.decode(value);
   if (isLeft(result)) throw new Error(`the ledger holds an unreadable ${what}: ${json}`);
   return result.right;
+};
+
+// The changes of an applied event, kept compact: one array of numbers per change, in the order the event makes them,
+// its kind, product and facility those of the event (a position at `facilityId`, a transfer's second at
+// `toFacilityId`): `[qoh before, reserved before, qoh after, reserved after]` for a position, `[before, after]`
+// otherwise. A tenth of the objects' JSON, which was a third of a call's bytes. Changes that do not follow the event
+// so are kept as objects (`Change`), as rows written before were.
+type ChangeKind = LedgerChange['kind'];
+const kindOf = (type: InventoryEvent['type']): ChangeKind =>
+  type === 'safety-stock-set'
+    ? 'safety-stock'
+    : type === 'threshold-set'
+      ? 'threshold'
+      : type === 'brokering-queue-changed'
+        ? 'brokering-queue'
+        : 'position';
+/** The facility of the `i`th change of `e` when it follows the event, else undefined. */
+const facilityOf = (e: InventoryEvent, i: number): string | undefined =>
+  i === 0 ? e.facilityId : e.type === 'transferred' && i === 1 ? e.toFacilityId : undefined;
+
+/** The changes of an applied event `e` as the ledger keeps them: compact when each follows the event. */
+export const changesText = (e: InventoryEvent, changes: ReadonlyArray<LedgerChange>): string => {
+  const kind = kindOf(e.type);
+  const compact: number[][] = [];
+  for (let i = 0; i < changes.length; i++) {
+    const c = changes[i]!;
+    if (c.kind !== kind || c.productId !== e.productId) return JSON.stringify(changes);
+    if (c.kind === 'position') {
+      if (c.facilityId !== facilityOf(e, i)) return JSON.stringify(changes);
+      compact.push([
+        c.before.quantityOnHand,
+        c.before.reservedQuantity,
+        c.after.quantityOnHand,
+        c.after.reservedQuantity,
+      ]);
+    } else {
+      if (c.kind === 'safety-stock' ? c.facilityId !== facilityOf(e, i) || i > 0 : i > 0)
+        return JSON.stringify(changes);
+      compact.push([c.before, c.after]);
+    }
+  }
+  return JSON.stringify(compact);
+};
+
+const Compact = t.readonlyArray(t.readonlyArray(t.number));
+
+/** The changes of `e` from the text `changesText` made of them (or a list of objects, as rows written before hold). */
+export const changesOf = (e: InventoryEvent, json: string): ReadonlyArray<LedgerChange> => {
+  const value: unknown = JSON.parse(json);
+  if (!Array.isArray(value) || value.length === 0 || !Array.isArray(value[0]))
+    return decoded(Changes, value, json, 'changes list') as ReadonlyArray<LedgerChange>;
+  const kind = kindOf(e.type);
+  const expanded = decoded(Compact, value, json, 'changes list').map((n, i) =>
+    kind === 'position'
+      ? {
+          kind,
+          productId: e.productId,
+          facilityId: facilityOf(e, i),
+          before: { quantityOnHand: n[0], reservedQuantity: n[1] },
+          after: { quantityOnHand: n[2], reservedQuantity: n[3] },
+        }
+      : kind === 'safety-stock'
+        ? { kind, productId: e.productId, facilityId: facilityOf(e, i), before: n[0], after: n[1] }
+        : { kind, productId: e.productId, before: n[0], after: n[1] },
+  );
+  return decoded(Changes, expanded, json, 'changes list') as ReadonlyArray<LedgerChange>;
 };
 
 /** A ledger row as an entry: the canonical payload back to the event (its nulls are absent fields), or a reset's columns. */
@@ -232,7 +306,7 @@ export const entryOf = (r: Row): InventoryLedgerEntry => {
   return {
     sequence: Number(r.sequence),
     event: event.right,
-    changes: decoded(Changes, String(r.changes), 'changes list') as ReadonlyArray<LedgerChange>,
+    changes: changesOf(event.right, String(r.changes)),
     recordedAt,
   };
 };
@@ -275,7 +349,6 @@ export const inventoryLedger = ({
   db,
   transaction,
   drawing,
-  marking,
 }: LedgerDeps): InventoryLedger & { readonly seed: (targets: SeedTargets, source: string) => Promise<unknown> } => {
   const { rows, among } = dialect;
   const all = async (query: RawBuilder<Row>, on: Db) => (await query.execute(on)).rows;
@@ -402,10 +475,10 @@ export const inventoryLedger = ({
   ): { readonly statements: RawBuilder<unknown>[]; readonly expected: number } | null => {
     // In key order (the database's, for ids of one plane of Unicode), as a locking call takes its locks.
     const keyCount = table.keys.length;
-    const byKeys = (a: ReadonlyArray<Value>, b: ReadonlyArray<Value>) => {
+    const byKeys = ([, a]: readonly [string, ReadonlyArray<Value>], [, b]: readonly [string, ReadonlyArray<Value>]) => {
       for (let i = 0; i < keyCount; i++) {
-        const x = String(a[i]);
-        const y = String(b[i]);
+        const x = a[i] as string;
+        const y = b[i] as string;
         if (x !== y) return x < y ? -1 : 1;
       }
       return 0;
@@ -418,8 +491,7 @@ export const inventoryLedger = ({
     };
     const updates: Value[][] = [];
     const inserts: ReadonlyArray<Value>[] = [];
-    for (const values of [...applied.values()].sort(byKeys)) {
-      const key = keyOfValues(values);
+    for (const [key, values] of [...applied].sort(byKeys)) {
       const r = read.get(key);
       if (r === undefined) inserts.push(values);
       else updates.push(withOlds([addresses.get(key)!, ...values], r));
@@ -443,6 +515,8 @@ export const inventoryLedger = ({
         sql` and `,
       );
     const oldColumns: Columns = table.guard.map((c) => [`old_${c}`, 'bigint'] as const);
+    // Before any row is locked (a one-time filter, run first): the statement's lock waits end after READING_WAIT_MS.
+    const gate = sql`(select ${address.waitAtMost(READING_WAIT_MS)}) is not null`;
     const columns: Columns = [...table.keys, ...table.fill.map(([name, type]) => [name, type] as const)];
     const statements: RawBuilder<unknown>[] = [];
     if (updates.length > 0)
@@ -450,19 +524,20 @@ export const inventoryLedger = ({
         sql`update ${sql.table(table.name)} set ${sql.join(table.fill.map(([name]) => sql`${sql.ref(name)} = "u".${sql.ref(name)}`))}
           from ${rows([['address', 'text'], ...columns, ...oldColumns], updates)} as "u"
           where ${address.at(table.name, sql.ref('u.address'))} and ${keyed(table.name)} and ${unchanged(table.name)}
-          returning 1`,
+          and ${gate} returning 1`,
       );
     if (inserts.length > 0)
       statements.push(
         sql`insert into ${sql.table(table.name)} (${refs(columns.map(([name]) => name))})
-          select ${refs(columns.map(([name]) => name))} from ${rows(columns, inserts)} as "source" where true
+          select ${refs(columns.map(([name]) => name))} from ${rows(columns, inserts)} as "source" where ${gate}
           on conflict (${refs(table.keys.map(([k]) => k))}) do nothing returning 1`,
       );
     if (checks.length > 0)
       statements.push(
         sql`select 1 from ${sql.table(table.name)} as "t"
           join ${rows([['address', 'text'], ...table.keys, ...oldColumns], checks)} as "u"
-          on ${address.at('t', sql.ref('u.address'))} and ${keyed('t')} and ${unchanged('t')}${dialect.forUpdate('t')}`,
+          on ${address.at('t', sql.ref('u.address'))} and ${keyed('t')} and ${unchanged('t')}
+          where ${gate}${dialect.forUpdate('t')}`,
       );
     return { statements, expected: updates.length + inserts.length + checks.length };
   };
@@ -474,10 +549,25 @@ export const inventoryLedger = ({
       cast(null as text) as "payload" from ${sql.table(table)} where ${among(column, ids)}`;
 
   /**
+   * The ids of `ids` (distinct) not in `table`, as rows of the one read (`read`): its tag and the id as `k1`; one index
+   * probe per id (a subquery per id, fenced as `recordedIds`'), and a row only for an id that is missing (as a rule
+   * none: the known ones are the others).
+   */
+  const absentIds = (tag: number, table: string, column: string, ids: ReadonlyArray<string>) =>
+    sql`select * from (select ${sql.lit(tag)} as "tag", "k"."id" as "k1", cast(null as text) as "k2",
+        (select 1 from ${sql.table(table)} as "t" where ${sql.ref(`t.${column}`)} = "k"."id") as "v1",
+        cast(null as bigint) as "v2", cast(null as bigint) as "v3", cast(null as text) as "payload"
+      from ${rows(
+        [['id', 'text']],
+        ids.map((id) => [id]),
+      )} as "k"${dialect.fence}) as "a" where "v1" is null`;
+
+  /**
    * The recorded events of `ids` (distinct) as rows of the one read (tag 4, the id as `k1`, its `payload`): one index
    * probe per id, as a subquery per id (which no planner turns into a join). PostgreSQL 15 answers `= any(…)` of a
    * thousand ids several times slower than as many probes, and a join to them with a scan of the whole ledger while
-   * its statistics still count it small.
+   * its statistics still count it small. The fence keeps the subquery under the filter on its result (merged into it,
+   * the filter and the column each ran the probe: two per id).
    */
   const recordedIds = (ids: ReadonlyArray<string>) =>
     sql`select * from (select 4 as "tag", "k"."id" as "k1", cast(null as text) as "k2", cast(null as bigint) as "v1",
@@ -486,7 +576,7 @@ export const inventoryLedger = ({
       from ${rows(
         [['id', 'text']],
         ids.map((id) => [id]),
-      )} as "k") as "r" where "payload" is not null`;
+      )} as "k"${dialect.fence}) as "r" where "payload" is not null`;
 
   /**
    * Runs statements that touch disjoint rows and read nothing the others write: as one statement where the database
@@ -533,11 +623,13 @@ export const inventoryLedger = ({
       ]),
     ];
     const early = eventIds === undefined ? [] : [...new Set(eventIds)];
-    // The recorded ids, when the events are known already (tag 4), and the known products and facilities (tags 5
-    // and 6; they are never locked: the fold only asks whether they exist).
-    const idsRead = early.length === 0 ? [] : [recordedIds(early)];
+    // The recorded ids, when the events are known already (tag 4), and the products that do not exist and the
+    // facilities that do (tags 5 and 6; they are never locked: the fold only asks whether they exist). A reading
+    // call reads no recorded ids: its fold takes every id for new, and the ledger's unique event id guards that (a
+    // replay, or an id recorded meanwhile, fails the write, and the call runs the locking way, which reads them).
+    const idsRead = early.length === 0 || mode === 'reading' ? [] : [recordedIds(early)];
     const knownRead = [
-      selected(5, 'product', 'product_id', productIds),
+      absentIds(5, 'product', 'product_id', productIds),
       selected(6, 'facility', 'facility_id', facilityIds),
     ];
     const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
@@ -563,7 +655,8 @@ export const inventoryLedger = ({
     let knownProducts = new Set<string>();
     let knownFacilities = new Set<string>();
     const knownOf = (rows: ReadonlyArray<Row>) => {
-      knownProducts = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      const absent = new Set(rows.filter((r) => Number(r.tag) === 5).map((r) => String(r.k1)));
+      knownProducts = new Set(productIds.filter((id) => !absent.has(id)));
       knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
     };
     let read: Row[];
@@ -580,10 +673,6 @@ export const inventoryLedger = ({
       read = await all(
         sql<Row>`${sql.join(
           [
-            // Tag 7: the transaction's lock waits end after READING_WAIT_MS (no round trip of its own).
-            sql`select 7 as "tag", ${address.waitAtMost(READING_WAIT_MS)} as "k1", cast(null as text) as "k2",
-              cast(null as bigint) as "v1", cast(null as bigint) as "v2", cast(null as bigint) as "v3",
-              cast(null as text) as "payload"`,
             ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [probed(address, tag, table, keys)])),
             ...knownRead,
             ...idsRead,
@@ -610,23 +699,32 @@ export const inventoryLedger = ({
       knownOf(await all(sql<Row>`${sql.join(knownRead, sql` union all `)}`, trx));
       read = await lockAndRead([[POSITION, touched.positions.filter(known)], ...terms()], 0, idsRead);
     }
-    const lockedOf = (tag: number, table: LockedTable) =>
-      new Map(
-        read
-          .filter((r) => Number(r.tag) === tag)
-          .map((r): [string, Row] => {
-            const row: Row = { [table.keys[0]![0]]: r.k1 };
-            if (table.keys[1] !== undefined) row[table.keys[1][0]] = r.k2;
-            table.fill.forEach(([name], i) => {
-              row[name] = r[`v${i + 1}`];
-            });
-            return [keyOf(table, row), row];
-          }),
-      );
-    const positions = lockedOf(0, POSITION);
-    const safety = lockedOf(1, SAFETY);
-    const thresholds = lockedOf(2, THRESHOLD);
-    const queue = lockedOf(3, QUEUE);
+    // The rows read of each table (tags 0-3), by key, with their addresses (a reading call's), in one pass.
+    const LOCKED = [POSITION, SAFETY, THRESHOLD, QUEUE] as const;
+    const lockedRowsOf = LOCKED.map(() => new Map<string, Row>());
+    const addressOf = LOCKED.map(() => new Map<string, string>());
+    for (const r of read) {
+      const tag = Number(r.tag);
+      const table = LOCKED[tag];
+      if (table === undefined) continue;
+      const k1 = String(r.k1);
+      const row: Row = { [table.keys[0]![0]]: k1 };
+      let key = k1;
+      if (table.keys[1] !== undefined) {
+        const k2 = String(r.k2);
+        row[table.keys[1][0]] = k2;
+        key = pairKey(k1, k2);
+      }
+      for (let i = 0; i < table.fill.length; i++) row[table.fill[i]![0]] = r[`v${i + 1}`];
+      lockedRowsOf[tag]!.set(key, row);
+      if (r.payload !== null && r.payload !== undefined) addressOf[tag]!.set(key, String(r.payload));
+    }
+    const [positions, safety, thresholds, queue] = lockedRowsOf as [
+      Map<string, Row>,
+      Map<string, Row>,
+      Map<string, Row>,
+      Map<string, Row>,
+    ];
     const scalar = (locked: ReadonlyMap<string, Row>, column: string) =>
       new Map(
         [...locked]
@@ -667,7 +765,6 @@ export const inventoryLedger = ({
     const appliedThresholds = new Map<string, Value[]>();
     const appliedQueue = new Map<string, Value[]>();
     const ledgerRows: Value[][] = [];
-    const changedProducts = new Set<string>();
     folded.outcomes.forEach((o, i) => {
       if (o.outcome !== 'applied' && o.outcome !== 'refused') return;
       const e = events[i]!;
@@ -679,22 +776,16 @@ export const inventoryLedger = ({
         e.facilityId ?? null,
         e.toFacilityId ?? null,
         folded.payloads[i]!,
-        JSON.stringify(o.outcome === 'applied' ? o.changes : []),
+        o.outcome === 'applied' ? changesText(e, o.changes) : '[]',
         o.outcome === 'refused' ? o.reason : null,
         o.outcome === 'refused' ? o.detail : null,
       ]);
       if (o.outcome !== 'applied') return;
-      changedProducts.add(e.productId);
       for (const c of o.changes) {
         if (c.kind === 'position') {
-          const p = folded.state.positions.get(pairKey(c.productId, c.facilityId))!;
-          appliedPositions.set(pairKey(c.productId, c.facilityId), [
-            c.productId,
-            c.facilityId,
-            p.quantityOnHand,
-            p.quantityOnHand - p.reserved,
-            at,
-          ]);
+          const key = pairKey(c.productId, c.facilityId);
+          const p = folded.state.positions.get(key)!;
+          appliedPositions.set(key, [c.productId, c.facilityId, p.quantityOnHand, p.quantityOnHand - p.reserved, at]);
         } else if (c.kind === 'safety-stock') {
           const key = pairKey(c.productId, c.facilityId);
           appliedSafety.set(key, [c.productId, c.facilityId, folded.state.safetyStock.get(key)!]);
@@ -709,41 +800,19 @@ export const inventoryLedger = ({
       sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
         select ${first} + "ord", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, cast(${at} as bigint)
         from ${rows(LEDGER_COLUMNS, ledgerRows)} as "source" where true`;
-    const changed = rows(
-      [['product_id', 'text']],
-      [...changedProducts].map((id) => [id]),
-    );
     if (mode === 'reading') {
       // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
       if (n === 0) return folded.outcomes;
-      const addressesOf = (tag: number, table: LockedTable) =>
-        new Map(
-          read
-            .filter((r) => Number(r.tag) === tag)
-            .map(
-              (r) =>
-                [
-                  table.keys.length === 1 ? String(r.k1) : pairKey(String(r.k1), String(r.k2)),
-                  String(r.payload),
-                ] as const,
-            ),
-        );
+      const addressesOf = (tag: number) => addressOf[tag]!;
       const knownProduct = (p: string) => knownProducts.has(p);
       const plans = [
-        guarded(
-          address!,
-          POSITION,
-          positions,
-          addressesOf(0, POSITION),
-          appliedPositions,
-          touched.positions.filter(known),
-        ),
-        guarded(address!, SAFETY, safety, addressesOf(1, SAFETY), appliedSafety, touched.safetyStock.filter(known)),
+        guarded(address!, POSITION, positions, addressesOf(0), appliedPositions, touched.positions.filter(known)),
+        guarded(address!, SAFETY, safety, addressesOf(1), appliedSafety, touched.safetyStock.filter(known)),
         guarded(
           address!,
           THRESHOLD,
           thresholds,
-          addressesOf(2, THRESHOLD),
+          addressesOf(2),
           appliedThresholds,
           touched.thresholds.filter(knownProduct).map((p) => [p]),
         ),
@@ -751,7 +820,7 @@ export const inventoryLedger = ({
           address!,
           QUEUE,
           queue,
-          addressesOf(3, QUEUE),
+          addressesOf(3),
           appliedQueue,
           touched.brokeringQueue.filter(knownProduct).map((p) => [p]),
         ),
@@ -761,14 +830,9 @@ export const inventoryLedger = ({
       const guards = plans.flatMap((plan) => plan!.statements);
       const expected = plans.reduce((total, plan) => total + plan!.expected, 0);
       // The guarded writes run first, in this order (the select's counts read them), then the numbers are drawn and
-      // the ledger rows and changed products written (the head's row lock before any changed product's).
-      const steps = [
-        ...guards,
-        drawing(n),
-        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
-        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
-      ];
-      const names = [...guards.map((_, i) => `g${i}`), 'h', 'l', 'c'];
+      // the ledger rows written.
+      const steps = [...guards, drawing(n), ledger(sql`(select "sequence" from "h") - ${n - 1}`)];
+      const names = [...guards.map((_, i) => `g${i}`), 'h', 'l'];
       const count =
         guards.length === 0
           ? sql`0`
@@ -776,11 +840,20 @@ export const inventoryLedger = ({
               guards.map((_, i) => sql`(select count(*) from ${sql.ref(`g${i}`)})`),
               sql` + `,
             );
-      const result = await all(
-        sql<Row>`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select ${count} as "n"`,
+      // Outside a transaction the statement commits on its own: when a guard failed, it fails (a text that is no
+      // number cast to one, not foldable to a constant: its counts are read), so nothing of it commits.
+      await all(
+        sql<Row>`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))}
+          select case when "n" = ${expected} then "n" else cast(${GUARD_FAILED} || "n" as int) end as "n"
+          from (select ${count} as "n") as "counts"`,
         trx,
+      ).catch((e: unknown) =>
+        Promise.reject(
+          codeOf(e) === INVALID_TEXT && String((e as Error).message).includes(GUARD_FAILED)
+            ? new GuardFailed('a row changed since it was read', true)
+            : e,
+        ),
       );
-      if (Number(result[0]!.n) !== expected) throw new GuardFailed('a row changed since it was read', true);
       return folded.outcomes;
     }
     // The rows are locked already: these writes wait for no one.
@@ -796,22 +869,15 @@ export const inventoryLedger = ({
     }
     if (dialect.writableCte) {
       // One statement: the writes, the numbers drawn (the head's row lock, held to the commit, orders them as the
-      // commits are), the ledger rows numbered from them and the products marked changed at the last one. Both read
-      // the head first ("h"), so its row is locked before any changed product's, as every ledger write locks them.
-      const steps = [
-        ...written,
-        drawing(n),
-        ledger(sql`(select "sequence" from "h") - ${n - 1}`),
-        ...(changedProducts.size > 0 ? [marking(changed, at, sql`(select "sequence" from "h")`)] : []),
-      ];
-      const names = [...written.map((_, i) => `w${i}`), 'h', 'l', 'c'];
+      // commits are) and the ledger rows numbered from them.
+      const steps = [...written, drawing(n), ledger(sql`(select "sequence" from "h") - ${n - 1}`)];
+      const names = [...written.map((_, i) => `w${i}`), 'h', 'l'];
       await sql`with ${sql.join(steps.map((s, i) => sql`${sql.ref(names[i]!)} as (${s})`))} select 1`.execute(trx);
     } else {
       await together(trx, written);
       // The numbers are drawn last: the head's row lock, held to the commit, orders them as the commits are.
       const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
       await ledger(sql`cast(${last - n + 1} as bigint)`).execute(trx);
-      if (changedProducts.size > 0) await marking(changed, at, sql`cast(${last} as bigint)`).execute(trx);
     }
     return folded.outcomes;
   };
@@ -842,6 +908,7 @@ export const inventoryLedger = ({
     const optimistic = reads && lockingCalls === 0;
     if (lockingCalls > 0) lockingCalls--;
     return lockingRowsOf(
+      db,
       transaction,
       optimistic,
       () => {

@@ -44,6 +44,9 @@ export const MIGRATION_NAMES = [
   // entry, no write to the index's pages). Pages written from then on keep the room; a store's older pages get it as
   // their rows are updated and vacuumed.
   'Migration20270101000000_PositionsUpdatedInPlace',
+  // The ledger's writes no longer mark the products they change: `changed_product_mark` says how far the ledger's
+  // rows are folded into `changed_product`, from the head on (every row before it was marked as it was written).
+  'Migration20270103000000_ChangedProductMark',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
@@ -54,6 +57,16 @@ const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], Readonly
 // Storage settings of PostgreSQL a step sets (the entities cannot say them; SQLite has none).
 const POSTGRES_STORAGE: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
   Migration20270101000000_PositionsUpdatedInPlace: ['alter table "inventory_position" set (fillfactor = 90)'],
+};
+
+// Rows a step writes after the schema is synced (a fresh database runs every step too, in order).
+const AFTER_SCHEMA: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
+  Migration20270103000000_ChangedProductMark: [
+    `insert into "changed_product_mark" ("id", "sequence")
+      select 1, (select coalesce(max("n"), 0) from (select "sequence" as "n" from "ledger_head"
+        union all select max("sequence") from "inventory_event") as "numbers")
+      where not exists (select 1 from "changed_product_mark")`,
+  ],
 };
 
 /**
@@ -69,6 +82,7 @@ export const migrationSteps = (statements: () => ReadonlyArray<string>, postgres
         for (const statement of statements()) this.addSql(statement);
         for (const index of DROPPED_INDEXES[name] ?? []) this.addSql(`drop index if exists "${index}"`);
         if (postgres) for (const statement of POSTGRES_STORAGE[name] ?? []) this.addSql(statement);
+        for (const statement of AFTER_SCHEMA[name] ?? []) this.addSql(statement);
       }
     };
   return MIGRATION_NAMES.map((name) => ({ name, class: step(name) }));

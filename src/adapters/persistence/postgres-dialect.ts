@@ -321,6 +321,7 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
+    fence: sql` offset 0`,
     codePointOrder: async (db) => {
       // The provider column (PostgreSQL 15+: c libc, i ICU, b builtin) read through to_jsonb, so older servers answer
       // too; an ICU collation never orders by code point, the builtin ones (C, C.UTF-8) always do.

@@ -99,6 +99,7 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     },
     rows,
     forUpdate: () => sql``,
+    fence: sql` limit -1 offset 0`,
     codePointOrder: async () => true,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
     fill,

@@ -240,7 +240,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       select 1, coalesce(max("sequence"), 0) + cast(${n} as bigint) from "inventory_event" where true
       on conflict ("id") do update set "sequence" = "ledger_head"."sequence" + cast(${n} as bigint)
       returning "sequence"`;
-  const draw = async (trx: Db, n: number): Promise<number> => Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+  const draw = async (trx: Db, n: number): Promise<number> => {
+    const last = Number((await drawing(n).execute(trx)).rows[0]!.sequence);
+    // Numbers drawn here are those of changes their transaction marks itself (the import's resets, changes that are
+    // no ledger rows): when every number before them is folded into the marks already, so are these, and the mark
+    // moves past them (the delta push's fold then never reads them). The mark's row is locked either way, before
+    // any mark's, as the fold locks them (a fold running meanwhile is waited for).
+    await sql`update "changed_product_mark" set "sequence" = case when "sequence" = ${last - n} then ${last}
+      else "sequence" end where "id" = 1`.execute(trx);
+    return last;
+  };
 
   /**
    * Marks the products of `products` (a relation with distinct `product_id`s) changed at ledger sequence `sequence`
@@ -253,6 +262,42 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         "version" = "changed_product"."version" + 1, "sequence" = excluded."sequence"`;
   const markChanged = (trx: Db, products: RawBuilder<unknown>, at: number, sequence: number) =>
     marking(products, at, sql`cast(${sequence} as bigint)`).execute(trx);
+  /**
+   * Folds the ledger rows numbered after `changed_product_mark` into `changed_product` (each product at the number and
+   * time of its last row), up to the head, and moves the mark there: the ledger's writes mark nothing, so the marks
+   * are complete up to the head once this ran. The mark's row lock is taken first, as every other writer of marks
+   * takes it before any mark's (`draw`), so none waits in another order; the ledger's writers take no lock of it and
+   * never wait for a fold. Every number up to the head read is committed (the head's row lock is held from a draw to
+   * its commit). Refused events changed nothing; the import's resets (`source_file`) are marked by the import.
+   */
+  const markLedgerChanges = () =>
+    transaction(async (trx) => {
+      const mark = await all(
+        sql<Row>`select "m"."sequence" from "changed_product_mark" as "m" where "m"."id" = 1${dialect.forUpdate('m')}`,
+        trx,
+      );
+      const head = await all(sql<Row>`select "sequence" from "ledger_head" where "id" = 1`, trx);
+      if (head.length === 0) return;
+      const through = Number(head[0]!.sequence);
+      const from = mark.length === 0 ? 0 : Number(mark[0]!.sequence);
+      if (from >= through) return;
+      // A walk of the ledger's primary key over the new rows only, in product order (as the marks' locks are taken).
+      await sql`insert into "changed_product" ("product_id", "changed_at", "sequence")
+        select "product_id", max("recorded_at"), max("sequence") from "inventory_event"
+        where "sequence" > ${from} and "sequence" <= ${through} and "refusal" is null and "source_file" is null
+        group by "product_id" order by "product_id"
+        on conflict ("product_id") do update set "changed_at" = excluded."changed_at",
+          "version" = "changed_product"."version" + 1,
+          "sequence" = case when excluded."sequence" > "changed_product"."sequence" then excluded."sequence"
+            else "changed_product"."sequence" end`.execute(trx);
+      await upsert(trx, {
+        into: 'changed_product_mark',
+        columns: [['id', 'int'], bigint('sequence')],
+        values: [[1, through]],
+        key: ['id'],
+        update: ['sequence'],
+      });
+    });
   /** Marks products changed at `sequence`, or at a number drawn for the change (one that writes no ledger row). */
   const markIdsChanged = async (trx: Db, productIds: Iterable<string>, at: number, sequence?: number) =>
     markChanged(trx, ids('product_id', productIds), at, sequence ?? (await draw(trx, 1)));
@@ -406,7 +451,7 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       and substr(${ref}, 1, ${[...prefix].length}) = ${prefix}`;
   };
 
-  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing, marking });
+  const { seed, ...ledgerPort } = inventoryLedger({ dialect, db, transaction, drawing });
 
   return {
     migrate,
@@ -611,11 +656,12 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         return [...legacy, ...resets].map((r) => varianceOf(r as Row));
       }),
     changedProductIds: () =>
-      attempt('changedProductIds', async () =>
-        (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map((r) =>
-          String(r.product_id),
-        ),
-      ),
+      attempt('changedProductIds', async () => {
+        await markLedgerChanges();
+        return (await db().selectFrom('changed_product').select('product_id').orderBy('product_id').execute()).map(
+          (r) => String(r.product_id),
+        );
+      }),
     saveFacilities: (facilities) =>
       attempt('saveFacilities', async () => {
         storableOnly(facilityIdsOf(facilities));
@@ -919,14 +965,16 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         return cursor === undefined ? null : Number(cursor.sequence);
       }),
     changedProducts: (consumer, afterProduct, limit) =>
-      attempt('changedProducts', async () =>
-        (
+      attempt('changedProducts', async () => {
+        // A run's first page: the ledger's rows up to the head (which the run read before) are marked first.
+        if (afterProduct === null) await markLedgerChanges();
+        return (
           await all(sql<Row>`select "c"."product_id", "c"."sequence" from "changed_product" "c"
             where "c"."sequence" > coalesce((select "k"."sequence" from "change_cursor" "k" where "k"."consumer" = ${consumer}), -1)
             ${after('c.product_id', afterProduct)}
             order by "c"."product_id" limit ${limit}`)
-        ).map(productChangeOf),
-      ),
+        ).map(productChangeOf);
+      }),
     moveCursor: (consumer, through) =>
       attempt('moveCursor', async () => {
         await upsert(db(), {

@@ -585,6 +585,55 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     );
   });
 
+  test('recorded events: an applied one is a change of its product, a refused one none; none is missed by a run', async () => {
+    const { store } = subject;
+    await run(store.saveProducts(productsOf(4)));
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
+    const taken = await run(store.ledgerHead());
+    const event = (n: number, productId: string, type: 'received' | 'released' = 'received') => ({
+      eventId: `changes-${n}`,
+      type,
+      productId,
+      facilityId: 'WAREHOUSE',
+      quantity: 1,
+      occurredAt: '2026-12-01T10:00:00Z',
+      source: 'contract',
+    });
+    const outcomes = await run(
+      store.recordEvents([event(1, 'P001'), event(2, 'P002', 'released'), event(3, 'P003'), event(4, 'P001')]),
+    );
+    assert.equal(
+      outcomes.map((o) => o.outcome),
+      ['applied', 'refused', 'applied', 'applied'],
+    );
+    const head = await run(store.ledgerHead());
+    const page = await run(store.changedProducts('us', null, 10));
+    assert.equal(
+      page.map((c) => c.productId),
+      ['P001', 'P003'],
+      'the refused release changed nothing',
+    );
+    assert.is(page[0]!.sequence, head, "P001 at its last event's number");
+    assert.ok(page[1]!.sequence > taken && page[1]!.sequence <= head);
+    await run(store.moveCursor('us', head));
+    assert.equal(await pendingOf(store, 'us'), []);
+    assert.equal(
+      (await run(store.recordEvents([event(1, 'P001')]))).map((o) => o.outcome),
+      ['duplicate'],
+    );
+    assert.equal(await pendingOf(store, 'us'), [], 'a replay changes nothing');
+
+    // A run reads the head, then an event lands before its first page: the run lists it, and so does the next one
+    // (its number is above the head the cursor moves to).
+    const runHead = await run(store.ledgerHead());
+    await run(store.recordEvents([event(5, 'P004')]));
+    assert.equal(await pendingOf(store, 'us'), ['P004']);
+    await run(store.moveCursor('us', runHead));
+    assert.equal(await pendingOf(store, 'us'), ['P004'], 'taken again by the next run');
+    await run(store.moveCursor('us', await run(store.ledgerHead())));
+    assert.equal(await pendingOf(store, 'us'), []);
+  });
+
   test('a facility in or out of a group is a change of every product stocked there', async () => {
     const { store } = subject;
     await run(store.saveProducts(productsOf(3)));

@@ -101,6 +101,28 @@ for (const [name, fresh] of FRESH_DATABASES) {
     assert.equal(read, ['a']);
   });
 
+  test('fence: a subquery ending with it answers its rows, and its scalar subquery runs once per row', async () => {
+    const { rows, fence } = orm.dialect;
+    await sql`create table "looked_up" ("id" text primary key, "v" text)`.execute(orm.db());
+    await sql`insert into "looked_up" values ('a', 'x'), ('c', 'z')`.execute(orm.db());
+    const query = sql<{ id: string; v: string }>`select * from (select "k"."id",
+        (select "l"."v" from "looked_up" as "l" where "l"."id" = "k"."id") as "v"
+      from ${rows([['id', 'text']], [['a'], ['b'], ['c']])} as "k"${fence}) as "r" where "v" is not null order by "id"`;
+    assert.equal(
+      (await query.execute(orm.db())).rows.map((r) => [r.id, r.v]),
+      [
+        ['a', 'x'],
+        ['c', 'z'],
+      ],
+    );
+    if ('postgresUrl' in location) {
+      // Merged into the outer query, the filter and the column would each run the lookup (two subplans).
+      const plan = await sql<Record<string, string>>`explain ${query}`.execute(orm.db());
+      const text = plan.rows.map((r) => Object.values(r)[0]).join('\n');
+      assert.equal(text.match(/SubPlan/g)?.length, 1, text);
+    }
+  });
+
   test('among: a column against a list of ids bound as one parameter', async () => {
     const { rows, among } = orm.dialect;
     const ids = ODD.flatMap(([id]) => (typeof id === 'string' ? [id] : []));

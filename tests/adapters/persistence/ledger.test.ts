@@ -5,7 +5,9 @@ import { DatabaseSync } from 'node:sqlite';
 import { fileURLToPath } from 'node:url';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
-import type { StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { sql } from 'kysely';
+import { openOrm, type StoreLocation } from '../../../src/adapters/persistence/orm.ts';
+import { changesOf, changesText } from '../../../src/adapters/persistence/ledger.ts';
 import { openStore } from '../../../src/adapters/persistence/store.ts';
 import { applyInventoryEvents, emptyLedgerState } from '../../../src/domain/index.ts';
 import { CONCURRENT_FACILITIES, CONCURRENT_PRODUCTS } from '../../support/concurrent-positions.ts';
@@ -215,3 +217,160 @@ upgraded('SQLite: its replay is a duplicate carrying the reason, with the reason
 });
 
 upgraded.run();
+
+// ---- The marks of changed products: the ledger's writes mark nothing; the delta push's first page folds them in. ----
+
+const marks = suite('InventoryLedger: changed products marked from the ledger');
+for (const [name, fresh] of FRESH_DATABASES)
+  marks(
+    `${name}: the rows after the mark are folded in once, up to the head; the import's resets are not`,
+    async () => {
+      const database = await fresh();
+      const store = await openStore(database.location);
+      const orm = await openOrm(database.location);
+      try {
+        await store.migrate();
+        await seedCatalogue(store, ['P1', 'P2', 'P3']);
+        const marked = async () =>
+          (
+            await sql<{ product_id: string; sequence: unknown; version: unknown }>`select "product_id", "sequence",
+            "version" from "changed_product" order by "product_id"`.execute(orm.db())
+          ).rows.map((r) => [r.product_id, Number(r.sequence), Number(r.version)]);
+        const mark = async () =>
+          Number(
+            (await sql<{ sequence: unknown }>`select "sequence" from "changed_product_mark"`.execute(orm.db())).rows[0]!
+              .sequence,
+          );
+        assert.is(await mark(), 0, 'a fresh database: nothing to fold');
+        const received = (n: number, productId: string) => ({
+          eventId: `mark-${n}`,
+          type: 'received' as const,
+          productId,
+          facilityId: 'WH1',
+          quantity: 1,
+          occurredAt: '2026-12-01T10:00:00Z',
+          source: 'marks-test',
+        });
+        await run(store.recordEvents([received(1, 'P1'), received(2, 'P2'), received(3, 'P1')]));
+        assert.equal(await marked(), [], 'the ledger write marked nothing');
+        assert.equal(
+          (await run(store.changedProducts('c', null, 10))).map((c) => [c.productId, c.sequence]),
+          [
+            ['P1', 3],
+            ['P2', 2],
+          ],
+          "each product at its last row's number",
+        );
+        assert.is(await mark(), 3, 'the mark at the head');
+        await run(store.changedProducts('c', null, 10));
+        assert.equal(
+          await marked(),
+          [
+            ['P1', 3, 1],
+            ['P2', 2, 1],
+          ],
+          'folded once',
+        );
+        await run(
+          store.commitImport({
+            runId: 'run-marks',
+            file: { name: 'inv.csv', sha256: 'b'.repeat(64), bytes: 10 },
+            outcome: 'applied',
+            method: 'exact-atp',
+            adjustments: [
+              {
+                productId: 'P3',
+                facilityId: 'WH1',
+                quantityOnHandBefore: 0,
+                quantityOnHandAfter: 4,
+                availableToPromiseBefore: 0,
+                availableToPromiseAfter: 4,
+                fileQuantity: 4,
+                created: true,
+                line: 2,
+              },
+            ],
+            counts: { rowsRead: 1, adjusted: 1, unchanged: 0, rejected: 0 },
+            at: new Date('2026-12-01T00:00:00.000Z'),
+          }),
+        );
+        assert.is(await mark(), 4, "nothing was left to fold before the import's numbers: the mark moved past them");
+        await run(store.recordEvents([received(4, 'P2')]));
+        await run(store.changedProducts('c', null, 10));
+        assert.equal(
+          await marked(),
+          [
+            ['P1', 3, 1],
+            ['P2', 5, 2],
+            ['P3', 4, 1],
+          ],
+          'the reset marked by the import only; P2 again at its new row',
+        );
+        assert.is(await mark(), 5);
+        // A change that is no ledger row (a new mapping) drawn while a ledger row waits to be folded: the mark stays.
+        await run(store.recordEvents([received(5, 'P1')]));
+        await run(
+          store.saveMappings('marks.myshopify.com', [
+            { productId: 'P3', sku: 'SKU-3', status: 'mapped', inventoryItemId: 'gid://shopify/InventoryItem/3' },
+          ]),
+        );
+        assert.is(await mark(), 5, 'a ledger row before it is not folded yet');
+        assert.equal(
+          (await run(store.changedProducts('c', 'P1', 10))).map((c) => c.productId),
+          ['P2', 'P3'],
+          'a later page folds nothing',
+        );
+        assert.is(await mark(), 5);
+        assert.equal(
+          (await run(store.changedProducts('c', null, 10))).map((c) => c.productId),
+          ['P1', 'P2', 'P3'],
+        );
+        assert.is(await mark(), await run(store.ledgerHead()));
+      } finally {
+        await orm.close();
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
+marks.run();
+
+// ---- The changes as the ledger keeps them: compact when they follow the event, objects otherwise (and as before). ----
+
+const compact = suite('InventoryLedger: the changes kept compact');
+compact('each change as numbers when it follows the event; read back whole; rows of objects read as before', () => {
+  const base = { productId: 'P1', occurredAt: '2026-12-01T10:00:00Z', source: 'test' };
+  const at = (facilityId: string, qb: number, rb: number, qa: number, ra: number) => ({
+    kind: 'position' as const,
+    productId: 'P1',
+    facilityId,
+    before: { quantityOnHand: qb, reservedQuantity: rb },
+    after: { quantityOnHand: qa, reservedQuantity: ra },
+  });
+  const transfer = {
+    ...base,
+    eventId: 't',
+    type: 'transferred' as const,
+    facilityId: 'WH1',
+    toFacilityId: 'WH2',
+    quantity: 2,
+  };
+  const moved = [at('WH1', 5, 1, 3, 1), at('WH2', 0, 0, 2, 0)];
+  assert.is(changesText(transfer, moved), '[[5,1,3,1],[0,0,2,0]]');
+  assert.equal(changesOf(transfer, changesText(transfer, moved)), moved);
+  const safety = { ...base, eventId: 's', type: 'safety-stock-set' as const, facilityId: 'WH1', quantity: 1.5 };
+  const set = [{ kind: 'safety-stock' as const, productId: 'P1', facilityId: 'WH1', before: 0, after: 1.5 }];
+  assert.is(changesText(safety, set), '[[0,1.5]]');
+  assert.equal(changesOf(safety, changesText(safety, set)), set);
+  const queue = { ...base, eventId: 'q', type: 'brokering-queue-changed' as const, quantity: -1 };
+  const queued = [{ kind: 'brokering-queue' as const, productId: 'P1', before: 3, after: 2 }];
+  assert.equal(changesOf(queue, changesText(queue, queued)), queued);
+  // A change that does not follow its event (another facility) is kept as objects, and read back as such.
+  const odd = [at('WH3', 1, 0, 2, 0)];
+  const received = { ...base, eventId: 'r', type: 'received' as const, facilityId: 'WH1', quantity: 1 };
+  assert.is(changesText(received, odd), JSON.stringify(odd));
+  assert.equal(changesOf(received, changesText(received, odd)), odd);
+  assert.equal(changesOf(received, '[]'), []);
+  assert.throws(() => changesOf(received, '[[1,2]]'), /unreadable changes list/, 'a position needs four numbers');
+});
+compact.run();
