@@ -29,7 +29,7 @@ import { localFeedReader } from '../src/adapters/local-files/feed-reader.ts';
 import { localFileStore } from '../src/adapters/local-files/local-file-store.ts';
 import { openPostgresInventoryStore } from '../src/adapters/persistence/postgres-inventory-store.ts';
 import { availableAt, minimumSeconds } from '../src/adapters/shopify/leaky-bucket.ts';
-import { shopifyInventory } from '../src/adapters/shopify/shopify-inventory.ts';
+import { autoInFlight, shopifyInventory } from '../src/adapters/shopify/shopify-inventory.ts';
 import { hardSync } from '../src/application/hard-sync.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../src/application/process-uploads.ts';
 import { pushRecentChanges } from '../src/application/push-recent-changes.ts';
@@ -424,7 +424,7 @@ try {
         );
         return seconds;
       };
-      const pipelined = await plusRun('auto', 'maxInFlight auto (20)');
+      const pipelined = await plusRun('auto', `maxInFlight auto (${autoInFlight(SHOPIFY_PLANS.plus.restoreRate)})`);
       // One call at a time, for comparison (BENCH_CASES without plus-single leaves it out: it takes some 110 s).
       if (CASES.has('plus-single')) {
         const single = await plusRun(1, 'maxInFlight 1');
