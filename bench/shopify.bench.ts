@@ -234,15 +234,22 @@ try {
         let last = '';
         const base = server.stats.setCalls;
         let watch: NodeJS.Timeout | undefined;
+        const seen: number[] = [];
         createInterface({ input: proc.stdout! }).on('line', (line) => {
           last = line;
           if (line.includes('"started"')) {
             started = performance.now();
             if (killAtCalls !== undefined)
               watch = setInterval(() => {
-                if (server.stats.setCalls - base >= killAtCalls) {
+                const calls = server.stats.setCalls - base;
+                if (TIMELINE && calls > seen.length) seen.push(performance.now() - started);
+                if (calls >= killAtCalls) {
                   clearInterval(watch);
                   proc.kill('SIGKILL');
+                  if (TIMELINE)
+                    console.log(
+                      `  killed run: calls seen at ${seen.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s, killed at ${((performance.now() - started) / 1000).toFixed(2)} s`,
+                    );
                 }
               }, 2);
           }
