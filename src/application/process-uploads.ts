@@ -380,9 +380,18 @@ const processFeed = (
   // next write of the feed's progress, in order: the next batch is read and classified while this one's calls are in
   // flight, and frozen in the transaction that settles it. `items` are its quantities' items: a line of the next batch
   // about one of them is classified only once it is settled (its ledger entry is that line's basis).
-  let inFlight: { readonly answer: Step<Settlement>; readonly items: ReadonlySet<string> } | null = null;
+  // A batch sent by bulk mutation is not looked past: one such batch is held in memory at a time.
+  let inFlight: {
+    readonly answer: Step<Settlement>;
+    readonly items: ReadonlySet<string>;
+    readonly bulk: boolean;
+  } | null = null;
   const sendNow = (batch: FrozenBatch, lines: ReadonlyMap<string, number>): void => {
-    inFlight = { answer: send(batch, lines)(), items: new Set(batch.quantities.map((q) => q.inventoryItemId)) };
+    inFlight = {
+      answer: send(batch, lines)(),
+      items: new Set(batch.quantities.map((q) => q.inventoryItemId)),
+      bulk: deps.setsInBulk(batch.quantities.length),
+    };
   };
   // Settles these lines at `nextLine`, and the batch in flight first (in the same transaction, once answered);
   // freezes `next` with them. Nothing to settle: `next` is frozen alone.
@@ -415,6 +424,10 @@ const processFeed = (
   // is cut right after its last candidate line, the same way every time the feed is planned again.
   const plan = async (reader: ReturnType<typeof reading>): Step<Ready | null> => {
     const fromLine = reader.state.at;
+    if (inFlight?.bulk === true) {
+      const settled = await write(fromLine, [], []);
+      if (E.isLeft(settled)) return settled;
+    }
     const want = Math.max(1, deps.quantitiesAtOnce(source.summary.candidates - reader.state.candidatesSeen));
     const planned: Planned = { quantities: [], confirmed: [], failed: [], lines: new Map() };
     while (planned.quantities.length < want && reader.state.at < total) {

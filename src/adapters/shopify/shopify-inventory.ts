@@ -1053,6 +1053,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right({ outcomes: results.flat(), bulkOperations: 0 });
   };
 
+  const inBulk = (count: number): boolean => count > maxQuantities && count >= bulkThreshold;
+
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
   // `bulkThreshold` quantities on, else call by call. Both paths split and key alike.
   // `calls` is what was sent: every inventorySetQuantities request the set request took (attempts and resends).
@@ -1061,7 +1063,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (count === 0) return E.right({ outcomes: [], calls: 0, bulkOperations: 0 });
     const before = stats.setRequests;
     const groups = count <= maxQuantities ? [request] : keyedGroups(request, maxQuantities);
-    const done = await (count > maxQuantities && count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups));
+    const done = await (inBulk(count) ? setInBulk(groups) : setByCalls(groups));
     return E.map((r: Omit<SetResult, 'calls'>) => ({ ...r, calls: stats.setRequests - before }))(done);
   };
 
@@ -1076,6 +1078,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const calls = slots === 1 ? 1 : slots * SHOPIFY_CALLS_PER_SLOT;
       return Math.max(1, Math.min(calls * maxQuantities, Math.max(maxQuantities, bulkThreshold - 1)));
     },
+    setsInBulk: inBulk,
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),

@@ -1016,6 +1016,12 @@ bySize(
     assert.is(adapterFor(server).quantitiesAtOnce(99_999), 99_999, 'default bulkBatch 50,000');
     assert.is(adapterFor(server).quantitiesAtOnce(1_000_000), 50_000);
     assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
+    assert.equal(
+      [100, 101, 999, 1_000, 10_000].map(shopify.setsInBulk),
+      [false, false, false, true, true],
+      'setsInBulk: from bulkThreshold on, a request larger than one call',
+    );
+    assert.is(adapterFor(server, { maxQuantitiesPerCall: 10, bulkThreshold: 5 }).setsInBulk(10), false, 'one call');
     assert.is(server.stats.requests, 0, 'a hint, asked of no one');
   },
 );
