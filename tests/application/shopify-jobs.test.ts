@@ -371,44 +371,45 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     },
   );
 
-  jobs(
-    'batches cut after equal lines are frozen and resent unchanged after a crash: the same keys, nothing twice',
-    async () => {
-      // 20 lines, 2 quantities a call, 4 lines changed: batches [0, 10) and [10, 18), then the equal tail.
-      const changedLines = [3, 9, 14, 17];
-      const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
-      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
-      // The 2nd settle records the first batch's answer: Shopify applied it, the store never hears of it.
-      const dying = { ...s.deps, settleBatch: killedAtSettle(store, 2) };
-      await runLeft(uploads('upload-1')(dying));
-      assert.equal(s.server.adjustments().length, 2, 'the first batch reached Shopify before the crash');
-      const progress = await run(store.feedProgress(sync.feed!));
-      assert.equal(
-        [progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine],
-        [0, 0, 10],
-        'the equal lines before the batch were settled, the batch frozen over lines [0, 10)',
-      );
-      const resumed = await run(uploads('upload-2')(s.deps));
-      assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 2, 0]);
-      assert.equal(
-        s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
-        [
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
-        ],
-        'each changed line applied once, the first batch under the key it was frozen with',
-      );
-      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
-      assert.equal(
-        (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
-        20,
-        'every line, equal or set, is in the ledger',
-      );
-      await s.dispose();
-    },
-  );
+  // 20 lines, 2 quantities a call, 4 lines changed: batches [0, 10) and [10, 18), then the equal tail. Killed at the
+  // 2nd settle (the first batch's answer, with the second batch frozen: Shopify applied the first batch, the store
+  // never hears of it) or at the 3rd (the second batch's answer).
+  for (const [nth, reached, frozen, resent, why] of [
+    [2, 2, [0, 0, 10], 2, 'the equal lines before the first batch settled, the batch frozen over lines [0, 10)'],
+    [3, 4, [10, 10, 18], 1, 'the first batch settled, the second frozen over [10, 18) in the same transaction'],
+  ] as const)
+    jobs(
+      `batches cut after equal lines are frozen and resent unchanged after a crash at settle ${nth}: nothing twice`,
+      async () => {
+        const changedLines = [3, 9, 14, 17];
+        const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
+        const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
+        const dying = { ...s.deps, settleBatch: killedAtSettle(store, nth) };
+        await runLeft(uploads('upload-1')(dying));
+        assert.equal(s.server.adjustments().length, reached, 'the batches that reached Shopify before the crash');
+        const progress = await run(store.feedProgress(sync.feed!));
+        assert.equal([progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine], frozen, why);
+        const resumed = await run(uploads('upload-2')(s.deps));
+        assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, resent, 0]);
+        assert.equal(
+          s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
+          [
+            [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
+            [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
+            [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
+            [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
+          ],
+          'each changed line applied once, the frozen batch resent under the key it was frozen with',
+        );
+        assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
+        assert.equal(
+          (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
+          20,
+          'every line, equal or set, is in the ledger',
+        );
+        await s.dispose();
+      },
+    );
 
   jobs(
     'the next batch is classified while the one before is in flight, frozen as that one settles, settled in order',
@@ -468,39 +469,6 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         'Shopify equals online ATP for every item',
       );
       assert.equal(s.server.adjustments().length, 4, 'each changed line applied once');
-      await s.dispose();
-    },
-  );
-
-  jobs(
-    'killed with the second batch in flight (frozen as the first settled): the rerun resends it, nothing twice',
-    async () => {
-      const changedLines = [3, 9, 14, 17];
-      const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
-      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut2', pageSize: 7 })(s.deps));
-      // The 3rd settle records the second batch's answer: Shopify applied it, the store never hears of it.
-      await runLeft(uploads('upload-1')({ ...s.deps, settleBatch: killedAtSettle(store, 3) }));
-      assert.equal(s.server.adjustments().length, 4, 'both batches reached Shopify before the crash');
-      const progress = await run(store.feedProgress(sync.feed!));
-      assert.equal(
-        [progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine],
-        [10, 10, 18],
-        'the first batch settled, the second frozen in the same transaction',
-      );
-      const resumed = await run(uploads('upload-2')(s.deps));
-      assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 1, 0]);
-      assert.equal(
-        s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
-        [
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
-        ],
-        'the resent batch answered from its key: each changed line applied once',
-      );
-      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
-      assert.equal((await run(store.ledger(s.server.shopDomain, s.location, ids))).length, 20);
       await s.dispose();
     },
   );
