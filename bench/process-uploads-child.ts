@@ -2,7 +2,8 @@
  * One Process uploads run in a process of its own, for `shopify.bench.ts`: its peak RSS is this process's alone (the
  * test kit server and the database live elsewhere). Prints one JSON line: the run's counts, its time and `maxRssMb`.
  *
- *   BENCH_DB_URL, BENCH_ADMIN_URL, BENCH_SHOP, BENCH_TOKEN, BENCH_OUTBOX (a folder holding the feed) [, BENCH_BULK_THRESHOLD]
+ *   BENCH_DB_URL, BENCH_ADMIN_URL, BENCH_SHOP, BENCH_TOKEN, BENCH_OUTBOX (a folder holding the feed) [, BENCH_BULK_THRESHOLD,
+ *   BENCH_TIMELINE=1: a timeline summary on stderr]
  */
 import { localFeedReader } from '../src/adapters/local-files/feed-reader.ts';
 import { localFileStore } from '../src/adapters/local-files/local-file-store.ts';
@@ -11,6 +12,7 @@ import { shopifyInventory } from '../src/adapters/shopify/shopify-inventory.ts';
 import { defaultProcessUploadsConfig, processUploads } from '../src/application/process-uploads.ts';
 import { systemClock } from '../src/composition/live.ts';
 import { run } from '../tests/support/run.ts';
+import { timeline } from './timeline.ts';
 
 const env = (name: string): string => {
   const value = process.env[name];
@@ -46,16 +48,16 @@ const sampler = setInterval(
 // The parent times a killed run from here (module loading left out, as for a run that finishes).
 console.log(JSON.stringify({ started: true }));
 const start = performance.now();
+const deps = { ...store, ...shopify, ...localFeedReader(), outbox, ...systemClock };
+// BENCH_TIMELINE=1: the run's timeline summary on stderr (see timeline.ts).
+const line = timeline();
 const report = await run(
-  processUploads(defaultProcessUploadsConfig(`rss-${process.pid}`))({
-    ...store,
-    ...shopify,
-    ...localFeedReader(),
-    outbox,
-    ...systemClock,
-  }),
+  processUploads(defaultProcessUploadsConfig(`rss-${process.pid}`))(
+    process.env.BENCH_TIMELINE === '1' ? line.wrap(deps) : deps,
+  ),
 );
 const seconds = (performance.now() - start) / 1000;
+if (process.env.BENCH_TIMELINE === '1') console.error(line.summary('  child Process uploads'));
 clearInterval(sampler);
 await store.close();
 console.log(

@@ -130,6 +130,9 @@ export const decodeFeedHeader = (name: string, text: string): E.Either<FeedFileI
 export const decodeFeedLine = (name: string, line: number, text: string): E.Either<FeedFileInvalid, FeedLine> => {
   const value = parseJson(text);
   if (E.isLeft(value)) return E.left(invalid(name, line, value.left));
+  // The guard first: a feed is read twice, line by line, and `decode` builds a context for every field it checks;
+  // only a line the guard refuses is decoded, for the message.
+  if (FeedLineCodec.is(value.right)) return E.right(value.right);
   const decoded = FeedLineCodec.decode(value.right);
   return E.isLeft(decoded)
     ? E.left(
@@ -140,6 +143,13 @@ export const decodeFeedLine = (name: string, line: number, text: string): E.Eith
 
 const decodeTextLine = (name: string, row: TextLine): E.Either<FeedFileInvalid, string> =>
   'text' in row ? E.right(row.text) : E.left(invalid(name, row.line, `unreadable line (${row.unreadable})`));
+
+// A feed line of a text line, read once per line on each pass: no combinator in the way (fp-ts' data-last
+// `flatMap` copies its arguments on every call).
+const lineOf = (name: string, row: TextLine): E.Either<FeedFileInvalid, FeedLine> =>
+  'text' in row
+    ? decodeFeedLine(name, row.line, row.text)
+    : E.left(invalid(name, row.line, `unreadable line (${row.unreadable})`));
 
 const announced = (name: string, header: FeedHeader, lines: number): E.Either<FeedFileInvalid, void> =>
   lines === header.lines
@@ -201,7 +211,7 @@ export const feedLineCursor =
         if (E.isLeft(rows)) return rows;
         const out: FeedLine[] = [];
         for (const row of rows.right) {
-          const line = E.flatMap(decodeTextLine(name, row), (text) => decodeFeedLine(name, row.line, text));
+          const line = lineOf(name, row);
           if (E.isLeft(line)) return line;
           out.push(line.right);
         }
@@ -239,7 +249,7 @@ export const scanFeed =
         if (E.isLeft(rows)) return rows;
         if (rows.right.length === 0) break;
         for (const r of rows.right) {
-          const line = E.flatMap(decodeTextLine(name, r), (text) => decodeFeedLine(name, r.line, text));
+          const line = lineOf(name, r);
           if (E.isLeft(line)) return E.right(line);
           lines++;
           if (isFeedCandidate(line.right)) candidates++;

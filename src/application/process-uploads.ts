@@ -100,6 +100,21 @@ interface Planned {
   readonly lines: Map<string, number>;
 }
 
+/** What is left to settle of a batch once Shopify answered it: the ledger entries, the failures, the line after it. */
+interface Settlement {
+  readonly nextLine: number;
+  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly failed: ReadonlyArray<FailedLine>;
+}
+
+/** A batch planned and not yet frozen: sent once the batch before it is settled, in the same transaction. */
+interface Ready {
+  readonly batch: FrozenBatch;
+  readonly lines: ReadonlyMap<string, number>;
+  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly failed: ReadonlyArray<FailedLine>;
+}
+
 interface Tally {
   bulk: number;
   applied: number;
@@ -149,15 +164,33 @@ const processFeed = (
     code,
     message,
   });
-  const settle = (nextLine: number, confirmed: ReadonlyArray<LedgerEntry>, failed: ReadonlyArray<FailedLine>) =>
+  const settle = (
+    nextLine: number,
+    confirmed: ReadonlyArray<LedgerEntry>,
+    failed: ReadonlyArray<FailedLine>,
+    next?: FrozenBatch,
+  ) =>
     pipe(
-      deps.settleBatch({ feed: feedName, nextLine, shop, confirmed, failed, at: deps.now() }),
+      deps.settleBatch({
+        feed: feedName,
+        nextLine,
+        shop,
+        confirmed,
+        failed,
+        at: deps.now(),
+        ...(next === undefined ? {} : { next }),
+      }),
       TE.map(() => deps.progress?.({ job: 'process-uploads', step: `lines of ${feedName}`, done: nextLine, total })),
     );
 
-  // Sends a frozen batch, settles what Shopify took or refused, and sends the raced quantities again (frozen anew)
-  // against Shopify's live values, up to `staleRounds` times. `lines` maps the batch's items to their line index.
-  const send = (batch: FrozenBatch, lines: ReadonlyMap<string, number>): TE.TaskEither<ProcessUploadsError, void> => {
+  // Sends a frozen batch and reads what Shopify took or refused; the raced quantities go again (settled so far and
+  // frozen anew, in one transaction) against Shopify's live values, up to `staleRounds` times. Answers what is left
+  // to settle (the caller settles it, with the next batch frozen in the same transaction). `lines` maps the batch's
+  // items to their line index.
+  const send = (
+    batch: FrozenBatch,
+    lines: ReadonlyMap<string, number>,
+  ): TE.TaskEither<ProcessUploadsError, Settlement> => {
     const round = roundOf(batch.idempotencyKey);
     return pipe(
       deps.setAvailable({
@@ -182,7 +215,8 @@ const processFeed = (
               failure(lines.get(o.quantity.inventoryItemId) ?? batch.fromLine, o.quantity, o.code, o.message),
             );
         }
-        if (stale.length === 0) return settle(batch.toLine, confirmed, failed);
+        const done: Settlement = { nextLine: batch.toLine, confirmed, failed };
+        if (stale.length === 0) return TE.right(done);
         return pipe(
           deps.availableOf(
             locationId,
@@ -217,7 +251,7 @@ const processFeed = (
                 );
               else again.push({ ...q, quantity, changeFromQuantity: now });
             }
-            if (again.length === 0) return settle(batch.toLine, confirmed, failed);
+            if (again.length === 0) return TE.right(done);
             const next: FrozenBatch = {
               fromLine: batch.fromLine,
               toLine: batch.toLine,
@@ -225,8 +259,7 @@ const processFeed = (
               quantities: again,
             };
             return pipe(
-              settle(batch.fromLine, confirmed, failed),
-              TE.chainW(() => deps.freezeBatch(feedName, next)),
+              settle(batch.fromLine, confirmed, failed, next),
               TE.chainW(() => send(next, lines)),
             );
           }),
@@ -343,13 +376,58 @@ const processFeed = (
     retriable: true,
   });
 
+  // The batch in flight (at most one: the store holds one pending batch per feed) and its answer, settled by the
+  // next write of the feed's progress, in order: the next batch is read and classified while this one's calls are in
+  // flight, and frozen in the transaction that settles it. `items` are its quantities' items: a line of the next batch
+  // about one of them is classified only once it is settled (its ledger entry is that line's basis).
+  // A batch sent by bulk mutation is not looked past: one such batch is held in memory at a time.
+  let inFlight: {
+    readonly answer: Step<Settlement>;
+    readonly items: ReadonlySet<string>;
+    readonly bulk: boolean;
+  } | null = null;
+  const sendNow = (batch: FrozenBatch, lines: ReadonlyMap<string, number>): void => {
+    inFlight = {
+      answer: send(batch, lines)(),
+      items: new Set(batch.quantities.map((q) => q.inventoryItemId)),
+      bulk: deps.setsInBulk(batch.quantities.length),
+    };
+  };
+  // Settles these lines at `nextLine`, and the batch in flight first (in the same transaction, once answered);
+  // freezes `next` with them. Nothing to settle: `next` is frozen alone.
+  const write = async (
+    nextLine: number,
+    confirmed: ReadonlyArray<LedgerEntry>,
+    failed: ReadonlyArray<FailedLine>,
+    next?: FrozenBatch,
+  ): Step<void> => {
+    const flying = inFlight;
+    inFlight = null;
+    const answered: E.Either<ProcessUploadsError, Settlement | null> =
+      flying === null ? E.right(null) : await flying.answer;
+    if (E.isLeft(answered)) return answered;
+    const owed = answered.right;
+    if (owed === null && confirmed.length + failed.length === 0)
+      return next === undefined ? E.right(undefined) : deps.freezeBatch(feedName, next)();
+    return settle(
+      Math.max(nextLine, owed?.nextLine ?? 0),
+      owed === null ? confirmed : [...owed.confirmed, ...confirmed],
+      owed === null ? failed : [...owed.failed, ...failed],
+      next,
+    )();
+  };
+
   // Plans the batch that starts at the reader's line: lines are taken until it holds as many quantities to send as
   // Shopify takes at once (a call's worth, or a large share of a large feed for one bulk operation), so lines Shopify
   // already matches cost no call and never leave a call half empty. They are settled first (in pieces, at the
-  // batch's first line); the batch is frozen and sent. The batch is cut right after its last candidate line, the
-  // same way every time the feed is planned again.
-  const plan = async (reader: ReturnType<typeof reading>): Step<void> => {
+  // batch's first line, once the batch in flight is settled); the batch is answered, to be frozen and sent. The batch
+  // is cut right after its last candidate line, the same way every time the feed is planned again.
+  const plan = async (reader: ReturnType<typeof reading>): Step<Ready | null> => {
     const fromLine = reader.state.at;
+    if (inFlight?.bulk === true) {
+      const settled = await write(fromLine, [], []);
+      if (E.isLeft(settled)) return settled;
+    }
     const want = Math.max(1, deps.quantitiesAtOnce(source.summary.candidates - reader.state.candidatesSeen));
     const planned: Planned = { quantities: [], confirmed: [], failed: [], lines: new Map() };
     while (planned.quantities.length < want && reader.state.at < total) {
@@ -365,10 +443,16 @@ const processFeed = (
         slice.push(line.right);
         if (isFeedCandidate(line.right)) found++;
       }
+      // A line about an item of the batch in flight waits for its answer to be settled.
+      const flying: { readonly items: ReadonlySet<string> } | null = inFlight;
+      if (flying !== null && slice.some((l) => flying.items.has(l.inventoryItemId))) {
+        const settled = await write(fromLine, [], []);
+        if (E.isLeft(settled)) return settled;
+      }
       const classified = await classify(from, slice, planned)();
       if (E.isLeft(classified)) return classified;
       if (planned.confirmed.length + planned.failed.length >= SETTLE_AT_ONCE) {
-        const settled = await settle(fromLine, planned.confirmed, planned.failed)();
+        const settled = await write(fromLine, planned.confirmed, planned.failed);
         if (E.isLeft(settled)) return settled;
         planned.confirmed = [];
         planned.failed = [];
@@ -376,16 +460,16 @@ const processFeed = (
     }
     const toLine = reader.state.at;
     const { quantities, confirmed, failed } = planned;
-    if (quantities.length === 0) return settle(toLine, confirmed, failed)();
+    if (quantities.length === 0) {
+      const settled = await write(toLine, confirmed, failed);
+      return E.isLeft(settled) ? settled : E.right(null);
+    }
     const batch: FrozenBatch = { fromLine, toLine, idempotencyKey: batchKey(feedName, fromLine, 0), quantities };
-    return pipe(
-      confirmed.length + failed.length === 0 ? TE.right(undefined) : settle(fromLine, confirmed, failed),
-      TE.chainW(() => deps.freezeBatch(feedName, batch)),
-      TE.chainW(() => send(batch, planned.lines)),
-    )();
+    return E.right({ batch, lines: planned.lines, confirmed, failed });
   };
 
-  // Resumes at the batch an earlier run froze and did not settle (resent unchanged), then plans batch after batch.
+  // Resumes at the batch an earlier run froze and did not settle (resent unchanged), then plans batch after batch,
+  // each while the one before is in flight.
   const apply = async (cursor: FeedLineCursor, progress: FeedProgress | null): Step<void> => {
     const reader = reading(cursor);
     if (progress?.pending != null) {
@@ -397,17 +481,29 @@ const processFeed = (
       if (E.isLeft(read)) return read;
       const lines = new Map<string, number>();
       for (const [i, l] of span.entries()) lines.set(l.inventoryItemId, pending.fromLine + i);
-      const sent = await send(pending, lines)();
-      if (E.isLeft(sent)) return sent;
+      sendNow(pending, lines);
     } else {
       const skipped = await reader.to(progress?.nextLine ?? 0);
       if (E.isLeft(skipped)) return skipped;
     }
     while (reader.state.at < total) {
       const planned = await plan(reader);
-      if (E.isLeft(planned)) return planned;
+      if (E.isLeft(planned)) return andSettled(planned);
+      const ready = planned.right;
+      if (ready === null) continue;
+      // The batch before settled and this one frozen in one transaction, then sent.
+      const frozen = await write(ready.batch.fromLine, ready.confirmed, ready.failed, ready.batch);
+      if (E.isLeft(frozen)) return frozen;
+      sendNow(ready.batch, ready.lines);
     }
-    return E.right(undefined);
+    return write(total, [], []);
+  };
+  // A run that stops while a batch is in flight still settles what that batch's answer says, when it came, and
+  // stops with its own error.
+  const andSettled = async (failure: E.Left<ProcessUploadsError>): Step<void> => {
+    if (inFlight === null) return failure;
+    const settled = await write(0, [], []);
+    return E.isLeft(settled) ? settled : failure;
   };
 
   return pipe(

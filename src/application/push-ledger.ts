@@ -44,7 +44,10 @@ export interface FailedLine {
   readonly message: string;
 }
 
-/** What settling a batch writes, in one transaction: the ledger, the failures and the feed's new position. */
+/**
+ * What settling a batch writes, in one transaction: the ledger, the failures and the feed's new position, and the
+ * batch frozen next in its place (`next`), if any: the store never holds more than one pending batch per feed.
+ */
 export interface BatchSettlement {
   readonly feed: string;
   readonly nextLine: number;
@@ -52,6 +55,8 @@ export interface BatchSettlement {
   readonly confirmed: ReadonlyArray<LedgerEntry>;
   readonly failed: ReadonlyArray<FailedLine>;
   readonly at: Date;
+  /** The batch about to be sent after this settlement, frozen with it (as `freezeBatch` would, in the same transaction). */
+  readonly next?: FrozenBatch;
 }
 
 /** What Shopify holds as far as the OMS knows, and how far Process uploads got with each feed (frozen, settled, failed). */
@@ -70,7 +75,10 @@ export interface PushLedger {
   readonly feedProgress: (feed: string) => TaskEither<StoreError, FeedProgress | null>;
   /** Records the batch about to be sent, so that a rerun resends it unchanged. */
   readonly freezeBatch: (feed: string, batch: FrozenBatch) => TaskEither<StoreError, void>;
-  /** In one transaction: the ledger entries, the failed lines, the feed's next line, and no batch pending. */
+  /**
+   * In one transaction: the ledger entries, the failed lines, the feed's next line, and no batch pending but `next`
+   * (frozen in the same transaction, when given).
+   */
   readonly settleBatch: (settlement: BatchSettlement) => TaskEither<StoreError, void>;
   /** The failed lines recorded for a feed, in line order. */
   readonly failedLines: (feed: string) => TaskEither<StoreError, ReadonlyArray<FailedLine>>;

@@ -77,6 +77,11 @@ export interface ShopifyInventory {
    */
   readonly quantitiesAtOnce: (waiting: number) => number;
   /**
+   * Whether `setAvailable` sets a request of this many quantities through a bulk mutation (rather than by calls): a
+   * caller holds one such request in memory at a time.
+   */
+  readonly setsInBulk: (quantities: number) => boolean;
+  /**
    * Sets any number of `available` quantities: one outcome per quantity, in the order given. A request larger than
    * one call goes in consecutive groups under its key suffixed `#0`, `#1`, … (by calls or one bulk operation, as its
    * size makes cheaper); a request resent unchanged goes under the same keys.

@@ -371,40 +371,141 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     },
   );
 
+  // 20 lines, 2 quantities a call, 4 lines changed: batches [0, 10) and [10, 18), then the equal tail. Killed at the
+  // 2nd settle (the first batch's answer, with the second batch frozen: Shopify applied the first batch, the store
+  // never hears of it) or at the 3rd (the second batch's answer).
+  for (const [nth, reached, frozen, resent, why] of [
+    [2, 2, [0, 0, 10], 2, 'the equal lines before the first batch settled, the batch frozen over lines [0, 10)'],
+    [3, 4, [10, 10, 18], 1, 'the first batch settled, the second frozen over [10, 18) in the same transaction'],
+  ] as const)
+    jobs(
+      `batches cut after equal lines are frozen and resent unchanged after a crash at settle ${nth}: nothing twice`,
+      async () => {
+        const changedLines = [3, 9, 14, 17];
+        const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
+        const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
+        const dying = { ...s.deps, settleBatch: killedAtSettle(store, nth) };
+        await runLeft(uploads('upload-1')(dying));
+        assert.equal(s.server.adjustments().length, reached, 'the batches that reached Shopify before the crash');
+        const progress = await run(store.feedProgress(sync.feed!));
+        assert.equal([progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine], frozen, why);
+        const resumed = await run(uploads('upload-2')(s.deps));
+        assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, resent, 0]);
+        assert.equal(
+          s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
+          [
+            [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
+            [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
+            [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
+            [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
+          ],
+          'each changed line applied once, the frozen batch resent under the key it was frozen with',
+        );
+        assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
+        assert.equal(
+          (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
+          20,
+          'every line, equal or set, is in the ledger',
+        );
+        await s.dispose();
+      },
+    );
+
   jobs(
-    'batches cut after equal lines are frozen and resent unchanged after a crash: the same keys, nothing twice',
+    'the next batch is classified while the one before is in flight, frozen as that one settles, settled in order',
     async () => {
-      // 20 lines, 2 quantities a call, 4 lines changed: batches [0, 10) and [10, 18), then the equal tail.
+      // Batches [0, 10) and [10, 18), then the equal tail [18, 20), as above.
       const changedLines = [3, 9, 14, 17];
       const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
-      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
-      // The 2nd settle records the first batch's answer: Shopify applied it, the store never hears of it.
-      const dying = { ...s.deps, settleBatch: killedAtSettle(store, 2) };
-      await runLeft(uploads('upload-1')(dying));
-      assert.equal(s.server.adjustments().length, 2, 'the first batch reached Shopify before the crash');
-      const progress = await run(store.feedProgress(sync.feed!));
+      await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-ahead', pageSize: 7 })(s.deps));
+      // The first batch's answer is held until the second batch's lines have been read from the ledger: a run that
+      // classified only after settling would never get there (and the answer goes after 2 s, failing the test).
+      let classifiedAhead = false;
+      let ahead: () => void = () => undefined;
+      const classified = new Promise<void>((resolve) => {
+        ahead = resolve;
+      });
+      const settlements: Array<[number, number, number | null]> = [];
+      let sets = 0;
+      const deps = {
+        ...s.deps,
+        ledger: (...args: Parameters<typeof store.ledger>) => {
+          if (args[2].includes(ids[14]!)) ahead();
+          return store.ledger(...args);
+        },
+        setAvailable: (request: Parameters<typeof s.deps.setAvailable>[0]) => async () => {
+          const answer = await s.deps.setAvailable(request)();
+          if (++sets === 1)
+            classifiedAhead = await Promise.race([
+              classified.then(() => true),
+              new Promise<boolean>((resolve) => setTimeout(() => resolve(false), 2_000)),
+            ]);
+          return answer;
+        },
+        settleBatch: (settlement: Parameters<typeof store.settleBatch>[0]) => {
+          settlements.push([settlement.nextLine, settlement.confirmed.length, settlement.next?.fromLine ?? null]);
+          return store.settleBatch(settlement);
+        },
+        freezeBatch: () => {
+          throw new Error('every batch here is frozen with a settlement');
+        },
+      };
+      const applied = await run(uploads('upload-ahead')(deps));
+      assert.ok(classifiedAhead, "the second batch's lines were classified while the first batch was in flight");
+      assert.equal([applied.applied, applied.calls, applied.failed], [4, 2, 0]);
       assert.equal(
-        [progress?.nextLine, progress?.pending?.fromLine, progress?.pending?.toLine],
-        [0, 0, 10],
-        'the equal lines before the batch were settled, the batch frozen over lines [0, 10)',
-      );
-      const resumed = await run(uploads('upload-2')(s.deps));
-      assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 2, 0]);
-      assert.equal(
-        s.server.adjustments().map((a) => [a.idempotencyKey, a.inventoryItemId]),
+        settlements,
         [
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[3]],
-          [`oms-inventory-sync:${sync.feed}:0:0`, ids[9]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[14]],
-          [`oms-inventory-sync:${sync.feed}:10:0`, ids[17]],
+          [0, 8, 0],
+          [10, 8, 10],
+          [20, 4, null],
         ],
-        'each changed line applied once, the first batch under the key it was frozen with',
+        "in order: the first batch's equal lines with it frozen; its 2 answers and the next batch's 6 equal lines with" +
+          ' the next batch frozen; its answers and the equal tail',
       );
-      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
       assert.equal(
-        (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
-        20,
-        'every line, equal or set, is in the ledger',
+        ids.filter((id, i) => s.server.available(id, s.location) !== 20 + (i % 50)).length,
+        0,
+        'Shopify equals online ATP for every item',
+      );
+      assert.equal(s.server.adjustments().length, 4, 'each changed line applied once');
+      await s.dispose();
+    },
+  );
+
+  jobs(
+    'a line about an item of the batch in flight is classified once that batch is settled: its basis is the ledger',
+    async () => {
+      const { s } = await setUp({}, { maxQuantitiesPerCall: 1 });
+      s.server.stock(s.items.P1, s.location, 8);
+      // P1 twice in a feed (as a hand-made feed may have it): 8 -> 5, then 5 -> 2. Classified with the feed's basis
+      // while the first line is in flight, the second would go as 8 -> 2, come back stale, and the stale policy
+      // would take Shopify's 5 for a sale of 3 and set 0.
+      const text = encodeFeed(
+        {
+          job: 'hard-sync',
+          runId: 'twice',
+          facilityGroupId: 'SHOPIFY_US',
+          shop: s.server.shopDomain,
+          locationId: s.location,
+          createdAt: '2026-11-23T00:00:00.000Z',
+        },
+        [
+          { productId: 'P1', inventoryItemId: s.items.P1, locationId: s.location, quantity: 5, basis: 8 },
+          { productId: 'P1', inventoryItemId: s.items.P1, locationId: s.location, quantity: 2, basis: 8 },
+        ],
+      );
+      writeFileSync(join(s.outboxDir, '20261123T000000000Z-hard-sync-SHOPIFY_US-twice.jsonl'), text);
+      const report = await run(uploads()(s.deps));
+      assert.equal(
+        [report.applied, report.calls, report.feeds[0]!.staleResolved, report.failed],
+        [2, 2, 0, 0],
+        'two calls, nothing stale',
+      );
+      assert.is(s.server.available(s.items.P1, s.location), 2);
+      assert.equal(
+        s.server.adjustments().map((a) => a.delta),
+        [-3, -3],
       );
       await s.dispose();
     },

@@ -583,7 +583,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         }
         progress.set(
           settlement.feed,
-          JSON.stringify({ nextLine: settlement.nextLine, pending: null } satisfies FeedProgress),
+          JSON.stringify({ nextLine: settlement.nextLine, pending: settlement.next ?? null } satisfies FeedProgress),
         );
       }),
     failedLines: (feed) =>

@@ -38,6 +38,20 @@ export interface StoreDialect {
    */
   readonly among: (column: string, ids: ReadonlyArray<string>) => RawBuilder<unknown>;
   /**
+   * The rows of `table` (its `columns`) where `where` holds and `column`, the last column of its primary key, is one of
+   * `ids` (each once), as a relation for `from (…) as "x"`. PostgreSQL looks each id up through the key's index (a
+   * lateral join), whatever the planner knows of the table: a table filled since it was last analyzed looks to it as
+   * if the key's first columns matched a row or two, and `among` on the last column becomes a filter over all of them.
+   * SQLite: `among`.
+   */
+  readonly byKey: (
+    table: string,
+    columns: ReadonlyArray<string>,
+    where: RawBuilder<unknown>,
+    column: string,
+    ids: ReadonlyArray<string>,
+  ) => RawBuilder<unknown>;
+  /**
    * Loads rows into a table (a temporary staging table) inside the transaction `trx`: PostgreSQL's
    * `COPY … FROM STDIN` on the transaction's own connection, SQLite's `insert … select` from `rows` in batches.
    */

@@ -320,6 +320,11 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
+    // `limit 1` (the key is unique) keeps the lateral subquery from being pulled up into a join the planner may hash.
+    byKey: (table, columns, where, column, ids) =>
+      sql`(select "k".* from (select distinct unnest(${arrayText(ids)}::text[]) as "id") as "u" cross join lateral (select ${sql.join(
+        columns.map((c) => sql.ref(c)),
+      )} from ${sql.table(table)} where ${where} and ${sql.ref(column)} = "u"."id" limit 1) as "k")`,
     forUpdate: (alias) => sql` for update of ${sql.ref(alias)}`,
     fence: sql` offset 0`,
     codePointOrder: async (db) => {

@@ -102,6 +102,10 @@ export const sqliteDialect = (options: SqliteStoreOptions): StoreDialect => {
     fence: sql` limit -1 offset 0`,
     codePointOrder: async () => true,
     among: (column, ids) => sql`${sql.ref(column)} in (select "value" from json_each(${JSON.stringify(ids)}))`,
+    byKey: (table, columns, where, column, ids) =>
+      sql`(select ${sql.join(columns.map((c) => sql.ref(c)))} from ${sql.table(table)} where ${where} and ${sql.ref(
+        column,
+      )} in (select "value" from json_each(${JSON.stringify(ids)})))`,
     fill,
     // SQLite's write transaction holds the whole database already; its indexes stay.
     load: async (trx, table, columns, rows) => {

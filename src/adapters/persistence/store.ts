@@ -994,9 +994,14 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
         inventoryItemIds.length === 0
           ? []
           : (
-              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from "shopify_ledger"
-                where "shop" = ${shop} and "location_id" = ${locationId} and ${among('inventory_item_id', inventoryItemIds)}
-                ${recordedAfter === undefined ? sql`` : sql`and "recorded_at" > ${recordedAfter.getTime()}`}
+              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from ${dialect.byKey(
+                'shopify_ledger',
+                ['inventory_item_id', 'location_id', 'quantity', 'run_id', 'recorded_at'],
+                sql`"shop" = ${shop} and "location_id" = ${locationId}`,
+                'inventory_item_id',
+                inventoryItemIds,
+              )} as "l"
+                ${recordedAfter === undefined ? sql`` : sql`where "recorded_at" > ${recordedAfter.getTime()}`}
                 order by "inventory_item_id"`)
             ).map(ledgerEntryOf),
       ),
@@ -1060,13 +1065,15 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
               key: ['feed', 'line'],
               update: [],
             });
+          // The batch frozen next, if any, in place of the one settled.
+          const pending = s.next === undefined ? null : JSON.stringify(s.next);
           await trx
             .insertInto('feed_progress')
-            .values({ feed: s.feed, next_line: s.nextLine, pending: null, updated_at: at })
+            .values({ feed: s.feed, next_line: s.nextLine, pending, updated_at: at })
             .onConflict((oc) =>
               oc.column('feed').doUpdateSet((eb) => ({
                 next_line: eb.ref('excluded.next_line'),
-                pending: null,
+                pending: eb.ref('excluded.pending'),
                 updated_at: eb.ref('excluded.updated_at'),
               })),
             )

@@ -51,14 +51,18 @@ export const SHOPIFY_DEFAULT_BULK_THRESHOLD = 50_000;
 export const SHOPIFY_DEFAULT_BULK_BATCH = 50_000;
 
 /** The most calls in flight the `'auto'` setting of `maxInFlight` picks (Enterprise's 2,000 points a second). */
-export const SHOPIFY_MAX_AUTO_IN_FLIGHT = 32;
+export const SHOPIFY_MAX_AUTO_IN_FLIGHT = 64;
 
-/** Calls of one batch per call in flight: a batch frozen for pipelined calls holds this many calls' worth each. */
-export const SHOPIFY_CALLS_PER_SLOT = 8;
+/**
+ * Calls of one batch per call in flight: a batch frozen for pipelined calls holds this many calls' worth each (Plus:
+ * 160 calls). Twice the calls the pipeline needs to refill the bucket's restore rate: enough in flight to catch up on
+ * the points the bucket gathered while the batch before was settled, and batches no longer than that settling needs.
+ */
+export const SHOPIFY_CALLS_PER_SLOT = 4;
 
 /** Calls in flight for a bucket restoring `restoreRate` points a second, by the `'auto'` rule of `maxInFlight`. */
 export const autoInFlight = (restoreRate: number): number =>
-  restoreRate <= 100 ? 1 : Math.max(1, Math.min(SHOPIFY_MAX_AUTO_IN_FLIGHT, Math.floor(restoreRate / 50)));
+  restoreRate <= 100 ? 1 : Math.max(1, Math.min(SHOPIFY_MAX_AUTO_IN_FLIGHT, Math.floor(restoreRate / 25)));
 
 /** Items from which `availableOf` reads by bulk query (`bulkReadThreshold`). */
 export const SHOPIFY_DEFAULT_BULK_READ_THRESHOLD = 1_000;
@@ -149,8 +153,8 @@ export interface ShopifyInventoryOptions {
   readonly bulkReadThreshold?: number;
   /**
    * Calls in flight at once on the call path: `'auto'` (the default) sends one at a time on a bucket restoring 100
-   * points a second or less (Standard: a call's round trip is shorter than its refill), else one per 50 points a second
-   * of restore rate, at most 32 (Advanced 4, Plus 20, Enterprise 32), so that a Plus shop with 150 ms of latency
+   * points a second or less (Standard: a call's round trip is shorter than its refill), else one per 25 points a second
+   * of restore rate, at most 64 (Advanced 8, Plus 40, Enterprise 64), so that a Plus shop with 150 ms of latency
    * still spends its bucket as fast as it refills. Every call is paced by the bucket before it is sent; the outcomes
    * come back in the order of the quantities. A number sets it (1: one call at a time).
    */
@@ -1049,6 +1053,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return E.right({ outcomes: results.flat(), bulkOperations: 0 });
   };
 
+  const inBulk = (count: number): boolean => count > maxQuantities && count >= bulkThreshold;
+
   // A request that fits one call goes under its own key; a larger one in groups keyed `#n`, by bulk mutation from
   // `bulkThreshold` quantities on, else call by call. Both paths split and key alike.
   // `calls` is what was sent: every inventorySetQuantities request the set request took (attempts and resends).
@@ -1057,7 +1063,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (count === 0) return E.right({ outcomes: [], calls: 0, bulkOperations: 0 });
     const before = stats.setRequests;
     const groups = count <= maxQuantities ? [request] : keyedGroups(request, maxQuantities);
-    const done = await (count > maxQuantities && count >= bulkThreshold ? setInBulk(groups) : setByCalls(groups));
+    const done = await (inBulk(count) ? setInBulk(groups) : setByCalls(groups));
     return E.map((r: Omit<SetResult, 'calls'>) => ({ ...r, calls: stats.setRequests - before }))(done);
   };
 
@@ -1072,6 +1078,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       const calls = slots === 1 ? 1 : slots * SHOPIFY_CALLS_PER_SLOT;
       return Math.max(1, Math.min(calls * maxQuantities, Math.max(maxQuantities, bulkThreshold - 1)));
     },
+    setsInBulk: inBulk,
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),

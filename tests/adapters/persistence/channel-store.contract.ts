@@ -813,6 +813,26 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     ]);
     assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 5, pending: null });
 
+    // Settling one batch and freezing the next in the same transaction: the store holds the next one alone.
+    await run(store.freezeBatch('feed-1', batch(5, 7)));
+    await run(
+      store.settleBatch(
+        settlement({
+          nextLine: 7,
+          confirmed: [{ inventoryItemId: item(6), locationId: LOCATION, quantity: 6, runId: 'run-1' }],
+          next: batch(7, 9),
+        }),
+      ),
+    );
+    assert.equal(
+      await run(store.feedProgress('feed-1')),
+      { nextLine: 7, pending: batch(7, 9) },
+      'the settled batch gone, the next one pending',
+    );
+    assert.equal((await run(store.ledger(SHOP, LOCATION, [item(6)]))).length, 1);
+    await run(store.settleBatch(settlement({ nextLine: 9 })));
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 9, pending: null });
+
     assert.is(await run(store.feedProgress('feed-2')), null, 'feeds are separate');
     assert.equal(await run(store.failedLines('feed-2')), []);
     await run(store.settleBatch(settlement({ feed: 'feed-2', nextLine: 7 })));

@@ -1016,6 +1016,12 @@ bySize(
     assert.is(adapterFor(server).quantitiesAtOnce(99_999), 99_999, 'default bulkBatch 50,000');
     assert.is(adapterFor(server).quantitiesAtOnce(1_000_000), 50_000);
     assert.is(adapterFor(server, { bulkThreshold: Number.POSITIVE_INFINITY }).quantitiesAtOnce(10_000_000), 250);
+    assert.equal(
+      [100, 101, 999, 1_000, 10_000].map(shopify.setsInBulk),
+      [false, false, false, true, true],
+      'setsInBulk: from bulkThreshold on, a request larger than one call',
+    );
+    assert.is(adapterFor(server, { maxQuantitiesPerCall: 10, bulkThreshold: 5 }).setsInBulk(10), false, 'one call');
     assert.is(server.stats.requests, 0, 'a hint, asked of no one');
   },
 );
@@ -1846,12 +1852,12 @@ const quantitiesOf = (items: ReadonlyArray<string>, location: string, quantity: 
     }),
   );
 
-pipelined('autoInFlight: one call on Standard, one per 50 points a second of restore rate above, at most 32', () => {
+pipelined('autoInFlight: one call on Standard, one per 25 points a second of restore rate above, at most 64', () => {
   assert.equal(
     [SHOPIFY_PLANS.standard, SHOPIFY_PLANS.advanced, SHOPIFY_PLANS.plus, SHOPIFY_PLANS.enterprise].map((p) =>
       autoInFlight(p.restoreRate),
     ),
-    [1, 4, 20, 32],
+    [1, 8, 40, 64],
   );
 });
 
@@ -1885,7 +1891,7 @@ pipelined(
     // One at a time would take 20 round trips (2 s); the first goes alone, then the other 19 at once.
     assert.ok(ms < 1_200, `${Math.round(ms)} ms`);
     assert.is(shopify.quantitiesAtOnce(1_000_000), 50_000, 'the bulk path from bulkThreshold on');
-    assert.is(shopify.quantitiesAtOnce(10_000), 20 * 8 * 250, 'a batch keeps 20 calls in flight 8 times over');
+    assert.is(shopify.quantitiesAtOnce(10_000), 40 * 4 * 250, 'a batch keeps 40 calls in flight 4 times over');
   },
 );
 
