@@ -11,6 +11,9 @@
  * Then one event per call (2,000 calls) on both: p50 and p99 latency. At the end the two databases' positions are
  * compared (the generator's model says what every event does, so the baseline's deltas must equal the store's fold).
  *
+ * The store and the baseline take turns of BENCH_TURN calls (10), so that both run under the same load of a shared
+ * machine; BENCH_ORDER=sequential runs the store's whole run first, then the baseline's.
+ *
  *   npm run bench:events         (BENCH_PRODUCTS=10000 BENCH_EVENTS=100000 for a quick run; BENCH_PROFILE=1 prints
  *                                 the store's statements by total time)
  */
@@ -28,6 +31,10 @@ const FACILITIES = Number(process.env.BENCH_FACILITIES ?? 10);
 const EVENTS = Number(process.env.BENCH_EVENTS ?? 1_000_000);
 const BATCH = Number(process.env.BENCH_BATCH ?? 1_000);
 const SINGLES = Number(process.env.BENCH_SINGLES ?? 2_000);
+// `alternate` (the default): the store and the baseline take turns of BENCH_TURN calls; `sequential`: the store's
+// whole run, then the baseline's.
+const ORDER = process.env.BENCH_ORDER === 'sequential' ? 'sequential' : 'alternate';
+const TURN = Number(process.env.BENCH_TURN ?? 10);
 const START_QOH = 1_000;
 const START_RESERVED = 50;
 const S = QUANTITY_SCALE;
@@ -313,7 +320,7 @@ try {
   const seedSeconds = (performance.now() - seedStart) / 1000;
   await admin.query(`create database "${baselineName}" template "${new URL(storeDb.url).pathname.slice(1)}"`);
   console.log(
-    `node ${process.version}; ${(PRODUCTS * FACILITIES).toLocaleString('en')} positions (${PRODUCTS.toLocaleString('en')} products x ${FACILITIES} facilities) seeded by COPY in ${seedSeconds.toFixed(1)} s; ${EVENTS.toLocaleString('en')} events in calls of ${BATCH}`,
+    `node ${process.version}; ${(PRODUCTS * FACILITIES).toLocaleString('en')} positions (${PRODUCTS.toLocaleString('en')} products x ${FACILITIES} facilities) seeded by COPY in ${seedSeconds.toFixed(1)} s; ${EVENTS.toLocaleString('en')} events in calls of ${BATCH}, ${ORDER === 'alternate' ? `the store and the baseline in turns of ${TURN} calls` : 'the store, then the baseline'}`,
   );
 
   // The store, as the CLI opens it.
@@ -323,13 +330,14 @@ try {
   const storeEvents = eventStream('e', EVENTS + SINGLES, 42);
   const storeBatchMs: number[] = [];
   let storeSeconds = 0;
-  profiling = true;
-  for (let done = 0; done < EVENTS; done += BATCH) {
-    const batch = storeEvents.batch(Math.min(BATCH, EVENTS - done));
+  const storeCall = async (size: number) => {
+    const batch = storeEvents.batch(size);
     const events = batch.map((b) => b.event);
+    profiling = true;
     const t0 = performance.now();
     const outcomes = await run(store.recordEvents(events));
     const ms = performance.now() - t0;
+    profiling = false;
     storeBatchMs.push(ms);
     storeSeconds += ms / 1000;
     outcomes.forEach((o, i) => {
@@ -338,10 +346,7 @@ try {
       if ((o.outcome === 'refused' ? o.reason : null) !== batch[i]!.refusal)
         throw new Error(`event ${o.eventId}: expected ${batch[i]!.refusal ?? 'applied'}, got ${JSON.stringify(o)}`);
     });
-  }
-
-  profiling = false;
-  printProfile('store statements during the batched run');
+  };
 
   // The baseline, on the identical second database.
   const client = new pg.Client({ connectionString: baselineUrl });
@@ -349,17 +354,30 @@ try {
   const baselineEvents = eventStream('e', EVENTS + SINGLES, 42);
   const baselineBatchMs: number[] = [];
   let baselineSeconds = 0;
-  profiling = true;
-  for (let done = 0; done < EVENTS; done += BATCH) {
-    const batch = baselineEvents.batch(Math.min(BATCH, EVENTS - done));
+  const baselineCall = async (size: number) => {
+    const batch = baselineEvents.batch(size);
     const t0 = performance.now();
     await baselineBatch(client, batch);
     const ms = performance.now() - t0;
     baselineBatchMs.push(ms);
     baselineSeconds += ms / 1000;
+  };
+
+  const sizes = Array.from({ length: Math.ceil(EVENTS / BATCH) }, (_, i) => Math.min(BATCH, EVENTS - i * BATCH));
+  if (ORDER === 'sequential') {
+    // The store's whole run, then the baseline's.
+    for (const size of sizes) await storeCall(size);
+    printProfile('store statements during the batched run');
+    for (const size of sizes) await baselineCall(size);
+  } else {
+    // In turns of TURN calls each, so that both see the same load of a shared machine (and the same checkpoints).
+    for (let i = 0; i < sizes.length; i += TURN) {
+      const turn = sizes.slice(i, i + TURN);
+      for (const size of turn) await storeCall(size);
+      for (const size of turn) await baselineCall(size);
+    }
+    printProfile('store statements during the batched run');
   }
-  profiling = false;
-  printProfile('baseline statements');
 
   const storeRate = EVENTS / storeSeconds;
   const baselineRate = EVENTS / baselineSeconds;
