@@ -47,10 +47,6 @@ export const MIGRATION_NAMES = [
   // The ledger's writes no longer mark the products they change: `changed_product_mark` says how far the ledger's
   // rows are folded into `changed_product`, from the head on (every row before it was marked as it was written).
   'Migration20270103000000_ChangedProductMark',
-  // PostgreSQL: `shopify_ledger` keeps three tenths of each page free (fillfactor 70): Process uploads rewrites the
-  // quantity of every item of a batch as it settles, and with room on the page each rewrite is HOT (no new primary
-  // key entry), so a settle with nothing in flight ends sooner.
-  'Migration20270104000000_ShopifyLedgerUpdatedInPlace',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
@@ -61,7 +57,6 @@ const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], Readonly
 // Storage settings of PostgreSQL a step sets (the entities cannot say them; SQLite has none).
 const POSTGRES_STORAGE: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
   Migration20270101000000_PositionsUpdatedInPlace: ['alter table "inventory_position" set (fillfactor = 90)'],
-  Migration20270104000000_ShopifyLedgerUpdatedInPlace: ['alter table "shopify_ledger" set (fillfactor = 70)'],
 };
 
 // Rows a step writes after the schema is synced (a fresh database runs every step too, in order).

@@ -147,10 +147,9 @@ for (const [name, withDatabase] of DATABASES) {
 }
 
 // PostgreSQL: the positions keep a tenth of each page free, fresh or migrated from an older schema, so that a
-// position's update is written beside it (HOT: no new index entry) even on a page filled by the first load; the
-// Shopify ledger keeps three tenths.
+// position's update is written beside it (HOT: no new index entry) even on a page filled by the first load.
 schema(
-  'PostgreSQL: inventory_position has fillfactor 90 and shopify_ledger 70, fresh or migrated, and updates on a full page are HOT',
+  'PostgreSQL: inventory_position has fillfactor 90, fresh or migrated, and updates on a full page are HOT',
   async () => {
     for (const legacy of [false, true]) {
       const database = await freshPostgresDatabase();
@@ -178,11 +177,6 @@ schema(
             `select "reloptions" as "options" from pg_class where oid = 'inventory_position'::regclass`,
           );
           assert.equal(options.rows[0]?.options, ['fillfactor=90'], legacy ? 'migrated' : 'fresh');
-          // Process uploads' settles rewrite the Shopify ledger's quantities: its pages keep three tenths free.
-          const ledger = await client.query<{ options: string[] | null }>(
-            `select "reloptions" as "options" from pg_class where oid = 'shopify_ledger'::regclass`,
-          );
-          assert.equal(ledger.rows[0]?.options, ['fillfactor=70'], legacy ? 'ledger migrated' : 'ledger fresh');
           // The positions filled their first page as far as the fillfactor lets them: updates of its rows stay on it.
           await client.query('begin');
           const updated = await client.query(
