@@ -570,10 +570,12 @@ review('PostgreSQL: the same new event id recorded by two writers at once, alone
     const entries = await run(a.ledgerEntries(null, 10_000));
     assert.is(entries.length, (ROUNDS * 3) / 4 + 2 * batches, 'one ledger row per event applied');
     // A replay afterwards, from either store: nothing changes.
-    const again = await run(b.recordEvents([received('shared-0', 1), received('shared-2', 1)]));
+    const again = await run(
+      b.recordEvents([received('shared-0', 1), received('shared-1', 9), received('shared-3', 1, 'UNKNOWN')]),
+    );
     assert.equal(
       again.map((o) => o.outcome),
-      ['duplicate', 'conflict'],
+      ['duplicate', 'conflict', 'duplicate'],
     );
     assert.is(qoh((await run(a.productInventory('P1')))!), expected);
     assert.is((await run(a.ledgerEntries(null, 10_000))).length, entries.length);
