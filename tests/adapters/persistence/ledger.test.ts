@@ -412,8 +412,20 @@ for (const [name, writers, count] of REVIEW_CASES)
       const orm = await openOrm(database.location);
       try {
         await store.migrate();
-        const imported = Array.from({ length: 8 }, (_, i) => `Q${i}`);
-        await seedCatalogue(store, [...CONCURRENT_PRODUCTS, ...imported], CONCURRENT_FACILITIES);
+        const imported = Array.from({ length: 12 }, (_, i) => `Q${i}`);
+        // Products changed once each, just before an import or a mapping draws its numbers: a miss is not hidden by
+        // a later change of the same product.
+        const once = Array.from({ length: 24 }, (_, i) => `R${i}`);
+        await seedCatalogue(store, [...CONCURRENT_PRODUCTS, ...imported, ...once], CONCURRENT_FACILITIES);
+        const receivedOnce = (i: number) => ({
+          eventId: `once-${i}`,
+          type: 'received' as const,
+          productId: once[i]!,
+          facilityId: 'WH1',
+          quantity: 1,
+          occurredAt: '2026-12-01T10:00:00Z',
+          source: 'review',
+        });
         const runs: Array<Awaited<ReturnType<typeof pushRun>>> = [];
         let writing = true;
         const pushing = (async () => {
@@ -425,6 +437,7 @@ for (const [name, writers, count] of REVIEW_CASES)
         })();
         const side = (async () => {
           for (let k = 0; k < imported.length && writing; k++) {
+            await run(other.recordEvents([receivedOnce(2 * k)]));
             await run(
               other.commitImport({
                 runId: `review-run-${k}`,
@@ -448,6 +461,7 @@ for (const [name, writers, count] of REVIEW_CASES)
                 at: new Date('2026-12-01T00:00:00.000Z'),
               }),
             );
+            await run(other.recordEvents([receivedOnce(2 * k + 1)]));
             await run(
               other.saveMappings('review.myshopify.com', [
                 {
