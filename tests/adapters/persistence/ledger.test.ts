@@ -685,4 +685,76 @@ for (const [name, fresh] of FRESH_DATABASES)
       }
     },
   );
+for (const [name, fresh] of FRESH_DATABASES)
+  review(
+    `${name}: a batch mixing replayed, conflicting and new events: only the new one changes anything`,
+    async () => {
+      const database = await fresh();
+      const store = await openStore(database.location);
+      try {
+        await store.migrate();
+        await seedCatalogue(store, ['P1', 'P2'], ['WH1']);
+        const received = (eventId: string, quantity: number, productId = 'P1') => ({
+          eventId,
+          type: 'received' as const,
+          productId,
+          facilityId: 'WH1',
+          quantity,
+          occurredAt: '2026-12-01T10:00:00Z',
+          source: 'mixed-test',
+        });
+        const released = { ...received('refused-1', 5), type: 'released' as const };
+        assert.equal(
+          (await run(store.recordEvents([received('a', 1), received('b', 2, 'P2'), released]))).map((o) => o.outcome),
+          ['applied', 'applied', 'refused'],
+        );
+        const before = await storeState(store, ['P1', 'P2']);
+        const entries = await run(store.ledgerEntries(null, 100));
+        const head = await run(store.ledgerHead());
+        // Twice: the first call reads first (PostgreSQL), the second after it raced (locking at once).
+        for (const round of [1, 2]) {
+          const outcomes = await run(
+            store.recordEvents([
+              received('a', 1),
+              received(`new-${round}`, 10, 'P2'),
+              received('b', 3, 'P2'),
+              released,
+              received(`new-${round}`, 10, 'P2'),
+            ]),
+          );
+          assert.equal(
+            outcomes.map((o) => o.outcome),
+            ['duplicate', 'applied', 'conflict', 'duplicate', 'duplicate'],
+            `round ${round}`,
+          );
+          assert.ok(
+            outcomes[3]!.outcome === 'duplicate' && outcomes[3]!.refused?.reason === 'release-exceeds-reserved',
+          );
+        }
+        const after = await storeState(store, ['P1', 'P2']);
+        assert.equal(after.positions.size, before.positions.size);
+        const p1 = (await run(store.productInventory('P1')))!;
+        assert.is(
+          p1.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
+          1,
+          'the replays changed nothing',
+        );
+        const now = await run(store.ledgerEntries(null, 100));
+        assert.equal(now.slice(0, entries.length), entries);
+        assert.equal(
+          now.slice(entries.length).map((e) => e.event.eventId),
+          ['new-1', 'new-2'],
+        );
+        assert.is(await run(store.ledgerHead()), head + 2, 'two numbers drawn: one per new event');
+        const p2 = (await run(store.productInventory('P2')))!;
+        assert.is(
+          p2.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
+          22,
+        );
+      } finally {
+        await store.close();
+        await database.drop();
+      }
+    },
+  );
 review.run();
