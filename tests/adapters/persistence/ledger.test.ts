@@ -380,6 +380,37 @@ compact.run();
 
 const review = suite('InventoryLedger: the delta push folds every change once, under concurrent writers');
 
+/** A `received` event of 1 WH1 position (of P1 unless told), from `source`. */
+const receivedBy =
+  (source: string) =>
+  (eventId: string, quantity: number, productId = 'P1') => ({
+    eventId,
+    type: 'received' as const,
+    productId,
+    facilityId: 'WH1',
+    quantity,
+    occurredAt: '2026-12-01T10:00:00Z',
+    source,
+  });
+
+/** `body` on a fresh migrated store of `fresh` (and the ORM on its database, for raw reads), closed and dropped after. */
+const withFreshStore = async (
+  fresh: (typeof FRESH_DATABASES)[number][1],
+  body: (store: Awaited<ReturnType<typeof openStore>>, orm: Awaited<ReturnType<typeof openOrm>>) => Promise<void>,
+) => {
+  const database = await fresh();
+  const store = await openStore(database.location);
+  const orm = await openOrm(database.location);
+  try {
+    await store.migrate();
+    await body(store, orm);
+  } finally {
+    await orm.close();
+    await store.close();
+    await database.drop();
+  }
+};
+
 /** One delta push as pushRecentChanges runs it (cursor, head, every page, the cursor moved to the head). */
 const pushRun = async (store: Awaited<ReturnType<typeof openStore>>, consumer: string) => {
   const cursor = await run(store.changeCursor(consumer));
@@ -417,15 +448,7 @@ for (const [name, writers, count] of REVIEW_CASES)
         // a later change of the same product.
         const once = Array.from({ length: 24 }, (_, i) => `R${i}`);
         await seedCatalogue(store, [...CONCURRENT_PRODUCTS, ...imported, ...once], CONCURRENT_FACILITIES);
-        const receivedOnce = (i: number) => ({
-          eventId: `once-${i}`,
-          type: 'received' as const,
-          productId: once[i]!,
-          facilityId: 'WH1',
-          quantity: 1,
-          occurredAt: '2026-12-01T10:00:00Z',
-          source: 'review',
-        });
+        const receivedOnce = (i: number) => receivedBy('review')(`once-${i}`, 1, once[i]!);
         const runs: Array<Awaited<ReturnType<typeof pushRun>>> = [];
         let writing = true;
         const pushing = (async () => {
@@ -537,15 +560,7 @@ review('PostgreSQL: the same new event id recorded by two writers at once, alone
   try {
     await a.migrate();
     await seedCatalogue(a, ['P1', 'P2'], ['WH1']);
-    const received = (eventId: string, quantity: number, productId = 'P1') => ({
-      eventId,
-      type: 'received' as const,
-      productId,
-      facilityId: 'WH1',
-      quantity,
-      occurredAt: '2026-12-01T10:00:00Z',
-      source: 'race-test',
-    });
+    const received = receivedBy('race-test');
     let expected = 0;
     const ROUNDS = 40;
     for (let k = 0; k < ROUNDS; k++) {
@@ -602,12 +617,8 @@ review('PostgreSQL: the same new event id recorded by two writers at once, alone
 for (const [name, fresh] of FRESH_DATABASES)
   review(
     `${name}: a store from before the mark (rows of object changes, marks written by the ledger) upgrades whole`,
-    async () => {
-      const database = await fresh();
-      const store = await openStore(database.location);
-      const orm = await openOrm(database.location);
-      try {
-        await store.migrate();
+    () =>
+      withFreshStore(fresh, async (store, orm) => {
         await seedCatalogue(store, ['P1', 'P2', 'P3'], ['WH1', 'WH2']);
         const event = (n: number, productId: string, type: 'received' | 'transferred' = 'received') => ({
           eventId: `up-${n}`,
@@ -678,83 +689,59 @@ for (const [name, fresh] of FRESH_DATABASES)
             ['P3', 4],
           ],
         );
-      } finally {
-        await orm.close();
-        await store.close();
-        await database.drop();
-      }
-    },
+      }),
   );
 for (const [name, fresh] of FRESH_DATABASES)
-  review(
-    `${name}: a batch mixing replayed, conflicting and new events: only the new one changes anything`,
-    async () => {
-      const database = await fresh();
-      const store = await openStore(database.location);
-      try {
-        await store.migrate();
-        await seedCatalogue(store, ['P1', 'P2'], ['WH1']);
-        const received = (eventId: string, quantity: number, productId = 'P1') => ({
-          eventId,
-          type: 'received' as const,
-          productId,
-          facilityId: 'WH1',
-          quantity,
-          occurredAt: '2026-12-01T10:00:00Z',
-          source: 'mixed-test',
-        });
-        const released = { ...received('refused-1', 5), type: 'released' as const };
+  review(`${name}: a batch mixing replayed, conflicting and new events: only the new one changes anything`, () =>
+    withFreshStore(fresh, async (store) => {
+      await seedCatalogue(store, ['P1', 'P2'], ['WH1']);
+      const received = receivedBy('mixed-test');
+      const released = { ...received('refused-1', 5), type: 'released' as const };
+      assert.equal(
+        (await run(store.recordEvents([received('a', 1), received('b', 2, 'P2'), released]))).map((o) => o.outcome),
+        ['applied', 'applied', 'refused'],
+      );
+      const before = await storeState(store, ['P1', 'P2']);
+      const entries = await run(store.ledgerEntries(null, 100));
+      const head = await run(store.ledgerHead());
+      // Twice: the first call reads first (PostgreSQL), the second after it raced (locking at once).
+      for (const round of [1, 2]) {
+        const outcomes = await run(
+          store.recordEvents([
+            received('a', 1),
+            received(`new-${round}`, 10, 'P2'),
+            received('b', 3, 'P2'),
+            released,
+            received(`new-${round}`, 10, 'P2'),
+          ]),
+        );
         assert.equal(
-          (await run(store.recordEvents([received('a', 1), received('b', 2, 'P2'), released]))).map((o) => o.outcome),
-          ['applied', 'applied', 'refused'],
+          outcomes.map((o) => o.outcome),
+          ['duplicate', 'applied', 'conflict', 'duplicate', 'duplicate'],
+          `round ${round}`,
         );
-        const before = await storeState(store, ['P1', 'P2']);
-        const entries = await run(store.ledgerEntries(null, 100));
-        const head = await run(store.ledgerHead());
-        // Twice: the first call reads first (PostgreSQL), the second after it raced (locking at once).
-        for (const round of [1, 2]) {
-          const outcomes = await run(
-            store.recordEvents([
-              received('a', 1),
-              received(`new-${round}`, 10, 'P2'),
-              received('b', 3, 'P2'),
-              released,
-              received(`new-${round}`, 10, 'P2'),
-            ]),
-          );
-          assert.equal(
-            outcomes.map((o) => o.outcome),
-            ['duplicate', 'applied', 'conflict', 'duplicate', 'duplicate'],
-            `round ${round}`,
-          );
-          assert.ok(
-            outcomes[3]!.outcome === 'duplicate' && outcomes[3]!.refused?.reason === 'release-exceeds-reserved',
-          );
-        }
-        const after = await storeState(store, ['P1', 'P2']);
-        assert.equal(after.positions.size, before.positions.size);
-        const p1 = (await run(store.productInventory('P1')))!;
-        assert.is(
-          p1.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
-          1,
-          'the replays changed nothing',
-        );
-        const now = await run(store.ledgerEntries(null, 100));
-        assert.equal(now.slice(0, entries.length), entries);
-        assert.equal(
-          now.slice(entries.length).map((e) => e.event.eventId),
-          ['new-1', 'new-2'],
-        );
-        assert.is(await run(store.ledgerHead()), head + 2, 'two numbers drawn: one per new event');
-        const p2 = (await run(store.productInventory('P2')))!;
-        assert.is(
-          p2.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
-          22,
-        );
-      } finally {
-        await store.close();
-        await database.drop();
+        assert.ok(outcomes[3]!.outcome === 'duplicate' && outcomes[3]!.refused?.reason === 'release-exceeds-reserved');
       }
-    },
+      const after = await storeState(store, ['P1', 'P2']);
+      assert.equal(after.positions.size, before.positions.size);
+      const p1 = (await run(store.productInventory('P1')))!;
+      assert.is(
+        p1.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
+        1,
+        'the replays changed nothing',
+      );
+      const now = await run(store.ledgerEntries(null, 100));
+      assert.equal(now.slice(0, entries.length), entries);
+      assert.equal(
+        now.slice(entries.length).map((e) => e.event.eventId),
+        ['new-1', 'new-2'],
+      );
+      assert.is(await run(store.ledgerHead()), head + 2, 'two numbers drawn: one per new event');
+      const p2 = (await run(store.productInventory('P2')))!;
+      assert.is(
+        p2.inventory.positions.reduce((t, p) => t + p.quantityOnHand, 0),
+        22,
+      );
+    }),
   );
 review.run();
