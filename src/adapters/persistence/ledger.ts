@@ -104,12 +104,20 @@ const DEADLOCK = '40P01';
 const INVALID_TEXT = '22P02';
 const GUARD_FAILED = 'ledger guard failed, rows written: ';
 const codeOf = (e: unknown) => String((e as { code?: unknown } | null)?.code ?? '');
+// A locking call reads the recorded ids in its first statement, whose snapshot is older than the locks it waited for;
+// an event id recorded meanwhile by a writer of the same id (which need not share a lock with it: a refused event
+// locks nothing) fails its insert with this violation, once the other committed: a rerun reads it recorded.
+const EVENT_ID_TAKEN = 'inventory_event_event_id_unique';
+/** A locking call that failed this way runs again: a deadlock's victim, or an event id recorded meanwhile. */
+const retried = (e: unknown) =>
+  codeOf(e) === DEADLOCK || (codeOf(e) === '23505' && (e as { constraint?: unknown }).constraint === EVENT_ID_TAKEN);
 
 /**
  * Runs `body` `reading` when `optimistic`, outside a transaction (on `db`: its read and its one write are statements of
  * their own, the write committed or undone whole), then (or at once) `existing` in a transaction when a guard failed
  * or a race aborted it (`raced` is told), and again `creating` when a touched position was missing. A locking call
- * chosen as a deadlock's victim (a `reading` writer's locks are not in key order) runs again, up to three times.
+ * chosen as a deadlock's victim (a `reading` writer's locks are not in key order), or beaten to an event id by a
+ * concurrent writer of it, runs again, up to three times.
  */
 const lockingRowsOf = <A>(
   db: LedgerDeps['db'],
@@ -123,7 +131,7 @@ const lockingRowsOf = <A>(
       .catch((e: unknown) =>
         e instanceof MissingRows ? transaction((trx) => body(trx, 'creating')) : Promise.reject(e),
       )
-      .catch((e: unknown) => (codeOf(e) === DEADLOCK && tries > 1 ? locking(tries - 1) : Promise.reject(e)));
+      .catch((e: unknown) => (retried(e) && tries > 1 ? locking(tries - 1) : Promise.reject(e)));
   if (!optimistic) return locking(3);
   return Promise.resolve()
     .then(() => body(db(), 'reading'))
