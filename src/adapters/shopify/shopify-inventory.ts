@@ -440,14 +440,23 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   // Points of requests sent and not answered yet: an answer's throttleStatus does not count the requests sent after
   // it, so they are taken off what it reports (the bucket is seen no fuller than it may be).
   let unanswered = 0;
+  // Requests are numbered as they are sent; the bucket is taken only from the answer of a request sent after the one
+  // it was last taken from. An answer overtaken by a later request's (answers come back out of order when several are
+  // in flight) reports the bucket before that later request was charged, which is no longer in flight to be taken off:
+  // taken, it would show the bucket fuller than it is, and the next request would be sent early and THROTTLED.
+  let sentRequests = 0;
+  let reportedBy = 0;
   // Requests take their turn to be paced, one after another: each waits for the bucket to hold its cost, spends it,
-  // and lets the next one look; a request in flight never holds up the pacing of the next.
-  let pacing: Promise<void> = Promise.resolve();
-  const paced = (cost: number): Promise<void> => {
+  // and lets the next one look; a request in flight never holds up the pacing of the next. Resolves to the request's
+  // number.
+  let pacing: Promise<unknown> = Promise.resolve();
+  const paced = (cost: number): Promise<number> => {
     const turn = pacing.then(async () => {
       await pause(waitBefore(bucket, cost, now()));
       bucket = spend(bucket, cost, now());
       unanswered += cost;
+      sentRequests += 1;
+      return sentRequests;
     });
     pacing = turn.catch(() => undefined);
     return turn;
@@ -506,11 +515,11 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     let throttledMs = 0;
     let lastThrottled: BucketState | null = null;
     for (let attempt = 1; ; ) {
-      await paced(cost);
+      const order = await paced(cost);
       stats.requests++;
       if (kind === 'set') stats.setRequests++;
       stats.pointsRequested += cost;
-      const outcome = await once(kind, cost, operation, variables, codec, interpret).finally(() => {
+      const outcome = await once(kind, cost, order, operation, variables, codec, interpret).finally(() => {
         unanswered -= cost;
       });
       if ('done' in outcome) return E.right(outcome.done);
@@ -544,6 +553,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const once = async <D, A>(
     kind: string,
     sent: number,
+    order: number,
     operation: string,
     variables: Record<string, unknown>,
     codec: t.Decoder<unknown, D>,
@@ -559,7 +569,8 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (E.isLeft(decoded)) return { fail: invalid(`${kind}: ${describeDecodeErrors(decoded.left, 'answer')}`, false) };
     const response = decoded.right;
     const cost = response.extensions?.cost;
-    if (cost?.throttleStatus !== undefined) {
+    if (cost?.throttleStatus !== undefined && order > reportedBy) {
+      reportedBy = order;
       // The requests in flight besides this one were spent after Shopify reported: they are not in its figure.
       const others = Math.max(0, unanswered - sent);
       bucket = {

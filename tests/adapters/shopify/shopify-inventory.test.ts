@@ -1945,10 +1945,42 @@ pipelined(
     assert.is(result.calls, 40);
     assert.is(server.stats.throttled, 0, 'no request was sent before the bucket held its cost');
     assert.ok(ms >= 280, `${Math.round(ms)} ms: the refill is the floor`);
-    assert.ok(seen.most > 1 && seen.most <= 20, `${seen.most} in flight`);
+    // Several in flight, and never the 40 that `maxInFlight` auto allows at this restore rate: the bucket holds them
+    // back (how many are open at once also depends on how fast this machine delivers the answers).
+    assert.ok(seen.most > 1 && seen.most < 40, `${seen.most} in flight`);
     assert.ok(items.every((item) => server.available(item, location) === 5));
   },
 );
+
+// Answers come back out of order when several calls are in flight: one overtaken by later ones reports the bucket
+// before those were charged, and taken then it would show the bucket fuller than it is.
+pipelined('an answer overtaken by later ones is not taken for the bucket: never throttled', async () => {
+  // 100 points (10 calls) refilled at 100 a second: 20 calls, the last 10 paced by the refill.
+  const { server, location, items } = await stockedShop(5_000, 0, {
+    plan: { maximumAvailable: 100, restoreRate: 100 },
+    latencyMs: 10,
+  });
+  let requests = 0;
+  const fetchApi: FetchApi = async (url, init) => {
+    const n = ++requests;
+    const response = await fetch(url, init);
+    // The second request's answer reaches the client after the answers of the requests sent after it.
+    if (n === 2) await new Promise((resolve) => setTimeout(resolve, 400));
+    return response;
+  };
+  const shopify = adapterFor(server, { fetch: fetchApi, maxInFlight: 8 });
+  const result = await run(
+    shopify.setAvailable(
+      setRequest(
+        'overtaken',
+        quantitiesOf(items, location, () => 3),
+      ),
+    ),
+  );
+  assert.is(server.stats.throttled, 0, 'no request was sent before the bucket held its cost');
+  assert.is(result.calls, 20);
+  assert.ok(items.every((item) => server.available(item, location) === 3));
+});
 
 pipelined(
   'a call refused in flight fails the request; a resend under the same keys applies each quantity once',
