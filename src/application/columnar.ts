@@ -151,41 +151,31 @@ export const stockTableBuilder = (capacity = 1024) => {
   let qoh = new Float64Array(size);
   let atp = new Float64Array(size);
   let n = 0;
+  const addNumbered = (
+    productNumber: number,
+    facilityNumber: number,
+    quantityOnHand: number,
+    availableToPromise: number,
+  ): void => {
+    if (n === product.length) {
+      product = grown(product, n + 1);
+      facility = grown(facility, n + 1);
+      qoh = grown(qoh, n + 1);
+      atp = grown(atp, n + 1);
+    }
+    product[n] = productNumber;
+    facility[n] = facilityNumber;
+    qoh[n] = quantityOnHand;
+    atp[n] = availableToPromise;
+    n++;
+  };
   return {
-    add: (productId: string, facilityId: string, quantityOnHand: number, availableToPromise: number): void => {
-      if (n === product.length) {
-        product = grown(product, n + 1);
-        facility = grown(facility, n + 1);
-        qoh = grown(qoh, n + 1);
-        atp = grown(atp, n + 1);
-      }
-      product[n] = strings.numberOf(productId);
-      facility[n] = strings.numberOf(facilityId);
-      qoh[n] = quantityOnHand;
-      atp[n] = availableToPromise;
-      n++;
-    },
+    add: (productId: string, facilityId: string, quantityOnHand: number, availableToPromise: number): void =>
+      addNumbered(strings.numberOf(productId), strings.numberOf(facilityId), quantityOnHand, availableToPromise),
     /** The number `add` files an id under (the same for the same text), for `addNumbered`. */
     numberOf: strings.numberOf,
     /** `add` with the ids given by their numbers (`numberOf`): a reader that knows a repeated id skips its lookup. */
-    addNumbered: (
-      productNumber: number,
-      facilityNumber: number,
-      quantityOnHand: number,
-      availableToPromise: number,
-    ) => {
-      if (n === product.length) {
-        product = grown(product, n + 1);
-        facility = grown(facility, n + 1);
-        qoh = grown(qoh, n + 1);
-        atp = grown(atp, n + 1);
-      }
-      product[n] = productNumber;
-      facility[n] = facilityNumber;
-      qoh[n] = quantityOnHand;
-      atp[n] = availableToPromise;
-      n++;
-    },
+    addNumbered,
     build: (): StockTable => {
       const names = strings.strings;
       return {

@@ -146,10 +146,10 @@ const decodeTextLine = (name: string, row: TextLine): E.Either<FeedFileInvalid, 
 
 // A feed line of a text line, read once per line on each pass: no combinator in the way (fp-ts' data-last
 // `flatMap` copies its arguments on every call).
-const lineOf = (name: string, row: TextLine): E.Either<FeedFileInvalid, FeedLine> =>
-  'text' in row
-    ? decodeFeedLine(name, row.line, row.text)
-    : E.left(invalid(name, row.line, `unreadable line (${row.unreadable})`));
+const lineOf = (name: string, row: TextLine): E.Either<FeedFileInvalid, FeedLine> => {
+  const text = decodeTextLine(name, row);
+  return E.isLeft(text) ? text : decodeFeedLine(name, row.line, text.right);
+};
 
 const announced = (name: string, header: FeedHeader, lines: number): E.Either<FeedFileInvalid, void> =>
   lines === header.lines

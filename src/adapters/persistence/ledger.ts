@@ -811,16 +811,15 @@ export const inventoryLedger = ({
     if (mode === 'reading') {
       // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
       if (n === 0) return folded.outcomes;
-      const addressesOf = (tag: number) => addressOf[tag]!;
       const knownProduct = (p: string) => knownProducts.has(p);
       const plans = [
-        guarded(address!, POSITION, positions, addressesOf(0), appliedPositions, touched.positions.filter(known)),
-        guarded(address!, SAFETY, safety, addressesOf(1), appliedSafety, touched.safetyStock.filter(known)),
+        guarded(address!, POSITION, positions, addressOf[0]!, appliedPositions, touched.positions.filter(known)),
+        guarded(address!, SAFETY, safety, addressOf[1]!, appliedSafety, touched.safetyStock.filter(known)),
         guarded(
           address!,
           THRESHOLD,
           thresholds,
-          addressesOf(2),
+          addressOf[2]!,
           appliedThresholds,
           touched.thresholds.filter(knownProduct).map((p) => [p]),
         ),
@@ -828,7 +827,7 @@ export const inventoryLedger = ({
           address!,
           QUEUE,
           queue,
-          addressesOf(3),
+          addressOf[3]!,
           appliedQueue,
           touched.brokeringQueue.filter(knownProduct).map((p) => [p]),
         ),
