@@ -559,16 +559,22 @@ export const inventoryLedger = ({
   /**
    * The ids of `ids` (distinct) not in `table`, as rows of the one read (`read`): its tag and the id as `k1`; one index
    * probe per id (a subquery per id, fenced as `recordedIds`'), and a row only for an id that is missing (as a rule
-   * none: the known ones are the others).
+   * none: the known ones are the others). `found`: the name of the statement's rows of positions read (tag 0), whose
+   * products are not probed: a position exists only of a product that does (every write of one refuses an unknown
+   * product, and no product is ever deleted).
    */
-  const absentIds = (tag: number, table: string, column: string, ids: ReadonlyArray<string>) =>
+  const absentIds = (tag: number, table: string, column: string, ids: ReadonlyArray<string>, found?: string) =>
     sql`select * from (select ${sql.lit(tag)} as "tag", "k"."id" as "k1", cast(null as text) as "k2",
         (select 1 from ${sql.table(table)} as "t" where ${sql.ref(`t.${column}`)} = "k"."id") as "v1",
         cast(null as bigint) as "v2", cast(null as bigint) as "v3", cast(null as text) as "payload"
       from ${rows(
         [['id', 'text']],
         ids.map((id) => [id]),
-      )} as "k"${dialect.fence}) as "a" where "v1" is null`;
+      )} as "k"${
+        found === undefined
+          ? sql``
+          : sql` where not exists (select 1 from ${sql.table(found)} as "f" where "f"."k1" = "k"."id")`
+      }${dialect.fence}) as "a" where "v1" is null`;
 
   /**
    * The recorded events of `ids` (distinct) as rows of the one read (tag 4, the id as `k1`, its `payload`): one index
@@ -636,8 +642,8 @@ export const inventoryLedger = ({
     // call reads no recorded ids: its fold takes every id for new, and the ledger's unique event id guards that (a
     // replay, or an id recorded meanwhile, fails the write, and the call runs the locking way, which reads them).
     const idsRead = early.length === 0 || mode === 'reading' ? [] : [recordedIds(early)];
-    const knownRead = [
-      absentIds(5, 'product', 'product_id', productIds),
+    const knownRead = (found?: string) => [
+      absentIds(5, 'product', 'product_id', productIds, found),
       selected(6, 'facility', 'facility_id', facilityIds),
     ];
     const known = ([p, f]: readonly [string, string]) => knownProducts.has(p) && knownFacilities.has(f);
@@ -678,15 +684,18 @@ export const inventoryLedger = ({
         [THRESHOLD, touched.thresholds.map((p) => [p])],
         [QUEUE, touched.brokeringQueue.map((p) => [p])],
       ] as const;
+      // The positions read first, as "p": the products of those found are not probed again.
+      const [[, positionKeys], ...terms] = tables;
+      const others = [
+        ...terms.flatMap(([table, keys], i) => (keys.length === 0 ? [] : [probed(address, i + 1, table, keys)])),
+        ...knownRead(positionKeys.length === 0 ? undefined : 'p'),
+        ...idsRead,
+      ];
       read = await all(
-        sql<Row>`${sql.join(
-          [
-            ...tables.flatMap(([table, keys], tag) => (keys.length === 0 ? [] : [probed(address, tag, table, keys)])),
-            ...knownRead,
-            ...idsRead,
-          ],
-          sql` union all `,
-        )}`,
+        positionKeys.length === 0
+          ? sql<Row>`${sql.join(others, sql` union all `)}`
+          : sql<Row>`with "p" as (${probed(address, 0, POSITION, positionKeys)})
+              select * from "p" union all ${sql.join(others, sql` union all `)}`,
         trx,
       );
       knownOf(read);
@@ -696,7 +705,7 @@ export const inventoryLedger = ({
       const first = await all(
         sql<Row>`with "p" as (${lockedRows(0, POSITION, touched.positions)}
             order by "t"."product_id", "t"."facility_id"${dialect.forUpdate('t')})
-          select * from "p" union all ${sql.join([...knownRead, ...idsRead], sql` union all `)}`,
+          select * from "p" union all ${sql.join([...knownRead('p'), ...idsRead], sql` union all `)}`,
         trx,
       );
       knownOf(first);
@@ -704,7 +713,7 @@ export const inventoryLedger = ({
       if (touched.positions.some((k) => known(k) && !found.has(pairKey(k[0], k[1])))) throw new MissingRows();
       read = [...first, ...(await lockAndRead(terms(), 1, []))];
     } else {
-      knownOf(await all(sql<Row>`${sql.join(knownRead, sql` union all `)}`, trx));
+      knownOf(await all(sql<Row>`${sql.join(knownRead(), sql` union all `)}`, trx));
       read = await lockAndRead([[POSITION, touched.positions.filter(known)], ...terms()], 0, idsRead);
     }
     // The rows read of each table (tags 0-3), by key, with their addresses (a reading call's), in one pass.
