@@ -21,6 +21,12 @@ export interface RemoteShopifyServer {
   /** The available quantity of every `step`-th catalogue item, from the first. */
   readonly availableAll: (step: number) => Promise<Array<number | null>>;
   readonly setCalls: () => Promise<number>;
+  /**
+   * Kills process `pid` with SIGKILL once the server has taken `calls` calls in all (watched every 2 ms in the
+   * server's process, as cheap as reading a counter); answers the times (ms from now) at which each further call was
+   * seen, once killed, or the process ended first.
+   */
+  readonly killAt: (pid: number, calls: number) => Promise<number[]>;
   readonly adjustmentCount: () => Promise<number>;
   /** Starts another client at `pointsPerSecond`; the answer stops it. */
   readonly compete: (pointsPerSecond: number) => Promise<() => Promise<void>>;
@@ -38,6 +44,7 @@ const client = (url: string, shopDomain: string, ask: Ask, after: () => void): R
   bumpAll: (delta) => ask('bumpAll', delta),
   availableAll: (step) => ask('availableAll', step),
   setCalls: () => ask('setCalls'),
+  killAt: (pid, calls) => ask('killAt', pid, calls),
   adjustmentCount: () => ask('adjustmentCount'),
   compete: async (pointsPerSecond) => {
     const handle = await ask<number>('compete', pointsPerSecond);
@@ -145,6 +152,26 @@ const operations = (server: Server): Record<string, (...args: never[]) => unknow
       return out;
     },
     setCalls: () => server.stats.setCalls,
+    killAt: (pid: number, calls: number) =>
+      new Promise<number[]>((resolve) => {
+        const start = performance.now();
+        const base = server.stats.setCalls;
+        const seen: number[] = [];
+        const watch = setInterval(() => {
+          while (base + seen.length < server.stats.setCalls) seen.push(performance.now() - start);
+          try {
+            if (server.stats.setCalls >= calls) process.kill(pid, 'SIGKILL');
+            else {
+              process.kill(pid, 0);
+              return;
+            }
+          } catch {
+            // The process ended before.
+          }
+          clearInterval(watch);
+          resolve(seen);
+        }, 2);
+      }),
     adjustmentCount: () => server.adjustments().length,
     compete: (pointsPerSecond: number) => {
       const handle = ++competitors;
