@@ -3,8 +3,10 @@
  * PostgreSQL through the Admin GraphQL adapter to the test kit's local Shopify server with a plan's real bucket
  * (Standard: 2,000 points, 100 points/s restore). For each, the theoretical minimum time the bucket allows for the
  * same calls (points spent beyond what the bucket held at the start, divided by the restore rate) and the ratio
- * (goal: within 1.1x, zero items failed, zero throttled requests). The legacy path, REST `inventory_levels/set` at
- * 2 requests/s and one item per request, is computed for the same counts.
+ * (goal: within 1.1x, zero items failed, zero throttled requests). The server runs in a child process of its own
+ * (`shopify-server-child.ts`; `BENCH_SERVER=in-process` for the bench's own process, as before): what it does is
+ * Shopify's work, and in this process its bulk query held the measured side's event loop. The legacy path, REST
+ * `inventory_levels/set` at 2 requests/s and one item per request, is computed for the same counts.
  *
  * First a Hard Sync where only a share of the catalogue differs from Shopify (BENCH_CHANGED_SHARE, default 0.05): its
  * calls against ceil(changed / 250), what it must cost whatever the catalogue size.
@@ -35,9 +37,10 @@ import { defaultProcessUploadsConfig, processUploads } from '../src/application/
 import { pushRecentChanges } from '../src/application/push-recent-changes.ts';
 import { systemClock } from '../src/composition/live.ts';
 import { CHANNEL_FAC_GROUP } from '../src/domain/index.ts';
-import { SHOPIFY_PLANS, startShopifyAdminServer } from '../src/testkit/index.ts';
+import { SHOPIFY_PLANS } from '../src/testkit/index.ts';
 import { freshPostgresDatabase } from '../tests/support/postgres.ts';
 import { run } from '../tests/support/run.ts';
+import { benchShopifyServer } from './shopify-server-child.ts';
 import { timeline } from './timeline.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -54,21 +57,16 @@ const CASES = new Set(
 const TIMELINE = process.env.BENCH_TIMELINE === '1';
 
 const database = await freshPostgresDatabase();
-const server = await startShopifyAdminServer({ accessToken: TOKEN, plan: SHOPIFY_PLANS[PLAN] });
+const server = await benchShopifyServer({ accessToken: TOKEN, plan: PLAN });
 const outboxDir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-shopify-bench-'));
 try {
   const store = await openPostgresInventoryStore({ url: database.url });
   await store.migrate();
-  const location = server.addLocation('Web warehouse');
-  const itemIds: string[] = [];
   // Shopify starts equal to online ATP but for one item in every 1 / CHANGED_SHARE.
   const atp = (i: number) => Math.max(0, 20 + (i % 50) - (i % 3) - 1);
   const changedEvery = Math.max(1, Math.round(1 / CHANGED_SHARE));
-  for (let i = 0; i < ITEMS; i++) {
-    const id = server.addInventoryItem({ sku: `SKU-${i}` });
-    server.stock(id, location, i % changedEvery === 0 ? i % 7 : atp(i));
-    itemIds.push(id);
-  }
+  const { location, items: itemIds } = await server.catalogue('Web warehouse', ITEMS);
+  await server.stockAll(Array.from({ length: ITEMS }, (_, i) => (i % changedEvery === 0 ? i % 7 : atp(i))));
   const pid = (i: number) => `P${String(i).padStart(7, '0')}`;
   await run(
     store.saveFacilities([
@@ -164,7 +162,7 @@ try {
     `node ${process.version}; plan ${PLAN}: bucket ${plan.maximumAvailable} points, restore ${plan.restoreRate}/s; ${ITEMS.toLocaleString('en')} items`,
   );
   const changedSync = async (label: string, runId: string) => {
-    const calls = server.stats.setCalls;
+    const calls = await server.setCalls();
     const line = timeline();
     const traced = TIMELINE ? line.wrap(deps) : deps;
     await measure(label, async () => {
@@ -175,7 +173,7 @@ try {
       const changed = sync.lines - sync.alreadyEqual;
       const applied = await run(processUploads(defaultProcessUploadsConfig(`${runId}-upload`))(traced));
       if (TIMELINE) console.log(line.summary('  Hard Sync + Process uploads'));
-      const sent = server.stats.setCalls - calls;
+      const sent = (await server.setCalls()) - calls;
       console.log(
         `  ${changed.toLocaleString('en')} of ${sync.lines.toLocaleString('en')} lines changed: ${sent} inventorySetQuantities calls at the server (report: ${applied.calls}), ceil(changed / 250) = ${Math.ceil(changed / 250)} -> ${(sent / Math.max(1, Math.ceil(changed / 250))).toFixed(2)}x`,
       );
@@ -192,10 +190,10 @@ try {
     await changedSync(`Hard Sync + Process uploads, ${CHANGED_SHARE * 100}% changed`, 'bench-hard-share');
   if (CASES.has('all')) {
     // Every item one unit above online ATP on Shopify's side: the next Hard Sync sets them all.
-    for (let i = 0; i < ITEMS; i++) server.stock(itemIds[i]!, location, atp(i) + 1);
+    await server.stockAll(Array.from({ length: ITEMS }, (_, i) => atp(i) + 1));
     await changedSync('Hard Sync + Process uploads, all changed', 'bench-hard');
     let wrong = 0;
-    for (let i = 0; i < ITEMS; i += 997) if (server.available(itemIds[i]!, location) !== atp(i)) wrong++;
+    for (const [k, q] of (await server.availableAll(997)).entries()) if (q !== atp(k * 997)) wrong++;
     console.log(`  spot check of Shopify against online ATP: ${wrong} wrong of ${Math.ceil(ITEMS / 997)}`);
   }
 
@@ -203,19 +201,23 @@ try {
   let drift = 0;
   const moveShopify = (share: number) => {
     drift++;
-    for (let i = 0; i < ITEMS; i++)
-      server.stock(itemIds[i]!, location, share >= 1 || i % changedEvery === 0 ? atp(i) + 1 + (drift % 3) : atp(i));
+    return server.stockAll(
+      Array.from({ length: ITEMS }, (_, i) =>
+        share >= 1 || i % changedEvery === 0 ? atp(i) + 1 + (drift % 3) : atp(i),
+      ),
+    );
   };
-  const wrongItems = () => {
+  const wrongItems = async () => {
     let n = 0;
-    for (let i = 0; i < ITEMS; i++) if (server.available(itemIds[i]!, location) !== atp(i)) n++;
+    for (const [i, q] of (await server.availableAll(1)).entries()) if (q !== atp(i)) n++;
     return n;
   };
   const fullBucket = () => new Promise((r) => setTimeout(r, (plan.maximumAvailable / plan.restoreRate) * 1000 + 500));
   // Process uploads in a child process of its own: its time from the run's start (module loading left out), or, with
   // `killAtCalls`, killed with SIGKILL once the server has taken that many more calls (its time until then).
-  const child = (killAtCalls?: number) =>
-    new Promise<{ seconds: number; applied: number; failed: number; calls: number; killed: boolean }>(
+  const child = async (killAtCalls?: number) => {
+    const base = await server.setCalls();
+    return new Promise<{ seconds: number; applied: number; failed: number; calls: number; killed: boolean }>(
       (resolve, reject) => {
         const proc = spawn(process.execPath, [join(import.meta.dirname, 'process-uploads-child.ts')], {
           env: {
@@ -232,36 +234,26 @@ try {
         });
         let started = 0;
         let last = '';
-        const base = server.stats.setCalls;
-        let watch: NodeJS.Timeout | undefined;
-        const seen: number[] = [];
         createInterface({ input: proc.stdout! }).on('line', (line) => {
           last = line;
           if (line.includes('"started"')) {
             started = performance.now();
             if (killAtCalls !== undefined)
-              watch = setInterval(() => {
-                const calls = server.stats.setCalls - base;
-                if (TIMELINE && calls > seen.length) seen.push(performance.now() - started);
-                if (calls >= killAtCalls) {
-                  clearInterval(watch);
-                  proc.kill('SIGKILL');
-                  if (TIMELINE)
-                    console.log(
-                      `  killed run: calls seen at ${seen.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s, killed at ${((performance.now() - started) / 1000).toFixed(2)} s`,
-                    );
-                }
-              }, 2);
+              void server.killAt(proc.pid!, base + killAtCalls).then((seen) => {
+                if (TIMELINE)
+                  console.log(
+                    `  killed run: calls seen at ${seen.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s, killed at ${((performance.now() - started) / 1000).toFixed(2)} s`,
+                  );
+              });
           }
         });
-        proc.on('exit', (code, signal) => {
-          if (watch !== undefined) clearInterval(watch);
+        proc.on('exit', async (code, signal) => {
           if (signal === 'SIGKILL')
             return resolve({
               seconds: (performance.now() - started) / 1000,
               applied: 0,
               failed: 0,
-              calls: server.stats.setCalls - base,
+              calls: (await server.setCalls()) - base,
               killed: true,
             });
           if (code !== 0) return reject(new Error(`Process uploads child exited ${code}`));
@@ -270,9 +262,10 @@ try {
         });
       },
     );
+  };
   let syncs = 0;
   const syncFeed = async (share: number) => {
-    moveShopify(share);
+    await moveShopify(share);
     const sync = await run(
       hardSync({ facilityGroupId: 'SHOPIFY_US', runId: `bench-kill-${++syncs}`, pageSize: 10_000 })(deps),
     );
@@ -284,15 +277,15 @@ try {
     const changed = await syncFeed(share);
     await fullBucket();
     const clean = await child();
-    const cleanWrong = wrongItems();
+    const cleanWrong = await wrongItems();
     const changedAgain = await syncFeed(share);
     await fullBucket();
-    const adjustmentsBefore = server.adjustments().length;
+    const adjustmentsBefore = await server.adjustmentCount();
     const expectedCalls = Math.ceil(changedAgain / 250);
     const killed = await child(Math.max(1, Math.floor(expectedCalls / 2)));
     const rerun = await child();
-    const applied = server.adjustments().length - adjustmentsBefore;
-    const killedWrong = wrongItems();
+    const applied = (await server.adjustmentCount()) - adjustmentsBefore;
+    const killedWrong = await wrongItems();
     const total = killed.seconds + rerun.seconds;
     // A clean run again after: the store's tables grow with every run (dead rows of the ledger's updates), so the
     // killed run and its rerun are compared with the mean of a clean run before them and one after.
@@ -304,7 +297,7 @@ try {
       `Process uploads killed mid-run, ${label} (${changedAgain.toLocaleString('en')} lines to set): killed after ${killed.calls} of ${expectedCalls} calls at ${killed.seconds.toFixed(1)} s, rerun ${rerun.seconds.toFixed(1)} s (${rerun.calls} calls, ${rerun.failed} failed) = ${total.toFixed(1)} s`,
     );
     console.log(
-      `  clean runs of the same feed (${changed.toLocaleString('en')} and ${changedLast.toLocaleString('en')} lines), before and after: ${clean.seconds.toFixed(1)} s and ${cleanAfter.seconds.toFixed(1)} s, ${clean.calls} and ${cleanAfter.calls} calls, ${clean.failed + cleanAfter.failed} failed -> ${(total / baseline).toFixed(3)}x their mean (goal <= 1.2x); ${applied.toLocaleString('en')} quantity changes at Shopify for ${changedAgain.toLocaleString('en')} lines (each applied once: ${applied === changedAgain ? 'yes' : 'NO'}); wrong after: ${cleanWrong} clean, ${killedWrong} killed + rerun, ${wrongItems()} clean after`,
+      `  clean runs of the same feed (${changed.toLocaleString('en')} and ${changedLast.toLocaleString('en')} lines), before and after: ${clean.seconds.toFixed(1)} s and ${cleanAfter.seconds.toFixed(1)} s, ${clean.calls} and ${cleanAfter.calls} calls, ${clean.failed + cleanAfter.failed} failed -> ${(total / baseline).toFixed(3)}x their mean (goal <= 1.2x); ${applied.toLocaleString('en')} quantity changes at Shopify for ${changedAgain.toLocaleString('en')} lines (each applied once: ${applied === changedAgain ? 'yes' : 'NO'}); wrong after: ${cleanWrong} clean, ${killedWrong} killed + rerun, ${await wrongItems()} clean after`,
     );
   }
 
@@ -312,14 +305,14 @@ try {
   for (const share of CASES.has('compete') ? [0.5, 0.9] : []) {
     await syncFeed(1);
     await fullBucket();
-    const stop = server.compete(plan.restoreRate * share);
+    const stop = await server.compete(plan.restoreRate * share);
     const before = shopify.stats();
     const bucket = shopify.bucket();
     const startAvailable = bucket === null ? plan.maximumAvailable : availableAt(bucket, performance.now());
     const start = performance.now();
     const applied = await run(processUploads(defaultProcessUploadsConfig(`bench-compete-${share}`))(deps));
     const seconds = (performance.now() - start) / 1000;
-    stop();
+    await stop();
     const after = shopify.stats();
     const points = after.pointsRequested - before.pointsRequested;
     const minimum = minimumSeconds(points, startAvailable, plan.restoreRate * (1 - share));
@@ -327,7 +320,7 @@ try {
       `A competing client at ${share * 100}% of the restore rate: ${applied.applied.toLocaleString('en')} applied, ${applied.failed} failed in ${seconds.toFixed(1)} s; ${after.requests - before.requests} requests, throttled ${after.throttled - before.throttled} (waited ${((after.throttleWaitedMs - before.throttleWaitedMs) / 1000).toFixed(1)} s), retries ${after.retries - before.retries}`,
     );
     console.log(
-      `  minimum at the ${Math.round(plan.restoreRate * (1 - share))} points/s left: ${minimum.toFixed(1)} s -> ${(seconds / minimum).toFixed(3)}x; ${wrongItems()} items wrong after`,
+      `  minimum at the ${Math.round(plan.restoreRate * (1 - share))} points/s left: ${minimum.toFixed(1)} s -> ${(seconds / minimum).toFixed(3)}x; ${await wrongItems()} items wrong after`,
     );
   }
 
@@ -366,8 +359,7 @@ try {
     // The bulk path, as a Hard Sync of this size takes by default (bulkThreshold 50,000): Shopify moved every item by
     // one unit since, so every line is set again. Bulk work spends no bucket; the local server runs its lines at once,
     // so this measures our side of the path (staging, polling, reading results), not Shopify's processing time.
-    for (let i = 0; i < ITEMS; i++)
-      server.stock(itemIds[i]!, location, (server.available(itemIds[i]!, location) ?? 0) + 1);
+    await server.bumpAll(1);
     const bulk = shopifyInventory({
       shop: server.shopDomain,
       accessToken: TOKEN,
@@ -392,12 +384,11 @@ try {
   if (CASES.has('plus')) {
     // The Plus bucket (20,000 points, 1,000 a second) with 150 ms on every answer: the same shop on a server of its own
     // (the same ids), the bucket emptied before Process uploads so that its restore rate bounds the run.
-    const plus = await startShopifyAdminServer({ accessToken: TOKEN, plan: SHOPIFY_PLANS.plus, latencyMs: 150 });
+    const plus = await benchShopifyServer({ accessToken: TOKEN, plan: 'plus', latencyMs: 150 });
     try {
-      const plusLocation = plus.addLocation('Web warehouse');
-      for (let i = 0; i < ITEMS; i++) plus.stock(plus.addInventoryItem({ sku: `SKU-${i}` }), plusLocation, atp(i) + 1);
+      await plus.catalogue('Web warehouse', ITEMS);
       const plusRun = async (maxInFlight: number | 'auto', label: string) => {
-        for (let i = 0; i < ITEMS; i++) plus.stock(itemIds[i]!, plusLocation, atp(i) + 1 + (i % 2));
+        await plus.stockAll(Array.from({ length: ITEMS }, (_, i) => atp(i) + 1 + (i % 2)));
         const plusShopify = shopifyInventory({
           shop: plus.shopDomain,
           accessToken: TOKEN,
@@ -411,9 +402,9 @@ try {
           hardSync({ facilityGroupId: 'SHOPIFY_US', runId: `bench-plus-${label}`, pageSize: 10_000 })(plusDeps),
         );
         // Another client empties the bucket; the adapter reads it with one query.
-        const stop = plus.compete(1_000_000);
+        const stop = await plus.compete(1_000_000);
         await new Promise((r) => setTimeout(r, 200));
-        stop();
+        await stop();
         await run(plusShopify.locations());
         const bucket = plusShopify.bucket();
         const startAvailable = bucket === null ? 0 : Math.max(0, availableAt(bucket, performance.now()));
