@@ -215,6 +215,8 @@ export interface LedgerContext {
   readonly knownFacilities: ReadonlySet<string>;
   /** `eventId` -> `canonicalPayload` of every event already decided, applied or refused (at least the batch's ids). */
   readonly recorded: ReadonlyMap<string, string>;
+  /** The events' `canonicalPayload`s, in order, when they were made before (a store makes them while it reads). */
+  readonly payloads?: ReadonlyArray<string>;
 }
 
 /** A time as its ISO instant, parsed once; a text that is no time stays as it is. */
@@ -288,10 +290,12 @@ export const touchedKeys = (
         positions.set(pairKey(e.productId, e.toFacilityId), [e.productId, e.toFacilityId]);
     }
   }
-  const byKey = <A>(m: Map<string, A>) => [...m].sort(([a], [b]) => (a < b ? -1 : a > b ? 1 : 0)).map(([, v]) => v);
+  // By product, then facility (code unit order): the order of a database that orders text by code point.
+  const byIds = (m: Map<string, readonly [string, string]>) =>
+    [...m.values()].sort(([p1, f1], [p2, f2]) => (p1 !== p2 ? (p1 < p2 ? -1 : 1) : f1 === f2 ? 0 : f1 < f2 ? -1 : 1));
   return {
-    positions: byKey(positions),
-    safetyStock: byKey(safety),
+    positions: byIds(positions),
+    safetyStock: byIds(safety),
     thresholds: [...thresholds].sort(),
     brokeringQueue: [...queue].sort(),
   };
@@ -496,7 +500,10 @@ export const applyInventoryEvents = (
     brokeringQueue: new Map(state.brokeringQueue),
   };
   const seen = new Map(context.recorded);
-  const payloads = events.map(canonicalPayload);
+  const payloads =
+    context.payloads !== undefined && context.payloads.length === events.length
+      ? context.payloads
+      : events.map(canonicalPayload);
   const outcomes = events.map((e, i): EventOutcome => {
     const payload = payloads[i]!;
     const earlier = seen.get(e.eventId);

@@ -130,6 +130,24 @@ fold('the worked example: received 10, reserved 4, shipped 1 -> QOH 9, reserved 
       ['P1', 'WH2'],
     ],
   );
+  // In key order, product then facility by code unit (a database's order of the rows it locks), not by length.
+  const at = (productId: string, facilityId: string, eventId: string): InventoryEvent => ({
+    ...base,
+    eventId,
+    productId,
+    facilityId,
+    type: 'received',
+    quantity: 1,
+  });
+  assert.equal(
+    touchedKeys([at('B', 'WH1', 'a'), at('AB', 'WH2', 'b'), at('AB', 'WH10', 'c'), at('AB', 'WH1', 'd')]).positions,
+    [
+      ['AB', 'WH1'],
+      ['AB', 'WH10'],
+      ['AB', 'WH2'],
+      ['B', 'WH1'],
+    ],
+  );
 });
 
 fold('refusals carry their reason; a recorded id is a duplicate or a conflict', () => {

@@ -22,6 +22,13 @@ export type Columns = ReadonlyArray<readonly [name: string, type: ColumnType]>;
 /** Rows for `load`, made once it is known whether the table is locked to the commit (`locked`). */
 export type LoadedRows = (locked: boolean) => Iterable<ReadonlyArray<Value>> | Promise<Iterable<ReadonlyArray<Value>>>;
 
+/** One column of bulk rows bound ahead of its statement (`bindColumn`), for `rows`' `bound`. */
+export interface BoundColumn {
+  readonly _tag: 'BoundColumn';
+  /** The column's values as the one parameter `rows` binds (PostgreSQL: the array's text). */
+  readonly text: string;
+}
+
 /** What differs between PostgreSQL and SQLite. */
 export interface StoreDialect {
   /** MikroORM's options for the database: its driver, and the kysely dialect over the store's one pool or connection. */
@@ -31,7 +38,18 @@ export interface StoreDialect {
    * $2::bigint[])` on PostgreSQL (one array per column), `select value ->> 0 … from json_each(?)` on SQLite (one JSON
    * text), so ten thousand rows are a few parameters and one statement.
    */
-  readonly rows: (columns: Columns, rows: ReadonlyArray<ReadonlyArray<Value>>) => RawBuilder<unknown>;
+  readonly rows: (
+    columns: Columns,
+    rows: ReadonlyArray<ReadonlyArray<Value>>,
+    /** Columns bound ahead (`bindColumn`), by index, in place of the rows' values of them. */
+    bound?: ReadonlyArray<BoundColumn | undefined>,
+  ) => RawBuilder<unknown>;
+  /**
+   * Binds one column of bulk rows ahead of its statement, so that a statement's parameters are made while another
+   * statement is in flight (PostgreSQL: one array text per column). Absent where a column is not bound on its own
+   * (SQLite binds the rows as one JSON text).
+   */
+  readonly bindColumn?: (values: ReadonlyArray<Value>) => BoundColumn;
   /**
    * The condition "`column` is one of `ids`", the list bound as one parameter: `= any($1::text[])` on PostgreSQL
    * (an index condition, whatever the planner knows of the table), `in (select value from json_each(?))` on SQLite.

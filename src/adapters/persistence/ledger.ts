@@ -30,6 +30,7 @@ import { type RawBuilder, sql } from 'kysely';
 import type { InventoryLedger, InventoryLedgerEntry } from '../../application/index.ts';
 import {
   applyInventoryEvents,
+  canonicalPayload,
   duplicateIds,
   type EarlierRefusal,
   type EventOutcome,
@@ -50,7 +51,7 @@ import {
   touchedKeys,
   withEarlierRefusals,
 } from '../../domain/index.ts';
-import type { Columns, Db, StoreDialect, Value } from './dialect.ts';
+import type { BoundColumn, Columns, Db, StoreDialect, Value } from './dialect.ts';
 import { attempt } from './orm.ts';
 import type { Row } from './rows.ts';
 
@@ -497,20 +498,31 @@ export const inventoryLedger = ({
       for (const c of table.guard) row.push(Number(r[c]));
       return row;
     };
-    const updates: Value[][] = [];
-    const inserts: ReadonlyArray<Value>[] = [];
-    for (const [key, values] of [...applied].sort(byKeys)) {
-      const r = read.get(key);
-      if (r === undefined) inserts.push(values);
-      else updates.push(withOlds([addresses.get(key)!, ...values], r));
-    }
+    let updates: Value[][] = [];
+    let inserts: ReadonlyArray<Value>[] = [];
     const checks: Value[][] = [];
+    // `touched` comes in key order (`touchedKeys`) and holds every applied key: one pass, no sort.
+    let appliedSeen = 0;
     for (const k of touched) {
       const key = keyOfValues(k);
-      if (applied.has(key)) continue;
       const r = read.get(key);
-      if (r === undefined) return null;
-      checks.push(withOlds([addresses.get(key)!, ...k], r));
+      const values = applied.get(key);
+      if (values !== undefined) {
+        appliedSeen++;
+        if (r === undefined) inserts.push(values);
+        else updates.push(withOlds([addresses.get(key)!, ...values], r));
+      } else if (r === undefined) return null;
+      else checks.push(withOlds([addresses.get(key)!, ...k], r));
+    }
+    if (appliedSeen !== applied.size) {
+      // An applied key `touched` does not name (none, by `touchedKeys`): the writes in key order all the same.
+      updates = [];
+      inserts = [];
+      for (const [key, values] of [...applied].sort(byKeys)) {
+        const r = read.get(key);
+        if (r === undefined) inserts.push(values);
+        else updates.push(withOlds([addresses.get(key)!, ...values], r));
+      }
     }
     const keyed = (alias: string) =>
       sql.join(
@@ -603,6 +615,28 @@ export const inventoryLedger = ({
   };
 
   /**
+   * The events' payloads, and their ledger rows' own columns (`ord` to `payload`, one row per event in order) bound
+   * where the dialect binds columns on their own.
+   */
+  const aheadOf = (events: ReadonlyArray<InventoryEvent>) => {
+    const payloads = events.map(canonicalPayload);
+    const bind = dialect.bindColumn;
+    const bound: (BoundColumn | undefined)[] | undefined =
+      bind === undefined
+        ? undefined
+        : [
+            bind(events.map((_, i) => i)),
+            bind(events.map((e) => e.eventId)),
+            bind(events.map((e) => e.type)),
+            bind(events.map((e) => e.productId)),
+            bind(events.map((e) => e.facilityId ?? null)),
+            bind(events.map((e) => e.toFacilityId ?? null)),
+            bind(payloads),
+          ];
+    return { payloads, bound };
+  };
+
+  /**
    * Inside `trx`: locks the keys `touched` names, folds the events `plan` makes of their locked state (and of which
    * ids exist), writes what was applied and numbers the ledger rows. `check` may refuse the whole call (it throws).
    */
@@ -616,10 +650,11 @@ export const inventoryLedger = ({
       productIds: [],
       facilityIds: [],
     },
-    /** The ids of the events `plan` answers, when they are known before the state is read. */
-    eventIds?: ReadonlyArray<string>,
+    /** The events `plan` answers, when they are known before the state is read. */
+    given?: ReadonlyArray<InventoryEvent>,
   ): Promise<ReadonlyArray<EventOutcome>> => {
     const at = Date.now();
+    const eventIds = given?.map((e) => e.eventId);
     const productIds = [
       ...new Set([
         ...also.productIds,
@@ -674,6 +709,7 @@ export const inventoryLedger = ({
       knownFacilities = new Set(rows.filter((r) => Number(r.tag) === 6).map((r) => String(r.k1)));
     };
     let read: Row[];
+    let ahead: ReturnType<typeof aheadOf> | undefined;
     const address = dialect.rowAddress;
     if (mode === 'reading') {
       if (address === undefined || !dialect.writableCte) throw new Error('a reading call needs row addresses');
@@ -691,13 +727,22 @@ export const inventoryLedger = ({
         ...knownRead(positionKeys.length === 0 ? undefined : 'p'),
         ...idsRead,
       ];
-      read = await all(
+      const reading = all(
         positionKeys.length === 0
           ? sql<Row>`${sql.join(others, sql` union all `)}`
           : sql<Row>`with "p" as (${probed(address, 0, POSITION, positionKeys)})
               select * from "p" union all ${sql.join(others, sql` union all `)}`,
         trx,
       );
+      if (given !== undefined) {
+        // While the read is in flight (sent once this turn's callbacks have run), what does not rest on it: the
+        // payloads, and the ledger's columns that are the events' own (a reading call writes a row for every event,
+        // but a repeat of an id within the call).
+        reading.catch(() => {});
+        await new Promise((resolve) => setImmediate(resolve));
+        ahead = aheadOf(given);
+      }
+      read = await reading;
       knownOf(read);
     } else if (mode === 'existing') {
       // The positions that exist are locked and read in one statement (with the ids), in key order; a touched
@@ -774,7 +819,12 @@ export const inventoryLedger = ({
         trx,
       ))
         recorded.set(String(r.event_id), String(r.payload));
-    const folded = applyInventoryEvents(state, events, { knownProducts, knownFacilities, recorded });
+    const folded = applyInventoryEvents(state, events, {
+      knownProducts,
+      knownFacilities,
+      recorded,
+      ...(ahead === undefined ? {} : { payloads: ahead.payloads }),
+    });
     check(folded.outcomes, { knownProducts, knownFacilities });
 
     const appliedPositions = new Map<string, Value[]>();
@@ -812,11 +862,13 @@ export const inventoryLedger = ({
       }
     });
     const n = ledgerRows.length;
+    // The columns bound ahead are the rows' when every event has its row (in order).
+    const bound = ahead !== undefined && n === events.length ? ahead.bound : undefined;
     // The ledger rows, numbered from the first number drawn (an expression) in batch order.
     const ledger = (first: RawBuilder<unknown>) =>
       sql`insert into "inventory_event" ("sequence", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, "recorded_at")
         select ${first} + "ord", ${refs(LEDGER_COLUMNS.slice(1).map(([name]) => name))}, cast(${at} as bigint)
-        from ${rows(LEDGER_COLUMNS, ledgerRows)} as "source" where true`;
+        from ${rows(LEDGER_COLUMNS, ledgerRows, bound)} as "source" where true`;
     if (mode === 'reading') {
       // Only duplicates and conflicts: nothing of them rests on the rows read, and nothing is written.
       if (n === 0) return folded.outcomes;
@@ -945,7 +997,7 @@ export const inventoryLedger = ({
           productIds: events.map((e) => e.productId),
           facilityIds: events.flatMap((e) => [e.facilityId, e.toFacilityId].filter((f) => f !== undefined)),
         },
-        events.map((e) => e.eventId),
+        events,
       );
       // A replay of a refused event says how it was refused (a rerun after a crash reports it again).
       return withEarlierRefusals(outcomes, await earlierRefusals(trx, duplicateIds(outcomes)));

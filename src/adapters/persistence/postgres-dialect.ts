@@ -315,10 +315,13 @@ export const postgresDialect = (options: PostgresStoreOptions): StoreDialect => 
       clientUrl: options.url,
       driverOptions: new PostgresDialect({ pool: kyselyPool(pool) }),
     },
-    rows: (columns, rows) => {
-      const arrays = columns.map(([, type], i) => sql`${arrayText(rows.map((row) => row[i]))}::${sql.raw(type)}[]`);
+    rows: (columns, rows, bound) => {
+      const arrays = columns.map(
+        ([, type], i) => sql`${bound?.[i]?.text ?? arrayText(rows.map((row) => row[i]))}::${sql.raw(type)}[]`,
+      );
       return sql`(select * from unnest(${sql.join(arrays)}) as "u"(${sql.raw(columnList(columns))}))`;
     },
+    bindColumn: (values) => ({ _tag: 'BoundColumn', text: arrayText(values) }),
     among: (column, ids) => sql`${sql.ref(column)} = any(${arrayText(ids)}::text[])`,
     // `limit 1` (the key is unique) keeps the lateral subquery from being pulled up into a join the planner may hash.
     byKey: (table, columns, where, column, ids) =>
