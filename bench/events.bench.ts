@@ -12,7 +12,9 @@
  * compared (the generator's model says what every event does, so the baseline's deltas must equal the store's fold).
  *
  * The store and the baseline take turns of BENCH_TURN calls (10), so that both run under the same load of a shared
- * machine; BENCH_ORDER=sequential runs the store's whole run first, then the baseline's.
+ * machine; BENCH_ORDER=sequential runs the store's whole run first, then the baseline's. BENCH_COMPARE=<a checkout>
+ * (another version's tree, its dependencies installed) runs that version's store too, on a third identical database,
+ * in the same turns, and prints this store's time against it: the way to tell a change from the machine's noise.
  *
  *   npm run bench:events         (BENCH_PRODUCTS=10000 BENCH_EVENTS=100000 for a quick run; BENCH_PROFILE=1 prints
  *                                 the store's statements by total time)
@@ -22,7 +24,7 @@ import { pipeline } from 'node:stream/promises';
 import { Readable } from 'node:stream';
 import pg from 'pg';
 import { openInventoryStore } from '../src/composition/live.ts';
-import { canonicalPayload, type InventoryEvent, QUANTITY_SCALE } from '../src/domain/index.ts';
+import { canonicalPayload, type EventOutcome, type InventoryEvent, QUANTITY_SCALE } from '../src/domain/index.ts';
 import { DATABASE_URL, freshPostgresDatabase } from '../tests/support/postgres.ts';
 import { run } from '../tests/support/run.ts';
 
@@ -35,6 +37,7 @@ const SINGLES = Number(process.env.BENCH_SINGLES ?? 2_000);
 // whole run, then the baseline's.
 const ORDER = process.env.BENCH_ORDER === 'sequential' ? 'sequential' : 'alternate';
 const TURN = Number(process.env.BENCH_TURN ?? 10);
+const COMPARE = process.env.BENCH_COMPARE;
 const START_QOH = 1_000;
 const START_RESERVED = 50;
 const S = QUANTITY_SCALE;
@@ -306,12 +309,14 @@ if (process.env.BENCH_PROFILE === '1') {
 }
 
 const storeDb = await freshPostgresDatabase();
-const baselineName = `oms_inventory_sync_bench_${process.pid}_baseline`;
-const baselineUrl = (() => {
+const urlOf = (name: string) => {
   const u = new URL(DATABASE_URL);
-  u.pathname = `/${baselineName}`;
+  u.pathname = `/${name}`;
   return u.toString();
-})();
+};
+const baselineName = `oms_inventory_sync_bench_${process.pid}_baseline`;
+const baselineUrl = urlOf(baselineName);
+const compareName = `oms_inventory_sync_bench_${process.pid}_compare`;
 const admin = new pg.Client({ connectionString: DATABASE_URL });
 await admin.connect();
 try {
@@ -319,6 +324,8 @@ try {
   await seed(storeDb.url);
   const seedSeconds = (performance.now() - seedStart) / 1000;
   await admin.query(`create database "${baselineName}" template "${new URL(storeDb.url).pathname.slice(1)}"`);
+  if (COMPARE !== undefined)
+    await admin.query(`create database "${compareName}" template "${new URL(storeDb.url).pathname.slice(1)}"`);
   console.log(
     `node ${process.version}; ${(PRODUCTS * FACILITIES).toLocaleString('en')} positions (${PRODUCTS.toLocaleString('en')} products x ${FACILITIES} facilities) seeded by COPY in ${seedSeconds.toFixed(1)} s; ${EVENTS.toLocaleString('en')} events in calls of ${BATCH}, ${ORDER === 'alternate' ? `the store and the baseline in turns of ${TURN} calls` : 'the store, then the baseline'}`,
   );
@@ -330,6 +337,15 @@ try {
   const storeEvents = eventStream('e', EVENTS + SINGLES, 42);
   const storeBatchMs: number[] = [];
   let storeSeconds = 0;
+  const checked = (batch: ReadonlyArray<Planned>, outcomes: ReadonlyArray<EventOutcome>, tally: boolean) =>
+    outcomes.forEach((o, i) => {
+      if (tally) {
+        counts[o.outcome]++;
+        if (o.outcome === 'refused') refusals.set(o.reason, (refusals.get(o.reason) ?? 0) + 1);
+      }
+      if ((o.outcome === 'refused' ? o.reason : null) !== batch[i]!.refusal)
+        throw new Error(`event ${o.eventId}: expected ${batch[i]!.refusal ?? 'applied'}, got ${JSON.stringify(o)}`);
+    });
   const storeCall = async (size: number) => {
     const batch = storeEvents.batch(size);
     const events = batch.map((b) => b.event);
@@ -340,12 +356,30 @@ try {
     profiling = false;
     storeBatchMs.push(ms);
     storeSeconds += ms / 1000;
-    outcomes.forEach((o, i) => {
-      counts[o.outcome]++;
-      if (o.outcome === 'refused') refusals.set(o.reason, (refusals.get(o.reason) ?? 0) + 1);
-      if ((o.outcome === 'refused' ? o.reason : null) !== batch[i]!.refusal)
-        throw new Error(`event ${o.eventId}: expected ${batch[i]!.refusal ?? 'applied'}, got ${JSON.stringify(o)}`);
-    });
+    checked(batch, outcomes, true);
+  };
+
+  // BENCH_COMPARE: the other version's store, on the third database, with the same events.
+  const other =
+    COMPARE === undefined
+      ? null
+      : await run(
+          (
+            (await import(`${COMPARE}/src/composition/live.ts`)) as { openInventoryStore: typeof openInventoryStore }
+          ).openInventoryStore({ kind: 'postgres', url: urlOf(compareName) }),
+        );
+  const otherEvents = eventStream('e', EVENTS + SINGLES, 42);
+  const otherBatchMs: number[] = [];
+  let otherSeconds = 0;
+  const otherCall = async (size: number) => {
+    if (other === null) return;
+    const batch = otherEvents.batch(size);
+    const t0 = performance.now();
+    const outcomes = await run(other.recordEvents(batch.map((b) => b.event)));
+    const ms = performance.now() - t0;
+    otherBatchMs.push(ms);
+    otherSeconds += ms / 1000;
+    checked(batch, outcomes, false);
   };
 
   // The baseline, on the identical second database.
@@ -368,12 +402,14 @@ try {
     // The store's whole run, then the baseline's.
     for (const size of sizes) await storeCall(size);
     printProfile('store statements during the batched run');
+    for (const size of sizes) await otherCall(size);
     for (const size of sizes) await baselineCall(size);
   } else {
     // In turns of TURN calls each, so that both see the same load of a shared machine (and the same checkpoints).
     for (let i = 0; i < sizes.length; i += TURN) {
       const turn = sizes.slice(i, i + TURN);
       for (const size of turn) await storeCall(size);
+      for (const size of turn) await otherCall(size);
       for (const size of turn) await baselineCall(size);
     }
     printProfile('store statements during the batched run');
@@ -393,6 +429,13 @@ try {
   console.log(
     `ratio: ${(storeSeconds / baselineSeconds).toFixed(2)}x the baseline (goal <= 1.5x); ${Math.round(storeRate).toLocaleString('en')} events/s (goal >= 20,000)`,
   );
+  if (other !== null) {
+    console.log(
+      `BENCH_COMPARE ${COMPARE}: ${otherSeconds.toFixed(1)} s, ${Math.round(EVENTS / otherSeconds).toLocaleString('en')} events/s, ${(otherSeconds / baselineSeconds).toFixed(2)}x the baseline; per call: ${latencies(otherBatchMs)}`,
+    );
+    console.log(`this store against it: ${(storeSeconds / otherSeconds).toFixed(3)}x`);
+    await other.close();
+  }
 
   // One event per call: the next events of the same streams, so the model still holds.
   const storeSingleMs: number[] = [];
@@ -429,6 +472,7 @@ try {
   if (a.digest !== b.digest) process.exitCode = 1;
 } finally {
   await admin.query(`drop database if exists "${baselineName}" with (force)`);
+  await admin.query(`drop database if exists "${compareName}" with (force)`);
   await admin.end();
   await storeDb.drop();
 }
