@@ -745,6 +745,21 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       [{ inventoryItemId: item(3), locationId: LOCATION, quantity: 2, runId: 'run-2' }],
       'the last entry of an item wins; ids asked twice answer once',
     );
+    // Entries of one location under two runs, and of one run under two locations: each keeps its own.
+    await run(
+      store.settleBatch(
+        settlement({
+          confirmed: [
+            { inventoryItemId: item(5), locationId: LOCATION, quantity: 5, runId: 'run-4' },
+            { inventoryItemId: item(6), locationId: LOCATION, quantity: 6, runId: 'run-5' },
+          ],
+        }),
+      ),
+    );
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(5), item(6)])), [
+      { inventoryItemId: item(5), locationId: LOCATION, quantity: 5, runId: 'run-4' },
+      { inventoryItemId: item(6), locationId: LOCATION, quantity: 6, runId: 'run-5' },
+    ]);
 
     // recordedAfter: only entries settled after the instant (what a feed read before them must not trust).
     await run(
