@@ -28,7 +28,12 @@ export interface ChannelSeed {
   readonly saveProductSkus: (
     skus: ReadonlyArray<{ readonly productId: string; readonly sku: string | null }>,
   ) => TaskEither<StoreError, void>;
-  /** Sets QOH, reserved quantity and safety stock of positions (ATP becomes QOH - reserved). */
+  /**
+   * Sets QOH, reserved quantity and safety stock of positions (ATP becomes QOH - reserved), through the ledger: the
+   * call becomes the events that take the locked values to these (`counted`, `reserved`/`released`,
+   * `safety-stock-set`; a `reset` for a negative QOH; none for a value already equal). The whole call is refused,
+   * nothing written, when a quantity is negative, not finite or too precise, or a product or facility is unknown.
+   */
   readonly savePositions: (
     positions: ReadonlyArray<{
       readonly productId: string;
@@ -38,9 +43,11 @@ export interface ChannelSeed {
       readonly safetyStock: number;
     }>,
   ) => TaskEither<StoreError, void>;
+  /** Sets products' thresholds through the ledger (`threshold-set` events), refused whole as `savePositions` is. */
   readonly saveThresholds: (
     thresholds: ReadonlyArray<{ readonly productId: string; readonly threshold: number }>,
   ) => TaskEither<StoreError, void>;
+  /** Sets products' brokering queues through the ledger (`brokering-queue-changed`), refused whole the same way. */
   readonly saveBrokeringQueue: (
     queue: ReadonlyArray<{ readonly productId: string; readonly quantity: number }>,
   ) => TaskEither<StoreError, void>;
