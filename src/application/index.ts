@@ -118,6 +118,7 @@ export type {
   FeedProgress,
   FrozenBatch,
   LedgerEntry,
+  SettledEntry,
   PushLedger,
   SetQuantity,
 } from './push-ledger.ts';

@@ -4,7 +4,7 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
-import type { FailedLine, FeedProgress, FrozenBatch, LedgerEntry, PushLedger, SetQuantity } from './push-ledger.ts';
+import type { FailedLine, FeedProgress, FrozenBatch, PushLedger, SetQuantity, SettledEntry } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
 import {
   feedLineCursor,
@@ -94,7 +94,7 @@ const roundOf = (key: string): number => Number(/:(\d+)$/.exec(key)?.[1] ?? 0);
 
 interface Planned {
   readonly quantities: SetQuantity[];
-  confirmed: LedgerEntry[];
+  confirmed: SettledEntry[];
   failed: FailedLine[];
   /** The line index of each quantity's item. */
   readonly lines: Map<string, number>;
@@ -103,7 +103,7 @@ interface Planned {
 /** What is left to settle of a batch once Shopify answered it: the ledger entries, the failures, the line after it. */
 interface Settlement {
   readonly nextLine: number;
-  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly confirmed: ReadonlyArray<SettledEntry>;
   readonly failed: ReadonlyArray<FailedLine>;
 }
 
@@ -111,7 +111,7 @@ interface Settlement {
 interface Ready {
   readonly batch: FrozenBatch;
   readonly lines: ReadonlyMap<string, number>;
-  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly confirmed: ReadonlyArray<SettledEntry>;
   readonly failed: ReadonlyArray<FailedLine>;
 }
 
@@ -145,11 +145,13 @@ const processFeed = (
   const total = header.lines;
   const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0 };
   const { shop, locationId } = header;
-  const entry = (q: { inventoryItemId: string; quantity: number }): LedgerEntry => ({
+  // `knownAt`: when Shopify was seen holding the quantity, if before the settlement (a basis read then).
+  const entry = (q: { inventoryItemId: string; quantity: number }, knownAt?: Date): SettledEntry => ({
     inventoryItemId: q.inventoryItemId,
     locationId,
     quantity: q.quantity,
     runId: config.runId,
+    ...(knownAt === undefined ? {} : { knownAt }),
   });
   const failure = (
     line: number,
@@ -166,7 +168,7 @@ const processFeed = (
   });
   const settle = (
     nextLine: number,
-    confirmed: ReadonlyArray<LedgerEntry>,
+    confirmed: ReadonlyArray<SettledEntry>,
     failed: ReadonlyArray<FailedLine>,
     next?: FrozenBatch,
   ) =>
@@ -202,7 +204,7 @@ const processFeed = (
       TE.chainW(({ outcomes, calls, bulkOperations }) => {
         tally.calls += calls;
         tally.bulk += bulkOperations;
-        const confirmed: LedgerEntry[] = [];
+        const confirmed: SettledEntry[] = [];
         const failed: FailedLine[] = [];
         const stale: SetQuantity[] = [];
         for (const o of outcomes) {
@@ -217,6 +219,7 @@ const processFeed = (
         }
         const done: Settlement = { nextLine: batch.toLine, confirmed, failed };
         if (stale.length === 0) return TE.right(done);
+        const readLive = deps.now();
         return pipe(
           deps.availableOf(
             locationId,
@@ -239,7 +242,8 @@ const processFeed = (
                 now === q.quantity
                   ? now
                   : resolveStaleQuantity({ target: q.quantity, basis: q.changeFromQuantity ?? now, live: now });
-              if (quantity === now) confirmed.push(entry({ inventoryItemId: q.inventoryItemId, quantity: now }));
+              if (quantity === now)
+                confirmed.push(entry({ inventoryItemId: q.inventoryItemId, quantity: now }, readLive));
               else if (round + 1 > config.staleRounds)
                 failed.push(
                   failure(
@@ -293,13 +297,15 @@ const processFeed = (
         const known = new Map<string, number>(ledger.map((e) => [e.inventoryItemId, e.quantity]));
         const newer = new Map<string, number>(since.map((e) => [e.inventoryItemId, e.quantity]));
         const unknown = withoutBasis.filter((id) => !known.has(id));
+        const readLive = deps.now();
         return pipe(
           unknown.length === 0 ? TE.right([]) : deps.availableOf(locationId, unknown),
           TE.map((levels) => {
             const live = new Map(levels.map((l) => [l.inventoryItemId, l.quantity]));
             slice.forEach((l, i) => {
-              const basis =
-                newer.get(l.inventoryItemId) ?? l.basis ?? known.get(l.inventoryItemId) ?? live.get(l.inventoryItemId);
+              const fromLedger =
+                newer.get(l.inventoryItemId) ?? (l.basis === null ? known.get(l.inventoryItemId) : undefined);
+              const basis = fromLedger ?? l.basis ?? live.get(l.inventoryItemId);
               if (basis === undefined)
                 into.failed.push(
                   failure(
@@ -310,7 +316,11 @@ const processFeed = (
                   ),
                 );
               else if (basis === l.quantity) {
-                into.confirmed.push(entry(l));
+                // Equal: the ledger learns it as of when the basis was read (a feed's basis, when the feed was made;
+                // Shopify's live value, just now), so that it never stands in for a later read. A basis from the
+                // ledger is in it already.
+                if (fromLedger === undefined && l.basis === null) into.confirmed.push(entry(l, readLive));
+                else if (fromLedger === undefined && readAtKnown) into.confirmed.push(entry(l, readAt));
                 tally.alreadyEqual++;
               } else {
                 into.quantities.push({
@@ -397,7 +407,7 @@ const processFeed = (
   // freezes `next` with them. Nothing to settle: `next` is frozen alone.
   const write = async (
     nextLine: number,
-    confirmed: ReadonlyArray<LedgerEntry>,
+    confirmed: ReadonlyArray<SettledEntry>,
     failed: ReadonlyArray<FailedLine>,
     next?: FrozenBatch,
   ): Step<void> => {

@@ -7,6 +7,15 @@ export interface LedgerEntry extends ItemQuantity {
   readonly runId: string;
 }
 
+/**
+ * A ledger entry as a settlement writes it: `knownAt`, when Shopify was known to hold the quantity, if earlier than
+ * the settlement (a line found equal to the basis a feed read then); by default the settlement's time (Shopify took
+ * the quantity just before). An entry never replaces one known later.
+ */
+export interface SettledEntry extends LedgerEntry {
+  readonly knownAt?: Date;
+}
+
 /** One quantity of an `inventorySetQuantities` call. */
 export interface SetQuantity {
   readonly productId: string;
@@ -52,7 +61,7 @@ export interface BatchSettlement {
   readonly feed: string;
   readonly nextLine: number;
   readonly shop: string;
-  readonly confirmed: ReadonlyArray<LedgerEntry>;
+  readonly confirmed: ReadonlyArray<SettledEntry>;
   readonly failed: ReadonlyArray<FailedLine>;
   readonly at: Date;
   /** The batch about to be sent after this settlement, frozen with it (as `freezeBatch` would, in the same transaction). */
@@ -63,7 +72,7 @@ export interface BatchSettlement {
 export interface PushLedger {
   /**
    * The ledger entries of these inventory items at the location (items never pushed or read are left out); with
-   * `recordedAfter`, only those settled after that instant.
+   * `recordedAfter`, only those known after that instant (`SettledEntry.knownAt`, else when they were settled).
    */
   readonly ledger: (
     shop: string,

@@ -142,6 +142,32 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     },
   );
 
+  jobs(
+    "two Hard Sync feeds applied in turn: the first's equal lines do not stand in for the second's later read",
+    async () => {
+      const { s } = await setUp();
+      await run(hard()(s.deps));
+      await run(uploads()(s.deps));
+      // The first feed reads P1 equal (75); Shopify then drifts to 80 (an edit in Shopify's admin) and a second Hard
+      // Sync reads the 80. Neither is applied before both are written.
+      const first = await run(hard('hard-2')(s.deps));
+      s.server.stock(s.items.P1, s.location, 80);
+      await new Promise((resolve) => setTimeout(resolve, 5));
+      const second = await run(hard('hard-3')(s.deps));
+      assert.equal(s.folder(''), [first.feed, second.feed]);
+      const applied = await run(uploads('upload-2')(s.deps));
+      const [older, newer] = applied.feeds;
+      assert.equal([older!.applied, older!.alreadyEqual], [0, 3], "the first feed's lines are all equal");
+      assert.equal(
+        [newer!.applied, newer!.alreadyEqual],
+        [1, 2],
+        "P1's basis is the 80 the second feed read: the first feed's equal 75 is older knowledge, settled later",
+      );
+      assert.is(s.server.available(s.items.P1, s.location), 75, 'Shopify back to the OMS target, not left above it');
+      await s.dispose();
+    },
+  );
+
   jobs('a Shopify sale that races the push is taken off, never oversold (CHANGE_FROM_QUANTITY_STALE)', async () => {
     const { s } = await setUp();
     await run(hard()(s.deps));

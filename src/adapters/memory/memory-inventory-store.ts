@@ -144,7 +144,7 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     { items: Map<string, InventoryItemMapping>; mapped: ReturnType<typeof sortedIds> }
   >();
   const ledger = new Map<string, LedgerEntry>();
-  // When each ledger entry was settled (ms), for `ledger(…, recordedAfter)`.
+  // When Shopify was known to hold each ledger entry (ms; its settlement, or its `knownAt`), for `ledger(…, recordedAfter)`.
   const ledgerRecordedAt = new Map<string, number>();
   const progress = new Map<string, string>();
   const failures = new Map<string, Map<number, FailedLine>>();
@@ -568,8 +568,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
     settleBatch: (settlement) =>
       answer('settleBatch', () => {
         for (const e of settlement.confirmed) {
-          ledgerRecordedAt.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), settlement.at.getTime());
-          ledger.set(ledgerKey(settlement.shop, e.locationId, e.inventoryItemId), {
+          // An entry never replaces one known later.
+          const key = ledgerKey(settlement.shop, e.locationId, e.inventoryItemId);
+          const knownAt = e.knownAt?.getTime() ?? settlement.at.getTime();
+          if ((ledgerRecordedAt.get(key) ?? Number.NEGATIVE_INFINITY) > knownAt) continue;
+          ledgerRecordedAt.set(key, knownAt);
+          ledger.set(key, {
             inventoryItemId: e.inventoryItemId,
             locationId: e.locationId,
             quantity: e.quantity,

@@ -8,6 +8,7 @@ import {
   type RunDayCount,
   type RunOutcome,
   type SalesChannel,
+  type SettledEntry,
   type Store,
 } from '../../application/index.ts';
 import type { StockAdjustment, StockLevel, StockTerm } from '../../domain/index.ts';
@@ -1031,44 +1032,67 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       attempt('settleBatch', () =>
         transaction(async (trx) => {
           const at = s.at.getTime();
-          const confirmed = lastByKey(s.confirmed, (e) => pairKey(e.locationId, e.inventoryItemId));
-          const ledger = [
-            text('shop'),
-            text('location_id'),
-            text('inventory_item_id'),
-            bigint('quantity'),
-            text('run_id'),
-            bigint('recorded_at'),
-          ];
-          const first = confirmed[0];
+          // Of an item's entries, the one known last (of those known at once, the last).
+          const knownAt = (e: SettledEntry) => e.knownAt?.getTime() ?? at;
+          const latest = new Map<string, SettledEntry>();
+          for (const e of s.confirmed) {
+            const k = pairKey(e.locationId, e.inventoryItemId);
+            const held = latest.get(k);
+            if (held === undefined || knownAt(e) >= knownAt(held)) latest.set(k, e);
+          }
+          // The rows by what they share (location, run, time): a feed's batch makes one or two groups (the lines
+          // Shopify took, the lines found equal), each bound as two columns with the rest once (a fifth less of the
+          // statement's time for 40,000 rows than six columns). An entry never replaces one known later.
+          const groups = new Map<string, SettledEntry[]>();
+          for (const e of latest.values()) {
+            const g = JSON.stringify([e.locationId, e.runId, knownAt(e)]);
+            const group = groups.get(g);
+            if (group === undefined) groups.set(g, [e]);
+            else group.push(e);
+          }
           const key = ['shop', 'location_id', 'inventory_item_id'];
           const update = ['quantity', 'run_id', 'recorded_at'];
-          if (
-            first !== undefined &&
-            confirmed.every((e) => e.locationId === first.locationId && e.runId === first.runId)
-          )
-            // A feed's batch (one location, one run): what all its rows share bound once, the rest as two columns
-            // (a fifth less of the statement's time for 40,000 rows than six columns of them).
+          const when = sql`${sql.ref('shopify_ledger.recorded_at')} <= excluded.${sql.ref('recorded_at')}`;
+          if (groups.size <= 4)
+            for (const group of groups.values()) {
+              const first = group[0]!;
+              await upsert(trx, {
+                into: 'shopify_ledger',
+                columns: key.concat(update),
+                from: sql`(select cast(${s.shop} as text) as "shop", cast(${first.locationId} as text) as "location_id",
+                  "u"."inventory_item_id", "u"."quantity", cast(${first.runId} as text) as "run_id",
+                  cast(${knownAt(first)} as bigint) as "recorded_at"
+                  from ${rows(
+                    [text('inventory_item_id'), bigint('quantity')],
+                    group.map((e) => [e.inventoryItemId, e.quantity]),
+                  )} as "u")`,
+                key,
+                update,
+                when,
+              });
+            }
+          else
             await upsert(trx, {
               into: 'shopify_ledger',
-              columns: ledger.map(([name]) => name),
-              from: sql`(select cast(${s.shop} as text) as "shop", cast(${first.locationId} as text) as "location_id",
-                "u"."inventory_item_id", "u"."quantity", cast(${first.runId} as text) as "run_id",
-                cast(${at} as bigint) as "recorded_at"
-                from ${rows(
-                  [text('inventory_item_id'), bigint('quantity')],
-                  confirmed.map((e) => [e.inventoryItemId, e.quantity]),
-                )} as "u")`,
+              columns: [
+                text('shop'),
+                text('location_id'),
+                text('inventory_item_id'),
+                bigint('quantity'),
+                text('run_id'),
+                bigint('recorded_at'),
+              ],
+              values: [...latest.values()].map((e) => [
+                s.shop,
+                e.locationId,
+                e.inventoryItemId,
+                e.quantity,
+                e.runId,
+                knownAt(e),
+              ]),
               key,
               update,
-            });
-          else if (first !== undefined)
-            await upsert(trx, {
-              into: 'shopify_ledger',
-              columns: ledger,
-              values: confirmed.map((e) => [s.shop, e.locationId, e.inventoryItemId, e.quantity, e.runId, at]),
-              key,
-              update,
+              when,
             });
           const failure = [
             text('feed'),

@@ -761,6 +761,65 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       { inventoryItemId: item(6), locationId: LOCATION, quantity: 6, runId: 'run-5' },
     ]);
 
+    // knownAt: an entry known before the one held never replaces it, and `recordedAfter` reads when it was known.
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T12:00:00.000Z'),
+          confirmed: [{ inventoryItemId: item(7), locationId: LOCATION, quantity: 7, runId: 'run-6' }],
+        }),
+      ),
+    );
+    const earlier = new Date('2026-12-01T11:30:00.000Z');
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T13:00:00.000Z'),
+          confirmed: [
+            { inventoryItemId: item(7), locationId: LOCATION, quantity: 70, runId: 'run-7', knownAt: earlier },
+            { inventoryItemId: item(8), locationId: LOCATION, quantity: 8, runId: 'run-7', knownAt: earlier },
+          ],
+        }),
+      ),
+    );
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(7), item(8)])), [
+      { inventoryItemId: item(7), locationId: LOCATION, quantity: 7, runId: 'run-6' },
+      { inventoryItemId: item(8), locationId: LOCATION, quantity: 8, runId: 'run-7' },
+    ]);
+    assert.equal(
+      await run(store.ledger(SHOP, LOCATION, [item(7), item(8)], new Date('2026-12-01T11:45:00.000Z'))),
+      [{ inventoryItemId: item(7), locationId: LOCATION, quantity: 7, runId: 'run-6' }],
+      'item 8 was known at 11:30, before the instant, though settled after it',
+    );
+    // Many runs in one settlement (each row its own run and time), one of them older than the entry held.
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T14:00:00.000Z'),
+          confirmed: [9, 10, 11, 12, 13, 7].map((n) => ({
+            inventoryItemId: item(n),
+            locationId: LOCATION,
+            quantity: n * 10,
+            runId: `run-x${n}`,
+            ...(n === 7 ? { knownAt: earlier } : {}),
+          })),
+        }),
+      ),
+    );
+    assert.equal(
+      (await run(store.ledger(SHOP, LOCATION, [7, 9, 10, 11, 12, 13].map(item))))
+        .map((e) => [e.quantity, e.runId])
+        .sort(([a], [b]) => Number(a) - Number(b)),
+      [
+        [7, 'run-6'],
+        [90, 'run-x9'],
+        [100, 'run-x10'],
+        [110, 'run-x11'],
+        [120, 'run-x12'],
+        [130, 'run-x13'],
+      ],
+    );
+
     // recordedAfter: only entries settled after the instant (what a feed read before them must not trust).
     await run(
       store.settleBatch(
