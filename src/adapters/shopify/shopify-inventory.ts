@@ -791,7 +791,12 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     }
   };
 
-  const availableAtLocation = async (locationId: string): Outcome<ReadonlyArray<ItemQuantity>> => {
+  // `wanted`: the items kept as the result streams by (all of them without it), so that reading a few items' levels
+  // holds those only, however large the location.
+  const availableAtLocation = async (
+    locationId: string,
+    wanted?: ReadonlySet<string>,
+  ): Outcome<ReadonlyArray<ItemQuantity>> => {
     // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
     const started = await startBulk(
       'bulkOperationRunQuery',
@@ -805,6 +810,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     if (url._tag === 'Left') return url;
     const levels: ItemQuantity[] = [];
     const bad = await eachResultLine(url.right, 'bulk read', BulkLevelLineCodec, (row) => {
+      if (wanted !== undefined && !wanted.has(row.id)) return undefined;
       const available = row.inventoryLevel?.quantities.find((q) => q.name === 'available');
       if (available !== undefined) levels.push({ inventoryItemId: row.id, locationId, quantity: available.quantity });
       return undefined;
@@ -816,10 +822,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   // read of the location (no bucket), kept to these items. A rerun after a crash mid bulk push re-reads a whole window.
   const availableOf = async (locationId: string, ids: ReadonlyArray<string>): Outcome<ReadonlyArray<ItemQuantity>> => {
     if (ids.length < bulkReadThreshold) return levelsOf(locationId, ids);
-    const read = await availableAtLocation(locationId);
-    if (read._tag === 'Left') return read;
-    const wanted = new Set(ids);
-    return E.right(read.right.filter((l) => wanted.has(l.inventoryItemId)));
+    return availableAtLocation(locationId, new Set(ids));
   };
 
   const inventoryItemsBySku = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
