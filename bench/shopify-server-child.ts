@@ -27,6 +27,9 @@ export interface RemoteShopifyServer {
    * seen, once killed, or the process ended first.
    */
   readonly killAt: (pid: number, calls: number) => Promise<number[]>;
+  /** The same, once the server has created `operations` bulk operations in all (a bulk push killed as it runs). */
+  readonly killAtBulk: (pid: number, operations: number) => Promise<number[]>;
+  readonly bulkOperations: () => Promise<number>;
   readonly adjustmentCount: () => Promise<number>;
   /** Starts another client at `pointsPerSecond`; the answer stops it. */
   readonly compete: (pointsPerSecond: number) => Promise<() => Promise<void>>;
@@ -45,6 +48,8 @@ const client = (url: string, shopDomain: string, ask: Ask, after: () => void): R
   availableAll: (step) => ask('availableAll', step),
   setCalls: () => ask('setCalls'),
   killAt: (pid, calls) => ask('killAt', pid, calls),
+  killAtBulk: (pid, operations) => ask('killAtBulk', pid, operations),
+  bulkOperations: () => ask('bulkOperations'),
   adjustmentCount: () => ask('adjustmentCount'),
   compete: async (pointsPerSecond) => {
     const handle = await ask<number>('compete', pointsPerSecond);
@@ -127,6 +132,29 @@ export const remoteShopifyServer = (options: BenchServerOptions): Promise<Remote
 type Server = Awaited<ReturnType<typeof startShopifyAdminServer>>;
 
 // The operations, over the server itself.
+// Kills `pid` with SIGKILL once `count()` reaches `at` (watched every 2 ms, as cheap as reading a counter); answers
+// the times (ms from now) at which each further count was seen, once killed, or the process ended first.
+const killWhen = (pid: number, at: number, count: () => number) =>
+  new Promise<number[]>((resolve) => {
+    const start = performance.now();
+    const base = count();
+    const seen: number[] = [];
+    const watch = setInterval(() => {
+      while (base + seen.length < count()) seen.push(performance.now() - start);
+      try {
+        if (count() >= at) process.kill(pid, 'SIGKILL');
+        else {
+          process.kill(pid, 0);
+          return;
+        }
+      } catch {
+        // The process ended before.
+      }
+      clearInterval(watch);
+      resolve(seen);
+    }, 2);
+  });
+
 const operations = (server: Server): Record<string, (...args: never[]) => unknown> => {
   let location = '';
   const items: string[] = [];
@@ -152,26 +180,9 @@ const operations = (server: Server): Record<string, (...args: never[]) => unknow
       return out;
     },
     setCalls: () => server.stats.setCalls,
-    killAt: (pid: number, calls: number) =>
-      new Promise<number[]>((resolve) => {
-        const start = performance.now();
-        const base = server.stats.setCalls;
-        const seen: number[] = [];
-        const watch = setInterval(() => {
-          while (base + seen.length < server.stats.setCalls) seen.push(performance.now() - start);
-          try {
-            if (server.stats.setCalls >= calls) process.kill(pid, 'SIGKILL');
-            else {
-              process.kill(pid, 0);
-              return;
-            }
-          } catch {
-            // The process ended before.
-          }
-          clearInterval(watch);
-          resolve(seen);
-        }, 2);
-      }),
+    killAt: (pid: number, calls: number) => killWhen(pid, calls, () => server.stats.setCalls),
+    killAtBulk: (pid: number, operations: number) => killWhen(pid, operations, () => server.stats.bulkOperations),
+    bulkOperations: () => server.stats.bulkOperations,
     adjustmentCount: () => server.adjustments().length,
     compete: (pointsPerSecond: number) => {
       const handle = ++competitors;

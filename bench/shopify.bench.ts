@@ -13,13 +13,13 @@
  *
  * Then, for the same two cases, Process uploads killed (SIGKILL) halfway through its calls and run again, against a
  * clean run of the same feed, both in a child process (`process-uploads-child.ts`; goal within 1.2x, nothing applied
- * twice); another client of the app spending 50% and 90% of the restore rate during a run (zero failed; minimum at
+ * twice), and the all-changed feed through a bulk mutation killed as soon as Shopify created it (`kill-bulk`); another client of the app spending 50% and 90% of the restore rate during a run (zero failed; minimum at
  * the restore rate left); the Plus bucket with 150 ms of latency on every answer, the bucket emptied first so that the
  * restore rate bounds the run (goal within 1.2x), against one call at a time. The million-line feeds through the
  * bulk path are `feed-rss.bench.ts`, the second half of `npm run bench:shopify`.
  *
  *   npm run bench:shopify            (BENCH_ITEMS=20000 for a shorter run; BENCH_PLAN=plus for another bucket;
- *   BENCH_CASES=share,all,kill-share,kill-all,compete,push,bulk,plus,plus-single for some cases only, default all of them;
+ *   BENCH_CASES=share,all,kill-share,kill-all,kill-bulk,compete,push,bulk,plus,plus-single for some cases only, default all of them;
  *   BENCH_TIMELINE=1 prints a timeline summary of each Process uploads run: see timeline.ts)
  */
 import { spawn } from 'node:child_process';
@@ -50,7 +50,7 @@ const PLAN = (process.env.BENCH_PLAN ?? 'standard') as keyof typeof SHOPIFY_PLAN
 const TOKEN = 'shpat_bench';
 const LEGACY_REQUESTS_PER_SECOND = 2;
 const CASES = new Set(
-  (process.env.BENCH_CASES ?? 'share,all,kill-share,kill-all,compete,push,bulk,plus,plus-single')
+  (process.env.BENCH_CASES ?? 'share,all,kill-share,kill-all,kill-bulk,compete,push,bulk,plus,plus-single')
     .split(',')
     .map((c) => c.trim()),
 );
@@ -214,9 +214,10 @@ try {
   };
   const fullBucket = () => new Promise((r) => setTimeout(r, (plan.maximumAvailable / plan.restoreRate) * 1000 + 500));
   // Process uploads in a child process of its own: its time from the run's start (module loading left out), or, with
-  // `killAtCalls`, killed with SIGKILL once the server has taken that many more calls (its time until then).
-  const child = async (killAtCalls?: number) => {
-    const base = await server.setCalls();
+  // `killAtCalls`, killed with SIGKILL once the server has taken that many more calls (its time until then). `bulk`:
+  // the feed goes as a bulk mutation (the default from bulkThreshold lines), and `killAtCalls` counts bulk operations.
+  const child = async (killAtCalls?: number, bulk = false) => {
+    const base = bulk ? await server.bulkOperations() : await server.setCalls();
     return new Promise<{ seconds: number; applied: number; failed: number; calls: number; killed: boolean }>(
       (resolve, reject) => {
         const proc = spawn(process.execPath, [join(import.meta.dirname, 'process-uploads-child.ts')], {
@@ -227,7 +228,7 @@ try {
             BENCH_SHOP: server.shopDomain,
             BENCH_TOKEN: TOKEN,
             BENCH_OUTBOX: outboxDir,
-            BENCH_BULK_THRESHOLD: 'Infinity',
+            ...(bulk ? {} : { BENCH_BULK_THRESHOLD: 'Infinity' }),
             BENCH_TIMELINE: TIMELINE ? '1' : '',
           },
           stdio: ['ignore', 'pipe', 'inherit'],
@@ -239,7 +240,7 @@ try {
           if (line.includes('"started"')) {
             started = performance.now();
             if (killAtCalls !== undefined)
-              void server.killAt(proc.pid!, base + killAtCalls).then((seen) => {
+              void (bulk ? server.killAtBulk : server.killAt)(proc.pid!, base + killAtCalls).then((seen) => {
                 if (TIMELINE)
                   console.log(
                     `  killed run: calls seen at ${seen.map((ms) => (ms / 1000).toFixed(2)).join(', ')} s, killed at ${((performance.now() - started) / 1000).toFixed(2)} s`,
@@ -253,7 +254,7 @@ try {
               seconds: (performance.now() - started) / 1000,
               applied: 0,
               failed: 0,
-              calls: (await server.setCalls()) - base,
+              calls: bulk ? 0 : (await server.setCalls()) - base,
               killed: true,
             });
           if (code !== 0) return reject(new Error(`Process uploads child exited ${code}`));
@@ -271,19 +272,25 @@ try {
     );
     return sync.lines - sync.alreadyEqual;
   };
-  for (const share of [CHANGED_SHARE, 1]) {
-    if (!CASES.has(share >= 1 ? 'kill-all' : 'kill-share')) continue;
-    const label = share >= 1 ? 'all changed' : `${share * 100}% changed`;
+  // kill-bulk: all changed through a bulk mutation, killed as soon as Shopify created the operation (while it runs
+  // and Process uploads polls it).
+  for (const [share, bulk] of [
+    [CHANGED_SHARE, false],
+    [1, false],
+    [1, true],
+  ] as const) {
+    if (!CASES.has(bulk ? 'kill-bulk' : share >= 1 ? 'kill-all' : 'kill-share')) continue;
+    const label = bulk ? 'all changed, bulk mutation' : share >= 1 ? 'all changed' : `${share * 100}% changed`;
     const changed = await syncFeed(share);
     await fullBucket();
-    const clean = await child();
+    const clean = await child(undefined, bulk);
     const cleanWrong = await wrongItems();
     const changedAgain = await syncFeed(share);
     await fullBucket();
     const adjustmentsBefore = await server.adjustmentCount();
-    const expectedCalls = Math.ceil(changedAgain / 250);
-    const killed = await child(Math.max(1, Math.floor(expectedCalls / 2)));
-    const rerun = await child();
+    const expectedCalls = bulk ? 1 : Math.ceil(changedAgain / 250);
+    const killed = await child(bulk ? 1 : Math.max(1, Math.floor(expectedCalls / 2)), bulk);
+    const rerun = await child(undefined, bulk);
     const applied = (await server.adjustmentCount()) - adjustmentsBefore;
     const killedWrong = await wrongItems();
     const total = killed.seconds + rerun.seconds;
@@ -291,7 +298,7 @@ try {
     // killed run and its rerun are compared with the mean of a clean run before them and one after.
     const changedLast = await syncFeed(share);
     await fullBucket();
-    const cleanAfter = await child();
+    const cleanAfter = await child(undefined, bulk);
     const baseline = (clean.seconds + cleanAfter.seconds) / 2;
     console.log(
       `Process uploads killed mid-run, ${label} (${changedAgain.toLocaleString('en')} lines to set): killed after ${killed.calls} of ${expectedCalls} calls at ${killed.seconds.toFixed(1)} s, rerun ${rerun.seconds.toFixed(1)} s (${rerun.calls} calls, ${rerun.failed} failed) = ${total.toFixed(1)} s`,
