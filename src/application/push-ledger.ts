@@ -10,7 +10,8 @@ export interface LedgerEntry extends ItemQuantity {
 /**
  * A ledger entry as a settlement writes it: `knownAt`, when Shopify was known to hold the quantity, if earlier than
  * the settlement (a line found equal to the basis a feed read then); by default the settlement's time (Shopify took
- * the quantity just before). An entry never replaces one known later.
+ * the quantity just before). An entry never replaces one known later, and one known before its settlement that
+ * repeats the quantity held leaves the entry held as it is (with its own, older time).
  */
 export interface SettledEntry extends LedgerEntry {
   readonly knownAt?: Date;

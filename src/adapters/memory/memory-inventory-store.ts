@@ -572,6 +572,8 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           const key = ledgerKey(settlement.shop, e.locationId, e.inventoryItemId);
           const knownAt = e.knownAt?.getTime() ?? settlement.at.getTime();
           if ((ledgerRecordedAt.get(key) ?? Number.NEGATIVE_INFINITY) > knownAt) continue;
+          // Known before the settlement and the quantity held already: the entry held stays, with its own time.
+          if (e.knownAt !== undefined && ledger.get(key)?.quantity === e.quantity) continue;
           ledgerRecordedAt.set(key, knownAt);
           ledger.set(key, {
             inventoryItemId: e.inventoryItemId,

@@ -1052,7 +1052,11 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           }
           const key = ['shop', 'location_id', 'inventory_item_id'];
           const update = ['quantity', 'run_id', 'recorded_at'];
-          const when = sql`${sql.ref('shopify_ledger.recorded_at')} <= excluded.${sql.ref('recorded_at')}`;
+          // Never over an entry known later; an entry known before the settlement that repeats the quantity held
+          // leaves that entry as it is (its time stays the older one: no heap write, and no claim of newer knowledge).
+          const when = sql`${sql.ref('shopify_ledger.recorded_at')} <= excluded.${sql.ref('recorded_at')}
+            and (excluded.${sql.ref('recorded_at')} = ${at}
+              or ${sql.ref('shopify_ledger.quantity')} <> excluded.${sql.ref('quantity')})`;
           if (groups.size <= 4)
             for (const group of groups.values()) {
               const first = group[0]!;

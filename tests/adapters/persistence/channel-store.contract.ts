@@ -791,6 +791,39 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       [{ inventoryItemId: item(7), locationId: LOCATION, quantity: 7, runId: 'run-6' }],
       'item 8 was known at 11:30, before the instant, though settled after it',
     );
+    // Known before its settlement and repeating the quantity held: the entry held stays, its run and time too; taken
+    // by Shopify (no knownAt), the same quantity is known anew.
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T15:00:00.000Z'),
+          confirmed: [
+            {
+              inventoryItemId: item(8),
+              locationId: LOCATION,
+              quantity: 8,
+              runId: 'run-9',
+              knownAt: new Date('2026-12-01T12:30:00.000Z'),
+            },
+          ],
+        }),
+      ),
+    );
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(8)])), [
+      { inventoryItemId: item(8), locationId: LOCATION, quantity: 8, runId: 'run-7' },
+    ]);
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(8)], new Date('2026-12-01T12:00:00.000Z'))), []);
+    await run(
+      store.settleBatch(
+        settlement({
+          at: new Date('2026-12-01T16:00:00.000Z'),
+          confirmed: [{ inventoryItemId: item(8), locationId: LOCATION, quantity: 8, runId: 'run-10' }],
+        }),
+      ),
+    );
+    assert.equal(await run(store.ledger(SHOP, LOCATION, [item(8)], new Date('2026-12-01T15:30:00.000Z'))), [
+      { inventoryItemId: item(8), locationId: LOCATION, quantity: 8, runId: 'run-10' },
+    ]);
     // Many runs in one settlement (each row its own run and time), one of them older than the entry held.
     await run(
       store.settleBatch(
