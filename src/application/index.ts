@@ -117,6 +117,7 @@ export type {
   FailedLine,
   FeedProgress,
   FrozenBatch,
+  KnownEntry,
   LedgerEntry,
   SettledEntry,
   PushLedger,

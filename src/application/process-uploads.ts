@@ -290,12 +290,17 @@ const processFeed = (
     return pipe(
       TE.Do,
       TE.bind('ledger', () => (withoutBasis.length === 0 ? TE.right([]) : deps.ledger(shop, locationId, withoutBasis))),
-      TE.bind('since', () =>
-        withBasis.length === 0 || !readAtKnown ? TE.right([]) : deps.ledger(shop, locationId, withBasis, readAt),
-      ),
-      TE.chainW(({ ledger, since }) => {
+      // The entries of the lines with a basis, with when each was known: those known after the feed was made stand
+      // for its basis, and a line found equal to what one holds already writes nothing.
+      TE.bind('held', () => (withBasis.length === 0 ? TE.right([]) : deps.knownLedger(shop, locationId, withBasis))),
+      TE.chainW(({ ledger, held }) => {
         const known = new Map<string, number>(ledger.map((e) => [e.inventoryItemId, e.quantity]));
-        const newer = new Map<string, number>(since.map((e) => [e.inventoryItemId, e.quantity]));
+        const holds = new Map<string, number>(held.map((e) => [e.inventoryItemId, e.quantity]));
+        const newer = new Map<string, number>(
+          readAtKnown
+            ? held.filter((e) => e.knownAt.getTime() > readAt.getTime()).map((e) => [e.inventoryItemId, e.quantity])
+            : [],
+        );
         const unknown = withoutBasis.filter((id) => !known.has(id));
         const readLive = deps.now();
         return pipe(
@@ -320,7 +325,8 @@ const processFeed = (
                 // Shopify's live value, just now), so that it never stands in for a later read. A basis from the
                 // ledger is in it already.
                 if (fromLedger === undefined && l.basis === null) into.confirmed.push(entry(l, readLive));
-                else if (fromLedger === undefined && readAtKnown) into.confirmed.push(entry(l, readAt));
+                else if (fromLedger === undefined && readAtKnown && holds.get(l.inventoryItemId) !== l.quantity)
+                  into.confirmed.push(entry(l, readAt));
                 tally.alreadyEqual++;
               } else {
                 into.quantities.push({

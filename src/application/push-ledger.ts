@@ -7,6 +7,11 @@ export interface LedgerEntry extends ItemQuantity {
   readonly runId: string;
 }
 
+/** A ledger entry with when Shopify was known to hold its quantity. */
+export interface KnownEntry extends LedgerEntry {
+  readonly knownAt: Date;
+}
+
 /**
  * A ledger entry as a settlement writes it: `knownAt`, when Shopify was known to hold the quantity, if earlier than
  * the settlement (a line found equal to the basis a feed read then); by default the settlement's time (Shopify took
@@ -81,6 +86,12 @@ export interface PushLedger {
     inventoryItemIds: ReadonlyArray<string>,
     recordedAfter?: Date,
   ) => TaskEither<StoreError, ReadonlyArray<LedgerEntry>>;
+  /** The ledger entries of these items at the location, as `ledger`, each with when Shopify was known to hold it. */
+  readonly knownLedger: (
+    shop: string,
+    locationId: string,
+    inventoryItemIds: ReadonlyArray<string>,
+  ) => TaskEither<StoreError, ReadonlyArray<KnownEntry>>;
   /** How far Process uploads got with `feed`, or null when it never started it. */
   readonly feedProgress: (feed: string) => TaskEither<StoreError, FeedProgress | null>;
   /** Records the batch about to be sent, so that a rerun resends it unchanged. */

@@ -145,7 +145,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
   jobs(
     "two Hard Sync feeds applied in turn: the first's equal lines do not stand in for the second's later read",
     async () => {
-      const { s } = await setUp();
+      const { store, s } = await setUp();
       await run(hard()(s.deps));
       await run(uploads()(s.deps));
       // The first feed reads P1 equal (75); Shopify then drifts to 80 (an edit in Shopify's admin) and a second Hard
@@ -164,6 +164,17 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         "P1's basis is the 80 the second feed read: the first feed's equal 75 is older knowledge, settled later",
       );
       assert.is(s.server.available(s.items.P1, s.location), 75, 'Shopify back to the OMS target, not left above it');
+      assert.equal(
+        (await run(store.ledger(s.server.shopDomain, s.location, [s.items.P1, s.items.P2, s.items.P3])))
+          .map((e) => [e.inventoryItemId, e.quantity, e.runId])
+          .sort(([a], [b]) => String(a).localeCompare(String(b))),
+        [
+          [s.items.P1, 75, 'upload-2'],
+          [s.items.P2, 10, 'upload-1'],
+          [s.items.P3, 40, 'upload-1'],
+        ].sort(([a], [b]) => String(a).localeCompare(String(b))),
+        "lines found equal to what the ledger holds wrote nothing: their entries are the first sync's",
+      );
       await s.dispose();
     },
   );
@@ -455,9 +466,9 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       let sets = 0;
       const deps = {
         ...s.deps,
-        ledger: (...args: Parameters<typeof store.ledger>) => {
+        knownLedger: (...args: Parameters<typeof store.knownLedger>) => {
           if (args[2].includes(ids[14]!)) ahead();
-          return store.ledger(...args);
+          return store.knownLedger(...args);
         },
         setAvailable: (request: Parameters<typeof s.deps.setAvailable>[0]) => async () => {
           const answer = await s.deps.setAvailable(request)();

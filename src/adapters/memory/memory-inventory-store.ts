@@ -559,6 +559,14 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
           return recordedAfter === undefined || ledgerRecordedAt.get(key)! > recordedAfter.getTime() ? [entry] : [];
         }),
       ),
+    knownLedger: (shop, locationId, inventoryItemIds) =>
+      answer('knownLedger', () =>
+        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => {
+          const key = ledgerKey(shop, locationId, id);
+          const entry = ledger.get(key);
+          return entry === undefined ? [] : [{ ...entry, knownAt: new Date(ledgerRecordedAt.get(key)!) }];
+        }),
+      ),
     feedProgress: (feed) => answer('feedProgress', () => savedProgress(feed)),
     freezeBatch: (feed, batch) =>
       answer('freezeBatch', () => {

@@ -1006,6 +1006,21 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
                 order by "inventory_item_id"`)
             ).map(ledgerEntryOf),
       ),
+    knownLedger: (shop, locationId, inventoryItemIds) =>
+      attempt('knownLedger', async () =>
+        inventoryItemIds.length === 0
+          ? []
+          : (
+              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id", "recorded_at"
+                from ${dialect.byKey(
+                  'shopify_ledger',
+                  ['inventory_item_id', 'location_id', 'quantity', 'run_id', 'recorded_at'],
+                  sql`"shop" = ${shop} and "location_id" = ${locationId}`,
+                  'inventory_item_id',
+                  inventoryItemIds,
+                )} as "l" order by "inventory_item_id"`)
+            ).map((r) => ({ ...ledgerEntryOf(r), knownAt: new Date(Number(r.recorded_at)) })),
+      ),
     feedProgress: (feed) =>
       attempt('feedProgress', async () => {
         const row = await db()

@@ -853,6 +853,17 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       ],
     );
 
+    // knownLedger: the entries with when each was known.
+    assert.equal(
+      (
+        await run(store.knownLedger(SHOP, LOCATION, [item(8), item(7), 'gid://shopify/InventoryItem/never', item(7)]))
+      ).map((e) => [e.inventoryItemId, e.quantity, e.runId, e.knownAt.toISOString()]),
+      [
+        [item(7), 7, 'run-6', '2026-12-01T12:00:00.000Z'],
+        [item(8), 8, 'run-10', '2026-12-01T16:00:00.000Z'],
+      ],
+    );
+
     // recordedAfter: only entries settled after the instant (what a feed read before them must not trust).
     await run(
       store.settleBatch(

@@ -183,6 +183,7 @@ type ReadMethod =
   | 'ledger'
   | 'feedProgress'
   | 'failedLines'
+  | 'knownLedger'
   | 'productSkus'
   | 'productInventory'
   | 'ledgerEntries'
@@ -577,6 +578,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
       mappedProducts: store.mappedProducts(channel, [`P-${key}`]),
       changedProducts: store.changedProducts(`push:${key}`, null, 1000),
       ledger: store.ledger(channel.shop, LOCATION, [item(key)]),
+      knownLedger: store.knownLedger(channel.shop, LOCATION, [item(key)]),
       feedProgress: store.feedProgress(`feed-${key}`),
       failedLines: store.failedLines(`feed-${key}`),
       productSkus: store.productSkus(null, 1000),
