@@ -2,7 +2,10 @@
 // each one single-statement delta from another connection (PostgreSQL: concurrent tasks on their own pool; SQLite:
 // another process), some committed before the import reads the stock, some between that read and its commit, some
 // after. The result must equal a serial order: every reservation and shipment kept, the reset's delta applied on
-// top, and the history's "before" the true value at commit time.
+// top, and the history's "before" the true value at commit time. Then the same race with ledger events: `reserved`
+// and `shipped` recorded through the store's ledger by writer processes on the positions the import resets; the
+// ledger must then be a serial order (each reset starting where the row before it on its position ended, the fold of
+// the ledger in sequence order the store's positions, the audit without a disagreement).
 import { spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';

@@ -165,6 +165,14 @@ ledger(
       const json = await cli('history', 'SKU-1', '--facility', 'WH2', '--json', '--config', config);
       assert.is(json.status, 0, json.stderr);
       const entries = JSON.parse(json.stdout) as ReadonlyArray<Record<string, unknown>>;
+      /** A position's change of QOH, nothing reserved. */
+      const moved = (facilityId: string, from: number, to: number) => ({
+        kind: 'position',
+        productId: 'P1',
+        facilityId,
+        before: { quantityOnHand: from, reservedQuantity: 0 },
+        after: { quantityOnHand: to, reservedQuantity: 0 },
+      });
       assert.equal(
         entries.map((e) => e.sequence),
         [2, 4, 5, 7],
@@ -182,22 +190,7 @@ ledger(
           occurredAt: '2026-12-01T10:00:00.000Z',
           source: 'pos',
         },
-        changes: [
-          {
-            kind: 'position',
-            productId: 'P1',
-            facilityId: 'WH',
-            before: { quantityOnHand: 10, reservedQuantity: 0 },
-            after: { quantityOnHand: 8, reservedQuantity: 0 },
-          },
-          {
-            kind: 'position',
-            productId: 'P1',
-            facilityId: 'WH2',
-            before: { quantityOnHand: 4, reservedQuantity: 0 },
-            after: { quantityOnHand: 6, reservedQuantity: 0 },
-          },
-        ],
+        changes: [moved('WH', 10, 8), moved('WH2', 4, 6)],
         recordedAt: entries[1]!.recordedAt,
       });
       assert.ok(
