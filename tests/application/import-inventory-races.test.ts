@@ -6,7 +6,7 @@
 // and `shipped` recorded through the store's ledger by writer processes on the positions the import resets; the
 // ledger must then be a serial order (each reset starting where the row before it on its position ended, the fold of
 // the ledger in sequence order the store's positions, the audit without a disagreement).
-import { spawn } from 'node:child_process';
+import { type ChildProcess, spawn } from 'node:child_process';
 import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -109,9 +109,21 @@ const raceEvents: ReadonlyArray<InventoryEvent> = writes.map((_, i) => ({
   occurredAt: new Date(Date.UTC(2026, 10, 22, 1, 30, i)).toISOString(),
   source: `race-writer-${Math.floor(i / POSITIONS) % WRITER_PROCESSES}`,
 }));
-const ledgerWriter =
-  (location: StoreLocation, folder: string, outcomes: Map<string, string>): Writer =>
-  async (committed) => {
+/**
+ * The writer processes, and how many of the events they may have recorded in all (`allow`: each process its share,
+ * rounded up): the race's phases, so that the commit always has writes left to race however slow the machine is.
+ */
+const ledgerWriter = (location: StoreLocation, folder: string, outcomes: Map<string, string>) => {
+  let allowed = 0;
+  const children: ChildProcess[] = [];
+  // Its share of the writes allowed; all of them once all are (the processes' shares are not even).
+  const tell = (child: ChildProcess) =>
+    child.stdin?.write(`${allowed >= writes.length ? writes.length : Math.ceil(allowed / WRITER_PROCESSES)}\n`);
+  const allow = (total: number) => {
+    allowed = total;
+    for (const child of children) tell(child);
+  };
+  const writer: Writer = async (committed) => {
     const one = (k: number) =>
       new Promise<void>((resolve, reject) => {
         const file = join(folder, `race-events-${k}.json`);
@@ -120,8 +132,12 @@ const ledgerWriter =
           JSON.stringify(raceEvents.filter((_, i) => Math.floor(i / POSITIONS) % WRITER_PROCESSES === k)),
         );
         const child = spawn(process.execPath, [CHILD, JSON.stringify(location), file], {
-          stdio: ['ignore', 'pipe', 'inherit'],
+          stdio: ['pipe', 'pipe', 'inherit'],
         });
+        // A quota sent after the child ended its run is nobody's concern.
+        child.stdin.on('error', () => undefined);
+        children.push(child);
+        tell(child);
         let pending = '';
         child.stdout.on('data', (chunk: Buffer) => {
           const lines = (pending + chunk.toString('utf8')).split('\n');
@@ -136,18 +152,32 @@ const ledgerWriter =
         child.on('close', (code) => (code === 0 ? resolve() : reject(new Error(`writer ${k} exited ${code}`))));
       });
     await Promise.all(Array.from({ length: WRITER_PROCESSES }, (_, k) => one(k)));
+    for (const child of children) child.stdin?.end();
   };
+  return { writer, allow };
+};
+
+/** Writes the writer may have committed before the import reads the stock (when it can be told: `allow`). */
+const BEFORE_READ = 40;
 
 /**
  * Starts the writer, then runs the import once ten writes have committed: its read of the stock as the writes go on,
- * its commit held until `BEFORE_COMMIT` more have landed after that read. Resolves with the import's report, how
- * many writes had committed at its read and at its commit, and the writer's promise.
+ * its commit held until `BEFORE_COMMIT` more have landed after that read. A writer that can be held (`allow`) is
+ * held to `BEFORE_READ` writes until the read, to `BEFORE_COMMIT` more until the commit starts, and let go as it
+ * starts. Resolves with the import's report, how many writes had committed at its read and at its commit, and the
+ * writer's promise.
  */
-const racedImport = async (store: SqlStore, deps: ImportDeps, writer: Writer) => {
+const racedImport = async (
+  store: SqlStore,
+  deps: ImportDeps,
+  writer: Writer,
+  allow: (total: number) => void = () => undefined,
+) => {
   let done = 0;
   let readAt = -1;
   let commitAt = -1;
   const waiters: Array<() => void> = [];
+  allow(BEFORE_READ);
   const writing = writer(() => {
     done++;
     for (const w of waiters.splice(0)) w();
@@ -164,6 +194,7 @@ const racedImport = async (store: SqlStore, deps: ImportDeps, writer: Writer) =>
       stockLevels: () => async () => {
         const read = await store.stockLevels()();
         readAt = done;
+        allow(readAt + BEFORE_COMMIT);
         return read;
       },
       // The commit waits until more writes have landed after the read: they must survive it.
@@ -173,6 +204,7 @@ const racedImport = async (store: SqlStore, deps: ImportDeps, writer: Writer) =>
             // Never more than all of them: a slow import then fails the assertions below rather than hangs.
             await atLeast(Math.min(readAt + BEFORE_COMMIT, writes.length));
             commitAt = done;
+            allow(writes.length);
           }),
         ),
     }),
@@ -291,11 +323,8 @@ for (const [database, fresh] of FRESH_DATABASES) {
     );
 
     const outcomes = new Map<string, string>();
-    const { report, readAt, commitAt, writing } = await racedImport(
-      store,
-      world.deps,
-      ledgerWriter(db.location, world.root, outcomes),
-    );
+    const { writer, allow } = ledgerWriter(db.location, world.root, outcomes);
+    const { report, readAt, commitAt, writing } = await racedImport(store, world.deps, writer, allow);
     await writing;
     world.dispose();
     assert.is(report.files[0]!.outcome, 'applied');
