@@ -89,6 +89,98 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       await dispose();
     }
   });
+
+  audit(
+    `${adapter}: savePositions writes the events that take each position to its values; the audit agrees`,
+    async () => {
+      const { store, dispose } = await open();
+      try {
+        await seed(store);
+        const position = (productId: string, facilityId: string, qoh: number, reserved: number, safety: number) => ({
+          productId,
+          facilityId,
+          quantityOnHand: qoh,
+          reservedQuantity: reserved,
+          safetyStock: safety,
+        });
+        const pos = (qoh: number, reserved: number) => ({ quantityOnHand: qoh, reservedQuantity: reserved });
+        /** One call: the ledger rows it added (one id prefix, source channel-seed), then the audit of the whole. */
+        const call = async (positions: Parameters<Store['savePositions']>[0]) => {
+          const head = await run(store.ledgerHead());
+          await run(store.savePositions(positions));
+          const added = await run(store.ledgerEntries(head, 100));
+          assert.is(
+            new Set(added.map((e) => e.event.eventId.slice(0, e.event.eventId.lastIndexOf(':')))).size,
+            Math.min(1, added.length),
+            'one id prefix per call',
+          );
+          assert.ok(
+            added.every((e) => e.event.source === 'channel-seed'),
+            'the source: channel-seed',
+          );
+          const report = await run(auditLedger()(store));
+          assert.equal(report.disagreements, [], formatAuditLedgerReport(report));
+          assert.ok(report.agrees);
+          assert.is(report.entriesFolded, (await run(store.ledgerEntries(null, 100))).length);
+          return added.map((e) => [e.event.type, e.event.productId, e.event.facilityId, e.event.quantity, e.changes]);
+        };
+        const change = (facilityId: string, before: unknown, after: unknown, productId = 'P1') => ({
+          kind: 'position',
+          productId,
+          facilityId,
+          before,
+          after,
+        });
+        const safety = (facilityId: string, before: number, after: number, productId = 'P1') => ({
+          kind: 'safety-stock',
+          productId,
+          facilityId,
+          before,
+          after,
+        });
+        // New positions: each counted, reserved when it holds a reservation, its safety stock set.
+        assert.equal(
+          await call([position('P1', 'WH1', 10, 3, 2), position('P1', 'WH2', 0, 0, 0), position('P2', 'WH1', 5, 0, 1)]),
+          [
+            ['counted', 'P1', 'WH1', 10, [change('WH1', pos(0, 0), pos(10, 0))]],
+            ['reserved', 'P1', 'WH1', 3, [change('WH1', pos(10, 0), pos(10, 3))]],
+            ['safety-stock-set', 'P1', 'WH1', 2, [safety('WH1', 0, 2)]],
+            ['counted', 'P1', 'WH2', 0, [change('WH2', pos(0, 0), pos(0, 0))]],
+            ['safety-stock-set', 'P1', 'WH2', 0, [safety('WH2', 0, 0)]],
+            ['counted', 'P2', 'WH1', 5, [change('WH1', pos(0, 0), pos(5, 0), 'P2')]],
+            ['safety-stock-set', 'P2', 'WH1', 1, [safety('WH1', 0, 1, 'P2')]],
+          ],
+        );
+        // Existing ones: only what differs, from the values held (the last entry of a key wins); P2 unchanged: none.
+        assert.equal(
+          await call([
+            position('P1', 'WH1', 7, 5, 2),
+            position('P2', 'WH1', 5, 0, 1),
+            position('P1', 'WH2', 4, 0, 0),
+            position('P1', 'WH1', 8, 1, 2),
+          ]),
+          [
+            ['counted', 'P1', 'WH1', 8, [change('WH1', pos(10, 3), pos(8, 3))]],
+            ['released', 'P1', 'WH1', 2, [change('WH1', pos(8, 3), pos(8, 1))]],
+            ['counted', 'P1', 'WH2', 4, [change('WH2', pos(0, 0), pos(4, 0))]],
+          ],
+        );
+        assert.equal(await call([position('P1', 'WH1', 8, 1, 2)]), [], 'the values held: no event');
+        const held = (await run(store.productInventory('P1')))!.inventory.positions.map((p) => [
+          p.facilityId,
+          p.quantityOnHand,
+          p.reservedQuantity,
+          p.safetyStock,
+        ]);
+        assert.equal(held, [
+          ['WH1', 8, 1, 2],
+          ['WH2', 4, 0, 0],
+        ]);
+      } finally {
+        await dispose();
+      }
+    },
+  );
 }
 
 audit('memory: a position, a term or a row the store holds otherwise than the ledger says is reported', async () => {

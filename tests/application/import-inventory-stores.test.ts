@@ -141,6 +141,38 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     }
   });
 
+  test("each reset in the ledger: its source the file and the row's line, an unchanged row none", async () => {
+    const { store, dispose } = await open();
+    const name = 'inventory-20261203T010000Z.csv';
+    // Line 2 leaves SKU-2 as it is; lines 3 and 4 change SKU-1 (ATP 90 -> 50) and SKU-3 (ATP 5 -> 7).
+    const s = await scenario(store, [
+      [name, exportCsv(['ITEM-2,101,20,9002', 'ITEM-1,101,50,9001', 'ITEM-3,102,7,9003'])],
+    ]);
+    try {
+      const head = await run(store.ledgerHead());
+      assert.equal(
+        (await run(importInventory(config('run-1'))(s.deps))).files.map((f) => f.outcome),
+        ['applied'],
+      );
+      assert.equal(
+        (await run(store.ledgerEntries(head, 10))).map((e) => [
+          e.event.type,
+          e.event.productId,
+          e.event.facilityId,
+          e.event.quantity,
+          e.event.source,
+        ]),
+        [
+          ['reset', 'SKU-1', 'WAREHOUSE', -40, `${name}:3`],
+          ['reset', 'SKU-3', 'STORE', 2, `${name}:4`],
+        ],
+      );
+    } finally {
+      s.dispose();
+      await dispose();
+    }
+  });
+
   test.run();
 }
 

@@ -102,4 +102,117 @@ ledger('records a file of events, each with its outcome; history lists what was 
   }
 });
 
+ledger(
+  'history --facility: only the entries at that facility, transfers into and out of it; --json: the entries',
+  async () => {
+    const dir = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-history-cli-'));
+    try {
+      const file = join(dir, 'inventory.sqlite');
+      const store = await openSqliteInventoryStore({ file });
+      await store.migrate();
+      await run(
+        store.saveFacilities(['WH', 'WH2', 'STORE'].map((facilityId, i) => ({ facilityId, externalId: `${i + 1}` }))),
+      );
+      await run(
+        store.saveProducts([
+          { productId: 'P1', externalId: '9001' },
+          { productId: 'P2', externalId: '9002' },
+        ]),
+      );
+      await run(store.saveProductSkus([{ productId: 'P1', sku: 'SKU-1' }]));
+      const at = (facilityId: string, extra: Record<string, unknown> = {}) => ({ facilityId, ...extra });
+      const events = [
+        event('r1', 'received', 10),
+        event('r2', 'received', 4, at('WH2')),
+        event('r3', 'received', 3, at('STORE')),
+        event('t1', 'transferred', 2, at('WH', { toFacilityId: 'WH2' })),
+        event('s1', 'reserved', 1, at('WH2')),
+        event('p2', 'received', 5, at('WH2', { productId: 'P2' })),
+        event('t2', 'transferred', 1, at('WH2', { toFacilityId: 'STORE' })),
+        event('r4', 'received', 1),
+      ].map((line) => JSON.parse(line));
+      assert.equal(
+        (await run(store.recordEvents(events))).map((o) => o.outcome),
+        Array(events.length).fill('applied'),
+      );
+      await store.close();
+      const config = join(dir, 'config.json');
+      writeFileSync(config, JSON.stringify({ inventoryStore: { sqlite: { file } } }));
+
+      const wh2 = await cli('history', 'SKU-1', '--facility', 'WH2', '--config', config);
+      assert.is(wh2.status, 0, wh2.stderr);
+      const lines = wh2.stdout.trim().split('\n');
+      assert.equal(
+        lines.map((l) => /\) (\S+): /.exec(l)?.[1]),
+        ['r2', 't1', 's1', 't2'],
+        "P1's entries at WH2, oldest first: the transfer into it and the one out of it, not WH's, STORE's or P2's",
+      );
+      assert.match(lines[0]!, /^#2 \S+ received 4 at WH2 \(pos\) r2: WH2 QOH 0 -> 4, reserved 0 -> 0$/);
+      assert.match(
+        lines[1]!,
+        /^#4 \S+ transferred 2 at WH to WH2 \(pos\) t1: WH QOH 10 -> 8, reserved 0 -> 0; WH2 QOH 4 -> 6, reserved 0 -> 0$/,
+      );
+      assert.match(lines[2]!, /^#5 \S+ reserved 1 at WH2 \(pos\) s1: WH2 QOH 6 -> 6, reserved 0 -> 1$/);
+      assert.match(
+        lines[3]!,
+        /^#7 \S+ transferred 1 at WH2 to STORE \(pos\) t2: WH2 QOH 6 -> 5, reserved 1 -> 1; STORE QOH 3 -> 4, reserved 0 -> 0$/,
+      );
+      const limited = await cli('history', 'SKU-1', '--facility', 'WH2', '--limit', '2', '--config', config);
+      assert.equal(limited.stdout.trim().split('\n'), lines.slice(2), '--facility with --limit: its newest N');
+      const none = await cli('history', 'P2', '--facility', 'STORE', '--config', config);
+      assert.equal([none.status, none.stdout], [0, 'no events recorded for P2\n']);
+
+      const json = await cli('history', 'SKU-1', '--facility', 'WH2', '--json', '--config', config);
+      assert.is(json.status, 0, json.stderr);
+      const entries = JSON.parse(json.stdout) as ReadonlyArray<Record<string, unknown>>;
+      /** A position's change of QOH, nothing reserved. */
+      const moved = (facilityId: string, from: number, to: number) => ({
+        kind: 'position',
+        productId: 'P1',
+        facilityId,
+        before: { quantityOnHand: from, reservedQuantity: 0 },
+        after: { quantityOnHand: to, reservedQuantity: 0 },
+      });
+      assert.equal(
+        entries.map((e) => e.sequence),
+        [2, 4, 5, 7],
+      );
+      assert.equal(entries[1], {
+        sequence: 4,
+        event: {
+          eventId: 't1',
+          type: 'transferred',
+          productId: 'P1',
+          facilityId: 'WH',
+          toFacilityId: 'WH2',
+          quantity: 2,
+          // Kept as an ISO instant with milliseconds.
+          occurredAt: '2026-12-01T10:00:00.000Z',
+          source: 'pos',
+        },
+        changes: [moved('WH', 10, 8), moved('WH2', 4, 6)],
+        recordedAt: entries[1]!.recordedAt,
+      });
+      assert.ok(
+        entries.every((e) => typeof e.recordedAt === 'string' && !Number.isNaN(Date.parse(e.recordedAt))),
+        'recordedAt: an ISO time',
+      );
+      assert.equal(
+        entries.map((e) => (e.event as { eventId: string }).eventId),
+        ['r2', 't1', 's1', 't2'],
+      );
+      const all = JSON.parse((await cli('history', 'SKU-1', '--json', '--config', config)).stdout) as ReadonlyArray<{
+        event: { eventId: string };
+      }>;
+      assert.equal(
+        all.map((e) => e.event.eventId),
+        ['r1', 'r2', 'r3', 't1', 's1', 't2', 'r4'],
+        'without --facility: every entry of the product',
+      );
+    } finally {
+      rmSync(dir, { recursive: true, force: true });
+    }
+  },
+);
+
 ledger.run();

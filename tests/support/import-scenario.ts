@@ -47,8 +47,12 @@ export const exportCsv = (
 
 export type Store = InventoryStore & InventoryHistory & InventorySeed & JobLease;
 
-/** An inbox folder with the files written into it, oldest first by the order given. */
-export const scenario = async (store: Store, files: ReadonlyArray<[name: string, content: string | Buffer]> = []) => {
+/** An inbox folder with the files written into it, oldest first by the order given; `stock` saved as it is. */
+export const scenario = async (
+  store: Store,
+  files: ReadonlyArray<[name: string, content: string | Buffer]> = [],
+  stock: ReadonlyArray<StockLevel> = STOCK,
+) => {
   const root = mkdtempSync(join(tmpdir(), 'oms-inventory-sync-inbox-'));
   mkdirSync(root, { recursive: true });
   files.forEach(([name, content], i) => {
@@ -58,7 +62,7 @@ export const scenario = async (store: Store, files: ReadonlyArray<[name: string,
   });
   await run(store.saveFacilities(FACILITIES));
   await run(store.saveProducts(PRODUCTS));
-  await run(store.saveStockLevels(STOCK));
+  await run(store.saveStockLevels(stock));
   const clock = testClock();
   const deps: ImportDeps = {
     ...localFileStore({ root }),

@@ -559,7 +559,11 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
           file: { name: 'inv.csv', sha256: 'a'.repeat(64), bytes: 10 },
           outcome: 'applied',
           method: 'exact-atp',
-          adjustments: [adjust('P002'), { ...adjust('P002'), facilityId: 'STORE', line: 3 }, adjust('P005')],
+          adjustments: [
+            adjust('P002'),
+            { ...adjust('P002'), facilityId: 'STORE', line: 3 },
+            { ...adjust('P005'), line: 4 },
+          ],
           counts: { rowsRead: 3, adjusted: 3, unchanged: 0, rejected: 0 },
           at: new Date('2026-12-01T00:00:00.000Z'),
         }),
@@ -570,13 +574,20 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     assert.equal(await pendingOf(store, 'us'), ['P002', 'P005']);
     const resets = await run(store.ledgerEntries(before, 10));
     assert.equal(
-      resets.map((e) => [e.sequence, e.event.type, e.event.productId, e.event.facilityId, e.event.quantity]),
+      resets.map((e) => [
+        e.sequence,
+        e.event.type,
+        e.event.productId,
+        e.event.facilityId,
+        e.event.quantity,
+        e.event.source,
+      ]),
       [
-        [before + 1, 'reset', 'P002', 'WAREHOUSE', -1],
-        [before + 2, 'reset', 'P002', 'STORE', -1],
-        [before + 3, 'reset', 'P005', 'WAREHOUSE', -1],
+        [before + 1, 'reset', 'P002', 'WAREHOUSE', -1, 'inv.csv:2'],
+        [before + 2, 'reset', 'P002', 'STORE', -1, 'inv.csv:3'],
+        [before + 3, 'reset', 'P005', 'WAREHOUSE', -1, 'inv.csv:4'],
       ],
-      'the resets are the ledger rows after the head',
+      "the resets are the ledger rows after the head, each from its file's line",
     );
     assert.equal(
       await run(store.changedProductIds()),
