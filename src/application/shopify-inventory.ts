@@ -87,7 +87,15 @@ export interface ShopifyInventory {
    * size makes cheaper); a request resent unchanged goes under the same keys.
    */
   readonly setAvailable: (request: SetAvailableRequest) => TaskEither<ShopifyError, SetResult>;
-  /** The inventory items whose variant has each SKU (several when a SKU is not unique in the shop). */
+  /**
+   * Whether `inventoryItemsBySku` of this many SKUs reads the shop's variants by one bulk query (rather than search
+   * queries): a caller then asks for all its SKUs at once, not page by page.
+   */
+  readonly findsSkusInBulk: (skus: number) => boolean;
+  /**
+   * The inventory items whose variant has each SKU asked about (several when a SKU is not unique in the shop, none
+   * when no variant has it), however many SKUs: by search queries, or from `findsSkusInBulk` on by one bulk query.
+   */
   readonly inventoryItemsBySku: (
     skus: ReadonlyArray<string>,
   ) => TaskEither<ShopifyError, ReadonlyMap<string, ReadonlyArray<string>>>;

@@ -11,6 +11,7 @@ import { SHOPIFY_API_VERSION } from '../adapters/shopify/api-version.ts';
 import {
   SHOPIFY_DEFAULT_BULK_BATCH,
   SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+  SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -102,6 +103,7 @@ export const ConfigFile = t.exact(
           bulkThreshold: PositiveInt,
           bulkBatch: PositiveInt,
           bulkReadThreshold: PositiveInt,
+          bulkSkuThreshold: PositiveInt,
           maxInFlight: t.union([PositiveInt, t.literal('auto')]),
         }),
       ]),
@@ -202,6 +204,8 @@ export interface ShopifyConfig {
   readonly bulkBatch: number;
   /** From this many items on, a re-read of Shopify's levels (after a race or a crash) is one bulk query. */
   readonly bulkReadThreshold: number;
+  /** From this many SKUs on, map-products looks the SKUs up by one bulk query of the shop's variants. */
+  readonly bulkSkuThreshold: number;
   /** Calls in flight at once: `auto` (by the bucket's restore rate: one on Standard) or a number. */
   readonly maxInFlight: number | 'auto';
 }
@@ -321,6 +325,7 @@ const KNOWN_KEYS: KeyTree = {
     bulkThreshold: null,
     bulkBatch: null,
     bulkReadThreshold: null,
+    bulkSkuThreshold: null,
     maxInFlight: null,
   },
   inbox: INBOX_KEYS,
@@ -739,6 +744,7 @@ export const loadConfig = (
           bulkThreshold: c.shopify.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD,
           bulkBatch: c.shopify.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH,
           bulkReadThreshold: c.shopify.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+          bulkSkuThreshold: c.shopify.bulkSkuThreshold ?? SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD,
           maxInFlight: c.shopify.maxInFlight ?? 'auto',
         };
       }

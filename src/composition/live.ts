@@ -229,6 +229,7 @@ export const shopifyAdapterOf = (config: Config, shopify: ShopifyConfig): Shopif
     bulkThreshold: shopify.bulkThreshold,
     bulkBatch: shopify.bulkBatch,
     bulkReadThreshold: shopify.bulkReadThreshold,
+    bulkSkuThreshold: shopify.bulkSkuThreshold,
     maxInFlight: shopify.maxInFlight,
     onWait: logBulkWait(configuredLogger(config)),
     maxQuantitiesPerCall: shopify.batchSize,

@@ -1,6 +1,6 @@
 /**
  * A local Shopify Admin GraphQL server for tests: the subset of the Admin API that inventory sync uses
- * (`inventoryItems`, `locations`, `currentAppInstallation { accessScopes }`, `inventorySetQuantities` with
+ * (`inventoryItems`, `productVariants`, `locations`, `currentAppInstallation { accessScopes }`, `inventorySetQuantities` with
  * `@idempotent`, staged uploads and bulk operations),
  * with Shopify's schema names, calculated query cost, leaky-bucket throttling, userErrors and idempotency, and
  * one-shot faults (throttling, 5xx, hangs, dropped answers, sales landing mid-request). Every server is independent.
@@ -101,7 +101,10 @@ export interface ShopifyAdminServer {
   readonly accessToken: string;
   /** Adds a location; returns its gid://shopify/Location/N. */
   addLocation(name: string): string;
-  /** Adds an inventory item; SKUs may repeat. Returns its gid://shopify/InventoryItem/N. */
+  /**
+   * Adds an inventory item; SKUs may repeat. Returns its gid://shopify/InventoryItem/N. The item is the one inventory
+   * item of its own product variant, gid://shopify/ProductVariant/N, which carries the same SKU.
+   */
   addInventoryItem(item: { sku: string; tracked?: boolean }): string;
   /** Stocks the item at the location with that available quantity (or sets it, when already stocked). */
   stock(inventoryItemId: string, locationId: string, available: number): void;

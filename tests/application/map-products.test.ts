@@ -14,6 +14,7 @@ import {
   SHOP,
   item,
   shopifyStandIn,
+  type ShopifyStandIn,
   steppingClock,
   storeUnavailable,
 } from '../support/channel-world.ts';
@@ -162,10 +163,8 @@ examples(
   },
 );
 
-examples('page by page: one lookup and one save per page, every product counted once', async () => {
-  const store = await storeWith(['A', 'B', 'C', 'D', 'E'].map((id): [string, string] => [id, `SKU-${id}`]));
-  const shopify = shopifyStandIn();
-  for (const [i, id] of ['A', 'B', 'C', 'D', 'E'].entries()) shopify.sku(`SKU-${id}`, [item(i + 1)]);
+/** The deps of a run over the store and the stand-in, and the product ids of each page saved, in order. */
+const savingPages = (store: MemoryInventoryStore, shopify: ShopifyStandIn) => {
   const saved: Array<ReadonlyArray<string>> = [];
   const deps: MapProductsDeps = {
     ...store,
@@ -176,6 +175,14 @@ examples('page by page: one lookup and one save per page, every product counted 
       return store.saveMappings(shop, mappings);
     },
   };
+  return { saved, deps };
+};
+
+examples('page by page: one lookup and one save per page, every product counted once', async () => {
+  const store = await storeWith(['A', 'B', 'C', 'D', 'E'].map((id): [string, string] => [id, `SKU-${id}`]));
+  const shopify = shopifyStandIn();
+  for (const [i, id] of ['A', 'B', 'C', 'D', 'E'].entries()) shopify.sku(`SKU-${id}`, [item(i + 1)]);
+  const { saved, deps } = savingPages(store, shopify);
   const report = await run(mapProducts({ shop: SHOP, pageSize: 2 })(deps));
   assert.equal([report.products, report.mapped], [5, 5]);
   assert.equal(saved, [['A', 'B'], ['C', 'D'], ['E']]);
@@ -183,6 +190,91 @@ examples('page by page: one lookup and one save per page, every product counted 
     shopify.calls.map((c) => (c.op === 'inventoryItemsBySku' ? c.skus : [])),
     [['SKU-A', 'SKU-B'], ['SKU-C', 'SKU-D'], ['SKU-E']],
   );
+});
+
+examples(
+  'SKUs the shop finds in bulk are asked for at once; mappings are still saved page by page, outcomes unchanged',
+  async () => {
+    const products = ['A', 'B', 'C', 'D', 'E'].map((id): [string, string] => [id, `SKU-${id}`]);
+    const outcomes = async (bulkFrom: number) => {
+      const store = await storeWith([...products, ['F', 'SKU-A']]);
+      const shopify = shopifyStandIn();
+      shopify.bulkSkusFrom(bulkFrom);
+      shopify.sku('SKU-A', [item(1)]);
+      shopify.sku('SKU-B', [item(2)]);
+      shopify.sku('SKU-C', [item(3), item(4)]);
+      shopify.sku('SKU-E', [item(5)]);
+      const { saved, deps } = savingPages(store, shopify);
+      const report = await run(mapProducts({ shop: SHOP, pageSize: 2 })(deps));
+      return { report: { ...report, durationMs: 0 }, saved, calls: shopify.calls, mapped: await mappedInShop(store) };
+    };
+    const searched = await outcomes(Number.POSITIVE_INFINITY);
+    const inBulk = await outcomes(5);
+    assert.equal(
+      inBulk.calls,
+      [{ op: 'inventoryItemsBySku', skus: ['SKU-A', 'SKU-B', 'SKU-C', 'SKU-D', 'SKU-E'] }],
+      'five distinct SKUs: one lookup for the run',
+    );
+    assert.equal(
+      searched.calls.map((c) => (c.op === 'inventoryItemsBySku' ? c.skus : [])),
+      [
+        ['SKU-A', 'SKU-B'],
+        ['SKU-C', 'SKU-D'],
+        ['SKU-E', 'SKU-A'],
+      ],
+      'below it: a lookup per page',
+    );
+    assert.equal(inBulk.saved, [
+      ['A', 'B'],
+      ['C', 'D'],
+      ['E', 'F'],
+    ]);
+    assert.equal(inBulk.report, searched.report);
+    assert.equal(inBulk.mapped, searched.mapped);
+    assert.equal([inBulk.report.mapped, inBulk.report.unmatched.length, inBulk.report.ambiguous.length], [4, 1, 1]);
+  },
+);
+
+examples('a product added or whose SKU changed between the two passes is asked for on its own page', async () => {
+  const store = await storeWith([
+    ['A', 'SKU-A'],
+    ['B', 'SKU-B'],
+    ['C', 'SKU-C'],
+  ]);
+  const shopify = shopifyStandIn();
+  shopify.bulkSkusFrom(3);
+  for (const [i, id] of ['A', 'B', 'C', 'X', 'D'].entries()) shopify.sku(`SKU-${id}`, [item(i + 1)]);
+  let asked = 0;
+  const deps: MapProductsDeps = {
+    ...store,
+    ...shopify,
+    ...steppingClock(),
+    // While Shopify answers the bulk lookup, B's SKU changes in the OMS and D appears.
+    inventoryItemsBySku: (skus) => async () => {
+      if (asked++ === 0) {
+        await run(store.saveProducts([{ productId: 'D', externalId: '9' }]));
+        await run(
+          store.saveProductSkus([
+            { productId: 'B', sku: 'SKU-X' },
+            { productId: 'D', sku: 'SKU-D' },
+          ]),
+        );
+      }
+      return shopify.inventoryItemsBySku(skus)();
+    },
+  };
+  const report = await run(mapProducts({ shop: SHOP, pageSize: 2 })(deps));
+  assert.equal(
+    shopify.calls.map((c) => (c.op === 'inventoryItemsBySku' ? c.skus : [])),
+    [['SKU-A', 'SKU-B', 'SKU-C'], ['SKU-X'], ['SKU-D']],
+  );
+  assert.equal([report.products, report.mapped], [4, 4]);
+  assert.equal(await mappedInShop(store), [
+    ['A', item(1)],
+    ['B', item(4)],
+    ['C', item(3)],
+    ['D', item(5)],
+  ]);
 });
 
 examples('no product with a SKU: nothing is looked up', async () => {
@@ -213,6 +305,7 @@ failures('a Shopify error ends the run; the pages saved before it stay saved', a
   const deps: MapProductsDeps = {
     ...store,
     ...steppingClock(),
+    findsSkusInBulk: shopify.findsSkusInBulk,
     inventoryItemsBySku: (skus) => {
       if (lookups++ === 1) shopify.failNext({ _tag: 'ShopifyThrottled', retryAfterMs: 2000, retriable: true });
       return shopify.inventoryItemsBySku(skus);
@@ -249,9 +342,12 @@ properties('each product with a SKU is mapped, unmatched or ambiguous by how man
       }),
       fc.array(fc.nat({ max: 2 }), { minLength: 5, maxLength: 5 }),
       fc.integer({ min: 1, max: 6 }),
-      async (products, itemsPerSku, pageSize) => {
+      // From how many SKUs the shop looks up in bulk (7: never, there are 5).
+      fc.integer({ min: 1, max: 7 }),
+      async (products, itemsPerSku, pageSize, bulkFrom) => {
         const store = await storeWith(products);
         const shopify = shopifyStandIn();
+        shopify.bulkSkusFrom(bulkFrom);
         const itemsOf = new Map(
           ['S1', 'S2', 'S3', 'S4', 'S5'].map((sku, s) => [
             sku,
@@ -282,6 +378,9 @@ properties('each product with a SKU is mapped, unmatched or ambiguous by how man
         });
         assert.equal(saved, expected);
         assert.is(report.products, products.length);
+        const skus = new Set(products.map(([, sku]) => sku)).size;
+        const pages = Math.ceil(products.length / pageSize);
+        assert.is(shopify.calls.length, skus >= bulkFrom ? 1 : pages, 'one lookup in bulk, else one a page');
         assert.is(report.mapped + report.unmatched.length + report.ambiguous.length, products.length);
         assert.equal(
           await mappedInShop(store),

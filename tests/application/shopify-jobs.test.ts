@@ -651,6 +651,49 @@ for (const [adapter, open] of STORE_ADAPTERS) {
     await s.dispose();
   });
 
+  jobs('map-products of 2,500 products: one bulk query and a few requests, the outcomes of the searches', async () => {
+    const store = await openStore();
+    const s = await shopifyScenario(store);
+    const count = 2_500;
+    const ids = Array.from({ length: count }, (_, i) => `BULK-${String(i).padStart(4, '0')}`);
+    await run(store.saveProducts(ids.map((productId, i) => ({ productId, externalId: String(20_000 + i) }))));
+    await run(store.saveProductSkus(ids.map((productId) => ({ productId, sku: `SKU-${productId}` }))));
+    // Every SKU but the last has an item; the first has two.
+    for (const id of ids.slice(0, -1)) s.server.addInventoryItem({ sku: `SKU-${id}` });
+    s.server.addInventoryItem({ sku: `SKU-${ids[0]}` });
+    const kinds = requestKinds();
+    const inBulk = shopifyInventory({
+      shop: s.server.shopDomain,
+      accessToken: TOKEN,
+      adminUrl: s.server.url,
+      bulkPollMs: 10,
+      fetch: kinds.fetch,
+    });
+    const before = s.server.stats.requests;
+    const report = await run(mapProducts({ shop: s.server.shopDomain, pageSize: 500 })({ ...s.deps, ...inBulk }));
+    const requests = s.server.stats.requests - before;
+    assert.equal(
+      [report.products, report.mapped, report.unmatched.length, report.ambiguous.length],
+      [count + 3, count + 1, 1, 1],
+    );
+    assert.equal([kinds.count('BulkSkus'), kinds.count('ItemsBySku'), s.server.stats.bulkOperations], [1, 0, 1]);
+    assert.ok(requests <= 10, `one bulk query and its polls: ${requests} requests`);
+    // The same remap by searches: 25 SKUs a query.
+    const searching = shopifyInventory({
+      shop: s.server.shopDomain,
+      accessToken: TOKEN,
+      adminUrl: s.server.url,
+      bulkSkuThreshold: 1_000_000,
+    });
+    const searchedFrom = s.server.stats.requests;
+    const searched = await run(
+      mapProducts({ shop: s.server.shopDomain, pageSize: 500, all: true })({ ...s.deps, ...searching }),
+    );
+    assert.ok(s.server.stats.requests - searchedFrom >= Math.ceil((count + 3) / 25), 'by search: 100 queries or more');
+    assert.equal({ ...searched, durationMs: 0 }, { ...report, durationMs: 0 });
+    await s.dispose();
+  });
+
   jobs('a facility group that is not a channel group, or has no Shopify location, is refused by name', async () => {
     const { store, s } = await setUp();
     await run(

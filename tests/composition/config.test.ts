@@ -5,9 +5,11 @@ import { defaultImportEventsConfig } from '../../src/application/import-events.t
 import { defaultImportConfig } from '../../src/application/import-inventory.ts';
 import { defaultProcessUploadsConfig } from '../../src/application/process-uploads.ts';
 import { loadConfig } from '../../src/composition/config.ts';
+import { shopifyAdapterOf } from '../../src/composition/live.ts';
 import {
   SHOPIFY_DEFAULT_BULK_BATCH,
   SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+  SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_THRESHOLD,
   SHOPIFY_DEFAULT_BULK_WAIT_MS,
   SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -152,10 +154,18 @@ config('every default is the one its use case defines: the import, Process uploa
     [c.right.shopify?.batchSize, c.right.shopify?.reason, c.right.shopify?.staleRounds],
     [SHOPIFY_MAX_QUANTITIES_PER_CALL, uploads.reason, uploads.staleRounds],
   );
-  const { timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight } =
-    c.right.shopify ?? {};
+  const {
+    timeoutMs,
+    throttleWaitMs,
+    bulkWaitMs,
+    bulkThreshold,
+    bulkBatch,
+    bulkReadThreshold,
+    bulkSkuThreshold,
+    maxInFlight,
+  } = c.right.shopify ?? {};
   assert.equal(
-    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, maxInFlight],
+    [timeoutMs, throttleWaitMs, bulkWaitMs, bulkThreshold, bulkBatch, bulkReadThreshold, bulkSkuThreshold, maxInFlight],
     [
       SHOPIFY_DEFAULT_TIMEOUT_MS,
       SHOPIFY_DEFAULT_THROTTLE_WAIT_MS,
@@ -163,6 +173,7 @@ config('every default is the one its use case defines: the import, Process uploa
       SHOPIFY_DEFAULT_BULK_THRESHOLD,
       SHOPIFY_DEFAULT_BULK_BATCH,
       SHOPIFY_DEFAULT_BULK_READ_THRESHOLD,
+      SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD,
       'auto',
     ],
   );
@@ -174,6 +185,7 @@ config('every default is the one its use case defines: the import, Process uploa
     bulkThreshold: 1_000,
     bulkBatch: 2_000,
     bulkReadThreshold: 300,
+    bulkSkuThreshold: 400,
     maxInFlight: 4,
   };
   const set = loadConfig({ shopify: { shop: 'acme.myshopify.com', ...settings } }, { SHOPIFY_ACCESS_TOKEN: 'x' });
@@ -188,10 +200,13 @@ config('every default is the one its use case defines: the import, Process uploa
         s?.bulkThreshold,
         s?.bulkBatch,
         s?.bulkReadThreshold,
+        s?.bulkSkuThreshold,
         s?.maxInFlight,
       ],
       Object.values(settings),
     );
+    // The adapter of the live jobs takes the setting: map-products looks 400 SKUs up in bulk, not 399.
+    if (s !== undefined) assert.equal([399, 400].map(shopifyAdapterOf(set.right, s).findsSkusInBulk), [false, true]);
   }
   // The largest batch is Shopify's limit, from its adapter.
   const tooLarge = loadConfig(
@@ -199,6 +214,11 @@ config('every default is the one its use case defines: the import, Process uploa
     { SHOPIFY_ACCESS_TOKEN: 'x' },
   );
   assert.ok(isLeft(tooLarge) && tooLarge.left.problems.some((p) => /batchSize: expected BatchSizeUpTo250/.test(p)));
+  const noSkus = loadConfig(
+    { shopify: { shop: 'acme.myshopify.com', bulkSkuThreshold: 0 } },
+    { SHOPIFY_ACCESS_TOKEN: 'x' },
+  );
+  assert.ok(isLeft(noSkus) && noSkus.left.problems.some((p) => /bulkSkuThreshold: expected PositiveInt/.test(p)));
 });
 
 config(

@@ -132,7 +132,7 @@ export type ShopifyCall =
 
 /** The reads of Shopify the channel jobs use, answered from maps; every call is recorded; faults are one-shot. */
 export interface ShopifyStandIn
-  extends Pick<ShopifyInventory, 'availableAtLocation' | 'availableOf' | 'inventoryItemsBySku'> {
+  extends Pick<ShopifyInventory, 'availableAtLocation' | 'availableOf' | 'inventoryItemsBySku' | 'findsSkusInBulk'> {
   readonly calls: ShopifyCall[];
   /** Sets the `available` of an item at a location (stocking it there). */
   readonly stock: (inventoryItemId: string, quantity: number, locationId?: string) => void;
@@ -142,6 +142,8 @@ export interface ShopifyStandIn
   readonly sku: (sku: string, inventoryItemIds: ReadonlyArray<string>) => void;
   /** The next call answers this error. */
   readonly failNext: (error: ShopifyError) => void;
+  /** From this many SKUs on, `findsSkusInBulk` says yes (by default never), as an adapter with a bulk path does. */
+  readonly bulkSkusFrom: (count: number) => void;
 }
 
 export const shopifyStandIn = (): ShopifyStandIn => {
@@ -149,6 +151,7 @@ export const shopifyStandIn = (): ShopifyStandIn => {
   const skus = new Map<string, ReadonlyArray<string>>();
   const calls: ShopifyCall[] = [];
   let fault: ShopifyError | null = null;
+  let bulkFrom = Number.POSITIVE_INFINITY;
   // Lazy, as a real adapter: the answer (and a pending fault) is taken when the task runs, not when it is built.
   const answer =
     <A>(value: () => A): TE.TaskEither<ShopifyError, A> =>
@@ -166,6 +169,10 @@ export const shopifyStandIn = (): ShopifyStandIn => {
     failNext: (error) => {
       fault = error;
     },
+    bulkSkusFrom: (count) => {
+      bulkFrom = count;
+    },
+    findsSkusInBulk: (count) => count > 0 && count >= bulkFrom,
     availableAtLocation: (locationId) => {
       calls.push({ op: 'availableAtLocation', locationId });
       return answer(() => [...levels.values()].filter((l) => l.locationId === locationId));

@@ -825,6 +825,49 @@ const ITEMS = `query Items($query: String, $first: Int!, $after: String, $locati
   }
 }`;
 
+reading(
+  'every item is its own product variant: productVariants pages and searches by sku like inventoryItems',
+  async () => {
+    const { server, shirt, socks } = await started();
+    const twin = server.addInventoryItem({ sku: 'SHIRT-M' });
+    const VARIANTS = `query Variants($query: String, $first: Int!, $after: String) {
+    productVariants(first: $first, after: $after, query: $query) {
+      nodes { id sku inventoryItem { id sku variant { id } } }
+      pageInfo { hasNextPage endCursor }
+    }
+  }`;
+    const variant = (item: string) => item.replace('InventoryItem', 'ProductVariant');
+    const first = (await gql(server, VARIANTS, { first: 2 })).body.data.productVariants;
+    assert.equal(first.nodes, [
+      {
+        id: variant(shirt),
+        sku: 'SHIRT-M',
+        inventoryItem: { id: shirt, sku: 'SHIRT-M', variant: { id: variant(shirt) } },
+      },
+      { id: variant(socks), sku: 'SOCKS', inventoryItem: { id: socks, sku: 'SOCKS', variant: { id: variant(socks) } } },
+    ]);
+    assert.is(first.pageInfo.hasNextPage, true);
+    const rest = (await gql(server, VARIANTS, { first: 2, after: first.pageInfo.endCursor })).body.data.productVariants;
+    assert.equal(
+      rest.nodes.map((n: any) => n.id),
+      [variant(twin)],
+    );
+    const bySku = (await gql(server, VARIANTS, { first: 10, query: 'sku:SHIRT-M' })).body.data.productVariants;
+    assert.equal(
+      bySku.nodes.map((n: any) => n.inventoryItem.id),
+      [shirt, twin],
+    );
+    const one = await gql(server, 'query V($id: ID!) { productVariant(id: $id) { id sku } node(id: $id) { id } }', {
+      id: variant(socks),
+    });
+    assert.equal(one.body.data, { productVariant: { id: variant(socks), sku: 'SOCKS' }, node: { id: variant(socks) } });
+    const none = await gql(server, 'query V($id: ID!) { productVariant(id: $id) { id } }', {
+      id: 'gid://shopify/ProductVariant/999',
+    });
+    assert.equal(none.body.data, { productVariant: null });
+  },
+);
+
 reading('inventoryItems by sku finds every item with the sku (SKUs may repeat), page by page', async () => {
   const { server, warehouse, shirt } = await started();
   const twin = server.addInventoryItem({ sku: 'SHIRT-M' });
@@ -1185,5 +1228,41 @@ bulk('bulkOperationRunQuery reads every level as JSONL, nested nodes carrying __
     userErrors: [{ code: 'INVALID' }],
   });
 });
+
+bulk(
+  'bulkOperationRunQuery of productVariants: one line per variant, its inventory item on the same line',
+  async () => {
+    const { server, shirt, socks } = await started();
+    const twin = server.addInventoryItem({ sku: 'SHIRT-M' });
+    const query = '{ productVariants { edges { node { id sku inventoryItem { id } } } } }';
+    const run = await gql(
+      server,
+      `mutation BulkSkus($query: String!) { bulkOperationRunQuery(query: $query) { bulkOperation { id } userErrors { code } } }`,
+      { query },
+    );
+    assert.equal(run.body.data.bulkOperationRunQuery.userErrors, []);
+    const op = run.body.data.bulkOperationRunQuery.bulkOperation;
+    let polled: any;
+    await until(async () => {
+      polled = (await gql(server, POLL, { id: op.id })).body.data.bulkOperation;
+      return polled.status === 'COMPLETED';
+    });
+    const text = await (await fetch(polled.url)).text();
+    assert.ok(text.endsWith('\n'), 'every line ends with a newline');
+    const variant = (item: string) => item.replace('InventoryItem', 'ProductVariant');
+    assert.equal(
+      text
+        .trim()
+        .split('\n')
+        .map((l) => JSON.parse(l)),
+      [
+        { id: variant(shirt), sku: 'SHIRT-M', inventoryItem: { id: shirt } },
+        { id: variant(socks), sku: 'SOCKS', inventoryItem: { id: socks } },
+        { id: variant(twin), sku: 'SHIRT-M', inventoryItem: { id: twin } },
+      ],
+    );
+    assert.equal([polled.objectCount, polled.rootObjectCount], ['3', '3']);
+  },
+);
 
 bulk.run();

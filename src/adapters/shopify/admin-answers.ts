@@ -168,6 +168,15 @@ export const BulkLevelLineCodec = t.type(
   'InventoryItemLine',
 );
 
+/**
+ * A line of the bulk SKU read's result: a product variant with its SKU (null when it has none) and its inventory
+ * item, one line per variant.
+ */
+export const BulkVariantLineCodec = t.type(
+  { id: t.string, sku: nullable(t.string), inventoryItem: t.type({ id: t.string }, 'InventoryItem') },
+  'ProductVariantLine',
+);
+
 /** A line of a bulk mutation's result: the response to the variables line `__lineNumber` (zero-based). */
 export const BulkResultLineCodec = t.intersection([
   t.type({ __lineNumber: t.Int }),

@@ -20,6 +20,7 @@ import {
   BulkQueryStartedCodec,
   BulkResultLineCodec,
   BulkStatusDataCodec,
+  BulkVariantLineCodec,
   describeDecodeErrors,
   ItemsBySkuDataCodec,
   levelsDataCodec,
@@ -66,6 +67,12 @@ export const autoInFlight = (restoreRate: number): number =>
 
 /** Items from which `availableOf` reads by bulk query (`bulkReadThreshold`). */
 export const SHOPIFY_DEFAULT_BULK_READ_THRESHOLD = 1_000;
+
+/**
+ * SKUs from which `inventoryItemsBySku` reads the shop's variants by one bulk query (`bulkSkuThreshold`): 1,000 SKUs
+ * by search are 40 queries of some 52 points, 2,080 points, more than a full Standard bucket holds.
+ */
+export const SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD = 1_000;
 
 /** How long a bulk operation may wait for a free place before the run fails, unless configured otherwise. */
 export const SHOPIFY_DEFAULT_BULK_WAIT_MS = 1_800_000;
@@ -152,6 +159,12 @@ export interface ShopifyInventoryOptions {
    */
   readonly bulkReadThreshold?: number;
   /**
+   * `inventoryItemsBySku` of at least this many SKUs reads every variant's SKU and inventory item by one bulk query
+   * (`productVariants`, no bucket) and keeps the SKUs asked about, instead of search queries of 25 SKUs (some 52
+   * points each): a first mapping of 100,000 products is one bulk operation, not 4,000 queries. Default 1,000.
+   */
+  readonly bulkSkuThreshold?: number;
+  /**
    * Calls in flight at once on the call path: `'auto'` (the default) sends one at a time on a bucket restoring 100
    * points a second or less (Standard: a call's round trip is shorter than its refill), else one per 25 points a second
    * of restore rate, at most 64 (Advanced 8, Plus 40, Enterprise 64), so that a Plus shop with 150 ms of latency
@@ -206,9 +219,18 @@ const LEVELS_OF = (count: number): string =>
       `  i${i}: inventoryItem(id: $i${i}) { id inventoryLevel(locationId: $locationId) { quantities(names: ["available"]) { name quantity } } }`,
   ).join('\n')}\n}`;
 
-const BULK_LEVELS = `mutation BulkLevels($query: String!) {
+// A bulk query's start, named for what it reads (`BulkLevels`, `BulkSkus`) so that requests can be told apart.
+const BULK_QUERY = (name: string): string => `mutation ${name}($query: String!) {
   bulkOperationRunQuery(query: $query) { bulkOperation { id status } userErrors { field message code } }
 }`;
+
+const BULK_LEVELS = BULK_QUERY('BulkLevels');
+
+const BULK_SKUS = BULK_QUERY('BulkSkus');
+
+// Every variant with its SKU and its inventory item: one JSONL line per variant (the item is an object, not a
+// connection, so it stays on its variant's line).
+const BULK_VARIANTS_QUERY = '{ productVariants { edges { node { id sku inventoryItem { id } } } } }';
 
 // Every item with its level at the one location (a bulk query takes no variables: the id is written in, quoted).
 const BULK_LEVELS_QUERY = (locationId: string): string =>
@@ -285,6 +307,13 @@ const rejected = (reason: string, code: string | null = null): ShopifyError => (
 const quote = (sku: string): string => {
   const escaped = sku.replace(/\\/g, '\\\\');
   return sku.includes("'") && !sku.includes('"') ? `"${escaped}"` : `'${escaped.replace(/'/g, "\\'")}'`;
+};
+
+// Shopify ids in the order of their numbers (`gid://shopify/InventoryItem/9` before `…/10`): a search's default sort.
+const byIdNumber = (a: string, b: string): number => {
+  const number = (id: string) => Number(/\/(\d+)$/.exec(id)?.[1] ?? Number.NaN);
+  const d = number(a) - number(b);
+  return Number.isNaN(d) ? (a < b ? -1 : a > b ? 1 : 0) : d;
 };
 
 // A short, stable fingerprint of the indexes a resend leaves out, so its idempotency key differs from the original's
@@ -415,6 +444,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
   const onWait = options.onWait ?? (() => undefined);
   const bulkThreshold = options.bulkThreshold ?? SHOPIFY_DEFAULT_BULK_THRESHOLD;
   const bulkReadThreshold = options.bulkReadThreshold ?? SHOPIFY_DEFAULT_BULK_READ_THRESHOLD;
+  const bulkSkuThreshold = options.bulkSkuThreshold ?? SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD;
   const bulkBatch = Math.max(1, options.bulkBatch ?? SHOPIFY_DEFAULT_BULK_BATCH);
   const maxInFlight = options.maxInFlight ?? 'auto';
   const maxQuantities = Math.max(
@@ -791,31 +821,43 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     }
   };
 
-  // `wanted`: the items kept as the result streams by (all of them without it), so that reading a few items' levels
-  // holds those only, however large the location.
-  const availableAtLocation = async (
-    locationId: string,
-    wanted?: ReadonlySet<string>,
-  ): Outcome<ReadonlyArray<ItemQuantity>> => {
-    // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue.
+  // A bulk query: it runs on Shopify's side without spending the bucket, however large the catalogue. Started (with
+  // the waits of `startBulk`), polled to completion, and its result file handed to `each` line by line as it downloads.
+  const bulkQuery = async <A>(
+    operation: string,
+    query: string,
+    what: string,
+    codec: t.Type<A, unknown>,
+    each: (row: A, line: number) => ShopifyError | undefined,
+  ): Outcome<void> => {
     const started = await startBulk(
       'bulkOperationRunQuery',
-      BULK_LEVELS,
-      { query: BULK_LEVELS_QUERY(locationId) },
+      operation,
+      { query },
       BulkQueryStartedCodec,
       (data) => data.bulkOperationRunQuery,
     );
     if (started._tag === 'Left') return started;
     const url = await awaitBulk(started.right);
     if (url._tag === 'Left') return url;
+    const bad = await eachResultLine(url.right, what, codec, each);
+    return bad === undefined ? E.right(undefined) : E.left(bad);
+  };
+
+  // `wanted`: the items kept as the result streams by (all of them without it), so that reading a few items' levels
+  // holds those only, however large the location.
+  const availableAtLocation = async (
+    locationId: string,
+    wanted?: ReadonlySet<string>,
+  ): Outcome<ReadonlyArray<ItemQuantity>> => {
     const levels: ItemQuantity[] = [];
-    const bad = await eachResultLine(url.right, 'bulk read', BulkLevelLineCodec, (row) => {
+    const read = await bulkQuery(BULK_LEVELS, BULK_LEVELS_QUERY(locationId), 'bulk read', BulkLevelLineCodec, (row) => {
       if (wanted !== undefined && !wanted.has(row.id)) return undefined;
       const available = row.inventoryLevel?.quantities.find((q) => q.name === 'available');
       if (available !== undefined) levels.push({ inventoryItemId: row.id, locationId, quantity: available.quantity });
       return undefined;
     });
-    return bad === undefined ? E.right(levels) : E.left(bad);
+    return E.map(() => levels)(read);
   };
 
   // The levels of these items: by aliased queries (3 points an item) below `bulkReadThreshold` items, else the bulk
@@ -825,7 +867,28 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
     return availableAtLocation(locationId, new Set(ids));
   };
 
-  const inventoryItemsBySku = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
+  const findsSkusInBulk = (count: number): boolean => count > 0 && count >= bulkSkuThreshold;
+
+  // The items of these SKUs: by search queries below `bulkSkuThreshold` SKUs, else one bulk read of every variant.
+  const inventoryItemsBySku = (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> =>
+    findsSkusInBulk(skus.length) ? skusInBulk(skus) : searchSkus(skus);
+
+  // Every variant's SKU and inventory item by one bulk query, matched here against the SKUs asked about: only their
+  // items are kept (the map holds the SKUs asked, never the catalogue). A SKU of several items lists them by id, as
+  // the search does (its default sort), so both paths answer alike.
+  const skusInBulk = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
+    const found = new Map<string, string[]>(skus.map((s) => [s, []]));
+    const read = await bulkQuery(BULK_SKUS, BULK_VARIANTS_QUERY, 'bulk SKU read', BulkVariantLineCodec, (row) => {
+      // Only an exact SKU counts, as on the search path.
+      if (row.sku !== null) found.get(row.sku)?.push(row.inventoryItem.id);
+      return undefined;
+    });
+    if (read._tag === 'Left') return read;
+    for (const ids of found.values()) if (ids.length > 1) ids.sort(byIdNumber);
+    return E.right(found);
+  };
+
+  const searchSkus = async (skus: ReadonlyArray<string>): Outcome<ReadonlyMap<string, string[]>> => {
     const found = new Map<string, string[]>(skus.map((s) => [s, []]));
     for (let start = 0; start < skus.length; start += SKUS_PER_QUERY) {
       const query = skus
@@ -1093,6 +1156,7 @@ export const shopifyInventory = (options: ShopifyInventoryOptions): ShopifyInven
       return Math.max(1, Math.min(calls * maxQuantities, Math.max(maxQuantities, bulkThreshold - 1)));
     },
     setsInBulk: inBulk,
+    findsSkusInBulk,
     setAvailable: (request) => total('setAvailable', () => setAvailable(request)),
     availableAtLocation: (locationId) => total('availableAtLocation', () => availableAtLocation(locationId)),
     availableOf: (locationId, ids) => total('availableOf', () => availableOf(locationId, ids)),

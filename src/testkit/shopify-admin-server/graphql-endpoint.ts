@@ -24,7 +24,7 @@ import type { CostBucket, ThrottleStatus } from './cost-bucket.ts';
 import { requestError, setQuantities, type SetQuantitiesInput } from './inventory-set-quantities.ts';
 import { actualCost, requestedCost } from './query-cost.ts';
 import { syntaxError, validationErrors, variableErrors, type WireError } from './request-errors.ts';
-import type { ItemRecord } from './state.ts';
+import type { ItemRecord, ShopState } from './state.ts';
 import {
   bulkView,
   connection,
@@ -34,6 +34,8 @@ import {
   nodeById,
   type ExecutionContext,
   type PageArgs,
+  variantOf,
+  variantView,
 } from './views.ts';
 
 /** The single-query limit: "A single query to the API cannot exceed a cost of 1000." */
@@ -112,20 +114,24 @@ const fragmentsOf = (document: DocumentNode): Map<string, FragmentDefinitionNode
 /** The root value: Shopify's query and mutation fields over the shop state. */
 const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
   const { state } = env;
+  // A connection over the items matching `query:`, each seen as `view` shows it (an item, or its variant).
+  const itemsAs =
+    (view: (state: ShopState, item: ItemRecord, context: ExecutionContext) => object) =>
+    (args: PageArgs & { query?: string | null }, context: ExecutionContext) =>
+      connection(
+        [...state.items.values()].filter(itemMatcher(args.query)),
+        (i) => i.num,
+        args,
+        context,
+        (i) => view(state, i, context),
+      );
   return {
     // QueryRoot
     inventoryItem: ({ id }: { id: string }, context: ExecutionContext) => {
       const item = state.items.get(id);
       return item === undefined ? null : itemView(state, item, context);
     },
-    inventoryItems: (args: PageArgs & { query?: string | null }, context: ExecutionContext) =>
-      connection(
-        [...state.items.values()].filter(itemMatcher(args.query)),
-        (i) => i.num,
-        args,
-        context,
-        (i) => itemView(state, i, context),
-      ),
+    inventoryItems: itemsAs(itemView),
     location: ({ id }: { id?: string | null }, context: ExecutionContext) => {
       const location =
         id == null ? [...state.locations.values()].sort((a, b) => a.num - b.num)[0] : state.locations.get(id);
@@ -139,6 +145,12 @@ const rootValue = (env: EndpointEnvironment, bulkEnv: BulkEnvironment) => {
         context,
         (l) => locationView(state, l, context),
       ),
+    // Every item is its own variant's (see `variantId`): the variants are the items, searched alike by `sku:`.
+    productVariant: ({ id }: { id: string }, context: ExecutionContext) => {
+      const item = variantOf(state, id);
+      return item === undefined ? null : variantView(state, item, context);
+    },
+    productVariants: itemsAs(variantView),
     node: ({ id }: { id: string }, context: ExecutionContext) => nodeById(state, id, context),
     nodes: ({ ids }: { ids: ReadonlyArray<string> }, context: ExecutionContext) =>
       ids.map((id) => nodeById(state, id, context)),

@@ -49,6 +49,8 @@ type QueryRoot {
   ): LocationConnection!
   node(id: ID!): Node
   nodes(ids: [ID!]!): [Node]!
+  productVariant(id: ID!): ProductVariant
+  productVariants(first: Int, after: String, last: Int, before: String, reverse: Boolean = false, query: String): ProductVariantConnection!
 }
 
 type Mutation {
@@ -76,6 +78,7 @@ type InventoryItem implements Node {
   requiresShipping: Boolean!
   sku: String
   tracked: Boolean!
+  variant: ProductVariant!
 }
 
 type InventoryItemConnection {
@@ -87,6 +90,23 @@ type InventoryItemConnection {
 type InventoryItemEdge {
   cursor: String!
   node: InventoryItem!
+}
+
+type ProductVariant implements Node {
+  id: ID!
+  inventoryItem: InventoryItem!
+  sku: String
+}
+
+type ProductVariantConnection {
+  edges: [ProductVariantEdge!]!
+  nodes: [ProductVariant!]!
+  pageInfo: PageInfo!
+}
+
+type ProductVariantEdge {
+  cursor: String!
+  node: ProductVariant!
 }
 
 type InventoryLevel implements Node {

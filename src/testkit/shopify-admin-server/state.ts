@@ -172,6 +172,12 @@ export const gidNumber = (gid: string, type: string): number | undefined => {
   return match === null ? undefined : Number(match[1]);
 };
 
+/**
+ * The product variant an item belongs to. Shopify gives every variant exactly one inventory item (and the item the
+ * variant's SKU); here each item stands for its own variant, numbered as the item is.
+ */
+export const variantId = (item: ItemRecord): string => `gid://shopify/ProductVariant/${item.num}`;
+
 /** Shopify's InventoryLevel ids carry the item id as a query parameter. */
 export const levelId = (state: ShopState, level: LevelRecord): string =>
   `gid://shopify/InventoryLevel/${state.locations.get(level.locationId)?.num ?? 0}?inventory_item_id=${state.items.get(level.itemId)?.num ?? 0}`;

@@ -13,6 +13,7 @@ import {
   type LevelRecord,
   type LocationRecord,
   type ShopState,
+  variantId,
 } from './state.ts';
 
 /** Per-request execution context. In a bulk query, connections return every node and ignore paging arguments. */
@@ -172,6 +173,15 @@ export const itemView = (state: ShopState, item: ItemRecord, context: ExecutionC
   },
   inventoryLevels: (args: PageArgs) =>
     connection(levelsOfItem(state, item.id), levelNumber(state), args, context, (l) => levelView(state, l, context)),
+  variant: () => variantView(state, item, context),
+});
+
+/** The ProductVariant of an item (see `variantId`): its SKU is the item's. */
+export const variantView = (state: ShopState, item: ItemRecord, context: ExecutionContext): object => ({
+  __typename: 'ProductVariant',
+  id: variantId(item),
+  sku: item.sku,
+  inventoryItem: () => itemView(state, item, context),
 });
 
 /** A Location. */
@@ -244,10 +254,18 @@ export const bulkView = (bulk: BulkRecord): object => ({
   partialDataUrl: null,
 });
 
+/** The item of a `gid://shopify/ProductVariant/N` id (see `variantId`), or undefined. */
+export const variantOf = (state: ShopState, id: string): ItemRecord | undefined => {
+  const num = gidNumber(id, 'ProductVariant');
+  return num === undefined ? undefined : state.items.get(`gid://shopify/InventoryItem/${num}`);
+};
+
 /** Any Node by id, or null. */
 export const nodeById = (state: ShopState, id: string, context: ExecutionContext): object | null => {
   const item = state.items.get(id);
   if (item !== undefined) return itemView(state, item, context);
+  const variant = variantOf(state, id);
+  if (variant !== undefined) return variantView(state, variant, context);
   const location = state.locations.get(id);
   if (location !== undefined) return locationView(state, location, context);
   const group = state.groups.get(id);

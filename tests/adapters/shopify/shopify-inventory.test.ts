@@ -13,6 +13,7 @@ import {
 import {
   autoInFlight,
   linesOf,
+  SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD,
   SHOPIFY_MAX_QUANTITIES_PER_CALL,
   shopifyInventory,
   type AdminGraphqlClient,
@@ -1388,30 +1389,32 @@ levelsOf.run();
 const bySku = suite('shopifyInventory: inventoryItemsBySku');
 bySku.after.each(closeShops);
 
-bySku('unique, duplicated, unknown, and SKUs with quotes and spaces: exact matches only', async () => {
+/** A shop with unique, duplicated, case-different, prefixed and quoted SKUs; the SKUs asked and what each finds. */
+const skuFixture = async () => {
   const server = await openShop();
   const unique = server.addInventoryItem({ sku: 'TEE-M' });
   const twinA = server.addInventoryItem({ sku: 'DUP-1' });
-  const twinB = server.addInventoryItem({ sku: 'DUP-1' });
+  server.addInventoryItem({ sku: 'TEE-M-XL' });
   const apostrophe = server.addInventoryItem({ sku: "Men's Tee L" });
+  const twinB = server.addInventoryItem({ sku: 'DUP-1' });
   const doubleQuoted = server.addInventoryItem({ sku: 'Shirt "Blue" M' });
   const lower = server.addInventoryItem({ sku: 'tee-m' });
-  server.addInventoryItem({ sku: 'TEE-M-XL' });
+  server.addInventoryItem({ sku: 'NOT-ASKED' });
+  const expected: Array<[string, string[]]> = [
+    ['TEE-M', [unique]],
+    ['DUP-1', [twinA, twinB]],
+    ['NO-SUCH-SKU', []],
+    ["Men's Tee L", [apostrophe]],
+    ['Shirt "Blue" M', [doubleQuoted]],
+    ['tee-m', [lower]],
+  ];
+  return { server, skus: expected.map(([sku]) => sku), expected };
+};
+
+bySku('unique, duplicated, unknown, and SKUs with quotes and spaces: exact matches only', async () => {
+  const { server, skus, expected } = await skuFixture();
   const shopify = adapterFor(server);
-  const found = await run(
-    shopify.inventoryItemsBySku(['TEE-M', 'DUP-1', 'NO-SUCH-SKU', "Men's Tee L", 'Shirt "Blue" M', 'tee-m']),
-  );
-  assert.equal(
-    [...found],
-    [
-      ['TEE-M', [unique]],
-      ['DUP-1', [twinA, twinB]],
-      ['NO-SUCH-SKU', []],
-      ["Men's Tee L", [apostrophe]],
-      ['Shirt "Blue" M', [doubleQuoted]],
-      ['tee-m', [lower]],
-    ],
-  );
+  assert.equal([...(await run(shopify.inventoryItemsBySku(skus)))], expected);
   assert.is(server.stats.requests, 1);
   assert.equal([...(await run(shopify.inventoryItemsBySku([])))], []);
 });
@@ -1432,6 +1435,75 @@ bySku(
     assert.is(server.stats.requests, 5, 'pages of 50: two requests');
   },
 );
+
+bySku(
+  'from bulkSkuThreshold SKUs on, one bulk query of the variants answers as the searches do; below it, searches only',
+  async () => {
+    const { server, skus, expected } = await skuFixture();
+    const below = requestKinds();
+    const searching = adapterFor(server, { bulkSkuThreshold: skus.length + 1, fetch: below.fetch });
+    assert.equal([...(await run(searching.inventoryItemsBySku(skus)))], expected);
+    assert.equal([below.count('ItemsBySku'), below.count('BulkSkus'), server.stats.bulkOperations], [1, 0, 0]);
+    const at = requestKinds();
+    const bulk = adapterFor(server, { bulkSkuThreshold: skus.length, fetch: at.fetch });
+    // The ambiguous SKU's items in id order, unknown SKUs with none: the same answer, entry for entry.
+    assert.equal([...(await run(bulk.inventoryItemsBySku(skus)))], expected);
+    assert.equal([at.count('ItemsBySku'), at.count('BulkSkus'), server.stats.bulkOperations], [0, 1, 1]);
+    assert.equal(at.kinds, ['BulkSkus', ...at.kinds.slice(1).map(() => 'BulkStatus')], 'start, then polls only');
+    assert.equal(
+      [skus.length - 1, skus.length].map(bulk.findsSkusInBulk),
+      [false, true],
+      'findsSkusInBulk: from bulkSkuThreshold on',
+    );
+    assert.equal([...(await run(bulk.inventoryItemsBySku([])))], [], 'no SKU, no bulk');
+    assert.is(server.stats.bulkOperations, 1);
+    assert.equal(
+      [SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD - 1, SHOPIFY_DEFAULT_BULK_SKU_THRESHOLD].map(
+        adapterFor(server).findsSkusInBulk,
+      ),
+      [false, true],
+      'by default from 1,000 SKUs',
+    );
+  },
+);
+
+bySku('2,000 SKUs: one bulk operation and a few requests instead of 80 searches of 50 points', async () => {
+  const server = await openShop();
+  const skus = Array.from({ length: 2_000 }, (_, i) => `BULK-${i}`);
+  const ids = skus.map((sku) => server.addInventoryItem({ sku }));
+  const twin = server.addInventoryItem({ sku: 'BULK-7' });
+  for (let i = 0; i < 500; i++) server.addInventoryItem({ sku: `OTHER-${i}` });
+  const asked = [...skus, 'MISSING-1'];
+  const expected = new Map(asked.map((sku, i) => [sku, i === 7 ? [ids[7]!, twin] : i < ids.length ? [ids[i]!] : []]));
+  const search = adapterFor(server, { bulkSkuThreshold: 1_000_000 });
+  assert.equal([...(await run(search.inventoryItemsBySku(asked)))], [...expected]);
+  const searched = { requests: server.stats.requests, points: server.stats.pointsSpent };
+  assert.is(searched.requests, 81, '25 SKUs a query');
+  const bulk = adapterFor(server);
+  assert.equal([...(await run(bulk.inventoryItemsBySku(asked)))], [...expected]);
+  const requests = server.stats.requests - searched.requests;
+  const points = server.stats.pointsSpent - searched.points;
+  assert.is(server.stats.bulkOperations, 1);
+  assert.ok(requests <= 6, `a start and a few polls, not ${requests} requests`);
+  assert.ok(points < 40, `${points} points against ${searched.points} by search`);
+  assert.ok(searched.points > 2_000, `the searches cost ${searched.points} points: more than a Standard bucket`);
+});
+
+bySku('the bulk SKU read waits on LIMIT_REACHED like any bulk query, then answers', async () => {
+  const { server, skus, expected } = await skuFixture();
+  server.faults.bulkLimitReached(2);
+  const log = waitLog();
+  const shopify = adapterFor(server, { bulkSkuThreshold: 1, onWait: log.onWait });
+  assert.equal([...(await run(shopify.inventoryItemsBySku(skus)))], expected);
+  assert.equal(
+    log.waits.map((w) => [w.operation, w.code, w.phase]),
+    [
+      ['bulkOperationRunQuery', 'LIMIT_REACHED', 'waiting'],
+      ['bulkOperationRunQuery', 'LIMIT_REACHED', 'started'],
+    ],
+  );
+  assert.is(server.stats.bulkOperations, 1);
+});
 
 bySku.run();
 
@@ -1679,6 +1751,46 @@ malformed('answers that are no GraphQL response at all, and a throttleStatus of 
     );
     assert.equal([left._tag, left.retriable, reasonOf(left)], ['ShopifyAnswerInvalid', false, reason]);
   }
+});
+
+malformed('a bulk SKU read line of another shape, or not JSON: ShopifyAnswerInvalid naming the line', async () => {
+  const started = {
+    BulkSkus: {
+      data: { bulkOperationRunQuery: { bulkOperation: { id: 'gid://shopify/BulkOperation/3' }, userErrors: [] } },
+    },
+  };
+  const good = JSON.stringify({ id: 'gid://shopify/ProductVariant/1', sku: 'SKU-1', inventoryItem: { id: ITEM(1) } });
+  const cases: ReadonlyArray<[string, boolean, string]> = [
+    [
+      `${good}\n${JSON.stringify({ id: 'gid://shopify/ProductVariant/2', sku: 'SKU-2', inventoryItem: null })}\n`,
+      false,
+      'bulk SKU read line 2: inventoryItem: expected InventoryItem, got null',
+    ],
+    [`${good}\n{"id":"gid://shopify/Prod`, true, 'bulk SKU read line 2: not JSON'],
+  ];
+  for (const [results, retriable, reason] of cases) {
+    const { shopify, requests } = scripted({ ...BULK_SCRIPT, ...started }, results, { bulkSkuThreshold: 1 });
+    const left = await leftOf(shopify.inventoryItemsBySku(['SKU-1', 'SKU-2']));
+    assert.equal([left._tag, left.retriable], ['ShopifyAnswerInvalid', retriable]);
+    assert.match(reasonOf(left), reason);
+    assert.equal(requests, ['BulkSkus', 'BulkStatus']);
+  }
+  // Variants need not come in the order of their items: a SKU's items are listed by id number, as a search lists them.
+  const variant = (n: number, sku: string | null, item: number) =>
+    JSON.stringify({ id: `gid://shopify/ProductVariant/${n}`, sku, inventoryItem: { id: ITEM(item) } });
+  const { shopify } = scripted(
+    { ...BULK_SCRIPT, ...started },
+    [good, variant(2, 'SKU-3', 10), variant(3, null, 4), variant(4, 'SKU-3', 9)].join('\n'),
+    { bulkSkuThreshold: 1 },
+  );
+  assert.equal(
+    [...(await run(shopify.inventoryItemsBySku(['SKU-1', 'SKU-2', 'SKU-3'])))],
+    [
+      ['SKU-1', [ITEM(1)]],
+      ['SKU-2', []],
+      ['SKU-3', [ITEM(9), ITEM(10)]],
+    ],
+  );
 });
 
 malformed('a page that says there is more but gives no cursor: invalid, not read forever', async () => {
