@@ -42,7 +42,7 @@ import { CHANNEL_FAC_GROUP } from '../src/domain/index.ts';
 import { SHOPIFY_PLANS } from '../src/testkit/index.ts';
 import { freshPostgresDatabase } from '../tests/support/postgres.ts';
 import { run } from '../tests/support/run.ts';
-import { benchShopifyServer } from './shopify-server-child.ts';
+import { benchShopifyServer, type RemoteShopifyServer } from './shopify-server-child.ts';
 import { timeline } from './timeline.ts';
 
 const ITEMS = Number(process.env.BENCH_ITEMS ?? 100_000);
@@ -277,17 +277,21 @@ try {
     );
     return sync.lines - sync.alreadyEqual;
   };
+  // Another client empties the bucket; the adapter reads it with one query: the points it holds after.
+  const emptyBucket = async (on: RemoteShopifyServer, adapter: ReturnType<typeof shopifyInventory>) => {
+    const stop = await on.compete(1_000_000);
+    await new Promise((r) => setTimeout(r, 200));
+    await stop();
+    await run(adapter.locations());
+    const bucket = adapter.bucket();
+    return bucket === null ? 0 : Math.max(0, availableAt(bucket, performance.now()));
+  };
   // share-drained: the 5%-changed feed's Process uploads with the bucket emptied first (another client spends it), so
   // that its calls are bound by the restore rate: their time against the bucket's minimum for the changed lines.
   if (CASES.has('share-drained')) {
     const changed = await syncFeed(CHANGED_SHARE);
     const calls = await server.setCalls();
-    const stop = await server.compete(1_000_000);
-    await new Promise((r) => setTimeout(r, 200));
-    await stop();
-    await run(shopify.locations());
-    const bucket = shopify.bucket();
-    const startAvailable = bucket === null ? 0 : Math.max(0, availableAt(bucket, performance.now()));
+    const startAvailable = await emptyBucket(server, shopify);
     const before = shopify.stats();
     const start = performance.now();
     const line = timeline();
@@ -441,13 +445,7 @@ try {
         const sync = await run(
           hardSync({ facilityGroupId: 'SHOPIFY_US', runId: `bench-plus-${label}`, pageSize: 10_000 })(plusDeps),
         );
-        // Another client empties the bucket; the adapter reads it with one query.
-        const stop = await plus.compete(1_000_000);
-        await new Promise((r) => setTimeout(r, 200));
-        await stop();
-        await run(plusShopify.locations());
-        const bucket = plusShopify.bucket();
-        const startAvailable = bucket === null ? 0 : Math.max(0, availableAt(bucket, performance.now()));
+        const startAvailable = await emptyBucket(plus, plusShopify);
         const before = plusShopify.stats();
         const start = performance.now();
         const line = timeline();
