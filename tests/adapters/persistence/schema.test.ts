@@ -199,6 +199,67 @@ schema(
   },
 );
 
+// PostgreSQL: the Shopify ledger keeps half of each page free, fresh or migrated, so a settle's updates are HOT.
+schema(
+  'PostgreSQL: shopify_ledger has fillfactor 50, fresh or migrated, and a settle that updates is HOT',
+  async () => {
+    for (const legacy of [false, true]) {
+      const database = await freshPostgresDatabase();
+      try {
+        const location = { postgresUrl: database.url };
+        if (legacy) await migrateLegacy(location);
+        const store = await openStore(location);
+        const client = new pg.Client({ connectionString: database.url });
+        let closed = false;
+        const settle = (quantity: number, at: number) =>
+          run(
+            store.settleBatch({
+              shop: 'shop.myshopify.com',
+              feed: 'feed',
+              nextLine: 0,
+              confirmed: Array.from({ length: 200 }, (_, i) => ({
+                inventoryItemId: `gid://shopify/InventoryItem/${i}`,
+                locationId: 'gid://shopify/Location/1',
+                quantity,
+                runId: `run-${quantity}`,
+              })),
+              failed: [],
+              at: new Date(at),
+            }),
+          );
+        try {
+          await store.migrate();
+          await settle(1, 1_000);
+          await client.connect();
+          const options = await client.query<{ options: string[] | null }>(
+            `select "reloptions" as "options" from pg_class where oid = 'shopify_ledger'::regclass`,
+          );
+          assert.equal(options.rows[0]?.options, ['fillfactor=50'], legacy ? 'migrated' : 'fresh');
+          await settle(2, 2_000);
+          // The store's connections flush their statistics as they end.
+          await store.close();
+          closed = true;
+          let hot = 0;
+          for (let tries = 0; tries < 50 && hot < 200; tries++) {
+            await new Promise((resolve) => setTimeout(resolve, 100));
+            await client.query('select pg_stat_clear_snapshot()');
+            const { rows } = await client.query<{ hot: string }>(
+              `select n_tup_hot_upd as "hot" from pg_stat_user_tables where relname = 'shopify_ledger'`,
+            );
+            hot = Number(rows[0]?.hot ?? 0);
+          }
+          assert.is(hot, 200, 'every update of the second settle HOT');
+        } finally {
+          await client.end().catch(() => undefined);
+          if (!closed) await store.close();
+        }
+      } finally {
+        await database.drop();
+      }
+    }
+  },
+);
+
 // A deadlock or a serialization failure rolls the transaction back whole: the same call run again can succeed.
 const conflicts = suite('storeError: PostgreSQL transaction conflicts');
 
