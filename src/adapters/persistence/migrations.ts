@@ -50,7 +50,7 @@ export const MIGRATION_NAMES = [
   // PostgreSQL: `shopify_ledger` keeps half of each page free (fillfactor 50): a Hard Sync settles up to every item of
   // a location again, each update then written beside the row it replaces (HOT: no new primary key entry), 40,000
   // entries in 0.29-0.32 s instead of 0.45-0.66 s.
-  'Migration20270104000000_ShopifyLedgerRoom',
+  'Migration20270105000000_ShopifyLedgerRoom',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
@@ -61,7 +61,7 @@ const DROPPED_INDEXES: Partial<Record<(typeof MIGRATION_NAMES)[number], Readonly
 // Storage settings of PostgreSQL a step sets (the entities cannot say them; SQLite has none).
 const POSTGRES_STORAGE: Partial<Record<(typeof MIGRATION_NAMES)[number], ReadonlyArray<string>>> = {
   Migration20270101000000_PositionsUpdatedInPlace: ['alter table "inventory_position" set (fillfactor = 90)'],
-  Migration20270104000000_ShopifyLedgerRoom: ['alter table "shopify_ledger" set (fillfactor = 50)'],
+  Migration20270105000000_ShopifyLedgerRoom: ['alter table "shopify_ledger" set (fillfactor = 50)'],
 };
 
 // Rows a step writes after the schema is synced (a fresh database runs every step too, in order).
