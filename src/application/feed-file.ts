@@ -221,6 +221,34 @@ export const feedLineCursor =
     });
   };
 
+// The header of a feed's first text line (none: an empty file).
+const headerOf = (name: string, row: TextLine | undefined): E.Either<FeedFileInvalid, FeedHeader> =>
+  row === undefined
+    ? E.left(invalid(name, 1, 'empty feed file'))
+    : E.flatMap(decodeTextLine(name, row), (text) => decodeFeedHeader(name, text));
+
+/**
+ * Reads a feed file's first line only: its header, or why it is no feed (`FeedFileInvalid`). What a run resuming a
+ * feed reads before applying it, when the feed's first reading is stored with its progress (`FeedScan`).
+ */
+export const readFeedHeader =
+  (
+    reader: FeedReader,
+    copy: LocalCopy,
+    name: string,
+  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedHeader>> =>
+  async () => {
+    const opened = await reader.readFeedLines(copy)();
+    if (E.isLeft(opened)) return opened;
+    const cursor = opened.right;
+    try {
+      const first = await cursor.next(1)();
+      return E.isLeft(first) ? first : E.right(headerOf(name, first.right[0]));
+    } finally {
+      await cursor.close();
+    }
+  };
+
 /**
  * Reads a feed file once, line by line (memory flat in its length): its header and how many lines may need a call,
  * or why it cannot be applied (`FeedFileInvalid`, the first bad line named; a cut file fails on its line count).
@@ -238,9 +266,7 @@ export const scanFeed =
     try {
       const first = await cursor.next(1)();
       if (E.isLeft(first)) return first;
-      const row = first.right[0];
-      if (row === undefined) return E.right(E.left(invalid(name, 1, 'empty feed file')));
-      const header = E.flatMap(decodeTextLine(name, row), (text) => decodeFeedHeader(name, text));
+      const header = headerOf(name, first.right[0]);
       if (E.isLeft(header)) return E.right(header);
       let lines = 0;
       let candidates = 0;

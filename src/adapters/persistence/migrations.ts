@@ -47,6 +47,9 @@ export const MIGRATION_NAMES = [
   // The ledger's writes no longer mark the products they change: `changed_product_mark` says how far the ledger's
   // rows are folded into `changed_product`, from the head on (every row before it was marked as it was written).
   'Migration20270103000000_ChangedProductMark',
+  // What Process uploads' first reading of a feed found (`feed_progress.scan_lines`, `scan_candidates`), so that a
+  // resumed run reads the feed's header only instead of the whole file again.
+  'Migration20270104000000_FeedScan',
 ] as const;
 
 // Indexes a later step dropped: the generator drops nothing, so the step does (a fresh database never had them).
