@@ -359,13 +359,15 @@ const processFeed = (
       if (state.at >= total) return E.right(null);
       const rows = await cursor.next(1000)();
       if (E.isLeft(rows)) return E.left(rows.left._tag === 'FeedFileInvalid' ? changed(rows.left) : rows.left);
+      // Lines past the count the header announces: the file goes on where it ended when read first.
+      if (state.at + rows.right.length > total) return E.left(longer());
       buffer = rows.right;
       offset = 0;
       return E.right(buffer[0] ?? null);
     };
-    // After the last line the header announces, the file ends: a longer file changed under the run.
+    // After the last line the header announces, the file ends (a whole reading first checked it; a resumed run's
+    // stored one did).
     const ended = async (): Step<void> => {
-      if (offset < buffer.length) return E.left(longer());
       const rows = await cursor.next(1)();
       if (E.isLeft(rows)) return E.left(rows.left._tag === 'FeedFileInvalid' ? changed(rows.left) : rows.left);
       return rows.right.length === 0 ? E.right(undefined) : E.left(longer());

@@ -502,7 +502,7 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       0,
       /announces 20 lines, the file has 17/,
     ],
-    ['longer than its header says', (rows: string[]) => [...rows, rows[20]!], 1, /announces 20 lines, the file has 21/],
+    ['longer than its header says', (rows: string[]) => [...rows, rows[20]!], 0, /announces 20 lines, the file has 21/],
     [
       'with a line no longer a feed line',
       (rows: string[]) => rows.map((r, i) => (i === 20 ? '{"productId": "Q000019"' : r)),
@@ -529,6 +529,35 @@ for (const [adapter, open] of STORE_ADAPTERS) {
       assert.equal(s.server.adjustments().length, 4, 'nothing applied twice');
       await s.dispose();
     });
+
+  jobs(
+    'a resumed run refuses a feed longer than its header says past a whole read of 1,000 lines: at its end',
+    async () => {
+      const { store, s, ids } = await catalogue(1000, (i) => i % 100 === 7, { maxQuantitiesPerCall: 2 });
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-end', pageSize: 500 })(s.deps));
+      await runLeft(uploads('upload-1')({ ...s.deps, settleBatch: killedAtSettle(store, 3) }));
+      assert.is(s.server.adjustments().length, 4, 'two batches of 2 reached Shopify');
+      // One line more after the 1,000 the header announces: the reader takes lines 1,000 at a time, so the last
+      // batch's read ends exactly at the announced count, and only the look past it finds the extra line.
+      const path = join(s.outboxDir, sync.feed!);
+      const rows = readFileSync(path, 'utf8').trimEnd().split('\n');
+      writeFileSync(path, `${[...rows, rows[1]!].join('\n')}\n`);
+      const report = await run(uploads('upload-2')(s.deps));
+      assert.equal(report.feeds[0]!.outcome, 'invalid');
+      assert.match(report.feeds[0]!.invalid!.reason, /announces 1000 lines, the file has 1001/);
+      assert.equal([s.folder(''), s.folder('error')], [[], [sync.feed]]);
+      assert.equal(
+        s.server
+          .adjustments()
+          .map((a) => a.inventoryItemId)
+          .sort(),
+        ids.filter((_, i) => i % 100 === 7).sort(),
+        'the changed lines (before the end) applied, each once',
+      );
+      assert.is(report.calls, 4, 'the frozen batch again, the three after it, counted in the refused feed');
+      await s.dispose();
+    },
+  );
 
   jobs(
     'the next batch is classified while the one before is in flight, frozen as that one settles, settled in order',
