@@ -227,38 +227,14 @@ const headerOf = (name: string, row: TextLine | undefined): E.Either<FeedFileInv
     ? E.left(invalid(name, 1, 'empty feed file'))
     : E.flatMap(decodeTextLine(name, row), (text) => decodeFeedHeader(name, text));
 
-/**
- * Reads a feed file's first line only: its header, or why it is no feed (`FeedFileInvalid`). What a run resuming a
- * feed reads before applying it, when the feed's first reading is stored with its progress (`FeedScan`).
- */
-export const readFeedHeader =
-  (
+// Opens a feed file and reads its header; `then` reads on from the same cursor (closed after, whatever happens).
+const afterHeader =
+  <A>(
     reader: FeedReader,
     copy: LocalCopy,
     name: string,
-  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedHeader>> =>
-  async () => {
-    const opened = await reader.readFeedLines(copy)();
-    if (E.isLeft(opened)) return opened;
-    const cursor = opened.right;
-    try {
-      const first = await cursor.next(1)();
-      return E.isLeft(first) ? first : E.right(headerOf(name, first.right[0]));
-    } finally {
-      await cursor.close();
-    }
-  };
-
-/**
- * Reads a feed file once, line by line (memory flat in its length): its header and how many lines may need a call,
- * or why it cannot be applied (`FeedFileInvalid`, the first bad line named; a cut file fails on its line count).
- */
-export const scanFeed =
-  (
-    reader: FeedReader,
-    copy: LocalCopy,
-    name: string,
-  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedSummary>> =>
+    then: (header: FeedHeader, cursor: LineCursor) => Promise<E.Either<FileStoreError, E.Either<FeedFileInvalid, A>>>,
+  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, A>> =>
   async () => {
     const opened = await reader.readFeedLines(copy)();
     if (E.isLeft(opened)) return opened;
@@ -267,26 +243,49 @@ export const scanFeed =
       const first = await cursor.next(1)();
       if (E.isLeft(first)) return first;
       const header = headerOf(name, first.right[0]);
-      if (E.isLeft(header)) return E.right(header);
-      let lines = 0;
-      let candidates = 0;
-      for (;;) {
-        const rows = await cursor.next(READ_AT_ONCE)();
-        if (E.isLeft(rows)) return rows;
-        if (rows.right.length === 0) break;
-        for (const r of rows.right) {
-          const line = lineOf(name, r);
-          if (E.isLeft(line)) return E.right(line);
-          lines++;
-          if (isFeedCandidate(line.right)) candidates++;
-        }
-      }
-      const counted = announced(name, header.right, lines);
-      return E.right(E.isLeft(counted) ? counted : E.right({ name, header: header.right, candidates }));
+      return E.isLeft(header) ? E.right(header) : await then(header.right, cursor);
     } finally {
       await cursor.close();
     }
   };
+
+/**
+ * Reads a feed file's first line only: its header, or why it is no feed (`FeedFileInvalid`). What a run resuming a
+ * feed reads before applying it, when the feed's first reading is stored with its progress (`FeedScan`).
+ */
+export const readFeedHeader = (
+  reader: FeedReader,
+  copy: LocalCopy,
+  name: string,
+): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedHeader>> =>
+  afterHeader(reader, copy, name, async (header) => E.right(E.right(header)));
+
+/**
+ * Reads a feed file once, line by line (memory flat in its length): its header and how many lines may need a call,
+ * or why it cannot be applied (`FeedFileInvalid`, the first bad line named; a cut file fails on its line count).
+ */
+export const scanFeed = (
+  reader: FeedReader,
+  copy: LocalCopy,
+  name: string,
+): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedSummary>> =>
+  afterHeader(reader, copy, name, async (header, cursor) => {
+    let lines = 0;
+    let candidates = 0;
+    for (;;) {
+      const rows = await cursor.next(READ_AT_ONCE)();
+      if (E.isLeft(rows)) return rows;
+      if (rows.right.length === 0) break;
+      for (const r of rows.right) {
+        const line = lineOf(name, r);
+        if (E.isLeft(line)) return E.right(line);
+        lines++;
+        if (isFeedCandidate(line.right)) candidates++;
+      }
+    }
+    const counted = announced(name, header, lines);
+    return E.right(E.isLeft(counted) ? counted : E.right({ name, header, candidates }));
+  });
 
 /** A feed's file name: creation time first, so that the outbox sorts oldest first; ids reduced to safe characters. */
 export const feedFileName = (job: FeedJob, facilityGroupId: string, runId: string, at: Date): string => {

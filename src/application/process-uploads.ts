@@ -4,15 +4,8 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
-import type {
-  FailedLine,
-  FeedProgress,
-  FeedScan,
-  FrozenBatch,
-  LedgerEntry,
-  PushLedger,
-  SetQuantity,
-} from './push-ledger.ts';
+import type { FailedLine, FeedProgress, FrozenBatch, LedgerEntry, PushLedger, SetQuantity } from './push-ledger.ts';
+import type { FeedScan } from './push-ledger.ts';
 import type { Clock } from './clock.ts';
 import {
   feedLineCursor,
