@@ -82,7 +82,7 @@ export const timeline = (): Timeline => {
         .join(', ');
     const longest = [...gaps].sort((a, b) => b.to - b.from - (a.to - a.from)).slice(0, 3);
     return [
-      `${label}: timeline of ${((last - first) / 1000).toFixed(2)} s from the first port call (run started ${((first - origin) / 1000).toFixed(2)} s before it)`,
+      `${label}: timeline of ${((last - first) / 1000).toFixed(2)} s from the first port call (run started ${((first - origin) / 1000).toFixed(2)} s before it; first set call ${sets.length === 0 ? 'none' : `${((sets[0]!.start - origin) / 1000).toFixed(2)} s after the start`})`,
       `  ${[...byName].map(([name, t]) => `${name} ${t.n}x ${(t.ms / 1000).toFixed(2)} s (mean ${(t.ms / t.n).toFixed(1)} ms, max ${t.max.toFixed(0)})`).join('; ')}`,
       `  no set call in flight: ${(idle / 1000).toFixed(2)} s in ${gaps.length} stretches (mean ${(idle / Math.max(1, gaps.length)).toFixed(1)} ms); longest: ${longest.map((g) => `${(g.to - g.from).toFixed(0)} ms at ${((g.from - first) / 1000).toFixed(2)} s [${inGap(g)}]`).join('; ')}`,
     ].join('\n');

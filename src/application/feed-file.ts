@@ -221,16 +221,20 @@ export const feedLineCursor =
     });
   };
 
-/**
- * Reads a feed file once, line by line (memory flat in its length): its header and how many lines may need a call,
- * or why it cannot be applied (`FeedFileInvalid`, the first bad line named; a cut file fails on its line count).
- */
-export const scanFeed =
-  (
+// The header of a feed's first text line (none: an empty file).
+const headerOf = (name: string, row: TextLine | undefined): E.Either<FeedFileInvalid, FeedHeader> =>
+  row === undefined
+    ? E.left(invalid(name, 1, 'empty feed file'))
+    : E.flatMap(decodeTextLine(name, row), (text) => decodeFeedHeader(name, text));
+
+// Opens a feed file and reads its header; `then` reads on from the same cursor (closed after, whatever happens).
+const afterHeader =
+  <A>(
     reader: FeedReader,
     copy: LocalCopy,
     name: string,
-  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedSummary>> =>
+    then: (header: FeedHeader, cursor: LineCursor) => Promise<E.Either<FileStoreError, E.Either<FeedFileInvalid, A>>>,
+  ): TaskEither<FileStoreError, E.Either<FeedFileInvalid, A>> =>
   async () => {
     const opened = await reader.readFeedLines(copy)();
     if (E.isLeft(opened)) return opened;
@@ -238,29 +242,50 @@ export const scanFeed =
     try {
       const first = await cursor.next(1)();
       if (E.isLeft(first)) return first;
-      const row = first.right[0];
-      if (row === undefined) return E.right(E.left(invalid(name, 1, 'empty feed file')));
-      const header = E.flatMap(decodeTextLine(name, row), (text) => decodeFeedHeader(name, text));
-      if (E.isLeft(header)) return E.right(header);
-      let lines = 0;
-      let candidates = 0;
-      for (;;) {
-        const rows = await cursor.next(READ_AT_ONCE)();
-        if (E.isLeft(rows)) return rows;
-        if (rows.right.length === 0) break;
-        for (const r of rows.right) {
-          const line = lineOf(name, r);
-          if (E.isLeft(line)) return E.right(line);
-          lines++;
-          if (isFeedCandidate(line.right)) candidates++;
-        }
-      }
-      const counted = announced(name, header.right, lines);
-      return E.right(E.isLeft(counted) ? counted : E.right({ name, header: header.right, candidates }));
+      const header = headerOf(name, first.right[0]);
+      return E.isLeft(header) ? E.right(header) : await then(header.right, cursor);
     } finally {
       await cursor.close();
     }
   };
+
+/**
+ * Reads a feed file's first line only: its header, or why it is no feed (`FeedFileInvalid`). What a run resuming a
+ * feed reads before applying it, when the feed's first reading is stored with its progress (`FeedScan`).
+ */
+export const readFeedHeader = (
+  reader: FeedReader,
+  copy: LocalCopy,
+  name: string,
+): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedHeader>> =>
+  afterHeader(reader, copy, name, async (header) => E.right(E.right(header)));
+
+/**
+ * Reads a feed file once, line by line (memory flat in its length): its header and how many lines may need a call,
+ * or why it cannot be applied (`FeedFileInvalid`, the first bad line named; a cut file fails on its line count).
+ */
+export const scanFeed = (
+  reader: FeedReader,
+  copy: LocalCopy,
+  name: string,
+): TaskEither<FileStoreError, E.Either<FeedFileInvalid, FeedSummary>> =>
+  afterHeader(reader, copy, name, async (header, cursor) => {
+    let lines = 0;
+    let candidates = 0;
+    for (;;) {
+      const rows = await cursor.next(READ_AT_ONCE)();
+      if (E.isLeft(rows)) return rows;
+      if (rows.right.length === 0) break;
+      for (const r of rows.right) {
+        const line = lineOf(name, r);
+        if (E.isLeft(line)) return E.right(line);
+        lines++;
+        if (isFeedCandidate(line.right)) candidates++;
+      }
+    }
+    const counted = announced(name, header, lines);
+    return E.right(E.isLeft(counted) ? counted : E.right({ name, header, candidates }));
+  });
 
 /** A feed's file name: creation time first, so that the outbox sorts oldest first; ids reduced to safe characters. */
 export const feedFileName = (job: FeedJob, facilityGroupId: string, runId: string, at: Date): string => {

@@ -116,6 +116,7 @@ export type {
   BatchSettlement,
   FailedLine,
   FeedProgress,
+  FeedScan,
   FrozenBatch,
   KnownEntry,
   LedgerEntry,

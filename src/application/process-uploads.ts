@@ -4,18 +4,27 @@ import * as TE from 'fp-ts/lib/TaskEither.js';
 import { lazily } from './lazily.ts';
 import { pipe } from 'fp-ts/lib/function.js';
 import { resolveStaleQuantity, type FeedLine } from '../domain/index.ts';
-import type { FailedLine, FeedProgress, FrozenBatch, PushLedger, SetQuantity, SettledEntry } from './push-ledger.ts';
+import type {
+  FailedLine,
+  FeedProgress,
+  FeedScan,
+  FrozenBatch,
+  PushLedger,
+  SetQuantity,
+  SettledEntry,
+} from './push-ledger.ts';
 import type { Clock } from './clock.ts';
 import {
   feedLineCursor,
   isFeedCandidate,
+  readFeedHeader,
   scanFeed,
   type FeedFileInvalid,
   type FeedLineCursor,
   type FeedReader,
   type FeedSummary,
 } from './feed-file.ts';
-import type { FileStore, FileStoreError } from './file-store.ts';
+import type { FileStore, FileStoreError, LocalCopy } from './file-store.ts';
 import type { StoreError } from './store-error.ts';
 import type { Progress } from './progress.ts';
 import type { ShopifyError, ShopifyInventory } from './shopify-inventory.ts';
@@ -128,22 +137,30 @@ interface Tally {
 const STRETCH_LINES = 10_000;
 const SETTLE_AT_ONCE = 5000;
 
-// The feed being applied: its summary, and a cursor that reads its lines forward from where the feed is.
+// The feed being applied: its summary, its first reading (stored with its progress), how far earlier runs got with it,
+// and a cursor that reads its lines forward from where the feed is.
 interface FeedSource {
   readonly summary: FeedSummary;
+  readonly scan: FeedScan;
+  readonly progress: FeedProgress | null;
   readonly open: () => TE.TaskEither<ProcessUploadsError, FeedLineCursor>;
 }
 
 type Step<A> = Promise<E.Either<ProcessUploadsError, A>>;
 
+const noneYet = (): Tally => ({ bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0 });
+
+// Applies a feed, counting into `tally` (the caller's: what a run that stops did is still counted if the feed is
+// applied again, or refused, in the same run).
 const processFeed = (
   config: ProcessUploadsConfig,
   deps: ProcessUploadsDeps,
   source: FeedSource,
+  tally: Tally,
 ): TE.TaskEither<ProcessUploadsError, FeedReport> => {
   const { name: feedName, header } = source.summary;
+  const { scan, progress } = source;
   const total = header.lines;
-  const tally: Tally = { bulk: 0, applied: 0, alreadyEqual: 0, staleResolved: 0, calls: 0 };
   const { shop, locationId } = header;
   // `knownAt`: when Shopify was seen holding the quantity, if before the settlement (a basis read then).
   const entry = (q: { inventoryItemId: string; quantity: number }, knownAt?: Date): SettledEntry => ({
@@ -180,6 +197,7 @@ const processFeed = (
         confirmed,
         failed,
         at: deps.now(),
+        scan,
         ...(next === undefined ? {} : { next }),
       }),
       TE.map(() => deps.progress?.({ job: 'process-uploads', step: `lines of ${feedName}`, done: nextLine, total })),
@@ -357,9 +375,18 @@ const processFeed = (
       if (state.at >= total) return E.right(null);
       const rows = await cursor.next(1000)();
       if (E.isLeft(rows)) return E.left(rows.left._tag === 'FeedFileInvalid' ? changed(rows.left) : rows.left);
+      // Lines past the count the header announces: the file goes on where it ended when read first.
+      if (state.at + rows.right.length > total) return E.left(longer());
       buffer = rows.right;
       offset = 0;
       return E.right(buffer[0] ?? null);
+    };
+    // After the last line the header announces, the file ends (a whole reading first checked it; a resumed run's
+    // stored one did).
+    const ended = async (): Step<void> => {
+      const rows = await cursor.next(1)();
+      if (E.isLeft(rows)) return E.left(rows.left._tag === 'FeedFileInvalid' ? changed(rows.left) : rows.left);
+      return rows.right.length === 0 ? E.right(undefined) : E.left(longer());
     };
     const take = async (): Step<FeedLine | null> => {
       const line = await peek();
@@ -367,6 +394,10 @@ const processFeed = (
         offset++;
         state.at++;
         if (isFeedCandidate(line.right)) state.candidatesSeen++;
+        if (state.at === total) {
+          const end = await ended();
+          if (E.isLeft(end)) return end;
+        }
       }
       return line;
     };
@@ -382,13 +413,22 @@ const processFeed = (
     };
     return { state, take, peek, to };
   };
-  // The feed was whole when scanned: a line missing now means the file changed under the run.
+  // The feed was whole when scanned: a line missing now, or one past the count its header announces, means the
+  // file changed under the run.
   const cut = (index: number): ProcessUploadsError => ({
     _tag: 'FileStoreFailed',
     store: 'outbox',
     operation: 'readFeedLines',
     path: feedName,
     reason: `the feed ended before line ${index + 2}, though it was whole when read first`,
+    retriable: true,
+  });
+  const longer = (): ProcessUploadsError => ({
+    _tag: 'FileStoreFailed',
+    store: 'outbox',
+    operation: 'readFeedLines',
+    path: feedName,
+    reason: `the feed goes on after line ${total + 1}, the last its header announces, though it ended there when read first`,
     retriable: true,
   });
 
@@ -424,7 +464,7 @@ const processFeed = (
     if (E.isLeft(answered)) return answered;
     const owed = answered.right;
     if (owed === null && confirmed.length + failed.length === 0)
-      return next === undefined ? E.right(undefined) : deps.freezeBatch(feedName, next)();
+      return next === undefined ? E.right(undefined) : deps.freezeBatch(feedName, next, scan)();
     return settle(
       Math.max(nextLine, owed?.nextLine ?? 0),
       owed === null ? confirmed : [...owed.confirmed, ...confirmed],
@@ -486,7 +526,7 @@ const processFeed = (
 
   // Resumes at the batch an earlier run froze and did not settle (resent unchanged), then plans batch after batch,
   // each while the one before is in flight.
-  const apply = async (cursor: FeedLineCursor, progress: FeedProgress | null): Step<void> => {
+  const apply = async (cursor: FeedLineCursor): Step<void> => {
     const reader = reading(cursor);
     if (progress?.pending != null) {
       const pending = progress.pending;
@@ -523,31 +563,30 @@ const processFeed = (
   };
 
   return pipe(
-    deps.feedProgress(feedName),
-    TE.chainW((progress) =>
-      pipe(
-        TE.bracketW(
-          source.open(),
-          (cursor) => () => apply(cursor, progress),
-          (cursor) => TE.fromTask(() => cursor.close()),
-        ),
-        TE.chainW(() => deps.failedLines(feedName)),
-        TE.map((failed) => ({
-          feed: feedName,
-          outcome: 'applied' as const,
-          lines: total,
-          applied: tally.applied,
-          alreadyEqual: tally.alreadyEqual,
-          staleResolved: tally.staleResolved,
-          failed,
-          calls: tally.calls,
-          bulkOperations: tally.bulk,
-          resumed: progress !== null,
-        })),
-      ),
+    TE.bracketW(
+      source.open(),
+      (cursor) => () => apply(cursor),
+      (cursor) => TE.fromTask(() => cursor.close()),
     ),
+    TE.chainW(() => deps.failedLines(feedName)),
+    TE.map((failed) => ({
+      feed: feedName,
+      outcome: 'applied' as const,
+      lines: total,
+      applied: tally.applied,
+      alreadyEqual: tally.alreadyEqual,
+      staleResolved: tally.staleResolved,
+      failed,
+      calls: tally.calls,
+      bulkOperations: tally.bulk,
+      resumed: progress !== null,
+    })),
   );
 };
+
+// What the forward reading says when the feed is not the file it read first (a line changed, the file cut or longer).
+const readsOtherwise = (e: ProcessUploadsError): boolean =>
+  e._tag === 'FileStoreFailed' && e.store === 'outbox' && e.operation === 'readFeedLines';
 
 // A feed line that reads differently the second time: the file changed under the run (an outbox is never changed).
 const changed = (e: FeedFileInvalid): ProcessUploadsError => ({
@@ -559,17 +598,23 @@ const changed = (e: FeedFileInvalid): ProcessUploadsError => ({
   retriable: true,
 });
 
-// The report of a feed that was not applied (unreadable, or for another shop): nothing sent, nothing settled.
-const untouched = (feed: string, outcome: 'invalid' | 'other-shop', lines: number): FeedReport => ({
+// The report of a feed that was not applied (unreadable, or for another shop): nothing settled, and nothing sent but
+// what this run sent before it found a resumed feed changed (`tally`).
+const untouched = (
+  feed: string,
+  outcome: 'invalid' | 'other-shop',
+  lines: number,
+  tally: Tally = noneYet(),
+): FeedReport => ({
   feed,
   outcome,
   lines,
-  applied: 0,
-  alreadyEqual: 0,
-  staleResolved: 0,
+  applied: tally.applied,
+  alreadyEqual: tally.alreadyEqual,
+  staleResolved: tally.staleResolved,
   failed: [],
-  calls: 0,
-  bulkOperations: 0,
+  calls: tally.calls,
+  bulkOperations: tally.bulk,
   resumed: false,
 });
 
@@ -591,41 +636,102 @@ export const processUploads = (
 ): RTE.ReaderTaskEither<ProcessUploadsDeps, ProcessUploadsError, ProcessUploadsReport> =>
   lazily((deps) => {
     const startedAt = deps.now();
-    // The feed is read twice, line by line: once whole before anything is applied (a cut or bad file goes to
-    // error/ untouched), then forward from where its progress stands.
+    // A feed is read whole before anything of it is applied (a cut or bad file goes to error/ untouched), then
+    // forward from where its progress stands. That first reading is stored with the feed's progress: a run resuming
+    // the feed reads its header only (an outbox file is never changed, and the forward reading still refuses a line
+    // that reads differently, or a file cut or longer than its header announces).
     const one = (name: string): TE.TaskEither<ProcessUploadsError, FeedReport> =>
       TE.bracketW(
         deps.outbox.fetch('', name),
         (copy) =>
           pipe(
-            scanFeed(deps, copy, name),
-            TE.chainW(
-              E.match(
-                (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-                  pipe(
-                    deps.outbox.move('', FEED_ERROR_FOLDER, name),
-                    TE.map(() => ({ ...untouched(name, 'invalid', 0), invalid })),
-                  ),
-                (summary): TE.TaskEither<ProcessUploadsError, FeedReport> =>
-                  // A feed for another shop must never reach this one: it waits for a run connected to its shop.
-                  summary.header.shop !== deps.shop
-                    ? TE.right(untouched(name, 'other-shop', summary.header.lines))
-                    : pipe(
-                        processFeed(config, deps, {
-                          summary,
-                          open: () =>
-                            pipe(
-                              feedLineCursor(deps, copy, name),
-                              TE.mapLeft((e): ProcessUploadsError => (e._tag === 'FeedFileInvalid' ? changed(e) : e)),
-                            ),
-                        }),
-                        TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, name)),
-                      ),
-              ),
+            deps.feedProgress(name),
+            TE.chainW((progress) =>
+              progress === null || progress.scan === null
+                ? scanned(copy, name, progress, noneYet())
+                : resumed(copy, name, progress, progress.scan),
             ),
           ),
         (copy) => TE.fromTask(() => copy.release().catch(() => undefined)),
       );
+    // The feed read whole first (a feed never started, or progress written before the first reading was stored).
+    const scanned = (
+      copy: LocalCopy,
+      name: string,
+      progress: FeedProgress | null,
+      tally: Tally,
+    ): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+      pipe(
+        scanFeed(deps, copy, name),
+        TE.chainW(
+          E.match(
+            (invalid): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+              pipe(
+                deps.outbox.move('', FEED_ERROR_FOLDER, name),
+                TE.map(() => ({ ...untouched(name, 'invalid', 0, tally), invalid })),
+              ),
+            (summary) =>
+              applied(copy, summary, progress, { lines: summary.header.lines, candidates: summary.candidates }, tally),
+          ),
+        ),
+      );
+    // A feed whose first reading is stored: its header only. A header that no longer reads or announces another line
+    // count, or a forward reading that finds the file changed, sends it the way of a feed never read: read whole,
+    // applied from where it stands if it still reads whole, to error/ if not.
+    const resumed = (
+      copy: LocalCopy,
+      name: string,
+      progress: FeedProgress,
+      scan: FeedScan,
+    ): TE.TaskEither<ProcessUploadsError, FeedReport> => {
+      const tally = noneYet();
+      return pipe(
+        readFeedHeader(deps, copy, name),
+        TE.chainW((header) =>
+          E.isLeft(header) || header.right.lines !== scan.lines
+            ? scanned(copy, name, progress, tally)
+            : pipe(
+                applied(copy, { name, header: header.right, candidates: scan.candidates }, progress, scan, tally),
+                TE.orElseW((e) =>
+                  readsOtherwise(e)
+                    ? pipe(
+                        deps.feedProgress(name),
+                        TE.chainW((now) => scanned(copy, name, now, tally)),
+                      )
+                    : TE.left(e),
+                ),
+              ),
+        ),
+      );
+    };
+    const applied = (
+      copy: LocalCopy,
+      summary: FeedSummary,
+      progress: FeedProgress | null,
+      scan: FeedScan,
+      tally: Tally,
+    ): TE.TaskEither<ProcessUploadsError, FeedReport> =>
+      // A feed for another shop must never reach this one: it waits for a run connected to its shop.
+      summary.header.shop !== deps.shop
+        ? TE.right(untouched(summary.name, 'other-shop', summary.header.lines))
+        : pipe(
+            processFeed(
+              config,
+              deps,
+              {
+                summary,
+                scan,
+                progress,
+                open: () =>
+                  pipe(
+                    feedLineCursor(deps, copy, summary.name),
+                    TE.mapLeft((e): ProcessUploadsError => (e._tag === 'FeedFileInvalid' ? changed(e) : e)),
+                  ),
+              },
+              tally,
+            ),
+            TE.chainFirstW(() => deps.outbox.move('', FEED_ARCHIVE_FOLDER, summary.name)),
+          );
     const all = (names: ReadonlyArray<string>, done: FeedReport[]): TE.TaskEither<ProcessUploadsError, FeedReport[]> =>
       names.length === 0
         ? TE.right(done)

@@ -41,12 +41,24 @@ export interface FrozenBatch {
   readonly quantities: ReadonlyArray<SetQuantity>;
 }
 
+/**
+ * What Process uploads' first reading of a feed found, before anything of it was applied: the feed was whole, with
+ * these many lines after its header, of which `candidates` may need a call. Stored with the feed's progress, so that
+ * a run resuming the feed (an outbox file is never changed) reads its header only instead of the whole file again.
+ */
+export interface FeedScan {
+  readonly lines: number;
+  readonly candidates: number;
+}
+
 /** How far Process uploads got with a feed file. */
 export interface FeedProgress {
   /** Lines before this index are settled (applied, skipped as unchanged, or reported failed). */
   readonly nextLine: number;
   /** A batch frozen but not settled: the process stopped between sending it and recording its outcome. */
   readonly pending: FrozenBatch | null;
+  /** The feed's first reading, stored with its first batch; null in progress written before it was stored. */
+  readonly scan: FeedScan | null;
 }
 
 /** A line whose push failed for good, as the run's report lists it. */
@@ -72,6 +84,8 @@ export interface BatchSettlement {
   readonly at: Date;
   /** The batch about to be sent after this settlement, frozen with it (as `freezeBatch` would, in the same transaction). */
   readonly next?: FrozenBatch;
+  /** The feed's first reading, stored with its progress (without it, the stored one is kept). */
+  readonly scan?: FeedScan;
 }
 
 /** What Shopify holds as far as the OMS knows, and how far Process uploads got with each feed (frozen, settled, failed). */
@@ -94,8 +108,11 @@ export interface PushLedger {
   ) => TaskEither<StoreError, ReadonlyArray<KnownEntry>>;
   /** How far Process uploads got with `feed`, or null when it never started it. */
   readonly feedProgress: (feed: string) => TaskEither<StoreError, FeedProgress | null>;
-  /** Records the batch about to be sent, so that a rerun resends it unchanged. */
-  readonly freezeBatch: (feed: string, batch: FrozenBatch) => TaskEither<StoreError, void>;
+  /**
+   * Records the batch about to be sent, so that a rerun resends it unchanged; with `scan`, the feed's first reading
+   * too (without it, the stored one is kept).
+   */
+  readonly freezeBatch: (feed: string, batch: FrozenBatch, scan?: FeedScan) => TaskEither<StoreError, void>;
   /**
    * In one transaction: the ledger entries, the failed lines, the feed's next line, and no batch pending but `next`
    * (frozen in the same transaction, when given).

@@ -11,6 +11,7 @@ import {
   feedFileName,
   feedLineCursor,
   feedPieces,
+  readFeedHeader,
   scanFeed,
 } from '../../src/application/feed-file.ts';
 import type { LocalCopy } from '../../src/application/file-store.ts';
@@ -113,6 +114,25 @@ feed('scanFeed reads a file line by line: its header and its candidates, or its 
     const scanned = await run(scanFeed(localFeedReader(), file.copy, 'f.jsonl'));
     file.done();
     assert.ok(isLeft(scanned) && scanned.left.line === line && reason.test(scanned.left.reason), bad);
+  }
+});
+
+feed('readFeedHeader reads the first line only: the header, or why it is none', async () => {
+  // The lines after the header are not read: a bad one (or a count the file does not hold) goes unnoticed here.
+  const text = encodeFeed(header, lines);
+  const cut = onDisk(`${text.split('\n')[0]}\nnot a feed line\n`);
+  const read = await run(readFeedHeader(localFeedReader(), cut.copy, 'f.jsonl'));
+  cut.done();
+  assert.equal(read, { _tag: 'Right', right: { format: 'oms-inventory-sync/feed@1', ...header, lines: 2 } });
+  for (const [bad, reason] of [
+    ['', /empty/],
+    [`{"hello":1}\n${text}`, /header/],
+    ['{"format":\n', /header/],
+  ] as const) {
+    const file = onDisk(bad);
+    const none = await run(readFeedHeader(localFeedReader(), file.copy, 'f.jsonl'));
+    file.done();
+    assert.ok(isLeft(none) && none.left.line === 1 && reason.test(none.left.reason), bad);
   }
 });
 

@@ -1,7 +1,9 @@
-import { writeFileSync } from 'node:fs';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as TE from 'fp-ts/lib/TaskEither.js';
-import { encodeFeed } from '../../src/application/feed-file.ts';
+import { encodeFeed, type FeedReader } from '../../src/application/feed-file.ts';
+import type { LineCursor, TextLine } from '../../src/application/line-reader.ts';
+import type { FeedProgress } from '../../src/application/push-ledger.ts';
 import { suite } from 'uvu';
 import * as assert from 'uvu/assert';
 import { hardSync } from '../../src/application/hard-sync.ts';
@@ -438,7 +440,11 @@ for (const [adapter, open] of STORE_ADAPTERS) {
           ],
           'each changed line applied once, the frozen batch resent under the key it was frozen with',
         );
-        assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 20, pending: null });
+        assert.equal(await run(store.feedProgress(sync.feed!)), {
+          nextLine: 20,
+          pending: null,
+          scan: { lines: 20, candidates: 4 },
+        });
         assert.equal(
           (await run(store.ledger(s.server.shopDomain, s.location, ids))).length,
           20,
@@ -447,6 +453,148 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         await s.dispose();
       },
     );
+
+  // The feed reader's readings: how many lines each one read (its header included).
+  const countingReads = <D extends FeedReader>(deps: D) => {
+    const readings: number[] = [];
+    const readFeedLines: FeedReader['readFeedLines'] = (copy) =>
+      TE.map((cursor: LineCursor): LineCursor => {
+        const at = readings.push(0) - 1;
+        return {
+          ...cursor,
+          next: (count) =>
+            TE.map((rows: ReadonlyArray<TextLine>) => {
+              readings[at] = (readings[at] ?? 0) + rows.length;
+              return rows;
+            })(cursor.next(count)),
+        };
+      })(deps.readFeedLines(copy));
+    return { readings, deps: { ...deps, readFeedLines } };
+  };
+  // The 20-line feed above, killed at its 3rd settle: lines [0, 10) settled, the batch over [10, 18) frozen and applied
+  // by Shopify, the store never told.
+  const killedMidFeed = async () => {
+    const changedLines = [3, 9, 14, 17];
+    const { store, s, ids } = await catalogue(20, (i) => changedLines.includes(i), { maxQuantitiesPerCall: 2 });
+    const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-cut', pageSize: 7 })(s.deps));
+    const first = countingReads({ ...s.deps, settleBatch: killedAtSettle(store, 3) });
+    await runLeft(uploads('upload-1')(first.deps));
+    assert.equal(first.readings, [21, 21], 'the first run read the feed whole, then forward');
+    assert.equal(s.server.adjustments().length, 4);
+    const atOnline = () => ids.filter((id, i) => s.server.available(id, s.location) !== 20 + (i % 50)).length === 0;
+    return { store, s, ids, feed: sync.feed!, atOnline };
+  };
+
+  jobs('a resumed run does not read the feed whole again: its first reading is stored with its progress', async () => {
+    const { store, s, feed, atOnline } = await killedMidFeed();
+    const progress = await run(store.feedProgress(feed));
+    assert.equal(
+      [progress?.nextLine, progress?.pending?.fromLine, progress?.scan],
+      [10, 10, { lines: 20, candidates: 4 }],
+      "the first reading's line count and candidates, stored with the first batch",
+    );
+    const rerun = countingReads(s.deps);
+    const resumed = await run(uploads('upload-2')(rerun.deps));
+    assert.equal(rerun.readings, [1, 21], 'the header alone, then the forward reading (and its end): no whole scan');
+    assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 1, 0]);
+    assert.equal(s.server.adjustments().length, 4, 'the frozen batch resent under its key, nothing applied twice');
+    assert.ok(atOnline(), 'Shopify equals online ATP for every item');
+    assert.equal(await run(store.feedProgress(feed)), {
+      nextLine: 20,
+      pending: null,
+      scan: { lines: 20, candidates: 4 },
+    });
+    assert.equal([s.folder(''), s.folder('archive')], [[], [feed]]);
+    await s.dispose();
+  });
+
+  jobs('a resumed run of progress stored without a first reading (an older version) reads the feed whole', async () => {
+    const { store, s, feed, atOnline } = await killedMidFeed();
+    const rerun = countingReads(s.deps);
+    const older = {
+      ...rerun.deps,
+      feedProgress: (name: string) =>
+        TE.map((p: FeedProgress | null) => (p === null ? null : { ...p, scan: null }))(store.feedProgress(name)),
+    };
+    const resumed = await run(uploads('upload-2')(older));
+    assert.equal(rerun.readings, [21, 21], 'read whole, then forward, as before');
+    assert.equal([resumed.feeds[0]!.resumed, resumed.calls, resumed.failed], [true, 1, 0]);
+    assert.equal(s.server.adjustments().length, 4, 'nothing applied twice');
+    assert.ok(atOnline());
+    assert.equal(
+      (await run(store.feedProgress(feed)))?.scan,
+      { lines: 20, candidates: 4 },
+      'the rerun stores its reading',
+    );
+    await s.dispose();
+  });
+
+  // The resumed run trusts the stored reading for the count and candidates only: its forward reading still refuses a
+  // file that is not the one read first, and the feed then goes the way the whole reading sends it (error/). The bad
+  // line is read (in the same 1,000 lines as the first) before anything is sent; the line past the end, after.
+  for (const [how, edit, calls, reason] of [
+    [
+      'cut short (its header unchanged)',
+      (rows: string[]) => rows.slice(0, 18),
+      0,
+      /announces 20 lines, the file has 17/,
+    ],
+    ['longer than its header says', (rows: string[]) => [...rows, rows[20]!], 0, /announces 20 lines, the file has 21/],
+    [
+      'with a line no longer a feed line',
+      (rows: string[]) => rows.map((r, i) => (i === 20 ? '{"productId": "Q000019"' : r)),
+      0,
+      /JSON/,
+    ],
+  ] as const)
+    jobs(`a resumed run refuses a feed ${how}: to error/, nothing applied twice`, async () => {
+      const { s, feed } = await killedMidFeed();
+      const path = join(s.outboxDir, feed);
+      const rows = readFileSync(path, 'utf8').trimEnd().split('\n');
+      assert.is(rows.length, 21);
+      writeFileSync(path, `${edit(rows).join('\n')}\n`);
+      const sent = s.server.stats.setCalls;
+      const report = await run(uploads('upload-2')(s.deps));
+      const [refused] = report.feeds;
+      assert.equal(
+        [refused!.outcome, report.calls, s.server.stats.setCalls - sent],
+        ['invalid', calls, calls],
+        'the frozen batch resent before the end, if any, and counted',
+      );
+      assert.match(refused!.invalid!.reason, reason);
+      assert.equal([s.folder(''), s.folder('error')], [[], [feed]]);
+      assert.equal(s.server.adjustments().length, 4, 'nothing applied twice');
+      await s.dispose();
+    });
+
+  jobs(
+    'a resumed run refuses a feed longer than its header says past a whole read of 1,000 lines: at its end',
+    async () => {
+      const { store, s, ids } = await catalogue(1000, (i) => i % 100 === 7, { maxQuantitiesPerCall: 2 });
+      const sync = await run(hardSync({ facilityGroupId: 'SHOPIFY_US', runId: 'hard-end', pageSize: 500 })(s.deps));
+      await runLeft(uploads('upload-1')({ ...s.deps, settleBatch: killedAtSettle(store, 3) }));
+      assert.is(s.server.adjustments().length, 4, 'two batches of 2 reached Shopify');
+      // One line more after the 1,000 the header announces: the reader takes lines 1,000 at a time, so the last
+      // batch's read ends exactly at the announced count, and only the look past it finds the extra line.
+      const path = join(s.outboxDir, sync.feed!);
+      const rows = readFileSync(path, 'utf8').trimEnd().split('\n');
+      writeFileSync(path, `${[...rows, rows[1]!].join('\n')}\n`);
+      const report = await run(uploads('upload-2')(s.deps));
+      assert.equal(report.feeds[0]!.outcome, 'invalid');
+      assert.match(report.feeds[0]!.invalid!.reason, /announces 1000 lines, the file has 1001/);
+      assert.equal([s.folder(''), s.folder('error')], [[], [sync.feed]]);
+      assert.equal(
+        s.server
+          .adjustments()
+          .map((a) => a.inventoryItemId)
+          .sort(),
+        ids.filter((_, i) => i % 100 === 7).sort(),
+        'the changed lines (before the end) applied, each once',
+      );
+      assert.is(report.calls, 4, 'the frozen batch again, the three after it, counted in the refused feed');
+      await s.dispose();
+    },
+  );
 
   jobs(
     'the next batch is classified while the one before is in flight, frozen as that one settles, settled in order',
@@ -602,7 +750,11 @@ for (const [adapter, open] of STORE_ADAPTERS) {
         ids.map((_, i) => target(i)).sort((a, b) => a - b),
         'the ledger holds every item at its target',
       );
-      assert.equal(await run(store.feedProgress(sync.feed!)), { nextLine: 40, pending: null });
+      assert.equal(await run(store.feedProgress(sync.feed!)), {
+        nextLine: 40,
+        pending: null,
+        scan: { lines: 40, candidates: 40 },
+      });
       await s.dispose();
     },
   );

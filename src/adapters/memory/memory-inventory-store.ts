@@ -252,7 +252,9 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   // Kept as JSON, as the databases keep it: what a caller holds is never the state itself.
   const savedProgress = (feed: string): FeedProgress | null => {
     const saved = progress.get(feed);
-    return saved === undefined ? null : (JSON.parse(saved) as FeedProgress);
+    if (saved === undefined) return null;
+    const parsed = JSON.parse(saved) as FeedProgress;
+    return { ...parsed, scan: parsed.scan ?? null };
   };
 
   // InventoryLedger: the domain's fold over the entries the events touch, written back; what the SQL store must match.
@@ -568,10 +570,17 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         }),
       ),
     feedProgress: (feed) => answer('feedProgress', () => savedProgress(feed)),
-    freezeBatch: (feed, batch) =>
+    freezeBatch: (feed, batch, scan) =>
       answer('freezeBatch', () => {
-        const nextLine = savedProgress(feed)?.nextLine ?? 0;
-        progress.set(feed, JSON.stringify({ nextLine, pending: batch } satisfies FeedProgress));
+        const saved = savedProgress(feed);
+        progress.set(
+          feed,
+          JSON.stringify({
+            nextLine: saved?.nextLine ?? 0,
+            pending: batch,
+            scan: scan ?? saved?.scan ?? null,
+          } satisfies FeedProgress),
+        );
       }),
     settleBatch: (settlement) =>
       answer('settleBatch', () => {
@@ -597,7 +606,11 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
         }
         progress.set(
           settlement.feed,
-          JSON.stringify({ nextLine: settlement.nextLine, pending: settlement.next ?? null } satisfies FeedProgress),
+          JSON.stringify({
+            nextLine: settlement.nextLine,
+            pending: settlement.next ?? null,
+            scan: settlement.scan ?? savedProgress(settlement.feed)?.scan ?? null,
+          } satisfies FeedProgress),
         );
       }),
     failedLines: (feed) =>

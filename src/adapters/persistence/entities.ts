@@ -250,7 +250,10 @@ export const ChangeConsumerEntity = defineEntity({
   },
 });
 
-/** How far Process uploads got with a feed file, and the batch frozen but not yet settled (JSON). */
+/**
+ * How far Process uploads got with a feed file, the batch frozen but not yet settled (JSON), and what the feed's first
+ * reading found (its lines and those that may need a call; null in rows written before it was stored).
+ */
 export const FeedProgressEntity = defineEntity({
   name: 'FeedProgress',
   tableName: 'feed_progress',
@@ -259,6 +262,8 @@ export const FeedProgressEntity = defineEntity({
     nextLine: p.integer(),
     pending: p.text().nullable(),
     updatedAt: p.bigint('number'),
+    scanLines: p.integer().nullable(),
+    scanCandidates: p.integer().nullable(),
   },
 });
 

@@ -47,6 +47,9 @@ export const MIGRATION_NAMES = [
   // The ledger's writes no longer mark the products they change: `changed_product_mark` says how far the ledger's
   // rows are folded into `changed_product`, from the head on (every row before it was marked as it was written).
   'Migration20270103000000_ChangedProductMark',
+  // What Process uploads' first reading of a feed found (`feed_progress.scan_lines`, `scan_candidates`), so that a
+  // resumed run reads the feed's header only instead of the whole file again.
+  'Migration20270104000000_FeedScan',
   // PostgreSQL: `shopify_ledger` keeps half of each page free (fillfactor 50): a Hard Sync settles up to every item of
   // a location again, each update then written beside the row it replaces (HOT: no new primary key entry), 40,000
   // entries in 0.29-0.32 s instead of 0.45-0.66 s.

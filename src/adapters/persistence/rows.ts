@@ -172,6 +172,10 @@ export const ledgerEntryOf = (r: Row): LedgerEntry => ({
 export const feedProgressOf = (r: Row): FeedProgress => ({
   nextLine: num(r.next_line),
   pending: r.pending === null || r.pending === undefined ? null : (JSON.parse(String(r.pending)) as FrozenBatch),
+  scan:
+    r.scan_lines === null || r.scan_lines === undefined || r.scan_candidates === null || r.scan_candidates === undefined
+      ? null
+      : { lines: num(r.scan_lines), candidates: num(r.scan_candidates) },
 });
 
 /** A feed_failure row. */

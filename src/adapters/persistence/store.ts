@@ -2,6 +2,7 @@ import { type RawBuilder, sql } from 'kysely';
 import { validSeed } from '../../application/channel-seed-rules.ts';
 import {
   dayOfEpochDay,
+  type FeedScan,
   type ImportCommit,
   type ProductMatch,
   prefixSuccessor,
@@ -88,6 +89,14 @@ export type SqlStore = Store & {
  * MikroORM over it. Rejects when MikroORM cannot start.
  */
 export const openStore = async (location: StoreLocation): Promise<SqlStore> => sqlStore(await openOrm(location));
+
+// A feed's first reading, written with its progress when given; a write without it keeps the stored one.
+const scanColumns = (scan: FeedScan | undefined) =>
+  scan === undefined ? {} : { scan_lines: scan.lines, scan_candidates: scan.candidates };
+const keptScan = () => ({
+  scan_lines: sql<number | null>`coalesce("excluded"."scan_lines", "feed_progress"."scan_lines")`,
+  scan_candidates: sql<number | null>`coalesce("excluded"."scan_candidates", "feed_progress"."scan_candidates")`,
+});
 
 const text = (name: string) => [name, 'text'] as const;
 const bigint = (name: string) => [name, 'bigint'] as const;
@@ -1025,20 +1034,21 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
       attempt('feedProgress', async () => {
         const row = await db()
           .selectFrom('feed_progress')
-          .select(['next_line', 'pending'])
+          .select(['next_line', 'pending', 'scan_lines', 'scan_candidates'])
           .where('feed', '=', feed)
           .executeTakeFirst();
         return row === undefined ? null : feedProgressOf(row);
       }),
-    freezeBatch: (feed, batch) =>
+    freezeBatch: (feed, batch, scan) =>
       attempt('freezeBatch', async () => {
         await db()
           .insertInto('feed_progress')
-          .values({ feed, next_line: 0, pending: JSON.stringify(batch), updated_at: Date.now() })
+          .values({ feed, next_line: 0, pending: JSON.stringify(batch), updated_at: Date.now(), ...scanColumns(scan) })
           .onConflict((oc) =>
             oc.column('feed').doUpdateSet((eb) => ({
               pending: eb.ref('excluded.pending'),
               updated_at: eb.ref('excluded.updated_at'),
+              ...keptScan(),
             })),
           )
           .execute();
@@ -1134,12 +1144,13 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
           const pending = s.next === undefined ? null : JSON.stringify(s.next);
           await trx
             .insertInto('feed_progress')
-            .values({ feed: s.feed, next_line: s.nextLine, pending, updated_at: at })
+            .values({ feed: s.feed, next_line: s.nextLine, pending, updated_at: at, ...scanColumns(s.scan) })
             .onConflict((oc) =>
               oc.column('feed').doUpdateSet((eb) => ({
                 next_line: eb.ref('excluded.next_line'),
                 pending: eb.ref('excluded.pending'),
                 updated_at: eb.ref('excluded.updated_at'),
+                ...keptScan(),
               })),
             )
             .execute();

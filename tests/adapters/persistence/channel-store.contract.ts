@@ -895,11 +895,11 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
   test('feed progress: freeze, settle and freeze again round-trip; failures are recorded once per line, in line order', async () => {
     const { store } = subject;
     await run(store.freezeBatch('feed-1', batch(0, 2)));
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 0, pending: batch(0, 2) });
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 0, pending: batch(0, 2), scan: null });
     await run(store.freezeBatch('feed-1', batch(0, 3)));
     assert.equal(
       await run(store.feedProgress('feed-1')),
-      { nextLine: 0, pending: batch(0, 3) },
+      { nextLine: 0, pending: batch(0, 3), scan: null },
       'a batch frozen again replaces the pending one',
     );
 
@@ -920,7 +920,7 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
         }),
       ),
     );
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 3, pending: null });
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 3, pending: null, scan: null });
     assert.equal(await run(store.ledger(SHOP, LOCATION, [item(1)])), [
       { inventoryItemId: item(1), locationId: LOCATION, quantity: 5, runId: 'run-1' },
     ]);
@@ -929,7 +929,7 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     await run(store.freezeBatch('feed-1', batch(3, 5)));
     assert.equal(
       await run(store.feedProgress('feed-1')),
-      { nextLine: 3, pending: batch(3, 5) },
+      { nextLine: 3, pending: batch(3, 5), scan: null },
       'freezing keeps the next line',
     );
     // A rerun settles the same batch again: its failures are not doubled, and the first record stands.
@@ -940,7 +940,7 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
       failure(2),
       failure(4),
     ]);
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 5, pending: null });
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 5, pending: null, scan: null });
 
     // Settling one batch and freezing the next in the same transaction: the store holds the next one alone.
     await run(store.freezeBatch('feed-1', batch(5, 7)));
@@ -955,20 +955,65 @@ export const channelStoreContract = (adapter: string, open: () => Promise<Channe
     );
     assert.equal(
       await run(store.feedProgress('feed-1')),
-      { nextLine: 7, pending: batch(7, 9) },
+      { nextLine: 7, pending: batch(7, 9), scan: null },
       'the settled batch gone, the next one pending',
     );
     assert.equal((await run(store.ledger(SHOP, LOCATION, [item(6)]))).length, 1);
     await run(store.settleBatch(settlement({ nextLine: 9 })));
-    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 9, pending: null });
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 9, pending: null, scan: null });
 
     assert.is(await run(store.feedProgress('feed-2')), null, 'feeds are separate');
     assert.equal(await run(store.failedLines('feed-2')), []);
     await run(store.settleBatch(settlement({ feed: 'feed-2', nextLine: 7 })));
     assert.equal(
       await run(store.feedProgress('feed-2')),
-      { nextLine: 7, pending: null },
+      { nextLine: 7, pending: null, scan: null },
       'settling a feed never frozen starts its progress',
+    );
+  });
+
+  test("feed progress: the feed's first reading is stored with its first batch and kept by writes without it", async () => {
+    const { store } = subject;
+    const scan = { lines: 100_000, candidates: 5_000 };
+    await run(store.freezeBatch('feed-1', batch(0, 2), scan));
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 0, pending: batch(0, 2), scan });
+    await run(store.freezeBatch('feed-1', batch(0, 3)));
+    assert.equal(
+      await run(store.feedProgress('feed-1')),
+      { nextLine: 0, pending: batch(0, 3), scan },
+      'freezing again without it keeps it',
+    );
+    await run(store.settleBatch(settlement({ nextLine: 3, next: batch(3, 5) })));
+    assert.equal(
+      await run(store.feedProgress('feed-1')),
+      { nextLine: 3, pending: batch(3, 5), scan },
+      'settling without it keeps it',
+    );
+    await run(store.settleBatch(settlement({ nextLine: 5, scan })));
+    assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 5, pending: null, scan }, 'settling with it');
+
+    // Progress written without it (as by a version before it was stored) reads as no scan, and gets one when a
+    // later write gives it: by settling, or by freezing.
+    await run(store.freezeBatch('feed-2', batch(0, 2)));
+    assert.equal(await run(store.feedProgress('feed-2')), { nextLine: 0, pending: batch(0, 2), scan: null });
+    await run(store.settleBatch(settlement({ feed: 'feed-2', nextLine: 2, scan: { lines: 7, candidates: 0 } })));
+    assert.equal(await run(store.feedProgress('feed-2')), {
+      nextLine: 2,
+      pending: null,
+      scan: { lines: 7, candidates: 0 },
+    });
+    await run(store.settleBatch(settlement({ feed: 'feed-3', nextLine: 1 })));
+    assert.equal(await run(store.feedProgress('feed-3')), { nextLine: 1, pending: null, scan: null });
+    await run(store.freezeBatch('feed-3', batch(1, 2), { lines: 2_147_483_647, candidates: 1 }));
+    assert.equal(await run(store.feedProgress('feed-3')), {
+      nextLine: 1,
+      pending: batch(1, 2),
+      scan: { lines: 2_147_483_647, candidates: 1 },
+    });
+    assert.equal(
+      (await run(store.feedProgress('feed-1')))?.scan,
+      scan,
+      "each feed's own: another feed's writes leave it alone",
     );
   });
 

@@ -393,7 +393,7 @@ const WRITES: {
       task: store.freezeBatch(`feed-${key}`, batchOf(key)),
       observe: () => run(store.feedProgress(`feed-${key}`)),
       before: null,
-      after: { nextLine: 0, pending: batchOf(key) },
+      after: { nextLine: 0, pending: batchOf(key), scan: null },
     }),
   ],
   settleBatch: [
@@ -407,8 +407,12 @@ const WRITES: {
           ledger: await run(store.ledger(channelOf(key).shop, LOCATION, [item(key)])),
           failed: (await run(store.failedLines(`feed-${key}`))).map((f) => f.line),
         }),
-        before: { progress: { nextLine: 0, pending: batchOf(key) }, ledger: [], failed: [] },
-        after: { progress: { nextLine: 2, pending: null }, ledger: settlementOf(key).confirmed, failed: [1] },
+        before: { progress: { nextLine: 0, pending: batchOf(key), scan: null }, ledger: [], failed: [] },
+        after: {
+          progress: { nextLine: 2, pending: null, scan: null },
+          ledger: settlementOf(key).confirmed,
+          failed: [1],
+        },
       };
     },
   ],
@@ -635,7 +639,7 @@ export const lazyWritesContract = (adapter: string, open: () => Promise<LazyStor
     );
     assert.ok((await run(reads.changedProducts)).some((c) => c.productId === `P-${key}`));
     assert.equal(await run(reads.ledger), settlementOf(key).confirmed);
-    assert.equal(await run(reads.feedProgress), { nextLine: 2, pending: null });
+    assert.equal(await run(reads.feedProgress), { nextLine: 2, pending: null, scan: null });
     assert.equal(
       (await run(reads.failedLines)).map((f) => f.line),
       [1],

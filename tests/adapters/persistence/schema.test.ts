@@ -86,12 +86,12 @@ for (const [name, withDatabase] of DATABASES) {
       try {
         // The legacy DDL is the entities' schema but for what was added since (the inventory ledger, its numbering
         // and the delta push's cursor, the run log's heartbeat, the facility's name, the console's run log columns
-        // and indexes and the schedules' state).
+        // and indexes, the schedules' state and the feeds' first reading).
         const drift = (await orm.schemaDrift())
           .split('\n')
           .filter((line) => /^(create|alter|drop)\b/i.test(line.trim()));
         const added =
-          /inventory_event|ledger_head|change_cursor|changed_product|lease_until|outbox_(file|chunk)|facility.*\bname\b|job_schedule|job_run.*\b(trigger|progress|report)\b|job_run_(started_at_run_id|outcome_started_at|job_outcome_started_at)_index/;
+          /inventory_event|ledger_head|change_cursor|changed_product|lease_until|outbox_(file|chunk)|facility.*\bname\b|job_schedule|job_run.*\b(trigger|progress|report)\b|job_run_(started_at_run_id|outcome_started_at|job_outcome_started_at)_index|feed_progress.*\bscan_(lines|candidates)\b/;
         assert.ok(drift.length > 0 && drift.every((line) => added.test(line)), drift.join('\n'));
         await orm.migrate();
         assert.is(await orm.schemaDrift(), '', 'and migrating it changes nothing');
@@ -128,6 +128,46 @@ for (const [name, withDatabase] of DATABASES) {
         await orm.close();
       }
       assert.equal(await recorded(location), CURRENT);
+    }),
+  );
+
+  schema(`${name}: progress written before the feeds' first reading was stored reads as none, and gets one`, () =>
+    withDatabase(async (location) => {
+      await migratedWithoutDrift(location);
+      const orm = await openOrm(location);
+      try {
+        // The table as the steps before FeedScan made it, with a feed part applied.
+        for (const column of ['scan_lines', 'scan_candidates'])
+          await sql`alter table "feed_progress" drop column ${sql.ref(column)}`.execute(orm.db());
+        await sql`delete from ${sql.table(MIGRATIONS_TABLE)} where "name" = ${CURRENT.at(-1)!}`.execute(orm.db());
+        await sql`insert into "feed_progress" ("feed", "next_line", "pending", "updated_at")
+          values ('feed-1', 250, null, 0)`.execute(orm.db());
+        assert.match(await orm.schemaDrift(), /scan_lines/);
+        await orm.migrate();
+        assert.is(await orm.schemaDrift(), '', 'the step added the columns');
+      } finally {
+        await orm.close();
+      }
+      assert.equal(await recorded(location), CURRENT);
+      const store = await openStore(location);
+      try {
+        assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 250, pending: null, scan: null });
+        const scan = { lines: 1000, candidates: 40 };
+        await run(
+          store.settleBatch({
+            feed: 'feed-1',
+            nextLine: 500,
+            shop: 's',
+            confirmed: [],
+            failed: [],
+            at: new Date(0),
+            scan,
+          }),
+        );
+        assert.equal(await run(store.feedProgress('feed-1')), { nextLine: 500, pending: null, scan });
+      } finally {
+        await store.close();
+      }
     }),
   );
 

@@ -224,7 +224,11 @@ export const unicodeIdsContract = (
           })),
         };
         await run(store.freezeBatch(feed, batch));
-        assert.equal(await run(store.feedProgress(feed)), { nextLine: 0, pending: batch }, 'the frozen batch');
+        assert.equal(
+          await run(store.feedProgress(feed)),
+          { nextLine: 0, pending: batch, scan: null },
+          'the frozen batch',
+        );
         const confirmed = products.map((_, i) => ({
           inventoryItemId: s.items[i]!,
           locationId: s.location,
