@@ -153,6 +153,7 @@ const EVERY_METHOD: ReadonlyArray<[string, (s: SqlStore) => () => Promise<unknow
   ['changeCursor', (s) => s.changeCursor('c')],
   ['moveCursor', (s) => s.moveCursor('c', 1)],
   ['ledger', (s) => s.ledger('shop', 'L', ['I'])],
+  ['knownLedger', (s) => s.knownLedger('shop', 'L', ['I'])],
   ['feedProgress', (s) => s.feedProgress('feed')],
   ['freezeBatch', (s) => s.freezeBatch('feed', { fromLine: 0, toLine: 1, idempotencyKey: 'k', quantities: [] })],
   [
