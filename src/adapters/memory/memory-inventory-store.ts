@@ -6,6 +6,7 @@ import type {
   FailedLine,
   FeedProgress,
   InventoryItemMapping,
+  KnownEntry,
   LedgerEntry,
   MappedProductInventory,
   ProductInventoryRecord,
@@ -154,6 +155,13 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
   const fileKey = (name: string, sha256: string) => pairKey(name, sha256);
   const ledgerKey = (shop: string, locationId: string, inventoryItemId: string) =>
     pairKey(shop, pairKey(locationId, inventoryItemId));
+  // The entries of these items at the location (each once, by id), with when each was known.
+  const knownEntries = (shop: string, locationId: string, ids: ReadonlyArray<string>): KnownEntry[] =>
+    [...new Set(ids)].sort(byId).flatMap((id) => {
+      const key = ledgerKey(shop, locationId, id);
+      const entry = ledger.get(key);
+      return entry === undefined ? [] : [{ ...entry, knownAt: new Date(ledgerRecordedAt.get(key)!) }];
+    });
 
   const setStock = (level: StockLevel): void => {
     stock.set(pairKey(level.productId, level.facilityId), level);
@@ -554,21 +562,12 @@ export const memoryInventoryStore = (): MemoryInventoryStore => {
       }),
     ledger: (shop, locationId, inventoryItemIds, recordedAfter) =>
       answer('ledger', () =>
-        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => {
-          const key = ledgerKey(shop, locationId, id);
-          const entry = ledger.get(key);
-          if (entry === undefined) return [];
-          return recordedAfter === undefined || ledgerRecordedAt.get(key)! > recordedAfter.getTime() ? [entry] : [];
-        }),
+        knownEntries(shop, locationId, inventoryItemIds)
+          .filter((e) => recordedAfter === undefined || e.knownAt.getTime() > recordedAfter.getTime())
+          .map(({ knownAt: _, ...entry }) => entry),
       ),
     knownLedger: (shop, locationId, inventoryItemIds) =>
-      answer('knownLedger', () =>
-        [...new Set(inventoryItemIds)].sort(byId).flatMap((id) => {
-          const key = ledgerKey(shop, locationId, id);
-          const entry = ledger.get(key);
-          return entry === undefined ? [] : [{ ...entry, knownAt: new Date(ledgerRecordedAt.get(key)!) }];
-        }),
-      ),
+      answer('knownLedger', () => knownEntries(shop, locationId, inventoryItemIds)),
     feedProgress: (feed) => answer('feedProgress', () => savedProgress(feed)),
     freezeBatch: (feed, batch, scan) =>
       answer('freezeBatch', () => {

@@ -431,6 +431,25 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
   const mapOf = async (query: Promise<ReadonlyArray<{ k: unknown; v: unknown }>>) =>
     new Map((await query).map((r) => [String(r.k), String(r.v)]));
   const all = async (query: RawBuilder<Row>, on: Db = db()) => (await query.execute(on)).rows;
+  /** The Shopify ledger's rows of these items at the location (known after `knownAfter`, if given), by item. */
+  const ledgerRows = async (
+    shop: string,
+    locationId: string,
+    inventoryItemIds: ReadonlyArray<string>,
+    knownAfter?: Date,
+  ): Promise<Row[]> =>
+    inventoryItemIds.length === 0
+      ? []
+      : await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id", "recorded_at"
+          from ${dialect.byKey(
+            'shopify_ledger',
+            ['inventory_item_id', 'location_id', 'quantity', 'run_id', 'recorded_at'],
+            sql`"shop" = ${shop} and "location_id" = ${locationId}`,
+            'inventory_item_id',
+            inventoryItemIds,
+          )} as "l"
+          ${knownAfter === undefined ? sql`` : sql`where "recorded_at" > ${knownAfter.getTime()}`}
+          order by "inventory_item_id"`);
   const facilityGroup = async (facilityGroupId: string) =>
     facilityGroupOf(
       facilityGroupId,
@@ -1001,34 +1020,14 @@ const sqlStore = ({ dialect, db, transaction, migrate, close }: StoreOrm): SqlSt
     // PushLedger.
     ledger: (shop, locationId, inventoryItemIds, recordedAfter) =>
       attempt('ledger', async () =>
-        inventoryItemIds.length === 0
-          ? []
-          : (
-              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id" from ${dialect.byKey(
-                'shopify_ledger',
-                ['inventory_item_id', 'location_id', 'quantity', 'run_id', 'recorded_at'],
-                sql`"shop" = ${shop} and "location_id" = ${locationId}`,
-                'inventory_item_id',
-                inventoryItemIds,
-              )} as "l"
-                ${recordedAfter === undefined ? sql`` : sql`where "recorded_at" > ${recordedAfter.getTime()}`}
-                order by "inventory_item_id"`)
-            ).map(ledgerEntryOf),
+        (await ledgerRows(shop, locationId, inventoryItemIds, recordedAfter)).map(ledgerEntryOf),
       ),
     knownLedger: (shop, locationId, inventoryItemIds) =>
       attempt('knownLedger', async () =>
-        inventoryItemIds.length === 0
-          ? []
-          : (
-              await all(sql<Row>`select "inventory_item_id", "location_id", "quantity", "run_id", "recorded_at"
-                from ${dialect.byKey(
-                  'shopify_ledger',
-                  ['inventory_item_id', 'location_id', 'quantity', 'run_id', 'recorded_at'],
-                  sql`"shop" = ${shop} and "location_id" = ${locationId}`,
-                  'inventory_item_id',
-                  inventoryItemIds,
-                )} as "l" order by "inventory_item_id"`)
-            ).map((r) => ({ ...ledgerEntryOf(r), knownAt: new Date(Number(r.recorded_at)) })),
+        (await ledgerRows(shop, locationId, inventoryItemIds)).map((r) => ({
+          ...ledgerEntryOf(r),
+          knownAt: new Date(Number(r.recorded_at)),
+        })),
       ),
     feedProgress: (feed) =>
       attempt('feedProgress', async () => {

@@ -186,118 +186,114 @@ for (const [name, withDatabase] of DATABASES) {
   );
 }
 
+// `body` on a fresh PostgreSQL database, then on one made by the legacy migrations (`legacy`), each dropped after.
+const freshAndMigrated = async (body: (location: StoreLocation, url: string, legacy: boolean) => Promise<void>) => {
+  for (const legacy of [false, true]) {
+    const database = await freshPostgresDatabase();
+    try {
+      const location = { postgresUrl: database.url };
+      if (legacy) await migrateLegacy(location);
+      await body(location, database.url, legacy);
+    } finally {
+      await database.drop();
+    }
+  }
+};
+// A table's storage settings (`fillfactor=N`), null when it has none.
+const storageOf = async (client: pg.Client, table: string) =>
+  (
+    await client.query<{ options: string[] | null }>(
+      `select "reloptions" as "options" from pg_class where oid = $1::regclass`,
+      [table],
+    )
+  ).rows[0]?.options;
+
 // PostgreSQL: the positions keep a tenth of each page free, fresh or migrated from an older schema, so that a
 // position's update is written beside it (HOT: no new index entry) even on a page filled by the first load.
-schema(
-  'PostgreSQL: inventory_position has fillfactor 90, fresh or migrated, and updates on a full page are HOT',
-  async () => {
-    for (const legacy of [false, true]) {
-      const database = await freshPostgresDatabase();
-      try {
-        const location = { postgresUrl: database.url };
-        if (legacy) await migrateLegacy(location);
-        const store = await openStore(location);
-        try {
-          await store.migrate();
-          const ids = Array.from({ length: 1000 }, (_, i) => `P${i}`);
-          await run(store.saveFacilities([{ facilityId: 'F1', externalId: '1' }]));
-          await run(store.saveProducts(ids.map((productId, i) => ({ productId, externalId: String(i) }))));
-          await run(
-            store.saveStockLevels(
-              ids.map((productId) => ({ productId, facilityId: 'F1', quantityOnHand: 5, availableToPromise: 5 })),
-            ),
-          );
-        } finally {
-          await store.close();
-        }
-        const client = new pg.Client({ connectionString: database.url });
-        await client.connect();
-        try {
-          const options = await client.query<{ options: string[] | null }>(
-            `select "reloptions" as "options" from pg_class where oid = 'inventory_position'::regclass`,
-          );
-          assert.equal(options.rows[0]?.options, ['fillfactor=90'], legacy ? 'migrated' : 'fresh');
-          // The positions filled their first page as far as the fillfactor lets them: updates of its rows stay on it.
-          await client.query('begin');
-          const updated = await client.query(
-            `update "inventory_position" set "quantity_on_hand_scaled" = "quantity_on_hand_scaled" + 1
-           where ctid = any(array['(0,1)', '(0,2)', '(0,3)', '(0,4)', '(0,5)']::tid[])`,
-          );
-          assert.is(updated.rowCount, 5);
-          const { rows } = await client.query<{ hot: string }>(
-            `select n_tup_hot_upd as "hot" from pg_stat_xact_user_tables where relname = 'inventory_position'`,
-          );
-          await client.query('rollback');
-          assert.is(Number(rows[0]?.hot), 5, 'every update HOT');
-        } finally {
-          await client.end();
-        }
-      } finally {
-        await database.drop();
-      }
+schema('PostgreSQL: inventory_position has fillfactor 90, fresh or migrated, and updates on a full page are HOT', () =>
+  freshAndMigrated(async (location, url, legacy) => {
+    const store = await openStore(location);
+    try {
+      await store.migrate();
+      const ids = Array.from({ length: 1000 }, (_, i) => `P${i}`);
+      await run(store.saveFacilities([{ facilityId: 'F1', externalId: '1' }]));
+      await run(store.saveProducts(ids.map((productId, i) => ({ productId, externalId: String(i) }))));
+      await run(
+        store.saveStockLevels(
+          ids.map((productId) => ({ productId, facilityId: 'F1', quantityOnHand: 5, availableToPromise: 5 })),
+        ),
+      );
+    } finally {
+      await store.close();
     }
-  },
+    const client = new pg.Client({ connectionString: url });
+    await client.connect();
+    try {
+      assert.equal(await storageOf(client, 'inventory_position'), ['fillfactor=90'], legacy ? 'migrated' : 'fresh');
+      // The positions filled their first page as far as the fillfactor lets them: updates of its rows stay on it.
+      await client.query('begin');
+      const updated = await client.query(
+        `update "inventory_position" set "quantity_on_hand_scaled" = "quantity_on_hand_scaled" + 1
+           where ctid = any(array['(0,1)', '(0,2)', '(0,3)', '(0,4)', '(0,5)']::tid[])`,
+      );
+      assert.is(updated.rowCount, 5);
+      const { rows } = await client.query<{ hot: string }>(
+        `select n_tup_hot_upd as "hot" from pg_stat_xact_user_tables where relname = 'inventory_position'`,
+      );
+      await client.query('rollback');
+      assert.is(Number(rows[0]?.hot), 5, 'every update HOT');
+    } finally {
+      await client.end();
+    }
+  }),
 );
 
 // PostgreSQL: the Shopify ledger keeps half of each page free, fresh or migrated, so a settle's updates are HOT.
-schema(
-  'PostgreSQL: shopify_ledger has fillfactor 50, fresh or migrated, and a settle that updates is HOT',
-  async () => {
-    for (const legacy of [false, true]) {
-      const database = await freshPostgresDatabase();
-      try {
-        const location = { postgresUrl: database.url };
-        if (legacy) await migrateLegacy(location);
-        const store = await openStore(location);
-        const client = new pg.Client({ connectionString: database.url });
-        let closed = false;
-        const settle = (quantity: number, at: number) =>
-          run(
-            store.settleBatch({
-              shop: 'shop.myshopify.com',
-              feed: 'feed',
-              nextLine: 0,
-              confirmed: Array.from({ length: 200 }, (_, i) => ({
-                inventoryItemId: `gid://shopify/InventoryItem/${i}`,
-                locationId: 'gid://shopify/Location/1',
-                quantity,
-                runId: `run-${quantity}`,
-              })),
-              failed: [],
-              at: new Date(at),
-            }),
-          );
-        try {
-          await store.migrate();
-          await settle(1, 1_000);
-          await client.connect();
-          const options = await client.query<{ options: string[] | null }>(
-            `select "reloptions" as "options" from pg_class where oid = 'shopify_ledger'::regclass`,
-          );
-          assert.equal(options.rows[0]?.options, ['fillfactor=50'], legacy ? 'migrated' : 'fresh');
-          await settle(2, 2_000);
-          // The store's connections flush their statistics as they end.
-          await store.close();
-          closed = true;
-          let hot = 0;
-          for (let tries = 0; tries < 50 && hot < 200; tries++) {
-            await new Promise((resolve) => setTimeout(resolve, 100));
-            await client.query('select pg_stat_clear_snapshot()');
-            const { rows } = await client.query<{ hot: string }>(
-              `select n_tup_hot_upd as "hot" from pg_stat_user_tables where relname = 'shopify_ledger'`,
-            );
-            hot = Number(rows[0]?.hot ?? 0);
-          }
-          assert.is(hot, 200, 'every update of the second settle HOT');
-        } finally {
-          await client.end().catch(() => undefined);
-          if (!closed) await store.close();
-        }
-      } finally {
-        await database.drop();
+schema('PostgreSQL: shopify_ledger has fillfactor 50, fresh or migrated, and a settle that updates is HOT', () =>
+  freshAndMigrated(async (location, url, legacy) => {
+    const store = await openStore(location);
+    const client = new pg.Client({ connectionString: url });
+    let closed = false;
+    const settle = (quantity: number, at: number) =>
+      run(
+        store.settleBatch({
+          shop: 'shop.myshopify.com',
+          feed: 'feed',
+          nextLine: 0,
+          confirmed: Array.from({ length: 200 }, (_, i) => ({
+            inventoryItemId: `gid://shopify/InventoryItem/${i}`,
+            locationId: 'gid://shopify/Location/1',
+            quantity,
+            runId: `run-${quantity}`,
+          })),
+          failed: [],
+          at: new Date(at),
+        }),
+      );
+    try {
+      await store.migrate();
+      await settle(1, 1_000);
+      await client.connect();
+      assert.equal(await storageOf(client, 'shopify_ledger'), ['fillfactor=50'], legacy ? 'migrated' : 'fresh');
+      await settle(2, 2_000);
+      // The store's connections flush their statistics as they end.
+      await store.close();
+      closed = true;
+      let hot = 0;
+      for (let tries = 0; tries < 50 && hot < 200; tries++) {
+        await new Promise((resolve) => setTimeout(resolve, 100));
+        await client.query('select pg_stat_clear_snapshot()');
+        const { rows } = await client.query<{ hot: string }>(
+          `select n_tup_hot_upd as "hot" from pg_stat_user_tables where relname = 'shopify_ledger'`,
+        );
+        hot = Number(rows[0]?.hot ?? 0);
       }
+      assert.is(hot, 200, 'every update of the second settle HOT');
+    } finally {
+      await client.end().catch(() => undefined);
+      if (!closed) await store.close();
     }
-  },
+  }),
 );
 
 // A deadlock or a serialization failure rolls the transaction back whole: the same call run again can succeed.
